@@ -1,0 +1,65 @@
+import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { inAnyCidr } from '../cidr.js';
+import { classifyError } from '../classify-error.js';
+import type { Outcome } from '../protocol.js';
+
+/** The result of resolving one name: the usable address, or why there is none. */
+export interface NameResolution {
+  outcome: Outcome;
+  addresses: string[];
+  /** The first answer inside the expected subnets; set only when `outcome` is `resolved`. */
+  address?: string;
+  errorCode?: string;
+  detail?: string;
+}
+
+/**
+ * Resolves names through one DNS server with our own short timeout and a single try: the system resolver on an
+ * internal network stalls about 10 s per unknown name (EAI_AGAIN), which would swamp every deadline.
+ */
+export class NameResolver {
+  readonly #resolver: Resolver;
+  readonly #timeoutMs: number;
+
+  constructor(server: string, timeoutMs: number) {
+    this.#resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+    this.#resolver.setServers([server]);
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Resolves `name` (an IP literal resolves to itself) and keeps only answers inside `subnets`. */
+  async resolve(name: string, subnets: readonly string[]): Promise<NameResolution> {
+    if (isIP(name)) return { outcome: 'resolved', addresses: [name], address: name };
+    let addresses: string[];
+    try {
+      addresses = await withTimeout(this.#resolver.resolve4(name), this.#timeoutMs + 250);
+    } catch (error) {
+      const c = classifyError(error);
+      return { outcome: c.outcome === 'error' ? 'dns-error' : c.outcome, addresses: [], errorCode: c.errorCode, detail: c.detail };
+    }
+    const inside = addresses.find((a) => inAnyCidr(a, subnets));
+    if (inside === undefined) {
+      return {
+        outcome: 'resolved-elsewhere',
+        addresses,
+        detail: `answer ${addresses.join(', ')} lies outside ${subnets.join(', ')}: forwarded upstream, not resolved on the target's networks`,
+      };
+    }
+    return { outcome: 'resolved', addresses, address: inside };
+  }
+
+  /** Stops queries still in flight so the process can exit. */
+  cancel(): void {
+    this.#resolver.cancel();
+  }
+}
+
+// c-ares has its own timeout; this guards against it never calling back.
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no DNS answer within ${ms} ms`), { code: 'DP_DNS_TIMEOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

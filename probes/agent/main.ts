@@ -1,0 +1,73 @@
+import { networkInterfaces } from 'node:os';
+import { PLAN_VERSION, type AgentLine, type ProbePlan } from './protocol.js';
+import { runPlan } from './run-plan.js';
+import { serve } from './serve.js';
+
+// The probe agent: `run` executes a plan (from $DOCKPROBE_PLAN, base64 JSON) and prints JSON lines;
+// `serve` listens on ports for test topologies. It runs as PID 1, so it handles SIGTERM itself.
+const AGENT_VERSION = '1';
+
+function print(line: AgentLine): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function interfaces(): string[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, addresses]) =>
+    (addresses ?? []).filter((a) => a.family === 'IPv4' || !a.address.startsWith('fe80')).map((a) => `${name} ${a.cidr ?? a.address}`),
+  );
+}
+
+function parsePlan(encoded: string | undefined): ProbePlan {
+  if (!encoded) throw new Error('no plan: set DOCKPROBE_PLAN to a base64 JSON plan');
+  const plan = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as ProbePlan;
+  if (plan.version !== PLAN_VERSION) throw new Error(`plan version ${String(plan.version)} is not ${PLAN_VERSION}: orchestrator and probe image differ`);
+  return plan;
+}
+
+async function runCommand(): Promise<void> {
+  const started = Date.now();
+  let plan: ProbePlan;
+  try {
+    plan = parsePlan(process.env['DOCKPROBE_PLAN']);
+  } catch (error) {
+    print({ type: 'fatal', message: (error as Error).message });
+    process.exit(2);
+  }
+  // The deadline is absolute: whatever is pending then is abandoned and the process exits by itself.
+  const deadline = setTimeout(() => {
+    print({ type: 'fatal', message: `deadline of ${plan.deadlineMs} ms reached; pending checks abandoned` });
+    process.exit(4);
+  }, plan.deadlineMs);
+  print({ type: 'hello', agent: AGENT_VERSION, node: process.version, interfaces: interfaces() });
+  await runPlan(plan, (observation) => print({ type: 'observation', observation }));
+  clearTimeout(deadline);
+  print({ type: 'done', elapsedMs: Date.now() - started });
+  process.exit(0);
+}
+
+function parsePorts(args: string[], flag: string): number[] {
+  const ports: number[] = [];
+  args.forEach((arg, i) => {
+    if (arg === flag && args[i + 1]) ports.push(...args[i + 1]!.split(',').map(Number));
+  });
+  return ports.filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+}
+
+async function serveCommand(args: string[]): Promise<void> {
+  const nameIndex = args.indexOf('--name');
+  const name = (nameIndex >= 0 ? args[nameIndex + 1] : undefined) ?? process.env['HOSTNAME'] ?? 'dockprobe';
+  const log = (line: string) => process.stderr.write(`[serve ${name}] ${line}\n`);
+  await serve({ name, tcpPorts: parsePorts(args, '--tcp'), httpPorts: parsePorts(args, '--http') }, log);
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
+
+const [command = 'run', ...rest] = process.argv.slice(2);
+if (command === 'run') {
+  await runCommand();
+} else if (command === 'serve') {
+  await serveCommand(rest);
+} else {
+  process.stderr.write(`dockprobe agent: unknown command '${command}'; use 'run' or 'serve'\n`);
+  process.exit(2);
+}

@@ -1,0 +1,116 @@
+/**
+ * The wire contract between the orchestrator and the probe agent, shared by both sides (never copied).
+ * The orchestrator sends one {@link ProbePlan}; the agent answers with JSON lines, one {@link AgentLine} each.
+ */
+
+/** Plan format version; the agent refuses a plan of another version instead of guessing. */
+export const PLAN_VERSION = 1;
+
+/** What every check has. */
+interface CheckBase {
+  /** Unique within the plan; observations carry it back. */
+  id: string;
+  /** Limit for each step of this check (DNS query, connect, HTTP exchange); the plan's when absent. */
+  timeoutMs?: number;
+}
+
+/** Resolve a name through the probe's DNS server. */
+export interface DnsCheck extends CheckBase {
+  kind: 'dns';
+  name: string;
+  /** CIDRs an answer must fall in to count as resolved on the target's networks; empty: any answer counts. */
+  subnets: string[];
+}
+
+/** Open a TCP connection to host:port (host is a name, resolved like a {@link DnsCheck}, or an IP address). */
+export interface TcpCheck extends CheckBase {
+  kind: 'tcp';
+  host: string;
+  port: number;
+  /** For a name: CIDRs its answer must fall in; outside them the agent never connects (see `resolved-elsewhere`). */
+  subnets: string[];
+}
+
+/** Send `GET url` and report the status; the host part is resolved like a {@link TcpCheck}. */
+export interface HttpCheck extends CheckBase {
+  kind: 'http';
+  url: string;
+  subnets: string[];
+}
+
+/** One thing the probe tries. */
+export type Check = DnsCheck | TcpCheck | HttpCheck;
+
+/** Everything one probe does in one run. */
+export interface ProbePlan {
+  version: typeof PLAN_VERSION;
+  /** The DNS server every name goes to (Docker's embedded DNS is 127.0.0.11). */
+  dnsServer: string;
+  /** Default limit for each DNS query, each connect and each HTTP exchange, in milliseconds. */
+  timeoutMs: number;
+  /** The agent exits by itself this long after it starts, whatever is still pending. */
+  deadlineMs: number;
+  checks: Check[];
+}
+
+/**
+ * What happened, precisely. DNS outcomes appear on tcp/http checks too, when the name did not resolve.
+ * - `resolved`: the name has an answer inside the expected subnets.
+ * - `resolved-elsewhere`: the only answers lie outside them (forwarded upstream); the agent did not connect.
+ * - `nxdomain`: the DNS server said the name does not exist (or has no A record).
+ * - `dns-timeout`: the DNS server did not answer within the timeout.
+ * - `dns-error`: the DNS server answered with an error (SERVFAIL, REFUSED).
+ * - `open`: the TCP handshake completed. `http`: an HTTP response came back (see `status`).
+ * - `refused`: the host answered with RST: the network path is open, nothing listens.
+ * - `reset`: the connection was accepted then reset.
+ * - `timeout`: no answer at all within the timeout: dropped.
+ * - `unreachable`: the kernel or a router said there is no route (EHOSTUNREACH, ENETUNREACH).
+ * - `error`: anything else; never counted as blocked.
+ */
+export type Outcome =
+  | 'resolved'
+  | 'resolved-elsewhere'
+  | 'nxdomain'
+  | 'dns-timeout'
+  | 'dns-error'
+  | 'open'
+  | 'http'
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'unreachable'
+  | 'error';
+
+/** The result of one check: a blocked connection is data shaped like an open one, never an exception. */
+export interface Observation {
+  id: string;
+  kind: Check['kind'];
+  outcome: Outcome;
+  /** What was asked for: the name, host:port or URL. */
+  target: string;
+  /** Every address the name resolved to. */
+  addresses?: string[];
+  /** The address actually tried, for tcp/http. */
+  address?: string;
+  port?: number;
+  /** HTTP status, for `http`. */
+  status?: number;
+  /** Time from the start of the check to its outcome, in milliseconds (DNS included). */
+  latencyMs: number;
+  /** The error code behind a non-success outcome (ECONNREFUSED, ETIMEOUT, UND_ERR_CONNECT_TIMEOUT …). */
+  errorCode?: string;
+  /** A short human detail. */
+  detail?: string;
+}
+
+/** What the agent prints, one JSON object per line. */
+export type AgentLine =
+  | { type: 'hello'; agent: string; node: string; interfaces: string[] }
+  | { type: 'observation'; observation: Observation }
+  | { type: 'done'; elapsedMs: number }
+  | { type: 'fatal'; message: string };
+
+/** Whether an outcome proves a network path to the target exists (the target or its host answered). */
+export function isReached(outcome: Outcome): boolean {
+  return outcome === 'open' || outcome === 'http' || outcome === 'refused' || outcome === 'reset';
+}

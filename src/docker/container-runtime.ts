@@ -1,0 +1,103 @@
+// The small interface through which dockprobe talks to a container engine. Only docker/ implements it, so the rest of
+// the pipeline is testable without Docker and API-version differences stay in one place.
+
+/** The engine answering on the endpoint. */
+export interface EngineInfo {
+  /** Where it was reached, e.g. unix:///var/run/docker.sock. */
+  endpoint: string;
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** Whether this engine is a Swarm manager or worker. */
+  swarm: boolean;
+}
+
+/** A network as the engine reports it. */
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  internal: boolean;
+  attachable: boolean;
+  /** IPAM subnets in CIDR form. */
+  subnets: string[];
+  labels: Record<string, string>;
+}
+
+/** A container's membership of one network. */
+export interface ContainerNetwork {
+  networkId: string;
+  networkName: string;
+  ipv4: string | undefined;
+  aliases: string[];
+}
+
+/** A port the container exposes, and where it is published on the host (if it is). */
+export interface ContainerPort {
+  port: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  published: { hostIp: string; hostPort: number }[];
+}
+
+/** A container, inspected. */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
+  state: string;
+  running: boolean;
+  restartCount: number;
+  labels: Record<string, string>;
+  networks: ContainerNetwork[];
+  ports: ContainerPort[];
+  /** HostConfig.NetworkMode: a network name, `host`, `none`, `container:<id>` … */
+  networkMode: string;
+}
+
+/** What a probe (or any short-lived helper) container needs. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  cmd: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  /** Network (id or name) the container starts on. */
+  network: string;
+  /** Non-root numeric user:group. */
+  user: string;
+  memoryBytes: number;
+  pidsLimit: number;
+  /** Upstream DNS servers for the engine's embedded DNS (HostConfig.Dns); empty: the engine's default. */
+  dns: string[];
+}
+
+/** How a container ended. */
+export interface ContainerExit {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The operations dockprobe needs from an engine; every error names the resource it concerns. */
+export interface ContainerRuntime {
+  readonly endpoint: string;
+  /** Pings the engine and reads its version; throws DockerUnavailableError when it cannot be reached. */
+  info(): Promise<EngineInfo>;
+  listNetworks(filter?: { labels?: string[] }): Promise<NetworkInfo[]>;
+  listContainers(filter?: { labels?: string[]; all?: boolean }): Promise<ContainerInfo[]>;
+  /** Creates a hardened container: read-only root, no capabilities, no-new-privileges, memory and pid limits. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** Waits until the container exits, then reads its output; kills it when `timeoutMs` passes first. */
+  waitContainer(id: string, timeoutMs: number): Promise<ContainerExit>;
+  /** Force-removes a container; a container already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Removes a network; one already gone is not an error. */
+  removeNetwork(id: string): Promise<void>;
+  imageExists(reference: string): Promise<boolean>;
+  /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
+  buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void>;
+}

@@ -1,0 +1,241 @@
+import Docker from 'dockerode';
+import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
+import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
+import type { ContainerExit, ContainerInfo, ContainerPort, ContainerRuntime, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
+import { demuxDockerStream } from './demux-stream.js';
+import { dockerEndpoint } from './docker-endpoint.js';
+import { withTimeout } from './with-timeout.js';
+
+/** Limits for talking to the engine; every wait has one. */
+export interface DockerodeRuntimeOptions {
+  /** Limit for the first ping (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Limit for each ordinary API call (default 30 s). */
+  apiTimeoutMs?: number;
+}
+
+const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT']);
+
+/** The one {@link ContainerRuntime} on a real engine, through dockerode. Nothing else imports dockerode. */
+export class DockerodeRuntime implements ContainerRuntime {
+  readonly endpoint: string;
+  readonly #docker: Docker;
+  readonly #connectTimeoutMs: number;
+  readonly #apiTimeoutMs: number;
+
+  constructor(options: DockerodeRuntimeOptions = {}) {
+    this.endpoint = dockerEndpoint();
+    try {
+      this.#docker = new Docker();
+    } catch (error) {
+      throw new DockerUnavailableError(this.endpoint, error);
+    }
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.#apiTimeoutMs = options.apiTimeoutMs ?? 30_000;
+  }
+
+  async info(): Promise<EngineInfo> {
+    try {
+      await withTimeout(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`);
+    } catch (error) {
+      throw new DockerUnavailableError(this.endpoint, error);
+    }
+    const [version, info] = await Promise.all([
+      this.#call('read engine version', '', () => this.#docker.version()),
+      this.#call('read engine info', '', () => this.#docker.info() as Promise<{ Swarm?: { LocalNodeState?: string } }>),
+    ]);
+    return {
+      endpoint: this.endpoint,
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      os: version.Os,
+      arch: version.Arch,
+      swarm: info.Swarm?.LocalNodeState === 'active',
+    };
+  }
+
+  async listNetworks(filter: { labels?: string[] } = {}): Promise<NetworkInfo[]> {
+    const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
+    const list = await this.#call('list networks', '', () => this.#docker.listNetworks({ filters }));
+    return list.map((n) => ({
+      id: n.Id,
+      name: n.Name,
+      driver: n.Driver,
+      scope: n.Scope,
+      internal: Boolean(n.Internal),
+      attachable: Boolean(n.Attachable),
+      subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+      labels: n.Labels ?? {},
+    }));
+  }
+
+  async listContainers(filter: { labels?: string[]; all?: boolean } = {}): Promise<ContainerInfo[]> {
+    const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
+    const list = await this.#call('list containers', '', () => this.#docker.listContainers({ all: filter.all ?? true, filters }));
+    const inspected = await Promise.all(
+      list.map((c) =>
+        this.#call('inspect container', c.Id, () => this.#docker.getContainer(c.Id).inspect()).catch((error: unknown) => {
+          // A container removed between list and inspect is simply gone.
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return inspected.filter((c): c is Docker.ContainerInspectInfo => c !== undefined).map(toContainerInfo);
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const container = await this.#call('create container', spec.name, () =>
+      this.#docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Cmd: spec.cmd,
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: spec.labels,
+        User: spec.user,
+        AttachStdout: false,
+        AttachStderr: false,
+        HostConfig: {
+          NetworkMode: spec.network,
+          ReadonlyRootfs: true,
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges:true'],
+          Memory: spec.memoryBytes,
+          MemorySwap: spec.memoryBytes,
+          PidsLimit: spec.pidsLimit,
+          ...(spec.dns.length ? { Dns: spec.dns } : {}),
+          AutoRemove: false,
+          Privileged: false,
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+        },
+        NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } },
+      }),
+    );
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.#call('start container', id, () => this.#docker.getContainer(id).start());
+  }
+
+  async waitContainer(id: string, timeoutMs: number): Promise<ContainerExit> {
+    const container = this.#docker.getContainer(id);
+    let exitCode: number;
+    try {
+      const result = (await withTimeout(container.wait(), timeoutMs, `wait for container ${short(id)}`)) as { StatusCode: number };
+      exitCode = result.StatusCode;
+    } catch (error) {
+      await container.kill().catch(() => undefined);
+      throw isDockprobeError(error) ? error : this.#wrap('wait for container', id, error);
+    }
+    const logs = await this.#call('read logs of container', id, () => container.logs({ stdout: true, stderr: true, follow: false }));
+    return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await withTimeout(this.#docker.getContainer(id).remove({ force: true, v: true }), this.#apiTimeoutMs, `remove container ${short(id)}`);
+    } catch (error) {
+      const status = statusOf(error);
+      // 404: already gone; 409: removal already in progress.
+      if (status === 404 || status === 409) return;
+      throw this.#wrap('remove container', id, error);
+    }
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    try {
+      await withTimeout(this.#docker.getNetwork(id).remove(), this.#apiTimeoutMs, `remove network ${short(id)}`);
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw this.#wrap('remove network', id, error);
+    }
+  }
+
+  async imageExists(reference: string): Promise<boolean> {
+    try {
+      await withTimeout(this.#docker.getImage(reference).inspect(), this.#apiTimeoutMs, `inspect image ${reference}`);
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.#wrap('inspect image', reference, error);
+    }
+  }
+
+  async buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void> {
+    const build = async () => {
+      const stream = await this.#docker.buildImage({ context: options.contextDir, src: options.files }, { t: options.tag, labels: options.labels, rm: true, forcerm: true });
+      await new Promise<void>((resolve, reject) => {
+        this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const failed = output?.find((o) => o.error || o.errorDetail);
+          if (error) reject(error);
+          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? 'build failed'));
+          else resolve();
+        });
+      });
+    };
+    try {
+      await withTimeout(build(), options.timeoutMs, `build image ${options.tag}`);
+    } catch (error) {
+      throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `building image ${options.tag} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async #call<T>(what: string, resource: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(fn(), this.#apiTimeoutMs, `${what} ${short(resource)}`.trim());
+    } catch (error) {
+      throw isDockprobeError(error) ? error : this.#wrap(what, resource, error);
+    }
+  }
+
+  #wrap(what: string, resource: string, error: unknown): DockprobeError {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && CONNECTION_CODES.has(code)) return new DockerUnavailableError(this.endpoint, error);
+    const status = statusOf(error);
+    const reason = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error);
+    return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed${status ? ` (HTTP ${status})` : ''}: ${reason.trim()}`, { cause: error });
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** A container or network id shortened the way the docker CLI shows it; names pass through. */
+export function short(id: string): string {
+  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+}
+
+function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
+  const networks = Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({
+    networkId: n.NetworkID,
+    networkName: name,
+    ipv4: n.IPAddress || undefined,
+    aliases: n.Aliases ?? [],
+  }));
+  const exposed = Object.keys(c.Config?.ExposedPorts ?? {});
+  const bindings = (c.NetworkSettings?.Ports ?? {}) as Record<string, { HostIp: string; HostPort: string }[] | null>;
+  const keys = [...new Set([...exposed, ...Object.keys(bindings)])];
+  const ports: ContainerPort[] = keys.map((key) => {
+    const [port, protocol = 'tcp'] = key.split('/');
+    return {
+      port: Number(port),
+      protocol: protocol as ContainerPort['protocol'],
+      published: (bindings[key] ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
+    };
+  });
+  return {
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    image: c.Config?.Image ?? c.Image,
+    state: c.State?.Status ?? 'unknown',
+    running: Boolean(c.State?.Running) && !c.State?.Restarting,
+    restartCount: c.RestartCount ?? 0,
+    labels: c.Config?.Labels ?? {},
+    networks,
+    ports: ports.sort((a, b) => a.port - b.port),
+    networkMode: c.HostConfig?.NetworkMode ?? 'default',
+  };
+}

@@ -1,0 +1,42 @@
+import { hostname } from 'node:os';
+
+// Every label dockprobe reads or writes lives here, so `cleanup` and the run can never disagree on a name.
+
+/** On everything a run creates: its run id. `dockprobe cleanup` finds leftovers by this label. */
+export const LABEL_RUN = 'dockprobe.run';
+/** What the resource is for: `probe`, `topology` (demo and test deployments) or `image`. */
+export const LABEL_ROLE = 'dockprobe.role';
+/** The pid of the dockprobe process that created it, so cleanup can spare resources of runs still alive. */
+export const LABEL_PID = 'dockprobe.pid';
+/** The host that process runs on (pids only mean something there). */
+export const LABEL_HOST = 'dockprobe.host';
+/** Which source of the scenario a probe stands for, for logs and `docker ps`. */
+export const LABEL_SOURCE = 'dockprobe.source';
+/** The content hash of a probe image. */
+export const LABEL_IMAGE_HASH = 'dockprobe.image-hash';
+
+/** Compose's labels, the same in Compose v1 (docker-compose) and v2 (docker compose). */
+export const COMPOSE_PROJECT = 'com.docker.compose.project';
+export const COMPOSE_SERVICE = 'com.docker.compose.service';
+export const COMPOSE_NETWORK = 'com.docker.compose.network';
+export const COMPOSE_CONTAINER_NUMBER = 'com.docker.compose.container-number';
+export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
+
+/** What a resource is for. */
+export type Role = 'probe' | 'topology' | 'image';
+
+/** The labels every resource of run `runId` carries. */
+export function runLabels(runId: string, role: Role, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    [LABEL_RUN]: runId,
+    [LABEL_ROLE]: role,
+    [LABEL_PID]: String(process.pid),
+    [LABEL_HOST]: hostname(),
+    ...extra,
+  };
+}
+
+/** A Docker filter value for `label=key=value` (or `label=key` without a value). */
+export function labelFilter(key: string, value?: string): string {
+  return value === undefined ? key : `${key}=${value}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Stable error codes. A code never changes meaning once released; scripts may match on it.
+ * The exit-code family each belongs to is fixed here, so the CLI never guesses.
+ */
+export const ErrorCodes = {
+  /** The command line was wrong (unknown flag, bad value). */
+  USAGE: 'DP_USAGE',
+  /** The scenario file could not be read, parsed or validated. */
+  SCENARIO_INVALID: 'DP_SCENARIO_INVALID',
+  /** A project, network or service named in the scenario does not exist. */
+  UNKNOWN_NAME: 'DP_UNKNOWN_NAME',
+  /** The Docker daemon could not be reached or answered with an error. */
+  DOCKER_UNAVAILABLE: 'DP_DOCKER_UNAVAILABLE',
+  /** A Docker API call failed while the daemon was reachable. */
+  DOCKER_API: 'DP_DOCKER_API',
+  /** The probe image could not be found or built. */
+  IMAGE_BUILD: 'DP_IMAGE_BUILD',
+  /** An external command (docker compose) failed. */
+  COMMAND_FAILED: 'DP_COMMAND_FAILED',
+  /** A wait ran past its limit. */
+  TIMEOUT: 'DP_TIMEOUT',
+  /** The run was interrupted by a signal (Ctrl-C, SIGTERM). */
+  ABORTED: 'DP_ABORTED',
+} as const;
+
+/** One of {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Which exit-code family an error belongs to: 2 for the user's input, 3 for the infrastructure. */
+export function errorExitFamily(code: ErrorCode): 2 | 3 {
+  switch (code) {
+    case ErrorCodes.USAGE:
+    case ErrorCodes.SCENARIO_INVALID:
+    case ErrorCodes.UNKNOWN_NAME:
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/**
+ * The one base class for every error dockprobe raises on purpose. It carries a stable {@link ErrorCode},
+ * a message written for the operator (what, where, and what to do) and the underlying `cause`.
+ */
+export class DockprobeError extends Error {
+  readonly code: ErrorCode;
+  /** A one-line suggestion shown under the message, when there is one. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** Whether `value` is a {@link DockprobeError} (also across module copies). */
+export function isDockprobeError(value: unknown): value is DockprobeError {
+  if (value instanceof DockprobeError) return true;
+  const code: unknown = value instanceof Error ? (value as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('DP_');
+}

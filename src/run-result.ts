@@ -1,0 +1,50 @@
+import type { EngineInfo } from './docker/container-runtime.js';
+import type { ControlResult, Verdict } from './judge/verdict.js';
+
+/** One probe, as reports show it. */
+export interface ProbeSummary {
+  key: string;
+  label: string;
+  container: string;
+  containerId: string | undefined;
+  network: string;
+  status: 'completed' | 'failed';
+  error: string | undefined;
+  control: ControlResult;
+  interfaces: string[];
+  checks: number;
+  durationMs: number;
+}
+
+/** Counts of verdicts. */
+export interface Summary {
+  total: number;
+  pass: number;
+  fail: number;
+  inconclusive: number;
+}
+
+/** Everything one `dockprobe test` run found: the data every report format is made from. */
+export interface RunResult {
+  runId: string;
+  scenarios: string[];
+  engine: EngineInfo;
+  image: string;
+  startedAt: string;
+  durationMs: number;
+  probes: ProbeSummary[];
+  verdicts: Verdict[];
+  summary: Summary;
+  /** Resources that could not be removed at the end (should be empty; `dockprobe cleanup` removes them). */
+  cleanupFailures: string[];
+}
+
+/** Counts verdicts by status. */
+export function summarise(verdicts: readonly Verdict[]): Summary {
+  return {
+    total: verdicts.length,
+    pass: verdicts.filter((v) => v.status === 'pass').length,
+    fail: verdicts.filter((v) => v.status === 'fail').length,
+    inconclusive: verdicts.filter((v) => v.status === 'inconclusive').length,
+  };
+}

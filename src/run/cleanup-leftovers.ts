@@ -1,0 +1,69 @@
+import { hostname } from 'node:os';
+import type { ContainerRuntime } from '../docker/container-runtime.js';
+import { short } from '../docker/dockerode-runtime.js';
+import { LABEL_HOST, LABEL_PID, LABEL_RUN, labelFilter } from '../docker/labels.js';
+
+/** What `cleanup` removed, kept, or failed to remove. */
+export interface CleanupReport {
+  removed: string[];
+  /** Resources of runs whose process is still alive on this host. */
+  kept: string[];
+  failures: string[];
+}
+
+/** Which leftovers to remove. */
+export interface CleanupOptions {
+  /** Only this run. */
+  runId?: string;
+  /** Also resources of runs that look alive (their process still runs on this host). */
+  all?: boolean;
+}
+
+/**
+ * Removes containers and networks labelled `dockprobe.run` that earlier (crashed) runs left behind. Resources of a run
+ * whose process is still alive on this host are kept unless `all` is set, so a cleanup never breaks a run in progress.
+ */
+export async function cleanupLeftovers(runtime: ContainerRuntime, options: CleanupOptions = {}): Promise<CleanupReport> {
+  const filter = [labelFilter(LABEL_RUN, options.runId)];
+  const report: CleanupReport = { removed: [], kept: [], failures: [] };
+  const [containers, networks] = await Promise.all([runtime.listContainers({ all: true, labels: filter }), runtime.listNetworks({ labels: filter })]);
+  const alive = (labels: Record<string, string>) => !options.all && !options.runId && isAlive(labels);
+  await Promise.all(
+    containers.map(async (c) => {
+      const what = `container ${c.name} (${short(c.id)}, run ${c.labels[LABEL_RUN]})`;
+      if (alive(c.labels)) return void report.kept.push(what);
+      try {
+        await runtime.removeContainer(c.id);
+        report.removed.push(what);
+      } catch (error) {
+        report.failures.push(`${what}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  // Networks after containers: a network with endpoints cannot be removed.
+  for (const n of networks) {
+    const what = `network ${n.name} (${short(n.id)}, run ${n.labels[LABEL_RUN]})`;
+    if (alive(n.labels)) {
+      report.kept.push(what);
+      continue;
+    }
+    try {
+      await runtime.removeNetwork(n.id);
+      report.removed.push(what);
+    } catch (error) {
+      report.failures.push(`${what}: ${(error as Error).message}`);
+    }
+  }
+  return report;
+}
+
+function isAlive(labels: Record<string, string>): boolean {
+  const pid = Number(labels[LABEL_PID]);
+  if (labels[LABEL_HOST] !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

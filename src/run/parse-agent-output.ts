@@ -1,0 +1,44 @@
+import type { AgentLine, Observation } from '../../probes/agent/protocol.js';
+
+/** What a probe's stdout says, read leniently: a garbled line is noted, not fatal. */
+export interface AgentOutput {
+  observations: Map<string, Observation>;
+  interfaces: string[];
+  done: boolean;
+  fatal: string | undefined;
+  /** Lines that were not valid agent JSON. */
+  garbage: string[];
+}
+
+/** Parses the agent's JSON lines. */
+export function parseAgentOutput(stdout: string): AgentOutput {
+  const output: AgentOutput = { observations: new Map(), interfaces: [], done: false, fatal: undefined, garbage: [] };
+  for (const raw of stdout.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    let parsed: AgentLine;
+    try {
+      parsed = JSON.parse(line) as AgentLine;
+    } catch {
+      output.garbage.push(line);
+      continue;
+    }
+    switch (parsed.type) {
+      case 'hello':
+        output.interfaces = parsed.interfaces;
+        break;
+      case 'observation':
+        output.observations.set(parsed.observation.id, parsed.observation);
+        break;
+      case 'done':
+        output.done = true;
+        break;
+      case 'fatal':
+        output.fatal = parsed.message;
+        break;
+      default:
+        output.garbage.push(line);
+    }
+  }
+  return output;
+}

@@ -1,0 +1,17 @@
+import type { Observation } from '../../probes/agent/protocol.js';
+
+/** How one probe's run went, whatever happened: never an exception. */
+export interface ProbeResult {
+  probeKey: string;
+  containerName: string;
+  /** Short container id, when one was created. */
+  containerId: string | undefined;
+  /** `completed`: the agent ran its plan to the end; `failed`: it did not start, crashed, or was cut off. */
+  status: 'completed' | 'failed';
+  /** Why it failed, for reports. */
+  error: string | undefined;
+  observations: Map<string, Observation>;
+  /** The probe's network interfaces as it saw them (`eth0 172.20.0.5/16`). */
+  interfaces: string[];
+  durationMs: number;
+}

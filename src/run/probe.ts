@@ -1,0 +1,132 @@
+import { performance } from 'node:perf_hooks';
+import type { ContainerRuntime } from '../docker/container-runtime.js';
+import { short } from '../docker/dockerode-runtime.js';
+import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import type { ProbeSpec } from '../plan/plan.js';
+import type { CleanupStack } from './cleanup-stack.js';
+import { parseAgentOutput } from './parse-agent-output.js';
+import type { ProbeResult } from './probe-result.js';
+
+/** Resource limits and hardening of every probe container. */
+export interface ProbeLimits {
+  memoryBytes: number;
+  pidsLimit: number;
+  /** Numeric, non-root. */
+  user: string;
+}
+
+/** The defaults: enough for node and a few hundred sockets, no more. */
+export const DEFAULT_PROBE_LIMITS: ProbeLimits = { memoryBytes: 128 * 1024 * 1024, pidsLimit: 64, user: '65534:65534' };
+
+/**
+ * The upstream a zone probe's embedded DNS forwards unknown names to: loopback, where nothing answers. Whether a
+ * name resolves *on the network* is decided by the embedded DNS's own records; forwarding it upstream would only
+ * send the query off the host and, on engine 20.10, hold the container's exit for ~4 s per pending forward.
+ */
+export const ISOLATED_DNS_UPSTREAM = ['127.0.0.1'];
+
+/** What a probe needs besides its spec. */
+export interface ProbeContext {
+  runtime: ContainerRuntime;
+  runId: string;
+  image: string;
+  cleanup: CleanupStack;
+  limits?: ProbeLimits;
+  /** Upstream DNS for the probes (default {@link ISOLATED_DNS_UPSTREAM}; empty: the engine's default). */
+  dnsUpstream?: string[];
+}
+
+/** A probe not yet started: a spec and where it will run. `start()` gives a {@link StartedProbe}. */
+export class Probe {
+  constructor(
+    readonly spec: ProbeSpec,
+    readonly context: ProbeContext,
+  ) {}
+
+  /** Creates and starts the container; it is registered for cleanup before it can run. */
+  async start(): Promise<StartedProbe> {
+    const { runtime, cleanup } = this.context;
+    const limits = this.context.limits ?? DEFAULT_PROBE_LIMITS;
+    if (cleanup.closed) throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} not started`);
+    const started = performance.now();
+    const id = await runtime.createContainer({
+      name: this.spec.containerName,
+      image: this.context.image,
+      cmd: ['run'],
+      env: {
+        DOCKPROBE_PLAN: Buffer.from(JSON.stringify(this.spec.plan)).toString('base64'),
+        NODE_OPTIONS: '--max-old-space-size=64',
+      },
+      labels: runLabels(this.context.runId, 'probe', { [LABEL_SOURCE]: this.spec.key }),
+      network: this.spec.network.id,
+      user: limits.user,
+      memoryBytes: limits.memoryBytes,
+      pidsLimit: limits.pidsLimit,
+      dns: this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM,
+    });
+    const remove = cleanup.defer(`remove probe container ${this.spec.containerName} (${short(id)})`, () => runtime.removeContainer(id));
+    if (cleanup.closed) {
+      await remove();
+      throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`);
+    }
+    try {
+      await runtime.startContainer(id);
+    } catch (error) {
+      await remove().catch(() => undefined);
+      throw error;
+    }
+    return new StartedProbe(this.spec, runtime, id, remove, started);
+  }
+}
+
+/** A running probe. Read its result with `result()`; `stop()` (or `await using`) removes the container. */
+export class StartedProbe implements AsyncDisposable {
+  constructor(
+    readonly spec: ProbeSpec,
+    private readonly runtime: ContainerRuntime,
+    readonly id: string,
+    private readonly remove: () => Promise<void>,
+    private readonly startedAt: number,
+  ) {}
+
+  /** Waits for the agent to finish (its own deadline plus `graceMs`) and reads what it saw. Never throws. */
+  async result(graceMs: number): Promise<ProbeResult> {
+    const base = { probeKey: this.spec.key, containerName: this.spec.containerName, containerId: short(this.id) };
+    const timeoutMs = this.spec.plan.deadlineMs + graceMs;
+    try {
+      const exit = await this.runtime.waitContainer(this.id, timeoutMs);
+      const output = parseAgentOutput(exit.stdout);
+      const durationMs = Math.round(performance.now() - this.startedAt);
+      let error: string | undefined;
+      if (!output.done) {
+        const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
+        error = `probe ${this.spec.containerName} (${short(this.id)}) ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`;
+      }
+      return { ...base, status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, durationMs };
+    } catch (error) {
+      return {
+        ...base,
+        status: 'failed',
+        error: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}`,
+        observations: new Map(),
+        interfaces: [],
+        durationMs: Math.round(performance.now() - this.startedAt),
+      };
+    }
+  }
+
+  /** Removes the container (idempotent). */
+  stop(): Promise<void> {
+    return this.remove();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return lines.length ? lines[lines.length - 1] : undefined;
+}

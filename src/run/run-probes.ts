@@ -1,0 +1,42 @@
+import type { Plan, ProbeSpec } from '../plan/plan.js';
+import { Probe, type ProbeContext } from './probe.js';
+import type { ProbeResult } from './probe-result.js';
+
+/** How long past its own deadline a probe may take (container start included) before it is killed. */
+export const DEFAULT_PROBE_GRACE_MS = 15_000;
+
+/**
+ * Starts every probe of the plan in parallel, waits for each, and removes each container as soon as its result is
+ * read. A probe that fails to start yields a failed result, never an exception: the judge turns it into inconclusive.
+ */
+export async function runProbes(plan: Plan, context: ProbeContext, options: { graceMs?: number; onProbe?: (result: ProbeResult) => void } = {}): Promise<ProbeResult[]> {
+  const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
+  return Promise.all(
+    plan.probes.map(async (spec) => {
+      const result = await runOne(spec, context, graceMs);
+      options.onProbe?.(result);
+      return result;
+    }),
+  );
+}
+
+async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
+  let started;
+  try {
+    started = await new Probe(spec, context).start();
+  } catch (error) {
+    return {
+      probeKey: spec.key,
+      containerName: spec.containerName,
+      containerId: undefined,
+      status: 'failed',
+      error: `probe ${spec.containerName} did not start: ${(error as Error).message}`,
+      observations: new Map(),
+      interfaces: [],
+      durationMs: 0,
+    };
+  }
+  await using probe = started;
+  // `return await`: the container must outlive the read of its result.
+  return await probe.result(graceMs);
+}

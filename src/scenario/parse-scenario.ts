@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js';
+import { closestName } from '../errors/unknown-name-error.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
+import { parseTarget } from './parse-target.js';
+import { expectationSchema, scenarioSchema, sourceSchema, targetObjectSchema, type RawScenario } from './scenario-schema.js';
+import type { Expectation, Scenario, TargetRef } from './scenario.js';
+import { positionOf, type DocPath } from './yaml-positions.js';
+
+/** The timeout of a check when neither the file nor the command line sets one. */
+export const DEFAULT_TIMEOUT_MS = 2000;
+
+/** Reads and validates a scenario file; every problem is reported at once, each at file:line:col. */
+export async function loadScenario(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ScenarioError([{ file, line: 1, col: 1, message: `cannot read the scenario file (${code})`, hint: code === 'ENOENT' ? 'check the path; example files are in scenarios/' : undefined }], { cause: error });
+  }
+  return parseScenario(text, file);
+}
+
+/** Parses scenario text; `file` is only used in positions and messages. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return { file, line: pos.line, col: pos.col, message: `YAML: ${e.message.split('\n')[0]}`, hint: yamlHint(e.code) };
+      }),
+    );
+  }
+  const at = (path: DocPath, key = false) => ({ file, ...positionOf(doc, lines, path, { key }) });
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new ScenarioError([{ file, line: 1, col: 1, message: 'the scenario file is empty', hint: 'start from scenarios/reference.yml' }]);
+  }
+  const result = scenarioSchema.safeParse(data);
+  if (!result.success) {
+    throw new ScenarioError(result.error.issues.flatMap((issue) => describeIssue(issue, data, at)));
+  }
+  return normalise(result.data, file, at);
+}
+
+type At = (path: DocPath, key?: boolean) => { file: string; line: number; col: number };
+
+function normalise(raw: RawScenario, file: string, at: At): Scenario {
+  const problems: ScenarioProblem[] = [];
+  const duration = (text: string | undefined, path: DocPath): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined) problems.push({ ...at(path), message: `'${text}' is not a duration above zero`, hint: DURATION_HINT });
+    return ms;
+  };
+  const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
+  const expectations: Expectation[] = raw.expect.map((entry, index) => {
+    const toList = Array.isArray(entry.to) ? entry.to : [entry.to];
+    const targets: TargetRef[] = [];
+    toList.forEach((rawTarget, j) => {
+      const path = Array.isArray(entry.to) ? ['expect', index, 'to', j] : ['expect', index, 'to'];
+      const position = at(path);
+      const target = parseTarget(rawTarget, raw.project, position);
+      if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
+      else targets.push(target);
+    });
+    const from = { kind: 'network' as const, network: entry.from.network, project: entry.from.project ?? raw.project };
+    return {
+      index,
+      name: entry.name ?? `#${index + 1} from network ${from.network}: ${entry.reachable ? 'reachable' : 'blocked'}`,
+      from,
+      to: targets,
+      reachable: entry.reachable,
+      timeoutMs: duration(entry.timeout, ['expect', index, 'timeout']) ?? timeoutMs,
+      position: at(['expect', index]),
+    };
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return { file, project: raw.project, timeoutMs, expectations };
+}
+
+type Issue = z.core.$ZodIssue;
+
+// Turns one zod issue into problems a person can act on: the right position, the offending value, a hint.
+function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
+  const path = issue.path;
+  const where = pathLabel(path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(path);
+      return issue.keys.map((key) => {
+        const close = closestName(key, allowed);
+        return {
+          ...at([...path, key], true),
+          message: `unknown key '${key}'${path.length ? ` in ${where}` : ''}`,
+          hint: `${close ? `did you mean '${close}'? ` : ''}allowed keys: ${allowed.join(', ')}`,
+        };
+      });
+    }
+    case 'invalid_union': {
+      // Report the branch that matched the value's type best: the one whose issues go deepest.
+      // Issues inside a union carry paths relative to the union.
+      const branches = issue.errors.filter((b) => b.length > 0);
+      const best = branches.sort((a, b) => depth(b) - depth(a))[0];
+      if (best && depth(best) >= 0) return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, data, at));
+      return [{ ...at(path), message: `${where} has the wrong form (got ${describeValue(valueAt(data, path))})`, hint: unionHint(path) }];
+    }
+    case 'invalid_type': {
+      const value = valueAt(data, path);
+      if (value === undefined) {
+        return [{ ...at(path.slice(0, -1)), message: `missing '${String(path[path.length - 1])}'${path.length > 1 ? ` in ${pathLabel(path.slice(0, -1))}` : ''}`, hint: requiredHint(path) }];
+      }
+      return [{ ...at(path), message: `${where} must be ${article(issue.expected)}, got ${describeValue(value)}`, hint: requiredHint(path) }];
+    }
+    case 'invalid_format':
+      return [{ ...at(path), message: `${where} is not a duration: ${describeValue(valueAt(data, path))}`, hint: DURATION_HINT }];
+    case 'too_small':
+      return [{ ...at(path), message: `${where} ${issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entry` : `is too small (minimum ${String(issue.minimum)})`}`, hint: requiredHint(path) }];
+    case 'too_big':
+      return [{ ...at(path), message: `${where} is too large (maximum ${String(issue.maximum)})`, hint: requiredHint(path) }];
+    case 'invalid_value':
+      return [{ ...at(path), message: `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(data, path))}` }];
+    default:
+      return [{ ...at(path), message: `${where}: ${issue.message}` }];
+  }
+}
+
+function depth(issues: readonly Issue[]): number {
+  return Math.max(...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length)));
+}
+
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  const shape = path.length === 0 ? scenarioSchema.shape : path.length === 2 && path[0] === 'expect' ? expectationSchema.shape : path[2] === 'from' ? sourceSchema.shape : path[2] === 'to' ? targetObjectSchema.shape : {};
+  return Object.keys(shape).filter((k) => k !== '$schema');
+}
+
+function requiredHint(path: readonly PropertyKey[]): string | undefined {
+  const key = String(path[path.length - 1] ?? '');
+  if (key === 'reachable') return 'reachable: true (every target must answer) or reachable: false (none may)';
+  if (key === 'from' || path[2] === 'from') return 'e.g. from: { network: public-facing }';
+  if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
+  if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }';
+  if (key === 'port') return 'a port is a whole number from 1 to 65535 or a known name';
+  return undefined;
+}
+
+function unionHint(path: readonly PropertyKey[]): string | undefined {
+  return path[2] === 'to' ? "a target is 'service:port', 'http://…', 'dns:name', 'tcp://host:port' or { service, port }" : requiredHint(path);
+}
+
+function pathLabel(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the scenario';
+  return `'${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('')}'`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === 'DUPLICATE_KEY') return 'each key may appear once per map';
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'check the indentation: list items under a key start with "- " at a consistent depth';
+  if (code === 'TAB_AS_INDENT') return 'YAML indentation uses spaces, not tabs';
+  return 'check the YAML syntax around this position';
+}

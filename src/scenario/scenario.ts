@@ -1,0 +1,78 @@
+import type { SourcePosition } from '../errors/scenario-error.js';
+
+/**
+ * A scenario after parsing and validation: names, not ids. Nothing here has touched Docker yet;
+ * `topology/` resolves the names against what is deployed.
+ */
+export interface Scenario {
+  /** The file it came from, as given. */
+  file: string;
+  /** The default Compose project for names that do not say theirs. */
+  project: string | undefined;
+  /** The default per-check timeout, in milliseconds. */
+  timeoutMs: number;
+  expectations: Expectation[];
+}
+
+/** One `expect:` entry: from one source, each target is reachable or not. */
+export interface Expectation {
+  /** Position in the `expect` list, from 0. */
+  index: number;
+  /** The entry's `name`, or one made from its source and reachability. */
+  name: string;
+  from: SourceRef;
+  to: TargetRef[];
+  reachable: boolean;
+  timeoutMs: number;
+  position: SourcePosition;
+}
+
+/** Where a probe runs: attached to a network of a project. */
+export interface NetworkSource {
+  kind: 'network';
+  network: string;
+  project: string | undefined;
+}
+
+/** Where a probe runs. Other perspectives (a service's namespace, the host) build on this union. */
+export type SourceRef = NetworkSource;
+
+/** A TCP connection to a port of a service, or of a host outside the project. */
+export interface TcpTarget {
+  kind: 'tcp';
+  /** As written in the file, for reports. */
+  label: string;
+  host: HostRef;
+  /** Undefined when the file named a service without a port: the service's exposed ports are used. */
+  port: number | undefined;
+  position: SourcePosition;
+}
+
+/** An HTTP GET; `status`, when given, must match. */
+export interface HttpTarget {
+  kind: 'http';
+  label: string;
+  url: string;
+  host: HostRef;
+  status: number | undefined;
+  position: SourcePosition;
+}
+
+/** A name lookup on its own. */
+export interface DnsTarget {
+  kind: 'dns';
+  label: string;
+  host: HostRef;
+  position: SourcePosition;
+}
+
+/** What a target points at. */
+export type TargetRef = TcpTarget | HttpTarget | DnsTarget;
+
+/**
+ * A host named by a target: a Compose service (a single-label name, resolved in the project) or an outside host
+ * (an IP address or a dotted name, taken as is).
+ */
+export type HostRef =
+  | { kind: 'service'; service: string; project: string | undefined }
+  | { kind: 'external'; host: string };

@@ -1,0 +1,84 @@
+import type { ContainerInfo, ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
+import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, LABEL_ROLE, labelFilter } from '../docker/labels.js';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { UnknownNameError } from '../errors/unknown-name-error.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { findNetwork, findService, type Topology, type TopologyNetwork, type TopologyService } from './topology.js';
+
+/**
+ * Reads what is deployed for the projects the scenario names, through Compose's labels (v1 and v2 write the same),
+ * and checks that every network and service the scenario names exists; an unknown name lists what does.
+ */
+export async function resolveTopology(scenarios: readonly Scenario[], runtime: ContainerRuntime): Promise<Topology> {
+  const engine = await runtime.info();
+  const projects = referencedProjects(scenarios);
+  const [allNetworks, projectContainers] = await Promise.all([
+    runtime.listNetworks(),
+    Promise.all(projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
+  ]);
+  const networks: TopologyNetwork[] = allNetworks.map((n) => ({ ...n, project: n.labels[COMPOSE_PROJECT], composeName: n.labels[COMPOSE_NETWORK] }));
+
+  for (const [i, project] of projects.entries()) {
+    const hasContainers = (projectContainers[i] ?? []).length > 0;
+    const hasNetworks = networks.some((n) => n.project === project);
+    if (!hasContainers && !hasNetworks) {
+      throw new UnknownNameError('project', project, await existingProjects(runtime, allNetworks), '(no container or network carries its Compose label)');
+    }
+  }
+
+  const services = projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? []));
+  const topology: Topology = { engine, projects, networks, services };
+  for (const scenario of scenarios) checkNames(scenario, topology);
+  return topology;
+}
+
+function referencedProjects(scenarios: readonly Scenario[]): string[] {
+  const projects = new Set<string>();
+  for (const scenario of scenarios) if (scenario.project) projects.add(scenario.project);
+  for (const e of scenarios.flatMap((s) => s.expectations)) {
+    if (e.from.project) projects.add(e.from.project);
+    for (const t of e.to) if (t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
+  }
+  return [...projects];
+}
+
+function groupServices(project: string, containers: ContainerInfo[]): TopologyService[] {
+  const byName = new Map<string, ContainerInfo[]>();
+  for (const c of containers) {
+    const service = c.labels[COMPOSE_SERVICE];
+    // One-off containers (`compose run`) and dockprobe's own probes are not the deployment.
+    if (!service || c.labels[COMPOSE_ONEOFF] === 'True' || c.labels[LABEL_ROLE] === 'probe') continue;
+    byName.set(service, [...(byName.get(service) ?? []), c]);
+  }
+  return [...byName].map(([name, list]) => ({ project, name, containers: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+}
+
+function checkNames(scenario: Scenario, topology: Topology): void {
+  for (const e of scenario.expectations) {
+    const project = e.from.project;
+    if (!findNetwork(topology, project, e.from.network)) {
+      const inProject = topology.networks.filter((n) => n.project === project).map((n) => n.composeName ?? n.name);
+      throw new UnknownNameError('network', e.from.network, inProject.length ? inProject : topology.networks.map((n) => n.name), project ? `in project '${project}'` : '');
+    }
+    for (const t of e.to) {
+      if (t.host.kind !== 'service') continue;
+      const tp = t.host.project;
+      if (!tp) {
+        throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${t.position.line}:${t.position.col}: target '${t.label}' names a service, but no project is set`, {
+          hint: "set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)",
+        });
+      }
+      if (!findService(topology, tp, t.host.service)) {
+        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name), `in project '${tp}' (${e.position.file}:${t.position.line}:${t.position.col})`);
+      }
+    }
+  }
+}
+
+async function existingProjects(runtime: ContainerRuntime, networks: NetworkInfo[]): Promise<string[]> {
+  const containers = await runtime.listContainers({ all: true, labels: [COMPOSE_PROJECT] });
+  const names = new Set<string>();
+  for (const c of containers) if (c.labels[COMPOSE_PROJECT]) names.add(c.labels[COMPOSE_PROJECT]);
+  for (const n of networks) if (n.labels[COMPOSE_PROJECT]) names.add(n.labels[COMPOSE_PROJECT]);
+  return [...names].sort();
+}
