@@ -26,6 +26,8 @@ export interface VerifyOptions {
   /** How long past its own deadline a probe may take before it is killed (container start included). */
   probeGraceMs?: number;
   limits?: ProbeLimits;
+  /** Upstream DNS of the probes: undefined for the isolated default, [] for the engine's own. */
+  dnsUpstream?: string[];
   runId?: string;
   runtime?: ContainerRuntime;
   /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
@@ -44,7 +46,9 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const log = options.log ?? (() => undefined);
   const runId = options.runId ?? newRunId();
-  const cleanup = options.cleanup ?? new CleanupStack();
+  // Probes get a stack of their own, removed as soon as the run ends; a caller's stack (the CLI's signal handler)
+  // reaches it while it lives.
+  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of run ${runId}`);
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
   const projected = options.project === undefined ? scenarios : scenarios.map((s) => withProject(s, options.project!));
   const runtime = options.runtime ?? new DockerodeRuntime();
@@ -58,12 +62,12 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   let results;
   let cleanupFailures: string[] = [];
   try {
-    results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}) }, {
+    results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
       ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
       onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
     });
   } finally {
-    if (!options.cleanup) cleanupFailures = await cleanup.runAll();
+    cleanupFailures = await closeCleanup();
   }
 
   const { verdicts, controls } = judge(plan, results);

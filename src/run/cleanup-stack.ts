@@ -17,11 +17,39 @@ export class CleanupStack {
     const action = { what, run };
     this.#actions.push(action);
     return async () => {
-      const i = this.#actions.indexOf(action);
-      if (i < 0) return;
-      this.#actions.splice(i, 1);
+      if (!this.#forget(action)) return;
       await run();
     };
+  }
+
+  /**
+   * A stack of its own whose actions also run when this one does (a signal reaches every level); `close()` runs the
+   * child's actions and detaches it.
+   */
+  child(what: string): { stack: CleanupStack; close: () => Promise<string[]> } {
+    const stack = new CleanupStack();
+    const action = {
+      what,
+      run: async () => {
+        const failures = await stack.runAll();
+        if (failures.length > 0) throw new Error(failures.join('; '));
+      },
+    };
+    this.#actions.push(action);
+    return {
+      stack,
+      close: async () => {
+        this.#forget(action);
+        return stack.runAll();
+      },
+    };
+  }
+
+  #forget(action: { what: string; run: () => Promise<void> }): boolean {
+    const i = this.#actions.indexOf(action);
+    if (i < 0) return false;
+    this.#actions.splice(i, 1);
+    return true;
   }
 
   /** Runs every remaining action (newest first); returns one message per action that failed. Safe to call twice. */

@@ -1,0 +1,20 @@
+import type { CleanupStack } from '../run/cleanup-stack.js';
+import type { Colors } from '../report/colors.js';
+
+/** What every command gets from bin: where to write, and the cleanup stack its signal handler runs. */
+export interface CliContext {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Colours for stdout (results) and stderr (logs), each decided for its own stream. */
+  colorsOut: Colors;
+  colorsErr: Colors;
+  cleanup: CleanupStack;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A progress line on stderr: logs never mix with results on stdout. */
+export function logTo(context: CliContext, quiet = false): (message: string) => void {
+  return (message) => {
+    if (!quiet) context.stderr.write(`${context.colorsErr.dim(`dockprobe: ${message}`)}\n`);
+  };
+}

@@ -1,0 +1,28 @@
+import type { Argv } from 'yargs';
+import { DockerodeRuntime } from '../../docker/dockerode-runtime.js';
+import { cleanupLeftovers } from '../../run/cleanup-leftovers.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-code.js';
+
+/** `dockprobe cleanup`: remove what earlier (crashed) runs left behind. */
+export function cleanupCommand(context: CliContext, setExit: (code: number) => void) {
+  return {
+    command: 'cleanup',
+    describe: 'Remove containers and networks labelled dockprobe.run that earlier runs left behind',
+    builder: (y: Argv) =>
+      y
+        .option('run', { type: 'string', describe: 'Only this run id' })
+        .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' }),
+    handler: async (argv: Record<string, unknown>) => {
+      const report = await cleanupLeftovers(new DockerodeRuntime(), {
+        ...(argv['run'] ? { runId: argv['run'] as string } : {}),
+        all: argv['all'] as boolean,
+      });
+      for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
+      for (const k of report.kept) context.stdout.write(`kept ${k} (its run is still alive; --all removes it)\n`);
+      for (const f of report.failures) context.stderr.write(`${context.colorsErr.red('could not remove')} ${f}\n`);
+      if (report.removed.length + report.kept.length + report.failures.length === 0) context.stdout.write('nothing to clean up\n');
+      setExit(report.failures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
+    },
+  };
+}

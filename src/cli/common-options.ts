@@ -1,0 +1,38 @@
+import type { Argv } from 'yargs';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { DURATION_HINT, parseDuration } from '../scenario/duration.js';
+import { FORMATS, type Format } from './write-reports.js';
+
+/** Options shared by the commands that run probes. */
+export function withRunOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('format', { alias: 'f', choices: FORMATS, default: 'pretty' as Format, describe: 'Report on stdout' })
+    .option('json', { type: 'string', describe: 'Also write the JSON report to this file' })
+    .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
+    .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
+    .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
+    .option('probe-grace', { type: 'string', default: '15s', describe: 'How long past its own deadline a probe may take, container start included' })
+    .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
+    .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show passing cells and every probe in detail' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
+}
+
+/** A duration option, validated at the boundary: names the option and the value received. */
+export function durationOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration above zero, got '${value}'`, { hint: DURATION_HINT });
+  return ms;
+}
+
+/** `--dns-upstream` → the list for the probes' HostConfig.Dns (undefined: the default, isolated). */
+export function dnsUpstreamOption(value: string | undefined): string[] | undefined {
+  if (value === undefined || value === 'isolated') return undefined;
+  if (value === 'inherit') return [];
+  const servers = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (servers.length === 0 || servers.some((s) => !/^[0-9a-fA-F:.]+$/.test(s))) {
+    throw new DockprobeError(ErrorCodes.USAGE, `--dns-upstream must be 'isolated', 'inherit' or comma-separated IP addresses, got '${value}'`);
+  }
+  return servers;
+}

@@ -1,0 +1,45 @@
+import yargs from 'yargs';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { VERSION } from '../package-paths.js';
+import type { CliContext } from './cli-context.js';
+import { cleanupCommand } from './commands/cleanup-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { imageCommand } from './commands/image-command.js';
+import { schemaCommand } from './commands/schema-command.js';
+import { testCommand } from './commands/test-command.js';
+import { validateCommand } from './commands/validate-command.js';
+import { ExitCode } from './exit-code.js';
+
+/**
+ * Parses the command line and runs one command. Returns the exit code it chose; throws DockprobeError for usage,
+ * input and infrastructure errors (bin turns those into a message and an exit code).
+ */
+export async function main(argv: string[], context: CliContext): Promise<number> {
+  let exitCode: number = ExitCode.PASS;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const parser = yargs(argv)
+    .scriptName('dockprobe')
+    .usage('$0 <command> [options]\n\nProve a Docker deployment\'s network isolation by trying it.')
+    .command(testCommand(context, setExit))
+    .command(demoCommand(context, setExit))
+    .command(cleanupCommand(context, setExit))
+    .command(validateCommand(context))
+    .command(schemaCommand(context))
+    .command(imageCommand(context))
+    .demandCommand(1, 'name a command: test, demo, cleanup, validate, schema or image')
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue('Exit codes: 0 all pass, 1 a mismatch, 2 usage or scenario error, 3 inconclusive or infrastructure error.')
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new DockprobeError(ErrorCodes.USAGE, message ?? 'invalid command line', { hint: 'dockprobe --help lists commands and options' });
+    })
+    .exitProcess(false);
+  await parser.parseAsync();
+  return exitCode;
+}

@@ -1,0 +1,25 @@
+import junitModule, { type Builder } from 'junit-report-builder';
+import type { RunResult } from '../run-result.js';
+
+// The package's CommonJS export is the builder itself at run time, while its types describe `{ default: builder }`.
+const junit = ('newBuilder' in junitModule ? junitModule : (junitModule as unknown as { default: Builder }).default) as Builder;
+
+/** JUnit XML for CI dashboards: one suite per source, one test case per cell; inconclusive cells are errors. */
+export function junitReport(result: RunResult): string {
+  const builder = junit.newBuilder();
+  const sources = [...new Set(result.verdicts.map((v) => v.source))];
+  for (const source of sources) {
+    const suite = builder.testSuite().name(`dockprobe: ${source}`).timestamp(result.startedAt);
+    for (const v of result.verdicts.filter((x) => x.source === source)) {
+      const test = suite
+        .testCase()
+        .className(`dockprobe.${source.replace(/\s+/g, '_')}`)
+        .name(`${v.target} ${v.expected}`)
+        .time((v.latencyMs ?? 0) / 1000)
+        .standardOutput(`${v.observed}: ${v.reason} (${v.location})`);
+      if (v.status === 'fail') test.failure(v.reason, 'mismatch');
+      if (v.status === 'inconclusive') test.error(v.reason, 'inconclusive');
+    }
+  }
+  return builder.build();
+}

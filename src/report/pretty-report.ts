@@ -1,0 +1,92 @@
+import Table from 'cli-table3';
+import type { Verdict } from '../judge/verdict.js';
+import type { RunResult } from '../run-result.js';
+import { formatDuration } from '../scenario/duration.js';
+import type { Colors } from './colors.js';
+
+/**
+ * The human report: a matrix (sources down the side, targets across, each cell pass / FAIL / inconclusive with what
+ * was observed and its latency), then every mismatch and inconclusive cell with its reason, then a summary line.
+ */
+export function prettyReport(result: RunResult, c: Colors, options: { verbose?: boolean } = {}): string {
+  const out: string[] = [];
+  const sources = unique(result.verdicts.map((v) => v.source));
+  const targets = unique(result.verdicts.map((v) => v.target));
+  const table = new Table({
+    head: ['from \\ to', ...targets].map((h) => c.bold(h)),
+    style: { head: [], border: [], compact: false },
+    wordWrap: true,
+  });
+  for (const source of sources) {
+    table.push([
+      c.bold(source),
+      ...targets.map((target) => {
+        const cell = result.verdicts.filter((v) => v.source === source && v.target === target);
+        return cell.length === 0 ? c.dim('·') : cell.map((v) => cellText(v, c)).join('\n');
+      }),
+    ]);
+  }
+  out.push(table.toString());
+
+  const failed = result.verdicts.filter((v) => v.status === 'fail');
+  const unclear = result.verdicts.filter((v) => v.status === 'inconclusive');
+  if (failed.length > 0) {
+    out.push('', c.red(c.bold(`Mismatches (${failed.length}):`)));
+    for (const v of failed) out.push(detail(v, c.red('FAIL'), c));
+  }
+  if (unclear.length > 0) {
+    out.push('', c.yellow(c.bold(`Inconclusive (${unclear.length}):`)));
+    for (const v of unclear) out.push(detail(v, c.yellow('inconclusive'), c));
+  }
+  if (options.verbose) {
+    out.push('', c.bold('Passed:'));
+    for (const v of result.verdicts.filter((x) => x.status === 'pass')) out.push(detail(v, c.green('pass'), c));
+  }
+  const problemProbes = result.probes.filter((p) => p.status === 'failed' || !p.control.dns || !p.control.reach);
+  if (options.verbose || problemProbes.length > 0) {
+    out.push('', c.bold('Probes:'));
+    for (const p of options.verbose ? result.probes : problemProbes) {
+      out.push(`  ${p.label}: ${p.container}${p.containerId ? ` (${p.containerId})` : ''} on ${p.network}, ${p.status}, ${p.checks} checks in ${formatDuration(p.durationMs)}`);
+      out.push(c.dim(`    controls: ${p.control.detail}`));
+      if (p.error) out.push(c.dim(`    error: ${p.error}`));
+    }
+  }
+  if (result.cleanupFailures.length > 0) {
+    out.push('', c.yellow(`Could not remove (run \`dockprobe cleanup --run ${result.runId}\`):`), ...result.cleanupFailures.map((f) => `  ${f}`));
+  }
+  out.push('', summaryLine(result, c));
+  return out.join('\n');
+}
+
+/** `10 checks: 8 passed, 2 failed, 0 inconclusive in 1.7s (run 3862d30b)`. */
+export function summaryLine(result: RunResult, c: Colors): string {
+  const s = result.summary;
+  const parts = [
+    s.pass > 0 ? c.green(`${s.pass} passed`) : `${s.pass} passed`,
+    s.fail > 0 ? c.red(c.bold(`${s.fail} failed`)) : `${s.fail} failed`,
+    s.inconclusive > 0 ? c.yellow(`${s.inconclusive} inconclusive`) : `${s.inconclusive} inconclusive`,
+  ];
+  return `${s.total} checks: ${parts.join(', ')} in ${formatDuration(result.durationMs)} (run ${result.runId})`;
+}
+
+// Cells stay narrow: the outcome and latency; addresses and reasons go in the detail lines below the matrix.
+function cellText(v: Verdict, c: Colors): string {
+  const latency = v.latencyMs === undefined ? '' : ` ${formatDuration(v.latencyMs)}`;
+  const outcome = v.observed.startsWith('http ') ? v.observed.split(' ').slice(0, 2).join(' ') : (v.observed.split(' ')[0] ?? v.observed);
+  if (v.status === 'pass') return `${c.green('pass')} ${v.expected === 'blocked' ? 'blocked' : `${outcome}${latency}`}`;
+  if (v.status === 'fail') return `${c.red(c.bold('FAIL'))} ${outcome}${latency}`;
+  return `${c.yellow('inconclusive')}`;
+}
+
+function detail(v: Verdict, label: string, c: Colors): string {
+  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    ${v.expectation} — ${v.location}`)];
+  for (const e of v.evidence) {
+    const o = e.observation;
+    lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${o.address}:${o.port}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));
+  }
+  return lines.join('\n');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
