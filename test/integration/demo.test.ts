@@ -1,0 +1,35 @@
+import t from 'tap';
+import type { RunResult } from '../../src/run-result.js';
+import { cli, egressGuard, runtime } from './helpers.js';
+
+// The README's main command, end to end: bring up, verify, tear down; and the broken twin must fail.
+
+await egressGuard();
+
+const leftovers = async (runId: string) => ({
+  containers: await runtime.listContainers({ all: true, labels: [`dockprobe.run=${runId}`] }),
+  networks: await runtime.listNetworks({ labels: [`dockprobe.run=${runId}`] }),
+});
+
+t.test('demo: the reference topology passes and is torn down', async (t) => {
+  const { exitCode, stdout, stderr } = await cli(['demo', '--format', 'json']);
+  t.equal(exitCode, 0, stderr);
+  const report = JSON.parse(stdout) as RunResult;
+  t.same(report.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
+  t.match(stderr, /tearing down project dockprobe-demo-/);
+  t.same(await leftovers(report.runId), { containers: [], networks: [] }, 'no container or network of the run is left');
+});
+
+t.test('demo --broken: every service on the public network fails, naming each leaked pair', async (t) => {
+  const { exitCode, stdout } = await cli(['demo', '--broken', '--format', 'json']);
+  t.equal(exitCode, 1);
+  const report = JSON.parse(stdout) as RunResult;
+  const failed = report.verdicts.filter((v) => v.status === 'fail');
+  t.same(failed.map((v) => `${v.source} → ${v.target}`).sort(), ['network public-facing → postgres:5432', 'network public-facing → redis:6379']);
+  for (const v of failed) {
+    t.match(v.observed, /^open 172\./);
+    t.match(v.reason, /reached: .* by name: open/);
+  }
+  t.equal(report.summary.inconclusive, 0);
+  t.same(await leftovers(report.runId), { containers: [], networks: [] });
+});

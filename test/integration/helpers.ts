@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { composeDown, composeUp, detectCompose } from '../../src/compose/compose-cli.js';
+import { waitForProject } from '../../src/compose/wait-for-project.js';
+import type { ContainerInfo } from '../../src/docker/container-runtime.js';
+import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
+import { ensureProbeImage } from '../../src/image/probe-image.js';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
+import type { RunResult } from '../../src/run-result.js';
+
+// Shared set-up of the integration tests: a real engine, the probe image, Compose projects of their own.
+
+/** The CLI as users run it (built by `npm test` before tap starts). */
+export const BIN = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+
+export const runtime = new DockerodeRuntime();
+
+/** Safety net: drop container traffic out of the default-route interface (root only; idempotent). */
+export async function egressGuard(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  await execa('bash', [join(PACKAGE_ROOT, 'scripts', 'egress-guard.sh')], { reject: false, timeout: 15_000 });
+}
+
+/** Brings up a Compose file as `project` with the probe image; returns the function that tears it down. */
+export async function upProject(composeFile: string, project: string): Promise<() => Promise<void>> {
+  await egressGuard();
+  const image = await ensureProbeImage(runtime);
+  const compose = await detectCompose();
+  const call = {
+    project,
+    composeFile: join(PACKAGE_ROOT, composeFile),
+    timeoutMs: 120_000,
+    env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${project}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
+  };
+  await composeUp(compose, call);
+  await waitForProject(runtime, project, { timeoutMs: 60_000 });
+  return () => composeDown(compose, call);
+}
+
+/** Runs the CLI; never throws on a non-zero exit. */
+export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const result = await execa(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, reject: false, timeout: 180_000, cwd: PACKAGE_ROOT });
+  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Runs the CLI with `--format json` and parses the report. */
+export async function cliJson(args: string[]) {
+  const out = await cli([...args, '--format', 'json']);
+  let report: RunResult | undefined;
+  try {
+    report = JSON.parse(out.stdout) as RunResult;
+  } catch {
+    report = undefined;
+  }
+  return { ...out, report };
+}
+
+/** Containers carrying a label (e.g. `dockprobe.run=abc`). */
+export function containersLabelled(label: string): Promise<ContainerInfo[]> {
+  return runtime.listContainers({ all: true, labels: [label] });
+}
+
+/** A unique Compose project name for one test file. */
+export function projectName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import t from 'tap';
+import { BIN, cli, cliJson, containersLabelled, projectName, runtime, upProject } from './helpers.js';
+
+// The reference topology (docker-compose.test.yml), verified for real on the engine.
+
+const project = projectName('dptest-ref');
+const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-test-'));
+const down = await upProject('docker-compose.test.yml', project);
+t.teardown(down);
+
+t.test('the reference scenario passes, with real evidence, and leaves nothing behind', async (t) => {
+  const junit = join(tmp, 'report.xml');
+  const { exitCode, report, stderr } = await cliJson(['test', 'scenarios/reference.yml', '--project', project, '--junit', junit]);
+  t.equal(exitCode, 0, stderr);
+  t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
+  const cell = (source: string, target: string) => report!.verdicts.find((v) => v.source === `network ${source}` && v.target === target)!;
+  t.match(cell('public-facing', 'frontend:3000').observed, /^open 172\./);
+  t.equal(cell('public-facing', 'http://api:3001/health').observed, 'http 200');
+  const redis = cell('public-facing', 'redis:6379');
+  t.same(redis.evidence.map((e) => e.observation?.outcome), ['dns-timeout', 'timeout'], 'hidden by name, and dropped by address');
+  t.match(redis.evidence[1]!.attempt.description, /_redis_1 on internal-backend/);
+  t.match(cell('internal-backend', 'dns:proxy').reason, /blocked by name/);
+  t.ok(report!.probes.every((p) => p.control.dns && p.control.reach), 'every probe passed its controls');
+  t.match(await readFile(junit, 'utf8'), /<testsuites[^>]* tests="10" failures="0" errors="0"/);
+  t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), [], 'no container of the run is left');
+});
+
+t.test('pretty output: the matrix on stdout, progress on stderr', async (t) => {
+  const { exitCode, stdout, stderr } = await cli(['test', 'scenarios/reference.yml', '--project', project]);
+  t.equal(exitCode, 0);
+  t.match(stdout, /network public-facing.*pass open/);
+  t.match(stdout, /10 checks: 10 passed, 0 failed, 0 inconclusive/);
+  t.notMatch(stdout, /dockprobe: starting/);
+  t.match(stderr, /dockprobe: starting 2 probe\(s\) for 10 check\(s\)/);
+});
+
+t.test('usage and scenario errors exit 2 with position and a list of what exists', async (t) => {
+  const bad = join(tmp, 'bad.yml');
+  await writeFile(bad, `project: ${project}\nexpect:\n  - from: { network: public-facing }\n    to: [redis:70000]\n    reachable: maybe\n`);
+  const parsed = await cli(['test', bad]);
+  t.equal(parsed.exitCode, 2);
+  t.match(parsed.stderr, new RegExp(`${bad}:5:16: 'expect\\[0\\]\\.reachable' must be a boolean`));
+  t.notMatch(parsed.stderr, /\n\s+at /, 'no stack trace');
+
+  const unknown = join(tmp, 'unknown.yml');
+  await writeFile(unknown, `project: ${project}\nexpect:\n  - from: { network: pubic-facing }\n    to: [redis:6379]\n    reachable: false\n`);
+  const names = await cli(['test', unknown]);
+  t.equal(names.exitCode, 2);
+  t.match(names.stderr, /unknown network 'pubic-facing' in project '.*'; networks that exist: (public-facing, internal-backend|internal-backend, public-facing)/);
+  t.match(names.stderr, /did you mean 'public-facing'/);
+
+  const service = await cli(['test', 'scenarios/reference.yml', '--project', 'no-such-project']);
+  t.equal(service.exitCode, 2);
+  t.match(service.stderr, new RegExp(`unknown project 'no-such-project'.*${project}`));
+
+  t.equal((await cli(['test'])).exitCode, 2, 'missing file argument');
+  t.equal((await cli(['test', 'scenarios/reference.yml', '--timeout', 'soon'])).exitCode, 2);
+});
+
+t.test('an unreachable daemon exits 3 with the endpoint named', async (t) => {
+  const { exitCode, stderr } = await cli(['test', 'scenarios/reference.yml'], { DOCKER_HOST: `unix://${join(tmp, 'dead.sock')}` });
+  t.equal(exitCode, 3);
+  t.match(stderr, /DP_DOCKER_UNAVAILABLE.*cannot reach the Docker daemon at unix:\/\/.*dead\.sock/);
+});
+
+t.test('a stopped target gives inconclusive, never blocked, and exit 3', async (t) => {
+  const [redis] = await containersLabelled(`com.docker.compose.project=${project}`).then((cs) => cs.filter((c) => c.labels['com.docker.compose.service'] === 'redis'));
+  const docker = new Docker();
+  await docker.getContainer(redis!.id).stop({ t: 1 });
+  t.teardown(() => docker.getContainer(redis!.id).start());
+  const { exitCode, report } = await cliJson(['test', 'scenarios/reference.yml', '--project', project]);
+  t.equal(exitCode, 3);
+  const redisCells = report!.verdicts.filter((v) => v.target.startsWith('redis'));
+  t.equal(redisCells.length, 2);
+  for (const v of redisCells) {
+    t.equal(v.status, 'inconclusive', `${v.source} → ${v.target}`);
+    t.match(v.reason, /no running container .*exited/);
+  }
+  t.equal(report!.summary.fail, 0);
+});
+
+t.test('SIGINT mid-run removes every probe container, then exits 130', async (t) => {
+  const slow = join(tmp, 'slow.yml');
+  await writeFile(slow, `project: ${project}\ntimeout: 8s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
+  const child = spawn(process.execPath, [BIN, 'test', slow], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const label = `dockprobe.pid=${child.pid}`;
+  let seen = 0;
+  for (let i = 0; i < 100 && seen === 0; i++) {
+    seen = (await runtime.listContainers({ all: false, labels: [label, 'dockprobe.role=probe'] })).length;
+    if (seen === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  t.ok(seen > 0, 'a probe was running when the signal came');
+  child.kill('SIGINT');
+  t.equal(await exited, 130);
+  t.same(await containersLabelled(label), [], 'nothing of that run is left');
+});
+
+t.test('dockprobe cleanup removes what a crashed run left behind', async (t) => {
+  const docker = new Docker();
+  const runId = `crashed-${process.pid}`;
+  const image = (await containersLabelled(`com.docker.compose.project=${project}`))[0]!.image;
+  const network = await docker.createNetwork({ Name: `dptest-leftover-${process.pid}`, Labels: { 'dockprobe.run': runId } });
+  const container = await docker.createContainer({ Image: image, name: `dptest-leftover-${process.pid}`, Labels: { 'dockprobe.run': runId, 'dockprobe.pid': '999999', 'dockprobe.host': 'elsewhere' } });
+  const { exitCode, stdout } = await cli(['cleanup', '--run', runId]);
+  t.equal(exitCode, 0);
+  t.match(stdout, new RegExp(`removed container dptest-leftover-${process.pid}`));
+  t.match(stdout, new RegExp(`removed network dptest-leftover-${process.pid}`));
+  t.same(await containersLabelled(`dockprobe.run=${runId}`), []);
+  const gone = async (p: Promise<unknown>) => ((await p.then(() => ({ statusCode: 200 }), (e: unknown) => e)) as { statusCode?: number }).statusCode;
+  t.equal(await gone(container.inspect()), 404, 'the container is gone');
+  t.equal(await gone(network.inspect()), 404, 'the network is gone');
+  t.match((await cli(['cleanup', '--run', runId])).stdout, /nothing to clean up/);
+});

@@ -1,0 +1,113 @@
+import t from 'tap';
+import { judge } from '../../src/judge/judge.js';
+import { buildPlan } from '../../src/plan/build-plan.js';
+import type { ProbeResult } from '../../src/run/probe-result.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { fakeResults, healthy, type Oracle } from '../fixtures/observe.js';
+import { container, INTERNAL, referenceTopology } from '../fixtures/reference-topology.js';
+
+const PUBLIC_PEERS = ['proxy', 'frontend', 'api', '172.18.0.2', '172.18.0.4', '172.18.0.3'];
+
+function run(body: string, oracle: Oracle, options: { topology?: ReturnType<typeof referenceTopology>; results?: (r: ProbeResult[]) => ProbeResult[] } = {}) {
+  const s = parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
+  const plan = buildPlan(s.expectations, options.topology ?? referenceTopology(), { runId: 'r' });
+  const results = fakeResults(plan, oracle);
+  return judge(plan, options.results ? options.results(results) : results);
+}
+
+const blockedFromPublic = `  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`;
+const reachableFromPublic = `  - from: { network: public-facing }\n    to: [frontend:3000, "http://api:3001/health"]\n    reachable: true\n`;
+
+t.test('a healthy topology passes, with the evidence of each attempt', async (t) => {
+  const { verdicts, controls } = run(reachableFromPublic + blockedFromPublic, healthy(PUBLIC_PEERS));
+  t.same(verdicts.map((v) => v.status), ['pass', 'pass', 'pass']);
+  t.equal(verdicts[1]!.observed, 'http 200');
+  t.match(verdicts[2]!.reason, /blocked: redis:6379 by name: blocked by name \(dns-timeout\); 172\.19\.0\.2:6379 .*timeout/);
+  t.same(controls.map((c) => [c.dns, c.reach]), [[true, true]]);
+});
+
+t.test('one success among the attempts is a breach: reached by address although the name is hidden', async (t) => {
+  const { verdicts } = run(blockedFromPublic, (check) => (check.kind === 'tcp' && check.host === '172.19.0.2' ? { outcome: 'open', address: '172.19.0.2', port: 6379 } : healthy(PUBLIC_PEERS)(check)));
+  t.equal(verdicts[0]!.status, 'fail');
+  t.match(verdicts[0]!.reason, /reached: 172\.19\.0\.2:6379 \(ref_redis_1 on internal-backend\): open/);
+});
+
+t.test('a refused connection to a target expected blocked is a finding: the network path is open', async (t) => {
+  const { verdicts } = run(blockedFromPublic, (check) => (check.kind === 'tcp' && check.host === 'redis' ? { outcome: 'refused', address: '172.19.0.2', port: 6379 } : healthy(PUBLIC_PEERS)(check)));
+  t.equal(verdicts[0]!.status, 'fail');
+  t.match(verdicts[0]!.reason, /network path is open/);
+});
+
+t.test('fail closed: a probe that did not start makes every cell inconclusive', async (t) => {
+  const { verdicts } = run(reachableFromPublic + blockedFromPublic, healthy(PUBLIC_PEERS), {
+    results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'probe dockprobe-r-1 did not start: no such image', observations: new Map() })),
+  });
+  t.same(verdicts.map((v) => v.status), ['inconclusive', 'inconclusive', 'inconclusive']);
+  t.match(verdicts[2]!.reason, /did not start: no such image/);
+});
+
+t.test('fail closed: a silent DNS server never makes a name "blocked"', async (t) => {
+  const silent: Oracle = (check) => (check.kind === 'dns' || (check.kind === 'tcp' && !/^\d/.test(check.host)) ? { outcome: 'dns-timeout' } : healthy(PUBLIC_PEERS)(check));
+  const { verdicts, controls } = run(blockedFromPublic + `  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: false\n`, silent);
+  t.equal(controls[0]!.dns, false);
+  t.same(verdicts.map((v) => v.status), ['inconclusive', 'inconclusive']);
+  t.match(verdicts[1]!.reason, /DNS control failed too/);
+});
+
+t.test('fail closed: a probe that never reached anything cannot prove "blocked"', async (t) => {
+  const isolated: Oracle = (check) => (check.kind === 'dns' ? healthy([])(check) : { outcome: 'timeout', address: '10.0.0.1', port: 1 });
+  const { verdicts, controls } = run(blockedFromPublic, isolated);
+  t.equal(controls[0]!.reach, false);
+  t.equal(verdicts[0]!.status, 'inconclusive');
+  t.match(verdicts[0]!.reason, /never proved it can reach anything/);
+});
+
+t.test('fail closed: a stopped target is inconclusive, never blocked', async (t) => {
+  const topology = referenceTopology({ redis: [container('redis', 6379, [[INTERNAL, '172.19.0.2']], 'exited')] });
+  const { verdicts } = run(blockedFromPublic, healthy(PUBLIC_PEERS), { topology });
+  t.equal(verdicts[0]!.status, 'inconclusive');
+  t.match(verdicts[0]!.reason, /no running container \(ref_redis_1 exited\)/);
+});
+
+t.test('fail closed: an attempt the probe never reported leaves the cell inconclusive', async (t) => {
+  const cutOff: Oracle = (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? undefined : healthy(PUBLIC_PEERS)(c));
+  const { verdicts } = run(blockedFromPublic, cutOff, { results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'deadline of 3000 ms reached' })) });
+  t.equal(verdicts[0]!.status, 'inconclusive');
+  t.match(verdicts[0]!.reason, /ended before 172\.19\.0\.2:6379 \(ref_redis_1 on internal-backend\) finished \(deadline of 3000 ms reached\)/);
+});
+
+t.test('an answer from outside the target networks counts as not resolved on this network', async (t) => {
+  const upstream: Oracle = (check) => (check.kind === 'dns' && check.name === 'redis' ? { outcome: 'resolved-elsewhere', addresses: ['203.0.113.7'] } : healthy(PUBLIC_PEERS)(check));
+  const { verdicts } = run(`  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: false\n  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: true\n`, upstream);
+  t.same(verdicts.map((v) => v.status), ['pass', 'fail']);
+  t.match(verdicts[1]!.reason, /resolves only outside the target's networks/);
+});
+
+t.test('reachable expectations fail with the precise reason', async (t) => {
+  const cases: [Oracle, RegExp][] = [
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'refused', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), /nothing listens on the port/],
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'timeout', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), /did not answer \(timeout/],
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'nxdomain' } : healthy(PUBLIC_PEERS)(c)), /does not resolve on this network/],
+  ];
+  for (const [oracle, reason] of cases) {
+    const { verdicts } = run(reachableFromPublic, oracle);
+    t.equal(verdicts[0]!.status, 'fail');
+    t.match(verdicts[0]!.reason, reason);
+  }
+});
+
+t.test('an HTTP status that differs from the expected one fails; any status passes when none is given', async (t) => {
+  const bad: Oracle = (c) => (c.kind === 'http' ? { outcome: 'http', status: 502, address: '172.18.0.3', port: 3001 } : healthy(PUBLIC_PEERS)(c));
+  const strict = run(`  - from: { network: public-facing }\n    to: [{ url: "http://api:3001/health", status: 200 }]\n    reachable: true\n`, bad);
+  t.equal(strict.verdicts[0]!.status, 'fail');
+  t.match(strict.verdicts[0]!.reason, /HTTP 502, expected 200/);
+  const lax = run(reachableFromPublic, bad);
+  t.equal(lax.verdicts[1]!.status, 'pass');
+});
+
+t.test('an unclassified error is inconclusive, not blocked', async (t) => {
+  const weird: Oracle = (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? { outcome: 'error', detail: 'EMFILE' } : healthy(PUBLIC_PEERS)(c));
+  const { verdicts } = run(blockedFromPublic, weird);
+  t.equal(verdicts[0]!.status, 'inconclusive');
+  t.match(verdicts[0]!.reason, /unexpected way: EMFILE/);
+});

@@ -1,0 +1,59 @@
+import t from 'tap';
+import { buildPlan } from '../../src/plan/build-plan.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { container, INTERNAL, referenceTopology } from '../fixtures/reference-topology.js';
+
+const scenario = (body: string) => parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
+
+t.test('one probe per source; reachable targets are tried by name only', async (t) => {
+  const s = scenario(`  - from: { network: public-facing }\n    to: [frontend:3000, "http://api:3001/health"]\n    reachable: true\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n`);
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r1' });
+  t.equal(plan.probes.length, 1);
+  t.equal(plan.probes[0]!.containerName, 'dockprobe-r1-1');
+  t.equal(plan.probes[0]!.network.id, 'net-public-facing');
+  t.same(plan.cells.map((c) => c.attempts.map((a) => a.via)), [['name'], ['name'], ['name']]);
+  const checks = plan.probes[0]!.plan.checks;
+  const frontend = checks.find((c) => c.kind === 'tcp' && c.host === 'frontend');
+  t.same(frontend, { id: frontend!.id, kind: 'tcp', host: 'frontend', port: 3000, subnets: ['172.18.0.0/16', '172.19.0.0/16'], timeoutMs: 1000 }, 'answers must fall in the target networks');
+});
+
+t.test('a target expected blocked is tried by name and by each address on each of its networks', async (t) => {
+  const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379, "http://api:3001/x"]\n    reachable: false\n`);
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+  const [redis, api] = plan.cells;
+  t.same(redis!.attempts.map((a) => a.description), ['redis:6379 by name', '172.19.0.2:6379 (ref_redis_1 on internal-backend)']);
+  t.same(api!.attempts.map((a) => a.via), ['name', 'address', 'address']);
+  const byId = new Map(plan.probes[0]!.plan.checks.map((c) => [c.id, c]));
+  t.match(byId.get(api!.attempts[1]!.checkId), { kind: 'http', url: 'http://172.18.0.3:3001/x' });
+});
+
+t.test('probes carry a DNS control for their own name and reach controls to peers on their network', async (t) => {
+  const s = scenario(`  - from: { network: internal-backend }\n    to: [dns:proxy]\n    reachable: false\n`);
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'abc' });
+  const probe = plan.probes[0]!;
+  const byId = new Map(probe.plan.checks.map((c) => [c.id, c]));
+  t.same(byId.get(probe.controls.dnsCheckId), { id: probe.controls.dnsCheckId, kind: 'dns', name: 'dockprobe-abc-1', subnets: ['172.19.0.0/16'], timeoutMs: 1000 });
+  t.equal(probe.controls.reachCheckIds.length, 2, 'two peers');
+  for (const id of probe.controls.reachCheckIds) t.match(byId.get(id), { kind: 'tcp', host: /^172\.19\./ });
+  t.ok(probe.plan.deadlineMs >= 2000, 'deadline covers DNS plus connect');
+});
+
+t.test('identical checks are shared; --timeout overrides the scenario', async (t) => {
+  const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r', timeoutMs: 300 });
+  t.same(plan.cells[0]!.attempts.map((a) => a.checkId), plan.cells[1]!.attempts.map((a) => a.checkId));
+  t.ok(plan.probes[0]!.plan.checks.every((c) => c.timeoutMs === 300));
+});
+
+t.test('a target with no running container gets a precondition, not checks', async (t) => {
+  const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
+  const plan = buildPlan(s.expectations, referenceTopology({ redis: [container('redis', 6379, [[INTERNAL, '172.19.0.2']], 'exited')] }), { runId: 'r' });
+  t.match(plan.cells[0]!.precondition, /target service 'redis' has no running container \(ref_redis_1 exited\)/);
+  t.equal(plan.cells[0]!.attempts.length, 0);
+});
+
+t.test('a service named without a port stands for each port it exposes', async (t) => {
+  const s = scenario(`  - from: { network: internal-backend }\n    to: [redis]\n    reachable: true\n`);
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+  t.equal(plan.cells[0]!.targetLabel, 'redis:6379');
+});

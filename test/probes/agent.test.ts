@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import t from 'tap';
+import { PLAN_VERSION, type AgentLine, type ProbePlan } from '../../probes/agent/protocol.js';
+import { AGENT_BUNDLE } from '../../src/package-paths.js';
+
+// The bundled agent, run by node on loopback only: real sockets, real classification, its own deadline.
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  return port;
+}
+
+function runAgent(args: string[], env: Record<string, string> = {}): Promise<{ lines: AgentLine[]; code: number | null; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve) => {
+    child.on('exit', (code) => resolve({ lines: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AgentLine), code, ms: Date.now() - started }));
+  });
+}
+
+t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
+  const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const server = spawn(process.execPath, [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  t.teardown(() => void server.kill('SIGTERM'));
+  let ready = '';
+  await new Promise<void>((resolve) => server.stderr.on('data', (d: Buffer) => ((ready += d.toString()), ready.includes(`http ${httpPort} listening`) && resolve())));
+
+  const plan: ProbePlan = {
+    version: PLAN_VERSION,
+    dnsServer: '127.0.0.1',
+    timeoutMs: 1000,
+    deadlineMs: 5000,
+    checks: [
+      { id: 'tcp', kind: 'tcp', host: '127.0.0.1', port: tcpPort, subnets: [] },
+      { id: 'http', kind: 'http', url: `http://127.0.0.1:${httpPort}/status/503`, subnets: [] },
+      { id: 'closed', kind: 'tcp', host: '127.0.0.1', port: closedPort, subnets: [] },
+    ],
+  };
+  const { lines, code } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+  t.equal(code, 0);
+  t.match(lines[0], { type: 'hello' });
+  const obs = new Map(lines.flatMap((l) => (l.type === 'observation' ? [[l.observation.id, l.observation]] : [])));
+  t.match(obs.get('tcp'), { outcome: 'open', address: '127.0.0.1', port: tcpPort });
+  t.match(obs.get('http'), { outcome: 'http', status: 503 });
+  t.match(obs.get('closed'), { outcome: 'refused', errorCode: 'ECONNREFUSED' });
+  t.ok(obs.get('tcp')!.latencyMs >= 0);
+  t.match(lines[lines.length - 1], { type: 'done' });
+});
+
+t.test('the agent exits at its deadline whatever is pending, and refuses a plan of another version', async (t) => {
+  // A DNS server that reads queries and never answers.
+  const silent = createSocket('udp4').bind(0, '127.0.0.1');
+  await once(silent, 'listening');
+  t.teardown(() => silent.close());
+  const silentDns = silent.address().port;
+  const plan = { version: PLAN_VERSION, dnsServer: `127.0.0.1:${silentDns}`, timeoutMs: 5000, deadlineMs: 400, checks: [{ id: 'slow', kind: 'dns', name: 'nothing.invalid', subnets: [] }] };
+  const { lines, code, ms } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+  t.equal(code, 4);
+  t.ok(ms < 3000, `exited after ${ms} ms`);
+  t.match(lines[lines.length - 1], { type: 'fatal', message: /deadline of 400 ms/ });
+
+  const old = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify({ ...plan, version: 99 })).toString('base64') });
+  t.equal(old.code, 2);
+  t.match(old.lines[0], { type: 'fatal', message: /plan version 99/ });
+});

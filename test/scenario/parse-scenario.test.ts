@@ -1,0 +1,99 @@
+import t from 'tap';
+import { ScenarioError } from '../../src/errors/scenario-error.js';
+import { DEFAULT_TIMEOUT_MS, loadScenario, parseScenario } from '../../src/scenario/parse-scenario.js';
+
+const problemsOf = (text: string) => {
+  try {
+    parseScenario(text, 'f.yml');
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ScenarioError');
+};
+
+t.test('the reference scenario parses into names, ports, timeouts and positions', async (t) => {
+  const s = await loadScenario('scenarios/reference.yml');
+  t.equal(s.project, 'dockprobe-ref');
+  t.equal(s.timeoutMs, 1000);
+  t.equal(s.expectations.length, 4);
+  const [first, second, third, fourth] = s.expectations;
+  t.same(first!.from, { kind: 'network', network: 'public-facing', project: 'dockprobe-ref' });
+  t.same(first!.to.map((x) => [x.kind, x.label]), [['tcp', 'proxy:8080'], ['tcp', 'frontend:3000'], ['http', 'http://api:3001/health']]);
+  t.equal(second!.reachable, false);
+  t.same(third!.to.map((x) => (x.kind === 'tcp' ? x.port : x.kind)), [6379, 5432, 'http'], 'well-known port names resolve');
+  const http = third!.to[2]!;
+  t.equal(http.kind === 'http' && http.status, 200);
+  t.same(fourth!.to.map((x) => x.kind), ['dns', 'tcp']);
+  t.equal(second!.position.line, 11);
+  t.equal(second!.position.col, 5);
+});
+
+t.test('the example shape from the issue parses; defaults apply', async (t) => {
+  const s = parseScenario(
+    `project: p\nexpect:\n  - from: { network: public-facing }\n    to: [frontend:3000, "http://api:3001/health"]\n    reachable: true\n  - from: { network: internal-backend }\n    to: [dns:frontend]\n    reachable: false\n`,
+    'f.yml',
+  );
+  t.equal(s.timeoutMs, DEFAULT_TIMEOUT_MS);
+  t.equal(s.expectations[1]!.to[0]!.kind, 'dns');
+  t.match(s.expectations[0]!.name, /from network public-facing: reachable/);
+});
+
+t.test('a single target may be written without a list, and per-entry timeouts override', async (t) => {
+  const s = parseScenario(`project: p\ntimeout: 3s\nexpect:\n  - from: { network: n }\n    to: redis:6379\n    reachable: false\n    timeout: 250ms\n`, 'f.yml');
+  t.equal(s.expectations[0]!.to.length, 1);
+  t.equal(s.expectations[0]!.timeoutMs, 250);
+  t.equal(s.timeoutMs, 3000);
+});
+
+t.test('unknown keys are reported at the key, with a suggestion and the allowed keys', async (t) => {
+  const [p] = problemsOf(`project: p\nexpect:\n  - from: { network: n, projet: x }\n    to: [a:1]\n    reachable: true\n`);
+  t.match(p, { file: 'f.yml', line: 3, col: 25, message: "unknown key 'projet' in 'expect[0].from'" });
+  t.match(p!.hint, /did you mean 'project'\? allowed keys: network, project/);
+});
+
+t.test('every problem is reported at once, each at its line and column', async (t) => {
+  const problems = problemsOf(`expect:\n  - from: { network: n }\n    to: [a:1]\n    reachable: yes\n    timeout: 1 sec\n  - from: { network: n }\n    to: [a:1]\n`);
+  t.same(
+    problems.map((p) => [p.line, p.col]),
+    [[4, 16], [5, 14], [6, 5]],
+  );
+  t.match(problems[0]!.message, /must be a boolean, got string "yes"/);
+  t.match(problems[1]!.hint, /500ms, 2s, 1m/);
+  t.match(problems[2]!.message, /missing 'reachable'/);
+});
+
+t.test('bad ports are rejected with the range', async (t) => {
+  const [p] = problemsOf(`project: p\nexpect:\n  - from: { network: n }\n    to: [redis:6379, postgres:99999]\n    reachable: false\n`);
+  t.match(p, { line: 4, col: 22, message: 'port 99999 is out of range' });
+  t.match(p!.hint, /1 to 65535/);
+  const [named] = problemsOf(`project: p\nexpect:\n  - from: { network: n }\n    to: [{ service: db, port: postgress }]\n    reachable: false\n`);
+  t.match(named!.message, /'postgress' is not a port/);
+});
+
+t.test('wrong target forms inside a list point at the entry', async (t) => {
+  const problems = problemsOf(`project: p\nexpect:\n  - from: { network: n }\n    to: [{ service: x, url: "http://x" }, { bogus: 1 }, 42, "ftp://x:21"]\n    reachable: true\n`);
+  t.equal(problems.length, 2, 'zod problems first: unknown key and a number');
+  t.match(problems[0]!.message, /unknown key 'bogus' in 'expect\[0\]\.to\[1\]'/);
+  t.match(problems[1]!.message, /'expect\[0\]\.to\[2\]' has the wrong form \(got number 42\)/);
+  const second = problemsOf(`project: p\nexpect:\n  - from: { network: n }\n    to: [{ service: x, url: "http://x" }, "ftp://x:21", "db.example.com"]\n    reachable: true\n`);
+  t.match(second.map((p) => p.message), [/one of service, url, not several/, /unsupported scheme/, /without a port/]);
+});
+
+t.test('YAML syntax errors carry positions and a hint', async (t) => {
+  const problems = problemsOf(`expect:\n  - from: {network: a\n  to: x\n`);
+  t.ok(problems.length > 0);
+  t.equal(problems[0]!.line, 3);
+  t.match(problems[0]!.message, /^YAML: /);
+  const dup = problemsOf(`project: a\nproject: b\nexpect: []\n`);
+  t.match(dup[0]!.hint, /once per map/);
+});
+
+t.test('an empty file and an empty expect list say so', async (t) => {
+  t.match(problemsOf('')[0]!.message, /empty/);
+  t.match(problemsOf('project: p\nexpect: []\n')[0]!.message, /'expect' needs at least 1 entry/);
+});
+
+t.test('a missing file is a scenario error, not a crash', async (t) => {
+  await t.rejects(loadScenario('nope/missing.yml'), { code: 'DP_SCENARIO_INVALID', message: /nope\/missing.yml:1:1: cannot read the scenario file \(ENOENT\)/ });
+});
