@@ -27,8 +27,14 @@ t.test('demo --broken: every service on the public network fails, naming each le
   const failed = report.verdicts.filter((v) => v.status === 'fail');
   t.same(failed.map((v) => `${v.source} → ${v.target}`).sort(), ['network public-facing → postgres:5432', 'network public-facing → redis:6379']);
   for (const v of failed) {
-    t.match(v.observed, /^open 172\./);
+    t.match(v.observed, /^open \d+\.\d+\.\d+\.\d+:(6379|5432)$/);
     t.match(v.reason, /reached: .* by name: open/);
+    const byAddress = v.evidence.filter((e) => e.attempt.via === 'address');
+    t.same(
+      byAddress.map((e) => [/on (\S+)\)$/.exec(e.attempt.description)?.[1], e.observation?.outcome]).sort(),
+      [['internal-backend', 'timeout'], ['public-facing', 'open']],
+      'reached through its address on the public network, dropped on the internal one',
+    );
   }
   t.equal(report.summary.inconclusive, 0);
   t.same(await leftovers(report.runId), { containers: [], networks: [] });

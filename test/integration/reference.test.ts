@@ -19,7 +19,7 @@ t.test('the reference scenario passes, with real evidence, and leaves nothing be
   t.equal(exitCode, 0, stderr);
   t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
   const cell = (source: string, target: string) => report!.verdicts.find((v) => v.source === `network ${source}` && v.target === target)!;
-  t.match(cell('public-facing', 'frontend:3000').observed, /^open 172\./);
+  t.match(cell('public-facing', 'frontend:3000').observed, /^open \d+\.\d+\.\d+\.\d+:3000$/);
   t.equal(cell('public-facing', 'http://api:3001/health').observed, 'http 200');
   const redis = cell('public-facing', 'redis:6379');
   t.same(redis.evidence.map((e) => e.observation?.outcome), ['dns-timeout', 'timeout'], 'hidden by name, and dropped by address');
