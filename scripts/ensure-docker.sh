@@ -19,12 +19,23 @@ if ! command -v dockerd >/dev/null 2>&1 || { ! command -v docker-compose >/dev/n
   apt-get update -qq
   apt-get install -y -qq docker.io docker-compose iproute2 iptables >/dev/null
 fi
+# Whether a pid is a live process: a zombie (killed, never reaped where no init reaps) counts as dead.
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ -n "${state}" && "${state}" != Z* ]]
+}
+dockerd_running() {
+  local pid
+  for pid in $(pgrep -x dockerd 2>/dev/null); do alive "${pid}" && return 0; done
+  return 1
+}
 # A dockerd killed at the end of an earlier session leaves its pid file, and a new dockerd then refuses to start.
-if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+if [ -f /var/run/docker.pid ] && ! alive "$(cat /var/run/docker.pid)"; then
   echo "ensure-docker: removing stale /var/run/docker.pid" >&2
   rm -f /var/run/docker.pid
 fi
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+if ! dockerd_running; then
   echo "ensure-docker: starting dockerd (log: /var/log/dockerd.log)" >&2
   nohup dockerd >/var/log/dockerd.log 2>&1 &
 fi
