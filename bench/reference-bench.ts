@@ -10,6 +10,7 @@ import { ISOLATED_DNS_UPSTREAM } from '../src/run/probe.js';
 import { newRunId } from '../src/run/run-id.js';
 import { loadScenario } from '../src/scenario/parse-scenario.js';
 import { REFERENCE_COMPOSE, REFERENCE_SCENARIO } from '../src/package-paths.js';
+import { withProject } from '../src/scenario/with-project.js';
 import { resolveTopology } from '../src/topology/resolve-topology.js';
 import { verify } from '../src/verify.js';
 
@@ -31,8 +32,7 @@ const call = {
 await composeUp(compose, call);
 try {
   await waitForProject(runtime, project);
-  const scenario = { ...(await loadScenario(REFERENCE_SCENARIO)) };
-  const projected = { ...scenario, project, expectations: scenario.expectations.map((e) => ({ ...e, from: { ...e.from, project }, to: e.to.map((t) => (t.host.kind === 'service' ? { ...t, host: { ...t.host, project } } : t)) })) };
+  const projected = withProject(await loadScenario(REFERENCE_SCENARIO), project);
 
   const dockprobeTimes: number[] = [];
   let cells = 0;
@@ -49,7 +49,7 @@ try {
   const plan = buildPlan(projected.expectations, topology, { runId: 'plain' });
   const checks = plan.cells.flatMap((cell) => {
     const probe = plan.probes.find((p) => p.key === cell.probeKey)!;
-    return cell.attempts.map((a) => ({ network: probe.network.id, check: probe.plan.checks.find((c) => c.id === a.checkId)!, timeoutMs: probe.plan.timeoutMs }));
+    return cell.attempts.map((a) => ({ network: probe.networks[0]!.id, check: probe.plan.checks.find((c) => c.id === a.checkId)!, timeoutMs: probe.plan.timeoutMs }));
   });
   const plainStarted = performance.now();
   for (const { network, check, timeoutMs } of checks) {

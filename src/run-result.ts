@@ -1,3 +1,4 @@
+import type { DefaultRoute } from '../probes/agent/protocol.js';
 import type { EngineInfo } from './docker/container-runtime.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 
@@ -12,6 +13,8 @@ export interface ProbeSummary {
   error: string | undefined;
   control: ControlResult;
   interfaces: string[];
+  /** null: no default route (no egress); undefined: not known (the host, or the probe did not run). */
+  defaultRoute: DefaultRoute | null | undefined;
   checks: number;
   durationMs: number;
 }

@@ -3,6 +3,13 @@ import type { ContainerRuntime } from './docker/container-runtime.js';
 import { DockerodeRuntime } from './docker/dockerode-runtime.js';
 import { ensureProbeImage } from './image/probe-image.js';
 import { judge } from './judge/judge.js';
+import { mergeRounds } from './judge/merge-rounds.js';
+import type { ControlResult, Verdict } from './judge/verdict.js';
+import type { ProbeResult } from './run/probe-result.js';
+import { DockprobeError, ErrorCodes } from './errors/dockprobe-error.js';
+import type { ScenarioProblem } from './errors/scenario-error.js';
+import { parseInternetList } from './scenario/parse-scenario.js';
+import type { HostTarget } from './scenario/scenario.js';
 import { buildPlan } from './plan/build-plan.js';
 import { CleanupStack } from './run/cleanup-stack.js';
 import type { ProbeLimits } from './run/probe.js';
@@ -12,6 +19,7 @@ import { summarise, type RunResult } from './run-result.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { resolveTopology } from './topology/resolve-topology.js';
+import { withProject } from './scenario/with-project.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -28,6 +36,12 @@ export interface VerifyOptions {
   limits?: ProbeLimits;
   /** Upstream DNS of the probes: undefined for the isolated default, [] for the engine's own. */
   dnsUpstream?: string[];
+  /** What `internet` stands for, replacing every file's list (`--internet`). */
+  internet?: string[];
+  /** Further tries for checks expected reachable (`--retries`); never for checks expected blocked. */
+  retries?: number;
+  /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
+  repeat?: number;
   runId?: string;
   runtime?: ContainerRuntime;
   /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
@@ -50,27 +64,39 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // reaches it while it lives.
   const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of run ${runId}`);
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
-  const projected = options.project === undefined ? scenarios : scenarios.map((s) => withProject(s, options.project!));
+  const internet = options.internet ? internetOption(options.internet) : undefined;
+  const projected = scenarios.map((s) => withInternet(options.project === undefined ? s : withProject(s, options.project), internet));
   const runtime = options.runtime ?? new DockerodeRuntime();
 
   const topology = await resolveTopology(projected, runtime);
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}; run ${runId}`);
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
-  const plan = buildPlan(projected.flatMap((s) => s.expectations), topology, { runId, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-  log(`starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
+  const rounds = options.repeat ?? 1;
+  const expectations = projected.flatMap((s) => s.expectations);
+  const planFor = (round: number) =>
+    buildPlan(expectations, topology, { runId, round, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.retries ? { retries: options.retries } : {}) });
 
-  let results;
+  const judged: Verdict[][] = [];
+  let plan = planFor(1);
+  let results: ProbeResult[] = [];
+  let controls: ControlResult[] = [];
   let cleanupFailures: string[] = [];
   try {
-    results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
-      ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-      onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
-    });
+    for (let round = 1; round <= rounds; round++) {
+      if (round > 1) plan = planFor(round);
+      log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
+      results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
+        ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+        onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
+      });
+      const outcome = judge(plan, results);
+      judged.push(outcome.verdicts);
+      controls = outcome.controls;
+    }
   } finally {
     cleanupFailures = await closeCleanup();
   }
-
-  const { verdicts, controls } = judge(plan, results);
+  const verdicts = mergeRounds(judged);
   return {
     runId,
     scenarios: projected.map((s) => s.file),
@@ -85,11 +111,12 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
         label: spec.label,
         container: spec.containerName,
         containerId: r.containerId,
-        network: spec.network.name,
+        network: spec.placement.kind === 'host' ? 'host' : spec.placement.kind === 'network' ? spec.placement.network.name : `container:${spec.placement.container.name}`,
         status: r.status,
         error: r.error,
         control: controls.find((c) => c.probeKey === spec.key)!,
         interfaces: r.interfaces,
+        defaultRoute: r.defaultRoute,
         checks: spec.plan.checks.length,
         durationMs: r.durationMs,
       };
@@ -100,14 +127,21 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   };
 }
 
-function withProject(scenario: Scenario, project: string): Scenario {
+// `--internet` is validated at the boundary: each entry must be an outside host, and the message names it.
+function internetOption(list: string[]): HostTarget[] {
+  const problems: ScenarioProblem[] = [];
+  const targets = parseInternetList(list, (j) => ({ file: '--internet', line: 1, col: j + 1 }), problems);
+  if (problems.length > 0) {
+    throw new DockprobeError(ErrorCodes.USAGE, `--internet: ${problems.map((p) => p.message).join('; ')}`, { hint: problems[0]!.hint ?? 'e.g. --internet tcp://1.1.1.1:443,https://example.com/' });
+  }
+  return targets;
+}
+
+function withInternet(scenario: Scenario, internet: HostTarget[] | undefined): Scenario {
+  if (!internet) return scenario;
   return {
     ...scenario,
-    project,
-    expectations: scenario.expectations.map((e) => ({
-      ...e,
-      from: { ...e.from, project },
-      to: e.to.map((t) => (t.host.kind === 'service' ? { ...t, host: { ...t.host, project } } : t)),
-    })),
+    internet,
+    expectations: scenario.expectations.map((e) => ({ ...e, to: e.to.map((t) => (t.kind === 'internet' ? { ...t, targets: internet } : t)) })),
   };
 }

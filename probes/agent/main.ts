@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import { readDefaultRoute } from './default-route.js';
 import { PLAN_VERSION, type AgentLine, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
 import { serve } from './serve.js';
@@ -38,10 +39,11 @@ async function runCommand(): Promise<void> {
     print({ type: 'fatal', message: `deadline of ${plan.deadlineMs} ms reached; pending checks abandoned` });
     process.exit(4);
   }, plan.deadlineMs);
-  print({ type: 'hello', agent: AGENT_VERSION, node: process.version, interfaces: interfaces() });
+  print({ type: 'hello', agent: AGENT_VERSION, node: process.version, interfaces: interfaces(), defaultRoute: readDefaultRoute() });
   await runPlan(plan, (observation) => print({ type: 'observation', observation }));
   clearTimeout(deadline);
-  print({ type: 'done', elapsedMs: Date.now() - started });
+  // Interfaces again at the end: a joined namespace whose container restarted mid-run is left with only lo.
+  print({ type: 'done', elapsedMs: Date.now() - started, interfaces: interfaces() });
   process.exit(0);
 }
 

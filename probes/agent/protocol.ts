@@ -12,6 +12,11 @@ interface CheckBase {
   id: string;
   /** Limit for each step of this check (DNS query, connect, HTTP exchange); the plan's when absent. */
   timeoutMs?: number;
+  /**
+   * Further tries while the target is not reached. Only checks expected reachable get any: a check expected blocked
+   * is never retried into a pass.
+   */
+  retries?: number;
 }
 
 /** Resolve a name through the probe's DNS server. */
@@ -101,13 +106,21 @@ export interface Observation {
   errorCode?: string;
   /** A short human detail. */
   detail?: string;
+  /** How many tries it took (more than 1 only with retries). */
+  tries?: number;
+}
+
+/** The probe's default route, read from /proc/net/route: no default route means no egress. */
+export interface DefaultRoute {
+  iface: string;
+  gateway: string;
 }
 
 /** What the agent prints, one JSON object per line. */
 export type AgentLine =
-  | { type: 'hello'; agent: string; node: string; interfaces: string[] }
+  | { type: 'hello'; agent: string; node: string; interfaces: string[]; defaultRoute: DefaultRoute | null }
   | { type: 'observation'; observation: Observation }
-  | { type: 'done'; elapsedMs: number }
+  | { type: 'done'; elapsedMs: number; interfaces: string[] }
   | { type: 'fatal'; message: string };
 
 /** Whether an outcome proves a network path to the target exists (the target or its host answered). */

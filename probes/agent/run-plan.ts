@@ -2,7 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
 import { NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
-import type { Check, Observation, ProbePlan } from './protocol.js';
+import { isReached, type Check, type Observation, type ProbePlan } from './protocol.js';
+
+/** Pause between retries of a check expected reachable. */
+export const RETRY_PAUSE_MS = 200;
 
 /** Runs every check of `plan` at once and hands each observation to `emit` as soon as it is known. */
 export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
@@ -21,6 +24,11 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
         try {
           const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
           observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
+          // Retries are only ever planned for checks expected reachable; a reached target ends them.
+          for (let tries = 1; tries <= (check.retries ?? 0) && !isReached(observation.outcome) && observation.outcome !== 'resolved'; tries++) {
+            await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+            observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
+          }
         } catch (error) {
           observation = { id: check.id, kind: check.kind, target: describe(check), outcome: 'error', latencyMs: 0, detail: String(error) };
         }

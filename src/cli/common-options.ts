@@ -14,6 +14,9 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('probe-grace', { type: 'string', default: '15s', describe: 'How long past its own deadline a probe may take, container start included' })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
     .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
+    .option('internet', { type: 'string', array: true, describe: "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)" })
+    .option('retries', { type: 'number', default: 0, describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)' })
+    .option('repeat', { type: 'number', default: 1, describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show passing cells and every probe in detail' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
 }
@@ -24,6 +27,19 @@ export function durationOption(name: string, value: string | undefined): number 
   const ms = parseDuration(value);
   if (ms === undefined) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration above zero, got '${value}'`, { hint: DURATION_HINT });
   return ms;
+}
+
+/** A whole-number option within bounds, validated at the boundary. */
+export function countOption(name: string, value: unknown, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a whole number from ${min} to ${max}, got '${String(value)}'`);
+  return n;
+}
+
+/** `--internet a,b --internet c` → [a, b, c]. */
+export function listOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
 /** `--dns-upstream` → the list for the probes' HostConfig.Dns (undefined: the default, isolated). */

@@ -37,9 +37,10 @@ export async function detectCompose(env: NodeJS.ProcessEnv = process.env): Promi
   });
 }
 
-/** `compose up -d`: creates and starts the project. */
-export async function composeUp(compose: ComposeCommand, options: ComposeCallOptions): Promise<void> {
-  await runCompose(compose, options, ['up', '-d', '--remove-orphans']);
+/** `compose up -d`: creates and starts the project; `scale` runs several replicas of a service. */
+export async function composeUp(compose: ComposeCommand, options: ComposeCallOptions & { scale?: Record<string, number> }): Promise<void> {
+  const scale = Object.entries(options.scale ?? {}).flatMap(([service, n]) => ['--scale', `${service}=${n}`]);
+  await runCompose(compose, options, ['up', '-d', '--remove-orphans', ...scale]);
 }
 
 /** `compose down`: removes the project's containers, networks and anonymous volumes. */

@@ -38,7 +38,10 @@ export interface ContainerNetwork {
 export interface ContainerPort {
   port: number;
   protocol: 'tcp' | 'udp' | 'sctp';
+  /** Where the engine actually published it. */
   published: { hostIp: string; hostPort: number }[];
+  /** What the configuration asked for (HostConfig.PortBindings); the engine drops these on internal-only containers. */
+  requested: { hostIp: string; hostPort: string }[];
 }
 
 /** A container, inspected. */
@@ -64,8 +67,10 @@ export interface ContainerSpec {
   cmd: string[];
   env: Record<string, string>;
   labels: Record<string, string>;
-  /** Network (id or name) the container starts on. */
-  network: string;
+  /** HostConfig.NetworkMode: a network id or name, or `container:<id>` to join another container's namespace. */
+  networkMode: string;
+  /** The network to attach at create (with a network mode that names one); absent for `container:<id>`. */
+  network: string | undefined;
   /** Non-root numeric user:group. */
   user: string;
   memoryBytes: number;

@@ -96,7 +96,7 @@ export class DockerodeRuntime implements ContainerRuntime {
         AttachStdout: false,
         AttachStderr: false,
         HostConfig: {
-          NetworkMode: spec.network,
+          NetworkMode: spec.networkMode,
           ReadonlyRootfs: true,
           CapDrop: ['ALL'],
           SecurityOpt: ['no-new-privileges:true'],
@@ -108,7 +108,7 @@ export class DockerodeRuntime implements ContainerRuntime {
           Privileged: false,
           LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
         },
-        NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } },
+        ...(spec.network ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } } } : {}),
       }),
     );
     return container.id;
@@ -217,13 +217,15 @@ function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
   }));
   const exposed = Object.keys(c.Config?.ExposedPorts ?? {});
   const bindings = (c.NetworkSettings?.Ports ?? {}) as Record<string, { HostIp: string; HostPort: string }[] | null>;
-  const keys = [...new Set([...exposed, ...Object.keys(bindings)])];
+  const requested = (c.HostConfig?.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+  const keys = [...new Set([...exposed, ...Object.keys(bindings), ...Object.keys(requested)])];
   const ports: ContainerPort[] = keys.map((key) => {
     const [port, protocol = 'tcp'] = key.split('/');
     return {
       port: Number(port),
       protocol: protocol as ContainerPort['protocol'],
       published: (bindings[key] ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
+      requested: (requested[key] ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' })),
     };
   });
   return {

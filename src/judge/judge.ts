@@ -1,3 +1,4 @@
+import { inCidr } from '../../probes/agent/cidr.js';
 import { isReached, type Observation, type Outcome } from '../../probes/agent/protocol.js';
 import type { Cell, Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
@@ -19,17 +20,20 @@ export function judge(plan: Plan, results: readonly ProbeResult[]): { verdicts: 
   const controls = plan.probes.map((spec) => judgeControls(spec, byKey.get(spec.key), plan.cells));
   const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
   const verdicts = plan.cells.map((cell) => {
-    const spec = plan.probes.find((p) => p.key === cell.probeKey)!;
-    return judgeCell(cell, spec, byKey.get(cell.probeKey), controlsByKey.get(cell.probeKey)!);
+    const spec = plan.probes.find((p) => p.key === cell.probeKey);
+    return judgeCell(cell, spec, spec ? byKey.get(cell.probeKey) : undefined, controlsByKey.get(cell.probeKey));
   });
   return { verdicts, controls };
 }
 
 function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, cells: readonly Cell[]): ControlResult {
-  if (!result || result.status === 'failed' && result.observations.size === 0) {
+  if (!result || (result.status === 'failed' && result.observations.size === 0)) {
     return { probeKey: spec.key, dns: false, reach: false, detail: 'probe did not run' };
   }
-  const dnsObservation = result.observations.get(spec.controls.dnsCheckId);
+  if (spec.placement.kind === 'host') {
+    return { probeKey: spec.key, dns: true, reach: true, detail: 'the host connects from this process; its verdicts rest on the engine\'s port bindings' };
+  }
+  const dnsObservation = spec.controls.dnsCheckId ? result.observations.get(spec.controls.dnsCheckId) : undefined;
   const dns = dnsObservation?.outcome === 'resolved';
   const peers = spec.controls.reachCheckIds.map((id) => result.observations.get(id)).filter((o): o is Observation => o !== undefined);
   const peerReached = peers.find((o) => isReached(o.outcome));
@@ -48,13 +52,13 @@ function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, cells: 
   return { probeKey: spec.key, dns, reach: reached !== undefined, detail: `${dnsText}; ${reachText}` };
 }
 
-function judgeCell(cell: Cell, spec: ProbeSpec, result: ProbeResult | undefined, control: ControlResult): Verdict {
+function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined): Verdict {
   const evidence: Evidence[] = cell.attempts.map((attempt) => ({ attempt, observation: result?.observations.get(attempt.checkId) }));
   const base = {
     cellId: cell.id,
     expectation: cell.expectation.name,
     location: `${cell.expectation.position.file}:${cell.expectation.position.line}:${cell.expectation.position.col}`,
-    source: spec.label,
+    source: cell.source,
     target: cell.targetLabel,
     expected: cell.expectation.reachable ? ('reachable' as const) : ('blocked' as const),
     evidence,
@@ -62,10 +66,59 @@ function judgeCell(cell: Cell, spec: ProbeSpec, result: ProbeResult | undefined,
   const verdict = (status: VerdictStatus, observed: string, reason: string, latencyMs?: number): Verdict => ({ ...base, status, observed, reason, latencyMs });
 
   if (cell.precondition) return verdict('inconclusive', 'not tried', cell.precondition);
-  if (!result || (result.status === 'failed' && result.observations.size === 0)) {
-    return verdict('inconclusive', 'no probe', result?.error ?? `probe for ${spec.label} did not run`);
+  if (cell.fact) return verdict(cell.expectation.reachable ? 'fail' : 'pass', cell.fact.includes('dropped') ? 'dropped by Docker' : 'not published', cell.fact);
+  if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
+    return verdict('inconclusive', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
   }
+  if (spec.placement.kind === 'host' && cell.binding) return judgePublished(cell, evidence, verdict);
+  if (cell.target.kind === 'internet') return judgeEgress(cell, evidence, spec, control, result, verdict);
   return cell.expectation.reachable ? judgeReachable(cell, evidence, control, result, verdict) : judgeBlocked(cell, evidence, control, result, verdict);
+}
+
+// From the host: a published port expected blocked is a finding whether or not it answers right now.
+function judgePublished(cell: Cell, evidence: Evidence[], verdict: MakeVerdict): Verdict {
+  const answered = evidence.find((e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'));
+  const observed = `${answered ? describeObservation(answered.observation!) : 'no answer'}; ${cell.binding}`;
+  const missing = evidence.filter((e) => !e.observation);
+  if (cell.expectation.reachable) {
+    if (answered) return verdict('pass', observed, `published on ${cell.binding}, and it answers (${describeObservation(answered.observation!)})`, answered.observation!.latencyMs);
+    if (missing.length > 0) return verdict('inconclusive', observed, `published on ${cell.binding}, but the check did not finish`);
+    return verdict('fail', observed, `published on ${cell.binding}, but it does not answer (${evidence.map((e) => describeObservation(e.observation!)).join(', ')})`);
+  }
+  return verdict('fail', observed, `published on ${cell.binding}${answered ? ', and it answers' : ' (it does not answer now, but anyone who can reach the host may once it does)'}`, answered?.observation?.latencyMs);
+}
+
+// Egress: reached if any outside target is. The probe's default route says which network the traffic leaves through,
+// and a missing one is the quick signal that there is no egress at all.
+function judgeEgress(cell: Cell, evidence: Evidence[], spec: ProbeSpec, control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+  const route = describeRoute(spec, result);
+  const reached = evidence.find((e) => e.observation && (isReached(e.observation.outcome) || e.observation.outcome === 'resolved'));
+  if (reached) {
+    const o = reached.observation!;
+    const how = `reached ${reached.attempt.description} (${describeObservation(o)}) ${route}`;
+    return cell.expectation.reachable ? verdict('pass', describeObservation(o), how, o.latencyMs) : verdict('fail', describeObservation(o), `egress is open: ${how}`, o.latencyMs);
+  }
+  if (evidence.some((e) => !e.observation)) return verdict('inconclusive', 'no result', `the probe ended before every internet target was tried${result.error ? ` (${result.error})` : ''}`);
+  const outcomes = evidence.map((e) => `${e.attempt.description}: ${describeObservation(e.observation!)}`).join('; ');
+  const noRoute = result.defaultRoute === null;
+  if (cell.expectation.reachable) {
+    if (noRoute) return verdict('fail', 'no route', `no egress: ${route} (${outcomes})`);
+    const unproven = evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)) && !control.dns;
+    return verdict(unproven ? 'inconclusive' : 'fail', describeObservation(evidence[0]!.observation!), `no internet target answered ${route}: ${outcomes}`);
+  }
+  if (!control.reach && !noRoute) return verdict('inconclusive', describeObservation(evidence[0]!.observation!), `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`);
+  return verdict('pass', noRoute ? 'no route' : describeObservation(evidence[0]!.observation!), `no egress: ${noRoute ? route : `${outcomes} ${route}`}`);
+}
+
+/** Which network a probe's default route leaves through, or that it has none (and on which networks it sits). */
+export function describeRoute(spec: ProbeSpec, result: ProbeResult): string {
+  const networks = spec.networks.map((n) => `${n.composeName ?? n.name}${n.internal ? ' (internal: true)' : ''}`).join(', ');
+  if (result.defaultRoute === null) return `no default route; ${spec.label} is only on ${networks}`;
+  if (result.defaultRoute === undefined) return '';
+  const iface = result.defaultRoute.iface;
+  const address = result.interfaces.find((i) => i.startsWith(`${iface} `))?.split(' ')[1]?.split('/')[0];
+  const network = address ? spec.networks.find((n) => n.subnets.some((s) => inCidr(address, s))) : undefined;
+  return `through network ${network ? (network.composeName ?? network.name) : '?'} (default route via ${result.defaultRoute.gateway} on ${iface})`;
 }
 
 type MakeVerdict = (status: VerdictStatus, observed: string, reason: string, latencyMs?: number) => Verdict;

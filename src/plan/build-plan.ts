@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { PLAN_VERSION, type Check } from '../../probes/agent/protocol.js';
+import type { ContainerInfo } from '../docker/container-runtime.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import type { Expectation, TargetRef } from '../scenario/scenario.js';
+import type { Expectation, HostTarget, SourceRef, TargetRef } from '../scenario/scenario.js';
 import { findNetwork, findService, runningContainers, subnetsOf, type Topology, type TopologyNetwork } from '../topology/topology.js';
-import type { Attempt, Cell, Plan, ProbeSpec } from './plan.js';
+import type { Attempt, Cell, Placement, Plan, ProbeSpec } from './plan.js';
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
 export const EMBEDDED_DNS = '127.0.0.11';
@@ -15,40 +17,80 @@ export interface PlanOptions {
   dnsServer?: string;
   /** Slack added to the probe's own deadline beyond its slowest check (default 1 s). */
   deadlineSlackMs?: number;
+  /** Further tries for checks expected reachable (`--retries`); checks expected blocked never get any. */
+  retries?: number;
+  /** With `--repeat`: which round this plan is for (container names stay unique across rounds). */
+  round?: number;
 }
 
 /**
- * Turns a scenario into probes and cells. One probe per source, all its checks inside it at once; identical checks
- * are shared. For a target expected blocked, the name and every address of the target on every network it is on are
- * tried: name isolation is not network isolation.
+ * Turns expectations into probes and cells. One probe per source (per container for a service), all its checks
+ * inside it at once; identical checks are shared. For a target expected blocked, the name and every address of the
+ * target on every network it is on are tried: name isolation is not network isolation.
  */
 export function buildPlan(expectations: readonly Expectation[], topology: Topology, options: PlanOptions): Plan {
   const probes = new Map<string, ProbeBuilder>();
   const cells: Cell[] = [];
+  const suffix = options.round && options.round > 1 ? `-r${options.round}` : '';
   for (const expectation of expectations) {
-    const network = findNetwork(topology, expectation.from.project, expectation.from.network);
-    if (!network) throw new DockprobeError(ErrorCodes.UNKNOWN_NAME, `unknown network '${expectation.from.network}'`);
-    const key = `network:${network.project ?? ''}/${network.composeName ?? network.name}`;
-    let probe = probes.get(key);
-    if (!probe) {
-      probe = new ProbeBuilder(key, `network ${network.composeName ?? network.name}`, `dockprobe-${options.runId}-${probes.size + 1}`, network, topology);
-      probes.set(key, probe);
-    }
     const timeoutMs = options.timeoutMs ?? expectation.timeoutMs;
-    for (const target of expandPorts(expectation, topology)) {
-      cells.push(planCell(expectation, target, probe, topology, timeoutMs));
+    const sources = placements(expectation.from, topology);
+    if ('precondition' in sources) {
+      for (const target of expandPorts(expectation, topology)) {
+        const key = sourceKey(expectation.from);
+        cells.push({ ...emptyCell(expectation, target, key, sources.label), precondition: sources.precondition });
+      }
+      continue;
+    }
+    for (const { key, label, placement, networks } of sources) {
+      let probe = probes.get(key);
+      if (!probe) {
+        const name = placement.kind === 'host' ? 'host' : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
+        probe = new ProbeBuilder(key, label, name, placement, networks, topology);
+        probes.set(key, probe);
+      }
+      for (const target of expandPorts(expectation, topology)) {
+        const retries = expectation.reachable ? (options.retries ?? 0) : 0;
+        cells.push(placement.kind === 'host' ? planHostCell(expectation, target, probe, topology, timeoutMs) : planCell(expectation, target, probe, topology, { timeoutMs, retries }));
+      }
     }
   }
   const slack = options.deadlineSlackMs ?? 1000;
+  const defaultTimeout = options.timeoutMs ?? Math.max(...expectations.map((e) => e.timeoutMs));
   return {
     runId: options.runId,
-    probes: [...probes.values()].map((p) => p.build(options.dnsServer ?? EMBEDDED_DNS, options.timeoutMs ?? maxTimeout(expectations), slack)),
+    probes: [...probes.values()].map((p) => p.build(options.dnsServer ?? EMBEDDED_DNS, defaultTimeout, slack)),
     cells,
   };
 }
 
-function maxTimeout(expectations: readonly Expectation[]): number {
-  return Math.max(...expectations.map((e) => e.timeoutMs));
+type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[] };
+
+function sourceKey(from: SourceRef): string {
+  return from.kind === 'host' ? 'host' : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
+}
+
+// Where the probes of one source run: a network, each running container of a service, or the host.
+function placements(from: SourceRef, topology: Topology): Source[] | { precondition: string; label: string } {
+  if (from.kind === 'host') return [{ key: 'host', label: 'host', placement: { kind: 'host' }, networks: [] }];
+  if (from.kind === 'network') {
+    const network = findNetwork(topology, from.project, from.network);
+    if (!network) throw new DockprobeError(ErrorCodes.UNKNOWN_NAME, `unknown network '${from.network}'`);
+    return [{ key: sourceKey(from), label: `network ${network.composeName ?? network.name}`, placement: { kind: 'network', network }, networks: [network] }];
+  }
+  const service = findService(topology, from.project!, from.service);
+  if (!service) throw new DockprobeError(ErrorCodes.UNKNOWN_NAME, `unknown service '${from.service}'`);
+  const running = runningContainers(service);
+  if (running.length === 0) {
+    const states = service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container';
+    return { label: `service ${from.service}`, precondition: `source service '${from.service}' has no running container to probe from (${states})` };
+  }
+  return running.map((container) => ({
+    key: `${sourceKey(from)}/${container.name}`,
+    label: running.length > 1 || service.containers.length > 1 ? `service ${from.service} (${container.name})` : `service ${from.service}`,
+    placement: { kind: 'container', container, service: from.service },
+    networks: topology.networks.filter((n) => container.networks.some((m) => m.networkId === n.id)),
+  }));
 }
 
 // A service named without a port stands for each port its containers expose.
@@ -66,16 +108,21 @@ function expandPorts(expectation: Expectation, topology: Topology): TargetRef[] 
   });
 }
 
-function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuilder, topology: Topology, timeoutMs: number): Cell {
-  const cell: Cell = {
-    id: `${expectation.index}/${target.label}`,
-    expectation,
-    target,
-    targetLabel: target.label,
-    probeKey: probe.key,
-    attempts: [],
-    precondition: undefined,
-  };
+function emptyCell(expectation: Expectation, target: TargetRef, probeKey: string, source: string): Cell {
+  return { id: `${expectation.index}/${probeKey}/${target.label}`, expectation, target, targetLabel: target.label, probeKey, source, attempts: [], precondition: undefined, fact: undefined, binding: undefined };
+}
+
+function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuilder, topology: Topology, step: { timeoutMs: number; retries: number }): Cell {
+  const cell = emptyCell(expectation, target, probe.key, probe.label);
+  const base = { timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) };
+  if (target.kind === 'internet') {
+    // Egress: each outside target by name; any reached means egress works. No subnet rule: answers lie outside.
+    for (const outside of target.targets) {
+      cell.attempts.push({ checkId: probe.add(nameCheck(outside, outside.host.kind === 'external' ? outside.host.host : '', [], base)), via: 'name', description: `${outside.label}` });
+    }
+    if (target.targets.some((t) => t.host.kind === 'external' && !isIP(t.host.host))) probe.needsUpstreamDns = true;
+    return cell;
+  }
   const host = target.host;
   const service = host.kind === 'service' ? findService(topology, host.project!, host.service) : undefined;
   const running = service ? runningContainers(service) : [];
@@ -84,17 +131,11 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
     cell.precondition = `target service '${service.name}' has no running container (${states}): nothing to prove against`;
     return cell;
   }
+  if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
   // Answers outside these subnets were forwarded upstream: not "resolved on this network".
   const subnets = service ? subnetsOf(topology, running) : [];
   const hostName = host.kind === 'service' ? host.service : host.host;
-  const base = { timeoutMs };
-  const nameCheck: Check =
-    target.kind === 'dns'
-      ? { id: '', kind: 'dns', name: hostName, subnets, ...base }
-      : target.kind === 'tcp'
-        ? { id: '', kind: 'tcp', host: hostName, port: target.port!, subnets, ...base }
-        : { id: '', kind: 'http', url: target.url, subnets, ...base };
-  cell.attempts.push({ checkId: probe.add(nameCheck), via: 'name', description: `${target.label} by name` });
+  cell.attempts.push({ checkId: probe.add(nameCheck(target, hostName, subnets, base)), via: 'name', description: `${target.label} by name` });
 
   if (!expectation.reachable && target.kind !== 'dns') {
     for (const container of running) {
@@ -112,9 +153,74 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
   return cell;
 }
 
+function nameCheck(target: HostTarget, hostName: string, subnets: string[], base: { timeoutMs: number; retries?: number }): Check {
+  return target.kind === 'dns'
+    ? { id: '', kind: 'dns', name: hostName, subnets, ...base }
+    : target.kind === 'tcp'
+      ? { id: '', kind: 'tcp', host: hostName, port: target.port!, subnets, ...base }
+      : { id: '', kind: 'http', url: target.url, subnets, ...base };
+}
+
+/**
+ * From the host, a service port is reachable only where the engine published it. Each binding is tried on loopback
+ * (all-interfaces bindings) or on the address it is bound to; a port that is not published, or one Docker dropped
+ * because the service is only on internal networks, is a fact of the configuration and says so.
+ */
+function planHostCell(expectation: Expectation, target: TargetRef, probe: ProbeBuilder, topology: Topology, timeoutMs: number): Cell {
+  const cell = emptyCell(expectation, target, probe.key, probe.label);
+  if (target.kind === 'internet' || target.kind === 'dns') {
+    throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${target.position.file}:${target.position.line}:${target.position.col}: '${target.label}' cannot be checked from host`, {
+      hint: 'from: host checks the ports the deployment publishes (service:port or http://service:port/…); check DNS and egress from a network or a service',
+    });
+  }
+  if (target.host.kind === 'external') {
+    cell.attempts.push({ checkId: probe.add(nameCheck(target, target.host.host, [], { timeoutMs })), via: 'name', description: `${target.label} from the host` });
+    return cell;
+  }
+  const service = findService(topology, target.host.project!, target.host.service)!;
+  const running = runningContainers(service);
+  if (running.length === 0) {
+    cell.precondition = `target service '${service.name}' has no running container (${service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container'})`;
+    return cell;
+  }
+  const port = target.kind === 'tcp' ? target.port! : Number(new URL(target.url).port || (target.url.startsWith('https') ? 443 : 80));
+  const scopes: string[] = [];
+  const dropped: string[] = [];
+  for (const container of running) {
+    const bound = container.ports.find((p) => p.port === port && p.protocol === 'tcp');
+    if (bound && bound.published.length === 0 && bound.requested.length > 0) dropped.push(container.name);
+    for (const binding of bound?.published ?? []) {
+      const everywhere = binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::';
+      // All-interfaces bindings are tried on loopback: the traffic never leaves the host.
+      const address = everywhere ? (binding.hostIp === '::' ? '::1' : '127.0.0.1') : binding.hostIp;
+      const scope = everywhere ? `all interfaces (${binding.hostIp === '::' ? '[::]' : '0.0.0.0'}:${binding.hostPort})` : `${binding.hostIp}:${binding.hostPort} only`;
+      if (!scopes.includes(scope)) scopes.push(scope);
+      const check: Check =
+        target.kind === 'tcp'
+          ? { id: '', kind: 'tcp', host: address, port: binding.hostPort, subnets: [], timeoutMs }
+          : { id: '', kind: 'http', url: withHostPort(target.url, address, binding.hostPort), subnets: [], timeoutMs };
+      cell.attempts.push({ checkId: probe.add(check), via: 'published', description: `${container.name} port ${port} published on ${scope}` });
+    }
+  }
+  cell.binding = scopes.length ? scopes.join(', ') : undefined;
+  if (cell.attempts.length === 0) {
+    const internal = running.flatMap((c) => c.networks.map((n) => topology.networks.find((x) => x.id === n.networkId))).filter((n) => n?.internal).map((n) => n!.composeName ?? n!.name);
+    cell.fact = dropped.length
+      ? `port ${port} is configured to be published, but Docker dropped it: ${dropped.join(', ')} ${dropped.length > 1 ? 'are' : 'is'} only on internal networks (${[...new Set(internal)].join(', ')})`
+      : `port ${port} of '${service.name}' is not published on the host`;
+  }
+  return cell;
+}
+
 function withHost(url: string, address: string): string {
   const u = new URL(url);
-  u.hostname = address;
+  u.hostname = isIP(address) === 6 ? `[${address}]` : address;
+  return u.toString();
+}
+
+function withHostPort(url: string, address: string, port: number): string {
+  const u = new URL(withHost(url, address));
+  u.port = String(port);
   return u.toString();
 }
 
@@ -126,12 +232,15 @@ function networkLabel(topology: Topology, id: string, fallback: string): string 
 /** Collects one probe's checks, sharing identical ones, and adds its controls. */
 class ProbeBuilder {
   readonly #checks = new Map<string, Check>();
+  /** Set when a check resolves an outside name: the probe then keeps the engine's upstream DNS. */
+  needsUpstreamDns = false;
 
   constructor(
     readonly key: string,
     readonly label: string,
     readonly containerName: string,
-    readonly network: TopologyNetwork,
+    readonly placement: Placement,
+    readonly networks: TopologyNetwork[],
     readonly topology: Topology,
   ) {}
 
@@ -147,30 +256,40 @@ class ProbeBuilder {
   }
 
   build(dnsServer: string, timeoutMs: number, slackMs: number): ProbeSpec {
-    const dnsCheckId = this.add({ id: '', kind: 'dns', name: this.containerName, subnets: this.network.subnets, timeoutMs });
-    const reachCheckIds = this.#peers().map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
+    let dnsCheckId: string | undefined;
+    let reachCheckIds: string[] = [];
+    if (this.placement.kind !== 'host') {
+      // The joined container's own name for a service probe; the probe's own name for a network probe.
+      const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
+      dnsCheckId = this.add({ id: '', kind: 'dns', name: ownName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
+      reachCheckIds = this.#peers().map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
+    }
     const checks = [...this.#checks.values()];
-    const slowest = Math.max(...checks.map((c) => (c.timeoutMs ?? timeoutMs) * (c.kind === 'http' ? 3 : 2)));
+    const slowest = Math.max(0, ...checks.map((c) => (c.timeoutMs ?? timeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))));
     return {
       key: this.key,
       label: this.label,
       containerName: this.containerName,
-      network: this.network,
+      placement: this.placement,
+      networks: this.networks,
+      dnsUpstream: this.needsUpstreamDns ? 'inherit' : 'isolated',
       plan: { version: PLAN_VERSION, dnsServer, timeoutMs, deadlineMs: slowest + slackMs, checks },
       controls: { dnsCheckId, reachCheckIds },
     };
   }
 
-  // Up to two running containers already on the source network: reaching either (open, or refused: the host
-  // answered) proves the probe can reach something, so a "blocked" from it means something.
+  // Up to two running containers on the source networks (never the joined container itself): reaching either
+  // (open, or refused: the host answered) proves the probe can reach something, so a "blocked" from it counts.
   #peers(): { address: string; port: number }[] {
+    const ids = new Set(this.networks.map((n) => n.id));
+    const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
     const peers: { address: string; port: number }[] = [];
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
-        const membership = container.networks.find((n) => n.networkId === this.network.id && n.ipv4);
-        if (!membership?.ipv4 || peers.length >= 2) continue;
-        const port = container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1;
-        peers.push({ address: membership.ipv4, port });
+        if (container.id === self?.id || peers.length >= 2) continue;
+        const membership = container.networks.find((n) => ids.has(n.networkId) && n.ipv4);
+        if (!membership?.ipv4) continue;
+        peers.push({ address: membership.ipv4, port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1 });
       }
     }
     return peers;

@@ -1,19 +1,20 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
+import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, TargetRef } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 
 /** One way a cell's target is tried. */
 export interface Attempt {
   checkId: string;
-  /** `name`: through DNS, as an application would; `address`: straight to one of the target's IPs. */
-  via: 'name' | 'address';
+  /** `name`: through DNS, as an application would; `address`: straight to an IP; `published`: a host port. */
+  via: 'name' | 'address' | 'published';
   /** For reports: `redis:6379 by name`, `172.20.0.4:6379 (redis-1 on internal-backend)`. */
   description: string;
 }
 
-/** One (expectation, target) pair: the unit a verdict is given for. */
+/** One (expectation, source probe, target) triple: the unit a verdict is given for. */
 export interface Cell {
-  /** Stable within the run: `<expectation index>/<target label>`. */
+  /** Stable within the run: `<expectation index>/<probe key>/<target label>`. */
   id: string;
   expectation: Expectation;
   target: TargetRef;
@@ -21,28 +22,47 @@ export interface Cell {
   targetLabel: string;
   /** The probe whose observations decide this cell. */
   probeKey: string;
+  /** The source as reports name it (the probe's label). */
+  source: string;
   attempts: Attempt[];
   /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
   precondition: string | undefined;
+  /**
+   * Facts from the engine that decide a cell without any traffic: a port that is not published, or a published port
+   * Docker dropped because the service is only on internal networks. Set only when there is nothing to try.
+   */
+  fact: string | undefined;
+  /** For host cells: how each port is bound (`all interfaces`, `127.0.0.1 only`). */
+  binding: string | undefined;
 }
 
 /** The checks that prove a probe could have seen something, before any "blocked" from it counts. */
 export interface Controls {
-  /** Resolves the probe's own name: proves the DNS server answers. */
-  dnsCheckId: string;
-  /** Connections to peers on the source network: proves the probe reaches something (open or refused both do). */
+  /** Resolves a name the DNS server must know (the probe's own, or the joined container's); undefined on the host. */
+  dnsCheckId: string | undefined;
+  /** Connections to peers on the source networks: open or refused both prove the probe reaches something. */
   reachCheckIds: string[];
 }
 
-/** One probe container: where it runs and what it does. */
+/** Where a probe runs. */
+export type Placement =
+  | { kind: 'network'; network: TopologyNetwork }
+  | { kind: 'container'; container: ContainerInfo; service: string }
+  | { kind: 'host' };
+
+/** One probe: where it runs and what it does. */
 export interface ProbeSpec {
   /** Unique within the plan, e.g. `network:dockprobe-ref/public-facing`. */
   key: string;
-  /** For reports: `network public-facing`. */
+  /** For reports: `network public-facing`, `service frontend (ref_frontend_1)`, `host`. */
   label: string;
-  /** The container's name, also the name its DNS control resolves. */
+  /** The probe container's name (its DNS control resolves it for network probes); `host` for the host. */
   containerName: string;
-  network: TopologyNetwork;
+  placement: Placement;
+  /** The networks the probe sits on, for its controls and to name the network egress goes through. */
+  networks: TopologyNetwork[];
+  /** Whether unknown names go to an upstream that never answers (see ISOLATED_DNS_UPSTREAM) or the engine's own. */
+  dnsUpstream: 'isolated' | 'inherit';
   plan: ProbePlan;
   controls: Controls;
 }

@@ -1,9 +1,13 @@
-import type { AgentLine, Observation } from '../../probes/agent/protocol.js';
+import type { AgentLine, DefaultRoute, Observation } from '../../probes/agent/protocol.js';
 
 /** What a probe's stdout says, read leniently: a garbled line is noted, not fatal. */
 export interface AgentOutput {
   observations: Map<string, Observation>;
   interfaces: string[];
+  /** The interfaces the agent saw when it finished (from the done line). */
+  finalInterfaces: string[];
+  /** From the hello line: null when the probe has no default route; undefined when there was no hello. */
+  defaultRoute: DefaultRoute | null | undefined;
   done: boolean;
   fatal: string | undefined;
   /** Lines that were not valid agent JSON. */
@@ -12,7 +16,7 @@ export interface AgentOutput {
 
 /** Parses the agent's JSON lines. */
 export function parseAgentOutput(stdout: string): AgentOutput {
-  const output: AgentOutput = { observations: new Map(), interfaces: [], done: false, fatal: undefined, garbage: [] };
+  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, fatal: undefined, garbage: [] };
   for (const raw of stdout.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
@@ -26,12 +30,14 @@ export function parseAgentOutput(stdout: string): AgentOutput {
     switch (parsed.type) {
       case 'hello':
         output.interfaces = parsed.interfaces;
+        output.defaultRoute = parsed.defaultRoute ?? null;
         break;
       case 'observation':
         output.observations.set(parsed.observation.id, parsed.observation);
         break;
       case 'done':
         output.done = true;
+        output.finalInterfaces = parsed.interfaces ?? [];
         break;
       case 'fatal':
         output.fatal = parsed.message;

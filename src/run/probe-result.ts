@@ -1,4 +1,4 @@
-import type { Observation } from '../../probes/agent/protocol.js';
+import type { DefaultRoute, Observation } from '../../probes/agent/protocol.js';
 
 /** How one probe's run went, whatever happened: never an exception. */
 export interface ProbeResult {
@@ -13,5 +13,7 @@ export interface ProbeResult {
   observations: Map<string, Observation>;
   /** The probe's network interfaces as it saw them (`eth0 172.20.0.5/16`). */
   interfaces: string[];
+  /** Its default route; null when it has none (no egress); undefined when unknown (the host, or no hello). */
+  defaultRoute: DefaultRoute | null | undefined;
   durationMs: number;
 }

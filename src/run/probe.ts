@@ -50,6 +50,11 @@ export class Probe {
     const limits = this.context.limits ?? DEFAULT_PROBE_LIMITS;
     if (cleanup.closed) throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} not started`);
     const started = performance.now();
+    const placement = this.spec.placement;
+    if (placement.kind === 'host') throw new DockprobeError(ErrorCodes.DOCKER_API, 'the host probe runs in-process, not in a container');
+    // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
+    // DNS override there, so it sees exactly what the service sees.
+    const joined = placement.kind === 'container';
     const id = await runtime.createContainer({
       name: this.spec.containerName,
       image: this.context.image,
@@ -59,11 +64,12 @@ export class Probe {
         NODE_OPTIONS: '--max-old-space-size=64',
       },
       labels: runLabels(this.context.runId, 'probe', { [LABEL_SOURCE]: this.spec.key }),
-      network: this.spec.network.id,
+      networkMode: joined ? `container:${placement.container.id}` : placement.network.id,
+      network: joined ? undefined : placement.network.id,
       user: limits.user,
       memoryBytes: limits.memoryBytes,
       pidsLimit: limits.pidsLimit,
-      dns: this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM,
+      dns: joined || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM),
     });
     const remove = cleanup.defer(`remove probe container ${this.spec.containerName} (${short(id)})`, () => runtime.removeContainer(id));
     if (cleanup.closed) {
@@ -99,11 +105,26 @@ export class StartedProbe implements AsyncDisposable {
       const output = parseAgentOutput(exit.stdout);
       const durationMs = Math.round(performance.now() - this.startedAt);
       let error: string | undefined;
+      const joined = this.spec.placement.kind === 'container';
+      const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
+      if (joined && (onlyLo(output.interfaces) || onlyLo(output.finalInterfaces))) {
+        // The namespace it joined lost its interfaces: the target restarted or stopped under it. Nothing it saw counts.
+        const target = this.spec.placement.kind === 'container' ? this.spec.placement.container.name : '';
+        return {
+          ...base,
+          status: 'failed',
+          error: `probe ${this.spec.containerName} (${short(this.id)}) found only lo in the namespace of ${target} ${onlyLo(output.interfaces) ? 'when it started' : 'when it finished'}: the container restarted or stopped mid-run`,
+          observations: new Map(),
+          interfaces: output.interfaces,
+          defaultRoute: output.defaultRoute,
+          durationMs: Math.round(performance.now() - this.startedAt),
+        };
+      }
       if (!output.done) {
         const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
         error = `probe ${this.spec.containerName} (${short(this.id)}) ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`;
       }
-      return { ...base, status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, durationMs };
+      return { ...base, status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs };
     } catch (error) {
       return {
         ...base,
@@ -111,6 +132,7 @@ export class StartedProbe implements AsyncDisposable {
         error: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}`,
         observations: new Map(),
         interfaces: [],
+        defaultRoute: undefined,
         durationMs: Math.round(performance.now() - this.startedAt),
       };
     }

@@ -1,3 +1,6 @@
+import { performance } from 'node:perf_hooks';
+import type { Observation } from '../../probes/agent/protocol.js';
+import { runPlan } from '../../probes/agent/run-plan.js';
 import type { Plan, ProbeSpec } from '../plan/plan.js';
 import { Probe, type ProbeContext } from './probe.js';
 import type { ProbeResult } from './probe-result.js';
@@ -21,6 +24,7 @@ export async function runProbes(plan: Plan, context: ProbeContext, options: { gr
 }
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
+  if (spec.placement.kind === 'host') return runOnHost(spec);
   let started;
   try {
     started = await new Probe(spec, context).start();
@@ -33,10 +37,30 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
       error: `probe ${spec.containerName} did not start: ${(error as Error).message}`,
       observations: new Map(),
       interfaces: [],
+      defaultRoute: undefined,
       durationMs: 0,
     };
   }
   await using probe = started;
   // `return await`: the container must outlive the read of its result.
   return await probe.result(graceMs);
+}
+
+// The host perspective runs the agent's own check code in this process: it knocks on published ports from where
+// dockprobe runs (loopback for all-interfaces bindings), exactly as a client on this host would.
+async function runOnHost(spec: ProbeSpec): Promise<ProbeResult> {
+  const started = performance.now();
+  const observations = new Map<string, Observation>();
+  await runPlan(spec.plan, (o) => observations.set(o.id, o));
+  return {
+    probeKey: spec.key,
+    containerName: spec.containerName,
+    containerId: undefined,
+    status: 'completed',
+    error: undefined,
+    observations,
+    interfaces: [],
+    defaultRoute: undefined,
+    durationMs: Math.round(performance.now() - started),
+  };
 }

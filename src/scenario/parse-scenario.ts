@@ -5,12 +5,18 @@ import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js
 import { closestName } from '../errors/unknown-name-error.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { parseTarget } from './parse-target.js';
-import { expectationSchema, scenarioSchema, sourceSchema, targetObjectSchema, type RawScenario } from './scenario-schema.js';
-import type { Expectation, Scenario, TargetRef } from './scenario.js';
+import { expectationSchema, scenarioSchema, sourceObjectSchema, targetObjectSchema, type RawExpectation, type RawScenario } from './scenario-schema.js';
+import type { Expectation, HostTarget, Scenario, SourceRef, TargetRef } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
 
 /** The timeout of a check when neither the file nor the command line sets one. */
 export const DEFAULT_TIMEOUT_MS = 2000;
+
+/**
+ * What `internet` means when neither the file nor `--internet` says: a TCP/HTTPS endpoint and a lookup of an outside
+ * name. Defaults for users on their own hosts; tests always replace them with a local canary.
+ */
+export const DEFAULT_INTERNET = ['tcp://1.1.1.1:443', 'https://example.com/', 'dns:example.com'];
 
 /** Reads and validates a scenario file; every problem is reported at once, each at file:line:col. */
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -59,20 +65,21 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
+  const internet = parseInternetList(raw.internet ?? DEFAULT_INTERNET, (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }), problems);
   const expectations: Expectation[] = raw.expect.map((entry, index) => {
     const toList = Array.isArray(entry.to) ? entry.to : [entry.to];
     const targets: TargetRef[] = [];
     toList.forEach((rawTarget, j) => {
       const path = Array.isArray(entry.to) ? ['expect', index, 'to', j] : ['expect', index, 'to'];
       const position = at(path);
-      const target = parseTarget(rawTarget, raw.project, position);
+      const target = parseTarget(rawTarget, entry.from !== 'host' ? (entry.from.project ?? raw.project) : raw.project, position);
       if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
-      else targets.push(target);
+      else targets.push(target.kind === 'internet' ? { ...target, targets: internet } : target);
     });
-    const from = { kind: 'network' as const, network: entry.from.network, project: entry.from.project ?? raw.project };
+    const from = parseSource(entry, raw.project, () => at(['expect', index, 'from']), problems);
     return {
       index,
-      name: entry.name ?? `#${index + 1} from network ${from.network}: ${entry.reachable ? 'reachable' : 'blocked'}`,
+      name: entry.name ?? `#${index + 1} from ${describeSource(from)}: ${entry.reachable ? 'reachable' : 'blocked'}`,
       from,
       to: targets,
       reachable: entry.reachable,
@@ -81,7 +88,36 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     };
   });
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file, project: raw.project, timeoutMs, expectations };
+  return { file, project: raw.project, timeoutMs, internet, expectations };
+}
+
+/** Parses what `internet` stands for: outside hosts only (an IP or a dotted name), each tried by name. */
+export function parseInternetList(list: readonly string[], position: (index: number) => { file: string; line: number; col: number }, problems: ScenarioProblem[]): HostTarget[] {
+  const targets: HostTarget[] = [];
+  list.forEach((text, j) => {
+    const target = parseTarget(text, undefined, position(j));
+    if ('error' in target) problems.push({ ...position(j), message: target.error, hint: target.hint });
+    else if (target.kind === 'internet' || target.host.kind !== 'external') {
+      problems.push({ ...position(j), message: `'${text}' is not an outside host`, hint: 'internet targets are IP addresses or dotted names: tcp://1.1.1.1:443, https://example.com/, dns:example.com' });
+    } else targets.push(target);
+  });
+  return targets;
+}
+
+function parseSource(entry: RawExpectation, project: string | undefined, at: () => { file: string; line: number; col: number }, problems: ScenarioProblem[]): SourceRef {
+  if (entry.from === 'host') return { kind: 'host' };
+  const { network, service } = entry.from;
+  const scope = entry.from.project ?? project;
+  if ((network === undefined) === (service === undefined)) {
+    problems.push({ ...at(), message: network === undefined ? "'from' needs one of network, service (or the word host)" : "'from' takes network or service, not both", hint: 'from: { network: public-facing }, from: { service: frontend } or from: host' });
+    return { kind: 'network', network: network ?? '', project: scope };
+  }
+  return network !== undefined ? { kind: 'network', network, project: scope } : { kind: 'service', service: service!, project: scope };
+}
+
+/** A source as reports name it: `network public-facing`, `service frontend`, `host`. */
+export function describeSource(source: SourceRef): string {
+  return source.kind === 'host' ? 'host' : source.kind === 'network' ? `network ${source.network}` : `service ${source.service}`;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -124,7 +160,7 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
     case 'too_big':
       return [{ ...at(path), message: `${where} is too large (maximum ${String(issue.maximum)})`, hint: requiredHint(path) }];
     case 'invalid_value':
-      return [{ ...at(path), message: `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(data, path))}` }];
+      return [{ ...at(path), message: `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(data, path))}`, hint: requiredHint(path) }];
     default:
       return [{ ...at(path), message: `${where}: ${issue.message}` }];
   }
@@ -135,14 +171,14 @@ function depth(issues: readonly Issue[]): number {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const shape = path.length === 0 ? scenarioSchema.shape : path.length === 2 && path[0] === 'expect' ? expectationSchema.shape : path[2] === 'from' ? sourceSchema.shape : path[2] === 'to' ? targetObjectSchema.shape : {};
+  const shape = path.length === 0 ? scenarioSchema.shape : path.length === 2 && path[0] === 'expect' ? expectationSchema.shape : path[2] === 'from' ? sourceObjectSchema.shape : path[2] === 'to' ? targetObjectSchema.shape : {};
   return Object.keys(shape).filter((k) => k !== '$schema');
 }
 
 function requiredHint(path: readonly PropertyKey[]): string | undefined {
   const key = String(path[path.length - 1] ?? '');
   if (key === 'reachable') return 'reachable: true (every target must answer) or reachable: false (none may)';
-  if (key === 'from' || path[2] === 'from') return 'e.g. from: { network: public-facing }';
+  if (key === 'from' || path[2] === 'from') return 'from: { network: public-facing }, from: { service: frontend } or from: host';
   if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
   if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }';
   if (key === 'port') return 'a port is a whole number from 1 to 65535 or a known name';

@@ -27,6 +27,7 @@ export function hostRef(name: string, project: string | undefined): HostRef {
 }
 
 function parseTargetString(text: string, project: string | undefined, position: SourcePosition): TargetRef | TargetProblem {
+  if (text === 'internet') return { kind: 'internet', label: 'internet', targets: [], position };
   if (/^https?:\/\//i.test(text)) return httpTarget(text, text, undefined, project, position);
   if (text.startsWith('dns:')) {
     const name = text.slice(4).trim();

@@ -10,13 +10,17 @@ const name = z.string().min(1);
 
 const portValue = z.union([z.number().int(), z.string().min(1)]).describe('A port number (1-65535) or a well-known name (postgres, redis, http …)');
 
-/** `from:` — where the probe runs. */
-export const sourceSchema = z
+/** `from:` in object form: a network or a service. */
+export const sourceObjectSchema = z
   .strictObject({
-    network: name.describe('A network of the project, by its Compose name (or a Docker network name)'),
+    network: name.optional().describe('Run the probe on this network (Compose name, or a Docker network name)'),
+    service: name.optional().describe("Run the probe inside each running container's network namespace of this service"),
     project: name.optional().describe('The Compose project, when not the scenario default'),
   })
-  .describe('Where the probe runs');
+  .describe('Where the probe runs: exactly one of network, service');
+
+/** `from:` — where the probe runs: `host`, or a network or service. */
+export const sourceSchema = z.union([z.literal('host').describe("dockprobe's own host, checking published ports"), sourceObjectSchema]);
 
 /** One entry of `to:`, in object form; the string form is parsed in parse-target.ts. */
 export const targetObjectSchema = z
@@ -31,9 +35,9 @@ export const targetObjectSchema = z
   })
   .describe('A target: exactly one of service, host, url, dns');
 
-/** `to:` entries: `service:port`, `http(s)://…`, `dns:name`, `tcp://host:port`, or the object form. */
+/** `to:` entries: `service:port`, `http(s)://…`, `dns:name`, `tcp://host:port`, `internet`, or the object form. */
 export const targetSchema = z.union([
-  z.string().min(1).describe('service:port, http(s)://host:port/path, dns:name, or tcp://host:port'),
+  z.string().min(1).describe('service:port, http(s)://host:port/path, dns:name, tcp://host:port, or internet'),
   targetObjectSchema,
 ]);
 
@@ -53,6 +57,11 @@ export const scenarioSchema = z
     version: z.literal(1).optional().describe('Scenario format version'),
     project: name.optional().describe('Default Compose project (com.docker.compose.project)'),
     timeout: duration.optional().describe('Default per-check timeout (default 2s)'),
+    internet: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('What `internet` means: outside targets (tcp://IP:PORT, https://host/, dns:name); egress is reached if any is'),
     expect: z.array(expectationSchema).min(1),
   })
   .describe('A dockprobe scenario: the network isolation a deployment must have');

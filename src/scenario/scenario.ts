@@ -11,6 +11,8 @@ export interface Scenario {
   project: string | undefined;
   /** The default per-check timeout, in milliseconds. */
   timeoutMs: number;
+  /** What `internet` stands for in this file: its `internet:` list, or the defaults. */
+  internet: HostTarget[];
   expectations: Expectation[];
 }
 
@@ -27,15 +29,27 @@ export interface Expectation {
   position: SourcePosition;
 }
 
-/** Where a probe runs: attached to a network of a project. */
+/** A probe attached to a network: what any new container on it could reach. */
 export interface NetworkSource {
   kind: 'network';
   network: string;
   project: string | undefined;
 }
 
-/** Where a probe runs. Other perspectives (a service's namespace, the host) build on this union. */
-export type SourceRef = NetworkSource;
+/** A probe in the network namespace of each running container of a service: "if it is compromised". */
+export interface ServiceSource {
+  kind: 'service';
+  service: string;
+  project: string | undefined;
+}
+
+/** dockprobe's own host, knocking on the ports the deployment publishes. */
+export interface HostSource {
+  kind: 'host';
+}
+
+/** Where a probe runs. */
+export type SourceRef = NetworkSource | ServiceSource | HostSource;
 
 /** A TCP connection to a port of a service, or of a host outside the project. */
 export interface TcpTarget {
@@ -66,8 +80,20 @@ export interface DnsTarget {
   position: SourcePosition;
 }
 
+/** Egress: the scenario's (or `--internet`'s) list of outside targets; reached if any of them is. */
+export interface InternetTarget {
+  kind: 'internet';
+  label: 'internet';
+  /** The outside hosts it stands for (the file's `internet:` list, `--internet`, or the defaults). */
+  targets: HostTarget[];
+  position: SourcePosition;
+}
+
+/** A target that names one host. */
+export type HostTarget = TcpTarget | HttpTarget | DnsTarget;
+
 /** What a target points at. */
-export type TargetRef = TcpTarget | HttpTarget | DnsTarget;
+export type TargetRef = HostTarget | InternetTarget;
 
 /**
  * A host named by a target: a Compose service (a single-label name, resolved in the project) or an outside host

@@ -36,8 +36,8 @@ function referencedProjects(scenarios: readonly Scenario[]): string[] {
   const projects = new Set<string>();
   for (const scenario of scenarios) if (scenario.project) projects.add(scenario.project);
   for (const e of scenarios.flatMap((s) => s.expectations)) {
-    if (e.from.project) projects.add(e.from.project);
-    for (const t of e.to) if (t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
+    if (e.from.kind !== 'host' && e.from.project) projects.add(e.from.project);
+    for (const t of e.to) if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
   }
   return [...projects];
 }
@@ -55,13 +55,21 @@ function groupServices(project: string, containers: ContainerInfo[]): TopologySe
 
 function checkNames(scenario: Scenario, topology: Topology): void {
   for (const e of scenario.expectations) {
-    const project = e.from.project;
-    if (!findNetwork(topology, project, e.from.network)) {
-      const inProject = topology.networks.filter((n) => n.project === project).map((n) => n.composeName ?? n.name);
-      throw new UnknownNameError('network', e.from.network, inProject.length ? inProject : topology.networks.map((n) => n.name), project ? `in project '${project}'` : '');
+    const from = e.from;
+    if (from.kind === 'network' && !findNetwork(topology, from.project, from.network)) {
+      const inProject = topology.networks.filter((n) => n.project === from.project).map((n) => n.composeName ?? n.name);
+      throw new UnknownNameError('network', from.network, inProject.length ? inProject : topology.networks.map((n) => n.name), from.project ? `in project '${from.project}'` : '');
+    }
+    if (from.kind === 'service') {
+      if (!from.project) {
+        throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${e.position.line}:${e.position.col}: 'from: { service: ${from.service} }' needs a project`, { hint: 'set `project:` in the scenario or pass --project' });
+      }
+      if (!findService(topology, from.project, from.service)) {
+        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name), `in project '${from.project}' (${e.position.file}:${e.position.line}:${e.position.col})`);
+      }
     }
     for (const t of e.to) {
-      if (t.host.kind !== 'service') continue;
+      if (t.kind === 'internet' || t.host.kind !== 'service') continue;
       const tp = t.host.project;
       if (!tp) {
         throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${t.position.line}:${t.position.col}: target '${t.label}' names a service, but no project is set`, {

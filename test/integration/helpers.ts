@@ -23,7 +23,7 @@ export async function egressGuard(): Promise<void> {
 }
 
 /** Brings up a Compose file as `project` with the probe image; returns the function that tears it down. */
-export async function upProject(composeFile: string, project: string): Promise<() => Promise<void>> {
+export async function upProject(composeFile: string, project: string, scale?: Record<string, number>): Promise<() => Promise<void>> {
   await egressGuard();
   const image = await ensureProbeImage(runtime);
   const compose = await detectCompose();
@@ -33,7 +33,7 @@ export async function upProject(composeFile: string, project: string): Promise<(
     timeoutMs: 120_000,
     env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${project}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
   };
-  await composeUp(compose, call);
+  await composeUp(compose, { ...call, ...(scale ? { scale } : {}) });
   await waitForProject(runtime, project, { timeoutMs: 60_000 });
   return () => composeDown(compose, call);
 }

@@ -10,7 +10,7 @@ t.test('one probe per source; reachable targets are tried by name only', async (
   const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r1' });
   t.equal(plan.probes.length, 1);
   t.equal(plan.probes[0]!.containerName, 'dockprobe-r1-1');
-  t.equal(plan.probes[0]!.network.id, 'net-public-facing');
+  t.match(plan.probes[0]!.placement, { kind: 'network', network: { id: 'net-public-facing' } });
   t.same(plan.cells.map((c) => c.attempts.map((a) => a.via)), [['name'], ['name'], ['name']]);
   const checks = plan.probes[0]!.plan.checks;
   const frontend = checks.find((c) => c.kind === 'tcp' && c.host === 'frontend');
@@ -32,7 +32,7 @@ t.test('probes carry a DNS control for their own name and reach controls to peer
   const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'abc' });
   const probe = plan.probes[0]!;
   const byId = new Map(probe.plan.checks.map((c) => [c.id, c]));
-  t.same(byId.get(probe.controls.dnsCheckId), { id: probe.controls.dnsCheckId, kind: 'dns', name: 'dockprobe-abc-1', subnets: ['172.19.0.0/16'], timeoutMs: 1000 });
+  t.same(byId.get(probe.controls.dnsCheckId!), { id: probe.controls.dnsCheckId, kind: 'dns', name: 'dockprobe-abc-1', subnets: ['172.19.0.0/16'], timeoutMs: 1000 });
   t.equal(probe.controls.reachCheckIds.length, 2, 'two peers');
   for (const id of probe.controls.reachCheckIds) t.match(byId.get(id), { kind: 'tcp', host: /^172\.19\./ });
   t.ok(probe.plan.deadlineMs >= 2000, 'deadline covers DNS plus connect');

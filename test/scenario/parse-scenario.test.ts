@@ -49,7 +49,7 @@ t.test('a single target may be written without a list, and per-entry timeouts ov
 t.test('unknown keys are reported at the key, with a suggestion and the allowed keys', async (t) => {
   const [p] = problemsOf(`project: p\nexpect:\n  - from: { network: n, projet: x }\n    to: [a:1]\n    reachable: true\n`);
   t.match(p, { file: 'f.yml', line: 3, col: 25, message: "unknown key 'projet' in 'expect[0].from'" });
-  t.match(p!.hint, /did you mean 'project'\? allowed keys: network, project/);
+  t.match(p!.hint, /did you mean 'project'\? allowed keys: network, service, project/);
 });
 
 t.test('every problem is reported at once, each at its line and column', async (t) => {
@@ -96,4 +96,29 @@ t.test('an empty file and an empty expect list say so', async (t) => {
 
 t.test('a missing file is a scenario error, not a crash', async (t) => {
   await t.rejects(loadScenario('nope/missing.yml'), { code: 'DP_SCENARIO_INVALID', message: /nope\/missing.yml:1:1: cannot read the scenario file \(ENOENT\)/ });
+});
+
+t.test('perspectives: from a service, from host, and to internet with the file list or the defaults', async (t) => {
+  const s = parseScenario(
+    `project: p\ninternet: [tcp://198.51.100.10:8080, "https://example.org/"]\nexpect:\n  - from: { service: frontend }\n    to: [internet, api:3001]\n    reachable: true\n  - from: host\n    to: [postgres:5432]\n    reachable: false\n`,
+    'f.yml',
+  );
+  t.same(s.expectations[0]!.from, { kind: 'service', service: 'frontend', project: 'p' });
+  t.same(s.expectations[1]!.from, { kind: 'host' });
+  const internet = s.expectations[0]!.to[0]!;
+  t.equal(internet.kind, 'internet');
+  t.same(internet.kind === 'internet' && internet.targets.map((x) => x.label), ['tcp://198.51.100.10:8080', 'https://example.org/']);
+  t.match(s.expectations[1]!.name, /from host: blocked/);
+  const defaults = parseScenario(`expect:\n  - from: { network: n }\n    to: internet\n    reachable: false\n`, 'f.yml');
+  const d = defaults.expectations[0]!.to[0]!;
+  t.same(d.kind === 'internet' && d.targets.map((x) => x.label), ['tcp://1.1.1.1:443', 'https://example.com/', 'dns:example.com']);
+});
+
+t.test('a source names one of network, service or host; internet lists hold outside hosts only', async (t) => {
+  t.match(problemsOf(`project: p\nexpect:\n  - from: { network: a, service: b }\n    to: [x:1]\n    reachable: true\n`)[0], { line: 3, message: "'from' takes network or service, not both" });
+  t.match(problemsOf(`project: p\nexpect:\n  - from: { project: q }\n    to: [x:1]\n    reachable: true\n`)[0]!.message, /needs one of network, service/);
+  const guest = problemsOf(`project: p\nexpect:\n  - from: guest\n    to: [x:1]\n    reachable: true\n`)[0]!;
+  t.match(guest, { line: 3, col: 11, message: `'expect[0].from' must be one of "host", got string "guest"` });
+  t.match(guest.hint, /from: \{ service: frontend \} or from: host/);
+  t.match(problemsOf(`internet: [redis:6379]\nexpect:\n  - from: { network: n }\n    to: internet\n    reachable: false\n`)[0], { line: 1, col: 12, message: "'redis:6379' is not an outside host" });
 });

@@ -4,7 +4,7 @@ import { logTo, type CliContext } from '../cli-context.js';
 import { dnsUpstreamOption, durationOption, withRunOptions } from '../common-options.js';
 import { exitCodeForResult } from '../exit-code.js';
 import { writeReports } from '../write-reports.js';
-import { optionalNumber, reportOptions, withDns } from './test-command.js';
+import { optionalNumber, reportOptions, runShape, withDns } from './test-command.js';
 
 /** `dockprobe demo`: bring up the reference topology, verify it, tear it down. */
 export function demoCommand(context: CliContext, setExit: (code: number) => void) {
@@ -23,6 +23,7 @@ export function demoCommand(context: CliContext, setExit: (code: number) => void
         ...optionalNumber('probeGraceMs', durationOption('probe-grace', argv['probeGrace'] as string | undefined)),
         ...(argv['image'] ? { image: argv['image'] as string } : {}),
         ...withDns(dnsUpstreamOption(argv['dnsUpstream'] as string | undefined)),
+        ...runShape(argv),
         cleanup: context.cleanup,
         log: logTo(context, argv['quiet'] as boolean),
       });

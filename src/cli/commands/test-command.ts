@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { verify } from '../../verify.js';
 import { logTo, type CliContext } from '../cli-context.js';
-import { dnsUpstreamOption, durationOption, withRunOptions } from '../common-options.js';
+import { countOption, dnsUpstreamOption, durationOption, listOption, withRunOptions } from '../common-options.js';
 import { exitCodeForResult } from '../exit-code.js';
 import { writeReports } from '../write-reports.js';
 
@@ -22,6 +22,7 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
         ...optionalNumber('probeGraceMs', durationOption('probe-grace', argv['probeGrace'] as string | undefined)),
         ...(argv['image'] ? { image: argv['image'] as string } : {}),
         ...withDns(dnsUpstreamOption(argv['dnsUpstream'] as string | undefined)),
+        ...runShape(argv),
         cleanup: context.cleanup,
         log: logTo(context, argv['quiet'] as boolean),
       });
@@ -50,4 +51,10 @@ export function optionalNumber<K extends string>(key: K, value: number | undefin
 /** `{ dnsUpstream }` when set. */
 export function withDns(value: string[] | undefined): { dnsUpstream?: string[] } {
   return value === undefined ? {} : { dnsUpstream: value };
+}
+
+/** --internet, --retries and --repeat, validated. */
+export function runShape(argv: Record<string, unknown>): { internet?: string[]; retries: number; repeat: number } {
+  const internet = listOption(argv['internet']);
+  return { ...(internet ? { internet } : {}), retries: countOption('retries', argv['retries'] ?? 0, 0, 10), repeat: countOption('repeat', argv['repeat'] ?? 1, 1, 100) };
 }

@@ -1,0 +1,70 @@
+import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AGENT_BUNDLE } from '../../src/package-paths.js';
+
+// A fake internet host in a network namespace this test creates (shared/notes/egress-canary.md): a veth pair, an
+// address from a documentation range, routed from the host, with the probe agent serving HTTP on it. Containers on a
+// normal bridge reach it through Docker's NAT as they would the internet; containers on an internal network do not.
+// No packet leaves the machine.
+
+/** The canary: where it listens, and how to take it down. */
+export interface FakeInternet {
+  address: string;
+  port: number;
+  /** The `--internet` value that points at it. */
+  target: string;
+  down(): Promise<void>;
+}
+
+/** Why the canary cannot be made here (not root, no `ip`), or undefined when it can. */
+export async function fakeInternetUnavailable(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'needs root to create a network namespace';
+  const ip = await execa('ip', ['-V'], { reject: false });
+  return ip.failed ? 'needs iproute2 (ip)' : undefined;
+}
+
+/** Creates the namespace and starts the HTTP listener; checks the route points into it before anything is sent. */
+export async function fakeInternet(): Promise<FakeInternet> {
+  const id = String(process.pid % 100000);
+  const ns = `dp-fakenet-${id}`;
+  const hostSide = `dpfh${id}`;
+  const nsSide = `dpfn${id}`;
+  // A documentation range no interface of this host uses (the uplink here may sit in 192.0.2.0/24).
+  const net = '198.51.100';
+  const address = `${net}.10`;
+  const port = 8080;
+  const run = (args: string[]) => execa('ip', args, { timeout: 10_000 });
+  const down = async () => {
+    listener?.kill('SIGTERM');
+    await execa('ip', ['netns', 'del', ns], { reject: false, timeout: 10_000 });
+  };
+  let listener: ChildProcess | undefined;
+  await down();
+  try {
+    await run(['netns', 'add', ns]);
+    await run(['link', 'add', hostSide, 'type', 'veth', 'peer', 'name', nsSide]);
+    await run(['link', 'set', nsSide, 'netns', ns]);
+    await run(['addr', 'add', `${net}.254/24`, 'dev', hostSide]);
+    await run(['link', 'set', hostSide, 'up']);
+    await run(['netns', 'exec', ns, 'ip', 'addr', 'add', `${address}/24`, 'dev', nsSide]);
+    await run(['netns', 'exec', ns, 'ip', 'link', 'set', nsSide, 'up']);
+    await run(['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+    await run(['netns', 'exec', ns, 'ip', 'route', 'add', 'default', 'via', `${net}.254`]);
+    const route = await run(['route', 'get', address]);
+    if (!route.stdout.includes(`dev ${hostSide}`)) throw new Error(`the route to ${address} does not point into ${ns}: ${route.stdout}`);
+    listener = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BUNDLE, 'serve', '--name', 'fake-internet', '--http', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the fake internet listener did not start within 10 s')), 10_000);
+      listener!.stderr!.on('data', (d: Buffer) => {
+        if (d.toString().includes(`http ${port} listening`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (error) {
+    await down();
+    throw error;
+  }
+  return { address, port, target: `http://${address}:${port}/`, down };
+}
