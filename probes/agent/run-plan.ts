@@ -2,10 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
 import { NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
-import { isReached, type Check, type Observation, type ProbePlan } from './protocol.js';
+import type { Check, Observation, Outcome, ProbePlan } from './protocol.js';
 
 /** Pause between retries of a check expected reachable. */
 export const RETRY_PAUSE_MS = 200;
+
+// What ends a retry loop: the target answered as a service would.
+const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved']);
 
 /** Runs every check of `plan` at once and hands each observation to `emit` as soon as it is known. */
 export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
@@ -24,8 +27,9 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
         try {
           const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
           observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
-          // Retries are only ever planned for checks expected reachable; a reached target ends them.
-          for (let tries = 1; tries <= (check.retries ?? 0) && !isReached(observation.outcome) && observation.outcome !== 'resolved'; tries++) {
+          // Retries are only ever planned for checks expected reachable: they go on until the target answers as a
+          // service would (a refused port may simply not be listening yet).
+          for (let tries = 1; tries <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); tries++) {
             await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
             observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
           }

@@ -104,10 +104,10 @@ function judgeEgress(cell: Cell, evidence: Evidence[], spec: ProbeSpec, control:
   if (cell.expectation.reachable) {
     if (noRoute) return verdict('fail', 'no route', `no egress: ${route} (${outcomes})`);
     const unproven = evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)) && !control.dns;
-    return verdict(unproven ? 'inconclusive' : 'fail', describeObservation(evidence[0]!.observation!), `no internet target answered ${route}: ${outcomes}`);
+    return verdict(unproven ? 'inconclusive' : 'fail', describeObservation(evidence[0]!.observation!), `no egress: no internet target answered ${route}: ${outcomes}`);
   }
   if (!control.reach && !noRoute) return verdict('inconclusive', describeObservation(evidence[0]!.observation!), `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`);
-  return verdict('pass', noRoute ? 'no route' : describeObservation(evidence[0]!.observation!), `no egress: ${noRoute ? route : `${outcomes} ${route}`}`);
+  return verdict('pass', noRoute ? 'no route' : describeObservation(evidence[0]!.observation!), `no egress: ${noRoute ? route : `${outcomes}, ${route}`}`);
 }
 
 /** Which network a probe's default route leaves through, or that it has none (and on which networks it sits). */
@@ -118,7 +118,11 @@ export function describeRoute(spec: ProbeSpec, result: ProbeResult): string {
   const iface = result.defaultRoute.iface;
   const address = result.interfaces.find((i) => i.startsWith(`${iface} `))?.split(' ')[1]?.split('/')[0];
   const network = address ? spec.networks.find((n) => n.subnets.some((s) => inCidr(address, s))) : undefined;
-  return `through network ${network ? (network.composeName ?? network.name) : '?'} (default route via ${result.defaultRoute.gateway} on ${iface})`;
+  const via = `(default route via ${result.defaultRoute.gateway} on ${iface})`;
+  if (!network) return `through ${iface} ${via}`;
+  // Some engines (20.10) give internal networks a gateway and drop their outbound traffic with iptables instead.
+  const name = network.composeName ?? network.name;
+  return network.internal ? `through network ${name}, which is internal: true, so Docker drops outbound traffic ${via}` : `through network ${name} ${via}`;
 }
 
 type MakeVerdict = (status: VerdictStatus, observed: string, reason: string, latencyMs?: number) => Verdict;

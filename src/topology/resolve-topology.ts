@@ -58,14 +58,14 @@ function checkNames(scenario: Scenario, topology: Topology): void {
     const from = e.from;
     if (from.kind === 'network' && !findNetwork(topology, from.project, from.network)) {
       const inProject = topology.networks.filter((n) => n.project === from.project).map((n) => n.composeName ?? n.name);
-      throw new UnknownNameError('network', from.network, inProject.length ? inProject : topology.networks.map((n) => n.name), from.project ? `in project '${from.project}'` : '');
+      throw new UnknownNameError('network', from.network, (inProject.length ? inProject : topology.networks.map((n) => n.name)).sort(), from.project ? `in project '${from.project}'` : '');
     }
     if (from.kind === 'service') {
       if (!from.project) {
         throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${e.position.line}:${e.position.col}: 'from: { service: ${from.service} }' needs a project`, { hint: 'set `project:` in the scenario or pass --project' });
       }
       if (!findService(topology, from.project, from.service)) {
-        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name), `in project '${from.project}' (${e.position.file}:${e.position.line}:${e.position.col})`);
+        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name).sort(), `in project '${from.project}' (${e.position.file}:${e.position.line}:${e.position.col})`);
       }
     }
     for (const t of e.to) {
@@ -77,7 +77,7 @@ function checkNames(scenario: Scenario, topology: Topology): void {
         });
       }
       if (!findService(topology, tp, t.host.service)) {
-        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name), `in project '${tp}' (${e.position.file}:${t.position.line}:${t.position.col})`);
+        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name).sort(), `in project '${tp}' (${e.position.file}:${t.position.line}:${t.position.col})`);
       }
     }
   }

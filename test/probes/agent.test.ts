@@ -71,3 +71,13 @@ t.test('the agent exits at its deadline whatever is pending, and refuses a plan 
   t.equal(old.code, 2);
   t.match(old.lines[0], { type: 'fatal', message: /plan version 99/ });
 });
+
+t.test('a check with retries is tried again while it is not reached, and says how many tries it took', async (t) => {
+  const closed = await freePort();
+  const plan: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.1', timeoutMs: 500, deadlineMs: 5000, checks: [{ id: 'r', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [], retries: 2 }, { id: 'n', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [] }] };
+  const { lines } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+  const obs = new Map(lines.flatMap((l) => (l.type === 'observation' ? [[l.observation.id, l.observation]] : [])));
+  t.match(obs.get('r'), { outcome: 'refused', tries: 3 });
+  t.equal(obs.get('n')!.tries, undefined, 'no retries unless planned');
+  t.ok(obs.get('r')!.latencyMs >= 400, 'two pauses between the three tries');
+});

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import t from 'tap';
+import type { RunResult } from '../../src/run-result.js';
+import { fakeInternet, fakeInternetUnavailable } from './fake-internet.js';
+import { BIN, cliJson, containersLabelled, projectName, upProject } from './helpers.js';
+
+// The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
+
+const unavailable = await fakeInternetUnavailable();
+if (unavailable) {
+  t.fail(`the egress canary cannot be made here: ${unavailable}`);
+} else {
+  const canary = await fakeInternet();
+  t.teardown(canary.down);
+  const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
+  const reference = projectName('dptest-persp');
+  const broken = projectName('dptest-persp-broken');
+  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference, { api: 2 }), upProject('docker-compose.broken.yml', broken)]);
+  t.teardown(downReference);
+  t.teardown(downBroken);
+  const cell = (report: RunResult, source: string | RegExp, target: string) =>
+    report.verdicts.filter((v) => (typeof source === 'string' ? v.source === source : source.test(v.source)) && v.target === target);
+
+  t.test('reference: every perspective holds, replicas are named, bindings and egress are explained', async (t) => {
+    const { exitCode, report, stderr } = await cliJson(['test', 'scenarios/perspectives.yml', '--project', reference, '--internet', canary.target]);
+    t.equal(exitCode, 0, stderr);
+    t.equal(report!.summary.fail + report!.summary.inconclusive, 0);
+    const api = cell(report!, /^service api /, 'redis:6379');
+    t.same(api.map((v) => v.source).sort(), [`service api (${reference}_api_1)`, `service api (${reference}_api_2)`], 'each replica probed and named');
+    t.same(api.map((v) => v.status), ['pass', 'pass']);
+    t.match(cell(report!, 'host', 'proxy:8080')[0]!.observed, /^open 127\.0\.0\.1:\d+; 127\.0\.0\.1:\d+ only$/);
+    const redis = cell(report!, 'host', 'redis:6379')[0]!;
+    t.equal(redis.observed, 'dropped by Docker');
+    t.match(redis.reason, /Docker dropped it: .*_redis_1 is only on internal networks \(internal-backend\)/);
+    t.equal(cell(report!, 'host', 'postgres:5432')[0]!.observed, 'not published');
+    t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /reached http:\/\/198\.51\.100\.10:8080\/ \(http 200\) through network worker-egress/);
+    t.match(cell(report!, 'service redis', 'internet')[0]!.reason, /^no egress: .*timeout.*(no default route; service redis is only on internal-backend \(internal: true\)|through network internal-backend, which is internal: true, so Docker drops outbound traffic)/);
+    const proxy = cell(report!, 'service proxy', 'redis:6379')[0]!;
+    t.same(proxy.evidence.map((e) => e.observation?.outcome), ['dns-timeout', 'timeout'], 'hidden and dropped from inside the proxy');
+  });
+
+  t.test('a service on an internal and a normal network has egress, through the normal one', async (t) => {
+    const file = join(tmp, 'frontend-egress.yml');
+    await writeFile(file, `project: ${reference}\ntimeout: 1s\nexpect:\n  - from: { service: frontend }\n    to: [internet]\n    reachable: true\n  - from: { network: internal-backend }\n    to: [internet]\n    reachable: false\n`);
+    const { exitCode, report } = await cliJson(['test', file, '--internet', canary.target]);
+    t.equal(exitCode, 0);
+    t.match(cell(report!, 'service frontend', 'internet')[0]!.reason, /through network public-facing/);
+    t.match(cell(report!, 'network internal-backend', 'internet')[0]!.reason, /^no egress: .*(no default route|internal-backend, which is internal: true)/);
+  });
+
+  t.test('broken twin: the internal-only worker, the published database and the proxy beside the data stores are findings', async (t) => {
+    const { exitCode, report } = await cliJson(['test', 'scenarios/perspectives.yml', '--project', broken, '--internet', canary.target]);
+    t.equal(exitCode, 1);
+    const failed = report!.verdicts.filter((v) => v.status === 'fail').map((v) => `${v.source} → ${v.target}`);
+    // redis sits on the public network here too, so it has egress: a finding as well.
+    t.same(failed.sort(), ['host → postgres:5432', 'service proxy → postgres:5432', 'service proxy → redis:6379', 'service redis → internet', 'service worker → internet'].sort());
+    t.match(cell(report!, 'service redis', 'internet')[0]!.reason, /^egress is open: reached .* through network public-facing/);
+    t.match(cell(report!, 'host', 'postgres:5432')[0]!.reason, /^published on all interfaces \(0\.0\.0\.0:\d+\).*, and it answers$/);
+    t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /^no egress: .*(no default route; service worker is only on internal-backend \(internal: true\)|through network internal-backend, which is internal: true)/);
+    t.equal(report!.summary.inconclusive, 0);
+  });
+
+  t.test('--repeat keeps every attempt; --retries applies to reachable checks', async (t) => {
+    const { exitCode, report } = await cliJson(['test', 'scenarios/reference.yml', '--project', reference, '--repeat', '2', '--retries', '1']);
+    t.equal(exitCode, 0);
+    const redis = cell(report!, 'network public-facing', 'redis:6379')[0]!;
+    t.match(redis.reason, /\(2\/2 rounds passed\)$/);
+    t.same(redis.evidence.map((e) => e.attempt.description.split(':')[0]), ['round 1', 'round 1', 'round 2', 'round 2']);
+    t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), []);
+  });
+
+  t.test('a target that restarts mid-run leaves the joined probe with only lo: inconclusive, never blocked', async (t) => {
+    const file = join(tmp, 'restart.yml');
+    await writeFile(file, `project: ${reference}\ntimeout: 4s\nexpect:\n  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`);
+    const child = spawn(process.execPath, [BIN, 'test', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const label = `dockprobe.pid=${child.pid}`;
+    let probes = 0;
+    for (let i = 0; i < 100 && probes === 0; i++) {
+      probes = (await containersLabelled(label)).filter((c) => c.running).length;
+      if (probes === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    t.ok(probes > 0, 'the joined probe was running');
+    // Let the agent say hello first, so the loss happens mid-run rather than before it looked.
+    await new Promise((r) => setTimeout(r, 700));
+    const proxy = (await containersLabelled(`com.docker.compose.project=${reference}`)).find((c) => c.labels['com.docker.compose.service'] === 'proxy')!;
+    await new Docker().getContainer(proxy.id).restart({ t: 0 });
+    t.equal(await exited, 3);
+    const report = JSON.parse(stdout) as RunResult;
+    t.equal(report.verdicts[0]!.status, 'inconclusive');
+    t.match(report.verdicts[0]!.reason, /only lo in the namespace of .*_proxy_1 when it (finished|started): the container restarted or stopped mid-run/);
+  });
+}
