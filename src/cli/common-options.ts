@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { DURATION_HINT, parseDuration } from '../scenario/duration.js';
-import { FORMATS, type Format } from './write-reports.js';
+import type { VerifyOptions } from '../verify.js';
+import { logTo, type CliContext } from './cli-context.js';
+import { FORMATS, type Format, type ReportOptions } from './write-reports.js';
 
 /** Options shared by the commands that run probes. */
 export function withRunOptions<T>(yargs: Argv<T>) {
@@ -15,8 +17,8 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
     .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
     .option('internet', { type: 'string', array: true, describe: "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)" })
-    .option('retries', { type: 'number', default: 0, describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)' })
-    .option('repeat', { type: 'number', default: 1, describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does' })
+    .option('retries', { type: 'string', default: '0', describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)' })
+    .option('repeat', { type: 'string', default: '1', describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show passing cells and every probe in detail' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
 }
@@ -31,7 +33,7 @@ export function durationOption(name: string, value: string | undefined): number 
 
 /** A whole-number option within bounds, validated at the boundary. */
 export function countOption(name: string, value: unknown, min: number, max: number): number {
-  const n = Number(value);
+  const n = /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a whole number from ${min} to ${max}, got '${String(value)}'`);
   return n;
 }
@@ -51,4 +53,34 @@ export function dnsUpstreamOption(value: string | undefined): string[] | undefin
     throw new DockprobeError(ErrorCodes.USAGE, `--dns-upstream must be 'isolated', 'inherit' or comma-separated IP addresses, got '${value}'`);
   }
   return servers;
+}
+
+/** The options every probing command passes to the library, validated from parsed arguments. */
+export function runOptionsFrom(argv: Record<string, unknown>, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
+  const timeoutMs = durationOption('timeout', argv['timeout'] as string | undefined);
+  const probeGraceMs = durationOption('probe-grace', argv['probeGrace'] as string | undefined);
+  const dnsUpstream = dnsUpstreamOption(argv['dnsUpstream'] as string | undefined);
+  const internet = listOption(argv['internet']);
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
+    ...(argv['image'] ? { image: argv['image'] as string } : {}),
+    ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
+    ...(internet ? { internet } : {}),
+    retries: countOption('retries', argv['retries'] ?? 0, 0, 10),
+    repeat: countOption('repeat', argv['repeat'] ?? 1, 1, 100),
+    cleanup: context.cleanup,
+    log: logTo(context, argv['quiet'] as boolean),
+  };
+}
+
+/** Where the reports of a probing command go, from parsed arguments. */
+export function reportOptionsFrom(argv: Record<string, unknown>): ReportOptions {
+  return {
+    format: argv['format'] as Format,
+    json: argv['json'] as string | undefined,
+    junit: argv['junit'] as string | undefined,
+    tap: argv['tap'] as string | undefined,
+    verbose: argv['verbose'] as boolean,
+  };
 }

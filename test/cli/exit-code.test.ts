@@ -25,3 +25,17 @@ t.test('unknown names list what exists and suggest the closest', async (t) => {
   t.equal(e.message, "unknown network 'pubic-facing' in project 'ref'; networks that exist: public-facing, internal-backend");
   t.equal(e.hint, "did you mean 'public-facing'?");
 });
+
+t.test('run options are validated at the boundary, naming the option and the value received', async (t) => {
+  const { countOption, durationOption, dnsUpstreamOption, listOption } = await import('../../src/cli/common-options.js');
+  t.throws(() => countOption('retries', 'x', 0, 10), { code: 'DP_USAGE', message: "--retries must be a whole number from 0 to 10, got 'x'" });
+  t.throws(() => countOption('repeat', '0', 1, 100), { message: "--repeat must be a whole number from 1 to 100, got '0'" });
+  t.equal(countOption('repeat', '3', 1, 100), 3);
+  t.throws(() => durationOption('timeout', 'soon'), { code: 'DP_USAGE', message: "--timeout must be a duration above zero, got 'soon'" });
+  t.equal(durationOption('timeout', '1.5s'), 1500);
+  t.same(listOption(['tcp://198.51.100.10:80,https://a.example/', 'dns:b.example']), ['tcp://198.51.100.10:80', 'https://a.example/', 'dns:b.example']);
+  t.same(dnsUpstreamOption('inherit'), []);
+  t.equal(dnsUpstreamOption('isolated'), undefined);
+  t.same(dnsUpstreamOption('10.0.0.53, 10.0.0.54'), ['10.0.0.53', '10.0.0.54']);
+  t.throws(() => dnsUpstreamOption('dns.example'), { code: 'DP_USAGE' });
+});

@@ -35,8 +35,14 @@ export async function fakeInternet(): Promise<FakeInternet> {
   const port = 8080;
   const run = (args: string[]) => execa('ip', args, { timeout: 10_000 });
   const down = async () => {
-    listener?.kill('SIGTERM');
+    // The namespace (and the veth pair with it) goes only once no process holds it: end the listener first.
+    if (listener && listener.exitCode === null) {
+      const exited = new Promise((resolve) => listener!.once('exit', resolve));
+      listener.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
     await execa('ip', ['netns', 'del', ns], { reject: false, timeout: 10_000 });
+    await execa('ip', ['link', 'del', hostSide], { reject: false, timeout: 10_000 });
   };
   let listener: ChildProcess | undefined;
   await down();
