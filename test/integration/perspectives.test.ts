@@ -5,16 +5,27 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
-import { fakeInternet, fakeInternetUnavailable } from './fake-internet.js';
+import { fakeInternet, fakeInternetUnavailable, type FakeInternet } from './fake-internet.js';
 import { BIN, cliJson, containersLabelled, projectName, upProject } from './helpers.js';
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
 
-const unavailable = await fakeInternetUnavailable();
-if (unavailable) {
-  t.fail(`the egress canary cannot be made here: ${unavailable}`);
+// Nothing is sent unless the canary exists and the route to it points into its namespace. Off CI, a machine that
+// cannot make it (not root, no iproute2) skips these tests with the reason; in CI they must run.
+let unavailable = await fakeInternetUnavailable();
+let made: FakeInternet | undefined;
+if (!unavailable) {
+  try {
+    made = await fakeInternet();
+  } catch (error) {
+    unavailable = (error as Error).message;
+  }
+}
+if (!made) {
+  if (process.env['CI']) t.fail(`the egress canary cannot be made here: ${unavailable}`);
+  else t.test('perspectives on a local fake internet', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
 } else {
-  const canary = await fakeInternet();
+  const canary = made;
   t.teardown(canary.down);
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
   const reference = projectName('dptest-persp');
