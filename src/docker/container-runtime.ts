@@ -103,6 +103,10 @@ export interface ContainerRuntime {
   /** Removes a network; one already gone is not an error. */
   removeNetwork(id: string): Promise<void>;
   imageExists(reference: string): Promise<boolean>;
+  /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
+  listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;
+  /** Removes an image; one already gone is not an error. */
+  removeImage(reference: string): Promise<void>;
   /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
   buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void>;
 }

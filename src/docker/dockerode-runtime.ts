@@ -162,6 +162,20 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
   }
 
+  async listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]> {
+    const list = await this.#call('list images', '', () => this.#docker.listImages({ filters: { label: filter.labels } }));
+    return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), sizeBytes: i.Size }));
+  }
+
+  async removeImage(reference: string): Promise<void> {
+    try {
+      await withTimeout(this.#docker.getImage(reference).remove(), this.#apiTimeoutMs, `remove image ${reference}`);
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw this.#wrap('remove image', reference, error);
+    }
+  }
+
   async buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void> {
     const build = async () => {
       const stream = await this.#docker.buildImage({ context: options.contextDir, src: options.files }, { t: options.tag, labels: options.labels, rm: true, forcerm: true });

@@ -20,6 +20,13 @@ export interface ProbeImageOptions {
   log?: (message: string) => void;
 }
 
+/** The tag of the probe image this version of dockprobe builds (its content hash included). */
+export async function currentProbeImageTag(): Promise<string> {
+  const agent = await readAgent();
+  const hash = createHash('sha256').update(agent).update(process.version).update(process.arch).update(OFFLINE_DOCKERFILE).digest('hex').slice(0, 12);
+  return `${IMAGE_REPOSITORY}:${VERSION}-${hash}`;
+}
+
 /**
  * The probe image to run: `--image` as given, or `dockprobe-probe:<version>-<content hash>`, built offline from the
  * host's node runtime when missing. The hash covers the agent, the node binary's version and the Dockerfile, so a
@@ -32,9 +39,8 @@ export async function ensureProbeImage(runtime: ContainerRuntime, options: Probe
     }
     return options.image;
   }
-  const agent = await readAgent();
-  const hash = createHash('sha256').update(agent).update(process.version).update(process.arch).update(OFFLINE_DOCKERFILE).digest('hex').slice(0, 12);
-  const tag = `${IMAGE_REPOSITORY}:${VERSION}-${hash}`;
+  const tag = await currentProbeImageTag();
+  const hash = tag.slice(tag.lastIndexOf('-') + 1);
   if (!options.rebuild && (await runtime.imageExists(tag))) return tag;
   if (process.platform !== 'linux') {
     throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `no probe image ${tag}, and the offline build needs a Linux host (this is ${process.platform})`, {

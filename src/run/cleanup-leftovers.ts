@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
 import { short } from '../docker/dockerode-runtime.js';
-import { LABEL_HOST, LABEL_PID, LABEL_RUN, labelFilter } from '../docker/labels.js';
+import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 
 /** What `cleanup` removed, kept, or failed to remove. */
 export interface CleanupReport {
@@ -17,6 +17,10 @@ export interface CleanupOptions {
   runId?: string;
   /** Also resources of runs that look alive (their process still runs on this host). */
   all?: boolean;
+  /** Also probe images built by other versions of dockprobe: every one but `keepImage`. */
+  images?: boolean;
+  /** The probe image to keep with `images` (the current one). */
+  keepImage?: string;
 }
 
 /**
@@ -51,7 +55,25 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
       await runtime.removeNetwork(n.id);
       report.removed.push(what);
     } catch (error) {
-      report.failures.push(`${what}: ${(error as Error).message}`);
+      // A network that containers still use is not a leftover, whatever its labels say.
+      if (/active endpoints/i.test((error as Error).message)) report.kept.push(`${what}, still in use`);
+      else report.failures.push(`${what}: ${(error as Error).message}`);
+    }
+  }
+  if (options.images) {
+    for (const image of await runtime.listImages({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
+      // Tags are what is removed: an image shared with the current tag only loses its other names, and an image
+      // goes with its last tag (an untagged one by its id).
+      const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];
+      for (const reference of references) {
+        const what = `image ${reference.startsWith('sha256:') ? short(reference.slice(7)) : reference} (${Math.round(image.sizeBytes / 1024 / 1024)} MB)`;
+        try {
+          await runtime.removeImage(reference);
+          report.removed.push(what);
+        } catch (error) {
+          report.failures.push(`${what}: ${(error as Error).message}`);
+        }
+      }
     }
   }
   return report;

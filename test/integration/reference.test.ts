@@ -117,3 +117,15 @@ t.test('dockprobe cleanup removes what a crashed run left behind', async (t) => 
   t.equal(await gone(network.inspect()), 404, 'the network is gone');
   t.match((await cli(['cleanup', '--run', runId])).stdout, /nothing to clean up/);
 });
+
+t.test('dockprobe cleanup --images removes probe images of other versions and keeps the current one', async (t) => {
+  const { currentProbeImageTag } = await import('../../src/image/probe-image.js');
+  const current = await currentProbeImageTag();
+  const old = `dockprobe-probe:0.0.0-test${process.pid}`;
+  await new Docker().getImage(current).tag({ repo: 'dockprobe-probe', tag: `0.0.0-test${process.pid}` });
+  const { exitCode, stdout, stderr } = await cli(['cleanup', '--images']);
+  t.equal(exitCode, 0, stderr);
+  t.match(stdout, new RegExp(`removed image ${old.replace(/[.]/g, '\\.')}`));
+  t.equal(await runtime.imageExists(old), false, 'the old tag is gone');
+  t.equal(await runtime.imageExists(current), true, 'the current image is kept');
+});

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { DockerodeRuntime } from '../../docker/dockerode-runtime.js';
+import { currentProbeImageTag } from '../../image/probe-image.js';
 import { cleanupLeftovers } from '../../run/cleanup-leftovers.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
@@ -12,11 +13,15 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
     builder: (y: Argv) =>
       y
         .option('run', { type: 'string', describe: 'Only this run id' })
-        .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' }),
+        .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' })
+        .option('images', { type: 'boolean', default: false, describe: 'Also probe images of other dockprobe versions (the current one is kept)' }),
     handler: async (argv: Record<string, unknown>) => {
+      const images = argv['images'] as boolean;
       const report = await cleanupLeftovers(new DockerodeRuntime(), {
         ...(argv['run'] ? { runId: argv['run'] as string } : {}),
         all: argv['all'] as boolean,
+        images,
+        ...(images ? { keepImage: await currentProbeImageTag() } : {}),
       });
       for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
       for (const k of report.kept) context.stdout.write(`kept ${k} (its run is still alive; --all removes it)\n`);
