@@ -104,27 +104,20 @@ export class StartedProbe implements AsyncDisposable {
       const exit = await this.runtime.waitContainer(this.id, timeoutMs);
       const output = parseAgentOutput(exit.stdout);
       const durationMs = Math.round(performance.now() - this.startedAt);
-      let error: string | undefined;
-      const joined = this.spec.placement.kind === 'container';
+      const placement = this.spec.placement;
       const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
-      if (joined && (onlyLo(output.interfaces) || onlyLo(output.finalInterfaces))) {
-        // The namespace it joined lost its interfaces: the target restarted or stopped under it. Nothing it saw counts.
-        const target = this.spec.placement.kind === 'container' ? this.spec.placement.container.name : '';
-        return {
-          ...base,
-          status: 'failed',
-          error: `probe ${this.spec.containerName} (${short(this.id)}) found only lo in the namespace of ${target} ${onlyLo(output.interfaces) ? 'when it started' : 'when it finished'}: the container restarted or stopped mid-run`,
-          observations: new Map(),
-          interfaces: output.interfaces,
-          defaultRoute: output.defaultRoute,
-          durationMs: Math.round(performance.now() - this.startedAt),
-        };
-      }
-      if (!output.done) {
+      // A joined namespace left with only lo: the target restarted or stopped under the probe.
+      const lostAt = placement.kind !== 'container' ? undefined : onlyLo(output.interfaces) ? 'when it started' : onlyLo(output.finalInterfaces) ? 'when it finished' : undefined;
+      let error: string | undefined;
+      if (lostAt && placement.kind === 'container') {
+        error = `probe ${this.spec.containerName} (${short(this.id)}) found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`;
+      } else if (!output.done) {
         const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
         error = `probe ${this.spec.containerName} (${short(this.id)}) ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`;
       }
-      return { ...base, status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs };
+      // Nothing a probe saw from a lost namespace counts.
+      const observations = lostAt ? new Map() : output.observations;
+      return { ...base, status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs };
     } catch (error) {
       return {
         ...base,
