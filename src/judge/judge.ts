@@ -66,7 +66,7 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
   const verdict = (status: VerdictStatus, observed: string, reason: string, latencyMs?: number): Verdict => ({ ...base, status, observed, reason, latencyMs });
 
   if (cell.precondition) return verdict('inconclusive', 'not tried', cell.precondition);
-  if (cell.fact) return verdict(cell.expectation.reachable ? 'fail' : 'pass', cell.fact.includes('dropped') ? 'dropped by Docker' : 'not published', cell.fact);
+  if (cell.fact) return verdict(cell.expectation.reachable ? 'fail' : 'pass', cell.fact.kind, cell.fact.detail);
   if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
     return verdict('inconclusive', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
   }

@@ -3,7 +3,7 @@ import { PLAN_VERSION, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef } from '../scenario/scenario.js';
-import { findNetwork, findService, runningContainers, subnetsOf, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import { findNetwork, findService, runningContainers, subnetsOf, type Topology, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
 import type { Attempt, Cell, Placement, Plan, ProbeSpec } from './plan.js';
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
@@ -82,8 +82,7 @@ function placements(from: SourceRef, topology: Topology): Source[] | { precondit
   if (!service) throw new DockprobeError(ErrorCodes.UNKNOWN_NAME, `unknown service '${from.service}'`);
   const running = runningContainers(service);
   if (running.length === 0) {
-    const states = service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container';
-    return { label: `service ${from.service}`, precondition: `source service '${from.service}' has no running container to probe from (${states})` };
+    return { label: `service ${from.service}`, precondition: `source service '${from.service}' has no running container to probe from (${containerStates(service)})` };
   }
   return running.map((container) => ({
     key: `${sourceKey(from)}/${container.name}`,
@@ -108,6 +107,11 @@ function expandPorts(expectation: Expectation, topology: Topology): TargetRef[] 
   });
 }
 
+/** `ref_redis_1 exited, ref_redis_2 restarting`, or `no container`: why a service has nothing running. */
+function containerStates(service: TopologyService): string {
+  return service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container';
+}
+
 function emptyCell(expectation: Expectation, target: TargetRef, probeKey: string, source: string): Cell {
   return { id: `${expectation.index}/${probeKey}/${target.label}`, expectation, target, targetLabel: target.label, probeKey, source, attempts: [], precondition: undefined, fact: undefined, binding: undefined };
 }
@@ -127,8 +131,7 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
   const service = host.kind === 'service' ? findService(topology, host.project!, host.service) : undefined;
   const running = service ? runningContainers(service) : [];
   if (service && running.length === 0) {
-    const states = service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container';
-    cell.precondition = `target service '${service.name}' has no running container (${states}): nothing to prove against`;
+    cell.precondition = `target service '${service.name}' has no running container (${containerStates(service)}): nothing to prove against`;
     return cell;
   }
   if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
@@ -180,7 +183,7 @@ function planHostCell(expectation: Expectation, target: TargetRef, probe: ProbeB
   const service = findService(topology, target.host.project!, target.host.service)!;
   const running = runningContainers(service);
   if (running.length === 0) {
-    cell.precondition = `target service '${service.name}' has no running container (${service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container'})`;
+    cell.precondition = `target service '${service.name}' has no running container (${containerStates(service)})`;
     return cell;
   }
   const port = target.kind === 'tcp' ? target.port! : Number(new URL(target.url).port || (target.url.startsWith('https') ? 443 : 80));
@@ -206,8 +209,8 @@ function planHostCell(expectation: Expectation, target: TargetRef, probe: ProbeB
   if (cell.attempts.length === 0) {
     const internal = running.flatMap((c) => c.networks.map((n) => topology.networks.find((x) => x.id === n.networkId))).filter((n) => n?.internal).map((n) => n!.composeName ?? n!.name);
     cell.fact = dropped.length
-      ? `port ${port} is configured to be published, but Docker dropped it: ${dropped.join(', ')} ${dropped.length > 1 ? 'are' : 'is'} only on internal networks (${[...new Set(internal)].join(', ')})`
-      : `port ${port} of '${service.name}' is not published on the host`;
+      ? { kind: 'dropped by Docker', detail: `port ${port} is configured to be published, but Docker dropped it: ${dropped.join(', ')} ${dropped.length > 1 ? 'are' : 'is'} only on internal networks (${[...new Set(internal)].join(', ')})` }
+      : { kind: 'not published', detail: `port ${port} of '${service.name}' is not published on the host` };
   }
   return cell;
 }

@@ -31,7 +31,7 @@ export interface Cell {
    * Facts from the engine that decide a cell without any traffic: a port that is not published, or a published port
    * Docker dropped because the service is only on internal networks. Set only when there is nothing to try.
    */
-  fact: string | undefined;
+  fact: { kind: 'not published' | 'dropped by Docker'; detail: string } | undefined;
   /** For host cells: how each port is bound (`all interfaces`, `127.0.0.1 only`). */
   binding: string | undefined;
 }

@@ -42,8 +42,10 @@ t.test('from host: each published binding is tried on loopback or its address; f
     { id: pg!.attempts[0]!.checkId, kind: 'tcp', host: '127.0.0.1', port: 32768, subnets: [], timeoutMs: 1000 },
     { id: pg!.attempts[1]!.checkId, kind: 'tcp', host: '::1', port: 32768, subnets: [], timeoutMs: 1000 },
   ], 'all-interfaces bindings are knocked on at loopback only');
-  t.match(r!.fact, /port 6379 is configured to be published, but Docker dropped it: ref_redis_1 is only on internal networks \(internal-backend\)/);
-  t.match(fe!.fact, /port 3000 of 'frontend' is not published on the host/);
+  t.equal(r!.fact?.kind, 'dropped by Docker');
+  t.match(r!.fact?.detail, /port 6379 is configured to be published, but Docker dropped it: ref_redis_1 is only on internal networks \(internal-backend\)/);
+  t.equal(fe!.fact?.kind, 'not published');
+  t.match(fe!.fact?.detail, /port 3000 of 'frontend' is not published on the host/);
   t.throws(() => buildPlan(scenario(`  - from: host\n    to: [dns:redis]\n    reachable: false\n`).expectations, referenceTopology(), { runId: 'r' }), { code: 'DP_SCENARIO_INVALID', message: /cannot be checked from host/ });
 });
 
