@@ -17,3 +17,19 @@ export interface ProbeResult {
   defaultRoute: DefaultRoute | null | undefined;
   durationMs: number;
 }
+
+/** A result with nothing observed yet, for `spec`'s probe; callers override what they know. */
+export function probeResult(spec: { key: string; containerName: string }, fields: Partial<ProbeResult> = {}): ProbeResult {
+  return {
+    probeKey: spec.key,
+    containerName: spec.containerName,
+    containerId: undefined,
+    status: 'completed',
+    error: undefined,
+    observations: new Map(),
+    interfaces: [],
+    defaultRoute: undefined,
+    durationMs: 0,
+    ...fields,
+  };
+}

@@ -6,7 +6,7 @@ import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { ProbeSpec } from '../plan/plan.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { parseAgentOutput } from './parse-agent-output.js';
-import type { ProbeResult } from './probe-result.js';
+import { probeResult, type ProbeResult } from './probe-result.js';
 
 /** Resource limits and hardening of every probe container. */
 export interface ProbeLimits {
@@ -98,7 +98,6 @@ export class StartedProbe implements AsyncDisposable {
 
   /** Waits for the agent to finish (its own deadline plus `graceMs`) and reads what it saw. Never throws. */
   async result(graceMs: number): Promise<ProbeResult> {
-    const base = { probeKey: this.spec.key, containerName: this.spec.containerName, containerId: short(this.id) };
     const timeoutMs = this.spec.plan.deadlineMs + graceMs;
     try {
       const exit = await this.runtime.waitContainer(this.id, timeoutMs);
@@ -117,17 +116,14 @@ export class StartedProbe implements AsyncDisposable {
       }
       // Nothing a probe saw from a lost namespace counts.
       const observations = lostAt ? new Map() : output.observations;
-      return { ...base, status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs };
+      return probeResult(this.spec, { containerId: short(this.id), status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs });
     } catch (error) {
-      return {
-        ...base,
+      return probeResult(this.spec, {
+        containerId: short(this.id),
         status: 'failed',
         error: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}`,
-        observations: new Map(),
-        interfaces: [],
-        defaultRoute: undefined,
         durationMs: Math.round(performance.now() - this.startedAt),
-      };
+      });
     }
   }
 

@@ -3,7 +3,7 @@ import type { Observation } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
 import type { Plan, ProbeSpec } from '../plan/plan.js';
 import { Probe, type ProbeContext } from './probe.js';
-import type { ProbeResult } from './probe-result.js';
+import { probeResult, type ProbeResult } from './probe-result.js';
 
 /** How long past its own deadline a probe may take (container start included) before it is killed. */
 export const DEFAULT_PROBE_GRACE_MS = 15_000;
@@ -29,17 +29,7 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
   try {
     started = await new Probe(spec, context).start();
   } catch (error) {
-    return {
-      probeKey: spec.key,
-      containerName: spec.containerName,
-      containerId: undefined,
-      status: 'failed',
-      error: `probe ${spec.containerName} did not start: ${(error as Error).message}`,
-      observations: new Map(),
-      interfaces: [],
-      defaultRoute: undefined,
-      durationMs: 0,
-    };
+    return probeResult(spec, { status: 'failed', error: `probe ${spec.containerName} did not start: ${(error as Error).message}` });
   }
   await using probe = started;
   // `return await`: the container must outlive the read of its result.
@@ -52,15 +42,5 @@ async function runOnHost(spec: ProbeSpec): Promise<ProbeResult> {
   const started = performance.now();
   const observations = new Map<string, Observation>();
   await runPlan(spec.plan, (o) => observations.set(o.id, o));
-  return {
-    probeKey: spec.key,
-    containerName: spec.containerName,
-    containerId: undefined,
-    status: 'completed',
-    error: undefined,
-    observations,
-    interfaces: [],
-    defaultRoute: undefined,
-    durationMs: Math.round(performance.now() - started),
-  };
+  return probeResult(spec, { observations, durationMs: Math.round(performance.now() - started) });
 }
