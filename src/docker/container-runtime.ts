@@ -53,6 +53,8 @@ export interface ContainerInfo {
   state: string;
   running: boolean;
   restartCount: number;
+  /** When it last started (ISO 8601): a restart between two reads shows here even when the count does not change. */
+  startedAt: string;
   labels: Record<string, string>;
   networks: ContainerNetwork[];
   ports: ContainerPort[];
@@ -100,8 +102,15 @@ export interface ContainerRuntime {
   waitContainer(id: string, timeoutMs: number): Promise<ContainerExit>;
   /** Force-removes a container; a container already gone is not an error. */
   removeContainer(id: string): Promise<void>;
-  /** Removes a network; one already gone is not an error. */
+  /**
+   * Removes a network; one already gone is not an error. A network the engine says still "has active endpoints"
+   * throws NetworkInUseError, so callers can tell a holder (or a ghost endpoint) from any other failure.
+   */
   removeNetwork(id: string): Promise<void>;
+  /** A network with the containers the engine says are attached to it; undefined when it is gone. */
+  inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined>;
+  /** Forcibly disconnects a container (id or name) from a network; an endpoint already gone is not an error. */
+  disconnectNetwork(networkId: string, container: string): Promise<void>;
   imageExists(reference: string): Promise<boolean>;
   /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
   listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;

@@ -1,9 +1,12 @@
 import Docker from 'dockerode';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
-import type { ContainerExit, ContainerInfo, ContainerPort, ContainerRuntime, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
+import { NetworkInUseError } from '../errors/network-in-use-error.js';
+import type { ContainerExit, ContainerInfo, ContainerRuntime, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
+import { short } from './short-id.js';
+import { toContainerInfo } from './to-container-info.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Limits for talking to the engine; every wait has one. */
@@ -57,16 +60,7 @@ export class DockerodeRuntime implements ContainerRuntime {
   async listNetworks(filter: { labels?: string[] } = {}): Promise<NetworkInfo[]> {
     const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
     const list = await this.#call('list networks', '', () => this.#docker.listNetworks({ filters }));
-    return list.map((n) => ({
-      id: n.Id,
-      name: n.Name,
-      driver: n.Driver,
-      scope: n.Scope,
-      internal: Boolean(n.Internal),
-      attachable: Boolean(n.Attachable),
-      subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
-      labels: n.Labels ?? {},
-    }));
+    return list.map(toNetworkInfo);
   }
 
   async listContainers(filter: { labels?: string[]; all?: boolean } = {}): Promise<ContainerInfo[]> {
@@ -99,7 +93,8 @@ export class DockerodeRuntime implements ContainerRuntime {
           NetworkMode: spec.networkMode,
           ReadonlyRootfs: true,
           CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges:true'],
+          // The `=` form is the one the API documents; engines 26+ log a deprecation warning per container for `:`.
+          SecurityOpt: ['no-new-privileges=true'],
           Memory: spec.memoryBytes,
           MemorySwap: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
@@ -148,7 +143,30 @@ export class DockerodeRuntime implements ContainerRuntime {
       await withTimeout(this.#docker.getNetwork(id).remove(), this.#apiTimeoutMs, `remove network ${short(id)}`);
     } catch (error) {
       if (statusOf(error) === 404) return;
+      const reason = messageOf(error);
+      // 20.10 answers 403, newer engines 409; the text is the same.
+      if (/active endpoints/i.test(reason)) throw new NetworkInUseError(id, reason, error);
       throw this.#wrap('remove network', id, error);
+    }
+  }
+
+  async inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined> {
+    try {
+      const n = (await withTimeout(this.#docker.getNetwork(id).inspect(), this.#apiTimeoutMs, `inspect network ${short(id)}`)) as Docker.NetworkInspectInfo;
+      return { ...toNetworkInfo(n), containers: Object.entries(n.Containers ?? {}).map(([cid, c]) => ({ id: cid, name: c.Name ?? cid })) };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw isDockprobeError(error) ? error : this.#wrap('inspect network', id, error);
+    }
+  }
+
+  async disconnectNetwork(networkId: string, container: string): Promise<void> {
+    try {
+      await withTimeout(this.#docker.getNetwork(networkId).disconnect({ Container: container, Force: true }), this.#apiTimeoutMs, `disconnect ${short(container)} from network ${short(networkId)}`);
+    } catch (error) {
+      // 404: no such network or container; "not connected" / "endpoint not found": nothing to disconnect.
+      if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
+      throw isDockprobeError(error) ? error : this.#wrap('disconnect from network', networkId, error);
     }
   }
 
@@ -207,9 +225,27 @@ export class DockerodeRuntime implements ContainerRuntime {
     const code = (error as NodeJS.ErrnoException).code;
     if (code && CONNECTION_CODES.has(code)) return new DockerUnavailableError(this.endpoint, error);
     const status = statusOf(error);
-    const reason = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error);
+    const reason = messageOf(error);
     return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed${status ? ` (HTTP ${status})` : ''}: ${reason.trim()}`, { cause: error });
   }
+}
+
+function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
+  return {
+    id: n.Id,
+    name: n.Name,
+    driver: n.Driver,
+    scope: n.Scope,
+    internal: Boolean(n.Internal),
+    attachable: Boolean(n.Attachable),
+    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+    labels: n.Labels ?? {},
+  };
+}
+
+/** The engine's own words for an error (its JSON `message`), else the error's message. */
+function messageOf(error: unknown): string {
+  return ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).trim();
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -217,41 +253,3 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** A container or network id shortened the way the docker CLI shows it; names pass through. */
-export function short(id: string): string {
-  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
-}
-
-function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
-  const networks = Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({
-    networkId: n.NetworkID,
-    networkName: name,
-    ipv4: n.IPAddress || undefined,
-    aliases: n.Aliases ?? [],
-  }));
-  const exposed = Object.keys(c.Config?.ExposedPorts ?? {});
-  const bindings = (c.NetworkSettings?.Ports ?? {}) as Record<string, { HostIp: string; HostPort: string }[] | null>;
-  const requested = (c.HostConfig?.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
-  const keys = [...new Set([...exposed, ...Object.keys(bindings), ...Object.keys(requested)])];
-  const ports: ContainerPort[] = keys.map((key) => {
-    const [port, protocol = 'tcp'] = key.split('/');
-    return {
-      port: Number(port),
-      protocol: protocol as ContainerPort['protocol'],
-      published: (bindings[key] ?? []).map((b) => ({ hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
-      requested: (requested[key] ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' })),
-    };
-  });
-  return {
-    id: c.Id,
-    name: c.Name.replace(/^\//, ''),
-    image: c.Config?.Image ?? c.Image,
-    state: c.State?.Status ?? 'unknown',
-    running: Boolean(c.State?.Running) && !c.State?.Restarting,
-    restartCount: c.RestartCount ?? 0,
-    labels: c.Config?.Labels ?? {},
-    networks,
-    ports: ports.sort((a, b) => a.port - b.port),
-    networkMode: c.HostConfig?.NetworkMode ?? 'default',
-  };
-}
