@@ -32,6 +32,8 @@ export interface RunResult {
   runId: string;
   scenarios: string[];
   engine: EngineInfo;
+  /** The Compose versions that created the projects under test, from their containers' labels (empty: none). */
+  compose: string[];
   image: string;
   startedAt: string;
   durationMs: number;

@@ -18,6 +18,7 @@ import { newRunId } from './run/run-id.js';
 import { summarise, type RunResult } from './run-result.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
+import { addressPoolWarning } from './topology/address-pools.js';
 import { resolveTopology } from './topology/resolve-topology.js';
 import { withProject } from './scenario/with-project.js';
 
@@ -69,7 +70,9 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const runtime = options.runtime ?? new DockerodeRuntime();
 
   const topology = await resolveTopology(projected, runtime);
-  log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}; run ${runId}`);
+  log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
+  const pools = addressPoolWarning(topology.networks);
+  if (pools) log(`warning: ${pools}`);
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const rounds = options.repeat ?? 1;
   const expectations = projected.flatMap((s) => s.expectations);
@@ -101,6 +104,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     runId,
     scenarios: projected.map((s) => s.file),
     engine: topology.engine,
+    compose: topology.composeVersions,
     image,
     startedAt,
     durationMs: Math.round(performance.now() - started),

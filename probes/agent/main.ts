@@ -59,6 +59,14 @@ async function serveCommand(args: string[]): Promise<void> {
   const nameIndex = args.indexOf('--name');
   const name = (nameIndex >= 0 ? args[nameIndex + 1] : undefined) ?? process.env['HOSTNAME'] ?? 'dockprobe';
   const log = (line: string) => process.stderr.write(`[serve ${name}] ${line}\n`);
+  if (args.includes('--exit-with-parent')) {
+    // A test's helper listener must not outlive the test, even one killed by its timeout: once the parent is gone
+    // the process is re-parented, and it ends itself.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) process.exit(0);
+    }, 250).unref();
+  }
   await serve({ name, tcpPorts: parsePorts(args, '--tcp'), httpPorts: parsePorts(args, '--http') }, log);
 }
 

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
-import { composeDown, composeUp, detectCompose } from '../compose/compose-cli.js';
+import { composeUp, detectCompose } from '../compose/compose-cli.js';
+import { tearDownProject } from '../compose/tear-down-project.js';
 import { waitForProject } from '../compose/wait-for-project.js';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
 import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
 import { ensureProbeImage } from '../image/probe-image.js';
+import { addressPoolWarning } from '../topology/address-pools.js';
 import { BROKEN_COMPOSE, REFERENCE_COMPOSE, REFERENCE_SCENARIO } from '../package-paths.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
 import { newRunId } from '../run/run-id.js';
@@ -31,6 +33,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
   const engine = await runtime.info();
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const compose = await detectCompose();
+  // The demo creates three networks: say so before Compose fails with an opaque pool error.
+  const pools = addressPoolWarning(await runtime.listNetworks(), 3);
+  if (pools) log(`warning: ${pools}`);
   const project = `dockprobe-demo-${runId}`;
   const composeFile = options.broken ? BROKEN_COMPOSE : REFERENCE_COMPOSE;
   const call = {
@@ -41,14 +46,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
   };
   const { stack, close } = (options.cleanup ?? new CleanupStack()).child(`demo project ${project}`);
   // With --keep nothing tears the project down, not even Ctrl-C: the user asked to keep it.
-  if (!options.keep) stack.defer(`compose down ${project}`, () => composeDown(compose, call));
+  if (!options.keep) {
+    stack.defer(`tear down project ${project}`, async () => {
+      const { leftBehind, composeError } = await tearDownProject(runtime, compose, { ...call, timeoutMs: DOWN_TIMEOUT_MS });
+      if (composeError && leftBehind.length === 0) log(`compose down failed, but the sweep after it removed everything: ${composeError.split('\n')[0]}`);
+      if (leftBehind.length > 0) throw new Error(leftBehind.join('; '));
+    });
+  }
+  let result: RunResult | undefined;
   try {
     log(`bringing up ${options.broken ? 'the broken twin' : 'the reference topology'} as project ${project} with ${compose.file} ${compose.args.join(' ')} ${compose.version} on engine ${engine.version}`.replace(/\s+/g, ' '));
     await composeUp(compose, call);
     await waitForProject(runtime, project, { timeoutMs: call.timeoutMs });
-    return await verify({ ...options, runtime, runId, image, cleanup: stack, scenarios: [REFERENCE_SCENARIO], project });
+    result = await verify({ ...options, runtime, runId, image, cleanup: stack, scenarios: [REFERENCE_SCENARIO], project });
+    return result;
   } finally {
-    log(options.keep ? `leaving project ${project} up (--keep); remove it with: dockprobe cleanup --run ${runId} --all` : `tearing down project ${project}`);
-    for (const failure of await close()) log(`cleanup: ${failure}`);
+    log(options.keep ? `leaving project ${project} up (--keep); remove it with: dockprobe cleanup --run ${runId}` : `tearing down project ${project}`);
+    const failures = await close();
+    for (const failure of failures) log(`cleanup: ${failure}`);
+    // What could not be removed is part of the result: the run exits 3 (or 1 for a mismatch) and names it.
+    result?.cleanupFailures.push(...failures);
   }
 }
+
+/** Limit for `compose down` in the demo's teardown; the sweep after it adds a few seconds per network. */
+const DOWN_TIMEOUT_MS = 60_000;

@@ -19,7 +19,8 @@ export const LABEL_IMAGE_HASH = 'dockprobe.image-hash';
 export const COMPOSE_PROJECT = 'com.docker.compose.project';
 export const COMPOSE_SERVICE = 'com.docker.compose.service';
 export const COMPOSE_NETWORK = 'com.docker.compose.network';
-export const COMPOSE_CONTAINER_NUMBER = 'com.docker.compose.container-number';
+/** The version of Compose that created a container (v1: 1.29.2, v2: 2.40.3). */
+export const COMPOSE_VERSION = 'com.docker.compose.version';
 export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
 
 /** What a resource is for. */

@@ -17,6 +17,8 @@ export const ErrorCodes = {
   IMAGE_BUILD: 'DP_IMAGE_BUILD',
   /** An external command (docker compose) failed. */
   COMMAND_FAILED: 'DP_COMMAND_FAILED',
+  /** The engine refuses to remove a network that still has endpoints (a container, or a ghost in its store). */
+  NETWORK_IN_USE: 'DP_NETWORK_IN_USE',
   /** A wait ran past its limit. */
   TIMEOUT: 'DP_TIMEOUT',
   /** The run was interrupted by a signal (Ctrl-C, SIGTERM). */

@@ -9,7 +9,12 @@ export function junitReport(result: RunResult): string {
   const builder = junit.newBuilder();
   const sources = [...new Set(result.verdicts.map((v) => v.source))];
   for (const source of sources) {
-    const suite = builder.testSuite().name(`dockprobe: ${source}`).timestamp(result.startedAt);
+    const suite = builder
+      .testSuite()
+      .name(`dockprobe: ${source}`)
+      .timestamp(result.startedAt)
+      .property('engine', `${result.engine.version} (API ${result.engine.apiVersion})`)
+      .property('compose', result.compose.join(', ') || 'none');
     for (const v of result.verdicts.filter((x) => x.source === source)) {
       const test = suite
         .testCase()

@@ -54,7 +54,7 @@ export function prettyReport(result: RunResult, c: Colors, options: { verbose?: 
   if (result.cleanupFailures.length > 0) {
     out.push('', c.yellow(`Could not remove (run \`dockprobe cleanup --run ${result.runId}\`):`), ...result.cleanupFailures.map((f) => `  ${f}`));
   }
-  out.push('', summaryLine(result, c));
+  out.push('', summaryLine(result, c), c.dim(madeBy(result)));
   return out.join('\n');
 }
 
@@ -67,6 +67,11 @@ export function summaryLine(result: RunResult, c: Colors): string {
     s.inconclusive > 0 ? c.yellow(`${s.inconclusive} inconclusive`) : `${s.inconclusive} inconclusive`,
   ];
   return `${s.total} checks: ${parts.join(', ')} in ${formatDuration(result.durationMs)} (run ${result.runId})`;
+}
+
+/** `engine 28.5.2 (API 1.51), Compose 2.40.3`: what produced the verdicts, since engines differ. */
+export function madeBy(result: RunResult): string {
+  return `engine ${result.engine.version} (API ${result.engine.apiVersion})${result.compose.length ? `, Compose ${result.compose.join(', ')}` : ''}`;
 }
 
 // Cells stay narrow: the outcome and latency; addresses and reasons go in the detail lines below the matrix.

@@ -1,4 +1,5 @@
 import type { RunResult } from '../run-result.js';
+import { madeBy } from './pretty-report.js';
 
 /**
  * TAP version 14: one test point per cell. Inconclusive cells are `not ok … # TODO inconclusive`, so a TAP harness
@@ -14,6 +15,7 @@ export function tapReport(result: RunResult): string {
     if (v.latencyMs !== undefined) lines.push(`  latency_ms: ${v.latencyMs}`);
     lines.push('  ...');
   });
+  lines.push(`# ${madeBy(result)}`);
   lines.push(`# ${result.summary.pass} passed, ${result.summary.fail} failed, ${result.summary.inconclusive} inconclusive (run ${result.runId})`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { short } from '../docker/dockerode-runtime.js';
+import { short } from '../docker/short-id.js';
+import { removeNetwork, type RemoveNetworkOptions } from './remove-network.js';
 import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 
 /** What `cleanup` removed, kept, or failed to remove. */
 export interface CleanupReport {
   removed: string[];
-  /** Resources of runs whose process is still alive on this host. */
+  /** What was spared, each with why: its run is still alive on this host, or containers still use the network. */
   kept: string[];
   failures: string[];
 }
@@ -21,6 +22,8 @@ export interface CleanupOptions {
   images?: boolean;
   /** The probe image to keep with `images` (the current one). */
   keepImage?: string;
+  /** Backoff of network removal (tests shorten it). */
+  removeNetwork?: RemoveNetworkOptions;
 }
 
 /**
@@ -31,11 +34,12 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
   const filter = [labelFilter(LABEL_RUN, options.runId)];
   const report: CleanupReport = { removed: [], kept: [], failures: [] };
   const [containers, networks] = await Promise.all([runtime.listContainers({ all: true, labels: filter }), runtime.listNetworks({ labels: filter })]);
+  const removeOptions = options.removeNetwork ?? {};
   const alive = (labels: Record<string, string>) => !options.all && !options.runId && isAlive(labels);
   await Promise.all(
     containers.map(async (c) => {
       const what = `container ${c.name} (${short(c.id)}, run ${c.labels[LABEL_RUN]})`;
-      if (alive(c.labels)) return void report.kept.push(what);
+      if (alive(c.labels)) return void report.kept.push(`${what}: its run is still alive (--all removes it)`);
       try {
         await runtime.removeContainer(c.id);
         report.removed.push(what);
@@ -44,20 +48,27 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
       }
     }),
   );
-  // Networks after containers: a network with endpoints cannot be removed.
+  // Networks after containers: a network with endpoints cannot be removed. Forced disconnects and a bounded backoff
+  // handle endpoints that linger; a ghost endpoint (in dockerd's store, no container) is named, never waited on.
   for (const n of networks) {
     const what = `network ${n.name} (${short(n.id)}, run ${n.labels[LABEL_RUN]})`;
     if (alive(n.labels)) {
-      report.kept.push(what);
+      report.kept.push(`${what}: its run is still alive (--all removes it)`);
       continue;
     }
-    try {
-      await runtime.removeNetwork(n.id);
-      report.removed.push(what);
-    } catch (error) {
-      // A network that containers still use is not a leftover, whatever its labels say.
-      if (/active endpoints/i.test((error as Error).message)) report.kept.push(`${what}, still in use`);
-      else report.failures.push(`${what}: ${(error as Error).message}`);
+    const removal = await removeNetwork(runtime, n, removeOptions);
+    switch (removal.status) {
+      case 'removed':
+      case 'gone':
+        report.removed.push(what);
+        break;
+      case 'in-use':
+        // A network that containers still use is not a leftover, whatever its labels say.
+        report.kept.push(`${what}: still in use by ${removal.holders.join(', ')}`);
+        break;
+      case 'ghost':
+      case 'failed':
+        report.failures.push(removal.detail);
     }
   }
   if (options.images) {

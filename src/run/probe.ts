@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { short } from '../docker/dockerode-runtime.js';
+import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { ProbeSpec } from '../plan/plan.js';

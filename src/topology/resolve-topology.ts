@@ -1,5 +1,5 @@
 import type { ContainerInfo, ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
-import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, LABEL_ROLE, labelFilter } from '../docker/labels.js';
+import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, labelFilter } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -27,7 +27,8 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
   }
 
   const services = projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? []));
-  const topology: Topology = { engine, projects, networks, services };
+  const composeVersions = [...new Set(projectContainers.flat().map((c) => c.labels[COMPOSE_VERSION]).filter((v): v is string => Boolean(v)))].sort();
+  const topology: Topology = { engine, projects, networks, services, composeVersions };
   for (const scenario of scenarios) checkNames(scenario, topology);
   return topology;
 }

@@ -21,6 +21,8 @@ export interface Topology {
   projects: string[];
   networks: TopologyNetwork[];
   services: TopologyService[];
+  /** The Compose versions that created the projects' containers (their `com.docker.compose.version` labels). */
+  composeVersions: string[];
 }
 
 /** The running containers of a service (restarting ones excluded: their addresses are not to be trusted). */

@@ -4,6 +4,8 @@ import { cli, egressGuard, runtime } from './helpers.js';
 
 // The README's main command, end to end: bring up, verify, tear down; and the broken twin must fail.
 
+// This file's own limit, well under tap's default: a stuck file must not hold CI for minutes.
+t.setTimeout(150_000);
 await egressGuard();
 
 const leftovers = async (runId: string) => ({

@@ -45,6 +45,7 @@ export async function fakeInternet(): Promise<FakeInternet> {
     await execa('ip', ['link', 'del', hostSide], { reject: false, timeout: 10_000 });
   };
   let listener: ChildProcess | undefined;
+  await removeStaleCanaries();
   await down();
   try {
     await run(['netns', 'add', ns]);
@@ -58,7 +59,8 @@ export async function fakeInternet(): Promise<FakeInternet> {
     await run(['netns', 'exec', ns, 'ip', 'route', 'add', 'default', 'via', `${net}.254`]);
     const route = await run(['route', 'get', address]);
     if (!route.stdout.includes(`dev ${hostSide}`)) throw new Error(`the route to ${address} does not point into ${ns}: ${route.stdout}`);
-    listener = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BUNDLE, 'serve', '--name', 'fake-internet', '--http', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // `ip netns exec` execs node in place, so the listener is this process's child and ends with it.
+    listener = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BUNDLE, 'serve', '--name', 'fake-internet', '--http', String(port), '--exit-with-parent'], { stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the fake internet listener did not start within 10 s')), 10_000);
       listener!.stderr!.on('data', (d: Buffer) => {
@@ -73,4 +75,25 @@ export async function fakeInternet(): Promise<FakeInternet> {
     throw error;
   }
   return { address, port, target: `http://${address}:${port}/`, down };
+}
+
+// Canaries of earlier test processes that were killed before their teardown ran (their names carry the pid).
+async function removeStaleCanaries(): Promise<void> {
+  const list = await execa('ip', ['netns', 'list'], { reject: false, timeout: 10_000 });
+  for (const line of String(list.stdout).split('\n')) {
+    const match = /^dp-fakenet-(\d+)\b/.exec(line.trim());
+    if (!match) continue;
+    const owner = Number(match[1]);
+    let alive = true;
+    try {
+      process.kill(owner, 0);
+    } catch {
+      alive = false;
+    }
+    // Ids are pids modulo 100000: a live process of that id may own it, so only a dead one's is removed.
+    if (!alive) {
+      await execa('ip', ['netns', 'del', `dp-fakenet-${owner}`], { reject: false, timeout: 10_000 });
+      await execa('ip', ['link', 'del', `dpfh${owner}`], { reject: false, timeout: 10_000 });
+    }
+  }
 }

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { composeDown, composeUp, detectCompose } from '../../src/compose/compose-cli.js';
+import type { ChildProcess } from 'node:child_process';
+import { composeUp, detectCompose } from '../../src/compose/compose-cli.js';
+import { tearDownProject } from '../../src/compose/tear-down-project.js';
 import { waitForProject } from '../../src/compose/wait-for-project.js';
 import type { ContainerInfo } from '../../src/docker/container-runtime.js';
 import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
@@ -22,8 +24,12 @@ export async function egressGuard(): Promise<void> {
   await execa('bash', [join(PACKAGE_ROOT, 'scripts', 'egress-guard.sh')], { reject: false, timeout: 15_000 });
 }
 
-/** Brings up a Compose file as `project` with the probe image; returns the function that tears it down. */
-export async function upProject(composeFile: string, project: string, scale?: Record<string, number>): Promise<() => Promise<void>> {
+/**
+ * Brings up a Compose file as `project` with the probe image; returns the function that tears it down. That one
+ * never throws: what cannot be removed (a ghost endpoint dockerd keeps until it restarts) comes back as warnings,
+ * so a teardown never fails the file nor stops the teardowns registered before it.
+ */
+export async function upProject(composeFile: string, project: string, scale?: Record<string, number>): Promise<() => Promise<string[]>> {
   await egressGuard();
   const image = await ensureProbeImage(runtime);
   const compose = await detectCompose();
@@ -33,14 +39,49 @@ export async function upProject(composeFile: string, project: string, scale?: Re
     timeoutMs: 120_000,
     env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${project}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
   };
-  await composeUp(compose, { ...call, ...(scale ? { scale } : {}) });
-  await waitForProject(runtime, project, { timeoutMs: 60_000 });
-  return () => composeDown(compose, call);
+  const down = async () => {
+    const { leftBehind } = await tearDownProject(runtime, compose, { ...call, timeoutMs: 60_000 });
+    return leftBehind;
+  };
+  try {
+    await composeUp(compose, { ...call, ...(scale ? { scale } : {}) });
+    await waitForProject(runtime, project, { timeoutMs: 60_000 });
+  } catch (error) {
+    await down();
+    throw error;
+  }
+  return down;
+}
+
+/** The part of tap's test object the helpers use (the root `t` and subtests alike). */
+export interface TestLike {
+  teardown(fn: () => unknown): void;
+  comment(...message: unknown[]): void;
+}
+
+/** Registers a teardown that can neither throw nor hang the file: failures and what is left become comments. */
+export function teardown(t: TestLike, what: string, fn: () => Promise<string[] | void>, timeoutMs = 90_000): void {
+  t.teardown(async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<string[]>((resolve) => {
+      timer = setTimeout(() => resolve([`${what} did not end within ${timeoutMs} ms`]), timeoutMs);
+    });
+    const warnings = await Promise.race([fn().then((w) => w ?? [], (error: unknown) => [`${what} failed: ${(error as Error).message}`]), expired]);
+    clearTimeout(timer);
+    for (const w of warnings) t.comment(`warning: ${w}`);
+  });
+}
+
+/** Ends a spawned child for good when the test ends, whatever state it is in. */
+export function killOnTeardown(t: TestLike, child: ChildProcess): void {
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 }
 
 /** Runs the CLI; never throws on a non-zero exit. */
 export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  const result = await execa(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, reject: false, timeout: 180_000, cwd: PACKAGE_ROOT });
+  const result = await execa(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, reject: false, timeout: 120_000, forceKillAfterDelay: 2000, cwd: PACKAGE_ROOT });
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -59,6 +100,12 @@ export async function cliJson(args: string[]) {
 /** Containers carrying a label (e.g. `dockprobe.run=abc`). */
 export function containersLabelled(label: string): Promise<ContainerInfo[]> {
   return runtime.listContainers({ all: true, labels: [label] });
+}
+
+/** The containers of one service of a project, found by Compose's labels (v1 and v2 name them differently). */
+export async function serviceContainers(project: string, service: string): Promise<ContainerInfo[]> {
+  const all = await containersLabelled(`com.docker.compose.project=${project}`);
+  return all.filter((c) => c.labels['com.docker.compose.service'] === service).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A unique Compose project name for one test file. */

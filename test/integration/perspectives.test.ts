@@ -6,9 +6,12 @@ import Docker from 'dockerode';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
 import { fakeInternet, fakeInternetUnavailable, type FakeInternet } from './fake-internet.js';
-import { BIN, cliJson, containersLabelled, projectName, upProject } from './helpers.js';
+import { BIN, cliJson, containersLabelled, killOnTeardown, projectName, serviceContainers, teardown, upProject } from './helpers.js';
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
+
+// This file's own limit, well under tap's default: a stuck file must not hold CI for minutes.
+t.setTimeout(240_000);
 
 // Nothing is sent unless the canary exists and the route to it points into its namespace. Off CI, a machine that
 // cannot make it (not root, no iproute2) skips these tests with the reason; in CI they must run.
@@ -26,13 +29,13 @@ if (!made) {
   else t.test('perspectives on a local fake internet', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
 } else {
   const canary = made;
-  t.teardown(canary.down);
+  teardown(t, 'remove the fake internet', canary.down);
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
   const reference = projectName('dptest-persp');
   const broken = projectName('dptest-persp-broken');
   const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference, { api: 2 }), upProject('docker-compose.broken.yml', broken)]);
-  t.teardown(downReference);
-  t.teardown(downBroken);
+  teardown(t, `tear down ${reference}`, downReference);
+  teardown(t, `tear down ${broken}`, downBroken);
   const cell = (report: RunResult, source: string | RegExp, target: string) =>
     report.verdicts.filter((v) => (typeof source === 'string' ? v.source === source : source.test(v.source)) && v.target === target);
 
@@ -41,12 +44,15 @@ if (!made) {
     t.equal(exitCode, 0, stderr);
     t.equal(report!.summary.fail + report!.summary.inconclusive, 0);
     const api = cell(report!, /^service api /, 'redis:6379');
-    t.same(api.map((v) => v.source).sort(), [`service api (${reference}_api_1)`, `service api (${reference}_api_2)`], 'each replica probed and named');
+    const replicas = (await serviceContainers(reference, 'api')).map((c) => `service api (${c.name})`);
+    t.equal(replicas.length, 2);
+    t.same(api.map((v) => v.source).sort(), replicas, 'each replica probed and named');
     t.same(api.map((v) => v.status), ['pass', 'pass']);
     t.match(cell(report!, 'host', 'proxy:8080')[0]!.observed, /^open 127\.0\.0\.1:\d+; 127\.0\.0\.1:\d+ only$/);
     const redis = cell(report!, 'host', 'redis:6379')[0]!;
     t.equal(redis.observed, 'dropped by Docker');
-    t.match(redis.reason, /Docker dropped it: .*_redis_1 is only on internal networks \(internal-backend\)/);
+    const [redisContainer] = await serviceContainers(reference, 'redis');
+    t.match(redis.reason, `Docker dropped it: ${redisContainer!.name} is only on internal networks (internal-backend)`);
     t.equal(cell(report!, 'host', 'postgres:5432')[0]!.observed, 'not published');
     t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /reached http:\/\/198\.51\.100\.10:8080\/ \(http 200\) through network worker-egress/);
     t.match(cell(report!, 'service redis', 'internet')[0]!.reason, /^no egress: .*timeout.*(no default route; service redis is only on internal-backend \(internal: true\)|through network internal-backend, which is internal: true, so Docker drops outbound traffic)/);
@@ -88,6 +94,7 @@ if (!made) {
     const file = join(tmp, 'restart.yml');
     await writeFile(file, `project: ${reference}\ntimeout: 4s\nexpect:\n  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`);
     const child = spawn(process.execPath, [BIN, 'test', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    killOnTeardown(t, child);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -100,11 +107,11 @@ if (!made) {
     t.ok(probes > 0, 'the joined probe was running');
     // Let the agent say hello first, so the loss happens mid-run rather than before it looked.
     await new Promise((r) => setTimeout(r, 700));
-    const proxy = (await containersLabelled(`com.docker.compose.project=${reference}`)).find((c) => c.labels['com.docker.compose.service'] === 'proxy')!;
-    await new Docker().getContainer(proxy.id).restart({ t: 0 });
+    const [proxy] = await serviceContainers(reference, 'proxy');
+    await new Docker().getContainer(proxy!.id).restart({ t: 0 });
     t.equal(await exited, 3);
     const report = JSON.parse(stdout) as RunResult;
     t.equal(report.verdicts[0]!.status, 'inconclusive');
-    t.match(report.verdicts[0]!.reason, /only lo in the namespace of .*_proxy_1 when it (finished|started): the container restarted or stopped mid-run/);
+    t.match(report.verdicts[0]!.reason, new RegExp(`only lo in the namespace of ${proxy!.name} when it (finished|started): the container restarted or stopped mid-run`));
   });
 }

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import t from 'tap';
-import { BIN, cli, cliJson, containersLabelled, projectName, runtime, upProject } from './helpers.js';
+import { BIN, cli, cliJson, containersLabelled, killOnTeardown, projectName, runtime, serviceContainers, teardown, upProject } from './helpers.js';
 
 // The reference topology (docker-compose.test.yml), verified for real on the engine.
 
+// This file's own limit, well under tap's default: a stuck file must not hold CI for minutes.
+t.setTimeout(240_000);
 const project = projectName('dptest-ref');
 const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-test-'));
-const down = await upProject('docker-compose.test.yml', project);
-t.teardown(down);
+teardown(t, `tear down ${project}`, await upProject('docker-compose.test.yml', project));
 
 t.test('the reference scenario passes, with real evidence, and leaves nothing behind', async (t) => {
   const junit = join(tmp, 'report.xml');
@@ -23,7 +24,8 @@ t.test('the reference scenario passes, with real evidence, and leaves nothing be
   t.equal(cell('public-facing', 'http://api:3001/health').observed, 'http 200');
   const redis = cell('public-facing', 'redis:6379');
   t.same(redis.evidence.map((e) => e.observation?.outcome), ['dns-timeout', 'timeout'], 'hidden by name, and dropped by address');
-  t.match(redis.evidence[1]!.attempt.description, /_redis_1 on internal-backend/);
+  const [redisContainer] = await serviceContainers(project, 'redis');
+  t.equal(redis.evidence[1]!.attempt.description.split(' (')[1], `${redisContainer!.name} on internal-backend)`);
   t.match(cell('internal-backend', 'dns:proxy').reason, /blocked by name/);
   t.ok(report!.probes.every((p) => p.control.dns && p.control.reach), 'every probe passed its controls');
   t.match(await readFile(junit, 'utf8'), /<testsuites[^>]* tests="10" failures="0" errors="0"/);
@@ -69,7 +71,7 @@ t.test('an unreachable daemon exits 3 with the endpoint named', async (t) => {
 });
 
 t.test('a stopped target gives inconclusive, never blocked, and exit 3', async (t) => {
-  const [redis] = await containersLabelled(`com.docker.compose.project=${project}`).then((cs) => cs.filter((c) => c.labels['com.docker.compose.service'] === 'redis'));
+  const [redis] = await serviceContainers(project, 'redis');
   const docker = new Docker();
   await docker.getContainer(redis!.id).stop({ t: 1 });
   t.teardown(() => docker.getContainer(redis!.id).start());
@@ -88,6 +90,7 @@ t.test('SIGINT mid-run removes every probe container, then exits 130', async (t)
   const slow = join(tmp, 'slow.yml');
   await writeFile(slow, `project: ${project}\ntimeout: 8s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
   const child = spawn(process.execPath, [BIN, 'test', slow], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  killOnTeardown(t, child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const label = `dockprobe.pid=${child.pid}`;
   let seen = 0;

@@ -19,7 +19,7 @@ t.test('pretty: a matrix of sources × targets, mismatches listed with reasons, 
   t.match(text, /network internal-backend.*inconclusive/);
   t.match(text, /Mismatches \(1\):\n {2}FAIL network public-facing → redis:6379 \(expected blocked\): reached: redis:6379 by name: open/);
   t.match(text, /Inconclusive \(1\):\n {2}inconclusive network internal-backend → dns:proxy .*probe did not start/);
-  t.match(text, /3 checks: 1 passed, 1 failed, 1 inconclusive in 1\.6s \(run abcd1234\)$/);
+  t.match(text, /3 checks: 1 passed, 1 failed, 1 inconclusive in 1\.6s \(run abcd1234\)\nengine 20\.10\.24 \(API 1\.41\), Compose 2\.40\.3$/);
   t.notMatch(text, /\u001b\[/, 'no escape codes when colour is off');
   t.match(prettyReport(result, colors(true)), /\u001b\[31m/, 'red with colour on');
 });
@@ -47,6 +47,7 @@ t.test('tap: one point per cell, inconclusive as TODO', async (t) => {
   t.match(text, /\nok 1 - network public-facing -> frontend:3000 reachable\n/);
   t.match(text, /\nnot ok 2 - network public-facing -> redis:6379 blocked\n/);
   t.match(text, /\nnot ok 3 - network internal-backend -> dns:proxy blocked # TODO inconclusive\n/);
+  t.match(text, /\n# engine 20\.10\.24 \(API 1\.41\), Compose 2\.40\.3\n/, 'names what made the verdicts');
 });
 
 t.test('junit: suites per source, failures and errors', async (t) => {
@@ -54,4 +55,6 @@ t.test('junit: suites per source, failures and errors', async (t) => {
   t.match(xml, /<testsuite name="dockprobe: network public-facing"[^>]* tests="2" failures="1" errors="0"/);
   t.match(xml, /<testsuite name="dockprobe: network internal-backend"[^>]* tests="1" failures="0" errors="1"/);
   t.match(xml, /<failure message="reached: redis:6379 by name: open" type="mismatch"/);
+  t.match(xml, /<property name="engine" value="20\.10\.24 \(API 1\.41\)"\/>/);
+  t.match(xml, /<property name="compose" value="2\.40\.3"\/>/);
 });

@@ -24,9 +24,10 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
         ...(images ? { keepImage: await currentProbeImageTag() } : {}),
       });
       for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
-      for (const k of report.kept) context.stdout.write(`kept ${k} (its run is still alive; --all removes it)\n`);
+      for (const k of report.kept) context.stdout.write(`kept ${k}\n`);
       for (const f of report.failures) context.stderr.write(`${context.colorsErr.red('could not remove')} ${f}\n`);
       if (report.removed.length + report.kept.length + report.failures.length === 0) context.stdout.write('nothing to clean up\n');
+      if (report.failures.length > 0) context.stderr.write(`${report.failures.length} resource(s) left behind; what frees each is named above\n`);
       setExit(report.failures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
     },
   };
