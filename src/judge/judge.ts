@@ -6,9 +6,9 @@ import type { ControlResult, Evidence, Verdict, VerdictStatus } from './verdict.
 
 // Outcomes that say "the name did not resolve here". They count as blocked only when the DNS control passed:
 // a silent DNS server cannot tell a missing name from an unanswered query.
-const NAME_BLOCKED: ReadonlySet<Outcome> = new Set(['nxdomain', 'resolved-elsewhere', 'dns-timeout', 'dns-error']);
+export const NAME_BLOCKED: ReadonlySet<Outcome> = new Set(['nxdomain', 'resolved-elsewhere', 'dns-timeout', 'dns-error']);
 // Outcomes that say "no packet came back". They count as blocked only when the reach control passed.
-const PATH_BLOCKED: ReadonlySet<Outcome> = new Set(['timeout', 'unreachable']);
+export const PATH_BLOCKED: ReadonlySet<Outcome> = new Set(['timeout', 'unreachable']);
 
 /**
  * Observations × expectations → verdicts. Every fail-closed rule lives here: a probe that did not run, a target
@@ -202,7 +202,9 @@ function nameReason(o: Observation): string {
     case 'dns-timeout':
       return 'the DNS server forwarded the name upstream and no answer came: it does not resolve on this network';
     default:
-      return `the DNS server answered with an error (${o.errorCode ?? 'error'})`;
+      // Engines 26+ answer SERVFAIL at once for a name they hold no record of when the upstream refuses (20.10 lets
+      // the query time out): the DNS control proved the server answers, so the name does not resolve here.
+      return `the DNS server has no record for it and answered with an error (${o.errorCode ?? 'error'}): it does not resolve on this network`;
   }
 }
 

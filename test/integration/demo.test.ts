@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
-import { cli, egressGuard, runtime } from './helpers.js';
+import { blockedAs, cli, egressGuard, runtime } from './helpers.js';
 
 // The README's main command, end to end: bring up, verify, tear down; and the broken twin must fail.
 
@@ -33,8 +33,8 @@ t.test('demo --broken: every service on the public network fails, naming each le
     t.match(v.reason, /reached: .* by name: open/);
     const byAddress = v.evidence.filter((e) => e.attempt.via === 'address');
     t.same(
-      byAddress.map((e) => [/on (\S+)\)$/.exec(e.attempt.description)?.[1], e.observation?.outcome]).sort(),
-      [['internal-backend', 'timeout'], ['public-facing', 'open']],
+      byAddress.map((e) => [/on (\S+)\)$/.exec(e.attempt.description)?.[1], blockedAs(e.observation?.outcome)]).sort(),
+      [['internal-backend', 'path'], ['public-facing', 'open']],
       'reached through its address on the public network, dropped on the internal one',
     );
   }

@@ -4,6 +4,8 @@ import { execa } from 'execa';
 import type { ChildProcess } from 'node:child_process';
 import { composeUp, detectCompose } from '../../src/compose/compose-cli.js';
 import { tearDownProject } from '../../src/compose/tear-down-project.js';
+import { NAME_BLOCKED, PATH_BLOCKED } from '../../src/judge/judge.js';
+import type { Outcome } from '../../probes/agent/protocol.js';
 import { waitForProject } from '../../src/compose/wait-for-project.js';
 import type { ContainerInfo } from '../../src/docker/container-runtime.js';
 import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
@@ -106,6 +108,17 @@ export function containersLabelled(label: string): Promise<ContainerInfo[]> {
 export async function serviceContainers(project: string, service: string): Promise<ContainerInfo[]> {
   const all = await containersLabelled(`com.docker.compose.project=${project}`);
   return all.filter((c) => c.labels['com.docker.compose.service'] === service).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * How a blocked attempt ended, in the terms that hold on every engine: `name` (the name did not resolve: NXDOMAIN,
+ * a forwarded query that timed out on 20.10, SERVFAIL on 26+), `path` (no answer: a timeout where a route exists, an
+ * unreachable network where none does, as on 26+ internal networks), or the outcome itself when it is neither.
+ */
+export function blockedAs(outcome: Outcome | undefined): string {
+  if (outcome && NAME_BLOCKED.has(outcome)) return 'name';
+  if (outcome && PATH_BLOCKED.has(outcome)) return 'path';
+  return outcome ?? 'no observation';
 }
 
 /** A unique Compose project name for one test file. */

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The engine matrix: unit tests once, then the integration suite on each cell, one line per cell and the plain
+# closing line over all of them. `npm test` runs this when CI=true (or DOCKPROBE_MATRIX=1); `npm run test:matrix`
+# runs it any time. Cells (DOCKPROBE_MATRIX_CELLS narrows them):
+#   host-v1    the host's engine with Compose v1 (docker-compose)
+#   host-v2    the host's engine with Compose v2 (a private CLI plugin, scripts/engine.sh compose-v2)
+#   trixie-v2  Debian trixie's engine (26.x) in a container, with Compose v2
+#   sid-v2     Debian sid's engine (28.x) in a container, with Compose v2
+# An inner engine's published ports and the egress canary live in the outer container's network namespace, so its
+# cell runs inside that namespace (nsenter -n): `from: host` and egress are exercised on every engine. The outer
+# container has no interface but lo, so nothing of an inner cell can leave the machine.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2}
+total_pass=0
+total_fail=0
+lines=()
+
+# Runs tap with the given env (KEY=VALUE… then the tap args); sets pass/fail/secs from tap's summary line.
+run_tap() {
+  local label=$1 log start rc summary
+  shift
+  log=$(mktemp)
+  start=$(date +%s)
+  "$@" >"${log}" 2>&1
+  rc=$?
+  secs=$(( $(date +%s) - start ))
+  summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)
+  pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"${summary}")
+  fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"${summary}")
+  pass=${pass:-0}
+  fail=${fail:-0}
+  # A run that failed without a failing assertion (a crash, a file timeout) still counts as one failure.
+  if [ "${rc}" -ne 0 ] && [ "${fail}" -eq 0 ]; then fail=1; fi
+  # The whole log goes to stdout for CI's record, each line marked with its cell.
+  sed "s/^/[${label}] /" "${log}"
+  rm -f "${log}"
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+}
+
+record() {  # cell, engine, compose
+  local line="matrix: $1 (engine $2, compose $3): ${pass} passed, ${fail} failed, ${secs} s"
+  lines+=("${line}")
+  echo "${line}"
+}
+
+run_tap unit npx tap --exclude 'test/integration/**'
+record unit - -
+
+for cell in ${cells}; do
+  case "${cell}" in
+    host-v1)
+      engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
+      compose=$(docker-compose version --short 2>/dev/null || echo missing)
+      run_tap "${cell}" env DOCKPROBE_COMPOSE=docker-compose npx tap test/integration/*.test.ts
+      ;;
+    host-v2)
+      engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
+      if ! config=$(bash scripts/engine.sh compose-v2); then
+        pass=0 fail=1 secs=0 compose=unavailable
+        record "${cell}" "${engine}" "${compose}"
+        continue
+      fi
+      compose=$(DOCKER_CONFIG=${config} docker compose version --short 2>/dev/null || echo missing)
+      run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts
+      ;;
+    trixie-v2 | sid-v2)
+      suite=${cell%-v2}
+      if ! bash scripts/engine.sh up "${suite}" >&2 || ! envs=$(bash scripts/engine.sh env "${suite}"); then
+        pass=0 fail=1 secs=0
+        record "${cell}" "${suite} did not start" -
+        bash scripts/engine.sh down "${suite}" >&2 || true
+        continue
+      fi
+      eval "${envs}"
+      engine=${DOCKPROBE_ENGINE_VERSION}
+      compose=$(docker compose version --short 2>/dev/null || echo missing)
+      run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts
+      unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION
+      bash scripts/engine.sh down "${suite}" >&2 || echo "matrix: ${suite} engine did not stop cleanly" >&2
+      ;;
+    *)
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, trixie-v2, sid-v2)" >&2
+      exit 2
+      ;;
+  esac
+  record "${cell}" "${engine}" "${compose}"
+done
+
+echo
+printf '%s\n' "${lines[@]}"
+echo "${total_pass} passed, ${total_fail} failed"
+[ "${total_fail}" -eq 0 ]
