@@ -5,12 +5,13 @@ import { composeDown, composeUp, detectCompose } from '../src/compose/compose-cl
 import { waitForProject } from '../src/compose/wait-for-project.js';
 import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
+import { probeDeadlineMs } from '../probes/agent/protocol.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { ISOLATED_DNS_UPSTREAM } from '../src/run/probe.js';
 import { newRunId } from '../src/run/run-id.js';
 import { loadScenario } from '../src/scenario/parse-scenario.js';
 import { REFERENCE_COMPOSE, REFERENCE_SCENARIO } from '../src/package-paths.js';
-import { withProject } from '../src/scenario/with-project.js';
+import { applyOverrides } from '../src/scenario/apply-overrides.js';
 import { resolveTopology } from '../src/topology/resolve-topology.js';
 import { verify } from '../src/verify.js';
 
@@ -32,7 +33,7 @@ const call = {
 await composeUp(compose, call);
 try {
   await waitForProject(runtime, project);
-  const projected = withProject(await loadScenario(REFERENCE_SCENARIO), project);
+  const projected = applyOverrides(await loadScenario(REFERENCE_SCENARIO), { project });
 
   const dockprobeTimes: number[] = [];
   let cells = 0;
@@ -53,7 +54,7 @@ try {
   });
   const plainStarted = performance.now();
   for (const { network, check, timeoutMs } of checks) {
-    const one = { version: 1, dnsServer: '127.0.0.11', timeoutMs, deadlineMs: timeoutMs * 3 + 1000, checks: [check] };
+    const one = { version: 1, dnsServer: '127.0.0.11', timeoutMs, deadlineMs: probeDeadlineMs([check], timeoutMs), checks: [check] };
     await execa('docker', ['run', '--rm', '--network', network, ...ISOLATED_DNS_UPSTREAM.flatMap((d) => ['--dns', d]), '--label', `dockprobe.run=${runId}`, '-e', `DOCKPROBE_PLAN=${Buffer.from(JSON.stringify(one)).toString('base64')}`, image, 'run'], { timeout: 60_000 });
   }
   const plainMs = performance.now() - plainStarted;

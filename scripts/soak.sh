@@ -13,7 +13,7 @@ green=0
 for i in $(seq 1 "${runs}"); do
   log=$(mktemp)
   start=$(date +%s)
-  npx tap test/integration/*.test.ts >"${log}" 2>&1
+  npx tap test/integration/*.test.ts test/faults/*.test.ts >"${log}" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
   summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)

@@ -45,7 +45,7 @@ record() {  # cell, engine, compose
   echo "${line}"
 }
 
-run_tap unit npx tap --exclude 'test/integration/**'
+run_tap unit npx tap --exclude 'test/integration/**' --exclude 'test/faults/**'
 record unit - -
 
 for cell in ${cells}; do
@@ -53,7 +53,7 @@ for cell in ${cells}; do
     host-v1)
       engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
       compose=$(docker-compose version --short 2>/dev/null || echo missing)
-      run_tap "${cell}" env DOCKPROBE_COMPOSE=docker-compose npx tap test/integration/*.test.ts
+      run_tap "${cell}" env DOCKPROBE_COMPOSE=docker-compose npx tap test/integration/*.test.ts test/faults/*.test.ts
       ;;
     host-v2)
       engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
@@ -63,7 +63,7 @@ for cell in ${cells}; do
         continue
       fi
       compose=$(DOCKER_CONFIG=${config} docker compose version --short 2>/dev/null || echo missing)
-      run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts
+      run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts test/faults/*.test.ts
       ;;
     trixie-v2 | sid-v2)
       suite=${cell%-v2}
@@ -76,7 +76,7 @@ for cell in ${cells}; do
       eval "${envs}"
       engine=${DOCKPROBE_ENGINE_VERSION}
       compose=$(docker compose version --short 2>/dev/null || echo missing)
-      run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts
+      run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap test/integration/*.test.ts test/faults/*.test.ts
       unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION
       bash scripts/engine.sh down "${suite}" >&2 || echo "matrix: ${suite} engine did not stop cleanly" >&2
       ;;

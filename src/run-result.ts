@@ -6,6 +6,8 @@ import type { ControlResult, Verdict } from './judge/verdict.js';
 export interface ProbeSummary {
   key: string;
   label: string;
+  /** With --repeat, the round this probe ran in (each round has probes of its own). */
+  round?: number;
   container: string;
   containerId: string | undefined;
   network: string;

@@ -15,12 +15,14 @@ import { CleanupStack } from './run/cleanup-stack.js';
 import type { ProbeLimits } from './run/probe.js';
 import { runProbes } from './run/run-probes.js';
 import { newRunId } from './run/run-id.js';
-import { summarise, type RunResult } from './run-result.js';
+import { summarise, type ProbeSummary, type RunResult } from './run-result.js';
+import type { Plan } from './plan/plan.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
 import { resolveTopology } from './topology/resolve-topology.js';
-import { withProject } from './scenario/with-project.js';
+import { rereadWorld } from './topology/world-changes.js';
+import { applyOverrides } from './scenario/apply-overrides.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -66,7 +68,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of run ${runId}`);
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
   const internet = options.internet ? internetOption(options.internet) : undefined;
-  const projected = scenarios.map((s) => withInternet(options.project === undefined ? s : withProject(s, options.project), internet));
+  const projected = scenarios.map((s) => applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }));
   const runtime = options.runtime ?? new DockerodeRuntime();
 
   const topology = await resolveTopology(projected, runtime);
@@ -76,25 +78,24 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const rounds = options.repeat ?? 1;
   const expectations = projected.flatMap((s) => s.expectations);
-  const planFor = (round: number) =>
-    buildPlan(expectations, topology, { runId, round, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.retries ? { retries: options.retries } : {}) });
 
   const judged: Verdict[][] = [];
-  let plan = planFor(1);
-  let results: ProbeResult[] = [];
-  let controls: ControlResult[] = [];
+  const probes: ProbeSummary[] = [];
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      if (round > 1) plan = planFor(round);
+      const plan = buildPlan(expectations, topology, { runId, round });
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
-      results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
+      const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
         onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
       });
-      const outcome = judge(plan, results);
+      // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
+      const changes = await rereadWorld(runtime, topology);
+      for (const what of new Set([...changes.values()].flat().map((c) => c.what))) log(`changed during the run: ${what}`);
+      const outcome = judge(plan, results, changes);
       judged.push(outcome.verdicts);
-      controls = outcome.controls;
+      probes.push(...summariseProbes(plan, results, outcome.controls, rounds > 1 ? round : undefined));
     }
   } finally {
     cleanupFailures = await closeCleanup();
@@ -108,23 +109,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     image,
     startedAt,
     durationMs: Math.round(performance.now() - started),
-    probes: plan.probes.map((spec) => {
-      const r = results.find((x) => x.probeKey === spec.key)!;
-      return {
-        key: spec.key,
-        label: spec.label,
-        container: spec.containerName,
-        containerId: r.containerId,
-        network: spec.placement.kind === 'host' ? 'host' : spec.placement.kind === 'network' ? spec.placement.network.name : `container:${spec.placement.container.name}`,
-        status: r.status,
-        error: r.error,
-        control: controls.find((c) => c.probeKey === spec.key)!,
-        interfaces: r.interfaces,
-        defaultRoute: r.defaultRoute,
-        checks: spec.plan.checks.length,
-        durationMs: r.durationMs,
-      };
-    }),
+    probes,
     verdicts,
     summary: summarise(verdicts),
     cleanupFailures,
@@ -141,11 +126,24 @@ function internetOption(list: string[]): HostTarget[] {
   return targets;
 }
 
-function withInternet(scenario: Scenario, internet: HostTarget[] | undefined): Scenario {
-  if (!internet) return scenario;
-  return {
-    ...scenario,
-    internet,
-    expectations: scenario.expectations.map((e) => ({ ...e, to: e.to.map((t) => (t.kind === 'internet' ? { ...t, targets: internet } : t)) })),
-  };
+// Every probe of every round: under --repeat each round has probes of its own, and each is reported.
+function summariseProbes(plan: Plan, results: readonly ProbeResult[], controls: readonly ControlResult[], round: number | undefined): ProbeSummary[] {
+  return plan.probes.map((spec) => {
+    const r = results.find((x) => x.probeKey === spec.key)!;
+    return {
+      key: spec.key,
+      label: spec.label,
+      ...(round !== undefined ? { round } : {}),
+      container: spec.containerName,
+      containerId: r.containerId,
+      network: spec.placement.kind === 'host' ? 'host' : spec.placement.kind === 'network' ? spec.placement.network.name : `container:${spec.placement.container.name}`,
+      status: r.status,
+      error: r.error,
+      control: controls.find((c) => c.probeKey === spec.key)!,
+      interfaces: r.interfaces,
+      defaultRoute: r.defaultRoute,
+      checks: spec.plan.checks.length,
+      durationMs: r.durationMs,
+    };
+  });
 }

@@ -4,6 +4,11 @@ import type { Outcome } from './protocol.js';
 export function classifyError(error: unknown): { outcome: Outcome; errorCode: string; detail: string } {
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
+  // undici's parser error for bytes that are not HTTP (a redis or postgres port) often carries no code: the port
+  // answered, so the path is open, whatever it spoke.
+  if ((error as { name?: unknown })?.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+    return { outcome: 'open', errorCode: code ?? 'DP_NOT_HTTP', detail: `connected, but the answer is not HTTP: ${detail}` };
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return { outcome: 'refused', errorCode: code, detail };

@@ -123,6 +123,24 @@ export type AgentLine =
   | { type: 'done'; elapsedMs: number; interfaces: string[] }
   | { type: 'fatal'; message: string };
 
+/**
+ * How long past its own deadline the orchestrator waits for a probe (container create and start included) before
+ * it kills it: the one default, for the runner and the command line.
+ */
+export const DEFAULT_PROBE_GRACE_MS = 15_000;
+
+/** Slack past a probe's slowest check before the agent gives up on whatever is still pending. */
+export const DEADLINE_SLACK_MS = 1000;
+
+/**
+ * How long a probe may run: its slowest check, with every step of it (DNS, connect, and for HTTP the exchange) and
+ * every retry, plus slack. The one rule the planner writes into the plan and the runner waits by.
+ */
+export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: number, slackMs = DEADLINE_SLACK_MS): number {
+  const slowest = Math.max(0, ...checks.map((c) => (c.timeoutMs ?? defaultTimeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))));
+  return slowest + slackMs;
+}
+
 /** Whether an outcome proves a network path to the target exists (the target or its host answered). */
 export function isReached(outcome: Outcome): boolean {
   return outcome === 'open' || outcome === 'http' || outcome === 'refused' || outcome === 'reset';

@@ -16,7 +16,10 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   const resolvers = new Map<number, NameResolver>();
   const resolverFor = (timeoutMs: number) => {
     let resolver = resolvers.get(timeoutMs);
-    if (!resolver) resolvers.set(timeoutMs, (resolver = new NameResolver(plan.dnsServer, timeoutMs)));
+    if (!resolver) {
+      resolver = new NameResolver(plan.dnsServer, timeoutMs);
+      resolvers.set(timeoutMs, resolver);
+    }
     return resolver;
   };
   try {

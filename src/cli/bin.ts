@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { DockprobeError, isDockprobeError } from '../errors/dockprobe-error.js';
+import { isDockprobeError } from '../errors/dockprobe-error.js';
 import { colorEnabled, colors } from '../report/colors.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
 import type { CliContext } from './cli-context.js';
@@ -13,7 +13,6 @@ const context: CliContext = {
   colorsOut: colors(colorEnabled(process.stdout)),
   colorsErr: colors(colorEnabled(process.stderr)),
   cleanup: new CleanupStack(),
-  env: process.env,
 };
 
 let interrupted = false;
@@ -53,10 +52,9 @@ if (!interrupted) {
 function printError(error: unknown): void {
   const c = context.colorsErr;
   if (isDockprobeError(error)) {
-    const e = error as DockprobeError;
-    process.stderr.write(`${c.red(c.bold('dockprobe: error'))} [${e.code}] ${e.message}\n`);
-    if (e.hint) process.stderr.write(`  ${c.dim(`hint: ${e.hint}`)}\n`);
-    if (process.env['DOCKPROBE_DEBUG'] && e.cause) process.stderr.write(`  cause: ${String((e.cause as Error)?.stack ?? e.cause)}\n`);
+    process.stderr.write(`${c.red(c.bold('dockprobe: error'))} [${error.code}] ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${c.dim(`hint: ${error.hint}`)}\n`);
+    if (process.env['DOCKPROBE_DEBUG'] && error.cause) process.stderr.write(`  cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     return;
   }
   // Not one of ours: still no stack trace unless asked for.

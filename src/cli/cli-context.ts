@@ -9,7 +9,6 @@ export interface CliContext {
   colorsOut: Colors;
   colorsErr: Colors;
   cleanup: CleanupStack;
-  env: NodeJS.ProcessEnv;
 }
 
 /** A progress line on stderr: logs never mix with results on stdout. */

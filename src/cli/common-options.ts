@@ -1,19 +1,24 @@
 import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { DURATION_HINT, parseDuration } from '../scenario/duration.js';
+import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { DURATION_HINT, formatDuration, parseDuration } from '../scenario/duration.js';
 import type { VerifyOptions } from '../verify.js';
 import { logTo, type CliContext } from './cli-context.js';
-import { FORMATS, type Format, type ReportOptions } from './write-reports.js';
+import type { ArgsOf } from './define-command.js';
+import { FORMATS, type Format, type ReportOptions } from './report-options.js';
+
+/** The report on stdout when `--format` is not given. */
+const DEFAULT_FORMAT: Format = 'pretty';
 
 /** Options shared by the commands that run probes. */
 export function withRunOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('format', { alias: 'f', choices: FORMATS, default: 'pretty' as Format, describe: 'Report on stdout' })
+    .option('format', { alias: 'f', choices: FORMATS, default: DEFAULT_FORMAT, describe: 'Report on stdout' })
     .option('json', { type: 'string', describe: 'Also write the JSON report to this file' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
     .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
-    .option('probe-grace', { type: 'string', default: '15s', describe: 'How long past its own deadline a probe may take, container start included' })
+    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
     .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
     .option('internet', { type: 'string', array: true, describe: "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)" })
@@ -23,11 +28,14 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
 }
 
+/** The options of {@link withRunOptions} as a handler receives them. */
+export type RunArgs = ArgsOf<ReturnType<typeof withRunOptions<object>>>;
+
 /** A duration option, validated at the boundary: names the option and the value received. */
 export function durationOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration above zero, got '${value}'`, { hint: DURATION_HINT });
+  if (ms === undefined) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration from 1ms to 10m, got '${value}'`, { hint: DURATION_HINT });
   return ms;
 }
 
@@ -56,31 +64,25 @@ export function dnsUpstreamOption(value: string | undefined): string[] | undefin
 }
 
 /** The options every probing command passes to the library, validated from parsed arguments. */
-export function runOptionsFrom(argv: Record<string, unknown>, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
-  const timeoutMs = durationOption('timeout', argv['timeout'] as string | undefined);
-  const probeGraceMs = durationOption('probe-grace', argv['probeGrace'] as string | undefined);
-  const dnsUpstream = dnsUpstreamOption(argv['dnsUpstream'] as string | undefined);
-  const internet = listOption(argv['internet']);
+export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
+  const timeoutMs = durationOption('timeout', argv.timeout);
+  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
+  const dnsUpstream = dnsUpstreamOption(argv.dnsUpstream);
+  const internet = listOption(argv.internet);
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
-    ...(argv['image'] ? { image: argv['image'] as string } : {}),
+    ...(argv.image ? { image: argv.image } : {}),
     ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
     ...(internet ? { internet } : {}),
-    retries: countOption('retries', argv['retries'] ?? 0, 0, 10),
-    repeat: countOption('repeat', argv['repeat'] ?? 1, 1, 100),
+    retries: countOption('retries', argv.retries, 0, 10),
+    repeat: countOption('repeat', argv.repeat, 1, 100),
     cleanup: context.cleanup,
-    log: logTo(context, argv['quiet'] as boolean),
+    log: logTo(context, argv.quiet),
   };
 }
 
 /** Where the reports of a probing command go, from parsed arguments. */
-export function reportOptionsFrom(argv: Record<string, unknown>): ReportOptions {
-  return {
-    format: argv['format'] as Format,
-    json: argv['json'] as string | undefined,
-    junit: argv['junit'] as string | undefined,
-    tap: argv['tap'] as string | undefined,
-    verbose: argv['verbose'] as boolean,
-  };
+export function reportOptionsFrom(argv: RunArgs): ReportOptions {
+  return { format: argv.format, json: argv.json, junit: argv.junit, tap: argv.tap, verbose: argv.verbose };
 }

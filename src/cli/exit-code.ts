@@ -1,4 +1,4 @@
-import { errorExitFamily, isDockprobeError, type ErrorCode } from '../errors/dockprobe-error.js';
+import { errorExitFamily, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { RunResult } from '../run-result.js';
 
 /** The exit codes, one meaning each. */
@@ -28,5 +28,5 @@ export function exitCodeForResult(result: RunResult): number {
 
 /** The exit code of an error: 2 for the user's input, 3 for everything else. */
 export function exitCodeForError(error: unknown): number {
-  return isDockprobeError(error) ? errorExitFamily(error.code as ErrorCode) : ExitCode.INCONCLUSIVE;
+  return isDockprobeError(error) ? errorExitFamily(error.code) : ExitCode.INCONCLUSIVE;
 }

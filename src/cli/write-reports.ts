@@ -6,20 +6,7 @@ import { prettyReport } from '../report/pretty-report.js';
 import { tapReport } from '../report/tap-report.js';
 import type { RunResult } from '../run-result.js';
 import type { CliContext } from './cli-context.js';
-
-/** Report formats for stdout. */
-export const FORMATS = ['pretty', 'json', 'tap', 'junit'] as const;
-/** One of {@link FORMATS}. */
-export type Format = (typeof FORMATS)[number];
-
-/** Where reports go: one format on stdout, more in files from the same run. */
-export interface ReportOptions {
-  format: Format;
-  json?: string | undefined;
-  junit?: string | undefined;
-  tap?: string | undefined;
-  verbose?: boolean | undefined;
-}
+import type { Format, ReportOptions } from './report-options.js';
 
 /** Writes the stdout report and every file report asked for. */
 export async function writeReports(result: RunResult, options: ReportOptions, context: CliContext): Promise<void> {

@@ -1,13 +1,14 @@
 import Docker from 'dockerode';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
-import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
+import { withTimeout } from '../../probes/agent/with-timeout.js';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
 import type { ContainerExit, ContainerInfo, ContainerRuntime, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
+import { engineError, messageOf, statusOf } from './engine-error.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
-import { withTimeout } from './with-timeout.js';
 
 /** Limits for talking to the engine; every wait has one. */
 export interface DockerodeRuntimeOptions {
@@ -17,7 +18,10 @@ export interface DockerodeRuntimeOptions {
   apiTimeoutMs?: number;
 }
 
-const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT']);
+/** Races `promise` against a timer; on expiry rejects with a DP_TIMEOUT error naming what was awaited. */
+function timed<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(promise, ms, () => new DockprobeError(ErrorCodes.TIMEOUT, `${what}: no answer within ${ms} ms`));
+}
 
 /** The one {@link ContainerRuntime} on a real engine, through dockerode. Nothing else imports dockerode. */
 export class DockerodeRuntime implements ContainerRuntime {
@@ -39,7 +43,7 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async info(): Promise<EngineInfo> {
     try {
-      await withTimeout(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`);
+      await timed(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`);
     } catch (error) {
       throw new DockerUnavailableError(this.endpoint, error);
     }
@@ -69,8 +73,8 @@ export class DockerodeRuntime implements ContainerRuntime {
     const inspected = await Promise.all(
       list.map((c) =>
         this.#call('inspect container', c.Id, () => this.#docker.getContainer(c.Id).inspect()).catch((error: unknown) => {
-          // A container removed between list and inspect is simply gone.
-          if (statusOf(error) === 404) return undefined;
+          // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
+          if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
           throw error;
         }),
       ),
@@ -117,11 +121,11 @@ export class DockerodeRuntime implements ContainerRuntime {
     const container = this.#docker.getContainer(id);
     let exitCode: number;
     try {
-      const result = (await withTimeout(container.wait(), timeoutMs, `wait for container ${short(id)}`)) as { StatusCode: number };
+      const result = (await timed(container.wait(), timeoutMs, `wait for container ${short(id)}`)) as { StatusCode: number };
       exitCode = result.StatusCode;
     } catch (error) {
       await container.kill().catch(() => undefined);
-      throw isDockprobeError(error) ? error : this.#wrap('wait for container', id, error);
+      throw this.#wrap('wait for container', id, error);
     }
     const logs = await this.#call('read logs of container', id, () => container.logs({ stdout: true, stderr: true, follow: false }));
     return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
@@ -129,7 +133,7 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async removeContainer(id: string): Promise<void> {
     try {
-      await withTimeout(this.#docker.getContainer(id).remove({ force: true, v: true }), this.#apiTimeoutMs, `remove container ${short(id)}`);
+      await timed(this.#docker.getContainer(id).remove({ force: true, v: true }), this.#apiTimeoutMs, `remove container ${short(id)}`);
     } catch (error) {
       const status = statusOf(error);
       // 404: already gone; 409: removal already in progress.
@@ -140,7 +144,7 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async removeNetwork(id: string): Promise<void> {
     try {
-      await withTimeout(this.#docker.getNetwork(id).remove(), this.#apiTimeoutMs, `remove network ${short(id)}`);
+      await timed(this.#docker.getNetwork(id).remove(), this.#apiTimeoutMs, `remove network ${short(id)}`);
     } catch (error) {
       if (statusOf(error) === 404) return;
       const reason = messageOf(error);
@@ -152,27 +156,27 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined> {
     try {
-      const n = (await withTimeout(this.#docker.getNetwork(id).inspect(), this.#apiTimeoutMs, `inspect network ${short(id)}`)) as Docker.NetworkInspectInfo;
+      const n = (await timed(this.#docker.getNetwork(id).inspect(), this.#apiTimeoutMs, `inspect network ${short(id)}`)) as Docker.NetworkInspectInfo;
       return { ...toNetworkInfo(n), containers: Object.entries(n.Containers ?? {}).map(([cid, c]) => ({ id: cid, name: c.Name ?? cid })) };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw isDockprobeError(error) ? error : this.#wrap('inspect network', id, error);
+      throw this.#wrap('inspect network', id, error);
     }
   }
 
   async disconnectNetwork(networkId: string, container: string): Promise<void> {
     try {
-      await withTimeout(this.#docker.getNetwork(networkId).disconnect({ Container: container, Force: true }), this.#apiTimeoutMs, `disconnect ${short(container)} from network ${short(networkId)}`);
+      await timed(this.#docker.getNetwork(networkId).disconnect({ Container: container, Force: true }), this.#apiTimeoutMs, `disconnect ${short(container)} from network ${short(networkId)}`);
     } catch (error) {
       // 404: no such network or container; "not connected" / "endpoint not found": nothing to disconnect.
       if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
-      throw isDockprobeError(error) ? error : this.#wrap('disconnect from network', networkId, error);
+      throw this.#wrap('disconnect from network', networkId, error);
     }
   }
 
   async imageExists(reference: string): Promise<boolean> {
     try {
-      await withTimeout(this.#docker.getImage(reference).inspect(), this.#apiTimeoutMs, `inspect image ${reference}`);
+      await timed(this.#docker.getImage(reference).inspect(), this.#apiTimeoutMs, `inspect image ${reference}`);
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
@@ -187,7 +191,7 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async removeImage(reference: string): Promise<void> {
     try {
-      await withTimeout(this.#docker.getImage(reference).remove(), this.#apiTimeoutMs, `remove image ${reference}`);
+      await timed(this.#docker.getImage(reference).remove(), this.#apiTimeoutMs, `remove image ${reference}`);
     } catch (error) {
       if (statusOf(error) === 404) return;
       throw this.#wrap('remove image', reference, error);
@@ -207,7 +211,7 @@ export class DockerodeRuntime implements ContainerRuntime {
       });
     };
     try {
-      await withTimeout(build(), options.timeoutMs, `build image ${options.tag}`);
+      await timed(build(), options.timeoutMs, `build image ${options.tag}`);
     } catch (error) {
       throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `building image ${options.tag} failed: ${(error as Error).message}`, { cause: error });
     }
@@ -215,18 +219,15 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async #call<T>(what: string, resource: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(fn(), this.#apiTimeoutMs, `${what} ${short(resource)}`.trim());
+      return await timed(fn(), this.#apiTimeoutMs, `${what} ${short(resource)}`.trim());
     } catch (error) {
-      throw isDockprobeError(error) ? error : this.#wrap(what, resource, error);
+      throw this.#wrap(what, resource, error);
     }
   }
 
-  #wrap(what: string, resource: string, error: unknown): DockprobeError {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code && CONNECTION_CODES.has(code)) return new DockerUnavailableError(this.endpoint, error);
-    const status = statusOf(error);
-    const reason = messageOf(error);
-    return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed${status ? ` (HTTP ${status})` : ''}: ${reason.trim()}`, { cause: error });
+  /** What to throw for a failed call: see {@link engineError} (a programming error goes on unchanged). */
+  #wrap(what: string, resource: string, error: unknown): unknown {
+    return engineError(this.endpoint, what, resource, error);
   }
 }
 
@@ -242,14 +243,3 @@ function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
     labels: n.Labels ?? {},
   };
 }
-
-/** The engine's own words for an error (its JSON `message`), else the error's message. */
-function messageOf(error: unknown): string {
-  return ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).trim();
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown }).statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-

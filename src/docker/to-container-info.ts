@@ -44,7 +44,10 @@ export function normalisePorts(exposed: readonly string[], published: Record<str
     const protocol = (match[2]?.toLowerCase() ?? 'tcp') as ContainerPort['protocol'];
     const id = `${port}/${protocol}`;
     let found = ports.get(id);
-    if (!found) ports.set(id, (found = { port, protocol, published: [], requested: [] }));
+    if (!found) {
+      found = { port, protocol, published: [], requested: [] };
+      ports.set(id, found);
+    }
     return found;
   };
   for (const key of exposed) entry(key);

@@ -41,6 +41,13 @@ export function errorExitFamily(code: ErrorCode): 2 | 3 {
 }
 
 /**
+ * The brand every {@link DockprobeError} carries. `Symbol.for` is one symbol per process, so an error made by another
+ * copy of this module (a second install in node_modules, a bundle) still counts, and nothing else does: an error
+ * whose `code` merely starts with `DP_` (the probe agent's `DP_DNS_TIMEOUT` …) is not one of ours.
+ */
+const kDockprobeError: unique symbol = Symbol.for('dockprobe.error');
+
+/**
  * The one base class for every error dockprobe raises on purpose. It carries a stable {@link ErrorCode},
  * a message written for the operator (what, where, and what to do) and the underlying `cause`.
  */
@@ -55,11 +62,14 @@ export class DockprobeError extends Error {
     this.code = code;
     this.hint = options.hint;
   }
+
+  /** The brand {@link isDockprobeError} checks; on the prototype, as undici's errors carry theirs. */
+  get [kDockprobeError](): true {
+    return true;
+  }
 }
 
-/** Whether `value` is a {@link DockprobeError} (also across module copies). */
+/** Whether `value` is a {@link DockprobeError}, by its brand (so also across module copies). */
 export function isDockprobeError(value: unknown): value is DockprobeError {
-  if (value instanceof DockprobeError) return true;
-  const code: unknown = value instanceof Error ? (value as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('DP_');
+  return value instanceof DockprobeError || (typeof value === 'object' && value !== null && (value as { [kDockprobeError]?: unknown })[kDockprobeError] === true);
 }

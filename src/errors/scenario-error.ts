@@ -7,6 +7,11 @@ export interface SourcePosition {
   col: number;
 }
 
+/** `file:line:col`, the one way a position is written, in messages and reports alike. */
+export function formatPosition(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.col}`;
+}
+
 /** One problem found in a scenario file. */
 export interface ScenarioProblem extends SourcePosition {
   message: string;
@@ -25,7 +30,7 @@ export class ScenarioError extends DockprobeError {
   /** `file:line:col: message` lines, each followed by its hint. */
   static format(problems: readonly ScenarioProblem[]): string {
     return problems
-      .map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`)
+      .map((p) => `${formatPosition(p)}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`)
       .join('\n');
   }
 }

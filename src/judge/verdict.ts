@@ -10,6 +10,39 @@ export interface Evidence {
   observation: Observation | undefined;
 }
 
+/**
+ * Why a verdict is what it is, as a stable code beside the text: scripts and tests match on it, and it is the same on
+ * every engine where the text tells each engine's own truth. The status says whether it matches the expectation.
+ */
+export const VERDICT_CODES = {
+  reached: 'the target answered: a TCP connection opened, or an HTTP answer came with the expected status',
+  resolved: 'the name resolved on the target\'s networks (a dns: target)',
+  'path-open': 'the target\'s host answered with a refusal or a reset: nothing listens there, but the network path is open',
+  'http-status-mismatch': 'an HTTP answer came, with another status than the one expected',
+  'not-http': 'the port answered, but not with HTTP',
+  'no-answer': 'no packet came back: a timeout, or no route to the target (unreachable)',
+  'not-resolved': 'the name does not resolve on this network, and the DNS control proved the server answers',
+  blocked: 'every attempt, by name and by address, was blocked, and the probe\'s controls proved it could have seen an answer',
+  'blocked-by-name': 'the only attempts were by name, and the name does not resolve here (DNS control passed)',
+  'published-all-interfaces': 'the port is published on all interfaces of the host',
+  'published-on-address': 'the port is published on specific host addresses only',
+  'not-published': 'the port is not published on the host',
+  'dropped-by-docker': 'the port is configured to be published, but Docker dropped it: the service is only on internal networks',
+  'egress-open': 'an internet target answered: egress is open',
+  'no-egress': 'no internet target answered (or there is no default route): no egress',
+  'source-not-running': 'the source service has no running container to probe from',
+  'target-not-running': 'the target service has no running container: nothing to prove against',
+  'probe-failed': 'the probe did not run, crashed, or lost the namespace it joined',
+  'check-unfinished': 'the probe ended before this check finished',
+  'dns-control-failed': 'a name did not resolve, but the probe\'s DNS control failed too: a silent server cannot be ruled out',
+  'reach-control-failed': 'no answer came, but the probe never proved it can reach anything',
+  unclassified: 'an attempt failed in a way dockprobe cannot classify: never counted as blocked',
+  'world-changed': 'blocked, but a container the cell rests on stopped, restarted, was removed or changed networks during the run',
+} as const;
+
+/** One of {@link VERDICT_CODES}. */
+export type VerdictCode = keyof typeof VERDICT_CODES;
+
 /** The verdict on one (expectation, target) cell. */
 export interface Verdict {
   cellId: string;
@@ -20,6 +53,8 @@ export interface Verdict {
   target: string;
   expected: 'reachable' | 'blocked';
   status: VerdictStatus;
+  /** Why, as a stable code (see {@link VERDICT_CODES}). */
+  code: VerdictCode;
   /** What was seen, in a word or two: `open`, `http 200`, `timeout`, `nxdomain` … */
   observed: string;
   /** Why this verdict, in a sentence. */
@@ -38,3 +73,6 @@ export interface ControlResult {
   reach: boolean;
   detail: string;
 }
+
+/** Makes a verdict for one cell: its status, code, what was seen in a word or two, the reason, the decisive latency. */
+export type MakeVerdict = (status: VerdictStatus, code: VerdictCode, observed: string, reason: string, latencyMs?: number) => Verdict;

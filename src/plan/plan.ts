@@ -1,6 +1,6 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
-import type { Expectation, TargetRef } from '../scenario/scenario.js';
+import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 
 /** One way a cell's target is tried. */
@@ -12,12 +12,11 @@ export interface Attempt {
   description: string;
 }
 
-/** One (expectation, source probe, target) triple: the unit a verdict is given for. */
-export interface Cell {
+/** What every kind of cell has: one (expectation, source probe, target) triple, the unit a verdict is given for. */
+interface CellBase {
   /** Stable within the run: `<expectation index>/<probe key>/<target label>`. */
   id: string;
   expectation: Expectation;
-  target: TargetRef;
   /** The target as shown in reports (with the port filled in when the file left it out). */
   targetLabel: string;
   /** The probe whose observations decide this cell. */
@@ -25,16 +24,48 @@ export interface Cell {
   /** The source as reports name it (the probe's label). */
   source: string;
   attempts: Attempt[];
-  /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
-  precondition: string | undefined;
   /**
-   * Facts from the engine that decide a cell without any traffic: a port that is not published, or a published port
-   * Docker dropped because the service is only on internal networks. Set only when there is nothing to try.
+   * The deployment's containers this cell's verdict rests on (the target's running containers, the container a
+   * service probe joined): if any of them changes during the run, a "blocked" from this cell proves nothing.
+   */
+  touches: string[];
+  /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
+  precondition: { code: 'source-not-running' | 'target-not-running'; text: string } | undefined;
+}
+
+/** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay
+ * blocked, by every address of the target on every network. */
+export interface ReachCell extends CellBase {
+  kind: 'reach';
+  target: HostTarget;
+}
+
+/** The host knocking on a service's published port: decided by the engine's bindings and by whether they answer. */
+export interface PublishedCell extends CellBase {
+  kind: 'published';
+  target: TcpTarget | HttpTarget;
+  /** How the port is bound (`all interfaces (0.0.0.0:32768)`, `127.0.0.1:32769 only`); undefined when it is not. */
+  binding: string | undefined;
+  /** Whether any binding is on all interfaces: anyone who reaches the host reaches the port. */
+  allInterfaces: boolean;
+  /**
+   * Facts from the engine that decide the cell without any traffic: the port is not published, or Docker dropped a
+   * published port because the service is only on internal networks. Set only when there is nothing to try.
    */
   fact: { kind: 'not published' | 'dropped by Docker'; detail: string } | undefined;
-  /** For host cells: how each port is bound (`all interfaces`, `127.0.0.1 only`). */
-  binding: string | undefined;
 }
+
+/** Egress: a probe trying the internet list; reached if any entry answers. */
+export interface EgressCell extends CellBase {
+  kind: 'egress';
+  target: InternetTarget;
+}
+
+/**
+ * A cell, by kind. A new kind of check is a new member here, a planner in plan/ and a judge in judge/: the
+ * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile.
+ */
+export type Cell = ReachCell | PublishedCell | EgressCell;
 
 /** The checks that prove a probe could have seen something, before any "blocked" from it counts. */
 export interface Controls {

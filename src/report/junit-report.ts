@@ -22,8 +22,9 @@ export function junitReport(result: RunResult): string {
         .name(`${v.target} ${v.expected}`)
         .time((v.latencyMs ?? 0) / 1000)
         .standardOutput(`${v.observed}: ${v.reason} (${v.location})`);
-      if (v.status === 'fail') test.failure(v.reason, 'mismatch');
-      if (v.status === 'inconclusive') test.error(v.reason, 'inconclusive');
+      // The type is the verdict's stable code: dashboards can group findings by it.
+      if (v.status === 'fail') test.failure(v.reason, v.code);
+      if (v.status === 'inconclusive') test.error(v.reason, v.code);
     }
   }
   return builder.build();

@@ -84,7 +84,7 @@ function cellText(v: Verdict, c: Colors): string {
 }
 
 function detail(v: Verdict, label: string, c: Colors): string {
-  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    ${v.expectation} — ${v.location}`)];
+  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    [${v.code}] ${v.expectation} — ${v.location}`)];
   for (const e of v.evidence) {
     const o = e.observation;
     lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${o.address}:${o.port}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));

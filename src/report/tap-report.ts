@@ -11,7 +11,7 @@ export function tapReport(result: RunResult): string {
     const name = `${v.source} -> ${v.target} ${v.expected}`.replace(/#/g, '\\#');
     const directive = v.status === 'inconclusive' ? ' # TODO inconclusive' : '';
     lines.push(`${v.status === 'pass' ? 'ok' : 'not ok'} ${i + 1} - ${name}${directive}`);
-    lines.push('  ---', `  status: ${v.status}`, `  observed: ${JSON.stringify(v.observed)}`, `  reason: ${JSON.stringify(v.reason)}`, `  at: ${JSON.stringify(v.location)}`);
+    lines.push('  ---', `  status: ${v.status}`, `  code: ${v.code}`, `  observed: ${JSON.stringify(v.observed)}`, `  reason: ${JSON.stringify(v.reason)}`, `  at: ${JSON.stringify(v.location)}`);
     if (v.latencyMs !== undefined) lines.push(`  latency_ms: ${v.latencyMs}`);
     lines.push('  ...');
   });

@@ -1,9 +1,28 @@
+/** One undo action. */
+interface Action {
+  what: string;
+  run: () => Promise<void>;
+  /** May run at the same time as its adjacent concurrent neighbours (see {@link CleanupStack.defer}). */
+  concurrent: boolean;
+}
+
+/** How an action may be run. */
+export interface DeferOptions {
+  /**
+   * The action is independent of its adjacent neighbours that are concurrent too (the probe containers of one run),
+   * so they are run together, as one step of the reverse order. Default false: the action runs on its own.
+   */
+  concurrent?: boolean;
+}
+
 /**
  * Undo actions registered as resources are created, run once each in reverse order: by the pipeline's `finally`
- * on success or failure, and by the CLI's signal handler on Ctrl-C or SIGTERM, whichever comes first.
+ * on success or failure, and by the CLI's signal handler on Ctrl-C or SIGTERM, whichever comes first. Reverse order
+ * is strict: an action starts only after every newer one has finished (a project is torn down only once the probes
+ * in it are gone); only adjacent actions deferred as concurrent run together.
  */
 export class CleanupStack {
-  readonly #actions: { what: string; run: () => Promise<void> }[] = [];
+  readonly #actions: Action[] = [];
   #closed = false;
   #running: Promise<string[]> | undefined;
 
@@ -13,8 +32,8 @@ export class CleanupStack {
   }
 
   /** Registers an undo action; returns a function that runs it now (once) and unregisters it. */
-  defer(what: string, run: () => Promise<void>): () => Promise<void> {
-    const action = { what, run };
+  defer(what: string, run: () => Promise<void>, options: DeferOptions = {}): () => Promise<void> {
+    const action: Action = { what, run, concurrent: options.concurrent ?? false };
     this.#actions.push(action);
     return async () => {
       if (!this.#forget(action)) return;
@@ -23,17 +42,18 @@ export class CleanupStack {
   }
 
   /**
-   * A stack of its own whose actions also run when this one does (a signal reaches every level); `close()` runs the
-   * child's actions and detaches it.
+   * A stack of its own whose actions also run when this one does (a signal reaches every level), in its place in
+   * this stack's order; `close()` runs the child's actions and detaches it.
    */
   child(what: string): { stack: CleanupStack; close: () => Promise<string[]> } {
     const stack = new CleanupStack();
-    const action = {
+    const action: Action = {
       what,
       run: async () => {
         const failures = await stack.runAll();
         if (failures.length > 0) throw new Error(failures.join('; '));
       },
+      concurrent: false,
     };
     this.#actions.push(action);
     return {
@@ -45,23 +65,33 @@ export class CleanupStack {
     };
   }
 
-  #forget(action: { what: string; run: () => Promise<void> }): boolean {
+  #forget(action: Action): boolean {
     const i = this.#actions.indexOf(action);
     if (i < 0) return false;
     this.#actions.splice(i, 1);
     return true;
   }
 
-  /** Runs every remaining action (newest first); returns one message per action that failed. Safe to call twice. */
+  /** The next step of the reverse order: the newest action, with its adjacent concurrent neighbours if it is one. */
+  #takeNewest(): Action[] {
+    const step = [this.#actions.pop()!];
+    if (step[0]!.concurrent) while (this.#actions.at(-1)?.concurrent) step.push(this.#actions.pop()!);
+    return step;
+  }
+
+  /**
+   * Runs every remaining action, newest first, one step after another (an action deferred meanwhile runs too);
+   * returns one message per action that failed. Safe to call twice.
+   */
   runAll(): Promise<string[]> {
     this.#closed = true;
     this.#running ??= (async () => {
       const failures: string[] = [];
       while (this.#actions.length > 0) {
-        const batch = this.#actions.splice(0).reverse();
-        const results = await Promise.allSettled(batch.map((a) => a.run()));
+        const step = this.#takeNewest();
+        const results = await Promise.allSettled(step.map(async (a) => a.run()));
         results.forEach((r, i) => {
-          if (r.status === 'rejected') failures.push(`${batch[i]!.what}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
+          if (r.status === 'rejected') failures.push(`${step[i]!.what}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
         });
       }
       return failures;

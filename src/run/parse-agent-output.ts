@@ -1,6 +1,6 @@
 import type { AgentLine, DefaultRoute, Observation } from '../../probes/agent/protocol.js';
 
-/** What a probe's stdout says, read leniently: a garbled line is noted, not fatal. */
+/** What a probe's stdout says, read leniently: a line that is not agent JSON is skipped, not fatal. */
 export interface AgentOutput {
   observations: Map<string, Observation>;
   interfaces: string[];
@@ -10,23 +10,21 @@ export interface AgentOutput {
   defaultRoute: DefaultRoute | null | undefined;
   done: boolean;
   fatal: string | undefined;
-  /** Lines that were not valid agent JSON. */
-  garbage: string[];
 }
 
 /** Parses the agent's JSON lines. */
 export function parseAgentOutput(stdout: string): AgentOutput {
-  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, fatal: undefined, garbage: [] };
+  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, fatal: undefined };
   for (const raw of stdout.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
-    let parsed: AgentLine;
+    let parsed: AgentLine | null;
     try {
-      parsed = JSON.parse(line) as AgentLine;
+      parsed = JSON.parse(line) as AgentLine | null;
     } catch {
-      output.garbage.push(line);
       continue;
     }
+    if (typeof parsed !== 'object' || parsed === null) continue;
     switch (parsed.type) {
       case 'hello':
         output.interfaces = parsed.interfaces;
@@ -42,8 +40,6 @@ export function parseAgentOutput(stdout: string): AgentOutput {
       case 'fatal':
         output.fatal = parsed.message;
         break;
-      default:
-        output.garbage.push(line);
     }
   }
   return output;

@@ -51,7 +51,8 @@ export class Probe {
     if (cleanup.closed) throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} not started`);
     const started = performance.now();
     const placement = this.spec.placement;
-    if (placement.kind === 'host') throw new DockprobeError(ErrorCodes.DOCKER_API, 'the host probe runs in-process, not in a container');
+    // A programming error, not the engine's: runProbes runs the host perspective in-process.
+    if (placement.kind === 'host') throw new Error('the host probe runs in-process, not in a container');
     // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
     // DNS override there, so it sees exactly what the service sees.
     const joined = placement.kind === 'container';
@@ -71,7 +72,8 @@ export class Probe {
       pidsLimit: limits.pidsLimit,
       dns: joined || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM),
     });
-    const remove = cleanup.defer(`remove probe container ${this.spec.containerName} (${short(id)})`, () => runtime.removeContainer(id));
+    // Probe containers are independent of each other: removed together, still after anything deferred later.
+    const remove = cleanup.defer(`remove probe container ${this.spec.containerName} (${short(id)})`, () => runtime.removeContainer(id), { concurrent: true });
     if (cleanup.closed) {
       await remove();
       throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`);

@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { Observation } from '../../probes/agent/protocol.js';
+import { DEFAULT_PROBE_GRACE_MS, type Observation } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
 import type { Plan, ProbeSpec } from '../plan/plan.js';
-import { Probe, type ProbeContext } from './probe.js';
+import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
 import { probeResult, type ProbeResult } from './probe-result.js';
 
-/** How long past its own deadline a probe may take (container start included) before it is killed. */
-export const DEFAULT_PROBE_GRACE_MS = 15_000;
+export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 
 /**
  * Starts every probe of the plan in parallel, waits for each, and removes each container as soon as its result is
@@ -25,7 +24,7 @@ export async function runProbes(plan: Plan, context: ProbeContext, options: { gr
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
   if (spec.placement.kind === 'host') return runOnHost(spec);
-  let started;
+  let started: StartedProbe;
   try {
     started = await new Probe(spec, context).start();
   } catch (error) {

@@ -1,16 +1,23 @@
 /** The duration syntax accepted in scenario files and on the command line: 500ms, 1s, 1.5s, 2m. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
 
-/** A short description of the syntax, for hints. */
-export const DURATION_HINT = 'write a number and a unit: 500ms, 2s, 1m';
+/**
+ * The durations accepted, in milliseconds. Below 1 ms a timeout would round to nothing and every check would "time
+ * out" (a false finding); above 10 minutes no check is meant to wait, and Node's timers overflow far beyond.
+ */
+export const DURATION_MIN_MS = 1;
+export const DURATION_MAX_MS = 10 * 60_000;
 
-/** Parses a duration to milliseconds; undefined when the text is not one or is zero. */
+/** A short description of the syntax, for hints. */
+export const DURATION_HINT = 'write a number and a unit, from 1ms to 10m: 500ms, 2s, 1m';
+
+/** Parses a duration to whole milliseconds; undefined when the text is not one or lies outside 1 ms to 10 min. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION_PATTERN.exec(text.trim());
   if (!match) return undefined;
   const value = Number(match[1]);
-  const ms = match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000;
-  return ms > 0 ? Math.round(ms) : undefined;
+  const ms = Math.round(match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000);
+  return ms >= DURATION_MIN_MS && ms <= DURATION_MAX_MS ? ms : undefined;
 }
 
 /** Formats milliseconds as the shortest readable duration (for reports). */

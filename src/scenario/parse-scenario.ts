@@ -61,7 +61,7 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
   const duration = (text: string | undefined, path: DocPath): number | undefined => {
     if (text === undefined) return undefined;
     const ms = parseDuration(text);
-    if (ms === undefined) problems.push({ ...at(path), message: `'${text}' is not a duration above zero`, hint: DURATION_HINT });
+    if (ms === undefined) problems.push({ ...at(path), message: `'${text}' is not a duration from 1ms to 10m`, hint: DURATION_HINT });
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
@@ -84,6 +84,7 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
       to: targets,
       reachable: entry.reachable,
       timeoutMs: duration(entry.timeout, ['expect', index, 'timeout']) ?? timeoutMs,
+      retries: 0,
       position: at(['expect', index]),
     };
   });

@@ -26,6 +26,8 @@ export interface Expectation {
   to: TargetRef[];
   reachable: boolean;
   timeoutMs: number;
+  /** Further tries for checks of this entry while it expects reachable (`--retries`); 0 in a file. */
+  retries: number;
   position: SourcePosition;
 }
 

@@ -1,6 +1,6 @@
 import type { ContainerInfo, ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
 import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, labelFilter } from '../docker/labels.js';
-import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { formatPosition, ScenarioError } from '../errors/scenario-error.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { findNetwork, findService, type Topology, type TopologyNetwork, type TopologyService } from './topology.js';
@@ -63,22 +63,26 @@ function checkNames(scenario: Scenario, topology: Topology): void {
     }
     if (from.kind === 'service') {
       if (!from.project) {
-        throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${e.position.line}:${e.position.col}: 'from: { service: ${from.service} }' needs a project`, { hint: 'set `project:` in the scenario or pass --project' });
+        throw new ScenarioError([{ ...e.position, message: `'from: { service: ${from.service} }' needs a project`, hint: 'set `project:` in the scenario or pass --project' }]);
       }
       if (!findService(topology, from.project, from.service)) {
-        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name).sort(), `in project '${from.project}' (${e.position.file}:${e.position.line}:${e.position.col})`);
+        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name).sort(), `in project '${from.project}' (${formatPosition(e.position)})`);
       }
     }
     for (const t of e.to) {
       if (t.kind === 'internet' || t.host.kind !== 'service') continue;
       const tp = t.host.project;
       if (!tp) {
-        throw new DockprobeError(ErrorCodes.SCENARIO_INVALID, `${e.position.file}:${t.position.line}:${t.position.col}: target '${t.label}' names a service, but no project is set`, {
-          hint: "set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)",
-        });
+        throw new ScenarioError([
+          {
+            ...t.position,
+            message: `target '${t.label}' names a service, but no project is set`,
+            hint: 'set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)',
+          },
+        ]);
       }
       if (!findService(topology, tp, t.host.service)) {
-        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name).sort(), `in project '${tp}' (${e.position.file}:${t.position.line}:${t.position.col})`);
+        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name).sort(), `in project '${tp}' (${formatPosition(t.position)})`);
       }
     }
   }

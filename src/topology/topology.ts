@@ -30,6 +30,11 @@ export function runningContainers(service: TopologyService): ContainerInfo[] {
   return service.containers.filter((c) => c.running);
 }
 
+/** `ref_redis_1 exited, ref_redis_2 restarting`, or `no container`: why a service has nothing running. */
+export function containerStates(service: TopologyService): string {
+  return service.containers.map((c) => `${c.name} ${c.state}`).join(', ') || 'no container';
+}
+
 /** Finds a network by Compose name within a project, or by its Docker name. */
 export function findNetwork(topology: Topology, project: string | undefined, name: string): TopologyNetwork | undefined {
   return (

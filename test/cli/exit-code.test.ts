@@ -31,7 +31,7 @@ t.test('run options are validated at the boundary, naming the option and the val
   t.throws(() => countOption('retries', 'x', 0, 10), { code: 'DP_USAGE', message: "--retries must be a whole number from 0 to 10, got 'x'" });
   t.throws(() => countOption('repeat', '0', 1, 100), { message: "--repeat must be a whole number from 1 to 100, got '0'" });
   t.equal(countOption('repeat', '3', 1, 100), 3);
-  t.throws(() => durationOption('timeout', 'soon'), { code: 'DP_USAGE', message: "--timeout must be a duration above zero, got 'soon'" });
+  t.throws(() => durationOption('timeout', 'soon'), { code: 'DP_USAGE', message: "--timeout must be a duration from 1ms to 10m, got 'soon'" });
   t.equal(durationOption('timeout', '1.5s'), 1500);
   t.same(listOption(['tcp://198.51.100.10:80,https://a.example/', 'dns:b.example']), ['tcp://198.51.100.10:80', 'https://a.example/', 'dns:b.example']);
   t.same(dnsUpstreamOption('inherit'), []);

@@ -29,6 +29,7 @@ t.test('demo --broken: every service on the public network fails, naming each le
   const failed = report.verdicts.filter((v) => v.status === 'fail');
   t.same(failed.map((v) => `${v.source} → ${v.target}`).sort(), ['network public-facing → postgres:5432', 'network public-facing → redis:6379']);
   for (const v of failed) {
+    t.equal(v.code, 'reached');
     t.match(v.observed, /^open \d+\.\d+\.\d+\.\d+:(6379|5432)$/);
     t.match(v.reason, /reached: .* by name: open/);
     const byAddress = v.evidence.filter((e) => e.attempt.via === 'address');

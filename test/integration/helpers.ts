@@ -62,7 +62,7 @@ export interface TestLike {
 }
 
 /** Registers a teardown that can neither throw nor hang the file: failures and what is left become comments. */
-export function teardown(t: TestLike, what: string, fn: () => Promise<string[] | void>, timeoutMs = 90_000): void {
+export function teardown(t: TestLike, what: string, fn: () => Promise<string[] | undefined>, timeoutMs = 90_000): void {
   t.teardown(async () => {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<string[]>((resolve) => {

@@ -29,7 +29,10 @@ if (!made) {
   else t.test('perspectives on a local fake internet', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
 } else {
   const canary = made;
-  teardown(t, 'remove the fake internet', canary.down);
+  teardown(t, 'remove the fake internet', async () => {
+    await canary.down();
+    return [];
+  });
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
   const reference = projectName('dptest-persp');
   const broken = projectName('dptest-persp-broken');
@@ -51,13 +54,16 @@ if (!made) {
     t.match(cell(report!, 'host', 'proxy:8080')[0]!.observed, /^open 127\.0\.0\.1:\d+; 127\.0\.0\.1:\d+ only$/);
     const redis = cell(report!, 'host', 'redis:6379')[0]!;
     t.equal(redis.observed, 'dropped by Docker');
+    t.equal(redis.code, 'dropped-by-docker');
     const [redisContainer] = await serviceContainers(reference, 'redis');
     t.match(redis.reason, `Docker dropped it: ${redisContainer!.name} is only on internal networks (internal-backend)`);
-    t.equal(cell(report!, 'host', 'postgres:5432')[0]!.observed, 'not published');
+    t.equal(cell(report!, 'host', 'postgres:5432')[0]!.code, 'not-published');
+    t.equal(cell(report!, 'service worker', 'internet')[0]!.code, 'egress-open');
     t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /reached http:\/\/198\.51\.100\.10:8080\/ \(http 200\) through network worker-egress/);
     // 20.10 gives an internal network a gateway and drops with iptables; 26+ give no default route. The reason says which.
     const redisEgress = cell(report!, 'service redis', 'internet')[0]!;
     t.equal(redisEgress.status, 'pass');
+    t.equal(redisEgress.code, 'no-egress');
     t.match(redisEgress.reason, /^no egress: (no default route; service redis is only on internal-backend \(internal: true\)|.*timeout.*through network internal-backend, which is internal: true, so Docker drops outbound traffic)/);
     const proxy = cell(report!, 'service proxy', 'redis:6379')[0]!;
     t.same(proxy.evidence.map((e) => blockedAs(e.observation?.outcome)), ['name', 'path'], 'hidden and dropped from inside the proxy');
@@ -79,6 +85,8 @@ if (!made) {
     // redis sits on the public network here too, so it has egress: a finding as well.
     t.same(failed.sort(), ['host → postgres:5432', 'service proxy → postgres:5432', 'service proxy → redis:6379', 'service redis → internet', 'service worker → internet'].sort());
     t.match(cell(report!, 'service redis', 'internet')[0]!.reason, /^egress is open: reached .* through network public-facing/);
+    t.equal(cell(report!, 'host', 'postgres:5432')[0]!.code, 'published-all-interfaces');
+    t.equal(cell(report!, 'service worker', 'internet')[0]!.code, 'no-egress');
     t.match(cell(report!, 'host', 'postgres:5432')[0]!.reason, /^published on all interfaces \(0\.0\.0\.0:\d+\).*, and it answers$/);
     t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /^no egress: .*(no default route; service worker is only on internal-backend \(internal: true\)|through network internal-backend, which is internal: true)/);
     t.equal(report!.summary.inconclusive, 0);
@@ -90,6 +98,7 @@ if (!made) {
     const redis = cell(report!, 'network public-facing', 'redis:6379')[0]!;
     t.match(redis.reason, /\(2\/2 rounds passed\)$/);
     t.same(redis.evidence.map((e) => e.attempt.description.split(':')[0]), ['round 1', 'round 1', 'round 2', 'round 2']);
+    t.same(report!.probes.map((p) => p.round), [1, 1, 2, 2], 'every round\'s probes are reported, not only the last');
     t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), []);
   });
 
@@ -115,6 +124,7 @@ if (!made) {
     t.equal(await exited, 3);
     const report = JSON.parse(stdout) as RunResult;
     t.equal(report.verdicts[0]!.status, 'inconclusive');
+    t.equal(report.verdicts[0]!.code, 'probe-failed');
     t.match(report.verdicts[0]!.reason, new RegExp(`only lo in the namespace of ${proxy!.name} when it (finished|started): the container restarted or stopped mid-run`));
   });
 }

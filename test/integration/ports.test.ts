@@ -20,6 +20,7 @@ t.test('all interfaces, loopback only, and a specific address, each named and kn
   t.equal(exitCode, 1, stderr);
   const cell = (target: string) => report!.verdicts.find((v) => v.target === target)!;
   t.equal(cell('db:3306').status, 'fail', 'a database published on all interfaces is a finding');
+  t.equal(cell('db:3306').code, 'published-all-interfaces');
   t.match(cell('db:3306').reason, /^published on all interfaces \(0\.0\.0\.0:\d+\).*, and it answers$/);
   t.equal(cell('db:3307').status, 'pass');
   t.match(cell('db:3307').reason, /^published on 127\.0\.0\.1:\d+ only, and it answers \(open 127\.0\.0\.1:\d+\)$/);

@@ -22,6 +22,12 @@ t.test('the reference scenario passes, with real evidence, and leaves nothing be
   const cell = (source: string, target: string) => report!.verdicts.find((v) => v.source === `network ${source}` && v.target === target)!;
   t.match(cell('public-facing', 'frontend:3000').observed, /^open \d+\.\d+\.\d+\.\d+:3000$/);
   t.equal(cell('public-facing', 'http://api:3001/health').observed, 'http 200');
+  t.same(report!.verdicts.map((v) => `${v.target} ${v.code}`), [
+    'proxy:8080 reached', 'frontend:3000 reached', 'http://api:3001/health reached',
+    'redis:6379 blocked', 'postgres:5432 blocked',
+    'redis:redis reached', 'postgres:postgres reached', 'http://api:3001/health reached',
+    'dns:proxy blocked-by-name', 'proxy:8080 blocked',
+  ], 'the same codes on every engine');
   const redis = cell('public-facing', 'redis:6379');
   t.same(redis.evidence.map((e) => blockedAs(e.observation?.outcome)), ['name', 'path'], 'hidden by name, and dropped by address');
   const [redisContainer] = await serviceContainers(project, 'redis');
@@ -81,6 +87,7 @@ t.test('a stopped target gives inconclusive, never blocked, and exit 3', async (
   t.equal(redisCells.length, 2);
   for (const v of redisCells) {
     t.equal(v.status, 'inconclusive', `${v.source} → ${v.target}`);
+    t.equal(v.code, 'target-not-running');
     t.match(v.reason, /no running container .*exited/);
   }
   t.equal(report!.summary.fail, 0);

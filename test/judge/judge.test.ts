@@ -21,6 +21,7 @@ const reachableFromPublic = `  - from: { network: public-facing }\n    to: [fron
 t.test('a healthy topology passes, with the evidence of each attempt', async (t) => {
   const { verdicts, controls } = run(reachableFromPublic + blockedFromPublic, healthy(PUBLIC_PEERS));
   t.same(verdicts.map((v) => v.status), ['pass', 'pass', 'pass']);
+  t.same(verdicts.map((v) => v.code), ['reached', 'reached', 'blocked']);
   t.equal(verdicts[1]!.observed, 'http 200');
   t.match(verdicts[2]!.reason, /blocked: redis:6379 by name: blocked by name \(dns-timeout\); 172\.19\.0\.2:6379 .*timeout/);
   t.same(controls.map((c) => [c.dns, c.reach]), [[true, true]]);
@@ -29,12 +30,14 @@ t.test('a healthy topology passes, with the evidence of each attempt', async (t)
 t.test('one success among the attempts is a breach: reached by address although the name is hidden', async (t) => {
   const { verdicts } = run(blockedFromPublic, (check) => (check.kind === 'tcp' && check.host === '172.19.0.2' ? { outcome: 'open', address: '172.19.0.2', port: 6379 } : healthy(PUBLIC_PEERS)(check)));
   t.equal(verdicts[0]!.status, 'fail');
+  t.equal(verdicts[0]!.code, 'reached');
   t.match(verdicts[0]!.reason, /reached: 172\.19\.0\.2:6379 \(ref_redis_1 on internal-backend\): open/);
 });
 
 t.test('a refused connection to a target expected blocked is a finding: the network path is open', async (t) => {
   const { verdicts } = run(blockedFromPublic, (check) => (check.kind === 'tcp' && check.host === 'redis' ? { outcome: 'refused', address: '172.19.0.2', port: 6379 } : healthy(PUBLIC_PEERS)(check)));
   t.equal(verdicts[0]!.status, 'fail');
+  t.equal(verdicts[0]!.code, 'path-open');
   t.match(verdicts[0]!.reason, /network path is open/);
 });
 
@@ -43,14 +46,16 @@ t.test('fail closed: a probe that did not start makes every cell inconclusive', 
     results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'probe dockprobe-r-1 did not start: no such image', observations: new Map() })),
   });
   t.same(verdicts.map((v) => v.status), ['inconclusive', 'inconclusive', 'inconclusive']);
+  t.same(verdicts.map((v) => v.code), ['probe-failed', 'probe-failed', 'probe-failed']);
   t.match(verdicts[2]!.reason, /did not start: no such image/);
 });
 
 t.test('fail closed: a silent DNS server never makes a name "blocked"', async (t) => {
   const silent: Oracle = (check) => (check.kind === 'dns' || (check.kind === 'tcp' && !/^\d/.test(check.host)) ? { outcome: 'dns-timeout' } : healthy(PUBLIC_PEERS)(check));
-  const { verdicts, controls } = run(blockedFromPublic + `  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: false\n`, silent);
+  const { verdicts, controls } = run(`${blockedFromPublic}  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: false\n`, silent);
   t.equal(controls[0]!.dns, false);
   t.same(verdicts.map((v) => v.status), ['inconclusive', 'inconclusive']);
+  t.same(verdicts.map((v) => v.code), ['dns-control-failed', 'dns-control-failed']);
   t.match(verdicts[1]!.reason, /DNS control failed too/);
 });
 
@@ -59,6 +64,7 @@ t.test('fail closed: a probe that never reached anything cannot prove "blocked"'
   const { verdicts, controls } = run(blockedFromPublic, isolated);
   t.equal(controls[0]!.reach, false);
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'reach-control-failed');
   t.match(verdicts[0]!.reason, /never proved it can reach anything/);
 });
 
@@ -66,6 +72,7 @@ t.test('fail closed: a stopped target is inconclusive, never blocked', async (t)
   const topology = referenceTopology({ redis: [container('redis', 6379, [[INTERNAL, '172.19.0.2']], 'exited')] });
   const { verdicts } = run(blockedFromPublic, healthy(PUBLIC_PEERS), { topology });
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'target-not-running');
   t.match(verdicts[0]!.reason, /no running container \(ref_redis_1 exited\)/);
 });
 
@@ -73,6 +80,7 @@ t.test('fail closed: an attempt the probe never reported leaves the cell inconcl
   const cutOff: Oracle = (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? undefined : healthy(PUBLIC_PEERS)(c));
   const { verdicts } = run(blockedFromPublic, cutOff, { results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'deadline of 3000 ms reached' })) });
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'check-unfinished');
   t.match(verdicts[0]!.reason, /ended before 172\.19\.0\.2:6379 \(ref_redis_1 on internal-backend\) finished \(deadline of 3000 ms reached\)/);
 });
 
@@ -80,18 +88,23 @@ t.test('an answer from outside the target networks counts as not resolved on thi
   const upstream: Oracle = (check) => (check.kind === 'dns' && check.name === 'redis' ? { outcome: 'resolved-elsewhere', addresses: ['203.0.113.7'] } : healthy(PUBLIC_PEERS)(check));
   const { verdicts } = run(`  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: false\n  - from: { network: public-facing }\n    to: [dns:redis]\n    reachable: true\n`, upstream);
   t.same(verdicts.map((v) => v.status), ['pass', 'fail']);
+  t.same(verdicts.map((v) => v.code), ['blocked-by-name', 'not-resolved']);
   t.match(verdicts[1]!.reason, /resolves only outside the target's networks/);
 });
 
 t.test('reachable expectations fail with the precise reason', async (t) => {
-  const cases: [Oracle, RegExp][] = [
-    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'refused', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), /nothing listens on the port/],
-    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'timeout', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), /did not answer \(timeout/],
-    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'nxdomain' } : healthy(PUBLIC_PEERS)(c)), /does not resolve on this network/],
+  const cases: [Oracle, string, RegExp][] = [
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'refused', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), 'path-open', /nothing listens on the port/],
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'timeout', address: '172.18.0.4', port: 3000 } : healthy(PUBLIC_PEERS)(c)), 'no-answer', /did not answer \(timeout/],
+    // Engines 26+ have no route where 20.10 let the connect time out: the same code, each engine's own words.
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'unreachable', address: '172.18.0.4', port: 3000, errorCode: 'ENETUNREACH' } : healthy(PUBLIC_PEERS)(c)), 'no-answer', /did not answer \(unreachable, ENETUNREACH/],
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'nxdomain' } : healthy(PUBLIC_PEERS)(c)), 'not-resolved', /does not resolve on this network/],
+    [(c) => (c.kind === 'tcp' && c.host === 'frontend' ? { outcome: 'dns-error', errorCode: 'ESERVFAIL' } : healthy(PUBLIC_PEERS)(c)), 'not-resolved', /no record for it and answered with an error \(ESERVFAIL\)/],
   ];
-  for (const [oracle, reason] of cases) {
+  for (const [oracle, code, reason] of cases) {
     const { verdicts } = run(reachableFromPublic, oracle);
     t.equal(verdicts[0]!.status, 'fail');
+    t.equal(verdicts[0]!.code, code);
     t.match(verdicts[0]!.reason, reason);
   }
 });
@@ -100,14 +113,24 @@ t.test('an HTTP status that differs from the expected one fails; any status pass
   const bad: Oracle = (c) => (c.kind === 'http' ? { outcome: 'http', status: 502, address: '172.18.0.3', port: 3001 } : healthy(PUBLIC_PEERS)(c));
   const strict = run(`  - from: { network: public-facing }\n    to: [{ url: "http://api:3001/health", status: 200 }]\n    reachable: true\n`, bad);
   t.equal(strict.verdicts[0]!.status, 'fail');
+  t.equal(strict.verdicts[0]!.code, 'http-status-mismatch');
   t.match(strict.verdicts[0]!.reason, /HTTP 502, expected 200/);
   const lax = run(reachableFromPublic, bad);
   t.equal(lax.verdicts[1]!.status, 'pass');
+});
+
+t.test('an answer that is not HTTP: a breach toward a target expected blocked, a failure toward one expected reachable', async (t) => {
+  const notHttp: Oracle = (c) => (c.kind === 'http' ? { outcome: 'open', address: '172.18.0.3', port: 3001, errorCode: 'DP_NOT_HTTP' } : healthy(PUBLIC_PEERS)(c));
+  const blocked = run(`  - from: { network: public-facing }\n    to: ["http://api:3001/"]\n    reachable: false\n`, notHttp);
+  t.same([blocked.verdicts[0]!.status, blocked.verdicts[0]!.code], ['fail', 'reached']);
+  const reachable = run(`  - from: { network: public-facing }\n    to: ["http://api:3001/"]\n    reachable: true\n`, notHttp);
+  t.same([reachable.verdicts[0]!.status, reachable.verdicts[0]!.code], ['fail', 'not-http']);
 });
 
 t.test('an unclassified error is inconclusive, not blocked', async (t) => {
   const weird: Oracle = (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? { outcome: 'error', detail: 'EMFILE' } : healthy(PUBLIC_PEERS)(c));
   const { verdicts } = run(blockedFromPublic, weird);
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'unclassified');
   t.match(verdicts[0]!.reason, /unexpected way: EMFILE/);
 });

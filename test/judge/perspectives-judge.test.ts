@@ -20,6 +20,7 @@ t.test('from host: a database published on all interfaces is a finding; loopback
   const plan = buildPlan(s.expectations, publishedTopology(), { runId: 'r' });
   const { verdicts } = judge(plan, fakeResults(plan, (c) => (c.kind === 'tcp' ? { outcome: 'open', address: c.host, port: c.port } : undefined)));
   const [pg, redis, proxy, frontend] = verdicts;
+  t.same(verdicts.map((v) => v.code), ['published-all-interfaces', 'not-published', 'reached', 'not-published']);
   t.equal(pg!.status, 'fail');
   t.equal(pg!.reason, 'published on all interfaces (0.0.0.0:32768), and it answers');
   t.equal(redis!.status, 'pass');
@@ -36,13 +37,15 @@ t.test('egress: reached names the network it leaves through; no default route na
   const egress: Oracle = (c) => (c.kind === 'tcp' && c.host === '198.51.100.10' ? { outcome: 'open', address: '198.51.100.10', port: 8080 } : healthy(['redis', 'postgres', 'frontend', 'api'])(c));
   const results = fakeResults(plan, egress).map((r) =>
     r.probeKey.endsWith('ref_redis_1')
-      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.target === 'x' && o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' } : o])) }
+      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' } : o])) }
       : { ...r, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.4/16', 'eth1 172.19.0.4/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } },
   );
   const { verdicts } = judge(plan, results);
   t.equal(verdicts[0]!.status, 'pass');
   t.match(verdicts[0]!.reason, /through network public-facing \(default route via 172\.18\.0\.1 on eth0\)/);
+  t.same(verdicts.map((v) => v.code), ['egress-open', 'no-egress']);
   t.equal(verdicts[1]!.status, 'fail');
+  t.equal(verdicts[1]!.evidence[0]!.observation?.outcome, 'unreachable', 'the probe without a route saw the canary unreachable');
   t.match(verdicts[1]!.reason, /no egress: no default route; service redis is only on internal-backend \(internal: true\)/);
 });
 
@@ -51,6 +54,7 @@ t.test('a joined probe whose namespace was lost leaves its cells inconclusive', 
   const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', observations: new Map() }));
   const { verdicts } = judge(plan, results);
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'probe-failed');
   t.match(verdicts[0]!.reason, /only lo/);
 });
 
@@ -59,5 +63,6 @@ t.test('a source service that is not running is inconclusive, never blocked', as
   const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, topology, { runId: 'r' });
   const { verdicts } = judge(plan, []);
   t.equal(verdicts[0]!.status, 'inconclusive');
+  t.equal(verdicts[0]!.code, 'source-not-running');
   t.equal(verdicts[0]!.source, 'service proxy');
 });

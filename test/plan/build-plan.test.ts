@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { container, INTERNAL, referenceTopology } from '../fixtures/reference-topology.js';
 
@@ -35,12 +36,13 @@ t.test('probes carry a DNS control for their own name and reach controls to peer
   t.same(byId.get(probe.controls.dnsCheckId!), { id: probe.controls.dnsCheckId, kind: 'dns', name: 'dockprobe-abc-1', subnets: ['172.19.0.0/16'], timeoutMs: 1000 });
   t.equal(probe.controls.reachCheckIds.length, 2, 'two peers');
   for (const id of probe.controls.reachCheckIds) t.match(byId.get(id), { kind: 'tcp', host: /^172\.19\./ });
-  t.ok(probe.plan.deadlineMs >= 2000, 'deadline covers DNS plus connect');
+  // Its slowest checks are the connects: a DNS step and a connect step of 1 s each, then 1 s of slack.
+  t.equal(probe.plan.deadlineMs, 2 * 1000 + 1000, 'deadline covers DNS plus connect, plus slack');
 });
 
 t.test('identical checks are shared; --timeout overrides the scenario', async (t) => {
   const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r', timeoutMs: 300 });
+  const plan = buildPlan(applyOverrides(s, { timeoutMs: 300 }).expectations, referenceTopology(), { runId: 'r' });
   t.same(plan.cells[0]!.attempts.map((a) => a.checkId), plan.cells[1]!.attempts.map((a) => a.checkId));
   t.ok(plan.probes[0]!.plan.checks.every((c) => c.timeoutMs === 300));
 });
@@ -48,7 +50,8 @@ t.test('identical checks are shared; --timeout overrides the scenario', async (t
 t.test('a target with no running container gets a precondition, not checks', async (t) => {
   const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
   const plan = buildPlan(s.expectations, referenceTopology({ redis: [container('redis', 6379, [[INTERNAL, '172.19.0.2']], 'exited')] }), { runId: 'r' });
-  t.match(plan.cells[0]!.precondition, /target service 'redis' has no running container \(ref_redis_1 exited\)/);
+  t.equal(plan.cells[0]!.precondition?.code, 'target-not-running');
+  t.match(plan.cells[0]!.precondition?.text, /target service 'redis' has no running container \(ref_redis_1 exited\)/);
   t.equal(plan.cells[0]!.attempts.length, 0);
 });
 

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import type { PublishedCell } from '../../src/plan/plan.js';
+import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../fixtures/reference-topology.js';
 
@@ -22,7 +24,8 @@ t.test('a source service with no running container leaves its cells inconclusive
   const topology = referenceTopology({ proxy: [container('proxy', 8080, [[PUBLIC, '172.18.0.2']], 'exited')] });
   const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, topology, { runId: 'r' });
   t.equal(plan.probes.length, 0);
-  t.match(plan.cells[0]!.precondition, /source service 'proxy' has no running container to probe from \(ref_proxy_1 exited\)/);
+  t.equal(plan.cells[0]!.precondition?.code, 'source-not-running');
+  t.match(plan.cells[0]!.precondition?.text, /source service 'proxy' has no running container to probe from \(ref_proxy_1 exited\)/);
 });
 
 t.test('from host: each published binding is tried on loopback or its address; facts when there is nothing to try', async (t) => {
@@ -33,7 +36,8 @@ t.test('from host: each published binding is tried on loopback or its address; f
   const redis = container('redis', 6379, [[INTERNAL, '172.19.0.2']]);
   redis.ports = [{ port: 6379, protocol: 'tcp', published: [], requested: [{ hostIp: '127.0.0.1', hostPort: '' }] }];
   const plan = buildPlan(scenario(`  - from: host\n    to: [proxy:8080, postgres:5432, redis:6379, frontend:3000]\n    reachable: false\n`).expectations, referenceTopology({ proxy: [proxy], postgres: [postgres], redis: [redis] }), { runId: 'r' });
-  const [p, pg, r, fe] = plan.cells;
+  t.same(plan.cells.map((c) => c.kind), ['published', 'published', 'published', 'published'], 'the host on a service port: published cells');
+  const [p, pg, r, fe] = plan.cells as PublishedCell[];
   t.equal(plan.probes[0]!.placement.kind, 'host');
   t.equal(p!.binding, '127.0.0.1:32774 only');
   t.equal(pg!.binding, 'all interfaces (0.0.0.0:32768), all interfaces ([::]:32768)');
@@ -60,7 +64,7 @@ t.test('to internet: each outside target by name, with no subnet rule', async (t
 
 t.test('retries go to checks expected reachable only; repeat rounds keep names unique', async (t) => {
   const s = scenario(`  - from: { network: public-facing }\n    to: [frontend:3000]\n    reachable: true\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r', retries: 2, round: 3 });
+  const plan = buildPlan(applyOverrides(s, { retries: 2 }).expectations, referenceTopology(), { runId: 'r', round: 3 });
   const checks = new Map(plan.probes[0]!.plan.checks.map((c) => [c.id, c]));
   t.equal(checks.get(plan.cells[0]!.attempts[0]!.checkId)!.retries, 2);
   t.ok(plan.cells[1]!.attempts.every((a) => checks.get(a.checkId)!.retries === undefined), 'a check expected blocked is never retried');

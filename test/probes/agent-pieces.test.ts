@@ -33,3 +33,16 @@ t.test('errors are classified precisely, never lumped together', async (t) => {
 t.test('reached means the target or its host answered', async (t) => {
   t.same(['open', 'http', 'refused', 'reset', 'timeout', 'unreachable', 'nxdomain'].map((o) => isReached(o as never)), [true, true, true, true, false, false, false]);
 });
+
+t.test('a DNS query nobody answers (refused) is a DNS error, never a TCP outcome', async (t) => {
+  const { createSocket } = await import('node:dgram');
+  const { NameResolver } = await import('../../probes/agent/checks/resolve-name.js');
+  // A UDP port bound and closed again: the query gets "port unreachable", which c-ares reports as ECONNREFUSED.
+  const probe = createSocket('udp4').bind(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const port = probe.address().port;
+  probe.close();
+  const resolution = await new NameResolver(`127.0.0.1:${port}`, 1000).resolve('redis', []);
+  t.equal(resolution.outcome, 'dns-error', `${resolution.errorCode}: ${resolution.detail}`);
+  t.notOk(isReached(resolution.outcome));
+});

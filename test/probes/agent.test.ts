@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import t from 'tap';
@@ -31,7 +32,20 @@ t.test('serve listens; run reports open, http status and refused, then exits by 
   const server = spawn(process.execPath, [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
   t.teardown(() => void server.kill('SIGTERM'));
   let ready = '';
-  await new Promise<void>((resolve) => server.stderr.on('data', (d: Buffer) => ((ready += d.toString()), ready.includes(`http ${httpPort} listening`) && resolve())));
+  await new Promise<void>((resolve) =>
+    server.stderr.on('data', (d: Buffer) => {
+      ready += d.toString();
+      if (ready.includes(`http ${httpPort} listening`)) resolve();
+    }),
+  );
+
+  // An HTTP server that answers only after a known delay: the check's latency must cover it, and no more than the
+  // check's own limit on top.
+  const DELAY_MS = 300;
+  const slow = createHttpServer((_req, res) => void setTimeout(() => res.end('late'), DELAY_MS)).listen(0, '127.0.0.1');
+  await once(slow, 'listening');
+  t.teardown(() => void slow.close());
+  const slowPort = (slow.address() as { port: number }).port;
 
   const plan: ProbePlan = {
     version: PLAN_VERSION,
@@ -40,8 +54,11 @@ t.test('serve listens; run reports open, http status and refused, then exits by 
     deadlineMs: 5000,
     checks: [
       { id: 'tcp', kind: 'tcp', host: '127.0.0.1', port: tcpPort, subnets: [] },
+      { id: 'slow', kind: 'http', url: `http://127.0.0.1:${slowPort}/`, subnets: [] },
       { id: 'http', kind: 'http', url: `http://127.0.0.1:${httpPort}/status/503`, subnets: [] },
       { id: 'closed', kind: 'tcp', host: '127.0.0.1', port: closedPort, subnets: [] },
+      // HTTP to a port that answers with other bytes (a redis on a leaked network): reached, not an unknown error.
+      { id: 'not-http', kind: 'http', url: `http://127.0.0.1:${tcpPort}/`, subnets: [] },
     ],
   };
   const { lines, code } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
@@ -51,7 +68,10 @@ t.test('serve listens; run reports open, http status and refused, then exits by 
   t.match(obs.get('tcp'), { outcome: 'open', address: '127.0.0.1', port: tcpPort });
   t.match(obs.get('http'), { outcome: 'http', status: 503 });
   t.match(obs.get('closed'), { outcome: 'refused', errorCode: 'ECONNREFUSED' });
-  t.ok(obs.get('tcp')!.latencyMs >= 0);
+  t.match(obs.get('not-http'), { outcome: 'open', address: '127.0.0.1', port: tcpPort, detail: /not HTTP/ });
+  const latency = obs.get('slow')!.latencyMs;
+  t.match(obs.get('slow'), { outcome: 'http', status: 200 });
+  t.ok(latency >= DELAY_MS && latency < DELAY_MS + 1000, `latency ${latency} ms covers the server's ${DELAY_MS} ms delay, within the 1 s limit`);
   t.match(lines[lines.length - 1], { type: 'done' });
 });
 

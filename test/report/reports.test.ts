@@ -7,9 +7,9 @@ import { tapReport } from '../../src/report/tap-report.js';
 import { runResult, verdict } from '../fixtures/run-result.js';
 
 const result = runResult([
-  verdict({ target: 'frontend:3000', expected: 'reachable', status: 'pass', observed: 'open 172.18.0.4:3000', latencyMs: 12 }),
-  verdict({ target: 'redis:6379', status: 'fail', observed: 'open 172.18.0.5:6379', reason: 'reached: redis:6379 by name: open', latencyMs: 3 }),
-  verdict({ source: 'network internal-backend', target: 'dns:proxy', status: 'inconclusive', observed: 'no probe', reason: 'probe did not start: no such image', latencyMs: undefined }),
+  verdict({ target: 'frontend:3000', expected: 'reachable', status: 'pass', code: 'reached', observed: 'open 172.18.0.4:3000', latencyMs: 12 }),
+  verdict({ target: 'redis:6379', status: 'fail', code: 'reached', observed: 'open 172.18.0.5:6379', reason: 'reached: redis:6379 by name: open', latencyMs: 3 }),
+  verdict({ source: 'network internal-backend', target: 'dns:proxy', status: 'inconclusive', code: 'probe-failed', observed: 'no probe', reason: 'probe did not start: no such image', latencyMs: undefined }),
 ]);
 
 t.test('pretty: a matrix of sources × targets, mismatches listed with reasons, and a summary', async (t) => {
@@ -17,11 +17,12 @@ t.test('pretty: a matrix of sources × targets, mismatches listed with reasons, 
   t.match(text, /from \\ to.*frontend:3000.*redis:6379.*dns:proxy/);
   t.match(text, /network public-facing.*pass open 12ms.*FAIL open 3ms/);
   t.match(text, /network internal-backend.*inconclusive/);
-  t.match(text, /Mismatches \(1\):\n {2}FAIL network public-facing → redis:6379 \(expected blocked\): reached: redis:6379 by name: open/);
+  t.match(text, /Mismatches \(1\):\n {2}FAIL network public-facing → redis:6379 \(expected blocked\): reached: redis:6379 by name: open\n {4}\[reached\] e — s\.yml:4:5/);
   t.match(text, /Inconclusive \(1\):\n {2}inconclusive network internal-backend → dns:proxy .*probe did not start/);
   t.match(text, /3 checks: 1 passed, 1 failed, 1 inconclusive in 1\.6s \(run abcd1234\)\nengine 20\.10\.24 \(API 1\.41\), Compose 2\.40\.3$/);
-  t.notMatch(text, /\u001b\[/, 'no escape codes when colour is off');
-  t.match(prettyReport(result, colors(true)), /\u001b\[31m/, 'red with colour on');
+  const ESC = String.fromCharCode(27);
+  t.notOk(text.includes(`${ESC}[`), 'no escape codes when colour is off');
+  t.ok(prettyReport(result, colors(true)).includes(`${ESC}[31m`), 'red with colour on');
 });
 
 t.test('colour follows NO_COLOR, FORCE_COLOR, TERM=dumb and the TTY', async (t) => {
@@ -39,6 +40,7 @@ t.test('json: the whole result with a format version', async (t) => {
   t.equal(parsed.formatVersion, 1);
   t.same(parsed.summary, { total: 3, pass: 1, fail: 1, inconclusive: 1 });
   t.equal(parsed.verdicts.length, 3);
+  t.same((parsed.verdicts as { code: string }[]).map((v) => v.code), ['reached', 'reached', 'probe-failed'], 'each verdict carries its code');
 });
 
 t.test('tap: one point per cell, inconclusive as TODO', async (t) => {
@@ -46,7 +48,7 @@ t.test('tap: one point per cell, inconclusive as TODO', async (t) => {
   t.match(text, /^TAP version 14\n1\.\.3\n/);
   t.match(text, /\nok 1 - network public-facing -> frontend:3000 reachable\n/);
   t.match(text, /\nnot ok 2 - network public-facing -> redis:6379 blocked\n/);
-  t.match(text, /\nnot ok 3 - network internal-backend -> dns:proxy blocked # TODO inconclusive\n/);
+  t.match(text, /\nnot ok 3 - network internal-backend -> dns:proxy blocked # TODO inconclusive\n  ---\n  status: inconclusive\n  code: probe-failed\n/);
   t.match(text, /\n# engine 20\.10\.24 \(API 1\.41\), Compose 2\.40\.3\n/, 'names what made the verdicts');
 });
 
@@ -54,7 +56,8 @@ t.test('junit: suites per source, failures and errors', async (t) => {
   const xml = junitReport(result);
   t.match(xml, /<testsuite name="dockprobe: network public-facing"[^>]* tests="2" failures="1" errors="0"/);
   t.match(xml, /<testsuite name="dockprobe: network internal-backend"[^>]* tests="1" failures="0" errors="1"/);
-  t.match(xml, /<failure message="reached: redis:6379 by name: open" type="mismatch"/);
+  t.match(xml, /<failure message="reached: redis:6379 by name: open" type="reached"/);
+  t.match(xml, /<error message="[^"]*probe did not start[^"]*" type="probe-failed"/);
   t.match(xml, /<property name="engine" value="20\.10\.24 \(API 1\.41\)"\/>/);
   t.match(xml, /<property name="compose" value="2\.40\.3"\/>/);
 });

@@ -2,6 +2,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { inAnyCidr } from '../cidr.js';
 import { classifyError } from '../classify-error.js';
+import { withTimeout } from '../with-timeout.js';
 import type { Outcome } from '../protocol.js';
 
 /** The result of resolving one name: the usable address, or why there is none. */
@@ -33,10 +34,15 @@ export class NameResolver {
     if (isIP(name)) return { outcome: 'resolved', addresses: [name], address: name };
     let addresses: string[];
     try {
-      addresses = await withTimeout(this.#resolver.resolve4(name), this.#timeoutMs + 250);
+      // c-ares has its own timeout; this guards against it never calling back.
+      const limit = this.#timeoutMs + 250;
+      addresses = await withTimeout(this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' }));
     } catch (error) {
       const c = classifyError(error);
-      return { outcome: c.outcome === 'error' ? 'dns-error' : c.outcome, addresses: [], errorCode: c.errorCode, detail: c.detail };
+      // Only DNS outcomes come from a lookup: a refused query (no DNS server where one was expected, as on a
+      // network without embedded DNS) is a DNS error, never a TCP "refused" that would read as an open path.
+      const outcome = c.outcome === 'nxdomain' || c.outcome === 'dns-timeout' ? c.outcome : 'dns-error';
+      return { outcome, addresses: [], errorCode: c.errorCode, detail: c.detail };
     }
     const inside = addresses.find((a) => inAnyCidr(a, subnets));
     if (inside === undefined) {
@@ -53,13 +59,4 @@ export class NameResolver {
   cancel(): void {
     this.#resolver.cancel();
   }
-}
-
-// c-ares has its own timeout; this guards against it never calling back.
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no DNS answer within ${ms} ms`), { code: 'DP_DNS_TIMEOUT' })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

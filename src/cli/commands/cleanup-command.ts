@@ -1,27 +1,28 @@
-import type { Argv } from 'yargs';
-import { DockerodeRuntime } from '../../docker/dockerode-runtime.js';
-import { currentProbeImageTag } from '../../image/probe-image.js';
-import { cleanupLeftovers } from '../../run/cleanup-leftovers.js';
 import type { CliContext } from '../cli-context.js';
+import { defineCommand } from '../define-command.js';
 import { ExitCode } from '../exit-code.js';
 
 /** `dockprobe cleanup`: remove what earlier (crashed) runs left behind. */
 export function cleanupCommand(context: CliContext, setExit: (code: number) => void) {
-  return {
+  return defineCommand({
     command: 'cleanup',
     describe: 'Remove containers and networks labelled dockprobe.run that earlier runs left behind',
-    builder: (y: Argv) =>
+    builder: (y) =>
       y
         .option('run', { type: 'string', describe: 'Only this run id' })
         .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' })
         .option('images', { type: 'boolean', default: false, describe: 'Also probe images of other dockprobe versions (the current one is kept)' }),
-    handler: async (argv: Record<string, unknown>) => {
-      const images = argv['images'] as boolean;
+    handler: async (argv) => {
+      const [{ DockerodeRuntime }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
+        import('../../docker/dockerode-runtime.js'),
+        import('../../image/probe-image.js'),
+        import('../../run/cleanup-leftovers.js'),
+      ]);
       const report = await cleanupLeftovers(new DockerodeRuntime(), {
-        ...(argv['run'] ? { runId: argv['run'] as string } : {}),
-        all: argv['all'] as boolean,
-        images,
-        ...(images ? { keepImage: await currentProbeImageTag() } : {}),
+        ...(argv.run ? { runId: argv.run } : {}),
+        all: argv.all,
+        images: argv.images,
+        ...(argv.images ? { keepImage: await currentProbeImageTag() } : {}),
       });
       for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
       for (const k of report.kept) context.stdout.write(`kept ${k}\n`);
@@ -30,5 +31,5 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
       if (report.failures.length > 0) context.stderr.write(`${report.failures.length} resource(s) left behind; what frees each is named above\n`);
       setExit(report.failures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
     },
-  };
+  });
 }

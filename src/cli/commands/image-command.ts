@@ -1,18 +1,17 @@
-import type { Argv } from 'yargs';
-import { DockerodeRuntime } from '../../docker/dockerode-runtime.js';
-import { ensureProbeImage } from '../../image/probe-image.js';
 import { logTo, type CliContext } from '../cli-context.js';
+import { defineCommand } from '../define-command.js';
 
 /** `dockprobe image build`: build the probe image now (it is also built automatically when missing). */
 export function imageCommand(context: CliContext) {
-  return {
+  return defineCommand({
     command: 'image <action>',
     describe: 'Build the probe image (offline, from this host\'s node runtime) and print its tag',
-    builder: (y: Argv) =>
+    builder: (y) =>
       y.positional('action', { choices: ['build'] as const, demandOption: true }).option('rebuild', { type: 'boolean', default: false, describe: 'Build even if the tag exists' }),
-    handler: async (argv: Record<string, unknown>) => {
-      const tag = await ensureProbeImage(new DockerodeRuntime(), { rebuild: argv['rebuild'] as boolean, log: logTo(context) });
+    handler: async (argv) => {
+      const [{ DockerodeRuntime }, { ensureProbeImage }] = await Promise.all([import('../../docker/dockerode-runtime.js'), import('../../image/probe-image.js')]);
+      const tag = await ensureProbeImage(new DockerodeRuntime(), { rebuild: argv.rebuild, log: logTo(context) });
       context.stdout.write(`${tag}\n`);
     },
-  };
+  });
 }

@@ -1,19 +1,19 @@
-import type { Argv } from 'yargs';
-import { loadScenario } from '../../scenario/parse-scenario.js';
 import type { CliContext } from '../cli-context.js';
+import { defineCommand } from '../define-command.js';
 
 /** `dockprobe validate FILE…`: check scenario files without touching Docker. */
 export function validateCommand(context: CliContext) {
-  return {
+  return defineCommand({
     command: 'validate <files..>',
     describe: 'Check scenario files (syntax, keys, ports, durations) without touching Docker',
-    builder: (y: Argv) => y.positional('files', { type: 'string', array: true, demandOption: true }),
-    handler: async (argv: Record<string, unknown>) => {
-      for (const file of argv['files'] as string[]) {
+    builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true }),
+    handler: async (argv) => {
+      const { loadScenario } = await import('../../scenario/parse-scenario.js');
+      for (const file of argv.files) {
         const scenario = await loadScenario(file);
         const cells = scenario.expectations.reduce((n, e) => n + e.to.length, 0);
         context.stdout.write(`${file}: ok (${scenario.expectations.length} expectations, ${cells} targets)\n`);
       }
     },
-  };
+  });
 }

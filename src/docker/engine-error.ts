@@ -1,0 +1,41 @@
+import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
+import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
+import { short } from './short-id.js';
+
+// How a failed call to the engine becomes an error: only what the engine (or the way to it) said is wrapped. Anything
+// else, a TypeError in our own code above all, goes on unchanged so the CLI reports it as the internal error it is.
+
+/** Socket errors that mean the engine cannot be reached at all. */
+const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * The error to throw for `error`, raised by `what` (on `resource`) against the engine at `endpoint`:
+ * - a DockprobeError (a timeout of ours …): itself;
+ * - a connection error (a socket code above, or any error of a system call on the way): {@link DockerUnavailableError};
+ * - an engine answer (an HTTP `statusCode`): `DP_DOCKER_API`, with the engine's own words;
+ * - anything else: itself, unchanged: a programming error is not the engine's.
+ */
+export function engineError(endpoint: string, what: string, resource: string, error: unknown): unknown {
+  if (isDockprobeError(error)) return error;
+  if (isConnectionError(error)) return new DockerUnavailableError(endpoint, error);
+  const status = statusOf(error);
+  if (status === undefined) return error;
+  return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed (HTTP ${status}): ${messageOf(error)}`, { cause: error });
+}
+
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || typeof syscall === 'string';
+}
+
+/** The engine's own words for an error (its JSON `message`), else the error's message. */
+export function messageOf(error: unknown): string {
+  return String((error as { json?: { message?: string } } | undefined)?.json?.message ?? (error as Error | undefined)?.message ?? error).trim();
+}
+
+/** The HTTP status of an engine answer, when `error` is one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,77 @@
+import { isReached } from '../../probes/agent/protocol.js';
+import type { ReachCell } from '../plan/plan.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
+import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+
+/** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
+export function judgeReachCell(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+  return cell.expectation.reachable ? judgeReachable(cell, evidence, control, result, verdict) : judgeBlocked(cell, evidence, control, result, verdict);
+}
+
+function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+  const o = evidence[0]?.observation;
+  if (!o) return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`);
+  const observed = describeObservation(o);
+  const target = cell.target;
+  switch (o.outcome) {
+    case 'http':
+      if (target.kind === 'http' && target.status !== undefined && o.status !== target.status) {
+        return verdict('fail', 'http-status-mismatch', observed, `answered HTTP ${o.status}, expected ${target.status}`, o.latencyMs);
+      }
+      return verdict('pass', 'reached', observed, `reached ${o.address}:${o.port}, HTTP ${o.status}`, o.latencyMs);
+    case 'open':
+      if (target.kind === 'http') return verdict('fail', 'not-http', observed, `connected to ${o.address}:${o.port} but got no valid HTTP response`, o.latencyMs);
+      return verdict('pass', 'reached', observed, `connected to ${o.address}:${o.port}`, o.latencyMs);
+    case 'resolved':
+      return verdict('pass', 'resolved', observed, `resolved to ${o.addresses?.join(', ')}`, o.latencyMs);
+    case 'refused':
+      return verdict('fail', 'path-open', observed, `${o.address}:${o.port} answered, but nothing listens on the port (connection refused)`, o.latencyMs);
+    case 'reset':
+      return verdict('fail', 'path-open', observed, `${o.address}:${o.port} accepted, then reset the connection`, o.latencyMs);
+    case 'timeout':
+    case 'unreachable':
+      return verdict('fail', 'no-answer', observed, `${o.address ?? o.target}:${o.port ?? ''} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`.replace(':)', ')'), o.latencyMs);
+    case 'nxdomain':
+    case 'resolved-elsewhere':
+    case 'dns-timeout':
+    case 'dns-error':
+      if (!control.dns) return verdict('inconclusive', 'dns-control-failed', observed, `the name did not resolve, and the probe's DNS control failed too: ${control.detail}`, o.latencyMs);
+      return verdict('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
+    default:
+      return verdict('inconclusive', 'unclassified', observed, `the check failed in an unexpected way: ${o.detail ?? o.errorCode ?? 'unknown error'}`, o.latencyMs);
+  }
+}
+
+function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+  // One success is a breach, whatever else was seen; a refused connection is one too: the host answered.
+  const breaches = evidence.filter((e) => e.observation && (isReached(e.observation.outcome) || (cell.target.kind === 'dns' && e.observation.outcome === 'resolved')));
+  if (breaches.length > 0) {
+    const first = breaches[0]!.observation!;
+    const list = breaches.map((b) => `${b.attempt.description}: ${describeObservation(b.observation!)}`).join('; ');
+    const refusedOnly = breaches.every((b) => b.observation!.outcome === 'refused');
+    if (refusedOnly) return verdict('fail', 'path-open', describeObservation(first), `network path is open (the host answered, though nothing listens): ${list}`, first.latencyMs);
+    return verdict('fail', first.outcome === 'resolved' ? 'resolved' : 'reached', describeObservation(first), `reached: ${list}`, first.latencyMs);
+  }
+  const missing = evidence.filter((e) => !e.observation);
+  if (missing.length > 0) {
+    return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`);
+  }
+  const unclassified = evidence.find((e) => !NAME_BLOCKED.has(e.observation!.outcome) && !PATH_BLOCKED.has(e.observation!.outcome));
+  if (unclassified) {
+    return verdict('inconclusive', 'unclassified', describeObservation(unclassified.observation!), `${unclassified.attempt.description} failed in an unexpected way: ${unclassified.observation!.detail ?? unclassified.observation!.errorCode ?? 'unknown'}`);
+  }
+  const byName = evidence.filter((e) => NAME_BLOCKED.has(e.observation!.outcome));
+  const byPath = evidence.filter((e) => PATH_BLOCKED.has(e.observation!.outcome));
+  if (byName.length > 0 && !control.dns) {
+    return verdict('inconclusive', 'dns-control-failed', describeObservation(byName[0]!.observation!), `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`);
+  }
+  if (byPath.length > 0 && !control.reach) {
+    return verdict('inconclusive', 'reach-control-failed', describeObservation(byPath[0]!.observation!), `no answer, but the probe never proved it can reach anything: ${control.detail}`);
+  }
+  const nameEvidence = evidence[0]!;
+  const observed = describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');
+  const parts = evidence.map((e) => `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`);
+  const slowest = Math.max(...evidence.map((e) => e.observation!.latencyMs));
+  return verdict('pass', byPath.length === 0 ? 'blocked-by-name' : 'blocked', observed, `blocked: ${parts.join('; ')}`, slowest);
+}

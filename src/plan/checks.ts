@@ -1,0 +1,43 @@
+import { isIP } from 'node:net';
+import type { Check } from '../../probes/agent/protocol.js';
+import type { HostTarget } from '../scenario/scenario.js';
+import type { Topology } from '../topology/topology.js';
+
+/** What every check of one cell shares: its timeout, and retries only where the cell expects reachable. */
+export interface Step {
+  timeoutMs: number;
+  retries: number;
+}
+
+/** The check that tries a target through its name, as an application would. */
+export function nameCheck(target: HostTarget, hostName: string, subnets: string[], step: Step): Check {
+  const base = { timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) };
+  switch (target.kind) {
+    case 'dns':
+      return { id: '', kind: 'dns', name: hostName, subnets, ...base };
+    case 'tcp':
+      return { id: '', kind: 'tcp', host: hostName, port: target.port!, subnets, ...base };
+    case 'http':
+      return { id: '', kind: 'http', url: target.url, subnets, ...base };
+  }
+}
+
+/** `url` with its host replaced by an address (IPv6 in brackets). */
+export function withHost(url: string, address: string): string {
+  const u = new URL(url);
+  u.hostname = isIP(address) === 6 ? `[${address}]` : address;
+  return u.toString();
+}
+
+/** `url` aimed at another address and port (a published binding). */
+export function withHostPort(url: string, address: string, port: number): string {
+  const u = new URL(withHost(url, address));
+  u.port = String(port);
+  return u.toString();
+}
+
+/** A network as reports name it: its Compose name, else its Docker name. */
+export function networkLabel(topology: Topology, id: string, fallback: string): string {
+  const n = topology.networks.find((x) => x.id === id);
+  return n?.composeName ?? n?.name ?? fallback;
+}

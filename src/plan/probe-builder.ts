@@ -1,0 +1,73 @@
+import { PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import { runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import type { Placement, ProbeSpec } from './plan.js';
+
+/** Docker's embedded DNS server, inside every container on a user-defined network. */
+export const EMBEDDED_DNS = '127.0.0.11';
+
+/** Collects one probe's checks, sharing identical ones, and adds its controls. */
+export class ProbeBuilder {
+  readonly #checks = new Map<string, Check>();
+  /** Set when a check resolves an outside name: the probe then keeps the engine's upstream DNS. */
+  needsUpstreamDns = false;
+
+  constructor(
+    readonly key: string,
+    readonly label: string,
+    readonly containerName: string,
+    readonly placement: Placement,
+    readonly networks: TopologyNetwork[],
+    readonly topology: Topology,
+  ) {}
+
+  /** Adds a check (its id is assigned here) and returns the id of the check that will run. */
+  add(check: Check): string {
+    const { id: _ignored, ...rest } = check;
+    const signature = JSON.stringify(rest);
+    const existing = this.#checks.get(signature);
+    if (existing) return existing.id;
+    const id = `c${this.#checks.size + 1}`;
+    this.#checks.set(signature, { ...check, id });
+    return id;
+  }
+
+  build(timeoutMs: number): ProbeSpec {
+    let dnsCheckId: string | undefined;
+    let reachCheckIds: string[] = [];
+    if (this.placement.kind !== 'host') {
+      // The joined container's own name for a service probe; the probe's own name for a network probe.
+      const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
+      dnsCheckId = this.add({ id: '', kind: 'dns', name: ownName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
+      reachCheckIds = this.#peers().map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
+    }
+    const checks = [...this.#checks.values()];
+    return {
+      key: this.key,
+      label: this.label,
+      containerName: this.containerName,
+      placement: this.placement,
+      networks: this.networks,
+      dnsUpstream: this.needsUpstreamDns ? 'inherit' : 'isolated',
+      plan: { version: PLAN_VERSION, dnsServer: EMBEDDED_DNS, timeoutMs, deadlineMs: probeDeadlineMs(checks, timeoutMs), checks },
+      controls: { dnsCheckId, reachCheckIds },
+    };
+  }
+
+  // Up to two running containers on the source networks (never the joined container itself): reaching either
+  // (open, or refused: the host answered) proves the probe can reach something, so a "blocked" from it counts.
+  #peers(): { address: string; port: number }[] {
+    const ids = new Set(this.networks.map((n) => n.id));
+    const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
+    const peers: { address: string; port: number }[] = [];
+    for (const service of this.topology.services) {
+      for (const container of runningContainers(service)) {
+        if (container.id === self?.id || peers.length >= 2) continue;
+        const membership = container.networks.find((n) => ids.has(n.networkId) && n.ipv4);
+        if (!membership?.ipv4) continue;
+        peers.push({ address: membership.ipv4, port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1 });
+      }
+    }
+    return peers;
+  }
+}

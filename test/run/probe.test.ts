@@ -1,0 +1,130 @@
+import t from 'tap';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PLAN_VERSION, type AgentLine, type Observation } from '../../probes/agent/protocol.js';
+import { isDockprobeError } from '../../src/errors/dockprobe-error.js';
+import type { Placement, ProbeSpec } from '../../src/plan/plan.js';
+import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { Probe } from '../../src/run/probe.js';
+import { FakeRuntime } from '../fixtures/fake-runtime.js';
+
+// A probe on the fake engine: what its agent prints decides its result. A probe that joined a service's namespace
+// and saw only lo there (at its start or at its end) lost that namespace: nothing it observed counts.
+
+const observation: Observation = { id: 'c1', kind: 'tcp', target: 'redis:6379', outcome: 'timeout', latencyMs: 1000, errorCode: 'DP_CONNECT_TIMEOUT' };
+const ETH = ['lo 127.0.0.1/8', 'eth0 172.18.0.5/16'];
+const LO = ['lo 127.0.0.1/8'];
+
+function agent(lines: AgentLine[]): string {
+  return lines.map((l) => JSON.stringify(l)).join('\n');
+}
+const hello = (interfaces: string[]): AgentLine => ({ type: 'hello', agent: '1', node: 'v20.19.0', interfaces, defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } });
+const done = (interfaces: string[]): AgentLine => ({ type: 'done', elapsedMs: 1012, interfaces });
+
+function setup(kind: 'container' | 'network' = 'container') {
+  const engine = new FakeRuntime();
+  const net = engine.addNetwork({ name: 'shop_public-facing' });
+  const api = engine.addContainer({ name: 'shop-api-1' }, [net]);
+  const placement: Placement = kind === 'container' ? { kind: 'container', container: api, service: 'api' } : { kind: 'network', network: { ...net, project: 'shop', composeName: 'public-facing' } };
+  const spec: ProbeSpec = {
+    key: `${kind}:shop/api`,
+    label: kind === 'container' ? 'service api (shop-api-1)' : 'network public-facing',
+    containerName: 'dockprobe-r1-1',
+    placement,
+    networks: [],
+    dnsUpstream: 'inherit',
+    plan: { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs: 1000, deadlineMs: 5000, checks: [{ id: 'c1', kind: 'tcp', host: 'redis', port: 6379, subnets: [] }] },
+    controls: { dnsCheckId: undefined, reachCheckIds: [] },
+  };
+  const cleanup = new CleanupStack();
+  const start = () => new Probe(spec, { runtime: engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup }).start();
+  return { engine, spec, cleanup, start };
+}
+
+t.test('a normal run completes with its observations', async (t) => {
+  const { engine, start } = setup();
+  engine.agentOutput.set('dockprobe-r1-1', agent([hello(ETH), { type: 'observation', observation }, done(ETH)]));
+  const probe = await start();
+  const result = await probe.result(0);
+  t.match(result, { status: 'completed', error: undefined, interfaces: ETH, defaultRoute: { iface: 'eth0' }, containerId: probe.id.slice(0, 12) });
+  t.same([...result.observations.values()], [observation]);
+  await probe.stop();
+  t.notOk(engine.containers.has(probe.id), 'stop removes the container');
+});
+
+for (const [when, lines] of [
+  ['when it started', [hello(LO), { type: 'observation', observation }, done(ETH)]],
+  ['when it finished', [hello(ETH), { type: 'observation', observation }, done(LO)]],
+] as const) {
+  t.test(`a joined namespace with only lo ${when}: failed, its observations dropped`, async (t) => {
+    const { engine, start } = setup();
+    engine.agentOutput.set('dockprobe-r1-1', agent([...lines]));
+    const probe = await start();
+    const result = await probe.result(0);
+    t.equal(result.status, 'failed');
+    t.equal(result.error, `probe dockprobe-r1-1 (${probe.id.slice(0, 12)}) found only lo in the namespace of shop-api-1 ${when}: the container restarted or stopped mid-run`);
+    t.equal(result.observations.size, 0, 'nothing seen from a lost namespace counts');
+  });
+}
+
+t.test('only lo on a network probe is not a lost namespace (there is none to lose)', async (t) => {
+  const { engine, start } = setup('network');
+  engine.agentOutput.set('dockprobe-r1-1', agent([hello(LO), { type: 'observation', observation }, done(LO)]));
+  const result = await (await start()).result(0);
+  t.equal(result.status, 'completed');
+  t.equal(result.observations.size, 1);
+});
+
+t.test('no done line: failed, naming the exit code and why', async (t) => {
+  const { engine, start } = setup();
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 137, stdout: agent([hello(ETH), { type: 'observation', observation }]) });
+  const probe = await start();
+  const killed = await probe.result(0);
+  t.equal(killed.status, 'failed');
+  t.equal(killed.error, `probe dockprobe-r1-1 (${probe.id.slice(0, 12)}) ended with exit code 137 before finishing: killed (out of memory?)`);
+  t.equal(killed.observations.size, 1, 'what it saw before is kept');
+
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 4, stdout: agent([hello(ETH), { type: 'fatal', message: 'deadline of 5000 ms reached; pending checks abandoned' }]), stderr: 'ignored when fatal says why' });
+  t.match((await probe.result(0)).error, /ended with exit code 4 before finishing: deadline of 5000 ms reached/);
+
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 1, stdout: '', stderr: 'node: bad option\nError: cannot find module\n' });
+  t.match((await probe.result(0)).error, /ended with exit code 1 before finishing: Error: cannot find module$/);
+});
+
+t.test('an engine error while waiting is a failed result, never an exception', async (t) => {
+  const { engine, start } = setup();
+  const probe = await start();
+  engine.faults.set(`waitContainer ${probe.id}`, new Error('docker: wait for container failed (HTTP 500): oops'));
+  t.match(await probe.result(0), { status: 'failed', error: /^probe dockprobe-r1-1 \([0-9a-f]{12}\): docker: wait for container failed/ });
+});
+
+t.test('the host perspective in a container is a programming error, not the engine’s', async (t) => {
+  const { start, spec } = setup();
+  spec.placement = { kind: 'host' };
+  const error = await start().catch((e: unknown) => e);
+  t.type(error, Error);
+  t.match(error, { message: 'the host probe runs in-process, not in a container' });
+  t.notOk(isDockprobeError(error), 'not DP_DOCKER_API: the CLI reports it as an internal error');
+});
+
+t.test('probe containers are removed together, and only after what was deferred after them', async (t) => {
+  const { engine, cleanup, start, spec } = setup('network');
+  const events: string[] = [];
+  cleanup.defer('tear down project', async () => void events.push('teardown'));
+  const first = await start();
+  spec.containerName = 'dockprobe-r1-2';
+  const second = await start();
+  cleanup.defer('a newer action', async () => {
+    await sleep(20);
+    events.push('newer');
+  });
+  const remove = engine.removeContainer.bind(engine);
+  engine.removeContainer = async (id) => {
+    events.push(`remove ${id === first.id ? 1 : 2} start`);
+    await sleep(id === first.id ? 30 : 10);
+    await remove(id);
+    events.push(`remove ${id === first.id ? 1 : 2} end`);
+  };
+  t.same(await cleanup.runAll(), []);
+  t.same(events, ['newer', 'remove 2 start', 'remove 1 start', 'remove 2 end', 'remove 1 end', 'teardown']);
+  t.notOk(engine.containers.has(first.id) || engine.containers.has(second.id));
+});
