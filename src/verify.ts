@@ -32,6 +32,8 @@ export interface VerifyOptions {
   project?: string;
   /** Replaces every per-check timeout, in milliseconds. */
   timeoutMs?: number;
+  /** The deadline of each engine call (`--engine-timeout`); a silent engine then fails the run with exit 3. */
+  engineTimeoutMs?: number;
   /** A probe image to use instead of building one. */
   image?: string;
   /** How long past its own deadline a probe may take before it is killed (container start included). */
@@ -69,7 +71,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
   const internet = options.internet ? internetOption(options.internet) : undefined;
   const projected = scenarios.map((s) => applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }));
-  const runtime = options.runtime ?? new DockerodeRuntime();
+  const runtime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
   const topology = await resolveTopology(projected, runtime);
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);

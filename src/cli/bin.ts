@@ -47,6 +47,10 @@ try {
 if (!interrupted) {
   const failures = await context.cleanup.runAll();
   for (const f of failures) process.stderr.write(`dockprobe: could not remove ${f}\n`);
+  // Everything is reported and removed: exit now. A request an engine accepted and never answered stays open after
+  // its deadline expired, and would otherwise keep the process alive for ever.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(process.exitCode ?? 0);
 }
 
 function printError(error: unknown): void {

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../docker/engine-timeout.js';
 import { DURATION_HINT, formatDuration, parseDuration } from '../scenario/duration.js';
 import type { VerifyOptions } from '../verify.js';
 import { logTo, type CliContext } from './cli-context.js';
@@ -18,6 +19,7 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
     .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
+    .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the run with exit 3` })
     .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
     .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
@@ -67,11 +69,13 @@ export function dnsUpstreamOption(value: string | undefined): string[] | undefin
 export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
   const timeoutMs = durationOption('timeout', argv.timeout);
   const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
+  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
   const dnsUpstream = dnsUpstreamOption(argv.dnsUpstream);
   const internet = listOption(argv.internet);
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
+    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
     ...(argv.image ? { image: argv.image } : {}),
     ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
     ...(internet ? { internet } : {}),

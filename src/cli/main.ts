@@ -10,6 +10,23 @@ import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
 
+/** Options that take several values, given repeated or comma-separated; every other option is given once. */
+const REPEATABLE = new Set(['internet', 'files', '_']);
+
+/**
+ * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
+ * "internal error … is not a function", or ran everything and printed no report): refuse it, naming the values.
+ */
+export function rejectRepeated(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
+    if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
+    throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
+      hint: 'only --internet takes several values',
+    });
+  }
+}
+
 /**
  * Parses the command line and runs one command. Returns the exit code it chose; throws DockprobeError for usage,
  * input and infrastructure errors (bin turns those into a message and an exit code).
@@ -29,6 +46,8 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(schemaCommand(context))
     .command(imageCommand(context))
     .demandCommand(1, 'name a command: test, demo, cleanup, validate, schema or image')
+    // Before any handler: an option given twice is refused with its values, unless it is a list by design.
+    .middleware((args) => rejectRepeated(args), true)
     .strict()
     .version(VERSION)
     .help()

@@ -28,7 +28,7 @@ export interface DemoOptions extends Omit<VerifyOptions, 'scenarios' | 'project'
  */
 export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
-  const runtime: ContainerRuntime = options.runtime ?? new DockerodeRuntime();
+  const runtime: ContainerRuntime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   const runId = options.runId ?? newRunId();
   const engine = await runtime.info();
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });

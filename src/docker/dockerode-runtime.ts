@@ -7,8 +7,10 @@ import type { ContainerExit, ContainerInfo, ContainerRuntime, ContainerSpec, Eng
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from './engine-timeout.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
+
 
 /** Limits for talking to the engine; every wait has one. */
 export interface DockerodeRuntimeOptions {
@@ -37,8 +39,8 @@ export class DockerodeRuntime implements ContainerRuntime {
     } catch (error) {
       throw new DockerUnavailableError(this.endpoint, error);
     }
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-    this.#apiTimeoutMs = options.apiTimeoutMs ?? 30_000;
+    this.#apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? Math.min(5000, this.#apiTimeoutMs);
   }
 
   async info(): Promise<EngineInfo> {

@@ -72,6 +72,6 @@ function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlRes
   const nameEvidence = evidence[0]!;
   const observed = describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');
   const parts = evidence.map((e) => `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`);
-  const slowest = Math.max(...evidence.map((e) => e.observation!.latencyMs));
+  const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
   return verdict('pass', byPath.length === 0 ? 'blocked-by-name' : 'blocked', observed, `blocked: ${parts.join('; ')}`, slowest);
 }

@@ -44,7 +44,7 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
       for (const target of targets) cells.push(planCell(expectation, target, probe, topology));
     }
   }
-  const defaultTimeout = Math.max(...expectations.map((e) => e.timeoutMs));
+  const defaultTimeout = expectations.reduce((longest, e) => Math.max(longest, e.timeoutMs), 0);
   return { runId: options.runId, probes: [...probes.values()].map((p) => p.build(defaultTimeout)), cells };
 }
 

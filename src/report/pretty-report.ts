@@ -3,12 +3,14 @@ import type { Verdict } from '../judge/verdict.js';
 import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';
+import { escapeResult } from './escape-control.js';
 
 /**
  * The human report: a matrix (sources down the side, targets across, each cell pass / FAIL / inconclusive with what
  * was observed and its latency), then every mismatch and inconclusive cell with its reason, then a summary line.
  */
-export function prettyReport(result: RunResult, c: Colors, options: { verbose?: boolean } = {}): string {
+export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boolean } = {}): string {
+  const result = escapeResult(raw);
   const out: string[] = [];
   const sources = unique(result.verdicts.map((v) => v.source));
   const targets = unique(result.verdicts.map((v) => v.target));

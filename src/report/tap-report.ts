@@ -1,11 +1,13 @@
 import type { RunResult } from '../run-result.js';
+import { escapeResult } from './escape-control.js';
 import { madeBy } from './pretty-report.js';
 
 /**
  * TAP version 14: one test point per cell. Inconclusive cells are `not ok … # TODO inconclusive`, so a TAP harness
  * shows them without counting them as failures; the exit code still does.
  */
-export function tapReport(result: RunResult): string {
+export function tapReport(raw: RunResult): string {
+  const result = escapeResult(raw);
   const lines = ['TAP version 14', `1..${result.verdicts.length}`];
   result.verdicts.forEach((v, i) => {
     const name = `${v.source} -> ${v.target} ${v.expected}`.replace(/#/g, '\\#');

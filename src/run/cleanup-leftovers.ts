@@ -7,17 +7,23 @@ import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../do
 /** What `cleanup` removed, kept, or failed to remove. */
 export interface CleanupReport {
   removed: string[];
-  /** What was spared, each with why: its run is still alive on this host, or containers still use the network. */
+  /** With `dryRun`: what would be removed, each with why. */
+  wouldRemove: string[];
+  /** What was spared, each with why: its owner is alive or elsewhere or unknown, or containers still use it. */
   kept: string[];
   failures: string[];
 }
 
 /** Which leftovers to remove. */
 export interface CleanupOptions {
-  /** Only this run. */
+  /** Only this run: everything labelled with it is removed, whoever started it (the user named it). */
   runId?: string;
-  /** Also resources of runs that look alive (their process still runs on this host). */
+  /** Also resources of runs whose process is still alive on this host. */
   all?: boolean;
+  /** Also resources of runs started on other hosts (their pids mean nothing here, so nothing proves them gone). */
+  otherHosts?: boolean;
+  /** List what would be removed and why; remove nothing. */
+  dryRun?: boolean;
   /** Also probe images built by other versions of dockprobe: every one but `keepImage`. */
   images?: boolean;
   /** The probe image to keep with `images` (the current one). */
@@ -26,20 +32,62 @@ export interface CleanupOptions {
   removeNetwork?: RemoveNetworkOptions;
 }
 
+/** Whose a labelled resource is, as far as this host can prove. */
+export type Owner =
+  | { status: 'gone'; why: string }
+  | { status: 'alive'; why: string }
+  | { status: 'elsewhere'; why: string }
+  | { status: 'unknown'; why: string };
+
 /**
- * Removes containers and networks labelled `dockprobe.run` that earlier (crashed) runs left behind. Resources of a run
- * whose process is still alive on this host are kept unless `all` is set, so a cleanup never breaks a run in progress.
+ * Whether the run that made a resource is provably gone: it must name a run, this host, and a process id that no
+ * longer runs here. A resource without them (a stack brought up by hand from a file that carries the labels) is
+ * never taken for a leftover.
+ */
+export function ownerOf(labels: Record<string, string>, here = hostname()): Owner {
+  const run = labels[LABEL_RUN];
+  const host = labels[LABEL_HOST];
+  const pid = Number(labels[LABEL_PID]);
+  if (!run) return { status: 'unknown', why: 'it names no run' };
+  if (!host || !Number.isInteger(pid) || pid <= 0) return { status: 'unknown', why: `run ${run} records no owner process (pid ${labels[LABEL_PID] ?? 'none'}, host ${host || 'none'}): nothing proves it dockprobe's and gone` };
+  if (host !== here) return { status: 'elsewhere', why: `run ${run} was started on host ${host}` };
+  if (pid === process.pid) return { status: 'alive', why: `run ${run} is this process` };
+  try {
+    process.kill(pid, 0);
+    return { status: 'alive', why: `run ${run} is still alive (pid ${pid})` };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPERM') return { status: 'alive', why: `run ${run} is still alive (pid ${pid}, another user's)` };
+    return { status: 'gone', why: `run ${run} is gone (pid ${pid} no longer runs on this host)` };
+  }
+}
+
+/**
+ * Removes containers and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
+ * process that no longer runs. Runs still alive here (`all`), runs of other hosts (`otherHosts`) and a named run
+ * (`runId`) are each removed only when asked for; a resource that names no owner never is.
  */
 export async function cleanupLeftovers(runtime: ContainerRuntime, options: CleanupOptions = {}): Promise<CleanupReport> {
   const filter = [labelFilter(LABEL_RUN, options.runId)];
-  const report: CleanupReport = { removed: [], kept: [], failures: [] };
+  const report: CleanupReport = { removed: [], wouldRemove: [], kept: [], failures: [] };
   const [containers, networks] = await Promise.all([runtime.listContainers({ all: true, labels: filter }), runtime.listNetworks({ labels: filter })]);
   const removeOptions = options.removeNetwork ?? {};
-  const alive = (labels: Record<string, string>) => !options.all && !options.runId && isAlive(labels);
+  // Why a resource goes, or undefined when it stays (then `kept` says why).
+  const decide = (what: string, labels: Record<string, string>): string | undefined => {
+    const owner = ownerOf(labels);
+    if (options.runId) return `run ${options.runId} was named`;
+    if (owner.status === 'gone') return owner.why;
+    if (owner.status === 'alive' && options.all) return `${owner.why}, and --all was given`;
+    if (owner.status === 'elsewhere' && options.otherHosts) return `${owner.why}, and --other-hosts was given`;
+    const flag = owner.status === 'alive' ? ' (--all removes it)' : owner.status === 'elsewhere' ? ' (--other-hosts removes it)' : ' (--run ID removes it)';
+    report.kept.push(`${what}: ${owner.why}${flag}`);
+    return undefined;
+  };
   await Promise.all(
     containers.map(async (c) => {
-      const what = `container ${c.name} (${short(c.id)}, run ${c.labels[LABEL_RUN]})`;
-      if (alive(c.labels)) return void report.kept.push(`${what}: its run is still alive (--all removes it)`);
+      const what = `container ${c.name} (${short(c.id)}, run ${c.labels[LABEL_RUN] || 'none'})`;
+      const why = decide(what, c.labels);
+      if (why === undefined) return;
+      if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
       try {
         await runtime.removeContainer(c.id);
         report.removed.push(what);
@@ -51,9 +99,11 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
   // Networks after containers: a network with endpoints cannot be removed. Forced disconnects and a bounded backoff
   // handle endpoints that linger; a ghost endpoint (in dockerd's store, no container) is named, never waited on.
   for (const n of networks) {
-    const what = `network ${n.name} (${short(n.id)}, run ${n.labels[LABEL_RUN]})`;
-    if (alive(n.labels)) {
-      report.kept.push(`${what}: its run is still alive (--all removes it)`);
+    const what = `network ${n.name} (${short(n.id)}, run ${n.labels[LABEL_RUN] || 'none'})`;
+    const why = decide(what, n.labels);
+    if (why === undefined) continue;
+    if (options.dryRun) {
+      report.wouldRemove.push(`${what}: ${why}`);
       continue;
     }
     const removal = await removeNetwork(runtime, n, removeOptions);
@@ -77,6 +127,10 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
       // goes with its last tag (an untagged one by its id).
       const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];
       for (const reference of references) {
+        if (options.dryRun) {
+          report.wouldRemove.push(`image ${reference}: built by another dockprobe version`);
+          continue;
+        }
         const what = `image ${reference.startsWith('sha256:') ? short(reference.slice(7)) : reference} (${Math.round(image.sizeBytes / 1024 / 1024)} MB)`;
         try {
           await runtime.removeImage(reference);
@@ -88,15 +142,4 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
     }
   }
   return report;
-}
-
-function isAlive(labels: Record<string, string>): boolean {
-  const pid = Number(labels[LABEL_PID]);
-  if (labels[LABEL_HOST] !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

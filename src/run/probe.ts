@@ -56,7 +56,7 @@ export class Probe {
     // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
     // DNS override there, so it sees exactly what the service sees.
     const joined = placement.kind === 'container';
-    const id = await runtime.createContainer({
+    const creating = runtime.createContainer({
       name: this.spec.containerName,
       image: this.context.image,
       cmd: ['run'],
@@ -72,8 +72,25 @@ export class Probe {
       pidsLimit: limits.pidsLimit,
       dns: joined || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM),
     });
-    // Probe containers are independent of each other: removed together, still after anything deferred later.
-    const remove = cleanup.defer(`remove probe container ${this.spec.containerName} (${short(id)})`, () => runtime.removeContainer(id), { concurrent: true });
+    // The removal is registered before the create returns: a signal that arrives while the engine is still creating
+    // the container waits for it (the create is bounded by the runtime's own deadline) and removes it, instead of
+    // leaving a probe in state Created. Probe containers are independent of each other: removed together, still
+    // after anything deferred later.
+    const remove = cleanup.defer(
+      `remove probe container ${this.spec.containerName}`,
+      async () => {
+        const created = await creating.catch(() => undefined);
+        if (created) await runtime.removeContainer(created);
+      },
+      { concurrent: true },
+    );
+    let id: string;
+    try {
+      id = await creating;
+    } catch (error) {
+      await remove().catch(() => undefined);
+      throw error;
+    }
     if (cleanup.closed) {
       await remove();
       throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`);

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js';
 import { closestName } from '../errors/unknown-name-error.js';
@@ -18,20 +18,46 @@ export const DEFAULT_TIMEOUT_MS = 2000;
  */
 export const DEFAULT_INTERNET = ['tcp://1.1.1.1:443', 'https://example.com/', 'dns:example.com'];
 
+/**
+ * The largest scenario file read, in bytes. Real scenarios are a few KiB; a 50 MB file once took 85 s and 4.3 GB to
+ * refuse. Larger files are refused before they are read.
+ */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+/** The most expectations one file may hold: each becomes cells and checks, and a probe's plan must stay small. */
+export const MAX_EXPECTATIONS = 10_000;
+/** The most YAML aliases one file may use: enough for any real anchor reuse, far too few for an alias bomb. */
+export const MAX_ALIASES = 100;
+
+const READ_HINTS: Record<string, string> = {
+  ENOENT: 'check the path; example files are in scenarios/',
+  EISDIR: 'that is a directory: name a scenario file in it, e.g. scenarios/reference.yml',
+  ELOOP: 'the path is a loop of symbolic links: name the file itself',
+  EACCES: 'this user may not read it: check its permissions (ls -l), or run as a user who can',
+  EPERM: 'this user may not read it: check its permissions (ls -l), or run as a user who can',
+};
+
 /** Reads and validates a scenario file; every problem is reported at once, each at file:line:col. */
 export async function loadScenario(file: string): Promise<Scenario> {
   let text: string;
   try {
+    const { size, isFile } = await stat(file).then((s) => ({ size: s.size, isFile: s.isFile() }));
+    if (isFile && size > MAX_SCENARIO_BYTES) {
+      throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario file is ${(size / 1024 / 1024).toFixed(1)} MiB; at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB is read`, hint: 'split it into several files (dockprobe test a.yml b.yml)' }]);
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new ScenarioError([{ file, line: 1, col: 1, message: `cannot read the scenario file (${code})`, hint: code === 'ENOENT' ? 'check the path; example files are in scenarios/' : undefined }], { cause: error });
+    throw new ScenarioError([{ file, line: 1, col: 1, message: `cannot read the scenario file (${code})`, hint: READ_HINTS[code] }], { cause: error });
   }
   return parseScenario(text, file);
 }
 
 /** Parses scenario text; `file` is only used in positions and messages. */
 export function parseScenario(text: string, file: string): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario text is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`, hint: 'split it into several files' }]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -43,7 +69,20 @@ export function parseScenario(text: string, file: string): Scenario {
     );
   }
   const at = (path: DocPath, key = false) => ({ file, ...positionOf(doc, lines, path, { key }) });
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml refuses an alias bomb ("Excessive alias count …"): name where the aliases start, never an internal error.
+    let first: { line: number; col: number } = { line: 1, col: 1 };
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) first = lines.linePos(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new ScenarioError([{ file, ...first, message: `YAML: too many aliases expanded (more than ${MAX_ALIASES} per node): ${(error as Error).message.split('\n')[0]}`, hint: 'anchors and aliases are for small reuse; write the entries out' }], { cause: error });
+  }
   if (data === null || data === undefined) {
     throw new ScenarioError([{ file, line: 1, col: 1, message: 'the scenario file is empty', hint: 'start from scenarios/reference.yml' }]);
   }
@@ -66,6 +105,9 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
   const internet = parseInternetList(raw.internet ?? DEFAULT_INTERNET, (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }), problems);
+  if (raw.expect.length > MAX_EXPECTATIONS) {
+    throw new ScenarioError([{ ...at(['expect']), message: `'expect' has ${raw.expect.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`, hint: 'split it into several files, or name a service once for all its ports' }]);
+  }
   const expectations: Expectation[] = raw.expect.map((entry, index) => {
     const toList = Array.isArray(entry.to) ? entry.to : [entry.to];
     const targets: TargetRef[] = [];
@@ -168,7 +210,8 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
 }
 
 function depth(issues: readonly Issue[]): number {
-  return Math.max(...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length)));
+  // A reduce, not Math.max(...): a file can hold more issues than a call can take arguments.
+  return issues.reduce((deepest, i) => Math.max(deepest, i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length), -Infinity);
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {

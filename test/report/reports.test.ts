@@ -61,3 +61,14 @@ t.test('junit: suites per source, failures and errors', async (t) => {
   t.match(xml, /<property name="engine" value="20\.10\.24 \(API 1\.41\)"\/>/);
   t.match(xml, /<property name="compose" value="2\.40\.3"\/>/);
 });
+
+t.test('control characters from a name or a container never reach the terminal raw', async (t) => {
+  const ESC = String.fromCharCode(27);
+  const BEL = String.fromCharCode(7);
+  const hostile = runResult([verdict({ expectation: `line one\nline two${BEL}`, source: `service ${ESC}[2Jevil`, status: 'fail', code: 'reached', reason: `reached ${ESC}]0;title${BEL}` })]);
+  for (const text of [prettyReport(hostile, colors(false)), tapReport(hostile)]) {
+    t.notOk(text.includes(ESC) || text.includes(BEL), 'no ESC, no BEL');
+    t.match(text, /service \\x1b\[2Jevil/);
+  }
+  t.match(prettyReport(hostile, colors(false)), /line one\\nline two\\x07/);
+});

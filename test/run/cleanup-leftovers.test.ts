@@ -1,16 +1,22 @@
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import t from 'tap';
 import { cleanupLeftovers } from '../../src/run/cleanup-leftovers.js';
 import { FakeRuntime } from '../fixtures/fake-runtime.js';
 
-// What crashed runs left behind, found by the dockprobe.run label; a run whose process still lives on this host is
-// spared unless asked. (A network held by a ghost endpoint: test/run/remove-network.test.ts.)
+// What crashed runs left behind, found by the dockprobe.run label. Only a run provably gone (this host, a process
+// that no longer runs) is removed; a live run, another host's run and anything naming no owner are spared unless
+// asked. (A network held by a ghost endpoint: test/run/remove-network.test.ts.)
 
 const noSleep = { sleep: async () => undefined };
 /** Labels of a run whose process is alive on this host: the test runner that started this file. */
 const alive = { 'dockprobe.run': 'live', 'dockprobe.pid': String(process.ppid), 'dockprobe.host': hostname() };
-/** Labels of a run whose process is gone: a pid on another host means nothing here. */
-const dead = { 'dockprobe.run': 'dead', 'dockprobe.pid': String(process.ppid), 'dockprobe.host': 'elsewhere' };
+/** Labels of a run whose process is gone: a pid of this host that has exited. */
+const dead = { 'dockprobe.run': 'dead', 'dockprobe.pid': String(spawnSync('true').pid), 'dockprobe.host': hostname() };
+/** A run of another host: its pid means nothing here. */
+const remote = { 'dockprobe.run': 'remote', 'dockprobe.pid': '4242', 'dockprobe.host': 'elsewhere' };
+/** A stack brought up by hand from a file that carries the labels, without a run (the compose files' defaults). */
+const manual = { 'dockprobe.run': '', 'dockprobe.role': 'topology', 'dockprobe.pid': '0', 'dockprobe.host': '' };
 
 function leftovers() {
   const engine = new FakeRuntime();
@@ -29,8 +35,8 @@ t.test('a run still alive on this host is kept; a dead one is removed, container
   const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
   t.same(report.removed, [`container dockprobe-dead-1 (${short(deadProbe.id)}, run dead)`, `network dp-dead (${deadNet.id}, run dead)`]);
   t.same(report.kept, [
-    `container dockprobe-live-1 (${short(liveProbe.id)}, run live): its run is still alive (--all removes it)`,
-    `network dp-live (${liveNet.id}, run live): its run is still alive (--all removes it)`,
+    `container dockprobe-live-1 (${short(liveProbe.id)}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
+    `network dp-live (${liveNet.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
   ]);
   t.same(report.failures, []);
   t.ok(engine.containers.has(liveProbe.id) && engine.networks.has(liveNet.id), 'the live run is untouched');
@@ -69,4 +75,27 @@ t.test('removal failures are reported with what failed, and the rest goes on', a
   ]);
   t.ok(report.removed.includes(`container dockprobe-dead-2 (${short(other.id)}, run dead)`), 'the other container went');
   t.notOk(engine.containers.has(other.id));
+});
+
+t.test('never what it did not provably make: a hand-started stack, even with --all; another host only with --other-hosts', async (t) => {
+  const engine = new FakeRuntime();
+  const net = engine.addNetwork({ name: 'ref_public-facing', labels: manual });
+  const db = engine.addContainer({ name: 'ref-postgres-1', labels: manual }, [net]);
+  const far = engine.addContainer({ name: 'dockprobe-remote-1', labels: remote });
+  const report = await cleanupLeftovers(engine, { all: true, removeNetwork: noSleep });
+  t.same(report.removed, []);
+  t.match(report.kept, [/^container ref-postgres-1 .*run none\): it names no run \(--run ID removes it\)$/, /^container dockprobe-remote-1 .*: run remote was started on host elsewhere \(--other-hosts removes it\)$/, /^network ref_public-facing .*it names no run/]);
+  t.ok(engine.containers.has(db.id) && engine.networks.has(net.id), 'the running deployment is untouched');
+  const other = await cleanupLeftovers(engine, { otherHosts: true, removeNetwork: noSleep });
+  t.same(other.removed, [`container dockprobe-remote-1 (${short(far.id)}, run remote)`]);
+  t.ok(engine.containers.has(db.id), 'still untouched');
+});
+
+t.test('--dry-run lists what would go and why, and removes nothing', async (t) => {
+  const { engine } = leftovers();
+  const before = engine.containers.size + engine.networks.size;
+  const report = await cleanupLeftovers(engine, { dryRun: true, removeNetwork: noSleep });
+  t.same(report.removed, []);
+  t.match(report.wouldRemove, [/^container dockprobe-dead-1 .*: run dead is gone \(pid \d+ no longer runs on this host\)$/, /^network dp-dead .*: run dead is gone/]);
+  t.equal(engine.containers.size + engine.networks.size, before);
 });

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import t from 'tap';
 import { cleanupLeftovers } from '../../src/run/cleanup-leftovers.js';
 import { removeNetwork } from '../../src/run/remove-network.js';
@@ -47,7 +49,7 @@ t.test('a network gone meanwhile is not an error', async (t) => {
 
 t.test('cleanup: a ghost is a failure naming the network (exit 3), a live holder is kept, the rest is removed', async (t) => {
   const engine = new FakeRuntime();
-  const labels = { 'dockprobe.run': 'dead', 'dockprobe.pid': '999999', 'dockprobe.host': 'elsewhere' };
+  const labels = { 'dockprobe.run': 'dead', 'dockprobe.pid': String(spawnSync('true').pid), 'dockprobe.host': hostname() };
   const ghost = engine.addNetwork({ name: 'dp-ghost', labels });
   const held = engine.addNetwork({ name: 'dp-held', labels });
   const plain = engine.addNetwork({ name: 'dp-plain', labels });

@@ -122,3 +122,24 @@ t.test('a source names one of network, service or host; internet lists hold outs
   t.match(guest.hint, /from: \{ service: frontend \} or from: host/);
   t.match(problemsOf(`internet: [redis:6379]\nexpect:\n  - from: { network: n }\n    to: internet\n    reachable: false\n`)[0], { line: 1, col: 12, message: "'redis:6379' is not an outside host" });
 });
+
+t.test('hostile input: an alias bomb, a huge file, a directory: exit-2 errors with a position, never an internal error', async (t) => {
+  const { loadScenario, MAX_SCENARIO_BYTES } = await import('../../src/scenario/parse-scenario.js');
+  const { mkdtemp, writeFile, mkdir } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  bomb.push('expect: []');
+  t.throws(() => parseScenario(bomb.join('\n'), 'bomb.yml'), { code: 'DP_SCENARIO_INVALID', problems: [{ file: 'bomb.yml', line: 2, message: /too many aliases/ }] });
+
+  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-hostile-'));
+  const big = join(dir, 'big.yml');
+  await writeFile(big, `# ${'x'.repeat(MAX_SCENARIO_BYTES)}\n`);
+  await t.rejects(loadScenario(big), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 1, col: 1, message: /is 4\.0 MiB; at most 4 MiB is read/ }] });
+  await mkdir(join(dir, 'sub'));
+  await t.rejects(loadScenario(join(dir, 'sub')), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /\(EISDIR\)/, hint: /directory/ }] });
+
+  const many = `project: p\nexpect:\n${'  - { from: host, to: [a:1], reachable: true }\n'.repeat(10_001)}`;
+  t.throws(() => parseScenario(many, 'many.yml'), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /'expect' has 10001 entries; at most 10000/ }] });
+});

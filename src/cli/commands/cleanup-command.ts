@@ -1,16 +1,22 @@
 import type { CliContext } from '../cli-context.js';
 import { defineCommand } from '../define-command.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../docker/engine-timeout.js';
+import { formatDuration } from '../../scenario/duration.js';
+import { durationOption } from '../common-options.js';
 import { ExitCode } from '../exit-code.js';
 
 /** `dockprobe cleanup`: remove what earlier (crashed) runs left behind. */
 export function cleanupCommand(context: CliContext, setExit: (code: number) => void) {
   return defineCommand({
     command: 'cleanup',
-    describe: 'Remove containers and networks labelled dockprobe.run that earlier runs left behind',
+    describe: 'Remove containers and networks that dockprobe runs left behind: only those of runs provably gone from this host',
     builder: (y) =>
       y
         .option('run', { type: 'string', describe: 'Only this run id' })
         .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' })
+        .option('other-hosts', { type: 'boolean', default: false, describe: 'Also resources of runs started on other hosts (nothing here proves them gone)' })
+        .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)})` })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be removed and why; remove nothing' })
         .option('images', { type: 'boolean', default: false, describe: 'Also probe images of other dockprobe versions (the current one is kept)' }),
     handler: async (argv) => {
       const [{ DockerodeRuntime }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
@@ -18,16 +24,20 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
         import('../../image/probe-image.js'),
         import('../../run/cleanup-leftovers.js'),
       ]);
-      const report = await cleanupLeftovers(new DockerodeRuntime(), {
+      const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+      const report = await cleanupLeftovers(new DockerodeRuntime(engineTimeoutMs ? { apiTimeoutMs: engineTimeoutMs } : {}), {
         ...(argv.run ? { runId: argv.run } : {}),
         all: argv.all,
+        otherHosts: argv.otherHosts,
+        dryRun: argv.dryRun,
         images: argv.images,
         ...(argv.images ? { keepImage: await currentProbeImageTag() } : {}),
       });
       for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
+      for (const r of report.wouldRemove) context.stdout.write(`would remove ${r}\n`);
       for (const k of report.kept) context.stdout.write(`kept ${k}\n`);
       for (const f of report.failures) context.stderr.write(`${context.colorsErr.red('could not remove')} ${f}\n`);
-      if (report.removed.length + report.kept.length + report.failures.length === 0) context.stdout.write('nothing to clean up\n');
+      if (report.removed.length + report.wouldRemove.length + report.kept.length + report.failures.length === 0) context.stdout.write('nothing to clean up\n');
       if (report.failures.length > 0) context.stderr.write(`${report.failures.length} resource(s) left behind; what frees each is named above\n`);
       setExit(report.failures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
     },

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { BIN, containersLabelled, killOnTeardown, projectName, teardown, upProject } from '../integration/helpers.js';
+
+// A signal while the probes are being created: SIGINT or SIGTERM within milliseconds of "starting" once exited 130/143
+// with probes left in state Created (8 of 8 tries). A create in flight is now awaited (bounded) and removed.
+
+t.setTimeout(150_000);
+const project = projectName('dptest-sig');
+teardown(t, `tear down ${project}`, await upProject('docker-compose.test.yml', project));
+const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-signals-'));
+const file = join(tmp, 'two-probes.yml');
+await writeFile(file, `project: ${project}\ntimeout: 3s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [proxy:8080]\n    reachable: false\n  - from: { service: api }\n    to: [proxy:8080]\n    reachable: true\n`);
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  t.test(`${signal} right after "starting": exit ${code}, no probe left, Created or not`, async (t) => {
+    const child = spawn(process.execPath, [BIN, 'test', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    killOnTeardown(t, child);
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/starting \d+ probe/.test(stderr)) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    child.kill(signal);
+    t.equal(await exited, code, stderr);
+    t.same((await containersLabelled(`dockprobe.pid=${child.pid}`)).map((c) => `${c.name} ${c.state}`), [], 'nothing of that run is left');
+  });
+}
