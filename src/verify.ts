@@ -45,6 +45,8 @@ export interface VerifyOptions {
   internet?: string[];
   /** Further tries for checks expected reachable (`--retries`); never for checks expected blocked. */
   retries?: number;
+  /** Checks each probe has in flight at once (`--concurrency`). */
+  concurrency?: number;
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
   runId?: string;
@@ -86,7 +88,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const plan = buildPlan(expectations, topology, { runId, round });
+      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
       const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),

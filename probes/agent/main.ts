@@ -1,10 +1,11 @@
 import { networkInterfaces } from 'node:os';
 import { readDefaultRoute } from './default-route.js';
-import { PLAN_VERSION, type AgentLine, type ProbePlan } from './protocol.js';
+import { decodePlan } from './plan-transport.js';
+import type { AgentLine, ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
 import { serve } from './serve.js';
 
-// The probe agent: `run` executes a plan (from $DOCKPROBE_PLAN, base64 JSON) and prints JSON lines;
+// The probe agent: `run` executes a plan (from its environment, see plan-transport.ts) and prints JSON lines;
 // `serve` listens on ports for test topologies. It runs as PID 1, so it handles SIGTERM itself.
 const AGENT_VERSION = '1';
 
@@ -18,18 +19,11 @@ function interfaces(): string[] {
   );
 }
 
-function parsePlan(encoded: string | undefined): ProbePlan {
-  if (!encoded) throw new Error('no plan: set DOCKPROBE_PLAN to a base64 JSON plan');
-  const plan = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as ProbePlan;
-  if (plan.version !== PLAN_VERSION) throw new Error(`plan version ${String(plan.version)} is not ${PLAN_VERSION}: orchestrator and probe image differ`);
-  return plan;
-}
-
 async function runCommand(): Promise<void> {
   const started = Date.now();
   let plan: ProbePlan;
   try {
-    plan = parsePlan(process.env['DOCKPROBE_PLAN']);
+    plan = decodePlan(process.env);
   } catch (error) {
     print({ type: 'fatal', message: (error as Error).message });
     process.exit(2);

@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 /** What every check has. */
 interface CheckBase {
@@ -55,7 +55,27 @@ export interface ProbePlan {
   timeoutMs: number;
   /** The agent exits by itself this long after it starts, whatever is still pending. */
   deadlineMs: number;
+  /**
+   * Checks in flight at once (sockets and DNS queries). Unbounded, a few hundred lookups at once lost answers in the
+   * embedded DNS, and a name that does resolve was once taken for blocked.
+   */
+  concurrency: number;
+  /**
+   * The controls: checks the agent runs again while the others run and once more at the end, reporting each run as
+   * `<id>@<n>` (n from 2), so the judge knows they held under the same load as the checks, not only before it.
+   */
+  controls: string[];
   checks: Check[];
+}
+
+/** Checks in flight at once unless the plan says otherwise (`--concurrency`). */
+export const DEFAULT_CONCURRENCY = 32;
+/** How many times each control runs after its first run: spread over the checks, the last one after them all. */
+export const CONTROL_REPEATS = 3;
+
+/** The id of the n-th run of a control (n = 1 is its first run, reported under its own id). */
+export function controlRunId(id: string, n: number): string {
+  return n === 1 ? id : `${id}@${n}`;
 }
 
 /**
@@ -136,9 +156,12 @@ export const DEADLINE_SLACK_MS = 1000;
  * How long a probe may run: its slowest check, with every step of it (DNS, connect, and for HTTP the exchange) and
  * every retry, plus slack. The one rule the planner writes into the plan and the runner waits by.
  */
-export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: number, slackMs = DEADLINE_SLACK_MS): number {
-  const slowest = Math.max(0, ...checks.map((c) => (c.timeoutMs ?? defaultTimeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))));
-  return slowest + slackMs;
+export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: number, concurrency = DEFAULT_CONCURRENCY, slackMs = DEADLINE_SLACK_MS): number {
+  const slowest = checks.reduce((max, c) => Math.max(max, (c.timeoutMs ?? defaultTimeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))), 0);
+  // With at most `concurrency` checks at once (the controls' repeats count too), list scheduling ends within
+  // (n / concurrency + 1) times the slowest check; all at once, within the slowest.
+  const waves = Math.ceil((checks.length + CONTROL_REPEATS * 3) / Math.max(1, concurrency));
+  return slowest * (waves <= 1 ? 1 : waves + 1) + slackMs;
 }
 
 /** Whether an outcome proves a network path to the target exists (the target or its host answered). */

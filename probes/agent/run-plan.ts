@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
 import { NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
-import type { Check, Observation, Outcome, ProbePlan } from './protocol.js';
+import { CONTROL_REPEATS, controlRunId, DEFAULT_CONCURRENCY, type Check, type Observation, type Outcome, type ProbePlan } from './protocol.js';
 
 /** Pause between retries of a check expected reachable. */
 export const RETRY_PAUSE_MS = 200;
@@ -10,7 +10,11 @@ export const RETRY_PAUSE_MS = 200;
 // What ends a retry loop: the target answered as a service would.
 const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved']);
 
-/** Runs every check of `plan` at once and hands each observation to `emit` as soon as it is known. */
+/**
+ * Runs the checks of `plan`, at most `plan.concurrency` at a time, and hands each observation to `emit` as soon as it
+ * is known. The controls run first, again at even points among the checks, and once more after the last check, each
+ * repeat reported as `<id>@<n>`: a control proves the conditions the checks ran under, not only those before them.
+ */
 export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
   // One resolver per distinct timeout: c-ares fixes the timeout when the resolver is made.
   const resolvers = new Map<number, NameResolver>();
@@ -22,30 +26,59 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     }
     return resolver;
   };
+  const byId = new Map(plan.checks.map((c) => [c.id, c]));
+  const controls = (plan.controls ?? []).map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
+  const controlIds = new Set(controls.map((c) => c.id));
+  const others = plan.checks.filter((c) => !controlIds.has(c.id));
+  // The work, in order: the controls, then the checks with a repeat of the controls after each even share of them;
+  // the last repeat runs only once every check has finished.
+  const repeats = controls.length > 0 ? CONTROL_REPEATS : 0;
+  const queue: { check: Check; id: string }[] = controls.map((check) => ({ check, id: check.id }));
+  const share = Math.ceil(others.length / repeats || 1);
+  others.forEach((check, i) => {
+    queue.push({ check, id: check.id });
+    const run = Math.floor((i + 1) / share) + 1;
+    if (repeats > 0 && (i + 1) % share === 0 && run <= repeats) for (const c of controls) queue.push({ check: c, id: controlRunId(c.id, run) });
+  });
+  const run = async ({ check, id }: { check: Check; id: string }) => {
+    const started = performance.now();
+    let observation: Observation;
+    try {
+      const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
+      observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
+      // Retries are only ever planned for checks expected reachable: they go on until the target answers as a
+      // service would (a refused port may simply not be listening yet).
+      for (let tries = 1; tries <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); tries++) {
+        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+        observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
+      }
+    } catch (error) {
+      observation = { id: check.id, kind: check.kind, target: describe(check), outcome: 'error', latencyMs: 0, detail: String(error) };
+    }
+    observation.id = id;
+    observation.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    emit(observation);
+  };
   try {
-    await Promise.all(
-      plan.checks.map(async (check) => {
-        const started = performance.now();
-        let observation: Observation;
-        try {
-          const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
-          observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
-          // Retries are only ever planned for checks expected reachable: they go on until the target answers as a
-          // service would (a refused port may simply not be listening yet).
-          for (let tries = 1; tries <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); tries++) {
-            await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
-            observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
-          }
-        } catch (error) {
-          observation = { id: check.id, kind: check.kind, target: describe(check), outcome: 'error', latencyMs: 0, detail: String(error) };
-        }
-        observation.latencyMs = Math.round((performance.now() - started) * 10) / 10;
-        emit(observation);
-      }),
-    );
+    await pool(queue, Math.max(1, plan.concurrency ?? DEFAULT_CONCURRENCY), run);
+    // The last repeat, after every check: the conditions held to the end.
+    const last = repeats + 1;
+    if (repeats > 0) await pool(controls.map((check) => ({ check, id: controlRunId(check.id, last) })), plan.concurrency ?? DEFAULT_CONCURRENCY, run);
   } finally {
     for (const resolver of resolvers.values()) resolver.cancel();
   }
+}
+
+/** Runs `work` over `items`, at most `limit` at once, in order of the list. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** The target of a check as a person writes it. */

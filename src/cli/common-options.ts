@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../docker/engine-timeout.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { DURATION_HINT, formatDuration, parseDuration } from '../scenario/duration.js';
 import type { VerifyOptions } from '../verify.js';
 import { logTo, type CliContext } from './cli-context.js';
@@ -19,6 +19,7 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
     .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
+    .option('concurrency', { type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'Checks each probe has in flight at once (sockets and DNS queries)' })
     .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the run with exit 3` })
     .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
@@ -80,6 +81,7 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
     ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
     ...(internet ? { internet } : {}),
     retries: countOption('retries', argv.retries, 0, 10),
+    concurrency: countOption('concurrency', argv.concurrency, 1, 1024),
     repeat: countOption('repeat', argv.repeat, 1, 100),
     cleanup: context.cleanup,
     log: logTo(context, argv.quiet),

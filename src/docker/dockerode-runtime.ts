@@ -7,7 +7,7 @@ import type { ContainerExit, ContainerInfo, ContainerRuntime, ContainerSpec, Eng
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from './engine-timeout.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
 

@@ -1,4 +1,4 @@
-import { isReached, type Observation } from '../../probes/agent/protocol.js';
+import { CONTROL_REPEATS, controlRunId, isReached, type Observation } from '../../probes/agent/protocol.js';
 import type { Cell, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { describeObservation } from './outcomes.js';
@@ -15,21 +15,41 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   if (spec.placement.kind === 'host') {
     return { probeKey: spec.key, dns: true, reach: true, detail: "the host connects from this process; its verdicts rest on the engine's port bindings" };
   }
+  // Each control runs first, again among the checks and once more after them (controlRunId): it proves the
+  // conditions the checks ran under only if every run held, the last one included.
+  const repeated = spec.plan.controls.length > 0;
+  const lastRun = controlRunId('', CONTROL_REPEATS + 1);
+  const runsOf = (id: string) => [...result.observations.entries()].filter(([key]) => key === id || key.startsWith(`${id}@`)).map(([, o]) => o);
+  const dnsRuns = spec.controls.dnsCheckId ? runsOf(spec.controls.dnsCheckId) : [];
   const dnsObservation = spec.controls.dnsCheckId ? result.observations.get(spec.controls.dnsCheckId) : undefined;
-  const dns = dnsObservation?.outcome === 'resolved';
+  const dnsFailed = dnsRuns.find((o) => o.outcome !== 'resolved');
+  const dnsLastMissing = repeated && spec.controls.dnsCheckId !== undefined && !result.observations.has(`${spec.controls.dnsCheckId}${lastRun}`);
+  const dns = dnsRuns.length > 0 && !dnsFailed && !dnsLastMissing;
   const peers = spec.controls.reachCheckIds.map((id) => result.observations.get(id)).filter((o): o is Observation => o !== undefined);
+  const peersLast = spec.controls.reachCheckIds.map((id) => result.observations.get(`${id}${lastRun}`)).filter((o): o is Observation => o !== undefined);
   const peerReached = peers.find((o) => isReached(o.outcome));
+  // The last round of the reach control, after every check: something was still reachable at the end.
+  const stillReached = !repeated || peers.length === 0 || peersLast.some((o) => isReached(o.outcome));
   // A target expected reachable and reached is as good a control as a peer.
   const targetReached = cells
     .filter((c) => c.probeKey === spec.key && c.expectation.reachable)
     .map((c) => result.observations.get(c.attempts[0]?.checkId ?? ''))
     .find((o) => o !== undefined && (o.outcome === 'open' || o.outcome === 'http'));
-  const reached = peerReached ?? targetReached;
-  const dnsText = dns ? `DNS answered its own name (${dnsObservation?.addresses?.join(', ')})` : `DNS control failed (${dnsObservation ? describeObservation(dnsObservation) : 'no answer recorded'})`;
+  const reached = stillReached ? (peerReached ?? targetReached) : undefined;
+  const runs = dnsRuns.length > 1 ? ` ${dnsRuns.length} times, the last after every check` : '';
+  const dnsText = dns
+    ? `DNS answered its own name${runs} (${dnsObservation?.addresses?.join(', ')})`
+    : dnsFailed
+      ? `DNS control failed (${dnsFailed === dnsObservation ? '' : `run ${dnsFailed.id.split('@')[1]}: `}${describeObservation(dnsFailed)})`
+      : dnsLastMissing && dnsRuns.length > 0
+        ? 'DNS control did not run after the checks (the probe ended first)'
+        : `DNS control failed (${dnsObservation ? describeObservation(dnsObservation) : 'no answer recorded'})`;
   const reachText = reached
     ? `reached ${reached.target} (${describeObservation(reached)})`
-    : peers.length === 0 && !targetReached
-      ? 'nothing to prove reach against: no running peer on its network and no target expected reachable'
-      : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;
+    : !stillReached
+      ? `reached ${peerReached?.target ?? 'a peer'} at first, but nothing after the checks (${peersLast.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no last run recorded'})`
+      : peers.length === 0 && !targetReached
+        ? 'nothing to prove reach against: no running peer on its network and no target expected reachable'
+        : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;
   return { probeKey: spec.key, dns, reach: reached !== undefined, detail: `${dnsText}; ${reachText}` };
 }

@@ -14,6 +14,8 @@ export interface PlanOptions {
   runId: string;
   /** With `--repeat`: which round this plan is for (container names stay unique across rounds). */
   round?: number;
+  /** Checks each probe has in flight at once (`--concurrency`); the protocol's default when absent. */
+  concurrency?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
     }
   }
   const defaultTimeout = expectations.reduce((longest, e) => Math.max(longest, e.timeoutMs), 0);
-  return { runId: options.runId, probes: [...probes.values()].map((p) => p.build(defaultTimeout)), cells };
+  return { runId: options.runId, probes: [...probes.values()].map((p) => p.build(defaultTimeout, options.concurrency)), cells };
 }
 
 // Which kind of cell a (source, target) pair is; each kind plans itself.

@@ -1,4 +1,4 @@
-import { PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import { DEFAULT_CONCURRENCY, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
@@ -32,7 +32,7 @@ export class ProbeBuilder {
     return id;
   }
 
-  build(timeoutMs: number): ProbeSpec {
+  build(timeoutMs: number, concurrency = DEFAULT_CONCURRENCY): ProbeSpec {
     let dnsCheckId: string | undefined;
     let reachCheckIds: string[] = [];
     if (this.placement.kind !== 'host') {
@@ -49,7 +49,15 @@ export class ProbeBuilder {
       placement: this.placement,
       networks: this.networks,
       dnsUpstream: this.needsUpstreamDns ? 'inherit' : 'isolated',
-      plan: { version: PLAN_VERSION, dnsServer: EMBEDDED_DNS, timeoutMs, deadlineMs: probeDeadlineMs(checks, timeoutMs), checks },
+      plan: {
+        version: PLAN_VERSION,
+        dnsServer: EMBEDDED_DNS,
+        timeoutMs,
+        deadlineMs: probeDeadlineMs(checks, timeoutMs, concurrency),
+        concurrency,
+        controls: [...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds],
+        checks,
+      },
       controls: { dnsCheckId, reachCheckIds },
     };
   }

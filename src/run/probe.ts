@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
+import { encodePlan } from '../../probes/agent/plan-transport.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
@@ -60,10 +61,7 @@ export class Probe {
       name: this.spec.containerName,
       image: this.context.image,
       cmd: ['run'],
-      env: {
-        DOCKPROBE_PLAN: Buffer.from(JSON.stringify(this.spec.plan)).toString('base64'),
-        NODE_OPTIONS: '--max-old-space-size=64',
-      },
+      env: { ...encodePlan(this.spec.plan), NODE_OPTIONS: '--max-old-space-size=64' },
       labels: runLabels(this.context.runId, 'probe', { [LABEL_SOURCE]: this.spec.key }),
       networkMode: joined ? `container:${placement.container.id}` : placement.network.id,
       network: joined ? undefined : placement.network.id,

@@ -134,3 +134,22 @@ t.test('an unclassified error is inconclusive, not blocked', async (t) => {
   t.equal(verdicts[0]!.code, 'unclassified');
   t.match(verdicts[0]!.reason, /unexpected way: EMFILE/);
 });
+
+t.test('fail closed under load: a DNS control that fails in a later run (among or after the checks) proves nothing', async (t) => {
+  const s = `  - from: { network: public-facing }\n    to: [dns:frontend]\n    reachable: false\n`;
+  // frontend does resolve on public-facing; under load its answer was lost (a timeout): never "blocked".
+  const lost: Oracle = (c) => (c.kind === 'dns' && c.name === 'frontend' ? { outcome: 'dns-timeout', errorCode: 'ETIMEOUT' } : healthy(PUBLIC_PEERS)(c));
+  const { verdicts, controls } = run(s, lost, {
+    results: (rs) =>
+      rs.map((r) => {
+        const observations = new Map(r.observations);
+        for (const [id, o] of observations) if (id.endsWith('@3') && o.kind === 'dns') observations.set(id, { ...o, outcome: 'dns-timeout', addresses: [], errorCode: 'ETIMEOUT' });
+        return { ...r, observations };
+      }),
+  });
+  t.equal(controls[0]!.dns, false);
+  t.match(controls[0]!.detail, /DNS control failed \(run 3: dns-timeout\)/);
+  t.same([verdicts[0]!.status, verdicts[0]!.code], ['inconclusive', 'dns-control-failed']);
+  const healthyRun = run(s, lost);
+  t.same([healthyRun.verdicts[0]!.status, healthyRun.verdicts[0]!.code], ['pass', 'blocked-by-name'], 'with every control run answered, the same lookup counts as blocked');
+});

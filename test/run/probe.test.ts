@@ -32,7 +32,7 @@ function setup(kind: 'container' | 'network' = 'container') {
     placement,
     networks: [],
     dnsUpstream: 'inherit',
-    plan: { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs: 1000, deadlineMs: 5000, checks: [{ id: 'c1', kind: 'tcp', host: 'redis', port: 6379, subnets: [] }] },
+    plan: { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs: 1000, deadlineMs: 5000, concurrency: 32, controls: [], checks: [{ id: 'c1', kind: 'tcp', host: 'redis', port: 6379, subnets: [] }] },
     controls: { dnsCheckId: undefined, reachCheckIds: [] },
   };
   const cleanup = new CleanupStack();

@@ -1,6 +1,6 @@
 import type { CliContext } from '../cli-context.js';
 import { defineCommand } from '../define-command.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../docker/engine-timeout.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../engine-timeout.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { durationOption } from '../common-options.js';
 import { ExitCode } from '../exit-code.js';

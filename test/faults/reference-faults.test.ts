@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { BIN, containersLabelled, killOnTeardown, projectName, teardown, upProject } from '../integration/helpers.js';
+import { BIN, cliJson, containersLabelled, killOnTeardown, projectName, teardown, upProject } from '../integration/helpers.js';
 
 // A signal while the probes are being created: SIGINT or SIGTERM within milliseconds of "starting" once exited 130/143
 // with probes left in state Created (8 of 8 tries). A create in flight is now awaited (bounded) and removed.
@@ -33,3 +33,19 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGINT', 130]
     t.same((await containersLabelled(`dockprobe.pid=${child.pid}`)).map((c) => `${c.name} ${c.state}`), [], 'nothing of that run is left');
   });
 }
+
+// Lost lookups under load: one probe with 300 HTTP checks and `dns:frontend` (a name that does resolve on
+// public-facing) expected unresolvable once gave "302 passed" (4 of 4): past about 256 lookups at once the embedded
+// DNS lost answers, and the DNS control, run apart, still passed. With a bounded number of checks in flight and
+// controls repeated under the same load, the name is seen resolving: a finding.
+t.test('300 HTTP checks and a name that resolves, expected unresolvable: a finding, never a pass', async (t) => {
+  const urls = Array.from({ length: 300 }, (_, i) => `"http://api:3001/load/${i}"`).join(', ');
+  const load = join(tmp, 'load.yml');
+  await writeFile(load, `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [${urls}]\n    reachable: true\n  - from: { network: public-facing }\n    to: [dns:frontend]\n    reachable: false\n`);
+  const { exitCode, report, stderr } = await cliJson(['test', load, '--retries', '2']);
+  t.equal(exitCode, 1, stderr);
+  const dns = report!.verdicts.find((v) => v.target === 'dns:frontend')!;
+  t.same([dns.status, dns.code], ['fail', 'resolved'], dns.reason);
+  t.equal(report!.verdicts.filter((v) => v.status === 'pass').length, 300, 'every HTTP check answered');
+  t.ok(report!.probes.every((p) => p.control.dns), 'the DNS control held in every run, the last one included');
+});
