@@ -21,7 +21,7 @@ import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
 import { resolveTopology } from './topology/resolve-topology.js';
-import { rereadWorld } from './topology/world-changes.js';
+import { readWindow } from './topology/world-changes.js';
 import { applyOverrides } from './scenario/apply-overrides.js';
 
 /** Options of {@link verify}. */
@@ -75,6 +75,8 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const projected = scenarios.map((s) => applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }));
   const runtime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
+  // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
+  const windowStart = Date.now();
   const topology = await resolveTopology(projected, runtime);
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
   const pools = addressPoolWarning(topology.networks);
@@ -95,9 +97,10 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
         onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
       });
       // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
-      const changes = await rereadWorld(runtime, topology);
-      for (const what of new Set([...changes.values()].flat().map((c) => c.what))) log(`changed during the run: ${what}`);
-      const outcome = judge(plan, results, changes);
+      const window = await readWindow(runtime, topology, runId, windowStart);
+      for (const what of new Set([...window.changes.values()].flat().map((c) => c.what))) log(`changed during the run: ${what}`);
+      for (const what of window.networkEvents) log(`during the run: ${what}`);
+      const outcome = judge(plan, results, window);
       judged.push(outcome.verdicts);
       probes.push(...summariseProbes(plan, results, outcome.controls, rounds > 1 ? round : undefined));
     }

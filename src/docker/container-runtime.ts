@@ -62,6 +62,20 @@ export interface ContainerInfo {
   networkMode: string;
 }
 
+/** One event of the engine's event stream. */
+export interface EngineEvent {
+  /** `container`, `network` … */
+  type: string;
+  /** `die`, `kill`, `stop`, `pause`, `restart`, `connect`, `disconnect`, `create`, `destroy` … */
+  action: string;
+  /** The container or network id the event is about. */
+  id: string;
+  /** Its attributes: `name`, labels, and for network connect/disconnect the `container` id. */
+  attributes: Record<string, string>;
+  /** When it happened, in milliseconds since the epoch. */
+  timeMs: number;
+}
+
 /** What a probe (or any short-lived helper) container needs. */
 export interface ContainerSpec {
   name: string;
@@ -111,6 +125,8 @@ export interface ContainerRuntime {
   inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined>;
   /** Forcibly disconnects a container (id or name) from a network; an endpoint already gone is not an error. */
   disconnectNetwork(networkId: string, container: string): Promise<void>;
+  /** The container and network events of a past window (`sinceMs` to `untilMs`, milliseconds since the epoch). */
+  events(sinceMs: number, untilMs: number): Promise<EngineEvent[]>;
   imageExists(reference: string): Promise<boolean>;
   /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
   listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;

@@ -3,7 +3,7 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { withTimeout } from '../../probes/agent/with-timeout.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
-import type { ContainerExit, ContainerInfo, ContainerRuntime, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
+import type { ContainerExit, ContainerInfo, ContainerRuntime, EngineEvent, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
@@ -174,6 +174,31 @@ export class DockerodeRuntime implements ContainerRuntime {
       if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
       throw this.#wrap('disconnect from network', networkId, error);
     }
+  }
+
+  async events(sinceMs: number, untilMs: number): Promise<EngineEvent[]> {
+    // A past window: the engine sends what happened in it and closes the stream at `until`. The API counts whole
+    // seconds: `since` is rounded down (a little more is read), `until` down too, since a moment still to come would
+    // hold the answer open until it passes; a change in that last fraction of a second shows in the re-read of the
+    // deployment (state, start time, restart count). The read is bounded like every other call.
+    const read = async () => {
+      const stream = await this.#docker.getEvents({ since: Math.floor(sinceMs / 1000), until: Math.floor(untilMs / 1000), filters: { type: ['container', 'network'] } });
+      let text = '';
+      for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
+      return text;
+    };
+    const text = await this.#call('read engine events', '', read);
+    return text
+      .split('\n')
+      .filter((line) => line.trim())
+      .flatMap((line): EngineEvent[] => {
+        try {
+          const e = JSON.parse(line) as { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number; time?: number };
+          return [{ type: e.Type ?? '', action: (e.Action ?? '').split(':')[0]!, id: e.Actor?.ID ?? '', attributes: e.Actor?.Attributes ?? {}, timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000 }];
+        } catch {
+          return [];
+        }
+      });
   }
 
   async imageExists(reference: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { formatPosition } from '../errors/scenario-error.js';
 import type { Cell, Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
-import type { WorldChange } from '../topology/world-changes.js';
+import type { RunWindow } from '../topology/world-changes.js';
 import { judgeControls } from './controls.js';
 import { judgeEgressCell } from './egress-cell.js';
 import { judgePublishedCell } from './published-cell.js';
@@ -16,13 +16,13 @@ export { describeRoute } from './egress-cell.js';
  * or target is not running, or whose probe did not run, is inconclusive, never "blocked". Each kind then judges its
  * own evidence in its own module, with its own fail-closed rules.
  */
-export function judge(plan: Plan, results: readonly ProbeResult[], changes: ReadonlyMap<string, readonly WorldChange[]> = new Map()): { verdicts: Verdict[]; controls: ControlResult[] } {
+export function judge(plan: Plan, results: readonly ProbeResult[], window: RunWindow = { changes: new Map(), networkEvents: [] }): { verdicts: Verdict[]; controls: ControlResult[] } {
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
   const controls = plan.probes.map((spec) => judgeControls(spec, byKey.get(spec.key), plan.cells));
   const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
   const verdicts = plan.cells.map((cell) => {
     const spec = plan.probes.find((p) => p.key === cell.probeKey);
-    return heldWorld(judgeCell(cell, spec, spec ? byKey.get(cell.probeKey) : undefined, controlsByKey.get(cell.probeKey)), cell, changes);
+    return heldWorld(judgeCell(cell, spec, spec ? byKey.get(cell.probeKey) : undefined, controlsByKey.get(cell.probeKey)), cell, window);
   });
   return { verdicts, controls };
 }
@@ -31,9 +31,15 @@ export function judge(plan: Plan, results: readonly ProbeResult[], changes: Read
  * A "blocked" counts only for the world as it was when the probe ran: if a container the cell rests on stopped,
  * restarted, was removed or moved between networks meanwhile, the silence may only have been its absence.
  */
-function heldWorld(verdict: Verdict, cell: Cell, changes: ReadonlyMap<string, readonly WorldChange[]>): Verdict {
+function heldWorld(verdict: Verdict, cell: Cell, window: RunWindow): Verdict {
+  // A breach seen while a network was being created may be dockerd's own instant without isolation: say so, so a
+  // transient breach can be told from a standing one. It stays a finding: any container could use that instant.
+  if (verdict.status === 'fail' && verdict.expected === 'blocked' && window.networkEvents.length > 0) {
+    const when = window.networkEvents.join('; ');
+    return { ...verdict, reason: `${verdict.reason} (during the run: ${when}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585, so a breach seen only then may be transient: check with --repeat)` };
+  }
   if (verdict.status !== 'pass' || verdict.expected !== 'blocked') return verdict;
-  const seen = [...new Set(cell.touches.flatMap((id) => (changes.get(id) ?? []).map((c) => c.what)))];
+  const seen = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
   if (seen.length === 0) return verdict;
   return { ...verdict, status: 'inconclusive', code: 'world-changed', reason: `the deployment changed during the run (${seen.join('; ')}), so "${verdict.reason}" proves nothing` };
 }

@@ -61,6 +61,14 @@ function checkNames(scenario: Scenario, topology: Topology): void {
       const inProject = topology.networks.filter((n) => n.project === from.project).map((n) => n.composeName ?? n.name);
       throw new UnknownNameError('network', from.network, (inProject.length ? inProject : topology.networks.map((n) => n.name)).sort(), from.project ? `in project '${from.project}'` : '');
     }
+    // The host's own namespace and no network at all are not zones a probe can stand in: say what to write instead.
+    const network = from.kind === 'network' ? findNetwork(topology, from.project, from.network) : undefined;
+    if (network?.driver === 'host') {
+      throw new ScenarioError([{ ...e.position, message: `network '${from.kind === 'network' ? from.network : ''}' is the host's own network namespace, not a zone`, hint: 'write `from: host` to knock on published ports from the host' }]);
+    }
+    if (network?.driver === 'null') {
+      throw new ScenarioError([{ ...e.position, message: `network '${from.kind === 'network' ? from.network : ''}' has no network at all: nothing can be reached from it`, hint: 'name a network containers join, or a service' }]);
+    }
     if (from.kind === 'service') {
       if (!from.project) {
         throw new ScenarioError([{ ...e.position, message: `'from: { service: ${from.service} }' needs a project`, hint: 'set `project:` in the scenario or pass --project' }]);

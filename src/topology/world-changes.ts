@@ -1,5 +1,5 @@
-import type { ContainerInfo, ContainerRuntime } from '../docker/container-runtime.js';
-import { COMPOSE_PROJECT, COMPOSE_SERVICE, labelFilter } from '../docker/labels.js';
+import type { ContainerInfo, ContainerRuntime, EngineEvent } from '../docker/container-runtime.js';
+import { COMPOSE_PROJECT, COMPOSE_SERVICE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 import type { Topology } from './topology.js';
 
 /** What happened to one container of the deployment between the topology read and the end of the probes. */
@@ -42,14 +42,57 @@ export function worldChanges(topology: Topology, after: readonly ContainerInfo[]
   return changes;
 }
 
-/** Re-reads the projects' containers after the probes and compares them with the topology read before them. */
-export async function rereadWorld(runtime: ContainerRuntime, topology: Topology): Promise<Map<string, WorldChange[]>> {
+/** What happened during a run's window that its verdicts must take into account. */
+export interface RunWindow {
+  /** Changes to the deployment's containers, by container id. */
+  changes: Map<string, WorldChange[]>;
+  /** Networks created (or removed) during the window: dockerd re-inserts its FORWARD rules then (moby/moby#43585). */
+  networkEvents: string[];
+}
+
+/** Container events that mean a container was not there, or not the same, for part of the window. */
+const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'oom', 'destroy']);
+
+/**
+ * What the run's window held: the deployment re-read after the probes and compared with the read before them, and
+ * the engine's events of the window (a container that died and came back, a network joined or left, a network
+ * created). The run's own probes are not changes; a window that cannot be read counts as changed.
+ */
+export async function readWindow(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
   try {
-    const after = await Promise.all(topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })));
-    return worldChanges(topology, after.flat());
+    const [after, events] = await Promise.all([
+      Promise.all(topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
+      runtime.events(sinceMs, Date.now()),
+    ]);
+    const changes = worldChanges(topology, after.flat());
+    const networkEvents = eventChanges(topology, events, runId, changes);
+    return { changes, networkEvents };
   } catch (error) {
-    return unknownWorld(topology, (error as Error).message);
+    return { changes: unknownWorld(topology, (error as Error).message), networkEvents: [] };
   }
+}
+
+/** Adds the window's container events to `changes`; returns the network creations and removals, described. */
+export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>): string[] {
+  const containers = new Map(topology.services.flatMap((s) => s.containers).map((c) => [c.id, c]));
+  const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
+  const note = (id: string, what: string) => {
+    const list = changes.get(id) ?? [];
+    if (!list.some((c) => c.what === what)) changes.set(id, [...list, { containerId: id, what }]);
+  };
+  const networkEvents: string[] = [];
+  for (const e of events) {
+    if (e.attributes[LABEL_RUN] === runId) continue;
+    if (e.type === 'container' && CONTAINER_ACTIONS.has(e.action) && containers.has(e.id)) {
+      note(e.id, `${containers.get(e.id)!.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
+    } else if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') && containers.has(e.attributes['container'] ?? '')) {
+      const id = e.attributes['container']!;
+      note(id, `${containers.get(id)!.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
+    } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
+      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'} at ${at(e)}`);
+    }
+  }
+  return networkEvents;
 }
 
 /** A re-read that failed: every container of the deployment counts as changed, since nothing proves it held. */

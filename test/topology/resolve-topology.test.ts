@@ -92,3 +92,15 @@ t.test('a service named without a project is a scenario error with its problem a
   t.equal((e2 as ScenarioError).problems.length, 1);
   t.match((e2 as Error).message, /^b\.yml:5:9: target 'redis:6379' names a service, but no project is set\n  hint: set `project:`/);
 });
+
+t.test('the host network and none are not zones: scenario errors that say what to write', async (t) => {
+  const { parseScenario } = await import('../../src/scenario/parse-scenario.js');
+  const { resolveTopology } = await import('../../src/topology/resolve-topology.js');
+  const { FakeRuntime } = await import('../fixtures/fake-runtime.js');
+  const engine = new FakeRuntime();
+  engine.addNetwork({ name: 'host', driver: 'host' });
+  engine.addNetwork({ name: 'none', driver: 'null' });
+  const from = (network: string) => parseScenario(`expect:\n  - from: { network: ${network} }\n    to: [tcp://10.0.0.5:5432]\n    reachable: false\n`, 'n.yml');
+  await t.rejects(resolveTopology([from('host')], engine), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 2, message: /is the host's own network namespace/, hint: /from: host/ }] });
+  await t.rejects(resolveTopology([from('none')], engine), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 2, message: /has no network at all/ }] });
+});

@@ -49,7 +49,7 @@ t.test('the judge: a blocked cell resting on a changed container is inconclusive
   const results = publicSide.map((r, i) => (r.probeKey.includes('internal-backend') ? internalSide[i]! : r));
   const stopped = all();
   Object.assign(stopped.find((c) => c.id === redisId)!, { state: 'exited', running: false });
-  const { verdicts } = judge(plan, results, worldChanges(topology, stopped));
+  const { verdicts } = judge(plan, results, { changes: worldChanges(topology, stopped), networkEvents: [] });
   t.same(verdicts.map((v) => [v.target, v.status, v.code]), [
     ['redis:6379', 'inconclusive', 'world-changed'],
     ['postgres:5432', 'pass', 'blocked'],
@@ -57,4 +57,33 @@ t.test('the judge: a blocked cell resting on a changed container is inconclusive
   ]);
   t.match(verdicts[0]!.reason, /^the deployment changed during the run \(ref_redis_1 is exited \(it was running\)\), so "blocked: /);
   t.same(judge(plan, results).verdicts.map((v) => v.status), ['pass', 'pass', 'pass'], 'without the change, the same evidence passes');
+});
+
+t.test('the engine events of the window: a container that died and came back, a network joined; our own probes are not changes', async (t) => {
+  const { eventChanges } = await import('../../src/topology/world-changes.js');
+  const changes = worldChanges(topology, all());
+  const base = Date.UTC(2026, 10, 26, 10, 0, 1);
+  const networkEvents = eventChanges(
+    topology,
+    [
+      { type: 'container', action: 'die', id: redisId, attributes: { name: 'ref_redis_1' }, timeMs: base },
+      { type: 'container', action: 'die', id: 'probe'.padEnd(64, '0'), attributes: { name: 'dockprobe-r-1', 'dockprobe.run': 'r' }, timeMs: base },
+      { type: 'network', action: 'connect', id: 'net-x', attributes: { name: 'ref_public-facing', container: redisId }, timeMs: base + 5 },
+      { type: 'network', action: 'create', id: 'n2', attributes: { name: 'other_default' }, timeMs: base + 10 },
+    ],
+    'r',
+    changes,
+  );
+  t.same(changes.get(redisId)?.map((c) => c.what), ["ref_redis_1 got 'die' at 10:00:01.000", 'ref_redis_1 was connected to network ref_public-facing at 10:00:01.005']);
+  t.same(networkEvents, ['network other_default created at 10:00:01.010']);
+  t.equal(changes.size, 1, 'the probe of the run itself is not a change');
+});
+
+t.test('a breach seen while a network was created says so, and stays a finding', async (t) => {
+  const s = parseScenario(`project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`, 's.yml');
+  const plan = buildPlan(s.expectations, topology, { runId: 'r' });
+  const leaked = fakeResults(plan, (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? { outcome: 'open', address: '172.19.0.2', port: 6379 } : healthy(['proxy', 'frontend', 'api', '172.18.0.2', '172.18.0.4', '172.18.0.3'])(c)));
+  const { verdicts } = judge(plan, leaked, { changes: new Map(), networkEvents: ['network other_default created at 10:00:01.010'] });
+  t.equal(verdicts[0]!.status, 'fail');
+  t.match(verdicts[0]!.reason, /\(during the run: network other_default created at 10:00:01\.010; dockerd re-inserts its isolation rules .*moby\/moby#43585.*--repeat\)$/);
 });

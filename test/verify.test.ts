@@ -1,0 +1,73 @@
+import t from 'tap';
+import { controlRunId, CONTROL_REPEATS, type AgentLine, type Check, type ProbePlan } from '../probes/agent/protocol.js';
+import { parseScenario } from '../src/scenario/parse-scenario.js';
+import { verify } from '../src/verify.js';
+import { FakeRuntime } from './fixtures/fake-runtime.js';
+
+// The whole pipeline on the fake engine: topology from Compose labels, plan, probes created, started, waited on and
+// removed, the agent's lines read, the deployment re-read, verdicts judged. The agent here answers like a healthy
+// zone: names on public-facing resolve there and connect; the rest does not resolve or times out.
+
+const compose = (service: string) => ({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service, 'com.docker.compose.version': '2.40.3' });
+
+function deployment() {
+  const engine = new FakeRuntime();
+  const publicNet = engine.addNetwork({ name: 'shop_public-facing', subnets: ['172.18.0.0/16'], labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'public-facing' } });
+  const internal = engine.addNetwork({ name: 'shop_internal-backend', internal: true, subnets: ['172.19.0.0/16'], labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'internal-backend' } });
+  const proxy = engine.addContainer({ name: 'shop-proxy-1', labels: compose('proxy'), ports: [{ port: 8080, protocol: 'tcp', published: [], requested: [] }] }, [publicNet]);
+  proxy.networks[0]!.ipv4 = '172.18.0.2';
+  const redis = engine.addContainer({ name: 'shop-redis-1', labels: compose('redis'), ports: [{ port: 6379, protocol: 'tcp', published: [], requested: [] }] }, [internal]);
+  redis.networks[0]!.ipv4 = '172.19.0.2';
+  engine.agent = (plan) => agentLines(plan, (check) => {
+    const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
+    if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-')) return check.kind === 'dns' ? { outcome: 'resolved', addresses: ['172.18.0.9'] } : { outcome: 'open', address: '172.18.0.2', port: 8080 };
+    if (/^\d/.test(host)) return { outcome: 'timeout', address: host, port: 6379 };
+    return { outcome: 'nxdomain', errorCode: 'ENOTFOUND' };
+  });
+  return { engine, redis };
+}
+
+// What the agent prints for a plan: hello, each check (the controls once more per repeat), done.
+function agentLines(plan: ProbePlan, answer: (check: Check) => Record<string, unknown>): string {
+  const lines: AgentLine[] = [{ type: 'hello', agent: '1', node: 'v20', interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } }];
+  for (const check of plan.checks) {
+    const runs = plan.controls.includes(check.id) ? CONTROL_REPEATS + 1 : 1;
+    for (let n = 1; n <= runs; n++) lines.push({ type: 'observation', observation: { id: controlRunId(check.id, n), kind: check.kind, target: 'x', latencyMs: 3, ...answer(check) } as never });
+  }
+  lines.push({ type: 'done', elapsedMs: 10, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'] });
+  return lines.map((l) => JSON.stringify(l)).join('\n');
+}
+
+const scenario = parseScenario(`project: shop\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`, 'shop.yml');
+
+t.test('a healthy zone: every verdict with its code, the Compose version named, no probe left', async (t) => {
+  const { engine } = deployment();
+  const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u1' });
+  t.same(result.verdicts.map((v) => [v.target, v.status, v.code]), [['proxy:8080', 'pass', 'reached'], ['redis:6379', 'pass', 'blocked']]);
+  t.same(result.compose, ['2.40.3']);
+  t.ok(result.probes.every((p) => p.control.dns && p.control.reach));
+  t.same([...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'u1'), [], 'the probe was removed');
+  t.same(result.cleanupFailures, []);
+});
+
+t.test('a target that stops while the probe runs: the blocked cell is inconclusive, world-changed', async (t) => {
+  const { engine, redis } = deployment();
+  const agent = engine.agent!;
+  engine.agent = (plan, container) => {
+    Object.assign(redis, { state: 'exited', running: false });
+    return agent(plan, container);
+  };
+  const lines: string[] = [];
+  const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u2', log: (l) => lines.push(l) });
+  t.same(result.verdicts.map((v) => [v.target, v.status, v.code]), [['proxy:8080', 'pass', 'reached'], ['redis:6379', 'inconclusive', 'world-changed']]);
+  t.ok(lines.includes('changed during the run: shop-redis-1 is exited (it was running)'));
+});
+
+t.test('--repeat keeps the probes of every round; overrides reach every expectation', async (t) => {
+  const { engine } = deployment();
+  const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u3', repeat: 2, timeoutMs: 300 });
+  t.same(result.probes.map((p) => [p.round, p.container]), [[1, 'dockprobe-u3-1'], [2, 'dockprobe-u3-1-r2']]);
+  const created = [...engine.specs.values()].map((s) => s.name);
+  t.same(created, ['dockprobe-u3-1', 'dockprobe-u3-1-r2']);
+  t.match(result.verdicts[1]!.reason, /\(2\/2 rounds passed\)$/);
+});
