@@ -65,7 +65,7 @@ export async function readWindow(runtime: ContainerRuntime, topology: Topology, 
       runtime.events(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(topology, after.flat());
-    const networkEvents = eventChanges(topology, events, runId, changes);
+    const networkEvents = eventChanges(topology, events, runId, changes, sinceMs);
     return { changes, networkEvents };
   } catch (error) {
     return { changes: unknownWorld(topology, (error as Error).message), networkEvents: [] };
@@ -73,7 +73,7 @@ export async function readWindow(runtime: ContainerRuntime, topology: Topology, 
 }
 
 /** Adds the window's container events to `changes`; returns the network creations and removals, described. */
-export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>): string[] {
+export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
   const containers = new Map(topology.services.flatMap((s) => s.containers).map((c) => [c.id, c]));
   const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
   const note = (id: string, what: string) => {
@@ -82,7 +82,9 @@ export function eventChanges(topology: Topology, events: readonly EngineEvent[],
   };
   const networkEvents: string[] = [];
   for (const e of events) {
-    if (e.attributes[LABEL_RUN] === runId) continue;
+    // The API reads whole seconds, so the answer starts up to a second early: the deployment's own start-up (its
+    // containers joining their networks just before the run) is not a change of the run's window.
+    if (e.timeMs < sinceMs || e.attributes[LABEL_RUN] === runId) continue;
     if (e.type === 'container' && CONTAINER_ACTIONS.has(e.action) && containers.has(e.id)) {
       note(e.id, `${containers.get(e.id)!.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
     } else if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') && containers.has(e.attributes['container'] ?? '')) {

@@ -66,6 +66,8 @@ t.test('the engine events of the window: a container that died and came back, a 
   const networkEvents = eventChanges(
     topology,
     [
+      // Up to a second before the window (the API's whole seconds): the deployment starting, not a change.
+      { type: 'network', action: 'connect', id: 'net-y', attributes: { name: 'ref_internal-backend', container: redisId }, timeMs: base - 400 },
       { type: 'container', action: 'die', id: redisId, attributes: { name: 'ref_redis_1' }, timeMs: base },
       { type: 'container', action: 'die', id: 'probe'.padEnd(64, '0'), attributes: { name: 'dockprobe-r-1', 'dockprobe.run': 'r' }, timeMs: base },
       { type: 'network', action: 'connect', id: 'net-x', attributes: { name: 'ref_public-facing', container: redisId }, timeMs: base + 5 },
@@ -73,6 +75,7 @@ t.test('the engine events of the window: a container that died and came back, a 
     ],
     'r',
     changes,
+    base,
   );
   t.same(changes.get(redisId)?.map((c) => c.what), ["ref_redis_1 got 'die' at 10:00:01.000", 'ref_redis_1 was connected to network ref_public-facing at 10:00:01.005']);
   t.same(networkEvents, ['network other_default created at 10:00:01.010']);
