@@ -5,7 +5,7 @@ import { composeDown, composeUp, detectCompose } from '../src/compose/compose-cl
 import { waitForProject } from '../src/compose/wait-for-project.js';
 import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
-import { probeDeadlineMs } from '../probes/agent/protocol.js';
+import { PLAN_VERSION, probeDeadlineMs, type ProbePlan } from '../probes/agent/protocol.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { ISOLATED_DNS_UPSTREAM } from '../src/run/probe.js';
 import { newRunId } from '../src/run/run-id.js';
@@ -54,7 +54,7 @@ try {
   });
   const plainStarted = performance.now();
   for (const { network, check, timeoutMs } of checks) {
-    const one = { version: 1, dnsServer: '127.0.0.11', timeoutMs, deadlineMs: probeDeadlineMs([check], timeoutMs), checks: [check] };
+    const one: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs, deadlineMs: probeDeadlineMs([check], timeoutMs, 1), concurrency: 1, controls: [], checks: [check] };
     await execa('docker', ['run', '--rm', '--network', network, ...ISOLATED_DNS_UPSTREAM.flatMap((d) => ['--dns', d]), '--label', `dockprobe.run=${runId}`, '-e', `DOCKPROBE_PLAN=${Buffer.from(JSON.stringify(one)).toString('base64')}`, image, 'run'], { timeout: 60_000 });
   }
   const plainMs = performance.now() - plainStarted;

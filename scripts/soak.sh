@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# npm run test:soak -- N: the integration suite N times in a row on the engine at hand, one line per run (passed,
-# failed, seconds, and anything labelled dockprobe.run left on the engine afterwards). A flake found this way is a
-# bug to fix, never a retry to add. Builds once first; needs the same set-up as `npm test` (an engine, root for the
+# npm run test:soak -- N: the integration and fault suites N times in a row on the engine at hand, one line per run
+# (passed, failed, seconds, and anything labelled dockprobe.run left on the engine afterwards). With
+# DOCKPROBE_MATRIX=1, each run is the whole engine matrix (scripts/test-matrix.sh) instead. A flake found this way is
+# a bug to fix, never a retry to add. Builds once first; needs the same set-up as `npm test` (an engine, root for the
 # egress canary).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
 [[ "${runs}" =~ ^[0-9]+$ ]] && [ "${runs}" -ge 1 ] || { echo "usage: npm run test:soak -- N (N >= 1), got '${runs}'" >&2; exit 2; }
 npm run --silent build >/dev/null || { echo "soak: build failed" >&2; exit 2; }
-engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown)
+matrix=${DOCKPROBE_MATRIX:-}
+if [ "${matrix}" = 1 ]; then where="the engine matrix"; else where="engine $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown)"; fi
 green=0
 for i in $(seq 1 "${runs}"); do
   log=$(mktemp)
   start=$(date +%s)
-  npx tap test/integration/*.test.ts test/faults/*.test.ts >"${log}" 2>&1
-  rc=$?
+  if [ "${matrix}" = 1 ]; then
+    bash scripts/test-matrix.sh >"${log}" 2>&1
+    rc=$?
+    closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "${log}" | tail -n 1)
+    pass=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"${closing}")
+    fail=$(sed -nE 's/.* ([0-9]+) failed$/\1/p' <<<"${closing}")
+  else
+    npx tap test/integration/*.test.ts test/faults/*.test.ts >"${log}" 2>&1
+    rc=$?
+    summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)
+    pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"${summary}")
+    fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"${summary}")
+  fi
   secs=$(( $(date +%s) - start ))
-  summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)
-  pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"${summary}")
-  fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"${summary}")
   left=$(( $(docker ps -aq --filter label=dockprobe.run | wc -l) + $(docker network ls -q --filter label=dockprobe.run | wc -l) ))
-  line="soak run ${i}/${runs} on engine ${engine}: ${pass:-0} passed, ${fail:-0} failed, ${secs} s, exit ${rc}, ${left} labelled resources left"
-  echo "${line}"
+  echo "soak run ${i}/${runs} on ${where}: ${pass:-0} passed, ${fail:-0} failed, ${secs} s, exit ${rc}, ${left} labelled resources left"
   if [ "${rc}" -eq 0 ] && [ "${left}" -eq 0 ]; then
     green=$((green + 1))
     rm -f "${log}"
