@@ -5,7 +5,8 @@ import { planEgressCell } from './egress-cell.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
 import { planPublishedCell } from './published-cell.js';
-import { cellBase, planReachCell } from './reach-cell.js';
+import { cellBase } from './cell-base.js';
+import { planReachCell } from './reach-cell.js';
 
 export { EMBEDDED_DNS } from './probe-builder.js';
 

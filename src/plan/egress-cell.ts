@@ -3,7 +3,7 @@ import type { Expectation, InternetTarget } from '../scenario/scenario.js';
 import { nameCheck, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import type { EgressCell } from './plan.js';
-import { cellBase } from './reach-cell.js';
+import { cellBase } from './cell-base.js';
 
 /**
  * Egress: each outside target by name; any one reached means egress works. No subnet rule: answers lie outside.

@@ -4,7 +4,7 @@ import { containerStates, findService, runningContainers, type Topology } from '
 import { withHostPort } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import type { PublishedCell } from './plan.js';
-import { cellBase } from './reach-cell.js';
+import { cellBase } from './cell-base.js';
 
 /**
  * From the host, a service port is reachable only where the engine published it. Each binding is tried on loopback

@@ -4,7 +4,8 @@ import type { Expectation, HostTarget } from '../scenario/scenario.js';
 import { containerStates, findService, runningContainers, subnetsOf, type Topology } from '../topology/topology.js';
 import { nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
-import type { Placement, ReachCell } from './plan.js';
+import { cellBase } from './cell-base.js';
+import type { ReachCell } from './plan.js';
 
 /**
  * A source trying one host. By name always; for a target expected blocked, also every address of the target on
@@ -41,10 +42,4 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     }
   }
   return cell;
-}
-
-/** The fields every kind of cell starts with. */
-export function cellBase(expectation: Expectation, targetLabel: string, probe: { key: string; label: string; placement?: Placement }) {
-  const joined = probe.placement?.kind === 'container' ? [probe.placement.container.id] : [];
-  return { id: `${expectation.index}/${probe.key}/${targetLabel}`, expectation, targetLabel, probeKey: probe.key, source: probe.label, attempts: [], touches: joined, precondition: undefined };
 }
