@@ -16,7 +16,7 @@ export interface WorldChange {
  */
 export function worldChanges(topology: Topology, after: readonly ContainerInfo[]): Map<string, WorldChange[]> {
   const changes = new Map<string, WorldChange[]>();
-  const note = (containerId: string, what: string) => changes.set(containerId, [...(changes.get(containerId) ?? []), { containerId, what }]);
+  const note = (containerId: string, what: string) => addChange(changes, containerId, what);
   const now = new Map(after.map((c) => [c.id, c]));
   for (const service of topology.services) {
     for (const before of service.containers) {
@@ -76,10 +76,7 @@ export async function readWindow(runtime: ContainerRuntime, topology: Topology, 
 export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
   const containers = new Map(topology.services.flatMap((s) => s.containers).map((c) => [c.id, c]));
   const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
-  const note = (id: string, what: string) => {
-    const list = changes.get(id) ?? [];
-    if (!list.some((c) => c.what === what)) changes.set(id, [...list, { containerId: id, what }]);
-  };
+  const note = (id: string, what: string) => addChange(changes, id, what);
   const networkEvents: string[] = [];
   for (const e of events) {
     // The API reads whole seconds, so the answer starts up to a second early: the deployment's own start-up (its
@@ -95,6 +92,12 @@ export function eventChanges(topology: Topology, events: readonly EngineEvent[],
     }
   }
   return networkEvents;
+}
+
+/** Records one change of a container, once: the re-read and the events may both see it. */
+function addChange(changes: Map<string, WorldChange[]>, containerId: string, what: string): void {
+  const list = changes.get(containerId) ?? [];
+  if (!list.some((c) => c.what === what)) changes.set(containerId, [...list, { containerId, what }]);
 }
 
 /** A re-read that failed: every container of the deployment counts as changed, since nothing proves it held. */
