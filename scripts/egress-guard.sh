@@ -7,16 +7,26 @@
 set -euo pipefail
 uplink=$(ip route show default 2>/dev/null | awk '/default/ {for (i = 1; i < NF; i++) if ($i == "dev") {print $(i + 1); exit}}')
 if [ -z "${uplink}" ]; then
-  echo "egress-guard: no default route; nothing to guard" >&2
-  exit 0
+  echo "egress-guard: no IPv4 default route; nothing to guard over IPv4" >&2
+else
+  if ! iptables -n -L DOCKER-USER >/dev/null 2>&1; then
+    iptables -N DOCKER-USER
+  fi
+  if ! iptables -C DOCKER-USER -o "${uplink}" -j DROP 2>/dev/null; then
+    iptables -I DOCKER-USER -o "${uplink}" -j DROP
+  fi
+  if ! iptables -t mangle -C FORWARD -o "${uplink}" -j DROP 2>/dev/null; then
+    iptables -t mangle -I FORWARD -o "${uplink}" -j DROP
+  fi
+  echo "egress-guard: container traffic out of ${uplink} is dropped (DOCKER-USER and mangle FORWARD)" >&2
 fi
-if ! iptables -n -L DOCKER-USER >/dev/null 2>&1; then
-  iptables -N DOCKER-USER
+
+# IPv6 has its own tables and its own default route. Networks with `enable_ipv6` give containers routable addresses,
+# and engines before 27 write no ip6tables rules at all: without this, an IPv6 container could be forwarded out.
+uplink6=$(ip -6 route show default 2>/dev/null | awk '/default/ {for (i = 1; i < NF; i++) if ($i == "dev") {print $(i + 1); exit}}')
+if [ -n "${uplink6}" ] && command -v ip6tables >/dev/null; then
+  if ! ip6tables -t mangle -C FORWARD -o "${uplink6}" -j DROP 2>/dev/null; then
+    ip6tables -t mangle -I FORWARD -o "${uplink6}" -j DROP
+  fi
+  echo "egress-guard: IPv6 container traffic out of ${uplink6} is dropped (mangle FORWARD)" >&2
 fi
-if ! iptables -C DOCKER-USER -o "${uplink}" -j DROP 2>/dev/null; then
-  iptables -I DOCKER-USER -o "${uplink}" -j DROP
-fi
-if ! iptables -t mangle -C FORWARD -o "${uplink}" -j DROP 2>/dev/null; then
-  iptables -t mangle -I FORWARD -o "${uplink}" -j DROP
-fi
-echo "egress-guard: container traffic out of ${uplink} is dropped (DOCKER-USER and mangle FORWARD)" >&2

@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 /** What every check has. */
 interface CheckBase {
@@ -17,6 +17,11 @@ interface CheckBase {
    * is never retried into a pass.
    */
   retries?: number;
+  /**
+   * For a name: which records to ask for, A (4) or AAAA (6); 4 when absent. Docker did not isolate IPv6 between
+   * networks before engine 27, so a target blocked over IPv4 can still answer at its IPv6 address.
+   */
+  family?: 4 | 6;
 }
 
 /** Resolve a name through the probe's DNS server. */
@@ -73,6 +78,9 @@ export const DEFAULT_CONCURRENCY = 32;
 /** How many times each control runs after its first run: spread over the checks, the last one after them all. */
 export const CONTROL_REPEATS = 3;
 
+/** The most controls a probe has: its DNS control, two peers over IPv4 and two over IPv6. */
+export const MAX_CONTROLS = 5;
+
 /** The id of the n-th run of a control (n = 1 is its first run, reported under its own id). */
 export function controlRunId(id: string, n: number): string {
   return n === 1 ? id : `${id}@${n}`;
@@ -82,7 +90,7 @@ export function controlRunId(id: string, n: number): string {
  * What happened, precisely. DNS outcomes appear on tcp/http checks too, when the name did not resolve.
  * - `resolved`: the name has an answer inside the expected subnets.
  * - `resolved-elsewhere`: the only answers lie outside them (forwarded upstream); the agent did not connect.
- * - `nxdomain`: the DNS server said the name does not exist (or has no A record).
+ * - `nxdomain`: the DNS server said the name does not exist (or has no record of the family asked for).
  * - `dns-timeout`: the DNS server did not answer within the timeout.
  * - `dns-error`: the DNS server answered with an error (SERVFAIL, REFUSED).
  * - `open`: the TCP handshake completed. `http`: an HTTP response came back (see `status`).
@@ -160,7 +168,7 @@ export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: numb
   const slowest = checks.reduce((max, c) => Math.max(max, (c.timeoutMs ?? defaultTimeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))), 0);
   // With at most `concurrency` checks at once (the controls' repeats count too), list scheduling ends within
   // (n / concurrency + 1) times the slowest check; all at once, within the slowest.
-  const waves = Math.ceil((checks.length + CONTROL_REPEATS * 3) / Math.max(1, concurrency));
+  const waves = Math.ceil((checks.length + CONTROL_REPEATS * MAX_CONTROLS) / Math.max(1, concurrency));
   return slowest * (waves <= 1 ? 1 : waves + 1) + slackMs;
 }
 

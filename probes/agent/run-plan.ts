@@ -96,7 +96,7 @@ export function describe(check: Check): string {
 async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number): Promise<Observation> {
   const base = { id: check.id, kind: check.kind, target: describe(check), latencyMs: 0 };
   const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname.replace(/^\[|\]$/g, '');
-  const name = await resolver.resolve(host, check.subnets);
+  const name = await resolver.resolve(host, check.subnets, check.family);
   const resolved = { ...base, addresses: name.addresses, ...(name.errorCode ? { errorCode: name.errorCode } : {}), ...(name.detail ? { detail: name.detail } : {}) };
   if (check.kind === 'dns' || name.outcome !== 'resolved' || name.address === undefined) {
     return { ...resolved, outcome: name.outcome };

@@ -29,7 +29,7 @@ for (const [signal, code] of [['SIGINT', ExitCode.SIGINT], ['SIGTERM', ExitCode.
       process.exit(code);
     }, 30_000);
     void context.cleanup.runAll().then((failures) => {
-      for (const f of failures) process.stderr.write(`dockprobe: could not remove ${f}\n`);
+      for (const f of failures) process.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
       clearTimeout(limit);
       process.exit(code);
     });
@@ -46,7 +46,7 @@ try {
 }
 if (!interrupted) {
   const failures = await context.cleanup.runAll();
-  for (const f of failures) process.stderr.write(`dockprobe: could not remove ${f}\n`);
+  for (const f of failures) process.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
   // Everything is reported and removed: exit now. A request an engine accepted and never answered stays open after
   // its deadline expired, and would otherwise keep the process alive for ever.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

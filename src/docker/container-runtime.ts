@@ -31,6 +31,8 @@ export interface ContainerNetwork {
   networkId: string;
   networkName: string;
   ipv4: string | undefined;
+  /** Its global IPv6 address, on a network with IPv6 enabled. */
+  ipv6?: string | undefined;
   aliases: string[];
 }
 

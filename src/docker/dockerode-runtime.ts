@@ -18,7 +18,12 @@ export interface DockerodeRuntimeOptions {
   connectTimeoutMs?: number;
   /** Limit for each ordinary API call (default 30 s). */
   apiTimeoutMs?: number;
+  /** How often a long wait checks that the engine still answers (default 1 s). */
+  heartbeatMs?: number;
 }
+
+/** How often a long wait pings the engine unless told otherwise. */
+export const DEFAULT_HEARTBEAT_MS = 1_000;
 
 /** Races `promise` against a timer; on expiry rejects with a DP_TIMEOUT error naming what was awaited. */
 function timed<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -31,6 +36,7 @@ export class DockerodeRuntime implements ContainerRuntime {
   readonly #docker: Docker;
   readonly #connectTimeoutMs: number;
   readonly #apiTimeoutMs: number;
+  readonly #heartbeatMs: number;
 
   constructor(options: DockerodeRuntimeOptions = {}) {
     this.endpoint = dockerEndpoint();
@@ -41,6 +47,7 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
     this.#apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? Math.min(5000, this.#apiTimeoutMs);
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   }
 
   async info(): Promise<EngineInfo> {
@@ -123,7 +130,7 @@ export class DockerodeRuntime implements ContainerRuntime {
     const container = this.#docker.getContainer(id);
     let exitCode: number;
     try {
-      const result = (await timed(container.wait(), timeoutMs, `wait for container ${short(id)}`)) as { StatusCode: number };
+      const result = (await this.#whileAlive(timed(container.wait(), timeoutMs, `wait for container ${short(id)}`), `wait for container ${short(id)}`)) as { StatusCode: number };
       exitCode = result.StatusCode;
     } catch (error) {
       await container.kill().catch(() => undefined);
@@ -249,6 +256,37 @@ export class DockerodeRuntime implements ContainerRuntime {
       return await timed(fn(), this.#apiTimeoutMs, `${what} ${short(resource)}`.trim());
     } catch (error) {
       throw this.#wrap(what, resource, error);
+    }
+  }
+
+  /**
+   * `promise`, unless the engine stops answering first. A wait whose connection the engine dropped mid-answer (its
+   * socket died after the headers) never settles by itself: without this it lasted until the probe's whole deadline,
+   * 20 s and more, with no report. The engine is pinged every heartbeat; a ping that fails or outlasts the connect
+   * limit rejects at once, so a dying engine ends the run within a heartbeat plus that limit.
+   */
+  async #whileAlive<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const lost = new Promise<never>((_, reject) => {
+      const beat = () => {
+        timer = setTimeout(() => {
+          timed(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`).then(
+            () => {
+              if (!settled) beat();
+            },
+            (error: unknown) => reject(new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`)),
+          );
+        }, this.#heartbeatMs);
+      };
+      beat();
+    });
+    lost.catch(() => undefined);
+    try {
+      return await Promise.race([promise, lost]);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
     }
   }
 

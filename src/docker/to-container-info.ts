@@ -9,6 +9,7 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     networkId: n.NetworkID,
     networkName: name,
     ipv4: n.IPAddress || undefined,
+    ipv6: n.GlobalIPv6Address || undefined,
     aliases: n.Aliases ?? [],
   }));
   return {

@@ -10,10 +10,10 @@ import type { ControlResult } from './verdict.js';
  */
 export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, cells: readonly Cell[]): ControlResult {
   if (!result || (result.status === 'failed' && result.observations.size === 0)) {
-    return { probeKey: spec.key, dns: false, reach: false, detail: 'probe did not run' };
+    return { probeKey: spec.key, dns: false, reach: false, reach6: spec.controls.reach6CheckIds.length > 0 ? false : undefined, detail: 'probe did not run' };
   }
   if (spec.placement.kind === 'host') {
-    return { probeKey: spec.key, dns: true, reach: true, detail: "the host connects from this process; its verdicts rest on the engine's port bindings" };
+    return { probeKey: spec.key, dns: true, reach: true, reach6: undefined, detail: "the host connects from this process; its verdicts rest on the engine's port bindings" };
   }
   // Each control runs first, again among the checks and once more after them (controlRunId): it proves the
   // conditions the checks ran under only if every run held, the last one included.
@@ -51,5 +51,23 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
       : peers.length === 0 && !targetReached
         ? 'nothing to prove reach against: no running peer on its network and no target expected reachable'
         : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;
-  return { probeKey: spec.key, dns, reach: reached !== undefined, detail: `${dnsText}; ${reachText}` };
+  const six = judgeIpv6Control(spec, result, repeated ? lastRun : undefined);
+  return { probeKey: spec.key, dns, reach: reached !== undefined, reach6: six?.reached, detail: `${dnsText}; ${reachText}${six ? `; ${six.text}` : ''}` };
+}
+
+// The IPv6 peers, planned only when a cell tries IPv6: reached at first and after the checks, as for IPv4. No peer
+// with an IPv6 address means IPv6 reach is unproven, so IPv6 attempts cannot count as blocked.
+function judgeIpv6Control(spec: ProbeSpec, result: ProbeResult, lastRun: string | undefined): { reached: boolean; text: string } | undefined {
+  const ids = spec.controls.reach6CheckIds;
+  if (ids.length === 0) {
+    const planned = spec.plan.checks.some((c) => c.family === 6 || (c.kind === 'tcp' && c.host.includes(':')) || (c.kind === 'http' && c.url.includes('://[')));
+    return planned ? { reached: false, text: 'IPv6 control: no running peer with an IPv6 address on its networks' } : undefined;
+  }
+  const first = ids.map((id) => result.observations.get(id)).filter((o): o is Observation => o !== undefined);
+  const last = lastRun === undefined ? first : ids.map((id) => result.observations.get(`${id}${lastRun}`)).filter((o): o is Observation => o !== undefined);
+  const reached = first.find((o) => isReached(o.outcome));
+  const held = last.some((o) => isReached(o.outcome));
+  if (reached && held) return { reached: true, text: `reached ${reached.target} over IPv6 (${describeObservation(reached)})` };
+  const seen = [...first, ...(lastRun ? last : [])].map((o) => `${o.target} ${o.outcome}`).join(', ');
+  return { reached: false, text: `IPv6 control failed: reached no peer over IPv6${reached ? ' after the checks' : ''} (${seen || 'no result'})` };
 }

@@ -34,8 +34,14 @@ export function describeObservation(o: Observation): string {
     case 'reset':
     case 'timeout':
     case 'unreachable':
-      return o.address ? `${o.outcome} ${o.address}:${o.port}` : o.outcome;
+      return o.address ? `${o.outcome} ${hostPort(o.address, o.port)}` : o.outcome;
     default:
       return o.outcome;
   }
+}
+
+/** `address:port`, with an IPv6 address in brackets so the port cannot be read as part of it. */
+export function hostPort(address: string | undefined, port: number | undefined): string {
+  const host = address?.includes(':') ? `[${address}]` : (address ?? '');
+  return port === undefined ? host : `${host}:${port}`;
 }

@@ -1,7 +1,7 @@
 import { isReached } from '../../probes/agent/protocol.js';
 import type { ReachCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
-import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
+import { describeObservation, hostPort, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
@@ -19,16 +19,16 @@ function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlR
       if (target.kind === 'http' && target.status !== undefined && o.status !== target.status) {
         return verdict('fail', 'http-status-mismatch', observed, `answered HTTP ${o.status}, expected ${target.status}`, o.latencyMs);
       }
-      return verdict('pass', 'reached', observed, `reached ${o.address}:${o.port}, HTTP ${o.status}`, o.latencyMs);
+      return verdict('pass', 'reached', observed, `reached ${hostPort(o.address, o.port)}, HTTP ${o.status}`, o.latencyMs);
     case 'open':
-      if (target.kind === 'http') return verdict('fail', 'not-http', observed, `connected to ${o.address}:${o.port} but got no valid HTTP response`, o.latencyMs);
-      return verdict('pass', 'reached', observed, `connected to ${o.address}:${o.port}`, o.latencyMs);
+      if (target.kind === 'http') return verdict('fail', 'not-http', observed, `connected to ${hostPort(o.address, o.port)} but got no valid HTTP response`, o.latencyMs);
+      return verdict('pass', 'reached', observed, `connected to ${hostPort(o.address, o.port)}`, o.latencyMs);
     case 'resolved':
       return verdict('pass', 'resolved', observed, `resolved to ${o.addresses?.join(', ')}`, o.latencyMs);
     case 'refused':
-      return verdict('fail', 'path-open', observed, `${o.address}:${o.port} answered, but nothing listens on the port (connection refused)`, o.latencyMs);
+      return verdict('fail', 'path-open', observed, `${hostPort(o.address, o.port)} answered, but nothing listens on the port (connection refused)`, o.latencyMs);
     case 'reset':
-      return verdict('fail', 'path-open', observed, `${o.address}:${o.port} accepted, then reset the connection`, o.latencyMs);
+      return verdict('fail', 'path-open', observed, `${hostPort(o.address, o.port)} accepted, then reset the connection`, o.latencyMs);
     case 'timeout':
     case 'unreachable':
       return verdict('fail', 'no-answer', observed, `${o.address ?? o.target}:${o.port ?? ''} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`.replace(':)', ')'), o.latencyMs);
@@ -49,6 +49,10 @@ function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlRes
   if (breaches.length > 0) {
     const first = breaches[0]!.observation!;
     const list = breaches.map((b) => `${b.attempt.description}: ${describeObservation(b.observation!)}`).join('; ');
+    // Blocked over IPv4 and open over IPv6: the engine isolates one family only (engines before 27 wrote no ip6tables).
+    if (breaches.every((b) => b.attempt.family === 6)) {
+      return verdict('fail', 'reached-over-ipv6', describeObservation(first), `blocked over IPv4, but open over IPv6: ${list}`, first.latencyMs);
+    }
     const refusedOnly = breaches.every((b) => b.observation!.outcome === 'refused');
     if (refusedOnly) return verdict('fail', 'path-open', describeObservation(first), `network path is open (the host answered, though nothing listens): ${list}`, first.latencyMs);
     return verdict('fail', first.outcome === 'resolved' ? 'resolved' : 'reached', describeObservation(first), `reached: ${list}`, first.latencyMs);
@@ -66,8 +70,13 @@ function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlRes
   if (byName.length > 0 && !control.dns) {
     return verdict('inconclusive', 'dns-control-failed', describeObservation(byName[0]!.observation!), `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`);
   }
-  if (byPath.length > 0 && !control.reach) {
+  if (byPath.some((e) => e.attempt.family === 4) && !control.reach) {
     return verdict('inconclusive', 'reach-control-failed', describeObservation(byPath[0]!.observation!), `no answer, but the probe never proved it can reach anything: ${control.detail}`);
+  }
+  const six = evidence.filter((e) => e.attempt.family === 6);
+  if (six.length > 0 && control.reach6 !== true) {
+    const o = six[0]!.observation!;
+    return verdict('inconclusive', 'ipv6-control-failed', describeObservation(o), `blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`);
   }
   const nameEvidence = evidence[0]!;
   const observed = describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');

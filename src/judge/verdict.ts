@@ -18,6 +18,7 @@ export const VERDICT_CODES = {
   reached: 'the target answered: a TCP connection opened, or an HTTP answer came with the expected status',
   resolved: 'the name resolved on the target\'s networks (a dns: target)',
   'path-open': 'the target\'s host answered with a refusal or a reset: nothing listens there, but the network path is open',
+  'reached-over-ipv6': 'blocked over IPv4, but the target answered over IPv6 (by AAAA record or at its IPv6 address)',
   'http-status-mismatch': 'an HTTP answer came, with another status than the one expected',
   'not-http': 'the port answered, but not with HTTP',
   'no-answer': 'no packet came back: a timeout, or no route to the target (unreachable)',
@@ -36,6 +37,7 @@ export const VERDICT_CODES = {
   'check-unfinished': 'the probe ended before this check finished',
   'dns-control-failed': 'a name did not resolve, but the probe\'s DNS control failed too: a silent server cannot be ruled out',
   'reach-control-failed': 'no answer came, but the probe never proved it can reach anything',
+  'ipv6-control-failed': 'blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven',
   unclassified: 'an attempt failed in a way dockprobe cannot classify: never counted as blocked',
   'world-changed': 'blocked, but a container the cell rests on stopped, restarted, was removed or changed networks during the run',
 } as const;
@@ -71,6 +73,11 @@ export interface ControlResult {
   dns: boolean;
   /** The probe reached something (a peer, or a target expected reachable). */
   reach: boolean;
+  /**
+   * The probe reached a peer over IPv6, at first and after every check; undefined when it tried nothing over IPv6.
+   * IPv6 is its own path (own addresses, own rules): an IPv4 control proves nothing about it.
+   */
+  reach6: boolean | undefined;
   detail: string;
 }
 

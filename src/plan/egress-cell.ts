@@ -13,7 +13,7 @@ export function planEgressCell(expectation: Expectation, target: InternetTarget,
   const cell: EgressCell = { kind: 'egress', ...cellBase(expectation, target.label, probe), target };
   for (const outside of target.targets) {
     const host = outside.host.kind === 'external' ? outside.host.host : '';
-    cell.attempts.push({ checkId: probe.add(nameCheck(outside, host, [], step)), via: 'name', description: outside.label });
+    cell.attempts.push({ checkId: probe.add(nameCheck(outside, host, [], step)), via: 'name', description: outside.label, family: 4 });
     if (host && !isIP(host)) probe.needsUpstreamDns = true;
   }
   return cell;

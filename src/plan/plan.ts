@@ -10,6 +10,8 @@ export interface Attempt {
   via: 'name' | 'address' | 'published';
   /** For reports: `redis:6379 by name`, `172.20.0.4:6379 (redis-1 on internal-backend)`. */
   description: string;
+  /** The address family tried: IPv6 attempts count as blocked only if the probe proved it reaches a peer over IPv6. */
+  family: 4 | 6;
 }
 
 /** What every kind of cell has: one (expectation, source probe, target) triple, the unit a verdict is given for. */
@@ -73,6 +75,8 @@ export interface Controls {
   dnsCheckId: string | undefined;
   /** Connections to peers on the source networks: open or refused both prove the probe reaches something. */
   reachCheckIds: string[];
+  /** The same over IPv6, planned only when a cell tries a target over IPv6. */
+  reach6CheckIds: string[];
 }
 
 /** Where a probe runs. */

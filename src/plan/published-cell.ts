@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { Expectation, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import { containerStates, findService, runningContainers, type Topology } from '../topology/topology.js';
@@ -39,7 +40,7 @@ export function planPublishedCell(expectation: Expectation, target: TcpTarget | 
         target.kind === 'tcp'
           ? { id: '', kind: 'tcp', host: address, port: binding.hostPort, subnets: [], timeoutMs }
           : { id: '', kind: 'http', url: withHostPort(target.url, address, binding.hostPort), subnets: [], timeoutMs };
-      cell.attempts.push({ checkId: probe.add(check), via: 'published', description: `${container.name} port ${port} published on ${scope}` });
+      cell.attempts.push({ checkId: probe.add(check), via: 'published', description: `${container.name} port ${port} published on ${scope}`, family: isIP(address) === 6 ? 6 : 4 });
     }
   }
   cell.binding = scopes.length ? scopes.join(', ') : undefined;

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Verdict } from '../judge/verdict.js';
+import { hostPort } from '../judge/outcomes.js';
 import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';
@@ -89,7 +90,7 @@ function detail(v: Verdict, label: string, c: Colors): string {
   const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    [${v.code}] ${v.expectation} — ${v.location}`)];
   for (const e of v.evidence) {
     const o = e.observation;
-    lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${o.address}:${o.port}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));
+    lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));
   }
   return lines.join('\n');
 }

@@ -23,6 +23,8 @@ export interface DeferOptions {
  */
 export class CleanupStack {
   readonly #actions: Action[] = [];
+  /** Actions run early (through the function `defer` returned) that failed: still leftovers, reported by runAll. */
+  readonly #failedEarly: string[] = [];
   #closed = false;
   #running: Promise<string[]> | undefined;
 
@@ -31,13 +33,22 @@ export class CleanupStack {
     return this.#closed;
   }
 
-  /** Registers an undo action; returns a function that runs it now (once) and unregisters it. */
+  /**
+   * Registers an undo action; returns a function that runs it now (once) and unregisters it. If that early run
+   * fails, it still rejects, and the failure is kept: `runAll` reports it, so a caller that cannot act on the error
+   * (a probe removed while the engine went away) does not make the leftover disappear from the report.
+   */
   defer(what: string, run: () => Promise<void>, options: DeferOptions = {}): () => Promise<void> {
     const action: Action = { what, run, concurrent: options.concurrent ?? false };
     this.#actions.push(action);
     return async () => {
       if (!this.#forget(action)) return;
-      await run();
+      try {
+        await run();
+      } catch (error) {
+        this.#failedEarly.push(`${what}: ${(error as Error)?.message ?? String(error)}`);
+        throw error;
+      }
     };
   }
 
@@ -94,7 +105,7 @@ export class CleanupStack {
           if (r.status === 'rejected') failures.push(`${step[i]!.what}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
         });
       }
-      return failures;
+      return [...this.#failedEarly, ...failures];
     })();
     return this.#running;
   }

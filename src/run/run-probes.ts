@@ -30,9 +30,13 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
   } catch (error) {
     return probeResult(spec, { status: 'failed', error: `probe ${spec.containerName} did not start: ${(error as Error).message}` });
   }
-  await using probe = started;
-  // `return await`: the container must outlive the read of its result.
-  return await probe.result(graceMs);
+  try {
+    return await started.result(graceMs);
+  } finally {
+    // A removal that fails (the engine went away) must not reject the whole run: what was observed still counts, and
+    // the cleanup stack keeps the failure, so the report names the container and the command that removes it.
+    await started.stop().catch(() => undefined);
+  }
 }
 
 // The host perspective runs the agent's own check code in this process: it knocks on published ports from where

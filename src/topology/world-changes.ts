@@ -28,7 +28,7 @@ export function worldChanges(topology: Topology, after: readonly ContainerInfo[]
       }
       if (!c.running) note(before.id, `${c.name} is ${c.state} (it was running)`);
       else if (c.startedAt !== before.startedAt || c.restartCount !== before.restartCount) note(before.id, `${c.name} restarted (started ${c.startedAt}, was ${before.startedAt})`);
-      const membership = (x: ContainerInfo) => x.networks.map((n) => `${n.networkName}=${n.ipv4 ?? ''}`).sort().join(', ');
+      const membership = (x: ContainerInfo) => x.networks.map((n) => `${n.networkName}=${n.ipv4 ?? ''}${n.ipv6 ? `,${n.ipv6}` : ''}`).sort().join(', ');
       if (c.running && membership(c) !== membership(before)) note(before.id, `${c.name} changed networks (now ${membership(c) || 'none'}, was ${membership(before) || 'none'})`);
     }
     // A replica that appeared was never tried by address: a "blocked" toward the service no longer covers it.

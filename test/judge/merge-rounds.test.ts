@@ -2,7 +2,7 @@ import t from 'tap';
 import { mergeRounds } from '../../src/judge/merge-rounds.js';
 import { verdict } from '../fixtures/run-result.js';
 
-const attempt = { checkId: 'c1', via: 'name' as const, description: 'redis:6379 by name' };
+const attempt = { checkId: 'c1', via: 'name' as const, description: 'redis:6379 by name', family: 4 as const };
 
 t.test('one round is returned as is', async (t) => {
   const only = [verdict({ cellId: 'a' })];

@@ -46,3 +46,34 @@ t.test('a DNS query nobody answers (refused) is a DNS error, never a TCP outcome
   t.equal(resolution.outcome, 'dns-error', `${resolution.errorCode}: ${resolution.detail}`);
   t.notOk(isReached(resolution.outcome));
 });
+
+t.test('family 6 asks for AAAA records and keeps IPv6 answers inside the subnets; family 4 asks for A', async (t) => {
+  const { createSocket } = await import('node:dgram');
+  const { NameResolver } = await import('../../probes/agent/checks/resolve-name.js');
+  // A DNS server that answers every question with one record of the type asked for, and remembers the types.
+  const asked: number[] = [];
+  const server = createSocket('udp4');
+  server.on('message', (query, peer) => {
+    let end = 12;
+    while (query[end]! !== 0) end += query[end]! + 1;
+    const qtype = query.readUInt16BE(end + 1);
+    asked.push(qtype);
+    const question = query.subarray(12, end + 5);
+    const rdata = qtype === 28 ? Buffer.from('fd00dbbb000000000000000000000002', 'hex') : Buffer.from([172, 19, 0, 2]);
+    const header = Buffer.from(query.subarray(0, 12));
+    header.writeUInt16BE(0x8180, 2); // a response, recursion available, no error
+    header.writeUInt16BE(1, 6); // one answer
+    const answer = Buffer.concat([Buffer.from([0xc0, 0x0c]), Buffer.from([0, qtype, 0, 1, 0, 0, 0, 60, 0, rdata.length]), rdata]);
+    server.send(Buffer.concat([header, question, answer]), peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const resolver = new NameResolver(`127.0.0.1:${server.address().port}`, 1000);
+  const six = await resolver.resolve('redis', ['172.19.0.0/16', 'fd00:dbbb::/64'], 6);
+  t.same([six.outcome, six.address], ['resolved', 'fd00:dbbb::2']);
+  const four = await resolver.resolve('redis', ['172.19.0.0/16', 'fd00:dbbb::/64'], 4);
+  t.same([four.outcome, four.address], ['resolved', '172.19.0.2']);
+  const outside = await resolver.resolve('redis', ['172.19.0.0/16'], 6);
+  t.equal(outside.outcome, 'resolved-elsewhere', 'an IPv6 answer outside the target subnets is not "resolved here"');
+  t.same(asked, [28, 1, 28]);
+});

@@ -33,7 +33,7 @@ function setup(kind: 'container' | 'network' = 'container') {
     networks: [],
     dnsUpstream: 'inherit',
     plan: { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs: 1000, deadlineMs: 5000, concurrency: 32, controls: [], checks: [{ id: 'c1', kind: 'tcp', host: 'redis', port: 6379, subnets: [] }] },
-    controls: { dnsCheckId: undefined, reachCheckIds: [] },
+    controls: { dnsCheckId: undefined, reachCheckIds: [], reach6CheckIds: [] },
   };
   const cleanup = new CleanupStack();
   const start = () => new Probe(spec, { runtime: engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup }).start();

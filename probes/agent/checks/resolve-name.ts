@@ -29,14 +29,17 @@ export class NameResolver {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Resolves `name` (an IP literal resolves to itself) and keeps only answers inside `subnets`. */
-  async resolve(name: string, subnets: readonly string[]): Promise<NameResolution> {
+  /**
+   * Resolves `name` to addresses of one family (A records for 4, AAAA for 6; an IP literal resolves to itself) and
+   * keeps only answers inside `subnets`.
+   */
+  async resolve(name: string, subnets: readonly string[], family: 4 | 6 = 4): Promise<NameResolution> {
     if (isIP(name)) return { outcome: 'resolved', addresses: [name], address: name };
     let addresses: string[];
     try {
       // c-ares has its own timeout; this guards against it never calling back.
       const limit = this.#timeoutMs + 250;
-      addresses = await withTimeout(this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' }));
+      addresses = await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' }));
     } catch (error) {
       const c = classifyError(error);
       // Only DNS outcomes come from a lookup: a refused query (no DNS server where one was expected, as on a

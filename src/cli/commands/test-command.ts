@@ -17,6 +17,9 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
       const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
       const result = await verify(options);
       await writeReports(result, reportOptionsFrom(argv), context);
+      // On stderr whatever the format: a JSON or JUnit report on stdout must not be the only place a leftover shows.
+      for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
+      if (result.cleanupFailures.length > 0) context.stderr.write(`dockprobe: remove what is left with: dockprobe cleanup --run ${result.runId}\n`);
       setExit(exitCodeForResult(result));
     },
   });
