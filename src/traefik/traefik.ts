@@ -96,7 +96,7 @@ export type NetworkLabel = 'traefik.docker.network' | 'traefik.swarm.network';
 
 /** How one provider of this proxy reads one backend. */
 export interface ProviderReading {
-  /** For messages: `Traefik v2.11, Docker provider`. */
+  /** For messages: `Traefik v2.11 (Docker provider)`. */
   description: string;
   provider: 'docker' | 'docker-swarm-mode' | 'swarm';
   /** The network labels it reads, the first present winning. */
@@ -189,6 +189,6 @@ export interface NetworkChoice {
   defaultNotFound: { flag: string; value: string; realName: string | undefined } | undefined;
   /** The label read is one the provider calls deprecated. */
   deprecatedLabel: string | undefined;
-  /** Who reads the labels: `Traefik v2.11, Docker provider`. */
+  /** Who reads the labels: `Traefik v2.11 (Docker provider)`. */
   reader: string;
 }

@@ -21,7 +21,7 @@ const v3 = proxy('traefik:v3.0', ['--providers.docker=true']);
 
 t.test('v2 Docker provider: traefik.docker.network by its real name settles the choice', async (t) => {
   const c = choose(v2, backend(routed({ 'traefik.docker.network': 'shop_web' }), [web, db]));
-  t.match(c, { code: 'network-label', kind: 'label', network: { name: 'shop_web' }, label: 'traefik.docker.network', reader: 'Traefik v2.11, Docker provider' });
+  t.match(c, { code: 'network-label', kind: 'label', network: { name: 'shop_web' }, label: 'traefik.docker.network', reader: 'Traefik v2.11 (Docker provider)' });
   t.same(names(c), ['shop_web']);
 });
 
@@ -51,7 +51,7 @@ t.test('one network: nothing to choose; several and nothing chooses: any of them
 });
 
 t.test('v3 Docker provider: traefik.docker.network is read, traefik.swarm.network is not', async (t) => {
-  t.match(choose(v3, backend(routed({ 'traefik.docker.network': 'shop_db' }), [web, db])), { code: 'network-label', network: { name: 'shop_db' }, reader: 'Traefik v3.0, Docker provider' });
+  t.match(choose(v3, backend(routed({ 'traefik.docker.network': 'shop_db' }), [web, db])), { code: 'network-label', network: { name: 'shop_db' }, reader: 'Traefik v3.0 (Docker provider)' });
   const ignored = choose(v3, backend(routed({ 'traefik.swarm.network': 'shop_db' }), [web, db]));
   t.match(ignored, { code: 'label-ignored', kind: 'arbitrary', ignoredLabel: { key: 'traefik.swarm.network', value: 'shop_db', reads: ['traefik.docker.network'] } });
   t.match(choose(proxy('traefik:v3.0', ['--providers.docker.network=shop_web']), backend(routed({ 'traefik.swarm.network': 'shop_db' }), [web, db])), { code: 'label-ignored', kind: 'default', network: { name: 'shop_web' } }, 'the ignored label loses to the default');
@@ -61,7 +61,7 @@ t.test('v3 Docker provider: traefik.docker.network is read, traefik.swarm.networ
 t.test('v2 Swarm mode: services are read by traefik.docker.network; traefik.swarm.network is ignored', async (t) => {
   const swarmMode = proxy('traefik:v2.11', ['--providers.docker.swarmMode=true']);
   const service = (labels: Record<string, string>) => backend(routed(labels), [net('web', '10.0.1.5', 'st_web'), net('db', '10.0.2.5', 'st_db')], { source: 'swarm-service' });
-  t.match(choose(swarmMode, service({ 'traefik.docker.network': 'st_web' })), { code: 'network-label', network: { name: 'st_web' }, reader: 'Traefik v2.11, Docker provider in Swarm mode' });
+  t.match(choose(swarmMode, service({ 'traefik.docker.network': 'st_web' })), { code: 'network-label', network: { name: 'st_web' }, reader: 'Traefik v2.11 (Docker provider in Swarm mode)' });
   t.match(choose(swarmMode, service({ 'traefik.swarm.network': 'st_web' })), { code: 'label-ignored', kind: 'arbitrary' });
   t.match(choose(swarmMode, service({ 'traefik.docker.network': 'web' })), { code: 'label-not-found', labelNotFound: { realName: 'st_web' } }, "the stack's prefix missing");
 });
@@ -72,7 +72,7 @@ t.test("v3 Swarm provider: the label it reads depends on the version (traefik/tr
   const v33 = proxy('traefik:v3.3.4', ['--providers.swarm=true']);
   const v3x = proxy('traefik:v3', ['--providers.swarm=true']);
   // Up to v3.2.1 the Swarm provider decodes traefik.docker.* only.
-  t.match(choose(v30, service({ 'traefik.docker.network': 'st_web' })), { code: 'network-label', network: { name: 'st_web' }, deprecatedLabel: undefined, reader: 'Traefik v3.0, Swarm provider' });
+  t.match(choose(v30, service({ 'traefik.docker.network': 'st_web' })), { code: 'network-label', network: { name: 'st_web' }, deprecatedLabel: undefined, reader: 'Traefik v3.0 (Swarm provider)' });
   t.match(choose(v30, service({ 'traefik.swarm.network': 'st_web' })), { code: 'label-ignored', kind: 'arbitrary', ignoredLabel: { key: 'traefik.swarm.network', reads: ['traefik.docker.network'] } });
   // From v3.2.2 it reads traefik.swarm.network, still honours traefik.docker.network as deprecated, and drops both.
   t.match(choose(v33, service({ 'traefik.swarm.network': 'st_db' })), { code: 'network-label', network: { name: 'st_db' }, label: 'traefik.swarm.network' });

@@ -17,7 +17,7 @@ t.test('the Docker provider reads containers, in v2 and v3 alike, with its defau
       exposedByDefault: true,
     }, image);
   }
-  t.match(providerReading(proxy('traefik:v2.11', ['--providers.docker']), container), { description: 'Traefik v2.11, Docker provider', defaultNetwork: undefined });
+  t.match(providerReading(proxy('traefik:v2.11', ['--providers.docker']), container), { description: 'Traefik v2.11 (Docker provider)', defaultNetwork: undefined });
 });
 
 t.test('a proxy whose flags enable no Docker provider, or v2 Swarm mode, reads no container', async (t) => {
@@ -33,7 +33,7 @@ t.test('Swarm services: v2 Swarm mode and v3 before 3.2.2 read traefik.docker.ne
     defaultNetwork: { value: 'st_web' },
   });
   t.match(providerReading(proxy('traefik:v3.0', ['--providers.swarm=true', '--providers.swarm.network=st_web']), swarm), {
-    description: 'Traefik v3.0, Swarm provider',
+    description: 'Traefik v3.0 (Swarm provider)',
     reads: ['traefik.docker.network'],
     deprecated: [],
     dropsMixedLabels: false,
