@@ -84,13 +84,14 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const rounds = options.repeat ?? 1;
   const expectations = projected.flatMap((s) => s.expectations);
+  const traefik = projected.flatMap((s) => (s.traefik ? [s.traefik] : []));
 
   const judged: Verdict[][] = [];
   const probes: ProbeSummary[] = [];
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }, traefik);
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
       const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),

@@ -62,6 +62,11 @@ export interface ContainerInfo {
   ports: ContainerPort[];
   /** HostConfig.NetworkMode: a network name, `host`, `none`, `container:<id>` … */
   networkMode: string;
+  /**
+   * The process the engine started: its path, then its arguments (entrypoint and command merged, as inspect's `Path`
+   * and `Args` say). A proxy's static configuration is read from it (see traefik/read-static-config.ts).
+   */
+  command: string[];
 }
 
 /** One event of the engine's event stream. */

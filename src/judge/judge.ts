@@ -6,6 +6,7 @@ import { judgeControls } from './controls.js';
 import { judgeEgressCell } from './egress-cell.js';
 import { judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
+import { decidedByConfiguration, judgeTraefikRouteCell } from './traefik-route-cell.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
@@ -60,6 +61,9 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
   if (cell.precondition) return verdict('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
   // The engine's own facts decide a published cell with nothing to try: no probe needed.
   if (cell.kind === 'published' && cell.fact) return judgePublishedCell(cell, evidence, verdict);
+  // So does a Traefik route whose configuration alone decides it (a label Traefik ignores or cannot find, a network
+  // left to chance or not shared with the proxy): what the probe saw, if it ran, only adds which networks answered.
+  if (cell.kind === 'traefik-route' && decidedByConfiguration(cell)) return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
   if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
     return verdict('inconclusive', 'probe-failed', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
   }
@@ -70,6 +74,8 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
       return judgePublishedCell(cell, evidence, verdict);
     case 'egress':
       return judgeEgressCell(cell, evidence, spec, control, result, verdict);
+    case 'traefik-route':
+      return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;

@@ -1,5 +1,5 @@
 import { ScenarioError } from '../errors/scenario-error.js';
-import type { Expectation, HostTarget, SourceRef, TargetRef } from '../scenario/scenario.js';
+import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
 import { containerStates, findNetwork, findService, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import { planEgressCell } from './egress-cell.js';
 import type { Cell, Placement, Plan } from './plan.js';
@@ -7,6 +7,7 @@ import { ProbeBuilder } from './probe-builder.js';
 import { planPublishedCell } from './published-cell.js';
 import { cellBase } from './cell-base.js';
 import { planReachCell } from './reach-cell.js';
+import { planTraefikRouteCell, routeLabel, traefikExpectation, traefikRoutes } from './traefik-route-cell.js';
 
 export { EMBEDDED_DNS } from './probe-builder.js';
 
@@ -23,12 +24,22 @@ export interface PlanOptions {
  * Turns expectations into probes and cells. One probe per source (per container for a service), all its checks
  * inside it at once; identical checks are shared. Each (source, target) pair becomes a cell of one kind, planned by
  * that kind's own module: reach (a zone or service to a host), published (the host to a published port), egress
- * (to the internet list).
+ * (to the internet list). A `traefik:` check becomes one traefik-route cell per routed container, probed from inside
+ * the proxy (the same probes as `from: { service: <proxy> }`).
  */
-export function buildPlan(expectations: readonly Expectation[], topology: Topology, options: PlanOptions): Plan {
+export function buildPlan(expectations: readonly Expectation[], topology: Topology, options: PlanOptions, traefik: readonly TraefikCheck[] = []): Plan {
   const probes = new Map<string, ProbeBuilder>();
   const cells: Cell[] = [];
   const suffix = options.round && options.round > 1 ? `-r${options.round}` : '';
+  const probeFor = ({ key, label, placement, networks }: Source): ProbeBuilder => {
+    let probe = probes.get(key);
+    if (!probe) {
+      const name = placement.kind === 'host' ? 'host' : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
+      probe = new ProbeBuilder(key, label, name, placement, networks, topology);
+      probes.set(key, probe);
+    }
+    return probe;
+  };
   for (const expectation of expectations) {
     const sources = placements(expectation.from, topology);
     const targets = expandPorts(expectation, topology);
@@ -37,17 +48,30 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
       for (const target of targets) cells.push(unplannable(expectation, target, probe, sources.precondition));
       continue;
     }
-    for (const { key, label, placement, networks } of sources) {
-      let probe = probes.get(key);
-      if (!probe) {
-        const name = placement.kind === 'host' ? 'host' : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
-        probe = new ProbeBuilder(key, label, name, placement, networks, topology);
-        probes.set(key, probe);
-      }
+    for (const source of sources) {
+      const probe = probeFor(source);
       for (const target of targets) cells.push(planCell(expectation, target, probe, topology));
     }
   }
-  const defaultTimeout = expectations.reduce((longest, e) => Math.max(longest, e.timeoutMs), 0);
+  const traefikExpectations: Expectation[] = [];
+  for (const check of traefik) {
+    const { proxy, services } = traefikRoutes(check, topology);
+    const expectation = traefikExpectation(check, proxy);
+    traefikExpectations.push(expectation);
+    const step = { timeoutMs: expectation.timeoutMs, retries: expectation.retries };
+    const sources = placements(expectation.from, topology);
+    const probesOf = 'precondition' in sources ? [{ key: sourceKey(expectation.from), label: sources.label, precondition: sources.precondition }] : sources.map(probeFor);
+    for (const probe of probesOf) {
+      for (const service of services) {
+        // A service with no running container is one cell, inconclusive; otherwise one per running container.
+        const running = service.routes.filter((r) => r.container.running);
+        for (const route of running.length > 0 ? running : service.routes.slice(0, 1)) {
+          cells.push(planTraefikRouteCell(expectation, proxy, route, routeLabel({ ...service, routes: running.length > 0 ? running : service.routes }, route), probe, step));
+        }
+      }
+    }
+  }
+  const defaultTimeout = [...expectations, ...traefikExpectations].reduce((longest, e) => Math.max(longest, e.timeoutMs), 0);
   return { runId: options.runId, probes: [...probes.values()].map((p) => p.build(defaultTimeout, options.concurrency)), cells };
 }
 

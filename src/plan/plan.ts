@@ -2,6 +2,8 @@ import type { ProbePlan } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
+import type { TraefikRoute } from '../traefik/find-routes.js';
+import type { BackendNetwork, TraefikProxy } from '../traefik/traefik.js';
 
 /** One way a cell's target is tried. */
 export interface Attempt {
@@ -64,10 +66,26 @@ export interface EgressCell extends CellBase {
 }
 
 /**
+ * A Traefik route: from inside the proxy's network namespace to a routed container, at its load-balancer port, on
+ * each network Traefik may pick for it (one when Traefik's choice is settled, every network of the container when it
+ * is arbitrary). What Traefik makes of the container's labels is worked out in traefik/ and carried here as data.
+ */
+export interface TraefikRouteCell extends CellBase {
+  kind: 'traefik-route';
+  proxy: TraefikProxy;
+  /** The routed container, the provider that reads it, the network Traefik chooses and the ports it sends to. */
+  route: TraefikRoute;
+  /** The networks the proxy's container is on, by id and real name (none when it has no running container). */
+  proxyNetworks: { id: string; name: string }[];
+  /** What each attempt tries, in the order of `attempts`: a network Traefik may pick, and a port. */
+  tries: { network: BackendNetwork; port: number; shared: boolean }[];
+}
+
+/**
  * A cell, by kind. A new kind of check is a new member here, a planner in plan/ and a judge in judge/: the
  * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile.
  */
-export type Cell = ReachCell | PublishedCell | EgressCell;
+export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell;
 
 /** The checks that prove a probe could have seen something, before any "blocked" from it counts. */
 export interface Controls {

@@ -20,6 +20,12 @@ export function applyOverrides(scenario: Scenario, overrides: Overrides): Scenar
     ...(project !== undefined ? { project } : {}),
     ...(internet !== undefined ? { internet } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    traefik: scenario.traefik && {
+      ...scenario.traefik,
+      ...(project !== undefined ? { project } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(retries !== undefined ? { retries } : {}),
+    },
     expectations: scenario.expectations.map((e) => ({
       ...e,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),

@@ -5,8 +5,8 @@ import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js
 import { closestName } from '../errors/unknown-name-error.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { parseTarget } from './parse-target.js';
-import { expectationSchema, scenarioSchema, sourceObjectSchema, targetObjectSchema, type RawExpectation, type RawScenario } from './scenario-schema.js';
-import type { Expectation, HostTarget, Scenario, SourceRef, TargetRef } from './scenario.js';
+import { expectationSchema, scenarioSchema, sourceObjectSchema, targetObjectSchema, traefikSchema, type RawExpectation, type RawScenario } from './scenario-schema.js';
+import type { Expectation, HostTarget, Scenario, SourceRef, TargetRef, TraefikCheck } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
 
 /** The timeout of a check when neither the file nor the command line sets one. */
@@ -130,8 +130,9 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
       position: at(['expect', index]),
     };
   });
+  const traefik: TraefikCheck | undefined = raw.traefik ? { proxy: raw.traefik.proxy, project: raw.traefik.project ?? raw.project, timeoutMs, retries: 0, position: at(['traefik']) } : undefined;
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file, project: raw.project, timeoutMs, internet, expectations };
+  return { file, project: raw.project, timeoutMs, internet, expectations, traefik };
 }
 
 /** Parses what `internet` stands for: outside hosts only (an IP or a dotted name), each tried by name. */
@@ -215,7 +216,18 @@ function depth(issues: readonly Issue[]): number {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const shape = path.length === 0 ? scenarioSchema.shape : path.length === 2 && path[0] === 'expect' ? expectationSchema.shape : path[2] === 'from' ? sourceObjectSchema.shape : path[2] === 'to' ? targetObjectSchema.shape : {};
+  const shape =
+    path.length === 0
+      ? scenarioSchema.shape
+      : path[0] === 'traefik'
+        ? traefikSchema.shape
+        : path.length === 2 && path[0] === 'expect'
+          ? expectationSchema.shape
+          : path[2] === 'from'
+            ? sourceObjectSchema.shape
+            : path[2] === 'to'
+              ? targetObjectSchema.shape
+              : {};
   return Object.keys(shape).filter((k) => k !== '$schema');
 }
 
@@ -226,6 +238,7 @@ function requiredHint(path: readonly PropertyKey[]): string | undefined {
   if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
   if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }';
   if (key === 'port') return 'a port is a whole number from 1 to 65535 or a known name';
+  if (path[0] === 'traefik') return 'traefik: {} finds the proxy by its image; traefik: { proxy: reverse-proxy } names its Compose service';
   return undefined;
 }
 

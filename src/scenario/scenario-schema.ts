@@ -50,6 +50,14 @@ export const expectationSchema = z.strictObject({
   timeout: duration.optional().describe('Per-check timeout for this entry'),
 });
 
+/** `traefik:` — check a Traefik proxy's routes: `{}` finds the proxy, `{ proxy: NAME }` names it. */
+export const traefikSchema = z
+  .strictObject({
+    proxy: name.optional().describe('The Compose service running Traefik; when left out, the service running a traefik image (or command) is found'),
+    project: name.optional().describe("The proxy's Compose project, when not the scenario default"),
+  })
+  .describe("Check every route of a Traefik proxy: the network Traefik will really use for each routed service must be one the proxy shares, and the service must answer there from inside the proxy. `traefik: {}` finds the proxy");
+
 /** The whole file. */
 export const scenarioSchema = z
   .strictObject({
@@ -62,6 +70,7 @@ export const scenarioSchema = z
       .min(1)
       .optional()
       .describe('What `internet` means: outside targets (tcp://IP:PORT, https://host/, dns:name); egress is reached if any is'),
+    traefik: traefikSchema.optional(),
     expect: z.array(expectationSchema).min(1),
   })
   .describe('A dockprobe scenario: the network isolation a deployment must have');

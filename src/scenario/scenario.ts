@@ -14,6 +14,24 @@ export interface Scenario {
   /** What `internet` stands for in this file: its `internet:` list, or the defaults. */
   internet: HostTarget[];
   expectations: Expectation[];
+  /** `traefik:`: check the routes of a Traefik proxy; undefined when the file has no such key. */
+  traefik: TraefikCheck | undefined;
+}
+
+/**
+ * `traefik: {}` or `traefik: { proxy: reverse-proxy }`: for every service the proxy routes, the network Traefik will
+ * really use must be one the proxy shares, and the service must answer there from inside the proxy.
+ */
+export interface TraefikCheck {
+  /** The proxy's Compose service; undefined: the service running a Traefik image (or command) is found. */
+  proxy: string | undefined;
+  /** The proxy's Compose project: the key's own `project:`, else the scenario's. */
+  project: string | undefined;
+  /** Per-check timeout, in milliseconds: the scenario's. */
+  timeoutMs: number;
+  /** Further tries of each check while it gets no answer (`--retries`); 0 in a file. */
+  retries: number;
+  position: SourcePosition;
 }
 
 /** One `expect:` entry: from one source, each target is reachable or not. */

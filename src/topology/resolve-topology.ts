@@ -36,6 +36,7 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
 function referencedProjects(scenarios: readonly Scenario[]): string[] {
   const projects = new Set<string>();
   for (const scenario of scenarios) if (scenario.project) projects.add(scenario.project);
+  for (const scenario of scenarios) if (scenario.traefik?.project) projects.add(scenario.traefik.project);
   for (const e of scenarios.flatMap((s) => s.expectations)) {
     if (e.from.kind !== 'host' && e.from.project) projects.add(e.from.project);
     for (const t of e.to) if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
@@ -55,6 +56,13 @@ function groupServices(project: string, containers: ContainerInfo[]): TopologySe
 }
 
 function checkNames(scenario: Scenario, topology: Topology): void {
+  const traefik = scenario.traefik;
+  if (traefik && !traefik.project) {
+    throw new ScenarioError([{ ...traefik.position, message: "'traefik' needs a project: the proxy and the services it routes are found in it", hint: 'set `project:` in the scenario (or in traefik:) or pass --project' }]);
+  }
+  if (traefik?.project && traefik.proxy !== undefined && !findService(topology, traefik.project, traefik.proxy)) {
+    throw new UnknownNameError('service', traefik.proxy, topology.services.filter((s) => s.project === traefik.project).map((s) => s.name).sort(), `in project '${traefik.project}' (${formatPosition(traefik.position)})`);
+  }
   for (const e of scenario.expectations) {
     const from = e.from;
     if (from.kind === 'network' && !findNetwork(topology, from.project, from.network)) {

@@ -68,3 +68,10 @@ t.test('state facts a re-read compares: start time and restart count', async (t)
   t.equal(info.name, 'shop-db-1');
   t.equal(info.running, true);
 });
+
+t.test("the command line as the engine started it: inspect's Path, then Args (a proxy's flags are read from it)", async (t) => {
+  const base = inspect({ exposed: [] }) as unknown as Record<string, unknown>;
+  const info = toContainerInfo({ ...base, Path: '/entrypoint.sh', Args: ['--providers.docker=true', '--providers.docker.network=shop_web'] } as unknown as Docker.ContainerInspectInfo);
+  t.same(info.command, ['/entrypoint.sh', '--providers.docker=true', '--providers.docker.network=shop_web']);
+  t.same(toContainerInfo(inspect({ exposed: [] })).command, [], 'an engine that says nothing: no command');
+});

@@ -104,3 +104,15 @@ t.test('the host network and none are not zones: scenario errors that say what t
   await t.rejects(resolveTopology([from('host')], engine), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 2, message: /is the host's own network namespace/, hint: /from: host/ }] });
   await t.rejects(resolveTopology([from('none')], engine), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 2, message: /has no network at all/ }] });
 });
+
+t.test('traefik: the proxy named must exist in its project, the project is read, and a project is needed', async (t) => {
+  const { engine } = deployment();
+  const routes = (head: string) => scenario(`${head}\nexpect:\n  - from: { network: legacy-net }\n    to: [tcp://10.0.0.5:80]\n    reachable: false\n`, 't.yml');
+  await t.resolves(resolveTopology([routes('project: shop\ntraefik: { proxy: proxy }')], engine));
+  const unknown = await resolveTopology([routes('project: shop\ntraefik: { proxy: proxi }')], engine).catch((e: unknown) => e);
+  t.match(unknown, { kind: 'service', unknown: 'proxi', available: ['proxy', 'redis'], hint: "did you mean 'proxy'?" });
+  t.match((unknown as Error).message, "unknown service 'proxi' in project 'shop' (t.yml:2:10)");
+  const elsewhere = await resolveTopology([routes('project: shop\ntraefik: { proxy: web, project: blog }')], engine);
+  t.same(elsewhere.projects, ['shop', 'blog'], "the proxy's own project is read too");
+  await t.rejects(resolveTopology([routes('traefik: {}')], engine), { code: 'DP_SCENARIO_INVALID', problems: [{ file: 't.yml', line: 1, col: 10, message: "'traefik' needs a project: the proxy and the services it routes are found in it" }] });
+});

@@ -12,7 +12,8 @@ export function validateCommand(context: CliContext) {
       for (const file of argv.files) {
         const scenario = await loadScenario(file);
         const cells = scenario.expectations.reduce((n, e) => n + e.to.length, 0);
-        context.stdout.write(`${file}: ok (${scenario.expectations.length} expectations, ${cells} targets)\n`);
+        const traefik = scenario.traefik ? `, the Traefik routes of ${scenario.traefik.proxy ?? 'the proxy found by its image'}` : '';
+        context.stdout.write(`${file}: ok (${scenario.expectations.length} expectations, ${cells} targets${traefik})\n`);
       }
     },
   });

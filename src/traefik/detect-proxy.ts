@@ -1,0 +1,57 @@
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { TopologyService } from '../topology/topology.js';
+import { readStaticConfig } from './read-static-config.js';
+import { imageName, traefikVersion } from './traefik-version.js';
+import type { TraefikProxy } from './traefik.js';
+
+/** What looking for the proxy found: it, nothing, or more than one (the scenario must then name it). */
+export type ProxyDetection =
+  | { kind: 'found'; proxy: TraefikProxy; service: TopologyService }
+  | { kind: 'not-found'; looked: string[] }
+  | { kind: 'several'; candidates: string[] };
+
+/**
+ * Finds the Traefik proxy among a project's services: the one the scenario names, else each service whose container
+ * runs a `traefik` image (any registry or path, any tag) or starts a `traefik` program. Its version comes from the
+ * image, its static configuration from the command line of its first running container (replicas share both).
+ */
+export function detectProxy(services: readonly TopologyService[], request: { project: string; proxy: string | undefined }): ProxyDetection {
+  const inProject = services.filter((s) => s.project === request.project);
+  if (request.proxy !== undefined) {
+    const named = inProject.find((s) => s.name === request.proxy);
+    return named ? { kind: 'found', proxy: describe(named, 'named'), service: named } : { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
+  }
+  const found = inProject.flatMap((s) => {
+    const how = runsTraefik(representative(s));
+    return how ? [{ service: s, how }] : [];
+  });
+  if (found.length === 0) return { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
+  if (found.length > 1) return { kind: 'several', candidates: found.map((f) => f.service.name).sort() };
+  return { kind: 'found', proxy: describe(found[0]!.service, found[0]!.how), service: found[0]!.service };
+}
+
+// The container whose image and command line stand for the service: a running one if any.
+function representative(service: TopologyService): ContainerInfo | undefined {
+  return service.containers.find((c) => c.running) ?? service.containers[0];
+}
+
+function runsTraefik(container: ContainerInfo | undefined): 'image' | 'command' | undefined {
+  if (!container) return undefined;
+  if (imageName(container.image) === 'traefik') return 'image';
+  // The program words before the first flag: `traefik`, `/usr/local/bin/traefik`, `/entrypoint.sh traefik`.
+  const firstFlag = container.command.findIndex((w) => w.startsWith('-'));
+  const program = firstFlag < 0 ? container.command : container.command.slice(0, firstFlag);
+  return program.some((w) => w.split('/').pop() === 'traefik') ? 'command' : undefined;
+}
+
+function describe(service: TopologyService, found: TraefikProxy['found']): TraefikProxy {
+  const container = representative(service);
+  return {
+    project: service.project,
+    service: service.name,
+    image: container?.image ?? '',
+    version: traefikVersion(container?.image ?? '', container?.labels ?? {}),
+    config: readStaticConfig(container?.command ?? []),
+    found,
+  };
+}

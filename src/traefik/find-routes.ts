@@ -1,0 +1,64 @@
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { Topology, TopologyService } from '../topology/topology.js';
+import { backendPorts } from './backend-ports.js';
+import { chooseNetwork } from './choose-network.js';
+import { composeBackend } from './compose-backend.js';
+import { detectProxy } from './detect-proxy.js';
+import { providerReading } from './provider-reading.js';
+import { isRouted, readBackendLabels } from './read-backend-labels.js';
+import type { BackendPorts, NetworkChoice, ProviderReading, TraefikBackend, TraefikProxy } from './traefik.js';
+
+/** One backend container the proxy routes to, and what Traefik makes of it. */
+export interface TraefikRoute {
+  backend: TraefikBackend;
+  container: ContainerInfo;
+  reading: ProviderReading;
+  choice: NetworkChoice;
+  ports: BackendPorts;
+}
+
+/** A routed service: its routes, one per container (none running: Traefik has nothing to send to). */
+export interface RoutedService {
+  project: string;
+  service: string;
+  routes: TraefikRoute[];
+}
+
+/** What looking for the proxy and its routes found, as data: the planner turns the misses into scenario errors. */
+export type RouteSearch =
+  | { kind: 'routes'; proxy: TraefikProxy; proxyService: TopologyService; services: RoutedService[] }
+  | { kind: 'no-proxy'; project: string; looked: string[]; named: string | undefined }
+  | { kind: 'several-proxies'; project: string; candidates: string[] }
+  | { kind: 'no-routes'; proxy: TraefikProxy; unread: string[] };
+
+/**
+ * Finds the proxy and every service it routes among the services dockprobe read (the scenario's projects): the
+ * containers carrying Traefik routing labels that a provider of this proxy reads, the proxy itself left out (its own
+ * labels route to Traefik's internal services, such as the dashboard).
+ */
+export function findTraefikRoutes(topology: Topology, request: { project: string; proxy: string | undefined }): RouteSearch {
+  const detection = detectProxy(topology.services, request);
+  if (detection.kind === 'not-found') return { kind: 'no-proxy', project: request.project, looked: detection.looked, named: request.proxy };
+  if (detection.kind === 'several') return { kind: 'several-proxies', project: request.project, candidates: detection.candidates };
+  const { proxy, service: proxyService } = detection;
+  const services: RoutedService[] = [];
+  const unread = new Set<string>();
+  for (const service of topology.services) {
+    if (service === proxyService) continue;
+    const routes: TraefikRoute[] = [];
+    for (const container of service.containers) {
+      const backend = composeBackend(container, service, topology);
+      const reading = providerReading(proxy, backend);
+      const labels = readBackendLabels(backend.labels);
+      if ('unread' in reading) {
+        if (isRouted(labels, true)) unread.add(reading.unread);
+        continue;
+      }
+      if (!isRouted(labels, reading.exposedByDefault)) continue;
+      routes.push({ backend, container, reading, choice: chooseNetwork(reading, backend), ports: backendPorts(labels, backend.exposedPorts) });
+    }
+    if (routes.length > 0) services.push({ project: service.project, service: service.name, routes });
+  }
+  if (services.length === 0) return { kind: 'no-routes', proxy, unread: [...unread] };
+  return { kind: 'routes', proxy, proxyService, services };
+}
