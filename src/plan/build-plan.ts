@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
 import { containerStates, findNetwork, findService, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
@@ -49,8 +50,14 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
       continue;
     }
     for (const source of sources) {
-      const probe = probeFor(source);
-      for (const target of targets) cells.push(planCell(expectation, target, probe, topology));
+      for (const target of targets) {
+        // Zone names never leave the host: a network probe keeps an upstream that never answers, and whatever needs
+        // the engine's real upstream (an outside name) runs in a probe of its own beside it, on the same network.
+        // A service probe lives in the service's namespace and resolves as the service does.
+        const outside = source.placement.kind === 'network' && needsOutsideName(target);
+        const probe = probeFor(outside ? { ...source, key: `${source.key}#outside`, label: `${source.label} (outside names)` } : source);
+        cells.push(planCell(expectation, target, probe, topology));
+      }
     }
   }
   const traefikExpectations: Expectation[] = [];
@@ -100,6 +107,13 @@ function unplannable(expectation: Expectation, target: TargetRef, probe: { key: 
   const base = { ...cellBase(expectation, target.label, probe), precondition };
   if (target.kind === 'internet') return { kind: 'egress', ...base, target };
   return { kind: 'reach', ...base, target };
+}
+
+/** Whether trying `target` resolves a name outside the deployment (an internet entry or an outside host by name). */
+function needsOutsideName(target: TargetRef): boolean {
+  const byName = (host: { kind: string; host?: string }) => host.kind === 'external' && host.host !== undefined && !isIP(host.host);
+  if (target.kind === 'internet') return target.targets.some((t) => byName(t.host));
+  return byName(target.host);
 }
 
 type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[] };

@@ -26,14 +26,18 @@ if (!enginePid || process.getuid?.() !== 0) {
   const resolvConf = await readFile(`/proc/${enginePid}/root/etc/resolv.conf`, 'utf8');
   const nameserver = /^nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/m.exec(resolvConf)?.[1];
   t.ok(nameserver, `the inner engine's resolv.conf names an IPv4 resolver:\n${resolvConf}`);
-  // This process is in the inner engine's namespace: the dummy interface and the listener live and die there.
-  await execa('ip', ['link', 'add', 'dp-fakedns', 'type', 'dummy'], { timeout: 10_000 });
-  teardown(t, 'remove the fake resolver interface', async () => {
-    await execa('ip', ['link', 'del', 'dp-fakedns'], { reject: false, timeout: 10_000 });
-    return [];
-  });
-  await execa('ip', ['addr', 'add', `${nameserver}/32`, 'dev', 'dp-fakedns'], { timeout: 10_000 });
-  await execa('ip', ['link', 'set', 'dp-fakedns', 'up'], { timeout: 10_000 });
+  // This process is in the inner engine's namespace: the listener (and, for an address that is not loopback, the
+  // dummy interface that holds it) live and die there. A loopback resolver is what engines 26 and later forward to
+  // from the engine's own namespace.
+  if (!nameserver!.startsWith('127.')) {
+    await execa('ip', ['link', 'add', 'dp-fakedns', 'type', 'dummy'], { timeout: 10_000 });
+    teardown(t, 'remove the fake resolver interface', async () => {
+      await execa('ip', ['link', 'del', 'dp-fakedns'], { reject: false, timeout: 10_000 });
+      return [];
+    });
+    await execa('ip', ['addr', 'add', `${nameserver}/32`, 'dev', 'dp-fakedns'], { timeout: 10_000 });
+    await execa('ip', ['link', 'set', 'dp-fakedns', 'up'], { timeout: 10_000 });
+  }
   const asked: string[] = [];
   const resolver = createSocket('udp4');
   resolver.on('message', (query) => {

@@ -60,3 +60,28 @@ t.test('a service named without a port stands for each port it exposes', async (
   const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
   t.equal(plan.cells[0]!.targetLabel, 'redis:6379');
 });
+
+t.test('zone names never share a probe with outside names: those get a probe of their own, with the real upstream', async (t) => {
+  const s = parseScenario(
+    `project: ref\ntimeout: 1s\ninternet: ["http://outside.example:8080/", "tcp://198.51.100.10:443"]\nexpect:\n  - from: { network: public-facing }\n    to: [dns:redis, redis:6379]\n    reachable: false\n  - from: { network: public-facing }\n    to: [internet]\n    reachable: true\n  - from: { service: api }\n    to: [internet]\n    reachable: true\n`,
+    's.yml',
+  );
+  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+  const zone = plan.probes.find((p) => p.key === 'network:ref/public-facing')!;
+  const outside = plan.probes.find((p) => p.key === 'network:ref/public-facing#outside')!;
+  t.equal(zone.dnsUpstream, 'isolated', 'the zone probe forwards unknown names nowhere');
+  t.equal(outside.dnsUpstream, 'inherit', 'the outside-name probe keeps the engine upstream');
+  t.match(outside.placement, { kind: 'network', network: { id: 'net-public-facing' } }, 'on the same network');
+  t.equal(outside.label, 'network public-facing (outside names)');
+  const names = (p: typeof zone) => p.plan.checks.map((c) => (c.kind === 'dns' ? c.name : c.kind === 'tcp' ? c.host : new URL(c.url).hostname));
+  t.notOk(names(outside).some((n) => n === 'redis'), 'no zone name is asked through the real upstream');
+  t.ok(names(outside).includes('outside.example'));
+  t.notOk(names(zone).includes('outside.example'));
+  t.same(plan.cells.filter((c) => c.kind === 'egress').map((c) => c.probeKey), ['network:ref/public-facing#outside', 'service:ref/api/ref_api_1'], "a service probe resolves as the service does: no split");
+  const ipOnly = buildPlan(
+    parseScenario(`project: ref\ntimeout: 1s\ninternet: ["tcp://198.51.100.10:443"]\nexpect:\n  - from: { network: public-facing }\n    to: [internet, redis:6379]\n    reachable: false\n`, 's.yml').expectations,
+    referenceTopology(),
+    { runId: 'r' },
+  );
+  t.same(ipOnly.probes.map((p) => [p.key, p.dnsUpstream]), [['network:ref/public-facing', 'isolated']], 'an address needs no upstream: one probe');
+});
