@@ -37,7 +37,9 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
     .find((o) => o !== undefined && (o.outcome === 'open' || o.outcome === 'http'));
   const reached = stillReached ? (peerReached ?? targetReached) : undefined;
   const runs = dnsRuns.length > 1 ? ` ${dnsRuns.length} times, the last after every check` : '';
-  const dnsText = dns
+  const dnsText = !spec.controls.dnsCheckId
+    ? 'no embedded DNS here (Docker\'s default bridge): no name is tried from it, so no DNS control'
+    : dns
     ? `DNS answered its own name${runs} (${dnsObservation?.addresses?.join(', ')})`
     : dnsFailed
       ? `DNS control failed (${dnsFailed === dnsObservation ? '' : `run ${dnsFailed.id.split('@')[1]}: `}${describeObservation(dnsFailed)})`

@@ -6,11 +6,18 @@ import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
 export function judgeReachCell(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+  // A name asked where no embedded DNS serves: decided by that fact, as a published cell is by the engine's bindings.
+  if (cell.noEmbeddedDns && cell.target.kind === 'dns') {
+    return cell.expectation.reachable
+      ? verdict('fail', 'no-embedded-dns', 'no DNS', `${cell.noEmbeddedDns}: '${cell.target.label}' cannot resolve from it`)
+      : verdict('pass', 'no-embedded-dns', 'no DNS', `${cell.noEmbeddedDns}, so '${cell.target.label}' cannot resolve from it`);
+  }
   return cell.expectation.reachable ? judgeReachable(cell, evidence, control, result, verdict) : judgeBlocked(cell, evidence, control, result, verdict);
 }
 
 function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
-  const o = evidence[0]?.observation;
+  // Tried by name there is one attempt; tried by address (a source without DNS), any address that answered will do.
+  const o = (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0])?.observation;
   if (!o) return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`);
   const observed = describeObservation(o);
   const target = cell.target;

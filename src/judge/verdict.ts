@@ -43,6 +43,8 @@ export const VERDICT_CODES = {
   'traefik-version-unknown': "which network label Traefik reads depends on a version the proxy's image does not tell: not guessed",
   'source-not-running': 'the source service has no running container to probe from',
   'target-not-running': 'the target service has no running container: nothing to prove against',
+  'target-in-host-network': 'the target runs in the host\'s network namespace (network_mode: host): it is reached at the host\'s addresses, not tried yet',
+  'no-embedded-dns': 'the source has no embedded DNS (Docker\'s default bridge): the deployment\'s names do not resolve there, so it is tried by address only',
   'probe-failed': 'the probe did not run, crashed, or lost the namespace it joined',
   'check-unfinished': 'the probe ended before this check finished',
   'dns-control-failed': 'a name did not resolve, but the probe\'s DNS control failed too: a silent server cannot be ruled out',

@@ -106,7 +106,7 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
 function unplannable(expectation: Expectation, target: TargetRef, probe: { key: string; label: string }, precondition: Cell['precondition']): Cell {
   const base = { ...cellBase(expectation, target.label, probe), precondition };
   if (target.kind === 'internet') return { kind: 'egress', ...base, target };
-  return { kind: 'reach', ...base, target };
+  return { kind: 'reach', ...base, target, noEmbeddedDns: undefined };
 }
 
 /** Whether trying `target` resolves a name outside the deployment (an internet entry or an outside host by name). */

@@ -34,7 +34,7 @@ interface CellBase {
    */
   touches: string[];
   /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
-  precondition: { code: 'source-not-running' | 'target-not-running'; text: string } | undefined;
+  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network'; text: string } | undefined;
 }
 
 /** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay
@@ -42,6 +42,11 @@ interface CellBase {
 export interface ReachCell extends CellBase {
   kind: 'reach';
   target: HostTarget;
+  /**
+   * Set when the source has no embedded DNS (the default bridge): the deployment's names cannot resolve there, so
+   * the target is tried by address only, and a `dns:` target is decided by this fact alone.
+   */
+  noEmbeddedDns: string | undefined;
 }
 
 /** The host knocking on a service's published port: decided by the engine's bindings and by whether they answer. */

@@ -1,6 +1,6 @@
 import { DEFAULT_CONCURRENCY, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
-import { runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import { isDefaultBridge, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
@@ -33,6 +33,17 @@ export class ProbeBuilder {
     return false;
   }
 
+  /**
+   * Whether Docker's embedded DNS serves the probe: not on the default bridge (a network probe there, or a service
+   * probe in a container on no other network), nor on the host. Without it, names are not tried and there is no DNS
+   * control: a refused query there says nothing about isolation.
+   */
+  get embeddedDns(): boolean {
+    if (this.placement.kind === 'network') return !isDefaultBridge(this.placement.network);
+    if (this.placement.kind === 'container') return this.placement.container.networks.some((n) => !isDefaultBridge({ name: n.networkName }));
+    return false;
+  }
+
   /** Adds a check (its id is assigned here) and returns the id of the check that will run. */
   add(check: Check): string {
     const { id: _ignored, ...rest } = check;
@@ -51,7 +62,7 @@ export class ProbeBuilder {
     if (this.placement.kind !== 'host') {
       // The joined container's own name for a service probe; the probe's own name for a network probe.
       const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
-      dnsCheckId = this.add({ id: '', kind: 'dns', name: ownName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
+      if (this.embeddedDns) dnsCheckId = this.add({ id: '', kind: 'dns', name: ownName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
       reachCheckIds = this.#peers(4).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
       if (this.needsIpv6Control) {
         reach6CheckIds = this.#peers(6).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
-import type { Expectation, HostTarget } from '../scenario/scenario.js';
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import { containerStates, findService, runningContainers, subnetsOf, type Topology } from '../topology/topology.js';
 import { nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
@@ -23,12 +24,21 @@ export const IPV6_MIN_TIMEOUT_MS = 3_000;
  * blocked over IPv4 could answer over IPv6 (AAAA by name, its IPv6 addresses directly).
  */
 export function planReachCell(expectation: Expectation, target: HostTarget, probe: ProbeBuilder, topology: Topology, step: Step): ReachCell {
-  const cell: ReachCell = { kind: 'reach', ...cellBase(expectation, target.label, probe), target };
+  const cell: ReachCell = { kind: 'reach', ...cellBase(expectation, target.label, probe), target, noEmbeddedDns: undefined };
   const host = target.host;
   const service = host.kind === 'service' ? findService(topology, host.project!, host.service) : undefined;
   const running = service ? runningContainers(service) : [];
   if (service && running.length === 0) {
     cell.precondition = { code: 'target-not-running', text: `target service '${service.name}' has no running container (${containerStates(service)}): nothing to prove against` };
+    return cell;
+  }
+  if (running.length > 0 && running.every((c) => c.networkMode === 'host')) {
+    // Not "blocked by name": such a service listens on the host's own addresses, which every bridge network reaches
+    // through its gateway unless the host's firewall says otherwise. Saying blocked would be a false pass.
+    cell.precondition = {
+      code: 'target-in-host-network',
+      text: `target service '${service!.name}' runs in the host's network namespace (network_mode: host): it is reached at the host's addresses, which dockprobe does not try yet`,
+    };
     return cell;
   }
   cell.touches.push(...running.map((c) => c.id));
@@ -37,6 +47,11 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
   const subnets = service ? subnetsOf(topology, running) : [];
   const hostName = host.kind === 'service' ? host.service : host.host;
   const from = probe.placement.kind === 'host' ? 'from the host' : 'by name';
+  if (probe.placement.kind !== 'host' && !probe.embeddedDns && host.kind === 'service') {
+    cell.noEmbeddedDns = `${probe.label} has no embedded DNS (Docker's default bridge): the deployment's names do not resolve there`;
+    if (target.kind !== 'dns') addressAttempts(cell, probe, running, target, topology, step, false);
+    return cell;
+  }
   cell.attempts.push({ checkId: probe.add(nameCheck(target, hostName, subnets, step)), via: 'name', description: `${target.label} ${from}`, family: 4 });
   // Only a blocked expectation tries IPv6: a reachable one is proven by the first answer, as an application takes it.
   const ipv6 = !expectation.reachable && probe.hasIpv6 && running.some((c) => c.networks.some((n) => n.ipv6 !== undefined));
@@ -46,22 +61,27 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     cell.attempts.push({ checkId: probe.add({ ...nameCheck(target, hostName, subnets, step6), family: 6 }), via: 'name', description: `${target.label} ${from} (AAAA)`, family: 6 });
   }
 
-  if (!expectation.reachable && target.kind !== 'dns') {
-    for (const container of running) {
-      for (const n of container.networks) {
-        for (const [address, family] of [[n.ipv4, 4], [ipv6 ? n.ipv6 : undefined, 6]] as const) {
-          if (address === undefined) continue;
-          const timeoutMs = family === 6 ? Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) : step.timeoutMs;
-          const check: Check =
-            target.kind === 'tcp'
-              ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs }
-              : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs };
-          const where = `${container.name} on ${networkLabel(topology, n.networkId, n.networkName)}`;
-          const shown = target.kind === 'tcp' ? `${family === 6 ? `[${address}]` : address}:${target.port}` : withHost(target.url, address);
-          cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
-        }
+  if (!expectation.reachable && target.kind !== 'dns') addressAttempts(cell, probe, running, target, topology, step, ipv6);
+  return cell;
+}
+
+// Every address of the target on every network it is on (IPv6 ones too when `ipv6`): name isolation is not network
+// isolation, and a source without DNS has nothing else to try.
+function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly ContainerInfo[], target: TcpTarget | HttpTarget, topology: Topology, step: Step, ipv6: boolean): void {
+  for (const container of running) {
+    for (const n of container.networks) {
+      for (const [address, family] of [[n.ipv4, 4], [ipv6 ? n.ipv6 : undefined, 6]] as const) {
+        if (address === undefined) continue;
+        const timeoutMs = family === 6 ? Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) : step.timeoutMs;
+        const retries = step.retries > 0 ? { retries: step.retries } : {};
+        const check: Check =
+          target.kind === 'tcp'
+            ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs, ...retries }
+            : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs, ...retries };
+        const where = `${container.name} on ${networkLabel(topology, n.networkId, n.networkName)}`;
+        const shown = target.kind === 'tcp' ? `${family === 6 ? `[${address}]` : address}:${target.port}` : withHost(target.url, address);
+        cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
       }
     }
   }
-  return cell;
 }

@@ -81,8 +81,13 @@ function checkNames(scenario: Scenario, topology: Topology): void {
       if (!from.project) {
         throw new ScenarioError([{ ...e.position, message: `'from: { service: ${from.service} }' needs a project`, hint: 'set `project:` in the scenario or pass --project' }]);
       }
-      if (!findService(topology, from.project, from.service)) {
+      const service = findService(topology, from.project, from.service);
+      if (!service) {
         throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name).sort(), `in project '${from.project}' (${formatPosition(e.position)})`);
+      }
+      // A probe joined to it would stand in the host's own namespace: that perspective is `from: host`.
+      if (service.containers.length > 0 && service.containers.every((c) => c.networkMode === 'host')) {
+        throw new ScenarioError([{ ...e.position, message: `service '${from.service}' runs in the host's network namespace (network_mode: host), not in a zone`, hint: 'write `from: host` to check what the host reaches' }]);
       }
     }
     for (const t of e.to) {

@@ -43,6 +43,14 @@ export function findNetwork(topology: Topology, project: string | undefined, nam
   );
 }
 
+/**
+ * Docker's default `bridge` network: a real zone, but one without the embedded DNS server, so the deployment's names
+ * do not resolve there (legacy links aside): it is reached by address only. Docker allows no other network that name.
+ */
+export function isDefaultBridge(network: { name: string; driver?: string }): boolean {
+  return network.name === 'bridge' && (network.driver === undefined || network.driver === 'bridge');
+}
+
 /** Finds a service of a project by its Compose name. */
 export function findService(topology: Topology, project: string, name: string): TopologyService | undefined {
   return topology.services.find((s) => s.project === project && s.name === name);
