@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { Expectation, HostTarget } from '../scenario/scenario.js';
-import { containerStates, findService, runningContainers, subnetsOf, type Topology } from '../topology/topology.js';
+import { containerStates, findService, remoteTasks, runningContainers, subnetsOf, taskName, type Topology } from '../topology/topology.js';
 import { nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import { cellBase } from './cell-base.js';
@@ -27,14 +27,17 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
   const host = target.host;
   const service = host.kind === 'service' ? findService(topology, host.project!, host.service) : undefined;
   const running = service ? runningContainers(service) : [];
-  if (service && running.length === 0) {
+  // A stack's service may run on other nodes only: the manager knows those tasks and their addresses, so they are
+  // tried by name (the swarm's DNS) and by address as a container here would be.
+  const remote = service ? remoteTasks(service) : [];
+  if (service && running.length === 0 && remote.length === 0) {
     cell.precondition = { code: 'target-not-running', text: `target service '${service.name}' has no running container (${containerStates(service)}): nothing to prove against` };
     return cell;
   }
-  cell.touches.push(...running.map((c) => c.id));
+  cell.touches.push(...running.map((c) => c.id), ...remote.map((t) => t.id));
   if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
   // Answers outside these subnets were forwarded upstream: not "resolved on this network".
-  const subnets = service ? subnetsOf(topology, running) : [];
+  const subnets = service ? subnetsOf(topology, running, remote) : [];
   const hostName = host.kind === 'service' ? host.service : host.host;
   const from = probe.placement.kind === 'host' ? 'from the host' : 'by name';
   cell.attempts.push({ checkId: probe.add(nameCheck(target, hostName, subnets, step)), via: 'name', description: `${target.label} ${from}`, family: 4 });
@@ -59,6 +62,20 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
           const where = `${container.name} on ${networkLabel(topology, n.networkId, n.networkName)}`;
           const shown = target.kind === 'tcp' ? `${family === 6 ? `[${address}]` : address}:${target.port}` : withHost(target.url, address);
           cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
+        }
+      }
+    }
+    // IPv4 only for now: an IPv6 attempt needs the probe's IPv6 control toward a peer, and remote peers are not yet
+    // among a probe's peers.
+    for (const task of remote) {
+      for (const n of task.networks) {
+        for (const address of n.addresses.filter((a) => isIP(a) === 4)) {
+          const check: Check =
+            target.kind === 'tcp'
+              ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs: step.timeoutMs }
+              : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs: step.timeoutMs };
+          const where = `${taskName(service!, task)} on node ${task.node?.hostname ?? task.nodeId}, ${networkLabel(topology, n.networkId, n.networkName ?? n.networkId)}`;
+          cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${target.kind === 'tcp' ? `${address}:${target.port}` : withHost(target.url, address)} (${where})`, family: 4 });
         }
       }
     }
