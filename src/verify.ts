@@ -20,6 +20,7 @@ import type { Plan } from './plan/plan.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
+import { resolveNames } from './topology/resolve-names.js';
 import { resolveTopology } from './topology/resolve-topology.js';
 import { readWindow } from './topology/world-changes.js';
 import { applyOverrides } from './scenario/apply-overrides.js';
@@ -28,8 +29,11 @@ import { applyOverrides } from './scenario/apply-overrides.js';
 export interface VerifyOptions {
   /** Scenario files, or scenarios already parsed. */
   scenarios: (string | Scenario)[];
-  /** Replaces the Compose project of every scenario (run the same expectations against another deployment). */
-  project?: string;
+  /**
+   * Replaces the Compose project (or swarm stack) of every scenario, or gives a list of them to look names up in
+   * (run the same expectations against another deployment).
+   */
+  project?: string | string[];
   /** Replaces every per-check timeout, in milliseconds. */
   timeoutMs?: number;
   /** The deadline of each engine call (`--engine-timeout`); a silent engine then fails the run with exit 3. */
@@ -78,13 +82,15 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
   const windowStart = Date.now();
   const topology = await resolveTopology(projected, runtime);
+  // Each name pinned to the project (or stack) that holds it: planning sees one project per name.
+  const resolved = projected.map((s) => resolveNames(s, topology));
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
   const pools = addressPoolWarning(topology.networks);
   if (pools) log(`warning: ${pools}`);
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const rounds = options.repeat ?? 1;
-  const expectations = projected.flatMap((s) => s.expectations);
-  const traefik = projected.flatMap((s) => (s.traefik ? [s.traefik] : []));
+  const expectations = resolved.flatMap((s) => s.expectations);
+  const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
 
   const judged: Verdict[][] = [];
   const probes: ProbeSummary[] = [];

@@ -55,6 +55,20 @@ export function listOption(value: unknown): string[] | undefined {
   return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
+/**
+ * `--project a,b --project c` → [a, b, c]: the Compose projects or swarm stacks names are looked up in. Validated at
+ * the boundary: a value that names nothing (`--project ,`) or a name given twice is refused, with what was received.
+ */
+export function projectOption(value: unknown): string[] | undefined {
+  const list = listOption(value);
+  if (list === undefined) return undefined;
+  const received = (Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ');
+  if (list.length === 0) throw new DockprobeError(ErrorCodes.USAGE, `--project must name a Compose project or swarm stack, got ${received}`, { hint: '--project shop, or a list: --project infra,app' });
+  const twice = list.find((p, i) => list.indexOf(p) !== i);
+  if (twice !== undefined) throw new DockprobeError(ErrorCodes.USAGE, `--project names '${twice}' twice (got ${received})`, { hint: 'name each project or stack once' });
+  return list;
+}
+
 /** `--dns-upstream` → the list for the probes' HostConfig.Dns (undefined: the default, isolated). */
 export function dnsUpstreamOption(value: string | undefined): string[] | undefined {
   if (value === undefined || value === 'isolated') return undefined;

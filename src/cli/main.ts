@@ -11,7 +11,7 @@ import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'files', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'files', 'names', 'remove', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
@@ -22,7 +22,7 @@ export function rejectRepeated(args: Record<string, unknown>): void {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --internet takes several values',
+      hint: 'only --internet, --project and --remove take several values',
     });
   }
 }

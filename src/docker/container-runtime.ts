@@ -11,6 +11,13 @@ export interface EngineInfo {
   arch: string;
   /** Whether this engine is a Swarm manager or worker. */
   swarm: boolean;
+  /** This engine's node id in its swarm (`Swarm.NodeID`); absent when it is in none. */
+  swarmNodeId?: string | undefined;
+  /**
+   * Whether this engine is a swarm manager (`Swarm.ControlAvailable`): only a manager answers for services, tasks and
+   * nodes of the whole swarm; a worker knows its own containers only.
+   */
+  swarmManager?: boolean | undefined;
 }
 
 /** A network as the engine reports it. */
@@ -24,9 +31,111 @@ export interface NetworkInfo {
   /** IPAM subnets in CIDR form. */
   subnets: string[];
   labels: Record<string, string>;
+  /** The swarm's routing-mesh network (`Ingress: true`): it carries published ports to tasks, it is not a zone. */
+  ingress?: boolean | undefined;
 }
 
-/** A container's membership of one network. */
+/** A network with what the engine says is attached to it. */
+export interface NetworkDetail extends NetworkInfo {
+  /** The containers with an endpoint on it on this node (running ones: a stopped container has no endpoint). */
+  containers: { id: string; name: string }[];
+  /**
+   * On a swarm manager, for a swarm-scoped network (verbose inspect): the services with tasks on it, on every node,
+   * as the network's gossip knows them. Empty elsewhere, and on a node where the network is not instantiated.
+   */
+  services: NetworkServiceEntry[];
+  /** The nodes the overlay network is instantiated on (verbose inspect's `Peers`): name and address. */
+  peers: { name: string; address: string }[];
+}
+
+/** One service of a verbose network inspect, with its endpoints on every node. */
+export interface NetworkServiceEntry {
+  /** The service's name (`glasck_api`); empty for endpoints that belong to no service. */
+  name: string;
+  /** Its virtual IP on this network, when it has one (endpoint mode vip). */
+  vip: string | undefined;
+  tasks: { name: string; endpointIp: string | undefined; hostIp: string | undefined }[];
+}
+
+/** How a swarm service schedules its tasks. */
+export type SwarmServiceMode = 'replicated' | 'global' | 'replicated-job' | 'global-job' | 'unknown';
+
+/** A port a swarm service publishes. */
+export interface SwarmServicePort {
+  targetPort: number;
+  /** The port on the host; undefined when the engine has not assigned one. */
+  publishedPort: number | undefined;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** `ingress`: on every node of the swarm, through the routing mesh; `host`: only on the node a task runs on. */
+  publishMode: 'ingress' | 'host';
+}
+
+/** A swarm service, as a manager reports it (`docker service inspect`). */
+export interface SwarmService {
+  id: string;
+  /** The full name: `<stack>_<service>` for a stack's service. */
+  name: string;
+  /** `Spec.Labels`: in a stack file, `deploy.labels` (what Traefik's Swarm provider reads). */
+  labels: Record<string, string>;
+  /** The stack it belongs to (`com.docker.stack.namespace`); undefined for a service created by hand. */
+  stack: string | undefined;
+  mode: SwarmServiceMode;
+  /** For a replicated service: the replicas asked for. */
+  replicas: number | undefined;
+  /** `vip`: one virtual IP per network, load-balanced by IPVS; `dnsrr`: the name resolves to each task's address. */
+  endpointMode: 'vip' | 'dnsrr';
+  /** The service's virtual IP on each network (address without prefix length). */
+  virtualIps: { networkId: string; address: string }[];
+  ports: SwarmServicePort[];
+  /** The networks its tasks attach to (ids, as the engine stores them). */
+  networkIds: string[];
+  /** The image its tasks run, as configured (`traefik:v3.1@sha256:…`). */
+  image: string;
+}
+
+/** Which tasks to list. */
+export interface TaskFilter {
+  /** Service ids or names. */
+  services?: string[];
+  /** Node ids or names. */
+  nodes?: string[];
+  desiredStates?: ('running' | 'shutdown' | 'accepted')[];
+}
+
+/** A task of a swarm service: one slot on one node, with the container it runs. */
+export interface SwarmTask {
+  id: string;
+  serviceId: string;
+  /** Its slot (replicated services); undefined for global ones. */
+  slot: number | undefined;
+  /** The node it is assigned to; undefined while it waits to be scheduled. */
+  nodeId: string | undefined;
+  /** What the orchestrator wants: `running`, `shutdown`, `accepted` … */
+  desiredState: string;
+  /** Where it is: `new`, `pending`, `assigned`, `preparing`, `starting`, `running`, `complete`, `shutdown`, `failed`, `rejected`, `orphaned`, `remove` … */
+  state: string;
+  /** The engine's message for the state, and the error when it failed. */
+  message: string;
+  error: string | undefined;
+  /** The container running it, on its node; undefined before one is created. */
+  containerId: string | undefined;
+  /** Its addresses on each network it is attached to (addresses without prefix length). */
+  networks: { networkId: string; networkName: string | undefined; addresses: string[] }[];
+}
+
+/** A node of the swarm. */
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  /** `active`, `pause`, `drain`. */
+  availability: string;
+  /** `ready`, `down`, `disconnected`, `unknown`. */
+  state: string;
+  /** The address other nodes reach it at (`Status.Addr`); undefined when the engine gives none. */
+  address: string | undefined;
+  leader: boolean;
+}
 export interface ContainerNetwork {
   networkId: string;
   networkName: string;
@@ -130,6 +239,17 @@ export interface ContainerRuntime {
   removeNetwork(id: string): Promise<void>;
   /** A network with the containers the engine says are attached to it; undefined when it is gone. */
   inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined>;
+  /**
+   * The verbose inspect of a network (`GET /networks/{id}?verbose=true`): on a swarm manager, also the services and
+   * tasks with endpoints on it on every node, and the nodes it spans. Undefined when it is gone.
+   */
+  inspectNetworkVerbose(id: string): Promise<NetworkDetail | undefined>;
+  /** Swarm services (a manager only: a worker or an engine outside a swarm answers with an error). */
+  listServices(): Promise<SwarmService[]>;
+  /** Swarm tasks on every node (a manager only). */
+  listTasks(filter?: TaskFilter): Promise<SwarmTask[]>;
+  /** The swarm's nodes (a manager only). */
+  listNodes(): Promise<SwarmNode[]>;
   /** Forcibly disconnects a container (id or name) from a network; an endpoint already gone is not an error. */
   disconnectNetwork(networkId: string, container: string): Promise<void>;
   /** The container and network events of a past window (`sinceMs` to `untilMs`, milliseconds since the epoch). */

@@ -3,13 +3,18 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { withTimeout } from '../../probes/agent/with-timeout.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
-import type { ContainerExit, ContainerInfo, ContainerRuntime, EngineEvent, ContainerSpec, EngineInfo, NetworkInfo } from './container-runtime.js';
+import type { ContainerExit, ContainerInfo, ContainerRuntime, EngineEvent, ContainerSpec, EngineInfo, NetworkDetail, NetworkInfo, SwarmNode, SwarmService, SwarmTask, TaskFilter } from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
+import { toNetworkDetail } from './to-network-detail.js';
+import { toNetworkInfo } from './to-network-info.js';
+import { toSwarmNode } from './to-swarm-node.js';
+import { toSwarmService } from './to-swarm-service.js';
+import { toSwarmTask } from './to-swarm-task.js';
 
 
 /** Limits for talking to the engine; every wait has one. */
@@ -58,15 +63,17 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
     const [version, info] = await Promise.all([
       this.#call('read engine version', '', () => this.#docker.version()),
-      this.#call('read engine info', '', () => this.#docker.info() as Promise<{ Swarm?: { LocalNodeState?: string } }>),
+      this.#call('read engine info', '', () => this.#docker.info() as Promise<{ Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean } }>),
     ]);
+    const swarm = info.Swarm?.LocalNodeState === 'active';
     return {
       endpoint: this.endpoint,
       version: version.Version,
       apiVersion: version.ApiVersion,
       os: version.Os,
       arch: version.Arch,
-      swarm: info.Swarm?.LocalNodeState === 'active',
+      swarm,
+      ...(swarm ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true } : {}),
     };
   }
 
@@ -157,8 +164,9 @@ export class DockerodeRuntime implements ContainerRuntime {
     } catch (error) {
       if (statusOf(error) === 404) return;
       const reason = messageOf(error);
-      // 20.10 answers 403, newer engines 409; the text is the same.
-      if (/active endpoints/i.test(reason)) throw new NetworkInUseError(id, reason, error);
+      // 20.10 answers 403, newer engines 409; the text is the same. A swarm-scoped network a manager refuses to remove
+      // names the task or service still using it ("network … is in use by task …").
+      if (/active endpoints|is in use by (task|service)/i.test(reason)) throw new NetworkInUseError(id, reason, error);
       throw this.#wrap('remove network', id, error);
     }
   }
@@ -171,6 +179,39 @@ export class DockerodeRuntime implements ContainerRuntime {
       if (statusOf(error) === 404) return undefined;
       throw this.#wrap('inspect network', id, error);
     }
+  }
+
+  async inspectNetworkVerbose(id: string): Promise<NetworkDetail | undefined> {
+    try {
+      // dockerode passes the options on as the query (`?verbose=true`); its types only know the callback form.
+      const network = this.#docker.getNetwork(id) as unknown as { inspect(options: { verbose: boolean }): Promise<unknown> };
+      const n = await timed(network.inspect({ verbose: true }), this.#apiTimeoutMs, `inspect network ${short(id)}`);
+      return toNetworkDetail(n);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.#wrap('inspect network', id, error);
+    }
+  }
+
+  async listServices(): Promise<SwarmService[]> {
+    // `status=true` (API 1.41) costs nothing here and keeps the answer the same shape on every engine we support.
+    const list: unknown = await this.#call('list swarm services', '', () => this.#docker.listServices({ status: true }));
+    return (Array.isArray(list) ? list : []).map(toSwarmService);
+  }
+
+  async listTasks(filter: TaskFilter = {}): Promise<SwarmTask[]> {
+    const filters: Record<string, string[]> = {
+      ...(filter.services?.length ? { service: filter.services } : {}),
+      ...(filter.nodes?.length ? { node: filter.nodes } : {}),
+      ...(filter.desiredStates?.length ? { 'desired-state': filter.desiredStates } : {}),
+    };
+    const list: unknown = await this.#call('list swarm tasks', '', () => this.#docker.listTasks({ filters }));
+    return (Array.isArray(list) ? list : []).map(toSwarmTask);
+  }
+
+  async listNodes(): Promise<SwarmNode[]> {
+    const list: unknown = await this.#call('list swarm nodes', '', () => this.#docker.listNodes());
+    return (Array.isArray(list) ? list : []).map(toSwarmNode);
   }
 
   async disconnectNetwork(networkId: string, container: string): Promise<void> {
@@ -294,17 +335,4 @@ export class DockerodeRuntime implements ContainerRuntime {
   #wrap(what: string, resource: string, error: unknown): unknown {
     return engineError(this.endpoint, what, resource, error);
   }
-}
-
-function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
-  return {
-    id: n.Id,
-    name: n.Name,
-    driver: n.Driver,
-    scope: n.Scope,
-    internal: Boolean(n.Internal),
-    attachable: Boolean(n.Attachable),
-    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
-    labels: n.Labels ?? {},
-  };
 }

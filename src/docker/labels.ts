@@ -23,6 +23,16 @@ export const COMPOSE_NETWORK = 'com.docker.compose.network';
 export const COMPOSE_VERSION = 'com.docker.compose.version';
 export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
 
+/**
+ * Swarm's labels. `docker stack deploy` puts the stack's name on its services, their task containers and its
+ * networks; the swarm agent puts the service, task and node on each task container.
+ */
+export const STACK_NAMESPACE = 'com.docker.stack.namespace';
+export const SWARM_SERVICE_NAME = 'com.docker.swarm.service.name';
+export const SWARM_SERVICE_ID = 'com.docker.swarm.service.id';
+export const SWARM_TASK_ID = 'com.docker.swarm.task.id';
+export const SWARM_NODE_ID = 'com.docker.swarm.node.id';
+
 /** What a resource is for. */
 export type Role = 'probe' | 'topology' | 'image';
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
-import { containerStates, findNetwork, findService, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import { containerStates, findNetwork, findService, remoteTasks, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import { planEgressCell } from './egress-cell.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
@@ -135,7 +135,12 @@ function placements(from: SourceRef, topology: Topology): Source[] | { precondit
   if (!service) throw new Error(`planning: service '${from.service}' is not in the resolved topology`);
   const running = runningContainers(service);
   if (running.length === 0) {
-    return { label: `service ${from.service}`, precondition: { code: 'source-not-running', text: `source service '${from.service}' has no running container to probe from (${containerStates(service)})` } };
+    // A probe joins a container's namespace on this engine's node; tasks elsewhere are known, not yet probed from.
+    const elsewhere = [...new Set(remoteTasks(service).map((t) => t.node?.hostname ?? t.nodeId ?? ''))];
+    const text = elsewhere.length
+      ? `source service '${from.service}' has no running container on this node to probe from: it runs on ${elsewhere.length > 1 ? 'nodes' : 'node'} ${elsewhere.join(', ')}, and a probe joins a container on the node dockprobe talks to`
+      : `source service '${from.service}' has no running container to probe from (${containerStates(service)})`;
+    return { label: `service ${from.service}`, precondition: { code: 'source-not-running', text } };
   }
   return running.map((container) => ({
     key: `${sourceKey(from)}/${container.name}`,
@@ -150,7 +155,9 @@ function expandPorts(expectation: Expectation, topology: Topology): TargetRef[] 
   return expectation.to.flatMap((target): TargetRef[] => {
     if (target.kind !== 'tcp' || target.port !== undefined || target.host.kind !== 'service') return [target];
     const service = findService(topology, target.host.project!, target.host.service);
-    const ports = [...new Set((service?.containers ?? []).flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port)))].sort((a, b) => a - b);
+    // A stack's service also has the ports its spec publishes: its only source when all its tasks run elsewhere.
+    const published = (service?.swarm?.service?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.targetPort);
+    const ports = [...new Set([...(service?.containers ?? []).flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port)), ...published])].sort((a, b) => a - b);
     if (ports.length === 0) {
       throw new ScenarioError([
         { ...target.position, message: `service '${target.host.service}' exposes no TCP port, so '${target.label}' says nothing to try`, hint: `name the port: '${target.host.service}:PORT'` },

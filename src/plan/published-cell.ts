@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { Expectation, HttpTarget, TcpTarget } from '../scenario/scenario.js';
-import { containerStates, findService, runningContainers, type Topology } from '../topology/topology.js';
+import { containerStates, findService, remoteTasks, runningContainers, type Topology } from '../topology/topology.js';
 import { withHostPort } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import type { PublishedCell } from './plan.js';
@@ -19,11 +19,12 @@ export function planPublishedCell(expectation: Expectation, target: TcpTarget | 
   if (host.kind !== 'service') return cell;
   const service = findService(topology, host.project!, host.service)!;
   const running = runningContainers(service);
-  if (running.length === 0) {
+  const remote = remoteTasks(service);
+  if (running.length === 0 && remote.length === 0) {
     cell.precondition = { code: 'target-not-running', text: `target service '${service.name}' has no running container (${containerStates(service)})` };
     return cell;
   }
-  cell.touches.push(...running.map((c) => c.id));
+  cell.touches.push(...running.map((c) => c.id), ...remote.map((t) => t.id));
   const port = target.kind === 'tcp' ? target.port! : Number(new URL(target.url).port || (target.url.startsWith('https') ? 443 : 80));
   const scopes: string[] = [];
   const dropped: string[] = [];
@@ -42,6 +43,19 @@ export function planPublishedCell(expectation: Expectation, target: TcpTarget | 
           : { id: '', kind: 'http', url: withHostPort(target.url, address, binding.hostPort), subnets: [], timeoutMs };
       cell.attempts.push({ checkId: probe.add(check), via: 'published', description: `${container.name} port ${port} published on ${scope}`, family: isIP(address) === 6 ? 6 : 4 });
     }
+  }
+  // A stack's port published in ingress mode is bound on every node of the swarm by the routing mesh, wherever the
+  // tasks run; no task container shows it (host-mode ports do, on the task's own node, as any published port).
+  for (const published of service.swarm?.service?.ports ?? []) {
+    if (published.publishMode !== 'ingress' || published.targetPort !== port || published.protocol !== 'tcp' || published.publishedPort === undefined) continue;
+    const scope = `all interfaces of every swarm node (routing mesh, *:${published.publishedPort})`;
+    cell.allInterfaces = true;
+    if (!scopes.includes(scope)) scopes.push(scope);
+    const check: Check =
+      target.kind === 'tcp'
+        ? { id: '', kind: 'tcp', host: '127.0.0.1', port: published.publishedPort, subnets: [], timeoutMs }
+        : { id: '', kind: 'http', url: withHostPort(target.url, '127.0.0.1', published.publishedPort), subnets: [], timeoutMs };
+    cell.attempts.push({ checkId: probe.add(check), via: 'published', description: `${service.swarm!.fullName} port ${port} published on ${scope}`, family: 4 });
   }
   cell.binding = scopes.length ? scopes.join(', ') : undefined;
   if (cell.attempts.length === 0) {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
-import { containerStates, findService, runningContainers, subnetsOf, type Topology } from '../topology/topology.js';
+import { containerStates, findService, remoteTasks, runningContainers, subnetsOf, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
 import { nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import { cellBase } from './cell-base.js';
@@ -28,7 +28,10 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
   const host = target.host;
   const service = host.kind === 'service' ? findService(topology, host.project!, host.service) : undefined;
   const running = service ? runningContainers(service) : [];
-  if (service && running.length === 0) {
+  // A stack's service may run on other nodes only: the manager knows those tasks and their addresses, so they are
+  // tried by name (the swarm's DNS) and by address as a container here would be.
+  const remote = service ? remoteTasks(service) : [];
+  if (service && running.length === 0 && remote.length === 0) {
     cell.precondition = { code: 'target-not-running', text: `target service '${service.name}' has no running container (${containerStates(service)}): nothing to prove against` };
     return cell;
   }
@@ -41,15 +44,15 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     };
     return cell;
   }
-  cell.touches.push(...running.map((c) => c.id));
+  cell.touches.push(...running.map((c) => c.id), ...remote.map((t) => t.id));
   if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
   // Answers outside these subnets were forwarded upstream: not "resolved on this network".
-  const subnets = service ? subnetsOf(topology, running) : [];
+  const subnets = service ? subnetsOf(topology, running, remote) : [];
   const hostName = host.kind === 'service' ? host.service : host.host;
   const from = probe.placement.kind === 'host' ? 'from the host' : 'by name';
   if (probe.placement.kind !== 'host' && !probe.embeddedDns && host.kind === 'service') {
     cell.noEmbeddedDns = `${probe.label} has no embedded DNS (Docker's default bridge): the deployment's names do not resolve there`;
-    if (target.kind !== 'dns') addressAttempts(cell, probe, running, target, topology, step, false);
+    if (target.kind !== 'dns') addressAttempts(cell, probe, running, remote, service, target, topology, step, false);
     return cell;
   }
   cell.attempts.push({ checkId: probe.add(nameCheck(target, hostName, subnets, step)), via: 'name', description: `${target.label} ${from}`, family: 4 });
@@ -61,13 +64,13 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     cell.attempts.push({ checkId: probe.add({ ...nameCheck(target, hostName, subnets, step6), family: 6 }), via: 'name', description: `${target.label} ${from} (AAAA)`, family: 6 });
   }
 
-  if (!expectation.reachable && target.kind !== 'dns') addressAttempts(cell, probe, running, target, topology, step, ipv6);
+  if (!expectation.reachable && target.kind !== 'dns') addressAttempts(cell, probe, running, remote, service, target, topology, step, ipv6);
   return cell;
 }
 
 // Every address of the target on every network it is on (IPv6 ones too when `ipv6`): name isolation is not network
 // isolation, and a source without DNS has nothing else to try.
-function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly ContainerInfo[], target: TcpTarget | HttpTarget, topology: Topology, step: Step, ipv6: boolean): void {
+function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly ContainerInfo[], remote: readonly TopologyTask[], service: TopologyService | undefined, target: TcpTarget | HttpTarget, topology: Topology, step: Step, ipv6: boolean): void {
   for (const container of running) {
     for (const n of container.networks) {
       for (const [address, family] of [[n.ipv4, 4], [ipv6 ? n.ipv6 : undefined, 6]] as const) {
@@ -83,5 +86,19 @@ function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly
         cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
       }
     }
+  }
+  // IPv4 only for now: an IPv6 attempt needs the probe's IPv6 control toward a peer, and remote peers are not yet
+  // among a probe's peers.
+  for (const task of remote) {
+      for (const n of task.networks) {
+        for (const address of n.addresses.filter((a) => isIP(a) === 4)) {
+          const check: Check =
+            target.kind === 'tcp'
+              ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs: step.timeoutMs }
+              : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs: step.timeoutMs };
+          const where = `${taskName(service!, task)} on node ${task.node?.hostname ?? task.nodeId}, ${networkLabel(topology, n.networkId, n.networkName ?? n.networkId)}`;
+          cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${target.kind === 'tcp' ? `${address}:${target.port}` : withHost(target.url, address)} (${where})`, family: 4 });
+        }
+      }
   }
 }

@@ -5,6 +5,7 @@ import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js
 import { closestName } from '../errors/unknown-name-error.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { parseTarget } from './parse-target.js';
+import { projectList, singleProject } from './project-list.js';
 import { expectationSchema, scenarioSchema, sourceObjectSchema, targetObjectSchema, traefikSchema, type RawExpectation, type RawScenario } from './scenario-schema.js';
 import type { Expectation, HostTarget, Scenario, SourceRef, TargetRef, TraefikCheck } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
@@ -104,6 +105,12 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
+  const projects = projectList(raw.project);
+  projects.forEach((p, j) => {
+    if (projects.indexOf(p) !== j) problems.push({ ...at(['project', j]), message: `'project' lists '${p}' twice`, hint: 'name each Compose project or stack once' });
+  });
+  // Where a name goes when its entry does not say: the one project listed; with several, resolved against the engine.
+  const project = singleProject(projects);
   const internet = parseInternetList(raw.internet ?? DEFAULT_INTERNET, (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }), problems);
   if (raw.expect.length > MAX_EXPECTATIONS) {
     throw new ScenarioError([{ ...at(['expect']), message: `'expect' has ${raw.expect.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`, hint: 'split it into several files, or name a service once for all its ports' }]);
@@ -114,11 +121,11 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     toList.forEach((rawTarget, j) => {
       const path = Array.isArray(entry.to) ? ['expect', index, 'to', j] : ['expect', index, 'to'];
       const position = at(path);
-      const target = parseTarget(rawTarget, entry.from !== 'host' ? (entry.from.project ?? raw.project) : raw.project, position);
+      const target = parseTarget(rawTarget, entry.from !== 'host' ? (entry.from.project ?? project) : project, position);
       if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
       else targets.push(target.kind === 'internet' ? { ...target, targets: internet } : target);
     });
-    const from = parseSource(entry, raw.project, () => at(['expect', index, 'from']), problems);
+    const from = parseSource(entry, project, () => at(['expect', index, 'from']), problems);
     return {
       index,
       name: entry.name ?? `#${index + 1} from ${describeSource(from)}: ${entry.reachable ? 'reachable' : 'blocked'}`,
@@ -130,9 +137,9 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
       position: at(['expect', index]),
     };
   });
-  const traefik: TraefikCheck | undefined = raw.traefik ? { proxy: raw.traefik.proxy, project: raw.traefik.project ?? raw.project, timeoutMs, retries: 0, position: at(['traefik']) } : undefined;
+  const traefik: TraefikCheck | undefined = raw.traefik ? { proxy: raw.traefik.proxy, project: raw.traefik.project ?? project, timeoutMs, retries: 0, position: at(['traefik']) } : undefined;
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file, project: raw.project, timeoutMs, internet, expectations, traefik };
+  return { file, projects, timeoutMs, internet, expectations, traefik };
 }
 
 /** Parses what `internet` stands for: outside hosts only (an IP or a dotted name), each tried by name. */
@@ -238,6 +245,7 @@ function requiredHint(path: readonly PropertyKey[]): string | undefined {
   if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
   if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }';
   if (key === 'port') return 'a port is a whole number from 1 to 65535 or a known name';
+  if (path[0] === 'project' && path.length <= 2) return 'project: NAME or project: [NAME, …]: Compose projects or swarm stacks';
   if (path[0] === 'traefik') return 'traefik: {} finds the proxy by its image; traefik: { proxy: reverse-proxy } names its Compose service';
   return undefined;
 }

@@ -15,7 +15,7 @@ export const sourceObjectSchema = z
   .strictObject({
     network: name.optional().describe('Run the probe on this network (Compose name, or a Docker network name)'),
     service: name.optional().describe("Run the probe inside each running container's network namespace of this service"),
-    project: name.optional().describe('The Compose project, when not the scenario default'),
+    project: name.optional().describe('The Compose project or swarm stack, when not the scenario default'),
   })
   .describe('Where the probe runs: exactly one of network, service');
 
@@ -54,7 +54,7 @@ export const expectationSchema = z.strictObject({
 export const traefikSchema = z
   .strictObject({
     proxy: name.optional().describe('The Compose service running Traefik; when left out, the service running a traefik image (or command) is found'),
-    project: name.optional().describe("The proxy's Compose project, when not the scenario default"),
+    project: name.optional().describe("The proxy's Compose project or swarm stack, when not the scenario default"),
   })
   .describe("Check every route of a Traefik proxy: the network Traefik will really use for each routed service must be one the proxy shares, and the service must answer there from inside the proxy. `traefik: {}` finds the proxy");
 
@@ -63,7 +63,10 @@ export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1).optional().describe('Scenario format version'),
-    project: name.optional().describe('Default Compose project (com.docker.compose.project)'),
+    project: z
+      .union([name, z.array(name).min(1)])
+      .optional()
+      .describe('Default Compose project (com.docker.compose.project) or swarm stack (com.docker.stack.namespace), or a list of them: names are looked up across the list'),
     timeout: duration.optional().describe('Default per-check timeout (default 2s)'),
     internet: z
       .array(z.string().min(1))

@@ -7,8 +7,11 @@ import type { SourcePosition } from '../errors/scenario-error.js';
 export interface Scenario {
   /** The file it came from, as given. */
   file: string;
-  /** The default Compose project for names that do not say theirs. */
-  project: string | undefined;
+  /**
+   * The Compose projects or swarm stacks names are looked up in when they do not say theirs (`project:`, a name or a
+   * list; `--project`); empty when the file names none. A name found in two of them is an error.
+   */
+  projects: string[];
   /** The default per-check timeout, in milliseconds. */
   timeoutMs: number;
   /** What `internet` stands for in this file: its `internet:` list, or the defaults. */
@@ -25,7 +28,10 @@ export interface Scenario {
 export interface TraefikCheck {
   /** The proxy's Compose service; undefined: the service running a Traefik image (or command) is found. */
   proxy: string | undefined;
-  /** The proxy's Compose project: the key's own `project:`, else the scenario's. */
+  /**
+   * The proxy's Compose project or stack: the key's own `project:`, else the scenario's when it names one. Undefined
+   * with several: the proxy is then looked for across the scenario's list (topology/resolve-names.ts pins it).
+   */
   project: string | undefined;
   /** Per-check timeout, in milliseconds: the scenario's. */
   timeoutMs: number;
@@ -48,6 +54,10 @@ export interface Expectation {
   retries: number;
   position: SourcePosition;
 }
+
+// `project` on a source or a service target: the project (or stack) the name belongs to, when it is known: the
+// entry's own `project:`, or the scenario's when it names exactly one. Undefined when the scenario names several
+// (topology/resolve-names.ts then finds the one that holds the name, and pins it) or none.
 
 /** A probe attached to a network: what any new container on it could reach. */
 export interface NetworkSource {

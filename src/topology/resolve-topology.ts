@@ -1,13 +1,16 @@
 import type { ContainerInfo, ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
-import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, labelFilter } from '../docker/labels.js';
-import { formatPosition, ScenarioError } from '../errors/scenario-error.js';
+import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { findNetwork, findService, type Topology, type TopologyNetwork, type TopologyService } from './topology.js';
+import { readStacks, type StackRead } from './read-stacks.js';
+import { resolveNames } from './resolve-names.js';
+import { stackShortName } from './stack-short-name.js';
+import { swarmPlumbing, type Topology, type TopologyNetwork, type TopologyService } from './topology.js';
 
 /**
- * Reads what is deployed for the projects the scenario names, through Compose's labels (v1 and v2 write the same),
- * and checks that every network and service the scenario names exists; an unknown name lists what does.
+ * Reads what is deployed for the projects the scenario names, and checks that every network and service the scenario
+ * names exists; an unknown name lists what does. A project is a Compose project (Compose's labels, the same in v1
+ * and v2) or, on an engine in a swarm, a stack (`com.docker.stack.namespace`), or both.
  */
 export async function resolveTopology(scenarios: readonly Scenario[], runtime: ContainerRuntime): Promise<Topology> {
   const engine = await runtime.info();
@@ -16,26 +19,52 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
     runtime.listNetworks(),
     Promise.all(projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
   ]);
-  const networks: TopologyNetwork[] = allNetworks.map((n) => ({ ...n, project: n.labels[COMPOSE_PROJECT], composeName: n.labels[COMPOSE_NETWORK] }));
+  const networks: TopologyNetwork[] = allNetworks.map(topologyNetwork);
+  // Stacks exist only in a swarm: outside one, nothing more is asked of the engine than Compose needs.
+  const stacks = engine.swarm ? await readStacks(runtime, engine, projects, new Set(networks.filter((n) => n.labels[STACK_NAMESPACE]).map((n) => n.project!))) : undefined;
 
   for (const [i, project] of projects.entries()) {
     const hasContainers = (projectContainers[i] ?? []).length > 0;
-    const hasNetworks = networks.some((n) => n.project === project);
-    if (!hasContainers && !hasNetworks) {
-      throw new UnknownNameError('project', project, await existingProjects(runtime, allNetworks), '(no container or network carries its Compose label)');
+    const hasNetworks = networks.some((n) => n.project === project && n.labels[COMPOSE_PROJECT] !== undefined);
+    if (!hasContainers && !hasNetworks && !stacks?.stacks.includes(project)) {
+      const why = stacks ? '(no container, network or service carries its Compose label or its stack label)' : '(no container or network carries its Compose label)';
+      throw new UnknownNameError('project', project, await existingProjects(runtime, allNetworks, stacks), why);
     }
   }
+  if (stacks) markJoined(networks, stacks);
 
-  const services = projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? []));
+  const services = [...projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? [])), ...(stacks?.services ?? [])];
   const composeVersions = [...new Set(projectContainers.flat().map((c) => c.labels[COMPOSE_VERSION]).filter((v): v is string => Boolean(v)))].sort();
-  const topology: Topology = { engine, projects, networks, services, composeVersions };
-  for (const scenario of scenarios) checkNames(scenario, topology);
+  const topology: Topology = { engine, projects, networks, services, composeVersions, ...(stacks ? { stacks: stacks.stacks, swarm: stacks.swarm } : {}) };
+  for (const scenario of scenarios) resolveNames(scenario, topology);
   return topology;
+}
+
+/**
+ * A network with the names it goes by: a Compose network by its Compose labels; a stack's network (no Compose label,
+ * the stack's) by its name without the `<stack>_` prefix.
+ */
+function topologyNetwork(n: NetworkInfo): TopologyNetwork {
+  const compose = n.labels[COMPOSE_PROJECT];
+  const stack = n.labels[STACK_NAMESPACE];
+  if (compose === undefined && stack !== undefined) return { ...n, project: stack, composeName: stackShortName(stack, n.name) };
+  return { ...n, project: compose, composeName: n.labels[COMPOSE_NETWORK] };
+}
+
+// A network a stack's services join although another stack (or nobody) made it: `external: true` in its stack file.
+// It stays one network (one id), found by its short name from either stack.
+function markJoined(networks: TopologyNetwork[], stacks: StackRead): void {
+  for (const [stack, use] of stacks.networkUse) {
+    for (const n of networks) {
+      if (n.project === stack || swarmPlumbing(n) || !(use.has(n.id) || use.has(n.name))) continue;
+      n.joinedBy = [...(n.joinedBy ?? []), stack];
+    }
+  }
 }
 
 function referencedProjects(scenarios: readonly Scenario[]): string[] {
   const projects = new Set<string>();
-  for (const scenario of scenarios) if (scenario.project) projects.add(scenario.project);
+  for (const scenario of scenarios) for (const p of scenario.projects) projects.add(p);
   for (const scenario of scenarios) if (scenario.traefik?.project) projects.add(scenario.traefik.project);
   for (const e of scenarios.flatMap((s) => s.expectations)) {
     if (e.from.kind !== 'host' && e.from.project) projects.add(e.from.project);
@@ -55,64 +84,17 @@ function groupServices(project: string, containers: ContainerInfo[]): TopologySe
   return [...byName].map(([name, list]) => ({ project, name, containers: list.sort((a, b) => a.name.localeCompare(b.name)) }));
 }
 
-function checkNames(scenario: Scenario, topology: Topology): void {
-  const traefik = scenario.traefik;
-  if (traefik && !traefik.project) {
-    throw new ScenarioError([{ ...traefik.position, message: "'traefik' needs a project: the proxy and the services it routes are found in it", hint: 'set `project:` in the scenario (or in traefik:) or pass --project' }]);
-  }
-  if (traefik?.project && traefik.proxy !== undefined && !findService(topology, traefik.project, traefik.proxy)) {
-    throw new UnknownNameError('service', traefik.proxy, topology.services.filter((s) => s.project === traefik.project).map((s) => s.name).sort(), `in project '${traefik.project}' (${formatPosition(traefik.position)})`);
-  }
-  for (const e of scenario.expectations) {
-    const from = e.from;
-    if (from.kind === 'network' && !findNetwork(topology, from.project, from.network)) {
-      const inProject = topology.networks.filter((n) => n.project === from.project).map((n) => n.composeName ?? n.name);
-      throw new UnknownNameError('network', from.network, (inProject.length ? inProject : topology.networks.map((n) => n.name)).sort(), from.project ? `in project '${from.project}'` : '');
-    }
-    // The host's own namespace and no network at all are not zones a probe can stand in: say what to write instead.
-    const network = from.kind === 'network' ? findNetwork(topology, from.project, from.network) : undefined;
-    if (network?.driver === 'host') {
-      throw new ScenarioError([{ ...e.position, message: `network '${from.kind === 'network' ? from.network : ''}' is the host's own network namespace, not a zone`, hint: 'write `from: host` to knock on published ports from the host' }]);
-    }
-    if (network?.driver === 'null') {
-      throw new ScenarioError([{ ...e.position, message: `network '${from.kind === 'network' ? from.network : ''}' has no network at all: nothing can be reached from it`, hint: 'name a network containers join, or a service' }]);
-    }
-    if (from.kind === 'service') {
-      if (!from.project) {
-        throw new ScenarioError([{ ...e.position, message: `'from: { service: ${from.service} }' needs a project`, hint: 'set `project:` in the scenario or pass --project' }]);
-      }
-      const service = findService(topology, from.project, from.service);
-      if (!service) {
-        throw new UnknownNameError('service', from.service, topology.services.filter((s) => s.project === from.project).map((s) => s.name).sort(), `in project '${from.project}' (${formatPosition(e.position)})`);
-      }
-      // A probe joined to it would stand in the host's own namespace: that perspective is `from: host`.
-      if (service.containers.length > 0 && service.containers.every((c) => c.networkMode === 'host')) {
-        throw new ScenarioError([{ ...e.position, message: `service '${from.service}' runs in the host's network namespace (network_mode: host), not in a zone`, hint: 'write `from: host` to check what the host reaches' }]);
-      }
-    }
-    for (const t of e.to) {
-      if (t.kind === 'internet' || t.host.kind !== 'service') continue;
-      const tp = t.host.project;
-      if (!tp) {
-        throw new ScenarioError([
-          {
-            ...t.position,
-            message: `target '${t.label}' names a service, but no project is set`,
-            hint: 'set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)',
-          },
-        ]);
-      }
-      if (!findService(topology, tp, t.host.service)) {
-        throw new UnknownNameError('service', t.host.service, topology.services.filter((s) => s.project === tp).map((s) => s.name).sort(), `in project '${tp}' (${formatPosition(t.position)})`);
-      }
-    }
-  }
-}
-
-async function existingProjects(runtime: ContainerRuntime, networks: NetworkInfo[]): Promise<string[]> {
-  const containers = await runtime.listContainers({ all: true, labels: [COMPOSE_PROJECT] });
+async function existingProjects(runtime: ContainerRuntime, networks: NetworkInfo[], stacks: StackRead | undefined): Promise<string[]> {
+  const [containers, stackContainers, services] = await Promise.all([
+    runtime.listContainers({ all: true, labels: [COMPOSE_PROJECT] }),
+    stacks ? runtime.listContainers({ all: true, labels: [STACK_NAMESPACE] }) : Promise.resolve([]),
+    stacks?.swarm.manager ? runtime.listServices() : Promise.resolve([]),
+  ]);
   const names = new Set<string>();
   for (const c of containers) if (c.labels[COMPOSE_PROJECT]) names.add(c.labels[COMPOSE_PROJECT]);
   for (const n of networks) if (n.labels[COMPOSE_PROJECT]) names.add(n.labels[COMPOSE_PROJECT]);
+  for (const c of stackContainers) if (c.labels[STACK_NAMESPACE]) names.add(c.labels[STACK_NAMESPACE]);
+  if (stacks) for (const n of networks) if (n.labels[STACK_NAMESPACE]) names.add(n.labels[STACK_NAMESPACE]);
+  for (const s of services) if (s.stack) names.add(s.stack);
   return [...names].sort();
 }

@@ -1,9 +1,10 @@
-import type { ContainerInfo, ContainerRuntime, EngineEvent } from '../docker/container-runtime.js';
-import { COMPOSE_PROJECT, COMPOSE_SERVICE, LABEL_RUN, labelFilter } from '../docker/labels.js';
-import type { Topology } from './topology.js';
+import type { ContainerInfo, ContainerRuntime, EngineEvent, SwarmTask } from '../docker/container-runtime.js';
+import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
+import { isContainerOf, remoteTasks, type Topology } from './topology.js';
 
 /** What happened to one container of the deployment between the topology read and the end of the probes. */
 export interface WorldChange {
+  /** The container's id; for a task on another node of a swarm, the task's id (cells touch both by id). */
   containerId: string;
   /** `dockprobe-ref_redis_1 exited (it was running)`, `… restarted (started 10:00:01, was 09:59:40)` … */
   what: string;
@@ -34,9 +35,29 @@ export function worldChanges(topology: Topology, after: readonly ContainerInfo[]
     // A replica that appeared was never tried by address: a "blocked" toward the service no longer covers it.
     const known = new Set(service.containers.map((c) => c.id));
     for (const c of after) {
-      if (!known.has(c.id) && c.running && c.labels[COMPOSE_SERVICE] === service.name && c.labels[COMPOSE_PROJECT] === service.project) {
+      if (!known.has(c.id) && c.running && isContainerOf(service, c)) {
         for (const before of service.containers) note(before.id, `${c.name} of service ${service.name} started during the run`);
       }
+    }
+  }
+  return changes;
+}
+
+/**
+ * Compares the running tasks of stack services on other nodes, as the manager listed them before the probes, with a
+ * re-list after them: a task that ended, or moved addresses, was not there to answer for all of the window. By task id.
+ */
+export function taskChanges(topology: Topology, after: readonly SwarmTask[]): Map<string, WorldChange[]> {
+  const changes = new Map<string, WorldChange[]>();
+  const now = new Map(after.map((t) => [t.id, t]));
+  for (const service of topology.services) {
+    for (const before of remoteTasks(service)) {
+      const name = `task ${service.swarm!.fullName}.${before.slot ?? before.nodeId ?? ''} on node ${before.node?.hostname ?? before.nodeId}`;
+      const t = now.get(before.id);
+      const addresses = (x: SwarmTask) => x.networks.map((n) => `${n.networkId}=${n.addresses.join(',')}`).sort().join(' ');
+      if (!t) addChange(changes, before.id, `${name} was removed`);
+      else if (t.state !== 'running' || t.desiredState !== 'running') addChange(changes, before.id, `${name} is ${t.state} (it was running)`);
+      else if (addresses(t) !== addresses(before)) addChange(changes, before.id, `${name} changed addresses`);
     }
   }
   return changes;
@@ -60,11 +81,16 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  */
 export async function readWindow(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
   try {
-    const [after, events] = await Promise.all([
+    // Tasks on other nodes are re-listed only when the run rests on some: a manager knows them, a worker never read any.
+    const remote = topology.services.filter((s) => remoteTasks(s).length > 0).map((s) => s.swarm!.service?.id).filter((id): id is string => id !== undefined);
+    const [after, stackAfter, tasksAfter, events] = await Promise.all([
       Promise.all(topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
+      Promise.all((topology.stacks ?? []).map((p) => runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }))),
+      remote.length > 0 ? runtime.listTasks({ services: remote }) : Promise.resolve(undefined),
       runtime.events(sinceMs, Date.now()),
     ]);
-    const changes = worldChanges(topology, after.flat());
+    const changes = worldChanges(topology, [...after.flat(), ...stackAfter.flat()]);
+    for (const [id, list] of tasksAfter ? taskChanges(topology, tasksAfter) : []) for (const c of list) addChange(changes, id, c.what);
     const networkEvents = eventChanges(topology, events, runId, changes, sinceMs);
     return { changes, networkEvents };
   } catch (error) {
@@ -103,6 +129,7 @@ function addChange(changes: Map<string, WorldChange[]>, containerId: string, wha
 /** A re-read that failed: every container of the deployment counts as changed, since nothing proves it held. */
 export function unknownWorld(topology: Topology, why: string): Map<string, WorldChange[]> {
   const changes = new Map<string, WorldChange[]>();
-  for (const c of topology.services.flatMap((s) => s.containers)) changes.set(c.id, [{ containerId: c.id, what: `the deployment could not be re-read after the probes (${why})` }]);
+  const ids = [...topology.services.flatMap((s) => s.containers.map((c) => c.id)), ...topology.services.flatMap((s) => remoteTasks(s).map((t) => t.id))];
+  for (const id of ids) changes.set(id, [{ containerId: id, what: `the deployment could not be re-read after the probes (${why})` }]);
   return changes;
 }

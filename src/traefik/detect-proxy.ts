@@ -22,7 +22,8 @@ export function detectProxy(services: readonly TopologyService[], request: { pro
     return named ? { kind: 'found', proxy: describe(named, 'named'), service: named } : { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
   }
   const found = inProject.flatMap((s) => {
-    const how = runsTraefik(representative(s));
+    // A stack's service with no task on this node is known by its spec's image.
+    const how = runsTraefik(representative(s)) ?? (imageName(s.swarm?.service?.image ?? '') === 'traefik' ? 'image' : undefined);
     return how ? [{ service: s, how }] : [];
   });
   if (found.length === 0) return { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
@@ -49,8 +50,8 @@ function describe(service: TopologyService, found: TraefikProxy['found']): Traef
   return {
     project: service.project,
     service: service.name,
-    image: container?.image ?? '',
-    version: traefikVersion(container?.image ?? '', container?.labels ?? {}),
+    image: container?.image ?? service.swarm?.service?.image ?? '',
+    version: traefikVersion(container?.image ?? service.swarm?.service?.image ?? '', container?.labels ?? {}),
     config: readStaticConfig(container?.command ?? []),
     found,
   };

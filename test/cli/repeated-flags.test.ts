@@ -10,7 +10,6 @@ const context = { stdout: process.stdout, stderr: process.stderr, colorsOut: col
 
 const twice: [string, string[]][] = [
   ['timeout', ['test', 's.yml', '--timeout', '1s', '--timeout', '2s']],
-  ['project', ['test', 's.yml', '--project', 'a', '--project', 'b']],
   ['dns-upstream', ['test', 's.yml', '--dns-upstream', 'inherit', '--dns-upstream', '10.0.0.53']],
   ['format', ['test', 's.yml', '--format', 'json', '--format', 'tap']],
   ['retries', ['test', 's.yml', '--retries', '1', '--retries', '2']],
@@ -31,4 +30,11 @@ for (const [option, argv] of twice) {
 t.test('--internet is a list: repeated and comma-separated values add up', async (t) => {
   // It fails later, on the missing file: the repetition itself passed.
   await t.rejects(main(['test', 'missing.yml', '--internet', 'tcp://192.0.2.1:443', '--internet', 'dns:a.example'], context), { code: 'DP_SCENARIO_INVALID' });
+});
+
+t.test('--project is a list: repeated and comma-separated values add up; one that names nothing, or a name twice, is refused', async (t) => {
+  // It fails later, on the missing file: the list itself passed. (--project was single-valued before swarm stacks.)
+  await t.rejects(main(['test', 'missing.yml', '--project', 'infra', '--project', 'app,web'], context), { code: 'DP_SCENARIO_INVALID' });
+  await t.rejects(main(['test', 'missing.yml', '--project', ','], context), { code: 'DP_USAGE', message: "--project must name a Compose project or swarm stack, got ','" });
+  await t.rejects(main(['test', 'missing.yml', '-p', 'a', '-p', 'b,a'], context), { code: 'DP_USAGE', message: "--project names 'a' twice (got 'a', 'b,a')" });
 });

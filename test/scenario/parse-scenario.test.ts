@@ -14,7 +14,7 @@ const problemsOf = (text: string) => {
 
 t.test('the reference scenario parses into names, ports, timeouts and positions', async (t) => {
   const s = await loadScenario('scenarios/reference.yml');
-  t.equal(s.project, 'dockprobe-ref');
+  t.same(s.projects, ['dockprobe-ref'], 'project: is a list once parsed: one name is a list of one');
   t.equal(s.timeoutMs, 1000);
   t.equal(s.expectations.length, 4);
   const [first, second, third, fourth] = s.expectations;

@@ -1,5 +1,5 @@
 import type { CliContext } from '../cli-context.js';
-import { reportOptionsFrom, runOptionsFrom, withRunOptions } from '../common-options.js';
+import { projectOption, reportOptionsFrom, runOptionsFrom, withRunOptions } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForResult } from '../exit-code.js';
 
@@ -11,9 +11,15 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
     builder: (y) =>
       withRunOptions(y)
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files (YAML)' })
-        .option('project', { alias: 'p', type: 'string', describe: 'Compose project, replacing the one in the files' }),
+        .option('project', {
+          alias: 'p',
+          type: 'string',
+          array: true,
+          describe: 'Compose project or swarm stack, replacing the files\' project; repeated or comma-separated, a list: names are looked up across it',
+        }),
     handler: async (argv) => {
-      const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(argv.project ? { project: argv.project } : {}) };
+      const project = projectOption(argv.project);
+      const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}) };
       const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
       const result = await verify(options);
       await writeReports(result, reportOptionsFrom(argv), context);

@@ -1,0 +1,20 @@
+import type Docker from 'dockerode';
+import type { NetworkInfo } from './container-runtime.js';
+import { objectAt } from './engine-json.js';
+
+/** A network as the engine's list or inspect answer describes it, reduced to what dockprobe uses. */
+export function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
+  const info: NetworkInfo = {
+    id: n.Id,
+    name: n.Name,
+    driver: n.Driver,
+    scope: n.Scope,
+    internal: Boolean(n.Internal),
+    attachable: Boolean(n.Attachable),
+    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+    labels: n.Labels ?? {},
+  };
+  // Only the routing mesh carries `Ingress: true`; other networks keep the shape they always had.
+  if (objectAt(n)['Ingress'] === true) info.ingress = true;
+  return info;
+}
