@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import t from 'tap';
+import { ensureProbeImage } from '../../src/image/probe-image.js';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
+import { cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
+
+// dockprobe on a one-node swarm: the seed's production shape as two stacks, an infra stack that makes attachable
+// overlays (MTU option 1450) and an app stack that joins them as external networks by their real names. One
+// scenario covers both stacks (`project: [infra, app]`); zone probes stand on the overlays, service probes in the
+// tasks' namespaces. The swarm is left as it was found: made and left here only if this engine was not in one.
+
+t.setTimeout(240_000);
+const docker = (args: string[], timeout = 60_000) => execa('docker', args, { timeout, reject: false });
+const state = (await docker(['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+const hadGwbridge = (await docker(['network', 'inspect', 'docker_gwbridge'])).exitCode === 0;
+if (state !== 'active') {
+  const init = await docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  if (init.exitCode !== 0) throw new Error(`docker swarm init failed: ${init.stderr}`);
+  teardown(t, 'leave the swarm this file made', async () => {
+    const left = await docker(['swarm', 'leave', '--force']);
+    // The swarm's gateway bridge outlives it; it goes only if this file brought it.
+    if (!hadGwbridge) await docker(['network', 'rm', 'docker_gwbridge']);
+    return left.exitCode === 0 ? [] : [`docker swarm leave: ${left.stderr}`];
+  });
+}
+await egressGuard();
+const image = await ensureProbeImage(runtime);
+const infra = projectName('dpinfra').replace(/-/g, '');
+const app = projectName('dpapp').replace(/-/g, '');
+const env = { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${infra}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname(), DPTEST_INFRA: infra };
+
+/** Removes a stack and waits (bounded) until its networks are gone, so the swarm is left as found. */
+async function removeStack(stack: string): Promise<string[]> {
+  await docker(['stack', 'rm', stack]);
+  for (let i = 0; i < 60; i++) {
+    const left = (await docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim();
+    const tasks = (await docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim();
+    if (!left && !tasks) return [];
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return [`stack ${stack} still has networks or containers after 60 s`];
+}
+
+for (const [stack, file] of [[infra, 'infra.yml'], [app, 'app.yml']] as const) {
+  // The app stack is removed first (teardowns run newest first): it holds the infra stack's networks.
+  teardown(t, `remove stack ${stack}`, () => removeStack(stack));
+  const deploy = await execa('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm', file), stack], { env, timeout: 120_000, reject: false });
+  if (deploy.exitCode !== 0) throw new Error(`docker stack deploy ${stack}: ${deploy.stderr}`);
+}
+// Every task running, bounded.
+for (let i = 0; ; i++) {
+  const ps = await docker(['ps', '--filter', `label=com.docker.stack.namespace=${infra}`, '--filter', `label=com.docker.stack.namespace=${app}`, '--format', '{{.Names}}']);
+  const running = (await docker(['ps', '-q', '--filter', 'label=dockprobe.role=topology', '--filter', `label=dockprobe.run=test-${infra}`])).stdout.trim().split('\n').filter(Boolean);
+  if (running.length >= 4) break;
+  if (i >= 60) throw new Error(`the stacks' tasks did not all start within 60 s: ${ps.stdout}`);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-swarm-'));
+
+t.test('two stacks, one scenario: zones on the overlays and from inside tasks, as the stack files say', async (t) => {
+  const file = join(tmp, 'swarm.yml');
+  await writeFile(
+    file,
+    `project: [${infra}, ${app}]\ntimeout: 1s\nexpect:\n` +
+      `  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n` +
+      `  - from: { network: internal-backend }\n    to: [redis:6379, "http://api:3001/"]\n    reachable: true\n` +
+      `  - from: { service: api }\n    to: [redis:6379, "http://proxy:8080/"]\n    reachable: true\n` +
+      `  - from: { service: frontend }\n    to: [redis:6379]\n    reachable: false\n`,
+  );
+  const { exitCode, report, stderr } = await cliJson(['test', file]);
+  t.equal(exitCode, 0, stderr);
+  for (const v of report?.verdicts ?? []) t.equal(v.status, 'pass', `${v.source} → ${v.target}: ${v.code}: ${v.reason}`);
+  t.equal(report?.verdicts.length, 6);
+  t.ok(report?.engine.swarm, 'the report says the engine is in a swarm');
+});
+
+t.test('a wrong expectation about the stacks is a FAIL: frontend does reach api on the shared overlay', async (t) => {
+  const file = join(tmp, 'wrong.yml');
+  await writeFile(file, `project: [${infra}, ${app}]\ntimeout: 1s\nexpect:\n  - from: { service: frontend }\n    to: ["http://api:3001/"]\n    reachable: false\n`);
+  const { exitCode, report, stderr } = await cliJson(['test', file]);
+  t.equal(exitCode, 1, stderr);
+  t.same(report?.verdicts.map((v) => [v.status, v.code]), [['fail', 'reached']], JSON.stringify(report?.verdicts.map((v) => v.reason)));
+});
