@@ -9,7 +9,8 @@ import { PACKAGE_ROOT, REFERENCE_SCENARIO } from '../src/package-paths.js';
 // the CPU time the runs used (user + system, from /proc), which a busy machine disturbs far less than wall time.
 
 const RUNS = Number(process.env['BENCH_STARTUP_RUNS'] ?? 15);
-const bin = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+// The command a user runs: package.json's `bin`.
+const bin = join(PACKAGE_ROOT, (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
 const commands: [string, string[]][] = [
   ['node, empty script (floor)', ['-e', '0']],
   ['dockprobe --help', [bin, '--help']],

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
 // The raw shape of a scenario file. Kept free of transforms so it exports cleanly as JSON Schema for editors;
