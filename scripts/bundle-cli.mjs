@@ -123,13 +123,13 @@ function run(args, { columns, env } = {}) {
 }
 
 // Twice: first without precomputed output, to let yargs print the help at each width src/cli/precomputed-output.ts
-// looks up (an 80-column terminal, no terminal, 110 columns and wider), in English; then with it.
+// looks up (an 80-column terminal, no terminal, 110 columns and wider), in English, and zod build the schema; then
+// with that output.
 await bundle(undefined);
 const english = { LC_ALL: 'en_US.UTF-8' };
 const help = Object.fromEntries([80, 100, 110].map((width) => [width, run(['--help'], { columns: width === 100 ? undefined : width, env: english })]));
-await bundle({ version: run(['--version']), help });
+const schema = run(['schema']);
+await bundle({ version: run(['--version']), help, schema });
 
-// The JSON Schema that `dockprobe schema` prints from the bundle (and editors read), written from this very bundle
-// so the two never differ: without the file, the command builds the schema from zod.
-rmSync('dist/scenario.schema.json', { force: true });
-writeFileSync('dist/scenario.schema.json', run(['schema']));
+// For editors (a scenario's `$schema`), the very text `dockprobe schema` prints.
+writeFileSync('dist/scenario.schema.json', schema);

@@ -9,15 +9,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The package's root folder. */
 export const PACKAGE_ROOT = basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
 
-/**
- * Whether this code runs from the command-line bundle (dist/cli, built by scripts/bundle-cli.mjs), which ships
- * files made from the same source beside it.
- */
-export const IN_CLI_BUNDLE = here === join(PACKAGE_ROOT, 'dist', 'cli');
-
-/** The JSON Schema of scenario files, written with the command-line bundle. */
-export const SCENARIO_JSON_SCHEMA = join(PACKAGE_ROOT, 'dist', 'scenario.schema.json');
-
 /** The bundled probe agent (built by `npm run build`). */
 export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'probe', 'agent.mjs');
 

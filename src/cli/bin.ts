@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { precomputedOutput } from './precomputed-output.js';
 
-// In the bundle, `--help` and `--version` print what yargs printed for them when the bundle was built: loading and
-// running yargs took 60 ms and more of each start. Every other command line, and every case the build did not
-// compute, runs as before.
+// In the bundle, `--help`, `--version` and `schema` print what they printed when the bundle was built: loading and
+// running yargs took 60 ms and more of each start, zod as much again. Every other command line, and every case the
+// build did not compute, runs as before.
 const precomputed = precomputedOutput(process.argv.slice(2), process.env, process.stdout.columns);
 if (precomputed !== undefined) {
   // As console.log (yargs' way) does: a reader that stops early (`dockprobe --help | head -3`) is no error.

@@ -1,8 +1,10 @@
-/** What the command line prints for `--help` and `--version`, as yargs printed it when the bundle was built. */
+/** What the command line prints for `--help`, `--version` and `schema`, as it printed it when the bundle was built. */
 export interface PrecomputedOutput {
   version: string;
   /** The top-level help in English, by the width yargs wraps it to ({@link helpWidth}). */
   help: Record<number, string>;
+  /** The JSON Schema of scenario files (zod builds it). */
+  schema: string;
 }
 
 // A PrecomputedOutput in JSON, defined only in the command-line bundle by scripts/bundle-cli.mjs (esbuild's `define`
@@ -36,6 +38,7 @@ export function precomputedOutput(
   if (precomputedJson === undefined || args.length !== 1) return undefined;
   const precomputed = JSON.parse(precomputedJson) as PrecomputedOutput;
   if (args[0] === '--version') return precomputed.version;
+  if (args[0] === 'schema') return precomputed.schema;
   if ((args[0] === '--help' || args[0] === '-h') && yargsSpeaksEnglish(env)) return precomputed.help[helpWidth(columns)];
   return undefined;
 }

@@ -13,8 +13,8 @@ import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
 
 // The command line users run is the bundle that package.json's `bin` names (scripts/bundle-cli.mjs, run by
-// `npm run build` and `npm run test:unit`). It must behave as the source does; its `--help` and `--version`, printed
-// without yargs, must be what yargs prints, in every environment where the bundle prints them on its own.
+// `npm run build` and `npm run test:unit`). It must behave as the source does; its `--help`, `--version` and
+// `schema`, printed from the build, must be what the source prints, in every environment where it prints them.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
@@ -52,8 +52,8 @@ function runBundle(args: string[], env: Record<string, string> = {}, columns?: n
   });
 }
 
-/** What yargs prints on stdout for this command line, run from source in this process with this environment. */
-async function yargsOutput(args: string[], env: Record<string, string> = {}, columns?: number): Promise<string> {
+/** What the command line prints on stdout, run from source in this process with this environment. */
+async function sourceOutput(args: string[], env: Record<string, string> = {}, columns?: number): Promise<string> {
   const savedEnv = { ...process.env };
   const savedColumns = process.stdout.columns;
   const savedLog = console.log;
@@ -61,11 +61,17 @@ async function yargsOutput(args: string[], env: Record<string, string> = {}, col
   for (const k of LOCALE_VARS) delete process.env[k];
   Object.assign(process.env, env);
   process.stdout.columns = columns as number;
-  // yargs prints help and version with console.log.
+  // yargs prints help and version with console.log; commands write to the context's stdout.
   console.log = (...values: unknown[]) => {
     out += `${format(...values)}\n`;
   };
-  const context: CliContext = { stdout: process.stdout, stderr: process.stderr, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() };
+  const stdout = {
+    write: (text: string) => {
+      out += text;
+      return true;
+    },
+  } as unknown as CliContext['stdout'];
+  const context: CliContext = { stdout, stderr: process.stderr, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() };
   try {
     await main(args, context);
   } finally {
@@ -81,12 +87,14 @@ t.before(() => {
   if (!existsSync(bin)) throw new Error(`${relative(root, bin)} is missing: run \`node scripts/bundle-cli.mjs\` (or npm run build) first`);
 });
 
-t.test('--help and --version: the bundle prints what yargs prints, on its own where it can', async (t) => {
+t.test('--help, --version and schema: the bundle prints what the source prints, without yargs where it can', async (t) => {
   // [why, args, locale variables, terminal columns, printed without yargs]
   const cases: [string, string[], Record<string, string>, number | undefined, boolean][] = [
     ['no locale set, stdout a pipe', ['--help'], {}, undefined, true],
     ['-h', ['-h'], {}, undefined, true],
     ['--version', ['--version'], {}, undefined, true],
+    ['schema', ['schema'], {}, undefined, true],
+    ['schema in German', ['schema'], { LANG: 'de_DE.UTF-8' }, undefined, true],
     ['an 80-column terminal', ['--help'], {}, 80, true],
     ['a 110-column terminal', ['--help'], {}, 110, true],
     ['a wider terminal wraps at 110', ['--help'], {}, 200, true],
@@ -105,7 +113,7 @@ t.test('--help and --version: the bundle prints what yargs prints, on its own wh
   for (const [i, [why, args, env, columns, alone]] of cases.entries()) {
     const run = runs[i]!;
     t.equal(run.code, 0, `${why}: exit 0 ${run.stderr}`);
-    t.equal(run.stdout, await yargsOutput(args, env, columns), `${why}: as yargs prints it`);
+    t.equal(run.stdout, await sourceOutput(args, env, columns), `${why}: as the source prints it`);
     t.equal(run.loaded.length === 1, alone, `${why}: ${alone ? 'bin.js alone' : 'yargs'} (${run.loaded.join(', ')})`);
   }
   t.match(runs[cases.findIndex(([why]) => why === 'German')]!.stdout, /Kommandos:/, 'German is German');
@@ -130,8 +138,8 @@ t.test('the bundle runs each command as the source does', async (t) => {
   t.match(bad.stderr, /dockprobe: error \[DP_SCENARIO_INVALID\] .*bad\.yml:4:16: 'expect\[0\]\.reachable' must be a boolean/);
 
   t.equal(schema.code, 0, schema.stderr);
-  t.same(JSON.parse(schema.stdout), scenarioJsonSchema(), 'schema: the file written with the bundle is what the source builds');
-  t.same(fromNodeModules(schema), []);
+  t.same(JSON.parse(schema.stdout), scenarioJsonSchema(), 'schema: what the library builds');
+  t.equal(readFileSync(join(root, 'dist', 'scenario.schema.json'), 'utf8'), schema.stdout, 'dist/scenario.schema.json: what schema prints');
 
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] Unknown argument: nope/);
@@ -154,8 +162,10 @@ t.test('which environments yargs prints English in', async (t) => {
 });
 
 t.test('precomputed output: only the exact command lines it was computed for', async (t) => {
-  const json = JSON.stringify({ version: '9.9.9\n', help: { 100: 'help at 100\n', 110: 'help at 110\n' } });
+  const json = JSON.stringify({ version: '9.9.9\n', help: { 100: 'help at 100\n', 110: 'help at 110\n' }, schema: '{}\n' });
   t.equal(precomputedOutput(['--version'], {}, undefined, json), '9.9.9\n');
+  t.equal(precomputedOutput(['schema'], { LANG: 'ja_JP.UTF-8' }, 80, json), '{}\n');
+  t.equal(precomputedOutput(['schema', '--help'], {}, undefined, json), undefined);
   t.equal(precomputedOutput(['--help'], {}, undefined, json), 'help at 100\n');
   t.equal(precomputedOutput(['-h'], {}, 300, json), 'help at 110\n');
   t.equal(precomputedOutput(['--help'], {}, 80, json), undefined, 'no text for 80 columns');
