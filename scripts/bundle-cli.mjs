@@ -1,6 +1,7 @@
 // Bundles the command line into dist/cli/: bin.js, run-cli.js and one chunk per lazily imported piece, so that starting
-// `dockprobe` resolves and reads a handful of files instead of hundreds (yargs alone is about 40 modules).
-// The library (`exports`) stays the tsc output in dist/src/.
+// `dockprobe` resolves and reads a handful of files instead of hundreds (yargs alone is about 40 modules), and bin.js
+// prints what never changes between runs (--help, --version, schema) as this build computed it. The library
+// (`exports`) stays the tsc output in dist/src/.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -79,7 +80,7 @@ const yargsLocales = {
   },
 };
 
-/** Bundles the command line, with this output for `--help` and `--version` (undefined: yargs prints everything). */
+/** Bundles the command line, with this precomputed output (undefined: none, yargs and zod compute everything). */
 async function bundle(precomputed) {
   rmSync(OUTDIR, { recursive: true, force: true });
   const common = {

@@ -9,5 +9,6 @@ if (precomputed !== undefined) {
   // As console.log (yargs' way) does: a reader that stops early (`dockprobe --help | head -3`) is no error.
   process.stdout.on('error', () => {});
   process.stdout.write(precomputed);
+} else {
+  await import('./run-cli.js');
 }
-else await import('./run-cli.js');
