@@ -1,10 +1,10 @@
-// Bundles the command line into dist/cli/: bin.js, run-cli.js and one chunk per lazily imported piece, so that starting
-// `dockprobe` resolves and reads a handful of files instead of hundreds (yargs alone is about 40 modules), and bin.js
-// prints what never changes between runs (--help, --version, schema) as this build computed it. The library
-// (`exports`) stays the tsc output in dist/src/.
+// Bundles the command line into dist/cli/: bin.js, run-cli.js, and run-cli-<hash>.cjs with V8's code cache for it,
+// so that starting `dockprobe` reads four files instead of hundreds of modules (yargs alone is about 40) and compiles
+// little, and bin.js prints what never changes between runs (--help, --version, schema) as this build computed it.
+// The library (`exports`) stays the tsc output in dist/src/.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const OUTDIR = 'dist/cli';
@@ -80,36 +80,63 @@ const yargsLocales = {
   },
 };
 
-/** Bundles the command line, with this precomputed output (undefined: none, yargs and zod compute everything). */
-async function bundle(precomputed) {
-  rmSync(OUTDIR, { recursive: true, force: true });
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Smaller files parse faster; names stay, for readable stack traces (DOCKPROBE_DEBUG=1).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    define: { DOCKPROBE_PRECOMPUTED: precomputed === undefined ? 'undefined' : JSON.stringify(JSON.stringify(precomputed)) },
-    logLevel: 'warning',
-  };
-  // The command line proper: run-cli.js and its chunks. Bundled CommonJS code (yaml) calls require().
-  await build({
-    ...common,
-    entryPoints: { 'run-cli': 'src/cli/run-cli.ts' },
-    outdir: OUTDIR,
-    splitting: true,
-    plugins: [externalDependencies, lazyStringWidth, yargsLocales],
-    banner: { js: "import { createRequire as __dpCreateRequire } from 'node:module'; const require = __dpCreateRequire(import.meta.url);" },
-  });
-  // bin.js on its own, with nothing to import when it prints precomputed output (each chunk is a file to resolve,
-  // read and compile): it shares no chunk with run-cli.js, which it imports as it is.
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Smaller files parse faster; names stay, for readable stack traces (DOCKPROBE_DEBUG=1).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// The command line proper, one CommonJS file (run-cli-<hash>.cjs): node 20 keeps a code cache for CommonJS code
+// only (src/cli/code-cache.ts). Each command's lazy imports stay lazy (esbuild runs an inlined module when it is
+// first imported), and so do the packages left in node_modules (require()d then). The hash in its name ties the
+// cache written below to this very file.
+rmSync(OUTDIR, { recursive: true, force: true });
+const runCli = await build({
+  ...common,
+  entryPoints: { 'run-cli': 'src/cli/run-cli.ts' },
+  outdir: OUTDIR,
+  entryNames: '[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__dpImportMetaUrl', DOCKPROBE_PRECOMPUTED: 'undefined' },
+  banner: { js: "const __dpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [externalDependencies, lazyStringWidth, yargsLocales],
+  metafile: true,
+});
+const runCliFile = basename(Object.keys(runCli.metafile.outputs).find((f) => f.endsWith('.cjs')));
+
+// run-cli.js (ESM), what bin.js imports for everything it does not print itself: runs the CommonJS bundle with its
+// code cache.
+await build({
+  ...common,
+  stdin: {
+    contents: `import { fileURLToPath } from 'node:url';
+import { requireWithCodeCache } from './code-cache.ts';
+export const { runCli } = requireWithCodeCache(fileURLToPath(new URL(${JSON.stringify(`./${runCliFile}`)}, import.meta.url)));
+`,
+    resolveDir: resolve('src/cli'),
+    sourcefile: 'run-cli.js',
+  },
+  outfile: `${OUTDIR}/run-cli.js`,
+  format: 'esm',
+});
+
+/**
+ * bin.js, the entry, with this precomputed output (undefined: none, yargs and zod compute everything). It imports
+ * nothing when it prints precomputed output, not even node's own modules: each is a module to load.
+ */
+async function bundleBin(precomputed) {
   await build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
     outfile: `${OUTDIR}/bin.js`,
+    format: 'esm',
+    define: { DOCKPROBE_PRECOMPUTED: precomputed === undefined ? 'undefined' : JSON.stringify(JSON.stringify(precomputed)) },
     plugins: [{ name: 'run-cli-external', setup: (b) => b.onResolve({ filter: /^\.\/run-cli\.js$/ }, (args) => ({ path: args.path, external: true })) }],
   });
   chmodSync(`${OUTDIR}/bin.js`, 0o755);
@@ -123,14 +150,18 @@ function run(args, { columns, env } = {}) {
   return child.stdout;
 }
 
-// Twice: first without precomputed output, to let yargs print the help at each width src/cli/precomputed-output.ts
-// looks up (an 80-column terminal, no terminal, 110 columns and wider), in English, and zod build the schema; then
-// with that output.
-await bundle(undefined);
+// bin.js twice: first without precomputed output, to let yargs print the help at each width
+// src/cli/precomputed-output.ts looks up (an 80-column terminal, no terminal, 110 columns and wider), in English,
+// and zod build the schema; then with that output.
+await bundleBin(undefined);
 const english = { LC_ALL: 'en_US.UTF-8' };
 const help = Object.fromEntries([80, 100, 110].map((width) => [width, run(['--help'], { columns: width === 100 ? undefined : width, env: english })]));
 const schema = run(['schema']);
-await bundle({ version: run(['--version']), help, schema });
+const version = run(['--version']);
+// The code cache: what V8 compiled while `validate` ran (yargs, yaml, zod, the scenario parser). Without
+// NODE_OPTIONS: V8 rejects a cache made under other V8 flags.
+run(['validate', 'scenarios/reference.yml'], { env: { DOCKPROBE_WRITE_CODE_CACHE: '1', NODE_OPTIONS: '' } });
+await bundleBin({ version, help, schema });
 
 // For editors (a scenario's `$schema`), the very text `dockprobe schema` prints.
 writeFileSync('dist/scenario.schema.json', schema);

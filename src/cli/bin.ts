@@ -10,5 +10,6 @@ if (precomputed !== undefined) {
   process.stdout.on('error', () => {});
   process.stdout.write(precomputed);
 } else {
-  await import('./run-cli.js');
+  const { runCli } = await import('./run-cli.js');
+  await runCli();
 }
