@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Files shipped with the package, found from this module whether it runs from dist/src or (in tests) from src.
+// Files shipped with the package, found from this module wherever it runs: dist/src (the library, compiled by tsc),
+// dist/cli (the command line, bundled: this code is inlined into one of its chunks) or, in tests, src.
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The package's root folder. */
-export const PACKAGE_ROOT = here.includes(`${join('dist', 'src')}`) ? join(here, '..', '..') : join(here, '..');
+export const PACKAGE_ROOT = basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
 
 /** The bundled probe agent (built by `npm run build`). */
 export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'probe', 'agent.mjs');

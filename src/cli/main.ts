@@ -9,6 +9,7 @@ import { schemaCommand } from './commands/schema-command.js';
 import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
+import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
 const REPEATABLE = new Set(['internet', 'project', 'files', 'names', 'remove', '_']);
@@ -52,7 +53,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .version(VERSION)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(helpWidth(process.stdout.columns))
     .epilogue('Exit codes: 0 all pass, 1 a mismatch, 2 usage or scenario error, 3 inconclusive or infrastructure error.')
     .fail((message, error) => {
       if (error) throw error;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import yargs from 'yargs';
@@ -33,7 +33,8 @@ function cli(...args: string[]): Promise<CliRun> {
         code: error ? Number(error.code ?? -1) : 0,
         stdout,
         stderr: lines.filter((l) => !l.startsWith(LOADED)).join('\n'),
-        loaded: lines.filter((l) => l.startsWith(LOADED)).map((l) => fileURLToPath(l.slice(LOADED.length)).slice(root.length)),
+        // relative(), not a slice: node_modules may be a link to another checkout (a git worktree's), outside root.
+        loaded: lines.filter((l) => l.startsWith(LOADED)).map((l) => relative(root, fileURLToPath(l.slice(LOADED.length)))),
       });
     });
   });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -9,13 +10,16 @@ import { fakeEngineSocket } from '../fixtures/fake-engine-socket.js';
 // ends once it has reported: exit 3, in bounded time.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'src', 'cli', 'bin.ts');
-const tsLoader = process.execArgv.filter((a) => a.includes('@tapjs/typescript'));
+// The source, through tap's TypeScript loader, and the bundle users run (package.json's `bin`, built first).
+const sources: [string, string[]][] = [
+  ['source', [...process.execArgv.filter((a) => a.includes('@tapjs/typescript')), join(root, 'src', 'cli', 'bin.ts')]],
+  ['bundle', [join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe)]],
+];
 
-function cli(endpoint: string, args: string[]): Promise<{ code: number | null; stderr: string; ms: number; killed: boolean }> {
+function cli(bin: string[], endpoint: string, args: string[]): Promise<{ code: number | null; stderr: string; ms: number; killed: boolean }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...tsLoader, bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: endpoint }, timeout: 40_000 }, (_error, _stdout, stderr) =>
+    const child = execFile(process.execPath, [...bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: endpoint }, timeout: 40_000 }, (_error, _stdout, stderr) =>
       resolve({ code: child.exitCode, stderr, ms: Date.now() - started, killed: child.killed }),
     );
   });
@@ -24,15 +28,17 @@ function cli(endpoint: string, args: string[]): Promise<{ code: number | null; s
 t.test('test and cleanup against a silent engine: exit 3 within the deadline, never a hang', async (t) => {
   const engine = await fakeEngineSocket([[/./, () => undefined]]);
   t.teardown(engine.close);
-  for (const args of [
-    ['test', 'scenarios/reference.yml', '--engine-timeout', '1s'],
-    ['cleanup', '--engine-timeout', '2s'],
-  ]) {
-    const run = await cli(engine.endpoint, args);
-    t.equal(run.killed, false, `${args[0]} ended by itself`);
-    t.equal(run.code, 3, run.stderr);
-    t.match(run.stderr, /DP_(DOCKER_UNAVAILABLE|TIMEOUT)/);
-    t.ok(run.ms < 20_000, `${args[0]} ended after ${run.ms} ms`);
+  for (const [source, bin] of sources) {
+    for (const args of [
+      ['test', 'scenarios/reference.yml', '--engine-timeout', '1s'],
+      ['cleanup', '--engine-timeout', '2s'],
+    ]) {
+      const run = await cli(bin, engine.endpoint, args);
+      t.equal(run.killed, false, `${source}: ${args[0]} ended by itself`);
+      t.equal(run.code, 3, run.stderr);
+      t.match(run.stderr, /DP_(DOCKER_UNAVAILABLE|TIMEOUT)/);
+      t.ok(run.ms < 20_000, `${source}: ${args[0]} ended after ${run.ms} ms`);
+    }
   }
   t.ok(engine.requests.length > 0, 'the engine was asked');
 });

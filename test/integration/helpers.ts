@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,8 +16,8 @@ import type { RunResult } from '../../src/run-result.js';
 
 // Shared set-up of the integration tests: a real engine, the probe image, Compose projects of their own.
 
-/** The CLI as users run it (built by `npm test` before tap starts). */
-export const BIN = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+/** The CLI as users run it: package.json's `bin`, the bundle (built by `npm test` before tap starts). */
+export const BIN = join(PACKAGE_ROOT, (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
 
 export const runtime = new DockerodeRuntime();
 
