@@ -5,6 +5,8 @@ import type { Colors } from '../report/colors.js';
 export interface CliContext {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where a question is answered (`networks --remove` asks on a terminal); absent: nothing to ask on. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Colours for stdout (results) and stderr (logs), each decided for its own stream. */
   colorsOut: Colors;
   colorsErr: Colors;

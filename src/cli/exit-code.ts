@@ -1,4 +1,5 @@
 import { errorExitFamily, isDockprobeError } from '../errors/dockprobe-error.js';
+import type { NetworksReport } from '../networks/networks.js';
 import type { RunResult } from '../run-result.js';
 
 /** The exit codes, one meaning each. */
@@ -29,4 +30,17 @@ export function exitCodeForResult(result: RunResult): number {
 /** The exit code of an error: 2 for the user's input, 3 for everything else. */
 export function exitCodeForError(error: unknown): number {
   return isDockprobeError(error) ? errorExitFamily(error.code) : ExitCode.INCONCLUSIVE;
+}
+
+/**
+ * The exit code of `dockprobe networks`: 1 when a stale network is left (with `--stale`) or a removal asked for was
+ * refused (something holds the network: a finding, and, as for a run, it outranks 3); 3 when a removal failed for
+ * another reason; 0 when nothing stale is left and every removal asked for was done (or declined at the question).
+ */
+export function exitCodeForNetworks(report: NetworksReport, listStale: boolean): number {
+  const removed = new Set(report.removals.filter((r) => r.status === 'removed' || r.status === 'gone').map((r) => r.id));
+  const left = report.stale.filter((s) => !removed.has(s.id));
+  if ((listStale && left.length > 0) || report.removals.some((r) => r.status.startsWith('refused'))) return ExitCode.MISMATCH;
+  if (report.removals.some((r) => r.status === 'failed')) return ExitCode.INCONCLUSIVE;
+  return ExitCode.PASS;
 }

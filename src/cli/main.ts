@@ -5,6 +5,7 @@ import type { CliContext } from './cli-context.js';
 import { cleanupCommand } from './commands/cleanup-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { imageCommand } from './commands/image-command.js';
+import { networksCommand } from './commands/networks-command.js';
 import { schemaCommand } from './commands/schema-command.js';
 import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
@@ -12,7 +13,7 @@ import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'files', 'names', 'remove', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'remove', 'files', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
@@ -43,10 +44,11 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(testCommand(context, setExit))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
+    .command(networksCommand(context, setExit))
     .command(validateCommand(context))
     .command(schemaCommand(context))
     .command(imageCommand(context))
-    .demandCommand(1, 'name a command: test, demo, cleanup, validate, schema or image')
+    .demandCommand(1, 'name a command: test, demo, cleanup, networks, validate, schema or image')
     // Before any handler: an option given twice is refused with its values, unless it is a list by design.
     .middleware((args) => rejectRepeated(args), true)
     .strict()

@@ -13,6 +13,10 @@ export async function runCli(): Promise<void> {
   const context: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
+    // Made on first use only: most commands never read stdin.
+    get stdin() {
+      return process.stdin;
+    },
     colorsOut: colors(colorEnabled(process.stdout)),
     colorsErr: colors(colorEnabled(process.stderr)),
     cleanup: new CleanupStack(),

@@ -82,6 +82,15 @@ t.test('each command loads only what it needs; output and exit codes as before',
   t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] Unknown argument: nope/);
 });
 
+t.test('networks --help: the options and exit codes, and no Docker client loaded', async (t) => {
+  const help = await cli('networks', '--help');
+  t.equal(help.code, 0, help.stderr);
+  t.match(help.stdout, /--stale/);
+  t.match(help.stdout, /--remove-own/);
+  t.match(help.stdout, /Exit codes: 0 nothing stale is left/);
+  t.same(heavy(help.loaded), [], 'networks --help loads no Docker client');
+});
+
 t.test('probing options reach the library typed and validated, from a real parse', async (t) => {
   const context: CliContext = { stdout: process.stdout, stderr: process.stderr, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() };
   const parse = (...args: string[]) => withRunOptions(yargs(args)).strict().exitProcess(false).parseSync();

@@ -1,0 +1,36 @@
+import type { ContainerRuntime, NetworkDetail, NetworkInfo } from '../docker/container-runtime.js';
+import { networkOwner } from './network-owner.js';
+import type { NetworkFacts } from './networks.js';
+
+/**
+ * Reads what `dockprobe networks` judges: every network and container on this node; on a swarm manager, every
+ * service, task and node; and the inspect of each network an owner label ties to a project, a stack or a run (verbose
+ * on a manager for a swarm-scoped network: its endpoints on other nodes). Every call has the runtime's deadline.
+ */
+export async function readNetworkFacts(runtime: ContainerRuntime): Promise<NetworkFacts> {
+  const engine = await runtime.info();
+  const manager = engine.swarm && engine.swarmManager === true;
+  const [networks, containers, services, tasks, nodes] = await Promise.all([
+    runtime.listNetworks(),
+    runtime.listContainers({ all: true }),
+    manager ? runtime.listServices() : Promise.resolve([]),
+    manager ? runtime.listTasks() : Promise.resolve([]),
+    manager ? runtime.listNodes() : Promise.resolve([]),
+  ]);
+  const facts: NetworkFacts = { engine, networks, containers, details: new Map(), services, tasks, nodes, manager };
+  await Promise.all(networks.filter((n) => networkOwner(n.labels)).map((n) => inspectInto(runtime, facts, n)));
+  return facts;
+}
+
+/** Adds a network's inspect to the facts (for a network named on the command line that carries no owner label). */
+export async function inspectInto(runtime: ContainerRuntime, facts: NetworkFacts, network: NetworkInfo): Promise<NetworkDetail | undefined> {
+  const detail = facts.manager && network.scope === 'swarm' ? await runtime.inspectNetworkVerbose(network.id) : await inspectPlain(runtime, network.id);
+  if (detail) facts.details.set(network.id, detail);
+  return detail;
+}
+
+// Outside a manager the verbose answer adds nothing: the plain inspect, shaped like a verbose one.
+async function inspectPlain(runtime: ContainerRuntime, id: string): Promise<NetworkDetail | undefined> {
+  const n = await runtime.inspectNetwork(id);
+  return n && { ...n, services: [], peers: [] };
+}
