@@ -10,16 +10,16 @@ const ENDED = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned',
 /**
  * Everything that holds a network, on this node and (from a manager) on every node: containers attached here, running
  * or stopped; services whose spec attaches to it; tasks not yet ended; endpoints elsewhere that only the manager's
- * verbose inspect shows. Each comes with the command that frees the network of it. A container that belongs to the
- * network's own (gone) owner is removed (`docker rm`); anyone else's is only disconnected, and keeps running.
+ * verbose inspect shows. Each comes with the command that frees the network of it. A container that belongs to one of
+ * the network's own (gone) owners is removed (`docker rm`); anyone else's is only disconnected, and keeps running.
  */
-export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owner: NetworkOwner | undefined): NetworkHolder[] {
+export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners: readonly NetworkOwner[]): NetworkHolder[] {
   const holders: NetworkHolder[] = [];
   const net = shellWord(network.name);
   const here = 'this node';
   const attached = facts.containers.filter((c) => c.networks.some((n) => n.networkId === network.id));
   for (const c of attached) {
-    const own = owner !== undefined && ownedBy(c, owner);
+    const own = owners.some((owner) => ownedBy(c, owner));
     const name = shellWord(c.name);
     if (c.running || c.state === 'restarting' || c.state === 'paused') {
       holders.push({ kind: 'running-container', name: c.name, id: c.id, node: here, blocks: true, detail: `container ${c.name} (${short(c.id)}) is ${c.state} with an endpoint on it`, command: own ? `docker rm -f ${name}` : `docker network disconnect -f ${net} ${name}` });
@@ -89,6 +89,11 @@ export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owner:
     }
   }
   return holders;
+}
+
+/** A holder as people read it: where it is (when not here), then what it is. */
+export function describeHolder(h: NetworkHolder): string {
+  return `${h.node && h.node !== 'this node' ? `on ${h.node}: ` : ''}${h.detail}`;
 }
 
 /** Whether a container belongs to the network's own owner (then removing it is what the owner's removal left undone). */

@@ -2,6 +2,7 @@ import type { Colors } from '../report/colors.js';
 import { escapeControl } from '../report/escape-control.js';
 import { short } from '../docker/short-id.js';
 import { remainingStale } from './check-networks.js';
+import { describeHolder } from './network-holders.js';
 import { describeOwner } from './network-owner.js';
 import type { NetworksReport } from './networks.js';
 
@@ -15,7 +16,7 @@ export function prettyNetworksReport(report: NetworksReport, c: Colors, options:
       if (s.holders.length === 0) lines.push('  nothing holds it');
       else {
         lines.push('  held by:');
-        for (const h of s.holders) lines.push(`    · ${h.node && h.node !== 'this node' ? `on ${e(h.node)}: ` : ''}${e(h.detail)} [${h.kind}]`);
+        for (const h of s.holders) lines.push(`    · ${e(describeHolder(h))} [${h.kind}]`);
       }
       if (s.steps.length === 1) lines.push(`  frees it: ${c.cyan(e(s.steps[0]!))}`);
       else lines.push('  frees it:', ...s.steps.map((step) => `    ${c.cyan(e(step))}`));

@@ -4,8 +4,8 @@ import { NetworkInUseError } from '../errors/network-in-use-error.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import { swarmPlumbing } from '../topology/topology.js';
 import { freeSteps } from './free-steps.js';
-import { networkHolders } from './network-holders.js';
-import { networkOwner } from './network-owner.js';
+import { describeHolder, networkHolders } from './network-holders.js';
+import { networkOwners } from './network-owner.js';
 import type { NetworkFacts, NetworkRemoval, StaleNetwork } from './networks.js';
 import { inspectInto } from './read-network-facts.js';
 
@@ -61,11 +61,12 @@ async function removeOne(runtime: ContainerRuntime, facts: NetworkFacts, stale: 
     } catch (error) {
       return outcome('failed', (error as Error).message);
     }
-    holders = networkHolders(network, facts, networkOwner(network.labels));
+    holders = networkHolders(network, facts, networkOwners(network.labels));
   }
   if (holders.length > 0) {
     const owner = known?.owner.kind === 'dockprobe-run' ? `; dockprobe cleanup --run ${known.owner.name} removes its run's own containers and networks` : '';
-    return outcome('refused-in-use', `held by ${holders.map((h) => h.detail).join('; ')}; free it with: ${freeSteps(network, holders).join(' && ')}${owner}`);
+    // Steps, not one shell line: some run on other nodes.
+    return outcome('refused-in-use', `held by ${holders.map(describeHolder).join('; ')}; free it with: ${freeSteps(network, holders).map((s) => `\`${s}\``).join(', then ')}${owner}`);
   }
   const whose = known ? `, ${known.why}` : '';
   if (ask && !(await confirm(`remove network ${network.name} (${short(network.id)}${whose})?`))) return outcome('declined', 'not confirmed');

@@ -125,7 +125,7 @@ t.test("dockprobe's own network held by its run's probe: refused, pointing at do
   const dead = engine.addNetwork({ name: 'dockprobe-dead0001-net', labels: deadRun });
   engine.addContainer({ name: 'dockprobe-dead0001-1', labels: deadRun }, [dead]);
   const report = await checkNetworks(engine, { remove: { names: [], own: true } });
-  t.match(report.removals, [{ status: 'refused-in-use', reason: /held by container dockprobe-dead0001-1 .* is running with an endpoint on it; free it with: docker rm -f dockprobe-dead0001-1 && docker network rm dockprobe-dead0001-net; dockprobe cleanup --run dead0001 removes/ }]);
+  t.match(report.removals, [{ status: 'refused-in-use', reason: /held by container dockprobe-dead0001-1 .* is running with an endpoint on it; free it with: `docker rm -f dockprobe-dead0001-1`, then `docker network rm dockprobe-dead0001-net`; dockprobe cleanup --run dead0001 removes/ }]);
   t.notOk(engine.calls.some((c) => c.startsWith('removeNetwork')), 'never a network in use');
   t.equal(exitCodeForNetworks(report, false), 1);
 });
@@ -144,7 +144,7 @@ t.test('a network the user names that is in use is refused with what holds it; a
     ['scratch', 'removed'],
     ['legacy', 'refused-in-use'],
   ]);
-  t.match(report.removals[0]!.reason, /^held by container app-1 \(c\w+\) is running with an endpoint on it; free it with: docker network disconnect -f shared app-1 && docker network rm shared$/);
+  t.match(report.removals[0]!.reason, /^held by container app-1 \(c\w+\) is running with an endpoint on it; free it with: `docker network disconnect -f shared app-1`, then `docker network rm shared`$/);
   t.match(report.removals[2]!.reason, /old-job .* is exited and still names it: the removal succeeds, and it fails on its next start/, 'a stopped container that would break is reason enough');
   t.same(questions, ['remove network scratch (net-3)?'], 'asked only for the one it would remove');
   t.same(engine.calls.filter((c) => c.startsWith('removeNetwork')), [`removeNetwork ${named.id}`]);
@@ -196,4 +196,19 @@ t.test('outside a swarm, a network with a stack label has no stack to belong to'
   engine.addNetwork({ name: 'old_default', labels: stack('old') });
   const report = await checkNetworks(engine);
   t.same(report.stale.map((s) => s.why), ['this engine is in no swarm, so stack old cannot run here']);
+});
+
+t.test('a network that names several owners is stale only when every one is gone, for all their reasons', async (t) => {
+  const engine = new FakeRuntime();
+  engine.joinSwarm();
+  // A stack deployed from a file that carries a (finished) run's labels: the stack still owns its network.
+  engine.addNetwork({ name: 'infra_public', driver: 'overlay', scope: 'swarm', labels: { ...deadRun, ...stack('infra') } });
+  engine.addService({ name: 'infra_proxy', stack: 'infra' });
+  // The demo's network: its run and its Compose project are both gone; a stopped container of the project names it.
+  const demo = engine.addNetwork({ name: 'dockprobe-demo-dead0001_public', labels: { ...deadRun, ...compose('dockprobe-demo-dead0001') } });
+  engine.addContainer({ name: 'left-over', state: 'exited', running: false, labels: { 'dockprobe.run': 'dead0001' }, networks: [{ networkId: demo.id, networkName: demo.name, ipv4: undefined, aliases: [] }] });
+  const report = await checkNetworks(engine);
+  t.same(report.stale.map((s) => [s.name, s.owner.kind]), [['dockprobe-demo-dead0001_public', 'dockprobe-run']]);
+  t.match(report.stale[0]!.why, /^run dead0001 is gone \(pid \d+ no longer runs on this host\); Compose project dockprobe-demo-dead0001 has no container left$/);
+  t.same(report.stale[0]!.holders.map((h) => h.command), ['docker rm left-over'], "the run's own leftover is removed");
 });
