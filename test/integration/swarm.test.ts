@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import t from 'tap';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
-import { cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
+import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
 
 // dockprobe on a one-node swarm: the seed's production shape as two stacks, an infra stack that makes attachable
 // overlays (MTU option 1450) and an app stack that joins them as external networks by their real names. One
@@ -84,4 +84,48 @@ t.test('a wrong expectation about the stacks is a FAIL: frontend does reach api 
   const { exitCode, report, stderr } = await cliJson(['test', file]);
   t.equal(exitCode, 1, stderr);
   t.same(report?.verdicts.map((v) => [v.status, v.code]), [['fail', 'reached']], JSON.stringify(report?.verdicts.map((v) => v.reason)));
+});
+
+t.test('docker stack rm leaves a network a running container holds: networks --stale names it, the holder and the commands', async (t) => {
+  const stale = projectName('dpstale').replace(/-/g, '');
+  const staleEnv = { ...env, DOCKPROBE_RUN: `test-${stale}` };
+  const deploy = await execa('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/infra.yml'), stale], { env: staleEnv, timeout: 120_000, reject: false });
+  t.equal(deploy.exitCode, 0, deploy.stderr);
+  const network = `${stale}_public-facing`;
+  // A plain container on the stack's attachable overlay, as an operator's debugging shell would be.
+  const holder = `dptest-holder-${stale}`;
+  const run = await docker(['run', '-d', '--name', holder, '--network', network, '--label', `dockprobe.run=test-${stale}`, '--read-only', '--cap-drop', 'ALL', '--user', '65534:65534', image, 'serve', '--name', 'holder', '--tcp', '7000']);
+  t.equal(run.exitCode, 0, run.stderr);
+  teardown(t, `remove ${holder} and ${network}`, async () => {
+    await docker(['rm', '-f', holder]);
+    await docker(['network', 'rm', network]);
+    return removeStack(stale);
+  });
+  await docker(['stack', 'rm', stale]);
+  // The stack's services go at once; its tasks end within their grace period. Wait (bounded) until only the held
+  // network is left of it.
+  for (let i = 0; i < 60; i++) {
+    const services = (await docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stale}`])).stdout.trim();
+    const tasks = (await docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stale}`])).stdout.trim();
+    if (!services && !tasks) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  t.equal((await docker(['network', 'inspect', network])).exitCode, 0, 'the held network outlived `docker stack rm`');
+
+  const listed = await cliJson(['networks', '--stale']);
+  t.equal(listed.exitCode, 1, `a stale network is left\n${listed.stderr}`);
+  const report = JSON.parse(listed.stdout) as { stale: { name: string; owner: { kind: string; name: string }; holders: { kind: string; name: string; blocks: boolean; command: string }[]; steps: string[] }[] };
+  const found = report.stale.find((n) => n.name === network);
+  t.ok(found, `${network} is listed as stale`);
+  t.same(found?.owner, { kind: 'swarm-stack', name: stale });
+  t.same(found?.holders.map((h) => [h.kind, h.name, h.blocks]), [['running-container', holder, true]], 'held by the running container');
+  t.match(found?.steps.join('\n') ?? '', new RegExp(`docker network rm ${network}`), 'the command that removes it');
+
+  const refused = await cli(['networks', '--remove', network, '--yes']);
+  t.equal(refused.exitCode, 1, `a network in use is never removed\n${refused.stderr}${refused.stdout}`);
+  t.equal((await docker(['network', 'inspect', network])).exitCode, 0);
+  await docker(['rm', '-f', holder]);
+  const removed = await cli(['networks', '--remove', network, '--yes']);
+  t.equal(removed.exitCode, 0, `${removed.stderr}${removed.stdout}`);
+  t.not((await docker(['network', 'inspect', network])).exitCode, 0, 'gone once nothing held it');
 });
