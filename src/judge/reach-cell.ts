@@ -16,8 +16,19 @@ export function judgeReachCell(cell: ReachCell, evidence: Evidence[], control: C
 }
 
 function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
-  // Tried by name there is one attempt; tried by address (a source without DNS), any address that answered will do.
-  const o = (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0])?.observation;
+  // Tried by name, the name decides, as an application takes it; tried by address (a source without DNS), any
+  // address that answered will do.
+  const o = (cell.noEmbeddedDns ? (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0]) : evidence[0])?.observation;
+  const tasks = evidence.find((e) => e.attempt.via === 'tasks')?.observation;
+  if (o && tasks && (o.outcome === 'timeout' || o.outcome === 'unreachable') && (tasks.outcome === 'open' || tasks.outcome === 'http')) {
+    return verdict(
+      'fail',
+      'vip-silent',
+      describeObservation(o),
+      `the service's virtual IP ${hostPort(o.address, o.port)} did not answer (${o.outcome}) while its tasks did (${describeObservation(tasks)}): the swarm's load balancing is broken here (no IPVS in the kernel, or a broken load-balancer sandbox), so clients using the name fail; not isolation`,
+      o.latencyMs,
+    );
+  }
   if (!o) return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`);
   const observed = describeObservation(o);
   const target = cell.target;

@@ -22,6 +22,7 @@ export const VERDICT_CODES = {
   'http-status-mismatch': 'an HTTP answer came, with another status than the one expected',
   'not-http': 'the port answered, but not with HTTP',
   'no-answer': 'no packet came back: a timeout, or no route to the target (unreachable)',
+  'vip-silent': 'a swarm service\'s virtual IP did not answer while its tasks did: load balancing is broken, not isolation',
   'not-resolved': 'the name does not resolve on this network, and the DNS control proved the server answers',
   blocked: 'every attempt, by name and by address, was blocked, and the probe\'s controls proved it could have seen an answer',
   'blocked-by-name': 'the only attempts were by name, and the name does not resolve here (DNS control passed)',

@@ -8,8 +8,11 @@ import type { BackendNetwork, TraefikProxy } from '../traefik/traefik.js';
 /** One way a cell's target is tried. */
 export interface Attempt {
   checkId: string;
-  /** `name`: through DNS, as an application would; `address`: straight to an IP; `published`: a host port. */
-  via: 'name' | 'address' | 'published';
+  /**
+   * `name`: through DNS, as an application would; `address`: straight to an IP; `published`: a host port; `tasks`:
+   * a swarm service's `tasks.<service>` name, its task addresses behind the virtual IP its plain name gives.
+   */
+  via: 'name' | 'address' | 'published' | 'tasks';
   /** For reports: `redis:6379 by name`, `172.20.0.4:6379 (redis-1 on internal-backend)`. */
   description: string;
   /** The address family tried: IPv6 attempts count as blocked only if the probe proved it reaches a peer over IPv6. */

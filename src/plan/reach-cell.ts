@@ -56,6 +56,14 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     return cell;
   }
   cell.attempts.push({ checkId: probe.add(nameCheck(target, hostName, subnets, step)), via: 'name', description: `${target.label} ${from}`, family: 4 });
+  // A swarm service's name gives its virtual IP, which the kernel's IPVS balances over the tasks. `tasks.<service>`
+  // gives the tasks themselves: a VIP silent while the tasks answer is broken load balancing, not isolation.
+  const swarm = service?.swarm;
+  if (swarm?.service?.endpointMode === 'vip' && target.kind !== 'dns' && probe.placement.kind !== 'host') {
+    const tasksName = `tasks.${swarm.fullName}`;
+    const check = nameCheck(target.kind === 'http' ? { ...target, url: withHost(target.url, tasksName) } : target, tasksName, subnets, step);
+    cell.attempts.push({ checkId: probe.add(check), via: 'tasks', description: `${tasksName}${target.kind === 'tcp' ? `:${target.port}` : ''} by name (the task addresses, not the VIP)`, family: 4 });
+  }
   // Only a blocked expectation tries IPv6: a reachable one is proven by the first answer, as an application takes it.
   const ipv6 = !expectation.reachable && probe.hasIpv6 && running.some((c) => c.networks.some((n) => n.ipv6 !== undefined));
   if (ipv6) {

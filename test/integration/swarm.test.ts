@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import t from 'tap';
+import { IMAGE_NODE } from '../../src/image/offline-context.js';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
@@ -55,7 +56,7 @@ for (const [stack, file] of [[infra, 'infra.yml'], [app, 'app.yml']] as const) {
 for (let i = 0; ; i++) {
   const ps = await docker(['ps', '--filter', `label=com.docker.stack.namespace=${infra}`, '--filter', `label=com.docker.stack.namespace=${app}`, '--format', '{{.Names}}']);
   const running = (await docker(['ps', '-q', '--filter', 'label=dockprobe.role=topology', '--filter', `label=dockprobe.run=test-${infra}`])).stdout.trim().split('\n').filter(Boolean);
-  if (running.length >= 4) break;
+  if (running.length >= 5) break;
   if (i >= 60) throw new Error(`the stacks' tasks did not all start within 60 s: ${ps.stdout}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
@@ -76,6 +77,24 @@ t.test('two stacks, one scenario: zones on the overlays and from inside tasks, a
   for (const v of report?.verdicts ?? []) t.equal(v.status, 'pass', `${v.source} → ${v.target}: ${v.code}: ${v.reason}`);
   t.equal(report?.verdicts.length, 6);
   t.ok(report?.engine.swarm, 'the report says the engine is in a swarm');
+});
+
+t.test('a service whose virtual IP is silent while its tasks answer: vip-silent, as a plain connection sees it', async (t) => {
+  const [frontend] = (await docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${app}_frontend`])).stdout.trim().split('\n');
+  // What is true here, seen without dockprobe: a connection by the service's name (its VIP) from a task beside it.
+  const script = "const s=require('net').connect({host:'vipapi',port:3005});s.setTimeout(3000);s.on('connect',()=>{console.log('open');process.exit(0)});s.on('timeout',()=>{console.log('timeout');process.exit(0)});s.on('error',(e)=>{console.log(e.code);process.exit(0)})";
+  const seen = (await docker(['exec', frontend!, IMAGE_NODE, '-e', script])).stdout.trim();
+  t.comment(`the VIP from a task beside it: ${seen}`);
+  const file = join(tmp, 'vip.yml');
+  await writeFile(file, `project: [${infra}, ${app}]\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: ["http://vipapi:3005/"]\n    reachable: true\n`);
+  const { exitCode, report, stderr } = await cliJson(['test', file]);
+  const v = report?.verdicts[0];
+  if (seen === 'open') {
+    t.same([exitCode, v?.status, v?.code], [0, 'pass', 'reached'], stderr);
+  } else {
+    t.same([exitCode, v?.status, v?.code], [1, 'fail', 'vip-silent'], `${v?.reason}\n${stderr}`);
+    t.match(v?.reason ?? '', /while its tasks did \(http 200/);
+  }
 });
 
 t.test('a wrong expectation about the stacks is a FAIL: frontend does reach api on the shared overlay', async (t) => {
