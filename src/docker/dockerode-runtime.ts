@@ -27,6 +27,14 @@ export interface DockerodeRuntimeOptions {
   heartbeatMs?: number;
 }
 
+/** A liveness check of the engine, shared by the waits pending on it. */
+interface Heartbeat {
+  waiters: number;
+  timer: NodeJS.Timeout | undefined;
+  /** Rejects with the error of the first ping that failed. */
+  lost: Promise<never>;
+}
+
 /** How often a long wait pings the engine unless told otherwise. */
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 
@@ -42,6 +50,8 @@ export class DockerodeRuntime implements ContainerRuntime {
   readonly #connectTimeoutMs: number;
   readonly #apiTimeoutMs: number;
   readonly #heartbeatMs: number;
+  /** The liveness check shared by every pending wait; undefined while none is pending. */
+  #heartbeat: Heartbeat | undefined;
 
   constructor(options: DockerodeRuntimeOptions = {}) {
     this.endpoint = dockerEndpoint();
@@ -303,32 +313,47 @@ export class DockerodeRuntime implements ContainerRuntime {
   /**
    * `promise`, unless the engine stops answering first. A wait whose connection the engine dropped mid-answer (its
    * socket died after the headers) never settles by itself: without this it lasted until the probe's whole deadline,
-   * 20 s and more, with no report. The engine is pinged every heartbeat; a ping that fails or outlasts the connect
-   * limit rejects at once, so a dying engine ends the run within a heartbeat plus that limit.
+   * 20 s and more, with no report. The engine is pinged every heartbeat while any wait is pending (one ping for all of
+   * them, not one per probe); a ping that fails or outlasts the connect limit rejects every pending wait at once, so a
+   * dying engine ends the run within a heartbeat plus that limit.
    */
   async #whileAlive<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const lost = new Promise<never>((_, reject) => {
-      const beat = () => {
-        timer = setTimeout(() => {
-          timed(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`).then(
-            () => {
-              if (!settled) beat();
-            },
-            (error: unknown) => reject(new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`)),
-          );
-        }, this.#heartbeatMs);
-      };
-      beat();
+    const beat = (this.#heartbeat ??= this.#startHeartbeat());
+    beat.waiters++;
+    const lost = beat.lost.catch((error: unknown) => {
+      throw new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`);
     });
     lost.catch(() => undefined);
     try {
       return await Promise.race([promise, lost]);
     } finally {
-      settled = true;
-      clearTimeout(timer);
+      if (--beat.waiters === 0) {
+        clearTimeout(beat.timer);
+        if (this.#heartbeat === beat) this.#heartbeat = undefined;
+      }
     }
+  }
+
+  // One heartbeat: pings every #heartbeatMs while it has waiters; `lost` rejects with the ping's error.
+  #startHeartbeat(): Heartbeat {
+    let reject: (error: unknown) => void = () => undefined;
+    const beat: Heartbeat = { waiters: 0, timer: undefined, lost: new Promise<never>((_, r) => (reject = r)) };
+    beat.lost.catch(() => undefined);
+    const next = () => {
+      beat.timer = setTimeout(() => {
+        timed(this.#docker.ping(), this.#connectTimeoutMs, `ping ${this.endpoint}`).then(
+          () => {
+            if (beat.waiters > 0) next();
+          },
+          (error: unknown) => {
+            if (this.#heartbeat === beat) this.#heartbeat = undefined;
+            reject(error);
+          },
+        );
+      }, this.#heartbeatMs);
+    };
+    next();
+    return beat;
   }
 
   /** What to throw for a failed call: see {@link engineError} (a programming error goes on unchanged). */

@@ -1,4 +1,5 @@
 import type { Observation, Outcome } from '../../probes/agent/protocol.js';
+import { hostPort } from '../plan/checks.js';
 
 // Outcomes that say "the name did not resolve here". They count as blocked only when the DNS control passed:
 // a silent DNS server cannot tell a missing name from an unanswered query.
@@ -38,10 +39,4 @@ export function describeObservation(o: Observation): string {
     default:
       return o.outcome;
   }
-}
-
-/** `address:port`, with an IPv6 address in brackets so the port cannot be read as part of it. */
-export function hostPort(address: string | undefined, port: number | undefined): string {
-  const host = address?.includes(':') ? `[${address}]` : (address ?? '');
-  return port === undefined ? host : `${host}:${port}`;
 }

@@ -1,7 +1,8 @@
 import { isReached } from '../../probes/agent/protocol.js';
 import type { ReachCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
-import { describeObservation, hostPort, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
+import { hostPort } from '../plan/checks.js';
+import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */

@@ -29,6 +29,12 @@ export function withHost(url: string, address: string): string {
   return u.toString();
 }
 
+/** `address:port`, with an IPv6 address in brackets so the port cannot be read as part of it. */
+export function hostPort(address: string | undefined, port: number | undefined): string {
+  const host = address?.includes(':') ? `[${address}]` : (address ?? '');
+  return port === undefined ? host : `${host}:${port}`;
+}
+
 /** `url` aimed at another address and port (a published binding). */
 export function withHostPort(url: string, address: string, port: number): string {
   const u = new URL(withHost(url, address));

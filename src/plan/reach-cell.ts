@@ -3,7 +3,7 @@ import type { Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import { containerStates, findService, remoteTasks, runningContainers, subnetsOf, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
-import { nameCheck, networkLabel, withHost, type Step } from './checks.js';
+import { hostPort, nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import { cellBase } from './cell-base.js';
 import type { ReachCell } from './plan.js';
@@ -16,6 +16,11 @@ import type { ReachCell } from './plan.js';
  * blocked. IPv4 (ARP) has no such wait.
  */
 export const IPV6_MIN_TIMEOUT_MS = 3_000;
+
+/** The timeout of an attempt of `family`: IPv6 ones get at least {@link IPV6_MIN_TIMEOUT_MS}. */
+function timeoutFor(family: 4 | 6, step: Step): number {
+  return family === 6 ? Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) : step.timeoutMs;
+}
 
 /**
  * A source trying one host. By name always; for a target expected blocked, also every address of the target on
@@ -68,7 +73,7 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
   const ipv6 = !expectation.reachable && probe.hasIpv6 && running.some((c) => c.networks.some((n) => n.ipv6 !== undefined));
   if (ipv6) {
     probe.needsIpv6Control = true;
-    const step6 = { ...step, timeoutMs: Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) };
+    const step6 = { ...step, timeoutMs: timeoutFor(6, step) };
     cell.attempts.push({ checkId: probe.add({ ...nameCheck(target, hostName, subnets, step6), family: 6 }), via: 'name', description: `${target.label} ${from} (AAAA)`, family: 6 });
   }
 
@@ -79,34 +84,29 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
 // Every address of the target on every network it is on (IPv6 ones too when `ipv6`): name isolation is not network
 // isolation, and a source without DNS has nothing else to try.
 function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly ContainerInfo[], remote: readonly TopologyTask[], service: TopologyService | undefined, target: TcpTarget | HttpTarget, topology: Topology, step: Step, ipv6: boolean): void {
+  const tryAt = (address: string, family: 4 | 6, where: string, retries: number) => {
+    const timeoutMs = timeoutFor(family, step);
+    const retry = retries > 0 ? { retries } : {};
+    const check: Check =
+      target.kind === 'tcp'
+        ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs, ...retry }
+        : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs, ...retry };
+    const shown = target.kind === 'tcp' ? hostPort(address, target.port) : withHost(target.url, address);
+    cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
+  };
   for (const container of running) {
     for (const n of container.networks) {
-      for (const [address, family] of [[n.ipv4, 4], [ipv6 ? n.ipv6 : undefined, 6]] as const) {
-        if (address === undefined) continue;
-        const timeoutMs = family === 6 ? Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) : step.timeoutMs;
-        const retries = step.retries > 0 ? { retries: step.retries } : {};
-        const check: Check =
-          target.kind === 'tcp'
-            ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs, ...retries }
-            : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs, ...retries };
-        const where = `${container.name} on ${networkLabel(topology, n.networkId, n.networkName)}`;
-        const shown = target.kind === 'tcp' ? `${family === 6 ? `[${address}]` : address}:${target.port}` : withHost(target.url, address);
-        cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
-      }
+      const where = `${container.name} on ${networkLabel(topology, n.networkId, n.networkName)}`;
+      if (n.ipv4 !== undefined) tryAt(n.ipv4, 4, where, step.retries);
+      if (ipv6 && n.ipv6 !== undefined) tryAt(n.ipv6, 6, where, step.retries);
     }
   }
   // IPv4 only for now: an IPv6 attempt needs the probe's IPv6 control toward a peer, and remote peers are not yet
-  // among a probe's peers.
+  // among a probe's peers. Tried once each, as they always were.
   for (const task of remote) {
-      for (const n of task.networks) {
-        for (const address of n.addresses.filter((a) => isIP(a) === 4)) {
-          const check: Check =
-            target.kind === 'tcp'
-              ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs: step.timeoutMs }
-              : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs: step.timeoutMs };
-          const where = `${taskName(service!, task)} on node ${task.node?.hostname ?? task.nodeId}, ${networkLabel(topology, n.networkId, n.networkName ?? n.networkId)}`;
-          cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${target.kind === 'tcp' ? `${address}:${target.port}` : withHost(target.url, address)} (${where})`, family: 4 });
-        }
-      }
+    for (const n of task.networks) {
+      const where = `${taskName(service!, task)} on node ${task.node?.hostname ?? task.nodeId}, ${networkLabel(topology, n.networkId, n.networkName ?? n.networkId)}`;
+      for (const address of n.addresses.filter((a) => isIP(a) === 4)) tryAt(address, 4, where, 0);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Verdict } from '../judge/verdict.js';
-import { hostPort } from '../judge/outcomes.js';
+import { hostPort } from '../plan/checks.js';
 import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -12,6 +11,7 @@ import { precomputedOutput, yargsSpeaksEnglish } from '../../src/cli/precomputed
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
+import { runTraced, type TracedRun } from '../fixtures/traced-cli.js';
 
 // The command line users run is the bundle that package.json's `bin` names (scripts/bundle-cli.mjs, run by
 // `npm run build` and `npm run test:unit`). It must behave as the source does; its `--help`, `--version` and
@@ -19,41 +19,16 @@ import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
-const tracer = join(root, 'test', 'cli', 'trace-loads.mjs');
-const LOADED = 'dockprobe-test-loaded ';
 const LOCALE_VARS = ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Every file module loaded, relative to the package root. */
-  loaded: string[];
-}
 
 /**
  * Runs the bundle (or another bin.js) with these locale variables and no others, stdout a terminal of `columns`
  * (undefined: a pipe).
  */
-function runBundle(args: string[], env: Record<string, string> = {}, columns?: number, entry = bin): Promise<Run> {
+function runBundle(args: string[], env: Record<string, string> = {}, columns?: number, entry = bin): Promise<TracedRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !LOCALE_VARS.includes(k)));
   const preload = columns === undefined ? [] : [`--import=data:text/javascript,process.stdout.columns=${columns}`];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...preload, `--import=${tracer}`, entry, ...args],
-      { cwd: root, env: { ...base, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/dockprobe-test.sock', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const lines = stderr.split('\n');
-        resolve({
-          code: error ? Number(error.code ?? -1) : 0,
-          stdout,
-          stderr: lines.filter((l) => !l.startsWith(LOADED)).join('\n'),
-          loaded: lines.filter((l) => l.startsWith(LOADED)).map((l) => relative(root, fileURLToPath(l.slice(LOADED.length)))),
-        });
-      },
-    );
-  });
+  return runTraced(preload, entry, args, { ...base, ...env }, 30_000);
 }
 
 /** What the command line prints on stdout, run from source in this process with this environment. */
@@ -138,9 +113,9 @@ t.test('the bundle runs each command as the source does', async (t) => {
     runBundle(['validate', 'scenarios/reference.yml', '--nope']),
     runBundle(['test', 'scenarios/reference.yml', '--engine-timeout', '2s']),
   ]);
-  const fromNodeModules = (run: Run) => run.loaded.filter((m) => m.includes('node_modules'));
+  const fromNodeModules = (run: TracedRun) => run.loaded.filter((m) => m.includes('node_modules'));
   // What the bundle holds; tap's own hooks in every child process come from node_modules too.
-  const bundledFromNodeModules = (run: Run) => fromNodeModules(run).filter((m) => /node_modules\/(yargs|zod|yaml|picocolors)\//.test(m));
+  const bundledFromNodeModules = (run: TracedRun) => fromNodeModules(run).filter((m) => /node_modules\/(yargs|zod|yaml|picocolors)\//.test(m));
 
   t.equal(validate.code, 0, validate.stderr);
   t.match(validate.stdout, /^scenarios\/reference\.yml: ok \(4 expectations, 10 targets\)\n$/);

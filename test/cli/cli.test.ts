@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import yargs from 'yargs';
@@ -7,37 +6,16 @@ import { reportOptionsFrom, runOptionsFrom, withRunOptions } from '../../src/cli
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { runTraced, type TracedRun } from '../fixtures/traced-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'src', 'cli', 'bin.ts');
-const tracer = join(root, 'test', 'cli', 'trace-loads.mjs');
 // The TypeScript loader tap runs this file with, so the child runs the CLI from source.
 const tsLoader = process.execArgv.filter((a) => a.includes('@tapjs/typescript'));
-const LOADED = 'dockprobe-test-loaded ';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Every file module the process loaded, relative to the package root. */
-  loaded: string[];
-}
 
 /** Runs the CLI from source in a child process with no Docker reachable, recording the modules it loads. */
-function cli(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/dockprobe-test.sock' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...tsLoader, `--import=${tracer}`, bin, ...args], { cwd: root, env, timeout: 45_000 }, (error, stdout, stderr) => {
-      const lines = stderr.split('\n');
-      resolve({
-        code: error ? Number(error.code ?? -1) : 0,
-        stdout,
-        stderr: lines.filter((l) => !l.startsWith(LOADED)).join('\n'),
-        // relative(), not a slice: node_modules may be a link to another checkout (a git worktree's), outside root.
-        loaded: lines.filter((l) => l.startsWith(LOADED)).map((l) => relative(root, fileURLToPath(l.slice(LOADED.length)))),
-      });
-    });
-  });
+function cli(...args: string[]): Promise<TracedRun> {
+  return runTraced(tsLoader, bin, args, process.env, 45_000);
 }
 
 /** Modules no command but the ones that talk to Docker or write reports may load. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
-import { fakeEngineSocket } from '../fixtures/fake-engine-socket.js';
+import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 
 // The real client against a scripted engine socket.
 
@@ -15,15 +15,6 @@ const inspect = (id: string, name: string) => ({
   NetworkSettings: { Networks: {}, Ports: {} },
 });
 
-/** Points DOCKER_HOST at the fake engine for one test. */
-function useEngine(t: { teardown(fn: () => void): void }, endpoint: string): void {
-  const previous = process.env['DOCKER_HOST'];
-  process.env['DOCKER_HOST'] = endpoint;
-  t.teardown(() => {
-    if (previous === undefined) delete process.env['DOCKER_HOST'];
-    else process.env['DOCKER_HOST'] = previous;
-  });
-}
 
 t.test('a container removed between list and inspect is simply gone, not an error', async (t) => {
   // A soak run of the integration suite hit this: probes exit and are removed while a listing inspects them.

@@ -1,20 +1,12 @@
 import t from 'tap';
 import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
 import { NetworkInUseError } from '../../src/errors/network-in-use-error.js';
-import { fakeEngineSocket } from '../fixtures/fake-engine-socket.js';
+import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 import { nodesJson, PUBLIC_ID, servicesJson, tasksJson, verboseNetworkJson } from '../fixtures/swarm-json.js';
 
 // The real client's swarm calls against a scripted engine socket: the query each sends, what comes back mapped, and
 // how a worker's refusal and a manager's "in use by task" reach the caller.
 
-function useEngine(t: { teardown(fn: () => void): void }, endpoint: string): void {
-  const previous = process.env['DOCKER_HOST'];
-  process.env['DOCKER_HOST'] = endpoint;
-  t.teardown(() => {
-    if (previous === undefined) delete process.env['DOCKER_HOST'];
-    else process.env['DOCKER_HOST'] = previous;
-  });
-}
 
 const version = { Version: '26.1.5', ApiVersion: '1.45', Os: 'linux', Arch: 'amd64' };
 

@@ -1,16 +1,7 @@
 import t from 'tap';
-import { ScenarioError } from '../../src/errors/scenario-error.js';
+import { problemsOf } from '../fixtures/scenario-problems.js';
 import { DEFAULT_TIMEOUT_MS, loadScenario, parseScenario } from '../../src/scenario/parse-scenario.js';
 
-const problemsOf = (text: string) => {
-  try {
-    parseScenario(text, 'f.yml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError');
-};
 
 t.test('the reference scenario parses into names, ports, timeouts and positions', async (t) => {
   const s = await loadScenario('scenarios/reference.yml');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ScenarioError } from '../../src/errors/scenario-error.js';
+import { problemsOf } from '../fixtures/scenario-problems.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
 
@@ -7,15 +7,6 @@ import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
 
 const body = 'expect:\n  - from: { service: api }\n    to: [db:5432, { service: redis, port: 6379, project: cache }]\n    reachable: false\n';
 
-const problemsOf = (text: string) => {
-  try {
-    parseScenario(text, 'f.yml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError');
-};
 
 t.test('one name pins every name at once; a list leaves them for the engine to place; an entry\'s own project stays', async (t) => {
   const one = parseScenario(`project: shop\n${body}`, 'f.yml');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ScenarioError } from '../../src/errors/scenario-error.js';
+import { problemsOf } from '../fixtures/scenario-problems.js';
 import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
@@ -7,15 +7,6 @@ import { scenarioJsonSchema } from '../../src/scenario/scenario-schema.js';
 // The `traefik:` key: `{}` finds the proxy, `{ proxy: NAME }` names it; a bad value is refused at its position.
 
 const body = 'expect:\n  - from: { network: n }\n    to: [a:1]\n    reachable: true\n';
-const problemsOf = (text: string) => {
-  try {
-    parseScenario(text, 'f.yml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError');
-};
 
 t.test('traefik: {} finds the proxy; { proxy } names it; the project and timeout are the scenario\'s', async (t) => {
   const found = parseScenario(`project: shop\ntimeout: 3s\ntraefik: {}\n${body}`, 'f.yml');
