@@ -318,7 +318,8 @@ export class DockerodeRuntime implements ContainerRuntime {
    * dying engine ends the run within a heartbeat plus that limit.
    */
   async #whileAlive<T>(promise: Promise<T>, what: string): Promise<T> {
-    const beat = (this.#heartbeat ??= this.#startHeartbeat());
+    this.#heartbeat ??= this.#startHeartbeat();
+    const beat = this.#heartbeat;
     beat.waiters++;
     const lost = beat.lost.catch((error: unknown) => {
       throw new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`);
