@@ -6,6 +6,8 @@
 #   host-v2    the host's engine with Compose v2 (a private CLI plugin, scripts/engine.sh compose-v2)
 #   trixie-v2  Debian trixie's engine (26.x) in a container, with Compose v2
 #   sid-v2     Debian sid's engine (28.x) in a container, with Compose v2
+#   cluster    a three-node swarm of trixie engines (scripts/swarm-cluster.sh, outer network at MTU 1400): the files
+#              in test/cluster/, with DOCKER_HOST at its manager
 # DOCKPROBE_MATRIX_FILES narrows the files each cell runs (default: every integration and fault file), and
 # DOCKPROBE_MATRIX_UNIT=0 skips the unit tests: for trying one file on every engine while working on it.
 # An inner engine's published ports and the egress canary live in the outer container's network namespace, so its
@@ -13,7 +15,7 @@
 # container has no interface but lo, so nothing of an inner cell can leave the machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2}
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 total_pass=0
 total_fail=0
@@ -49,7 +51,7 @@ record() {  # cell, engine, compose
 }
 
 if [ "${DOCKPROBE_MATRIX_UNIT:-1}" != 0 ]; then
-  run_tap unit npx tap --exclude 'test/integration/**' --exclude 'test/faults/**'
+  run_tap unit npx tap --exclude 'test/integration/**' --exclude 'test/faults/**' --exclude 'test/cluster/**'
   record unit - -
 fi
 
@@ -85,8 +87,24 @@ for cell in ${cells}; do
       unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION
       bash scripts/engine.sh down "${suite}" >&2 || echo "matrix: ${suite} engine did not stop cleanly" >&2
       ;;
+    cluster)
+      # The outer network's MTU is chosen when it is created: 1400, so the tests can open an MTU black hole (the
+      # nodes' own interfaces raised above it) and close it again.
+      if ! DOCKPROBE_CLUSTER_OUTER_MTU=1400 bash scripts/swarm-cluster.sh up 3 >&2 || ! envs=$(bash scripts/swarm-cluster.sh env a); then
+        pass=0 fail=1 secs=0
+        record "${cell}" "the cluster did not start" -
+        bash scripts/swarm-cluster.sh down >&2 || true
+        continue
+      fi
+      eval "${envs}"
+      engine="${DOCKPROBE_ENGINE_VERSION} x3"
+      compose='- (swarm stacks)'
+      run_tap "${cell}" env DOCKPROBE_CLUSTER=1 npx tap test/cluster/*.test.ts
+      unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION DOCKPROBE_CLUSTER_NODE DOCKPROBE_CLUSTER_NODE_IP
+      bash scripts/swarm-cluster.sh down >&2 || echo "matrix: the cluster did not stop cleanly" >&2
+      ;;
     *)
-      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, trixie-v2, sid-v2)" >&2
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, trixie-v2, sid-v2, cluster)" >&2
       exit 2
       ;;
   esac

@@ -16,10 +16,11 @@ import type { ProbeLimits } from './run/probe.js';
 import { runProbes } from './run/run-probes.js';
 import { newRunId } from './run/run-id.js';
 import { summarise, type ProbeSummary, type RunResult } from './run-result.js';
-import type { Plan } from './plan/plan.js';
+import type { Placement, Plan } from './plan/plan.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
+import { chooseNodes } from './topology/choose-nodes.js';
 import { resolveNames } from './topology/resolve-names.js';
 import { resolveTopology } from './topology/resolve-topology.js';
 import { readWindow } from './topology/world-changes.js';
@@ -51,6 +52,11 @@ export interface VerifyOptions {
   retries?: number;
   /** Checks each probe has in flight at once (`--concurrency`). */
   concurrency?: number;
+  /**
+   * The swarm nodes to probe from (`--nodes`): `['all']` or node names or ids. Each zone on an overlay is probed on
+   * each of them (by a swarm job where a container here cannot be), and a service's tasks only there.
+   */
+  nodes?: string[];
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
   runId?: string;
@@ -85,6 +91,8 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // Each name pinned to the project (or stack) that holds it: planning sees one project per name.
   const resolved = projected.map((s) => resolveNames(s, topology));
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
+  const nodes = options.nodes ? chooseNodes(options.nodes, topology) : undefined;
+  if (nodes) log(`probing from node(s) ${nodes.map((n) => n.hostname).join(', ')}`);
   const pools = addressPoolWarning(topology.networks);
   if (pools) log(`warning: ${pools}`);
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
@@ -97,7 +105,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }, traefik);
+      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(nodes ? { nodes } : {}) }, traefik);
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
       const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
@@ -140,6 +148,20 @@ function internetOption(list: string[]): HostTarget[] {
   return targets;
 }
 
+// Where a probe ran, for the probe summary: a network, a joined container, or a job's networks and node.
+function probeNetwork(placement: Placement): string {
+  switch (placement.kind) {
+    case 'host':
+      return 'host';
+    case 'network':
+      return placement.network.name;
+    case 'container':
+      return `container:${placement.container.name}`;
+    case 'job':
+      return `job on node ${placement.node.hostname}: ${placement.network ? placement.network.name : `the networks of task ${placement.task.name}`}`;
+  }
+}
+
 // Every probe of every round: under --repeat each round has probes of its own, and each is reported.
 function summariseProbes(plan: Plan, results: readonly ProbeResult[], controls: readonly ControlResult[], round: number | undefined): ProbeSummary[] {
   return plan.probes.map((spec) => {
@@ -150,7 +172,7 @@ function summariseProbes(plan: Plan, results: readonly ProbeResult[], controls: 
       ...(round !== undefined ? { round } : {}),
       container: spec.containerName,
       containerId: r.containerId,
-      network: spec.placement.kind === 'host' ? 'host' : spec.placement.kind === 'network' ? spec.placement.network.name : `container:${spec.placement.container.name}`,
+      network: probeNetwork(spec.placement),
       status: r.status,
       error: r.error,
       control: controls.find((c) => c.probeKey === spec.key)!,

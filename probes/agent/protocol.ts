@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 3;
+export const PLAN_VERSION = 4;
 
 /** What every check has. */
 interface CheckBase {
@@ -46,6 +46,11 @@ export interface HttpCheck extends CheckBase {
   kind: 'http';
   url: string;
   subnets: string[];
+  /**
+   * Read the answer's body until this many bytes arrived (or it ends, or stalls for the check's timeout), and report
+   * how many did: a large answer across an overlay is what an MTU black hole loses while small ones pass.
+   */
+  minBytes?: number;
 }
 
 /** One thing the probe tries. */
@@ -70,6 +75,13 @@ export interface ProbePlan {
    * `<id>@<n>` (n from 2), so the judge knows they held under the same load as the checks, not only before it.
    */
   controls: string[];
+  /**
+   * Checks (DNS ones) the agent repeats, reporting nothing, until each resolves or `timeoutMs` passes, before it runs
+   * anything else. A swarm job is often the first task of an overlay on its node: the node's embedded DNS learns the
+   * other nodes' records from the network's gossip a few seconds after the network appears there, and a check by name
+   * before that gets SERVFAIL for a name that does resolve (seen on the three-node test cluster).
+   */
+  settle?: { checkIds: string[]; timeoutMs: number };
   checks: Check[];
 }
 
@@ -128,6 +140,8 @@ export interface Observation {
   port?: number;
   /** HTTP status, for `http`. */
   status?: number;
+  /** For an `http` check with `minBytes`: the body bytes that arrived (counted up to `minBytes`). */
+  bytes?: number;
   /** Time from the start of the check to its outcome, in milliseconds (DNS included). */
   latencyMs: number;
   /** The error code behind a non-success outcome (ECONNREFUSED, ETIMEOUT, UND_ERR_CONNECT_TIMEOUT …). */

@@ -60,6 +60,7 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     emit(observation);
   };
   try {
+    if (plan.settle) await settle(plan.settle, byId, resolverFor, plan.timeoutMs);
     await pool(queue, Math.max(1, plan.concurrency ?? DEFAULT_CONCURRENCY), run);
     // The last repeat, after every check: the conditions held to the end.
     const last = repeats + 1;
@@ -68,6 +69,20 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     for (const resolver of resolvers.values()) resolver.cancel();
   }
 }
+
+/** Repeats the settle checks until each resolved once, or the time is up; what they saw is not reported. */
+async function settle(options: NonNullable<ProbePlan['settle']>, byId: ReadonlyMap<string, Check>, resolverFor: (timeoutMs: number) => NameResolver, defaultTimeoutMs: number): Promise<void> {
+  const until = performance.now() + options.timeoutMs;
+  let waiting = options.checkIds.map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
+  while (waiting.length > 0 && performance.now() < until) {
+    const results = await Promise.all(waiting.map(async (check) => ({ check, outcome: (await runCheck(check, resolverFor(check.timeoutMs ?? defaultTimeoutMs), check.timeoutMs ?? defaultTimeoutMs)).outcome })));
+    waiting = results.filter((r) => r.outcome !== 'resolved').map((r) => r.check);
+    if (waiting.length > 0) await new Promise((r) => setTimeout(r, SETTLE_PAUSE_MS));
+  }
+}
+
+/** Pause between two tries of the settle checks. */
+const SETTLE_PAUSE_MS = 250;
 
 /** Runs `work` over `items`, at most `limit` at once, in order of the list. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -107,6 +122,6 @@ async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number)
   }
   const url = new URL(check.url);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const result = await httpGet(url, name.address, timeoutMs);
+  const result = await httpGet(url, name.address, timeoutMs, check.minBytes);
   return { ...resolved, ...result, address: name.address, port };
 }

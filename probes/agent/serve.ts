@@ -1,6 +1,9 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server } from 'node:net';
 
+/** The largest answer `/bytes/N` gives: enough for any MTU question, small enough for a 128 MiB container. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 /** What `serve` listens on. */
 export interface ServeOptions {
   name: string;
@@ -10,7 +13,8 @@ export interface ServeOptions {
 
 /**
  * Listens on the given ports so test topologies need no outside image: TCP ports accept and close; HTTP ports answer
- * 200 with a small JSON body, and `/status/NNN` answers NNN.
+ * 200 with a small JSON body, `/status/NNN` answers NNN, and `/bytes/N` answers N bytes (at most 16 MiB): a large
+ * answer for the checks that find MTU black holes.
  */
 export async function serve(options: ServeOptions, log: (line: string) => void): Promise<Server[]> {
   const servers: Server[] = [];
@@ -24,6 +28,16 @@ export async function serve(options: ServeOptions, log: (line: string) => void):
   }
   for (const port of options.httpPorts) {
     const server = createHttpServer((req, res) => {
+      const bytes = /^\/bytes\/(\d{1,8})$/.exec(req.url ?? '');
+      if (bytes && Number(bytes[1]) <= MAX_ANSWER_BYTES) {
+        const size = Number(bytes[1]);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
+        // The status line in a small packet of its own, the body after it: across a path that loses full-size packets
+        // the client then sees an answer begin and stall (an MTU black hole), not a server that never answered.
+        res.flushHeaders();
+        setImmediate(() => res.end(Buffer.alloc(size, 0x61)));
+        return;
+      }
       const match = /^\/status\/(\d{3})$/.exec(req.url ?? '');
       const status = match ? Number(match[1]) : 200;
       res.writeHead(status, { 'content-type': 'application/json' });

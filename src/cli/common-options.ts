@@ -69,6 +69,14 @@ export function projectOption(value: unknown): string[] | undefined {
   return list;
 }
 
+/** `--nodes all|NODE…` (repeated or comma-separated); names are checked against the swarm in verify. */
+export function nodesOption(value: unknown): string[] | undefined {
+  const list = listOption(value);
+  if (list === undefined) return undefined;
+  if (list.length === 0) throw new DockprobeError(ErrorCodes.USAGE, `--nodes must name swarm nodes or 'all', got ${(Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ')}`, { hint: '--nodes all, or --nodes node-1,node-2' });
+  return [...new Set(list)];
+}
+
 /** `--dns-upstream` → the list for the probes' HostConfig.Dns (undefined: the default, isolated). */
 export function dnsUpstreamOption(value: string | undefined): string[] | undefined {
   if (value === undefined || value === 'isolated') return undefined;

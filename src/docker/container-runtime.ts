@@ -33,6 +33,11 @@ export interface NetworkInfo {
   labels: Record<string, string>;
   /** The swarm's routing-mesh network (`Ingress: true`): it carries published ports to tasks, it is not a zone. */
   ingress?: boolean | undefined;
+  /**
+   * Its `com.docker.network.driver.mtu` option, when set. On an overlay it is the size of the frames on the nodes'
+   * network: containers get it minus 50 (VXLAN's header).
+   */
+  mtu?: number | undefined;
 }
 
 /** A network with what the engine says is attached to it. */
@@ -119,6 +124,8 @@ export interface SwarmTask {
   error: string | undefined;
   /** The container running it, on its node; undefined before one is created. */
   containerId: string | undefined;
+  /** Its container's exit code, once it exited. */
+  exitCode?: number | undefined;
   /** Its addresses on each network it is attached to (addresses without prefix length). */
   networks: { networkId: string; networkName: string | undefined; addresses: string[] }[];
 }
@@ -211,6 +218,40 @@ export interface ContainerSpec {
   dns: string[];
 }
 
+/**
+ * A probe run as a swarm job: one task (`replicated-job`, one completion, no restart) pinned to one node and attached
+ * to swarm-scoped networks, hardened as a probe container is. What a plain container cannot do: run on another node,
+ * or on an overlay that is not attachable.
+ */
+export interface JobSpec {
+  /** The service's name: also the name its task answers to on its networks (endpoint mode dnsrr). */
+  name: string;
+  image: string;
+  cmd: string[];
+  env: Record<string, string>;
+  /** On the service and on its task's container. */
+  labels: Record<string, string>;
+  /** Network ids; every one swarm-scoped. */
+  networks: string[];
+  /** The node it must run on (`node.id==…`). */
+  nodeId: string;
+  user: string;
+  memoryBytes: number;
+  pidsLimit: number;
+  /** Upstream DNS servers (the task's resolv.conf; the embedded DNS forwards to them); empty: the engine's default. */
+  dns: string[];
+}
+
+/** How a job ended: its task's exit, where it ran, and its container. */
+export interface JobExit extends ContainerExit {
+  taskId: string;
+  /** The container that ran the task, on its node. */
+  containerId: string | undefined;
+  /** The task's last state (`complete`, `failed`, `rejected` …) and the swarm's message or error for it. */
+  state: string;
+  message: string;
+}
+
 /** How a container ended. */
 export interface ContainerExit {
   exitCode: number;
@@ -245,7 +286,16 @@ export interface ContainerRuntime {
    */
   inspectNetworkVerbose(id: string): Promise<NetworkDetail | undefined>;
   /** Swarm services (a manager only: a worker or an engine outside a swarm answers with an error). */
-  listServices(): Promise<SwarmService[]>;
+  listServices(filter?: { labels?: string[] }): Promise<SwarmService[]>;
+  /** Creates a swarm job (a manager only); returns the service id. The image is given to the swarm by its id. */
+  createJob(spec: JobSpec): Promise<string>;
+  /**
+   * Waits until the job's task ends (complete, failed, rejected …), then reads its logs; removes nothing. When
+   * `timeoutMs` passes first it throws, naming the task's last state.
+   */
+  waitJob(id: string, timeoutMs: number): Promise<JobExit>;
+  /** Removes a swarm service (its tasks' containers go on every node); one already gone is not an error. */
+  removeService(id: string): Promise<void>;
   /** Swarm tasks on every node (a manager only). */
   listTasks(filter?: TaskFilter): Promise<SwarmTask[]>;
   /** The swarm's nodes (a manager only). */

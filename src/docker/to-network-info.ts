@@ -16,5 +16,7 @@ export function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
   };
   // Only the routing mesh carries `Ingress: true`; other networks keep the shape they always had.
   if (objectAt(n)['Ingress'] === true) info.ingress = true;
+  const mtu = Number(n.Options?.['com.docker.network.driver.mtu']);
+  if (Number.isInteger(mtu) && mtu > 0) info.mtu = mtu;
   return info;
 }

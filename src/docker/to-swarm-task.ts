@@ -1,6 +1,9 @@
 import type { SwarmTask } from './container-runtime.js';
 import { listAt, numberAt, objectAt, stringAt, withoutPrefix } from './engine-json.js';
 
+/** Task states whose container ran and exited. */
+const EXITED = new Set(['complete', 'failed', 'shutdown']);
+
 /** A task as the engine's `GET /tasks` answer describes it (API 1.41 and later), reduced to what dockprobe uses. */
 export function toSwarmTask(json: unknown): SwarmTask {
   const task = objectAt(json);
@@ -15,6 +18,8 @@ export function toSwarmTask(json: unknown): SwarmTask {
     message: stringAt(status['Message']) ?? '',
     error: stringAt(status['Err']),
     containerId: stringAt(objectAt(status['ContainerStatus'])['ContainerID']),
+    // The engine reports 0 for a container still running: only an ended task's exit code means anything.
+    ...(EXITED.has(stringAt(status['State']) ?? '') ? { exitCode: numberAt(objectAt(status['ContainerStatus'])['ExitCode']) } : {}),
     networks: listAt(task['NetworksAttachments']).flatMap((a) => {
       const attachment = objectAt(a);
       const network = objectAt(attachment['Network']);

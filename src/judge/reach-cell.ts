@@ -1,4 +1,4 @@
-import { isReached } from '../../probes/agent/protocol.js';
+import { isReached, type Observation } from '../../probes/agent/protocol.js';
 import type { ReachCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { hostPort } from '../plan/checks.js';
@@ -38,6 +38,7 @@ function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlR
       if (target.kind === 'http' && target.status !== undefined && o.status !== target.status) {
         return verdict('fail', 'http-status-mismatch', observed, `answered HTTP ${o.status}, expected ${target.status}`, o.latencyMs);
       }
+      if (target.kind === 'http' && target.bytes !== undefined && (o.bytes ?? 0) < target.bytes) return incompleteAnswer(cell, o, target.bytes, verdict);
       return verdict('pass', 'reached', observed, `reached ${hostPort(o.address, o.port)}, HTTP ${o.status}`, o.latencyMs);
     case 'open':
       if (target.kind === 'http') return verdict('fail', 'not-http', observed, `connected to ${hostPort(o.address, o.port)} but got no valid HTTP response`, o.latencyMs);
@@ -102,4 +103,27 @@ function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlRes
   const parts = evidence.map((e) => `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`);
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
   return verdict('pass', byPath.length === 0 ? 'blocked-by-name' : 'blocked', observed, `blocked: ${parts.join('; ')}`, slowest);
+}
+
+/**
+ * An answer that began (status and headers came: small packets pass) and did not arrive whole. Stalled across an
+ * overlay, that is the signature of an MTU black hole: frames larger than the nodes' path are dropped without the
+ * "fragmentation needed" that would shrink them, so every full-size segment of the body is lost.
+ */
+function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdict: MakeVerdict): Verdict {
+  const got = `HTTP ${o.status} and ${o.bytes ?? 0} of ${bytes} bytes`;
+  const path = cell.path;
+  if (o.errorCode === 'DP_BODY_STALLED' && path) {
+    const overlays = path.overlays
+      .map((n) => (n.mtu !== undefined ? `${n.name} (MTU option ${n.mtu}: containers get ${n.mtu - 50})` : `${n.name} (no MTU option: containers get 1450, frames of 1500 on the nodes' network)`))
+      .join(', ');
+    return verdict(
+      'fail',
+      'mtu-black-hole',
+      `${got}, then stalled`,
+      `${got}, then nothing: small packets pass and full-size ones are lost on the way from ${path.from} to ${path.to.join(', ')} over ${overlays}. An MTU black hole: set com.docker.network.driver.mtu on the overlay to the MTU of the path between the nodes (containers get it minus 50)`,
+      o.latencyMs,
+    );
+  }
+  return verdict('fail', 'answer-incomplete', `${got}`, o.detail ?? `${got}: the answer did not arrive whole`, o.latencyMs);
 }

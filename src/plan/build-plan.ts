@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
-import { containerStates, findNetwork, findService, remoteTasks, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import type { SwarmNode } from '../docker/container-runtime.js';
+import { containerStates, findNetwork, findService, remoteTasks, runningContainers, swarmPlumbing, taskName, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import { planEgressCell } from './egress-cell.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
@@ -19,6 +20,12 @@ export interface PlanOptions {
   round?: number;
   /** Checks each probe has in flight at once (`--concurrency`); the protocol's default when absent. */
   concurrency?: number;
+  /**
+   * The swarm nodes to probe from (`--nodes`): each zone on an overlay gets a probe on each of them, named
+   * `network X @ node`, and a service's tasks are probed only on them. Absent: this engine's node, and every node a
+   * source service has a task on.
+   */
+  nodes?: readonly SwarmNode[];
 }
 
 /**
@@ -42,19 +49,18 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
     return probe;
   };
   for (const expectation of expectations) {
-    const sources = placements(expectation.from, topology);
+    const sources = placements(expectation.from, topology, options.nodes);
     const targets = expandPorts(expectation, topology);
-    if ('precondition' in sources) {
-      const probe = { key: sourceKey(expectation.from), label: sources.label };
-      for (const target of targets) cells.push(unplannable(expectation, target, probe, sources.precondition));
-      continue;
-    }
     for (const source of sources) {
+      if (source.precondition) {
+        for (const target of targets) cells.push(unplannable(expectation, target, source, source.precondition));
+        continue;
+      }
       for (const target of targets) {
         // Zone names never leave the host: a network probe keeps an upstream that never answers, and whatever needs
         // the engine's real upstream (an outside name) runs in a probe of its own beside it, on the same network.
         // A service probe lives in the service's namespace and resolves as the service does.
-        const outside = source.placement.kind === 'network' && needsOutsideName(target);
+        const outside = (source.placement.kind === 'network' || (source.placement.kind === 'job' && source.placement.network !== undefined)) && needsOutsideName(target);
         const probe = probeFor(outside ? { ...source, key: `${source.key}#outside`, label: `${source.label} (outside names)` } : source);
         cells.push(planCell(expectation, target, probe, topology));
       }
@@ -66,8 +72,8 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
     const expectation = traefikExpectation(check, proxy);
     traefikExpectations.push(expectation);
     const step = { timeoutMs: expectation.timeoutMs, retries: expectation.retries };
-    const sources = placements(expectation.from, topology);
-    const probesOf = 'precondition' in sources ? [{ key: sourceKey(expectation.from), label: sources.label, precondition: sources.precondition }] : sources.map(probeFor);
+    const sources = placements(expectation.from, topology, options.nodes);
+    const probesOf = sources.map((source) => (source.precondition ? { key: source.key, label: source.label, precondition: source.precondition } : probeFor(source)));
     for (const probe of probesOf) {
       for (const service of services) {
         // A service with no running container is one cell, inconclusive; otherwise one per running container.
@@ -116,38 +122,82 @@ function needsOutsideName(target: TargetRef): boolean {
   return byName(target.host);
 }
 
-type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[] };
+type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[]; precondition?: Cell['precondition'] };
 
 function sourceKey(from: SourceRef): string {
   return from.kind === 'host' ? 'host' : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
 }
 
-// Where the probes of one source run: a network, each running container of a service, or the host. Names were
-// checked against the topology before planning (resolveTopology), so a miss here is a programming error.
-function placements(from: SourceRef, topology: Topology): Source[] | { precondition: Cell['precondition']; label: string } {
+// A source with nothing to probe from: its cells are inconclusive for this reason, whatever the target.
+function nowhere(key: string, label: string, precondition: NonNullable<Cell['precondition']>): Source {
+  return { key, label, placement: { kind: 'host' }, networks: [], precondition };
+}
+
+// Where the probes of one source run: a network (on each chosen node, for an overlay), each running container or task
+// of a service, or the host. Names were checked against the topology before planning (resolveTopology), so a miss here
+// is a programming error.
+function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNode[] | undefined): Source[] {
   if (from.kind === 'host') return [{ key: 'host', label: 'host', placement: { kind: 'host' }, networks: [] }];
+  const swarm = topology.swarm?.manager ? topology.swarm : undefined;
   if (from.kind === 'network') {
     const network = findNetwork(topology, from.project, from.network);
     if (!network) throw new Error(`planning: network '${from.network}' is not in the resolved topology`);
-    return [{ key: sourceKey(from), label: `network ${network.composeName ?? network.name}`, placement: { kind: 'network', network }, networks: [network] }];
+    const key = sourceKey(from);
+    const label = `network ${network.composeName ?? network.name}`;
+    // A local network (a bridge) exists on this node only; so does everything when the engine is no swarm manager.
+    if (network.scope !== 'swarm' || !swarm) return [{ key, label, placement: { kind: 'network', network }, networks: [network] }];
+    const local = swarm.nodes.find((n) => n.id === swarm.nodeId);
+    const chosen = nodes ?? (local ? [local] : []);
+    return chosen.map((node) => {
+      const at = nodes ? { key: `${key}@${node.hostname}`, label: `${label} @ ${node.hostname}` } : { key, label };
+      const down = unavailable(node);
+      if (down) return nowhere(at.key, at.label, { code: 'node-unavailable', text: `node ${node.hostname} ${down}: no probe can run on it` });
+      // A plain container where one can be: on this node, on an attachable overlay. A job everywhere else.
+      const placement: Placement = node.id === swarm.nodeId && network.attachable ? { kind: 'network', network } : { kind: 'job', node, network };
+      return { ...at, placement, networks: [network] };
+    });
   }
   const service = findService(topology, from.project!, from.service);
   if (!service) throw new Error(`planning: service '${from.service}' is not in the resolved topology`);
-  const running = runningContainers(service);
-  if (running.length === 0) {
-    // A probe joins a container's namespace on this engine's node; tasks elsewhere are known, not yet probed from.
+  const onChosen = (nodeId: string | undefined) => !nodes || nodes.some((n) => n.id === nodeId);
+  const running = swarm && !onChosen(swarm.nodeId) ? [] : runningContainers(service);
+  // On a manager, a task on another node is probed by a job on that node, on the task's networks.
+  const remote = swarm ? remoteTasks(service).filter((t) => t.node !== undefined && onChosen(t.nodeId)) : [];
+  const count = running.length + remote.length;
+  if (count === 0) {
     const elsewhere = [...new Set(remoteTasks(service).map((t) => t.node?.hostname ?? t.nodeId ?? ''))];
     const text = elsewhere.length
-      ? `source service '${from.service}' has no running container on this node to probe from: it runs on ${elsewhere.length > 1 ? 'nodes' : 'node'} ${elsewhere.join(', ')}, and a probe joins a container on the node dockprobe talks to`
+      ? `source service '${from.service}' has no running container on the nodes probed from: it runs on ${elsewhere.length > 1 ? 'nodes' : 'node'} ${elsewhere.join(', ')}${swarm ? '' : ', and only a swarm manager can place a probe on another node'}`
       : `source service '${from.service}' has no running container to probe from (${containerStates(service)})`;
-    return { label: `service ${from.service}`, precondition: { code: 'source-not-running', text } };
+    return [nowhere(sourceKey(from), `service ${from.service}`, { code: 'source-not-running', text })];
   }
-  return running.map((container) => ({
+  const many = count > 1 || service.containers.length > 1;
+  const sources: Source[] = running.map((container) => ({
     key: `${sourceKey(from)}/${container.name}`,
-    label: running.length > 1 || service.containers.length > 1 ? `service ${from.service} (${container.name})` : `service ${from.service}`,
+    label: many ? `service ${from.service} (${container.name})` : `service ${from.service}`,
     placement: { kind: 'container', container, service: from.service },
     networks: topology.networks.filter((n) => container.networks.some((m) => m.networkId === n.id)),
   }));
+  for (const task of remote) {
+    const name = taskName(service, task);
+    const node = task.node!;
+    const down = unavailable(node);
+    const at = { key: `${sourceKey(from)}/${name}`, label: `service ${from.service} (task ${name} on ${node.hostname}, by a job on its networks)` };
+    if (down) {
+      sources.push(nowhere(at.key, at.label, { code: 'node-unavailable', text: `node ${node.hostname} ${down}: no probe can run beside task ${name}` }));
+      continue;
+    }
+    const networks = topology.networks.filter((n) => n.scope === 'swarm' && task.networks.some((m) => m.networkId === n.id) && !swarmPlumbing(n));
+    sources.push({ ...at, placement: { kind: 'job', node, task: { id: task.id, name, service: from.service } }, networks });
+  }
+  return sources;
+}
+
+// Why no task can be placed on a node, or undefined when one can.
+function unavailable(node: SwarmNode): string | undefined {
+  if (node.state !== 'ready') return `is ${node.state}`;
+  if (node.availability !== 'active') return `is set to ${node.availability}`;
+  return undefined;
 }
 
 // A service named without a port stands for each port its containers expose.

@@ -18,8 +18,13 @@ export function nameCheck(target: HostTarget, hostName: string, subnets: string[
     case 'tcp':
       return { id: '', kind: 'tcp', host: hostName, port: target.port!, subnets, ...base };
     case 'http':
-      return { id: '', kind: 'http', url: target.url, subnets, ...base };
+      return { id: '', kind: 'http', url: target.url, subnets, ...base, ...bodyOf(target) };
   }
+}
+
+/** An HTTP target's `bytes:` as the check's `minBytes`: the body must arrive whole. */
+export function bodyOf(target: HostTarget): { minBytes?: number } {
+  return target.kind === 'http' && target.bytes !== undefined ? { minBytes: target.bytes } : {};
 }
 
 /** `url` with its host replaced by an address (IPv6 in brackets). */

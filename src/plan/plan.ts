@@ -1,5 +1,5 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo, SwarmNode } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 import type { TraefikRoute } from '../traefik/find-routes.js';
@@ -37,7 +37,7 @@ interface CellBase {
    */
   touches: string[];
   /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
-  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network'; text: string } | undefined;
+  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network' | 'node-unavailable'; text: string } | undefined;
 }
 
 /** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay
@@ -50,6 +50,11 @@ export interface ReachCell extends CellBase {
    * the target is tried by address only, and a `dns:` target is decided by this fact alone.
    */
   noEmbeddedDns: string | undefined;
+  /**
+   * For an HTTP target with `bytes:`: the overlays the answer crosses (their MTU option) and the nodes at each end, so
+   * a large answer that stalls while small ones pass is named for what it is (an MTU black hole) and where.
+   */
+  path?: { overlays: { name: string; mtu: number | undefined }[]; from: string; to: string[] } | undefined;
 }
 
 /** The host knocking on a service's published port: decided by the engine's bindings and by whether they answer. */
@@ -105,10 +110,18 @@ export interface Controls {
   reach6CheckIds: string[];
 }
 
-/** Where a probe runs. */
+/**
+ * Where a probe runs. `network`: a container on that network, on this engine's node. `container`: in a running
+ * container's network namespace. `job`: a swarm job pinned to `node`, for what a container here cannot be: a zone
+ * probe on another node or on an overlay that is not attachable (`network`), or a stand-in for a service's task on
+ * another node (`task`), on the task's networks but not in its namespace (it does not share the task's localhost,
+ * aliases or firewall rules). `host`: in dockprobe's own process.
+ */
 export type Placement =
   | { kind: 'network'; network: TopologyNetwork }
   | { kind: 'container'; container: ContainerInfo; service: string }
+  | { kind: 'job'; node: SwarmNode; network: TopologyNetwork; task?: undefined }
+  | { kind: 'job'; node: SwarmNode; network?: undefined; task: { id: string; name: string; service: string } }
   | { kind: 'host' };
 
 /** One probe: where it runs and what it does. */

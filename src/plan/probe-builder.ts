@@ -1,7 +1,13 @@
 import { DEFAULT_CONCURRENCY, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
-import { isDefaultBridge, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import { isDefaultBridge, remoteTasks, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
+
+/**
+ * How long a swarm job waits for its node's DNS to learn the network's records before its checks (ProbePlan.settle):
+ * a few seconds were seen on the test cluster; beyond this the DNS control fails and the cells are inconclusive.
+ */
+export const JOB_DNS_SETTLE_MS = 15_000;
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
 export const EMBEDDED_DNS = '127.0.0.11';
@@ -29,6 +35,7 @@ export class ProbeBuilder {
    */
   get hasIpv6(): boolean {
     if (this.placement.kind === 'network') return this.placement.network.subnets.some((s) => s.includes(':'));
+    if (this.placement.kind === 'job') return this.networks.some((n) => n.subnets.some((s) => s.includes(':')));
     if (this.placement.kind === 'container') return this.placement.container.networks.some((n) => n.ipv6 !== undefined);
     return false;
   }
@@ -40,6 +47,8 @@ export class ProbeBuilder {
    */
   get embeddedDns(): boolean {
     if (this.placement.kind === 'network') return !isDefaultBridge(this.placement.network);
+    // A job is on swarm-scoped networks only, each with the embedded DNS.
+    if (this.placement.kind === 'job') return true;
     if (this.placement.kind === 'container') return this.placement.container.networks.some((n) => !isDefaultBridge({ name: n.networkName }));
     return false;
   }
@@ -60,15 +69,20 @@ export class ProbeBuilder {
     let reachCheckIds: string[] = [];
     let reach6CheckIds: string[] = [];
     if (this.placement.kind !== 'host') {
-      // The joined container's own name for a service probe; the probe's own name for a network probe.
+      // The joined container's own name for a service probe; the probe's own name for a network probe. A job resolves
+      // a service with a task on another node (the swarm's DNS of its node must have learnt the network's records), or
+      // its own name (its service's, which resolves to its task in endpoint mode dnsrr) when there is none.
       const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
-      if (this.embeddedDns) dnsCheckId = this.add({ id: '', kind: 'dns', name: ownName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
+      const dnsName = this.placement.kind === 'job' ? (this.#remoteServiceName(this.placement.node.id) ?? ownName) : ownName;
+      if (this.embeddedDns) dnsCheckId = this.add({ id: '', kind: 'dns', name: dnsName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
       reachCheckIds = this.#peers(4).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
       if (this.needsIpv6Control) {
         reach6CheckIds = this.#peers(6).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
       }
     }
     const checks = [...this.#checks.values()];
+    // A job waits for its node's DNS to know the network's records first (ProbePlan.settle).
+    const settle = this.placement.kind === 'job' && dnsCheckId ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS } : undefined;
     return {
       key: this.key,
       label: this.label,
@@ -80,9 +94,10 @@ export class ProbeBuilder {
         version: PLAN_VERSION,
         dnsServer: EMBEDDED_DNS,
         timeoutMs,
-        deadlineMs: probeDeadlineMs(checks, timeoutMs, concurrency),
+        deadlineMs: probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0),
         concurrency,
         controls: [...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds, ...reach6CheckIds],
+        ...(settle ? { settle } : {}),
         checks,
       },
       controls: { dnsCheckId, reachCheckIds, reach6CheckIds },
@@ -92,18 +107,45 @@ export class ProbeBuilder {
   // Up to two running containers on the source networks (never the joined container itself): reaching either
   // (open, or refused: the host answered) proves the probe can reach something, so a "blocked" from it counts.
   // IPv6 has its own peers: reaching one over IPv4 says nothing of whether IPv6 works from the probe.
+  // The full name of a stack service with a running task on the probe's networks on another node than `nodeId`: a
+  // record the node's DNS knows only from the network's gossip.
+  #remoteServiceName(nodeId: string): string | undefined {
+    const ids = new Set(this.networks.map((n) => n.id));
+    for (const service of this.topology.services) {
+      const fullName = service.swarm?.fullName;
+      if (!fullName || service.swarm?.service?.endpointMode === undefined) continue;
+      const elsewhere = service.swarm.tasks.some((t) => t.state === 'running' && t.nodeId !== nodeId && t.networks.some((n) => ids.has(n.networkId)));
+      if (elsewhere) return fullName;
+    }
+    return undefined;
+  }
+
+  // A job on another node prefers peers on its own node (the swarm's tasks there): a peer across nodes proves the
+  // probe works only if the path between the nodes does, which is what its checks are about.
   #peers(family: 4 | 6): { address: string; port: number }[] {
     const ids = new Set(this.networks.map((n) => n.id));
     const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
-    const peers: { address: string; port: number }[] = [];
+    const selfTask = this.placement.kind === 'job' ? this.placement.task?.id : undefined;
+    const here = this.placement.kind === 'job' ? this.placement.node.id : this.topology.swarm?.nodeId;
+    const candidates: { address: string; port: number; node: string | undefined }[] = [];
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
-        if (container.id === self?.id || peers.length >= 2) continue;
+        if (container.id === self?.id) continue;
         const address = container.networks.filter((n) => ids.has(n.networkId)).map((n) => (family === 6 ? n.ipv6 : n.ipv4)).find((a) => a !== undefined);
         if (address === undefined) continue;
-        peers.push({ address, port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1 });
+        candidates.push({ address, port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1, node: this.topology.swarm?.nodeId });
+      }
+      // Tasks on other nodes are known by address only (IPv4: the task list carries no other).
+      if (family === 6) continue;
+      const ports = (service.swarm?.service?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.targetPort);
+      for (const task of remoteTasks(service)) {
+        if (task.id === selfTask) continue;
+        const address = task.networks.filter((n) => ids.has(n.networkId)).flatMap((n) => n.addresses).find((a) => !a.includes(':'));
+        if (address !== undefined) candidates.push({ address, port: ports[0] ?? 1, node: task.nodeId });
       }
     }
-    return peers;
+    const sameNode = candidates.filter((c) => c.node === here);
+    const others = candidates.filter((c) => c.node !== here);
+    return [...sameNode, ...others].slice(0, 2).map(({ address, port }) => ({ address, port }));
   }
 }

@@ -3,7 +3,7 @@ import type { Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import { containerStates, findService, remoteTasks, runningContainers, subnetsOf, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
-import { hostPort, nameCheck, networkLabel, withHost, type Step } from './checks.js';
+import { bodyOf, hostPort, nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import { cellBase } from './cell-base.js';
 import type { ReachCell } from './plan.js';
@@ -50,6 +50,7 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     return cell;
   }
   cell.touches.push(...running.map((c) => c.id), ...remote.map((t) => t.id));
+  if (target.kind === 'http' && target.bytes !== undefined) cell.path = overlayPath(probe, running, remote, topology);
   if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
   // Answers outside these subnets were forwarded upstream: not "resolved on this network".
   const subnets = service ? subnetsOf(topology, running, remote) : [];
@@ -90,7 +91,7 @@ function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly
     const check: Check =
       target.kind === 'tcp'
         ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs, ...retry }
-        : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs, ...retry };
+        : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs, ...retry, ...bodyOf(target) };
     const shown = target.kind === 'tcp' ? hostPort(address, target.port) : withHost(target.url, address);
     cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where})`, family });
   };
@@ -109,4 +110,18 @@ function addressAttempts(cell: ReachCell, probe: ProbeBuilder, running: readonly
       for (const address of n.addresses.filter((a) => isIP(a) === 4)) tryAt(address, 4, where, 0);
     }
   }
+}
+
+/**
+ * The overlays a large answer crosses from the probe to the target, with their MTU option, and the nodes at each end:
+ * what a stalled answer is blamed on (judge: mtu-black-hole). Undefined when no overlay is shared.
+ */
+function overlayPath(probe: ProbeBuilder, running: readonly ContainerInfo[], remote: readonly TopologyTask[], topology: Topology): ReachCell['path'] {
+  const targetNetworks = new Set([...running.flatMap((c) => c.networks.map((n) => n.networkId)), ...remote.flatMap((t) => t.networks.map((n) => n.networkId))]);
+  const overlays = probe.networks.filter((n) => n.driver === 'overlay' && targetNetworks.has(n.id)).map((n) => ({ name: n.composeName ?? n.name, mtu: n.mtu }));
+  if (overlays.length === 0) return undefined;
+  const hostnameOf = (id: string | undefined) => topology.swarm?.nodes.find((n) => n.id === id)?.hostname ?? id ?? 'this node';
+  const from = probe.placement.kind === 'job' ? probe.placement.node.hostname : hostnameOf(topology.swarm?.nodeId);
+  const to = [...new Set([...(running.length > 0 ? [hostnameOf(topology.swarm?.nodeId)] : []), ...remote.map((t) => t.node?.hostname ?? hostnameOf(t.nodeId))])];
+  return { overlays, from, to };
 }

@@ -62,7 +62,7 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
 }
 
 /**
- * Removes containers and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
+ * Removes containers, swarm jobs and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
  * process that no longer runs. Runs still alive here (`all`), runs of other hosts (`otherHosts`) and a named run
  * (`runId`) are each removed only when asked for; a resource that names no owner never is.
  */
@@ -90,6 +90,24 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
       if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
       try {
         await runtime.removeContainer(c.id);
+        report.removed.push(what);
+      } catch (error) {
+        report.failures.push(`${what}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  // Swarm jobs (probes on other nodes), on a manager only: a worker cannot list services. The swarm removes each
+  // job's task container on its node with the service.
+  const engine = await runtime.info();
+  const jobs = engine.swarmManager ? await runtime.listServices({ labels: filter }) : [];
+  await Promise.all(
+    jobs.map(async (j) => {
+      const what = `swarm job ${j.name} (${short(j.id)}, run ${j.labels[LABEL_RUN] || 'none'})`;
+      const why = decide(what, j.labels);
+      if (why === undefined) return;
+      if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
+      try {
+        await runtime.removeService(j.id);
         report.removed.push(what);
       } catch (error) {
         report.failures.push(`${what}: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { ContainerExit, ContainerRuntime } from '../docker/container-runtime.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
@@ -45,7 +45,7 @@ export class Probe {
     readonly context: ProbeContext,
   ) {}
 
-  /** Creates and starts the container; it is registered for cleanup before it can run. */
+  /** Creates and starts the container (or the swarm job); it is registered for cleanup before it can run. */
   async start(): Promise<StartedProbe> {
     const { runtime, cleanup } = this.context;
     const limits = this.context.limits ?? DEFAULT_PROBE_LIMITS;
@@ -54,31 +54,39 @@ export class Probe {
     const placement = this.spec.placement;
     // A programming error, not the engine's: runProbes runs the host perspective in-process.
     if (placement.kind === 'host') throw new Error('the host probe runs in-process, not in a container');
-    // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
-    // DNS override there, so it sees exactly what the service sees.
-    const joined = placement.kind === 'container';
-    const creating = runtime.createContainer({
+    const common = {
       name: this.spec.containerName,
       image: this.context.image,
       cmd: ['run'],
       env: { ...encodePlan(this.spec.plan), NODE_OPTIONS: '--max-old-space-size=64' },
       labels: runLabels(this.context.runId, 'probe', { [LABEL_SOURCE]: this.spec.key }),
-      networkMode: joined ? `container:${placement.container.id}` : placement.network.id,
-      network: joined ? undefined : placement.network.id,
       user: limits.user,
       memoryBytes: limits.memoryBytes,
       pidsLimit: limits.pidsLimit,
-      dns: joined || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM),
-    });
+    };
+    // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
+    // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
+    const asService = placement.kind === 'container' || (placement.kind === 'job' && placement.task !== undefined);
+    const dns = asService || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
+    const kind = placement.kind === 'job' ? 'swarm job' : 'probe container';
+    const creating =
+      placement.kind === 'job'
+        ? runtime.createJob({ ...common, networks: this.spec.networks.map((n) => n.id), nodeId: placement.node.id, dns })
+        : runtime.createContainer({
+            ...common,
+            networkMode: placement.kind === 'container' ? `container:${placement.container.id}` : placement.network.id,
+            network: placement.kind === 'container' ? undefined : placement.network.id,
+            dns,
+          });
     // The removal is registered before the create returns: a signal that arrives while the engine is still creating
     // the container waits for it (the create is bounded by the runtime's own deadline) and removes it, instead of
     // leaving a probe in state Created. Probe containers are independent of each other: removed together, still
-    // after anything deferred later.
+    // after anything deferred later. A job goes with its service: the swarm removes its task's container on its node.
     const remove = cleanup.defer(
-      `remove probe container ${this.spec.containerName}`,
+      `remove ${kind} ${this.spec.containerName}`,
       async () => {
         const created = await creating.catch(() => undefined);
-        if (created) await runtime.removeContainer(created);
+        if (created) await (placement.kind === 'job' ? runtime.removeService(created) : runtime.removeContainer(created));
       },
       { concurrent: true },
     );
@@ -93,31 +101,56 @@ export class Probe {
       await remove();
       throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`);
     }
+    if (placement.kind === 'job') {
+      // A job starts as soon as the swarm schedules it; its task ends when the agent does.
+      return new StartedProbe(this.spec, id, remove, started, (timeoutMs) => waitForJob(runtime, id, timeoutMs, placement.node.hostname, this.context.image));
+    }
     try {
       await runtime.startContainer(id);
     } catch (error) {
       await remove().catch(() => undefined);
       throw error;
     }
-    return new StartedProbe(this.spec, runtime, id, remove, started);
+    return new StartedProbe(this.spec, id, remove, started, async (timeoutMs) => ({ ...(await runtime.waitContainer(id, timeoutMs)), containerId: id }));
   }
 }
 
-/** A running probe. Read its result with `result()`; `stop()` (or `await using`) removes the container. */
+/** How a probe's container (or job's task) ended: its exit and output, and the container that ran it. */
+type ProbeExit = ContainerExit & { containerId: string | undefined };
+
+// A job's task that never ran (the swarm rejected it, or it failed before the agent started) says why in the task's
+// state: that is the probe's error, with what to do when the probe image is missing on the node.
+async function waitForJob(runtime: ContainerRuntime, id: string, timeoutMs: number, node: string, image: string): Promise<ProbeExit> {
+  const exit = await runtime.waitJob(id, timeoutMs);
+  if (exit.state === 'complete' || exit.stdout !== '') return exit;
+  const missing = /no such image|not found|manifest unknown|pull access denied/i.test(exit.message);
+  const hint = missing ? `: the probe image ${image} must be on every node probed from (docker save ${image} | docker -H <node> load, or --image with an image from a registry every node can pull)` : '';
+  throw new Error(`the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
+}
+
+/**
+ * What a job gets on top of a container's grace: the swarm schedules its task, and the node attaches it to its
+ * networks first (an overlay not yet on that node joins the network's gossip: seen taking over 20 s on a node of the
+ * three-node test cluster while its interfaces were above the path's MTU).
+ */
+export const JOB_START_GRACE_MS = 30_000;
+
+/** A running probe. Read its result with `result()`; `stop()` (or `await using`) removes the container or job. */
 export class StartedProbe implements AsyncDisposable {
   constructor(
     readonly spec: ProbeSpec,
-    private readonly runtime: ContainerRuntime,
+    /** The container's id, or the job's service id. */
     readonly id: string,
     private readonly remove: () => Promise<void>,
     private readonly startedAt: number,
+    private readonly waitExit: (timeoutMs: number) => Promise<ProbeExit>,
   ) {}
 
   /** Waits for the agent to finish (its own deadline plus `graceMs`) and reads what it saw. Never throws. */
   async result(graceMs: number): Promise<ProbeResult> {
-    const timeoutMs = this.spec.plan.deadlineMs + graceMs;
+    const timeoutMs = this.spec.plan.deadlineMs + graceMs + (this.spec.placement.kind === 'job' ? JOB_START_GRACE_MS : 0);
     try {
-      const exit = await this.runtime.waitContainer(this.id, timeoutMs);
+      const exit = await this.waitExit(timeoutMs);
       const output = parseAgentOutput(exit.stdout);
       const durationMs = Math.round(performance.now() - this.startedAt);
       const placement = this.spec.placement;
@@ -133,7 +166,7 @@ export class StartedProbe implements AsyncDisposable {
       }
       // Nothing a probe saw from a lost namespace counts.
       const observations = lostAt ? new Map() : output.observations;
-      return probeResult(this.spec, { containerId: short(this.id), status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs });
+      return probeResult(this.spec, { containerId: exit.containerId ? short(exit.containerId) : undefined, status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs });
     } catch (error) {
       return probeResult(this.spec, {
         containerId: short(this.id),

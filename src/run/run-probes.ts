@@ -10,16 +10,28 @@ export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 /**
  * Starts every probe of the plan in parallel, waits for each, and removes each container as soon as its result is
  * read. A probe that fails to start yields a failed result, never an exception: the judge turns it into inconclusive.
+ * Swarm jobs bound for the same node run one after another: a job attaches its overlay to the node, and while a node
+ * joins an overlay's gossip its embedded DNS answered SERVFAIL for names it had resolved a moment before, in the other
+ * jobs running there (seen on the three-node test cluster, on the node with no task of the stack). One job at a time
+ * keeps each probe's world its own.
  */
 export async function runProbes(plan: Plan, context: ProbeContext, options: { graceMs?: number; onProbe?: (result: ProbeResult) => void } = {}): Promise<ProbeResult[]> {
   const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
-  return Promise.all(
-    plan.probes.map(async (spec) => {
-      const result = await runOne(spec, context, graceMs);
-      options.onProbe?.(result);
-      return result;
+  const results = new Map<string, ProbeResult>();
+  const one = async (spec: ProbeSpec) => {
+    const result = await runOne(spec, context, graceMs);
+    results.set(spec.key, result);
+    options.onProbe?.(result);
+  };
+  const lanes = new Map<string, ProbeSpec[]>();
+  for (const spec of plan.probes) if (spec.placement.kind === 'job') lanes.set(spec.placement.node.id, [...(lanes.get(spec.placement.node.id) ?? []), spec]);
+  await Promise.all([
+    ...plan.probes.filter((spec) => spec.placement.kind !== 'job').map(one),
+    ...[...lanes.values()].map(async (specs) => {
+      for (const spec of specs) await one(spec);
     }),
-  );
+  ]);
+  return plan.probes.map((spec) => results.get(spec.key)!);
 }
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {

@@ -62,9 +62,11 @@ function parseTargetObject(raw: Exclude<RawTarget, string>, project: string | un
   }
   const scope = raw.project ?? project;
   if (raw.status !== undefined && raw.url === undefined) return { error: "'status' goes with 'url'", hint: 'e.g. { url: "http://api:3001/health", status: 200 }' };
+  if (raw.bytes !== undefined && raw.url === undefined) return { error: "'bytes' goes with 'url'", hint: 'e.g. { url: "http://api:3001/bytes/102400", bytes: 102400 }' };
   if (raw.url !== undefined) {
     if (raw.port !== undefined) return { error: "'port' does not go with 'url'", hint: 'put the port in the URL' };
-    return httpTarget(raw.url, raw.url, raw.status, scope, position);
+    const target = httpTarget(raw.url, raw.url, raw.status, scope, position);
+    return raw.bytes !== undefined && 'kind' in target && target.kind === 'http' ? { ...target, label: `${raw.url} (${raw.bytes} bytes)`, bytes: raw.bytes } : target;
   }
   if (raw.dns !== undefined) {
     if (raw.port !== undefined) return { error: "'port' does not go with 'dns'", hint: 'a lookup has no port' };

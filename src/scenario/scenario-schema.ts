@@ -45,6 +45,10 @@ export const targetObjectSchema = describe(
     port: z.optional(portValue),
     url: describe(z.optional(z.string().check(z.minLength(1))), 'An HTTP(S) URL: a GET request'),
     status: describe(z.optional(z.number().check(z.int(), z.gte(100), z.lte(599))), 'With `url`: the HTTP status that must come back'),
+    bytes: describe(
+      z.optional(z.number().check(z.int(), z.gte(1), z.lte(16 * 1024 * 1024))),
+      'With `url`: at least this many body bytes must arrive (a large answer across an overlay finds an MTU black hole: small answers pass, large ones stall)',
+    ),
     dns: describe(z.optional(name), 'A name to look up, on its own'),
     project: z.optional(name),
   }),

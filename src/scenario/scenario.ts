@@ -99,6 +99,8 @@ export interface HttpTarget {
   url: string;
   host: HostRef;
   status: number | undefined;
+  /** Body bytes that must arrive (`bytes:`): a large answer, for MTU black holes. */
+  bytes?: number | undefined;
   position: SourcePosition;
 }
 

@@ -56,7 +56,7 @@ for (const [stack, file] of [[infra, 'infra.yml'], [app, 'app.yml']] as const) {
 for (let i = 0; ; i++) {
   const ps = await docker(['ps', '--filter', `label=com.docker.stack.namespace=${infra}`, '--filter', `label=com.docker.stack.namespace=${app}`, '--format', '{{.Names}}']);
   const running = (await docker(['ps', '-q', '--filter', 'label=dockprobe.role=topology', '--filter', `label=dockprobe.run=test-${infra}`])).stdout.trim().split('\n').filter(Boolean);
-  if (running.length >= 5) break;
+  if (running.length >= 6) break;
   if (i >= 60) throw new Error(`the stacks' tasks did not all start within 60 s: ${ps.stdout}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
@@ -95,6 +95,19 @@ t.test('a service whose virtual IP is silent while its tasks answer: vip-silent,
     t.same([exitCode, v?.status, v?.code], [1, 'fail', 'vip-silent'], `${v?.reason}\n${stderr}`);
     t.match(v?.reason ?? '', /while its tasks did \(http 200/);
   }
+});
+
+t.test('a zone on an overlay that is not attachable: probed by a swarm job on this node, and the job is gone after', async (t) => {
+  const file = join(tmp, 'jobs.yml');
+  await writeFile(file, `project: [${infra}, ${app}]\ntimeout: 1s\nexpect:\n  - from: { network: jobs-only }\n    to: [queue:5672]\n    reachable: true\n  - from: { network: jobs-only }\n    to: [redis:6379]\n    reachable: false\n`);
+  const { exitCode, report, stderr } = await cliJson(['test', file]);
+  t.equal(exitCode, 0, stderr);
+  t.same(report?.verdicts.map((v) => [v.status, v.code]), [['pass', 'reached'], ['pass', 'blocked']], JSON.stringify(report?.verdicts.map((v) => v.reason)));
+  t.match(report?.probes, [{ network: /^job on node \S+: \S+_jobs-only$/, status: 'completed', control: { dns: true, reach: true } }]);
+  const left = (await docker(['service', 'ls', '-q', '--filter', `label=dockprobe.run=${report?.runId}`])).stdout.trim();
+  t.equal(left, '', 'no swarm job of the run is left');
+  const containers = (await docker(['ps', '-aq', '--filter', `label=dockprobe.run=${report?.runId}`])).stdout.trim();
+  t.equal(containers, '', 'nor its task container');
 });
 
 t.test('a wrong expectation about the stacks is a FAIL: frontend does reach api on the shared overlay', async (t) => {

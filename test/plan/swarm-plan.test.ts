@@ -57,10 +57,24 @@ t.test('a service named without a port: its spec\'s ports count when no containe
   t.same(p.cells.map((c) => c.targetLabel), ['db:5432']);
 });
 
-t.test('a source running only on another node: inconclusive, saying where it runs', async (t) => {
-  const { plan: p } = await plan('  - from: { service: db }\n    to: [api:3001]\n    reachable: false\n');
-  t.equal(p.probes.length, 0);
-  t.same(p.cells[0]!.precondition, { code: 'source-not-running', text: "source service 'db' has no running container on this node to probe from: it runs on node vps-2, and a probe joins a container on the node dockprobe talks to" });
+t.test('a source running only on another node: a job pinned to that node, on its task\'s networks', async (t) => {
+  const { plan: p, tasks } = await plan('  - from: { service: db }\n    to: [api:3001]\n    reachable: false\n');
+  t.equal(p.probes.length, 1);
+  const [probe] = p.probes;
+  t.match(probe!.placement, { kind: 'job', node: { hostname: 'vps-2' }, task: { id: tasks.db1.id, service: 'db' } });
+  t.same(probe!.networks.map((n) => n.name), ['glasck-app_internal'], 'the task\'s networks, not the swarm\'s plumbing');
+  t.match(probe!.label, /task glasck-app_db\.1\.\S+ on vps-2, by a job on its networks/);
+  t.equal(p.cells[0]!.precondition, undefined);
+  t.ok(p.cells[0]!.touches.includes(tasks.db1.id), 'its verdicts rest on the task it stands for');
+  t.equal(probe!.controls.dnsCheckId !== undefined, true, 'a job resolves its own name (dnsrr) as its DNS control');
+});
+
+t.test('a source running only on another node, from a worker: inconclusive, saying where it runs', async (t) => {
+  const { engine } = swarmDeployment({ manager: false });
+  const scenario = parseScenario('project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: default }\n    to: [api:3001]\n    reachable: false\n', 's.yml');
+  const topology = await resolveTopology([scenario], engine);
+  const p = buildPlan(resolveNames(scenario, topology).expectations, topology, { runId: 'r' });
+  t.equal(p.probes[0]!.placement.kind, 'network', 'a worker places no job: a zone probe stays a container here');
 });
 
 t.test('a remote task that ended, moved or vanished during the run is a change of the world, by task id', async (t) => {

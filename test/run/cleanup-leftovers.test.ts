@@ -99,3 +99,19 @@ t.test('--dry-run lists what would go and why, and removes nothing', async (t) =
   t.match(report.wouldRemove, [/^container dockprobe-dead-1 .*: run dead is gone \(pid \d+ no longer runs on this host\)$/, /^network dp-dead .*: run dead is gone/]);
   t.equal(engine.containers.size + engine.networks.size, before);
 });
+
+t.test('on a swarm manager, the swarm jobs of a dead run go too; a live run\'s and the user\'s services stay', async (t) => {
+  const engine = new FakeRuntime();
+  engine.joinSwarm();
+  const deadJob = engine.addService({ name: 'dockprobe-dead-2', mode: 'replicated-job', labels: dead });
+  const liveJob = engine.addService({ name: 'dockprobe-live-2', mode: 'replicated-job', labels: alive });
+  engine.addService({ name: 'shop_api' });
+  const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
+  t.same(report.removed, [`swarm job dockprobe-dead-2 (${deadJob.id}, run dead)`]);
+  t.same(report.kept, [`swarm job dockprobe-live-2 (${liveJob.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`]);
+  t.same([...engine.services.values()].map((s) => s.name).sort(), ['dockprobe-live-2', 'shop_api']);
+  // A worker cannot list services: cleanup there does not ask.
+  const worker = new FakeRuntime();
+  worker.joinSwarm({ manager: false });
+  t.same((await cleanupLeftovers(worker, { removeNetwork: noSleep })).failures, []);
+});

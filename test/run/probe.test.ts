@@ -128,3 +128,61 @@ t.test('probe containers are removed together, and only after what was deferred 
   t.same(events, ['newer', 'remove 2 start', 'remove 1 start', 'remove 2 end', 'remove 1 end', 'teardown']);
   t.notOk(engine.containers.has(first.id) || engine.containers.has(second.id));
 });
+
+// A probe on another node runs as a swarm job: hardened like a container, pinned to its node, removed with its service.
+function jobSetup(nodeWithoutImage = false) {
+  const engine = new FakeRuntime();
+  const node = engine.joinSwarm({ nodeId: 'node-a', hostname: 'vps-1' });
+  const other = engine.addNode({ id: 'node-b', hostname: 'vps-2' });
+  if (nodeWithoutImage) engine.nodesWithoutImage.add(other.id);
+  const net = engine.addNetwork({ name: 'glasck_public-facing', driver: 'overlay', scope: 'swarm' });
+  const network = { ...net, project: 'glasck', composeName: 'public-facing' };
+  const spec: ProbeSpec = {
+    key: 'network:glasck/public-facing@vps-2',
+    label: 'network public-facing @ vps-2',
+    containerName: 'dockprobe-r1-2',
+    placement: { kind: 'job', node: other, network },
+    networks: [network],
+    dnsUpstream: 'isolated',
+    plan: { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs: 1000, deadlineMs: 5000, concurrency: 32, controls: [], checks: [{ id: 'c1', kind: 'tcp', host: 'redis', port: 6379, subnets: [] }] },
+    controls: { dnsCheckId: undefined, reachCheckIds: [], reach6CheckIds: [] },
+  };
+  const cleanup = new CleanupStack();
+  const start = () => new Probe(spec, { runtime: engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup }).start();
+  return { engine, node, other, spec, cleanup, start };
+}
+
+t.test('a job: pinned to its node, on its network, hardened, read from its task, removed with its service', async (t) => {
+  const { engine, start } = jobSetup();
+  engine.agentOutput.set('dockprobe-r1-2', agent([hello(ETH), { type: 'observation', observation }, done(ETH)]));
+  const probe = await start();
+  const spec = engine.jobSpecs.get(probe.id)!;
+  t.match(spec, { name: 'dockprobe-r1-2', nodeId: 'node-b', networks: [engine.networks.values().next().value!.id], user: '65534:65534', dns: ['127.0.0.1'], labels: { 'dockprobe.run': 'r1', 'dockprobe.role': 'probe' } });
+  t.ok(spec.memoryBytes > 0 && spec.pidsLimit > 0, 'memory and pid limits');
+  const result = await probe.result(0);
+  t.match(result, { status: 'completed', error: undefined, containerId: `job-container-${probe.id}`.slice(0, 12) });
+  t.same([...result.observations.values()], [observation]);
+  await probe.stop();
+  t.equal(engine.services.size, 0, 'the job is gone');
+  t.same(engine.calls.filter((c) => /Job|Service/.test(c)), ['createJob dockprobe-r1-2 on node-b', `waitJob ${probe.id}`, `removeService ${probe.id}`]);
+});
+
+t.test('a job the swarm rejects (no probe image on the node): failed, with the reason and what to do', async (t) => {
+  const { engine, start } = jobSetup(true);
+  const probe = await start();
+  const result = await probe.result(0);
+  t.equal(result.status, 'failed');
+  t.match(result.error, /ended rejected: No such image: dockprobe-probe:test: the probe image dockprobe-probe:test must be on every node probed from \(docker save dockprobe-probe:test \| docker -H <node> load/);
+  t.equal(result.observations.size, 0);
+  await probe.stop();
+  t.equal(engine.services.size, 0);
+});
+
+t.test('a signal while the job is being created: the job is removed, nothing is left', async (t) => {
+  const { engine, cleanup, start } = jobSetup();
+  const starting = start();
+  const failures = await cleanup.runAll();
+  t.same(failures, []);
+  await t.rejects(starting, { code: 'DP_ABORTED' });
+  t.equal(engine.services.size, 0);
+});

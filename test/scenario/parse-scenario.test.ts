@@ -134,3 +134,12 @@ t.test('hostile input: an alias bomb, a huge file, a directory: exit-2 errors wi
   const many = `project: p\nexpect:\n${'  - { from: host, to: [a:1], reachable: true }\n'.repeat(10_001)}`;
   t.throws(() => parseScenario(many, 'many.yml'), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /'expect' has 10001 entries; at most 10000/ }] });
 });
+
+t.test('bytes: a URL target whose answer must arrive whole; with anything but a URL it is an error', async (t) => {
+  const scenario = parseScenario('project: p\nexpect:\n  - from: { network: n }\n    to: [{ url: "http://api:3005/bytes/102400", bytes: 102400 }]\n    reachable: true\n', 'f.yml');
+  t.match(scenario.expectations[0]!.to[0], { kind: 'http', label: 'http://api:3005/bytes/102400 (102400 bytes)', bytes: 102400 });
+  const [p] = problemsOf('project: p\nexpect:\n  - from: { network: n }\n    to: [{ service: api, port: 1, bytes: 10 }]\n    reachable: true\n');
+  t.match(p, { line: 4, message: "'bytes' goes with 'url'" });
+  const [q] = problemsOf('project: p\nexpect:\n  - from: { network: n }\n    to: [{ url: "http://api/", bytes: 0 }]\n    reachable: true\n');
+  t.match(q, { line: 4, message: /bytes/ });
+});

@@ -7,6 +7,8 @@ import type { Outcome } from '../protocol.js';
 export interface HttpResult {
   outcome: Outcome;
   status?: number;
+  /** Body bytes read, when the caller asked for a number of them. */
+  bytes?: number;
   errorCode?: string;
   detail?: string;
 }
@@ -15,7 +17,7 @@ export interface HttpResult {
  * Sends GET to `url` at an address already resolved, keeping the original Host header (and TLS server name), so the
  * probe controls which address is tried and no second, uncontrolled DNS lookup happens.
  */
-export async function httpGet(url: URL, address: string, timeoutMs: number): Promise<HttpResult> {
+export async function httpGet(url: URL, address: string, timeoutMs: number, minBytes?: number): Promise<HttpResult> {
   const servername = isIP(url.hostname) ? undefined : url.hostname;
   const dispatcher = new Agent({
     connect: { timeout: timeoutMs, rejectUnauthorized: false, ...(servername ? { servername } : {}) },
@@ -33,8 +35,11 @@ export async function httpGet(url: URL, address: string, timeoutMs: number): Pro
       headers: { host: url.host, 'user-agent': 'dockprobe' },
       signal: AbortSignal.timeout(timeoutMs * 2),
     });
-    await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-    return { outcome: 'http', status: response.statusCode };
+    if (minBytes === undefined) {
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      return { outcome: 'http', status: response.statusCode };
+    }
+    return { outcome: 'http', status: response.statusCode, ...(await readBody(response.body, minBytes, timeoutMs)) };
   } catch (error) {
     if ((error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError') {
       return { outcome: 'timeout', errorCode: 'DP_HTTP_TIMEOUT', detail: `no HTTP exchange within ${timeoutMs * 2} ms` };
@@ -43,4 +48,24 @@ export async function httpGet(url: URL, address: string, timeoutMs: number): Pro
   } finally {
     void dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * Counts body bytes until `minBytes` arrived or the body ends. The headers came, so the path carries small packets: a
+ * body that then stops for `timeoutMs` (undici's body timeout) is lost on the way, and says how far it got.
+ */
+async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, minBytes: number, timeoutMs: number): Promise<Pick<HttpResult, 'bytes' | 'errorCode' | 'detail'>> {
+  let bytes = 0;
+  try {
+    for await (const chunk of body) {
+      bytes += chunk.length;
+      if (bytes >= minBytes) break;
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    return { bytes, errorCode: code === 'UND_ERR_BODY_TIMEOUT' || (error as { name?: string }).name === 'TimeoutError' ? 'DP_BODY_STALLED' : code, detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
+  } finally {
+    body.destroy();
+  }
+  return bytes >= minBytes ? { bytes } : { bytes, errorCode: 'DP_BODY_SHORT', detail: `the answer ended after ${bytes} of ${minBytes} bytes` };
 }

@@ -1,5 +1,5 @@
 import type { CliContext } from '../cli-context.js';
-import { projectOption, reportOptionsFrom, runOptionsFrom, withRunOptions } from '../common-options.js';
+import { nodesOption, projectOption, reportOptionsFrom, runOptionsFrom, withRunOptions } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForResult } from '../exit-code.js';
 
@@ -16,10 +16,16 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
           type: 'string',
           array: true,
           describe: 'Compose project or swarm stack, replacing the files\' project; repeated or comma-separated, a list: names are looked up across it',
+        })
+        .option('nodes', {
+          type: 'string',
+          array: true,
+          describe: 'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
         }),
     handler: async (argv) => {
       const project = projectOption(argv.project);
-      const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}) };
+      const nodes = nodesOption(argv.nodes);
+      const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
       const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
       const result = await verify(options);
       await writeReports(result, reportOptionsFrom(argv), context);

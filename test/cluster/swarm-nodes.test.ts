@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import t, { type Test } from 'tap';
+import { ensureProbeImage } from '../../src/image/probe-image.js';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
+import type { RunResult } from '../../src/run-result.js';
+import { cliJson, projectName, runtime, teardown } from '../integration/helpers.js';
+
+// dockprobe on a real three-node swarm (scripts/swarm-cluster.sh: engines 26.1 in containers, one manager, two
+// workers; DOCKER_HOST is the manager). Probes on every node (`--nodes all`): a plain container where one can stand,
+// a swarm job pinned to the node everywhere else; a service's task on a worker probed by a job beside it; a large
+// answer (100 KB, `bytes:`) counted across nodes on both overlays. scripts/test-matrix.sh runs this file in its
+// `cluster` cell, which brings the cluster up and down. (No live MTU black hole: README, Not yet.)
+
+t.setTimeout(420_000);
+const CLUSTER = join(PACKAGE_ROOT, 'scripts/swarm-cluster.sh');
+if (process.env['DOCKPROBE_CLUSTER'] !== '1') {
+  t.plan(0, 'needs the three-node cluster: DOCKPROBE_CLUSTER=1 and DOCKER_HOST at its manager (scripts/test-matrix.sh, cell cluster)');
+} else {
+  await run();
+}
+
+async function run(): Promise<void> {
+  const docker = (args: string[], env: Record<string, string> = {}, timeout = 60_000) => execa('docker', args, { timeout, reject: false, env: { ...process.env, ...env } });
+  const nodes = (await docker(['node', 'ls', '--format', '{{.Hostname}}'])).stdout.trim().split('\n').sort();
+  if (nodes.length < 3) throw new Error(`the cluster has ${nodes.length} node(s): ${nodes.join(', ')}`);
+  const [nodeA, nodeB, nodeC] = nodes as [string, string, string];
+  /** DOCKER_HOST of each node, from the cluster script. */
+  const hostOf = new Map<string, string>();
+  for (const node of nodes) {
+    const env = (await execa('bash', [CLUSTER, 'env', node], { timeout: 30_000 })).stdout;
+    hostOf.set(node, /DOCKER_HOST=(\S+)/.exec(env)![1]!.replace(/^['"]|['"]$/g, ''));
+  }
+  const on = (node: string) => ({ DOCKER_HOST: hostOf.get(node)! });
+
+  // The probe image, built on the manager and moved to the workers as is (same id: no node tries a registry).
+  const image = await ensureProbeImage(runtime);
+  for (const node of [nodeB, nodeC]) {
+    const moved = await execa('bash', ['-c', `docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q`], { env: { ...process.env, IMAGE: image, TO: hostOf.get(node)! }, timeout: 180_000, reject: false });
+    if (moved.exitCode !== 0) throw new Error(`loading ${image} into ${node}: ${moved.stderr}`);
+  }
+
+  const stack = projectName('dpnodes').replace(/-/g, '');
+  const env = { DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${stack}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname(), DPTEST_NODE_A: nodeA, DPTEST_NODE_C: nodeC };
+  teardown(t, `remove stack ${stack}`, async () => {
+    await docker(['stack', 'rm', stack]);
+    for (let i = 0; i < 60; i++) {
+      if (!(await docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim()) return [];
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return [`stack ${stack} still has networks after 60 s`];
+  });
+  const deploy = await docker(['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/nodes.yml'), stack], env, 120_000);
+  if (deploy.exitCode !== 0) throw new Error(`docker stack deploy ${stack}: ${deploy.stderr}`);
+  for (let i = 0; ; i++) {
+    const running = (await docker(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Replicas}}'])).stdout.trim().split('\n');
+    if (running.length === 3 && running.every((r) => r.startsWith('1/1'))) break;
+    if (i >= 90) throw new Error(`the stack's tasks did not all start within 90 s: ${running.join(' ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-cluster-'));
+
+  const scenario = join(tmp, 'nodes.yml');
+  await writeFile(
+    scenario,
+    `project: ${stack}\ntimeout: 2s\nexpect:\n` +
+      `  - from: { network: mesh }\n    to: ["http://web-c:8080/", { url: "http://web-c:8080/bytes/102400", bytes: 102400 }]\n    reachable: true\n` +
+      `  - from: { network: mesh-fixed }\n    to: [{ url: "http://web-c:8080/bytes/102400", bytes: 102400 }]\n    reachable: true\n` +
+      `  - from: { network: mesh }\n    to: [db:5432]\n    reachable: false\n` +
+      `  - from: { network: backend }\n    to: [db:5432]\n    reachable: true\n` +
+      `  - from: { service: web-c }\n    to: [db:5432]\n    reachable: false\n`,
+  );
+  const rows = (report: RunResult | undefined) => (report?.verdicts ?? []).map((v) => `${v.status} ${v.code}: ${v.source} → ${v.target}`);
+
+  /** Nothing of the run on any node: no job, no container. */
+  async function nothingLeft(t: Test, runId: string | undefined): Promise<void> {
+    t.equal((await docker(['service', 'ls', '-q', '--filter', `label=dockprobe.run=${runId}`])).stdout.trim(), '', 'no swarm job of the run is left');
+    for (let i = 0; i < 20; i++) {
+      const left = (await Promise.all(nodes.map(async (n) => (await docker(['ps', '-aq', '--filter', `label=dockprobe.run=${runId}`], on(n))).stdout.trim()))).join('');
+      if (!left) break;
+      // A removed job's task container goes on its node a moment after the service: bounded.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    for (const n of nodes) t.equal((await docker(['ps', '-aq', '--filter', `label=dockprobe.run=${runId}`], on(n))).stdout.trim(), '', `no probe container left on ${n}`);
+  }
+
+  t.test('--nodes all, no black hole: every zone from every node, by container or job; every verdict passes', async (t) => {
+    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all']);
+    t.equal(exitCode, 0, `${stderr}\n${rows(report).join('\n')}`);
+    t.equal(report?.verdicts.length, 2 * 3 + 3 + 3 + 3 + 1, 'each zone expectation once per node, the service once per task');
+    t.same(report?.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
+    const probes = report?.probes ?? [];
+    const where = (label: string) => probes.find((p) => p.label === label)?.network;
+    t.equal(where(`network mesh @ ${nodeA}`), `${stack}_mesh`, 'an attachable overlay on this node: a plain container');
+    t.equal(where(`network mesh @ ${nodeB}`), `job on node ${nodeB}: ${stack}_mesh`);
+    t.equal(where(`network backend @ ${nodeA}`), `job on node ${nodeA}: ${stack}_backend`, 'not attachable: a job even here');
+    t.match(probes.find((p) => p.label.startsWith('service web-c'))?.network, `job on node ${nodeC}: the networks of task ${stack}_web-c.1.`);
+    for (const p of probes) t.same([p.status, p.control.dns, p.control.reach], ['completed', true, true], `${p.label}: ${p.error ?? p.control.detail}`);
+    await nothingLeft(t, report?.runId);
+  });
+
+  t.test('a wrong expectation across nodes FAILs on each node it is wrong from, with the node in the row', async (t) => {
+    const wrong = join(tmp, 'wrong.yml');
+    await writeFile(wrong, `project: ${stack}\ntimeout: 2s\nexpect:\n  - from: { network: mesh }\n    to: [web-a:8080]\n    reachable: false\n`);
+    const { exitCode, report, stderr } = await cliJson(['test', wrong, '--nodes', `${nodeB},${nodeC}`]);
+    t.equal(exitCode, 1, stderr);
+    t.same(report?.verdicts.map((v) => [v.status, v.code, v.source]), [
+      ['fail', 'reached', `network mesh @ ${nodeB}`],
+      ['fail', 'reached', `network mesh @ ${nodeC}`],
+    ], rows(report).join('\n'));
+    await nothingLeft(t, report?.runId);
+  });
+}
