@@ -70,7 +70,13 @@ export function planTraefikRouteCell(
   step: Step,
 ): TraefikRouteCell {
   const base = cellBase(expectation, label, probe);
-  const proxyNetworks = 'placement' in probe && probe.placement.kind === 'container' ? probe.placement.container.networks.map((n) => ({ id: n.networkId, name: n.networkName })) : [];
+  // The proxy's networks: its container's here; a job standing for its task on another node is on the task's.
+  const proxyNetworks =
+    'placement' in probe && probe.placement.kind === 'container'
+      ? probe.placement.container.networks.map((n) => ({ id: n.networkId, name: n.networkName }))
+      : 'placement' in probe && probe.placement.kind === 'job'
+        ? probe.networks.map((n) => ({ id: n.id, name: n.name }))
+        : [];
   const cell: TraefikRouteCell = { kind: 'traefik-route', ...base, id: `traefik/${probe.key}/${label}`, proxy, route, proxyNetworks, tries: [] };
   if ('precondition' in probe) {
     cell.precondition = probe.precondition;

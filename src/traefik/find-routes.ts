@@ -5,6 +5,7 @@ import { chooseNetwork } from './choose-network.js';
 import { composeBackend } from './compose-backend.js';
 import { detectProxy } from './detect-proxy.js';
 import { providerReading } from './provider-reading.js';
+import { swarmRoutes } from './swarm-backend.js';
 import { isRouted, readBackendLabels } from './read-backend-labels.js';
 import type { BackendPorts, NetworkChoice, ProviderReading, TraefikBackend, TraefikProxy } from './traefik.js';
 
@@ -46,6 +47,18 @@ export function findTraefikRoutes(topology: Topology, request: { project: string
   for (const service of topology.services) {
     if (service === proxyService) continue;
     const routes: TraefikRoute[] = [];
+    // A stack's service, on a manager: the Swarm provider reads the service (its deploy.labels), one route per task.
+    const swarmReading = service.swarm?.service ? providerReading(proxy, { labelSource: 'swarm-service' }) : undefined;
+    if (swarmReading && !('unread' in swarmReading)) {
+      for (const { backend, container } of swarmRoutes(service, topology)) {
+        const labels = readBackendLabels(backend.labels);
+        if (!isRouted(labels, swarmReading.exposedByDefault)) continue;
+        routes.push({ backend, container, reading: swarmReading, choice: chooseNetwork(swarmReading, backend), ports: backendPorts(labels, backend.exposedPorts) });
+      }
+      if (routes.length > 0) services.push({ project: service.project, service: service.name, routes });
+      continue;
+    }
+    if (swarmReading && 'unread' in swarmReading && isRouted(readBackendLabels(service.swarm!.service!.labels), true)) unread.add(swarmReading.unread);
     for (const container of service.containers) {
       const backend = composeBackend(container, service, topology);
       const reading = providerReading(proxy, backend);

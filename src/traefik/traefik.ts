@@ -73,9 +73,8 @@ export interface BackendNetwork {
 }
 
 /**
- * What Traefik routes to: one container for the Docker provider (Compose), one Swarm service for the Swarm providers.
- * Only containers are fed today: topology/ reads Compose containers, not Swarm services, so `swarm-service` (a
- * service's `deploy.labels`) is the shape a Swarm reader will fill.
+ * What Traefik routes to: one container for the Docker provider (Compose), one task of a Swarm service for the Swarm
+ * providers (the service's `deploy.labels`, the task's addresses: swarm-backend.ts).
  */
 export interface TraefikBackend {
   project: string | undefined;

@@ -118,6 +118,30 @@ t.test('a wrong expectation about the stacks is a FAIL: frontend does reach api 
   t.same(report?.verdicts.map((v) => [v.status, v.code]), [['fail', 'reached']], JSON.stringify(report?.verdicts.map((v) => v.reason)));
 });
 
+t.test('Traefik on Swarm: routes read from deploy.labels, each task tried from inside the proxy, as v3.0 picks the network', async (t) => {
+  const edge = projectName('dpedge').replace(/-/g, '');
+  teardown(t, `remove stack ${edge}`, () => removeStack(edge));
+  const deploy = await execa('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/edge.yml'), edge], { env: { ...env, DPTEST_EDGE: edge }, timeout: 120_000, reject: false });
+  t.equal(deploy.exitCode, 0, deploy.stderr);
+  for (let i = 0; ; i++) {
+    const running = (await docker(['ps', '-q', '--filter', `label=com.docker.stack.namespace=${edge}`])).stdout.trim().split('\n').filter(Boolean);
+    if (running.length >= 4) break;
+    if (i >= 60) throw new Error(`stack ${edge}: ${running.length} of 4 tasks running after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const file = join(tmp, 'edge.yml');
+  await writeFile(file, `project: ${edge}\ntimeout: 1s\ntraefik: { proxy: proxy }\nexpect:\n  - from: { network: public }\n    to: ["http://proxy:8080/"]\n    reachable: true\n`);
+  const { exitCode, report, stderr } = await cliJson(['test', file]);
+  t.equal(exitCode, 1, stderr);
+  const route = (service: string) => report?.verdicts.find((v) => v.target.startsWith(`route ${service}`));
+  t.same(
+    Object.fromEntries(['good', 'ambiguous', 'ignored'].map((s) => [s, [route(s)?.status, route(s)?.code]])),
+    { good: ['pass', 'traefik-route-reached'], ambiguous: ['fail', 'traefik-network-ambiguous'], ignored: ['fail', 'traefik-label-ignored'] },
+    JSON.stringify(report?.verdicts.map((v) => [v.target, v.status, v.code, v.reason]), null, 1),
+  );
+  t.match(route('ignored')?.reason, /traefik\.swarm\.network/);
+});
+
 t.test('docker stack rm leaves a network a running container holds: networks --stale names it, the holder and the commands', async (t) => {
   const stale = projectName('dpstale').replace(/-/g, '');
   const staleEnv = { ...env, DOCKPROBE_RUN: `test-${stale}` };
