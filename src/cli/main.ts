@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { imageCommand } from './commands/image-command.js';
 import { networksCommand } from './commands/networks-command.js';
 import { schemaCommand } from './commands/schema-command.js';
+import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
@@ -42,6 +43,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .scriptName('dockprobe')
     .usage('$0 <command> [options]\n\nProve a Docker deployment\'s network isolation by trying it.')
     .command(testCommand(context, setExit))
+    .command(snapshotCommand(context, setExit))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
     .command(networksCommand(context, setExit))

@@ -8,15 +8,18 @@ import type { RunResult } from '../run-result.js';
 import type { CliContext } from './cli-context.js';
 import type { Format, ReportOptions } from './report-options.js';
 
-/** Writes the stdout report and every file report asked for. */
-export async function writeReports(result: RunResult, options: ReportOptions, context: CliContext): Promise<void> {
+/**
+ * Writes the stdout report and every file report asked for. `stdout` replaces the stdout report (a drift comparison
+ * prints the differences there, and the files still get the whole run).
+ */
+export async function writeReports(result: RunResult, options: ReportOptions, context: CliContext, stdout?: string): Promise<void> {
   const render: Record<Format, () => string> = {
     pretty: () => `${prettyReport(result, context.colorsOut, { verbose: options.verbose ?? false })}\n`,
     json: () => jsonReport(result),
     tap: () => tapReport(result),
     junit: () => junitReport(result),
   };
-  context.stdout.write(render[options.format]());
+  context.stdout.write(stdout ?? render[options.format]());
   const files: [string | undefined, Format][] = [
     [options.json, 'json'],
     [options.junit, 'junit'],

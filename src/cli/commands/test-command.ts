@@ -17,6 +17,8 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
           array: true,
           describe: 'Compose project or swarm stack, replacing the files\' project; repeated or comma-separated, a list: names are looked up across it',
         })
+        .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)' })
+        .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the run (exit 1)' })
         .option('nodes', {
           type: 'string',
           array: true,
@@ -27,6 +29,11 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
       const nodes = nodesOption(argv.nodes);
       const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
       const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
+      if (argv.baseline !== undefined) {
+        const { compareWithBaseline } = await import('../compare-with-baseline.js');
+        setExit(await compareWithBaseline(argv.baseline, argv.failOn, options, reportOptionsFrom(argv), context));
+        return;
+      }
       const result = await verify(options);
       await writeReports(result, reportOptionsFrom(argv), context);
       // On stderr whatever the format: a JSON or JUnit report on stdout must not be the only place a leftover shows.

@@ -1,0 +1,34 @@
+import type { Colors } from '../report/colors.js';
+import { escapeControl } from '../report/escape-control.js';
+import type { Baseline } from './baseline.js';
+import type { Drift, FailOn } from './drift.js';
+
+/** What `test --baseline` found, as data: the JSON report of a drift run. */
+export interface DriftReport {
+  baseline: { file: string; digest: string; createdAt: string; engine: string };
+  now: { digest: string; engine: string; runId: string };
+  failOn: FailOn;
+  drift: Drift[];
+}
+
+const WORD: Record<Drift['kind'], string> = { opened: 'OPENED', closed: 'CLOSED', appeared: 'NEW', vanished: 'GONE', unknown: 'UNKNOWN' };
+
+/** The differences only, one line each, then one closing line; nothing when there is none but that line. */
+export function prettyDrift(report: DriftReport, c: Colors): string {
+  const lines = report.drift.map((d) => {
+    const paint = d.kind === 'opened' ? c.red : d.kind === 'closed' ? c.yellow : d.kind === 'unknown' ? c.yellow : c.dim;
+    const then = d.before ? `${d.before.state} (${d.before.code})` : 'not in the baseline';
+    const now = d.after ? `${d.after.state} (${d.after.code}: ${d.after.evidence.observed})` : 'not seen now';
+    return `${paint(WORD[d.kind].padEnd(7))} ${escapeControl(d.source)} → ${escapeControl(d.target)}: was ${then}, now ${escapeControl(now)}`;
+  });
+  const tail =
+    report.drift.length === 0
+      ? `no drift from ${report.baseline.file} (digest ${report.now.digest.slice(0, 19)}…)`
+      : `${report.drift.length} difference(s) from ${report.baseline.file} (baseline ${report.baseline.createdAt}, engine ${report.baseline.engine}; now engine ${report.now.engine}); failing on: ${report.failOn}`;
+  return `${[...lines, tail].join('\n')}\n`;
+}
+
+/** The baseline side of a drift report. */
+export function baselineSide(file: string, baseline: Baseline): DriftReport['baseline'] {
+  return { file, digest: baseline.digest, createdAt: baseline.createdAt, engine: baseline.engine.version };
+}

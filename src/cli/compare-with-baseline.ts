@@ -1,0 +1,28 @@
+import { baselineOf } from '../baseline/baseline.js';
+import { drift, driftFails, type FailOn } from '../baseline/drift.js';
+import { baselineSide, prettyDrift, type DriftReport } from '../baseline/drift-report.js';
+import { readBaseline } from '../baseline/read-baseline.js';
+import { verify, type VerifyOptions } from '../verify.js';
+import type { CliContext } from './cli-context.js';
+import { ExitCode } from './exit-code.js';
+import type { ReportOptions } from './report-options.js';
+import { writeReports } from './write-reports.js';
+
+/**
+ * `dockprobe test --baseline FILE`: runs the scenarios, then prints only how what is reachable now differs from the
+ * baseline. Exit 1 when a difference `failOn` names is there; 3 when none is but a path the baseline knew is
+ * undetermined now (nothing proves it did not change); 0 otherwise. The baseline is read before anything runs: a bad
+ * file is a usage error, not a run that drifts everywhere.
+ */
+export async function compareWithBaseline(file: string, failOn: FailOn, options: VerifyOptions, reports: ReportOptions, context: CliContext): Promise<number> {
+  const before = await readBaseline(file);
+  const result = await verify(options);
+  const now = baselineOf(result);
+  const report: DriftReport = { baseline: baselineSide(file, before), now: { digest: now.digest, engine: result.engine.version, runId: result.runId }, failOn, drift: drift(before, now) };
+  const stdout = reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
+  await writeReports(result, reports, context, stdout);
+  for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
+  if (driftFails(report.drift, failOn)) return ExitCode.MISMATCH;
+  if (report.drift.some((d) => d.kind === 'unknown') || result.cleanupFailures.length > 0) return ExitCode.INCONCLUSIVE;
+  return ExitCode.PASS;
+}
