@@ -1,10 +1,13 @@
-// Bundles the command line into dist/cli/: bin.js, run-cli.js, and run-cli-<hash>.cjs with V8's code cache for it,
-// so that starting `dockprobe` reads four files instead of hundreds of modules (yargs alone is about 40) and compiles
-// little, and bin.js prints what never changes between runs (--help, --version, schema) as this build computed it.
-// The library (`exports`) stays the tsc output in dist/src/.
+// Bundles the command line into dist/cli/: bin.cjs, run-cli-<hash>.cjs and validate-files-<hash>.cjs, each bundle
+// with V8's code cache for it, so that starting `dockprobe` reads a few files instead of hundreds of modules (yargs
+// alone is about 40) and compiles little; bin.cjs prints what never changes between runs (--help, --version, schema)
+// as this build computed it, and validates valid files without yargs. The library (`exports`) stays the tsc output
+// in dist/src/.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const OUTDIR = 'dist/cli';
@@ -96,61 +99,93 @@ const common = {
 // first imported), and so do the packages left in node_modules (require()d then). The hash in its name ties the
 // cache written below to this very file.
 rmSync(OUTDIR, { recursive: true, force: true });
-const runCli = await build({
-  ...common,
-  entryPoints: { 'run-cli': 'src/cli/run-cli.ts' },
-  outdir: OUTDIR,
-  entryNames: '[name]-[hash]',
-  outExtension: { '.js': '.cjs' },
-  format: 'cjs',
+const runCliFile = await bundleCommonJs('run-cli', 'src/cli/run-cli.ts', {
   define: { 'import.meta.url': '__dpImportMetaUrl', DOCKPROBE_PRECOMPUTED: 'undefined' },
   banner: { js: "const __dpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [externalDependencies, lazyStringWidth, yargsLocales],
-  metafile: true,
 });
-const runCliFile = basename(Object.keys(runCli.metafile.outputs).find((f) => f.endsWith('.cjs')));
-
-// run-cli.js (ESM), what bin.js imports for everything it does not print itself: runs the CommonJS bundle with its
-// code cache.
-await build({
-  ...common,
-  stdin: {
-    contents: `import { fileURLToPath } from 'node:url';
-import { requireWithCodeCache } from './code-cache.ts';
-export const { runCli } = requireWithCodeCache(fileURLToPath(new URL(${JSON.stringify(`./${runCliFile}`)}, import.meta.url)));
-`,
-    resolveDir: resolve('src/cli'),
-    sourcefile: 'run-cli.js',
-  },
-  outfile: `${OUTDIR}/run-cli.js`,
-  format: 'esm',
+// `validate FILE…` of valid files, without yargs (bin.ts): the scenario parser, yaml and zod, and nothing else, in
+// a file of its own with its own code cache. In run-cli-<hash>.cjs too, it would make every other command compile
+// more at start.
+const validateFile = await bundleCommonJs('validate-files', 'src/cli/validate-files.ts', {
+  plugins: [externalDependencies],
+  // yaml's build for browsers: the same parser as its build for node, as ES modules, which esbuild joins into one
+  // scope (its build for node is about 60 CommonJS modules, each run through a wrapper); and it reads no
+  // environment variable for each token (LOG_TOKENS, LOG_STREAM: yaml's own debugging). That was about 9 million of
+  // the 60 million instructions `validate` ran above node's start (callgrind), 4 ms or so. How it differs (a warning printed by console.warn,
+  // not process.emitWarning; no debugging output) is never seen: src/cli/validate-files.ts leaves those cases to the
+  // full command line.
+  alias: { yaml: join(dirname(createRequire(import.meta.url).resolve('yaml/package.json')), 'browser', 'index.js') },
+  // Names too: a smaller file to read and hold. No stack trace of it is ever shown: on any error, bin.ts runs the
+  // full command line, which reports it.
+  minify: true,
 });
 
 /**
- * bin.js, the entry, with this precomputed output (undefined: none, yargs and zod compute everything). It imports
- * nothing when it prints precomputed output, not even node's own modules: each is a module to load.
+ * Bundles `entry` into OUTDIR/<name>-<hash>.cjs, inside the function wrapper node puts around CommonJS code, which
+ * src/cli/code-cache.ts compiles as it is; returns that file's name.
+ */
+async function bundleCommonJs(name, entry, { banner, ...options }) {
+  const result = await build({
+    ...common,
+    ...options,
+    entryPoints: { [name]: entry },
+    outdir: OUTDIR,
+    entryNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    banner: { js: `(function (exports, require, module, __filename, __dirname) {${banner?.js ?? ''}` },
+    footer: { js: '})' },
+    metafile: true,
+  });
+  return basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.cjs')));
+}
+
+/**
+ * bin.cjs, the entry, with this precomputed output (undefined: none, yargs and zod compute everything). CommonJS:
+ * node starts a .cjs file without setting up its ES module loader, about 10 ms less than an ES module, and runs
+ * the CommonJS bundles from it without one either. Its imports of run-cli.js and validate-files.js become
+ * requireWithCodeCache() of the bundles above, made only when it runs them: it requires nothing when it prints
+ * precomputed output, not even node's own modules (each is a module to load).
  */
 async function bundleBin(precomputed) {
+  const bundled = { './run-cli.js': runCliFile, './validate-files.js': validateFile };
   await build({
     ...common,
     entryPoints: ['src/cli/bin.ts'],
-    outfile: `${OUTDIR}/bin.js`,
-    format: 'esm',
+    outfile: `${OUTDIR}/bin.cjs`,
+    format: 'cjs',
     define: { DOCKPROBE_PRECOMPUTED: precomputed === undefined ? 'undefined' : JSON.stringify(JSON.stringify(precomputed)) },
-    plugins: [{ name: 'run-cli-external', setup: (b) => b.onResolve({ filter: /^\.\/run-cli\.js$/ }, (args) => ({ path: args.path, external: true })) }],
+    plugins: [
+      {
+        name: 'code-cached-bundles',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/(run-cli|validate-files)\.js$/ }, (args) => ({ path: args.path, namespace: 'code-cached-bundle' }));
+          b.onLoad({ filter: /.*/, namespace: 'code-cached-bundle' }, (args) => ({
+            resolveDir: resolve('src/cli'),
+            contents: `const { requireWithCodeCache } = require('./code-cache.ts');
+module.exports = requireWithCodeCache(__dirname + ${JSON.stringify(`/${bundled[args.path]}`)}, require);
+`,
+          }));
+        },
+      },
+    ],
   });
-  chmodSync(`${OUTDIR}/bin.js`, 0o755);
+  chmodSync(`${OUTDIR}/bin.cjs`, 0o755);
 }
 
-/** Runs the bundle as a user would, with stdout a terminal of `columns` (undefined: a pipe); returns its stdout. */
-function run(args, { columns, env } = {}) {
+/**
+ * Runs the bundle as a user would, with stdout a terminal of `columns` (undefined: a pipe); returns its stdout. It
+ * must exit with `status` and print nothing on stderr, or what `stderr` matches.
+ */
+function run(args, { columns, env, status = 0, stderr = /^$/ } = {}) {
   const preload = columns === undefined ? [] : [`--import=data:text/javascript,process.stdout.columns=${columns}`];
-  const child = spawnSync(process.execPath, [...preload, `${OUTDIR}/bin.js`, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (child.status !== 0 || child.stderr !== '') throw new Error(`dockprobe ${args.join(' ')} exited ${String(child.status ?? child.signal)}: ${child.stderr}`);
+  const child = spawnSync(process.execPath, [...preload, `${OUTDIR}/bin.cjs`, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (child.status !== status || !stderr.test(child.stderr)) throw new Error(`dockprobe ${args.join(' ')} exited ${String(child.status ?? child.signal)}: ${child.stderr}`);
   return child.stdout;
 }
 
-// bin.js twice: first without precomputed output, to let yargs print the help at each width
+// bin.cjs twice: first without precomputed output, to let yargs print the help at each width
 // src/cli/precomputed-output.ts looks up (an 80-column terminal, no terminal, 110 columns and wider), in English,
 // and zod build the schema; then with that output.
 await bundleBin(undefined);
@@ -158,9 +193,20 @@ const english = { LC_ALL: 'en_US.UTF-8' };
 const help = Object.fromEntries([80, 100, 110].map((width) => [width, run(['--help'], { columns: width === 100 ? undefined : width, env: english })]));
 const schema = run(['schema']);
 const version = run(['--version']);
-// The code cache: what V8 compiled while `validate` ran (yargs, yaml, zod, the scenario parser). Without
-// NODE_OPTIONS: V8 rejects a cache made under other V8 flags.
-run(['validate', 'scenarios/reference.yml'], { env: { DOCKPROBE_WRITE_CODE_CACHE: '1', NODE_OPTIONS: '' } });
+// The code caches: what V8 compiled while each bundle ran `validate`. With an invalid file after a valid one, bin.ts
+// leaves validate-files for the full command line, which validates both again (yargs, yaml, zod, the scenario parser)
+// and reports the error: that run writes run-cli's cache. Then valid files alone write validate-files' cache, which
+// is all that run loads. Without NODE_OPTIONS: V8 rejects a cache made under other V8 flags.
+const writeCache = { env: { DOCKPROBE_WRITE_CODE_CACHE: '1', NODE_OPTIONS: '' } };
+const invalid = join(mkdtempSync(join(tmpdir(), 'dockprobe-build-')), 'invalid.yml');
+writeFileSync(invalid, 'expect:\n  - from: { network: a }\n    to: x:80\n    reachable: maybe\n');
+const full = run(['validate', 'scenarios/reference.yml', invalid], { ...writeCache, status: 2, stderr: /invalid\.yml:4:16: / });
+rmSync(dirname(invalid), { recursive: true });
+const fast = run(['validate', 'scenarios/reference.yml'], writeCache);
+if (fast !== full) throw new Error(`validate prints ${JSON.stringify(fast)} without yargs, ${JSON.stringify(full)} with it`);
+for (const file of [runCliFile, validateFile]) {
+  if (!existsSync(`${OUTDIR}/${file}.cache`)) throw new Error(`no code cache written for ${file}`);
+}
 await bundleBin({ version, help, schema });
 
 // For editors (a scenario's `$schema`), the very text `dockprobe schema` prints.

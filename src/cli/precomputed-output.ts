@@ -28,17 +28,20 @@ export function yargsSpeaksEnglish(env: Record<string, string | undefined>): boo
   return locale === 'en' || locale.startsWith('en_') || locale === 'C' || locale === 'POSIX';
 }
 
-/** The text to print for this command line without yargs, if the bundle's build computed it; undefined otherwise. */
+/**
+ * The text to print for this command line without yargs, if the bundle's build computed it; undefined otherwise.
+ * `columns` (the terminal's width, undefined for no terminal) is asked for --help only.
+ */
 export function precomputedOutput(
   args: readonly string[],
   env: Record<string, string | undefined>,
-  columns: number | undefined,
+  columns: () => number | undefined,
   precomputedJson: string | undefined = typeof DOCKPROBE_PRECOMPUTED === 'undefined' ? undefined : DOCKPROBE_PRECOMPUTED,
 ): string | undefined {
   if (precomputedJson === undefined || args.length !== 1) return undefined;
   const precomputed = JSON.parse(precomputedJson) as PrecomputedOutput;
   if (args[0] === '--version') return precomputed.version;
   if (args[0] === 'schema') return precomputed.schema;
-  if ((args[0] === '--help' || args[0] === '-h') && yargsSpeaksEnglish(env)) return precomputed.help[helpWidth(columns)];
+  if ((args[0] === '--help' || args[0] === '-h') && yargsSpeaksEnglish(env)) return precomputed.help[helpWidth(columns())];
   return undefined;
 }

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import t from 'tap';
@@ -22,7 +23,7 @@ const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf
 const LOCALE_VARS = ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE'];
 
 /**
- * Runs the bundle (or another bin.js) with these locale variables and no others, stdout a terminal of `columns`
+ * Runs the bundle (or another bin.cjs) with these locale variables and no others, stdout a terminal of `columns`
  * (undefined: a pipe).
  */
 function runBundle(args: string[], env: Record<string, string> = {}, columns?: number, entry = bin): Promise<TracedRun> {
@@ -66,10 +67,9 @@ t.before(() => {
   if (!existsSync(bin)) throw new Error(`${relative(root, bin)} is missing: run \`node scripts/bundle-cli.mjs\` (or npm run build) first`);
 });
 
-t.test('--help, --version and schema: the bundle prints what the source prints, by bin.js alone where it can', async (t) => {
-  // bin.js without the rest of the bundle: what it prints on its own still comes out, anything else fails.
-  const alone = join(t.testdirName, 'bin.js');
-  t.testdir({ 'package.json': '{ "type": "module" }' });
+t.test('--help, --version and schema: the bundle prints what the source prints, by bin.cjs alone where it can', async (t) => {
+  // bin.cjs without the rest of the bundle: what it prints on its own still comes out, anything else fails.
+  const alone = join(t.testdir(), 'bin.cjs');
   copyFileSync(bin, alone);
   // [why, args, locale variables, terminal columns, printed without yargs]
   const cases: [string, string[], Record<string, string>, number | undefined, boolean][] = [
@@ -98,8 +98,8 @@ t.test('--help, --version and schema: the bundle prints what the source prints, 
     const run = runs[i]!;
     t.equal(run.code, 0, `${why}: exit 0 ${run.stderr}`);
     t.equal(run.stdout, await sourceOutput(args, env, columns), `${why}: as the source prints it`);
-    if (byBinAlone) t.same([runsAlone[i]!.code, runsAlone[i]!.stdout], [0, run.stdout], `${why}: by bin.js alone`);
-    else t.not(runsAlone[i]!.code, 0, `${why}: not by bin.js alone`);
+    if (byBinAlone) t.same([runsAlone[i]!.code, runsAlone[i]!.stdout], [0, run.stdout], `${why}: by bin.cjs alone`);
+    else t.not(runsAlone[i]!.code, 0, `${why}: not by bin.cjs alone`);
   }
   t.match(runs[cases.findIndex(([why]) => why === 'German')]!.stdout, /Kommandos:/, 'German is German');
 });
@@ -137,21 +137,88 @@ t.test('the bundle runs each command as the source does', async (t) => {
   t.ok(fromNodeModules(noEngine).some((m) => m.includes('node_modules/dockerode/')), 'dockerode from node_modules');
 });
 
-t.test('the code cache the build wrote is accepted: V8 compiles little of the command line again', async (t) => {
+t.test('validate FILE… without yargs: what the full command line prints for valid files; anything else goes to it', async (t) => {
+  const reference = readFileSync(join(root, 'scenarios', 'reference.yml'), 'utf8');
+  const dir = t.testdir({
+    // Names yargs could read as numbers or booleans: the full command line prints them as given.
+    '0x10': reference,
+    '1e3': readFileSync(join(root, 'scenarios', 'perspectives.yml'), 'utf8'),
+    true: reference,
+    'a=b': reference,
+    ' spaced': reference,
+    'traefik.yml': 'expect:\n  - from: host\n    to: frontend:3000\n    reachable: true\ntraefik: { proxy: edge }\n',
+    'bad.yml': 'expect:\n  - from: { network: a }\n    to: x:80\n    reachable: maybe\n',
+    // A map key that is itself a list: yaml warns (once), and the key is unknown.
+    'list-key.yml': 'expect:\n  - from: { network: a }\n    to: x:80\n    reachable: true\n    ? [a, b]\n    : 1\n',
+    // bin.cjs and validate without yargs, and no full command line.
+    fast: {},
+  });
+  const valid = ['0x10', '1e3', 'true', 'a=b', ' spaced', 'traefik.yml'];
+  const cli = (entry: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+    spawnSync(process.execPath, [entry, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...options.env }, input: options.input });
+
+  // What the full command line prints, from source, in the same directory.
+  process.chdir(dir);
+  let full: string;
+  try {
+    full = await sourceOutput(['validate', ...valid]);
+  } finally {
+    process.chdir(root);
+  }
+  t.match(full, /^0x10: ok \(4 expectations, 10 targets\)\n1e3: ok \(6 expectations/);
+  t.match(full, /traefik\.yml: ok \(1 expectations, 1 targets, the Traefik routes of edge\)\n$/);
+  const fast = cli(bin, ['validate', ...valid]);
+  t.same([fast.status, fast.stdout, fast.stderr], [0, full, ''], 'the bundle prints what the full command line prints');
+
+  // Valid files need nothing but bin.cjs and the validate bundle; anything else needs the full command line.
+  for (const f of readdirSync(dirname(bin)).filter((f) => f.startsWith('bin.') || f.startsWith('validate-files-'))) copyFileSync(join(dirname(bin), f), join(dir, 'fast', f));
+  const alone = (args: string[]) => cli(join(dir, 'fast', basename(bin)), ['validate', ...args]);
+  const validAlone = alone(valid);
+  t.same([validAlone.status, validAlone.stdout], [0, full], 'valid files: without the full command line');
+  t.not(alone(['bad.yml']).status, 0, 'an invalid file: the full command line, missing here');
+  t.not(alone(['0x10', '--strict']).status, 0, 'an option: the full command line, missing here');
+
+  // Left to the full command line: as it always reported them.
+  const bad = cli(bin, ['validate', '0x10', 'bad.yml']);
+  t.equal(bad.status, 2);
+  t.equal(bad.stdout, '0x10: ok (4 expectations, 10 targets)\n', 'the valid file before it, printed once');
+  t.match(bad.stderr, /^dockprobe: error \[DP_SCENARIO_INVALID\] bad\.yml:4:16: 'expect\[0\]\.reachable' must be a boolean/);
+  const listKey = cli(bin, ['validate', 'list-key.yml']);
+  t.equal(listKey.status, 2);
+  t.match(listKey.stderr, /unknown key '\[ a, b \]' in 'expect\[0\]'/);
+  t.equal(listKey.stderr.match(/Keys with collection values will be stringified/g)?.length, 1, "yaml's warning, once");
+  const logTokens = cli(bin, ['validate', '0x10'], { env: { LOG_TOKENS: '1' } });
+  t.equal(logTokens.stdout.match(/^\| "project"$/gm)?.length, 1, "yaml's own debugging output, once");
+  t.match(logTokens.stdout, /\n0x10: ok \(4 expectations, 10 targets\)\n$/);
+  if (process.platform !== 'win32') {
+    // A pipe: read once, by the full command line.
+    const piped = spawnSync('sh', ['-c', 'cat 0x10 | "$0" "$1" validate /dev/stdin', process.execPath, bin], { cwd: dir, encoding: 'utf8' });
+    t.same([piped.status, piped.stdout, piped.stderr], [0, '/dev/stdin: ok (4 expectations, 10 targets)\n', ''], 'a pipe');
+  }
+});
+
+t.test('the code caches the build wrote are accepted: V8 compiles little of the command line again', async (t) => {
   const dir = dirname(bin);
-  const bundles = readdirSync(dir).filter((f) => /^run-cli-.+\.cjs$/.test(f));
-  t.equal(bundles.length, 1, `one CommonJS bundle in ${relative(root, dir)}: ${bundles.join(', ')}`);
-  t.ok(existsSync(join(dir, `${bundles[0]}.cache`)), 'its code cache');
-  t.equal(compileWithCodeCache(join(dir, bundles[0]!)).cachedDataRejected, false);
+  for (const name of ['run-cli', 'validate-files']) {
+    const bundles = readdirSync(dir).filter((f) => new RegExp(`^${name}-.+\\.cjs$`).test(f));
+    t.equal(bundles.length, 1, `one ${name} bundle in ${relative(root, dir)}: ${bundles.join(', ')}`);
+    t.ok(existsSync(join(dir, `${bundles[0]}.cache`)), `${name}: its code cache`);
+    t.equal(compileWithCodeCache(join(dir, bundles[0]!)).cachedDataRejected, false, `${name}: accepted`);
+  }
 });
 
 t.test('every package the bundle leaves in node_modules loads from where the bundle is', async (t) => {
   const dir = dirname(bin);
-  const bundle = readdirSync(dir).find((f) => /^run-cli-.+\.cjs$/.test(f))!;
-  const required = new Set([...readFileSync(join(dir, bundle), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !isBuiltin(name)));
+  const requiredBy = (pattern: RegExp) => {
+    const bundle = readdirSync(dir).find((f) => pattern.test(f))!;
+    return new Set([...readFileSync(join(dir, bundle), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !isBuiltin(name)));
+  };
+  const required = requiredBy(/^run-cli-.+\.cjs$/);
   t.same([...required].sort(), ['cli-table3', 'dockerode', 'execa', 'junit-report-builder', 'undici'], 'the commands that talk to Docker or write reports load these when they run');
-  const requireFromBundle = createRequire(join(dir, bundle));
-  for (const name of required) t.ok(requireFromBundle(name), name);
+  // bin.cjs's require() is the one the bundles get (src/cli/code-cache.ts).
+  const requireFromBin = createRequire(bin);
+  for (const name of required) t.ok(requireFromBin(name), name);
+  t.same([...requiredBy(/^validate-files-.+\.cjs$/)], [], 'validate without yargs: everything it runs is bundled');
 });
 
 t.test('which environments yargs prints English in', async (t) => {
@@ -167,15 +234,21 @@ t.test('which environments yargs prints English in', async (t) => {
 
 t.test('precomputed output: only the exact command lines it was computed for', async (t) => {
   const json = JSON.stringify({ version: '9.9.9\n', help: { 100: 'help at 100\n', 110: 'help at 110\n' }, schema: '{}\n' });
-  t.equal(precomputedOutput(['--version'], {}, undefined, json), '9.9.9\n');
-  t.equal(precomputedOutput(['schema'], { LANG: 'ja_JP.UTF-8' }, 80, json), '{}\n');
-  t.equal(precomputedOutput(['schema', '--help'], {}, undefined, json), undefined);
-  t.equal(precomputedOutput(['--help'], {}, undefined, json), 'help at 100\n');
-  t.equal(precomputedOutput(['-h'], {}, 300, json), 'help at 110\n');
-  t.equal(precomputedOutput(['--help'], {}, 80, json), undefined, 'no text for 80 columns');
-  t.equal(precomputedOutput(['--help'], { LANG: 'ja_JP.UTF-8' }, undefined, json), undefined);
-  t.equal(precomputedOutput(['--version'], { LANG: 'ja_JP.UTF-8' }, undefined, json), '9.9.9\n', 'a version is no word');
-  t.equal(precomputedOutput(['--help', '-h'], {}, undefined, json), undefined);
-  t.equal(precomputedOutput([], {}, undefined, json), undefined);
-  t.equal(precomputedOutput(['--help'], {}, undefined), undefined, 'run from source: nothing is precomputed');
+  const columns = (n: number | undefined) => () => n;
+  // The terminal's width is asked for --help only: reading it makes process.stdout.
+  const notAsked = () => {
+    throw new Error('the width was asked for');
+  };
+  t.equal(precomputedOutput(['--version'], {}, notAsked, json), '9.9.9\n');
+  t.equal(precomputedOutput(['schema'], { LANG: 'ja_JP.UTF-8' }, notAsked, json), '{}\n');
+  t.equal(precomputedOutput(['schema', '--help'], {}, notAsked, json), undefined);
+  t.equal(precomputedOutput(['validate', 'scenarios/reference.yml'], {}, notAsked, json), undefined);
+  t.equal(precomputedOutput(['--help'], {}, columns(undefined), json), 'help at 100\n');
+  t.equal(precomputedOutput(['-h'], {}, columns(300), json), 'help at 110\n');
+  t.equal(precomputedOutput(['--help'], {}, columns(80), json), undefined, 'no text for 80 columns');
+  t.equal(precomputedOutput(['--help'], { LANG: 'ja_JP.UTF-8' }, columns(undefined), json), undefined);
+  t.equal(precomputedOutput(['--version'], { LANG: 'ja_JP.UTF-8' }, notAsked, json), '9.9.9\n', 'a version is no word');
+  t.equal(precomputedOutput(['--help', '-h'], {}, columns(undefined), json), undefined);
+  t.equal(precomputedOutput([], {}, columns(undefined), json), undefined);
+  t.equal(precomputedOutput(['--help'], {}, columns(undefined)), undefined, 'run from source: nothing is precomputed');
 });

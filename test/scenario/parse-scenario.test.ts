@@ -1,6 +1,6 @@
 import t from 'tap';
 import { problemsOf } from '../fixtures/scenario-problems.js';
-import { DEFAULT_TIMEOUT_MS, loadScenario, parseScenario } from '../../src/scenario/parse-scenario.js';
+import { DEFAULT_TIMEOUT_MS, loadScenario, loadScenarioSync, parseScenario } from '../../src/scenario/parse-scenario.js';
 
 
 t.test('the reference scenario parses into names, ports, timeouts and positions', async (t) => {
@@ -87,6 +87,11 @@ t.test('an empty file and an empty expect list say so', async (t) => {
 
 t.test('a missing file is a scenario error, not a crash', async (t) => {
   await t.rejects(loadScenario('nope/missing.yml'), { code: 'DP_SCENARIO_INVALID', message: /nope\/missing.yml:1:1: cannot read the scenario file \(ENOENT\)/ });
+  t.throws(() => loadScenarioSync('nope/missing.yml'), { code: 'DP_SCENARIO_INVALID', message: /nope\/missing.yml:1:1: cannot read the scenario file \(ENOENT\)/ });
+});
+
+t.test('loadScenarioSync reads as loadScenario does', async (t) => {
+  t.same(loadScenarioSync('scenarios/reference.yml'), await loadScenario('scenarios/reference.yml'));
 });
 
 t.test('perspectives: from a service, from host, and to internet with the file list or the defaults', async (t) => {
@@ -128,8 +133,10 @@ t.test('hostile input: an alias bomb, a huge file, a directory: exit-2 errors wi
   const big = join(dir, 'big.yml');
   await writeFile(big, `# ${'x'.repeat(MAX_SCENARIO_BYTES)}\n`);
   await t.rejects(loadScenario(big), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 1, col: 1, message: /is 4\.0 MiB; at most 4 MiB is read/ }] });
+  t.throws(() => loadScenarioSync(big), { code: 'DP_SCENARIO_INVALID', problems: [{ line: 1, col: 1, message: /is 4\.0 MiB; at most 4 MiB is read/ }] });
   await mkdir(join(dir, 'sub'));
   await t.rejects(loadScenario(join(dir, 'sub')), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /\(EISDIR\)/, hint: /directory/ }] });
+  t.throws(() => loadScenarioSync(join(dir, 'sub')), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /\(EISDIR\)/, hint: /directory/ }] });
 
   const many = `project: p\nexpect:\n${'  - { from: host, to: [a:1], reachable: true }\n'.repeat(10_001)}`;
   t.throws(() => parseScenario(many, 'many.yml'), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /'expect' has 10001 entries; at most 10000/ }] });
