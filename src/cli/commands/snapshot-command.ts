@@ -17,15 +17,11 @@ export function snapshotCommand(context: CliContext, setExit: (code: number) => 
     handler: async (argv) => {
       const project = projectOption(argv.project);
       const nodes = nodesOption(argv.nodes);
-      const [{ verify }, { baselineOf }, { writeFile }] = await Promise.all([import('../../verify.js'), import('../../baseline/baseline.js'), import('node:fs/promises')]);
+      // Every module through the bundle: a dynamic import of a node builtin has no loader in the code-cached bundle.
+      const [{ verify }, { baselineOf }, { writeBaseline }] = await Promise.all([import('../../verify.js'), import('../../baseline/baseline.js'), import('../../baseline/write-baseline.js')]);
       const result = await verify({ ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) });
       const baseline = baselineOf(result);
-      try {
-        await writeFile(argv.write, `${JSON.stringify(baseline, null, 2)}\n`);
-      } catch (error) {
-        const { DockprobeError, ErrorCodes } = await import('../../errors/dockprobe-error.js');
-        throw new DockprobeError(ErrorCodes.USAGE, `--write ${argv.write}: cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-      }
+      await writeBaseline(argv.write, baseline);
       const count = (state: string) => baseline.paths.filter((p) => p.state === state).length;
       context.stdout.write(`${argv.write}: ${baseline.paths.length} paths (${count('open')} open, ${count('closed')} closed, ${count('unknown')} unknown), digest ${baseline.digest}\n`);
       // An unknown path in a baseline is a gap in what it can compare: said, and exit 3, as for an inconclusive run.
