@@ -6,6 +6,7 @@ import { cleanupCommand } from './commands/cleanup-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { imageCommand } from './commands/image-command.js';
 import { networksCommand } from './commands/networks-command.js';
+import { planCommand } from './commands/plan-command.js';
 import { schemaCommand } from './commands/schema-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';
@@ -14,7 +15,7 @@ import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'nodes', 'remove', 'files', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'nodes', 'remove', 'files', 'file', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
@@ -25,7 +26,7 @@ export function rejectRepeated(args: Record<string, unknown>): void {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --internet, --nodes, --project and --remove take several values',
+      hint: 'only --file (plan), --internet, --nodes, --project and --remove take several values',
     });
   }
 }
@@ -44,6 +45,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .usage('$0 <command> [options]\n\nProve a Docker deployment\'s network isolation by trying it.')
     .command(testCommand(context, setExit))
     .command(snapshotCommand(context, setExit))
+    .command(planCommand(context))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
     .command(networksCommand(context, setExit))

@@ -1,0 +1,24 @@
+/**
+ * What inference needs of a deployment, from a Compose file (through `compose config`) or from what runs (`--live`):
+ * services with their networks and ports, and which networks are internal. Names are the file's (`public-facing`,
+ * not `shop_public-facing`).
+ */
+export interface InferModel {
+  project: string;
+  /** Where it came from, for the written scenario's header: `docker compose config -f …` or `the live project …`. */
+  origin: string;
+  services: InferService[];
+  networks: { name: string; internal: boolean }[];
+}
+
+export interface InferService {
+  name: string;
+  /** The networks it is on; `default` when the file gives none. */
+  networks: string[];
+  /** TCP ports it exposes or publishes (container side), sorted. */
+  ports: number[];
+  /** Its published TCP ports (container side), with the host address they are bound to ('' for all). */
+  published: { port: number; hostIp: string }[];
+  /** network_mode host / container:…: not on the project's networks; nothing is inferred for it. */
+  networkMode: string | undefined;
+}

@@ -1,0 +1,47 @@
+import { parse } from 'yaml';
+import type { InferModel, InferService } from './infer-model.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The model of a Compose file as `docker compose config` (v2) or `docker-compose config` (v1) prints it: Compose has
+ * done interpolation, `extends`, profiles and every `-f` file. Both versions' shapes are read (v1 prints ports as
+ * `127.0.0.1::8080/tcp`, v2 as objects; networks as a list or a map).
+ */
+export function modelFromComposeConfig(text: string, project: string, origin: string): InferModel {
+  const config = (parse(text) ?? {}) as Json;
+  const networks = Object.entries((config['networks'] ?? {}) as Record<string, Json | null>).map(([name, n]) => ({ name, internal: n?.['internal'] === true }));
+  const services = Object.entries((config['services'] ?? {}) as Record<string, Json>).map(([name, s]): InferService => {
+    const networkMode = typeof s['network_mode'] === 'string' ? s['network_mode'] : undefined;
+    const raw = s['networks'];
+    const on = Array.isArray(raw) ? raw.map(String) : raw && typeof raw === 'object' ? Object.keys(raw) : networkMode ? [] : ['default'];
+    const published = ((s['ports'] ?? []) as unknown[]).flatMap((p) => portOf(p));
+    const exposed = ((s['expose'] ?? []) as unknown[]).flatMap((e) => {
+      const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(e));
+      return m && (m[3] ?? 'tcp') === 'tcp' && m[2] === undefined ? [Number(m[1])] : [];
+    });
+    const ports = [...new Set([...exposed, ...published.map((p) => p.port)])].sort((a, b) => a - b);
+    return { name, networks: on.sort(), ports, published, networkMode };
+  });
+  // The implicit default network, when a service is on it and the file does not declare it.
+  if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default')) networks.push({ name: 'default', internal: false });
+  return { project, origin, services: services.sort((a, b) => a.name.localeCompare(b.name)), networks: networks.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+// A `ports:` entry, short (`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`) or long (`{ target, host_ip, protocol }`).
+function portOf(entry: unknown): { port: number; hostIp: string }[] {
+  if (entry && typeof entry === 'object') {
+    const e = entry as Json;
+    if ((e['protocol'] ?? 'tcp') !== 'tcp' || typeof e['target'] !== 'number') return [];
+    return [{ port: e['target'], hostIp: typeof e['host_ip'] === 'string' ? e['host_ip'] : '' }];
+  }
+  const text = String(entry);
+  const [spec, proto = 'tcp'] = text.split('/');
+  if (proto !== 'tcp' || spec === undefined) return [];
+  // An IPv6 host address is in brackets; the container port is the last part.
+  const parts = spec.replace(/^\[[^\]]*\]/, (ip) => ip.replace(/:/g, '%')).split(':');
+  const container = parts[parts.length - 1]!;
+  if (!/^\d+$/.test(container)) return [];
+  const hostIp = parts.length === 3 ? parts[0]!.replace(/%/g, ':').replace(/^\[|\]$/g, '') : '';
+  return [{ port: Number(container), hostIp }];
+}

@@ -1,0 +1,36 @@
+import type { Topology } from '../topology/topology.js';
+import type { InferModel, InferService } from './infer-model.js';
+
+/**
+ * The model of what runs (`plan --live`): each service's networks and ports as its containers have them, ports
+ * published as the configuration asked (Docker drops those of a container only on internal networks, and inference
+ * says so), networks by their Compose names.
+ */
+export function modelFromTopology(topology: Topology, project: string): InferModel {
+  const name = (id: string) => {
+    const n = topology.networks.find((x) => x.id === id);
+    return n?.composeName ?? n?.name ?? id;
+  };
+  const services = topology.services
+    .filter((s) => s.project === project && s.containers.length > 0)
+    .map((s): InferService => {
+      const containers = s.containers;
+      const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:')) ? containers[0]!.networkMode : undefined;
+      const tcp = containers.flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp'));
+      const published = [...new Map(tcp.flatMap((p) => p.requested.map((r) => ({ port: p.port, hostIp: r.hostIp }))).map((p) => [`${p.port} ${p.hostIp}`, p])).values()];
+      return {
+        name: s.name,
+        networks: [...new Set(containers.flatMap((c) => c.networks.map((n) => name(n.networkId))))].sort(),
+        ports: [...new Set(tcp.map((p) => p.port))].sort((a, b) => a - b),
+        published,
+        networkMode,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const used = new Set(services.flatMap((s) => s.networks));
+  const networks = topology.networks
+    .filter((n) => used.has(n.composeName ?? n.name))
+    .map((n) => ({ name: n.composeName ?? n.name, internal: n.internal }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { project, origin: `the live project ${project}`, services, networks };
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { ensureProbeImage } from '../../src/image/probe-image.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { fakeInternet, fakeInternetUnavailable, type FakeInternet } from './fake-internet.js';
+import { cli, cliJson, projectName, runtime, teardown, upProject } from './helpers.js';
+
+// `dockprobe plan` on the reference topology: inferred from the Compose file through Compose itself (v1 or v2, as
+// the cell runs), and from the running project (`--live`), the two agree; the inferred scenario passes live, and the
+// broken twin fails it. `internet` is the local canary, never the real one.
+
+t.setTimeout(240_000);
+let unavailable = await fakeInternetUnavailable();
+let made: FakeInternet | undefined;
+if (!unavailable) {
+  try {
+    made = await fakeInternet();
+  } catch (error) {
+    unavailable = (error as Error).message;
+  }
+}
+if (!made) {
+  if (process.env['CI']) t.fail(`the egress canary cannot be made here: ${unavailable}`);
+  else t.test('plan on the reference topology', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
+} else {
+  const canary = made;
+  teardown(t, 'remove the fake internet', async () => {
+    await canary.down();
+    return [];
+  });
+  const reference = projectName('dptest-infer');
+  const broken = projectName('dptest-infer-broken');
+  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference), upProject('docker-compose.broken.yml', broken)]);
+  teardown(t, `tear down ${reference}`, downReference);
+  teardown(t, `tear down ${broken}`, downBroken);
+  const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
+  const file = join(tmp, 'inferred.yml');
+  // What the file interpolates (the probe image, the run labels), as for `compose up`.
+  const env = { DOCKPROBE_IMAGE: await ensureProbeImage(runtime), DOCKPROBE_RUN: `test-${reference}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() };
+  const targets = (text: string) =>
+    parseScenario(text, 'x.yml')
+      .expectations.flatMap((e) => e.to.map((to) => `${e.from.kind === 'network' ? e.from.network : e.from.kind} ${to.label} ${e.reachable}`))
+      .sort();
+
+  t.test('from the file and from what runs, the same plan; it passes live on the topology', async (t) => {
+    const fromFile = await cli(['plan', '--file', 'docker-compose.test.yml', '--project', reference, '--write', file], env);
+    t.equal(fromFile.exitCode, 0, fromFile.stderr);
+    t.match(fromFile.stdout, /^inferred from .*config: 30 expectations\n/);
+    const written = await readFile(file, 'utf8');
+    const live = await cli(['plan', '--live', '--project', reference, '--write', join(tmp, 'live.yml')]);
+    t.equal(live.exitCode, 0, live.stderr);
+    t.same(targets(await readFile(join(tmp, 'live.yml'), 'utf8')), targets(written), 'the running project says what its file says');
+    const { exitCode, report, stderr } = await cliJson(['test', file, '--internet', canary.target]);
+    t.equal(exitCode, 0, stderr);
+    t.same(report?.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
+    t.equal(report?.summary.total, 30);
+  });
+
+  t.test('the broken twin fails the inferred plan, naming what it opened', async (t) => {
+    const { exitCode, report, stderr } = await cliJson(['test', file, '--project', broken, '--internet', canary.target]);
+    t.equal(exitCode, 1, stderr);
+    const failed = report?.verdicts.filter((v) => v.status === 'fail').map((v) => `${v.source} → ${v.target}`) ?? [];
+    for (const leak of ['network public-facing → redis:6379', 'network public-facing → postgres:5432']) t.ok(failed.includes(leak), `${leak} fails`);
+  });
+}
