@@ -28,8 +28,10 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const used = new Set(services.flatMap((s) => s.networks));
+  // Only this project's networks (and the external ones its services join): another project's `default` is not one.
+  const joined = new Set(services.length ? topology.services.filter((s) => s.project === project).flatMap((s) => s.containers.flatMap((c) => c.networks.map((n) => n.networkId))) : []);
   const networks = topology.networks
-    .filter((n) => used.has(n.composeName ?? n.name))
+    .filter((n) => joined.has(n.id) && used.has(n.composeName ?? n.name))
     .map((n) => ({ name: n.composeName ?? n.name, internal: n.internal }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { project, origin: `the live project ${project}`, services, networks };
