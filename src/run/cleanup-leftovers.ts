@@ -82,42 +82,33 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
     report.kept.push(`${what}: ${owner.why}${flag}`);
     return undefined;
   };
-  await Promise.all(
-    containers.map(async (c) => {
-      const what = `container ${c.name} (${short(c.id)}, run ${c.labels[LABEL_RUN] || 'none'})`;
-      const why = decide(what, c.labels);
-      if (why === undefined) return;
-      if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
-      try {
-        await runtime.removeContainer(c.id);
-        report.removed.push(what);
-      } catch (error) {
-        report.failures.push(`${what}: ${(error as Error).message}`);
-      }
-    }),
-  );
+  // Removes each leftover the owner rules let go (all at once: they do not depend on each other), or lists it with
+  // --dry-run; the report says which went, which stayed and why, and which failed.
+  const removeAll = (items: { what: string; labels: Record<string, string>; remove: () => Promise<void> }[]) =>
+    Promise.all(
+      items.map(async ({ what, labels, remove }) => {
+        const why = decide(what, labels);
+        if (why === undefined) return;
+        if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
+        try {
+          await remove();
+          report.removed.push(what);
+        } catch (error) {
+          report.failures.push(`${what}: ${(error as Error).message}`);
+        }
+      }),
+    );
+  const runOf = (labels: Record<string, string>) => labels[LABEL_RUN] || 'none';
+  await removeAll(containers.map((c) => ({ what: `container ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`, labels: c.labels, remove: () => runtime.removeContainer(c.id) })));
   // Swarm jobs (probes on other nodes), on a manager only: a worker cannot list services. The swarm removes each
   // job's task container on its node with the service.
   const engine = await runtime.info();
   const jobs = engine.swarmManager ? await runtime.listServices({ labels: filter }) : [];
-  await Promise.all(
-    jobs.map(async (j) => {
-      const what = `swarm job ${j.name} (${short(j.id)}, run ${j.labels[LABEL_RUN] || 'none'})`;
-      const why = decide(what, j.labels);
-      if (why === undefined) return;
-      if (options.dryRun) return void report.wouldRemove.push(`${what}: ${why}`);
-      try {
-        await runtime.removeService(j.id);
-        report.removed.push(what);
-      } catch (error) {
-        report.failures.push(`${what}: ${(error as Error).message}`);
-      }
-    }),
-  );
+  await removeAll(jobs.map((j) => ({ what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`, labels: j.labels, remove: () => runtime.removeService(j.id) })));
   // Networks after containers: a network with endpoints cannot be removed. Forced disconnects and a bounded backoff
   // handle endpoints that linger; a ghost endpoint (in dockerd's store, no container) is named, never waited on.
   for (const n of networks) {
-    const what = `network ${n.name} (${short(n.id)}, run ${n.labels[LABEL_RUN] || 'none'})`;
+    const what = `network ${n.name} (${short(n.id)}, run ${runOf(n.labels)})`;
     const why = decide(what, n.labels);
     if (why === undefined) continue;
     if (options.dryRun) {
