@@ -110,6 +110,36 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
   };
 }
 
+/**
+ * What a command that runs scenario files takes (`test`, `snapshot`): the files, the project(s) they run against and
+ * the swarm nodes to probe from, on top of the run options. One definition, so both commands say the same.
+ */
+export function withScenarioRunOptions<T>(yargs: Argv<T>) {
+  return withRunOptions(yargs)
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files (YAML)' })
+    .option('project', {
+      alias: 'p',
+      type: 'string',
+      array: true,
+      describe: "Compose project or swarm stack, replacing the files' project; repeated or comma-separated, a list: names are looked up across it",
+    })
+    .option('nodes', {
+      type: 'string',
+      array: true,
+      describe: 'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
+    });
+}
+
+/** The options of {@link withScenarioRunOptions} as a handler receives them. */
+export type ScenarioRunArgs = ArgsOf<ReturnType<typeof withScenarioRunOptions<object>>>;
+
+/** What `verify` gets from a scenario-running command line: the run options, the files, the projects, the nodes. */
+export function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): VerifyOptions {
+  const project = projectOption(argv.project);
+  const nodes = nodesOption(argv.nodes);
+  return { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
+}
+
 /** Where the reports of a probing command go, from parsed arguments. */
 export function reportOptionsFrom(argv: RunArgs): ReportOptions {
   return { format: argv.format, json: argv.json, junit: argv.junit, tap: argv.tap, verbose: argv.verbose };

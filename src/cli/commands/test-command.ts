@@ -1,5 +1,5 @@
 import type { CliContext } from '../cli-context.js';
-import { nodesOption, projectOption, reportOptionsFrom, runOptionsFrom, withRunOptions } from '../common-options.js';
+import { reportOptionsFrom, verifyOptionsFrom, withScenarioRunOptions } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForResult } from '../exit-code.js';
 
@@ -9,25 +9,11 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
     command: 'test <files..>',
     describe: 'Run scenario files against what is deployed now and report pass / FAIL / inconclusive',
     builder: (y) =>
-      withRunOptions(y)
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files (YAML)' })
-        .option('project', {
-          alias: 'p',
-          type: 'string',
-          array: true,
-          describe: 'Compose project or swarm stack, replacing the files\' project; repeated or comma-separated, a list: names are looked up across it',
-        })
+      withScenarioRunOptions(y)
         .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)' })
-        .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the run (exit 1)' })
-        .option('nodes', {
-          type: 'string',
-          array: true,
-          describe: 'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
-        }),
+        .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the run (exit 1)' }),
     handler: async (argv) => {
-      const project = projectOption(argv.project);
-      const nodes = nodesOption(argv.nodes);
-      const options = { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
+      const options = verifyOptionsFrom(argv, context);
       const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
       if (argv.baseline !== undefined) {
         const { compareWithBaseline } = await import('../compare-with-baseline.js');
