@@ -56,6 +56,8 @@ export class DockerodeRuntime implements ContainerRuntime {
   readonly #docker: Docker;
   readonly #connectTimeoutMs: number;
   readonly #apiTimeoutMs: number;
+  /** This engine's swarm node, read once: every removed job asks which of its tasks ran here. */
+  #swarmNodeId: Promise<string | undefined> | undefined;
   readonly #heartbeatMs: number;
   /** The liveness check shared by every pending wait; undefined while none is pending. */
   #heartbeat: Heartbeat | undefined;
@@ -292,7 +294,15 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
     // Engine 20.10 keeps a job's exited task containers after its service is removed (26.1 removes them within a
     // second): the ones on this node are removed here.
-    const here = (await this.info()).swarmNodeId;
+    if (!this.#swarmNodeId) {
+      const reading = this.info().then((info) => info.swarmNodeId);
+      // A failed read is not kept: the next removal asks again.
+      reading.catch(() => {
+        if (this.#swarmNodeId === reading) this.#swarmNodeId = undefined;
+      });
+      this.#swarmNodeId = reading;
+    }
+    const here = await this.#swarmNodeId;
     for (const task of tasks) if (task.nodeId === here && task.containerId) await this.removeContainer(task.containerId);
     // Those on other nodes only their own engine can remove: their tasks leave the manager's list with them. Waited
     // for, bounded; what stays is named, with the command that removes it on its node.

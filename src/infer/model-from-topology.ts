@@ -11,8 +11,8 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
     const n = topology.networks.find((x) => x.id === id);
     return n?.composeName ?? n?.name ?? id;
   };
-  const services = topology.services
-    .filter((s) => s.project === project && s.containers.length > 0)
+  const running = topology.services.filter((s) => s.project === project && s.containers.length > 0);
+  const services = running
     .map((s): InferService => {
       const containers = s.containers;
       const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:')) ? containers[0]!.networkMode : undefined;
@@ -27,11 +27,11 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-  const used = new Set(services.flatMap((s) => s.networks));
-  // Only this project's networks (and the external ones its services join): another project's `default` is not one.
-  const joined = new Set(services.length ? topology.services.filter((s) => s.project === project).flatMap((s) => s.containers.flatMap((c) => c.networks.map((n) => n.networkId))) : []);
+  // The networks this project's containers are on, by id (external ones they join too): another project's network of
+  // the same name is not one of them.
+  const joined = new Set(running.flatMap((s) => s.containers.flatMap((c) => c.networks.map((n) => n.networkId))));
   const networks = topology.networks
-    .filter((n) => joined.has(n.id) && used.has(n.composeName ?? n.name))
+    .filter((n) => joined.has(n.id))
     .map((n) => ({ name: n.composeName ?? n.name, internal: n.internal }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { project, origin: `the live project ${project}`, services, networks };

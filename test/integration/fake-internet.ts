@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { AGENT_BUNDLE } from '../../src/package-paths.js';
+import { teardown, type TestLike } from './helpers.js';
 
 // A fake internet host in a network namespace this test creates (shared/notes/egress-canary.md): a veth pair, an
 // address from a documentation range, routed from the host, with the probe agent serving HTTP on it. Containers on a
@@ -96,4 +97,32 @@ async function removeStaleCanaries(): Promise<void> {
       await execa('ip', ['link', 'del', `dpfh${owner}`], { reject: false, timeout: 10_000 });
     }
   }
+}
+
+/**
+ * The canary for a whole test file, removed when the file ends; undefined when it cannot be made here. Nothing is sent
+ * unless it exists and the route to it points into its namespace. Off CI, a machine that cannot make it (not root, no
+ * iproute2) skips `what` with the reason; in CI that is a failure.
+ */
+export async function canaryForFile(t: TestLike & { fail(message: string): unknown; test(name: string, options: { skip: string }, fn: () => void): unknown }, what: string): Promise<FakeInternet | undefined> {
+  let unavailable = await fakeInternetUnavailable();
+  let made: FakeInternet | undefined;
+  if (!unavailable) {
+    try {
+      made = await fakeInternet();
+    } catch (error) {
+      unavailable = (error as Error).message;
+    }
+  }
+  if (!made) {
+    if (process.env['CI']) t.fail(`the egress canary cannot be made here: ${unavailable}`);
+    else t.test(what, { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
+    return undefined;
+  }
+  const canary = made;
+  teardown(t, 'remove the fake internet', async () => {
+    await canary.down();
+    return [];
+  });
+  return canary;
 }

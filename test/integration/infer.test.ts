@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { fakeInternet, fakeInternetUnavailable, type FakeInternet } from './fake-internet.js';
+import { canaryForFile } from './fake-internet.js';
 import { cli, cliJson, projectName, runtime, teardown, upProject } from './helpers.js';
 
 // `dockprobe plan` on the reference topology: inferred from the Compose file through Compose itself (v1 or v2, as
@@ -12,24 +12,8 @@ import { cli, cliJson, projectName, runtime, teardown, upProject } from './helpe
 // broken twin fails it. `internet` is the local canary, never the real one.
 
 t.setTimeout(240_000);
-let unavailable = await fakeInternetUnavailable();
-let made: FakeInternet | undefined;
-if (!unavailable) {
-  try {
-    made = await fakeInternet();
-  } catch (error) {
-    unavailable = (error as Error).message;
-  }
-}
-if (!made) {
-  if (process.env['CI']) t.fail(`the egress canary cannot be made here: ${unavailable}`);
-  else t.test('plan on the reference topology', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
-} else {
-  const canary = made;
-  teardown(t, 'remove the fake internet', async () => {
-    await canary.down();
-    return [];
-  });
+const canary = await canaryForFile(t, 'plan on the reference topology');
+if (canary) {
   const reference = projectName('dptest-infer');
   const broken = projectName('dptest-infer-broken');
   const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference), upProject('docker-compose.broken.yml', broken)]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
-import { fakeInternet, fakeInternetUnavailable, type FakeInternet } from './fake-internet.js';
+import { canaryForFile } from './fake-internet.js';
 import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, projectName, serviceContainers, teardown, upProject } from './helpers.js';
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
@@ -13,26 +13,9 @@ import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, projectNam
 // This file's own limit, well under tap's default: a stuck file must not hold CI for minutes.
 t.setTimeout(240_000);
 
-// Nothing is sent unless the canary exists and the route to it points into its namespace. Off CI, a machine that
-// cannot make it (not root, no iproute2) skips these tests with the reason; in CI they must run.
-let unavailable = await fakeInternetUnavailable();
-let made: FakeInternet | undefined;
-if (!unavailable) {
-  try {
-    made = await fakeInternet();
-  } catch (error) {
-    unavailable = (error as Error).message;
-  }
-}
-if (!made) {
-  if (process.env['CI']) t.fail(`the egress canary cannot be made here: ${unavailable}`);
-  else t.test('perspectives on a local fake internet', { skip: `the egress canary cannot be made here: ${unavailable}` }, () => undefined);
-} else {
-  const canary = made;
-  teardown(t, 'remove the fake internet', async () => {
-    await canary.down();
-    return [];
-  });
+// Nothing is sent unless the canary exists and the route to it points into its namespace (canaryForFile).
+const canary = await canaryForFile(t, 'perspectives on a local fake internet');
+if (canary) {
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
   const reference = projectName('dptest-persp');
   const broken = projectName('dptest-persp-broken');
