@@ -5,18 +5,14 @@ import t from 'tap';
 import type { Baseline } from '../../src/baseline/baseline.js';
 import type { DriftReport } from '../../src/baseline/drift-report.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
-import { cli, projectName, teardown, upProject } from './helpers.js';
+import { cli, upReferenceAndBroken } from './helpers.js';
 
 // Baselines and drift on real topologies: a snapshot of the reference topology; the same deployment again drifts
 // nowhere, and neither does it against the committed baseline (made on another engine: evidence differs, states do
 // not); the broken twin drifts by exactly the paths it opens, each named once.
 
 t.setTimeout(240_000);
-const reference = projectName('dptest-base');
-const broken = projectName('dptest-base-broken');
-const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference), upProject('docker-compose.broken.yml', broken)]);
-teardown(t, `tear down ${reference}`, downReference);
-teardown(t, `tear down ${broken}`, downBroken);
+const { reference, broken } = await upReferenceAndBroken(t, 'dptest-base');
 const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-baseline-'));
 const COMMITTED = join(PACKAGE_ROOT, 'scenarios/reference.baseline.json');
 

@@ -75,6 +75,19 @@ export function teardown(t: TestLike, what: string, fn: () => Promise<string[] |
   });
 }
 
+/**
+ * The reference topology and its broken twin, up side by side for one test file and torn down when it ends: the
+ * healthy deployment a finding is compared with, and the one that must fail. `scale` goes to the reference.
+ */
+export async function upReferenceAndBroken(t: TestLike, prefix: string, scale?: Record<string, number>): Promise<{ reference: string; broken: string }> {
+  const reference = projectName(prefix);
+  const broken = projectName(`${prefix}-broken`);
+  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference, scale), upProject('docker-compose.broken.yml', broken)]);
+  teardown(t, `tear down ${reference}`, downReference);
+  teardown(t, `tear down ${broken}`, downBroken);
+  return { reference, broken };
+}
+
 /** Ends a spawned child for good when the test ends, whatever state it is in. */
 export function killOnTeardown(t: TestLike, child: ChildProcess): void {
   t.teardown(() => {

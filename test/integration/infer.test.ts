@@ -5,7 +5,7 @@ import t from 'tap';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { canaryForFile } from './fake-internet.js';
-import { cli, cliJson, projectName, runtime, teardown, upProject } from './helpers.js';
+import { cli, cliJson, runtime, upReferenceAndBroken } from './helpers.js';
 
 // `dockprobe plan` on the reference topology: inferred from the Compose file through Compose itself (v1 or v2, as
 // the cell runs), and from the running project (`--live`), the two agree; the inferred scenario passes live, and the
@@ -14,11 +14,7 @@ import { cli, cliJson, projectName, runtime, teardown, upProject } from './helpe
 t.setTimeout(240_000);
 const canary = await canaryForFile(t, 'plan on the reference topology');
 if (canary) {
-  const reference = projectName('dptest-infer');
-  const broken = projectName('dptest-infer-broken');
-  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference), upProject('docker-compose.broken.yml', broken)]);
-  teardown(t, `tear down ${reference}`, downReference);
-  teardown(t, `tear down ${broken}`, downBroken);
+  const { reference, broken } = await upReferenceAndBroken(t, 'dptest-infer');
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
   const file = join(tmp, 'inferred.yml');
   // What the file interpolates (the probe image, the run labels), as for `compose up`.

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
 import { canaryForFile } from './fake-internet.js';
-import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, projectName, serviceContainers, teardown, upProject } from './helpers.js';
+import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, serviceContainers, upReferenceAndBroken } from './helpers.js';
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
 
@@ -17,11 +17,7 @@ t.setTimeout(240_000);
 const canary = await canaryForFile(t, 'perspectives on a local fake internet');
 if (canary) {
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-perspectives-'));
-  const reference = projectName('dptest-persp');
-  const broken = projectName('dptest-persp-broken');
-  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference, { api: 2 }), upProject('docker-compose.broken.yml', broken)]);
-  teardown(t, `tear down ${reference}`, downReference);
-  teardown(t, `tear down ${broken}`, downBroken);
+  const { reference, broken } = await upReferenceAndBroken(t, 'dptest-persp', { api: 2 });
   const cell = (report: RunResult, source: string | RegExp, target: string) =>
     report.verdicts.filter((v) => (typeof source === 'string' ? v.source === source : source.test(v.source)) && v.target === target);
 
