@@ -12,8 +12,9 @@ import { cliJson, projectName, runtime, teardown } from '../integration/helpers.
 // dockprobe on a real three-node swarm (scripts/swarm-cluster.sh: engines 26.1 in containers, one manager, two
 // workers; DOCKER_HOST is the manager). Probes on every node (`--nodes all`): a plain container where one can stand,
 // a swarm job pinned to the node everywhere else; a service's task on a worker probed by a job beside it; a large
-// answer (100 KB, `bytes:`) counted across nodes on both overlays. scripts/test-matrix.sh runs this file in its
-// `cluster` cell, which brings the cluster up and down. (No live MTU black hole: README, Not yet.)
+// answer (100 KB, `bytes:`) counted across nodes on both overlays; and a live MTU black hole between the nodes
+// (`swarm-cluster.sh mtu-blackhole`), found on `mesh` and passed by `mesh-fixed`, whose MTU option fits the path.
+// scripts/test-matrix.sh runs this file in its `cluster` cell, which brings the cluster up and down.
 
 t.setTimeout(420_000);
 const CLUSTER = join(PACKAGE_ROOT, 'scripts/swarm-cluster.sh');
@@ -112,5 +113,40 @@ async function run(): Promise<void> {
       ['fail', 'reached', `network mesh @ ${nodeC}`],
     ], rows(report).join('\n'));
     await nothingLeft(t, report?.runId);
+  });
+
+  t.test('an MTU black hole between the nodes: a FAIL with its own code from each node across the hole, and the MTU option that fixes it passes', async (t) => {
+    const hole = (state: 'on' | 'off') => execa('bash', [CLUSTER, 'mtu-blackhole', state], { timeout: 60_000, reject: false });
+    teardown(t, 'mtu-blackhole off', async () => {
+      const off = await hole('off');
+      return off.exitCode === 0 ? [] : [`mtu-blackhole off: ${off.stderr}`];
+    });
+    const on = await hole('on');
+    t.equal(on.exitCode, 0, `mtu-blackhole on: ${on.stderr}`);
+    const big = (r: RunResult | undefined, net: string) =>
+      (r?.verdicts ?? []).filter((v) => v.target.includes('/bytes/') && v.source.startsWith(`network ${net} @`)).map((v) => [v.source, v.status, v.code]).sort();
+    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all']);
+    t.equal(exitCode, 1, `${stderr}\n${rows(report).join('\n')}`);
+    t.same(big(report, 'mesh'), [
+      [`network mesh @ ${nodeA}`, 'fail', 'mtu-black-hole'],
+      [`network mesh @ ${nodeB}`, 'fail', 'mtu-black-hole'],
+      // web-c's own node: the answer does not cross the hole.
+      [`network mesh @ ${nodeC}`, 'pass', 'reached'],
+    ], rows(report).join('\n'));
+    const failed = report?.verdicts.find((v) => v.code === 'mtu-black-hole' && v.source === `network mesh @ ${nodeA}`);
+    t.match(failed?.reason, `from ${nodeA} to ${nodeC} over mesh`, 'the reason names the path');
+    t.match(failed?.reason, 'containers get 1450', 'and the MTU the containers got');
+    t.same(big(report, 'mesh-fixed'), [
+      [`network mesh-fixed @ ${nodeA}`, 'pass', 'reached'],
+      [`network mesh-fixed @ ${nodeB}`, 'pass', 'reached'],
+      [`network mesh-fixed @ ${nodeC}`, 'pass', 'reached'],
+    ], 'the overlay whose MTU option fits the path passes through the same hole');
+    t.same(report?.verdicts.filter((v) => !v.target.includes('/bytes/') && v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}`), [], 'small answers pass everywhere');
+    await nothingLeft(t, report?.runId);
+
+    t.equal((await hole('off')).exitCode, 0, 'mtu-blackhole off');
+    const after = await cliJson(['test', scenario, '--nodes', 'all']);
+    t.equal(after.exitCode, 0, `with the hole closed, every verdict passes again: ${rows(after.report).join('\n')}`);
+    await nothingLeft(t, after.report?.runId);
   });
 }
