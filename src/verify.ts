@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ContainerRuntime } from './docker/container-runtime.js';
 import { DockerodeRuntime } from './docker/dockerode-runtime.js';
+import { loadImageOnNodes } from './image/load-image-on-nodes.js';
 import { ensureProbeImage } from './image/probe-image.js';
 import { judge } from './judge/judge.js';
 import { mergeRounds } from './judge/merge-rounds.js';
@@ -57,6 +58,15 @@ export interface VerifyOptions {
    * each of them (by a swarm job where a container here cannot be), and a service's tasks only there.
    */
   nodes?: string[];
+  /**
+   * Other swarm nodes' engines (`--node-engine NODE=ENDPOINT`), by node hostname or id: the probe image is loaded into
+   * each node that a job of the run goes to and lacks it (no registry; the job names the image by id).
+   */
+  nodeEngines?: Record<string, string>;
+  /** The bound on loading the image into one node (`--image-load-timeout`); default 5 min. */
+  imageLoadTimeoutMs?: number;
+  /** How a node's engine is reached (tests give a fake); default: dockerode at the endpoint. */
+  nodeRuntime?: (endpoint: string) => ContainerRuntime;
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
   runId?: string;
@@ -106,6 +116,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   try {
     for (let round = 1; round <= rounds; round++) {
       const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(nodes ? { nodes } : {}) }, traefik);
+      if (round === 1 && options.nodeEngines) await imageToNodes(plan, topology, runtime, image, options, log);
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
       const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
@@ -136,6 +147,22 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     summary: summarise(verdicts),
     cleanupFailures,
   };
+}
+
+// The image onto the nodes the plan sends jobs to, where the user gave their engines; the others are left as they
+// are (a job there that finds no image is rejected, and its rows say so).
+async function imageToNodes(plan: Plan, topology: Awaited<ReturnType<typeof resolveTopology>>, runtime: ContainerRuntime, image: string, options: VerifyOptions, log: (m: string) => void): Promise<void> {
+  const given = Object.entries(options.nodeEngines ?? {});
+  if (given.length === 0) return;
+  // One node per entry, checked as --nodes checks names (a name that is no node is a usage error naming the nodes).
+  const named = given.map(([name, endpoint]) => ({ node: chooseNodes([name], topology, '--node-engine')[0]!, endpoint }));
+  const jobNodes = new Set(plan.probes.flatMap((p) => (p.placement.kind === 'job' ? [p.placement.node.id] : [])));
+  const connect = options.nodeRuntime ?? ((endpoint: string) => new DockerodeRuntime({ endpoint, ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}) }));
+  const engines = named.filter((n) => jobNodes.has(n.node.id)).map((n) => ({ ...n, runtime: connect(n.endpoint) }));
+  for (const o of await loadImageOnNodes(runtime, image, engines, options.imageLoadTimeoutMs ?? 300_000)) {
+    if (o.status === 'failed') log(`warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`);
+    else log(`probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`);
+  }
 }
 
 // `--internet` is validated at the boundary: each entry must be an outside host, and the message names it.

@@ -71,3 +71,39 @@ t.test('--repeat keeps the probes of every round; overrides reach every expectat
   t.same(created, ['dockprobe-u3-1', 'dockprobe-u3-1-r2']);
   t.match(result.verdicts[1]!.reason, /\(2\/2 rounds passed\)$/);
 });
+
+// --node-engine: the probe image reaches a node a job goes to through that node's own engine, before the job.
+t.test('a job on a node without the probe image: loaded there first through --node-engine, then the job runs', async (t) => {
+  const { swarmDeployment } = await import('./fixtures/swarm-deployment.js');
+  const { engine } = swarmDeployment();
+  engine.agent = (plan) => agentLines(plan, (check) => (check.kind === 'dns' ? { outcome: 'resolved', addresses: ['10.0.1.3'] } : { outcome: 'open', address: '10.0.1.3', port: 3001 }));
+  const image = 'dockprobe-probe:test';
+  engine.nodesWithoutImage.add('node-b');
+  const nodeB = new FakeRuntime();
+  nodeB.engine = { ...nodeB.engine, swarm: true, swarmNodeId: 'node-b' };
+  nodeB.missingImages.add(image);
+  const load = nodeB.loadImage.bind(nodeB);
+  // The manager's view of node-b follows its engine: once loaded, the swarm no longer rejects the task there.
+  nodeB.loadImage = async (tar: NodeJS.ReadableStream) => {
+    await load(tar);
+    engine.nodesWithoutImage.delete('node-b');
+  };
+  const apiScenario = parseScenario('project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: true\n', 'swarm.yml');
+  const lines: string[] = [];
+  const endpoints: string[] = [];
+  const result = await verify({
+    scenarios: [apiScenario], runtime: engine, image, runId: 'u9', nodes: ['vps-2'], nodeEngines: { 'vps-2': 'unix:///b.sock' },
+    nodeRuntime: (endpoint) => { endpoints.push(endpoint); return nodeB; }, log: (m) => lines.push(m),
+  });
+  t.same(endpoints, ['unix:///b.sock']);
+  t.match(lines.join('\n'), /probe image dockprobe-probe:test loaded into node vps-2 in \d+ ms \(unix:\/\/\/b\.sock\)/);
+  t.same(result.verdicts.map((v) => [v.source, v.status, v.code]), [['network public-facing @ vps-2', 'pass', 'reached']], JSON.stringify(result.probes.map((p) => p.error)));
+
+  // Without --node-engine the same job is rejected: its row is inconclusive and says what to do, never blocked.
+  engine.nodesWithoutImage.add('node-b');
+  const without = await verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u10', nodes: ['vps-2'] });
+  t.match(without.verdicts.map((v) => [v.status, v.code]), [['inconclusive', String]]);
+  t.match(without.probes[0]?.error, /--node-engine NODE=ENDPOINT/);
+
+  await t.rejects(verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u11', nodes: ['vps-2'], nodeEngines: { 'vps-9': 'unix:///b.sock' } }), { code: 'DP_USAGE', message: /--node-engine: no node 'vps-9' in the swarm \(nodes: vps-1, vps-2\)/ });
+});

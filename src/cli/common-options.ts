@@ -77,6 +77,27 @@ export function nodesOption(value: unknown): string[] | undefined {
   return [...new Set(list)];
 }
 
+/**
+ * `--node-engine NODE=ENDPOINT` (repeated or comma-separated) → node → endpoint. Validated at the boundary: the shape,
+ * the endpoint's scheme, and a node given twice; whether NODE is a node of the swarm is checked in verify.
+ */
+export function nodeEnginesOption(value: unknown): Record<string, string> | undefined {
+  const list = listOption(value);
+  if (list === undefined) return undefined;
+  const engines: Record<string, string> = {};
+  for (const entry of list) {
+    const m = /^([^=]+)=(.+)$/.exec(entry);
+    const hint = '--node-engine node-2=ssh://root@node-2 (or unix:///path, tcp://host:2376)';
+    if (!m) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine must be NODE=ENDPOINT, got '${entry}'`, { hint });
+    const [, node, endpoint] = m as unknown as [string, string, string];
+    if (node === 'all') throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names one node per engine, got '${entry}'`, { hint });
+    if (!/^(unix|tcp|ssh|https?):\/\/./.test(endpoint)) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine ${node}: the endpoint must be unix://, tcp://, ssh:// or http(s)://, got '${endpoint}'`, { hint });
+    if (engines[node] !== undefined) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names node '${node}' twice`, { hint });
+    engines[node] = endpoint;
+  }
+  return Object.keys(engines).length > 0 ? engines : undefined;
+}
+
 /** `--dns-upstream` → the list for the probes' HostConfig.Dns (undefined: the default, isolated). */
 export function dnsUpstreamOption(value: string | undefined): string[] | undefined {
   if (value === undefined || value === 'isolated') return undefined;
@@ -127,7 +148,13 @@ export function withScenarioRunOptions<T>(yargs: Argv<T>) {
       type: 'string',
       array: true,
       describe: 'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
-    });
+    })
+    .option('node-engine', {
+      type: 'string',
+      array: true,
+      describe: "Another node's engine, NODE=ENDPOINT (unix:///…, tcp://host:2376, ssh://user@host), repeated: the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
+    })
+    .option('image-load-timeout', { type: 'string', describe: 'Bound on loading the probe image into one node (default 5m)' });
 }
 
 /** The options of {@link withScenarioRunOptions} as a handler receives them. */
@@ -137,7 +164,16 @@ export type ScenarioRunArgs = ArgsOf<ReturnType<typeof withScenarioRunOptions<ob
 export function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): VerifyOptions {
   const project = projectOption(argv.project);
   const nodes = nodesOption(argv.nodes);
-  return { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
+  const nodeEngines = nodeEnginesOption(argv.nodeEngine);
+  const imageLoadTimeoutMs = durationOption('image-load-timeout', argv.imageLoadTimeout);
+  return {
+    ...runOptionsFrom(argv, context),
+    scenarios: argv.files,
+    ...(project ? { project } : {}),
+    ...(nodes ? { nodes } : {}),
+    ...(nodeEngines ? { nodeEngines } : {}),
+    ...(imageLoadTimeoutMs !== undefined ? { imageLoadTimeoutMs } : {}),
+  };
 }
 
 /** Where the reports of a probing command go, from parsed arguments. */

@@ -15,7 +15,7 @@ import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'nodes', 'remove', 'files', 'file', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
@@ -26,7 +26,7 @@ export function rejectRepeated(args: Record<string, unknown>): void {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --file (plan), --internet, --nodes, --project and --remove take several values',
+      hint: 'only --file (plan), --internet, --nodes, --node-engine, --project and --remove take several values',
     });
   }
 }

@@ -309,6 +309,10 @@ export interface ContainerRuntime {
   listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;
   /** Removes an image; one already gone is not an error. */
   removeImage(reference: string): Promise<void>;
+  /** The image as a tar stream (`docker save`), to load into another engine. */
+  saveImage(reference: string): Promise<NodeJS.ReadableStream>;
+  /** Loads a tar stream of images (`docker load`), within `timeoutMs` for the whole transfer. */
+  loadImage(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void>;
   /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
   buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
 import type { ContainerExit, ContainerInfo, ContainerRuntime, EngineEvent, ContainerSpec, EngineInfo, JobExit, JobSpec, NetworkDetail, NetworkInfo, SwarmNode, SwarmService, SwarmTask, TaskFilter } from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
-import { dockerEndpoint } from './docker-endpoint.js';
+import { dockerEndpoint, endpointOptions } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { short } from './short-id.js';
@@ -25,6 +25,8 @@ export interface DockerodeRuntimeOptions {
   apiTimeoutMs?: number;
   /** How often a long wait checks that the engine still answers (default 1 s). */
   heartbeatMs?: number;
+  /** The engine to talk to, as DOCKER_HOST takes it (another swarm node's); default: DOCKER_HOST, else the socket. */
+  endpoint?: string;
 }
 
 /** A liveness check of the engine, shared by the waits pending on it. */
@@ -63,9 +65,9 @@ export class DockerodeRuntime implements ContainerRuntime {
   #heartbeat: Heartbeat | undefined;
 
   constructor(options: DockerodeRuntimeOptions = {}) {
-    this.endpoint = dockerEndpoint();
+    this.endpoint = options.endpoint ?? dockerEndpoint();
     try {
-      this.#docker = new Docker();
+      this.#docker = options.endpoint ? new Docker(endpointOptions(options.endpoint)) : new Docker();
     } catch (error) {
       throw new DockerUnavailableError(this.endpoint, error);
     }
@@ -391,6 +393,31 @@ export class DockerodeRuntime implements ContainerRuntime {
     } catch (error) {
       if (statusOf(error) === 404) return;
       throw this.#wrap('remove image', reference, error);
+    }
+  }
+
+  async saveImage(reference: string): Promise<NodeJS.ReadableStream> {
+    return this.#call('save image', reference, () => this.#docker.getImage(reference).get());
+  }
+
+  async loadImage(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void> {
+    const load = async () => {
+      const stream = await this.#docker.loadImage(tar, { quiet: true });
+      await new Promise<void>((resolve, reject) => {
+        this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const failed = output?.find((o) => o.error || o.errorDetail);
+          if (error) reject(error);
+          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? 'load failed'));
+          else resolve();
+        });
+      });
+    };
+    try {
+      await timed(load(), timeoutMs, `load image at ${this.endpoint}`);
+    } catch (error) {
+      // A stalled transfer must not keep reading the source engine's export after the deadline.
+      (tar as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw this.#wrap('load image', '', error);
     }
   }
 

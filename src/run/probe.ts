@@ -124,7 +124,7 @@ async function waitForJob(runtime: ContainerRuntime, id: string, timeoutMs: numb
   const exit = await runtime.waitJob(id, timeoutMs);
   if (exit.state === 'complete' || exit.stdout !== '') return exit;
   const missing = /no such image|not found|manifest unknown|pull access denied/i.test(exit.message);
-  const hint = missing ? `: the probe image ${image} must be on every node probed from (docker save ${image} | docker -H <node> load, or --image with an image from a registry every node can pull)` : '';
+  const hint = missing ? `: the probe image ${image} must be on every node probed from (give dockprobe the node's engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save ${image} | docker -H <node> load; or --image with an image from a registry every node can pull)` : '';
   throw new Error(`the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
 }
 

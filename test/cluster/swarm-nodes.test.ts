@@ -37,12 +37,14 @@ async function run(): Promise<void> {
   }
   const on = (node: string) => ({ DOCKER_HOST: hostOf.get(node)! });
 
-  // The probe image, built on the manager and moved to the workers as is (same id: no node tries a registry).
+  // The probe image, built on the manager. The stack runs it on the last node too, so it is moved there by hand
+  // (same id: no node tries a registry); the middle node runs no task of the stack and gets it from dockprobe itself
+  // (--node-engine), so it is removed there first: what an earlier run left would hide a loader that does nothing.
   const image = await ensureProbeImage(runtime);
-  for (const node of [nodeB, nodeC]) {
-    const moved = await execa('bash', ['-c', `docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q`], { env: { ...process.env, IMAGE: image, TO: hostOf.get(node)! }, timeout: 180_000, reject: false });
-    if (moved.exitCode !== 0) throw new Error(`loading ${image} into ${node}: ${moved.stderr}`);
-  }
+  const moved = await execa('bash', ['-c', `docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q`], { env: { ...process.env, IMAGE: image, TO: hostOf.get(nodeC)! }, timeout: 180_000, reject: false });
+  if (moved.exitCode !== 0) throw new Error(`loading ${image} into ${nodeC}: ${moved.stderr}`);
+  await docker(['image', 'rm', '--force', image], on(nodeB));
+  const nodeEngines = [nodeB, nodeC].flatMap((n) => ['--node-engine', `${n}=${hostOf.get(n)!}`]);
 
   const stack = projectName('dpnodes').replace(/-/g, '');
   const env = { DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${stack}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname(), DPTEST_NODE_A: nodeA, DPTEST_NODE_C: nodeC };
@@ -89,8 +91,10 @@ async function run(): Promise<void> {
   }
 
   t.test('--nodes all, no black hole: every zone from every node, by container or job; every verdict passes', async (t) => {
-    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all']);
+    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all', ...nodeEngines]);
     t.equal(exitCode, 0, `${stderr}\n${rows(report).join('\n')}`);
+    t.match(stderr, new RegExp(`probe image \\S+ loaded into node ${nodeB} in \\d+ ms`), `the image was loaded into ${nodeB} through its engine`);
+    t.match(stderr, new RegExp(`probe image \\S+ already on node ${nodeC}`), `and left as it was on ${nodeC}`);
     t.equal(report?.verdicts.length, 2 * 3 + 3 + 3 + 3 + 1, 'each zone expectation once per node, the service once per task');
     t.same(report?.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
     const probes = report?.probes ?? [];
@@ -106,7 +110,7 @@ async function run(): Promise<void> {
   t.test('a wrong expectation across nodes FAILs on each node it is wrong from, with the node in the row', async (t) => {
     const wrong = join(tmp, 'wrong.yml');
     await writeFile(wrong, `project: ${stack}\ntimeout: 2s\nexpect:\n  - from: { network: mesh }\n    to: [web-a:8080]\n    reachable: false\n`);
-    const { exitCode, report, stderr } = await cliJson(['test', wrong, '--nodes', `${nodeB},${nodeC}`]);
+    const { exitCode, report, stderr } = await cliJson(['test', wrong, '--nodes', `${nodeB},${nodeC}`, ...nodeEngines]);
     t.equal(exitCode, 1, stderr);
     t.same(report?.verdicts.map((v) => [v.status, v.code, v.source]), [
       ['fail', 'reached', `network mesh @ ${nodeB}`],
@@ -125,7 +129,7 @@ async function run(): Promise<void> {
     t.equal(on.exitCode, 0, `mtu-blackhole on: ${on.stderr}`);
     const big = (r: RunResult | undefined, net: string) =>
       (r?.verdicts ?? []).filter((v) => v.target.includes('/bytes/') && v.source.startsWith(`network ${net} @`)).map((v) => [v.source, v.status, v.code]).sort();
-    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all']);
+    const { exitCode, report, stderr } = await cliJson(['test', scenario, '--nodes', 'all', ...nodeEngines]);
     t.equal(exitCode, 1, `${stderr}\n${rows(report).join('\n')}`);
     t.same(big(report, 'mesh'), [
       [`network mesh @ ${nodeA}`, 'fail', 'mtu-black-hole'],
@@ -145,7 +149,7 @@ async function run(): Promise<void> {
     await nothingLeft(t, report?.runId);
 
     t.equal((await hole('off')).exitCode, 0, 'mtu-blackhole off');
-    const after = await cliJson(['test', scenario, '--nodes', 'all']);
+    const after = await cliJson(['test', scenario, '--nodes', 'all', ...nodeEngines]);
     t.equal(after.exitCode, 0, `with the hole closed, every verdict passes again: ${rows(after.report).join('\n')}`);
     await nothingLeft(t, after.report?.runId);
   });

@@ -172,7 +172,7 @@ t.test('a job the swarm rejects (no probe image on the node): failed, with the r
   const probe = await start();
   const result = await probe.result(0);
   t.equal(result.status, 'failed');
-  t.match(result.error, /ended rejected: No such image: dockprobe-probe:test: the probe image dockprobe-probe:test must be on every node probed from \(docker save dockprobe-probe:test \| docker -H <node> load/);
+  t.match(result.error, /ended rejected: No such image: dockprobe-probe:test: the probe image dockprobe-probe:test must be on every node probed from \(give dockprobe the node.s engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save dockprobe-probe:test \| docker -H <node> load/);
   t.equal(result.observations.size, 0);
   await probe.stop();
   t.equal(engine.services.size, 0);

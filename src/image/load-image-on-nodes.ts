@@ -1,0 +1,53 @@
+import { performance } from 'node:perf_hooks';
+import type { ContainerRuntime, SwarmNode } from '../docker/container-runtime.js';
+
+/** Another node's engine, as `--node-engine NODE=ENDPOINT` gives it. */
+export interface NodeEngine {
+  node: SwarmNode;
+  endpoint: string;
+  runtime: ContainerRuntime;
+}
+
+/** What became of the probe image on one node. */
+export type NodeImageOutcome =
+  | { node: string; endpoint: string; status: 'present' | 'loaded'; durationMs: number }
+  | { node: string; endpoint: string; status: 'failed'; reason: string; durationMs: number };
+
+/**
+ * Puts the probe image on the nodes whose engines dockprobe was given: there is no registry to pull it from, and a
+ * swarm job names its image by id, so a node without it rejects the task ("No such image"). The image goes as
+ * `docker save | docker load` from this engine, which keeps its id. One node at a time: each transfer is a whole image
+ * through this machine. A node that fails is reported, not thrown: its jobs are then rejected, and their rows are
+ * inconclusive with that reason, never "blocked".
+ *
+ * Each engine is first asked which swarm node it is: an endpoint that names the wrong machine must not receive the
+ * image under another node's name (and its rows would prove nothing about the node it claims).
+ */
+export async function loadImageOnNodes(source: ContainerRuntime, image: string, engines: readonly NodeEngine[], timeoutMs: number): Promise<NodeImageOutcome[]> {
+  const outcomes: NodeImageOutcome[] = [];
+  for (const { node, endpoint, runtime } of engines) {
+    const started = performance.now();
+    const done = (o: { status: 'present' | 'loaded' } | { status: 'failed'; reason: string }) =>
+      outcomes.push({ node: node.hostname, endpoint, ...o, durationMs: Math.round(performance.now() - started) } as NodeImageOutcome);
+    try {
+      const info = await runtime.info();
+      if (info.swarmNodeId !== node.id) {
+        done({ status: 'failed', reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})` });
+        continue;
+      }
+      if (await runtime.imageExists(image)) {
+        done({ status: 'present' });
+        continue;
+      }
+      await runtime.loadImage(await source.saveImage(image), timeoutMs);
+      if (!(await runtime.imageExists(image))) {
+        done({ status: 'failed', reason: `loaded an archive of ${image} into ${endpoint}, but the engine does not have ${image} afterwards` });
+        continue;
+      }
+      done({ status: 'loaded' });
+    } catch (error) {
+      done({ status: 'failed', reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return outcomes;
+}

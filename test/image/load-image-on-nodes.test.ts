@@ -1,0 +1,51 @@
+import t from 'tap';
+import type { SwarmNode } from '../../src/docker/container-runtime.js';
+import { loadImageOnNodes } from '../../src/image/load-image-on-nodes.js';
+import { FakeRuntime } from '../fixtures/fake-runtime.js';
+
+// The probe image onto other swarm nodes through their engines: there is no registry, and a job names its image by id.
+
+const IMAGE = 'dockprobe-probe:test';
+const node = (id: string, hostname: string): SwarmNode => ({ id, hostname, role: 'worker', availability: 'active', state: 'ready', address: '192.168.1.11', leader: false });
+
+function nodeEngine(id: string, options: { hasImage?: boolean; swarmNodeId?: string } = {}) {
+  const engine = new FakeRuntime();
+  engine.engine = { ...engine.engine, endpoint: `unix:///${id}.sock`, swarm: true, swarmNodeId: options.swarmNodeId ?? id };
+  if (!options.hasImage) engine.missingImages.add(IMAGE);
+  return engine;
+}
+
+t.test('a node without the image gets it from this engine (save | load), one with it is left alone', async (t) => {
+  const source = new FakeRuntime();
+  const b = nodeEngine('node-b');
+  const c = nodeEngine('node-c', { hasImage: true });
+  const outcomes = await loadImageOnNodes(source, IMAGE, [
+    { node: node('node-b', 'vps-2'), endpoint: 'ssh://root@vps-2', runtime: b },
+    { node: node('node-c', 'vps-3'), endpoint: 'ssh://root@vps-3', runtime: c },
+  ], 1000);
+  t.same(outcomes.map((o) => [o.node, o.status]), [['vps-2', 'loaded'], ['vps-3', 'present']]);
+  t.ok(await b.imageExists(IMAGE), 'vps-2 has the image now');
+  t.same(source.calls, [`saveImage ${IMAGE}`], 'saved once, for the node that lacked it');
+  t.same(c.calls.filter((x) => x.startsWith('loadImage')), [], 'nothing loaded where it was');
+});
+
+t.test('an endpoint that is another node (or no swarm) gets nothing: the wrong machine must not stand for the node', async (t) => {
+  const source = new FakeRuntime();
+  const wrong = nodeEngine('node-c', { swarmNodeId: 'node-c' });
+  const outcomes = await loadImageOnNodes(source, IMAGE, [{ node: node('node-b', 'vps-2'), endpoint: 'tcp://10.0.0.3:2376', runtime: wrong }], 1000);
+  t.match(outcomes, [{ node: 'vps-2', status: 'failed', reason: 'the engine at tcp://10.0.0.3:2376 is swarm node node-c, not vps-2 (node-b)' }]);
+  t.same(wrong.calls, ['info'], 'not even asked about the image');
+  t.same(source.calls, []);
+});
+
+t.test('a node whose engine fails is reported with the reason, and the others still get the image', async (t) => {
+  const source = new FakeRuntime();
+  const dead = nodeEngine('node-b');
+  dead.faults.set('loadImage', new Error('load image at unix:///node-b.sock: no answer within 1000 ms'));
+  const ok = nodeEngine('node-c');
+  const outcomes = await loadImageOnNodes(source, IMAGE, [
+    { node: node('node-b', 'vps-2'), endpoint: 'unix:///node-b.sock', runtime: dead },
+    { node: node('node-c', 'vps-3'), endpoint: 'unix:///node-c.sock', runtime: ok },
+  ], 1000);
+  t.match(outcomes, [{ node: 'vps-2', status: 'failed', reason: /no answer within 1000 ms/ }, { node: 'vps-3', status: 'loaded' }]);
+});
