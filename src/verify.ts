@@ -22,6 +22,8 @@ import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
 import { chooseNodes } from './topology/choose-nodes.js';
+import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
+import type { Topology } from './topology/topology.js';
 import { resolveNames } from './topology/resolve-names.js';
 import { resolveTopology } from './topology/resolve-topology.js';
 import { readWindow } from './topology/world-changes.js';
@@ -106,6 +108,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const pools = addressPoolWarning(topology.networks);
   if (pools) log(`warning: ${pools}`);
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
+  const nodeEngines = await nodeEnginesOf(options, topology, log);
   const rounds = options.repeat ?? 1;
   const expectations = resolved.flatMap((s) => s.expectations);
   const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
@@ -116,14 +119,14 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   try {
     for (let round = 1; round <= rounds; round++) {
       const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(nodes ? { nodes } : {}) }, traefik);
-      if (round === 1 && options.nodeEngines) await imageToNodes(plan, topology, runtime, image, options, log);
+      if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);
       log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
       const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
         onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
       });
       // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
-      const window = await readWindow(runtime, topology, runId, windowStart);
+      const window = await readWindow(runtime, topology, runId, windowStart, nodeEngines);
       for (const what of new Set([...window.changes.values()].flat().map((c) => c.what))) log(`changed during the run: ${what}`);
       for (const what of window.networkEvents) log(`during the run: ${what}`);
       const outcome = judge(plan, results, window);
@@ -149,17 +152,22 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   };
 }
 
+// Other nodes' engines (--node-engine), each checked to be its node: they take the probe image and speak for their
+// node's events. One that cannot be used is named, and the run goes on without it.
+async function nodeEnginesOf(options: VerifyOptions, topology: Topology, log: (m: string) => void): Promise<NodeEngine[]> {
+  if (!options.nodeEngines || Object.keys(options.nodeEngines).length === 0) return [];
+  const connect = options.nodeRuntime ?? ((endpoint: string) => new DockerodeRuntime({ endpoint, ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}) }));
+  const { engines, refused } = await connectNodeEngines(options.nodeEngines, topology, connect);
+  for (const r of refused) log(`warning: --node-engine ${r.node}=${r.endpoint} not used: ${r.reason}`);
+  return engines;
+}
+
 // The image onto the nodes the plan sends jobs to, where the user gave their engines; the others are left as they
 // are (a job there that finds no image is rejected, and its rows say so).
-async function imageToNodes(plan: Plan, topology: Awaited<ReturnType<typeof resolveTopology>>, runtime: ContainerRuntime, image: string, options: VerifyOptions, log: (m: string) => void): Promise<void> {
-  const given = Object.entries(options.nodeEngines ?? {});
-  if (given.length === 0) return;
-  // One node per entry, checked as --nodes checks names (a name that is no node is a usage error naming the nodes).
-  const named = given.map(([name, endpoint]) => ({ node: chooseNodes([name], topology, '--node-engine')[0]!, endpoint }));
+async function imageToNodes(plan: Plan, engines: readonly NodeEngine[], runtime: ContainerRuntime, image: string, options: VerifyOptions, log: (m: string) => void): Promise<void> {
   const jobNodes = new Set(plan.probes.flatMap((p) => (p.placement.kind === 'job' ? [p.placement.node.id] : [])));
-  const connect = options.nodeRuntime ?? ((endpoint: string) => new DockerodeRuntime({ endpoint, ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}) }));
-  const engines = named.filter((n) => jobNodes.has(n.node.id)).map((n) => ({ ...n, runtime: connect(n.endpoint) }));
-  for (const o of await loadImageOnNodes(runtime, image, engines, options.imageLoadTimeoutMs ?? 300_000)) {
+  const targets = engines.filter((e) => jobNodes.has(e.node.id));
+  for (const o of await loadImageOnNodes(runtime, image, targets, options.imageLoadTimeoutMs ?? 300_000)) {
     if (o.status === 'failed') log(`warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`);
     else log(`probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`);
   }

@@ -1,12 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime, SwarmNode } from '../docker/container-runtime.js';
-
-/** Another node's engine, as `--node-engine NODE=ENDPOINT` gives it. */
-export interface NodeEngine {
-  node: SwarmNode;
-  endpoint: string;
-  runtime: ContainerRuntime;
-}
+import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { NodeEngine } from '../topology/connect-node-engines.js';
 
 /** What became of the probe image on one node. */
 export type NodeImageOutcome =
@@ -19,9 +13,7 @@ export type NodeImageOutcome =
  * `docker save | docker load` from this engine, which keeps its id. One node at a time: each transfer is a whole image
  * through this machine. A node that fails is reported, not thrown: its jobs are then rejected, and their rows are
  * inconclusive with that reason, never "blocked".
- *
- * Each engine is first asked which swarm node it is: an endpoint that names the wrong machine must not receive the
- * image under another node's name (and its rows would prove nothing about the node it claims).
+ * The engines were checked to be their nodes (topology/connect-node-engines.ts).
  */
 export async function loadImageOnNodes(source: ContainerRuntime, image: string, engines: readonly NodeEngine[], timeoutMs: number): Promise<NodeImageOutcome[]> {
   const outcomes: NodeImageOutcome[] = [];
@@ -30,11 +22,6 @@ export async function loadImageOnNodes(source: ContainerRuntime, image: string, 
     const done = (o: { status: 'present' | 'loaded' } | { status: 'failed'; reason: string }) =>
       outcomes.push({ node: node.hostname, endpoint, ...o, durationMs: Math.round(performance.now() - started) } as NodeImageOutcome);
     try {
-      const info = await runtime.info();
-      if (info.swarmNodeId !== node.id) {
-        done({ status: 'failed', reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})` });
-        continue;
-      }
       if (await runtime.imageExists(image)) {
         done({ status: 'present' });
         continue;

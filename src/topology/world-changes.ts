@@ -1,6 +1,7 @@
-import type { ContainerInfo, ContainerRuntime, EngineEvent, SwarmTask } from '../docker/container-runtime.js';
-import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
-import { isContainerOf, remoteTasks, type Topology } from './topology.js';
+import type { ContainerInfo, ContainerRuntime, EngineEvent, SwarmNode, SwarmTask } from '../docker/container-runtime.js';
+import type { NodeEngine } from './connect-node-engines.js';
+import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, SWARM_TASK_ID, labelFilter } from '../docker/labels.js';
+import { isContainerOf, remoteTasks, taskName, type Topology } from './topology.js';
 
 /** What happened to one container of the deployment between the topology read and the end of the probes. */
 export interface WorldChange {
@@ -79,7 +80,26 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  * the engine's events of the window (a container that died and came back, a network joined or left, a network
  * created). The run's own probes are not changes; a window that cannot be read counts as changed.
  */
-export async function readWindow(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
+export async function readWindow(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number, nodes: readonly NodeEngine[] = []): Promise<RunWindow> {
+  const window = await readThisEngine(runtime, topology, runId, sinceMs);
+  // Other nodes' engines, where the user gave them: their container and network events are the window's too.
+  const untilMs = Date.now();
+  await Promise.all(
+    nodes.map(async ({ node, runtime: nodeRuntime }) => {
+      try {
+        window.networkEvents.push(...nodeEventChanges(topology, node, await nodeRuntime.events(sinceMs, untilMs), runId, window.changes, sinceMs));
+      } catch (error) {
+        // Fail closed: a node whose window cannot be read may have changed under the probes that rest on its tasks.
+        for (const task of topology.services.flatMap((s) => remoteTasks(s)).filter((t) => t.nodeId === node.id)) {
+          addChange(window.changes, task.id, `the events of node ${node.hostname} could not be read after the probes (${(error as Error).message})`);
+        }
+      }
+    }),
+  );
+  return window;
+}
+
+async function readThisEngine(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
   try {
     // Tasks on other nodes are re-listed only when the run rests on some: a manager knows them, a worker never read any.
     const remote = topology.services.filter((s) => remoteTasks(s).length > 0).map((s) => s.swarm!.service?.id).filter((id): id is string => id !== undefined);
@@ -115,6 +135,33 @@ export function eventChanges(topology: Topology, events: readonly EngineEvent[],
       note(id, `${containers.get(id)!.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
     } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
       networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'} at ${at(e)}`);
+    }
+  }
+  return networkEvents;
+}
+
+/**
+ * Another node's events of the window (through `--node-engine`): a container of a task there that died, was killed or
+ * left a network makes that task changed, by task id as the manager's task list does; a network created or removed
+ * there is a network event of that node (its FORWARD rules were re-inserted then, as on this one).
+ */
+export function nodeEventChanges(topology: Topology, node: SwarmNode, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
+  const tasks = topology.services.flatMap((s) => remoteTasks(s).filter((t) => t.nodeId === node.id).map((t) => ({ task: t, name: `task ${taskName(s, t)} on node ${node.hostname}` })));
+  const byContainer = new Map(tasks.flatMap((x) => (x.task.containerId ? [[x.task.containerId, x] as const] : [])));
+  const byTask = new Map(tasks.map((x) => [x.task.id, x]));
+  const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
+  const networkEvents: string[] = [];
+  for (const e of events) {
+    if (e.timeMs < sinceMs || e.attributes[LABEL_RUN] === runId) continue;
+    const task = (id: string) => byContainer.get(id) ?? byTask.get(e.attributes[SWARM_TASK_ID] ?? '');
+    if (e.type === 'container' && CONTAINER_ACTIONS.has(e.action) && task(e.id)) {
+      const x = task(e.id)!;
+      addChange(changes, x.task.id, `${x.name}: its container ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
+    } else if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') && byContainer.has(e.attributes['container'] ?? '')) {
+      const x = byContainer.get(e.attributes['container']!)!;
+      addChange(changes, x.task.id, `${x.name}: its container was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
+    } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
+      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'} on node ${node.hostname} at ${at(e)}`);
     }
   }
   return networkEvents;

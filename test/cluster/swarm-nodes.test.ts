@@ -95,6 +95,9 @@ async function run(): Promise<void> {
     t.equal(exitCode, 0, `${stderr}\n${rows(report).join('\n')}`);
     t.match(stderr, new RegExp(`probe image \\S+ loaded into node ${nodeB} in \\d+ ms`), `the image was loaded into ${nodeB} through its engine`);
     t.match(stderr, new RegExp(`probe image \\S+ already on node ${nodeC}`), `and left as it was on ${nodeC}`);
+    // The middle node runs no task of the stack: the jobs there bring the overlays to it, and its own engine's events,
+    // read through --node-engine, say so (a network created on a node re-inserts its FORWARD rules there too).
+    t.match(stderr, new RegExp(`during the run: network ${stack}_mesh created on node ${nodeB} at`), `${nodeB}'s events are read`);
     t.equal(report?.verdicts.length, 2 * 3 + 3 + 3 + 3 + 1, 'each zone expectation once per node, the service once per task');
     t.same(report?.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
     const probes = report?.probes ?? [];

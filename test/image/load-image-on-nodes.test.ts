@@ -29,15 +29,6 @@ t.test('a node without the image gets it from this engine (save | load), one wit
   t.same(c.calls.filter((x) => x.startsWith('loadImage')), [], 'nothing loaded where it was');
 });
 
-t.test('an endpoint that is another node (or no swarm) gets nothing: the wrong machine must not stand for the node', async (t) => {
-  const source = new FakeRuntime();
-  const wrong = nodeEngine('node-c', { swarmNodeId: 'node-c' });
-  const outcomes = await loadImageOnNodes(source, IMAGE, [{ node: node('node-b', 'vps-2'), endpoint: 'tcp://10.0.0.3:2376', runtime: wrong }], 1000);
-  t.match(outcomes, [{ node: 'vps-2', status: 'failed', reason: 'the engine at tcp://10.0.0.3:2376 is swarm node node-c, not vps-2 (node-b)' }]);
-  t.same(wrong.calls, ['info'], 'not even asked about the image');
-  t.same(source.calls, []);
-});
-
 t.test('a node whose engine fails is reported with the reason, and the others still get the image', async (t) => {
   const source = new FakeRuntime();
   const dead = nodeEngine('node-b');
