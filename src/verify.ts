@@ -188,6 +188,8 @@ function probeNetwork(placement: Placement): string {
   switch (placement.kind) {
     case 'host':
       return 'host';
+    case 'lan':
+      return `lan neighbour ${placement.neighbour} via ${placement.host}`;
     case 'network':
       return placement.network.name;
     case 'container':

@@ -37,7 +37,9 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
     .find((o) => o !== undefined && (o.outcome === 'open' || o.outcome === 'http'));
   const reached = stillReached ? (peerReached ?? targetReached) : undefined;
   const runs = dnsRuns.length > 1 ? ` ${dnsRuns.length} times, the last after every check` : '';
-  const dnsText = !spec.controls.dnsCheckId
+  const dnsText = spec.placement.kind === 'lan'
+    ? 'no DNS on the LAN: no name is tried from it'
+    : !spec.controls.dnsCheckId
     ? 'no embedded DNS here (Docker\'s default bridge): no name is tried from it, so no DNS control'
     : dns
     ? `DNS answered its own name${runs} (${dnsObservation?.addresses?.join(', ')})`

@@ -4,6 +4,7 @@ import type { ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
 import { judgeControls } from './controls.js';
 import { judgeEgressCell } from './egress-cell.js';
+import { judgeLanCell } from './lan-cell.js';
 import { judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
 import { decidedByConfiguration, judgeTraefikRouteCell } from './traefik-route-cell.js';
@@ -76,6 +77,8 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
       return judgeEgressCell(cell, evidence, spec, control, result, verdict);
     case 'traefik-route':
       return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
+    case 'lan':
+      return judgeLanCell(cell, evidence, control, result, verdict);
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;

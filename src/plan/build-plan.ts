@@ -4,6 +4,8 @@ import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from
 import type { SwarmNode } from '../docker/container-runtime.js';
 import { containerStates, findNetwork, findService, remoteTasks, runningContainers, swarmPlumbing, taskName, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import { planEgressCell } from './egress-cell.js';
+import { planLanCell } from './lan-cell.js';
+import { lanPlacement } from './lan-placement.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
 import { planPublishedCell } from './published-cell.js';
@@ -42,14 +44,14 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
   const probeFor = ({ key, label, placement, networks }: Source): ProbeBuilder => {
     let probe = probes.get(key);
     if (!probe) {
-      const name = placement.kind === 'host' ? 'host' : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
+      const name = placement.kind === 'host' || placement.kind === 'lan' ? placement.kind : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
       probe = new ProbeBuilder(key, label, name, placement, networks, topology);
       probes.set(key, probe);
     }
     return probe;
   };
   for (const expectation of expectations) {
-    const sources = placements(expectation.from, topology, options.nodes);
+    const sources = placements(expectation.from, topology, options.nodes, options.runId);
     const targets = expandPorts(expectation, topology);
     for (const source of sources) {
       if (source.precondition) {
@@ -72,7 +74,7 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
     const expectation = traefikExpectation(check, proxy);
     traefikExpectations.push(expectation);
     const step = { timeoutMs: expectation.timeoutMs, retries: expectation.retries };
-    const sources = placements(expectation.from, topology, options.nodes);
+    const sources = placements(expectation.from, topology, options.nodes, options.runId);
     const probesOf = sources.map((source) => (source.precondition ? { key: source.key, label: source.label, precondition: source.precondition } : probeFor(source)));
     for (const probe of probesOf) {
       for (const service of services) {
@@ -104,6 +106,18 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
     if (target.host.kind === 'service') return planPublishedCell(expectation, target, probe, topology, expectation.timeoutMs);
     return planReachCell(expectation, target, probe, topology, { timeoutMs: expectation.timeoutMs, retries: 0 });
   }
+  if (probe.placement.kind === 'lan') {
+    if (target.kind === 'internet' || target.kind === 'dns' || target.host.kind !== 'service') {
+      throw new ScenarioError([
+        {
+          ...target.position,
+          message: `'${target.label}' cannot be checked from lan`,
+          hint: "from: lan tries the deployment's services (service:port or http://service:port/…) at their container addresses and the host's published ports; names do not resolve on the LAN",
+        },
+      ]);
+    }
+    return planLanCell(expectation, target, probe, topology, expectation.timeoutMs);
+  }
   if (target.kind === 'internet') return planEgressCell(expectation, target, probe, step);
   return planReachCell(expectation, target, probe, topology, step);
 }
@@ -125,7 +139,7 @@ function needsOutsideName(target: TargetRef): boolean {
 type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[]; precondition?: Cell['precondition'] };
 
 function sourceKey(from: SourceRef): string {
-  return from.kind === 'host' ? 'host' : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
+  return from.kind === 'host' || from.kind === 'lan' ? from.kind : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
 }
 
 // A source with nothing to probe from: its cells are inconclusive for this reason, whatever the target.
@@ -136,8 +150,9 @@ function nowhere(key: string, label: string, precondition: NonNullable<Cell['pre
 // Where the probes of one source run: a network (on each chosen node, for an overlay), each running container or task
 // of a service, or the host. Names were checked against the topology before planning (resolveTopology), so a miss here
 // is a programming error.
-function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNode[] | undefined): Source[] {
+function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNode[] | undefined, runId: string): Source[] {
   if (from.kind === 'host') return [{ key: 'host', label: 'host', placement: { kind: 'host' }, networks: [] }];
+  if (from.kind === 'lan') return [{ key: 'lan', label: 'lan', placement: lanPlacement(runId, topology), networks: [] }];
   const swarm = topology.swarm?.manager ? topology.swarm : undefined;
   if (from.kind === 'network') {
     const network = findNetwork(topology, from.project, from.network);

@@ -37,7 +37,7 @@ interface CellBase {
    */
   touches: string[];
   /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
-  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network' | 'node-unavailable'; text: string } | undefined;
+  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network' | 'node-unavailable' | 'not-routable-from-lan'; text: string } | undefined;
 }
 
 /** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay
@@ -72,6 +72,18 @@ export interface PublishedCell extends CellBase {
   fact: { kind: 'not published' | 'dropped by Docker'; detail: string } | undefined;
 }
 
+/**
+ * A neighbour on the host's LAN trying a service: at each of its containers' addresses on this host's bridge networks
+ * (routed through the host, as a machine beside it would), and at the host's address on the ports published on all
+ * interfaces. What answers is what an attacker on the LAN reaches.
+ */
+export interface LanCell extends CellBase {
+  kind: 'lan';
+  target: TcpTarget | HttpTarget;
+  /** How the target port is published (`127.0.0.1:32768`, `0.0.0.0:8080`); empty when it is not: a direct hit says which. */
+  bindings: string[];
+}
+
 /** Egress: a probe trying the internet list; reached if any entry answers. */
 export interface EgressCell extends CellBase {
   kind: 'egress';
@@ -98,7 +110,7 @@ export interface TraefikRouteCell extends CellBase {
  * A cell, by kind. A new kind of check is a new member here, a planner in plan/ and a judge in judge/: the
  * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile.
  */
-export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell;
+export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell;
 
 /** The checks that prove a probe could have seen something, before any "blocked" from it counts. */
 export interface Controls {
@@ -122,7 +134,22 @@ export type Placement =
   | { kind: 'container'; container: ContainerInfo; service: string }
   | { kind: 'job'; node: SwarmNode; network: TopologyNetwork; task?: undefined }
   | { kind: 'job'; node: SwarmNode; network?: undefined; task: { id: string; name: string; service: string } }
-  | { kind: 'host' };
+  | { kind: 'host' }
+  | LanPlacement;
+
+/**
+ * A LAN neighbour: a network namespace of its own on the engine's host, joined to it by a veth pair with a /30 of
+ * link-local addresses (`host` on the host's end, `neighbour` on the other), routing the containers' subnets through
+ * the host. `controlPort`: dockprobe listens on the host's end there; reaching it proves the neighbour's link works.
+ */
+export interface LanPlacement {
+  kind: 'lan';
+  host: string;
+  neighbour: string;
+  controlPort: number;
+  /** The IPv4 subnets routed through the host: the local bridge networks' (never a default route). */
+  routes: string[];
+}
 
 /** One probe: where it runs and what it does. */
 export interface ProbeSpec {

@@ -68,7 +68,11 @@ export class ProbeBuilder {
     let dnsCheckId: string | undefined;
     let reachCheckIds: string[] = [];
     let reach6CheckIds: string[] = [];
-    if (this.placement.kind !== 'host') {
+    if (this.placement.kind === 'lan') {
+      // The neighbour's only peer is the host's end of its link, where dockprobe listens: reaching it proves the
+      // link and the neighbour's own stack work, under the same load as its checks (run first, among and after them).
+      reachCheckIds = [this.add({ id: '', kind: 'tcp', host: this.placement.host, port: this.placement.controlPort, subnets: [], timeoutMs })];
+    } else if (this.placement.kind !== 'host') {
       // The joined container's own name for a service probe; the probe's own name for a network probe. A job resolves
       // a service with a task on another node (the swarm's DNS of its node must have learnt the network's records), or
       // its own name (its service's, which resolves to its task in endpoint mode dnsrr) when there is none.

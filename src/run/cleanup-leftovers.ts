@@ -1,7 +1,9 @@
+import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
 import { short } from '../docker/short-id.js';
 import { removeNetwork, type RemoveNetworkOptions } from './remove-network.js';
+import { lanNames, removeLanNeighbour } from './lan-neighbour.js';
 import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 
 /** What `cleanup` removed, kept, or failed to remove. */
@@ -30,6 +32,8 @@ export interface CleanupOptions {
   keepImage?: string;
   /** Backoff of network removal (tests shorten it). */
   removeNetwork?: RemoveNetworkOptions;
+  /** How LAN neighbours (`from: lan`) are listed and removed on this host (tests give fakes); default: /run/netns, ip. */
+  lan?: { list: () => Promise<string[]>; remove: (netns: string, hostIf: string) => Promise<void> };
 }
 
 /** Whose a labelled resource is, as far as this host can prove. */
@@ -105,6 +109,19 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
   const engine = await runtime.info();
   const jobs = engine.swarmManager ? await runtime.listServices({ labels: filter }) : [];
   await removeAll(jobs.map((j) => ({ what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`, labels: j.labels, remove: () => runtime.removeService(j.id) })));
+  // LAN neighbours (`from: lan`): network namespaces on this host, named after their run and owner process.
+  const lan = options.lan ?? { list: listLanNamespaces, remove: removeLanNeighbour };
+  const neighbours = (await lan.list()).flatMap((netns) => {
+    const m = /^dockprobe-lan-(.+)-(\d+)$/.exec(netns);
+    return m && (!options.runId || m[1] === options.runId) ? [{ netns, run: m[1]!, pid: m[2]! }] : [];
+  });
+  await removeAll(
+    neighbours.map(({ netns, run, pid }) => ({
+      what: `LAN neighbour ${netns} (run ${run})`,
+      labels: { [LABEL_RUN]: run, [LABEL_PID]: pid, [LABEL_HOST]: hostname() },
+      remove: () => lan.remove(netns, lanNames(run, Number(pid)).hostIf),
+    })),
+  );
   // Networks after containers: a network with endpoints cannot be removed. Forced disconnects and a bounded backoff
   // handle endpoints that linger; a ghost endpoint (in dockerd's store, no container) is named, never waited on.
   for (const n of networks) {
@@ -151,4 +168,13 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
     }
   }
   return report;
+}
+
+// The named network namespaces of this host (`ip netns add` keeps them under /run/netns); none where there is no such dir.
+async function listLanNamespaces(): Promise<string[]> {
+  try {
+    return (await readdir('/run/netns')).filter((n) => n.startsWith('dockprobe-lan-'));
+  } catch {
+    return [];
+  }
 }

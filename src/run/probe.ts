@@ -53,7 +53,7 @@ export class Probe {
     const started = performance.now();
     const placement = this.spec.placement;
     // A programming error, not the engine's: runProbes runs the host perspective in-process.
-    if (placement.kind === 'host') throw new Error('the host probe runs in-process, not in a container');
+    if (placement.kind === 'host' || placement.kind === 'lan') throw new Error(`the ${placement.kind} probe runs as a process on this host, not in a container`);
     const common = {
       name: this.spec.containerName,
       image: this.context.image,

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PROBE_GRACE_MS, type Observation } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
-import type { Plan, ProbeSpec } from '../plan/plan.js';
+import type { LanPlacement, Plan, ProbeSpec } from '../plan/plan.js';
+import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
 import { probeResult, type ProbeResult } from './probe-result.js';
 
@@ -36,6 +37,7 @@ export async function runProbes(plan: Plan, context: ProbeContext, options: { gr
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
   if (spec.placement.kind === 'host') return runOnHost(spec);
+  if (spec.placement.kind === 'lan') return runOnLan({ ...spec, placement: spec.placement }, context, graceMs);
   let started: StartedProbe;
   try {
     started = await new Probe(spec, context).start();
@@ -47,6 +49,21 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
   } finally {
     // A removal that fails (the engine went away) must not reject the whole run: what was observed still counts, and
     // the cleanup stack keeps the failure, so the report names the container and the command that removes it.
+    await started.stop().catch(() => undefined);
+  }
+}
+
+// The LAN perspective runs the agent as a hardened process in a neighbour namespace made for the run (lan-neighbour.ts).
+async function runOnLan(spec: ProbeSpec & { placement: LanPlacement }, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
+  let started: StartedLanNeighbour;
+  try {
+    started = await new LanNeighbour(spec, { runId: context.runId, cleanup: context.cleanup, engineEndpoint: context.runtime.endpoint }).start();
+  } catch (error) {
+    return probeResult(spec, { status: 'failed', error: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}` });
+  }
+  try {
+    return await started.result(graceMs);
+  } finally {
     await started.stop().catch(() => undefined);
   }
 }

@@ -38,7 +38,7 @@ export function applyOverrides(scenario: Scenario, overrides: Overrides): Scenar
       ...e,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(retries !== undefined ? { retries } : {}),
-      from: moved && e.from.kind !== 'host' ? { ...e.from, project } : e.from,
+      from: moved && (e.from.kind === 'network' || e.from.kind === 'service') ? { ...e.from, project } : e.from,
       to: e.to.map((t) => {
         if (t.kind === 'internet') return internet !== undefined ? { ...t, targets: internet } : t;
         return moved && t.host.kind === 'service' ? { ...t, host: { ...t.host, project } } : t;

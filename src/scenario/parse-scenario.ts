@@ -146,7 +146,7 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     toList.forEach((rawTarget, j) => {
       const path = Array.isArray(entry.to) ? ['expect', index, 'to', j] : ['expect', index, 'to'];
       const position = at(path);
-      const target = parseTarget(rawTarget, entry.from !== 'host' ? (entry.from.project ?? project) : project, position);
+      const target = parseTarget(rawTarget, typeof entry.from === 'object' ? (entry.from.project ?? project) : project, position);
       if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
       else targets.push(target.kind === 'internet' ? { ...target, targets: internet } : target);
     });
@@ -182,6 +182,7 @@ export function parseInternetList(list: readonly string[], position: (index: num
 
 function parseSource(entry: RawExpectation, project: string | undefined, at: () => { file: string; line: number; col: number }, problems: ScenarioProblem[]): SourceRef {
   if (entry.from === 'host') return { kind: 'host' };
+  if (entry.from === 'lan') return { kind: 'lan' };
   const { network, service } = entry.from;
   const scope = entry.from.project ?? project;
   if ((network === undefined) === (service === undefined)) {
@@ -193,7 +194,7 @@ function parseSource(entry: RawExpectation, project: string | undefined, at: () 
 
 /** A source as reports name it: `network public-facing`, `service frontend`, `host`. */
 export function describeSource(source: SourceRef): string {
-  return source.kind === 'host' ? 'host' : source.kind === 'network' ? `network ${source.network}` : `service ${source.service}`;
+  return source.kind === 'host' || source.kind === 'lan' ? source.kind : source.kind === 'network' ? `network ${source.network}` : `service ${source.service}`;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -35,7 +35,11 @@ export const sourceObjectSchema = describe(
 );
 
 /** `from:` — where the probe runs: `host`, or a network or service. */
-export const sourceSchema = z.union([describe(z.literal('host'), "dockprobe's own host, checking published ports"), sourceObjectSchema]);
+export const sourceSchema = z.union([
+  describe(z.literal('host'), "dockprobe's own host, checking published ports"),
+  describe(z.literal('lan'), "a neighbour on the host's LAN routing the containers' subnets through the host (root on the engine's host)"),
+  sourceObjectSchema,
+]);
 
 /** One entry of `to:`, in object form; the string form is parsed in parse-target.ts. */
 export const targetObjectSchema = describe(

@@ -78,8 +78,16 @@ export interface HostSource {
   kind: 'host';
 }
 
+/**
+ * A neighbour on the host's LAN that routes the containers' subnets through the host: what an attacker beside the
+ * server reaches (container addresses straight through the host's forwarding, published ports on the host's address).
+ */
+export interface LanSource {
+  kind: 'lan';
+}
+
 /** Where a probe runs. */
-export type SourceRef = NetworkSource | ServiceSource | HostSource;
+export type SourceRef = NetworkSource | ServiceSource | HostSource | LanSource;
 
 /** A TCP connection to a port of a service, or of a host outside the project. */
 export interface TcpTarget {

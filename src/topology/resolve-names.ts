@@ -64,7 +64,7 @@ function resolveTraefik(scenario: Scenario, topology: Topology): TraefikCheck | 
 
 function resolveSource(e: Expectation, scenario: Scenario, topology: Topology): SourceRef {
   const from = e.from;
-  if (from.kind === 'host') return from;
+  if (from.kind === 'host' || from.kind === 'lan') return from;
   const scope = scopeOf(from.project, scenario);
   if (from.kind === 'network') {
     const { network, via } = resolveNetwork(topology, scope, from.network, e.position);

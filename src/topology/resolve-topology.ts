@@ -67,7 +67,7 @@ function referencedProjects(scenarios: readonly Scenario[]): string[] {
   for (const scenario of scenarios) for (const p of scenario.projects) projects.add(p);
   for (const scenario of scenarios) if (scenario.traefik?.project) projects.add(scenario.traefik.project);
   for (const e of scenarios.flatMap((s) => s.expectations)) {
-    if (e.from.kind !== 'host' && e.from.project) projects.add(e.from.project);
+    if ((e.from.kind === 'network' || e.from.kind === 'service') && e.from.project) projects.add(e.from.project);
     for (const t of e.to) if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
   }
   return [...projects];

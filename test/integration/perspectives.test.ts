@@ -3,10 +3,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { execa } from 'execa';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
 import { canaryForFile } from './fake-internet.js';
-import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, serviceContainers, upReferenceAndBroken } from './helpers.js';
+import { BIN, blockedAs, cliJson, containersLabelled, killOnTeardown, runtime, serviceContainers, upReferenceAndBroken } from './helpers.js';
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
 
@@ -69,6 +70,44 @@ if (canary) {
     t.match(cell(report!, 'host', 'postgres:5432')[0]!.reason, /^published on all interfaces \(0\.0\.0\.0:\d+\).*, and it answers$/);
     t.match(cell(report!, 'service worker', 'internet')[0]!.reason, /^no egress: .*(no default route; service worker is only on internal-backend \(internal: true\)|through network internal-backend, which is internal: true)/);
     t.equal(report!.summary.inconclusive, 0);
+  });
+
+  // from: lan, on each engine: what the engine's own rules let a neighbour routing through the host reach. Engines
+  // before 28.0 accept a published port's traffic at the container's address from any interface (moby/moby#45610):
+  // the proxy, published on 127.0.0.1 only, answers; 28.0 drops it in the raw table, and a reach there is a finding.
+  // An unpublished port depends on the FORWARD policy of the engine's namespace, read here (the cell runs in it).
+  t.test('from: lan on the reference and the broken twin: each engine as its rules say, and nothing left behind', async (t) => {
+    if (process.getuid?.() !== 0) return t.plan(0, 'the LAN view needs root on the engine\'s host');
+    const version = (await runtime.info()).version;
+    const major = Number(version.split('.')[0]);
+    const policy = /^-P FORWARD (\w+)/m.exec((await execa('iptables', ['-S', 'FORWARD'], { reject: false, timeout: 15_000 })).stdout)?.[1];
+    const file = join(tmp, 'lan.yml');
+    await writeFile(file, `timeout: 1s\nexpect:\n  - from: lan\n    to: [proxy:8080, api:3001, postgres:5432]\n    reachable: false\n`);
+    const { report, stderr } = await cliJson(['test', file, '--project', reference, '-v']);
+    const code = (target: string) => cell(report!, 'lan', target)[0]?.code;
+    const proxyCode = code('proxy:8080');
+    if (major >= 28) {
+      t.equal(proxyCode, 'blocked', `engine ${version}: a container published on 127.0.0.1 only must not answer a LAN neighbour at its address (28.0 drops it); reached here: a finding on engine ${version}: ${cell(report!, 'lan', 'proxy:8080')[0]?.reason}`);
+    } else {
+      t.equal(proxyCode, 'lan-reached-container', `engine ${version}: published on 127.0.0.1 only, and forwarded at its address (moby/moby#45610)`);
+      t.match(cell(report!, 'lan', 'proxy:8080')[0]!.reason, /published only on 127\.0\.0\.1:\d+, yet engines before 28\.0/);
+    }
+    t.equal(code('api:3001'), major < 28 && policy === 'ACCEPT' ? 'lan-reached-container' : 'blocked', `engine ${version}, FORWARD policy ${policy}: an unpublished port`);
+    t.equal(code('postgres:5432'), 'blocked', 'a container only on an internal network is dropped by its isolation rules');
+    t.equal(report!.summary.inconclusive, 0, stderr);
+    t.match(report!.probes[0], { label: 'lan', status: 'completed', control: { reach: true } });
+
+    // The broken twin publishes postgres on all interfaces: the neighbour reaches it at the host's address.
+    const twin = await cliJson(['test', file, '--project', broken]);
+    t.equal(twin.exitCode, 1);
+    const pg = cell(twin.report!, 'lan', 'postgres:5432')[0]!;
+    t.equal(pg.status, 'fail');
+    t.ok(pg.code === 'lan-reached-published' || pg.code === 'lan-reached-container', `${pg.code}: ${pg.reason}`);
+    t.ok(pg.evidence.some((e) => e.attempt.via === 'published' && (e.observation?.outcome === 'open')), 'answered at the host end of the link');
+
+    const netns = (await execa('ip', ['netns', 'list'], { reject: false })).stdout;
+    t.notMatch(netns, /dockprobe-lan-/, 'no neighbour namespace left');
+    t.notMatch((await execa('ip', ['-o', 'link'], { reject: false })).stdout, /: dpl[0-9a-f]{8}[hn][@:]/, 'no veth end left');
   });
 
   t.test('--repeat keeps every attempt; --retries applies to reachable checks', async (t) => {

@@ -115,3 +115,18 @@ t.test('on a swarm manager, the swarm jobs of a dead run go too; a live run\'s a
   worker.joinSwarm({ manager: false });
   t.same((await cleanupLeftovers(worker, { removeNetwork: noSleep })).failures, []);
 });
+
+t.test('LAN neighbours (from: lan) of a run that is gone are removed, with the veth end of their run; a live run\'s are kept', async (t) => {
+  const engine = new FakeRuntime();
+  const removed: string[] = [];
+  const lan = {
+    list: async () => [`dockprobe-lan-dead-${dead['dockprobe.pid']}`, `dockprobe-lan-live-${process.ppid}`, 'someone-elses-netns'],
+    remove: async (netns: string, hostIf: string) => void removed.push(`${netns} ${hostIf}`),
+  };
+  const report = await cleanupLeftovers(engine, { lan });
+  t.match(removed, [new RegExp(`^dockprobe-lan-dead-${dead['dockprobe.pid']} dpl[0-9a-f]{8}h$`)]);
+  t.same(report.removed, [`LAN neighbour dockprobe-lan-dead-${dead['dockprobe.pid']} (run dead)`]);
+  t.match(report.kept, [/LAN neighbour dockprobe-lan-live-\d+ \(run live\): run live is still alive/]);
+  const dry = await cleanupLeftovers(engine, { lan, dryRun: true, runId: 'live' });
+  t.same(dry.wouldRemove, [`LAN neighbour dockprobe-lan-live-${process.ppid} (run live): run live was named`]);
+});
