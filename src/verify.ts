@@ -6,10 +6,7 @@ import { judge } from './judge/judge.js';
 import { mergeRounds } from './judge/merge-rounds.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 import type { ProbeResult } from './run/probe-result.js';
-import { DockprobeError, ErrorCodes } from './errors/dockprobe-error.js';
-import type { ScenarioProblem } from './errors/scenario-error.js';
-import { parseInternetList } from './scenario/parse-scenario.js';
-import type { HostTarget } from './scenario/scenario.js';
+import { internetOption } from './scenario/internet-option.js';
 import { buildPlan } from './plan/build-plan.js';
 import { CleanupStack } from './run/cleanup-stack.js';
 import type { ProbeLimits } from './run/probe.js';
@@ -136,16 +133,6 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     summary: summarise(verdicts),
     cleanupFailures,
   };
-}
-
-// `--internet` is validated at the boundary: each entry must be an outside host, and the message names it.
-function internetOption(list: string[]): HostTarget[] {
-  const problems: ScenarioProblem[] = [];
-  const targets = parseInternetList(list, (j) => ({ file: '--internet', line: 1, col: j + 1 }), problems);
-  if (problems.length > 0) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--internet: ${problems.map((p) => p.message).join('; ')}`, { hint: problems[0]!.hint ?? 'e.g. --internet tcp://1.1.1.1:443,https://example.com/' });
-  }
-  return targets;
 }
 
 // Where a probe ran, for the probe summary: a network, a joined container, or a job's networks and node.
