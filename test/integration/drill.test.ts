@@ -53,10 +53,9 @@ t.test('a drill from the proxy lists exactly what it can reach and nothing it ca
   t.same(result.summary.inconclusive, 0);
   const seen = new Map(result.rows.filter((r) => r.via !== 'published' && r.kind !== 'egress').map((r) => [r.target, r.status]));
   t.same(Object.fromEntries([...seen].sort()), Object.fromEntries([...rows].sort()), 'every container at every address on every listened port, and every name: as the Compose file says');
-  // The proxy's own port is published on 127.0.0.1 only and redis's is dropped (internal only): nothing published
-  // answers at the proxy's gateway.
-  t.same(result.rows.filter((r) => r.via === 'published' && r.status === 'reached'), [], 'no published port reaches the proxy');
-  t.ok(result.rows.some((r) => r.via === 'published' && r.published?.binding.endsWith('only')), "the proxy's own binding is not its target, the others' are tried");
+  // The proxy's own published port is not its target, and Docker dropped redis's (internal networks only): the
+  // reference topology publishes nothing else, so there is nothing published to knock on at the proxy's gateway.
+  t.same(result.rows.filter((r) => r.via === 'published'), [], 'no published port to try');
   if (canary) t.match(result.rows.find((r) => r.kind === 'egress'), { status: 'reached', code: 'egress-open' }, 'public-facing is no internal network');
   t.same(await containersLabelled(`dockprobe.run=${result.runId}`), [], 'no probe left');
   const pretty = await cli(['drill', '--from', 'proxy', '--project', reference, '--ports', ports.join(','), '--no-host-ports', '--internet', 'none']);
