@@ -7,10 +7,7 @@ import { judge } from './judge/judge.js';
 import { mergeRounds } from './judge/merge-rounds.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 import type { ProbeResult } from './run/probe-result.js';
-import { DockprobeError, ErrorCodes } from './errors/dockprobe-error.js';
-import type { ScenarioProblem } from './errors/scenario-error.js';
-import { parseInternetList } from './scenario/parse-scenario.js';
-import type { HostTarget } from './scenario/scenario.js';
+import { internetOption } from './scenario/internet-option.js';
 import { buildPlan } from './plan/build-plan.js';
 import { CleanupStack } from './run/cleanup-stack.js';
 import type { ProbeLimits } from './run/probe.js';
@@ -171,16 +168,6 @@ async function imageToNodes(plan: Plan, engines: readonly NodeEngine[], runtime:
     if (o.status === 'failed') log(`warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`);
     else log(`probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`);
   }
-}
-
-// `--internet` is validated at the boundary: each entry must be an outside host, and the message names it.
-function internetOption(list: string[]): HostTarget[] {
-  const problems: ScenarioProblem[] = [];
-  const targets = parseInternetList(list, (j) => ({ file: '--internet', line: 1, col: j + 1 }), problems);
-  if (problems.length > 0) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--internet: ${problems.map((p) => p.message).join('; ')}`, { hint: problems[0]!.hint ?? 'e.g. --internet tcp://1.1.1.1:443,https://example.com/' });
-  }
-  return targets;
 }
 
 // Where a probe ran, for the probe summary: a network, a joined container, or a job's networks and node.

@@ -1,4 +1,5 @@
 import { errorExitFamily, isDockprobeError } from '../errors/dockprobe-error.js';
+import type { DrillResult } from '../drill/drill-result.js';
 import type { NetworksReport } from '../networks/networks.js';
 import type { RunResult } from '../run-result.js';
 
@@ -42,5 +43,14 @@ export function exitCodeForNetworks(report: NetworksReport, listStale: boolean):
   const left = report.stale.filter((s) => !removed.has(s.id));
   if ((listStale && left.length > 0) || report.removals.some((r) => r.status.startsWith('refused'))) return ExitCode.MISMATCH;
   if (report.removals.some((r) => r.status === 'failed')) return ExitCode.INCONCLUSIVE;
+  return ExitCode.PASS;
+}
+
+/**
+ * The exit code of `dockprobe drill`: it judges nothing, so 0 when it ran and told everything it tried; 3 when a row is
+ * inconclusive, a source had nothing to probe from, or something it created could not be removed.
+ */
+export function exitCodeForDrill(result: DrillResult): number {
+  if (result.summary.inconclusive > 0 || result.unprobed.length > 0 || result.cleanupFailures.length > 0) return ExitCode.INCONCLUSIVE;
   return ExitCode.PASS;
 }

@@ -4,6 +4,7 @@ import { VERSION } from '../package-paths.js';
 import type { CliContext } from './cli-context.js';
 import { cleanupCommand } from './commands/cleanup-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { drillCommand } from './commands/drill-command.js';
 import { imageCommand } from './commands/image-command.js';
 import { networksCommand } from './commands/networks-command.js';
 import { planCommand } from './commands/plan-command.js';
@@ -15,7 +16,7 @@ import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', 'ports', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
@@ -26,7 +27,7 @@ export function rejectRepeated(args: Record<string, unknown>): void {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --file (plan), --internet, --nodes, --node-engine, --project and --remove take several values',
+      hint: 'only --file (plan), --internet, --nodes, --node-engine, --ports (drill), --project and --remove take several values',
     });
   }
 }
@@ -45,6 +46,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .usage('$0 <command> [options]\n\nProve a Docker deployment\'s network isolation by trying it.')
     .command(testCommand(context, setExit))
     .command(snapshotCommand(context, setExit))
+    .command(drillCommand(context, setExit))
     .command(planCommand(context))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
@@ -52,7 +54,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(validateCommand(context))
     .command(schemaCommand(context))
     .command(imageCommand(context))
-    .demandCommand(1, 'name a command: test, demo, cleanup, networks, validate, schema or image')
+    .demandCommand(1, 'name a command: test, drill, snapshot, plan, demo, cleanup, networks, validate, schema or image')
     // Before any handler: an option given twice is refused with its values, unless it is a list by design.
     .middleware((args) => rejectRepeated(args), true)
     .strict()

@@ -34,6 +34,11 @@ export interface NetworkInfo {
   /** The swarm's routing-mesh network (`Ingress: true`): it carries published ports to tasks, it is not a zone. */
   ingress?: boolean | undefined;
   /**
+   * Its IPv4 gateway (IPAM `Gateway`), when the engine gives one. On a bridge network it is the host's own address
+   * on that bridge: what a container reaches the host's services at (`dockprobe drill`).
+   */
+  gateway?: string | undefined;
+  /**
    * Its `com.docker.network.driver.mtu` option, when set. On an overlay it is the size of the frames on the nodes'
    * network: containers get it minus 50 (VXLAN's header).
    */

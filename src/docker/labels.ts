@@ -22,6 +22,8 @@ export const COMPOSE_NETWORK = 'com.docker.compose.network';
 /** The version of Compose that created a container (v1: 1.29.2, v2: 2.40.3). */
 export const COMPOSE_VERSION = 'com.docker.compose.version';
 export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
+/** A Compose container's replica number within its service (1, 2 …). */
+export const COMPOSE_CONTAINER_NUMBER = 'com.docker.compose.container-number';
 
 /**
  * Swarm's labels. `docker stack deploy` puts the stack's name on its services, their task containers and its

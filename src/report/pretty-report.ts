@@ -73,7 +73,7 @@ export function summaryLine(result: RunResult, c: Colors): string {
 }
 
 /** `engine 28.5.2 (API 1.51), Compose 2.40.3`: what produced the verdicts, since engines differ. */
-export function madeBy(result: RunResult): string {
+export function madeBy(result: Pick<RunResult, 'engine' | 'compose'>): string {
   return `engine ${result.engine.version} (API ${result.engine.apiVersion})${result.compose.length ? `, Compose ${result.compose.join(', ')}` : ''}`;
 }
 

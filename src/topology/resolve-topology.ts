@@ -44,7 +44,7 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
  * A network with the names it goes by: a Compose network by its Compose labels; a stack's network (no Compose label,
  * the stack's) by its name without the `<stack>_` prefix.
  */
-function topologyNetwork(n: NetworkInfo): TopologyNetwork {
+export function topologyNetwork(n: NetworkInfo): TopologyNetwork {
   const compose = n.labels[COMPOSE_PROJECT];
   const stack = n.labels[STACK_NAMESPACE];
   if (compose === undefined && stack !== undefined) return { ...n, project: stack, composeName: stackShortName(stack, n.name) };

@@ -97,3 +97,9 @@ t.test('the ingress network is marked as the routing mesh', async (t) => {
   t.equal(ingress.ingress, true);
   t.notOk('ingress' in toNetworkInfo({ Name: 'b', Id: 'b', Driver: 'bridge', Scope: 'local', Labels: {} } as never), 'other networks keep the shape they always had');
 });
+
+t.test("a network's IPv4 gateway is read from IPAM (the host's address on a bridge); none when the engine gives none", async (t) => {
+  const bridge = toNetworkInfo({ Name: 'b', Id: 'b', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: 'fd00::/64', Gateway: 'fd00::1' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] }, Labels: {} } as never);
+  t.equal(bridge.gateway, '172.18.0.1', 'the IPv4 one, whatever the order');
+  t.notOk('gateway' in toNetworkInfo({ Name: 'c', Id: 'c', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '172.19.0.0/16' }] }, Labels: {} } as never));
+});

@@ -1,0 +1,92 @@
+import type { Argv } from 'yargs';
+import { DEFAULT_PROBE_GRACE_MS } from '../../../probes/agent/protocol.js';
+import { COMMON_PORTS, parsePortsOption } from '../../drill/common-ports.js';
+import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from '../../drill/drill-defaults.js';
+import type { DrillOptions } from '../../drill/drill.js';
+import { parseDrillFrom } from '../../drill/drill-from.js';
+import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
+import { formatDuration } from '../../scenario/duration.js';
+import { logTo, type CliContext } from '../cli-context.js';
+import { countOption, durationOption, listOption, projectOption } from '../common-options.js';
+import { defineCommand, type ArgsOf } from '../define-command.js';
+
+function withDrillOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('from', { type: 'string', describe: 'Where to drill from: SERVICE (inside each of its running containers) or network:NAME (a new container on that network)' })
+    .option('all', { type: 'boolean', default: false, describe: 'Drill from every service with a running container, and print a matrix' })
+    .option('project', { alias: 'p', type: 'string', array: true, describe: 'Keep to these Compose projects or stacks (sources and targets); repeated or comma-separated. Default: everything on the engine' })
+    .option('ports', { type: 'string', array: true, describe: `Ports tried at every address besides the exposed ones: numbers, 'default' (${COMMON_PORTS.length} common ports: Docker API, databases, caches, brokers, admin panels), or 'none'. Default: default` })
+    .option('host-ports', { type: 'boolean', default: true, describe: "Also knock on the host at each source network's gateway on those ports (--no-host-ports: its published ports only)" })
+    .option('internet', { type: 'string', array: true, describe: "What egress is tried against (tcp://IP:PORT, https://host/, dns:name), or 'none'; default: the scenario default" })
+    .option('format', { alias: 'f', choices: ['pretty', 'json'] as const, default: 'pretty' as const, describe: 'Report on stdout (json: versioned, stable order)' })
+    .option('timeout', { alias: 't', type: 'string', describe: `Per-check timeout (default ${formatDuration(DRILL_TIMEOUT_MS)})` })
+    .option('concurrency', { type: 'string', default: String(DRILL_CONCURRENCY), describe: 'Checks each probe has in flight at once' })
+    .option('retries', { type: 'string', default: '0', describe: 'Further tries of a check that got no answer' })
+    .option('probes', { type: 'string', default: String(DRILL_PROBES_AT_ONCE), describe: 'Probes running at once' })
+    .option('max-checks', { type: 'string', default: String(DRILL_MAX_CHECKS), describe: 'The most checks one probe may have; a larger drill is refused before it starts' })
+    .option('engine-timeout', { type: 'string', describe: 'Deadline of each call to the Docker engine' })
+    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
+    .option('image', { type: 'string', describe: 'Probe image to use instead of building one' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Every source map under --all, every port and every probe' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
+}
+
+type DrillArgs = ArgsOf<ReturnType<typeof withDrillOptions<object>>>;
+
+/** `--internet a,b` or `--internet none` (egress not tried); a list with `none` among others is refused. */
+function drillInternet(value: unknown): string[] | undefined {
+  const list = listOption(value);
+  if (list === undefined || !list.includes('none')) return list;
+  if (list.length > 1) throw new DockprobeError(ErrorCodes.USAGE, `--internet 'none' stands alone (egress not tried), got ${list.map((v) => `'${v}'`).join(', ')}`);
+  return [];
+}
+
+/** The library's options from parsed arguments, each validated at the boundary (the option and the value named). */
+export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOptions {
+  const project = projectOption(argv.project);
+  const internet = drillInternet(argv.internet);
+  const timeoutMs = durationOption('timeout', argv.timeout);
+  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
+  return {
+    from: parseDrillFrom(argv.from, argv.all),
+    ...(project ? { project } : {}),
+    ...(argv.ports !== undefined ? { ports: parsePortsOption(argv.ports) } : {}),
+    hostPorts: argv.hostPorts,
+    ...(internet ? { internet } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
+    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
+    ...(argv.image ? { image: argv.image } : {}),
+    concurrency: countOption('concurrency', argv.concurrency, 1, 1024),
+    retries: countOption('retries', argv.retries, 0, 10),
+    probesAtOnce: countOption('probes', argv.probes, 1, 256),
+    maxChecks: countOption('max-checks', argv.maxChecks, 1, 100_000),
+    cleanup: context.cleanup,
+    log: logTo(context, argv.quiet),
+  };
+}
+
+/** `dockprobe drill --from SERVICE|network:NAME` or `--all`: everything reachable from there, riskiest first. */
+export function drillCommand(context: CliContext, setExit: (code: number) => void) {
+  return defineCommand({
+    command: 'drill',
+    describe: 'No scenario: find everything reachable from a service, a network or every service (containers, names, the host, egress), riskiest first',
+    builder: (y) =>
+      withDrillOptions(y).epilogue('Exit codes: 0 the drill ran (it judges nothing), 2 usage error, 3 something was inconclusive or an infrastructure error.'),
+    handler: async (argv) => {
+      const options = drillOptionsFrom(argv, context);
+      const [{ drill }, { exitCodeForDrill }] = await Promise.all([import('../../drill/drill.js'), import('../exit-code.js')]);
+      const result = await drill(options);
+      if (argv.format === 'json') {
+        context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        const { prettyDrillReport } = await import('../../drill/pretty-drill-report.js');
+        context.stdout.write(prettyDrillReport(result, context.colorsOut, { verbose: argv.verbose }));
+      }
+      for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
+      if (result.cleanupFailures.length > 0) context.stderr.write(`dockprobe: remove what is left with: dockprobe cleanup --run ${result.runId}\n`);
+      setExit(exitCodeForDrill(result));
+    },
+  });
+}

@@ -1,0 +1,39 @@
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import { COMPOSE_CONTAINER_NUMBER } from '../docker/labels.js';
+import type { Topology, TopologyNetwork } from '../topology/topology.js';
+import { projectOf, serviceOf } from './read-drill-world.js';
+
+/**
+ * How a drill names what it tried, by names only, never addresses: a row must mean the same thing from run to run.
+ * With one project in scope names are the Compose ones (`postgres`, `internal-backend`); with several they carry their
+ * project (`shop/postgres`), since two projects of the same files have the same names. A replica is `api#2`.
+ */
+export class DrillNames {
+  readonly #multi: boolean;
+
+  constructor(readonly topology: Topology) {
+    this.#multi = topology.projects.length > 1;
+  }
+
+  /** A service, as `postgres` or `shop/postgres`. */
+  service(project: string, name: string): string {
+    return this.#multi ? `${project}/${name}` : name;
+  }
+
+  /** What a container stands for: its service (and replica, when the service has several), or its own name. */
+  endpoint(container: ContainerInfo): string {
+    const project = projectOf(container);
+    const service = serviceOf(container);
+    if (project === undefined || service === undefined) return container.name;
+    const name = this.service(project, service);
+    const replicas = this.topology.services.find((s) => s.project === project && s.name === service)?.containers.length ?? 1;
+    return replicas > 1 ? `${name}#${container.labels[COMPOSE_CONTAINER_NUMBER] ?? container.name}` : name;
+  }
+
+  /** A network, as `internal-backend`, `shop/internal-backend`, or its Docker name when no project made it. */
+  network(network: TopologyNetwork | undefined, fallback: string): string {
+    if (!network) return fallback;
+    if (network.composeName === undefined || network.project === undefined) return network.name;
+    return this.#multi ? `${network.project}/${network.composeName}` : network.composeName;
+  }
+}

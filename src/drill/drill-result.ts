@@ -1,0 +1,131 @@
+import type { Outcome } from '../../probes/agent/protocol.js';
+import type { EngineInfo } from '../docker/container-runtime.js';
+import { RISK_RANK, type PortKind } from './common-ports.js';
+import type { DrillCell, DrillTried, UnprobedSource } from './drill-cell.js';
+import type { DrillCode, DrillJudgement, DrillStatus } from './judge-drill-cell.js';
+
+/** What a row is about, riskiest first: a port by what usually listens there, then egress, then a name. */
+export type RiskKind = PortKind | 'egress' | 'name';
+
+/** The rank of each kind in the map and in the JSON's order: the Docker API first, a name that resolves last. */
+export const ROW_RANK: Readonly<Record<RiskKind, number>> = { ...RISK_RANK, egress: 5, name: 6 };
+
+/** One target tried from one source, judged, with the evidence. */
+export interface DrillRow {
+  source: string;
+  /** By names only, stable from run to run (see DrillCell.target). */
+  target: string;
+  /** The service (or container) it belongs to, `host` or `internet`: a column of the `--all` matrix. */
+  endpoint: string;
+  kind: DrillCell['kind'];
+  /** For a port: a container's address, the host at the gateway, or a port published on the host. */
+  via?: 'container' | 'host' | 'published';
+  risk: { kind: RiskKind; rank: number; name?: string };
+  network?: string;
+  address?: string;
+  port?: number;
+  /** For a published port: the container port behind it and how it is bound on the host. */
+  published?: { container: string; port: number; binding: string; allInterfaces: boolean };
+  status: DrillStatus;
+  code: DrillCode;
+  reason: string;
+  /** What decided it: the attempt and what the probe saw (absent when nothing was seen). */
+  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: string };
+}
+
+/** The bounds a drill ran within, printed in its header and kept in its JSON. */
+export interface DrillBounds {
+  /** Checks in flight at once in each probe. */
+  concurrency: number;
+  /** Tries of each check (1: no retry). */
+  attemptsPerCheck: number;
+  /** Each DNS query, connect and HTTP exchange waits at most this long. */
+  timeoutMs: number;
+  /** Probes running at once. */
+  probesAtOnce: number;
+  /** The most checks one probe may have. */
+  maxChecks: number;
+  /** The port list tried at every address besides exposed ports. */
+  ports: number[];
+  /** Whether the host was tried at each gateway on the port list. */
+  hostPorts: boolean;
+}
+
+/** One probe of a drill, as reports show it. */
+export interface DrillProbe {
+  key: string;
+  label: string;
+  container: string;
+  containerId: string | undefined;
+  status: 'completed' | 'failed';
+  error: string | undefined;
+  /** Whether its DNS and reach controls held, and what they saw. */
+  dns: boolean;
+  reach: boolean;
+  controls: string;
+  checks: number;
+  durationMs: number;
+}
+
+/** Everything a drill found: the data every drill report is made from (`--format json` prints it as is). */
+export interface DrillResult {
+  /** The format version of this object: a consumer checks it before reading anything else. */
+  dockprobeDrill: 1;
+  runId: string;
+  /** `service proxy`, `network public-facing` or `all`. */
+  from: string;
+  engine: EngineInfo;
+  compose: string[];
+  image: string;
+  startedAt: string;
+  durationMs: number;
+  bounds: DrillBounds;
+  tried: DrillTried;
+  probes: DrillProbe[];
+  /** Sources with nothing to probe from (a service with no running container): said, and exit 3. */
+  unprobed: UnprobedSource[];
+  /** Sorted by source, then riskiest first, then target: the same order for the same findings. */
+  rows: DrillRow[];
+  summary: { reached: number; pathOpen: number; blocked: number; inconclusive: number };
+  cleanupFailures: string[];
+}
+
+/**
+ * A judged cell as a row. A connection seen while a network was being created may be dockerd's own instant without
+ * isolation (moby/moby#43585): it stays a finding, and the reason says so, so a transient one can be told apart.
+ */
+export function drillRow(cell: DrillCell, judged: DrillJudgement, networkEvents: readonly string[]): DrillRow {
+  const o = judged.observation;
+  const transient = networkEvents.length > 0 && cell.kind === 'port' && (judged.status === 'reached' || judged.status === 'path-open');
+  const risk = cell.kind === 'port' ? { kind: cell.risk.kind, rank: ROW_RANK[cell.risk.kind], ...(cell.risk.name ? { name: cell.risk.name } : {}) } : { kind: cell.kind, rank: ROW_RANK[cell.kind] };
+  return {
+    source: cell.source,
+    target: cell.target,
+    endpoint: cell.endpoint,
+    kind: cell.kind,
+    ...(cell.kind === 'port' ? { via: cell.via, network: cell.network, address: cell.address, port: cell.port, ...(cell.published ? { published: cell.published } : {}) } : {}),
+    risk,
+    status: judged.status,
+    code: judged.code,
+    reason: transient ? `${judged.reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)` : judged.reason,
+    ...(o
+      ? {
+          evidence: {
+            attempt: cell.attempts.find((a) => a.checkId === o.id.split('@')[0])?.description ?? cell.attempts[0]!.description,
+            outcome: o.outcome,
+            ...(o.address !== undefined ? { address: o.address } : {}),
+            ...(o.port !== undefined ? { port: o.port } : {}),
+            ...(o.status !== undefined ? { status: o.status } : {}),
+            latencyMs: o.latencyMs,
+            ...(o.errorCode !== undefined ? { errorCode: o.errorCode } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Source, then riskiest first, then target: one order for the same findings, whatever order the probes ended in. */
+export function sortRows(rows: DrillRow[]): DrillRow[] {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows].sort((a, b) => text(a.source, b.source) || a.risk.rank - b.risk.rank || text(a.target, b.target));
+}

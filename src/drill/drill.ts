@@ -1,0 +1,165 @@
+import { performance } from 'node:perf_hooks';
+import { isReached } from '../../probes/agent/protocol.js';
+import type { ContainerRuntime } from '../docker/container-runtime.js';
+import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
+import { ensureProbeImage } from '../image/probe-image.js';
+import { judgeControls } from '../judge/controls.js';
+import type { ControlResult } from '../judge/verdict.js';
+import type { ProbeSpec } from '../plan/plan.js';
+import { CleanupStack } from '../run/cleanup-stack.js';
+import type { ProbeLimits } from '../run/probe.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import { newRunId } from '../run/run-id.js';
+import { runProbes } from '../run/run-probes.js';
+import { internetOption } from '../scenario/internet-option.js';
+import { DEFAULT_INTERNET } from '../scenario/parse-scenario.js';
+import type { RunWindow } from '../topology/world-changes.js';
+import { COMMON_PORTS } from './common-ports.js';
+import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
+import type { DrillCell, DrillPlan } from './drill-cell.js';
+import type { DrillFrom } from './drill-from.js';
+import { drillRow, sortRows, type DrillResult } from './drill-result.js';
+import { judgeDrillCell } from './judge-drill-cell.js';
+import { planDrill } from './plan-drill.js';
+import { readDrillWindow } from './read-drill-window.js';
+import { readDrillWorld } from './read-drill-world.js';
+
+/** Options of {@link drill}. */
+export interface DrillOptions {
+  from: DrillFrom;
+  /** Compose projects or stacks to keep to (sources and targets); absent: everything on the engine. */
+  project?: string[];
+  /** Ports tried at every address besides the exposed ones; absent: {@link COMMON_PORTS}. */
+  ports?: number[];
+  /** Whether the host is knocked on at each source network's gateway on `ports` (default true). */
+  hostPorts?: boolean;
+  /** What egress is tried against (`--internet`); absent: the scenario default; empty: not tried. */
+  internet?: string[];
+  timeoutMs?: number;
+  retries?: number;
+  concurrency?: number;
+  probesAtOnce?: number;
+  maxChecks?: number;
+  engineTimeoutMs?: number;
+  image?: string;
+  probeGraceMs?: number;
+  limits?: ProbeLimits;
+  dnsUpstream?: string[];
+  runId?: string;
+  runtime?: ContainerRuntime;
+  cleanup?: CleanupStack;
+  log?: (message: string) => void;
+}
+
+/**
+ * Finds what is reachable from a service, a network, or every service: reads the engine, plans the probes, runs them
+ * (at most `probesAtOnce` at a time), judges each target. Judges nothing against an expectation. Returns data whatever
+ * it found; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it creates is removed
+ * before it returns or throws.
+ */
+export async function drill(options: DrillOptions): Promise<DrillResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const log = options.log ?? (() => undefined);
+  const runId = options.runId ?? newRunId();
+  const internet = internetOption(options.internet ?? DEFAULT_INTERNET);
+  const bounds = {
+    concurrency: options.concurrency ?? DRILL_CONCURRENCY,
+    attemptsPerCheck: 1 + (options.retries ?? 0),
+    timeoutMs: options.timeoutMs ?? DRILL_TIMEOUT_MS,
+    probesAtOnce: options.probesAtOnce ?? DRILL_PROBES_AT_ONCE,
+    maxChecks: options.maxChecks ?? DRILL_MAX_CHECKS,
+    ports: options.ports ?? COMMON_PORTS.map((p) => p.port).sort((a, b) => a - b),
+    hostPorts: options.hostPorts ?? true,
+  };
+  const runtime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of drill ${runId}`);
+
+  const windowStart = Date.now();
+  const world = await readDrillWorld(runtime, options.project);
+  const plan = planDrill(options.from, world, { runId, ports: bounds.ports, hostPorts: bounds.hostPorts, internet, timeoutMs: bounds.timeoutMs, retries: bounds.attemptsPerCheck - 1, concurrency: bounds.concurrency, maxChecks: bounds.maxChecks });
+  log(`engine ${world.topology.engine.version} (API ${world.topology.engine.apiVersion}) at ${world.topology.engine.endpoint}; drill ${runId}`);
+  for (const u of plan.unprobed) log(`not probed: ${u.source}: ${u.reason}`);
+  const image = plan.probes.length > 0 ? await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log }) : (options.image ?? '');
+  log(`starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`);
+
+  let results: ProbeResult[] = [];
+  let window: RunWindow;
+  let cleanupFailures: string[] = [];
+  try {
+    results = await runAtMost(plan.probes, bounds.probesAtOnce, (spec) =>
+      runProbes({ runId, probes: [spec], cells: [] }, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
+        ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+        onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
+      }).then((r) => r[0]!),
+    );
+    window = await readDrillWindow(runtime, world, runId, windowStart);
+  } finally {
+    cleanupFailures = await closeCleanup();
+  }
+  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what))) log(`changed during the drill: ${what}`);
+
+  const byKey = new Map(results.map((r) => [r.probeKey, r]));
+  const controls = new Map(plan.probes.map((spec) => [spec.key, drillControls(spec, byKey.get(spec.key), plan)]));
+  const rows = sortRows(
+    plan.cells.map((cell) => {
+      const spec = plan.probes.find((p) => p.key === cell.probeKey);
+      const judged = judgeDrillCell(cell, spec, byKey.get(cell.probeKey), controls.get(cell.probeKey), window);
+      return drillRow(cell, judged, window.networkEvents);
+    }),
+  );
+  return {
+    dockprobeDrill: 1,
+    runId,
+    from: options.from.kind === 'all' ? 'all' : options.from.kind === 'service' ? `service ${options.from.service}` : `network ${options.from.network}`,
+    engine: world.topology.engine,
+    compose: world.topology.composeVersions,
+    image,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    bounds,
+    tried: plan.tried,
+    probes: plan.probes.map((spec) => {
+      const r = byKey.get(spec.key);
+      const control = controls.get(spec.key)!;
+      return { key: spec.key, label: spec.label, container: spec.containerName, containerId: r?.containerId, status: r?.status ?? 'failed', error: r?.error, dns: control.dns, reach: control.reach, controls: control.detail, checks: spec.plan.checks.length, durationMs: r?.durationMs ?? 0 };
+    }),
+    unprobed: plan.unprobed,
+    rows,
+    summary: {
+      reached: rows.filter((r) => r.status === 'reached').length,
+      pathOpen: rows.filter((r) => r.status === 'path-open').length,
+      blocked: rows.filter((r) => r.status === 'blocked').length,
+      inconclusive: rows.filter((r) => r.status === 'inconclusive').length,
+    },
+    cleanupFailures,
+  };
+}
+
+/**
+ * A probe's controls as a scenario judges them, plus what only a drill has: a probe with no running peer on its
+ * networks proves it reaches something when one of its own targets opened a connection.
+ */
+function drillControls(spec: ProbeSpec, result: ProbeResult | undefined, plan: DrillPlan): ControlResult {
+  const control = judgeControls(spec, result, []);
+  if (control.reach || !result || spec.controls.reachCheckIds.length > 0) return control;
+  const opened = plan.cells
+    .filter((c: DrillCell) => c.probeKey === spec.key && c.kind === 'port')
+    .map((c) => result.observations.get(c.attempts[0]!.checkId))
+    .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
+  return opened ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` } : control;
+}
+
+/** Runs `work` over `items`, at most `limit` at once, keeping their order in the answer. */
+async function runAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

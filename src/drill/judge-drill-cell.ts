@@ -1,0 +1,110 @@
+import { isReached, type Observation } from '../../probes/agent/protocol.js';
+import { describeRoute } from '../judge/egress-cell.js';
+import { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from '../judge/outcomes.js';
+import type { ControlResult, VerdictCode } from '../judge/verdict.js';
+import type { ProbeSpec } from '../plan/plan.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import type { RunWindow } from '../topology/world-changes.js';
+import type { DrillCell, DrillEgressCell, DrillNameCell, DrillPortCell } from './drill-cell.js';
+
+/**
+ * What a drill saw of one target. `reached`: something answered (a connection opened, the name resolved, egress);
+ * `path-open`: the target's host answered with a refusal, so the path is open and nothing listens on that port now;
+ * `blocked`: no answer, with the probe's controls proving one could have come; `inconclusive`: dockprobe cannot tell.
+ */
+export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
+
+/**
+ * The codes a drill gives, a subset of the verdict codes with the same meanings (judge/verdict.ts), so a drill's rows
+ * classify into a baseline's open / closed / unknown like a scenario's verdicts.
+ */
+export type DrillCode = Extract<
+  VerdictCode,
+  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed'
+>;
+
+/** One judged cell: the status, its code, why, and the evidence it rests on. */
+export interface DrillJudgement {
+  status: DrillStatus;
+  code: DrillCode;
+  reason: string;
+  /** The observation that decided it (for egress: the entry that answered, else the first), when there is one. */
+  observation: Observation | undefined;
+}
+
+/**
+ * Judges one drill cell. Fail closed, as a scenario's cells are: a probe that did not run, a check that did not
+ * finish, a name that did not resolve while the DNS control failed, or silence while the reach control failed are
+ * inconclusive, never "blocked"; a "blocked" whose target or joined source changed during the run is too.
+ */
+export function judgeDrillCell(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
+  if (!spec || !result || !control || (result.status === 'failed' && result.observations.size === 0)) {
+    return { status: 'inconclusive', code: 'probe-failed', reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
+  }
+  const judged = judgeKind(cell, spec, result, control);
+  if (judged.status !== 'blocked') return judged;
+  const changed = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
+  if (changed.length === 0) return judged;
+  return { ...judged, status: 'inconclusive', code: 'world-changed', reason: `the deployment changed during the run (${changed.join('; ')}), so "${judged.reason}" proves nothing` };
+}
+
+function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
+  switch (cell.kind) {
+    case 'port':
+      return judgePort(cell, result, control);
+    case 'name':
+      return judgeName(cell, result, control);
+    case 'egress':
+      return judgeEgress(cell, spec, result, control);
+    default: {
+      const never: never = cell;
+      throw new Error(`no judgement for drill cell kind ${(never as DrillCell).kind}`);
+    }
+  }
+}
+
+function unfinished(result: ProbeResult, what: string): DrillJudgement {
+  return { status: 'inconclusive', code: 'check-unfinished', reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
+}
+
+function judgePort(cell: DrillPortCell, result: ProbeResult, control: ControlResult): DrillJudgement {
+  const attempt = cell.attempts[0]!;
+  const o = result.observations.get(attempt.checkId);
+  if (!o) return unfinished(result, attempt.description);
+  const what = attempt.description;
+  if (o.outcome === 'refused') return { status: 'path-open', code: 'path-open', reason: `${what} answered with a refusal: the path is open, nothing listens on port ${cell.port} now`, observation: o };
+  if (isReached(o.outcome)) return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
+  if (PATH_BLOCKED.has(o.outcome)) {
+    if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`, observation: o };
+    return { status: 'blocked', code: 'no-answer', reason: `${what} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`, observation: o };
+  }
+  return { status: 'inconclusive', code: 'unclassified', reason: `${what} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`, observation: o };
+}
+
+function judgeName(cell: DrillNameCell, result: ProbeResult, control: ControlResult): DrillJudgement {
+  const attempt = cell.attempts[0]!;
+  const o = result.observations.get(attempt.checkId);
+  if (!o) return unfinished(result, `the lookup of ${cell.name}`);
+  if (o.outcome === 'resolved') return { status: 'reached', code: 'resolved', reason: `${cell.name} resolves here to ${o.addresses?.join(', ')}`, observation: o };
+  if (NAME_BLOCKED.has(o.outcome)) {
+    if (!control.dns) return { status: 'inconclusive', code: 'dns-control-failed', reason: `${cell.name} did not resolve, but the probe's DNS control failed too: ${control.detail}`, observation: o };
+    return { status: 'blocked', code: 'not-resolved', reason: `${cell.name} does not resolve here (${describeObservation(o)})`, observation: o };
+  }
+  return { status: 'inconclusive', code: 'unclassified', reason: `the lookup of ${cell.name} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`, observation: o };
+}
+
+// Egress, as judge/egress-cell.ts has it without an expectation: any entry that answers opens it; silence counts as
+// none only when the probe has no default route or its controls held.
+function judgeEgress(cell: DrillEgressCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
+  const route = describeRoute(spec, result);
+  const seen = cell.attempts.map((a) => ({ attempt: a, o: result.observations.get(a.checkId) }));
+  const reached = seen.find((e) => e.o && (isReached(e.o.outcome) || e.o.outcome === 'resolved'));
+  if (reached) return { status: 'reached', code: 'egress-open', reason: `reached ${reached.attempt.description} (${describeObservation(reached.o!)}) ${route}`.trim(), observation: reached.o };
+  if (seen.some((e) => !e.o)) return unfinished(result, 'every internet target');
+  const outcomes = seen.map((e) => `${e.attempt.description}: ${describeObservation(e.o!)}`).join('; ');
+  const first = seen[0]!.o;
+  if (result.defaultRoute === null) return { status: 'blocked', code: 'no-egress', reason: `no egress: ${route}`, observation: first };
+  if (seen.some((e) => NAME_BLOCKED.has(e.o!.outcome)) && !control.dns) return { status: 'inconclusive', code: 'dns-control-failed', reason: `no internet target answered, and the probe's DNS control failed: ${control.detail}`, observation: first };
+  if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`, observation: first };
+  return { status: 'blocked', code: 'no-egress', reason: `no egress: ${outcomes}${route ? `, ${route}` : ''}`, observation: first };
+}
