@@ -11,7 +11,7 @@ export async function inferModel(options: { files: string[]; project: string | u
   if (options.live) {
     if (!options.project) throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', { hint: 'dockprobe plan --live --project shop' });
     const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([import('../docker/dockerode-runtime.js'), import('../topology/resolve-topology.js')]);
-    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], traefik: undefined }], new DockerodeRuntime());
+    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], rules: [], traefik: undefined }], new DockerodeRuntime());
     model = modelFromTopology(topology, options.project);
   } else {
     model = await readComposeModel(options.files, options.project);
