@@ -107,6 +107,8 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
     repeat: countOption('repeat', argv.repeat, 1, 100),
     cleanup: context.cleanup,
     log: logTo(context, argv.quiet),
+    // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
+    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${message}`)}\n`),
   };
 }
 

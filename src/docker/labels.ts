@@ -22,6 +22,9 @@ export const COMPOSE_NETWORK = 'com.docker.compose.network';
 /** The version of Compose that created a container (v1: 1.29.2, v2: 2.40.3). */
 export const COMPOSE_VERSION = 'com.docker.compose.version';
 export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
+/** The Compose files a container's project was brought up from (comma-separated), and the directory they are under. */
+export const COMPOSE_CONFIG_FILES = 'com.docker.compose.project.config_files';
+export const COMPOSE_WORKING_DIR = 'com.docker.compose.project.working_dir';
 
 /**
  * Swarm's labels. `docker stack deploy` puts the stack's name on its services, their task containers and its
