@@ -118,7 +118,8 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
  */
 export function withScenarioRunOptions<T>(yargs: Argv<T>) {
   return withRunOptions(yargs)
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files (YAML)' })
+    // Required where the command says `<files..>` (snapshot); `test [files..]` may take none with --infer.
+    .positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML)' })
     .option('project', {
       alias: 'p',
       type: 'string',
@@ -139,7 +140,7 @@ export type ScenarioRunArgs = ArgsOf<ReturnType<typeof withScenarioRunOptions<ob
 export function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): VerifyOptions {
   const project = projectOption(argv.project);
   const nodes = nodesOption(argv.nodes);
-  return { ...runOptionsFrom(argv, context), scenarios: argv.files, ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
+  return { ...runOptionsFrom(argv, context), scenarios: argv.files ?? [], ...(project ? { project } : {}), ...(nodes ? { nodes } : {}) };
 }
 
 /** Where the reports of a probing command go, from parsed arguments. */
