@@ -5,7 +5,9 @@ export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-schema.js';
-export type { Scenario, Expectation, SourceRef, TargetRef, HostRef } from './scenario/scenario.js';
+export type { Scenario, Expectation, Rule, RuleKind, SourceRef, TargetRef, HostRef } from './scenario/scenario.js';
+export { expandOnlyRules } from './rules/expand-only-rules.js';
+export { staticFindings, describeFinding, STATIC_FINDING_CODES, type StaticFinding, type StaticFindingCode } from './rules/static-findings.js';
 export { resolveTopology } from './topology/resolve-topology.js';
 export type { Topology, TopologyNetwork, TopologyService } from './topology/topology.js';
 export { buildPlan, type PlanOptions } from './plan/build-plan.js';

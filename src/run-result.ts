@@ -1,6 +1,7 @@
 import type { DefaultRoute } from '../probes/agent/protocol.js';
 import type { EngineInfo } from './docker/container-runtime.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
+import type { StaticFinding } from './rules/static-findings.js';
 
 /** One probe, as reports show it. */
 export interface ProbeSummary {
@@ -42,6 +43,8 @@ export interface RunResult {
   probes: ProbeSummary[];
   verdicts: Verdict[];
   summary: Summary;
+  /** What was found before probing: rules the deployment's configuration contradicts (the live verdicts decide). */
+  staticFindings: StaticFinding[];
   /** Resources that could not be removed at the end (should be empty; `dockprobe cleanup` removes them). */
   cleanupFailures: string[];
 }

@@ -25,6 +25,8 @@ import { resolveNames } from './topology/resolve-names.js';
 import { resolveTopology } from './topology/resolve-topology.js';
 import { readWindow } from './topology/world-changes.js';
 import { applyOverrides } from './scenario/apply-overrides.js';
+import { expandOnlyRules } from './rules/expand-only-rules.js';
+import { describeFinding, staticFindings } from './rules/static-findings.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -74,6 +76,11 @@ export interface VerifyOptions {
   cleanup?: CleanupStack;
   /** Progress lines (stderr in the CLI). */
   log?: (message: string) => void;
+  /**
+   * What is said before anything runs whatever `--quiet` says: each rule the deployment's configuration contradicts
+   * (stderr in the CLI). Progress lines when absent.
+   */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -97,13 +104,18 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
   const windowStart = Date.now();
   const topology = await resolveTopology(projected, runtime);
-  // Each name pinned to the project (or stack) that holds it: planning sees one project per name.
-  const resolved = projected.map((s) => resolveNames(s, topology));
+  // Each name pinned to the project (or stack) that holds it: planning sees one project per name. Then the rest of
+  // each `only` rule, which only the deployment can say: who else is there to rule out.
+  const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
   log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
   const nodes = options.nodes ? chooseNodes(options.nodes, topology) : undefined;
   if (nodes) log(`probing from node(s) ${nodes.map((n) => n.hostname).join(', ')}`);
   const pools = addressPoolWarning(topology.networks);
   if (pools) log(`warning: ${pools}`);
+  // The static answer, before any probe: a rule the configuration contradicts is said now, with its Compose lines;
+  // the live verdicts of the same rule decide.
+  const findings = await staticFindings(resolved, topology);
+  for (const f of findings) (options.warn ?? log)(describeFinding(f));
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const nodeEngines = await nodeEnginesOf(options, topology, log);
   const rounds = options.repeat ?? 1;
@@ -145,6 +157,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     probes,
     verdicts,
     summary: summarise(verdicts),
+    staticFindings: findings,
     cleanupFailures,
   };
 }

@@ -3,6 +3,7 @@ import { controlRunId, CONTROL_REPEATS, type AgentLine, type Check, type ProbePl
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { verify } from '../src/verify.js';
 import { FakeRuntime } from './fixtures/fake-runtime.js';
+import { ZONES_FILE } from './fixtures/zones-topology.js';
 
 // The whole pipeline on the fake engine: topology from Compose labels, plan, probes created, started, waited on and
 // removed, the agent's lines read, the deployment re-read, verdicts judged. The agent here answers like a healthy
@@ -106,4 +107,46 @@ t.test('a job on a node without the probe image: loaded there first through --no
   t.match(without.probes[0]?.error, /--node-engine NODE=ENDPOINT/);
 
   await t.rejects(verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u11', nodes: ['vps-2'], nodeEngines: { 'vps-9': 'unix:///b.sock' } }), { code: 'DP_USAGE', message: /--node-engine: no node 'vps-9' in the swarm \(nodes: vps-1, vps-2\)/ });
+});
+
+t.test('rules: the static answer is said before any probe, then each rule is checked live as its own cells', async (t) => {
+  const { engine } = deployment();
+  // The containers name the Compose file they came from; zones.yml has proxy on public-facing too.
+  for (const c of engine.containers.values()) c.labels['com.docker.compose.project.config_files'] = ZONES_FILE;
+  const rules = parseScenario('project: shop\ntimeout: 1s\nrules:\n  - never: { from: { network: public-facing }, to: proxy:8080 }\n  - only: { to: redis:6379, from: [proxy] }\n', 'rules.yml');
+  const said: string[] = [];
+  const result = await verify({ scenarios: [rules], runtime: engine, image: 'dockprobe-probe:test', runId: 'u5', log: (l) => said.push(l), warn: (m) => said.push(`warn: ${m}`) });
+  const warned = said.filter((l) => l.startsWith('warn: '));
+  t.same(
+    warned.map((w) => w.split('\n')),
+    [
+      ['warn: rule 1 (network public-facing never reaches proxy:8080) at rules.yml:4:5 is contradicted by the deployment: proxy is on public-facing', `  ${ZONES_FILE}:11:16: networks: [public-facing]`],
+      ['warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: proxy shares no network with redis (proxy is on public-facing; redis on internal-backend)', `  ${ZONES_FILE}:11:5: networks: [public-facing]`, `  ${ZONES_FILE}:5:3: networks: [internal-backend]`],
+      ['warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: redis is on internal-backend', `  ${ZONES_FILE}:5:14: networks: [internal-backend]`],
+    ],
+  );
+  t.ok(said.indexOf(warned[2]!) < said.findIndex((l) => l.startsWith('starting ')), 'said before any probe starts');
+  t.same(result.staticFindings.map((f) => [f.code, f.rule, f.location]), [['rule-contradicted-by-topology', 1, 'rules.yml:4:5'], ['rule-contradicted-by-topology', 2, 'rules.yml:5:5'], ['rule-contradicted-by-topology', 2, 'rules.yml:5:5']]);
+  // The agent here answers only on public-facing: a probe anywhere else fails its controls, and its cells are
+  // inconclusive, never passed unproven.
+  t.same(
+    result.verdicts.map((v) => [v.expectation, v.source, v.target, v.status, v.location]),
+    [
+      ['rule 1 (network public-facing never reaches proxy:8080)', 'network public-facing', 'proxy:8080', 'fail', 'rules.yml:4:5'],
+      ['rule 2 (only proxy reaches redis:6379): proxy reaches redis:6379', 'service proxy', 'redis:6379', 'inconclusive', 'rules.yml:5:5'],
+      ['rule 2 (only proxy reaches redis:6379): network internal-backend does not reach redis:6379', 'network internal-backend', 'redis:6379', 'inconclusive', 'rules.yml:5:5'],
+      ['rule 2 (only proxy reaches redis:6379): network public-facing does not reach redis:6379', 'network public-facing', 'redis:6379', 'pass', 'rules.yml:5:5'],
+    ],
+    'the live verdicts are the real ones, each named after its rule',
+  );
+});
+
+t.test('--repeat keeps the cells of two files apart, even where their entries read alike (the inferred scenario and a file)', async (t) => {
+  const { engine } = deployment();
+  const other = parseScenario('project: shop\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n', 'other.yml');
+  const result = await verify({ scenarios: [scenario, other], runtime: engine, image: 'dockprobe-probe:test', runId: 'u6', repeat: 2 });
+  t.same(result.verdicts.map((v) => [v.location, v.target, v.status]), [['shop.yml:4:5', 'proxy:8080', 'pass'], ['shop.yml:7:5', 'redis:6379', 'pass'], ['other.yml:3:5', 'proxy:8080', 'pass']]);
+  const [first, , second] = result.verdicts;
+  t.equal(second!.evidence.length, first!.evidence.length, "each cell holds its own two rounds' attempts, not another file's too");
+  t.match(second!.reason, /\(2\/2 rounds passed\)$/);
 });

@@ -128,6 +128,8 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
     repeat: countOption('repeat', argv.repeat, 1, 100),
     cleanup: context.cleanup,
     log: logTo(context, argv.quiet),
+    // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
+    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${message}`)}\n`),
   };
 }
 
@@ -137,7 +139,8 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
  */
 export function withScenarioRunOptions<T>(yargs: Argv<T>) {
   return withRunOptions(yargs)
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files (YAML)' })
+    // Required where the command says `<files..>` (snapshot); `test [files..]` may take none with --infer.
+    .positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML)' })
     .option('project', {
       alias: 'p',
       type: 'string',
@@ -168,7 +171,7 @@ export function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): V
   const imageLoadTimeoutMs = durationOption('image-load-timeout', argv.imageLoadTimeout);
   return {
     ...runOptionsFrom(argv, context),
-    scenarios: argv.files,
+    scenarios: argv.files ?? [],
     ...(project ? { project } : {}),
     ...(nodes ? { nodes } : {}),
     ...(nodeEngines ? { nodeEngines } : {}),

@@ -1,3 +1,4 @@
+import type { ContainerRuntime } from '../docker/container-runtime.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { inferExpectations, type InferredEntry } from '../infer/infer-expectations.js';
 import type { InferModel } from '../infer/infer-model.js';
@@ -5,13 +6,16 @@ import { modelFromTopology } from '../infer/model-from-topology.js';
 import { readComposeModel } from '../infer/read-compose-model.js';
 import { renderMatrix, renderScenario } from '../infer/render-plan.js';
 
-/** `plan`'s work: the model (files or live), the inferred entries, and their two renderings. */
-export async function inferModel(options: { files: string[]; project: string | undefined; live: boolean }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
+/**
+ * `plan`'s work, and `test --infer`'s: the model (files or live), the inferred entries, and their two renderings. A
+ * live model is read through `runtime` when given (test's, with its --engine-timeout), else a runtime of its own.
+ */
+export async function inferModel(options: { files: string[]; project: string | undefined; live: boolean; runtime?: ContainerRuntime }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
   let model: InferModel;
   if (options.live) {
     if (!options.project) throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', { hint: 'dockprobe plan --live --project shop' });
     const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([import('../docker/dockerode-runtime.js'), import('../topology/resolve-topology.js')]);
-    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], traefik: undefined }], new DockerodeRuntime());
+    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], rules: [], traefik: undefined }], options.runtime ?? new DockerodeRuntime());
     model = modelFromTopology(topology, options.project);
   } else {
     model = await readComposeModel(options.files, options.project);

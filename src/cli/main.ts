@@ -27,7 +27,7 @@ export function rejectRepeated(args: Record<string, unknown>): void {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --file (plan), --internet, --nodes, --node-engine, --ports (drill), --project and --remove take several values',
+      hint: 'only --file (plan, test --infer), --internet, --nodes, --node-engine, --ports (drill), --project and --remove take several values',
     });
   }
 }

@@ -24,6 +24,9 @@ export const COMPOSE_VERSION = 'com.docker.compose.version';
 export const COMPOSE_ONEOFF = 'com.docker.compose.oneoff';
 /** A Compose container's replica number within its service (1, 2 …). */
 export const COMPOSE_CONTAINER_NUMBER = 'com.docker.compose.container-number';
+/** The Compose files a container's project was brought up from (comma-separated), and the directory they are under. */
+export const COMPOSE_CONFIG_FILES = 'com.docker.compose.project.config_files';
+export const COMPOSE_WORKING_DIR = 'com.docker.compose.project.working_dir';
 
 /**
  * Swarm's labels. `docker stack deploy` puts the stack's name on its services, their task containers and its

@@ -8,5 +8,7 @@ import type { Placement } from './plan.js';
 export function cellBase(expectation: Expectation, targetLabel: string, probe: { key: string; label: string; placement?: Placement }) {
   // A job standing for a task on another node rests on that task (world-changes: tasks are keyed by id).
   const joined = probe.placement?.kind === 'container' ? [probe.placement.container.id] : probe.placement?.kind === 'job' && probe.placement.task ? [probe.placement.task.id] : [];
-  return { id: `${expectation.index}/${probe.key}/${targetLabel}`, expectation, targetLabel, probeKey: probe.key, source: probe.label, attempts: [], touches: joined, precondition: undefined };
+  // The file is part of the id: entries are numbered per file, and `--repeat` merges rounds by id (two files, or a file
+  // and `--infer`'s scenario, often hold an entry 0 from the same source to the same target).
+  return { id: `${expectation.position.file}#${expectation.index}/${probe.key}/${targetLabel}`, expectation, targetLabel, probeKey: probe.key, source: probe.label, attempts: [], touches: joined, precondition: undefined };
 }

@@ -33,6 +33,14 @@ export function escapeResult(result: RunResult): RunResult {
       evidence: v.evidence.map((x) => ({ ...x, attempt: { ...x.attempt, description: e(x.attempt.description) } })),
     })),
     probes: result.probes.map((p) => ({ ...p, label: e(p.label), container: e(p.container), network: e(p.network), ...(p.error ? { error: e(p.error) } : {}) })),
+    staticFindings: result.staticFindings.map((f) => ({
+      ...f,
+      says: e(f.says),
+      location: e(f.location),
+      reason: e(f.reason),
+      compose: f.compose.map((l) => ({ ...l, file: e(l.file), text: e(l.text) })),
+      notes: f.notes.map(e),
+    })),
     cleanupFailures: result.cleanupFailures.map(e),
   };
 }

@@ -31,6 +31,15 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
   }
   out.push(table.toString());
 
+  // Said on stderr before probing too; here beside the verdicts that decide them, for a report read on its own.
+  if (result.staticFindings.length > 0) {
+    out.push('', c.bold(`Rules the deployment's configuration contradicts (${result.staticFindings.length}; the live verdicts decide):`));
+    for (const f of result.staticFindings) {
+      out.push(`  rule ${f.rule} (${f.says}): ${f.reason}`, c.dim(`    [${f.code}] ${f.location}`));
+      for (const l of f.compose) out.push(c.dim(`    ${l.file}:${l.line}:${l.col}: ${l.text}`));
+    }
+  }
+
   const failed = result.verdicts.filter((v) => v.status === 'fail');
   const unclear = result.verdicts.filter((v) => v.status === 'inconclusive');
   if (failed.length > 0) {

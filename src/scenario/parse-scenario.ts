@@ -5,10 +5,23 @@ import type { z } from 'zod';
 import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js';
 import { closestName } from '../errors/unknown-name-error.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
+import { parseRules } from './parse-rules.js';
+import { describeSource, parseSource } from './parse-source.js';
 import { parseTarget } from './parse-target.js';
 import { projectList, singleProject } from './project-list.js';
-import { expectationSchema, scenarioSchema, sourceObjectSchema, targetObjectSchema, traefikSchema, type RawExpectation, type RawScenario } from './scenario-schema.js';
-import type { Expectation, HostTarget, Scenario, SourceRef, TargetRef, TraefikCheck } from './scenario.js';
+import {
+  expectationSchema,
+  neverRuleSchema,
+  noEgressRuleSchema,
+  onlyRuleSchema,
+  ruleSchema,
+  scenarioSchema,
+  sourceObjectSchema,
+  targetObjectSchema,
+  traefikSchema,
+  type RawScenario,
+} from './scenario-schema.js';
+import type { Expectation, HostTarget, Scenario, TargetRef, TraefikCheck } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
 
 /** The timeout of a check when neither the file nor the command line sets one. */
@@ -137,10 +150,17 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
   // Where a name goes when its entry does not say: the one project listed; with several, resolved against the engine.
   const project = singleProject(projects);
   const internet = parseInternetList(raw.internet ?? DEFAULT_INTERNET, (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }), problems);
-  if (raw.expect.length > MAX_EXPECTATIONS) {
-    throw new ScenarioError([{ ...at(['expect']), message: `'expect' has ${raw.expect.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`, hint: 'split it into several files, or name a service once for all its ports' }]);
+  const expect = raw.expect ?? [];
+  const rawRules = raw.rules ?? [];
+  if (expect.length === 0 && rawRules.length === 0) {
+    throw new ScenarioError([{ ...at([]), message: "missing 'expect' (or 'rules')", hint: requiredHint([]) }]);
   }
-  const expectations: Expectation[] = raw.expect.map((entry, index) => {
+  for (const [key, list] of [['expect', expect], ['rules', rawRules]] as const) {
+    if (list.length > MAX_EXPECTATIONS) {
+      throw new ScenarioError([{ ...at([key]), message: `'${key}' has ${list.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`, hint: 'split it into several files, or name a service once for all its ports' }]);
+    }
+  }
+  const written: Expectation[] = expect.map((entry, index) => {
     const toList = Array.isArray(entry.to) ? entry.to : [entry.to];
     const targets: TargetRef[] = [];
     toList.forEach((rawTarget, j) => {
@@ -150,7 +170,7 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
       if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
       else targets.push(target.kind === 'internet' ? { ...target, targets: internet } : target);
     });
-    const from = parseSource(entry, project, () => at(['expect', index, 'from']), problems);
+    const from = parseSource(entry.from, project, () => at(['expect', index, 'from']), problems);
     return {
       index,
       name: entry.name ?? `#${index + 1} from ${describeSource(from)}: ${entry.reachable ? 'reachable' : 'blocked'}`,
@@ -162,9 +182,11 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
       position: at(['expect', index]),
     };
   });
+  // Each rule's entries are numbered after the file's own: an entry's index keeps its cells apart from every other's.
+  const { rules, expectations: made } = parseRules(rawRules, written.length, { project, internet, timeoutMs, at, problems });
   const traefik: TraefikCheck | undefined = raw.traefik ? { proxy: raw.traefik.proxy, project: raw.traefik.project ?? project, timeoutMs, retries: 0, position: at(['traefik']) } : undefined;
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file, projects, timeoutMs, internet, expectations, traefik };
+  return { file, projects, timeoutMs, internet, expectations: [...written, ...made], rules, traefik };
 }
 
 /** Parses what `internet` stands for: outside hosts only (an IP or a dotted name), each tried by name. */
@@ -178,23 +200,6 @@ export function parseInternetList(list: readonly string[], position: (index: num
     } else targets.push(target);
   });
   return targets;
-}
-
-function parseSource(entry: RawExpectation, project: string | undefined, at: () => { file: string; line: number; col: number }, problems: ScenarioProblem[]): SourceRef {
-  if (entry.from === 'host') return { kind: 'host' };
-  if (entry.from === 'lan') return { kind: 'lan' };
-  const { network, service } = entry.from;
-  const scope = entry.from.project ?? project;
-  if ((network === undefined) === (service === undefined)) {
-    problems.push({ ...at(), message: network === undefined ? "'from' needs one of network, service (or the word host)" : "'from' takes network or service, not both", hint: 'from: { network: public-facing }, from: { service: frontend } or from: host' });
-    return { kind: 'network', network: network ?? '', project: scope };
-  }
-  return network !== undefined ? { kind: 'network', network, project: scope } : { kind: 'service', service: service!, project: scope };
-}
-
-/** A source as reports name it: `network public-facing`, `service frontend`, `host`. */
-export function describeSource(source: SourceRef): string {
-  return source.kind === 'host' || source.kind === 'lan' ? source.kind : source.kind === 'network' ? `network ${source.network}` : `service ${source.service}`;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -221,6 +226,8 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
       const branches = issue.errors.filter((b) => b.length > 0);
       const best = branches.sort((a, b) => depth(b) - depth(a))[0];
       if (best && depth(best) >= 0) return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, data, at));
+      // A key left out is missing, whatever forms it could have taken.
+      if (valueAt(data, path) === undefined) return describeIssue({ code: 'invalid_type', expected: 'object', path, message: '', input: undefined } as Issue, data, at);
       return [{ ...at(path), message: `${where} has the wrong form (got ${describeValue(valueAt(data, path))})`, hint: unionHint(path) }];
     }
     case 'invalid_type': {
@@ -248,36 +255,67 @@ function depth(issues: readonly Issue[]): number {
   return issues.reduce((deepest, i) => Math.max(deepest, i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length), -Infinity);
 }
 
+// The keys allowed where a path points. An `expect:` entry's keys are two deep (expect, index); a rule's body is three
+// (rules, index, kind), its `from:` and `to:` one further.
 function allowedKeys(path: readonly PropertyKey[]): string[] {
+  const rule = path[0] === 'rules';
+  const field = rule ? path[3] : path[2];
+  const body = rule ? RULE_BODIES[String(path[2])] : undefined;
   const shape =
     path.length === 0
       ? scenarioSchema.shape
       : path[0] === 'traefik'
         ? traefikSchema.shape
-        : path.length === 2 && path[0] === 'expect'
-          ? expectationSchema.shape
-          : path[2] === 'from'
-            ? sourceObjectSchema.shape
-            : path[2] === 'to'
-              ? targetObjectSchema.shape
-              : {};
+        : rule && path.length === 2
+          ? ruleSchema.shape
+          : rule && path.length === 3
+            ? (body ?? {})
+            : path.length === 2 && path[0] === 'expect'
+              ? expectationSchema.shape
+              : field === 'from'
+                ? sourceObjectSchema.shape
+                : field === 'to'
+                  ? targetObjectSchema.shape
+                  : {};
   return Object.keys(shape).filter((k) => k !== '$schema');
 }
 
+/** The keys of each kind of rule's body, by kind. */
+const RULE_BODIES: Record<string, Record<string, unknown>> = { never: neverRuleSchema.shape, 'no-egress': noEgressRuleSchema.shape, only: onlyRuleSchema.shape };
+
+const PORT_HINT = 'a port is a whole number from 1 to 65535 or a known name';
+
+const RULES_HINT = 'each item of rules: is one of - never: { from: { network: public-facing }, to: [postgres] }, - no-egress: { network: internal-backend }, - only: { to: redis, from: [api, worker] }';
+
 function requiredHint(path: readonly PropertyKey[]): string | undefined {
   const key = String(path[path.length - 1] ?? '');
+  if (path[0] === 'rules') return key === 'port' ? PORT_HINT : ruleHint(path);
   if (key === 'reachable') return 'reachable: true (every target must answer) or reachable: false (none may)';
   if (key === 'from' || path[2] === 'from') return 'from: { network: public-facing }, from: { service: frontend } or from: host';
   if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
-  if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }';
-  if (key === 'port') return 'a port is a whole number from 1 to 65535 or a known name';
+  if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }, or `rules:`, a list of never / no-egress / only rules (or both)';
+  if (key === 'port') return PORT_HINT;
   if (path[0] === 'project' && path.length <= 2) return 'project: NAME or project: [NAME, …]: Compose projects or swarm stacks';
   if (path[0] === 'traefik') return 'traefik: {} finds the proxy by its image; traefik: { proxy: reverse-proxy } names its Compose service';
   return undefined;
 }
 
+// A rule's hint is the form of its kind, written out; above its kind, the three forms.
+function ruleHint(path: readonly PropertyKey[]): string {
+  switch (path[2]) {
+    case 'never':
+      return path[3] === 'to' ? "e.g. to: [postgres, redis:6379, dns:postgres, internet]" : 'never: { from: { network: public-facing }, to: [postgres, redis] } (from: is written as in expect:)';
+    case 'no-egress':
+      return 'no-egress: { network: internal-backend } or no-egress: { service: worker }';
+    case 'only':
+      return 'only: { to: redis, from: [api, worker, { network: internal-backend }] }: a service (or service:port), and the services or networks that alone reach it';
+    default:
+      return RULES_HINT;
+  }
+}
+
 function unionHint(path: readonly PropertyKey[]): string | undefined {
-  return path[2] === 'to' ? "a target is 'service:port', 'http://…', 'dns:name', 'tcp://host:port' or { service, port }" : requiredHint(path);
+  return path[0] !== 'rules' && path[2] === 'to' ? "a target is 'service:port', 'http://…', 'dns:name', 'tcp://host:port' or { service, port }" : requiredHint(path);
 }
 
 function pathLabel(path: readonly PropertyKey[]): string {

@@ -12,9 +12,12 @@ import { DURATION_PATTERN } from './duration.js';
 // uses dockprobe as a library chose a locale of its own.
 if (!z.config().localeError) z.config(en());
 
-/** The JSON Schema `description` of a schema made for this one use. */
-function describe<T extends z.ZodMiniType>(schema: T, description: string): T {
-  z.globalRegistry.add(schema as z.ZodMiniType, { description });
+/**
+ * The JSON Schema `description` of a schema made for this one use; `more` goes into its JSON Schema as is, for what
+ * zod/mini cannot say in a type (exactly one key of a map, one of two keys required).
+ */
+function describe<T extends z.ZodMiniType>(schema: T, description: string, more: Record<string, unknown> = {}): T {
+  z.globalRegistry.add(schema as z.ZodMiniType, { description, ...more });
   return schema;
 }
 
@@ -65,14 +68,52 @@ export const targetSchema = z.union([
   targetObjectSchema,
 ]);
 
+/** `to:` of an expectation or a `never` rule: one target or a list of them. */
+const targetsSchema = z.union([targetSchema, z.array(targetSchema).check(z.minLength(1))]);
+
 /** One `expect:` entry. */
 export const expectationSchema = z.strictObject({
   name: describe(z.optional(z.string().check(z.minLength(1))), 'A label for reports'),
   from: sourceSchema,
-  to: z.union([targetSchema, z.array(targetSchema).check(z.minLength(1))]),
+  to: targetsSchema,
   reachable: describe(z.boolean(), 'true: every target must be reached; false: none may be'),
   timeout: describe(z.optional(duration), 'Per-check timeout for this entry'),
 });
+
+/** `never: { from, to }`: nothing from `from` reaches any of `to`. */
+export const neverRuleSchema = describe(
+  z.strictObject({ from: sourceSchema, to: targetsSchema }),
+  'From `from`, none of `to` is reached: an expectation with reachable: false',
+);
+
+/** `no-egress: { network }` or `no-egress: { service }`: no internet target answers from there. */
+export const noEgressRuleSchema = describe(
+  z.strictObject({
+    network: describe(z.optional(name), 'A network (Compose name, or a Docker network name) with no way out'),
+    service: describe(z.optional(name), 'A service whose containers have no way out'),
+    project: describe(z.optional(name), 'The Compose project or swarm stack, when not the scenario default'),
+  }),
+  'No internet target is reached from this network or service: exactly one of network, service',
+);
+
+/** One source of `only:`: a service by name, or `{ network }` / `{ service }`. */
+const onlySourceSchema = z.union([describe(z.string().check(z.minLength(1)), 'A service of the project'), sourceObjectSchema]);
+
+/** `only: { to, from: [...] }`: the listed sources reach `to`, and nothing else of the project does. */
+export const onlyRuleSchema = describe(
+  z.strictObject({
+    to: describe(targetSchema, 'A service, or service:port'),
+    from: z.union([onlySourceSchema, z.array(onlySourceSchema).check(z.minLength(1))]),
+  }),
+  "The listed services and networks reach `to`; every other running service of `to`'s project, and every other network of it, does not. A service on a listed network is part of that zone",
+);
+
+/** One `rules:` item: exactly one of its keys. */
+export const ruleSchema = describe(
+  z.strictObject({ never: z.optional(neverRuleSchema), 'no-egress': z.optional(noEgressRuleSchema), only: z.optional(onlyRuleSchema) }),
+  'A zone rule: exactly one of never, no-egress, only',
+  { minProperties: 1, maxProperties: 1 },
+);
 
 /** `traefik:` — check a Traefik proxy's routes: `{}` finds the proxy, `{ proxy: NAME }` names it. */
 export const traefikSchema = describe(
@@ -98,9 +139,15 @@ export const scenarioSchema = describe(
       'What `internet` means: outside targets (tcp://IP:PORT, https://host/, dns:name); egress is reached if any is',
     ),
     traefik: z.optional(traefikSchema),
-    expect: z.array(expectationSchema).check(z.minLength(1)),
+    expect: z.optional(z.array(expectationSchema).check(z.minLength(1))),
+    rules: describe(
+      z.optional(z.array(ruleSchema).check(z.minLength(1))),
+      'Zone rules, on top of `expect:`: never (from, to), no-egress (network or service), only (to, from: [...]); each is checked as the expectations it stands for',
+    ),
   }),
   'A dockprobe scenario: the network isolation a deployment must have',
+  // A file says what to check: `expect:`, `rules:`, or both (parse-scenario.ts says so at the file's start).
+  { anyOf: [{ required: ['expect'] }, { required: ['rules'] }] },
 );
 
 /** The raw file, as zod sees it. */
@@ -109,6 +156,10 @@ export type RawScenario = z.infer<typeof scenarioSchema>;
 export type RawTarget = z.infer<typeof targetSchema>;
 /** One raw `expect:` entry. */
 export type RawExpectation = z.infer<typeof expectationSchema>;
+/** One raw `from:`. */
+export type RawSource = z.infer<typeof sourceSchema>;
+/** One raw `rules:` item. */
+export type RawRule = z.infer<typeof ruleSchema>;
 
 /** The JSON Schema of scenario files (`dockprobe schema`), for editors' completion and validation. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -16,7 +16,14 @@ export interface Scenario {
   timeoutMs: number;
   /** What `internet` stands for in this file: its `internet:` list, or the defaults. */
   internet: HostTarget[];
+  /**
+   * The `expect:` entries, then the entries the `rules:` stand for (each with its `rule`): a rule is checked as the
+   * ordinary expectations it makes, so planning, judging and reports need nothing of their own for it. An `only` rule
+   * makes the rest of its entries once the deployment is read (rules/expand-only-rules.ts).
+   */
   expectations: Expectation[];
+  /** `rules:`, in order; empty when the file has none. */
+  rules: Rule[];
   /** `traefik:`: check the routes of a Traefik proxy; undefined when the file has no such key. */
   traefik: TraefikCheck | undefined;
 }
@@ -40,7 +47,25 @@ export interface TraefikCheck {
   position: SourcePosition;
 }
 
-/** One `expect:` entry: from one source, each target is reachable or not. */
+/**
+ * One `rules:` item: a sentence people actually say about zones ("public-facing never reaches postgres", "internal-backend
+ * has no egress", "only api and worker reach redis"), stated once and checked as the expectations it makes.
+ */
+export interface Rule {
+  /** Its place in `rules:`, from 1: reports say `rule 3`. */
+  number: number;
+  kind: RuleKind;
+  /** What it says, in words, for reports: `network public-facing never reaches postgres`. */
+  says: string;
+  /** The item in the file: every entry the rule makes is reported here. */
+  position: SourcePosition;
+}
+
+/** The kinds of rule: `never: { from, to }`, `no-egress: { network | service }`, `only: { to, from: [...] }`. */
+export const RULE_KINDS = ['never', 'no-egress', 'only'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** One `expect:` entry, or one entry a rule made: from one source, each target is reachable or not. */
 export interface Expectation {
   /** Position in the `expect` list, from 0. */
   index: number;
@@ -53,6 +78,8 @@ export interface Expectation {
   /** Further tries for checks of this entry while it expects reachable (`--retries`); 0 in a file. */
   retries: number;
   position: SourcePosition;
+  /** The rule it was made from; undefined for an `expect:` entry. */
+  rule?: Rule | undefined;
 }
 
 // `project` on a source or a service target: the project (or stack) the name belongs to, when it is known: the

@@ -29,6 +29,7 @@ function run(verdicts: Verdict[], runId = 'r1'): RunResult {
     probes: [],
     verdicts,
     summary: { total: verdicts.length, pass: verdicts.length, fail: 0, inconclusive: 0 },
+    staticFindings: [],
     cleanupFailures: [],
   };
 }

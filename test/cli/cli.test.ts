@@ -34,7 +34,7 @@ t.test('each command loads only what it needs; output and exit codes as before',
   ]);
 
   t.equal(help.code, 0, help.stderr);
-  t.match(help.stdout, /Commands:\n\s+dockprobe test <files\.\.>/);
+  t.match(help.stdout, /Commands:\n\s+dockprobe test \[files\.\.\]/);
   t.match(help.stdout, /Exit codes: 0 all pass/);
   t.same(heavy(help.loaded), [], '--help loads no Docker client, report writer or pipeline');
   t.same(zod(help.loaded), [], '--help loads no zod');

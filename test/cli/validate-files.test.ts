@@ -11,6 +11,7 @@ t.test('valid files: one line each, the line the full command line prints', asyn
   const lines = await Promise.all(files.map(async (f) => validatedLine(f, await loadScenario(f))));
   t.equal(validateFiles(files), lines.join(''));
   t.equal(lines[0], 'scenarios/reference.yml: ok (4 expectations, 10 targets)\n');
+  t.equal(validatedLine('scenarios/reference-rules.yml', await loadScenario('scenarios/reference-rules.yml')), 'scenarios/reference-rules.yml: ok (0 expectations, 0 targets, 3 rules)\n', 'rules are counted as rules');
 });
 
 t.test('anything else throws, and prints nothing', async (t) => {

@@ -72,3 +72,23 @@ t.test('control characters from a name or a container never reach the terminal r
   }
   t.match(prettyReport(hostile, colors(false)), /line one\\nline two\\x07/);
 });
+
+t.test('static findings: in the JSON report with their codes, and beside the verdicts in the pretty one', async (t) => {
+  const finding = {
+    code: 'rule-contradicted-by-topology' as const,
+    rule: 1,
+    kind: 'never' as const,
+    says: 'network public-facing never reaches postgres',
+    location: 'r.yml:4:5',
+    reason: 'postgres is on public-facing',
+    compose: [{ file: '/srv/docker-compose.yml', line: 46, col: 7, text: `- public-facing${String.fromCharCode(27)}[2J` }],
+    notes: [],
+  };
+  const withFinding = { ...result, staticFindings: [finding] };
+  const parsed = JSON.parse(jsonReport(withFinding)) as { staticFindings: unknown[] };
+  t.same(parsed.staticFindings, [finding]);
+  t.same(JSON.parse(jsonReport(result)).staticFindings, [], 'an empty list when nothing was found');
+  const text = prettyReport(withFinding, colors(false));
+  t.match(text, /Rules the deployment's configuration contradicts \(1; the live verdicts decide\):\n {2}rule 1 \(network public-facing never reaches postgres\): postgres is on public-facing\n {4}\[rule-contradicted-by-topology\] r\.yml:4:5\n {4}\/srv\/docker-compose\.yml:46:7: - public-facing\\x1b\[2J\n/);
+  t.notMatch(prettyReport(result, colors(false)), /contradicts/, 'no section without findings');
+});
