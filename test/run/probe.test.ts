@@ -102,7 +102,7 @@ t.test('the host perspective in a container is a programming error, not the engi
   spec.placement = { kind: 'host' };
   const error = await start().catch((e: unknown) => e);
   t.type(error, Error);
-  t.match(error, { message: 'the host probe runs in-process, not in a container' });
+  t.match(error, { message: 'the host probe runs as a process on this host, not in a container' });
   t.notOk(isDockprobeError(error), 'not DP_DOCKER_API: the CLI reports it as an internal error');
 });
 
