@@ -111,7 +111,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   return {
     dockprobeDrill: 1,
     runId,
-    from: options.from.kind === 'all' ? 'all' : options.from.kind === 'service' ? `service ${options.from.service}` : `network ${options.from.network}`,
+    from: options.from.kind === 'all' || options.from.kind === 'lan' ? options.from.kind : options.from.kind === 'service' ? `service ${options.from.service}` : `network ${options.from.network}`,
     engine: world.topology.engine,
     compose: world.topology.composeVersions,
     image,

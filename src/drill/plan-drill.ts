@@ -7,6 +7,7 @@ import type { Placement } from '../plan/plan.js';
 import { ProbeBuilder } from '../plan/probe-builder.js';
 import type { HostTarget } from '../scenario/scenario.js';
 import { containerStates, runningContainers, subnetsOf, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
+import { lanPlacement } from '../plan/lan-placement.js';
 import { portInfo } from './common-ports.js';
 import type { DrillCell, DrillPlan, DrillPortCell, DrillTried, UnprobedSource } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
@@ -50,7 +51,7 @@ interface Source {
  */
 export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlanOptions): DrillPlan {
   const names = new DrillNames(world.topology);
-  const { sources, unprobed } = drillSources(from, world, names);
+  const { sources, unprobed } = drillSources(from, world, names, options.runId);
   const step: Step = { timeoutMs: options.timeoutMs, retries: options.retries };
   const probes: ProbeBuilder[] = [];
   const cells: DrillCell[] = [];
@@ -73,7 +74,8 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
     const named = new Set<string>();
     for (const container of running) {
       if (container.id === source.self?.id) continue;
-      const addresses = container.networks.filter((n) => n.ipv4 !== undefined);
+      // A LAN neighbour routes to the local bridges' subnets only (lan-placement.ts): an overlay address is no target.
+      const addresses = container.networks.filter((n) => n.ipv4 !== undefined && (source.placement.kind !== 'lan' || routableFromLan(world.topology.networks.find((x) => x.id === n.networkId))));
       if (addresses.length === 0) {
         seen.noAddress.add(`${container.name} (network_mode ${container.networkMode})`);
         continue;
@@ -101,9 +103,12 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
     }
     // The host, at its address on each bridge the source is on: what it publishes there, and what else listens on
     // all interfaces (a service of the host bound to 0.0.0.0 answers containers at their gateway).
-    for (const gatewayNetwork of source.networks.filter((n) => n.driver === 'bridge' && n.gateway !== undefined)) {
-      const gateway = gatewayNetwork.gateway!;
-      const network = names.network(gatewayNetwork, gatewayNetwork.name);
+    // A LAN neighbour knows the host at the host's end of its link.
+    const hostAddresses =
+      source.placement.kind === 'lan'
+        ? [{ gateway: source.placement.host, network: 'the LAN link' }]
+        : source.networks.filter((n) => n.driver === 'bridge' && n.gateway !== undefined).map((n) => ({ gateway: n.gateway!, network: names.network(n, n.name) }));
+    for (const { gateway, network } of hostAddresses) {
       seen.gateways.add(gateway);
       const covered = new Set<number>();
       // The source's own published ports are left out: reaching yourself through the host says nothing.
@@ -128,7 +133,8 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
         port({ via: 'host', target: `host:${p} via ${network}`, endpoint: 'host', address: gateway, port: p, network, risk: portInfo(p), touches: [] }, `${hostPort(gateway, p)} (the host, at the gateway of ${network})`);
       }
     }
-    if (options.internet.length > 0) {
+    // A LAN neighbour has no default route (lan-placement.ts): nothing it sends leaves the host, so no egress.
+    if (options.internet.length > 0 && source.placement.kind !== 'lan') {
       // Zone names never leave the host: a network probe keeps an upstream that never answers, and an outside name is
       // looked up by a probe of its own beside it, as for a scenario (build-plan.ts). A service probe resolves as the
       // service does.
@@ -175,8 +181,9 @@ function serviceTo(container: ContainerInfo, world: DrillWorld): TopologyService
 
 // Where the probes go: each running container of the service, a container on the network, or every service's.
 // A name that matches nothing lists what exists; one that matches in two projects asks for --project.
-function drillSources(from: DrillFrom, world: DrillWorld, names: DrillNames): { sources: Source[]; unprobed: UnprobedSource[] } {
+function drillSources(from: DrillFrom, world: DrillWorld, names: DrillNames, runId: string): { sources: Source[]; unprobed: UnprobedSource[] } {
   const { topology } = world;
+  if (from.kind === 'lan') return { sources: [{ key: 'lan', label: 'lan', placement: lanPlacement(runId, topology), networks: [], self: undefined, service: undefined }], unprobed: [] };
   if (from.kind === 'network') {
     const matches = topology.networks.filter((n) => (n.composeName === from.network && n.project !== undefined && topology.projects.includes(n.project)) || n.name === from.network || n.id === from.network);
     const exact = matches.filter((n) => n.name === from.network || n.id === from.network);
@@ -226,4 +233,9 @@ function drillSources(from: DrillFrom, world: DrillWorld, names: DrillNames): { 
     }
   }
   return { sources, unprobed };
+}
+
+/** A local bridge network: the only kind a LAN neighbour has a route to. */
+function routableFromLan(network: TopologyNetwork | undefined): boolean {
+  return network !== undefined && network.scope !== 'swarm' && network.driver === 'bridge';
 }

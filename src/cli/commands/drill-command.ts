@@ -12,7 +12,7 @@ import { defineCommand, type ArgsOf } from '../define-command.js';
 
 function withDrillOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('from', { type: 'string', describe: 'Where to drill from: SERVICE (inside each of its running containers) or network:NAME (a new container on that network)' })
+    .option('from', { type: 'string', describe: "Where to drill from: SERVICE (inside each of its running containers), network:NAME (a new container on that network) or lan (a neighbour on the host's LAN; root on the engine's host)" })
     .option('all', { type: 'boolean', default: false, describe: 'Drill from every service with a running container, and print a matrix' })
     .option('project', { alias: 'p', type: 'string', array: true, describe: 'Keep to these Compose projects or stacks (sources and targets); repeated or comma-separated. Default: everything on the engine' })
     .option('ports', { type: 'string', array: true, describe: `Ports tried at every address besides the exposed ones: numbers, 'default' (${COMMON_PORTS.length} common ports: Docker API, databases, caches, brokers, admin panels), or 'none'. Default: default` })
