@@ -16,7 +16,7 @@ import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
 /** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', 'ports', '_']);
+const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', 'stack-file', 'stackFile', 'ports', '_']);
 
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an

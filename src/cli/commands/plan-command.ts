@@ -9,12 +9,13 @@ export function planCommand(context: CliContext) {
     builder: (y) =>
       y
         .option('file', { alias: 'f', type: 'string', array: true, describe: 'Compose files, as compose -f takes them (default: compose finds one)' })
-        .option('project', { alias: 'p', type: 'string', describe: 'The Compose project (default: the name Compose gives it); with --live, the running one' })
+        .option('stack-file', { type: 'string', array: true, describe: 'Swarm stack files instead, as docker stack deploy -c takes them (read through docker stack config); needs --project, the stack\'s name' })
+        .option('project', { alias: 'p', type: 'string', describe: 'The Compose project (default: the name Compose gives it) or the stack; with --live, the running one' })
         .option('live', { type: 'boolean', default: false, describe: 'Infer from the running project (its containers, networks and ports) instead of the files' })
         .option('write', { type: 'string', describe: 'Also write the inferred expectations as a scenario file, each target commented with why' }),
     handler: async (argv) => {
       const { inferModel } = await import('../infer-model-of.js');
-      const { model, entries, matrix, scenario } = await inferModel({ files: argv.file ?? [], project: argv.project, live: argv.live });
+      const { model, entries, matrix, scenario } = await inferModel({ files: argv.file ?? [], stackFiles: argv.stackFile ?? [], project: argv.project, live: argv.live });
       context.stdout.write(matrix);
       if (entries.length === 0) context.stderr.write(`dockprobe: nothing to infer from ${model.origin}: no service with a port on a network\n`);
       if (argv.write) {
