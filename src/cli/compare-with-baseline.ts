@@ -1,4 +1,4 @@
-import { baselineOf } from '../baseline/baseline.js';
+import { baselineOf, type Baseline } from '../baseline/baseline.js';
 import { drift, driftFails, type FailOn } from '../baseline/drift.js';
 import { baselineSide, prettyDrift, type DriftReport } from '../baseline/drift-report.js';
 import { readBaseline } from '../baseline/read-baseline.js';
@@ -17,12 +17,24 @@ import { writeReports } from './write-reports.js';
 export async function compareWithBaseline(file: string, failOn: FailOn, options: VerifyOptions, reports: ReportOptions, context: CliContext): Promise<number> {
   const before = await readBaseline(file);
   const result = await verify(options);
-  const now = baselineOf(result);
-  const report: DriftReport = { baseline: baselineSide(file, before), now: { digest: now.digest, engine: result.engine.version, runId: result.runId }, failOn, drift: drift(before, now) };
+  const report = driftReportOf(file, before, baselineOf(result), result, failOn);
   const stdout = reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
   await writeReports(result, reports, context, stdout);
   for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
-  if (driftFails(report.drift, failOn)) return ExitCode.MISMATCH;
-  if (report.drift.some((d) => d.kind === 'unknown') || result.cleanupFailures.length > 0) return ExitCode.INCONCLUSIVE;
+  return driftExitCode(report, result.cleanupFailures);
+}
+
+/** How what was seen now (a run's or a drill's baseline) differs from the baseline file. */
+export function driftReportOf(file: string, before: Baseline, now: Baseline, run: { engine: { version: string }; runId: string }, failOn: FailOn): DriftReport {
+  return { baseline: baselineSide(file, before), now: { digest: now.digest, engine: run.engine.version, runId: run.runId }, failOn, drift: drift(before, now) };
+}
+
+/**
+ * Exit 1 when a difference `failOn` names is there; 3 when none is but a path the baseline knew is undetermined now
+ * (nothing proves it did not change) or something was left behind; 0 otherwise.
+ */
+export function driftExitCode(report: DriftReport, cleanupFailures: readonly string[]): number {
+  if (driftFails(report.drift, report.failOn)) return ExitCode.MISMATCH;
+  if (report.drift.some((d) => d.kind === 'unknown') || cleanupFailures.length > 0) return ExitCode.INCONCLUSIVE;
   return ExitCode.PASS;
 }

@@ -27,6 +27,9 @@ function withDrillOptions<T>(yargs: Argv<T>) {
     .option('engine-timeout', { type: 'string', describe: 'Deadline of each call to the Docker engine' })
     .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one' })
+    .option('write-baseline', { type: 'string', describe: 'Also write what the drill found, row by row, as a baseline (the format of `snapshot`)' })
+    .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `drill --write-baseline`: print only the differences (paths opened, closed, new, gone)' })
+    .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the drill (exit 1)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Every source map under --all, every port and every probe' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
 }
@@ -77,7 +80,23 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
     handler: async (argv) => {
       const options = drillOptionsFrom(argv, context);
       const [{ drill }, { exitCodeForDrill }] = await Promise.all([import('../../drill/drill.js'), import('../exit-code.js')]);
+      // Read before anything runs: a bad baseline is a usage error, not a drill that drifts everywhere.
+      const before = argv.baseline !== undefined ? await (await import('../../baseline/read-baseline.js')).readBaseline(argv.baseline) : undefined;
       const result = await drill(options);
+      const baseline = argv.baseline !== undefined || argv.writeBaseline !== undefined ? (await import('../../baseline/baseline-of-drill.js')).baselineOfDrill(result) : undefined;
+      if (argv.writeBaseline !== undefined && baseline) {
+        const { writeText } = await import('../write-text.js');
+        await writeText(argv.writeBaseline, `${JSON.stringify(baseline, null, 2)}\n`, '--write-baseline');
+        context.stderr.write(`dockprobe: wrote ${argv.writeBaseline}: ${baseline.paths.length} paths, digest ${baseline.digest}\n`);
+      }
+      if (argv.baseline !== undefined && before && baseline) {
+        const [{ driftReportOf, driftExitCode }, { prettyDrift }] = await Promise.all([import('../compare-with-baseline.js'), import('../../baseline/drift-report.js')]);
+        const report = driftReportOf(argv.baseline, before, baseline, result, argv.failOn);
+        context.stdout.write(argv.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut));
+        for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
+        setExit(driftExitCode(report, result.cleanupFailures));
+        return;
+      }
       if (argv.format === 'json') {
         context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {

@@ -1,0 +1,34 @@
+import type { DrillResult } from '../drill/drill-result.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, digestOf, pathKey, type Baseline, type BaselinePath } from './baseline.js';
+import { pathState } from './path-state.js';
+
+/**
+ * A baseline of a drill: every row a path, keyed by names as the drill names them (`service proxy` →
+ * `postgres:5432 on internal-backend`), never by addresses, so the same deployment drilled again gives the same keys
+ * and digest. A row's code is a verdict code of the same meaning, so its state (open, closed, unknown) is the one a
+ * scenario's verdict of that code has: `path-open` is open (the host answered), as in a scenario's baseline.
+ */
+export function baselineOfDrill(result: DrillResult): Baseline {
+  const byKey = new Map<string, BaselinePath>();
+  for (const row of result.rows) {
+    const path: BaselinePath = {
+      source: row.source,
+      target: row.target,
+      state: pathState(row.code),
+      code: row.code,
+      evidence: { observed: row.reason, latencyMs: row.evidence?.latencyMs },
+    };
+    byKey.set(pathKey(path), path);
+  }
+  const paths = [...byKey.values()].sort((a, b) => (pathKey(a) < pathKey(b) ? -1 : pathKey(a) > pathKey(b) ? 1 : 0));
+  return {
+    format: BASELINE_FORMAT,
+    version: BASELINE_VERSION,
+    createdAt: result.startedAt,
+    engine: { version: result.engine.version, apiVersion: result.engine.apiVersion },
+    compose: result.compose,
+    scenarios: [`drill from ${result.from}`],
+    digest: digestOf(paths),
+    paths,
+  };
+}
