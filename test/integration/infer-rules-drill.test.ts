@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import t from 'tap';
 import { parse } from 'yaml';
 import type { DrillResult, DrillRow } from '../../src/drill/drill-result.js';
@@ -192,5 +193,38 @@ if (canary) {
     // on every address of the host, that one included).
     t.match(result.rows.find((r) => r.via === 'published' && r.published?.port === 5432), { status: 'reached', risk: { kind: 'database' }, published: { allInterfaces: true } });
     t.match(reached.find((r) => r.target === 'redis:6379 on public-facing'), { risk: { kind: 'cache' } });
+  });
+
+  t.test('drill baselines: the reference drilled from the proxy, then the twin against it: the leaked paths opened, exit 1', async (t) => {
+    const { ports } = await expected('docker-compose.test.yml', 'proxy');
+    const file = join(tmp, 'drill-baseline.json');
+    const args = ['drill', '--from', 'proxy', '--ports', ports.join(','), '--no-host-ports', '--internet', 'none'];
+    const first = await cli([...args, '--project', reference, '--write-baseline', file]);
+    t.equal(first.exitCode, 0, first.stderr);
+    t.match(first.stderr, new RegExp(`wrote ${file}: \\d+ paths, digest sha256:`));
+    const same = await cli([...args, '--project', reference, '--baseline', file]);
+    t.equal(same.exitCode, 0, same.stderr);
+    t.match(same.stdout, /^no drift from /);
+    const twin = await cli([...args, '--project', broken, '--baseline', file, '--format', 'json']);
+    t.equal(twin.exitCode, 1, twin.stderr);
+    const opened = (JSON.parse(twin.stdout) as { drift: { kind: string; target: string }[] }).drift.filter((d) => d.kind === 'opened').map((d) => d.target);
+    t.ok(opened.includes('postgres:5432 on public-facing') && opened.includes('redis:6379 on public-facing'), opened.join(', '));
+  });
+
+  // The LAN view of a drill, on each engine as its rules say (see perspectives.test.ts, from: lan): the proxy, published
+  // on 127.0.0.1 only, answers a neighbour at its address on engines before 28.0 (moby/moby#45610).
+  t.test('drill --from lan: container addresses on the local bridges, no names, no egress, nothing left behind', async (t) => {
+    if (process.getuid?.() !== 0) return t.plan(0, "the LAN view needs root on the engine's host");
+    const major = Number((await runtime.info()).version.split('.')[0]);
+    const { ports } = await expected('docker-compose.test.yml', 'proxy');
+    const { stdout, exitCode, stderr } = await cli(['drill', '--from', 'lan', '--project', reference, '--ports', ports.join(','), '--no-host-ports', '--format', 'json']);
+    t.equal(exitCode, 0, stderr);
+    const result = JSON.parse(stdout) as DrillResult;
+    t.equal(result.from, 'lan');
+    t.same(result.rows.filter((r) => r.kind !== 'port'), [], 'no name and no egress from the LAN');
+    const proxy = result.rows.find((r) => r.target === 'proxy:8080 on public-facing');
+    t.equal(proxy?.status, major >= 28 ? 'blocked' : 'reached', `engine ${major}: ${proxy?.reason}`);
+    t.equal(result.rows.find((r) => r.target === 'postgres:5432 on internal-backend')?.status, 'blocked', 'a container only on an internal network');
+    t.notMatch((await execa('ip', ['netns', 'list'], { reject: false })).stdout, /dockprobe-lan-/, 'no neighbour namespace left');
   });
 }
