@@ -19,7 +19,7 @@ export function judgeReachCell(cell: ReachCell, evidence: Evidence[], control: C
 function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
   // Tried by name, the name decides, as an application takes it; tried by address (a source without DNS), any
   // address that answered will do.
-  const o = (cell.noEmbeddedDns ? (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0]) : evidence[0])?.observation;
+  const o = (cell.noEmbeddedDns || cell.hostNetwork ? (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0]) : evidence[0])?.observation;
   const tasks = evidence.find((e) => e.attempt.via === 'tasks')?.observation;
   if (o && tasks && (o.outcome === 'timeout' || o.outcome === 'unreachable') && (tasks.outcome === 'open' || tasks.outcome === 'http')) {
     return verdict(
@@ -64,8 +64,11 @@ function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlR
 }
 
 function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
-  // One success is a breach, whatever else was seen; a refused connection is one too: the host answered.
-  const breaches = evidence.filter((e) => e.observation && (isReached(e.observation.outcome) || (cell.target.kind === 'dns' && e.observation.outcome === 'resolved')));
+  // One success is a breach, whatever else was seen; a refused connection is one too: the host answered. Not for a
+  // target in the host's network namespace: there the refusal is the host's own, at an address every container
+  // reaches, saying only that nothing listens at that address (see below).
+  const hostRefused = (o: Observation) => cell.hostNetwork === true && o.outcome === 'refused';
+  const breaches = evidence.filter((e) => e.observation && !hostRefused(e.observation) && (isReached(e.observation.outcome) || (cell.target.kind === 'dns' && e.observation.outcome === 'resolved')));
   if (breaches.length > 0) {
     const first = breaches[0]!.observation!;
     const list = breaches.map((b) => `${b.attempt.description}: ${describeObservation(b.observation!)}`).join('; ');
@@ -78,6 +81,12 @@ function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlRes
     return verdict('fail', first.outcome === 'resolved' ? 'resolved' : 'reached', describeObservation(first), `reached: ${list}`, first.latencyMs);
   }
   const missing = evidence.filter((e) => !e.observation);
+  // Nothing listens at the gateway, but a service of the host may listen on another of the host's addresses, which
+  // containers reach as well and which the engine does not list: not proof that it is unreachable.
+  const refusedByHost = evidence.find((e) => e.observation && hostRefused(e.observation));
+  if (refusedByHost && missing.length === 0) {
+    return verdict('inconclusive', 'target-in-host-network', describeObservation(refusedByHost.observation!), `${refusedByHost.attempt.description}: refused, so nothing listens at that address; it may listen on another of the host's addresses, which containers reach too and the engine does not list (a timeout there would have been the host's firewall)`);
+  }
   if (missing.length > 0) {
     return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`);
   }

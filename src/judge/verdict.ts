@@ -47,7 +47,7 @@ export const VERDICT_CODES = {
   'traefik-version-unknown': "which network label Traefik reads depends on a version the proxy's image does not tell: not guessed",
   'source-not-running': 'the source service has no running container to probe from',
   'target-not-running': 'the target service has no running container: nothing to prove against',
-  'target-in-host-network': 'the target runs in the host\'s network namespace (network_mode: host): it is reached at the host\'s addresses, not tried yet',
+  'target-in-host-network': 'the target runs in the host\'s network namespace (network_mode: host) and nothing decides it: a name it never has, no bridge gateway to try the host at, or a refusal there (it may listen on another host address)',
   'mtu-black-hole': 'a large answer stalled across an overlay while its start arrived: frames larger than the path between the nodes are lost (MTU)',
   'answer-incomplete': 'the answer began but fewer bytes than `bytes:` asks for arrived',
   'node-unavailable': 'the swarm node to probe from is down, drained or paused: no probe can run there',

@@ -55,6 +55,12 @@ export interface ReachCell extends CellBase {
    * a large answer that stalls while small ones pass is named for what it is (an MTU black hole) and where.
    */
   path?: { overlays: { name: string; mtu: number | undefined }[]; from: string; to: string[] } | undefined;
+  /**
+   * Set when the target runs in the host's network namespace (network_mode: host): it is tried at the host's address
+   * on each of the source's bridges (their gateway). A refusal there is the host saying nothing listens at that
+   * address, not a path into the target (every container reaches its gateway), and not proof either way.
+   */
+  hostNetwork?: boolean | undefined;
 }
 
 /** The host knocking on a service's published port: decided by the engine's bindings and by whether they answer. */

@@ -40,15 +40,7 @@ export function planReachCell(expectation: Expectation, target: HostTarget, prob
     cell.precondition = { code: 'target-not-running', text: `target service '${service.name}' has no running container (${containerStates(service)}): nothing to prove against` };
     return cell;
   }
-  if (running.length > 0 && running.every((c) => c.networkMode === 'host')) {
-    // Not "blocked by name": such a service listens on the host's own addresses, which every bridge network reaches
-    // through its gateway unless the host's firewall says otherwise. Saying blocked would be a false pass.
-    cell.precondition = {
-      code: 'target-in-host-network',
-      text: `target service '${service!.name}' runs in the host's network namespace (network_mode: host): it is reached at the host's addresses, which dockprobe does not try yet`,
-    };
-    return cell;
-  }
+  if (running.length > 0 && running.every((c) => c.networkMode === 'host')) return hostNetworkCell(cell, probe, running, service!, target, step);
   cell.touches.push(...running.map((c) => c.id), ...remote.map((t) => t.id));
   if (target.kind === 'http' && target.bytes !== undefined) cell.path = overlayPath(probe, running, remote, topology);
   if (host.kind === 'external' && !isIP(host.host)) probe.needsUpstreamDns = true;
@@ -124,4 +116,36 @@ function overlayPath(probe: ProbeBuilder, running: readonly ContainerInfo[], rem
   const from = probe.placement.kind === 'job' ? probe.placement.node.hostname : hostnameOf(topology.swarm?.nodeId);
   const to = [...new Set([...(running.length > 0 ? [hostnameOf(topology.swarm?.nodeId)] : []), ...remote.map((t) => t.node?.hostname ?? hostnameOf(t.nodeId))])];
   return { overlays, from, to };
+}
+
+/**
+ * A target in the host's network namespace (network_mode: host) listens on the host's own addresses, which every
+ * bridge network reaches through its gateway unless the host's firewall says otherwise: it is tried there, on each of
+ * the source's bridges (from the host itself, on loopback). It has no name on any network, so a `dns:` target, and a
+ * source with no bridge (an overlay's gateway is not the host), stay undecided: never "blocked".
+ */
+function hostNetworkCell(cell: ReachCell, probe: ProbeBuilder, running: readonly ContainerInfo[], service: TopologyService, target: HostTarget, step: Step): ReachCell {
+  const undecided = (why: string): ReachCell => {
+    cell.precondition = { code: 'target-in-host-network', text: `target service '${service.name}' runs in the host's network namespace (network_mode: host): ${why}` };
+    return cell;
+  };
+  if (target.kind === 'dns') return undecided('it has no name on any network, so a name lookup says nothing of whether it is reachable');
+  const gateways =
+    probe.placement.kind === 'host'
+      ? [{ address: '127.0.0.1', where: "the host's loopback" }]
+      : probe.placement.kind === 'lan'
+        ? []
+        : probe.networks.filter((n) => n.driver === 'bridge' && n.scope !== 'swarm' && n.gateway !== undefined).map((n) => ({ address: n.gateway!, where: `the host at the gateway of ${n.composeName ?? n.name}` }));
+  if (gateways.length === 0) return undecided(`${probe.label} is on no bridge network whose gateway is the host, so there is no host address to try from it`);
+  cell.hostNetwork = true;
+  cell.touches.push(...running.map((c) => c.id));
+  for (const { address, where } of gateways) {
+    const check: Check =
+      target.kind === 'tcp'
+        ? { id: '', kind: 'tcp', host: address, port: target.port!, subnets: [], timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) }
+        : { id: '', kind: 'http', url: withHost(target.url, address), subnets: [], timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}), ...bodyOf(target) };
+    const shown = target.kind === 'tcp' ? hostPort(address, target.port) : withHost(target.url, address);
+    cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${shown} (${where}: ${service.name} runs in the host's network namespace)`, family: 4 });
+  }
+  return cell;
 }

@@ -48,3 +48,17 @@ t.test('a target in the host network namespace is inconclusive, never blocked by
   t.same([verdicts[0]!.status, verdicts[0]!.code], ['inconclusive', 'target-in-host-network']);
   t.same(p.cells[0]!.attempts, [], 'nothing is tried that could read as blocked');
 });
+
+t.test('a target in the host network namespace, from a bridge with a gateway: tried at the host there; a refusal proves nothing', async (t) => {
+  const base = referenceTopology({ metrics: [{ ...container('metrics', 9100, [[BRIDGE, '']]), networks: [], networkMode: 'host' }] });
+  const topology = { ...base, networks: base.networks.map((n) => (n.composeName === 'public-facing' ? { ...n, gateway: '172.18.0.1' } : n)) };
+  const blocked = plan(`  - from: { network: public-facing }\n    to: [metrics:9100, dns:metrics]\n    reachable: false\n`, topology);
+  t.same(blocked.cells[0]!.attempts.map((a) => [a.via, a.description]), [['address', "172.18.0.1:9100 (the host at the gateway of public-facing: metrics runs in the host's network namespace)"]]);
+  const at = (outcome: 'open' | 'timeout' | 'refused'): Oracle => (check) => (check.kind === 'tcp' && check.host === '172.18.0.1' ? { outcome, address: '172.18.0.1', port: 9100 } : healthy(['proxy', '172.18.0.2'])(check));
+  const verdictsOf = (outcome: 'open' | 'timeout' | 'refused') => judge(blocked, fakeResults(blocked, at(outcome))).verdicts.map((v) => [v.status, v.code]);
+  t.same(verdictsOf('timeout'), [['pass', 'blocked'], ['inconclusive', 'target-in-host-network']], "silence at the host's address, with the probe's controls: blocked; a name it never has: undecided");
+  t.same(verdictsOf('open')[0], ['fail', 'reached']);
+  t.same(verdictsOf('refused')[0], ['inconclusive', 'target-in-host-network'], 'nothing listens at the gateway, but it may listen on another host address');
+  const reachable = plan(`  - from: { network: public-facing }\n    to: [metrics:9100]\n    reachable: true\n`, topology);
+  t.same(judge(reachable, fakeResults(reachable, at('open'))).verdicts.map((v) => [v.status, v.code]), [['pass', 'reached']]);
+});
