@@ -1,5 +1,5 @@
 import type { DrillResult } from '../drill/drill-result.js';
-import { BASELINE_FORMAT, BASELINE_VERSION, digestOf, pathKey, type Baseline, type BaselinePath } from './baseline.js';
+import { baselineFrom, type Baseline } from './baseline.js';
 import { pathState } from './path-state.js';
 
 /**
@@ -9,26 +9,6 @@ import { pathState } from './path-state.js';
  * scenario's verdict of that code has: `path-open` is open (the host answered), as in a scenario's baseline.
  */
 export function baselineOfDrill(result: DrillResult): Baseline {
-  const byKey = new Map<string, BaselinePath>();
-  for (const row of result.rows) {
-    const path: BaselinePath = {
-      source: row.source,
-      target: row.target,
-      state: pathState(row.code),
-      code: row.code,
-      evidence: { observed: row.reason, latencyMs: row.evidence?.latencyMs },
-    };
-    byKey.set(pathKey(path), path);
-  }
-  const paths = [...byKey.values()].sort((a, b) => (pathKey(a) < pathKey(b) ? -1 : pathKey(a) > pathKey(b) ? 1 : 0));
-  return {
-    format: BASELINE_FORMAT,
-    version: BASELINE_VERSION,
-    createdAt: result.startedAt,
-    engine: { version: result.engine.version, apiVersion: result.engine.apiVersion },
-    compose: result.compose,
-    scenarios: [`drill from ${result.from}`],
-    digest: digestOf(paths),
-    paths,
-  };
+  const paths = result.rows.map((row) => ({ source: row.source, target: row.target, state: pathState(row.code), code: row.code, evidence: { observed: row.reason, latencyMs: row.evidence?.latencyMs } }));
+  return baselineFrom(paths, { ...result, scenarios: [`drill from ${result.from}`] });
 }

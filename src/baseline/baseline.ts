@@ -43,16 +43,24 @@ export function pathKey(path: Pick<BaselinePath, 'source' | 'target'>): string {
 
 /** A baseline of a run's verdicts. Under `--repeat` a path seen several times keeps the merged verdict. */
 export function baselineOf(result: RunResult): Baseline {
+  return baselineFrom(result.verdicts.map(pathOf), { ...result, scenarios: result.scenarios });
+}
+
+/**
+ * A baseline of paths seen by a run (a scenario's or a drill's): one per key, the last seen kept, sorted by key, with
+ * the digest of the keys and states.
+ */
+export function baselineFrom(seen: readonly BaselinePath[], run: { startedAt: string; engine: { version: string; apiVersion: string }; compose: string[]; scenarios: string[] }): Baseline {
   const byKey = new Map<string, BaselinePath>();
-  for (const v of result.verdicts) byKey.set(pathKey(v), pathOf(v));
+  for (const p of seen) byKey.set(pathKey(p), p);
   const paths = [...byKey.values()].sort((a, b) => (pathKey(a) < pathKey(b) ? -1 : pathKey(a) > pathKey(b) ? 1 : 0));
   return {
     format: BASELINE_FORMAT,
     version: BASELINE_VERSION,
-    createdAt: result.startedAt,
-    engine: { version: result.engine.version, apiVersion: result.engine.apiVersion },
-    compose: result.compose,
-    scenarios: result.scenarios,
+    createdAt: run.startedAt,
+    engine: { version: run.engine.version, apiVersion: run.engine.apiVersion },
+    compose: run.compose,
+    scenarios: run.scenarios,
     digest: digestOf(paths),
     paths,
   };

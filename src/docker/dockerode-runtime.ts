@@ -401,17 +401,7 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async loadImage(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void> {
-    const load = async () => {
-      const stream = await this.#docker.loadImage(tar, { quiet: true });
-      await new Promise<void>((resolve, reject) => {
-        this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-          const failed = output?.find((o) => o.error || o.errorDetail);
-          if (error) reject(error);
-          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? 'load failed'));
-          else resolve();
-        });
-      });
-    };
+    const load = async () => this.#followProgress(await this.#docker.loadImage(tar, { quiet: true }), 'load failed');
     try {
       await timed(load(), timeoutMs, `load image at ${this.endpoint}`);
     } catch (error) {
@@ -422,22 +412,25 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void> {
-    const build = async () => {
-      const stream = await this.#docker.buildImage({ context: options.contextDir, src: options.files }, { t: options.tag, labels: options.labels, rm: true, forcerm: true });
-      await new Promise<void>((resolve, reject) => {
-        this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-          const failed = output?.find((o) => o.error || o.errorDetail);
-          if (error) reject(error);
-          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? 'build failed'));
-          else resolve();
-        });
-      });
-    };
+    const build = async () =>
+      this.#followProgress(await this.#docker.buildImage({ context: options.contextDir, src: options.files }, { t: options.tag, labels: options.labels, rm: true, forcerm: true }), 'build failed');
     try {
       await timed(build(), options.timeoutMs, `build image ${options.tag}`);
     } catch (error) {
       throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `building image ${options.tag} failed: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  // The engine streams a build's or a load's progress as JSON lines, and says a failure in one of them, not by status.
+  #followProgress(stream: NodeJS.ReadableStream, fallback: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+        const failed = output?.find((o) => o.error || o.errorDetail);
+        if (error) reject(error);
+        else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? fallback));
+        else resolve();
+      });
+    });
   }
 
   async #call<T>(what: string, resource: string, fn: () => Promise<T>): Promise<T> {
