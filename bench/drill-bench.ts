@@ -70,6 +70,8 @@ try {
     ['checks', `${result.tried.checks} in all, ${result.tried.checksPerProbe} in the busiest probe (cap ${result.bounds.maxChecks})`],
     ['bounds', `${result.bounds.concurrency} checks in flight per probe, ${result.bounds.attemptsPerCheck} attempt per check, ${result.bounds.timeoutMs} ms per attempt, ports: ${result.bounds.ports.length} common`],
     ['rows', `${result.summary.reached} reached, ${result.summary.pathOpen} path open, ${result.summary.blocked} blocked, ${result.summary.inconclusive} inconclusive`],
+    ['an inconclusive row', (() => { const r = result.rows.find((x) => x.status === 'inconclusive'); return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none'; })()],
+    ['inconclusive, by code', [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'],
     ['listeners reached', `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`],
     ['orchestrator peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
   ];
@@ -113,4 +115,10 @@ async function atMost<T>(items: readonly T[], limit: number, work: (item: T) => 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]!);
   }));
+}
+
+function countBy(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
 }

@@ -219,6 +219,11 @@ export interface ContainerSpec {
   user: string;
   memoryBytes: number;
   pidsLimit: number;
+  /**
+   * The most its log (json-file) keeps, in bytes: the agent's results come back through it, so it must hold all of
+   * them; a log past this size loses its beginning.
+   */
+  logBytes: number;
   /** Upstream DNS servers for the engine's embedded DNS (HostConfig.Dns); empty: the engine's default. */
   dns: string[];
 }
@@ -243,6 +248,8 @@ export interface JobSpec {
   user: string;
   memoryBytes: number;
   pidsLimit: number;
+  /** The most its task's log keeps, in bytes (see ContainerSpec.logBytes). */
+  logBytes: number;
   /** Upstream DNS servers (the task's resolv.conf; the embedded DNS forwards to them); empty: the engine's default. */
   dns: string[];
 }

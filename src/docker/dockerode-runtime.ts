@@ -142,7 +142,7 @@ export class DockerodeRuntime implements ContainerRuntime {
           ...(spec.dns.length ? { Dns: spec.dns } : {}),
           AutoRemove: false,
           Privileged: false,
-          LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+          LogConfig: { Type: 'json-file', Config: { 'max-size': `${Math.ceil(spec.logBytes / 1024)}k` } },
         },
         ...(spec.network ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } } } : {}),
       }),
@@ -247,7 +247,7 @@ export class DockerodeRuntime implements ContainerRuntime {
           RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
           Placement: { Constraints: [`node.id==${spec.nodeId}`] },
           Networks: spec.networks.map((Target) => ({ Target })),
-          LogDriver: { Name: 'json-file', Options: { 'max-size': '1m' } },
+          LogDriver: { Name: 'json-file', Options: { 'max-size': `${Math.ceil(spec.logBytes / 1024)}k` } },
         },
         Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } },
         // dnsrr: the job's own name resolves to its task's address (its DNS control); a VIP would need IPVS.

@@ -9,12 +9,14 @@ export interface AgentOutput {
   /** From the hello line: null when the probe has no default route; undefined when there was no hello. */
   defaultRoute: DefaultRoute | null | undefined;
   done: boolean;
+  /** Whether the hello line, the agent's first, was read: without it, the output lost its beginning. */
+  hello: boolean;
   fatal: string | undefined;
 }
 
 /** Parses the agent's JSON lines. */
 export function parseAgentOutput(stdout: string): AgentOutput {
-  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, fatal: undefined };
+  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, hello: false, fatal: undefined };
   for (const raw of stdout.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
@@ -27,6 +29,7 @@ export function parseAgentOutput(stdout: string): AgentOutput {
     if (typeof parsed !== 'object' || parsed === null) continue;
     switch (parsed.type) {
       case 'hello':
+        output.hello = true;
         output.interfaces = parsed.interfaces;
         output.defaultRoute = parsed.defaultRoute ?? null;
         break;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ContainerExit, ContainerRuntime } from '../docker/container-runtime.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
+import { CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
@@ -63,6 +64,7 @@ export class Probe {
       user: limits.user,
       memoryBytes: limits.memoryBytes,
       pidsLimit: limits.pidsLimit,
+      logBytes: probeLogBytes(this.spec.plan),
     };
     // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
     // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
@@ -160,6 +162,9 @@ export class StartedProbe implements AsyncDisposable {
       let error: string | undefined;
       if (lostAt && placement.kind === 'container') {
         error = `probe ${this.spec.containerName} (${short(this.id)}) found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`;
+      } else if (output.done && !output.hello) {
+        // The agent's first line is gone while its last is there: the log lost its beginning, and with it results.
+        error = `probe ${this.spec.containerName} (${short(this.id)}) finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read`;
       } else if (!output.done) {
         const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
         error = `probe ${this.spec.containerName} (${short(this.id)}) ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`;
@@ -190,4 +195,14 @@ export class StartedProbe implements AsyncDisposable {
 function lastLine(text: string): string | undefined {
   const lines = text.trim().split('\n').filter(Boolean);
   return lines.length ? lines[lines.length - 1] : undefined;
+}
+
+/**
+ * How large a probe's log must be to keep everything its agent prints: a line per check and per run of each control,
+ * at most a couple of kilobytes each once the engine's json-file wraps it, and a margin for hello, done and stderr.
+ * A fixed 1 MB once cut a 2,872-check probe's output to its last few hundred lines.
+ */
+export function probeLogBytes(plan: ProbePlan): number {
+  const lines = plan.checks.length + plan.controls.length * (CONTROL_REPEATS + 1) + 16;
+  return 1024 * 1024 + lines * 2048;
 }

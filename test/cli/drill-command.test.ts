@@ -30,9 +30,9 @@ t.test('options reach the library typed: defaults left to the library, values va
 });
 
 const usage: [string, string[], string | RegExp][] = [
-  ['neither --from nor --all', ['drill'], 'drill needs --from SERVICE, --from network:NAME or --all'],
+  ['neither --from nor --all', ['drill'], 'drill needs --from SERVICE, --from network:NAME, --from lan or --all'],
   ['both --from and --all', ['drill', '--from', 'proxy', '--all'], "give --from or --all, not both (got --from 'proxy' and --all)"],
-  ['an unknown form of --from', ['drill', '--from', 'lan:eth0'], "--from must be SERVICE or network:NAME, got 'lan:eth0'"],
+  ['an unknown form of --from', ['drill', '--from', 'lan:eth0'], "--from must be SERVICE, network:NAME or lan, got 'lan:eth0'"],
   ['--from twice', ['drill', '--from', 'a', '--from', 'b'], /^--from was given 2 times \('a', 'b'\)/],
   ['a port that is none', ['drill', '--all', '--ports', '22,ssh'], "--ports takes port numbers from 1 to 65535, 'default' or 'none'; got 'ssh' (in '22,ssh')"],
   ['a timeout that is none', ['drill', '--all', '--timeout', 'soon'], "--timeout must be a duration from 1ms to 10m, got 'soon'"],

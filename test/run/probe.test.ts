@@ -186,3 +186,19 @@ t.test('a signal while the job is being created: the job is removed, nothing is 
   await t.rejects(starting, { code: 'DP_ABORTED' });
   t.equal(engine.services.size, 0);
 });
+
+// A probe's results come back through its log: a fixed 1 MB json-file once kept only the last few hundred lines of a
+// 2,872-check probe, and the rest read as unfinished while the probe said "completed".
+t.test("the log holds all of the agent's output, and an output whose beginning is gone fails the probe", async (t) => {
+  const { engine, spec, start } = setup('network');
+  spec.plan = { ...spec.plan, checks: Array.from({ length: 6000 }, (_, i) => ({ id: `c${i + 1}`, kind: 'tcp' as const, host: '172.18.0.9', port: 1000 + i, subnets: [] })) };
+  engine.agentOutput.set('dockprobe-r1-1', agent([{ type: 'observation', observation }, done(ETH)]));
+  const probe = await start();
+  const created = [...engine.specs.values()][0]!;
+  // Each line of the agent is a few hundred bytes, wrapped by the json-file driver: 2 KB a line is room enough.
+  t.ok(created.logBytes >= 6000 * 2048, `log of ${created.logBytes} bytes for 6,000 checks`);
+  const result = await probe.result(0);
+  t.equal(result.status, 'failed');
+  t.match(result.error, /finished, but the start of its output is missing \(its log was cut\): only 1 of its results were read/);
+  t.same([...result.observations.keys()], ['c1'], 'what was read still counts');
+});
