@@ -73,6 +73,14 @@ try {
     ['an inconclusive row', (() => { const r = result.rows.find((x) => x.status === 'inconclusive'); return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none'; })()],
     ['inconclusive, by code', [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'],
     ['listeners reached', `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`],
+    // A listener on the source's own network, at its own port, that was not reached: what the drill said instead.
+    [
+      'same-network listeners not reached',
+      result.rows
+        .filter((r) => r.kind === 'port' && r.via === 'container' && r.status !== 'reached' && r.network === networkOf(r.source) && services.some((x) => r.target === `${x.name}:${x.port} on ${x.network.replace(`${project}_`, '')}`))
+        .map((r) => `${r.source} → ${r.target}: ${r.status} ${r.code} (${r.reason})`)
+        .join('; ') || 'none',
+    ],
     ['orchestrator peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
