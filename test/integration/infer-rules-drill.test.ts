@@ -9,7 +9,7 @@ import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { canaryForFile } from './fake-internet.js';
-import { cli, cliJson, containersLabelled, runtime, upReferenceAndBroken } from './helpers.js';
+import { cli, cliJson, containersLabelled, projectName, runtime, teardown, upProject, upReferenceAndBroken } from './helpers.js';
 
 // Expectations without writing them (issue #11), on one reference topology and its broken twin: one pair for the
 // three, since bringing a pair up and down is most of each file's time in every cell of the matrix.
@@ -52,7 +52,10 @@ async function expected(file: string, source: string): Promise<{ ports: number[]
 
 const canary = await canaryForFile(t, 'plan, rules and drill on the reference topology');
 if (canary) {
-  const { reference, broken } = await upReferenceAndBroken(t, 'dptest-expect');
+  // Two shapes more than the reference's (a chain of three networks, a hub on all three), brought up beside the pair.
+  const chain = projectName('dptest-chain');
+  const [{ reference, broken }, downChain] = await Promise.all([upReferenceAndBroken(t, 'dptest-expect'), upProject('test/fixtures/compose/chain.yml', chain)]);
+  teardown(t, `tear down ${chain}`, downChain);
   const internet = canary.target;
 
   // ---- plan
@@ -77,6 +80,19 @@ if (canary) {
     t.equal(exitCode, 0, stderr);
     t.same(report?.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
     t.equal(report?.summary.total, 30);
+  });
+
+  t.test('a chain of three networks and a hub on all three: the plan inferred from the file passes live', async (t) => {
+    const chainEnv = { ...env, DOCKPROBE_RUN: `test-${chain}` };
+    const { exitCode, stdout, stderr } = await cli(['test', '--infer', '--file', 'test/fixtures/compose/chain.yml', '--project', chain, '--internet', internet, '--format', 'json'], chainEnv);
+    t.equal(exitCode, 0, stderr);
+    const report = JSON.parse(stdout) as { verdicts: { source: string; target: string; status: string; code: string; reason: string }[] };
+    t.same(report.verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`), []);
+    const cell = (source: string, target: string) => report.verdicts.find((v) => v.source === source && v.target === target)?.code;
+    t.equal(cell('network n1', 'ab:7002'), 'reached', 'along the chain: a neighbour on a shared network');
+    t.equal(cell('network n1', 'c:7004'), 'blocked', 'not two links away');
+    t.equal(cell('network n3', 'hub:7005'), 'reached', 'the hub from the far end');
+    t.equal(cell('network n3', 'internet'), 'no-egress', 'n3 is internal');
   });
 
   t.test('the broken twin fails the inferred plan, naming what it opened', async (t) => {
