@@ -121,23 +121,11 @@ async function readThisEngine(runtime: ContainerRuntime, topology: Topology, run
 /** Adds the window's container events to `changes`; returns the network creations and removals, described. */
 export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
   const containers = new Map(topology.services.flatMap((s) => s.containers).map((c) => [c.id, c]));
-  const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
-  const note = (id: string, what: string) => addChange(changes, id, what);
-  const networkEvents: string[] = [];
-  for (const e of events) {
-    // The API reads whole seconds, so the answer starts up to a second early: the deployment's own start-up (its
-    // containers joining their networks just before the run) is not a change of the run's window.
-    if (e.timeMs < sinceMs || e.attributes[LABEL_RUN] === runId) continue;
-    if (e.type === 'container' && CONTAINER_ACTIONS.has(e.action) && containers.has(e.id)) {
-      note(e.id, `${containers.get(e.id)!.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
-    } else if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') && containers.has(e.attributes['container'] ?? '')) {
-      const id = e.attributes['container']!;
-      note(id, `${containers.get(id)!.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
-    } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
-      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'} at ${at(e)}`);
-    }
-  }
-  return networkEvents;
+  const subject = (containerId: string) => {
+    const c = containers.get(containerId);
+    return c ? { key: c.id, name: c.name } : undefined;
+  };
+  return changesFromEvents(events, runId, changes, sinceMs, subject, '');
 }
 
 /**
@@ -146,22 +134,41 @@ export function eventChanges(topology: Topology, events: readonly EngineEvent[],
  * there is a network event of that node (its FORWARD rules were re-inserted then, as on this one).
  */
 export function nodeEventChanges(topology: Topology, node: SwarmNode, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
-  const tasks = topology.services.flatMap((s) => remoteTasks(s).filter((t) => t.nodeId === node.id).map((t) => ({ task: t, name: `task ${taskName(s, t)} on node ${node.hostname}` })));
-  const byContainer = new Map(tasks.flatMap((x) => (x.task.containerId ? [[x.task.containerId, x] as const] : [])));
-  const byTask = new Map(tasks.map((x) => [x.task.id, x]));
+  const tasks = topology.services.flatMap((s) => remoteTasks(s).filter((t) => t.nodeId === node.id).map((t) => ({ key: t.id, containerId: t.containerId, name: `task ${taskName(s, t)} on node ${node.hostname}: its container` })));
+  const byContainer = new Map(tasks.flatMap((x) => (x.containerId ? [[x.containerId, x] as const] : [])));
+  const byTask = new Map(tasks.map((x) => [x.key, x]));
+  // A task's container is known by its id when the task list gave one, else by the task id among its labels.
+  const subject = (containerId: string, attributes: Record<string, string>) => byContainer.get(containerId) ?? byTask.get(attributes[SWARM_TASK_ID] ?? '');
+  return changesFromEvents(events, runId, changes, sinceMs, subject, ` on node ${node.hostname}`);
+}
+
+/**
+ * The one reading of a window's events, for this engine's and for another node's: a container event, or a network
+ * (dis)connect, of a container the run rests on is a change of it (under `subject`'s key); a network created or
+ * removed is a network event (`where` says on which node). The run's own probes are not changes.
+ */
+function changesFromEvents(
+  events: readonly EngineEvent[],
+  runId: string,
+  changes: Map<string, WorldChange[]>,
+  sinceMs: number,
+  subject: (containerId: string, attributes: Record<string, string>) => { key: string; name: string } | undefined,
+  where: string,
+): string[] {
   const at = (e: EngineEvent) => new Date(e.timeMs).toISOString().slice(11, 23);
   const networkEvents: string[] = [];
   for (const e of events) {
+    // The API reads whole seconds, so the answer starts up to a second early: the deployment's own start-up (its
+    // containers joining their networks just before the run) is not a change of the run's window.
     if (e.timeMs < sinceMs || e.attributes[LABEL_RUN] === runId) continue;
-    const task = (id: string) => byContainer.get(id) ?? byTask.get(e.attributes[SWARM_TASK_ID] ?? '');
-    if (e.type === 'container' && CONTAINER_ACTIONS.has(e.action) && task(e.id)) {
-      const x = task(e.id)!;
-      addChange(changes, x.task.id, `${x.name}: its container ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
-    } else if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') && byContainer.has(e.attributes['container'] ?? '')) {
-      const x = byContainer.get(e.attributes['container']!)!;
-      addChange(changes, x.task.id, `${x.name}: its container was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
+    const container = e.type === 'container' && CONTAINER_ACTIONS.has(e.action) ? subject(e.id, e.attributes) : undefined;
+    const joined = e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') ? subject(e.attributes['container'] ?? '', e.attributes) : undefined;
+    if (container) {
+      addChange(changes, container.key, `${container.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
+    } else if (joined) {
+      addChange(changes, joined.key, `${joined.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
     } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
-      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'} on node ${node.hostname} at ${at(e)}`);
+      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'}${where} at ${at(e)}`);
     }
   }
   return networkEvents;
