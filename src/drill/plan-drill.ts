@@ -6,7 +6,7 @@ import { hostPort, nameCheck, type Step } from '../plan/checks.js';
 import type { Placement } from '../plan/plan.js';
 import { ProbeBuilder } from '../plan/probe-builder.js';
 import type { HostTarget } from '../scenario/scenario.js';
-import { containerStates, runningContainers, subnetsOf, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
+import { containerStates, isLocalBridge, runningContainers, subnetsOf, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
 import { lanPlacement } from '../plan/lan-placement.js';
 import { portInfo } from './common-ports.js';
 import type { DrillCell, DrillPlan, DrillPortCell, DrillTried, UnprobedSource } from './drill-cell.js';
@@ -75,7 +75,7 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
     for (const container of running) {
       if (container.id === source.self?.id) continue;
       // A LAN neighbour routes to the local bridges' subnets only (lan-placement.ts): an overlay address is no target.
-      const addresses = container.networks.filter((n) => n.ipv4 !== undefined && (source.placement.kind !== 'lan' || routableFromLan(world.topology.networks.find((x) => x.id === n.networkId))));
+      const addresses = container.networks.filter((n) => n.ipv4 !== undefined && (source.placement.kind !== 'lan' || world.topology.networks.some((x) => x.id === n.networkId && isLocalBridge(x))));
       if (addresses.length === 0) {
         seen.noAddress.add(`${container.name} (network_mode ${container.networkMode})`);
         continue;
@@ -233,9 +233,4 @@ function drillSources(from: DrillFrom, world: DrillWorld, names: DrillNames, run
     }
   }
   return { sources, unprobed };
-}
-
-/** A local bridge network: the only kind a LAN neighbour has a route to. */
-function routableFromLan(network: TopologyNetwork | undefined): boolean {
-  return network !== undefined && network.scope !== 'swarm' && network.driver === 'bridge';
 }

@@ -1,6 +1,6 @@
 import type { Check } from '../../probes/agent/protocol.js';
 import type { Expectation, HttpTarget, TcpTarget } from '../scenario/scenario.js';
-import { containerStates, findService, runningContainers, type Topology } from '../topology/topology.js';
+import { containerStates, findService, isLocalBridge, runningContainers, type Topology } from '../topology/topology.js';
 import { cellBase } from './cell-base.js';
 import { withHostPort } from './checks.js';
 import type { LanCell } from './plan.js';
@@ -28,7 +28,7 @@ export function planLanCell(expectation: Expectation, target: TcpTarget | HttpTa
   const port = target.kind === 'tcp' ? target.port! : Number(new URL(target.url).port || (target.url.startsWith('https') ? 443 : 80));
   const check = (host: string, p: number): Check =>
     target.kind === 'tcp' ? { id: '', kind: 'tcp', host, port: p, subnets: [], timeoutMs } : { id: '', kind: 'http', url: withHostPort(target.url, host, p), subnets: [], timeoutMs };
-  const local = new Map(topology.networks.filter((n) => n.scope !== 'swarm' && n.driver === 'bridge').map((n) => [n.id, n]));
+  const local = new Map(topology.networks.filter(isLocalBridge).map((n) => [n.id, n]));
   for (const container of running) {
     for (const attachment of container.networks) {
       const network = local.get(attachment.networkId);

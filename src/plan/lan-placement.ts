@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Topology } from '../topology/topology.js';
+import { isLocalBridge, type Topology } from '../topology/topology.js';
 import type { LanPlacement } from './plan.js';
 
 /**
@@ -15,7 +15,7 @@ export function lanPlacement(runId: string, topology: Topology): LanPlacement {
   const routes = [
     ...new Set(
       topology.networks
-        .filter((n) => n.scope !== 'swarm' && n.driver === 'bridge')
+        .filter(isLocalBridge)
         .flatMap((n) => n.subnets.filter((s) => !s.includes(':'))),
     ),
   ].sort();

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
-import { containerStates, findService, remoteTasks, runningContainers, subnetsOf, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
+import { containerStates, findService, isLocalBridge, remoteTasks, runningContainers, subnetsOf, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
 import { bodyOf, hostPort, nameCheck, networkLabel, withHost, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import { cellBase } from './cell-base.js';
@@ -135,7 +135,7 @@ function hostNetworkCell(cell: ReachCell, probe: ProbeBuilder, running: readonly
       ? [{ address: '127.0.0.1', where: "the host's loopback" }]
       : probe.placement.kind === 'lan'
         ? []
-        : probe.networks.filter((n) => n.driver === 'bridge' && n.scope !== 'swarm' && n.gateway !== undefined).map((n) => ({ address: n.gateway!, where: `the host at the gateway of ${n.composeName ?? n.name}` }));
+        : probe.networks.filter((n) => isLocalBridge(n) && n.gateway !== undefined).map((n) => ({ address: n.gateway!, where: `the host at the gateway of ${n.composeName ?? n.name}` }));
   if (gateways.length === 0) return undecided(`${probe.label} is on no bridge network whose gateway is the host, so there is no host address to try from it`);
   cell.hostNetwork = true;
   cell.touches.push(...running.map((c) => c.id));

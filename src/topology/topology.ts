@@ -106,6 +106,14 @@ export function findNetwork(topology: Topology, project: string | undefined, nam
 }
 
 /**
+ * A bridge network of this host (not swarm-scoped): the kind whose subnet the host routes and whose gateway is the
+ * host itself, so a LAN neighbour can be routed to it and a container there reaches the host at its gateway.
+ */
+export function isLocalBridge(network: { driver: string; scope: string }): boolean {
+  return network.scope !== 'swarm' && network.driver === 'bridge';
+}
+
+/**
  * Docker's default `bridge` network: a real zone, but one without the embedded DNS server, so the deployment's names
  * do not resolve there (legacy links aside): it is reached by address only. Docker allows no other network that name.
  */
