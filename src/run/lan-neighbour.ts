@@ -10,6 +10,7 @@ import { AGENT_BUNDLE } from '../package-paths.js';
 import type { LanPlacement, ProbeSpec } from '../plan/plan.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { parseAgentOutput } from './parse-agent-output.js';
+import { lastLine } from './probe.js';
 import { probeResult, type ProbeResult } from './probe-result.js';
 
 /** Each `ip` call's bound: they are local netlink calls, answered in milliseconds. */
@@ -113,7 +114,7 @@ export class StartedLanNeighbour {
     try {
       const exit = await execa('nsenter', hardened, { env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...encodePlan(this.spec.plan) }, extendEnv: false, timeout: timeoutMs, reject: false, stdin: 'ignore' });
       const output = parseAgentOutput(String(exit.stdout));
-      const why = output.fatal ?? (exit.timedOut ? `killed after ${timeoutMs} ms` : String(exit.stderr).trim().split('\n').pop());
+      const why = output.fatal ?? (exit.timedOut ? `killed after ${timeoutMs} ms` : lastLine(String(exit.stderr)));
       const error = output.done ? undefined : `LAN neighbour ${this.netns}: the agent ended with exit code ${exit.exitCode ?? exit.signal} before finishing${why ? `: ${why}` : ''}`;
       return probeResult(this.spec, { status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs: durationMs() });
     } catch (error) {

@@ -192,7 +192,8 @@ export class StartedProbe implements AsyncDisposable {
   }
 }
 
-function lastLine(text: string): string | undefined {
+/** The last line of a process's output that is not blank: what it said as it ended. */
+export function lastLine(text: string): string | undefined {
   const lines = text.trim().split('\n').filter(Boolean);
   return lines.length ? lines[lines.length - 1] : undefined;
 }
