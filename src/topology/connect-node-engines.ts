@@ -22,23 +22,21 @@ export async function connectNodeEngines(
   connect: (endpoint: string) => ContainerRuntime,
 ): Promise<{ engines: NodeEngine[]; refused: { node: string; endpoint: string; reason: string }[] }> {
   const named = Object.entries(given).map(([name, endpoint]) => ({ node: chooseNodes([name], topology, '--node-engine')[0]!, endpoint }));
-  const engines: NodeEngine[] = [];
-  const refused: { node: string; endpoint: string; reason: string }[] = [];
-  await Promise.all(
-    named.map(async ({ node, endpoint }) => {
+  type Refused = { node: string; endpoint: string; reason: string };
+  // Each answer in its entry's place: logs and reports follow the order given, whatever order the engines answered in.
+  const answers = await Promise.all(
+    named.map(async ({ node, endpoint }): Promise<NodeEngine | Refused> => {
       try {
         const runtime = connect(endpoint);
         const info = await runtime.info();
-        if (info.swarmNodeId === node.id) engines.push({ node, endpoint, runtime });
-        else refused.push({ node: node.hostname, endpoint, reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})` });
+        if (info.swarmNodeId === node.id) return { node, endpoint, runtime };
+        return { node: node.hostname, endpoint, reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})` };
       } catch (error) {
-        refused.push({ node: node.hostname, endpoint, reason: error instanceof Error ? error.message : String(error) });
+        return { node: node.hostname, endpoint, reason: error instanceof Error ? error.message : String(error) };
       }
     }),
   );
-  // In the order given, whatever order the engines answered in: logs and reports are stable.
-  const order = (hostname: string) => named.findIndex((n) => n.node.hostname === hostname);
-  engines.sort((a, b) => order(a.node.hostname) - order(b.node.hostname));
-  refused.sort((a, b) => order(a.node) - order(b.node));
+  const engines = answers.filter((a): a is NodeEngine => 'runtime' in a);
+  const refused = answers.filter((a): a is Refused => 'reason' in a);
   return { engines, refused };
 }
