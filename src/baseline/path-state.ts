@@ -55,6 +55,7 @@ const STATE: Record<VerdictCode, PathState> = {
   'ipv6-control-failed': 'unknown',
   unclassified: 'unknown',
   'world-changed': 'unknown',
+  'silent-port-host-answered': 'unknown',
 };
 
 /** The state of the path a verdict with this code saw. */

@@ -20,7 +20,7 @@ export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
  */
 export type DrillCode = Extract<
   VerdictCode,
-  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed'
+  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed' | 'silent-port-host-answered'
 >;
 
 /** One judged cell: the status, its code, why, and the evidence it rests on. */
@@ -76,9 +76,39 @@ function judgePort(cell: DrillPortCell, result: ProbeResult, control: ControlRes
   if (isReached(o.outcome)) return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
   if (PATH_BLOCKED.has(o.outcome)) {
     if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`, observation: o };
+    // Docker isolates networks, not ports: a container address that answered this very probe on another port is on
+    // an open path, and silence on this one is no isolation. Seen under load (a listener with a full backlog drops
+    // SYNs), it would list a reachable service as blocked. The host's gateway is left out: a host firewall that drops
+    // some ports and accepts others is ordinary, and its silence is a real block.
+    const answered = cell.via === 'container' ? answeredPorts(result).get(cell.address)?.filter((p) => p !== cell.port) : undefined;
+    if (answered && answered.length > 0) {
+      const ports = answered.slice(0, 3).join(', ') + (answered.length > 3 ? ` and ${answered.length - 3} more` : '');
+      return { status: 'inconclusive', code: 'silent-port-host-answered', reason: `${what} did not answer (${o.outcome}), but ${cell.address} answered this probe on port${answered.length === 1 ? '' : 's'} ${ports}: the path is open, so the silence is the listener's (its backlog full under load?) or a filter on this port alone`, observation: o };
+    }
     return { status: 'blocked', code: 'no-answer', reason: `${what} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`, observation: o };
   }
   return { status: 'inconclusive', code: 'unclassified', reason: `${what} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`, observation: o };
+}
+
+/**
+ * The ports each address answered on (a connection opened, an HTTP answer, or a refusal) among one probe's
+ * observations, computed once per probe: a drill probe holds thousands of checks.
+ */
+const answeredByResult = new WeakMap<ProbeResult, Map<string, number[]>>();
+function answeredPorts(result: ProbeResult): Map<string, number[]> {
+  let answered = answeredByResult.get(result);
+  if (!answered) {
+    answered = new Map();
+    for (const o of result.observations.values()) {
+      if (o.address === undefined || o.port === undefined || !(isReached(o.outcome) || o.outcome === 'refused')) continue;
+      const ports = answered.get(o.address) ?? [];
+      if (!ports.includes(o.port)) ports.push(o.port);
+      answered.set(o.address, ports);
+    }
+    for (const ports of answered.values()) ports.sort((a, b) => a - b);
+    answeredByResult.set(result, answered);
+  }
+  return answered;
 }
 
 function judgeName(cell: DrillNameCell, result: ProbeResult, control: ControlResult): DrillJudgement {

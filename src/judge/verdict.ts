@@ -59,6 +59,7 @@ export const VERDICT_CODES = {
   'ipv6-control-failed': 'blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven',
   unclassified: 'an attempt failed in a way dockprobe cannot classify: never counted as blocked',
   'world-changed': 'blocked, but a container the cell rests on stopped, restarted, was removed or changed networks during the run',
+  'silent-port-host-answered': "(drill) a container's port did not answer, but the same address answered the same probe on another port: the path is open, and the silence is the listener's (a full backlog under load) or a filter on that port alone, never counted as blocked",
 } as const;
 
 /** One of {@link VERDICT_CODES}. */

@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Observation } from '../../probes/agent/protocol.js';
 import { exitCodeForDrill } from '../../src/cli/exit-code.js';
 import { drill, type DrillOptions } from '../../src/drill/drill.js';
 import type { DrillResult, DrillRow } from '../../src/drill/drill-result.js';
@@ -110,6 +111,30 @@ t.test('a target that stops during the drill: its "blocked" becomes inconclusive
   const row = result.rows.find((r) => r.target === 'postgres:5432 on internal')!;
   t.match(row, { status: 'inconclusive', code: 'world-changed' });
   t.match(row.reason, /shop-postgres-1 is exited \(it was running\)/);
+});
+
+t.test('fail closed under load: a container port silent while its address answered the same probe on another port is never "blocked"', async (t) => {
+  const { engine } = drillDeployment();
+  const agent = engine.agent!;
+  // The API's address is silent on 5432, where its kernel would refuse (as a listener whose backlog is full under
+  // load drops the attempt): its answers on the other ports prove the path. The host's 5432 is silent too, as behind
+  // a host firewall.
+  engine.agent = (plan, probe) =>
+    agent(plan, probe)
+      .split('\n')
+      .map((line) => {
+        const { observation: o } = JSON.parse(line) as { observation?: Observation };
+        const silenced = o && !plan.controls.includes(o.id.split('@')[0]!) && o.port === 5432 && (o.address === '172.18.0.3' || o.address === '172.18.0.1');
+        return silenced ? JSON.stringify({ type: 'observation', observation: { ...o, outcome: 'timeout', errorCode: 'ETIMEDOUT' } }) : line;
+      })
+      .join('\n');
+  const result = await run(engine, { ports: [2375, 5432] });
+  const api = result.rows.find((r) => r.target === 'api:5432 on public')!;
+  t.match(api, { status: 'inconclusive', code: 'silent-port-host-answered' });
+  t.match(api.reason, /172\.18\.0\.3 answered this probe on ports 2375, 3001: the path is open/);
+  t.match(result.rows.find((r) => r.target === 'host:5432 via public'), { status: 'blocked', code: 'no-answer' }, "the host's gateway: a port its firewall drops is blocked");
+  t.same(by(result, 'blocked').filter((target) => target.endsWith(' on legacy')), ['legacy-db:2375 on legacy', 'legacy-db:3306 on legacy', 'legacy-db:5432 on legacy'], 'an address silent on every port stays blocked');
+  t.equal(exitCodeForDrill(result), 3);
 });
 
 t.test('--all: every service with a running container, one source each; one with none is said, exit 3', async (t) => {
