@@ -11,18 +11,37 @@ import { FORMATS, type Format, type ReportOptions } from './report-options.js';
 /** The report on stdout when `--format` is not given. */
 const DEFAULT_FORMAT: Format = 'pretty';
 
-/** Options shared by the commands that run probes. */
-export function withRunOptions<T>(yargs: Argv<T>) {
+/**
+ * How probes are run, for every command that runs them (`test`, `snapshot`, `demo`, `drill`): the engine's deadline,
+ * the probe's grace and its image. One definition, so each command says and checks them alike.
+ */
+export function withProbeOptions<T>(yargs: Argv<T>) {
   return yargs
+    .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the run with exit 3` })
+    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
+    .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' });
+}
+
+/** The options of {@link withProbeOptions}, validated at the boundary; unset ones stay unset (the library's defaults). */
+export function probeOptionsFrom(argv: ArgsOf<ReturnType<typeof withProbeOptions<object>>>): { engineTimeoutMs?: number; probeGraceMs?: number; image?: string } {
+  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
+  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+  return {
+    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
+    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
+    ...(argv.image ? { image: argv.image } : {}),
+  };
+}
+
+/** Options shared by the commands that run scenarios. */
+export function withRunOptions<T>(yargs: Argv<T>) {
+  return withProbeOptions(yargs)
     .option('format', { alias: 'f', choices: FORMATS, default: DEFAULT_FORMAT, describe: 'Report on stdout' })
     .option('json', { type: 'string', describe: 'Also write the JSON report to this file' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
     .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
     .option('concurrency', { type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'Checks each probe has in flight at once (sockets and DNS queries)' })
-    .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the run with exit 3` })
-    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
-    .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' })
     .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
     .option('internet', { type: 'string', array: true, describe: "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)" })
     .option('retries', { type: 'string', default: '0', describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)' })
@@ -112,15 +131,12 @@ export function dnsUpstreamOption(value: string | undefined): string[] | undefin
 /** The options every probing command passes to the library, validated from parsed arguments. */
 export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
   const timeoutMs = durationOption('timeout', argv.timeout);
-  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
-  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+  const probe = probeOptionsFrom(argv);
   const dnsUpstream = dnsUpstreamOption(argv.dnsUpstream);
   const internet = listOption(argv.internet);
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
-    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
-    ...(argv.image ? { image: argv.image } : {}),
+    ...probe,
     ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
     ...(internet ? { internet } : {}),
     retries: countOption('retries', argv.retries, 0, 10),

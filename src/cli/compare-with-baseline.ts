@@ -5,6 +5,7 @@ import { readBaseline } from '../baseline/read-baseline.js';
 import { verify, type VerifyOptions } from '../verify.js';
 import type { CliContext } from './cli-context.js';
 import { ExitCode } from './exit-code.js';
+import { reportLeftovers } from './report-leftovers.js';
 import type { ReportOptions } from './report-options.js';
 import { writeReports } from './write-reports.js';
 
@@ -20,7 +21,7 @@ export async function compareWithBaseline(file: string, failOn: FailOn, options:
   const report = driftReportOf(file, before, baselineOf(result), result, failOn);
   const stdout = reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
   await writeReports(result, reports, context, stdout);
-  for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
+  reportLeftovers(context, result);
   return driftExitCode(report, result.cleanupFailures);
 }
 

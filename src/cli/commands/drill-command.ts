@@ -1,17 +1,17 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_PROBE_GRACE_MS } from '../../../probes/agent/protocol.js';
 import { COMMON_PORTS, parsePortsOption } from '../../drill/common-ports.js';
 import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from '../../drill/drill-defaults.js';
+import type { FailOn } from '../../baseline/drift.js';
 import type { DrillOptions } from '../../drill/drill.js';
 import { parseDrillFrom } from '../../drill/drill-from.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { logTo, type CliContext } from '../cli-context.js';
-import { countOption, durationOption, listOption, projectOption } from '../common-options.js';
+import { countOption, durationOption, listOption, probeOptionsFrom, projectOption, withProbeOptions } from '../common-options.js';
 import { defineCommand, type ArgsOf } from '../define-command.js';
 
 function withDrillOptions<T>(yargs: Argv<T>) {
-  return yargs
+  return withProbeOptions(yargs)
     .option('from', { type: 'string', describe: "Where to drill from: SERVICE (inside each of its running containers), network:NAME (a new container on that network) or lan (a neighbour on the host's LAN; root on the engine's host)" })
     .option('all', { type: 'boolean', default: false, describe: 'Drill from every service with a running container, and print a matrix' })
     .option('project', { alias: 'p', type: 'string', array: true, describe: 'Keep to these Compose projects or stacks (sources and targets); repeated or comma-separated. Default: everything on the engine' })
@@ -24,9 +24,6 @@ function withDrillOptions<T>(yargs: Argv<T>) {
     .option('retries', { type: 'string', default: '0', describe: 'Further tries of a check that got no answer' })
     .option('probes', { type: 'string', default: String(DRILL_PROBES_AT_ONCE), describe: 'Probes running at once' })
     .option('max-checks', { type: 'string', default: String(DRILL_MAX_CHECKS), describe: 'The most checks one probe may have; a larger drill is refused before it starts' })
-    .option('engine-timeout', { type: 'string', describe: 'Deadline of each call to the Docker engine' })
-    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
-    .option('image', { type: 'string', describe: 'Probe image to use instead of building one' })
     .option('write-baseline', { type: 'string', describe: 'Also write what the drill found, row by row, as a baseline (the format of `snapshot`)' })
     .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `drill --write-baseline`: print only the differences (paths opened, closed, new, gone)' })
     .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the drill (exit 1)' })
@@ -49,8 +46,7 @@ export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOpt
   const project = projectOption(argv.project);
   const internet = drillInternet(argv.internet);
   const timeoutMs = durationOption('timeout', argv.timeout);
-  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
-  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
+  const probe = probeOptionsFrom(argv);
   return {
     from: parseDrillFrom(argv.from, argv.all),
     ...(project ? { project } : {}),
@@ -58,9 +54,7 @@ export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOpt
     hostPorts: argv.hostPorts,
     ...(internet ? { internet } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
-    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
-    ...(argv.image ? { image: argv.image } : {}),
+    ...probe,
     concurrency: countOption('concurrency', argv.concurrency, 1, 1024),
     retries: countOption('retries', argv.retries, 0, 10),
     probesAtOnce: countOption('probes', argv.probes, 1, 256),
@@ -78,34 +72,50 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
     builder: (y) =>
       withDrillOptions(y).epilogue('Exit codes: 0 the drill ran (it judges nothing), 2 usage error, 3 something was inconclusive or an infrastructure error.'),
     handler: async (argv) => {
-      const options = drillOptionsFrom(argv, context);
-      const [{ drill }, { exitCodeForDrill }] = await Promise.all([import('../../drill/drill.js'), import('../exit-code.js')]);
-      // Read before anything runs: a bad baseline is a usage error, not a drill that drifts everywhere.
-      const before = argv.baseline !== undefined ? await (await import('../../baseline/read-baseline.js')).readBaseline(argv.baseline) : undefined;
-      const result = await drill(options);
-      const baseline = argv.baseline !== undefined || argv.writeBaseline !== undefined ? (await import('../../baseline/baseline-of-drill.js')).baselineOfDrill(result) : undefined;
-      if (argv.writeBaseline !== undefined && baseline) {
-        const { writeText } = await import('../write-text.js');
-        await writeText(argv.writeBaseline, `${JSON.stringify(baseline, null, 2)}\n`, '--write-baseline');
-        context.stderr.write(`dockprobe: wrote ${argv.writeBaseline}: ${baseline.paths.length} paths, digest ${baseline.digest}\n`);
-      }
-      if (argv.baseline !== undefined && before && baseline) {
-        const [{ driftReportOf, driftExitCode }, { prettyDrift }] = await Promise.all([import('../compare-with-baseline.js'), import('../../baseline/drift-report.js')]);
-        const report = driftReportOf(argv.baseline, before, baseline, result, argv.failOn);
-        context.stdout.write(argv.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut));
-        for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
-        setExit(driftExitCode(report, result.cleanupFailures));
-        return;
-      }
-      if (argv.format === 'json') {
-        context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } else {
-        const { prettyDrillReport } = await import('../../drill/pretty-drill-report.js');
-        context.stdout.write(prettyDrillReport(result, context.colorsOut, { verbose: argv.verbose }));
-      }
-      for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
-      if (result.cleanupFailures.length > 0) context.stderr.write(`dockprobe: remove what is left with: dockprobe cleanup --run ${result.runId}\n`);
-      setExit(exitCodeForDrill(result));
+      setExit(await drillAndReport(drillOptionsFrom(argv, context), argv, context));
     },
   });
+}
+
+/** What the drill command does with a drill's result: reports, a baseline written or compared with. */
+export interface DrillOutput {
+  format: 'pretty' | 'json';
+  verbose: boolean;
+  writeBaseline?: string | undefined;
+  baseline?: string | undefined;
+  failOn: FailOn;
+}
+
+/**
+ * Runs the drill and reports it: the report (or, with a baseline to compare with, only the drift) on stdout, a
+ * baseline file written if asked, leftovers on stderr with their removal command. Returns the exit code.
+ */
+export async function drillAndReport(options: DrillOptions, output: DrillOutput, context: CliContext): Promise<number> {
+  const [{ drill }, { exitCodeForDrill }] = await Promise.all([import('../../drill/drill.js'), import('../exit-code.js')]);
+  // Read before anything runs: a bad baseline is a usage error, not a drill that drifts everywhere.
+  const before = output.baseline !== undefined ? await (await import('../../baseline/read-baseline.js')).readBaseline(output.baseline) : undefined;
+  const result = await drill(options);
+  // On stderr whatever the format or mode: a JSON report or a drift on stdout must not be the only place a leftover shows.
+  const { reportLeftovers } = await import('../report-leftovers.js');
+  const baseline = output.baseline !== undefined || output.writeBaseline !== undefined ? (await import('../../baseline/baseline-of-drill.js')).baselineOfDrill(result) : undefined;
+  if (output.writeBaseline !== undefined && baseline) {
+    const { writeText } = await import('../write-text.js');
+    await writeText(output.writeBaseline, `${JSON.stringify(baseline, null, 2)}\n`, '--write-baseline');
+    context.stderr.write(`dockprobe: wrote ${output.writeBaseline}: ${baseline.paths.length} paths, digest ${baseline.digest}\n`);
+  }
+  if (output.baseline !== undefined && before && baseline) {
+    const [{ driftReportOf, driftExitCode }, { prettyDrift }] = await Promise.all([import('../compare-with-baseline.js'), import('../../baseline/drift-report.js')]);
+    const report = driftReportOf(output.baseline, before, baseline, result, output.failOn);
+    context.stdout.write(output.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut));
+    reportLeftovers(context, result);
+    return driftExitCode(report, result.cleanupFailures);
+  }
+  if (output.format === 'json') {
+    context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const { prettyDrillReport } = await import('../../drill/pretty-drill-report.js');
+    context.stdout.write(prettyDrillReport(result, context.colorsOut, { verbose: output.verbose }));
+  }
+  reportLeftovers(context, result);
+  return exitCodeForDrill(result);
 }

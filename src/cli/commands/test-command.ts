@@ -3,6 +3,7 @@ import { reportOptionsFrom, verifyOptionsFrom, withScenarioRunOptions } from '..
 import { defineCommand } from '../define-command.js';
 import { exitCodeForResult } from '../exit-code.js';
 import { inferOptionsFrom } from '../infer-options.js';
+import { reportLeftovers } from '../report-leftovers.js';
 
 /** `dockprobe test FILE…` (or `--infer`, or both): run scenarios against what is deployed now. */
 export function testCommand(context: CliContext, setExit: (code: number) => void) {
@@ -40,8 +41,7 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
       const result = await verify(options);
       await writeReports(result, reportOptionsFrom(argv), context);
       // On stderr whatever the format: a JSON or JUnit report on stdout must not be the only place a leftover shows.
-      for (const f of result.cleanupFailures) context.stderr.write(`dockprobe: cleanup step failed: ${f}\n`);
-      if (result.cleanupFailures.length > 0) context.stderr.write(`dockprobe: remove what is left with: dockprobe cleanup --run ${result.runId}\n`);
+      reportLeftovers(context, result);
       setExit(exitCodeForResult(result));
     },
   });
