@@ -161,7 +161,9 @@ export class DockerodeRuntime implements ContainerRuntime {
       const result = (await this.#whileAlive(timed(container.wait(), timeoutMs, `wait for container ${short(id)}`), `wait for container ${short(id)}`)) as { StatusCode: number };
       exitCode = result.StatusCode;
     } catch (error) {
-      await container.kill().catch(() => undefined);
+      // Bounded like every call: an engine that went silent mid-run (the wait's own failure) would otherwise hold the
+      // kill, and with it the run, for ever.
+      await timed(container.kill(), this.#apiTimeoutMs, `kill container ${short(id)}`).catch(() => undefined);
       throw this.#wrap('wait for container', id, error);
     }
     const logs = await this.#call('read logs of container', id, () => container.logs({ stdout: true, stderr: true, follow: false }));
@@ -348,12 +350,13 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async events(sinceMs: number, untilMs: number): Promise<EngineEvent[]> {
-    // A past window: the engine sends what happened in it and closes the stream at `until`. The API counts whole
-    // seconds: `since` is rounded down (a little more is read), `until` down too, since a moment still to come would
-    // hold the answer open until it passes; a change in that last fraction of a second shows in the re-read of the
-    // deployment (state, start time, restart count). The read is bounded like every other call.
+    // A past window: the engine sends what happened in it and closes the stream at `until`. Both are sent as
+    // seconds with milliseconds (`1764240000.123`), which every engine since 1.x parses to the nanosecond: whole
+    // seconds would drop the window's last fraction of a second (`until` rounded down, since a moment still to come
+    // holds the answer open until it passes), where a pause and unpause, or a disconnect and reconnect at the same
+    // address, shows neither in the events nor in the re-read. The read is bounded like every other call.
     const read = async () => {
-      const stream = await this.#docker.getEvents({ since: Math.floor(sinceMs / 1000), until: Math.floor(untilMs / 1000), filters: { type: ['container', 'network'] } });
+      const stream = await this.#docker.getEvents({ since: Math.floor(sinceMs) / 1000, until: Math.ceil(untilMs) / 1000, filters: { type: ['container', 'network'] } });
       let text = '';
       for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
       return text;
