@@ -39,3 +39,11 @@ export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
+
+/**
+ * Whether the engine answered the call (an HTTP status came back): what it refused, it did not do. A timeout or a
+ * dropped connection says nothing of whether it did.
+ */
+export function engineAnswered(error: unknown): boolean {
+  return (isDockprobeError(error) && error.code === ErrorCodes.DOCKER_API) || statusOf(error) !== undefined;
+}

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ContainerExit, ContainerRuntime } from '../docker/container-runtime.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
 import { CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
+import { engineAnswered } from '../docker/engine-error.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
@@ -84,10 +85,13 @@ export class Probe {
     // the container waits for it (the create is bounded by the runtime's own deadline) and removes it, instead of
     // leaving a probe in state Created. Probe containers are independent of each other: removed together, still
     // after anything deferred later. A job goes with its service: the swarm removes its task's container on its node.
+    // A create whose answer never came (a timeout, a connection the engine dropped) may have created it all the
+    // same: it is then removed by its name, which is this run's own (the engine takes a name wherever it takes an id).
+    // A create the engine refused with an answer created nothing, and a name is never removed on a guess.
     const remove = cleanup.defer(
       `remove ${kind} ${this.spec.containerName}`,
       async () => {
-        const created = await creating.catch(() => undefined);
+        const created = await creating.catch((error: unknown) => (engineAnswered(error) ? undefined : this.spec.containerName));
         if (created) await (placement.kind === 'job' ? runtime.removeService(created) : runtime.removeContainer(created));
       },
       { concurrent: true },

@@ -202,3 +202,34 @@ t.test("the log holds all of the agent's output, and an output whose beginning i
   t.match(result.error, /finished, but the start of its output is missing \(its log was cut\): only 1 of its results were read/);
   t.same([...result.observations.keys()], ['c1'], 'what was read still counts');
 });
+
+t.test("a create whose answer was lost: the probe made all the same is removed by its name, or named as left", async (t) => {
+  for (const removable of [true, false]) {
+    const { engine, cleanup, start } = setup('network');
+    const create = engine.createContainer.bind(engine);
+    // The engine created the container, then the connection dropped before its answer came back.
+    engine.createContainer = async (spec) => {
+      await create(spec);
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    };
+    if (!removable) engine.faults.set('removeContainer dockprobe-r1-1', Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }));
+    await t.rejects(start(), { message: /socket hang up/ });
+    const failures = await cleanup.runAll();
+    const left = [...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'r1').map((c) => c.name);
+    if (removable) {
+      t.same(left, [], 'removed by its name');
+      t.same(failures, []);
+    } else {
+      t.same(left, ['dockprobe-r1-1']);
+      t.match(failures, [/remove probe container dockprobe-r1-1/], 'named as left behind, for `cleanup --run`');
+    }
+  }
+});
+
+t.test('a create the engine refused with an answer made nothing: no name is removed on a guess', async (t) => {
+  const { engine, cleanup, start } = setup('network');
+  engine.faults.set('createContainer dockprobe-r1-1', Object.assign(new Error('Conflict. The container name "/dockprobe-r1-1" is already in use'), { statusCode: 409 }));
+  await t.rejects(start(), { message: /already in use/ });
+  await cleanup.runAll();
+  t.notOk(engine.calls.some((c) => c.startsWith('removeContainer')), 'nothing removed');
+});
