@@ -171,6 +171,14 @@ export type AgentLine =
  */
 export const DEFAULT_PROBE_GRACE_MS = 15_000;
 
+/**
+ * The longest a probe may be planned to run. Timeouts of 1 ms to 10 min, retries and concurrency multiply (see
+ * probeDeadlineMs), and node's timers overflow past 2^31-1 ms (24.8 days): the agent's own deadline timer, and the
+ * runner's wait of deadline plus grace, would then fire at once, and every check would read as unfinished. Six hours
+ * is far past any useful probe and far under that; a plan longer than it is refused before anything starts.
+ */
+export const MAX_PROBE_DEADLINE_MS = 6 * 60 * 60 * 1000;
+
 /** Slack past a probe's slowest check before the agent gives up on whatever is still pending. */
 export const DEADLINE_SLACK_MS = 1000;
 

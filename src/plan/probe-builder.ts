@@ -1,5 +1,7 @@
-import { DEFAULT_CONCURRENCY, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import { DEFAULT_CONCURRENCY, MAX_PROBE_DEADLINE_MS, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { formatDuration } from '../scenario/duration.js';
 import { isDefaultBridge, remoteTasks, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
 
@@ -87,6 +89,13 @@ export class ProbeBuilder {
     const checks = [...this.#checks.values()];
     // A job waits for its node's DNS to know the network's records first (ProbePlan.settle).
     const settle = this.placement.kind === 'job' && dnsCheckId ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS } : undefined;
+    const deadlineMs = probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0);
+    if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
+      const slowest = checks.reduce((max, c) => Math.max(max, (c.timeoutMs ?? timeoutMs) * (1 + (c.retries ?? 0))), 0);
+      throw new DockprobeError(ErrorCodes.USAGE, `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`, {
+        hint: 'raise --concurrency, lower the timeout or --retries, or split the scenario',
+      });
+    }
     return {
       key: this.key,
       label: this.label,
@@ -98,7 +107,7 @@ export class ProbeBuilder {
         version: PLAN_VERSION,
         dnsServer: EMBEDDED_DNS,
         timeoutMs,
-        deadlineMs: probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0),
+        deadlineMs,
         concurrency,
         controls: [...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds, ...reach6CheckIds],
         ...(settle ? { settle } : {}),

@@ -85,3 +85,16 @@ t.test('zone names never share a probe with outside names: those get a probe of 
   );
   t.same(ipOnly.probes.map((p) => [p.key, p.dnsUpstream]), [['network:ref/public-facing', 'isolated']], 'an address needs no upstream: one probe');
 });
+
+t.test('a probe planned to run past six hours is refused before anything starts: no timer ever overflows', async (t) => {
+  // 10 min per step, 10 retries, one check at a time: each value is allowed, together they would plan a probe of
+  // weeks, past node's 2^31-1 ms timers (which then fire at once: every check unfinished).
+  const targets = Array.from({ length: 20 }, (_, i) => `"http://proxy:8080/p${i}"`).join(', ');
+  const s = applyOverrides(scenario(`  - from: { network: public-facing }\n    to: [${targets}]\n    reachable: true\n`), { timeoutMs: 600_000, retries: 10 });
+  t.throws(() => buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 1 }), {
+    code: 'DP_USAGE',
+    message: /^the probe network public-facing would be planned to run up to [\d.]+h \(\d+ checks, 1 at once, the slowest 1.8h with its retries\): over the 6h a probe may run$/,
+  });
+  const fine = buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 64 });
+  t.ok(fine.probes[0]!.plan.deadlineMs <= 6 * 3_600_000, 'all at once, the same checks fit');
+});
