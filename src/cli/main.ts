@@ -15,19 +15,21 @@ import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
 import { helpWidth } from './precomputed-output.js';
 
-/** Options that take several values, given repeated or comma-separated; every other option is given once. */
-const REPEATABLE = new Set(['internet', 'project', 'nodes', 'node-engine', 'nodeEngine', 'remove', 'files', 'file', 'stack-file', 'stackFile', 'ports', '_']);
-
 /**
  * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
  * "internal error … is not a function", or ran everything and printed no report): refuse it, naming the values.
+ * Which options are lists is each command's own decision (`array: true` where it declares them: `test --project` is
+ * a list, `plan --project` one name), read from the parser of the command being run; variadic positionals
+ * (`validate <files..>`) are lists too.
  */
-export function rejectRepeated(args: Record<string, unknown>): void {
+export function rejectRepeated(args: Record<string, unknown>, lists: readonly string[]): void {
+  const repeatable = new Set([...lists, '_', 'files', '$0']);
   for (const [key, value] of Object.entries(args)) {
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
-    if (!Array.isArray(value) || REPEATABLE.has(key) || key.length === 1 || /[A-Z]/.test(key) || key === '$0') continue;
+    if (!Array.isArray(value) || repeatable.has(key) || key.length === 1 || /[A-Z]/.test(key)) continue;
+    const several = [...new Set(lists.filter((k) => k.length > 1))].map((k) => `--${k}`);
     throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: 'only --file (plan, test --infer), --internet, --nodes, --node-engine, --ports (drill), --project and --remove take several values',
+      hint: several.length > 0 ? `here only ${several.join(', ')} take${several.length === 1 ? 's' : ''} several values` : 'no option of this command takes several values',
     });
   }
 }
@@ -56,7 +58,8 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(imageCommand(context))
     .demandCommand(1, 'name a command: test, drill, snapshot, plan, demo, cleanup, networks, validate, schema or image')
     // Before any handler: an option given twice is refused with its values, unless it is a list by design.
-    .middleware((args) => rejectRepeated(args), true)
+    // yargs passes its parser, in the running command's context, as the second argument; @types/yargs (17) omits it.
+    .middleware(((args: Record<string, unknown>, parser: { getOptions(): { array: string[] } }) => rejectRepeated(args, parser.getOptions().array)) as unknown as (args: Record<string, unknown>) => void, true)
     .strict()
     .version(VERSION)
     .help()

@@ -19,7 +19,7 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
         })
         // No -f: it is --format on every probing command. Not an array option either: yargs would take the scenario
         // files after it as Compose files (`--file compose.yml rules.yml`); a list is repeated or comma-separated.
-        .option('file', { type: 'string', describe: 'With --infer: Compose files to infer from, through compose config (repeated or comma-separated)' })
+        .option('file', { type: 'string', array: true, describe: 'With --infer: Compose files to infer from, through compose config (repeated or comma-separated)' })
         .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)' })
         .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the run (exit 1)' }),
     handler: async (argv) => {
