@@ -1,5 +1,6 @@
 import type { CleanupStack } from '../run/cleanup-stack.js';
 import type { Colors } from '../report/colors.js';
+import { escapeLines } from '../report/escape-control.js';
 
 /** What every command gets from bin: where to write, and the cleanup stack its signal handler runs. */
 export interface CliContext {
@@ -16,6 +17,7 @@ export interface CliContext {
 /** A progress line on stderr: logs never mix with results on stdout. */
 export function logTo(context: CliContext, quiet = false): (message: string) => void {
   return (message) => {
-    if (!quiet) context.stderr.write(`${context.colorsErr.dim(`dockprobe: ${message}`)}\n`);
+    // Progress names containers, services and networks as the engine has them: shown, never sent raw.
+    if (!quiet) context.stderr.write(`${context.colorsErr.dim(`dockprobe: ${escapeLines(message)}`)}\n`);
   };
 }

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
+import { escapeLines } from '../report/escape-control.js';
 import { DURATION_HINT, formatDuration, parseDuration } from '../scenario/duration.js';
 import type { VerifyOptions } from '../verify.js';
 import { logTo, type CliContext } from './cli-context.js';
@@ -145,7 +146,7 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
     cleanup: context.cleanup,
     log: logTo(context, argv.quiet),
     // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
-    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${message}`)}\n`),
+    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${escapeLines(message)}`)}\n`),
   };
 }
 

@@ -17,6 +17,14 @@ export function escapeControl(text: string): string {
   return out;
 }
 
+/**
+ * {@link escapeControl} for a text of several lines (an error listing its problems, each on a line of its own): the
+ * line breaks stay, every other control character is shown.
+ */
+export function escapeLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
+}
+
 /** The run result with every text that came from a file or the engine made safe for a terminal. */
 export function escapeResult(result: RunResult): RunResult {
   const e = escapeControl;

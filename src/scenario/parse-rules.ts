@@ -1,6 +1,7 @@
 import type { ScenarioProblem, SourcePosition } from '../errors/scenario-error.js';
 import { describeSource, parseSource, type SourceForm } from './parse-source.js';
 import { parseTarget } from './parse-target.js';
+import { quoted } from './quoted.js';
 import type { RawRule, RawTarget } from './scenario-schema.js';
 import { RULE_KINDS, type Expectation, type HostTarget, type Rule, type RuleKind, type SourceRef, type TargetRef } from './scenario.js';
 import type { DocPath } from './yaml-positions.js';
@@ -98,7 +99,7 @@ function only(item: RawRule, path: DocPath, context: RuleContext): Made {
   // `only` is about who reaches a service: the rest of the project is what it rules out, and a URL or a lookup would
   // rule out nothing the service's own port does not.
   if (target && (target.kind !== 'tcp' || target.host.kind !== 'service')) {
-    problems.push({ ...at([...path, 'to']), message: `'only.to' must be a service or service:port, got '${target.label}'`, hint: 'only: { to: redis, from: [api, worker] }; check URLs, names and outside hosts with expect: entries' });
+    problems.push({ ...at([...path, 'to']), message: `'only.to' must be a service or service:port, got ${quoted(target.label)}`, hint: 'only: { to: redis, from: [api, worker] }; check URLs, names and outside hosts with expect: entries' });
   }
   const list = Array.isArray(raw.from) ? raw.from : [raw.from];
   const sources: SourceRef[] = [];

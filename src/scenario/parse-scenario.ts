@@ -1,5 +1,5 @@
-import { readFileSync, type Stats, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, type ScenarioProblem } from '../errors/scenario-error.js';
@@ -23,6 +23,7 @@ import {
 } from './scenario-schema.js';
 import type { Expectation, HostTarget, Scenario, TargetRef, TraefikCheck } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
+import { quoted } from './quoted.js';
 
 /** The timeout of a check when neither the file nor the command line sets one. */
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -55,8 +56,9 @@ const READ_HINTS: Record<string, string> = {
 export async function loadScenario(file: string): Promise<Scenario> {
   let text: string;
   try {
-    refuseTooLarge(file, await stat(file));
-    text = await readFile(file, 'utf8');
+    const stats = await stat(file);
+    refuseTooLarge(file, stats);
+    text = stats.isFile() ? await readFile(file, 'utf8') : await readStreamBounded(file);
   } catch (error) {
     throw readError(file, error);
   }
@@ -71,8 +73,9 @@ export async function loadScenario(file: string): Promise<Scenario> {
 export function loadScenarioSync(file: string): Scenario {
   let text: string;
   try {
-    refuseTooLarge(file, statSync(file));
-    text = readFileSync(file, 'utf8');
+    const stats = statSync(file);
+    refuseTooLarge(file, stats);
+    text = stats.isFile() ? readFileSync(file, 'utf8') : readStreamBoundedSync(file);
   } catch (error) {
     throw readError(file, error);
   }
@@ -82,6 +85,49 @@ export function loadScenarioSync(file: string): Scenario {
 function refuseTooLarge(file: string, stats: Stats): void {
   if (stats.isFile() && stats.size > MAX_SCENARIO_BYTES) {
     throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario file is ${(stats.size / 1024 / 1024).toFixed(1)} MiB; at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB is read`, hint: 'split it into several files (dockprobe test a.yml b.yml)' }]);
+  }
+}
+
+// A pipe, `<(…)`, /dev/stdin or a device has no size to refuse it by: it is read in chunks, and refused as soon as
+// it passes the limit (`dockprobe test /dev/zero` once read until memory ran out).
+const CHUNK_BYTES = 64 * 1024;
+
+function streamTooLarge(file: string): ScenarioError {
+  return new ScenarioError([{ file, line: 1, col: 1, message: `the scenario input is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB; reading stopped there`, hint: 'split it into several files (dockprobe test a.yml b.yml)' }]);
+}
+
+async function readStreamBounded(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(CHUNK_BYTES), 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return Buffer.concat(chunks).toString('utf8');
+      total += bytesRead;
+      if (total > MAX_SCENARIO_BYTES) throw streamTooLarge(file);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function readStreamBoundedSync(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(CHUNK_BYTES);
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return Buffer.concat(chunks).toString('utf8');
+      total += bytesRead;
+      if (total > MAX_SCENARIO_BYTES) throw streamTooLarge(file);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -139,13 +185,13 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
   const duration = (text: string | undefined, path: DocPath): number | undefined => {
     if (text === undefined) return undefined;
     const ms = parseDuration(text);
-    if (ms === undefined) problems.push({ ...at(path), message: `'${text}' is not a duration from 1ms to 10m`, hint: DURATION_HINT });
+    if (ms === undefined) problems.push({ ...at(path), message: `${quoted(text)} is not a duration from 1ms to 10m`, hint: DURATION_HINT });
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
   const projects = projectList(raw.project);
   projects.forEach((p, j) => {
-    if (projects.indexOf(p) !== j) problems.push({ ...at(['project', j]), message: `'project' lists '${p}' twice`, hint: 'name each Compose project or stack once' });
+    if (projects.indexOf(p) !== j) problems.push({ ...at(['project', j]), message: `'project' lists ${quoted(p)} twice`, hint: 'name each Compose project or stack once' });
   });
   // Where a name goes when its entry does not say: the one project listed; with several, resolved against the engine.
   const project = singleProject(projects);
@@ -196,7 +242,7 @@ export function parseInternetList(list: readonly string[], position: (index: num
     const target = parseTarget(text, undefined, position(j));
     if ('error' in target) problems.push({ ...position(j), message: target.error, hint: target.hint });
     else if (target.kind === 'internet' || target.host.kind !== 'external') {
-      problems.push({ ...position(j), message: `'${text}' is not an outside host`, hint: 'internet targets are IP addresses or dotted names: tcp://1.1.1.1:443, https://example.com/, dns:example.com' });
+      problems.push({ ...position(j), message: `${quoted(text)} is not an outside host`, hint: 'internet targets are IP addresses or dotted names: tcp://1.1.1.1:443, https://example.com/, dns:example.com' });
     } else targets.push(target);
   });
   return targets;
@@ -215,7 +261,7 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
         const close = closestName(key, allowed);
         return {
           ...at([...path, key], true),
-          message: `unknown key '${key}'${path.length ? ` in ${where}` : ''}`,
+          message: `unknown key ${quoted(key)}${path.length ? ` in ${where}` : ''}`,
           hint: `${close ? `did you mean '${close}'? ` : ''}allowed keys: ${allowed.join(', ')}`,
         };
       });
@@ -336,6 +382,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
+  // A scalar of megabytes is never echoed whole (see quoted.ts).
+  if (typeof value === 'string' && value.length > 80) return `string ${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

@@ -2,6 +2,7 @@ import type { SourcePosition } from '../errors/scenario-error.js';
 import { parsePort } from './port.js';
 import type { RawTarget } from './scenario-schema.js';
 import type { HostRef, TargetRef } from './scenario.js';
+import { quoted } from './quoted.js';
 
 /** A target that could not be understood, with the reason and a suggestion. */
 export interface TargetProblem {
@@ -33,13 +34,13 @@ function parseTargetString(text: string, project: string | undefined, position: 
   if (/^https?:\/\//i.test(text)) return httpTarget(text, text, undefined, project, position);
   if (text.startsWith('dns:')) {
     const name = text.slice(4).trim();
-    if (!name || /[\s/:]/.test(name)) return { error: `'${text}' is not a name to look up`, hint: "write 'dns:NAME', e.g. dns:frontend" };
+    if (!name || /[\s/:]/.test(name)) return { error: `${quoted(text)} is not a name to look up`, hint: "write 'dns:NAME', e.g. dns:frontend" };
     return { kind: 'dns', label: text, host: hostRef(name, project), position };
   }
   const body = text.startsWith('tcp://') ? text.slice(6) : text;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body)) return { error: `unsupported scheme in '${text}'`, hint: FORMS_HINT };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body)) return { error: `unsupported scheme in ${quoted(text)}`, hint: FORMS_HINT };
   const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::([^\s:/]+))?$/.exec(body);
-  if (!match) return { error: `'${text}' is not a target`, hint: FORMS_HINT };
+  if (!match) return { error: `${quoted(text)} is not a target`, hint: FORMS_HINT };
   const host = hostRef(match[1]!, project);
   let port: number | undefined;
   if (match[2] !== undefined) {
@@ -47,7 +48,7 @@ function parseTargetString(text: string, project: string | undefined, position: 
     if ('error' in parsed) return parsed;
     port = parsed.port;
   } else if (host.kind === 'external') {
-    return { error: `'${text}' names a host outside the project without a port`, hint: `write '${text}:PORT'` };
+    return { error: `${quoted(text)} names a host outside the project without a port`, hint: `write ${quoted(`${text}:PORT`)}` };
   }
   return { kind: 'tcp', label: text, host, port, position };
 }
@@ -79,7 +80,7 @@ function parseTargetObject(raw: Exclude<RawTarget, string>, project: string | un
     port = parsed.port;
   }
   if (raw.host !== undefined) {
-    if (port === undefined) return { error: `host '${raw.host}' needs a port`, hint: `e.g. { host: ${raw.host}, port: 443 }` };
+    if (port === undefined) return { error: `host ${quoted(raw.host)} needs a port`, hint: `e.g. { host: ${raw.host.length <= 80 ? raw.host : 'HOST'}, port: 443 }` };
     return { kind: 'tcp', label: `${raw.host}:${port}`, host: { kind: 'external', host: raw.host }, port, position };
   }
   const service = raw.service!;
@@ -91,9 +92,9 @@ function httpTarget(text: string, label: string, status: number | undefined, pro
   try {
     url = new URL(text);
   } catch {
-    return { error: `'${text}' is not a valid URL`, hint: 'e.g. http://api:3001/health' };
+    return { error: `${quoted(text)} is not a valid URL`, hint: 'e.g. http://api:3001/health' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `unsupported scheme '${url.protocol}'`, hint: 'use http:// or https://' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `unsupported scheme ${quoted(url.protocol)}`, hint: 'use http:// or https://' };
   if (url.username || url.password) return { error: 'credentials in a target URL would end up in reports', hint: 'remove user:password@ from the URL' };
   return { kind: 'http', label, url: url.toString(), host: hostRef(url.hostname, project), status, position };
 }

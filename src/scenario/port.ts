@@ -1,3 +1,5 @@
+import { quoted } from './quoted.js';
+
 /** Well-known port names a scenario may use instead of numbers (`postgres:postgres`, `{ port: redis }`). */
 export const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
   ssh: 22,
@@ -34,7 +36,7 @@ export function parsePort(value: string | number): { port: number } | { error: s
   const known = WELL_KNOWN_PORTS[text.toLowerCase()];
   if (known !== undefined) return { port: known };
   return {
-    error: `'${text}' is not a port`,
+    error: `${quoted(text)} is not a port`,
     hint: `use a number from 1 to 65535 or a known name (${Object.keys(WELL_KNOWN_PORTS).slice(0, 8).join(', ')}, …)`,
   };
 }

@@ -19,8 +19,16 @@ function cli(...args: string[]): Promise<TracedRun> {
 }
 
 /** Modules no command but the ones that talk to Docker or write reports may load. */
-const heavy = (loaded: string[]) => loaded.filter((m) => /node_modules\/(dockerode|docker-modem|junit-report-builder|cli-table3|execa|undici)\/|src\/(docker|report\/(?!colors)|run\/(?!cleanup-stack)|verify|demo)/.test(m));
+const heavy = (loaded: string[]) => loaded.filter((m) => /node_modules\/(dockerode|docker-modem|junit-report-builder|cli-table3|execa|undici)\/|src\/(docker|report\/(?!colors|escape-control)|run\/(?!cleanup-stack)|verify|demo)/.test(m));
 const zod = (loaded: string[]) => loaded.filter((m) => m.includes('node_modules/zod/'));
+
+t.test('an error quoting a name with ESC or BEL shows them, never sends them raw to the terminal', async (t) => {
+  const dir = t.testdir({ 'esc.yml': 'project: p\nexpect:\n  - from: { network: a }\n    to: ["\\e[31mred \\a"]\n    reachable: true\n' });
+  const run = await cli('validate', join(dir, 'esc.yml'));
+  t.equal(run.code, 2, run.stderr);
+  t.notMatch(run.stderr, /[\x07\x1b]/, 'no raw ESC or BEL');
+  t.match(run.stderr, "'\\x1b[31mred \\x07' is not a target");
+});
 
 t.test('each command loads only what it needs; output and exit codes as before', async (t) => {
   const dir = t.testdir({ 'bad.yml': 'expect:\n  - from: { network: a }\n    to: x:80\n    reachable: maybe\n' });

@@ -142,6 +142,41 @@ t.test('hostile input: an alias bomb, a huge file, a directory: exit-2 errors wi
   t.throws(() => parseScenario(many, 'many.yml'), { code: 'DP_SCENARIO_INVALID', problems: [{ message: /'expect' has 10001 entries; at most 10000/ }] });
 });
 
+t.test('input with no size (a device, a pipe) is read in chunks and refused past 4 MiB, never read whole', async (t) => {
+  const { loadScenario } = await import('../../src/scenario/parse-scenario.js');
+  // /dev/zero never ends: read whole, it once ran until memory did.
+  await t.rejects(loadScenario('/dev/zero'), { code: 'DP_SCENARIO_INVALID', problems: [{ file: '/dev/zero', line: 1, col: 1, message: 'the scenario input is over 4 MiB; reading stopped there' }] });
+  t.throws(() => loadScenarioSync('/dev/zero'), { code: 'DP_SCENARIO_INVALID', problems: [{ message: 'the scenario input is over 4 MiB; reading stopped there' }] });
+  // A small pipe is read whole, as a file is.
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync, spawn } = await import('node:child_process');
+  const fifo = join(await mkdtemp(join(tmpdir(), 'dockprobe-fifo-')), 'scenario.yml');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `printf 'project: p\nexpect:\n  - { from: host, to: [a:1], reachable: true }\n' > ${fifo}`]);
+  const written = new Promise((resolve) => writer.on('exit', resolve));
+  const scenario = await loadScenario(fifo);
+  t.equal(scenario.expectations.length, 1);
+  await written;
+});
+
+t.test('a huge scalar is never echoed whole into a message: its start and its length', async (t) => {
+  const huge = 'x'.repeat(3 * 1024 * 1024);
+  for (const [yaml, message] of [
+    [`project: p\nexpect:\n  - { from: host, to: ["${huge} y"], reachable: true }\n`, /^'x{60}…' \(3145730 characters\) is not a target$/],
+    [`project: p\nexpect:\n  - { from: host, to: ["a:${huge}"], reachable: true }\n`, /^'x{60}…' \(3145728 characters\) is not a port$/],
+    [`project: p\ntimeout: "${huge}"\nexpect:\n  - { from: host, to: [a:1], reachable: true }\n`, /^'timeout' is not a duration: string "x{60}"… \(3145728 characters\)$/],
+    // YAML keeps a plain key under 1024 characters.
+    [`project: p\n${'k'.repeat(1000)}: 1\nexpect:\n  - { from: host, to: [a:1], reachable: true }\n`, /^unknown key 'k{60}…' \(1000 characters\)$/],
+  ] as const) {
+    const problems = problemsOf(yaml);
+    t.ok(problems.length > 0);
+    for (const p of problems) t.ok(p.message.length < 300, `${p.message.length} characters`);
+    t.match(problems[0]!.message, message);
+  }
+});
+
 t.test('bytes: a URL target whose answer must arrive whole; with anything but a URL it is an error', async (t) => {
   const scenario = parseScenario('project: p\nexpect:\n  - from: { network: n }\n    to: [{ url: "http://api:3005/bytes/102400", bytes: 102400 }]\n    reachable: true\n', 'f.yml');
   t.match(scenario.expectations[0]!.to[0], { kind: 'http', label: 'http://api:3005/bytes/102400 (102400 bytes)', bytes: 102400 });
