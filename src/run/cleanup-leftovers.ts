@@ -18,7 +18,10 @@ export interface CleanupReport {
 
 /** Which leftovers to remove. */
 export interface CleanupOptions {
-  /** Only this run: everything labelled with it is removed, whoever started it (the user named it). */
+  /**
+   * Only this run. What records no owner is removed as the user named it; a run still alive here needs `all` too,
+   * and one started on another host `otherHosts`.
+   */
   runId?: string;
   /** Also resources of runs whose process is still alive on this host. */
   all?: boolean;
@@ -67,8 +70,8 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
 
 /**
  * Removes containers, swarm jobs and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
- * process that no longer runs. Runs still alive here (`all`), runs of other hosts (`otherHosts`) and a named run
- * (`runId`) are each removed only when asked for; a resource that names no owner never is.
+ * process that no longer runs. Runs still alive here (`all`) and runs of other hosts (`otherHosts`) are each removed
+ * only when asked for, a named run (`runId`) included; a resource that records no owner only when its run is named.
  */
 export async function cleanupLeftovers(runtime: ContainerRuntime, options: CleanupOptions = {}): Promise<CleanupReport> {
   const filter = [labelFilter(LABEL_RUN, options.runId)];
@@ -78,10 +81,13 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
   // Why a resource goes, or undefined when it stays (then `kept` says why).
   const decide = (what: string, labels: Record<string, string>): string | undefined => {
     const owner = ownerOf(labels);
-    if (options.runId) return `run ${options.runId} was named`;
     if (owner.status === 'gone') return owner.why;
+    // Naming a run narrows what goes, and stands for the owner a resource does not record; a run still alive here or
+    // started on another host still needs its own flag: `--run` with an id from another machine's log must not pull
+    // probes out from under that machine's run.
     if (owner.status === 'alive' && options.all) return `${owner.why}, and --all was given`;
     if (owner.status === 'elsewhere' && options.otherHosts) return `${owner.why}, and --other-hosts was given`;
+    if (owner.status === 'unknown' && options.runId) return `run ${options.runId} was named`;
     const flag = owner.status === 'alive' ? ' (--all removes it)' : owner.status === 'elsewhere' ? ' (--other-hosts removes it)' : ' (--run ID removes it)';
     report.kept.push(`${what}: ${owner.why}${flag}`);
     return undefined;

@@ -117,10 +117,21 @@ t.test('dockprobe cleanup removes what a crashed run left behind', async (t) => 
   const image = (await containersLabelled(`com.docker.compose.project=${project}`))[0]!.image;
   const network = await docker.createNetwork({ Name: `dptest-leftover-${process.pid}`, Labels: { 'dockprobe.run': runId } });
   const container = await docker.createContainer({ Image: image, name: `dptest-leftover-${process.pid}`, Labels: { 'dockprobe.run': runId, 'dockprobe.pid': '999999', 'dockprobe.host': 'elsewhere' } });
-  const { exitCode, stdout } = await cli(['cleanup', '--run', runId]);
+  // Labelled as started on another host: naming the run is not enough, --other-hosts is its own decision.
+  const named = await cli(['cleanup', '--run', runId]);
+  t.match(named.stdout, new RegExp(`kept container dptest-leftover-${process.pid} .*was started on host elsewhere \\(--other-hosts removes it\\)`));
+  t.equal((await containersLabelled(`dockprobe.run=${runId}`)).length, 1, 'still there');
+  t.match(named.stdout, new RegExp(`removed network dptest-leftover-${process.pid}`), 'its network records no owner: naming the run removes it');
+  // A stack brought up by hand from a file that carries the labels, as the issue found it: never a leftover.
+  const manual = await docker.createContainer({ Image: image, name: `dptest-manual-${process.pid}`, Labels: { 'dockprobe.run': 'manual', 'dockprobe.pid': '0', 'com.docker.compose.project': 'handmade', 'com.docker.compose.service': 'db' } });
+  t.teardown(() => manual.remove({ force: true }).catch(() => undefined));
+  // A dry run: --all would take this file's own live topology too.
+  const everything = await cli(['cleanup', '--all', '--other-hosts', '--dry-run']);
+  t.match(everything.stdout, new RegExp(`kept container dptest-manual-${process.pid} .*records no owner process`));
+  t.equal((await containersLabelled('dockprobe.run=manual')).length, 1, 'a hand-started stack survives cleanup --all --other-hosts');
+  const { exitCode, stdout } = await cli(['cleanup', '--run', runId, '--other-hosts']);
   t.equal(exitCode, 0);
   t.match(stdout, new RegExp(`removed container dptest-leftover-${process.pid}`));
-  t.match(stdout, new RegExp(`removed network dptest-leftover-${process.pid}`));
   t.same(await containersLabelled(`dockprobe.run=${runId}`), []);
   const gone = async (p: Promise<unknown>) => ((await p.then(() => ({ statusCode: 200 }), (e: unknown) => e)) as { statusCode?: number }).statusCode;
   t.equal(await gone(container.inspect()), 404, 'the container is gone');

@@ -53,13 +53,23 @@ t.test('--all removes live runs too', async (t) => {
   t.equal(engine.networks.size, 0);
 });
 
-t.test('--run removes that run only, alive or not', async (t) => {
-  const { engine, deadNet, deadProbe } = leftovers();
-  const report = await cleanupLeftovers(engine, { runId: 'live', removeNetwork: noSleep });
+t.test('--run narrows to that run; a run still alive or of another host still needs its own flag', async (t) => {
+  const { engine, deadNet, deadProbe, liveProbe } = leftovers();
+  const kept = await cleanupLeftovers(engine, { runId: 'live', removeNetwork: noSleep });
+  t.same(kept.removed, [], 'a live run is not pulled out from under its process by naming it');
+  t.match(kept.kept, [/^container dockprobe-live-1 .*run live is still alive .*\(--all removes it\)$/, /^network dp-live .*\(--all removes it\)$/]);
+  t.ok(engine.containers.has(liveProbe.id));
+  const report = await cleanupLeftovers(engine, { runId: 'live', all: true, removeNetwork: noSleep });
   t.match(report.removed, [/^container dockprobe-live-1 .*run live\)$/, /^network dp-live .*run live\)$/]);
   t.equal(report.removed.length, 2);
   t.same(report.kept, []);
   t.ok(engine.containers.has(deadProbe.id) && engine.networks.has(deadNet.id), 'another run is not touched');
+  engine.addContainer({ name: 'dockprobe-remote-1', labels: remote });
+  t.match((await cleanupLeftovers(engine, { runId: 'remote', removeNetwork: noSleep })).kept, [/run remote was started on host elsewhere \(--other-hosts removes it\)/]);
+  t.equal((await cleanupLeftovers(engine, { runId: 'remote', otherHosts: true, removeNetwork: noSleep })).removed.length, 1);
+  engine.addContainer({ name: 'kept-by-hand', labels: { ...manual, 'dockprobe.run': 'manual' } });
+  t.match((await cleanupLeftovers(engine, { all: true, otherHosts: true, removeNetwork: noSleep })).kept, [/kept-by-hand .*records no owner process \(pid 0, host none\)/], 'an owner it does not record is never taken as gone');
+  t.equal((await cleanupLeftovers(engine, { runId: 'manual', removeNetwork: noSleep })).removed.length, 1, 'naming its run stands for the owner it does not record');
 });
 
 t.test('removal failures are reported with what failed, and the rest goes on', async (t) => {
@@ -127,6 +137,6 @@ t.test('LAN neighbours (from: lan) of a run that is gone are removed, with the v
   t.match(removed, [new RegExp(`^dockprobe-lan-dead-${dead['dockprobe.pid']} dpl[0-9a-f]{8}h$`)]);
   t.same(report.removed, [`LAN neighbour dockprobe-lan-dead-${dead['dockprobe.pid']} (run dead)`]);
   t.match(report.kept, [/LAN neighbour dockprobe-lan-live-\d+ \(run live\): run live is still alive/]);
-  const dry = await cleanupLeftovers(engine, { lan, dryRun: true, runId: 'live' });
-  t.same(dry.wouldRemove, [`LAN neighbour dockprobe-lan-live-${process.ppid} (run live): run live was named`]);
+  const dry = await cleanupLeftovers(engine, { lan, dryRun: true, runId: 'live', all: true });
+  t.same(dry.wouldRemove, [`LAN neighbour dockprobe-lan-live-${process.ppid} (run live): run live is still alive (pid ${process.ppid}), and --all was given`]);
 });

@@ -12,7 +12,7 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
     describe: 'Remove containers and networks that dockprobe runs left behind: only those of runs provably gone from this host',
     builder: (y) =>
       y
-        .option('run', { type: 'string', describe: 'Only this run id' })
+        .option('run', { type: 'string', describe: 'Only this run id (a run still alive here needs --all too, one of another host --other-hosts)' })
         .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' })
         .option('other-hosts', { type: 'boolean', default: false, describe: 'Also resources of runs started on other hosts (nothing here proves them gone)' })
         .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)})` })
