@@ -116,6 +116,11 @@ function resolveSource(e: Expectation, scenario: Scenario, topology: Topology): 
   if (containers.length > 0 && containers.every((c) => c.networkMode === 'host')) {
     throw new ScenarioError([{ ...e.position, message: `service '${from.service}' runs in the host's network namespace (network_mode: host), not in a zone`, hint: 'write `from: host` to check what the host reaches' }]);
   }
+  // A namespace with loopback only: a probe joined to it reaches nothing, its controls included, so every cell would
+  // be inconclusive; nothing there is a zone to check.
+  if (containers.length > 0 && containers.every((c) => c.networkMode === 'none')) {
+    throw new ScenarioError([{ ...e.position, message: `service '${from.service}' has no network (network_mode: none): nothing is reachable from there to check`, hint: 'drop this entry, or check what reaches the service from the zones it would join' }]);
+  }
   return { ...from, project: found[0]!.project };
 }
 
