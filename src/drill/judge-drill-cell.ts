@@ -20,7 +20,7 @@ export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
  */
 export type DrillCode = Extract<
   VerdictCode,
-  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed' | 'silent-port-host-answered'
+  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed' | 'silent-port-host-answered' | 'ipv6-control-failed'
 >;
 
 /** One judged cell: the status, its code, why, and the evidence it rests on. */
@@ -76,6 +76,8 @@ function judgePort(cell: DrillPortCell, result: ProbeResult, control: ControlRes
   if (isReached(o.outcome)) return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
   if (PATH_BLOCKED.has(o.outcome)) {
     if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`, observation: o };
+    // IPv6 is its own path: silence there proves something only where the probe reached a peer over IPv6.
+    if (attempt.family === 6 && control.reach6 !== true) return { status: 'inconclusive', code: 'ipv6-control-failed', reason: `${what} did not answer over IPv6, but the probe never proved it can reach anything over IPv6: ${control.detail}`, observation: o };
     // Docker isolates networks, not ports: a container address that answered this very probe on another port is on
     // an open path, and silence on this one is no isolation. Seen under load (a listener with a full backlog drops
     // SYNs), it would list a reachable service as blocked. The host's gateway is left out: a host firewall that drops

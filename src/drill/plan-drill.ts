@@ -8,6 +8,7 @@ import { ProbeBuilder } from '../plan/probe-builder.js';
 import type { HostTarget } from '../scenario/scenario.js';
 import { containerStates, isLocalBridge, runningContainers, subnetsOf, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
 import { lanPlacement } from '../plan/lan-placement.js';
+import { timeoutFor } from '../plan/reach-cell.js';
 import { portInfo } from './common-ports.js';
 import type { DrillCell, DrillPlan, DrillPortCell, DrillTried, UnprobedSource } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
@@ -66,10 +67,10 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
   for (const source of sources) {
     const probe = newProbe(source.key, source.label, source);
     const base = (target: string, endpoint: string, touches: string[]) => ({ id: `${probe.key}/${target}`, probeKey: probe.key, source: probe.label, target, endpoint, attempts: [], touches: [...(source.self ? [source.self.id] : []), ...touches] });
-    const port = (cell: Omit<DrillPortCell, 'kind' | 'attempts' | 'id' | 'probeKey' | 'source' | 'touches'> & { touches: string[] }, description: string) => {
-      const checkId = probe.add({ id: '', kind: 'tcp', host: cell.address, port: cell.port, subnets: [], timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) });
+    const port = (cell: Omit<DrillPortCell, 'kind' | 'attempts' | 'id' | 'probeKey' | 'source' | 'touches'> & { touches: string[] }, description: string, family: 4 | 6 = 4) => {
+      const checkId = probe.add({ id: '', kind: 'tcp', host: cell.address, port: cell.port, subnets: [], timeoutMs: timeoutFor(family, step), ...(step.retries > 0 ? { retries: step.retries } : {}) });
       const { touches, ...rest } = cell;
-      cells.push({ kind: 'port', ...base(cell.target, cell.endpoint, touches), ...rest, attempts: [{ checkId, via: cell.via === 'container' ? 'address' : 'published', description, family: 4 }] });
+      cells.push({ kind: 'port', ...base(cell.target, cell.endpoint, touches), ...rest, attempts: [{ checkId, via: cell.via === 'container' ? 'address' : 'published', description, family }] });
     };
     const named = new Set<string>();
     for (const container of running) {
@@ -98,6 +99,16 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
         seen.addresses.add(n.ipv4!);
         for (const p of ports) {
           port({ via: 'container', target: `${endpoint}:${p} on ${network}`, endpoint, address: n.ipv4!, port: p, network, risk: portInfo(p), touches: [container.id] }, `${hostPort(n.ipv4, p)} (${container.name} on ${network})`);
+        }
+        // And at its IPv6 address, where both ends have one: before engine 27 Docker wrote no ip6tables rules, so a
+        // container isolated over IPv4 could answer over IPv6. Its own rows, under the probe's IPv6 control (a LAN
+        // neighbour routes IPv4 only).
+        if (n.ipv6 !== undefined && probe.hasIpv6 && source.placement.kind !== 'lan') {
+          probe.needsIpv6Control = true;
+          seen.addresses.add(n.ipv6);
+          for (const p of ports) {
+            port({ via: 'container', target: `${endpoint}:${p} on ${network} over IPv6`, endpoint, address: n.ipv6, port: p, network, risk: portInfo(p), touches: [container.id] }, `${hostPort(n.ipv6, p)} (${container.name} on ${network})`, 6);
+          }
         }
       }
     }

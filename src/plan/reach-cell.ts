@@ -18,7 +18,7 @@ import type { ReachCell } from './plan.js';
 export const IPV6_MIN_TIMEOUT_MS = 3_000;
 
 /** The timeout of an attempt of `family`: IPv6 ones get at least {@link IPV6_MIN_TIMEOUT_MS}. */
-function timeoutFor(family: 4 | 6, step: Step): number {
+export function timeoutFor(family: 4 | 6, step: Step): number {
   return family === 6 ? Math.max(step.timeoutMs, IPV6_MIN_TIMEOUT_MS) : step.timeoutMs;
 }
 

@@ -137,6 +137,57 @@ t.test('fail closed under load: a container port silent while its address answer
   t.equal(exitCodeForDrill(result), 3);
 });
 
+/** The deployment dual-stack: public and internal with IPv6 subnets, the proxy, the API and PostgreSQL on them. */
+function dualStack() {
+  const d = drillDeployment();
+  d.public.subnets.push('fd00:1::/64');
+  d.internal.subnets.push('fd00:2::/64');
+  d.proxy.networks[0]!.ipv6 = 'fd00:1::2';
+  d.api.networks[0]!.ipv6 = 'fd00:1::3';
+  d.api.networks[1]!.ipv6 = 'fd00:2::3';
+  d.postgres.networks[0]!.ipv6 = 'fd00:2::4';
+  return d;
+}
+
+/** The agent's lines, with each IPv6 connection answered by `answer6` (open, refused or timeout). */
+function withIpv6(agent: NonNullable<ReturnType<typeof drillDeployment>['engine']['agent']>, answer6: (address: string, port: number) => Observation['outcome']) {
+  return (plan: Parameters<typeof agent>[0], probe: Parameters<typeof agent>[1]) => {
+    const checks = new Map(plan.checks.map((c) => [c.id, c]));
+    return agent(plan, probe)
+      .split('\n')
+      .map((line) => {
+        const { observation: o } = JSON.parse(line) as { observation?: Observation };
+        const check = o && checks.get(o.id.split('@')[0]!);
+        if (!o || check?.kind !== 'tcp' || !check.host.includes(':')) return line;
+        const outcome = answer6(check.host, check.port);
+        return JSON.stringify({ type: 'observation', observation: { ...o, outcome, address: check.host, port: check.port, ...(outcome === 'timeout' ? { errorCode: 'ETIMEDOUT' } : {}) } });
+      })
+      .join('\n');
+  };
+}
+
+t.test('IPv6: a container isolated over IPv4 but open over IPv6 (engines before 27) is reached over IPv6, its own row', async (t) => {
+  const { engine } = dualStack();
+  // The IPv4 rules isolate; no ip6tables rule does: every IPv6 address answers.
+  engine.agent = withIpv6(engine.agent!, (address, port) => ((address.endsWith('::3') && port === 3001) || (address === 'fd00:2::4' && port === 5432) ? 'open' : 'refused'));
+  const result = await run(engine, { ports: [] });
+  const row = (target: string) => result.rows.find((r) => r.target === target);
+  t.match(row('postgres:5432 on internal'), { status: 'blocked', code: 'no-answer' }, 'over IPv4, blocked');
+  t.match(row('postgres:5432 on internal over IPv6'), { status: 'reached', code: 'reached', address: 'fd00:2::4' }, 'over IPv6, reached');
+  t.match(row('api:3001 on public over IPv6'), { status: 'reached' });
+  t.ok(result.rows.filter((r) => r.endpoint === 'legacy-db').every((r) => !r.target.endsWith('over IPv6')), 'no IPv6 row where the target has no IPv6 address');
+  t.equal(result.probes[0]!.checks > 0 && result.bounds.timeoutMs, 1000);
+});
+
+t.test('IPv6: silence over IPv6 with no IPv6 peer reached is inconclusive, never blocked', async (t) => {
+  const { engine } = dualStack();
+  engine.agent = withIpv6(engine.agent!, () => 'timeout');
+  const result = await run(engine, { ports: [] });
+  t.match(result.rows.find((r) => r.target === 'postgres:5432 on internal over IPv6'), { status: 'inconclusive', code: 'ipv6-control-failed' });
+  t.match(result.rows.find((r) => r.target === 'postgres:5432 on internal'), { status: 'blocked' }, 'IPv4 keeps its own proof');
+  t.equal(exitCodeForDrill(result), 3);
+});
+
 t.test('--all: every service with a running container, one source each; one with none is said, exit 3', async (t) => {
   const { engine } = drillDeployment();
   engine.addContainer({ name: 'shop-worker-1', labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'worker' }, state: 'exited', running: false });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import t from 'tap';
 import { IMAGE_NODE } from '../../src/image/offline-context.js';
-import { cliJson, projectName, runtime, serviceContainers, teardown, upProject } from './helpers.js';
+import { cli, cliJson, projectName, runtime, serviceContainers, teardown, upProject } from './helpers.js';
 
 // Two dual-stack networks: isolated over IPv4 everywhere, over IPv6 only where the engine writes ip6tables rules
 // (27 and later by default). dockprobe must tell each engine's own truth: a FAIL naming IPv6 where IPv6 leaks, a
@@ -68,4 +68,15 @@ t.test('front → db over both families: the verdict agrees with what a plain co
     t.equal(report!.probes.find((p) => p.label === 'network front')?.control.reach6, true, 'the IPv6 control proved IPv6 reach first');
   }
   t.equal(report!.verdicts.find((v) => v.source === 'network back')!.status, 'pass', 'same network: reachable');
+});
+
+t.test('drill from front: db blocked over IPv4 on every engine, over IPv6 as a plain connection sees it', async (t) => {
+  const { exitCode, stdout, stderr } = await cli(['drill', '--from', 'network:front', '--project', project, '--ports', 'none', '--no-host-ports', '--internet', 'none', '--format', 'json']);
+  const result = JSON.parse(stdout) as { rows: { target: string; status: string; code: string; address: string }[]; probes: { reach: boolean }[] };
+  const row = (target: string) => result.rows.find((r) => r.target === target);
+  t.match(row('db:5432 on back'), { status: 'blocked', code: 'no-answer', address: db4 }, stderr);
+  const leaks6 = await opensFromWeb(db6);
+  t.match(row('db:5432 on back over IPv6'), leaks6 ? { status: 'reached', code: 'reached', address: db6 } : { status: 'blocked', code: 'no-answer', address: db6 }, `engine ${major}: ${leaks6 ? 'open' : 'blocked'} over IPv6, as a plain connection sees it`);
+  t.match(row('web:8080 on front over IPv6'), { status: 'reached', address: web!.networks[0]!.ipv6 }, 'its own network answers over IPv6');
+  t.equal(exitCode, 0, stderr);
 });
