@@ -12,13 +12,23 @@ import { FORMATS, type Format, type ReportOptions } from './report-options.js';
 /** The report on stdout when `--format` is not given. */
 const DEFAULT_FORMAT: Format = 'pretty';
 
+/** `--engine-timeout`, for every command that talks to the engine: one description, one check. */
+export function withEngineOption<T>(yargs: Argv<T>) {
+  return yargs.option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the command with exit 3` });
+}
+
+/** `--engine-timeout` validated (the option and the value named), as the runtime takes it; unset: the default. */
+export function engineOptionFrom(argv: { engineTimeout?: string | undefined }): { apiTimeoutMs?: number } {
+  const apiTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+  return apiTimeoutMs !== undefined ? { apiTimeoutMs } : {};
+}
+
 /**
  * How probes are run, for every command that runs them (`test`, `snapshot`, `demo`, `drill`): the engine's deadline,
  * the probe's grace and its image. One definition, so each command says and checks them alike.
  */
 export function withProbeOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the run with exit 3` })
+  return withEngineOption(yargs)
     .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
     .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' });
 }

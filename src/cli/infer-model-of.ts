@@ -8,9 +8,10 @@ import { renderMatrix, renderScenario } from '../infer/render-plan.js';
 
 /**
  * `plan`'s work, and `test --infer`'s: the model (files or live), the inferred entries, and their two renderings. A
- * live model is read through `runtime` when given (test's, with its --engine-timeout), else a runtime of its own.
+ * live model is read through `runtime` when given (test's, with its --engine-timeout), else a runtime of its own
+ * with `engine`'s deadline (plan's --engine-timeout).
  */
-export async function inferModel(options: { files: string[]; stackFiles?: string[]; project: string | undefined; live: boolean; runtime?: ContainerRuntime }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
+export async function inferModel(options: { files: string[]; stackFiles?: string[]; project: string | undefined; live: boolean; runtime?: ContainerRuntime; engine?: { apiTimeoutMs?: number } }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
   let model: InferModel;
   if (options.live && (options.files.length > 0 || (options.stackFiles?.length ?? 0) > 0)) {
     throw new DockprobeError(ErrorCodes.USAGE, `--live reads what runs; ${options.files.length > 0 ? '--file' : '--stack-file'} reads files: give one of them`, { hint: 'dockprobe plan --live --project glasck, or dockprobe plan --stack-file stack.yml --project glasck' });
@@ -18,7 +19,7 @@ export async function inferModel(options: { files: string[]; stackFiles?: string
   if (options.live) {
     if (!options.project) throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', { hint: 'dockprobe plan --live --project shop' });
     const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([import('../docker/dockerode-runtime.js'), import('../topology/resolve-topology.js')]);
-    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], rules: [], traefik: undefined }], options.runtime ?? new DockerodeRuntime());
+    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], rules: [], traefik: undefined }], options.runtime ?? new DockerodeRuntime(options.engine ?? {}));
     model = modelFromTopology(topology, options.project);
   } else if (options.stackFiles && options.stackFiles.length > 0) {
     if (options.files.length > 0) throw new DockprobeError(ErrorCodes.USAGE, '--file and --stack-file read the same deployment two ways: give one of them', { hint: 'Compose files with --file, swarm stack files with --stack-file' });

@@ -42,3 +42,22 @@ t.test('test and cleanup against a silent engine: exit 3 within the deadline, ne
   }
   t.ok(engine.requests.length > 0, 'the engine was asked');
 });
+
+t.test('every other command that asks the engine: exit 3 within its deadline, never a hang', async (t) => {
+  // The bundle users run; `test` and `cleanup` run from the source too, above.
+  const engine = await fakeEngineSocket([[/./, () => undefined]]);
+  t.teardown(engine.close);
+  const [, bundle] = sources[1]!;
+  for (const args of [
+    ['drill', '--from', 'proxy', '--engine-timeout', '1s'],
+    ['snapshot', 'scenarios/reference.yml', '--write', '/dev/null', '--engine-timeout', '1s'],
+    ['networks', '--stale', '--engine-timeout', '1s'],
+    ['plan', '--live', '--project', 'shop', '--engine-timeout', '1s'],
+  ]) {
+    const run = await cli(bundle, engine.endpoint, args);
+    t.equal(run.killed, false, `${args[0]} ended by itself`);
+    t.equal(run.code, 3, `${args[0]}: ${run.stderr}`);
+    t.match(run.stderr, /DP_(DOCKER_UNAVAILABLE|TIMEOUT)/, args[0]);
+    t.ok(run.ms < 20_000, `${args[0]} ended after ${run.ms} ms`);
+  }
+});

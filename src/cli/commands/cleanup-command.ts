@@ -1,8 +1,6 @@
 import type { CliContext } from '../cli-context.js';
 import { defineCommand } from '../define-command.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../engine-timeout.js';
-import { formatDuration } from '../../scenario/duration.js';
-import { durationOption } from '../common-options.js';
+import { engineOptionFrom, withEngineOption } from '../common-options.js';
 import { ExitCode } from '../exit-code.js';
 
 /** `dockprobe cleanup`: remove what earlier (crashed) runs left behind. */
@@ -11,11 +9,10 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
     command: 'cleanup',
     describe: 'Remove containers and networks that dockprobe runs left behind: only those of runs provably gone from this host',
     builder: (y) =>
-      y
+      withEngineOption(y)
         .option('run', { type: 'string', describe: 'Only this run id (a run still alive here needs --all too, one of another host --other-hosts)' })
         .option('all', { type: 'boolean', default: false, describe: 'Also resources of runs whose process is still alive on this host' })
         .option('other-hosts', { type: 'boolean', default: false, describe: 'Also resources of runs started on other hosts (nothing here proves them gone)' })
-        .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)})` })
         .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be removed and why; remove nothing' })
         .option('images', { type: 'boolean', default: false, describe: 'Also probe images of other dockprobe versions (the current one is kept)' }),
     handler: async (argv) => {
@@ -24,8 +21,7 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
         import('../../image/probe-image.js'),
         import('../../run/cleanup-leftovers.js'),
       ]);
-      const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
-      const report = await cleanupLeftovers(new DockerodeRuntime(engineTimeoutMs ? { apiTimeoutMs: engineTimeoutMs } : {}), {
+      const report = await cleanupLeftovers(new DockerodeRuntime(engineOptionFrom(argv)), {
         ...(argv.run ? { runId: argv.run } : {}),
         all: argv.all,
         otherHosts: argv.otherHosts,

@@ -1,8 +1,6 @@
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../../engine-timeout.js';
-import { formatDuration } from '../../scenario/duration.js';
 import type { CliContext } from '../cli-context.js';
-import { durationOption, listOption } from '../common-options.js';
+import { engineOptionFrom, listOption, withEngineOption } from '../common-options.js';
 import { confirmOnTerminal } from '../confirm.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForNetworks } from '../exit-code.js';
@@ -13,13 +11,12 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
     command: 'networks',
     describe: 'Networks left behind by Compose projects, swarm stacks and dockprobe runs that are gone: what holds each, and the commands that free it',
     builder: (y) =>
-      y
+      withEngineOption(y)
         .option('stale', { type: 'boolean', default: false, describe: 'List networks whose Compose project, stack or dockprobe run no longer exists, what still holds each, and the commands that free it' })
         .option('remove', { type: 'string', array: true, describe: 'Remove these networks (names or ids), only if nothing holds them; asks first on a terminal unless --yes' })
         .option('remove-own', { type: 'boolean', default: false, describe: "Remove dockprobe's own stale networks (of runs provably gone) that nothing holds" })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before removing a network named with --remove' })
         .option('format', { alias: 'f', choices: ['pretty', 'json'] as const, default: 'pretty' as const, describe: 'Report on stdout' })
-        .option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)})` })
         .epilogue(
           'Exit codes: 0 nothing stale is left and every removal asked for was done, 1 a stale network is left (with --stale) or a removal was refused because something holds the network, 2 usage error (an unknown network named), 3 engine unreachable or a removal failed.',
         ),
@@ -31,7 +28,7 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
       if (!argv.stale && names === undefined && !argv.removeOwn) {
         throw new DockprobeError(ErrorCodes.USAGE, 'name what to do: --stale lists networks left behind, --remove NAME… or --remove-own removes them', { hint: 'dockprobe networks --stale' });
       }
-      const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+      const engine = engineOptionFrom(argv);
       const [{ DockerodeRuntime }, { checkNetworks }, { prettyNetworksReport }, { jsonNetworksReport }] = await Promise.all([
         import('../../docker/dockerode-runtime.js'),
         import('../../networks/check-networks.js'),
@@ -39,7 +36,7 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
         import('../../networks/json-networks-report.js'),
       ]);
       const confirm = argv.yes ? undefined : confirmOnTerminal(context);
-      const report = await checkNetworks(new DockerodeRuntime(engineTimeoutMs ? { apiTimeoutMs: engineTimeoutMs } : {}), {
+      const report = await checkNetworks(new DockerodeRuntime(engine), {
         ...(names !== undefined || argv.removeOwn ? { remove: { names: names ?? [], own: argv.removeOwn } } : {}),
         ...(confirm ? { confirm } : {}),
       });
