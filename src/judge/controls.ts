@@ -28,8 +28,12 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   const peers = spec.controls.reachCheckIds.map((id) => result.observations.get(id)).filter((o): o is Observation => o !== undefined);
   const peersLast = spec.controls.reachCheckIds.map((id) => result.observations.get(`${id}${lastRun}`)).filter((o): o is Observation => o !== undefined);
   const peerReached = peers.find((o) => isReached(o.outcome));
-  // The last round of the reach control, after every check: something was still reachable at the end.
-  const stillReached = !repeated || peers.length === 0 || peersLast.some((o) => isReached(o.outcome));
+  // Every round of the reach control, among the checks and after them all, reached a peer: the probe could see an
+  // answer the whole time the checks ran, as for the DNS control. A round that reached none (its SYNs lost under the
+  // checks' load) means silence in that stretch proves nothing; a round the probe never got to is no proof either.
+  const peersIn = (n: number) => spec.controls.reachCheckIds.map((id) => result.observations.get(controlRunId(id, n))).filter((o): o is Observation => o !== undefined);
+  const lostRound = !repeated || peers.length === 0 ? undefined : Array.from({ length: CONTROL_REPEATS }, (_, i) => i + 2).find((n) => !peersIn(n).some((o) => isReached(o.outcome)));
+  const stillReached = lostRound === undefined;
   // A target expected reachable and reached is as good a control as a peer.
   const targetReached = cells
     .filter((c) => c.probeKey === spec.key && c.expectation.reachable)
@@ -51,7 +55,9 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   const reachText = reached
     ? `reached ${reached.target} (${describeObservation(reached)})`
     : !stillReached
-      ? `reached ${peerReached?.target ?? 'a peer'} at first, but nothing after the checks (${peersLast.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no last run recorded'})`
+      ? lostRound === CONTROL_REPEATS + 1
+        ? `reached ${peerReached?.target ?? 'a peer'} at first, but nothing after the checks (${peersLast.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no last run recorded'})`
+        : `reached ${peerReached?.target ?? 'a peer'} at first, but nothing in its run ${lostRound} among the checks (${peersIn(lostRound!).map((o) => `${o.target} ${o.outcome}`).join(', ') || 'not recorded'})`
       : peers.length === 0 && !targetReached
         ? 'nothing to prove reach against: no running peer on its network and no target expected reachable'
         : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;

@@ -54,10 +54,11 @@ t.test('every other command that asks the engine: exit 3 within its deadline, ne
     ['networks', '--stale', '--engine-timeout', '1s'],
     ['plan', '--live', '--project', 'shop', '--engine-timeout', '1s'],
   ]) {
+    const command = args[0]!;
     const run = await cli(bundle, engine.endpoint, args);
-    t.equal(run.killed, false, `${args[0]} ended by itself`);
-    t.equal(run.code, 3, `${args[0]}: ${run.stderr}`);
-    t.match(run.stderr, /DP_(DOCKER_UNAVAILABLE|TIMEOUT)/, args[0]);
-    t.ok(run.ms < 20_000, `${args[0]} ended after ${run.ms} ms`);
+    t.equal(run.killed, false, `${command} ended by itself`);
+    t.equal(run.code, 3, `${command}: ${run.stderr}`);
+    t.match(run.stderr, /DP_(DOCKER_UNAVAILABLE|TIMEOUT)/, command);
+    t.ok(run.ms < 20_000, `${command} ended after ${run.ms} ms`);
   }
 });

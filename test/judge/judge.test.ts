@@ -153,3 +153,20 @@ t.test('fail closed under load: a DNS control that fails in a later run (among o
   const healthyRun = run(s, lost);
   t.same([healthyRun.verdicts[0]!.status, healthyRun.verdicts[0]!.code], ['pass', 'blocked-by-name'], 'with every control run answered, the same lookup counts as blocked');
 });
+
+t.test('fail closed under load: a reach control that reached no peer in a run among the checks proves nothing', async (t) => {
+  // The peers answered at first and after the checks, but not in the control's second run, among the checks: silence
+  // in that stretch may be the probe's own SYNs lost under load.
+  const { verdicts, controls } = run(blockedFromPublic, healthy(PUBLIC_PEERS), {
+    results: (rs) =>
+      rs.map((r) => {
+        const observations = new Map(r.observations);
+        for (const [id, o] of observations) if (id.endsWith('@2') && o.kind === 'tcp') observations.set(id, { ...o, outcome: 'timeout', errorCode: 'DP_CONNECT_TIMEOUT' });
+        return { ...r, observations };
+      }),
+  });
+  t.equal(controls[0]!.reach, false);
+  t.match(controls[0]!.detail, /reached \S+ at first, but nothing in its run 2 among the checks \(.*timeout/);
+  t.same([verdicts[0]!.status, verdicts[0]!.code], ['inconclusive', 'reach-control-failed']);
+  t.same([run(blockedFromPublic, healthy(PUBLIC_PEERS)).verdicts[0]!.status], ['pass'], 'with every run reaching a peer, the same silence counts as blocked');
+});
