@@ -51,7 +51,7 @@ export function judgeDrillCell(cell: DrillCell, spec: ProbeSpec | undefined, res
 function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
   switch (cell.kind) {
     case 'port':
-      return judgePort(cell, result, control);
+      return judgePort(cell, spec, result, control);
     case 'name':
       return judgeName(cell, result, control);
     case 'egress':
@@ -67,7 +67,7 @@ function unfinished(result: ProbeResult, what: string): DrillJudgement {
   return { status: 'inconclusive', code: 'check-unfinished', reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
 }
 
-function judgePort(cell: DrillPortCell, result: ProbeResult, control: ControlResult): DrillJudgement {
+function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
   const attempt = cell.attempts[0]!;
   const o = result.observations.get(attempt.checkId);
   if (!o) return unfinished(result, attempt.description);
@@ -78,11 +78,12 @@ function judgePort(cell: DrillPortCell, result: ProbeResult, control: ControlRes
     if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`, observation: o };
     // IPv6 is its own path: silence there proves something only where the probe reached a peer over IPv6.
     if (attempt.family === 6 && control.reach6 !== true) return { status: 'inconclusive', code: 'ipv6-control-failed', reason: `${what} did not answer over IPv6, but the probe never proved it can reach anything over IPv6: ${control.detail}`, observation: o };
-    // Docker isolates networks, not ports: a container address that answered this very probe on another port is on
-    // an open path, and silence on this one is no isolation. Seen under load (a listener with a full backlog drops
-    // SYNs), it would list a reachable service as blocked. The host's gateway is left out: a host firewall that drops
-    // some ports and accepts others is ordinary, and its silence is a real block.
-    const answered = cell.via === 'container' ? answeredPorts(result).get(cell.address)?.filter((p) => p !== cell.port) : undefined;
+    // Between containers Docker isolates networks, not ports: a container address that answered this very probe on
+    // another port is on an open path, and silence on this one is no isolation. Seen under load (a listener with a
+    // full backlog drops SYNs), it would list a reachable service as blocked. Left out: the host's gateway (a host
+    // firewall that drops some ports and accepts others is ordinary) and the LAN neighbour (from outside, Docker's
+    // own rules accept published ports one by one): there, silence on one port is a real block.
+    const answered = cell.via === 'container' && spec.placement.kind !== 'lan' ? answeredPorts(result).get(cell.address)?.filter((p) => p !== cell.port) : undefined;
     if (answered && answered.length > 0) {
       const ports = answered.slice(0, 3).join(', ') + (answered.length > 3 ? ` and ${answered.length - 3} more` : '');
       return { status: 'inconclusive', code: 'silent-port-host-answered', reason: `${what} did not answer (${o.outcome}), but ${cell.address} answered this probe on port${answered.length === 1 ? '' : 's'} ${ports}: the path is open, so the silence is the listener's (its backlog full under load?) or a filter on this port alone`, observation: o };

@@ -30,9 +30,16 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   const peerReached = peers.find((o) => isReached(o.outcome));
   // Every round of the reach control, among the checks and after them all, reached a peer: the probe could see an
   // answer the whole time the checks ran, as for the DNS control. A round that reached none (its SYNs lost under the
-  // checks' load) means silence in that stretch proves nothing; a round the probe never got to is no proof either.
+  // checks' load) means silence in that stretch proves nothing, and the last round must have run. (A plan of one
+  // check has fewer rounds among the checks: the agent repeats the controls after each even share of them.)
   const peersIn = (n: number) => spec.controls.reachCheckIds.map((id) => result.observations.get(controlRunId(id, n))).filter((o): o is Observation => o !== undefined);
-  const lostRound = !repeated || peers.length === 0 ? undefined : Array.from({ length: CONTROL_REPEATS }, (_, i) => i + 2).find((n) => !peersIn(n).some((o) => isReached(o.outcome)));
+  const lostRound =
+    !repeated || peers.length === 0
+      ? undefined
+      : Array.from({ length: CONTROL_REPEATS }, (_, i) => i + 2).find((n) => {
+          const round = peersIn(n);
+          return (round.length > 0 || n === CONTROL_REPEATS + 1) && !round.some((o) => isReached(o.outcome));
+        });
   const stillReached = lostRound === undefined;
   // A target expected reachable and reached is as good a control as a peer.
   const targetReached = cells
