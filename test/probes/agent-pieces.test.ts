@@ -77,3 +77,52 @@ t.test('family 6 asks for AAAA records and keeps IPv6 answers inside the subnets
   t.equal(outside.outcome, 'resolved-elsewhere', 'an IPv6 answer outside the target subnets is not "resolved here"');
   t.same(asked, [28, 1, 28]);
 });
+
+/** Keeps the event loop from running for `ms`, as a probe starved of CPU is kept from it. */
+function block(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy
+  }
+}
+
+t.test('a probe too busy to run its event loop on time: a connection the kernel completed is open, not a timeout', async (t) => {
+  const { createServer } = await import('node:net');
+  const { tcpConnect } = await import('../../probes/agent/checks/tcp-connect.js');
+  const server = createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const { port } = server.address() as { port: number };
+  const attempt = tcpConnect('127.0.0.1', port, 50);
+  // The connect() is issued on the next tick; then the loop is held past the 50 ms timeout while the kernel
+  // completes the handshake: when it comes round, the timer and the connection are both due.
+  await new Promise((resolve) => process.nextTick(resolve));
+  block(300);
+  t.match(await attempt, { outcome: 'open' });
+});
+
+t.test('a lookup whose timeout was noticed far too late is no "not found": the probe was too busy (DP_PROBE_BUSY)', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { NameResolver } = await import('../../probes/agent/checks/resolve-name.js');
+  // A DNS server in a process of its own (this one is about to be held): it answers every A question at once.
+  const server = spawn(process.execPath, ['-e', `
+    const s = require('node:dgram').createSocket('udp4');
+    s.on('message', (q, peer) => {
+      let end = 12; while (q[end] !== 0) end += q[end] + 1;
+      const h = Buffer.from(q.subarray(0, 12)); h.writeUInt16BE(0x8180, 2); h.writeUInt16BE(1, 6);
+      const a = Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]), Buffer.from([172, 19, 0, 2])]);
+      s.send(Buffer.concat([h, q.subarray(12, end + 5), a]), peer.port, peer.address);
+    });
+    s.bind(0, '127.0.0.1', () => console.log(s.address().port));
+  `]);
+  t.teardown(() => server.kill());
+  const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const resolver = new NameResolver(`127.0.0.1:${port}`, 100);
+  t.match(await resolver.resolve('redis', ['172.19.0.0/16']), { outcome: 'resolved', address: '172.19.0.2' }, 'answered on time');
+  const lookup = resolver.resolve('redis', ['172.19.0.0/16']);
+  block(700);
+  const late = await lookup;
+  // c-ares may still read the answer first; what it must never say is that the name does not exist.
+  t.ok(late.outcome === 'resolved' || (late.outcome === 'error' && late.errorCode === 'DP_PROBE_BUSY'), `${late.outcome} ${late.errorCode ?? ''} ${late.detail ?? ''}`);
+  t.notOk(late.outcome === 'dns-timeout' || late.outcome === 'nxdomain', 'never a timeout taken for "not found"');
+});
