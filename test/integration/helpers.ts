@@ -110,7 +110,9 @@ export async function cliJson(args: string[]) {
   } catch {
     report = undefined;
   }
-  return { ...out, report };
+  // What did not pass, with its code and reason, after the CLI's own stderr: a test's message then says why.
+  const unmet = (report?.verdicts ?? []).filter((v) => v.status !== 'pass').map((v) => `  ${v.status} ${v.source} → ${v.target}: ${v.code}: ${v.reason}`);
+  return { ...out, stderr: unmet.length > 0 ? `${out.stderr}\n[not passed]\n${unmet.join('\n')}` : out.stderr, report };
 }
 
 /** Containers carrying a label (e.g. `dockprobe.run=abc`). */

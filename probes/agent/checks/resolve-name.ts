@@ -36,25 +36,16 @@ export class NameResolver {
    */
   async resolve(name: string, subnets: readonly string[], family: 4 | 6 = 4): Promise<NameResolution> {
     if (isIP(name)) return { outcome: 'resolved', addresses: [name], address: name };
-    let addresses: string[];
-    const started = performance.now();
-    try {
-      // c-ares has its own timeout; this guards against it never calling back.
-      const limit = this.#timeoutMs + 250;
-      addresses = await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' }));
-    } catch (error) {
-      const c = classifyError(error);
-      // c-ares times a query out from its own timer, without reading its socket first: in a probe too busy to run
-      // its event loop on time, an answer that came can be lost to it. A timeout noticed that late is no "not found".
-      const late = Math.round(performance.now() - started - this.#timeoutMs);
-      if (c.outcome === 'dns-timeout' && late > BUSY_LATE_MS) {
-        return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${late} ms late, and an answer may have been waiting` };
-      }
-      // Only DNS outcomes come from a lookup: a refused query (no DNS server where one was expected, as on a
-      // network without embedded DNS) is a DNS error, never a TCP "refused" that would read as an open path.
-      const outcome = c.outcome === 'nxdomain' || c.outcome === 'dns-timeout' ? c.outcome : 'dns-error';
-      return { outcome, addresses: [], errorCode: c.errorCode, detail: c.detail };
+    let asked = await this.#ask(name, family);
+    // c-ares times a query out from its own timer, without reading its socket first: in a probe too busy to run its
+    // event loop on time, an answer that came can be lost to it. A timeout noticed that late is asked once more; only
+    // a timeout noticed on time is one, and two late ones are no "not found" either.
+    if ('late' in asked) asked = await this.#ask(name, family);
+    if ('late' in asked) {
+      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice, and an answer may have been waiting` };
     }
+    if ('failed' in asked) return asked.failed;
+    const { addresses } = asked;
     const inside = addresses.find((a) => inAnyCidr(a, subnets));
     if (inside === undefined) {
       return {
@@ -64,6 +55,24 @@ export class NameResolver {
       };
     }
     return { outcome: 'resolved', addresses, address: inside };
+  }
+
+  /** One lookup: the addresses, or the resolution it failed with, or how late its timeout was noticed. */
+  async #ask(name: string, family: 4 | 6): Promise<{ addresses: string[] } | { failed: NameResolution } | { late: number }> {
+    const started = performance.now();
+    try {
+      // c-ares has its own timeout; this guards against it never calling back.
+      const limit = this.#timeoutMs + 250;
+      return { addresses: await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' })) };
+    } catch (error) {
+      const c = classifyError(error);
+      const late = Math.round(performance.now() - started - this.#timeoutMs);
+      if (c.outcome === 'dns-timeout' && late > BUSY_LATE_MS) return { late };
+      // Only DNS outcomes come from a lookup: a refused query (no DNS server where one was expected, as on a
+      // network without embedded DNS) is a DNS error, never a TCP "refused" that would read as an open path.
+      const outcome = c.outcome === 'nxdomain' || c.outcome === 'dns-timeout' ? c.outcome : 'dns-error';
+      return { failed: { outcome, addresses: [], errorCode: c.errorCode, detail: c.detail } };
+    }
   }
 
   /** Stops queries still in flight so the process can exit. */
