@@ -124,3 +124,14 @@ t.test('a lookup whose timeout was noticed far too late is no "not found": it is
   // The timeout was noticed 600 ms late, the answer waiting unread: asked once more, on time, the name resolves.
   t.match(await lookup, { outcome: 'resolved', address: '172.19.0.2' }, 'never a timeout taken for "not found"');
 });
+
+t.test('a server that never answers, on a loop on time: a dns-timeout, never taken for a busy probe', async (t) => {
+  const { createSocket } = await import('node:dgram');
+  const { NameResolver } = await import('../../probes/agent/checks/resolve-name.js');
+  // Engine 20.10's embedded DNS with the probe's isolated upstream: a name unknown there gets no answer at all.
+  const silent = createSocket('udp4');
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  t.teardown(() => silent.close());
+  const resolution = await new NameResolver(`127.0.0.1:${silent.address().port}`, 200).resolve('postgres', []);
+  t.match(resolution, { outcome: 'dns-timeout' }, `${resolution.outcome} ${resolution.errorCode ?? ''} ${resolution.detail ?? ''}`);
+});

@@ -42,7 +42,7 @@ export class NameResolver {
     // a timeout noticed on time is one, and two late ones are no "not found" either.
     if ('late' in asked) asked = await this.#ask(name, family);
     if ('late' in asked) {
-      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice, and an answer may have been waiting` };
+      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice (past the 250 ms c-ares may take), and an answer may have been waiting` };
     }
     if ('failed' in asked) return asked.failed;
     const { addresses } = asked;
@@ -60,13 +60,14 @@ export class NameResolver {
   /** One lookup: the addresses, or the resolution it failed with, or how late its timeout was noticed. */
   async #ask(name: string, family: 4 | 6): Promise<{ addresses: string[] } | { failed: NameResolution } | { late: number }> {
     const started = performance.now();
+    // c-ares has its own timeout, which it may notice a little after `timeoutMs`; this guards against it never
+    // calling back. A timeout is late only past this guard: on a loop on time, one of the two fires by then.
+    const limit = this.#timeoutMs + 250;
     try {
-      // c-ares has its own timeout; this guards against it never calling back.
-      const limit = this.#timeoutMs + 250;
       return { addresses: await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' })) };
     } catch (error) {
       const c = classifyError(error);
-      const late = Math.round(performance.now() - started - this.#timeoutMs);
+      const late = Math.round(performance.now() - started - limit);
       if (c.outcome === 'dns-timeout' && late > BUSY_LATE_MS) return { late };
       // Only DNS outcomes come from a lookup: a refused query (no DNS server where one was expected, as on a
       // network without embedded DNS) is a DNS error, never a TCP "refused" that would read as an open path.
