@@ -26,13 +26,13 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   const dnsLastMissing = repeated && spec.controls.dnsCheckId !== undefined && !result.observations.has(`${spec.controls.dnsCheckId}${lastRun}`);
   const dns = dnsRuns.length > 0 && !dnsFailed && !dnsLastMissing;
   const peers = spec.controls.reachCheckIds.map((id) => result.observations.get(id)).filter((o): o is Observation => o !== undefined);
-  const peersLast = spec.controls.reachCheckIds.map((id) => result.observations.get(`${id}${lastRun}`)).filter((o): o is Observation => o !== undefined);
   const peerReached = peers.find((o) => isReached(o.outcome));
   // Every round of the reach control, among the checks and after them all, reached a peer: the probe could see an
   // answer the whole time the checks ran, as for the DNS control. A round that reached none (its SYNs lost under the
   // checks' load) means silence in that stretch proves nothing, and the last round must have run. (A plan of one
   // check has fewer rounds among the checks: the agent repeats the controls after each even share of them.)
   const peersIn = (n: number) => spec.controls.reachCheckIds.map((id) => result.observations.get(controlRunId(id, n))).filter((o): o is Observation => o !== undefined);
+  const peersLast = peersIn(CONTROL_REPEATS + 1);
   const lostRound =
     !repeated || peers.length === 0
       ? undefined
