@@ -114,7 +114,10 @@ export interface TraefikRouteCell extends CellBase {
 
 /**
  * A cell, by kind. A new kind of check is a new member here, a planner in plan/ and a judge in judge/: the
- * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile.
+ * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile. On the
+ * plan side that is planCell's switch over what cellKind (cell-kind.ts) chooses for a target, unless the kind is made
+ * from a check of its own, as traefik-route is; on the judge side, judge.ts's two switches (whether the configuration
+ * decides the cell without a probe, and the judge of what the probe saw).
  */
 export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell;
 
