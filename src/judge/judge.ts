@@ -5,9 +5,9 @@ import type { RunWindow } from '../topology/world-changes.js';
 import { judgeControls } from './controls.js';
 import { judgeEgressCell } from './egress-cell.js';
 import { judgeLanCell } from './lan-cell.js';
-import { judgePublishedCell } from './published-cell.js';
+import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
-import { decidedByConfiguration, judgeTraefikRouteCell } from './traefik-route-cell.js';
+import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
@@ -16,7 +16,8 @@ export { describeRoute } from './egress-cell.js';
 /**
  * Observations × expectations → verdicts. The rules that hold for every kind of cell live here: a cell whose source
  * or target is not running, or whose probe did not run, is inconclusive, never "blocked". Each kind then judges its
- * own evidence in its own module, with its own fail-closed rules.
+ * own evidence in its own module, with its own fail-closed rules; a kind its configuration can decide says so there
+ * too, before any probe is asked.
  */
 export function judge(plan: Plan, results: readonly ProbeResult[], window: RunWindow = { changes: new Map(), networkEvents: [] }): { verdicts: Verdict[]; controls: ControlResult[] } {
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
@@ -60,11 +61,10 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
   const verdict: MakeVerdict = (status, code, observed, reason, latencyMs) => ({ ...base, status, code, observed, reason, latencyMs });
 
   if (cell.precondition) return verdict('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
-  // The engine's own facts decide a published cell with nothing to try: no probe needed.
-  if (cell.kind === 'published' && cell.fact) return judgePublishedCell(cell, evidence, verdict);
-  // So does a Traefik route whose configuration alone decides it (a label Traefik ignores or cannot find, a network
-  // left to chance or not shared with the proxy): what the probe saw, if it ran, only adds which networks answered.
-  if (cell.kind === 'traefik-route' && decidedByConfiguration(cell)) return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
+  // Before "the probe did not run": a cell the configuration decides needs no probe, so a failed one is no reason to
+  // leave it inconclusive.
+  const decided = withoutProbe(cell, evidence, result, verdict);
+  if (decided) return decided;
   if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
     return verdict('inconclusive', 'probe-failed', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
   }
@@ -82,7 +82,29 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;
-      throw new Error(`no judge for cell kind ${(never as Cell).kind}`);
+      throw new Error(`no probe-free judge for cell kind ${(never as Cell).kind}`);
+    }
+  }
+}
+
+/**
+ * The verdict a cell's configuration gives it with no probe at all, for the kinds that have one: a published port
+ * Docker did not publish, a Traefik route its labels and networks decide. Undefined when the cell needs its probe.
+ */
+function withoutProbe(cell: Cell, evidence: Evidence[], result: ProbeResult | undefined, verdict: MakeVerdict): Verdict | undefined {
+  switch (cell.kind) {
+    case 'published':
+      return decidePublishedCell(cell, verdict);
+    case 'traefik-route':
+      return decideTraefikRouteCell(cell, evidence, result, verdict);
+    case 'reach':
+    case 'egress':
+    case 'lan':
+      return undefined;
+    default: {
+      // A kind added to Cell must say whether anything decides it without a probe.
+      const never: never = cell;
+      throw new Error(`no probe-free judge for cell kind ${(never as Cell).kind}`);
     }
   }
 }

@@ -3,14 +3,20 @@ import { describeObservation } from './outcomes.js';
 import type { Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 /**
- * The host knocking on a published port. A port expected blocked that is published is a finding whether or not it
- * answers right now; one Docker did not publish is decided by the engine's own facts.
+ * A port Docker did not publish is decided by the engine's own facts, with nothing to try: no probe needed. Undefined
+ * when the cell has bindings to knock on.
+ */
+export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): Verdict | undefined {
+  if (!cell.fact) return undefined;
+  return verdict(cell.expectation.reachable ? 'fail' : 'pass', cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker', cell.fact.kind, cell.fact.detail);
+}
+
+/**
+ * The host knocking on a published port (one decidePublishedCell left undecided). A port expected blocked that is
+ * published is a finding whether or not it answers right now.
  */
 export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], verdict: MakeVerdict): Verdict {
   const reachable = cell.expectation.reachable;
-  if (cell.fact) {
-    return verdict(reachable ? 'fail' : 'pass', cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker', cell.fact.kind, cell.fact.detail);
-  }
   const answered = evidence.find((e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'));
   const observed = `${answered ? describeObservation(answered.observation!) : 'no answer'}; ${cell.binding}`;
   const missing = evidence.filter((e) => !e.observation);

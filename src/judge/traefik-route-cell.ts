@@ -21,27 +21,25 @@ const INTERMITTENT =
   'Traefik takes the address of whichever it meets first in a Go map, whose order is not fixed, so every configuration rebuild may pick another: when it picks one the proxy cannot reach, requests fail with 502 Bad Gateway until the next rebuild (an intermittent 502)';
 
 /**
- * Whether a route is decided by its configuration alone: a label Traefik ignores or cannot find, a choice left to
- * chance, a network the proxy is not on, no port, or a choice dockprobe cannot see. Such a cell needs no traffic;
- * what the probe saw only adds which networks answered.
+ * A route decided by its configuration alone: a label Traefik ignores or cannot find, a choice left to chance, a
+ * network the proxy is not on, no port, or a choice dockprobe cannot see. Such a cell needs no traffic: what the
+ * probe saw, if it ran, only adds which networks answered. Undefined when the route needs its probe.
  */
-export function decidedByConfiguration(cell: TraefikRouteCell): boolean {
-  return finding(cell) !== undefined;
+export function decideTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidence[], result: ProbeResult | undefined, verdict: MakeVerdict): Verdict | undefined {
+  const found = finding(cell);
+  if (!found) return undefined;
+  const seen = found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port' ? '' : fromTheProxy(cell, evidence, result);
+  return verdict(found.status, found.code, found.observed, `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`);
 }
 
 /**
- * A Traefik route: pass only when Traefik's choice is settled on one network, the proxy shares it, and the service
- * answers there at its load-balancer port from inside the proxy. Every way Traefik can end up elsewhere is a FAIL
- * with its own code, saying which networks Traefik may pick and which of them the proxy reaches. A silence counts
- * only once the probe's reach control proved it could have heard an answer.
+ * A Traefik route its configuration leaves to the probe (see decideTraefikRouteCell): pass only when Traefik's choice
+ * is settled on one network, the proxy shares it, and the service answers there at its load-balancer port from
+ * inside the proxy. Every way Traefik can end up elsewhere is a FAIL with its own code, saying which networks Traefik
+ * may pick and which of them the proxy reaches. A silence counts only once the probe's reach control proved it could
+ * have heard an answer.
  */
-export function judgeTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidence[], control: ControlResult | undefined, result: ProbeResult | undefined, verdict: MakeVerdict): Verdict {
-  const found = finding(cell);
-  if (found) {
-    const seen = found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port' ? '' : fromTheProxy(cell, evidence, result);
-    return verdict(found.status, found.code, found.observed, `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`);
-  }
-  if (!control || !result) return verdict('inconclusive', 'probe-failed', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
+export function judgeTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
   const choice = cell.route.choice;
   const network = choice.network!;
   const settled = `${choice.reader} uses ${network.name} for ${backendName(cell)} (${how(cell, choice)}), which the proxy shares`;
