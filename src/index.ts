@@ -5,25 +5,45 @@ export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-schema.js';
-export type { Scenario, Expectation, Rule, RuleKind, SourceRef, TargetRef, HostRef } from './scenario/scenario.js';
+export type { Scenario, Expectation, Rule, RuleKind, SourceRef, TargetRef, HostTarget, TcpTarget, HttpTarget, DnsTarget, InternetTarget, HostRef } from './scenario/scenario.js';
 export { expandOnlyRules } from './rules/expand-only-rules.js';
 export { staticFindings, describeFinding, STATIC_FINDING_CODES, type StaticFinding, type StaticFindingCode } from './rules/static-findings.js';
 export { resolveTopology } from './topology/resolve-topology.js';
 export type { Topology, TopologyNetwork, TopologyService } from './topology/topology.js';
 export { buildPlan, type PlanOptions } from './plan/build-plan.js';
-export type { Plan, ProbeSpec, Cell, Attempt } from './plan/plan.js';
+export type { Plan, ProbeSpec, Cell, ReachCell, PublishedCell, EgressCell, TraefikRouteCell, LanCell, Attempt, Controls, Placement, LanPlacement } from './plan/plan.js';
 export { Probe, StartedProbe, DEFAULT_PROBE_LIMITS, type ProbeLimits } from './run/probe.js';
 export { runProbes } from './run/run-probes.js';
 export type { ProbeResult } from './run/probe-result.js';
 export { judge, describeObservation } from './judge/judge.js';
-export type { Verdict, VerdictStatus, Evidence, ControlResult } from './judge/verdict.js';
+export { VERDICT_CODES, type Verdict, type VerdictStatus, type VerdictCode, type Evidence, type ControlResult } from './judge/verdict.js';
 export type { RunResult, Summary, ProbeSummary } from './run-result.js';
 export { prettyReport } from './report/pretty-report.js';
 export { jsonReport } from './report/json-report.js';
 export { tapReport } from './report/tap-report.js';
 export { junitReport } from './report/junit-report.js';
 export { ensureProbeImage, type ProbeImageOptions } from './image/probe-image.js';
-export type { ContainerRuntime, ContainerInfo, NetworkInfo, ContainerSpec, EngineInfo, ContainerExit, ContainerNetwork, ContainerPort } from './docker/container-runtime.js';
+export type {
+  ContainerRuntime,
+  ContainerInfo,
+  NetworkInfo,
+  NetworkDetail,
+  NetworkServiceEntry,
+  ContainerSpec,
+  EngineInfo,
+  EngineEvent,
+  ContainerExit,
+  ContainerNetwork,
+  ContainerPort,
+  SwarmService,
+  SwarmServiceMode,
+  SwarmServicePort,
+  SwarmTask,
+  SwarmNode,
+  TaskFilter,
+  JobSpec,
+  JobExit,
+} from './docker/container-runtime.js';
 export { DockerodeRuntime, type DockerodeRuntimeOptions } from './docker/dockerode-runtime.js';
 export { DockprobeError, ErrorCodes, isDockprobeError, type ErrorCode } from './errors/dockprobe-error.js';
 export { ScenarioError, formatPosition, type SourcePosition, type ScenarioProblem } from './errors/scenario-error.js';

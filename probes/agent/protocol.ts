@@ -183,11 +183,19 @@ export const MAX_PROBE_DEADLINE_MS = 6 * 60 * 60 * 1000;
 export const DEADLINE_SLACK_MS = 1000;
 
 /**
- * How long a probe may run: its slowest check, with every step of it (DNS, connect, and for HTTP the exchange) and
- * every retry, plus slack. The one rule the planner writes into the plan and the runner waits by.
+ * How long one check may take: each of its steps (DNS, connect, and for HTTP the exchange) up to its timeout, on every
+ * try. What probeDeadlineMs counts, and what a refused plan names as its slowest check.
+ */
+export function checkDeadlineMs(check: Check, defaultTimeoutMs: number): number {
+  return (check.timeoutMs ?? defaultTimeoutMs) * (check.kind === 'http' ? 3 : 2) * (1 + (check.retries ?? 0));
+}
+
+/**
+ * How long a probe may run: its slowest check (checkDeadlineMs), plus slack. The one rule the planner writes into the
+ * plan and the runner waits by.
  */
 export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: number, concurrency = DEFAULT_CONCURRENCY, slackMs = DEADLINE_SLACK_MS): number {
-  const slowest = checks.reduce((max, c) => Math.max(max, (c.timeoutMs ?? defaultTimeoutMs) * (c.kind === 'http' ? 3 : 2) * (1 + (c.retries ?? 0))), 0);
+  const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
   // With at most `concurrency` checks at once (the controls' repeats count too), list scheduling ends within
   // (n / concurrency + 1) times the slowest check; all at once, within the slowest.
   const waves = Math.ceil((checks.length + CONTROL_REPEATS * MAX_CONTROLS) / Math.max(1, concurrency));

@@ -5,7 +5,7 @@ import type { PortKind } from './common-ports.js';
  * What every drill cell has: one target tried from one probe. A drill has no expectation: its cells are judged as
  * reached, path open, blocked or inconclusive, never pass or fail.
  */
-interface DrillCellBase {
+export interface DrillCellBase {
   /** Unique within the drill: `<probe key>/<target>`. */
   id: string;
   /** The probe whose observations decide it, and that probe's label (`service proxy`, `network public-facing`). */
@@ -51,8 +51,8 @@ export interface DrillEgressCell extends DrillCellBase {
 }
 
 /**
- * A drill cell, by kind. The judge (judge-drill-cell.ts) switches on `kind` and ends in an exhaustiveness check: a
- * kind added here without its judgement does not compile.
+ * A drill cell, by kind. The planner (plan-drill-cells.ts) and the judge (judge-drill-cell.ts) switch on `kind` and
+ * end in an exhaustiveness check: a kind added here without its planner and its judgement does not compile.
  */
 export type DrillCell = DrillPortCell | DrillNameCell | DrillEgressCell;
 

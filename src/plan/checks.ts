@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
-import type { HostTarget } from '../scenario/scenario.js';
+import type { DnsTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import type { Topology } from '../topology/topology.js';
 
 /** What every check of one cell shares: its timeout, and retries only where the cell expects reachable. */
@@ -9,8 +9,14 @@ export interface Step {
   retries: number;
 }
 
+/**
+ * What of a target its check is made from. Its label and position are the report's: a target that no file names (a
+ * drill's service name) has none, and needs none to be tried.
+ */
+export type CheckTarget = Pick<TcpTarget, 'kind' | 'port'> | Pick<HttpTarget, 'kind' | 'url' | 'bytes'> | Pick<DnsTarget, 'kind'>;
+
 /** The check that tries a target through its name, as an application would. */
-export function nameCheck(target: HostTarget, hostName: string, subnets: string[], step: Step): Check {
+export function nameCheck(target: CheckTarget, hostName: string, subnets: string[], step: Step): Check {
   const base = { timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) };
   switch (target.kind) {
     case 'dns':
@@ -23,7 +29,7 @@ export function nameCheck(target: HostTarget, hostName: string, subnets: string[
 }
 
 /** An HTTP target's `bytes:` as the check's `minBytes`: the body must arrive whole. */
-export function bodyOf(target: HostTarget): { minBytes?: number } {
+export function bodyOf(target: CheckTarget): { minBytes?: number } {
   return target.kind === 'http' && target.bytes !== undefined ? { minBytes: target.bytes } : {};
 }
 

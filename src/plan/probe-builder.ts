@@ -1,4 +1,4 @@
-import { DEFAULT_CONCURRENCY, MAX_PROBE_DEADLINE_MS, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import { checkDeadlineMs, DEFAULT_CONCURRENCY, MAX_PROBE_DEADLINE_MS, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { formatDuration } from '../scenario/duration.js';
@@ -91,8 +91,8 @@ export class ProbeBuilder {
     const settle = this.placement.kind === 'job' && dnsCheckId ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS } : undefined;
     const deadlineMs = probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0);
     if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
-      const slowest = checks.reduce((max, c) => Math.max(max, (c.timeoutMs ?? timeoutMs) * (1 + (c.retries ?? 0))), 0);
-      throw new DockprobeError(ErrorCodes.USAGE, `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`, {
+      const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, timeoutMs)), 0);
+      throw new DockprobeError(ErrorCodes.USAGE, `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its steps and retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`, {
         hint: 'raise --concurrency, lower the timeout or --retries, or split the scenario',
       });
     }

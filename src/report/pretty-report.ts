@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { formatPosition } from '../errors/scenario-error.js';
 import type { Verdict } from '../judge/verdict.js';
 import { hostPort } from '../plan/checks.js';
 import type { RunResult } from '../run-result.js';
@@ -36,7 +37,7 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
     out.push('', c.bold(`Rules the deployment's configuration contradicts (${result.staticFindings.length}; the live verdicts decide):`));
     for (const f of result.staticFindings) {
       out.push(`  rule ${f.rule} (${f.says}): ${f.reason}`, c.dim(`    [${f.code}] ${f.location}`));
-      for (const l of f.compose) out.push(c.dim(`    ${l.file}:${l.line}:${l.col}: ${l.text}`));
+      for (const l of f.compose) out.push(c.dim(`    ${formatPosition(l)}: ${l.text}`));
     }
   }
 

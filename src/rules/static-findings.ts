@@ -75,7 +75,7 @@ async function linesOf(causes: readonly ComposeCause[], topology: Topology, load
 export function describeFinding(f: StaticFinding): string {
   return [
     `rule ${f.rule} (${f.says}) at ${f.location} is contradicted by the deployment: ${f.reason}`,
-    ...f.compose.map((l) => `  ${l.file}:${l.line}:${l.col}: ${l.text}`),
+    ...f.compose.map((l) => `  ${formatPosition(l)}: ${l.text}`),
     ...f.notes.map((n) => `  (${n})`),
   ]
     .map(escapeControl)

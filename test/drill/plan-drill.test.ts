@@ -27,3 +27,22 @@ t.test('from lan: container addresses on local bridges, the host at the link, no
   const spec = plan.probes[0]!;
   t.same(spec.controls.reachCheckIds.map((id) => spec.plan.checks.find((c) => c.id === id)), [{ id: spec.controls.reachCheckIds[0], kind: 'tcp', host: placement.host, port: placement.controlPort, subnets: [], timeoutMs: 1000 }]);
 });
+
+t.test('from a service: each other service\'s name just before its addresses, then the host, then egress', async (t) => {
+  const { engine } = drillDeployment();
+  const world = await readDrillWorld(engine, undefined);
+  const internet = [{ kind: 'tcp' as const, label: 'tcp://192.0.2.1:443', host: { kind: 'external' as const, host: '192.0.2.1' }, port: 443, position: { file: 'x', line: 1, col: 1 } }];
+  const plan = planDrill({ kind: 'service', service: 'proxy' }, world, { ...options, ports: [], hostPorts: false, internet });
+  t.same(plan.cells.map((c) => c.target), [
+    'dns:api',
+    'api:3001 on public',
+    'api:3001 on internal',
+    'dns:postgres',
+    'postgres:5432 on internal',
+    'legacy-db:3306 on legacy',
+    'postgres:5432 published on the host, via public',
+    'internet',
+  ], 'names spread among the address checks: few DNS queries in flight at once');
+  const checks = plan.probes[0]!.plan.checks.map((c) => c.id);
+  t.same(plan.cells.map((c) => c.attempts[0]!.checkId), checks.slice(0, plan.cells.length), 'the checks run in that order');
+});

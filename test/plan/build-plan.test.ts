@@ -93,7 +93,7 @@ t.test('a probe planned to run past six hours is refused before anything starts:
   const s = applyOverrides(scenario(`  - from: { network: public-facing }\n    to: [${targets}]\n    reachable: true\n`), { timeoutMs: 600_000, retries: 10 });
   t.throws(() => buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 1 }), {
     code: 'DP_USAGE',
-    message: /^the probe network public-facing would be planned to run up to [\d.]+h \(\d+ checks, 1 at once, the slowest 1.8h with its retries\): over the 6h a probe may run$/,
+    message: /^the probe network public-facing would be planned to run up to [\d.]+h \(\d+ checks, 1 at once, the slowest 5.5h with its steps and retries\): over the 6h a probe may run$/,
   });
   const fine = buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 64 });
   t.ok(fine.probes[0]!.plan.deadlineMs <= 6 * 3_600_000, 'all at once, the same checks fit');

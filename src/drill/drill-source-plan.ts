@@ -1,0 +1,44 @@
+import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { Step } from '../plan/checks.js';
+import type { ProbeBuilder } from '../plan/probe-builder.js';
+import type { DrillCell, DrillCellBase } from './drill-cell.js';
+import type { DrillNames } from './drill-names.js';
+import type { DrillSource } from './drill-sources.js';
+import type { DrillPlanOptions } from './plan-drill.js';
+import type { DrillWorld } from './read-drill-world.js';
+import type { SourceRoutes } from './source-routes.js';
+
+/** What the drill has tried so far, across sources, for its header (DrillTried): sets, so a target counts once. */
+export interface DrillSeen {
+  containers: Set<string>;
+  addresses: Set<string>;
+  names: Set<string>;
+  gateways: Set<string>;
+  published: Set<string>;
+  noAddress: Set<string>;
+}
+
+/**
+ * One source's part of a drill while it is planned: what each cell kind's planner reads, and where it adds its cells.
+ * The checks run in the order they are added to the probe, so the planners are called in the order the cells list.
+ */
+export interface DrillSourcePlan {
+  source: DrillSource;
+  routes: SourceRoutes;
+  /** The source's probe; a planner may add another beside it with `newProbe`. */
+  probe: ProbeBuilder;
+  newProbe(key: string): ProbeBuilder;
+  world: DrillWorld;
+  /** The running containers in scope, the source's own among them. */
+  running: readonly ContainerInfo[];
+  names: DrillNames;
+  options: DrillPlanOptions;
+  step: Step;
+  cells: DrillCell[];
+  seen: DrillSeen;
+}
+
+/** What every cell tried from `probe` has: its id, its probe, and the containers it rests on (the joined one first). */
+export function drillCellBase(plan: DrillSourcePlan, probe: ProbeBuilder, target: string, endpoint: string, touches: readonly string[]): DrillCellBase {
+  return { id: `${probe.key}/${target}`, probeKey: probe.key, source: probe.label, target, endpoint, attempts: [], touches: [...(plan.source.self ? [plan.source.self.id] : []), ...touches] };
+}

@@ -1,0 +1,61 @@
+import t from 'tap';
+import { VERDICT_CODES as verdictCodes } from '../src/judge/verdict.js';
+import {
+  VERDICT_CODES,
+  type Cell,
+  type ContainerRuntime,
+  type Controls,
+  type EgressCell,
+  type EngineEvent,
+  type JobExit,
+  type JobSpec,
+  type LanCell,
+  type NetworkDetail,
+  type NetworkServiceEntry,
+  type Placement,
+  type ProbeSpec,
+  type PublishedCell,
+  type ReachCell,
+  type SwarmNode,
+  type SwarmService,
+  type SwarmServiceMode,
+  type SwarmServicePort,
+  type SwarmTask,
+  type TaskFilter,
+  type TraefikRouteCell,
+  type VerdictCode,
+} from '../src/index.js';
+
+// The package entry names every type its exported API speaks in, so a program wrapping or faking ContainerRuntime, or
+// switching on a cell's kind, can write them down. Checked by tsc (npm run typecheck): a name missing from
+// src/index.ts, or one that is not the type the API uses, does not compile.
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Method<K extends keyof ContainerRuntime> = ContainerRuntime[K] extends (...args: infer P) => Promise<infer R> ? { params: P; result: R } : never;
+
+const runtime: Record<string, true> = {
+  inspectNetworkVerbose: true satisfies Same<Method<'inspectNetworkVerbose'>['result'], NetworkDetail | undefined>,
+  networkServices: true satisfies Same<NetworkDetail['services'], NetworkServiceEntry[]>,
+  listServices: true satisfies Same<Method<'listServices'>['result'], SwarmService[]>,
+  serviceMode: true satisfies Same<SwarmService['mode'], SwarmServiceMode>,
+  servicePorts: true satisfies Same<SwarmService['ports'], SwarmServicePort[]>,
+  createJob: true satisfies Same<Method<'createJob'>['params'], [spec: JobSpec]>,
+  waitJob: true satisfies Same<Method<'waitJob'>['result'], JobExit>,
+  listTasks: true satisfies Same<Method<'listTasks'>['params'], [filter?: TaskFilter]>,
+  listTasksResult: true satisfies Same<Method<'listTasks'>['result'], SwarmTask[]>,
+  listNodes: true satisfies Same<Method<'listNodes'>['result'], SwarmNode[]>,
+  events: true satisfies Same<Method<'events'>['result'], EngineEvent[]>,
+};
+
+const plan: Record<string, true> = {
+  cell: true satisfies Same<Cell, ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell>,
+  controls: true satisfies Same<ProbeSpec['controls'], Controls>,
+  placement: true satisfies Same<ProbeSpec['placement'], Placement>,
+};
+
+t.test('the entry exports the verdict codes, the same table the judge uses', async (t) => {
+  t.equal(VERDICT_CODES, verdictCodes);
+  const code: VerdictCode = 'blocked';
+  t.type(VERDICT_CODES[code], 'string');
+  t.same(Object.values({ ...runtime, ...plan }).filter((v) => v !== true), [], 'the type-level checks above compiled');
+});
