@@ -49,4 +49,6 @@ export { DockprobeError, ErrorCodes, isDockprobeError, type ErrorCode } from './
 export { ScenarioError, formatPosition, type SourcePosition, type ScenarioProblem } from './errors/scenario-error.js';
 export { UnknownNameError } from './errors/unknown-name-error.js';
 export { DockerUnavailableError } from './errors/docker-unavailable-error.js';
+export type { TraefikProxy, BackendNetwork, NetworkChoice, NetworkChoiceCode } from './traefik/traefik.js';
+export type { TraefikRoute } from './traefik/find-routes.js';
 export type { Check, Observation, Outcome, ProbePlan } from '../probes/agent/protocol.js';

@@ -22,6 +22,9 @@ import {
   type SwarmServicePort,
   type SwarmTask,
   type TaskFilter,
+  type BackendNetwork,
+  type TraefikProxy,
+  type TraefikRoute,
   type TraefikRouteCell,
   type VerdictCode,
 } from '../src/index.js';
@@ -51,6 +54,9 @@ const plan: Record<string, true> = {
   cell: true satisfies Same<Cell, ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell>,
   controls: true satisfies Same<ProbeSpec['controls'], Controls>,
   placement: true satisfies Same<ProbeSpec['placement'], Placement>,
+  traefikProxy: true satisfies Same<TraefikRouteCell['proxy'], TraefikProxy>,
+  traefikRoute: true satisfies Same<TraefikRouteCell['route'], TraefikRoute>,
+  backendNetwork: true satisfies Same<TraefikRouteCell['tries'][number]['network'], BackendNetwork>,
 };
 
 t.test('the entry exports the verdict codes, the same table the judge uses', async (t) => {
