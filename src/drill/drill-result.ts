@@ -1,4 +1,4 @@
-import type { Outcome } from '../../probes/agent/protocol.js';
+import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { EngineInfo } from '../docker/container-runtime.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
 import type { DrillCell, DrillTried, UnprobedSource } from './drill-cell.js';
@@ -30,7 +30,7 @@ export interface DrillRow {
   code: DrillCode;
   reason: string;
   /** What decided it: the attempt and what the probe saw (absent when nothing was seen). */
-  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: string };
+  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: AgentErrorCode };
 }
 
 /** The bounds a drill ran within, printed in its header and kept in its JSON. */

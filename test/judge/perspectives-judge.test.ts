@@ -37,7 +37,7 @@ t.test('egress: reached names the network it leaves through; no default route na
   const egress: Oracle = (c) => (c.kind === 'tcp' && c.host === '198.51.100.10' ? { outcome: 'open', address: '198.51.100.10', port: 8080 } : healthy(['redis', 'postgres', 'frontend', 'api'])(c));
   const results = fakeResults(plan, egress).map((r) =>
     r.probeKey.endsWith('ref_redis_1')
-      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' } : o])) }
+      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' as const } : o])) }
       : { ...r, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.4/16', 'eth1 172.19.0.4/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } },
   );
   const { verdicts } = judge(plan, results);
