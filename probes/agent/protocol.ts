@@ -210,6 +210,12 @@ export interface DefaultRoute {
   gateway: string;
 }
 
+/**
+ * How the agent exits after a `fatal` line, so the orchestrator tells why it stopped without reading its prose: it
+ * refused its plan (another plan version: orchestrator and probe image differ), or its own deadline came first.
+ */
+export const AGENT_EXIT = { PLAN_REFUSED: 2, DEADLINE: 4 } as const;
+
 /** What the agent prints, one JSON object per line. */
 export type AgentLine =
   | { type: 'hello'; agent: string; node: string; interfaces: string[]; defaultRoute: DefaultRoute | null }

@@ -51,10 +51,11 @@ t.test('egress: reached names the network it leaves through; no default route na
 
 t.test('a joined probe whose namespace was lost leaves its cells inconclusive', async (t) => {
   const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, referenceTopology(), { runId: 'r' });
-  const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', observations: new Map() }));
+  const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', errorCode: 'namespace-lost' as const, observations: new Map() }));
   const { verdicts } = judge(plan, results);
   t.equal(verdicts[0]!.status, 'inconclusive');
   t.equal(verdicts[0]!.code, 'probe-failed');
+  t.equal(verdicts[0]!.probeErrorCode, 'namespace-lost');
   t.match(verdicts[0]!.reason, /only lo/);
 });
 
