@@ -2,6 +2,7 @@ import type { DefaultRoute } from '../probes/agent/protocol.js';
 import type { EngineInfo } from './docker/container-runtime.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 import type { StaticFinding } from './rules/static-findings.js';
+import type { ProbeErrorCode } from './run/probe-result.js';
 
 /** One probe, as reports show it. */
 export interface ProbeSummary {
@@ -14,6 +15,8 @@ export interface ProbeSummary {
   network: string;
   status: 'completed' | 'failed';
   error: string | undefined;
+  /** Why it failed, as a stable code (see PROBE_ERROR_CODES in run/probe-result.ts). */
+  errorCode: ProbeErrorCode | undefined;
   control: ControlResult;
   interfaces: string[];
   /** null: no default route (no egress); undefined: not known (the host, or the probe did not run). */

@@ -212,6 +212,7 @@ function summariseProbes(plan: Plan, results: readonly ProbeResult[], controls: 
       network: probeNetwork(spec.placement),
       status: r.status,
       error: r.error,
+      errorCode: r.errorCode,
       control: controls.find((c) => c.probeKey === spec.key)!,
       interfaces: r.interfaces,
       defaultRoute: r.defaultRoute,

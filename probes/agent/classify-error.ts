@@ -1,12 +1,15 @@
-import type { Outcome } from './protocol.js';
+import { isAgentErrorCode, type AgentErrorCode, type Outcome } from './protocol.js';
 
 /** Maps a socket, DNS or undici error to a precise outcome. Unknown errors stay `error`: never counted as blocked. */
-export function classifyError(error: unknown): { outcome: Outcome; errorCode: string; detail: string } {
-  const code = errorCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+export function classifyError(error: unknown): { outcome: Outcome; errorCode: AgentErrorCode; detail: string } {
+  const raw = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // Only a code of the closed list goes out (the orchestrator refuses any other); one outside it stays in the detail.
+  const code = isAgentErrorCode(raw) ? raw : undefined;
+  const detail = raw !== undefined && code === undefined && !message.includes(raw) ? `${raw}: ${message}` : message;
   // undici's parser error for bytes that are not HTTP (a redis or postgres port) often carries no code: the port
   // answered, so the path is open, whatever it spoke.
-  if ((error as { name?: unknown })?.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+  if ((error as { name?: unknown })?.name === 'HTTPParserError' || raw?.startsWith('HPE_')) {
     return { outcome: 'open', errorCode: code ?? 'DP_NOT_HTTP', detail: `connected, but the answer is not HTTP: ${detail}` };
   }
   switch (code) {

@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { readDefaultRoute } from './default-route.js';
 import { decodePlan } from './plan-transport.js';
-import type { AgentLine, ProbePlan } from './protocol.js';
+import { AGENT_EXIT, type AgentLine, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
 import { serve } from './serve.js';
 
@@ -26,12 +26,12 @@ async function runCommand(): Promise<void> {
     plan = decodePlan(process.env);
   } catch (error) {
     print({ type: 'fatal', message: (error as Error).message });
-    process.exit(2);
+    process.exit(AGENT_EXIT.PLAN_REFUSED);
   }
   // The deadline is absolute: whatever is pending then is abandoned and the process exits by itself.
   const deadline = setTimeout(() => {
     print({ type: 'fatal', message: `deadline of ${plan.deadlineMs} ms reached; pending checks abandoned` });
-    process.exit(4);
+    process.exit(AGENT_EXIT.DEADLINE);
   }, plan.deadlineMs);
   print({ type: 'hello', agent: AGENT_VERSION, node: process.version, interfaces: interfaces(), defaultRoute: readDefaultRoute() });
   await runPlan(plan, (observation) => print({ type: 'observation', observation }));

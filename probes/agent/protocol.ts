@@ -126,6 +126,58 @@ export type Outcome =
   | 'unreachable'
   | 'error';
 
+/**
+ * The codes an observation may carry behind its outcome: the agent's own (`DP_…`), and the socket, undici, HTTP
+ * parser and c-ares codes it classifies. A closed list, so the orchestrator can refuse a line carrying anything else;
+ * an error with a code outside it is `UNKNOWN`, its own code kept in the detail. Their meanings are in
+ * src/run/agent-error-meanings.ts and the README.
+ */
+export const AGENT_ERROR_CODES = [
+  'DP_CONNECT_TIMEOUT',
+  'DP_DNS_TIMEOUT',
+  'DP_HTTP_TIMEOUT',
+  'DP_BODY_STALLED',
+  'DP_BODY_SHORT',
+  'DP_NOT_HTTP',
+  'DP_PROBE_BUSY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'HPE_INVALID_CONSTANT',
+  'HPE_INVALID_STATUS',
+  'ENOTFOUND',
+  'ENODATA',
+  'ETIMEOUT',
+  'EAI_AGAIN',
+  'ESERVFAIL',
+  'EREFUSED',
+  'EFORMERR',
+  'EBADRESP',
+  'ENOTIMP',
+  'EBADNAME',
+  'UNKNOWN',
+] as const;
+
+/** One of {@link AGENT_ERROR_CODES}. */
+export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
+
+const agentErrorCodes: ReadonlySet<string> = new Set(AGENT_ERROR_CODES);
+
+/** Whether `code` is one of {@link AGENT_ERROR_CODES}. */
+export function isAgentErrorCode(code: unknown): code is AgentErrorCode {
+  return typeof code === 'string' && agentErrorCodes.has(code);
+}
+
 /** The result of one check: a blocked connection is data shaped like an open one, never an exception. */
 export interface Observation {
   id: string;
@@ -145,7 +197,7 @@ export interface Observation {
   /** Time from the start of the check to its outcome, in milliseconds (DNS included). */
   latencyMs: number;
   /** The error code behind a non-success outcome (ECONNREFUSED, ETIMEOUT, UND_ERR_CONNECT_TIMEOUT …). */
-  errorCode?: string;
+  errorCode?: AgentErrorCode;
   /** A short human detail. */
   detail?: string;
   /** How many tries it took (more than 1 only with retries). */
@@ -157,6 +209,12 @@ export interface DefaultRoute {
   iface: string;
   gateway: string;
 }
+
+/**
+ * How the agent exits after a `fatal` line, so the orchestrator tells why it stopped without reading its prose: it
+ * refused its plan (another plan version: orchestrator and probe image differ), or its own deadline came first.
+ */
+export const AGENT_EXIT = { PLAN_REFUSED: 2, DEADLINE: 4 } as const;
 
 /** What the agent prints, one JSON object per line. */
 export type AgentLine =

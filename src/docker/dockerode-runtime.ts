@@ -269,7 +269,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       last = tasks[0] ?? last;
       if (last && ENDED_TASK_STATES.has(last.state)) break;
       if (Date.now() >= deadline) {
-        throw this.#wrap('wait for swarm job', id, new Error(`its task did not end within ${timeoutMs} ms (last state: ${last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet'})`));
+        // DP_TIMEOUT, as a container's wait that runs out: the caller tells a probe past its deadline by the code.
+        throw new DockprobeError(ErrorCodes.TIMEOUT, `its task did not end within ${timeoutMs} ms (last state: ${last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet'})`);
       }
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     }

@@ -1,5 +1,6 @@
-import type { Outcome } from '../../probes/agent/protocol.js';
+import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { EngineInfo } from '../docker/container-runtime.js';
+import type { ProbeErrorCode } from '../run/probe-result.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
 import type { DrillCell, DrillTried, UnprobedSource } from './drill-cell.js';
 import type { DrillCode, DrillJudgement, DrillStatus } from './judge-drill-cell.js';
@@ -28,9 +29,11 @@ export interface DrillRow {
   published?: { container: string; port: number; binding: string; allInterfaces: boolean };
   status: DrillStatus;
   code: DrillCode;
+  /** For `probe-failed` and `check-unfinished`: why the probe failed, when it did. */
+  probeErrorCode?: ProbeErrorCode;
   reason: string;
   /** What decided it: the attempt and what the probe saw (absent when nothing was seen). */
-  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: string };
+  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: AgentErrorCode };
 }
 
 /** The bounds a drill ran within, printed in its header and kept in its JSON. */
@@ -59,6 +62,8 @@ export interface DrillProbe {
   containerId: string | undefined;
   status: 'completed' | 'failed';
   error: string | undefined;
+  /** Why it failed, as a stable code (see PROBE_ERROR_CODES in run/probe-result.ts). */
+  errorCode: ProbeErrorCode | undefined;
   /** Whether its DNS and reach controls held, and what they saw. */
   dns: boolean;
   reach: boolean;
@@ -107,6 +112,7 @@ export function drillRow(cell: DrillCell, judged: DrillJudgement, networkEvents:
     risk,
     status: judged.status,
     code: judged.code,
+    ...(judged.probeErrorCode ? { probeErrorCode: judged.probeErrorCode } : {}),
     reason: transient ? `${judged.reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)` : judged.reason,
     ...(o
       ? {

@@ -122,7 +122,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     probes: plan.probes.map((spec) => {
       const r = byKey.get(spec.key);
       const control = controls.get(spec.key)!;
-      return { key: spec.key, label: spec.label, container: spec.containerName, containerId: r?.containerId, status: r?.status ?? 'failed', error: r?.error, dns: control.dns, reach: control.reach, controls: control.detail, checks: spec.plan.checks.length, durationMs: r?.durationMs ?? 0 };
+      return { key: spec.key, label: spec.label, container: spec.containerName, containerId: r?.containerId, status: r?.status ?? 'failed', error: r?.error, errorCode: r?.errorCode, dns: control.dns, reach: control.reach, controls: control.detail, checks: spec.plan.checks.length, durationMs: r?.durationMs ?? 0 };
     }),
     unprobed: plan.unprobed,
     rows,

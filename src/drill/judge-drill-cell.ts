@@ -3,7 +3,7 @@ import { describeRoute } from '../judge/egress-cell.js';
 import { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from '../judge/outcomes.js';
 import type { ControlResult, VerdictCode } from '../judge/verdict.js';
 import type { ProbeSpec } from '../plan/plan.js';
-import type { ProbeResult } from '../run/probe-result.js';
+import type { ProbeErrorCode, ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
 import type { DrillCell, DrillEgressCell, DrillNameCell, DrillPortCell } from './drill-cell.js';
 
@@ -27,6 +27,8 @@ export type DrillCode = Extract<
 export interface DrillJudgement {
   status: DrillStatus;
   code: DrillCode;
+  /** For `probe-failed` and `check-unfinished`: why the probe failed, when it did. */
+  probeErrorCode?: ProbeErrorCode;
   reason: string;
   /** The observation that decided it (for egress: the entry that answered, else the first), when there is one. */
   observation: Observation | undefined;
@@ -39,7 +41,7 @@ export interface DrillJudgement {
  */
 export function judgeDrillCell(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
   if (!spec || !result || !control || (result.status === 'failed' && result.observations.size === 0)) {
-    return { status: 'inconclusive', code: 'probe-failed', reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
+    return { status: 'inconclusive', code: 'probe-failed', ...(result?.errorCode ? { probeErrorCode: result.errorCode } : {}), reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
   }
   const judged = judgeKind(cell, spec, result, control);
   if (judged.status !== 'blocked') return judged;
@@ -64,7 +66,7 @@ function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, contro
 }
 
 function unfinished(result: ProbeResult, what: string): DrillJudgement {
-  return { status: 'inconclusive', code: 'check-unfinished', reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
+  return { status: 'inconclusive', code: 'check-unfinished', ...(result.errorCode ? { probeErrorCode: result.errorCode } : {}), reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
 }
 
 function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {

@@ -38,7 +38,7 @@ export function prettyDrillReport(raw: DrillResult, c: Colors, options: { verbos
     for (const p of options.verbose ? result.probes : troubled) {
       out.push(`  ${p.label}: ${p.container}${p.containerId ? ` (${p.containerId})` : ''}, ${p.status}, ${p.checks} checks in ${formatDuration(p.durationMs)}`);
       out.push(c.dim(`    controls: ${p.controls}`));
-      if (p.error) out.push(c.dim(`    error: ${p.error}`));
+      if (p.error) out.push(c.dim(`    error${p.errorCode ? ` [${p.errorCode}]` : ''}: ${p.error}`));
     }
   }
   for (const u of result.unprobed) out.push('', c.yellow(`Not probed: ${u.source}: ${u.reason} [${u.code}]`));

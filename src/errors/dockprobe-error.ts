@@ -28,6 +28,20 @@ export const ErrorCodes = {
 /** One of {@link ErrorCodes}. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/** What each code means, for the README's table and its sync test; a code without its meaning does not compile. */
+export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
+  DP_USAGE: 'the command line was wrong (an unknown flag, a bad value, an option given twice)',
+  DP_SCENARIO_INVALID: 'the scenario file could not be read, parsed or validated; each problem at file:line:col',
+  DP_UNKNOWN_NAME: 'a project, network or service the scenario names does not exist',
+  DP_DOCKER_UNAVAILABLE: 'the Docker daemon could not be reached, or stopped answering',
+  DP_DOCKER_API: 'a Docker API call failed while the daemon was reachable (its own words follow)',
+  DP_IMAGE_BUILD: 'the probe image could not be found or built',
+  DP_COMMAND_FAILED: 'an external command (docker compose) failed',
+  DP_NETWORK_IN_USE: 'the engine refuses to remove a network that still has endpoints (a container, or a ghost in its store)',
+  DP_TIMEOUT: 'a wait ran past its limit: an engine call not answered, a project not running in time',
+  DP_ABORTED: 'the run was interrupted by a signal (Ctrl-C, SIGTERM); the process exits 130 / 143 once cleanup is done',
+};
+
 /** Which exit-code family an error belongs to: 2 for the user's input, 3 for the infrastructure. */
 export function errorExitFamily(code: ErrorCode): 2 | 3 {
   switch (code) {

@@ -25,9 +25,19 @@ export function judge(plan: Plan, results: readonly ProbeResult[], window: RunWi
   const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
   const verdicts = plan.cells.map((cell) => {
     const spec = plan.probes.find((p) => p.key === cell.probeKey);
-    return heldWorld(judgeCell(cell, spec, spec ? byKey.get(cell.probeKey) : undefined, controlsByKey.get(cell.probeKey)), cell, window);
+    const result = spec ? byKey.get(cell.probeKey) : undefined;
+    return withProbeError(heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window), result);
   });
   return { verdicts, controls };
+}
+
+/**
+ * A cell left inconclusive by its probe carries the probe's own code beside the verdict's: `probe-failed` says the
+ * probe gave nothing, the probe's code says why (`namespace-lost`, `deadline-exceeded` …).
+ */
+function withProbeError(verdict: Verdict, result: ProbeResult | undefined): Verdict {
+  if (result?.errorCode === undefined || (verdict.code !== 'probe-failed' && verdict.code !== 'check-unfinished')) return verdict;
+  return { ...verdict, probeErrorCode: result.errorCode };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Observation } from '../../probes/agent/protocol.js';
 import type { Attempt } from '../plan/plan.js';
+import type { ProbeErrorCode } from '../run/probe-result.js';
 
 /** pass: the expectation holds, with proof. fail: it does not. inconclusive: dockprobe could not tell. */
 export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
@@ -77,6 +78,8 @@ export interface Verdict {
   status: VerdictStatus;
   /** Why, as a stable code (see {@link VERDICT_CODES}). */
   code: VerdictCode;
+  /** For `probe-failed` and `check-unfinished`: why the probe failed, when it did (see PROBE_ERROR_CODES). */
+  probeErrorCode?: ProbeErrorCode;
   /** What was seen, in a word or two: `open`, `http 200`, `timeout`, `nxdomain` … */
   observed: string;
   /** Why this verdict, in a sentence. */

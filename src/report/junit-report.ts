@@ -22,7 +22,10 @@ export function junitReport(result: RunResult): string {
         .name(`${v.target} ${v.expected}`)
         .time((v.latencyMs ?? 0) / 1000)
         .standardOutput(`${v.observed}: ${v.reason} (${v.location})`);
-      // The type is the verdict's stable code: dashboards can group findings by it.
+      // The code is a property of every case, passing ones too, so a dashboard can count what proved each pass; on a
+      // failure or error it is also the type, which is where most dashboards group findings.
+      test.property('code', v.code);
+      if (v.probeErrorCode) test.property('probeErrorCode', v.probeErrorCode);
       if (v.status === 'fail') test.failure(v.reason, v.code);
       if (v.status === 'inconclusive') test.error(v.reason, v.code);
     }

@@ -61,7 +61,7 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
     for (const p of options.verbose ? result.probes : problemProbes) {
       out.push(`  ${p.label}: ${p.container}${p.containerId ? ` (${p.containerId})` : ''} on ${p.network}, ${p.status}, ${p.checks} checks in ${formatDuration(p.durationMs)}`);
       out.push(c.dim(`    controls: ${p.control.detail}`));
-      if (p.error) out.push(c.dim(`    error: ${p.error}`));
+      if (p.error) out.push(c.dim(`    error${p.errorCode ? ` [${p.errorCode}]` : ''}: ${p.error}`));
     }
   }
   if (result.cleanupFailures.length > 0) {
@@ -97,7 +97,7 @@ function cellText(v: Verdict, c: Colors): string {
 }
 
 function detail(v: Verdict, label: string, c: Colors): string {
-  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    [${v.code}] ${v.expectation} — ${v.location}`)];
+  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    [${v.code}]${v.probeErrorCode ? ` [${v.probeErrorCode}]` : ''} ${v.expectation} — ${v.location}`)];
   for (const e of v.evidence) {
     const o = e.observation;
     lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));

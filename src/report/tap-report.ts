@@ -14,6 +14,7 @@ export function tapReport(raw: RunResult): string {
     const directive = v.status === 'inconclusive' ? ' # TODO inconclusive' : '';
     lines.push(`${v.status === 'pass' ? 'ok' : 'not ok'} ${i + 1} - ${name}${directive}`);
     lines.push('  ---', `  status: ${v.status}`, `  code: ${v.code}`, `  observed: ${JSON.stringify(v.observed)}`, `  reason: ${JSON.stringify(v.reason)}`, `  at: ${JSON.stringify(v.location)}`);
+    if (v.probeErrorCode) lines.push(`  probe_error_code: ${v.probeErrorCode}`);
     if (v.latencyMs !== undefined) lines.push(`  latency_ms: ${v.latencyMs}`);
     lines.push('  ...');
   });

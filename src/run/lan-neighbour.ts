@@ -10,7 +10,8 @@ import { AGENT_BUNDLE } from '../package-paths.js';
 import type { LanPlacement, ProbeSpec } from '../plan/plan.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { parseAgentOutput } from './parse-agent-output.js';
-import { lastLine } from './probe.js';
+import { ProbeFailedError } from './probe-failed-error.js';
+import { lastLine, unfinishedCode } from './probe.js';
 import { probeResult, type ProbeResult } from './probe-result.js';
 
 /** Each `ip` call's bound: they are local netlink calls, answered in milliseconds. */
@@ -49,12 +50,12 @@ export class LanNeighbour {
   async start(): Promise<StartedLanNeighbour> {
     const { placement } = this.spec;
     if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-      throw new Error("the LAN view needs root on the engine's host: it makes a network namespace and a veth pair there (run dockprobe as root on that host)");
+      throw new ProbeFailedError('lan-unsupported', "the LAN view needs root on the engine's host: it makes a network namespace and a veth pair there (run dockprobe as root on that host)");
     }
     if (!this.context.engineEndpoint.startsWith('unix://')) {
-      throw new Error(`the LAN view stands beside the engine's host, and the engine at ${this.context.engineEndpoint} is not on this one: run dockprobe on that host`);
+      throw new ProbeFailedError('lan-unsupported', `the LAN view stands beside the engine's host, and the engine at ${this.context.engineEndpoint} is not on this one: run dockprobe on that host`);
     }
-    if (this.context.cleanup.closed) throw new Error(`run ${this.context.runId} is stopping; LAN neighbour not made`);
+    if (this.context.cleanup.closed) throw new ProbeFailedError('aborted', `run ${this.context.runId} is stopping; LAN neighbour not made`);
     const { netns, hostIf, peerIf } = lanNames(this.context.runId);
     const started = performance.now();
     const dir = mkdtempSync(join(tmpdir(), 'dockprobe-lan-'));
@@ -115,10 +116,13 @@ export class StartedLanNeighbour {
       const exit = await execa('nsenter', hardened, { env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...encodePlan(this.spec.plan) }, extendEnv: false, timeout: timeoutMs, reject: false, stdin: 'ignore' });
       const output = parseAgentOutput(String(exit.stdout));
       const why = output.fatal ?? (exit.timedOut ? `killed after ${timeoutMs} ms` : lastLine(String(exit.stderr)));
-      const error = output.done ? undefined : `LAN neighbour ${this.netns}: the agent ended with exit code ${exit.exitCode ?? exit.signal} before finishing${why ? `: ${why}` : ''}`;
-      return probeResult(this.spec, { status: error ? 'failed' : 'completed', error, observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs: durationMs() });
+      // The agent exits 0 on the SIGTERM that ends a run past its time: only execa knows it was killed.
+      const code = output.fatal === undefined && exit.timedOut ? 'deadline-exceeded' : unfinishedCode(output, exit.exitCode);
+      const failure = output.done ? undefined : { code, text: `LAN neighbour ${this.netns}: the agent ended with exit code ${exit.exitCode ?? exit.signal} before finishing${why ? `: ${why}` : ''}` };
+      return probeResult(this.spec, { observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs: durationMs() }, failure);
     } catch (error) {
-      return probeResult(this.spec, { status: 'failed', error: `LAN neighbour ${this.netns}: ${(error as Error).message}`, durationMs: durationMs() });
+      // execa rejects nothing here (reject: false): what throws is the plan's encoding or the call itself.
+      return probeResult(this.spec, { durationMs: durationMs() }, { code: 'not-started', text: `LAN neighbour ${this.netns}: ${(error as Error).message}` });
     }
   }
 

@@ -1,6 +1,10 @@
-import type { AgentLine, DefaultRoute, Observation } from '../../probes/agent/protocol.js';
+import { isAgentErrorCode, type AgentLine, type DefaultRoute, type Observation } from '../../probes/agent/protocol.js';
 
-/** What a probe's stdout says, read leniently: a line that is not agent JSON is skipped, not fatal. */
+/**
+ * What a probe's stdout says, read leniently: a line that is not agent JSON is skipped, not fatal. So is an observation
+ * whose error code is not one the agent may give: its check then reads as unfinished (inconclusive), never as an
+ * outcome the orchestrator would have to guess the meaning of.
+ */
 export interface AgentOutput {
   observations: Map<string, Observation>;
   interfaces: string[];
@@ -34,6 +38,7 @@ export function parseAgentOutput(stdout: string): AgentOutput {
         output.defaultRoute = parsed.defaultRoute ?? null;
         break;
       case 'observation':
+        if (parsed.observation.errorCode !== undefined && !isAgentErrorCode(parsed.observation.errorCode)) break;
         output.observations.set(parsed.observation.id, parsed.observation);
         break;
       case 'done':

@@ -1,15 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import type { ContainerExit, ContainerRuntime } from '../docker/container-runtime.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
-import { CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
+import { AGENT_EXIT, CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
 import { engineAnswered } from '../docker/engine-error.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
-import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { ProbeSpec } from '../plan/plan.js';
 import type { CleanupStack } from './cleanup-stack.js';
-import { parseAgentOutput } from './parse-agent-output.js';
-import { probeResult, type ProbeResult } from './probe-result.js';
+import { parseAgentOutput, type AgentOutput } from './parse-agent-output.js';
+import { ProbeFailedError } from './probe-failed-error.js';
+import { probeResult, type ProbeErrorCode, type ProbeFailure, type ProbeResult } from './probe-result.js';
 
 /** Resource limits and hardening of every probe container. */
 export interface ProbeLimits {
@@ -131,7 +132,7 @@ async function waitForJob(runtime: ContainerRuntime, id: string, timeoutMs: numb
   if (exit.state === 'complete' || exit.stdout !== '') return exit;
   const missing = /no such image|not found|manifest unknown|pull access denied/i.test(exit.message);
   const hint = missing ? `: the probe image ${image} must be on every node probed from (give dockprobe the node's engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save ${image} | docker -H <node> load; or --image with an image from a registry every node can pull)` : '';
-  throw new Error(`the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
+  throw new ProbeFailedError('job-rejected', `the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
 }
 
 /**
@@ -163,26 +164,26 @@ export class StartedProbe implements AsyncDisposable {
       const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
       // A joined namespace left with only lo: the target restarted or stopped under the probe.
       const lostAt = placement.kind !== 'container' ? undefined : onlyLo(output.interfaces) ? 'when it started' : onlyLo(output.finalInterfaces) ? 'when it finished' : undefined;
-      let error: string | undefined;
+      const name = `probe ${this.spec.containerName} (${short(this.id)})`;
+      let failure: ProbeFailure | undefined;
       if (lostAt && placement.kind === 'container') {
-        error = `probe ${this.spec.containerName} (${short(this.id)}) found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`;
+        failure = { code: 'namespace-lost', text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run` };
       } else if (output.done && !output.hello) {
         // The agent's first line is gone while its last is there: the log lost its beginning, and with it results.
-        error = `probe ${this.spec.containerName} (${short(this.id)}) finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read`;
+        failure = { code: 'log-truncated', text: `${name} finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read` };
       } else if (!output.done) {
         const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
-        error = `probe ${this.spec.containerName} (${short(this.id)}) ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`;
+        failure = { code: unfinishedCode(output, exit.exitCode), text: `${name} ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}` };
       }
       // Nothing a probe saw from a lost namespace counts.
       const observations = lostAt ? new Map() : output.observations;
-      return probeResult(this.spec, { containerId: exit.containerId ? short(exit.containerId) : undefined, status: error ? 'failed' : 'completed', error, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs });
+      return probeResult(this.spec, { containerId: exit.containerId ? short(exit.containerId) : undefined, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs }, failure);
     } catch (error) {
-      return probeResult(this.spec, {
-        containerId: short(this.id),
-        status: 'failed',
-        error: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}`,
-        durationMs: Math.round(performance.now() - this.startedAt),
-      });
+      return probeResult(
+        this.spec,
+        { containerId: short(this.id), durationMs: Math.round(performance.now() - this.startedAt) },
+        { code: waitFailureCode(error), text: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}` },
+      );
     }
   }
 
@@ -194,6 +195,25 @@ export class StartedProbe implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
+}
+
+/**
+ * Why an agent ended before its done line: what its fatal line and exit code say (the exit code tells one fatal from
+ * the other, never its message), else it crashed or was killed without a word.
+ */
+export function unfinishedCode(output: Pick<AgentOutput, 'fatal'>, exitCode: number | undefined): ProbeErrorCode {
+  if (output.fatal !== undefined && exitCode === AGENT_EXIT.DEADLINE) return 'agent-deadline';
+  if (output.fatal !== undefined && exitCode === AGENT_EXIT.PLAN_REFUSED) return 'plan-refused';
+  return 'exited-early';
+}
+
+// A wait that failed: the engine's own codes say whether it went away, ran out of time or refused; a job the swarm
+// never ran says so itself. Anything else the engine raised is its error.
+function waitFailureCode(error: unknown): ProbeErrorCode {
+  if (error instanceof ProbeFailedError) return error.code;
+  if (isDockprobeError(error) && error.code === ErrorCodes.DOCKER_UNAVAILABLE) return 'engine-unreachable';
+  if (isDockprobeError(error) && error.code === ErrorCodes.TIMEOUT) return 'deadline-exceeded';
+  return 'engine-error';
 }
 
 /** The last line of a process's output that is not blank: what it said as it ended. */

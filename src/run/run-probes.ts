@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PROBE_GRACE_MS, type Observation } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
+import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { LanPlacement, Plan, ProbeSpec } from '../plan/plan.js';
 import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
-import { probeResult, type ProbeResult } from './probe-result.js';
+import { ProbeFailedError } from './probe-failed-error.js';
+import { probeResult, type ProbeErrorCode, type ProbeResult } from './probe-result.js';
 
 export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 
@@ -42,7 +44,7 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
   try {
     started = await new Probe(spec, context).start();
   } catch (error) {
-    return probeResult(spec, { status: 'failed', error: `probe ${spec.containerName} did not start: ${(error as Error).message}` });
+    return probeResult(spec, {}, { code: startFailureCode(error), text: `probe ${spec.containerName} did not start: ${(error as Error).message}` });
   }
   try {
     return await started.result(graceMs);
@@ -59,13 +61,21 @@ async function runOnLan(spec: ProbeSpec & { placement: LanPlacement }, context: 
   try {
     started = await new LanNeighbour(spec, { runId: context.runId, cleanup: context.cleanup, engineEndpoint: context.runtime.endpoint }).start();
   } catch (error) {
-    return probeResult(spec, { status: 'failed', error: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}` });
+    return probeResult(spec, {}, { code: startFailureCode(error), text: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}` });
   }
   try {
     return await started.result(graceMs);
   } finally {
     await started.stop().catch(() => undefined);
   }
+}
+
+// Why a probe did not start: the run stopping says so by its code, a cause known where it was found comes with its
+// own; anything else (the engine refused or failed the create or start, an `ip` call failed) left it not started.
+function startFailureCode(error: unknown): ProbeErrorCode {
+  if (error instanceof ProbeFailedError) return error.code;
+  if (isDockprobeError(error) && error.code === ErrorCodes.ABORTED) return 'aborted';
+  return 'not-started';
 }
 
 // The host perspective runs the agent's own check code in this process: it knocks on published ports from where

@@ -82,7 +82,8 @@ t.test('fail closed: a probe that did not start gives inconclusive rows, never "
   engine.faults.set('createContainer dockprobe-d1-1', new Error('no space left on device'));
   const result = await run(engine, { ports: [] });
   t.ok(result.rows.length > 0);
-  t.same([...new Set(result.rows.map((r) => `${r.status} ${r.code}`))], ['inconclusive probe-failed']);
+  t.same([...new Set(result.rows.map((r) => `${r.status} ${r.code} ${r.probeErrorCode}`))], ['inconclusive probe-failed not-started']);
+  t.same(result.probes.map((p) => [p.status, p.errorCode]), [['failed', 'not-started']]);
   t.match(result.rows[0]!.reason, /did not start: no space left on device/);
   t.equal(exitCodeForDrill(result), 3);
 });

@@ -43,10 +43,11 @@ t.test('a refused connection to a target expected blocked is a finding: the netw
 
 t.test('fail closed: a probe that did not start makes every cell inconclusive', async (t) => {
   const { verdicts } = run(reachableFromPublic + blockedFromPublic, healthy(PUBLIC_PEERS), {
-    results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'probe dockprobe-r-1 did not start: no such image', observations: new Map() })),
+    results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'probe dockprobe-r-1 did not start: no such image', errorCode: 'not-started', observations: new Map() })),
   });
   t.same(verdicts.map((v) => v.status), ['inconclusive', 'inconclusive', 'inconclusive']);
   t.same(verdicts.map((v) => v.code), ['probe-failed', 'probe-failed', 'probe-failed']);
+  t.same(verdicts.map((v) => v.probeErrorCode), ['not-started', 'not-started', 'not-started'], "the probe's own code beside the verdict's");
   t.match(verdicts[2]!.reason, /did not start: no such image/);
 });
 
@@ -78,9 +79,10 @@ t.test('fail closed: a stopped target is inconclusive, never blocked', async (t)
 
 t.test('fail closed: an attempt the probe never reported leaves the cell inconclusive', async (t) => {
   const cutOff: Oracle = (c) => (c.kind === 'tcp' && c.host === '172.19.0.2' ? undefined : healthy(PUBLIC_PEERS)(c));
-  const { verdicts } = run(blockedFromPublic, cutOff, { results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'deadline of 3000 ms reached' })) });
+  const { verdicts } = run(blockedFromPublic, cutOff, { results: (rs) => rs.map((r) => ({ ...r, status: 'failed', error: 'deadline of 3000 ms reached', errorCode: 'agent-deadline' })) });
   t.equal(verdicts[0]!.status, 'inconclusive');
   t.equal(verdicts[0]!.code, 'check-unfinished');
+  t.equal(verdicts[0]!.probeErrorCode, 'agent-deadline');
   t.match(verdicts[0]!.reason, /ended before 172\.19\.0\.2:6379 \(ref_redis_1 on internal-backend\) finished \(deadline of 3000 ms reached\)/);
 });
 

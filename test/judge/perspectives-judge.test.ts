@@ -37,7 +37,7 @@ t.test('egress: reached names the network it leaves through; no default route na
   const egress: Oracle = (c) => (c.kind === 'tcp' && c.host === '198.51.100.10' ? { outcome: 'open', address: '198.51.100.10', port: 8080 } : healthy(['redis', 'postgres', 'frontend', 'api'])(c));
   const results = fakeResults(plan, egress).map((r) =>
     r.probeKey.endsWith('ref_redis_1')
-      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' } : o])) }
+      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' as const } : o])) }
       : { ...r, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.4/16', 'eth1 172.19.0.4/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } },
   );
   const { verdicts } = judge(plan, results);
@@ -51,10 +51,11 @@ t.test('egress: reached names the network it leaves through; no default route na
 
 t.test('a joined probe whose namespace was lost leaves its cells inconclusive', async (t) => {
   const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, referenceTopology(), { runId: 'r' });
-  const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', observations: new Map() }));
+  const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', errorCode: 'namespace-lost' as const, observations: new Map() }));
   const { verdicts } = judge(plan, results);
   t.equal(verdicts[0]!.status, 'inconclusive');
   t.equal(verdicts[0]!.code, 'probe-failed');
+  t.equal(verdicts[0]!.probeErrorCode, 'namespace-lost');
   t.match(verdicts[0]!.reason, /only lo/);
 });
 

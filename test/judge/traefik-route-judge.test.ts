@@ -70,10 +70,11 @@ t.test('the chosen address does not answer: FAIL once the reach control held; in
 });
 
 t.test('the probe did not run: a settled route is inconclusive; a finding of the configuration still fails', async (t) => {
-  const failed = (results: ReturnType<typeof fakeResults>) => results.map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1', observations: new Map() }));
+  const failed = (results: ReturnType<typeof fakeResults>) => results.map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1', errorCode: 'namespace-lost' as const, observations: new Map() }));
   const [frontend, api] = run(traefikTopology({ labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }), api: enable() } }), undefined, failed);
-  t.match(frontend, { status: 'inconclusive', code: 'probe-failed' });
+  t.match(frontend, { status: 'inconclusive', code: 'probe-failed', probeErrorCode: 'namespace-lost' });
   t.match(api, { status: 'fail', code: 'traefik-network-ambiguous' });
+  t.equal(api!.probeErrorCode, undefined, 'a verdict the configuration decides is not the probe failing');
   t.match(api!.reason, /the probe did not run/);
   const [unfinished] = run(traefikTopology({ labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) } }), (c) => (c.kind === 'tcp' && c.host === '172.18.0.4' ? undefined : healthy(PROXY_PEERS)(c)));
   t.match(unfinished, { status: 'inconclusive', code: 'check-unfinished' });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { inAnyCidr, inCidr } from '../../probes/agent/cidr.js';
 import { classifyError } from '../../probes/agent/classify-error.js';
-import { isReached } from '../../probes/agent/protocol.js';
+import { AGENT_ERROR_CODES, isAgentErrorCode, isReached } from '../../probes/agent/protocol.js';
 
 t.test('CIDR membership, IPv4 and IPv6', async (t) => {
   t.ok(inCidr('172.19.0.2', '172.19.0.0/16'));
@@ -28,6 +28,19 @@ t.test('errors are classified precisely, never lumped together', async (t) => {
   t.equal(of('UND_ERR_HEADERS_TIMEOUT'), 'open', 'connected but no HTTP answer: the path is open');
   t.equal(of('EMFILE'), 'error');
   t.equal(classifyError(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })).outcome, 'refused', 'codes are found in causes');
+});
+
+t.test('only codes of the closed list go out; any other is UNKNOWN (or DP_NOT_HTTP), kept in the detail', async (t) => {
+  const of = (code: string, message = 'boom') => classifyError(Object.assign(new Error(message), { code }));
+  t.match(of('ECONNREFUSED'), { outcome: 'refused', errorCode: 'ECONNREFUSED', detail: 'boom' });
+  t.match(of('EMFILE'), { outcome: 'error', errorCode: 'UNKNOWN', detail: 'EMFILE: boom' });
+  t.match(of('EMFILE', 'connect EMFILE 10.0.0.1:80'), { errorCode: 'UNKNOWN', detail: 'connect EMFILE 10.0.0.1:80' }, 'not repeated when the message has it');
+  t.match(of('HPE_INVALID_CONSTANT'), { outcome: 'open', errorCode: 'HPE_INVALID_CONSTANT' });
+  t.match(of('HPE_INVALID_HEADER_TOKEN'), { outcome: 'open', errorCode: 'DP_NOT_HTTP', detail: /HPE_INVALID_HEADER_TOKEN/ });
+  t.match(classifyError(new Error('no code')), { outcome: 'error', errorCode: 'UNKNOWN', detail: 'no code' });
+  for (const code of AGENT_ERROR_CODES) t.ok(isAgentErrorCode(code), code);
+  t.notOk(isAgentErrorCode('EMFILE'));
+  t.notOk(isAgentErrorCode(undefined));
 });
 
 t.test('reached means the target or its host answered', async (t) => {

@@ -1,10 +1,12 @@
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PLAN_VERSION, type AgentLine, type Observation } from '../../probes/agent/protocol.js';
-import { isDockprobeError } from '../../src/errors/dockprobe-error.js';
+import { DockerUnavailableError } from '../../src/errors/docker-unavailable-error.js';
+import { DockprobeError, ErrorCodes, isDockprobeError } from '../../src/errors/dockprobe-error.js';
 import type { Placement, ProbeSpec } from '../../src/plan/plan.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { Probe } from '../../src/run/probe.js';
+import { runProbes } from '../../src/run/run-probes.js';
 import { FakeRuntime } from '../fixtures/fake-runtime.js';
 
 // A probe on the fake engine: what its agent prints decides its result. A probe that joined a service's namespace
@@ -45,7 +47,7 @@ t.test('a normal run completes with its observations', async (t) => {
   engine.agentOutput.set('dockprobe-r1-1', agent([hello(ETH), { type: 'observation', observation }, done(ETH)]));
   const probe = await start();
   const result = await probe.result(0);
-  t.match(result, { status: 'completed', error: undefined, interfaces: ETH, defaultRoute: { iface: 'eth0' }, containerId: probe.id.slice(0, 12) });
+  t.match(result, { status: 'completed', error: undefined, errorCode: undefined, interfaces: ETH, defaultRoute: { iface: 'eth0' }, containerId: probe.id.slice(0, 12) });
   t.same([...result.observations.values()], [observation]);
   await probe.stop();
   t.notOk(engine.containers.has(probe.id), 'stop removes the container');
@@ -61,6 +63,7 @@ for (const [when, lines] of [
     const probe = await start();
     const result = await probe.result(0);
     t.equal(result.status, 'failed');
+    t.equal(result.errorCode, 'namespace-lost');
     t.equal(result.error, `probe dockprobe-r1-1 (${probe.id.slice(0, 12)}) found only lo in the namespace of shop-api-1 ${when}: the container restarted or stopped mid-run`);
     t.equal(result.observations.size, 0, 'nothing seen from a lost namespace counts');
   });
@@ -71,6 +74,7 @@ t.test('only lo on a network probe is not a lost namespace (there is none to los
   engine.agentOutput.set('dockprobe-r1-1', agent([hello(LO), { type: 'observation', observation }, done(LO)]));
   const result = await (await start()).result(0);
   t.equal(result.status, 'completed');
+  t.equal(result.errorCode, undefined);
   t.equal(result.observations.size, 1);
 });
 
@@ -80,21 +84,45 @@ t.test('no done line: failed, naming the exit code and why', async (t) => {
   const probe = await start();
   const killed = await probe.result(0);
   t.equal(killed.status, 'failed');
+  t.equal(killed.errorCode, 'exited-early');
   t.equal(killed.error, `probe dockprobe-r1-1 (${probe.id.slice(0, 12)}) ended with exit code 137 before finishing: killed (out of memory?)`);
   t.equal(killed.observations.size, 1, 'what it saw before is kept');
 
   engine.agentOutput.set('dockprobe-r1-1', { exitCode: 4, stdout: agent([hello(ETH), { type: 'fatal', message: 'deadline of 5000 ms reached; pending checks abandoned' }]), stderr: 'ignored when fatal says why' });
-  t.match((await probe.result(0)).error, /ended with exit code 4 before finishing: deadline of 5000 ms reached/);
+  const late = await probe.result(0);
+  t.equal(late.errorCode, 'agent-deadline');
+  t.match(late.error, /ended with exit code 4 before finishing: deadline of 5000 ms reached/);
 
   engine.agentOutput.set('dockprobe-r1-1', { exitCode: 1, stdout: '', stderr: 'node: bad option\nError: cannot find module\n' });
-  t.match((await probe.result(0)).error, /ended with exit code 1 before finishing: Error: cannot find module$/);
+  const crashed = await probe.result(0);
+  t.equal(crashed.errorCode, 'exited-early');
+  t.match(crashed.error, /ended with exit code 1 before finishing: Error: cannot find module$/);
 });
 
-t.test('an engine error while waiting is a failed result, never an exception', async (t) => {
+t.test('an agent that refuses its plan: plan-refused, told by its exit code, not its words', async (t) => {
+  const { engine, start } = setup();
+  const probe = await start();
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 2, stdout: agent([{ type: 'fatal', message: 'plan version 3 is not 4: orchestrator and probe image differ' }]) });
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'plan-refused' });
+  // Exit 2 with no fatal line is node's own (a bad option), not the agent refusing anything.
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 2, stdout: '', stderr: 'node: bad option' });
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'exited-early' });
+  // A fatal line beside an exit code the agent never gives with one: it was killed after saying it, not by its word.
+  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 137, stdout: agent([hello(ETH), { type: 'fatal', message: 'deadline' }]) });
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'exited-early' });
+});
+
+t.test('an engine error while waiting is a failed result, never an exception, with the cause as its code', async (t) => {
   const { engine, start } = setup();
   const probe = await start();
   engine.faults.set(`waitContainer ${probe.id}`, new Error('docker: wait for container failed (HTTP 500): oops'));
-  t.match(await probe.result(0), { status: 'failed', error: /^probe dockprobe-r1-1 \([0-9a-f]{12}\): docker: wait for container failed/ });
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-error', error: /^probe dockprobe-r1-1 \([0-9a-f]{12}\): docker: wait for container failed/ });
+  engine.faults.set(`waitContainer ${probe.id}`, new DockprobeError(ErrorCodes.DOCKER_API, 'docker: wait for container failed (HTTP 500): oops'));
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-error' });
+  engine.faults.set(`waitContainer ${probe.id}`, new DockerUnavailableError(engine.endpoint, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-unreachable' });
+  engine.faults.set(`waitContainer ${probe.id}`, new DockprobeError(ErrorCodes.TIMEOUT, `wait for container ${probe.id.slice(0, 12)}: no answer within 5000 ms`));
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'deadline-exceeded' });
 });
 
 t.test('the host perspective in a container is a programming error, not the engine’s', async (t) => {
@@ -172,6 +200,7 @@ t.test('a job the swarm rejects (no probe image on the node): failed, with the r
   const probe = await start();
   const result = await probe.result(0);
   t.equal(result.status, 'failed');
+  t.equal(result.errorCode, 'job-rejected');
   t.match(result.error, /ended rejected: No such image: dockprobe-probe:test: the probe image dockprobe-probe:test must be on every node probed from \(give dockprobe the node.s engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save dockprobe-probe:test \| docker -H <node> load/);
   t.equal(result.observations.size, 0);
   await probe.stop();
@@ -199,6 +228,7 @@ t.test("the log holds all of the agent's output, and an output whose beginning i
   t.ok(created.logBytes >= 6000 * 2048, `log of ${created.logBytes} bytes for 6,000 checks`);
   const result = await probe.result(0);
   t.equal(result.status, 'failed');
+  t.equal(result.errorCode, 'log-truncated');
   t.match(result.error, /finished, but the start of its output is missing \(its log was cut\): only 1 of its results were read/);
   t.same([...result.observations.keys()], ['c1'], 'what was read still counts');
 });
@@ -232,4 +262,24 @@ t.test('a create the engine refused with an answer made nothing: no name is remo
   await t.rejects(start(), { message: /already in use/ });
   await cleanup.runAll();
   t.notOk(engine.calls.some((c) => c.startsWith('removeContainer')), 'nothing removed');
+});
+
+// A probe that never ran says why too: the run's codes, never its text, tell a refused create from a stopping run.
+t.test('a probe that does not start: not-started; a run that is stopping: aborted; a LAN view this host cannot make: lan-unsupported', async (t) => {
+  const { engine, spec, cleanup } = setup('network');
+  const context = { runtime: engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup };
+  engine.faults.set('createContainer dockprobe-r1-1', Object.assign(new Error('No such image: dockprobe-probe:test'), { statusCode: 404 }));
+  const [refused] = await runProbes({ runId: 'r1', probes: [spec], cells: [] }, context, { graceMs: 0 });
+  t.match(refused, { status: 'failed', errorCode: 'not-started', error: /did not start: No such image/ });
+
+  const lan: ProbeSpec = { ...spec, key: 'lan', placement: { kind: 'lan', host: '169.254.0.1', neighbour: '169.254.0.2', controlPort: 9, routes: [] } };
+  // The fake engine is no unix socket: whether or not this runs as root, the neighbour cannot stand beside it.
+  const [far] = await runProbes({ runId: 'r1', probes: [lan], cells: [] }, context, { graceMs: 0 });
+  t.match(far, { status: 'failed', errorCode: 'lan-unsupported' });
+
+  engine.faults.clear();
+  await cleanup.runAll();
+  const [stopping] = await runProbes({ runId: 'r1', probes: [spec], cells: [] }, context, { graceMs: 0 });
+  t.match(stopping, { status: 'failed', errorCode: 'aborted' });
+  t.equal(engine.containers.size, 1, 'nothing created once the run stops (shop-api-1 is the deployment\'s own)');
 });

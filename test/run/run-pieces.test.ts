@@ -13,6 +13,12 @@ t.test('agent output: observations by id, done and fatal; a line that is not age
   t.equal(parseAgentOutput('{"type":"fatal","message":"deadline"}').fatal, 'deadline');
 });
 
+t.test('agent output: an observation whose error code the agent may not give is refused, so its check reads as unfinished', async (t) => {
+  const line = (errorCode: string) => JSON.stringify({ type: 'observation', observation: { id: errorCode, kind: 'tcp', target: 'a:1', outcome: 'timeout', latencyMs: 1, errorCode } });
+  const out = parseAgentOutput([line('DP_CONNECT_TIMEOUT'), line('ETIMEDOUT'), line('E_MADE_UP'), line('dp_connect_timeout')].join('\n'));
+  t.same([...out.observations.keys()], ['DP_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+});
+
 /** An action that records when it starts and ends; `ms` how long it takes. */
 function recorder(events: string[]) {
   return (name: string, ms: number) => async () => {

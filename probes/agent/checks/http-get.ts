@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { classifyError } from '../classify-error.js';
-import type { Outcome } from '../protocol.js';
+import { isAgentErrorCode, type AgentErrorCode, type Outcome } from '../protocol.js';
 
 /** How one HTTP exchange ended. */
 export interface HttpResult {
@@ -9,7 +9,7 @@ export interface HttpResult {
   status?: number;
   /** Body bytes read, when the caller asked for a number of them. */
   bytes?: number;
-  errorCode?: string;
+  errorCode?: AgentErrorCode;
   detail?: string;
 }
 
@@ -62,8 +62,9 @@ async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, mi
       if (bytes >= minBytes) break;
     }
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'error';
-    return { bytes, errorCode: code === 'UND_ERR_BODY_TIMEOUT' || (error as { name?: string }).name === 'TimeoutError' ? 'DP_BODY_STALLED' : code, detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
+    const code = (error as { code?: unknown }).code;
+    const stalled = code === 'UND_ERR_BODY_TIMEOUT' || (error as { name?: string }).name === 'TimeoutError';
+    return { bytes, errorCode: stalled ? 'DP_BODY_STALLED' : isAgentErrorCode(code) ? code : 'UNKNOWN', detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
   } finally {
     body.destroy();
   }

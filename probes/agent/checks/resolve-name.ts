@@ -4,7 +4,7 @@ import { inAnyCidr } from '../cidr.js';
 import { classifyError } from '../classify-error.js';
 import { withTimeout } from '../with-timeout.js';
 import { BUSY_LATE_MS } from './late-timeout.js';
-import type { Outcome } from '../protocol.js';
+import type { AgentErrorCode, Outcome } from '../protocol.js';
 
 /** The result of resolving one name: the usable address, or why there is none. */
 export interface NameResolution {
@@ -12,7 +12,7 @@ export interface NameResolution {
   addresses: string[];
   /** The first answer inside the expected subnets; set only when `outcome` is `resolved`. */
   address?: string;
-  errorCode?: string;
+  errorCode?: AgentErrorCode;
   detail?: string;
 }
 

@@ -1,12 +1,12 @@
 import { connect } from 'node:net';
 import { classifyError } from '../classify-error.js';
 import { afterPendingIo } from './late-timeout.js';
-import type { Outcome } from '../protocol.js';
+import type { AgentErrorCode, Outcome } from '../protocol.js';
 
 /** How one TCP connection attempt ended. */
 export interface ConnectResult {
   outcome: Outcome;
-  errorCode?: string;
+  errorCode?: AgentErrorCode;
   detail?: string;
 }
 
