@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 4;
+export const PLAN_VERSION = 5;
 
 /** What every check has. */
 interface CheckBase {

@@ -1,9 +1,10 @@
 import { isAgentErrorCode, type AgentLine, type DefaultRoute, type Observation } from '../../probes/agent/protocol.js';
 
 /**
- * What a probe's stdout says, read leniently: a line that is not agent JSON is skipped, not fatal. So is an observation
- * whose error code is not one the agent may give: its check then reads as unfinished (inconclusive), never as an
- * outcome the orchestrator would have to guess the meaning of.
+ * What a probe's stdout says, read leniently: a line that is not agent JSON is skipped, not fatal. An observation
+ * whose error code is not one the agent may give is kept as an `error` with code UNKNOWN (its own code in the
+ * detail): never an outcome the orchestrator would have to guess the meaning of, and never dropped, since a control
+ * run that is missing reads as one that never ran, while one in error fails the control (fail closed).
  */
 export interface AgentOutput {
   observations: Map<string, Observation>;
@@ -38,8 +39,7 @@ export function parseAgentOutput(stdout: string): AgentOutput {
         output.defaultRoute = parsed.defaultRoute ?? null;
         break;
       case 'observation':
-        if (parsed.observation.errorCode !== undefined && !isAgentErrorCode(parsed.observation.errorCode)) break;
-        output.observations.set(parsed.observation.id, parsed.observation);
+        output.observations.set(parsed.observation.id, knownCode(parsed.observation));
         break;
       case 'done':
         output.done = true;
@@ -51,4 +51,11 @@ export function parseAgentOutput(stdout: string): AgentOutput {
     }
   }
   return output;
+}
+
+function knownCode(observation: Observation): Observation {
+  const code: unknown = observation.errorCode;
+  if (code === undefined || isAgentErrorCode(code)) return observation;
+  const detail = `agent error code ${JSON.stringify(code)} is not one dockprobe knows${observation.detail ? `: ${observation.detail}` : ''}`;
+  return { ...observation, outcome: 'error', errorCode: 'UNKNOWN', detail };
 }

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { judge } from '../../src/judge/judge.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { parseAgentOutput } from '../../src/run/parse-agent-output.js';
 import type { ProbeResult } from '../../src/run/probe-result.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { fakeResults, healthy, type Oracle } from '../fixtures/observe.js';
@@ -154,6 +155,22 @@ t.test('fail closed under load: a DNS control that fails in a later run (among o
   t.same([verdicts[0]!.status, verdicts[0]!.code], ['inconclusive', 'dns-control-failed']);
   const healthyRun = run(s, lost);
   t.same([healthyRun.verdicts[0]!.status, healthyRun.verdicts[0]!.code], ['pass', 'blocked-by-name'], 'with every control run answered, the same lookup counts as blocked');
+});
+
+t.test('fail closed: a control run with an error code dockprobe does not know fails the control, never vanishes from it', async (t) => {
+  const s = `  - from: { network: public-facing }\n    to: [dns:frontend]\n    reachable: false\n`;
+  const lost: Oracle = (c) => (c.kind === 'dns' && c.name === 'frontend' ? { outcome: 'dns-timeout', errorCode: 'ETIMEOUT' } : healthy(PUBLIC_PEERS)(c));
+  // The probe's output as the agent printed it, its DNS control's second run failing with a code off the list (an
+  // older or other agent: EMFILE, out of sockets under load), read back by the orchestrator's parser.
+  const { verdicts, controls } = run(s, lost, {
+    results: (rs) =>
+      rs.map((r) => {
+        const lines = [...r.observations.values()].map((o) => JSON.stringify({ type: 'observation', observation: o.id.endsWith('@2') && o.kind === 'dns' ? { ...o, outcome: 'dns-error', addresses: [], errorCode: 'EMFILE' } : o }));
+        return { ...r, observations: parseAgentOutput(lines.join('\n')).observations };
+      }),
+  });
+  t.equal(controls[0]!.dns, false);
+  t.same([verdicts[0]!.status, verdicts[0]!.code], ['inconclusive', 'dns-control-failed']);
 });
 
 t.test('fail closed under load: a reach control that reached no peer in a run among the checks proves nothing', async (t) => {

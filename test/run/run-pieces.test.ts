@@ -13,10 +13,12 @@ t.test('agent output: observations by id, done and fatal; a line that is not age
   t.equal(parseAgentOutput('{"type":"fatal","message":"deadline"}').fatal, 'deadline');
 });
 
-t.test('agent output: an observation whose error code the agent may not give is refused, so its check reads as unfinished', async (t) => {
-  const line = (errorCode: string) => JSON.stringify({ type: 'observation', observation: { id: errorCode, kind: 'tcp', target: 'a:1', outcome: 'timeout', latencyMs: 1, errorCode } });
+t.test('agent output: an observation whose error code the agent may not give is kept as an error (UNKNOWN), never as the outcome it claims', async (t) => {
+  const line = (errorCode: string) => JSON.stringify({ type: 'observation', observation: { id: errorCode, kind: 'tcp', target: 'a:1', outcome: 'timeout', latencyMs: 1, errorCode, detail: 'x' } });
   const out = parseAgentOutput([line('DP_CONNECT_TIMEOUT'), line('ETIMEDOUT'), line('E_MADE_UP'), line('dp_connect_timeout')].join('\n'));
-  t.same([...out.observations.keys()], ['DP_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+  t.same([...out.observations.keys()], ['DP_CONNECT_TIMEOUT', 'ETIMEDOUT', 'E_MADE_UP', 'dp_connect_timeout']);
+  t.same([...out.observations.values()].map((o) => [o.outcome, o.errorCode]), [['timeout', 'DP_CONNECT_TIMEOUT'], ['timeout', 'ETIMEDOUT'], ['error', 'UNKNOWN'], ['error', 'UNKNOWN']]);
+  t.equal(out.observations.get('E_MADE_UP')?.detail, 'agent error code "E_MADE_UP" is not one dockprobe knows: x');
 });
 
 /** An action that records when it starts and ends; `ms` how long it takes. */

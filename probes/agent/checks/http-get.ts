@@ -64,7 +64,11 @@ async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, mi
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const stalled = code === 'UND_ERR_BODY_TIMEOUT' || (error as { name?: string }).name === 'TimeoutError';
-    return { bytes, errorCode: stalled ? 'DP_BODY_STALLED' : isAgentErrorCode(code) ? code : 'UNKNOWN', detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
+    if (stalled) return { bytes, errorCode: 'DP_BODY_STALLED', detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
+    // Any other break (a reset mid-body): its own code when the list has it, else UNKNOWN with that code kept in the detail.
+    const known = isAgentErrorCode(code) ? code : undefined;
+    const why = known ?? (typeof code === 'string' ? `${code}: ${(error as Error).message}` : (error as Error).message);
+    return { bytes, errorCode: known ?? 'UNKNOWN', detail: `the answer broke off after ${bytes} of ${minBytes} bytes: ${why}` };
   } finally {
     body.destroy();
   }
