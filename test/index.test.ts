@@ -1,6 +1,8 @@
 import t from 'tap';
 import { VERDICT_CODES as verdictCodes } from '../src/judge/verdict.js';
 import {
+  AGENT_ERROR_CODES,
+  PROBE_ERROR_CODES,
   VERDICT_CODES,
   type Cell,
   type ContainerRuntime,
@@ -64,4 +66,6 @@ t.test('the entry exports the verdict codes, the same table the judge uses', asy
   const code: VerdictCode = 'blocked';
   t.type(VERDICT_CODES[code], 'string');
   t.same(Object.values({ ...runtime, ...plan }).filter((v) => v !== true), [], 'the type-level checks above compiled');
+  t.type(PROBE_ERROR_CODES['namespace-lost'], 'string', "the probe failure codes, which a failed ProbeResult's errorCode is one of");
+  t.ok(AGENT_ERROR_CODES.includes('DP_PROBE_BUSY'), "the agent's codes, which an Observation's errorCode is one of");
 });

@@ -92,7 +92,7 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;
-      throw new Error(`no probe-free judge for cell kind ${(never as Cell).kind}`);
+      throw new Error(`no judge for cell kind ${(never as Cell).kind}`);
     }
   }
 }

@@ -129,7 +129,9 @@ type ProbeExit = ContainerExit & { containerId: string | undefined };
 // state: that is the probe's error, with what to do when the probe image is missing on the node.
 async function waitForJob(runtime: ContainerRuntime, id: string, timeoutMs: number, node: string, image: string): Promise<ProbeExit> {
   const exit = await runtime.waitJob(id, timeoutMs);
-  if (exit.state === 'complete' || exit.stdout !== '') return exit;
+  // A task that had a container ran the agent, or tried to: silence from it is the agent's (a crash, the OOM killer),
+  // read as a container probe's would be. Only a task that never got a container was rejected.
+  if (exit.state === 'complete' || exit.stdout !== '' || exit.containerId !== undefined) return exit;
   const missing = /no such image|not found|manifest unknown|pull access denied/i.test(exit.message);
   const hint = missing ? `: the probe image ${image} must be on every node probed from (give dockprobe the node's engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save ${image} | docker -H <node> load; or --image with an image from a registry every node can pull)` : '';
   throw new ProbeFailedError('job-rejected', `the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
@@ -156,6 +158,7 @@ export class StartedProbe implements AsyncDisposable {
   /** Waits for the agent to finish (its own deadline plus `graceMs`) and reads what it saw. Never throws. */
   async result(graceMs: number): Promise<ProbeResult> {
     const timeoutMs = this.spec.plan.deadlineMs + graceMs + (this.spec.placement.kind === 'job' ? JOB_START_GRACE_MS : 0);
+    const waitStarted = performance.now();
     try {
       const exit = await this.waitExit(timeoutMs);
       const output = parseAgentOutput(exit.stdout);
@@ -182,7 +185,7 @@ export class StartedProbe implements AsyncDisposable {
       return probeResult(
         this.spec,
         { containerId: short(this.id), durationMs: Math.round(performance.now() - this.startedAt) },
-        { code: waitFailureCode(error), text: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}` },
+        { code: waitFailureCode(error, performance.now() - waitStarted >= timeoutMs), text: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}` },
       );
     }
   }
@@ -207,12 +210,16 @@ export function unfinishedCode(output: Pick<AgentOutput, 'fatal'>, exitCode: num
   return 'exited-early';
 }
 
-// A wait that failed: the engine's own codes say whether it went away, ran out of time or refused; a job the swarm
-// never ran says so itself. Anything else the engine raised is its error.
-function waitFailureCode(error: unknown): ProbeErrorCode {
+/**
+ * A wait that failed: the engine's own codes say whether it went away, ran out of time or refused; a job the swarm
+ * never ran says so itself. Anything else the engine raised is its error. DP_TIMEOUT is the probe's deadline only once
+ * the whole wait (`waitedPastDeadline`) has run: it is also any single engine call left unanswered (the log read after
+ * the wait, a job's task poll), and then the engine stopped answering, not the probe.
+ */
+export function waitFailureCode(error: unknown, waitedPastDeadline: boolean): ProbeErrorCode {
   if (error instanceof ProbeFailedError) return error.code;
   if (isDockprobeError(error) && error.code === ErrorCodes.DOCKER_UNAVAILABLE) return 'engine-unreachable';
-  if (isDockprobeError(error) && error.code === ErrorCodes.TIMEOUT) return 'deadline-exceeded';
+  if (isDockprobeError(error) && error.code === ErrorCodes.TIMEOUT) return waitedPastDeadline ? 'deadline-exceeded' : 'engine-unreachable';
   return 'engine-error';
 }
 

@@ -5,7 +5,7 @@ import { DockerUnavailableError } from '../../src/errors/docker-unavailable-erro
 import { DockprobeError, ErrorCodes, isDockprobeError } from '../../src/errors/dockprobe-error.js';
 import type { Placement, ProbeSpec } from '../../src/plan/plan.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
-import { Probe } from '../../src/run/probe.js';
+import { Probe, waitFailureCode } from '../../src/run/probe.js';
 import { runProbes } from '../../src/run/run-probes.js';
 import { FakeRuntime } from '../fixtures/fake-runtime.js';
 
@@ -121,7 +121,20 @@ t.test('an engine error while waiting is a failed result, never an exception, wi
   t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-error' });
   engine.faults.set(`waitContainer ${probe.id}`, new DockerUnavailableError(engine.endpoint, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
   t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-unreachable' });
-  engine.faults.set(`waitContainer ${probe.id}`, new DockprobeError(ErrorCodes.TIMEOUT, `wait for container ${probe.id.slice(0, 12)}: no answer within 5000 ms`));
+  // DP_TIMEOUT at once: one engine call went unanswered (the log read after the wait), not the probe's deadline.
+  engine.faults.set(`waitContainer ${probe.id}`, new DockprobeError(ErrorCodes.TIMEOUT, `read logs of container ${probe.id.slice(0, 12)}: no answer within 5000 ms`));
+  t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-unreachable' });
+});
+
+t.test('DP_TIMEOUT is the probe past its deadline only once the whole wait has run', async (t) => {
+  const timeout = new DockprobeError(ErrorCodes.TIMEOUT, 'wait for container 0123456789ab: no answer within 5000 ms');
+  t.equal(waitFailureCode(timeout, true), 'deadline-exceeded');
+  t.equal(waitFailureCode(timeout, false), 'engine-unreachable');
+  const { engine, spec, start } = setup();
+  const probe = await start();
+  // A deadline of nothing: the wait has run its whole course by the time its failure is read.
+  spec.plan = { ...spec.plan, deadlineMs: 0 };
+  engine.faults.set(`waitContainer ${probe.id}`, timeout);
   t.match(await probe.result(0), { status: 'failed', errorCode: 'deadline-exceeded' });
 });
 
@@ -205,6 +218,18 @@ t.test('a job the swarm rejects (no probe image on the node): failed, with the r
   t.equal(result.observations.size, 0);
   await probe.stop();
   t.equal(engine.services.size, 0);
+});
+
+t.test("a job's task that ran a container but printed nothing: the agent's failure (exited-early), not a rejection", async (t) => {
+  const { engine, start } = jobSetup();
+  engine.agentOutput.set('dockprobe-r1-2', { exitCode: 137, stdout: '', stderr: '' });
+  const probe = await start();
+  const task = engine.tasks.find((candidate) => candidate.serviceId === probe.id)!;
+  task.state = 'failed';
+  task.error = 'task: non-zero exit (137)';
+  const result = await probe.result(0);
+  t.match(result, { status: 'failed', errorCode: 'exited-early', error: /ended with exit code 137 before finishing: killed \(out of memory\?\)/ });
+  await probe.stop();
 });
 
 t.test('a signal while the job is being created: the job is removed, nothing is left', async (t) => {
