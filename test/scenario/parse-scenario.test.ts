@@ -185,3 +185,38 @@ t.test('bytes: a URL target whose answer must arrive whole; with anything but a 
   const [q] = problemsOf('project: p\nexpect:\n  - from: { network: n }\n    to: [{ url: "http://api/", bytes: 0 }]\n    reachable: true\n');
   t.match(q, { line: 4, message: /bytes/ });
 });
+
+t.test('a file that cannot be read for its links or its permissions: the cause and what to do, never a trace', async (t) => {
+  const { mkdtemp, writeFile, symlink, chmod, rm } = await import('node:fs/promises');
+  const { spawnSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-unreadable-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+  // Two links naming each other: the kernel gives up with ELOOP.
+  await symlink(join(dir, 'b.yml'), join(dir, 'a.yml'));
+  await symlink(join(dir, 'a.yml'), join(dir, 'b.yml'));
+  const loop = { code: 'DP_SCENARIO_INVALID', problems: [{ line: 1, col: 1, message: 'cannot read the scenario file (ELOOP)', hint: /loop of symbolic links: name the file itself/ }] };
+  await t.rejects(loadScenario(join(dir, 'a.yml')), loop);
+  t.throws(() => loadScenarioSync(join(dir, 'a.yml')), loop);
+
+  const secret = join(dir, 'secret.yml');
+  await writeFile(secret, 'project: p\nexpect: []\n');
+  await chmod(secret, 0o000);
+  const denied = /cannot read the scenario file \(EACCES\)[\s\S]*this user may not read it: check its permissions \(ls -l\)/;
+  if (process.getuid?.() !== 0) {
+    await t.rejects(loadScenario(secret), { code: 'DP_SCENARIO_INVALID', message: denied });
+    t.throws(() => loadScenarioSync(secret), { code: 'DP_SCENARIO_INVALID', message: denied });
+    return;
+  }
+  // Root reads any file: the command line users run (package.json's bin) reads it as nobody, as a user would.
+  await chmod(dir, 0o755);
+  const root = new URL('../..', import.meta.url).pathname;
+  const bin = join(root, (JSON.parse(await (await import('node:fs/promises')).readFile(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
+  // Without tap's hooks, which its spawn adds to NODE_OPTIONS: as nobody they cannot write tap's process info.
+  const run = spawnSync('env', ['-u', 'NODE_OPTIONS', process.execPath, bin, 'validate', secret], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+  t.equal(run.status, 2, run.stderr);
+  t.match(run.stderr, denied);
+  t.notMatch(run.stderr, /\n\s+at /, 'no stack trace');
+});
