@@ -95,7 +95,7 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
 // A (source, target) pair's cell: cellKind says which kind it is (or refuses the pair), and the kind plans itself.
 function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuilder, topology: Topology): Cell {
   const step = { timeoutMs: expectation.timeoutMs, retries: expectation.reachable ? expectation.retries : 0 };
-  const pair = cellKind(probe.placement, target);
+  const pair = cellKind(probe.placement.kind, target);
   switch (pair.kind) {
     case 'reach':
       return planReachCell(expectation, pair.target, probe, topology, probe.placement.kind === 'host' ? { timeoutMs: expectation.timeoutMs, retries: 0 } : step);
@@ -113,11 +113,28 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
   }
 }
 
-// A source with nothing to probe from: every target's cell is inconclusive, whatever its kind.
+/**
+ * A source with nothing to probe from (a network or a service, nowhere to run): every target's cell is inconclusive,
+ * of the kind the source would have made had it run, so reports and baselines file it where its verdicts go. The
+ * switch is over every kind a pair can make: a kind added to Cell says here what its cell is without a probe.
+ */
 function unplannable(expectation: Expectation, target: TargetRef, probe: { key: string; label: string }, precondition: Cell['precondition']): Cell {
   const base = { ...cellBase(expectation, target.label, probe), precondition };
-  if (target.kind === 'internet') return { kind: 'egress', ...base, target };
-  return { kind: 'reach', ...base, target, noEmbeddedDns: undefined };
+  const pair = cellKind('container', target);
+  switch (pair.kind) {
+    case 'reach':
+      return { kind: 'reach', ...base, target: pair.target, noEmbeddedDns: undefined };
+    case 'egress':
+      return { kind: 'egress', ...base, target: pair.target };
+    case 'published':
+    case 'lan':
+      // Made from the host or the LAN, which are always there to probe from.
+      throw new Error(`planning: a ${pair.kind} cell for source ${probe.label}, which is a network or a service`);
+    default: {
+      const never: never = pair;
+      throw new Error(`planning: no unplannable cell for kind ${(never as CellKind).kind}`);
+    }
+  }
 }
 
 /** Whether trying `target` resolves a name outside the deployment (an internet entry or an outside host by name). */

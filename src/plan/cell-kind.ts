@@ -18,8 +18,8 @@ export type CellKind = KindOf<TargetCell>;
  * a LAN neighbour tries services, a network or a service reaches hosts and the internet list. A pair that cannot be
  * checked is an error in the scenario, at the target.
  */
-export function cellKind(placement: Placement, target: TargetRef): CellKind {
-  switch (placement.kind) {
+export function cellKind(placement: Placement['kind'], target: TargetRef): CellKind {
+  switch (placement) {
     case 'host':
       // dockprobe's own process resolves with the host's resolver and leaves by the host's route: neither says
       // anything about the deployment's DNS or its egress.
@@ -42,7 +42,7 @@ export function cellKind(placement: Placement, target: TargetRef): CellKind {
     default: {
       // A placement added without saying which cells it makes does not compile.
       const never: never = placement;
-      throw new Error(`planning: no cell kind for placement ${(never as Placement).kind}`);
+      throw new Error(`planning: no cell kind for placement ${String(never)}`);
     }
   }
 }

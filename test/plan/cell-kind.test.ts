@@ -46,7 +46,7 @@ t.test('each placement × target: the kind, with the target handed on as it is',
   for (const [name, placement] of placements) {
     const kinds = targets.map((target) => {
       try {
-        const pair = cellKind(placement, target);
+        const pair = cellKind(placement.kind, target);
         t.equal(pair.target, target, `${name} → ${target.label}: the same target`);
         return pair.kind;
       } catch (error) {
@@ -63,7 +63,7 @@ t.test('a refused pair is a scenario error at the target, with the message and h
     const hint = name === 'host' ? HOST_HINT : LAN_HINT;
     for (const target of targets.filter((_, i) => expected[name]![i] === 'refused')) {
       try {
-        cellKind(placement, target);
+        cellKind(placement.kind, target);
         t.fail(`${name} → ${target.label} is refused`);
       } catch (error) {
         t.type(error, ScenarioError);

@@ -26,6 +26,9 @@ t.test('a source service with no running container leaves its cells inconclusive
   t.equal(plan.probes.length, 0);
   t.equal(plan.cells[0]!.precondition?.code, 'source-not-running');
   t.match(plan.cells[0]!.precondition?.text, /source service 'proxy' has no running container to probe from \(ref_proxy_1 exited\)/);
+  // Each cell is of the kind the service would have made had it run, so its verdict is filed with theirs.
+  const both = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379, internet]\n    reachable: false\n`).expectations, topology, { runId: 'r' });
+  t.same(both.cells.map((c) => [c.kind, c.precondition?.code]), [['reach', 'source-not-running'], ['egress', 'source-not-running']]);
 });
 
 t.test('from host: each published binding is tried on loopback or its address; facts when there is nothing to try', async (t) => {
