@@ -2,6 +2,7 @@ import { isReached, type Observation } from '../../probes/agent/protocol.js';
 import { describeRoute } from '../judge/egress-cell.js';
 import { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from '../judge/outcomes.js';
 import type { ControlResult, VerdictCode } from '../judge/verdict.js';
+import { withProbeErrorCode } from '../judge/with-probe-error-code.js';
 import type { ProbeSpec } from '../plan/plan.js';
 import type { ProbeErrorCode, ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
@@ -40,8 +41,12 @@ export interface DrillJudgement {
  * inconclusive, never "blocked"; a "blocked" whose target or joined source changed during the run is too.
  */
 export function judgeDrillCell(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
+  return withProbeErrorCode(judgeHeld(cell, spec, result, control, window), result);
+}
+
+function judgeHeld(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
   if (!spec || !result || !control || (result.status === 'failed' && result.observations.size === 0)) {
-    return { status: 'inconclusive', code: 'probe-failed', ...(result?.errorCode ? { probeErrorCode: result.errorCode } : {}), reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
+    return { status: 'inconclusive', code: 'probe-failed', reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
   }
   const judged = judgeKind(cell, spec, result, control);
   if (judged.status !== 'blocked') return judged;
@@ -66,7 +71,7 @@ function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, contro
 }
 
 function unfinished(result: ProbeResult, what: string): DrillJudgement {
-  return { status: 'inconclusive', code: 'check-unfinished', ...(result.errorCode ? { probeErrorCode: result.errorCode } : {}), reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
+  return { status: 'inconclusive', code: 'check-unfinished', reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
 }
 
 function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {

@@ -1,5 +1,5 @@
 import type { ContainerInfo, ContainerNetwork } from '../docker/container-runtime.js';
-import { hostPort } from '../plan/checks.js';
+import { bindsAllInterfaces, hostPort } from '../plan/checks.js';
 import { timeoutFor } from '../plan/reach-cell.js';
 import { portInfo } from './common-ports.js';
 import type { DrillPortCell } from './drill-cell.js';
@@ -53,7 +53,7 @@ function hostCells(plan: DrillSourcePlan, { gateway, network }: HostAddress): vo
     for (const p of container.ports.filter((x) => x.protocol === 'tcp')) {
       for (const hostPortNumber of [...new Set(p.published.map((b) => b.hostPort))]) {
         const bindings = p.published.filter((b) => b.hostPort === hostPortNumber);
-        const allInterfaces = bindings.some((b) => b.hostIp === '' || b.hostIp === '0.0.0.0' || b.hostIp === '::');
+        const allInterfaces = bindings.some((b) => bindsAllInterfaces(b.hostIp));
         const binding = allInterfaces ? `all interfaces (*:${hostPortNumber})` : `${bindings.map((b) => hostPort(b.hostIp, hostPortNumber)).join(', ')} only`;
         const endpoint = names.endpoint(container);
         covered.add(hostPortNumber);

@@ -9,6 +9,7 @@ import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
 import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+import { withProbeErrorCode } from './with-probe-error-code.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
 export { describeRoute } from './egress-cell.js';
@@ -26,18 +27,9 @@ export function judge(plan: Plan, results: readonly ProbeResult[], window: RunWi
   const verdicts = plan.cells.map((cell) => {
     const spec = plan.probes.find((p) => p.key === cell.probeKey);
     const result = spec ? byKey.get(cell.probeKey) : undefined;
-    return withProbeError(heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window), result);
+    return withProbeErrorCode(heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window), result);
   });
   return { verdicts, controls };
-}
-
-/**
- * A cell left inconclusive by its probe carries the probe's own code beside the verdict's: `probe-failed` says the
- * probe gave nothing, the probe's code says why (`namespace-lost`, `deadline-exceeded` …).
- */
-function withProbeError(verdict: Verdict, result: ProbeResult | undefined): Verdict {
-  if (result?.errorCode === undefined || (verdict.code !== 'probe-failed' && verdict.code !== 'check-unfinished')) return verdict;
-  return { ...verdict, probeErrorCode: result.errorCode };
 }
 
 /**

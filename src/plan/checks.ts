@@ -40,6 +40,11 @@ export function withHost(url: string, address: string): string {
   return u.toString();
 }
 
+/** Whether a port binding's host address is every interface of the host: unset, or IPv4's or IPv6's wildcard. */
+export function bindsAllInterfaces(hostIp: string): boolean {
+  return hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::';
+}
+
 /** `address:port`, with an IPv6 address in brackets so the port cannot be read as part of it. */
 export function hostPort(address: string | undefined, port: number | undefined): string {
   const host = address?.includes(':') ? `[${address}]` : (address ?? '');

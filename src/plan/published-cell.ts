@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
 import type { Expectation, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import { containerStates, findService, remoteTasks, runningContainers, type Topology } from '../topology/topology.js';
-import { withHostPort } from './checks.js';
+import { bindsAllInterfaces, withHostPort } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
 import type { PublishedCell } from './plan.js';
 import { cellBase } from './cell-base.js';
@@ -32,7 +32,7 @@ export function planPublishedCell(expectation: Expectation, target: TcpTarget | 
     const bound = container.ports.find((p) => p.port === port && p.protocol === 'tcp');
     if (bound && bound.published.length === 0 && bound.requested.length > 0) dropped.push(container.name);
     for (const binding of bound?.published ?? []) {
-      const everywhere = binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::';
+      const everywhere = bindsAllInterfaces(binding.hostIp);
       const address = everywhere ? (binding.hostIp === '::' ? '::1' : '127.0.0.1') : binding.hostIp;
       const scope = everywhere ? `all interfaces (${binding.hostIp === '::' ? '[::]' : '0.0.0.0'}:${binding.hostPort})` : `${binding.hostIp}:${binding.hostPort} only`;
       if (everywhere) cell.allInterfaces = true;
