@@ -159,6 +159,7 @@ export class StartedProbe implements AsyncDisposable {
   async result(graceMs: number): Promise<ProbeResult> {
     const timeoutMs = this.spec.plan.deadlineMs + graceMs + (this.spec.placement.kind === 'job' ? JOB_START_GRACE_MS : 0);
     const waitStarted = performance.now();
+    const name = `probe ${this.spec.containerName} (${short(this.id)})`;
     try {
       const exit = await this.waitExit(timeoutMs);
       const output = parseAgentOutput(exit.stdout);
@@ -167,7 +168,6 @@ export class StartedProbe implements AsyncDisposable {
       const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
       // A joined namespace left with only lo: the target restarted or stopped under the probe.
       const lostAt = placement.kind !== 'container' ? undefined : onlyLo(output.interfaces) ? 'when it started' : onlyLo(output.finalInterfaces) ? 'when it finished' : undefined;
-      const name = `probe ${this.spec.containerName} (${short(this.id)})`;
       let failure: ProbeFailure | undefined;
       if (lostAt && placement.kind === 'container') {
         failure = { code: 'namespace-lost', text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run` };
@@ -185,7 +185,7 @@ export class StartedProbe implements AsyncDisposable {
       return probeResult(
         this.spec,
         { containerId: short(this.id), durationMs: Math.round(performance.now() - this.startedAt) },
-        { code: waitFailureCode(error, performance.now() - waitStarted >= timeoutMs), text: `probe ${this.spec.containerName} (${short(this.id)}): ${(error as Error).message}` },
+        { code: waitFailureCode(error, performance.now() - waitStarted >= timeoutMs), text: `${name}: ${(error as Error).message}` },
       );
     }
   }

@@ -6,6 +6,9 @@ import { withTimeout } from '../with-timeout.js';
 import { BUSY_LATE_MS } from './late-timeout.js';
 import type { AgentErrorCode, Outcome } from '../protocol.js';
 
+/** How long after its nominal timeout c-ares may still call back: the lookup's guard, and what lateness counts past. */
+const CARES_SLACK_MS = 250;
+
 /** The result of resolving one name: the usable address, or why there is none. */
 export interface NameResolution {
   outcome: Outcome;
@@ -42,7 +45,7 @@ export class NameResolver {
     // a timeout noticed on time is one, and two late ones are no "not found" either.
     if ('late' in asked) asked = await this.#ask(name, family);
     if ('late' in asked) {
-      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice (past the 250 ms c-ares may take), and an answer may have been waiting` };
+      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice (past the ${CARES_SLACK_MS} ms c-ares may take), and an answer may have been waiting` };
     }
     if ('failed' in asked) return asked.failed;
     const { addresses } = asked;
@@ -62,7 +65,7 @@ export class NameResolver {
     const started = performance.now();
     // c-ares has its own timeout, which it may notice a little after `timeoutMs`; this guards against it never
     // calling back. A timeout is late only past this guard: on a loop on time, one of the two fires by then.
-    const limit = this.#timeoutMs + 250;
+    const limit = this.#timeoutMs + CARES_SLACK_MS;
     try {
       return { addresses: await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' })) };
     } catch (error) {
