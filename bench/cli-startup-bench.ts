@@ -10,7 +10,11 @@ import { PACKAGE_ROOT, REFERENCE_SCENARIO } from '../src/package-paths.js';
 
 const RUNS = Number(process.env['BENCH_STARTUP_RUNS'] ?? 15);
 // The command a user runs: package.json's `bin`.
-const bin = join(PACKAGE_ROOT, (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
+const bin = join(
+  PACKAGE_ROOT,
+  (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin
+    .dockprobe,
+);
 const commands: [string, string[]][] = [
   ['node, empty script (floor)', ['-e', '0']],
   ['dockprobe --help', [bin, '--help']],
@@ -67,12 +71,19 @@ for (let round = -1; round < RUNS; round++) {
     if (cpuBefore !== undefined && cpuAfter !== undefined) cpuMs[i]! += cpuAfter - cpuBefore;
   }
 }
-const median = (i: number): number => percentile([...times[i]!].sort((a, b) => a - b), 50);
+const median = (i: number): number =>
+  percentile(
+    [...times[i]!].sort((a, b) => a - b),
+    50,
+  );
 const rows: [string, string][] = runs.map(({ e, label }, i) => {
   const cpu = childrenCpuMs() !== undefined ? `, cpu ${(cpuMs[i]! / RUNS).toFixed(0)} ms per run` : '';
   const sorted = [...times[i]!].sort((a, b) => a - b);
   const floor = median(e * commands.length);
-  const above = i === e * commands.length ? '' : ` (${(median(i) - floor).toFixed(0)} above the floor; ${median(i) < TARGET_MS ? 'under' : 'over'} ${TARGET_MS})`;
+  const above =
+    i === e * commands.length
+      ? ''
+      : ` (${(median(i) - floor).toFixed(0)} above the floor; ${median(i) < TARGET_MS ? 'under' : 'over'} ${TARGET_MS})`;
   return [label, `median ${median(i).toFixed(0)} ms${above}, p90 ${percentile(sorted, 90).toFixed(0)} ms${cpu}`];
 });
 
@@ -80,5 +91,6 @@ const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`dockprobe benchmark: CLI startup, ${RUNS} runs each (node ${process.version})`);
 for (const [e, [heading]] of environments.entries()) {
   if (environments.length > 1) console.log(`  ${heading}`);
-  for (const [k, v] of rows.slice(e * commands.length, (e + 1) * commands.length)) console.log(`  ${environments.length > 1 ? '  ' : ''}${k.padEnd(width)}  ${v}`);
+  for (const [k, v] of rows.slice(e * commands.length, (e + 1) * commands.length))
+    console.log(`  ${environments.length > 1 ? '  ' : ''}${k.padEnd(width)}  ${v}`);
 }

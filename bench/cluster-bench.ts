@@ -18,26 +18,55 @@ import { verify } from '../src/verify.js';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const CLUSTER = join(PACKAGE_ROOT, 'scripts/swarm-cluster.sh');
 if (process.getuid?.() !== 0) {
-  console.log('dockprobe benchmark: swarm cluster skipped (needs root: scripts/swarm-cluster.sh runs engines in containers)');
+  console.log(
+    'dockprobe benchmark: swarm cluster skipped (needs root: scripts/swarm-cluster.sh runs engines in containers)',
+  );
   process.exit(0);
 }
 const ours = process.env['DOCKPROBE_CLUSTER'] !== '1';
 const sh = (args: string[], timeout = 300_000) => execa('bash', [CLUSTER, ...args], { timeout });
-const hostOf = async (node: string) => /DOCKER_HOST=(\S+)/.exec((await sh(['env', node])).stdout)![1]!.replace(/^['"]|['"]$/g, '');
+const hostOf = async (node: string) =>
+  /DOCKER_HOST=(\S+)/.exec((await sh(['env', node])).stdout)![1]!.replace(/^['"]|['"]$/g, '');
 if (ours) await sh(['up', '3']);
 const runId = newRunId();
 const stack = `dpbench${runId}`;
 try {
   process.env['DOCKER_HOST'] = await hostOf('a');
-  const docker = (args: string[], env: Record<string, string> = {}) => execa('docker', args, { timeout: 120_000, env: { ...process.env, ...env } });
+  const docker = (args: string[], env: Record<string, string> = {}) =>
+    execa('docker', args, { timeout: 120_000, env: { ...process.env, ...env } });
   const nodes = (await docker(['node', 'ls', '--format', '{{.Hostname}}'])).stdout.trim().split('\n').sort();
   const runtime = new DockerodeRuntime();
   const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
-  for (const node of nodes.slice(1)) await execa('bash', ['-c', 'docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q'], { env: { ...process.env, IMAGE: image, TO: await hostOf(node) }, timeout: 180_000 });
-  const env = { DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: runId, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname(), DPTEST_NODE_A: nodes[0]!, DPTEST_NODE_C: nodes[2]! };
-  await docker(['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/nodes.yml'), stack], env);
+  for (const node of nodes.slice(1))
+    await execa('bash', ['-c', 'docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q'], {
+      env: { ...process.env, IMAGE: image, TO: await hostOf(node) },
+      timeout: 180_000,
+    });
+  const env = {
+    DOCKPROBE_IMAGE: image,
+    DOCKPROBE_RUN: runId,
+    DOCKPROBE_PID: String(process.pid),
+    DOCKPROBE_HOST: hostname(),
+    DPTEST_NODE_A: nodes[0]!,
+    DPTEST_NODE_C: nodes[2]!,
+  };
+  await docker(
+    ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/nodes.yml'), stack],
+    env,
+  );
   for (let i = 0; ; i++) {
-    const replicas = (await docker(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Replicas}}'])).stdout.trim().split('\n');
+    const replicas = (
+      await docker([
+        'service',
+        'ls',
+        '--filter',
+        `label=com.docker.stack.namespace=${stack}`,
+        '--format',
+        '{{.Replicas}}',
+      ])
+    ).stdout
+      .trim()
+      .split('\n');
     if (replicas.length === 3 && replicas.every((r) => r.startsWith('1/1'))) break;
     if (i >= 90) throw new Error(`stack ${stack} did not start: ${replicas.join(' ')}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -57,7 +86,8 @@ try {
     const result = await verify({ scenarios: [scenario], image, nodes: ['all'], runtime });
     walls.push(performance.now() - started);
     verdicts = result.summary.total;
-    if (result.summary.pass !== result.summary.total) throw new Error(`not every verdict passed: ${JSON.stringify(result.summary)}`);
+    if (result.summary.pass !== result.summary.total)
+      throw new Error(`not every verdict passed: ${JSON.stringify(result.summary)}`);
     for (const p of result.probes) {
       const node = /@ (\S+)/.exec(p.label)?.[1] ?? '?';
       const kind = p.network.startsWith('job on node') ? 'job' : 'container';
@@ -66,10 +96,16 @@ try {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`dockprobe benchmark: --nodes all on a ${nodes.length}-node swarm (Engine 26.1.5 nodes in containers), ${RUNS} runs, ${verdicts} verdicts each`);
-  console.log(`  whole run (topology read, every probe, judge)   median ${(median(walls) / 1000).toFixed(1)} s, max ${(Math.max(...walls) / 1000).toFixed(1)} s`);
+  console.log(
+    `dockprobe benchmark: --nodes all on a ${nodes.length}-node swarm (Engine 26.1.5 nodes in containers), ${RUNS} runs, ${verdicts} verdicts each`,
+  );
+  console.log(
+    `  whole run (topology read, every probe, judge)   median ${(median(walls) / 1000).toFixed(1)} s, max ${(Math.max(...walls) / 1000).toFixed(1)} s`,
+  );
   for (const [key, { ms }] of [...perNode].sort()) {
-    console.log(`  ${key.padEnd(16)} ${String(ms.length / RUNS).padStart(2)} probe(s) a run, each median ${(median(ms) / 1000).toFixed(1)} s (create to result read)`);
+    console.log(
+      `  ${key.padEnd(16)} ${String(ms.length / RUNS).padStart(2)} probe(s) a run, each median ${(median(ms) / 1000).toFixed(1)} s (create to result read)`,
+    );
   }
 } finally {
   await execa('docker', ['stack', 'rm', stack], { reject: false, timeout: 60_000 });

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
-import { COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_SERVICE, LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN } from '../src/docker/labels.js';
+import {
+  COMPOSE_NETWORK,
+  COMPOSE_PROJECT,
+  COMPOSE_SERVICE,
+  LABEL_HOST,
+  LABEL_PID,
+  LABEL_ROLE,
+  LABEL_RUN,
+} from '../src/docker/labels.js';
 import { drill } from '../src/drill/drill.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
 import { newRunId } from '../src/run/run-id.js';
@@ -34,7 +42,13 @@ try {
 
 const runId = newRunId();
 const project = `dpdrill${runId}`;
-const labels = [`${LABEL_RUN}=${runId}`, `${LABEL_ROLE}=topology`, `${LABEL_PID}=${process.pid}`, `${LABEL_HOST}=${hostname()}`, `${COMPOSE_PROJECT}=${project}`];
+const labels = [
+  `${LABEL_RUN}=${runId}`,
+  `${LABEL_ROLE}=topology`,
+  `${LABEL_PID}=${process.pid}`,
+  `${LABEL_HOST}=${hostname()}`,
+  `${COMPOSE_PROJECT}=${project}`,
+];
 const docker = (args: string[]) => execa('docker', args, { timeout: 120_000 });
 const labelArgs = (extra: string[] = []) => [...labels, ...extra].flatMap((l) => ['--label', l]);
 let listenerImage: string | undefined;
@@ -42,18 +56,60 @@ try {
   const probeImage = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
   const listener = await busyboxListener(runId);
   listenerImage = listener?.image;
-  const networks = Array.from({ length: NETWORKS }, (_, i) => ({ name: `${project}_net-${i}`, key: `net-${i}`, subnet: `${SUBNET_BASE}.${i}.0/24` }));
-  for (const n of networks) await docker(['network', 'create', ...labelArgs([`${COMPOSE_NETWORK}=${n.key}`]), '--subnet', n.subnet, n.name]);
-  const services = networks.flatMap((n, i) => Array.from({ length: SERVICES_PER_NETWORK }, (_, j) => ({ network: n.name, name: `svc-${i}-${j}`, port: LISTEN_PORTS[j % LISTEN_PORTS.length]! })));
+  const networks = Array.from({ length: NETWORKS }, (_, i) => ({
+    name: `${project}_net-${i}`,
+    key: `net-${i}`,
+    subnet: `${SUBNET_BASE}.${i}.0/24`,
+  }));
+  for (const n of networks)
+    await docker(['network', 'create', ...labelArgs([`${COMPOSE_NETWORK}=${n.key}`]), '--subnet', n.subnet, n.name]);
+  const services = networks.flatMap((n, i) =>
+    Array.from({ length: SERVICES_PER_NETWORK }, (_, j) => ({
+      network: n.name,
+      name: `svc-${i}-${j}`,
+      port: LISTEN_PORTS[j % LISTEN_PORTS.length]!,
+    })),
+  );
   const started = performance.now();
   await atMost(services, 4, async (s) => {
-    const command = listener ? ['--entrypoint', '/bin/busybox', listener.image, 'httpd', '-f', '-p', String(s.port), '-h', '/'] : [probeImage, 'serve', '--name', s.name, '--tcp', String(s.port)];
-    await docker(['run', '-d', '--name', `${project}-${s.name}-1`, '--network', s.network, ...labelArgs([`${COMPOSE_SERVICE}=${s.name}`]), '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges=true', '--user', '65534:65534', '--memory', '96m', '--pids-limit', '16', '--expose', String(s.port), ...command]);
+    const command = listener
+      ? ['--entrypoint', '/bin/busybox', listener.image, 'httpd', '-f', '-p', String(s.port), '-h', '/']
+      : [probeImage, 'serve', '--name', s.name, '--tcp', String(s.port)];
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      `${project}-${s.name}-1`,
+      '--network',
+      s.network,
+      ...labelArgs([`${COMPOSE_SERVICE}=${s.name}`]),
+      '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges=true',
+      '--user',
+      '65534:65534',
+      '--memory',
+      '96m',
+      '--pids-limit',
+      '16',
+      '--expose',
+      String(s.port),
+      ...command,
+    ]);
   });
   const upMs = performance.now() - started;
 
   const drillStarted = performance.now();
-  const result = await drill({ from: { kind: 'all' }, project: [project], hostPorts: false, internet: [], runtime, log: (m) => console.error(`dockprobe: ${m}`) });
+  const result = await drill({
+    from: { kind: 'all' },
+    project: [project],
+    hostPorts: false,
+    internet: [],
+    runtime,
+    log: (m) => console.error(`dockprobe: ${m}`),
+  });
   const drillMs = performance.now() - drillStarted;
 
   // Each service shares its network with SERVICES_PER_NETWORK - 1 others, each listening on one port: that many
@@ -63,21 +119,56 @@ try {
   const crossNetwork = reached.filter((r) => r.network !== networkOf(r.source)).length;
   const rows: [string, string][] = [
     ['topology', `${NETWORKS} networks × ${SERVICES_PER_NETWORK} services = ${services.length} listeners`],
-    ['listener', listener ? `busybox httpd, image ${listener.image} built FROM scratch from ${listener.binary}` : `the probe image in serve mode (${probeImage}): no static busybox with httpd on this host`],
+    [
+      'listener',
+      listener
+        ? `busybox httpd, image ${listener.image} built FROM scratch from ${listener.binary}`
+        : `the probe image in serve mode (${probeImage}): no static busybox with httpd on this host`,
+    ],
     ['listeners up (docker run, 4 at once)', `${(upMs / 1000).toFixed(1)} s`],
     ['drill --all wall time', `${(drillMs / 1000).toFixed(1)} s`],
     ['probes', `${result.probes.length} (${result.bounds.probesAtOnce} at once)`],
-    ['checks', `${result.tried.checks} in all, ${result.tried.checksPerProbe} in the busiest probe (cap ${result.bounds.maxChecks})`],
-    ['bounds', `${result.bounds.concurrency} checks in flight per probe, ${result.bounds.attemptsPerCheck} attempt per check, ${result.bounds.timeoutMs} ms per attempt, ports: ${result.bounds.ports.length} common`],
-    ['rows', `${result.summary.reached} reached, ${result.summary.pathOpen} path open, ${result.summary.blocked} blocked, ${result.summary.inconclusive} inconclusive`],
-    ['an inconclusive row', (() => { const r = result.rows.find((x) => x.status === 'inconclusive'); return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none'; })()],
-    ['inconclusive, by code', [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'],
-    ['listeners reached', `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`],
+    [
+      'checks',
+      `${result.tried.checks} in all, ${result.tried.checksPerProbe} in the busiest probe (cap ${result.bounds.maxChecks})`,
+    ],
+    [
+      'bounds',
+      `${result.bounds.concurrency} checks in flight per probe, ${result.bounds.attemptsPerCheck} attempt per check, ${result.bounds.timeoutMs} ms per attempt, ports: ${result.bounds.ports.length} common`,
+    ],
+    [
+      'rows',
+      `${result.summary.reached} reached, ${result.summary.pathOpen} path open, ${result.summary.blocked} blocked, ${result.summary.inconclusive} inconclusive`,
+    ],
+    [
+      'an inconclusive row',
+      (() => {
+        const r = result.rows.find((x) => x.status === 'inconclusive');
+        return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none';
+      })(),
+    ],
+    [
+      'inconclusive, by code',
+      [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))]
+        .map(([code, n]) => `${code} ${n}`)
+        .join(', ') || 'none',
+    ],
+    [
+      'listeners reached',
+      `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`,
+    ],
     // A listener on the source's own network, at its own port, that was not reached: what the drill said instead.
     [
       'same-network listeners not reached',
       result.rows
-        .filter((r) => r.kind === 'port' && r.via === 'container' && r.status !== 'reached' && r.network === networkOf(r.source) && services.some((x) => r.target === `${x.name}:${x.port} on ${x.network.replace(`${project}_`, '')}`))
+        .filter(
+          (r) =>
+            r.kind === 'port' &&
+            r.via === 'container' &&
+            r.status !== 'reached' &&
+            r.network === networkOf(r.source) &&
+            services.some((x) => r.target === `${x.name}:${x.port} on ${x.network.replace(`${project}_`, '')}`),
+        )
         .map((r) => `${r.source} → ${r.target}: ${r.status} ${r.code} (${r.reason})`)
         .join('; ') || 'none',
     ],
@@ -87,9 +178,20 @@ try {
   console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 } finally {
-  const containers = (await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false, timeout: 60_000 })).stdout.split('\n').filter(Boolean);
+  const containers = (
+    await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false, timeout: 60_000 })
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   if (containers.length > 0) await execa('docker', ['rm', '-f', ...containers], { reject: false, timeout: 180_000 });
-  const networks = (await execa('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false, timeout: 60_000 })).stdout.split('\n').filter(Boolean);
+  const networks = (
+    await execa('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL_RUN}=${runId}`], {
+      reject: false,
+      timeout: 60_000,
+    })
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   if (networks.length > 0) await execa('docker', ['network', 'rm', ...networks], { reject: false, timeout: 120_000 });
   if (listenerImage) await execa('docker', ['rmi', listenerImage], { reject: false, timeout: 60_000 });
 }
@@ -104,13 +206,26 @@ async function busyboxListener(run: string): Promise<{ image: string; binary: st
   if (found.exitCode !== 0 || !binary) return undefined;
   const ldd = await execa('ldd', [binary], { reject: false, timeout: 10_000 });
   const applets = await execa(binary, ['--list'], { reject: false, timeout: 10_000 });
-  if (!/not a dynamic executable|statically linked/.test(`${ldd.stdout}${ldd.stderr}`) || !applets.stdout.split('\n').includes('httpd')) return undefined;
+  if (
+    !/not a dynamic executable|statically linked/.test(`${ldd.stdout}${ldd.stderr}`) ||
+    !applets.stdout.split('\n').includes('httpd')
+  )
+    return undefined;
   const dir = await mkdtemp(join(tmpdir(), 'dockprobe-bench-listener-'));
   try {
     await copyFile(binary, join(dir, 'busybox'));
-    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65534:65534\nENTRYPOINT ["/bin/busybox"]\n');
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65534:65534\nENTRYPOINT ["/bin/busybox"]\n',
+    );
     const image = `dockprobe-bench-listener:${run}`;
-    await runtime.buildImage({ contextDir: dir, files: ['Dockerfile', 'busybox'], tag: image, labels: { [LABEL_RUN]: run, [LABEL_ROLE]: 'image' }, timeoutMs: 120_000 });
+    await runtime.buildImage({
+      contextDir: dir,
+      files: ['Dockerfile', 'busybox'],
+      tag: image,
+      labels: { [LABEL_RUN]: run, [LABEL_ROLE]: 'image' },
+      timeoutMs: 120_000,
+    });
     return { image, binary };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -120,9 +235,11 @@ async function busyboxListener(run: string): Promise<{ image: string; binary: st
 /** Runs `work` over `items`, at most `limit` at once. */
 async function atMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 function countBy(keys: readonly string[]): Map<string, number> {

@@ -28,7 +28,13 @@ const project = `dockprobe-bench-${runId}`;
 const call = {
   project,
   composeFile: REFERENCE_COMPOSE,
-  env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: runId, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
+  env: {
+    ...process.env,
+    DOCKPROBE_IMAGE: image,
+    DOCKPROBE_RUN: runId,
+    DOCKPROBE_PID: String(process.pid),
+    DOCKPROBE_HOST: hostname(),
+  } as Record<string, string>,
 };
 await composeUp(compose, call);
 try {
@@ -42,7 +48,8 @@ try {
     const result = await verify({ scenarios: [projected], image });
     dockprobeTimes.push(performance.now() - started);
     cells = result.summary.total;
-    if (result.summary.pass !== result.summary.total) throw new Error(`the reference topology did not pass: ${JSON.stringify(result.summary)}`);
+    if (result.summary.pass !== result.summary.total)
+      throw new Error(`the reference topology did not pass: ${JSON.stringify(result.summary)}`);
   }
 
   // The plain way: the same attempts (name and address checks of every cell), each in its own `docker run`.
@@ -50,12 +57,40 @@ try {
   const plan = buildPlan(projected.expectations, topology, { runId: 'plain' });
   const checks = plan.cells.flatMap((cell) => {
     const probe = plan.probes.find((p) => p.key === cell.probeKey)!;
-    return cell.attempts.map((a) => ({ network: probe.networks[0]!.id, check: probe.plan.checks.find((c) => c.id === a.checkId)!, timeoutMs: probe.plan.timeoutMs }));
+    return cell.attempts.map((a) => ({
+      network: probe.networks[0]!.id,
+      check: probe.plan.checks.find((c) => c.id === a.checkId)!,
+      timeoutMs: probe.plan.timeoutMs,
+    }));
   });
   const plainStarted = performance.now();
   for (const { network, check, timeoutMs } of checks) {
-    const one: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.11', timeoutMs, deadlineMs: probeDeadlineMs([check], timeoutMs, 1), concurrency: 1, controls: [], checks: [check] };
-    await execa('docker', ['run', '--rm', '--network', network, ...ISOLATED_DNS_UPSTREAM.flatMap((d) => ['--dns', d]), '--label', `dockprobe.run=${runId}`, '-e', `DOCKPROBE_PLAN=${Buffer.from(JSON.stringify(one)).toString('base64')}`, image, 'run'], { timeout: 60_000 });
+    const one: ProbePlan = {
+      version: PLAN_VERSION,
+      dnsServer: '127.0.0.11',
+      timeoutMs,
+      deadlineMs: probeDeadlineMs([check], timeoutMs, 1),
+      concurrency: 1,
+      controls: [],
+      checks: [check],
+    };
+    await execa(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        network,
+        ...ISOLATED_DNS_UPSTREAM.flatMap((d) => ['--dns', d]),
+        '--label',
+        `dockprobe.run=${runId}`,
+        '-e',
+        `DOCKPROBE_PLAN=${Buffer.from(JSON.stringify(one)).toString('base64')}`,
+        image,
+        'run',
+      ],
+      { timeout: 60_000 },
+    );
   }
   const plainMs = performance.now() - plainStarted;
 
@@ -72,7 +107,9 @@ try {
     ['orchestrator peak RSS', `${rssMiB.toFixed(0)} MiB`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`dockprobe benchmark: reference topology (${topology.engine.version}, API ${topology.engine.apiVersion}), image ${image}`);
+  console.log(
+    `dockprobe benchmark: reference topology (${topology.engine.version}, API ${topology.engine.apiVersion}), image ${image}`,
+  );
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 } finally {
   await composeDown(compose, call);

@@ -10,6 +10,8 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  banner: { js: "import { createRequire as __dpCreateRequire } from 'node:module'; const require = __dpCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __dpCreateRequire } from 'node:module'; const require = __dpCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

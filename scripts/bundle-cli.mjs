@@ -41,7 +41,12 @@ const lazyStringWidth = {
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, async (args) => {
       if (args.pluginData === 'real') return undefined;
-      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: 'real' });
+      const real = await b.resolve(args.path, {
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        kind: args.kind,
+        pluginData: 'real',
+      });
       if (real.errors.length > 0) return { errors: real.errors };
       return { path: real.path, namespace: 'lazy-string-width' };
     });
@@ -70,7 +75,8 @@ const yargsLocales = {
     b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const line = 'const __dirname = fileURLToPath(import.meta.url);';
-      if (!source.includes(line)) throw new Error(`${args.path}: '${line}' not found; yargs changed, update scripts/bundle-cli.mjs`);
+      if (!source.includes(line))
+        throw new Error(`${args.path}: '${line}' not found; yargs changed, update scripts/bundle-cli.mjs`);
       const located = `const __dirname = (() => {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('yargs')), 'lib', 'platform-shims', 'esm.mjs');
@@ -155,12 +161,17 @@ async function bundleBin(precomputed) {
     entryPoints: ['src/cli/bin.ts'],
     outfile: `${OUTDIR}/bin.cjs`,
     format: 'cjs',
-    define: { DOCKPROBE_PRECOMPUTED: precomputed === undefined ? 'undefined' : JSON.stringify(JSON.stringify(precomputed)) },
+    define: {
+      DOCKPROBE_PRECOMPUTED: precomputed === undefined ? 'undefined' : JSON.stringify(JSON.stringify(precomputed)),
+    },
     plugins: [
       {
         name: 'code-cached-bundles',
         setup(b) {
-          b.onResolve({ filter: /^\.\/(run-cli|validate-files)\.js$/ }, (args) => ({ path: args.path, namespace: 'code-cached-bundle' }));
+          b.onResolve({ filter: /^\.\/(run-cli|validate-files)\.js$/ }, (args) => ({
+            path: args.path,
+            namespace: 'code-cached-bundle',
+          }));
           b.onLoad({ filter: /.*/, namespace: 'code-cached-bundle' }, (args) => ({
             resolveDir: resolve('src/cli'),
             contents: `const { requireWithCodeCache } = require('./code-cache.ts');
@@ -180,8 +191,12 @@ module.exports = requireWithCodeCache(__dirname + ${JSON.stringify(`/${bundled[a
  */
 function run(args, { columns, env, status = 0, stderr = /^$/ } = {}) {
   const preload = columns === undefined ? [] : [`--import=data:text/javascript,process.stdout.columns=${columns}`];
-  const child = spawnSync(process.execPath, [...preload, `${OUTDIR}/bin.cjs`, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (child.status !== status || !stderr.test(child.stderr)) throw new Error(`dockprobe ${args.join(' ')} exited ${String(child.status ?? child.signal)}: ${child.stderr}`);
+  const child = spawnSync(process.execPath, [...preload, `${OUTDIR}/bin.cjs`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  if (child.status !== status || !stderr.test(child.stderr))
+    throw new Error(`dockprobe ${args.join(' ')} exited ${String(child.status ?? child.signal)}: ${child.stderr}`);
   return child.stdout;
 }
 
@@ -190,7 +205,9 @@ function run(args, { columns, env, status = 0, stderr = /^$/ } = {}) {
 // and zod build the schema; then with that output.
 await bundleBin(undefined);
 const english = { LC_ALL: 'en_US.UTF-8' };
-const help = Object.fromEntries([80, 100, 110].map((width) => [width, run(['--help'], { columns: width === 100 ? undefined : width, env: english })]));
+const help = Object.fromEntries(
+  [80, 100, 110].map((width) => [width, run(['--help'], { columns: width === 100 ? undefined : width, env: english })]),
+);
 const schema = run(['schema']);
 const version = run(['--version']);
 // The code caches: what V8 compiled while each bundle ran `validate`. With an invalid file after a valid one, bin.ts
@@ -200,10 +217,15 @@ const version = run(['--version']);
 const writeCache = { env: { DOCKPROBE_WRITE_CODE_CACHE: '1', NODE_OPTIONS: '' } };
 const invalid = join(mkdtempSync(join(tmpdir(), 'dockprobe-build-')), 'invalid.yml');
 writeFileSync(invalid, 'expect:\n  - from: { network: a }\n    to: x:80\n    reachable: maybe\n');
-const full = run(['validate', 'scenarios/reference.yml', invalid], { ...writeCache, status: 2, stderr: /invalid\.yml:4:16: / });
+const full = run(['validate', 'scenarios/reference.yml', invalid], {
+  ...writeCache,
+  status: 2,
+  stderr: /invalid\.yml:4:16: /,
+});
 rmSync(dirname(invalid), { recursive: true });
 const fast = run(['validate', 'scenarios/reference.yml'], writeCache);
-if (fast !== full) throw new Error(`validate prints ${JSON.stringify(fast)} without yargs, ${JSON.stringify(full)} with it`);
+if (fast !== full)
+  throw new Error(`validate prints ${JSON.stringify(fast)} without yargs, ${JSON.stringify(full)} with it`);
 for (const file of [runCliFile, validateFile]) {
   if (!existsSync(`${OUTDIR}/${file}.cache`)) throw new Error(`no code cache written for ${file}`);
 }

@@ -5,18 +5,57 @@ export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-schema.js';
-export type { Scenario, Expectation, Rule, RuleKind, SourceRef, TargetRef, HostTarget, TcpTarget, HttpTarget, DnsTarget, InternetTarget, HostRef } from './scenario/scenario.js';
+export type {
+  Scenario,
+  Expectation,
+  Rule,
+  RuleKind,
+  SourceRef,
+  TargetRef,
+  HostTarget,
+  TcpTarget,
+  HttpTarget,
+  DnsTarget,
+  InternetTarget,
+  HostRef,
+} from './scenario/scenario.js';
 export { expandOnlyRules } from './rules/expand-only-rules.js';
-export { staticFindings, describeFinding, STATIC_FINDING_CODES, type StaticFinding, type StaticFindingCode } from './rules/static-findings.js';
+export {
+  staticFindings,
+  describeFinding,
+  STATIC_FINDING_CODES,
+  type StaticFinding,
+  type StaticFindingCode,
+} from './rules/static-findings.js';
 export { resolveTopology } from './topology/resolve-topology.js';
 export type { Topology, TopologyNetwork, TopologyService } from './topology/topology.js';
 export { buildPlan, type PlanOptions } from './plan/build-plan.js';
-export type { Plan, ProbeSpec, Cell, ReachCell, PublishedCell, EgressCell, TraefikRouteCell, LanCell, Attempt, Controls, Placement, LanPlacement } from './plan/plan.js';
+export type {
+  Plan,
+  ProbeSpec,
+  Cell,
+  ReachCell,
+  PublishedCell,
+  EgressCell,
+  TraefikRouteCell,
+  LanCell,
+  Attempt,
+  Controls,
+  Placement,
+  LanPlacement,
+} from './plan/plan.js';
 export { Probe, StartedProbe, DEFAULT_PROBE_LIMITS, type ProbeLimits } from './run/probe.js';
 export { runProbes } from './run/run-probes.js';
 export { PROBE_ERROR_CODES, type ProbeResult, type ProbeErrorCode } from './run/probe-result.js';
 export { judge, describeObservation } from './judge/judge.js';
-export { VERDICT_CODES, type Verdict, type VerdictStatus, type VerdictCode, type Evidence, type ControlResult } from './judge/verdict.js';
+export {
+  VERDICT_CODES,
+  type Verdict,
+  type VerdictStatus,
+  type VerdictCode,
+  type Evidence,
+  type ControlResult,
+} from './judge/verdict.js';
 export type { RunResult, Summary, ProbeSummary } from './run-result.js';
 export { prettyReport } from './report/pretty-report.js';
 export { jsonReport } from './report/json-report.js';
@@ -51,4 +90,11 @@ export { UnknownNameError } from './errors/unknown-name-error.js';
 export { DockerUnavailableError } from './errors/docker-unavailable-error.js';
 export type { TraefikProxy, BackendNetwork, NetworkChoice, NetworkChoiceCode } from './traefik/traefik.js';
 export type { TraefikRoute } from './traefik/find-routes.js';
-export { AGENT_ERROR_CODES, type AgentErrorCode, type Check, type Observation, type Outcome, type ProbePlan } from '../probes/agent/protocol.js';
+export {
+  AGENT_ERROR_CODES,
+  type AgentErrorCode,
+  type Check,
+  type Observation,
+  type Outcome,
+  type ProbePlan,
+} from '../probes/agent/protocol.js';

@@ -18,4 +18,6 @@ export const BROKEN_COMPOSE = join(PACKAGE_ROOT, 'docker-compose.broken.yml');
 export const REFERENCE_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'reference.yml');
 
 /** The package version, from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

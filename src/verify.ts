@@ -95,11 +95,16 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const runId = options.runId ?? newRunId();
   // Probes get a stack of their own, removed as soon as the run ends; a caller's stack (the CLI's signal handler)
   // reaches it while it lives.
-  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of run ${runId}`);
+  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
+    `probes of run ${runId}`,
+  );
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
   const internet = options.internet ? internetOption(options.internet) : undefined;
-  const projected = scenarios.map((s) => applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }));
-  const runtime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  const projected = scenarios.map((s) =>
+    applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }),
+  );
+  const runtime =
+    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
   // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
   const windowStart = Date.now();
@@ -107,7 +112,9 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // Each name pinned to the project (or stack) that holds it: planning sees one project per name. Then the rest of
   // each `only` rule, which only the deployment can say: who else is there to rule out.
   const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
-  log(`engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`);
+  log(
+    `engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
+  );
   const nodes = options.nodes ? chooseNodes(options.nodes, topology) : undefined;
   if (nodes) log(`probing from node(s) ${nodes.map((n) => n.hostname).join(', ')}`);
   const pools = addressPoolWarning(topology.networks);
@@ -127,16 +134,43 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const plan = buildPlan(expectations, topology, { runId, round, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(nodes ? { nodes } : {}) }, traefik);
+      const plan = buildPlan(
+        expectations,
+        topology,
+        {
+          runId,
+          round,
+          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+          ...(nodes ? { nodes } : {}),
+        },
+        traefik,
+      );
       if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);
-      log(`${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`);
-      const results = await runProbes(plan, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
-        ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-        onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
-      });
+      log(
+        `${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`,
+      );
+      const results = await runProbes(
+        plan,
+        {
+          runtime,
+          runId,
+          image,
+          cleanup,
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
+        },
+        {
+          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+          onProbe: (r) =>
+            log(
+              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+            ),
+        },
+      );
       // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
       const window = await readWindow(runtime, topology, runId, windowStart, nodeEngines);
-      for (const what of new Set([...window.changes.values()].flat().map((c) => c.what))) log(`changed during the run: ${what}`);
+      for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
+        log(`changed during the run: ${what}`);
       for (const what of window.networkEvents) log(`during the run: ${what}`);
       const outcome = judge(plan, results, window);
       judged.push(outcome.verdicts);
@@ -164,9 +198,19 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
 
 // Other nodes' engines (--node-engine), each checked to be its node: they take the probe image and speak for their
 // node's events. One that cannot be used is named, and the run goes on without it.
-async function nodeEnginesOf(options: VerifyOptions, topology: Topology, log: (m: string) => void): Promise<NodeEngine[]> {
+async function nodeEnginesOf(
+  options: VerifyOptions,
+  topology: Topology,
+  log: (m: string) => void,
+): Promise<NodeEngine[]> {
   if (!options.nodeEngines || Object.keys(options.nodeEngines).length === 0) return [];
-  const connect = options.nodeRuntime ?? ((endpoint: string) => new DockerodeRuntime({ endpoint, ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}) }));
+  const connect =
+    options.nodeRuntime ??
+    ((endpoint: string) =>
+      new DockerodeRuntime({
+        endpoint,
+        ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}),
+      }));
   const { engines, refused } = await connectNodeEngines(options.nodeEngines, topology, connect);
   for (const r of refused) log(`warning: --node-engine ${r.node}=${r.endpoint} not used: ${r.reason}`);
   return engines;
@@ -174,12 +218,25 @@ async function nodeEnginesOf(options: VerifyOptions, topology: Topology, log: (m
 
 // The image onto the nodes the plan sends jobs to, where the user gave their engines; the others are left as they
 // are (a job there that finds no image is rejected, and its rows say so).
-async function imageToNodes(plan: Plan, engines: readonly NodeEngine[], runtime: ContainerRuntime, image: string, options: VerifyOptions, log: (m: string) => void): Promise<void> {
+async function imageToNodes(
+  plan: Plan,
+  engines: readonly NodeEngine[],
+  runtime: ContainerRuntime,
+  image: string,
+  options: VerifyOptions,
+  log: (m: string) => void,
+): Promise<void> {
   const jobNodes = new Set(plan.probes.flatMap((p) => (p.placement.kind === 'job' ? [p.placement.node.id] : [])));
   const targets = engines.filter((e) => jobNodes.has(e.node.id));
   for (const o of await loadImageOnNodes(runtime, image, targets, options.imageLoadTimeoutMs ?? 300_000)) {
-    if (o.status === 'failed') log(`warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`);
-    else log(`probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`);
+    if (o.status === 'failed')
+      log(
+        `warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`,
+      );
+    else
+      log(
+        `probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`,
+      );
   }
 }
 
@@ -200,7 +257,12 @@ function probeNetwork(placement: Placement): string {
 }
 
 // Every probe of every round: under --repeat each round has probes of its own, and each is reported.
-function summariseProbes(plan: Plan, results: readonly ProbeResult[], controls: readonly ControlResult[], round: number | undefined): ProbeSummary[] {
+function summariseProbes(
+  plan: Plan,
+  results: readonly ProbeResult[],
+  controls: readonly ControlResult[],
+  round: number | undefined,
+): ProbeSummary[] {
   return plan.probes.map((spec) => {
     const r = results.find((x) => x.probeKey === spec.key)!;
     return {

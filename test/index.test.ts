@@ -36,7 +36,9 @@ import {
 // src/index.ts, or one that is not the type the API uses, does not compile.
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Method<K extends keyof ContainerRuntime> = ContainerRuntime[K] extends (...args: infer P) => Promise<infer R> ? { params: P; result: R } : never;
+type Method<K extends keyof ContainerRuntime> = ContainerRuntime[K] extends (...args: infer P) => Promise<infer R>
+  ? { params: P; result: R }
+  : never;
 
 const runtime: Record<string, true> = {
   inspectNetworkVerbose: true satisfies Same<Method<'inspectNetworkVerbose'>['result'], NetworkDetail | undefined>,
@@ -65,7 +67,15 @@ t.test('the entry exports the verdict codes, the same table the judge uses', asy
   t.equal(VERDICT_CODES, verdictCodes);
   const code: VerdictCode = 'blocked';
   t.type(VERDICT_CODES[code], 'string');
-  t.same(Object.values({ ...runtime, ...plan }).filter((v) => v !== true), [], 'the type-level checks above compiled');
-  t.type(PROBE_ERROR_CODES['namespace-lost'], 'string', "the probe failure codes, which a failed ProbeResult's errorCode is one of");
+  t.same(
+    Object.values({ ...runtime, ...plan }).filter((v) => v !== true),
+    [],
+    'the type-level checks above compiled',
+  );
+  t.type(
+    PROBE_ERROR_CODES['namespace-lost'],
+    'string',
+    "the probe failure codes, which a failed ProbeResult's errorCode is one of",
+  );
   t.ok(AGENT_ERROR_CODES.includes('DP_PROBE_BUSY'), "the agent's codes, which an Observation's errorCode is one of");
 });

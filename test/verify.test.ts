@@ -9,45 +9,107 @@ import { ZONES_FILE } from './fixtures/zones-topology.js';
 // removed, the agent's lines read, the deployment re-read, verdicts judged. The agent here answers like a healthy
 // zone: names on public-facing resolve there and connect; the rest does not resolve or times out.
 
-const compose = (service: string) => ({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service, 'com.docker.compose.version': '2.40.3' });
+const compose = (service: string) => ({
+  'com.docker.compose.project': 'shop',
+  'com.docker.compose.service': service,
+  'com.docker.compose.version': '2.40.3',
+});
 
 function deployment() {
   const engine = new FakeRuntime();
-  const publicNet = engine.addNetwork({ name: 'shop_public-facing', subnets: ['172.18.0.0/16'], labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'public-facing' } });
-  const internal = engine.addNetwork({ name: 'shop_internal-backend', internal: true, subnets: ['172.19.0.0/16'], labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'internal-backend' } });
-  const proxy = engine.addContainer({ name: 'shop-proxy-1', labels: compose('proxy'), ports: [{ port: 8080, protocol: 'tcp', published: [], requested: [] }] }, [publicNet]);
-  proxy.networks[0]!.ipv4 = '172.18.0.2';
-  const redis = engine.addContainer({ name: 'shop-redis-1', labels: compose('redis'), ports: [{ port: 6379, protocol: 'tcp', published: [], requested: [] }] }, [internal]);
-  redis.networks[0]!.ipv4 = '172.19.0.2';
-  engine.agent = (plan) => agentLines(plan, (check) => {
-    const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
-    if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-')) return check.kind === 'dns' ? { outcome: 'resolved', addresses: ['172.18.0.9'] } : { outcome: 'open', address: '172.18.0.2', port: 8080 };
-    if (/^\d/.test(host)) return { outcome: 'timeout', address: host, port: 6379 };
-    return { outcome: 'nxdomain', errorCode: 'ENOTFOUND' };
+  const publicNet = engine.addNetwork({
+    name: 'shop_public-facing',
+    subnets: ['172.18.0.0/16'],
+    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'public-facing' },
   });
+  const internal = engine.addNetwork({
+    name: 'shop_internal-backend',
+    internal: true,
+    subnets: ['172.19.0.0/16'],
+    labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'internal-backend' },
+  });
+  const proxy = engine.addContainer(
+    {
+      name: 'shop-proxy-1',
+      labels: compose('proxy'),
+      ports: [{ port: 8080, protocol: 'tcp', published: [], requested: [] }],
+    },
+    [publicNet],
+  );
+  proxy.networks[0]!.ipv4 = '172.18.0.2';
+  const redis = engine.addContainer(
+    {
+      name: 'shop-redis-1',
+      labels: compose('redis'),
+      ports: [{ port: 6379, protocol: 'tcp', published: [], requested: [] }],
+    },
+    [internal],
+  );
+  redis.networks[0]!.ipv4 = '172.19.0.2';
+  engine.agent = (plan) =>
+    agentLines(plan, (check) => {
+      const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
+      if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
+        return check.kind === 'dns'
+          ? { outcome: 'resolved', addresses: ['172.18.0.9'] }
+          : { outcome: 'open', address: '172.18.0.2', port: 8080 };
+      if (/^\d/.test(host)) return { outcome: 'timeout', address: host, port: 6379 };
+      return { outcome: 'nxdomain', errorCode: 'ENOTFOUND' };
+    });
   return { engine, redis };
 }
 
 // What the agent prints for a plan: hello, each check (the controls once more per repeat), done.
 function agentLines(plan: ProbePlan, answer: (check: Check) => Record<string, unknown>): string {
-  const lines: AgentLine[] = [{ type: 'hello', agent: '1', node: 'v20', interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } }];
+  const lines: AgentLine[] = [
+    {
+      type: 'hello',
+      agent: '1',
+      node: 'v20',
+      interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'],
+      defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' },
+    },
+  ];
   for (const check of plan.checks) {
     const runs = plan.controls.includes(check.id) ? CONTROL_REPEATS + 1 : 1;
-    for (let n = 1; n <= runs; n++) lines.push({ type: 'observation', observation: { id: controlRunId(check.id, n), kind: check.kind, target: 'x', latencyMs: 3, ...answer(check) } as never });
+    for (let n = 1; n <= runs; n++)
+      lines.push({
+        type: 'observation',
+        observation: {
+          id: controlRunId(check.id, n),
+          kind: check.kind,
+          target: 'x',
+          latencyMs: 3,
+          ...answer(check),
+        } as never,
+      });
   }
   lines.push({ type: 'done', elapsedMs: 10, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'] });
   return lines.map((l) => JSON.stringify(l)).join('\n');
 }
 
-const scenario = parseScenario(`project: shop\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`, 'shop.yml');
+const scenario = parseScenario(
+  `project: shop\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`,
+  'shop.yml',
+);
 
 t.test('a healthy zone: every verdict with its code, the Compose version named, no probe left', async (t) => {
   const { engine } = deployment();
   const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u1' });
-  t.same(result.verdicts.map((v) => [v.target, v.status, v.code]), [['proxy:8080', 'pass', 'reached'], ['redis:6379', 'pass', 'blocked']]);
+  t.same(
+    result.verdicts.map((v) => [v.target, v.status, v.code]),
+    [
+      ['proxy:8080', 'pass', 'reached'],
+      ['redis:6379', 'pass', 'blocked'],
+    ],
+  );
   t.same(result.compose, ['2.40.3']);
   t.ok(result.probes.every((p) => p.control.dns && p.control.reach));
-  t.same([...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'u1'), [], 'the probe was removed');
+  t.same(
+    [...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'u1'),
+    [],
+    'the probe was removed',
+  );
   t.same(result.cleanupFailures, []);
 });
 
@@ -59,94 +121,236 @@ t.test('a target that stops while the probe runs: the blocked cell is inconclusi
     return agent(plan, container);
   };
   const lines: string[] = [];
-  const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u2', log: (l) => lines.push(l) });
-  t.same(result.verdicts.map((v) => [v.target, v.status, v.code]), [['proxy:8080', 'pass', 'reached'], ['redis:6379', 'inconclusive', 'world-changed']]);
+  const result = await verify({
+    scenarios: [scenario],
+    runtime: engine,
+    image: 'dockprobe-probe:test',
+    runId: 'u2',
+    log: (l) => lines.push(l),
+  });
+  t.same(
+    result.verdicts.map((v) => [v.target, v.status, v.code]),
+    [
+      ['proxy:8080', 'pass', 'reached'],
+      ['redis:6379', 'inconclusive', 'world-changed'],
+    ],
+  );
   t.ok(lines.includes('changed during the run: shop-redis-1 is exited (it was running)'));
 });
 
 t.test('--repeat keeps the probes of every round; overrides reach every expectation', async (t) => {
   const { engine } = deployment();
-  const result = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u3', repeat: 2, timeoutMs: 300 });
-  t.same(result.probes.map((p) => [p.round, p.container]), [[1, 'dockprobe-u3-1'], [2, 'dockprobe-u3-1-r2']]);
+  const result = await verify({
+    scenarios: [scenario],
+    runtime: engine,
+    image: 'dockprobe-probe:test',
+    runId: 'u3',
+    repeat: 2,
+    timeoutMs: 300,
+  });
+  t.same(
+    result.probes.map((p) => [p.round, p.container]),
+    [
+      [1, 'dockprobe-u3-1'],
+      [2, 'dockprobe-u3-1-r2'],
+    ],
+  );
   const created = [...engine.specs.values()].map((s) => s.name);
   t.same(created, ['dockprobe-u3-1', 'dockprobe-u3-1-r2']);
   t.match(result.verdicts[1]!.reason, /\(2\/2 rounds passed\)$/);
 });
 
 // --node-engine: the probe image reaches a node a job goes to through that node's own engine, before the job.
-t.test('a job on a node without the probe image: loaded there first through --node-engine, then the job runs', async (t) => {
-  const { swarmDeployment } = await import('./fixtures/swarm-deployment.js');
-  const { engine } = swarmDeployment();
-  engine.agent = (plan) => agentLines(plan, (check) => (check.kind === 'dns' ? { outcome: 'resolved', addresses: ['10.0.1.3'] } : { outcome: 'open', address: '10.0.1.3', port: 3001 }));
-  const image = 'dockprobe-probe:test';
-  engine.nodesWithoutImage.add('node-b');
-  const nodeB = new FakeRuntime();
-  nodeB.engine = { ...nodeB.engine, swarm: true, swarmNodeId: 'node-b' };
-  nodeB.missingImages.add(image);
-  const load = nodeB.loadImage.bind(nodeB);
-  // The manager's view of node-b follows its engine: once loaded, the swarm no longer rejects the task there.
-  nodeB.loadImage = async (tar: NodeJS.ReadableStream) => {
-    await load(tar);
-    engine.nodesWithoutImage.delete('node-b');
-  };
-  const apiScenario = parseScenario('project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: true\n', 'swarm.yml');
-  const lines: string[] = [];
-  const endpoints: string[] = [];
-  const result = await verify({
-    scenarios: [apiScenario], runtime: engine, image, runId: 'u9', nodes: ['vps-2'], nodeEngines: { 'vps-2': 'unix:///b.sock' },
-    nodeRuntime: (endpoint) => { endpoints.push(endpoint); return nodeB; }, log: (m) => lines.push(m),
-  });
-  t.same(endpoints, ['unix:///b.sock']);
-  t.match(lines.join('\n'), /probe image dockprobe-probe:test loaded into node vps-2 in \d+ ms \(unix:\/\/\/b\.sock\)/);
-  t.same(result.verdicts.map((v) => [v.source, v.status, v.code]), [['network public-facing @ vps-2', 'pass', 'reached']], JSON.stringify(result.probes.map((p) => p.error)));
+t.test(
+  'a job on a node without the probe image: loaded there first through --node-engine, then the job runs',
+  async (t) => {
+    const { swarmDeployment } = await import('./fixtures/swarm-deployment.js');
+    const { engine } = swarmDeployment();
+    engine.agent = (plan) =>
+      agentLines(plan, (check) =>
+        check.kind === 'dns'
+          ? { outcome: 'resolved', addresses: ['10.0.1.3'] }
+          : { outcome: 'open', address: '10.0.1.3', port: 3001 },
+      );
+    const image = 'dockprobe-probe:test';
+    engine.nodesWithoutImage.add('node-b');
+    const nodeB = new FakeRuntime();
+    nodeB.engine = { ...nodeB.engine, swarm: true, swarmNodeId: 'node-b' };
+    nodeB.missingImages.add(image);
+    const load = nodeB.loadImage.bind(nodeB);
+    // The manager's view of node-b follows its engine: once loaded, the swarm no longer rejects the task there.
+    nodeB.loadImage = async (tar: NodeJS.ReadableStream) => {
+      await load(tar);
+      engine.nodesWithoutImage.delete('node-b');
+    };
+    const apiScenario = parseScenario(
+      'project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: true\n',
+      'swarm.yml',
+    );
+    const lines: string[] = [];
+    const endpoints: string[] = [];
+    const result = await verify({
+      scenarios: [apiScenario],
+      runtime: engine,
+      image,
+      runId: 'u9',
+      nodes: ['vps-2'],
+      nodeEngines: { 'vps-2': 'unix:///b.sock' },
+      nodeRuntime: (endpoint) => {
+        endpoints.push(endpoint);
+        return nodeB;
+      },
+      log: (m) => lines.push(m),
+    });
+    t.same(endpoints, ['unix:///b.sock']);
+    t.match(
+      lines.join('\n'),
+      /probe image dockprobe-probe:test loaded into node vps-2 in \d+ ms \(unix:\/\/\/b\.sock\)/,
+    );
+    t.same(
+      result.verdicts.map((v) => [v.source, v.status, v.code]),
+      [['network public-facing @ vps-2', 'pass', 'reached']],
+      JSON.stringify(result.probes.map((p) => p.error)),
+    );
 
-  // Without --node-engine the same job is rejected: its row is inconclusive and says what to do, never blocked.
-  engine.nodesWithoutImage.add('node-b');
-  const without = await verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u10', nodes: ['vps-2'] });
-  t.match(without.verdicts.map((v) => [v.status, v.code]), [['inconclusive', String]]);
-  t.match(without.probes[0]?.error, /--node-engine NODE=ENDPOINT/);
+    // Without --node-engine the same job is rejected: its row is inconclusive and says what to do, never blocked.
+    engine.nodesWithoutImage.add('node-b');
+    const without = await verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u10', nodes: ['vps-2'] });
+    t.match(
+      without.verdicts.map((v) => [v.status, v.code]),
+      [['inconclusive', String]],
+    );
+    t.match(without.probes[0]?.error, /--node-engine NODE=ENDPOINT/);
 
-  await t.rejects(verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u11', nodes: ['vps-2'], nodeEngines: { 'vps-9': 'unix:///b.sock' } }), { code: 'DP_USAGE', message: /--node-engine: no node 'vps-9' in the swarm \(nodes: vps-1, vps-2\)/ });
-});
+    await t.rejects(
+      verify({
+        scenarios: [apiScenario],
+        runtime: engine,
+        image,
+        runId: 'u11',
+        nodes: ['vps-2'],
+        nodeEngines: { 'vps-9': 'unix:///b.sock' },
+      }),
+      { code: 'DP_USAGE', message: /--node-engine: no node 'vps-9' in the swarm \(nodes: vps-1, vps-2\)/ },
+    );
+  },
+);
 
-t.test('rules: the static answer is said before any probe, then each rule is checked live as its own cells', async (t) => {
-  const { engine } = deployment();
-  // The containers name the Compose file they came from; zones.yml has proxy on public-facing too.
-  for (const c of engine.containers.values()) c.labels['com.docker.compose.project.config_files'] = ZONES_FILE;
-  const rules = parseScenario('project: shop\ntimeout: 1s\nrules:\n  - never: { from: { network: public-facing }, to: proxy:8080 }\n  - only: { to: redis:6379, from: [proxy] }\n', 'rules.yml');
-  const said: string[] = [];
-  const result = await verify({ scenarios: [rules], runtime: engine, image: 'dockprobe-probe:test', runId: 'u5', log: (l) => said.push(l), warn: (m) => said.push(`warn: ${m}`) });
-  const warned = said.filter((l) => l.startsWith('warn: '));
-  t.same(
-    warned.map((w) => w.split('\n')),
-    [
-      ['warn: rule 1 (network public-facing never reaches proxy:8080) at rules.yml:4:5 is contradicted by the deployment: proxy is on public-facing', `  ${ZONES_FILE}:11:16: networks: [public-facing]`],
-      ['warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: proxy shares no network with redis (proxy is on public-facing; redis on internal-backend)', `  ${ZONES_FILE}:11:5: networks: [public-facing]`, `  ${ZONES_FILE}:5:3: networks: [internal-backend]`],
-      ['warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: redis is on internal-backend', `  ${ZONES_FILE}:5:14: networks: [internal-backend]`],
-    ],
-  );
-  t.ok(said.indexOf(warned[2]!) < said.findIndex((l) => l.startsWith('starting ')), 'said before any probe starts');
-  t.same(result.staticFindings.map((f) => [f.code, f.rule, f.location]), [['rule-contradicted-by-topology', 1, 'rules.yml:4:5'], ['rule-contradicted-by-topology', 2, 'rules.yml:5:5'], ['rule-contradicted-by-topology', 2, 'rules.yml:5:5']]);
-  // The agent here answers only on public-facing: a probe anywhere else fails its controls, and its cells are
-  // inconclusive, never passed unproven.
-  t.same(
-    result.verdicts.map((v) => [v.expectation, v.source, v.target, v.status, v.location]),
-    [
-      ['rule 1 (network public-facing never reaches proxy:8080)', 'network public-facing', 'proxy:8080', 'fail', 'rules.yml:4:5'],
-      ['rule 2 (only proxy reaches redis:6379): proxy reaches redis:6379', 'service proxy', 'redis:6379', 'inconclusive', 'rules.yml:5:5'],
-      ['rule 2 (only proxy reaches redis:6379): network internal-backend does not reach redis:6379', 'network internal-backend', 'redis:6379', 'inconclusive', 'rules.yml:5:5'],
-      ['rule 2 (only proxy reaches redis:6379): network public-facing does not reach redis:6379', 'network public-facing', 'redis:6379', 'pass', 'rules.yml:5:5'],
-    ],
-    'the live verdicts are the real ones, each named after its rule',
-  );
-});
+t.test(
+  'rules: the static answer is said before any probe, then each rule is checked live as its own cells',
+  async (t) => {
+    const { engine } = deployment();
+    // The containers name the Compose file they came from; zones.yml has proxy on public-facing too.
+    for (const c of engine.containers.values()) c.labels['com.docker.compose.project.config_files'] = ZONES_FILE;
+    const rules = parseScenario(
+      'project: shop\ntimeout: 1s\nrules:\n  - never: { from: { network: public-facing }, to: proxy:8080 }\n  - only: { to: redis:6379, from: [proxy] }\n',
+      'rules.yml',
+    );
+    const said: string[] = [];
+    const result = await verify({
+      scenarios: [rules],
+      runtime: engine,
+      image: 'dockprobe-probe:test',
+      runId: 'u5',
+      log: (l) => said.push(l),
+      warn: (m) => said.push(`warn: ${m}`),
+    });
+    const warned = said.filter((l) => l.startsWith('warn: '));
+    t.same(
+      warned.map((w) => w.split('\n')),
+      [
+        [
+          'warn: rule 1 (network public-facing never reaches proxy:8080) at rules.yml:4:5 is contradicted by the deployment: proxy is on public-facing',
+          `  ${ZONES_FILE}:11:16: networks: [public-facing]`,
+        ],
+        [
+          'warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: proxy shares no network with redis (proxy is on public-facing; redis on internal-backend)',
+          `  ${ZONES_FILE}:11:5: networks: [public-facing]`,
+          `  ${ZONES_FILE}:5:3: networks: [internal-backend]`,
+        ],
+        [
+          'warn: rule 2 (only proxy reaches redis:6379) at rules.yml:5:5 is contradicted by the deployment: redis is on internal-backend',
+          `  ${ZONES_FILE}:5:14: networks: [internal-backend]`,
+        ],
+      ],
+    );
+    t.ok(said.indexOf(warned[2]!) < said.findIndex((l) => l.startsWith('starting ')), 'said before any probe starts');
+    t.same(
+      result.staticFindings.map((f) => [f.code, f.rule, f.location]),
+      [
+        ['rule-contradicted-by-topology', 1, 'rules.yml:4:5'],
+        ['rule-contradicted-by-topology', 2, 'rules.yml:5:5'],
+        ['rule-contradicted-by-topology', 2, 'rules.yml:5:5'],
+      ],
+    );
+    // The agent here answers only on public-facing: a probe anywhere else fails its controls, and its cells are
+    // inconclusive, never passed unproven.
+    t.same(
+      result.verdicts.map((v) => [v.expectation, v.source, v.target, v.status, v.location]),
+      [
+        [
+          'rule 1 (network public-facing never reaches proxy:8080)',
+          'network public-facing',
+          'proxy:8080',
+          'fail',
+          'rules.yml:4:5',
+        ],
+        [
+          'rule 2 (only proxy reaches redis:6379): proxy reaches redis:6379',
+          'service proxy',
+          'redis:6379',
+          'inconclusive',
+          'rules.yml:5:5',
+        ],
+        [
+          'rule 2 (only proxy reaches redis:6379): network internal-backend does not reach redis:6379',
+          'network internal-backend',
+          'redis:6379',
+          'inconclusive',
+          'rules.yml:5:5',
+        ],
+        [
+          'rule 2 (only proxy reaches redis:6379): network public-facing does not reach redis:6379',
+          'network public-facing',
+          'redis:6379',
+          'pass',
+          'rules.yml:5:5',
+        ],
+      ],
+      'the live verdicts are the real ones, each named after its rule',
+    );
+  },
+);
 
-t.test('--repeat keeps the cells of two files apart, even where their entries read alike (the inferred scenario and a file)', async (t) => {
-  const { engine } = deployment();
-  const other = parseScenario('project: shop\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n', 'other.yml');
-  const result = await verify({ scenarios: [scenario, other], runtime: engine, image: 'dockprobe-probe:test', runId: 'u6', repeat: 2 });
-  t.same(result.verdicts.map((v) => [v.location, v.target, v.status]), [['shop.yml:4:5', 'proxy:8080', 'pass'], ['shop.yml:7:5', 'redis:6379', 'pass'], ['other.yml:3:5', 'proxy:8080', 'pass']]);
-  const [first, , second] = result.verdicts;
-  t.equal(second!.evidence.length, first!.evidence.length, "each cell holds its own two rounds' attempts, not another file's too");
-  t.match(second!.reason, /\(2\/2 rounds passed\)$/);
-});
+t.test(
+  '--repeat keeps the cells of two files apart, even where their entries read alike (the inferred scenario and a file)',
+  async (t) => {
+    const { engine } = deployment();
+    const other = parseScenario(
+      'project: shop\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n',
+      'other.yml',
+    );
+    const result = await verify({
+      scenarios: [scenario, other],
+      runtime: engine,
+      image: 'dockprobe-probe:test',
+      runId: 'u6',
+      repeat: 2,
+    });
+    t.same(
+      result.verdicts.map((v) => [v.location, v.target, v.status]),
+      [
+        ['shop.yml:4:5', 'proxy:8080', 'pass'],
+        ['shop.yml:7:5', 'redis:6379', 'pass'],
+        ['other.yml:3:5', 'proxy:8080', 'pass'],
+      ],
+    );
+    const [first, , second] = result.verdicts;
+    t.equal(
+      second!.evidence.length,
+      first!.evidence.length,
+      "each cell holds its own two rounds' attempts, not another file's too",
+    );
+    t.match(second!.reason, /\(2\/2 rounds passed\)$/);
+  },
+);

@@ -10,7 +10,11 @@ export function classifyError(error: unknown): { outcome: Outcome; errorCode: Ag
   // undici's parser error for bytes that are not HTTP (a redis or postgres port) often carries no code: the port
   // answered, so the path is open, whatever it spoke.
   if ((error as { name?: unknown })?.name === 'HTTPParserError' || raw?.startsWith('HPE_')) {
-    return { outcome: 'open', errorCode: code ?? 'DP_NOT_HTTP', detail: `connected, but the answer is not HTTP: ${detail}` };
+    return {
+      outcome: 'open',
+      errorCode: code ?? 'DP_NOT_HTTP',
+      detail: `connected, but the answer is not HTTP: ${detail}`,
+    };
   }
   switch (code) {
     case 'ECONNREFUSED':

@@ -15,7 +15,9 @@ function print(line: AgentLine): void {
 
 function interfaces(): string[] {
   return Object.entries(networkInterfaces()).flatMap(([name, addresses]) =>
-    (addresses ?? []).filter((a) => a.family === 'IPv4' || !a.address.startsWith('fe80')).map((a) => `${name} ${a.cidr ?? a.address}`),
+    (addresses ?? [])
+      .filter((a) => a.family === 'IPv4' || !a.address.startsWith('fe80'))
+      .map((a) => `${name} ${a.cidr ?? a.address}`),
   );
 }
 
@@ -33,7 +35,13 @@ async function runCommand(): Promise<void> {
     print({ type: 'fatal', message: `deadline of ${plan.deadlineMs} ms reached; pending checks abandoned` });
     process.exit(AGENT_EXIT.DEADLINE);
   }, plan.deadlineMs);
-  print({ type: 'hello', agent: AGENT_VERSION, node: process.version, interfaces: interfaces(), defaultRoute: readDefaultRoute() });
+  print({
+    type: 'hello',
+    agent: AGENT_VERSION,
+    node: process.version,
+    interfaces: interfaces(),
+    defaultRoute: readDefaultRoute(),
+  });
   await runPlan(plan, (observation) => print({ type: 'observation', observation }));
   clearTimeout(deadline);
   // Interfaces again at the end: a joined namespace whose container restarted mid-run is left with only lo.

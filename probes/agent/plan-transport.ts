@@ -26,13 +26,17 @@ export function decodePlan(env: NodeJS.ProcessEnv): ProbePlan {
   let plan: ProbePlan;
   if (Number.isInteger(chunks) && chunks > 0) {
     const parts = Array.from({ length: chunks }, (_, i) => env[`DOCKPROBE_PLAN_${i}`]);
-    if (parts.some((p) => p === undefined)) throw new Error(`plan chunks missing: expected ${chunks} DOCKPROBE_PLAN_n variables`);
+    if (parts.some((p) => p === undefined))
+      throw new Error(`plan chunks missing: expected ${chunks} DOCKPROBE_PLAN_n variables`);
     plan = JSON.parse(gunzipSync(Buffer.from(parts.join(''), 'base64')).toString('utf8')) as ProbePlan;
   } else if (env['DOCKPROBE_PLAN']) {
     plan = JSON.parse(Buffer.from(env['DOCKPROBE_PLAN'], 'base64').toString('utf8')) as ProbePlan;
   } else {
-    throw new Error(`no plan: set ${PLAN_CHUNKS_VAR} and DOCKPROBE_PLAN_n (see plan-transport.ts), or DOCKPROBE_PLAN to a base64 JSON plan`);
+    throw new Error(
+      `no plan: set ${PLAN_CHUNKS_VAR} and DOCKPROBE_PLAN_n (see plan-transport.ts), or DOCKPROBE_PLAN to a base64 JSON plan`,
+    );
   }
-  if (plan.version !== PLAN_VERSION) throw new Error(`plan version ${String(plan.version)} is not ${PLAN_VERSION}: orchestrator and probe image differ`);
+  if (plan.version !== PLAN_VERSION)
+    throw new Error(`plan version ${String(plan.version)} is not ${PLAN_VERSION}: orchestrator and probe image differ`);
   return plan;
 }

@@ -252,7 +252,12 @@ export function checkDeadlineMs(check: Check, defaultTimeoutMs: number): number 
  * How long a probe may run: its slowest check (checkDeadlineMs), plus slack. The one rule the planner writes into the
  * plan and the runner waits by.
  */
-export function probeDeadlineMs(checks: readonly Check[], defaultTimeoutMs: number, concurrency = DEFAULT_CONCURRENCY, slackMs = DEADLINE_SLACK_MS): number {
+export function probeDeadlineMs(
+  checks: readonly Check[],
+  defaultTimeoutMs: number,
+  concurrency = DEFAULT_CONCURRENCY,
+  slackMs = DEADLINE_SLACK_MS,
+): number {
   const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
   // With at most `concurrency` checks at once (the controls' repeats count too), list scheduling ends within
   // (n / concurrency + 1) times the slowest check; all at once, within the slowest.

@@ -2,7 +2,15 @@ import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
 import { NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
-import { CONTROL_REPEATS, controlRunId, DEFAULT_CONCURRENCY, type Check, type Observation, type Outcome, type ProbePlan } from './protocol.js';
+import {
+  CONTROL_REPEATS,
+  controlRunId,
+  DEFAULT_CONCURRENCY,
+  type Check,
+  type Observation,
+  type Outcome,
+  type ProbePlan,
+} from './protocol.js';
 
 /** Pause between retries of a check expected reachable. */
 export const RETRY_PAUSE_MS = 200;
@@ -38,7 +46,8 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   others.forEach((check, i) => {
     queue.push({ check, id: check.id });
     const run = Math.floor((i + 1) / share) + 1;
-    if (repeats > 0 && (i + 1) % share === 0 && run <= repeats) for (const c of controls) queue.push({ check: c, id: controlRunId(c.id, run) });
+    if (repeats > 0 && (i + 1) % share === 0 && run <= repeats)
+      for (const c of controls) queue.push({ check: c, id: controlRunId(c.id, run) });
   });
   const run = async ({ check, id }: { check: Check; id: string }) => {
     const started = performance.now();
@@ -53,7 +62,14 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
         observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
       }
     } catch (error) {
-      observation = { id: check.id, kind: check.kind, target: describe(check), outcome: 'error', latencyMs: 0, detail: String(error) };
+      observation = {
+        id: check.id,
+        kind: check.kind,
+        target: describe(check),
+        outcome: 'error',
+        latencyMs: 0,
+        detail: String(error),
+      };
     }
     observation.id = id;
     observation.latencyMs = Math.round((performance.now() - started) * 10) / 10;
@@ -64,18 +80,35 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     await pool(queue, Math.max(1, plan.concurrency ?? DEFAULT_CONCURRENCY), run);
     // The last repeat, after every check: the conditions held to the end.
     const last = repeats + 1;
-    if (repeats > 0) await pool(controls.map((check) => ({ check, id: controlRunId(check.id, last) })), plan.concurrency ?? DEFAULT_CONCURRENCY, run);
+    if (repeats > 0)
+      await pool(
+        controls.map((check) => ({ check, id: controlRunId(check.id, last) })),
+        plan.concurrency ?? DEFAULT_CONCURRENCY,
+        run,
+      );
   } finally {
     for (const resolver of resolvers.values()) resolver.cancel();
   }
 }
 
 /** Repeats the settle checks until each resolved once, or the time is up; what they saw is not reported. */
-async function settle(options: NonNullable<ProbePlan['settle']>, byId: ReadonlyMap<string, Check>, resolverFor: (timeoutMs: number) => NameResolver, defaultTimeoutMs: number): Promise<void> {
+async function settle(
+  options: NonNullable<ProbePlan['settle']>,
+  byId: ReadonlyMap<string, Check>,
+  resolverFor: (timeoutMs: number) => NameResolver,
+  defaultTimeoutMs: number,
+): Promise<void> {
   const until = performance.now() + options.timeoutMs;
   let waiting = options.checkIds.map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
   while (waiting.length > 0 && performance.now() < until) {
-    const results = await Promise.all(waiting.map(async (check) => ({ check, outcome: (await runCheck(check, resolverFor(check.timeoutMs ?? defaultTimeoutMs), check.timeoutMs ?? defaultTimeoutMs)).outcome })));
+    const results = await Promise.all(
+      waiting.map(async (check) => ({
+        check,
+        outcome: (
+          await runCheck(check, resolverFor(check.timeoutMs ?? defaultTimeoutMs), check.timeoutMs ?? defaultTimeoutMs)
+        ).outcome,
+      })),
+    );
     waiting = results.filter((r) => r.outcome !== 'resolved').map((r) => r.check);
     if (waiting.length > 0) await new Promise((r) => setTimeout(r, SETTLE_PAUSE_MS));
   }
@@ -110,9 +143,19 @@ export function describe(check: Check): string {
 
 async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number): Promise<Observation> {
   const base = { id: check.id, kind: check.kind, target: describe(check), latencyMs: 0 };
-  const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname.replace(/^\[|\]$/g, '');
+  const host =
+    check.kind === 'dns'
+      ? check.name
+      : check.kind === 'tcp'
+        ? check.host
+        : new URL(check.url).hostname.replace(/^\[|\]$/g, '');
   const name = await resolver.resolve(host, check.subnets, check.family);
-  const resolved = { ...base, addresses: name.addresses, ...(name.errorCode ? { errorCode: name.errorCode } : {}), ...(name.detail ? { detail: name.detail } : {}) };
+  const resolved = {
+    ...base,
+    addresses: name.addresses,
+    ...(name.errorCode ? { errorCode: name.errorCode } : {}),
+    ...(name.detail ? { detail: name.detail } : {}),
+  };
   if (check.kind === 'dns' || name.outcome !== 'resolved' || name.address === undefined) {
     return { ...resolved, outcome: name.outcome };
   }

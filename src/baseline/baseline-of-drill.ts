@@ -9,6 +9,12 @@ import { pathState } from './path-state.js';
  * scenario's verdict of that code has: `path-open` is open (the host answered), as in a scenario's baseline.
  */
 export function baselineOfDrill(result: DrillResult): Baseline {
-  const paths = result.rows.map((row) => ({ source: row.source, target: row.target, state: pathState(row.code), code: row.code, evidence: { observed: row.reason, latencyMs: row.evidence?.latencyMs } }));
+  const paths = result.rows.map((row) => ({
+    source: row.source,
+    target: row.target,
+    state: pathState(row.code),
+    code: row.code,
+    evidence: { observed: row.reason, latencyMs: row.evidence?.latencyMs },
+  }));
   return baselineFrom(paths, { ...result, scenarios: [`drill from ${result.from}`] });
 }

@@ -50,7 +50,10 @@ export function baselineOf(result: RunResult): Baseline {
  * A baseline of paths seen by a run (a scenario's or a drill's): one per key, the last seen kept, sorted by key, with
  * the digest of the keys and states.
  */
-export function baselineFrom(seen: readonly BaselinePath[], run: { startedAt: string; engine: { version: string; apiVersion: string }; compose: string[]; scenarios: string[] }): Baseline {
+export function baselineFrom(
+  seen: readonly BaselinePath[],
+  run: { startedAt: string; engine: { version: string; apiVersion: string }; compose: string[]; scenarios: string[] },
+): Baseline {
   const byKey = new Map<string, BaselinePath>();
   for (const p of seen) byKey.set(pathKey(p), p);
   const paths = [...byKey.values()].sort((a, b) => (pathKey(a) < pathKey(b) ? -1 : pathKey(a) > pathKey(b) ? 1 : 0));
@@ -67,7 +70,13 @@ export function baselineFrom(seen: readonly BaselinePath[], run: { startedAt: st
 }
 
 function pathOf(v: Verdict): BaselinePath {
-  return { source: v.source, target: v.target, state: pathState(v.code), code: v.code, evidence: { observed: v.observed, latencyMs: v.latencyMs } };
+  return {
+    source: v.source,
+    target: v.target,
+    state: pathState(v.code),
+    code: v.code,
+    evidence: { observed: v.observed, latencyMs: v.latencyMs },
+  };
 }
 
 /** sha256 over the sorted keys and states (evidence left out). */

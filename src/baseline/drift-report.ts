@@ -11,12 +11,19 @@ export interface DriftReport {
   drift: Drift[];
 }
 
-const WORD: Record<Drift['kind'], string> = { opened: 'OPENED', closed: 'CLOSED', appeared: 'NEW', vanished: 'GONE', unknown: 'UNKNOWN' };
+const WORD: Record<Drift['kind'], string> = {
+  opened: 'OPENED',
+  closed: 'CLOSED',
+  appeared: 'NEW',
+  vanished: 'GONE',
+  unknown: 'UNKNOWN',
+};
 
 /** The differences only, one line each, then one closing line; nothing when there is none but that line. */
 export function prettyDrift(report: DriftReport, c: Colors): string {
   const lines = report.drift.map((d) => {
-    const paint = d.kind === 'opened' ? c.red : d.kind === 'closed' ? c.yellow : d.kind === 'unknown' ? c.yellow : c.dim;
+    const paint =
+      d.kind === 'opened' ? c.red : d.kind === 'closed' ? c.yellow : d.kind === 'unknown' ? c.yellow : c.dim;
     const then = d.before ? `${d.before.state} (${d.before.code})` : 'not in the baseline';
     const now = d.after ? `${d.after.state} (${d.after.code}: ${d.after.evidence.observed})` : 'not seen now';
     return `${paint(WORD[d.kind].padEnd(7))} ${escapeControl(d.source)} → ${escapeControl(d.target)}: was ${then}, now ${escapeControl(now)}`;

@@ -32,25 +32,39 @@ export async function readBaseline(file: string): Promise<Baseline> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--baseline ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'write one with: dockprobe snapshot SCENARIO --write FILE', cause: error });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--baseline ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: 'write one with: dockprobe snapshot SCENARIO --write FILE', cause: error },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--baseline ${file}: not JSON (${(error as Error).message})`, { hint: 'a baseline is the JSON file dockprobe snapshot --write wrote' });
+    throw new DockprobeError(ErrorCodes.USAGE, `--baseline ${file}: not JSON (${(error as Error).message})`, {
+      hint: 'a baseline is the JSON file dockprobe snapshot --write wrote',
+    });
   }
   const format = (json as { format?: unknown; version?: unknown } | null)?.format;
   const version = (json as { version?: unknown } | null)?.version;
   if (format !== BASELINE_FORMAT || version !== BASELINE_VERSION) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--baseline ${file}: format ${JSON.stringify(format)} version ${JSON.stringify(version)}, expected "${BASELINE_FORMAT}" version ${BASELINE_VERSION}`, {
-      hint: 'write it again with this dockprobe: dockprobe snapshot SCENARIO --write FILE',
-    });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--baseline ${file}: format ${JSON.stringify(format)} version ${JSON.stringify(version)}, expected "${BASELINE_FORMAT}" version ${BASELINE_VERSION}`,
+      {
+        hint: 'write it again with this dockprobe: dockprobe snapshot SCENARIO --write FILE',
+      },
+    );
   }
   const parsed = baselineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DockprobeError(ErrorCodes.USAGE, `--baseline ${file}: at ${issue.path.join('.') || 'the top'}: ${issue.message}`, { hint: 'a baseline is written by dockprobe snapshot --write; edit it only by writing it again' });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--baseline ${file}: at ${issue.path.join('.') || 'the top'}: ${issue.message}`,
+      { hint: 'a baseline is written by dockprobe snapshot --write; edit it only by writing it again' },
+    );
   }
   return parsed.data as Baseline;
 }

@@ -14,7 +14,10 @@ const DEFAULT_FORMAT: Format = 'pretty';
 
 /** `--engine-timeout`, for every command that talks to the engine: one description, one check. */
 export function withEngineOption<T>(yargs: Argv<T>) {
-  return yargs.option('engine-timeout', { type: 'string', describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the command with exit 3` });
+  return yargs.option('engine-timeout', {
+    type: 'string',
+    describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the command with exit 3`,
+  });
 }
 
 /** `--engine-timeout` validated (the option and the value named), as the runtime takes it; unset: the default. */
@@ -29,12 +32,22 @@ export function engineOptionFrom(argv: { engineTimeout?: string | undefined }): 
  */
 export function withProbeOptions<T>(yargs: Argv<T>) {
   return withEngineOption(yargs)
-    .option('probe-grace', { type: 'string', describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})` })
-    .option('image', { type: 'string', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' });
+    .option('probe-grace', {
+      type: 'string',
+      describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})`,
+    })
+    .option('image', {
+      type: 'string',
+      describe: 'Probe image to use instead of building one (see probes/Dockerfile)',
+    });
 }
 
 /** The options of {@link withProbeOptions}, validated at the boundary; unset ones stay unset (the library's defaults). */
-export function probeOptionsFrom(argv: ArgsOf<ReturnType<typeof withProbeOptions<object>>>): { engineTimeoutMs?: number; probeGraceMs?: number; image?: string } {
+export function probeOptionsFrom(argv: ArgsOf<ReturnType<typeof withProbeOptions<object>>>): {
+  engineTimeoutMs?: number;
+  probeGraceMs?: number;
+  image?: string;
+} {
   const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
   const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
   return {
@@ -51,13 +64,43 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('json', { type: 'string', describe: 'Also write the JSON report to this file' })
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
     .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
-    .option('timeout', { alias: 't', type: 'string', describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario' })
-    .option('concurrency', { type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'Checks each probe has in flight at once (sockets and DNS queries)' })
-    .option('dns-upstream', { type: 'string', describe: "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs" })
-    .option('internet', { type: 'string', array: true, describe: "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)" })
-    .option('retries', { type: 'string', default: '0', describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)' })
-    .option('repeat', { type: 'string', default: '1', describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show passing cells and every probe in detail' })
+    .option('timeout', {
+      alias: 't',
+      type: 'string',
+      describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario',
+    })
+    .option('concurrency', {
+      type: 'string',
+      default: String(DEFAULT_CONCURRENCY),
+      describe: 'Checks each probe has in flight at once (sockets and DNS queries)',
+    })
+    .option('dns-upstream', {
+      type: 'string',
+      describe:
+        "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs",
+    })
+    .option('internet', {
+      type: 'string',
+      array: true,
+      describe:
+        "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)",
+    })
+    .option('retries', {
+      type: 'string',
+      default: '0',
+      describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)',
+    })
+    .option('repeat', {
+      type: 'string',
+      default: '1',
+      describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does',
+    })
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      describe: 'Show passing cells and every probe in detail',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
 }
 
@@ -68,21 +111,31 @@ export type RunArgs = ArgsOf<ReturnType<typeof withRunOptions<object>>>;
 export function durationOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration from 1ms to 10m, got '${value}'`, { hint: DURATION_HINT });
+  if (ms === undefined)
+    throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration from 1ms to 10m, got '${value}'`, {
+      hint: DURATION_HINT,
+    });
   return ms;
 }
 
 /** A whole-number option within bounds, validated at the boundary. */
 export function countOption(name: string, value: unknown, min: number, max: number): number {
   const n = /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a whole number from ${min} to ${max}, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--${name} must be a whole number from ${min} to ${max}, got '${String(value)}'`,
+    );
   return n;
 }
 
 /** `--internet a,b --internet c` → [a, b, c]. */
 export function listOption(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -93,9 +146,17 @@ export function projectOption(value: unknown): string[] | undefined {
   const list = listOption(value);
   if (list === undefined) return undefined;
   const received = (Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ');
-  if (list.length === 0) throw new DockprobeError(ErrorCodes.USAGE, `--project must name a Compose project or swarm stack, got ${received}`, { hint: '--project shop, or a list: --project infra,app' });
+  if (list.length === 0)
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--project must name a Compose project or swarm stack, got ${received}`,
+      { hint: '--project shop, or a list: --project infra,app' },
+    );
   const twice = list.find((p, i) => list.indexOf(p) !== i);
-  if (twice !== undefined) throw new DockprobeError(ErrorCodes.USAGE, `--project names '${twice}' twice (got ${received})`, { hint: 'name each project or stack once' });
+  if (twice !== undefined)
+    throw new DockprobeError(ErrorCodes.USAGE, `--project names '${twice}' twice (got ${received})`, {
+      hint: 'name each project or stack once',
+    });
   return list;
 }
 
@@ -103,7 +164,12 @@ export function projectOption(value: unknown): string[] | undefined {
 export function nodesOption(value: unknown): string[] | undefined {
   const list = listOption(value);
   if (list === undefined) return undefined;
-  if (list.length === 0) throw new DockprobeError(ErrorCodes.USAGE, `--nodes must name swarm nodes or 'all', got ${(Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ')}`, { hint: '--nodes all, or --nodes node-1,node-2' });
+  if (list.length === 0)
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--nodes must name swarm nodes or 'all', got ${(Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ')}`,
+      { hint: '--nodes all, or --nodes node-1,node-2' },
+    );
   return [...new Set(list)];
 }
 
@@ -120,9 +186,16 @@ export function nodeEnginesOption(value: unknown): Record<string, string> | unde
     const hint = '--node-engine node-2=ssh://root@node-2 (or unix:///path, tcp://host:2376)';
     if (!m) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine must be NODE=ENDPOINT, got '${entry}'`, { hint });
     const [, node, endpoint] = m as unknown as [string, string, string];
-    if (node === 'all') throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names one node per engine, got '${entry}'`, { hint });
-    if (!/^(unix|tcp|ssh|https?):\/\/./.test(endpoint)) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine ${node}: the endpoint must be unix://, tcp://, ssh:// or http(s)://, got '${endpoint}'`, { hint });
-    if (engines[node] !== undefined) throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names node '${node}' twice`, { hint });
+    if (node === 'all')
+      throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names one node per engine, got '${entry}'`, { hint });
+    if (!/^(unix|tcp|ssh|https?):\/\/./.test(endpoint))
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `--node-engine ${node}: the endpoint must be unix://, tcp://, ssh:// or http(s)://, got '${endpoint}'`,
+        { hint },
+      );
+    if (engines[node] !== undefined)
+      throw new DockprobeError(ErrorCodes.USAGE, `--node-engine names node '${node}' twice`, { hint });
     engines[node] = endpoint;
   }
   return Object.keys(engines).length > 0 ? engines : undefined;
@@ -132,9 +205,15 @@ export function nodeEnginesOption(value: unknown): Record<string, string> | unde
 export function dnsUpstreamOption(value: string | undefined): string[] | undefined {
   if (value === undefined || value === 'isolated') return undefined;
   if (value === 'inherit') return [];
-  const servers = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (servers.length === 0 || servers.some((s) => !/^[0-9a-fA-F:.]+$/.test(s))) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--dns-upstream must be 'isolated', 'inherit' or comma-separated IP addresses, got '${value}'`);
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--dns-upstream must be 'isolated', 'inherit' or comma-separated IP addresses, got '${value}'`,
+    );
   }
   return servers;
 }
@@ -165,26 +244,34 @@ export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyO
  * the swarm nodes to probe from, on top of the run options. One definition, so both commands say the same.
  */
 export function withScenarioRunOptions<T>(yargs: Argv<T>) {
-  return withRunOptions(yargs)
-    // Required where the command says `<files..>` (snapshot); `test [files..]` may take none with --infer.
-    .positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML)' })
-    .option('project', {
-      alias: 'p',
-      type: 'string',
-      array: true,
-      describe: "Compose project or swarm stack, replacing the files' project; repeated or comma-separated, a list: names are looked up across it",
-    })
-    .option('nodes', {
-      type: 'string',
-      array: true,
-      describe: 'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
-    })
-    .option('node-engine', {
-      type: 'string',
-      array: true,
-      describe: "Another node's engine, NODE=ENDPOINT (unix:///…, tcp://host:2376, ssh://user@host), repeated: the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
-    })
-    .option('image-load-timeout', { type: 'string', describe: 'Bound on loading the probe image into one node (default 5m)' });
+  return (
+    withRunOptions(yargs)
+      // Required where the command says `<files..>` (snapshot); `test [files..]` may take none with --infer.
+      .positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML)' })
+      .option('project', {
+        alias: 'p',
+        type: 'string',
+        array: true,
+        describe:
+          "Compose project or swarm stack, replacing the files' project; repeated or comma-separated, a list: names are looked up across it",
+      })
+      .option('nodes', {
+        type: 'string',
+        array: true,
+        describe:
+          'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
+      })
+      .option('node-engine', {
+        type: 'string',
+        array: true,
+        describe:
+          "Another node's engine, NODE=ENDPOINT (unix:///…, tcp://host:2376, ssh://user@host), repeated: the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
+      })
+      .option('image-load-timeout', {
+        type: 'string',
+        describe: 'Bound on loading the probe image into one node (default 5m)',
+      })
+  );
 }
 
 /** The options of {@link withScenarioRunOptions} as a handler receives them. */

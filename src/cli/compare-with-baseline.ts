@@ -15,19 +15,37 @@ import { writeReports } from './write-reports.js';
  * undetermined now (nothing proves it did not change); 0 otherwise. The baseline is read before anything runs: a bad
  * file is a usage error, not a run that drifts everywhere.
  */
-export async function compareWithBaseline(file: string, failOn: FailOn, options: VerifyOptions, reports: ReportOptions, context: CliContext): Promise<number> {
+export async function compareWithBaseline(
+  file: string,
+  failOn: FailOn,
+  options: VerifyOptions,
+  reports: ReportOptions,
+  context: CliContext,
+): Promise<number> {
   const before = await readBaseline(file);
   const result = await verify(options);
   const report = driftReportOf(file, before, baselineOf(result), result, failOn);
-  const stdout = reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
+  const stdout =
+    reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
   await writeReports(result, reports, context, stdout);
   reportLeftovers(context, result);
   return driftExitCode(report, result.cleanupFailures);
 }
 
 /** How what was seen now (a run's or a drill's baseline) differs from the baseline file. */
-export function driftReportOf(file: string, before: Baseline, now: Baseline, run: { engine: { version: string }; runId: string }, failOn: FailOn): DriftReport {
-  return { baseline: baselineSide(file, before), now: { digest: now.digest, engine: run.engine.version, runId: run.runId }, failOn, drift: drift(before, now) };
+export function driftReportOf(
+  file: string,
+  before: Baseline,
+  now: Baseline,
+  run: { engine: { version: string }; runId: string },
+  failOn: FailOn,
+): DriftReport {
+  return {
+    baseline: baselineSide(file, before),
+    now: { digest: now.digest, engine: run.engine.version, runId: run.runId },
+    failOn,
+    drift: drift(before, now),
+  };
 }
 
 /**

@@ -39,9 +39,12 @@ export function exitCodeForError(error: unknown): number {
  * another reason; 0 when nothing stale is left and every removal asked for was done (or declined at the question).
  */
 export function exitCodeForNetworks(report: NetworksReport, listStale: boolean): number {
-  const removed = new Set(report.removals.filter((r) => r.status === 'removed' || r.status === 'gone').map((r) => r.id));
+  const removed = new Set(
+    report.removals.filter((r) => r.status === 'removed' || r.status === 'gone').map((r) => r.id),
+  );
   const left = report.stale.filter((s) => !removed.has(s.id));
-  if ((listStale && left.length > 0) || report.removals.some((r) => r.status.startsWith('refused'))) return ExitCode.MISMATCH;
+  if ((listStale && left.length > 0) || report.removals.some((r) => r.status.startsWith('refused')))
+    return ExitCode.MISMATCH;
   if (report.removals.some((r) => r.status === 'failed')) return ExitCode.INCONCLUSIVE;
   return ExitCode.PASS;
 }
@@ -51,6 +54,7 @@ export function exitCodeForNetworks(report: NetworksReport, listStale: boolean):
  * inconclusive, a source had nothing to probe from, or something it created could not be removed.
  */
 export function exitCodeForDrill(result: DrillResult): number {
-  if (result.summary.inconclusive > 0 || result.unprobed.length > 0 || result.cleanupFailures.length > 0) return ExitCode.INCONCLUSIVE;
+  if (result.summary.inconclusive > 0 || result.unprobed.length > 0 || result.cleanupFailures.length > 0)
+    return ExitCode.INCONCLUSIVE;
   return ExitCode.PASS;
 }

@@ -11,18 +11,53 @@ import { renderMatrix, renderScenario } from '../infer/render-plan.js';
  * live model is read through `runtime` when given (test's, with its --engine-timeout), else a runtime of its own
  * with `engine`'s deadline (plan's --engine-timeout).
  */
-export async function inferModel(options: { files: string[]; stackFiles?: string[]; project: string | undefined; live: boolean; runtime?: ContainerRuntime; engine?: { apiTimeoutMs?: number } }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
+export async function inferModel(options: {
+  files: string[];
+  stackFiles?: string[];
+  project: string | undefined;
+  live: boolean;
+  runtime?: ContainerRuntime;
+  engine?: { apiTimeoutMs?: number };
+}): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
   let model: InferModel;
   if (options.live && (options.files.length > 0 || (options.stackFiles?.length ?? 0) > 0)) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--live reads what runs; ${options.files.length > 0 ? '--file' : '--stack-file'} reads files: give one of them`, { hint: 'dockprobe plan --live --project glasck, or dockprobe plan --stack-file stack.yml --project glasck' });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--live reads what runs; ${options.files.length > 0 ? '--file' : '--stack-file'} reads files: give one of them`,
+      { hint: 'dockprobe plan --live --project glasck, or dockprobe plan --stack-file stack.yml --project glasck' },
+    );
   }
   if (options.live) {
-    if (!options.project) throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', { hint: 'dockprobe plan --live --project shop' });
-    const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([import('../docker/dockerode-runtime.js'), import('../topology/resolve-topology.js')]);
-    const topology = await resolveTopology([{ file: 'plan --live', projects: [options.project], timeoutMs: 1000, internet: [], expectations: [], rules: [], traefik: undefined }], options.runtime ?? new DockerodeRuntime(options.engine ?? {}));
+    if (!options.project)
+      throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', {
+        hint: 'dockprobe plan --live --project shop',
+      });
+    const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([
+      import('../docker/dockerode-runtime.js'),
+      import('../topology/resolve-topology.js'),
+    ]);
+    const topology = await resolveTopology(
+      [
+        {
+          file: 'plan --live',
+          projects: [options.project],
+          timeoutMs: 1000,
+          internet: [],
+          expectations: [],
+          rules: [],
+          traefik: undefined,
+        },
+      ],
+      options.runtime ?? new DockerodeRuntime(options.engine ?? {}),
+    );
     model = modelFromTopology(topology, options.project);
   } else if (options.stackFiles && options.stackFiles.length > 0) {
-    if (options.files.length > 0) throw new DockprobeError(ErrorCodes.USAGE, '--file and --stack-file read the same deployment two ways: give one of them', { hint: 'Compose files with --file, swarm stack files with --stack-file' });
+    if (options.files.length > 0)
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        '--file and --stack-file read the same deployment two ways: give one of them',
+        { hint: 'Compose files with --file, swarm stack files with --stack-file' },
+      );
     const { readStackModel } = await import('../infer/read-stack-model.js');
     model = await readStackModel(options.stackFiles, options.project);
   } else {

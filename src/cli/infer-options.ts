@@ -16,18 +16,29 @@ export interface InferOptions {
  * or both. `--infer` with `--project` and no `--file` infers from the running project (`plan --live`); with `--file`
  * (or neither), from the Compose files through `compose config` (`plan`). Undefined without `--infer`.
  */
-export function inferOptionsFrom(argv: { files?: string[] | undefined; infer: boolean; file?: string | string[] | undefined }, projects: readonly string[] | undefined): InferOptions | undefined {
+export function inferOptionsFrom(
+  argv: { files?: string[] | undefined; infer: boolean; file?: string | string[] | undefined },
+  projects: readonly string[] | undefined,
+): InferOptions | undefined {
   const composeFiles = listOption(argv.file);
   if (!argv.infer) {
     if (composeFiles !== undefined) {
-      throw new DockprobeError(ErrorCodes.USAGE, `--file names Compose files to infer from, and goes with --infer (got --file ${composeFiles.join(',') || "''"})`, {
-        hint: 'dockprobe test --infer --file docker-compose.yml; scenario files are named without an option: dockprobe test FILE…',
-      });
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `--file names Compose files to infer from, and goes with --infer (got --file ${composeFiles.join(',') || "''"})`,
+        {
+          hint: 'dockprobe test --infer --file docker-compose.yml; scenario files are named without an option: dockprobe test FILE…',
+        },
+      );
     }
     if ((argv.files ?? []).length === 0) {
-      throw new DockprobeError(ErrorCodes.USAGE, 'name the scenario files to run, or --infer to run what the deployment itself implies', {
-        hint: 'dockprobe test scenarios/reference.yml, or dockprobe test --infer --project shop (add scenario files to run both)',
-      });
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        'name the scenario files to run, or --infer to run what the deployment itself implies',
+        {
+          hint: 'dockprobe test scenarios/reference.yml, or dockprobe test --infer --project shop (add scenario files to run both)',
+        },
+      );
     }
     return undefined;
   }

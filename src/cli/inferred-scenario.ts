@@ -11,11 +11,19 @@ import type { InferOptions } from './infer-options.js';
  * verdicts point at `<inferred from …>:line:col`, the line `plan --write` would have written. Nothing inferred is an
  * error when there is nothing else to run, and said otherwise.
  */
-export async function inferredScenario(options: InferOptions, others: number, runtime: ContainerRuntime | undefined, log: (message: string) => void): Promise<Scenario | undefined> {
+export async function inferredScenario(
+  options: InferOptions,
+  others: number,
+  runtime: ContainerRuntime | undefined,
+  log: (message: string) => void,
+): Promise<Scenario | undefined> {
   const { model, entries, scenario } = await inferModel({ ...options, ...(runtime ? { runtime } : {}) });
   if (entries.length === 0) {
     const why = `nothing to infer from ${model.origin}: no service with a port on a network`;
-    if (others === 0) throw new DockprobeError(ErrorCodes.USAGE, why, { hint: 'dockprobe plan shows what is inferred and why; name scenario files to run instead' });
+    if (others === 0)
+      throw new DockprobeError(ErrorCodes.USAGE, why, {
+        hint: 'dockprobe plan shows what is inferred and why; name scenario files to run instead',
+      });
     log(why);
     return undefined;
   }

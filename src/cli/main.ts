@@ -28,9 +28,16 @@ export function rejectRepeated(args: Record<string, unknown>, lists: readonly st
     // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
     if (!Array.isArray(value) || repeatable.has(key) || key.length === 1 || /[A-Z]/.test(key)) continue;
     const several = [...new Set(lists.filter((k) => k.length > 1))].map((k) => `--${k}`);
-    throw new DockprobeError(ErrorCodes.USAGE, `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`, {
-      hint: several.length > 0 ? `here only ${several.join(', ')} take${several.length === 1 ? 's' : ''} several values` : 'no option of this command takes several values',
-    });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`,
+      {
+        hint:
+          several.length > 0
+            ? `here only ${several.join(', ')} take${several.length === 1 ? 's' : ''} several values`
+            : 'no option of this command takes several values',
+      },
+    );
   }
 }
 
@@ -45,7 +52,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
   };
   const parser = yargs(argv)
     .scriptName('dockprobe')
-    .usage('$0 <command> [options]\n\nProve a Docker deployment\'s network isolation by trying it.')
+    .usage("$0 <command> [options]\n\nProve a Docker deployment's network isolation by trying it.")
     .command(testCommand(context, setExit))
     .command(snapshotCommand(context, setExit))
     .command(drillCommand(context, setExit))
@@ -59,16 +66,24 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .demandCommand(1, 'name a command: test, drill, snapshot, plan, demo, cleanup, networks, validate, schema or image')
     // Before any handler: an option given twice is refused with its values, unless it is a list by design.
     // yargs passes its parser, in the running command's context, as the second argument; @types/yargs (17) omits it.
-    .middleware(((args: Record<string, unknown>, parser: { getOptions(): { array: string[] } }) => rejectRepeated(args, parser.getOptions().array)) as unknown as (args: Record<string, unknown>) => void, true)
+    .middleware(
+      ((args: Record<string, unknown>, parser: { getOptions(): { array: string[] } }) =>
+        rejectRepeated(args, parser.getOptions().array)) as unknown as (args: Record<string, unknown>) => void,
+      true,
+    )
     .strict()
     .version(VERSION)
     .help()
     .alias('h', 'help')
     .wrap(helpWidth(process.stdout.columns))
-    .epilogue('Exit codes: 0 all pass, 1 a mismatch, 2 usage or scenario error, 3 inconclusive or infrastructure error.')
+    .epilogue(
+      'Exit codes: 0 all pass, 1 a mismatch, 2 usage or scenario error, 3 inconclusive or infrastructure error.',
+    )
     .fail((message, error) => {
       if (error) throw error;
-      throw new DockprobeError(ErrorCodes.USAGE, message ?? 'invalid command line', { hint: 'dockprobe --help lists commands and options' });
+      throw new DockprobeError(ErrorCodes.USAGE, message ?? 'invalid command line', {
+        hint: 'dockprobe --help lists commands and options',
+      });
     })
     .exitProcess(false);
   await parser.parseAsync();

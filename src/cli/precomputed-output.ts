@@ -24,7 +24,10 @@ export function helpWidth(columns: number | undefined): number {
  * its English source strings. test/cli/bundle.test.ts compares each case with yargs' output.
  */
 export function yargsSpeaksEnglish(env: Record<string, string | undefined>): boolean {
-  const locale = (env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || env['LANGUAGE'] || 'en_US').replace(/[.:].*/, '');
+  const locale = (env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || env['LANGUAGE'] || 'en_US').replace(
+    /[.:].*/,
+    '',
+  );
   return locale === 'en' || locale.startsWith('en_') || locale === 'C' || locale === 'POSIX';
 }
 
@@ -36,12 +39,15 @@ export function precomputedOutput(
   args: readonly string[],
   env: Record<string, string | undefined>,
   columns: () => number | undefined,
-  precomputedJson: string | undefined = typeof DOCKPROBE_PRECOMPUTED === 'undefined' ? undefined : DOCKPROBE_PRECOMPUTED,
+  precomputedJson: string | undefined = typeof DOCKPROBE_PRECOMPUTED === 'undefined'
+    ? undefined
+    : DOCKPROBE_PRECOMPUTED,
 ): string | undefined {
   if (precomputedJson === undefined || args.length !== 1) return undefined;
   const precomputed = JSON.parse(precomputedJson) as PrecomputedOutput;
   if (args[0] === '--version') return precomputed.version;
   if (args[0] === 'schema') return precomputed.schema;
-  if ((args[0] === '--help' || args[0] === '-h') && yargsSpeaksEnglish(env)) return precomputed.help[helpWidth(columns())];
+  if ((args[0] === '--help' || args[0] === '-h') && yargsSpeaksEnglish(env))
+    return precomputed.help[helpWidth(columns())];
   return undefined;
 }

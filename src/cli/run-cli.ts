@@ -24,10 +24,15 @@ export async function runCli(): Promise<void> {
   };
 
   let interrupted = false;
-  for (const [signal, code] of [['SIGINT', ExitCode.SIGINT], ['SIGTERM', ExitCode.SIGTERM]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', ExitCode.SIGINT],
+    ['SIGTERM', ExitCode.SIGTERM],
+  ] as const) {
     process.on(signal, () => {
       if (interrupted) {
-        process.stderr.write(`dockprobe: ${signal} again, exiting without waiting for cleanup; run \`dockprobe cleanup\`\n`);
+        process.stderr.write(
+          `dockprobe: ${signal} again, exiting without waiting for cleanup; run \`dockprobe cleanup\`\n`,
+        );
         process.exit(code);
       }
       interrupted = true;
@@ -68,11 +73,14 @@ function printError(context: CliContext, error: unknown): void {
   if (isDockprobeError(error)) {
     process.stderr.write(`${c.red(c.bold('dockprobe: error'))} [${error.code}] ${escapeLines(error.message)}\n`);
     if (error.hint) process.stderr.write(`  ${c.dim(`hint: ${escapeLines(error.hint)}`)}\n`);
-    if (process.env['DOCKPROBE_DEBUG'] && error.cause) process.stderr.write(`  cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
+    if (process.env['DOCKPROBE_DEBUG'] && error.cause)
+      process.stderr.write(`  cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     return;
   }
   // Not one of ours: still no stack trace unless asked for.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${c.red(c.bold('dockprobe: internal error'))} ${escapeLines(message)}\n  ${c.dim('set DOCKPROBE_DEBUG=1 for the stack trace, and please report it')}\n`);
+  process.stderr.write(
+    `${c.red(c.bold('dockprobe: internal error'))} ${escapeLines(message)}\n  ${c.dim('set DOCKPROBE_DEBUG=1 for the stack trace, and please report it')}\n`,
+  );
   if (process.env['DOCKPROBE_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 }

@@ -7,8 +7,11 @@ export function validatedLine(file: string, scenario: Scenario): string {
   // The file's own entries; its rules are counted as rules (an `only` rule's entries are known only once deployed).
   const written = scenario.expectations.filter((e) => !e.rule);
   const cells = written.reduce((n, e) => n + e.to.length, 0);
-  const rules = scenario.rules.length > 0 ? `, ${scenario.rules.length} rule${scenario.rules.length === 1 ? '' : 's'}` : '';
-  const traefik = scenario.traefik ? `, the Traefik routes of ${scenario.traefik.proxy ?? 'the proxy found by its image'}` : '';
+  const rules =
+    scenario.rules.length > 0 ? `, ${scenario.rules.length} rule${scenario.rules.length === 1 ? '' : 's'}` : '';
+  const traefik = scenario.traefik
+    ? `, the Traefik routes of ${scenario.traefik.proxy ?? 'the proxy found by its image'}`
+    : '';
   return `${file}: ok (${written.length} expectations, ${cells} targets${rules}${traefik})\n`;
 }
 

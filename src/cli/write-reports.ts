@@ -12,7 +12,12 @@ import type { Format, ReportOptions } from './report-options.js';
  * Writes the stdout report and every file report asked for. `stdout` replaces the stdout report (a drift comparison
  * prints the differences there, and the files still get the whole run).
  */
-export async function writeReports(result: RunResult, options: ReportOptions, context: CliContext, stdout?: string): Promise<void> {
+export async function writeReports(
+  result: RunResult,
+  options: ReportOptions,
+  context: CliContext,
+  stdout?: string,
+): Promise<void> {
   const render: Record<Format, () => string> = {
     pretty: () => `${prettyReport(result, context.colorsOut, { verbose: options.verbose ?? false })}\n`,
     json: () => jsonReport(result),
@@ -30,7 +35,11 @@ export async function writeReports(result: RunResult, options: ReportOptions, co
     try {
       await writeFile(path, render[format]());
     } catch (error) {
-      throw new DockprobeError(ErrorCodes.USAGE, `cannot write the ${format} report to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `cannot write the ${format} report to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: error },
+      );
     }
   }
 }

@@ -6,6 +6,10 @@ export async function writeText(path: string, text: string, option: string): Pro
   try {
     await writeFile(path, text);
   } catch (error) {
-    throw new DockprobeError(ErrorCodes.USAGE, `${option} ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `${option} ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: error },
+    );
   }
 }

@@ -29,7 +29,9 @@ export async function detectCompose(env: NodeJS.ProcessEnv = process.env): Promi
       const { stdout } = await execa(file!, [...args, 'version', '--short'], { timeout: 15_000 });
       return { file: file!, args, version: stdout.trim() };
     } catch (error) {
-      tried.push(`${[file, ...args].join(' ')} (${(error as { shortMessage?: string }).shortMessage?.split('\n')[0] ?? (error as Error).message})`);
+      tried.push(
+        `${[file, ...args].join(' ')} (${(error as { shortMessage?: string }).shortMessage?.split('\n')[0] ?? (error as Error).message})`,
+      );
     }
   }
   throw new DockprobeError(ErrorCodes.COMMAND_FAILED, `no Docker Compose found; tried ${tried.join(', ')}`, {
@@ -38,7 +40,10 @@ export async function detectCompose(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** `compose up -d`: creates and starts the project; `scale` runs several replicas of a service. */
-export async function composeUp(compose: ComposeCommand, options: ComposeCallOptions & { scale?: Record<string, number> }): Promise<void> {
+export async function composeUp(
+  compose: ComposeCommand,
+  options: ComposeCallOptions & { scale?: Record<string, number> },
+): Promise<void> {
   const scale = Object.entries(options.scale ?? {}).flatMap(([service, n]) => ['--scale', `${service}=${n}`]);
   await runCompose(compose, options, ['up', '-d', '--remove-orphans', ...scale]);
 }
@@ -51,9 +56,22 @@ export async function composeDown(compose: ComposeCommand, options: ComposeCallO
 async function runCompose(compose: ComposeCommand, options: ComposeCallOptions, command: string[]): Promise<void> {
   const args = [...compose.args, '--project-name', options.project, '--file', options.composeFile, ...command];
   const timeout = options.timeoutMs ?? 120_000;
-  const result = await execa(compose.file, args, { env: { ...options.env }, timeout, reject: false, all: true, stdin: 'ignore' });
+  const result = await execa(compose.file, args, {
+    env: { ...options.env },
+    timeout,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
   if (result.failed) {
     const why = result.timedOut ? `timed out after ${timeout} ms` : `exit code ${result.exitCode}`;
-    throw new DockprobeError(ErrorCodes.COMMAND_FAILED, `${[compose.file, ...args].join(' ')} failed (${why}):\n${String(result.all ?? '').trim().split('\n').slice(-8).join('\n')}`);
+    throw new DockprobeError(
+      ErrorCodes.COMMAND_FAILED,
+      `${[compose.file, ...args].join(' ')} failed (${why}):\n${String(result.all ?? '')
+        .trim()
+        .split('\n')
+        .slice(-8)
+        .join('\n')}`,
+    );
   }
 }

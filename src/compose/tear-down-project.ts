@@ -17,7 +17,12 @@ export interface TearDown {
  * "has active endpoints"; the sweep goes on and names precisely what stays, e.g. a ghost endpoint only a dockerd
  * restart frees. Never throws; bounded by Compose's timeout plus a few seconds per network.
  */
-export async function tearDownProject(runtime: ContainerRuntime, compose: ComposeCommand, call: ComposeCallOptions, options: RemoveNetworkOptions = {}): Promise<TearDown> {
+export async function tearDownProject(
+  runtime: ContainerRuntime,
+  compose: ComposeCommand,
+  call: ComposeCallOptions,
+  options: RemoveNetworkOptions = {},
+): Promise<TearDown> {
   let composeError: string | undefined;
   try {
     await composeDown(compose, call);
@@ -30,14 +35,23 @@ export async function tearDownProject(runtime: ContainerRuntime, compose: Compos
   try {
     containers = await runtime.listContainers({ all: true, labels: label });
     for (const c of containers) {
-      await runtime.removeContainer(c.id).catch((error: unknown) => leftBehind.push(`container ${c.name} (${short(c.id)}): ${(error as Error).message}; remove it with: docker rm -f ${c.name}`));
+      await runtime
+        .removeContainer(c.id)
+        .catch((error: unknown) =>
+          leftBehind.push(
+            `container ${c.name} (${short(c.id)}): ${(error as Error).message}; remove it with: docker rm -f ${c.name}`,
+          ),
+        );
     }
     for (const n of await runtime.listNetworks({ labels: label })) {
       const removal = await removeNetwork(runtime, n, { candidates: containers.map((c) => c.name), ...options });
-      if (removal.status === 'in-use' || removal.status === 'ghost' || removal.status === 'failed') leftBehind.push(removal.detail);
+      if (removal.status === 'in-use' || removal.status === 'ghost' || removal.status === 'failed')
+        leftBehind.push(removal.detail);
     }
   } catch (error) {
-    leftBehind.push(`project ${call.project}: could not list what is left (${(error as Error).message}); check with: docker ps -a --filter label=${label[0]}`);
+    leftBehind.push(
+      `project ${call.project}: could not list what is left (${(error as Error).message}); check with: docker ps -a --filter label=${label[0]}`,
+    );
   }
   return { leftBehind, composeError };
 }

@@ -3,7 +3,11 @@ import { COMPOSE_PROJECT, labelFilter } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 
 /** Polls until every container of a Compose project is running (and at least one exists), or the timeout passes. */
-export async function waitForProject(runtime: ContainerRuntime, project: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+export async function waitForProject(
+  runtime: ContainerRuntime,
+  project: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   let states = '';

@@ -28,7 +28,8 @@ export interface DemoOptions extends Omit<VerifyOptions, 'scenarios' | 'project'
  */
 export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
-  const runtime: ContainerRuntime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  const runtime: ContainerRuntime =
+    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   const runId = options.runId ?? newRunId();
   const engine = await runtime.info();
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
@@ -42,26 +43,53 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
     project,
     composeFile,
     timeoutMs: options.upTimeoutMs ?? 120_000,
-    env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: runId, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
+    env: {
+      ...process.env,
+      DOCKPROBE_IMAGE: image,
+      DOCKPROBE_RUN: runId,
+      DOCKPROBE_PID: String(process.pid),
+      DOCKPROBE_HOST: hostname(),
+    } as Record<string, string>,
   };
   const { stack, close } = (options.cleanup ?? new CleanupStack()).child(`demo project ${project}`);
   // With --keep nothing tears the project down, not even Ctrl-C: the user asked to keep it.
   if (!options.keep) {
     stack.defer(`tear down project ${project}`, async () => {
-      const { leftBehind, composeError } = await tearDownProject(runtime, compose, { ...call, timeoutMs: DOWN_TIMEOUT_MS });
-      if (composeError && leftBehind.length === 0) log(`compose down failed, but the sweep after it removed everything: ${composeError.split('\n')[0]}`);
+      const { leftBehind, composeError } = await tearDownProject(runtime, compose, {
+        ...call,
+        timeoutMs: DOWN_TIMEOUT_MS,
+      });
+      if (composeError && leftBehind.length === 0)
+        log(`compose down failed, but the sweep after it removed everything: ${composeError.split('\n')[0]}`);
       if (leftBehind.length > 0) throw new Error(leftBehind.join('; '));
     });
   }
   let result: RunResult | undefined;
   try {
-    log(`bringing up ${options.broken ? 'the broken twin' : 'the reference topology'} as project ${project} with ${compose.file} ${compose.args.join(' ')} ${compose.version} on engine ${engine.version}`.replace(/\s+/g, ' '));
+    log(
+      `bringing up ${options.broken ? 'the broken twin' : 'the reference topology'} as project ${project} with ${compose.file} ${compose.args.join(' ')} ${compose.version} on engine ${engine.version}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+    );
     await composeUp(compose, call);
     await waitForProject(runtime, project, { timeoutMs: call.timeoutMs });
-    result = await verify({ ...options, runtime, runId, image, cleanup: stack, scenarios: [REFERENCE_SCENARIO], project });
+    result = await verify({
+      ...options,
+      runtime,
+      runId,
+      image,
+      cleanup: stack,
+      scenarios: [REFERENCE_SCENARIO],
+      project,
+    });
     return result;
   } finally {
-    log(options.keep ? `leaving project ${project} up (--keep); remove it with: dockprobe cleanup --run ${runId}` : `tearing down project ${project}`);
+    log(
+      options.keep
+        ? `leaving project ${project} up (--keep); remove it with: dockprobe cleanup --run ${runId}`
+        : `tearing down project ${project}`,
+    );
     const failures = await close();
     for (const failure of failures) log(`cleanup: ${failure}`);
     // What could not be removed is part of the result: the run exits 3 (or 1 for a mismatch) and names it.

@@ -326,5 +326,11 @@ export interface ContainerRuntime {
   /** Loads a tar stream of images (`docker load`), within `timeoutMs` for the whole transfer. */
   loadImage(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void>;
   /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
-  buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void>;
+  buildImage(options: {
+    contextDir: string;
+    files: string[];
+    tag: string;
+    labels: Record<string, string>;
+    timeoutMs: number;
+  }): Promise<void>;
 }

@@ -8,7 +8,12 @@ export function demuxDockerStream(buffer: Buffer): { stdout: string; stderr: str
   let offset = 0;
   while (offset + 8 <= buffer.length) {
     const type = buffer[offset];
-    if ((type !== 0 && type !== 1 && type !== 2) || buffer[offset + 1] !== 0 || buffer[offset + 2] !== 0 || buffer[offset + 3] !== 0) {
+    if (
+      (type !== 0 && type !== 1 && type !== 2) ||
+      buffer[offset + 1] !== 0 ||
+      buffer[offset + 2] !== 0 ||
+      buffer[offset + 3] !== 0
+    ) {
       if (offset === 0) return { stdout: buffer.toString('utf8'), stderr: '' };
       break;
     }

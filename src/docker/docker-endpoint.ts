@@ -10,12 +10,16 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): string {
  * `ssh://user@host`), for an engine other than the default one: another swarm node's (`--node-engine`). TLS for
  * `tcp://` follows DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI does, through docker-modem.
  */
-export function endpointOptions(endpoint: string): { socketPath: string } | { protocol: 'http' | 'https' | 'ssh'; host: string; port: number; username?: string } {
+export function endpointOptions(
+  endpoint: string,
+): { socketPath: string } | { protocol: 'http' | 'https' | 'ssh'; host: string; port: number; username?: string } {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new TypeError(`not an engine endpoint: ${JSON.stringify(endpoint)} (unix:///path, tcp://host:port or ssh://user@host)`);
+    throw new TypeError(
+      `not an engine endpoint: ${JSON.stringify(endpoint)} (unix:///path, tcp://host:port or ssh://user@host)`,
+    );
   }
   switch (url.protocol) {
     case 'unix:':
@@ -26,12 +30,23 @@ export function endpointOptions(endpoint: string): { socketPath: string } | { pr
     case 'https:': {
       const tls = url.protocol === 'https:' || (url.protocol === 'tcp:' && Boolean(process.env['DOCKER_TLS_VERIFY']));
       if (!url.hostname) throw new TypeError(`no host in ${JSON.stringify(endpoint)}`);
-      return { protocol: tls ? 'https' : 'http', host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : tls ? 2376 : 2375 };
+      return {
+        protocol: tls ? 'https' : 'http',
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port ? Number(url.port) : tls ? 2376 : 2375,
+      };
     }
     case 'ssh:':
       if (!url.hostname) throw new TypeError(`no host in ${JSON.stringify(endpoint)}`);
-      return { protocol: 'ssh', host: url.hostname, port: url.port ? Number(url.port) : 22, ...(url.username ? { username: decodeURIComponent(url.username) } : {}) };
+      return {
+        protocol: 'ssh',
+        host: url.hostname,
+        port: url.port ? Number(url.port) : 22,
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      };
     default:
-      throw new TypeError(`unsupported engine endpoint ${JSON.stringify(endpoint)}: use unix:///path, tcp://host:port or ssh://user@host`);
+      throw new TypeError(
+        `unsupported engine endpoint ${JSON.stringify(endpoint)}: use unix:///path, tcp://host:port or ssh://user@host`,
+      );
   }
 }

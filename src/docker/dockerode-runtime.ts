@@ -3,7 +3,22 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { withTimeout } from '../../probes/agent/with-timeout.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
-import type { ContainerExit, ContainerInfo, ContainerRuntime, EngineEvent, ContainerSpec, EngineInfo, JobExit, JobSpec, NetworkDetail, NetworkInfo, SwarmNode, SwarmService, SwarmTask, TaskFilter } from './container-runtime.js';
+import type {
+  ContainerExit,
+  ContainerInfo,
+  ContainerRuntime,
+  EngineEvent,
+  ContainerSpec,
+  EngineInfo,
+  JobExit,
+  JobSpec,
+  NetworkDetail,
+  NetworkInfo,
+  SwarmNode,
+  SwarmService,
+  SwarmTask,
+  TaskFilter,
+} from './container-runtime.js';
 import { demuxDockerStream } from './demux-stream.js';
 import { dockerEndpoint, endpointOptions } from './docker-endpoint.js';
 import { engineError, messageOf, statusOf } from './engine-error.js';
@@ -15,7 +30,6 @@ import { toNetworkInfo } from './to-network-info.js';
 import { toSwarmNode } from './to-swarm-node.js';
 import { toSwarmService } from './to-swarm-service.js';
 import { toSwarmTask } from './to-swarm-task.js';
-
 
 /** Limits for talking to the engine; every wait has one. */
 export interface DockerodeRuntimeOptions {
@@ -84,7 +98,14 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
     const [version, info] = await Promise.all([
       this.#call('read engine version', '', () => this.#docker.version()),
-      this.#call('read engine info', '', () => this.#docker.info() as Promise<{ Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean } }>),
+      this.#call(
+        'read engine info',
+        '',
+        () =>
+          this.#docker.info() as Promise<{
+            Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
+          }>,
+      ),
     ]);
     const swarm = info.Swarm?.LocalNodeState === 'active';
     return {
@@ -94,7 +115,9 @@ export class DockerodeRuntime implements ContainerRuntime {
       os: version.Os,
       arch: version.Arch,
       swarm,
-      ...(swarm ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true } : {}),
+      ...(swarm
+        ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true }
+        : {}),
     };
   }
 
@@ -106,14 +129,18 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async listContainers(filter: { labels?: string[]; all?: boolean } = {}): Promise<ContainerInfo[]> {
     const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
-    const list = await this.#call('list containers', '', () => this.#docker.listContainers({ all: filter.all ?? true, filters }));
+    const list = await this.#call('list containers', '', () =>
+      this.#docker.listContainers({ all: filter.all ?? true, filters }),
+    );
     const inspected = await Promise.all(
       list.map((c) =>
-        this.#call('inspect container', c.Id, () => this.#docker.getContainer(c.Id).inspect()).catch((error: unknown) => {
-          // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
-          if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
-          throw error;
-        }),
+        this.#call('inspect container', c.Id, () => this.#docker.getContainer(c.Id).inspect()).catch(
+          (error: unknown) => {
+            // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
+            if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+            throw error;
+          },
+        ),
       ),
     );
     return inspected.filter((c): c is Docker.ContainerInspectInfo => c !== undefined).map(toContainerInfo);
@@ -158,7 +185,10 @@ export class DockerodeRuntime implements ContainerRuntime {
     const container = this.#docker.getContainer(id);
     let exitCode: number;
     try {
-      const result = (await this.#whileAlive(timed(container.wait(), timeoutMs, `wait for container ${short(id)}`), `wait for container ${short(id)}`)) as { StatusCode: number };
+      const result = (await this.#whileAlive(
+        timed(container.wait(), timeoutMs, `wait for container ${short(id)}`),
+        `wait for container ${short(id)}`,
+      )) as { StatusCode: number };
       exitCode = result.StatusCode;
     } catch (error) {
       // Bounded like every call: an engine that went silent mid-run (the wait's own failure) would otherwise hold the
@@ -166,13 +196,19 @@ export class DockerodeRuntime implements ContainerRuntime {
       await timed(container.kill(), this.#apiTimeoutMs, `kill container ${short(id)}`).catch(() => undefined);
       throw this.#wrap('wait for container', id, error);
     }
-    const logs = await this.#call('read logs of container', id, () => container.logs({ stdout: true, stderr: true, follow: false }));
+    const logs = await this.#call('read logs of container', id, () =>
+      container.logs({ stdout: true, stderr: true, follow: false }),
+    );
     return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
   }
 
   async removeContainer(id: string): Promise<void> {
     try {
-      await timed(this.#docker.getContainer(id).remove({ force: true, v: true }), this.#apiTimeoutMs, `remove container ${short(id)}`);
+      await timed(
+        this.#docker.getContainer(id).remove({ force: true, v: true }),
+        this.#apiTimeoutMs,
+        `remove container ${short(id)}`,
+      );
     } catch (error) {
       const status = statusOf(error);
       // 404: already gone; 409: removal already in progress.
@@ -194,10 +230,19 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
   }
 
-  async inspectNetwork(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined> {
+  async inspectNetwork(
+    id: string,
+  ): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined> {
     try {
-      const n = (await timed(this.#docker.getNetwork(id).inspect(), this.#apiTimeoutMs, `inspect network ${short(id)}`)) as Docker.NetworkInspectInfo;
-      return { ...toNetworkInfo(n), containers: Object.entries(n.Containers ?? {}).map(([cid, c]) => ({ id: cid, name: c.Name ?? cid })) };
+      const n = (await timed(
+        this.#docker.getNetwork(id).inspect(),
+        this.#apiTimeoutMs,
+        `inspect network ${short(id)}`,
+      )) as Docker.NetworkInspectInfo;
+      return {
+        ...toNetworkInfo(n),
+        containers: Object.entries(n.Containers ?? {}).map(([cid, c]) => ({ id: cid, name: c.Name ?? cid })),
+      };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw this.#wrap('inspect network', id, error);
@@ -207,7 +252,9 @@ export class DockerodeRuntime implements ContainerRuntime {
   async inspectNetworkVerbose(id: string): Promise<NetworkDetail | undefined> {
     try {
       // dockerode passes the options on as the query (`?verbose=true`); its types only know the callback form.
-      const network = this.#docker.getNetwork(id) as unknown as { inspect(options: { verbose: boolean }): Promise<unknown> };
+      const network = this.#docker.getNetwork(id) as unknown as {
+        inspect(options: { verbose: boolean }): Promise<unknown>;
+      };
       const n = await timed(network.inspect({ verbose: true }), this.#apiTimeoutMs, `inspect network ${short(id)}`);
       return toNetworkDetail(n);
     } catch (error) {
@@ -219,7 +266,9 @@ export class DockerodeRuntime implements ContainerRuntime {
   async listServices(filter: { labels?: string[] } = {}): Promise<SwarmService[]> {
     // `status=true` (API 1.41) costs nothing here and keeps the answer the same shape on every engine we support.
     const filters = filter.labels?.length ? { label: filter.labels } : {};
-    const list: unknown = await this.#call('list swarm services', '', () => this.#docker.listServices({ status: true, filters }));
+    const list: unknown = await this.#call('list swarm services', '', () =>
+      this.#docker.listServices({ status: true, filters }),
+    );
     return (Array.isArray(list) ? list : []).map(toSwarmService);
   }
 
@@ -270,17 +319,31 @@ export class DockerodeRuntime implements ContainerRuntime {
       if (last && ENDED_TASK_STATES.has(last.state)) break;
       if (Date.now() >= deadline) {
         // DP_TIMEOUT, as a container's wait that runs out: the caller tells a probe past its deadline by the code.
-        throw new DockprobeError(ErrorCodes.TIMEOUT, `its task did not end within ${timeoutMs} ms (last state: ${last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet'})`);
+        throw new DockprobeError(
+          ErrorCodes.TIMEOUT,
+          `its task did not end within ${timeoutMs} ms (last state: ${last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet'})`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     }
     // A task that never ran (rejected: no such image on its node) has no logs to read.
     let output = { stdout: '', stderr: '' };
     if (last.containerId) {
-      const logs = await this.#call('read logs of swarm job', id, () => this.#docker.getService(id).logs({ stdout: true, stderr: true, follow: false }) as Promise<unknown>);
+      const logs = await this.#call(
+        'read logs of swarm job',
+        id,
+        () => this.#docker.getService(id).logs({ stdout: true, stderr: true, follow: false }) as Promise<unknown>,
+      );
       output = demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
     }
-    return { exitCode: last.exitCode ?? -1, ...output, taskId: last.id, containerId: last.containerId, state: last.state, message: last.error ?? last.message };
+    return {
+      exitCode: last.exitCode ?? -1,
+      ...output,
+      taskId: last.id,
+      containerId: last.containerId,
+      state: last.state,
+      message: last.error ?? last.message,
+    };
   }
 
   async removeService(id: string): Promise<void> {
@@ -308,7 +371,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       this.#swarmNodeId = reading;
     }
     const here = await this.#swarmNodeId;
-    for (const task of tasks) if (task.nodeId === here && task.containerId) await this.removeContainer(task.containerId);
+    for (const task of tasks)
+      if (task.nodeId === here && task.containerId) await this.removeContainer(task.containerId);
     // Those on other nodes only their own engine can remove: their tasks leave the manager's list with them. Waited
     // for, bounded; what stays is named, with the command that removes it on its node.
     const elsewhere = new Set(tasks.filter((t) => t.nodeId !== here && t.containerId).map((t) => t.id));
@@ -317,13 +381,23 @@ export class DockerodeRuntime implements ContainerRuntime {
       const left = (await this.listTasks()).filter((t) => elsewhere.has(t.id));
       if (left.length === 0) return;
       if (Date.now() >= deadline) {
-        const where = left.map((t) => `container ${short(t.containerId ?? '')} of task ${short(t.id)} on node ${t.nodeId} (there: docker rm -f ${short(t.containerId ?? '')})`).join(', ');
-        throw this.#wrap('remove swarm service', id, new Error(`the service is gone, but its task's container is still on another node after ${JOB_REMOVAL_WAIT_MS} ms: ${where}`));
+        const where = left
+          .map(
+            (t) =>
+              `container ${short(t.containerId ?? '')} of task ${short(t.id)} on node ${t.nodeId} (there: docker rm -f ${short(t.containerId ?? '')})`,
+          )
+          .join(', ');
+        throw this.#wrap(
+          'remove swarm service',
+          id,
+          new Error(
+            `the service is gone, but its task's container is still on another node after ${JOB_REMOVAL_WAIT_MS} ms: ${where}`,
+          ),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     }
   }
-
 
   async listTasks(filter: TaskFilter = {}): Promise<SwarmTask[]> {
     const filters: Record<string, string[]> = {
@@ -342,7 +416,11 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async disconnectNetwork(networkId: string, container: string): Promise<void> {
     try {
-      await timed(this.#docker.getNetwork(networkId).disconnect({ Container: container, Force: true }), this.#apiTimeoutMs, `disconnect ${short(container)} from network ${short(networkId)}`);
+      await timed(
+        this.#docker.getNetwork(networkId).disconnect({ Container: container, Force: true }),
+        this.#apiTimeoutMs,
+        `disconnect ${short(container)} from network ${short(networkId)}`,
+      );
     } catch (error) {
       // 404: no such network or container; "not connected" / "endpoint not found": nothing to disconnect.
       if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
@@ -357,7 +435,11 @@ export class DockerodeRuntime implements ContainerRuntime {
     // holds the answer open until it passes), where a pause and unpause, or a disconnect and reconnect at the same
     // address, shows neither in the events nor in the re-read. The read is bounded like every other call.
     const read = async () => {
-      const stream = await this.#docker.getEvents({ since: Math.floor(sinceMs) / 1000, until: Math.ceil(untilMs) / 1000, filters: { type: ['container', 'network'] } });
+      const stream = await this.#docker.getEvents({
+        since: Math.floor(sinceMs) / 1000,
+        until: Math.ceil(untilMs) / 1000,
+        filters: { type: ['container', 'network'] },
+      });
       let text = '';
       for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
       return text;
@@ -368,8 +450,22 @@ export class DockerodeRuntime implements ContainerRuntime {
       .filter((line) => line.trim())
       .flatMap((line): EngineEvent[] => {
         try {
-          const e = JSON.parse(line) as { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number; time?: number };
-          return [{ type: e.Type ?? '', action: (e.Action ?? '').split(':')[0]!, id: e.Actor?.ID ?? '', attributes: e.Actor?.Attributes ?? {}, timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000 }];
+          const e = JSON.parse(line) as {
+            Type?: string;
+            Action?: string;
+            Actor?: { ID?: string; Attributes?: Record<string, string> };
+            timeNano?: number;
+            time?: number;
+          };
+          return [
+            {
+              type: e.Type ?? '',
+              action: (e.Action ?? '').split(':')[0]!,
+              id: e.Actor?.ID ?? '',
+              attributes: e.Actor?.Attributes ?? {},
+              timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+            },
+          ];
         } catch {
           return [];
         }
@@ -387,8 +483,14 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async listImages(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]> {
-    const list = await this.#call('list images', '', () => this.#docker.listImages({ filters: { label: filter.labels } }));
-    return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), sizeBytes: i.Size }));
+    const list = await this.#call('list images', '', () =>
+      this.#docker.listImages({ filters: { label: filter.labels } }),
+    );
+    return list.map((i) => ({
+      id: i.Id,
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      sizeBytes: i.Size,
+    }));
   }
 
   async removeImage(reference: string): Promise<void> {
@@ -415,25 +517,44 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
   }
 
-  async buildImage(options: { contextDir: string; files: string[]; tag: string; labels: Record<string, string>; timeoutMs: number }): Promise<void> {
+  async buildImage(options: {
+    contextDir: string;
+    files: string[];
+    tag: string;
+    labels: Record<string, string>;
+    timeoutMs: number;
+  }): Promise<void> {
     const build = async () =>
-      this.#followProgress(await this.#docker.buildImage({ context: options.contextDir, src: options.files }, { t: options.tag, labels: options.labels, rm: true, forcerm: true }), 'build failed');
+      this.#followProgress(
+        await this.#docker.buildImage(
+          { context: options.contextDir, src: options.files },
+          { t: options.tag, labels: options.labels, rm: true, forcerm: true },
+        ),
+        'build failed',
+      );
     try {
       await timed(build(), options.timeoutMs, `build image ${options.tag}`);
     } catch (error) {
-      throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `building image ${options.tag} failed: ${(error as Error).message}`, { cause: error });
+      throw new DockprobeError(
+        ErrorCodes.IMAGE_BUILD,
+        `building image ${options.tag} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
   // The engine streams a build's or a load's progress as JSON lines, and says a failure in one of them, not by status.
   #followProgress(stream: NodeJS.ReadableStream, fallback: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#docker.modem.followProgress(stream, (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-        const failed = output?.find((o) => o.error || o.errorDetail);
-        if (error) reject(error);
-        else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? fallback));
-        else resolve();
-      });
+      this.#docker.modem.followProgress(
+        stream,
+        (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const failed = output?.find((o) => o.error || o.errorDetail);
+          if (error) reject(error);
+          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? fallback));
+          else resolve();
+        },
+      );
     });
   }
 

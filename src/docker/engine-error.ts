@@ -6,7 +6,19 @@ import { short } from './short-id.js';
 // else, a TypeError in our own code above all, goes on unchanged so the CLI reports it as the internal error it is.
 
 /** Socket errors that mean the engine cannot be reached at all. */
-const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT']);
+const CONNECTION_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'EACCES',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 /**
  * The error to throw for `error`, raised by `what` (on `resource`) against the engine at `endpoint`:
@@ -20,7 +32,11 @@ export function engineError(endpoint: string, what: string, resource: string, er
   if (isConnectionError(error)) return new DockerUnavailableError(endpoint, error);
   const status = statusOf(error);
   if (status === undefined) return error;
-  return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed (HTTP ${status}): ${messageOf(error)}`, { cause: error });
+  return new DockprobeError(
+    ErrorCodes.DOCKER_API,
+    `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed (HTTP ${status}): ${messageOf(error)}`,
+    { cause: error },
+  );
 }
 
 function isConnectionError(error: unknown): boolean {
@@ -31,7 +47,11 @@ function isConnectionError(error: unknown): boolean {
 
 /** The engine's own words for an error (its JSON `message`), else the error's message. */
 export function messageOf(error: unknown): string {
-  return String((error as { json?: { message?: string } } | undefined)?.json?.message ?? (error as Error | undefined)?.message ?? error).trim();
+  return String(
+    (error as { json?: { message?: string } } | undefined)?.json?.message ??
+      (error as Error | undefined)?.message ??
+      error,
+  ).trim();
 }
 
 /** The HTTP status of an engine answer, when `error` is one. */

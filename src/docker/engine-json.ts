@@ -24,7 +24,9 @@ export function numberAt(value: unknown): number | undefined {
 
 /** A map of string labels; entries whose value is not a string are left out. */
 export function labelsAt(value: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(objectAt(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(objectAt(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** `10.0.1.5/24` → `10.0.1.5`: the engine writes swarm addresses with their prefix length. */

@@ -37,7 +37,11 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
  * `"3306"` and `"3306/tcp"` in ExposedPorts, and a key without a protocol means tcp. A port exposed by the image, by
  * `expose:` and by `ports:` appears once, with every binding from every key; udp stays apart from tcp.
  */
-export function normalisePorts(exposed: readonly string[], published: Record<string, Binding[] | null>, requested: Record<string, Binding[] | null>): ContainerPort[] {
+export function normalisePorts(
+  exposed: readonly string[],
+  published: Record<string, Binding[] | null>,
+  requested: Record<string, Binding[] | null>,
+): ContainerPort[] {
   const ports = new Map<string, ContainerPort>();
   const entry = (key: string): ContainerPort | undefined => {
     const match = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(key.trim());
@@ -57,14 +61,16 @@ export function normalisePorts(exposed: readonly string[], published: Record<str
     const port = entry(key);
     for (const b of bindings ?? []) {
       const binding = { hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort) };
-      if (port && !port.published.some((p) => p.hostIp === binding.hostIp && p.hostPort === binding.hostPort)) port.published.push(binding);
+      if (port && !port.published.some((p) => p.hostIp === binding.hostIp && p.hostPort === binding.hostPort))
+        port.published.push(binding);
     }
   }
   for (const [key, bindings] of Object.entries(requested)) {
     const port = entry(key);
     for (const b of bindings ?? []) {
       const binding = { hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' };
-      if (port && !port.requested.some((p) => p.hostIp === binding.hostIp && p.hostPort === binding.hostPort)) port.requested.push(binding);
+      if (port && !port.requested.some((p) => p.hostIp === binding.hostIp && p.hostPort === binding.hostPort))
+        port.requested.push(binding);
     }
   }
   return [...ports.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));

@@ -9,7 +9,10 @@ import { toNetworkInfo } from './to-network-info.js';
  */
 export function toNetworkDetail(json: unknown): NetworkDetail {
   const n = objectAt(json);
-  const containers = Object.entries(objectAt(n['Containers'])).map(([id, c]) => ({ id, name: stringAt(objectAt(c)['Name']) ?? id }));
+  const containers = Object.entries(objectAt(n['Containers'])).map(([id, c]) => ({
+    id,
+    name: stringAt(objectAt(c)['Name']) ?? id,
+  }));
   const services = Object.entries(objectAt(n['Services'])).map(([name, s]) => {
     const service = objectAt(s);
     return {
@@ -18,7 +21,11 @@ export function toNetworkDetail(json: unknown): NetworkDetail {
       tasks: listAt(service['Tasks']).map((t) => {
         const task = objectAt(t);
         const endpointIp = stringAt(task['EndpointIP']);
-        return { name: stringAt(task['Name']) ?? '', endpointIp: endpointIp && withoutPrefix(endpointIp), hostIp: stringAt(objectAt(task['Info'])['Host IP']) };
+        return {
+          name: stringAt(task['Name']) ?? '',
+          endpointIp: endpointIp && withoutPrefix(endpointIp),
+          hostIp: stringAt(objectAt(task['Info'])['Host IP']),
+        };
       }),
     };
   });

@@ -17,7 +17,9 @@ export function toNetworkInfo(n: Docker.NetworkInspectInfo): NetworkInfo {
   // Only the routing mesh carries `Ingress: true`; other networks keep the shape they always had.
   if (objectAt(n)['Ingress'] === true) info.ingress = true;
   // IPv4 only: drill knocks on the host over IPv4. Networks without one keep the shape they always had.
-  const gateway = (n.IPAM?.Config ?? []).map((c) => c.Gateway).find((g): g is string => typeof g === 'string' && g.includes('.'));
+  const gateway = (n.IPAM?.Config ?? [])
+    .map((c) => c.Gateway)
+    .find((g): g is string => typeof g === 'string' && g.includes('.'));
   if (gateway) info.gateway = gateway;
   const mtu = Number(n.Options?.['com.docker.network.driver.mtu']);
   if (Number.isInteger(mtu) && mtu > 0) info.mtu = mtu;

@@ -9,10 +9,13 @@ export function toSwarmNode(json: unknown): SwarmNode {
   const manager = objectAt(node['ManagerStatus']);
   // Some engines report a manager's `Status.Addr` as 0.0.0.0; its manager address (`host:2377`) then names the host.
   const statusAddress = stringAt(status['Addr']);
-  const managerAddress = stringAt(manager['Addr'])?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  const managerAddress = stringAt(manager['Addr'])
+    ?.replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1');
   return {
     id: stringAt(node['ID']) ?? '',
-    hostname: stringAt(objectAt(node['Description'])['Hostname']) ?? stringAt(spec['Name']) ?? stringAt(node['ID']) ?? '',
+    hostname:
+      stringAt(objectAt(node['Description'])['Hostname']) ?? stringAt(spec['Name']) ?? stringAt(node['ID']) ?? '',
     role: stringAt(spec['Role']) === 'manager' ? 'manager' : 'worker',
     availability: stringAt(spec['Availability']) ?? 'unknown',
     state: stringAt(status['State']) ?? 'unknown',

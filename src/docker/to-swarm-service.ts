@@ -13,14 +13,19 @@ export function toSwarmService(json: unknown): SwarmService {
   const endpoint = objectAt(service['Endpoint']);
   const labels = labelsAt(spec['Labels']);
   // `Endpoint.Spec` is what the engine applied; `Spec.EndpointSpec` what was asked. Without either, the default: vip.
-  const endpointMode = (stringAt(objectAt(endpoint['Spec'])['Mode']) ?? stringAt(objectAt(spec['EndpointSpec'])['Mode'])) === 'dnsrr' ? 'dnsrr' : 'vip';
+  const endpointMode =
+    (stringAt(objectAt(endpoint['Spec'])['Mode']) ?? stringAt(objectAt(spec['EndpointSpec'])['Mode'])) === 'dnsrr'
+      ? 'dnsrr'
+      : 'vip';
   const virtualIps = listAt(endpoint['VirtualIPs']).flatMap((v) => {
     const networkId = stringAt(objectAt(v)['NetworkID']);
     const address = stringAt(objectAt(v)['Addr']);
     return networkId && address ? [{ networkId, address: withoutPrefix(address) }] : [];
   });
   // Networks are in the task template; services made by API versions before 1.25 kept them in `Spec.Networks`.
-  const targets = [...listAt(template['Networks']), ...listAt(spec['Networks'])].map((n) => stringAt(objectAt(n)['Target'])).filter((id): id is string => id !== undefined);
+  const targets = [...listAt(template['Networks']), ...listAt(spec['Networks'])]
+    .map((n) => stringAt(objectAt(n)['Target']))
+    .filter((id): id is string => id !== undefined);
   const mode = modeOf(objectAt(spec['Mode']));
   return {
     id: stringAt(service['ID']) ?? '',

@@ -19,13 +19,18 @@ export function toSwarmTask(json: unknown): SwarmTask {
     error: stringAt(status['Err']),
     containerId: stringAt(objectAt(status['ContainerStatus'])['ContainerID']),
     // The engine reports 0 for a container still running: only an ended task's exit code means anything.
-    ...(EXITED.has(stringAt(status['State']) ?? '') ? { exitCode: numberAt(objectAt(status['ContainerStatus'])['ExitCode']) } : {}),
+    ...(EXITED.has(stringAt(status['State']) ?? '')
+      ? { exitCode: numberAt(objectAt(status['ContainerStatus'])['ExitCode']) }
+      : {}),
     networks: listAt(task['NetworksAttachments']).flatMap((a) => {
       const attachment = objectAt(a);
       const network = objectAt(attachment['Network']);
       const networkId = stringAt(network['ID']);
       if (!networkId) return [];
-      const addresses = listAt(attachment['Addresses']).map(stringAt).filter((x): x is string => x !== undefined).map(withoutPrefix);
+      const addresses = listAt(attachment['Addresses'])
+        .map(stringAt)
+        .filter((x): x is string => x !== undefined)
+        .map(withoutPrefix);
       return [{ networkId, networkName: stringAt(objectAt(network['Spec'])['Name']), addresses }];
     }),
   };

@@ -8,7 +8,14 @@ import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 export type PortKind = 'docker-api' | 'database' | 'cache' | 'broker' | 'admin' | 'other';
 
 /** Riskiest first: the order of the lateral-movement map. Caches and brokers rank alike. */
-export const RISK_RANK: Readonly<Record<PortKind, number>> = { 'docker-api': 0, database: 1, cache: 2, broker: 2, admin: 3, other: 4 };
+export const RISK_RANK: Readonly<Record<PortKind, number>> = {
+  'docker-api': 0,
+  database: 1,
+  cache: 2,
+  broker: 2,
+  admin: 3,
+  other: 4,
+};
 
 /** A well-known port and what usually listens there. */
 export interface CommonPort {
@@ -69,11 +76,22 @@ export function portInfo(port: number): { kind: PortKind; name: string | undefin
 export function parsePortsOption(value: unknown, option = '--ports'): number[] {
   const raw = (Array.isArray(value) ? value : [value]).map((v) => String(v));
   const received = raw.map((v) => `'${v}'`).join(', ');
-  const items = raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const items = raw
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   const hint = `${option} default,8443 (the common list and one more), ${option} 5432,6379 (only these), ${option} none (only exposed and published ports)`;
-  if (items.length === 0) throw new DockprobeError(ErrorCodes.USAGE, `${option} must list ports, 'default' or 'none', got ${received}`, { hint });
+  if (items.length === 0)
+    throw new DockprobeError(ErrorCodes.USAGE, `${option} must list ports, 'default' or 'none', got ${received}`, {
+      hint,
+    });
   if (items.includes('none')) {
-    if (items.length > 1) throw new DockprobeError(ErrorCodes.USAGE, `${option} 'none' stands alone (only exposed and published ports), got ${received}`, { hint });
+    if (items.length > 1)
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `${option} 'none' stands alone (only exposed and published ports), got ${received}`,
+        { hint },
+      );
     return [];
   }
   const ports = new Set<number>();
@@ -83,7 +101,12 @@ export function parsePortsOption(value: unknown, option = '--ports'): number[] {
       continue;
     }
     const port = /^\d{1,5}$/.test(item) ? Number(item) : NaN;
-    if (!(port >= 1 && port <= 65535)) throw new DockprobeError(ErrorCodes.USAGE, `${option} takes port numbers from 1 to 65535, 'default' or 'none'; got '${item}' (in ${received})`, { hint });
+    if (!(port >= 1 && port <= 65535))
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `${option} takes port numbers from 1 to 65535, 'default' or 'none'; got '${item}' (in ${received})`,
+        { hint },
+      );
     ports.add(port);
   }
   return [...ports].sort((a, b) => a - b);

@@ -26,7 +26,8 @@ export class DrillNames {
     const service = serviceOf(container);
     if (project === undefined || service === undefined) return container.name;
     const name = this.service(project, service);
-    const replicas = this.topology.services.find((s) => s.project === project && s.name === service)?.containers.length ?? 1;
+    const replicas =
+      this.topology.services.find((s) => s.project === project && s.name === service)?.containers.length ?? 1;
     return replicas > 1 ? `${name}#${container.labels[COMPOSE_CONTAINER_NUMBER] ?? container.name}` : name;
   }
 

@@ -33,7 +33,15 @@ export interface DrillRow {
   probeErrorCode?: ProbeErrorCode;
   reason: string;
   /** What decided it: the attempt and what the probe saw (absent when nothing was seen). */
-  evidence?: { attempt: string; outcome: Outcome; address?: string; port?: number; status?: number; latencyMs: number; errorCode?: AgentErrorCode };
+  evidence?: {
+    attempt: string;
+    outcome: Outcome;
+    address?: string;
+    port?: number;
+    status?: number;
+    latencyMs: number;
+    errorCode?: AgentErrorCode;
+  };
 }
 
 /** The bounds a drill ran within, printed in its header and kept in its JSON. */
@@ -101,23 +109,38 @@ export interface DrillResult {
  */
 export function drillRow(cell: DrillCell, judged: DrillJudgement, networkEvents: readonly string[]): DrillRow {
   const o = judged.observation;
-  const transient = networkEvents.length > 0 && cell.kind === 'port' && (judged.status === 'reached' || judged.status === 'path-open');
-  const risk = cell.kind === 'port' ? { kind: cell.risk.kind, rank: ROW_RANK[cell.risk.kind], ...(cell.risk.name ? { name: cell.risk.name } : {}) } : { kind: cell.kind, rank: ROW_RANK[cell.kind] };
+  const transient =
+    networkEvents.length > 0 && cell.kind === 'port' && (judged.status === 'reached' || judged.status === 'path-open');
+  const risk =
+    cell.kind === 'port'
+      ? { kind: cell.risk.kind, rank: ROW_RANK[cell.risk.kind], ...(cell.risk.name ? { name: cell.risk.name } : {}) }
+      : { kind: cell.kind, rank: ROW_RANK[cell.kind] };
   return {
     source: cell.source,
     target: cell.target,
     endpoint: cell.endpoint,
     kind: cell.kind,
-    ...(cell.kind === 'port' ? { via: cell.via, network: cell.network, address: cell.address, port: cell.port, ...(cell.published ? { published: cell.published } : {}) } : {}),
+    ...(cell.kind === 'port'
+      ? {
+          via: cell.via,
+          network: cell.network,
+          address: cell.address,
+          port: cell.port,
+          ...(cell.published ? { published: cell.published } : {}),
+        }
+      : {}),
     risk,
     status: judged.status,
     code: judged.code,
     ...(judged.probeErrorCode ? { probeErrorCode: judged.probeErrorCode } : {}),
-    reason: transient ? `${judged.reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)` : judged.reason,
+    reason: transient
+      ? `${judged.reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`
+      : judged.reason,
     ...(o
       ? {
           evidence: {
-            attempt: cell.attempts.find((a) => a.checkId === o.id.split('@')[0])?.description ?? cell.attempts[0]!.description,
+            attempt:
+              cell.attempts.find((a) => a.checkId === o.id.split('@')[0])?.description ?? cell.attempts[0]!.description,
             outcome: o.outcome,
             ...(o.address !== undefined ? { address: o.address } : {}),
             ...(o.port !== undefined ? { port: o.port } : {}),

@@ -39,6 +39,20 @@ export interface DrillSourcePlan {
 }
 
 /** What every cell tried from `probe` has: its id, its probe, and the containers it rests on (the joined one first). */
-export function drillCellBase(plan: DrillSourcePlan, probe: ProbeBuilder, target: string, endpoint: string, touches: readonly string[]): DrillCellBase {
-  return { id: `${probe.key}/${target}`, probeKey: probe.key, source: probe.label, target, endpoint, attempts: [], touches: [...(plan.source.self ? [plan.source.self.id] : []), ...touches] };
+export function drillCellBase(
+  plan: DrillSourcePlan,
+  probe: ProbeBuilder,
+  target: string,
+  endpoint: string,
+  touches: readonly string[],
+): DrillCellBase {
+  return {
+    id: `${probe.key}/${target}`,
+    probeKey: probe.key,
+    source: probe.label,
+    target,
+    endpoint,
+    attempts: [],
+    touches: [...(plan.source.self ? [plan.source.self.id] : []), ...touches],
+  };
 }

@@ -72,32 +72,66 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     ports: options.ports ?? COMMON_PORTS.map((p) => p.port).sort((a, b) => a - b),
     hostPorts: options.hostPorts ?? true,
   };
-  const runtime = options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
-  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(`probes of drill ${runId}`);
+  const runtime =
+    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
+    `probes of drill ${runId}`,
+  );
 
   const windowStart = Date.now();
   const world = await readDrillWorld(runtime, options.project);
-  const plan = planDrill(options.from, world, { runId, ports: bounds.ports, hostPorts: bounds.hostPorts, internet, timeoutMs: bounds.timeoutMs, retries: bounds.attemptsPerCheck - 1, concurrency: bounds.concurrency, maxChecks: bounds.maxChecks });
-  log(`engine ${world.topology.engine.version} (API ${world.topology.engine.apiVersion}) at ${world.topology.engine.endpoint}; drill ${runId}`);
+  const plan = planDrill(options.from, world, {
+    runId,
+    ports: bounds.ports,
+    hostPorts: bounds.hostPorts,
+    internet,
+    timeoutMs: bounds.timeoutMs,
+    retries: bounds.attemptsPerCheck - 1,
+    concurrency: bounds.concurrency,
+    maxChecks: bounds.maxChecks,
+  });
+  log(
+    `engine ${world.topology.engine.version} (API ${world.topology.engine.apiVersion}) at ${world.topology.engine.endpoint}; drill ${runId}`,
+  );
   for (const u of plan.unprobed) log(`not probed: ${u.source}: ${u.reason}`);
-  const image = plan.probes.length > 0 ? await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log }) : (options.image ?? '');
-  log(`starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`);
+  const image =
+    plan.probes.length > 0
+      ? await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log })
+      : (options.image ?? '');
+  log(
+    `starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`,
+  );
 
   let results: ProbeResult[] = [];
   let window: RunWindow;
   let cleanupFailures: string[] = [];
   try {
     results = await runAtMost(plan.probes, bounds.probesAtOnce, (spec) =>
-      runProbes({ runId, probes: [spec], cells: [] }, { runtime, runId, image, cleanup, ...(options.limits ? { limits: options.limits } : {}), ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}) }, {
-        ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-        onProbe: (r) => log(`probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`),
-      }).then((r) => r[0]!),
+      runProbes(
+        { runId, probes: [spec], cells: [] },
+        {
+          runtime,
+          runId,
+          image,
+          cleanup,
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
+        },
+        {
+          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+          onProbe: (r) =>
+            log(
+              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+            ),
+        },
+      ).then((r) => r[0]!),
     );
     window = await readDrillWindow(runtime, world, runId, windowStart);
   } finally {
     cleanupFailures = await closeCleanup();
   }
-  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what))) log(`changed during the drill: ${what}`);
+  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
+    log(`changed during the drill: ${what}`);
 
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
   const controls = new Map(plan.probes.map((spec) => [spec.key, drillControls(spec, byKey.get(spec.key), plan)]));
@@ -111,7 +145,12 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   return {
     dockprobeDrill: 1,
     runId,
-    from: options.from.kind === 'all' || options.from.kind === 'lan' ? options.from.kind : options.from.kind === 'service' ? `service ${options.from.service}` : `network ${options.from.network}`,
+    from:
+      options.from.kind === 'all' || options.from.kind === 'lan'
+        ? options.from.kind
+        : options.from.kind === 'service'
+          ? `service ${options.from.service}`
+          : `network ${options.from.network}`,
     engine: world.topology.engine,
     compose: world.topology.composeVersions,
     image,
@@ -122,7 +161,20 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     probes: plan.probes.map((spec) => {
       const r = byKey.get(spec.key);
       const control = controls.get(spec.key)!;
-      return { key: spec.key, label: spec.label, container: spec.containerName, containerId: r?.containerId, status: r?.status ?? 'failed', error: r?.error, errorCode: r?.errorCode, dns: control.dns, reach: control.reach, controls: control.detail, checks: spec.plan.checks.length, durationMs: r?.durationMs ?? 0 };
+      return {
+        key: spec.key,
+        label: spec.label,
+        container: spec.containerName,
+        containerId: r?.containerId,
+        status: r?.status ?? 'failed',
+        error: r?.error,
+        errorCode: r?.errorCode,
+        dns: control.dns,
+        reach: control.reach,
+        controls: control.detail,
+        checks: spec.plan.checks.length,
+        durationMs: r?.durationMs ?? 0,
+      };
     }),
     unprobed: plan.unprobed,
     rows,
@@ -147,7 +199,9 @@ function drillControls(spec: ProbeSpec, result: ProbeResult | undefined, plan: D
     .filter((c: DrillCell) => c.probeKey === spec.key && c.kind === 'port')
     .map((c) => result.observations.get(c.attempts[0]!.checkId))
     .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
-  return opened ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` } : control;
+  return opened
+    ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` }
+    : control;
 }
 
 /** Runs `work` over `items`, at most `limit` at once, keeping their order in the answer. */

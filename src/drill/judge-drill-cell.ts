@@ -21,7 +21,22 @@ export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
  */
 export type DrillCode = Extract<
   VerdictCode,
-  'reached' | 'resolved' | 'path-open' | 'egress-open' | 'no-answer' | 'not-resolved' | 'no-egress' | 'source-not-running' | 'probe-failed' | 'check-unfinished' | 'dns-control-failed' | 'reach-control-failed' | 'unclassified' | 'world-changed' | 'silent-port-host-answered' | 'ipv6-control-failed'
+  | 'reached'
+  | 'resolved'
+  | 'path-open'
+  | 'egress-open'
+  | 'no-answer'
+  | 'not-resolved'
+  | 'no-egress'
+  | 'source-not-running'
+  | 'probe-failed'
+  | 'check-unfinished'
+  | 'dns-control-failed'
+  | 'reach-control-failed'
+  | 'unclassified'
+  | 'world-changed'
+  | 'silent-port-host-answered'
+  | 'ipv6-control-failed'
 >;
 
 /** One judged cell: the status, its code, why, and the evidence it rests on. */
@@ -40,19 +55,41 @@ export interface DrillJudgement {
  * finish, a name that did not resolve while the DNS control failed, or silence while the reach control failed are
  * inconclusive, never "blocked"; a "blocked" whose target or joined source changed during the run is too.
  */
-export function judgeDrillCell(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
+export function judgeDrillCell(
+  cell: DrillCell,
+  spec: ProbeSpec | undefined,
+  result: ProbeResult | undefined,
+  control: ControlResult | undefined,
+  window: RunWindow,
+): DrillJudgement {
   return withProbeErrorCode(judgeHeld(cell, spec, result, control, window), result);
 }
 
-function judgeHeld(cell: DrillCell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined, window: RunWindow): DrillJudgement {
+function judgeHeld(
+  cell: DrillCell,
+  spec: ProbeSpec | undefined,
+  result: ProbeResult | undefined,
+  control: ControlResult | undefined,
+  window: RunWindow,
+): DrillJudgement {
   if (!spec || !result || !control || (result.status === 'failed' && result.observations.size === 0)) {
-    return { status: 'inconclusive', code: 'probe-failed', reason: result?.error ?? `the probe for ${cell.source} did not run`, observation: undefined };
+    return {
+      status: 'inconclusive',
+      code: 'probe-failed',
+      reason: result?.error ?? `the probe for ${cell.source} did not run`,
+      observation: undefined,
+    };
   }
   const judged = judgeKind(cell, spec, result, control);
   if (judged.status !== 'blocked') return judged;
   const changed = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
   if (changed.length === 0) return judged;
-  return { ...judged, status: 'inconclusive', code: 'world-changed', reason: `the deployment changed during the run (${changed.join('; ')}), so "${judged.reason}" proves nothing` };
+  return {
+    ...judged,
+    status: 'inconclusive',
+    code: 'world-changed',
+    reason: `the deployment changed during the run (${changed.join('; ')}), so "${judged.reason}" proves nothing`,
+  };
 }
 
 function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
@@ -71,7 +108,12 @@ function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, contro
 }
 
 function unfinished(result: ProbeResult, what: string): DrillJudgement {
-  return { status: 'inconclusive', code: 'check-unfinished', reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`, observation: undefined };
+  return {
+    status: 'inconclusive',
+    code: 'check-unfinished',
+    reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`,
+    observation: undefined,
+  };
 }
 
 function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
@@ -79,25 +121,64 @@ function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, co
   const o = result.observations.get(attempt.checkId);
   if (!o) return unfinished(result, attempt.description);
   const what = attempt.description;
-  if (o.outcome === 'refused') return { status: 'path-open', code: 'path-open', reason: `${what} answered with a refusal: the path is open, nothing listens on port ${cell.port} now`, observation: o };
-  if (isReached(o.outcome)) return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
+  if (o.outcome === 'refused')
+    return {
+      status: 'path-open',
+      code: 'path-open',
+      reason: `${what} answered with a refusal: the path is open, nothing listens on port ${cell.port} now`,
+      observation: o,
+    };
+  if (isReached(o.outcome))
+    return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
   if (PATH_BLOCKED.has(o.outcome)) {
-    if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`, observation: o };
+    if (!control.reach)
+      return {
+        status: 'inconclusive',
+        code: 'reach-control-failed',
+        reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`,
+        observation: o,
+      };
     // IPv6 is its own path: silence there proves something only where the probe reached a peer over IPv6.
-    if (attempt.family === 6 && control.reach6 !== true) return { status: 'inconclusive', code: 'ipv6-control-failed', reason: `${what} did not answer over IPv6, but the probe never proved it can reach anything over IPv6: ${control.detail}`, observation: o };
+    if (attempt.family === 6 && control.reach6 !== true)
+      return {
+        status: 'inconclusive',
+        code: 'ipv6-control-failed',
+        reason: `${what} did not answer over IPv6, but the probe never proved it can reach anything over IPv6: ${control.detail}`,
+        observation: o,
+      };
     // Between containers Docker isolates networks, not ports: a container address that answered this very probe on
     // another port is on an open path, and silence on this one is no isolation. Seen under load (a listener with a
     // full backlog drops SYNs), it would list a reachable service as blocked. Left out: the host's gateway (a host
     // firewall that drops some ports and accepts others is ordinary) and the LAN neighbour (from outside, Docker's
     // own rules accept published ports one by one): there, silence on one port is a real block.
-    const answered = cell.via === 'container' && spec.placement.kind !== 'lan' ? answeredPorts(result).get(cell.address)?.filter((p) => p !== cell.port) : undefined;
+    const answered =
+      cell.via === 'container' && spec.placement.kind !== 'lan'
+        ? answeredPorts(result)
+            .get(cell.address)
+            ?.filter((p) => p !== cell.port)
+        : undefined;
     if (answered && answered.length > 0) {
       const ports = answered.slice(0, 3).join(', ') + (answered.length > 3 ? ` and ${answered.length - 3} more` : '');
-      return { status: 'inconclusive', code: 'silent-port-host-answered', reason: `${what} did not answer (${o.outcome}), but ${cell.address} answered this probe on port${answered.length === 1 ? '' : 's'} ${ports}: the path is open, so the silence is the listener's (its backlog full under load?) or a filter on this port alone`, observation: o };
+      return {
+        status: 'inconclusive',
+        code: 'silent-port-host-answered',
+        reason: `${what} did not answer (${o.outcome}), but ${cell.address} answered this probe on port${answered.length === 1 ? '' : 's'} ${ports}: the path is open, so the silence is the listener's (its backlog full under load?) or a filter on this port alone`,
+        observation: o,
+      };
     }
-    return { status: 'blocked', code: 'no-answer', reason: `${what} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`, observation: o };
+    return {
+      status: 'blocked',
+      code: 'no-answer',
+      reason: `${what} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`,
+      observation: o,
+    };
   }
-  return { status: 'inconclusive', code: 'unclassified', reason: `${what} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`, observation: o };
+  return {
+    status: 'inconclusive',
+    code: 'unclassified',
+    reason: `${what} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`,
+    observation: o,
+  };
 }
 
 /**
@@ -110,7 +191,8 @@ function answeredPorts(result: ProbeResult): Map<string, number[]> {
   if (!answered) {
     answered = new Map();
     for (const o of result.observations.values()) {
-      if (o.address === undefined || o.port === undefined || !(isReached(o.outcome) || o.outcome === 'refused')) continue;
+      if (o.address === undefined || o.port === undefined || !(isReached(o.outcome) || o.outcome === 'refused'))
+        continue;
       const ports = answered.get(o.address) ?? [];
       if (!ports.includes(o.port)) ports.push(o.port);
       answered.set(o.address, ports);
@@ -125,26 +207,77 @@ function judgeName(cell: DrillNameCell, result: ProbeResult, control: ControlRes
   const attempt = cell.attempts[0]!;
   const o = result.observations.get(attempt.checkId);
   if (!o) return unfinished(result, `the lookup of ${cell.name}`);
-  if (o.outcome === 'resolved') return { status: 'reached', code: 'resolved', reason: `${cell.name} resolves here to ${o.addresses?.join(', ')}`, observation: o };
+  if (o.outcome === 'resolved')
+    return {
+      status: 'reached',
+      code: 'resolved',
+      reason: `${cell.name} resolves here to ${o.addresses?.join(', ')}`,
+      observation: o,
+    };
   if (NAME_BLOCKED.has(o.outcome)) {
-    if (!control.dns) return { status: 'inconclusive', code: 'dns-control-failed', reason: `${cell.name} did not resolve, but the probe's DNS control failed too: ${control.detail}`, observation: o };
-    return { status: 'blocked', code: 'not-resolved', reason: `${cell.name} does not resolve here (${describeObservation(o)})`, observation: o };
+    if (!control.dns)
+      return {
+        status: 'inconclusive',
+        code: 'dns-control-failed',
+        reason: `${cell.name} did not resolve, but the probe's DNS control failed too: ${control.detail}`,
+        observation: o,
+      };
+    return {
+      status: 'blocked',
+      code: 'not-resolved',
+      reason: `${cell.name} does not resolve here (${describeObservation(o)})`,
+      observation: o,
+    };
   }
-  return { status: 'inconclusive', code: 'unclassified', reason: `the lookup of ${cell.name} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`, observation: o };
+  return {
+    status: 'inconclusive',
+    code: 'unclassified',
+    reason: `the lookup of ${cell.name} failed in an unexpected way: ${o.detail ?? o.errorCode ?? o.outcome}`,
+    observation: o,
+  };
 }
 
 // Egress, as judge/egress-cell.ts has it without an expectation: any entry that answers opens it; silence counts as
 // none only when the probe has no default route or its controls held.
-function judgeEgress(cell: DrillEgressCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
+function judgeEgress(
+  cell: DrillEgressCell,
+  spec: ProbeSpec,
+  result: ProbeResult,
+  control: ControlResult,
+): DrillJudgement {
   const route = describeRoute(spec, result);
   const seen = cell.attempts.map((a) => ({ attempt: a, o: result.observations.get(a.checkId) }));
   const reached = seen.find((e) => e.o && (isReached(e.o.outcome) || e.o.outcome === 'resolved'));
-  if (reached) return { status: 'reached', code: 'egress-open', reason: `reached ${reached.attempt.description} (${describeObservation(reached.o!)}) ${route}`.trim(), observation: reached.o };
+  if (reached)
+    return {
+      status: 'reached',
+      code: 'egress-open',
+      reason: `reached ${reached.attempt.description} (${describeObservation(reached.o!)}) ${route}`.trim(),
+      observation: reached.o,
+    };
   if (seen.some((e) => !e.o)) return unfinished(result, 'every internet target');
   const outcomes = seen.map((e) => `${e.attempt.description}: ${describeObservation(e.o!)}`).join('; ');
   const first = seen[0]!.o;
-  if (result.defaultRoute === null) return { status: 'blocked', code: 'no-egress', reason: `no egress: ${route}`, observation: first };
-  if (seen.some((e) => NAME_BLOCKED.has(e.o!.outcome)) && !control.dns) return { status: 'inconclusive', code: 'dns-control-failed', reason: `no internet target answered, and the probe's DNS control failed: ${control.detail}`, observation: first };
-  if (!control.reach) return { status: 'inconclusive', code: 'reach-control-failed', reason: `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`, observation: first };
-  return { status: 'blocked', code: 'no-egress', reason: `no egress: ${outcomes}${route ? `, ${route}` : ''}`, observation: first };
+  if (result.defaultRoute === null)
+    return { status: 'blocked', code: 'no-egress', reason: `no egress: ${route}`, observation: first };
+  if (seen.some((e) => NAME_BLOCKED.has(e.o!.outcome)) && !control.dns)
+    return {
+      status: 'inconclusive',
+      code: 'dns-control-failed',
+      reason: `no internet target answered, and the probe's DNS control failed: ${control.detail}`,
+      observation: first,
+    };
+  if (!control.reach)
+    return {
+      status: 'inconclusive',
+      code: 'reach-control-failed',
+      reason: `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`,
+      observation: first,
+    };
+  return {
+    status: 'blocked',
+    code: 'no-egress',
+    reason: `no egress: ${outcomes}${route ? `, ${route}` : ''}`,
+    observation: first,
+  };
 }

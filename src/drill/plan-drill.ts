@@ -44,24 +44,57 @@ export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlan
   const probes: ProbeBuilder[] = [];
   const cells: DrillCell[] = [];
   const running = world.containers.filter((c) => c.running);
-  const seen: DrillSeen = { containers: new Set(), addresses: new Set(), names: new Set(), gateways: new Set(), published: new Set(), noAddress: new Set() };
+  const seen: DrillSeen = {
+    containers: new Set(),
+    addresses: new Set(),
+    names: new Set(),
+    gateways: new Set(),
+    published: new Set(),
+    noAddress: new Set(),
+  };
 
   for (const source of sources) {
     const newProbe = (key: string) => {
-      const probe = new ProbeBuilder(key, source.label, `dockprobe-${options.runId}-${probes.length + 1}`, source.placement, source.networks, world.topology);
+      const probe = new ProbeBuilder(
+        key,
+        source.label,
+        `dockprobe-${options.runId}-${probes.length + 1}`,
+        source.placement,
+        source.networks,
+        world.topology,
+      );
       probes.push(probe);
       return probe;
     };
-    const plan: DrillSourcePlan = { source, routes: sourceRoutes(source, world.topology, names), probe: newProbe(source.key), newProbe, world, running, names, options, step, cells, seen };
+    const plan: DrillSourcePlan = {
+      source,
+      routes: sourceRoutes(source, world.topology, names),
+      probe: newProbe(source.key),
+      newProbe,
+      world,
+      running,
+      names,
+      options,
+      step,
+      cells,
+      seen,
+    };
     for (const target of drillTargets(plan)) planDrillCells(plan, target);
   }
 
   const built = probes.map((p) => p.build(options.timeoutMs, options.concurrency));
-  const busiest = built.reduce((max, p) => (p.plan.checks.length > (max?.plan.checks.length ?? -1) ? p : max), built[0]);
+  const busiest = built.reduce(
+    (max, p) => (p.plan.checks.length > (max?.plan.checks.length ?? -1) ? p : max),
+    built[0],
+  );
   if (busiest && busiest.plan.checks.length > options.maxChecks) {
-    throw new DockprobeError(ErrorCodes.USAGE, `a drill from ${busiest.label} would make ${busiest.plan.checks.length} checks, over --max-checks ${options.maxChecks}`, {
-      hint: 'narrow it with --project (fewer containers) or --ports (fewer ports per address), or raise --max-checks',
-    });
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `a drill from ${busiest.label} would make ${busiest.plan.checks.length} checks, over --max-checks ${options.maxChecks}`,
+      {
+        hint: 'narrow it with --project (fewer containers) or --ports (fewer ports per address), or raise --max-checks',
+      },
+    );
   }
   const tried: DrillTried = {
     containers: seen.containers.size,
@@ -94,7 +127,12 @@ function drillTargets(plan: DrillSourcePlan): DrillTarget[] {
     }
     // Each service's name once, never the source's own, and only where the embedded DNS serves the probe.
     const service = serviceTo(container, world);
-    if (service && service !== source.service && probe.embeddedDns && !named.has(`${service.project}/${service.name}`)) {
+    if (
+      service &&
+      service !== source.service &&
+      probe.embeddedDns &&
+      !named.has(`${service.project}/${service.name}`)
+    ) {
       named.add(`${service.project}/${service.name}`);
       targets.push({ kind: 'name', service });
     }

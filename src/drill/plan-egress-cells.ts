@@ -10,12 +10,18 @@ export function planEgressCells(plan: DrillSourcePlan, internet: readonly HostTa
   // Zone names never leave the host: a network probe keeps an upstream that never answers, and an outside name is
   // looked up by a probe of its own beside it, as for a scenario (build-plan.ts). A service probe resolves as the
   // service does.
-  const outside = source.placement.kind === 'network' && internet.some((t) => t.host.kind === 'external' && !isIP(t.host.host));
+  const outside =
+    source.placement.kind === 'network' && internet.some((t) => t.host.kind === 'external' && !isIP(t.host.host));
   const probe = outside ? plan.newProbe(`${source.key}#outside`) : plan.probe;
   const cell: DrillEgressCell = { kind: 'egress', ...drillCellBase(plan, probe, 'internet', 'internet', []) };
   for (const target of internet) {
     const host = target.host.kind === 'external' ? target.host.host : '';
-    cell.attempts.push({ checkId: probe.add(nameCheck(target, host, [], step)), via: 'name', description: target.label, family: 4 });
+    cell.attempts.push({
+      checkId: probe.add(nameCheck(target, host, [], step)),
+      via: 'name',
+      description: target.label,
+      family: 4,
+    });
     if (host && !isIP(host)) probe.needsUpstreamDns = true;
   }
   plan.cells.push(cell);

@@ -8,6 +8,17 @@ export function planNameCells(plan: DrillSourcePlan, service: TopologyService): 
   const label = names.service(service.project, service.name);
   const running = runningContainers(service);
   const checkId = probe.add(nameCheck({ kind: 'dns' }, service.name, subnetsOf(world.topology, running), step));
-  plan.cells.push({ kind: 'name', ...drillCellBase(plan, probe, `dns:${label}`, label, running.map((c) => c.id)), name: service.name, attempts: [{ checkId, via: 'name', description: `${service.name} by name`, family: 4 }] });
+  plan.cells.push({
+    kind: 'name',
+    ...drillCellBase(
+      plan,
+      probe,
+      `dns:${label}`,
+      label,
+      running.map((c) => c.id),
+    ),
+    name: service.name,
+    attempts: [{ checkId, via: 'name', description: `${service.name} by name`, family: 4 }],
+  });
   plan.seen.names.add(label);
 }

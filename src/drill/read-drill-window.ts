@@ -7,10 +7,21 @@ import type { DrillWorld } from './read-drill-world.js';
  * The drill's window: every container it tried, re-read after the probes, and the engine's events meanwhile. A
  * container of no project counts as much as a project's, so each container is its own entry here.
  */
-export async function readDrillWindow(runtime: ContainerRuntime, world: DrillWorld, runId: string, sinceMs: number): Promise<RunWindow> {
-  const each: Topology = { ...world.topology, services: world.containers.filter((c) => c.running).map((c) => ({ project: '', name: c.name, containers: [c] })) };
+export async function readDrillWindow(
+  runtime: ContainerRuntime,
+  world: DrillWorld,
+  runId: string,
+  sinceMs: number,
+): Promise<RunWindow> {
+  const each: Topology = {
+    ...world.topology,
+    services: world.containers.filter((c) => c.running).map((c) => ({ project: '', name: c.name, containers: [c] })),
+  };
   try {
-    const [after, events] = await Promise.all([runtime.listContainers({ all: true }), runtime.events(sinceMs, Date.now())]);
+    const [after, events] = await Promise.all([
+      runtime.listContainers({ all: true }),
+      runtime.events(sinceMs, Date.now()),
+    ]);
     const changes = worldChanges(each, after);
     return { changes, networkEvents: eventChanges(each, events, runId, changes, sinceMs) };
   } catch (error) {

@@ -1,5 +1,13 @@
 import type { ContainerInfo, ContainerRuntime } from '../docker/container-runtime.js';
-import { COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, STACK_NAMESPACE, SWARM_SERVICE_NAME } from '../docker/labels.js';
+import {
+  COMPOSE_ONEOFF,
+  COMPOSE_PROJECT,
+  COMPOSE_SERVICE,
+  COMPOSE_VERSION,
+  LABEL_ROLE,
+  STACK_NAMESPACE,
+  SWARM_SERVICE_NAME,
+} from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import { topologyNetwork } from '../topology/resolve-topology.js';
 import { stackShortName } from '../topology/stack-short-name.js';
@@ -35,13 +43,31 @@ export function serviceOf(container: ContainerInfo): string | undefined {
  * those Compose projects or stacks (its sources and its targets); each must exist, or the message lists those that do.
  * Unlike a scenario run, nothing is read by project label alone: a drill looks at what is there.
  */
-export async function readDrillWorld(runtime: ContainerRuntime, projects: readonly string[] | undefined): Promise<DrillWorld> {
-  const [engine, networks, all] = await Promise.all([runtime.info(), runtime.listNetworks(), runtime.listContainers({ all: true })]);
+export async function readDrillWorld(
+  runtime: ContainerRuntime,
+  projects: readonly string[] | undefined,
+): Promise<DrillWorld> {
+  const [engine, networks, all] = await Promise.all([
+    runtime.info(),
+    runtime.listNetworks(),
+    runtime.listContainers({ all: true }),
+  ]);
   const mine = all.filter((c) => c.labels[LABEL_ROLE] !== 'probe');
   const topologyNetworks = networks.map(topologyNetwork);
   if (projects) {
-    const existing = [...new Set([...mine.map(projectOf), ...topologyNetworks.map((n) => n.project)].filter((p): p is string => p !== undefined))].sort();
-    for (const p of projects) if (!existing.includes(p)) throw new UnknownNameError('project', p, existing, '(no container or network carries its Compose or stack label)');
+    const existing = [
+      ...new Set(
+        [...mine.map(projectOf), ...topologyNetworks.map((n) => n.project)].filter((p): p is string => p !== undefined),
+      ),
+    ].sort();
+    for (const p of projects)
+      if (!existing.includes(p))
+        throw new UnknownNameError(
+          'project',
+          p,
+          existing,
+          '(no container or network carries its Compose or stack label)',
+        );
   }
   const containers = projects ? mine.filter((c) => projects.includes(projectOf(c) ?? '')) : mine;
   const byService = new Map<string, TopologyService>();
@@ -54,9 +80,13 @@ export async function readDrillWorld(runtime: ContainerRuntime, projects: readon
     service.containers.push(c);
     byService.set(key, service);
   }
-  const services = [...byService.values()].sort((a, b) => a.project.localeCompare(b.project) || a.name.localeCompare(b.name));
+  const services = [...byService.values()].sort(
+    (a, b) => a.project.localeCompare(b.project) || a.name.localeCompare(b.name),
+  );
   for (const s of services) s.containers.sort((a, b) => a.name.localeCompare(b.name));
   const inScope = projects ? [...projects] : [...new Set(services.map((s) => s.project))].sort();
-  const composeVersions = [...new Set(containers.map((c) => c.labels[COMPOSE_VERSION]).filter((v): v is string => Boolean(v)))].sort();
+  const composeVersions = [
+    ...new Set(containers.map((c) => c.labels[COMPOSE_VERSION]).filter((v): v is string => Boolean(v))),
+  ].sort();
   return { topology: { engine, projects: inScope, networks: topologyNetworks, services, composeVersions }, containers };
 }

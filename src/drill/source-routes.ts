@@ -40,7 +40,9 @@ export function sourceRoutes(source: DrillSource, topology: Topology, names: Dri
   return {
     addresses: (container) => container.networks.filter((n) => n.ipv4 !== undefined),
     ipv6: true,
-    host: source.networks.filter((n) => n.driver === 'bridge' && n.gateway !== undefined).map((n) => ({ gateway: n.gateway!, network: names.network(n, n.name) })),
+    host: source.networks
+      .filter((n) => n.driver === 'bridge' && n.gateway !== undefined)
+      .map((n) => ({ gateway: n.gateway!, network: names.network(n, n.name) })),
     egress: true,
   };
 }

@@ -37,7 +37,8 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   DP_DOCKER_API: 'a Docker API call failed while the daemon was reachable (its own words follow)',
   DP_IMAGE_BUILD: 'the probe image could not be found or built',
   DP_COMMAND_FAILED: 'an external command (docker compose) failed',
-  DP_NETWORK_IN_USE: 'the engine refuses to remove a network that still has endpoints (a container, or a ghost in its store)',
+  DP_NETWORK_IN_USE:
+    'the engine refuses to remove a network that still has endpoints (a container, or a ghost in its store)',
   DP_TIMEOUT: 'a wait ran past its limit: an engine call not answered, a project not running in time',
   DP_ABORTED: 'the run was interrupted by a signal (Ctrl-C, SIGTERM); the process exits 130 / 143 once cleanup is done',
 };
@@ -85,5 +86,10 @@ export class DockprobeError extends Error {
 
 /** Whether `value` is a {@link DockprobeError}, by its brand (so also across module copies). */
 export function isDockprobeError(value: unknown): value is DockprobeError {
-  return value instanceof DockprobeError || (typeof value === 'object' && value !== null && (value as { [kDockprobeError]?: unknown })[kDockprobeError] === true);
+  return (
+    value instanceof DockprobeError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { [kDockprobeError]?: unknown })[kDockprobeError] === true)
+  );
 }

@@ -6,7 +6,9 @@ export class NetworkInUseError extends DockprobeError {
   readonly engineMessage: string;
 
   constructor(networkId: string, engineMessage: string, cause?: unknown) {
-    super(ErrorCodes.NETWORK_IN_USE, `network ${networkId.slice(0, 12)} cannot be removed: ${engineMessage}`, { cause });
+    super(ErrorCodes.NETWORK_IN_USE, `network ${networkId.slice(0, 12)} cannot be removed: ${engineMessage}`, {
+      cause,
+    });
     this.networkId = networkId;
     this.engineMessage = engineMessage;
   }

@@ -29,8 +29,6 @@ export class ScenarioError extends DockprobeError {
 
   /** `file:line:col: message` lines, each followed by its hint. */
   static format(problems: readonly ScenarioProblem[]): string {
-    return problems
-      .map((p) => `${formatPosition(p)}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`)
-      .join('\n');
+    return problems.map((p) => `${formatPosition(p)}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`).join('\n');
   }
 }

@@ -15,12 +15,22 @@ export type NodeImageOutcome =
  * inconclusive with that reason, never "blocked".
  * The engines were checked to be their nodes (topology/connect-node-engines.ts).
  */
-export async function loadImageOnNodes(source: ContainerRuntime, image: string, engines: readonly NodeEngine[], timeoutMs: number): Promise<NodeImageOutcome[]> {
+export async function loadImageOnNodes(
+  source: ContainerRuntime,
+  image: string,
+  engines: readonly NodeEngine[],
+  timeoutMs: number,
+): Promise<NodeImageOutcome[]> {
   const outcomes: NodeImageOutcome[] = [];
   for (const { node, endpoint, runtime } of engines) {
     const started = performance.now();
     const done = (o: { status: 'present' | 'loaded' } | { status: 'failed'; reason: string }) =>
-      outcomes.push({ node: node.hostname, endpoint, ...o, durationMs: Math.round(performance.now() - started) } as NodeImageOutcome);
+      outcomes.push({
+        node: node.hostname,
+        endpoint,
+        ...o,
+        durationMs: Math.round(performance.now() - started),
+      } as NodeImageOutcome);
     try {
       if (await runtime.imageExists(image)) {
         done({ status: 'present' });
@@ -28,7 +38,10 @@ export async function loadImageOnNodes(source: ContainerRuntime, image: string, 
       }
       await runtime.loadImage(await source.saveImage(image), timeoutMs);
       if (!(await runtime.imageExists(image))) {
-        done({ status: 'failed', reason: `loaded an archive of ${image} into ${endpoint}, but the engine does not have ${image} afterwards` });
+        done({
+          status: 'failed',
+          reason: `loaded an archive of ${image} into ${endpoint}, but the engine does not have ${image} afterwards`,
+        });
         continue;
       }
       done({ status: 'loaded' });

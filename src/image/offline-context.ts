@@ -33,7 +33,10 @@ export async function offlineContext(agentBundle: string, nodeBinary = process.e
   try {
     lddOutput = (await execa('ldd', [node], { timeout: 10_000 })).stdout;
   } catch (error) {
-    throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `cannot list the libraries of ${node} with ldd`, { cause: error, hint: 'use --image with a probe image built from probes/Dockerfile' });
+    throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `cannot list the libraries of ${node} with ldd`, {
+      cause: error,
+      hint: 'use --image with a probe image built from probes/Dockerfile',
+    });
   }
   const dir = await mkdtemp(join(tmpdir(), 'dockprobe-image-'));
   const files: string[] = ['Dockerfile'];
@@ -49,4 +52,3 @@ export async function offlineContext(agentBundle: string, nodeBinary = process.e
   await writeFile(join(dir, 'Dockerfile'), OFFLINE_DOCKERFILE);
   return { dir, files };
 }
-

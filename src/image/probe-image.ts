@@ -23,7 +23,13 @@ export interface ProbeImageOptions {
 /** The tag of the probe image this version of dockprobe builds (its content hash included). */
 export async function currentProbeImageTag(): Promise<string> {
   const agent = await readAgent();
-  const hash = createHash('sha256').update(agent).update(process.version).update(process.arch).update(OFFLINE_DOCKERFILE).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(agent)
+    .update(process.version)
+    .update(process.arch)
+    .update(OFFLINE_DOCKERFILE)
+    .digest('hex')
+    .slice(0, 12);
   return `${IMAGE_REPOSITORY}:${VERSION}-${hash}`;
 }
 
@@ -35,7 +41,11 @@ export async function currentProbeImageTag(): Promise<string> {
 export async function ensureProbeImage(runtime: ContainerRuntime, options: ProbeImageOptions = {}): Promise<string> {
   if (options.image) {
     if (!(await runtime.imageExists(options.image))) {
-      throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `probe image ${options.image} is not on the engine at ${runtime.endpoint}`, { hint: 'pull it first, or leave out --image to build one offline' });
+      throw new DockprobeError(
+        ErrorCodes.IMAGE_BUILD,
+        `probe image ${options.image} is not on the engine at ${runtime.endpoint}`,
+        { hint: 'pull it first, or leave out --image to build one offline' },
+      );
     }
     return options.image;
   }
@@ -43,14 +53,24 @@ export async function ensureProbeImage(runtime: ContainerRuntime, options: Probe
   const hash = tag.slice(tag.lastIndexOf('-') + 1);
   if (!options.rebuild && (await runtime.imageExists(tag))) return tag;
   if (process.platform !== 'linux') {
-    throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `no probe image ${tag}, and the offline build needs a Linux host (this is ${process.platform})`, {
-      hint: 'build the registry image: docker build -t dockprobe-probe -f probes/Dockerfile . && dockprobe test --image dockprobe-probe …',
-    });
+    throw new DockprobeError(
+      ErrorCodes.IMAGE_BUILD,
+      `no probe image ${tag}, and the offline build needs a Linux host (this is ${process.platform})`,
+      {
+        hint: 'build the registry image: docker build -t dockprobe-probe -f probes/Dockerfile . && dockprobe test --image dockprobe-probe …',
+      },
+    );
   }
   options.log?.(`building probe image ${tag} from this host's node ${process.version} (offline, FROM scratch)`);
   const context = await offlineContext(AGENT_BUNDLE);
   try {
-    await runtime.buildImage({ contextDir: context.dir, files: context.files, tag, labels: { [LABEL_ROLE]: 'image', [LABEL_IMAGE_HASH]: hash }, timeoutMs: options.buildTimeoutMs ?? 300_000 });
+    await runtime.buildImage({
+      contextDir: context.dir,
+      files: context.files,
+      tag,
+      labels: { [LABEL_ROLE]: 'image', [LABEL_IMAGE_HASH]: hash },
+      timeoutMs: options.buildTimeoutMs ?? 300_000,
+    });
   } finally {
     await rm(context.dir, { recursive: true, force: true });
   }
@@ -61,7 +81,10 @@ async function readAgent(): Promise<Buffer> {
   try {
     await access(AGENT_BUNDLE);
   } catch (error) {
-    throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `the probe agent bundle ${AGENT_BUNDLE} is missing`, { cause: error, hint: 'run `npm run build` (npm ci does it)' });
+    throw new DockprobeError(ErrorCodes.IMAGE_BUILD, `the probe agent bundle ${AGENT_BUNDLE} is missing`, {
+      cause: error,
+      hint: 'run `npm run build` (npm ci does it)',
+    });
   }
   return readFile(AGENT_BUNDLE);
 }

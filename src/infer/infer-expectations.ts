@@ -37,7 +37,9 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
       entries.push({
         name: `${network.name} reaches the services on it`,
         from: { network: network.name },
-        to: on.flatMap((s) => s.ports.map((port) => ({ target: `${s.name}:${port}`, why: `${s.name} is on ${network.name}` }))),
+        to: on.flatMap((s) =>
+          s.ports.map((port) => ({ target: `${s.name}:${port}`, why: `${s.name} is on ${network.name}` })),
+        ),
         reachable: true,
       });
     }
@@ -46,14 +48,22 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
         name: `${network.name} does not reach the services off it, by name or by address`,
         from: { network: network.name },
         to: off.flatMap((s) => [
-          ...s.ports.map((port) => ({ target: `${s.name}:${port}`, why: `${s.name} is not on ${network.name} (it is on ${s.networks.join(', ') || 'no network'})` })),
+          ...s.ports.map((port) => ({
+            target: `${s.name}:${port}`,
+            why: `${s.name} is not on ${network.name} (it is on ${s.networks.join(', ') || 'no network'})`,
+          })),
           { target: `dns:${s.name}`, why: `${s.name} has no name on ${network.name}` },
         ]),
         reachable: false,
       });
     }
     if (network.internal) {
-      entries.push({ name: `${network.name} has no egress`, from: { network: network.name }, to: [{ target: 'internet', why: `${network.name} is internal: true` }], reachable: false });
+      entries.push({
+        name: `${network.name} has no egress`,
+        from: { network: network.name },
+        to: [{ target: 'internet', why: `${network.name} is internal: true` }],
+        reachable: false,
+      });
     }
   }
   const internal = new Set(model.networks.filter((n) => n.internal).map((n) => n.name));
@@ -61,12 +71,30 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
   const published = model.services.filter((s) => s.networkMode === undefined && s.published.length > 0);
   const host = (reachable: boolean) => published.filter((s) => onlyInternal(s) !== reachable);
   const targets = (services: InferService[], why: (s: InferService, p: { port: number; hostIp: string }) => string) =>
-    services.flatMap((s) => [...new Map(s.published.map((p) => [p.port, p])).values()].map((p) => ({ target: `${s.name}:${p.port}`, why: why(s, p) })));
+    services.flatMap((s) =>
+      [...new Map(s.published.map((p) => [p.port, p])).values()].map((p) => ({
+        target: `${s.name}:${p.port}`,
+        why: why(s, p),
+      })),
+    );
   if (host(true).length > 0) {
-    entries.push({ name: 'the host reaches the published ports', from: 'host', to: targets(host(true), (s, p) => `${s.name} publishes ${p.port} on ${p.hostIp || 'all interfaces'}`), reachable: true });
+    entries.push({
+      name: 'the host reaches the published ports',
+      from: 'host',
+      to: targets(host(true), (s, p) => `${s.name} publishes ${p.port} on ${p.hostIp || 'all interfaces'}`),
+      reachable: true,
+    });
   }
   if (host(false).length > 0) {
-    entries.push({ name: 'Docker drops the ports of services only on internal networks', from: 'host', to: targets(host(false), (s, p) => `${s.name} publishes ${p.port} but is only on internal networks: Docker drops it`), reachable: false });
+    entries.push({
+      name: 'Docker drops the ports of services only on internal networks',
+      from: 'host',
+      to: targets(
+        host(false),
+        (s, p) => `${s.name} publishes ${p.port} but is only on internal networks: Docker drops it`,
+      ),
+      reachable: false,
+    });
   }
   return entries;
 }

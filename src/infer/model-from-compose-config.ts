@@ -10,11 +10,20 @@ type Json = Record<string, unknown>;
  */
 export function modelFromComposeConfig(text: string, project: string, origin: string): InferModel {
   const config = (parse(text) ?? {}) as Json;
-  const networks = Object.entries((config['networks'] ?? {}) as Record<string, Json | null>).map(([name, n]) => ({ name, internal: n?.['internal'] === true }));
+  const networks = Object.entries((config['networks'] ?? {}) as Record<string, Json | null>).map(([name, n]) => ({
+    name,
+    internal: n?.['internal'] === true,
+  }));
   const services = Object.entries((config['services'] ?? {}) as Record<string, Json>).map(([name, s]): InferService => {
     const networkMode = typeof s['network_mode'] === 'string' ? s['network_mode'] : undefined;
     const raw = s['networks'];
-    const on = Array.isArray(raw) ? raw.map(String) : raw && typeof raw === 'object' ? Object.keys(raw) : networkMode ? [] : ['default'];
+    const on = Array.isArray(raw)
+      ? raw.map(String)
+      : raw && typeof raw === 'object'
+        ? Object.keys(raw)
+        : networkMode
+          ? []
+          : ['default'];
     const published = ((s['ports'] ?? []) as unknown[]).flatMap((p) => portOf(p));
     const exposed = ((s['expose'] ?? []) as unknown[]).flatMap((e) => {
       const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(e));
@@ -24,8 +33,14 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
     return { name, networks: on.sort(), ports, published, networkMode };
   });
   // The implicit default network, when a service is on it and the file does not declare it.
-  if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default')) networks.push({ name: 'default', internal: false });
-  return { project, origin, services: services.sort((a, b) => a.name.localeCompare(b.name)), networks: networks.sort((a, b) => a.name.localeCompare(b.name)) };
+  if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default'))
+    networks.push({ name: 'default', internal: false });
+  return {
+    project,
+    origin,
+    services: services.sort((a, b) => a.name.localeCompare(b.name)),
+    networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 // A `ports:` entry, short (`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`) or long (`{ target, host_ip, protocol }`).

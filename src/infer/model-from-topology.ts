@@ -15,9 +15,17 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
   const services = running
     .map((s): InferService => {
       const containers = s.containers;
-      const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:')) ? containers[0]!.networkMode : undefined;
+      const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'))
+        ? containers[0]!.networkMode
+        : undefined;
       const tcp = containers.flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp'));
-      const published = [...new Map(tcp.flatMap((p) => p.requested.map((r) => ({ port: p.port, hostIp: r.hostIp }))).map((p) => [`${p.port} ${p.hostIp}`, p])).values()];
+      const published = [
+        ...new Map(
+          tcp
+            .flatMap((p) => p.requested.map((r) => ({ port: p.port, hostIp: r.hostIp })))
+            .map((p) => [`${p.port} ${p.hostIp}`, p]),
+        ).values(),
+      ];
       return {
         name: s.name,
         networks: [...new Set(containers.flatMap((c) => c.networks.map((n) => name(n.networkId))))].sort(),

@@ -9,39 +9,84 @@ import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js
  * Egress: reached if any outside target is. The probe's default route says which network the traffic leaves
  * through, and a missing one is the quick signal that there is no egress at all.
  */
-export function judgeEgressCell(cell: EgressCell, evidence: Evidence[], spec: ProbeSpec, control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+export function judgeEgressCell(
+  cell: EgressCell,
+  evidence: Evidence[],
+  spec: ProbeSpec,
+  control: ControlResult,
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   const route = describeRoute(spec, result);
-  const reached = evidence.find((e) => e.observation && (isReached(e.observation.outcome) || e.observation.outcome === 'resolved'));
+  const reached = evidence.find(
+    (e) => e.observation && (isReached(e.observation.outcome) || e.observation.outcome === 'resolved'),
+  );
   if (reached) {
     const o = reached.observation!;
     const how = `reached ${reached.attempt.description} (${describeObservation(o)}) ${route}`;
-    return cell.expectation.reachable ? verdict('pass', 'egress-open', describeObservation(o), how, o.latencyMs) : verdict('fail', 'egress-open', describeObservation(o), `egress is open: ${how}`, o.latencyMs);
+    return cell.expectation.reachable
+      ? verdict('pass', 'egress-open', describeObservation(o), how, o.latencyMs)
+      : verdict('fail', 'egress-open', describeObservation(o), `egress is open: ${how}`, o.latencyMs);
   }
-  if (evidence.some((e) => !e.observation)) return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before every internet target was tried${result.error ? ` (${result.error})` : ''}`);
+  if (evidence.some((e) => !e.observation))
+    return verdict(
+      'inconclusive',
+      'check-unfinished',
+      'no result',
+      `the probe ended before every internet target was tried${result.error ? ` (${result.error})` : ''}`,
+    );
   const outcomes = evidence.map((e) => `${e.attempt.description}: ${describeObservation(e.observation!)}`).join('; ');
   const noRoute = result.defaultRoute === null;
   if (cell.expectation.reachable) {
     if (noRoute) return verdict('fail', 'no-egress', 'no route', `no egress: ${route} (${outcomes})`);
     if (evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)) && !control.dns) {
-      return verdict('inconclusive', 'dns-control-failed', describeObservation(evidence[0]!.observation!), `no egress: no internet target answered ${route}: ${outcomes}`);
+      return verdict(
+        'inconclusive',
+        'dns-control-failed',
+        describeObservation(evidence[0]!.observation!),
+        `no egress: no internet target answered ${route}: ${outcomes}`,
+      );
     }
-    return verdict('fail', 'no-egress', describeObservation(evidence[0]!.observation!), `no egress: no internet target answered ${route}: ${outcomes}`);
+    return verdict(
+      'fail',
+      'no-egress',
+      describeObservation(evidence[0]!.observation!),
+      `no egress: no internet target answered ${route}: ${outcomes}`,
+    );
   }
-  if (!control.reach && !noRoute) return verdict('inconclusive', 'reach-control-failed', describeObservation(evidence[0]!.observation!), `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`);
-  return verdict('pass', 'no-egress', noRoute ? 'no route' : describeObservation(evidence[0]!.observation!), `no egress: ${noRoute ? route : `${outcomes}, ${route}`}`);
+  if (!control.reach && !noRoute)
+    return verdict(
+      'inconclusive',
+      'reach-control-failed',
+      describeObservation(evidence[0]!.observation!),
+      `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`,
+    );
+  return verdict(
+    'pass',
+    'no-egress',
+    noRoute ? 'no route' : describeObservation(evidence[0]!.observation!),
+    `no egress: ${noRoute ? route : `${outcomes}, ${route}`}`,
+  );
 }
 
 /** Which network a probe's default route leaves through, or that it has none (and on which networks it sits). */
 export function describeRoute(spec: ProbeSpec, result: ProbeResult): string {
-  const networks = spec.networks.map((n) => `${n.composeName ?? n.name}${n.internal ? ' (internal: true)' : ''}`).join(', ');
+  const networks = spec.networks
+    .map((n) => `${n.composeName ?? n.name}${n.internal ? ' (internal: true)' : ''}`)
+    .join(', ');
   if (result.defaultRoute === null) return `no default route; ${spec.label} is only on ${networks}`;
   if (result.defaultRoute === undefined) return '';
   const iface = result.defaultRoute.iface;
-  const address = result.interfaces.find((i) => i.startsWith(`${iface} `))?.split(' ')[1]?.split('/')[0];
+  const address = result.interfaces
+    .find((i) => i.startsWith(`${iface} `))
+    ?.split(' ')[1]
+    ?.split('/')[0];
   const network = address ? spec.networks.find((n) => n.subnets.some((s) => inCidr(address, s))) : undefined;
   const via = `(default route via ${result.defaultRoute.gateway} on ${iface})`;
   if (!network) return `through ${iface} ${via}`;
   // Some engines (20.10) give internal networks a gateway and drop their outbound traffic with iptables instead.
   const name = network.composeName ?? network.name;
-  return network.internal ? `through network ${name}, which is internal: true, so Docker drops outbound traffic ${via}` : `through network ${name} ${via}`;
+  return network.internal
+    ? `through network ${name}, which is internal: true, so Docker drops outbound traffic ${via}`
+    : `through network ${name} ${via}`;
 }

@@ -20,14 +20,21 @@ export { describeRoute } from './egress-cell.js';
  * own evidence in its own module, with its own fail-closed rules; a kind its configuration can decide says so there
  * too, before any probe is asked.
  */
-export function judge(plan: Plan, results: readonly ProbeResult[], window: RunWindow = { changes: new Map(), networkEvents: [] }): { verdicts: Verdict[]; controls: ControlResult[] } {
+export function judge(
+  plan: Plan,
+  results: readonly ProbeResult[],
+  window: RunWindow = { changes: new Map(), networkEvents: [] },
+): { verdicts: Verdict[]; controls: ControlResult[] } {
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
   const controls = plan.probes.map((spec) => judgeControls(spec, byKey.get(spec.key), plan.cells));
   const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
   const verdicts = plan.cells.map((cell) => {
     const spec = plan.probes.find((p) => p.key === cell.probeKey);
     const result = spec ? byKey.get(cell.probeKey) : undefined;
-    return withProbeErrorCode(heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window), result);
+    return withProbeErrorCode(
+      heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window),
+      result,
+    );
   });
   return { verdicts, controls };
 }
@@ -41,16 +48,32 @@ function heldWorld(verdict: Verdict, cell: Cell, window: RunWindow): Verdict {
   // transient breach can be told from a standing one. It stays a finding: any container could use that instant.
   if (verdict.status === 'fail' && verdict.expected === 'blocked' && window.networkEvents.length > 0) {
     const when = window.networkEvents.join('; ');
-    return { ...verdict, reason: `${verdict.reason} (during the run: ${when}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585, so a breach seen only then may be transient: check with --repeat)` };
+    return {
+      ...verdict,
+      reason: `${verdict.reason} (during the run: ${when}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585, so a breach seen only then may be transient: check with --repeat)`,
+    };
   }
   if (verdict.status !== 'pass' || verdict.expected !== 'blocked') return verdict;
   const seen = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
   if (seen.length === 0) return verdict;
-  return { ...verdict, status: 'inconclusive', code: 'world-changed', reason: `the deployment changed during the run (${seen.join('; ')}), so "${verdict.reason}" proves nothing` };
+  return {
+    ...verdict,
+    status: 'inconclusive',
+    code: 'world-changed',
+    reason: `the deployment changed during the run (${seen.join('; ')}), so "${verdict.reason}" proves nothing`,
+  };
 }
 
-function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult | undefined, control: ControlResult | undefined): Verdict {
-  const evidence: Evidence[] = cell.attempts.map((attempt) => ({ attempt, observation: result?.observations.get(attempt.checkId) }));
+function judgeCell(
+  cell: Cell,
+  spec: ProbeSpec | undefined,
+  result: ProbeResult | undefined,
+  control: ControlResult | undefined,
+): Verdict {
+  const evidence: Evidence[] = cell.attempts.map((attempt) => ({
+    attempt,
+    observation: result?.observations.get(attempt.checkId),
+  }));
   const base = {
     cellId: cell.id,
     expectation: cell.expectation.name,
@@ -60,7 +83,14 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
     expected: cell.expectation.reachable ? ('reachable' as const) : ('blocked' as const),
     evidence,
   };
-  const verdict: MakeVerdict = (status, code, observed, reason, latencyMs) => ({ ...base, status, code, observed, reason, latencyMs });
+  const verdict: MakeVerdict = (status, code, observed, reason, latencyMs) => ({
+    ...base,
+    status,
+    code,
+    observed,
+    reason,
+    latencyMs,
+  });
 
   if (cell.precondition) return verdict('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
   // Before "the probe did not run": a cell the configuration decides needs no probe, so a failed one is no reason to
@@ -93,7 +123,12 @@ function judgeCell(cell: Cell, spec: ProbeSpec | undefined, result: ProbeResult 
  * The verdict a cell's configuration gives it with no probe at all, for the kinds that have one: a published port
  * Docker did not publish, a Traefik route its labels and networks decide. Undefined when the cell needs its probe.
  */
-function withoutProbe(cell: Cell, evidence: Evidence[], result: ProbeResult | undefined, verdict: MakeVerdict): Verdict | undefined {
+function withoutProbe(
+  cell: Cell,
+  evidence: Evidence[],
+  result: ProbeResult | undefined,
+  verdict: MakeVerdict,
+): Verdict | undefined {
   switch (cell.kind) {
     case 'published':
       return decidePublishedCell(cell, verdict);

@@ -9,19 +9,52 @@ import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js
  * published there, which is what blocked means for that attempt. Silence counts as blocked only when the neighbour
  * proved it reaches the host (its control: dockprobe's listener on the host's end of its link).
  */
-export function judgeLanCell(cell: LanCell, evidence: Evidence[], control: ControlResult, _result: ProbeResult, verdict: MakeVerdict): Verdict {
-  const answered = (e: Evidence) => e.observation !== undefined && (e.observation.outcome === 'open' || e.observation.outcome === 'http' || (e.attempt.via === 'address' && (e.observation.outcome === 'refused' || e.observation.outcome === 'reset')));
+export function judgeLanCell(
+  cell: LanCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  _result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
+  const answered = (e: Evidence) =>
+    e.observation !== undefined &&
+    (e.observation.outcome === 'open' ||
+      e.observation.outcome === 'http' ||
+      (e.attempt.via === 'address' && (e.observation.outcome === 'refused' || e.observation.outcome === 'reset')));
   const direct = evidence.find((e) => e.attempt.via === 'address' && answered(e));
   const published = evidence.find((e) => e.attempt.via === 'published' && answered(e));
   const hit = direct ?? published;
-  const tried = evidence.map((e) => `${e.attempt.description}: ${e.observation ? describeObservation(e.observation) : 'not finished'}`).join('; ');
-  const observed = hit ? `${describeObservation(hit.observation!)} at ${hit.attempt.description}` : `no answer (${evidence.map((e) => (e.observation ? describeObservation(e.observation) : 'not finished')).join(', ')})`;
+  const tried = evidence
+    .map((e) => `${e.attempt.description}: ${e.observation ? describeObservation(e.observation) : 'not finished'}`)
+    .join('; ');
+  const observed = hit
+    ? `${describeObservation(hit.observation!)} at ${hit.attempt.description}`
+    : `no answer (${evidence.map((e) => (e.observation ? describeObservation(e.observation) : 'not finished')).join(', ')})`;
   const code = direct ? ('lan-reached-container' as const) : ('lan-reached-published' as const);
   if (cell.expectation.reachable) {
     const served = evidence.find((e) => e.observation?.outcome === 'open' || e.observation?.outcome === 'http');
-    if (served) return verdict('pass', 'reached', `${describeObservation(served.observation!)} at ${served.attempt.description}`, `reached from the LAN: ${served.attempt.description}`, served.observation!.latencyMs);
-    if (evidence.some((e) => !e.observation)) return verdict('inconclusive', 'check-unfinished', observed, `the neighbour ended before every attempt finished (${tried})`);
-    if (!control.reach) return verdict('inconclusive', 'reach-control-failed', observed, `no answer, and the neighbour never proved it reaches the host (${control.detail})`);
+    if (served)
+      return verdict(
+        'pass',
+        'reached',
+        `${describeObservation(served.observation!)} at ${served.attempt.description}`,
+        `reached from the LAN: ${served.attempt.description}`,
+        served.observation!.latencyMs,
+      );
+    if (evidence.some((e) => !e.observation))
+      return verdict(
+        'inconclusive',
+        'check-unfinished',
+        observed,
+        `the neighbour ended before every attempt finished (${tried})`,
+      );
+    if (!control.reach)
+      return verdict(
+        'inconclusive',
+        'reach-control-failed',
+        observed,
+        `no answer, and the neighbour never proved it reaches the host (${control.detail})`,
+      );
     return verdict('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
   }
   if (hit) {
@@ -30,9 +63,26 @@ export function judgeLanCell(cell: LanCell, evidence: Evidence[], control: Contr
       : `published on all interfaces: the neighbour reached it at the host's address (${hit.attempt.description})`;
     return verdict('fail', code, observed, why, hit.observation!.latencyMs);
   }
-  if (evidence.some((e) => !e.observation)) return verdict('inconclusive', 'check-unfinished', observed, `the neighbour ended before every attempt finished (${tried})`);
-  if (!control.reach) return verdict('inconclusive', 'reach-control-failed', observed, `no answer, but the neighbour never proved it reaches the host (${control.detail})`);
-  return verdict('pass', 'blocked', observed, `not reached from the LAN (${tried}); the neighbour reached the host (${control.detail})`);
+  if (evidence.some((e) => !e.observation))
+    return verdict(
+      'inconclusive',
+      'check-unfinished',
+      observed,
+      `the neighbour ended before every attempt finished (${tried})`,
+    );
+  if (!control.reach)
+    return verdict(
+      'inconclusive',
+      'reach-control-failed',
+      observed,
+      `no answer, but the neighbour never proved it reaches the host (${control.detail})`,
+    );
+  return verdict(
+    'pass',
+    'blocked',
+    observed,
+    `not reached from the LAN (${tried}); the neighbour reached the host (${control.detail})`,
+  );
 }
 
 // Why a direct hit happened, as far as the bindings tell: the operator believes a 127.0.0.1 binding (or none) keeps the

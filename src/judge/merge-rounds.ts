@@ -25,7 +25,12 @@ export function mergeRounds(rounds: readonly Verdict[][]): Verdict[] {
     return {
       ...worst,
       reason: worst.status === 'pass' ? `${worst.reason} (${counts})` : `round ${round}: ${worst.reason} (${counts})`,
-      evidence: all.flatMap((v, i) => v.evidence.map((e) => ({ ...e, attempt: { ...e.attempt, description: `round ${i + 1}: ${e.attempt.description}` } }))),
+      evidence: all.flatMap((v, i) =>
+        v.evidence.map((e) => ({
+          ...e,
+          attempt: { ...e.attempt, description: `round ${i + 1}: ${e.attempt.description}` },
+        })),
+      ),
     };
   });
 }

@@ -3,7 +3,12 @@ import { hostPort } from '../plan/checks.js';
 
 // Outcomes that say "the name did not resolve here". They count as blocked only when the DNS control passed:
 // a silent DNS server cannot tell a missing name from an unanswered query.
-export const NAME_BLOCKED: ReadonlySet<Outcome> = new Set(['nxdomain', 'resolved-elsewhere', 'dns-timeout', 'dns-error']);
+export const NAME_BLOCKED: ReadonlySet<Outcome> = new Set([
+  'nxdomain',
+  'resolved-elsewhere',
+  'dns-timeout',
+  'dns-error',
+]);
 // Outcomes that say "no packet came back". They count as blocked only when the reach control passed.
 export const PATH_BLOCKED: ReadonlySet<Outcome> = new Set(['timeout', 'unreachable']);
 

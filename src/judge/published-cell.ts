@@ -8,7 +8,12 @@ import type { Evidence, MakeVerdict, Verdict } from './verdict.js';
  */
 export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): Verdict | undefined {
   if (!cell.fact) return undefined;
-  return verdict(cell.expectation.reachable ? 'fail' : 'pass', cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker', cell.fact.kind, cell.fact.detail);
+  return verdict(
+    cell.expectation.reachable ? 'fail' : 'pass',
+    cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker',
+    cell.fact.kind,
+    cell.fact.detail,
+  );
 }
 
 /**
@@ -17,14 +22,40 @@ export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): 
  */
 export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], verdict: MakeVerdict): Verdict {
   const reachable = cell.expectation.reachable;
-  const answered = evidence.find((e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'));
+  const answered = evidence.find(
+    (e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'),
+  );
   const observed = `${answered ? describeObservation(answered.observation!) : 'no answer'}; ${cell.binding}`;
   const missing = evidence.filter((e) => !e.observation);
   if (reachable) {
-    if (answered) return verdict('pass', 'reached', observed, `published on ${cell.binding}, and it answers (${describeObservation(answered.observation!)})`, answered.observation!.latencyMs);
-    if (missing.length > 0) return verdict('inconclusive', 'check-unfinished', observed, `published on ${cell.binding}, but the check did not finish`);
-    return verdict('fail', 'no-answer', observed, `published on ${cell.binding}, but it does not answer (${evidence.map((e) => describeObservation(e.observation!)).join(', ')})`);
+    if (answered)
+      return verdict(
+        'pass',
+        'reached',
+        observed,
+        `published on ${cell.binding}, and it answers (${describeObservation(answered.observation!)})`,
+        answered.observation!.latencyMs,
+      );
+    if (missing.length > 0)
+      return verdict(
+        'inconclusive',
+        'check-unfinished',
+        observed,
+        `published on ${cell.binding}, but the check did not finish`,
+      );
+    return verdict(
+      'fail',
+      'no-answer',
+      observed,
+      `published on ${cell.binding}, but it does not answer (${evidence.map((e) => describeObservation(e.observation!)).join(', ')})`,
+    );
   }
   const code = cell.allInterfaces ? 'published-all-interfaces' : 'published-on-address';
-  return verdict('fail', code, observed, `published on ${cell.binding}${answered ? ', and it answers' : ' (it does not answer now, but anyone who can reach the host may once it does)'}`, answered?.observation?.latencyMs);
+  return verdict(
+    'fail',
+    code,
+    observed,
+    `published on ${cell.binding}${answered ? ', and it answers' : ' (it does not answer now, but anyone who can reach the host may once it does)'}`,
+    answered?.observation?.latencyMs,
+  );
 }

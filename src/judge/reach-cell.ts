@@ -6,22 +6,57 @@ import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './o
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
-export function judgeReachCell(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+export function judgeReachCell(
+  cell: ReachCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   // A name asked where no embedded DNS serves: decided by that fact, as a published cell is by the engine's bindings.
   if (cell.noEmbeddedDns && cell.target.kind === 'dns') {
     return cell.expectation.reachable
-      ? verdict('fail', 'no-embedded-dns', 'no DNS', `${cell.noEmbeddedDns}: '${cell.target.label}' cannot resolve from it`)
-      : verdict('pass', 'no-embedded-dns', 'no DNS', `${cell.noEmbeddedDns}, so '${cell.target.label}' cannot resolve from it`);
+      ? verdict(
+          'fail',
+          'no-embedded-dns',
+          'no DNS',
+          `${cell.noEmbeddedDns}: '${cell.target.label}' cannot resolve from it`,
+        )
+      : verdict(
+          'pass',
+          'no-embedded-dns',
+          'no DNS',
+          `${cell.noEmbeddedDns}, so '${cell.target.label}' cannot resolve from it`,
+        );
   }
-  return cell.expectation.reachable ? judgeReachable(cell, evidence, control, result, verdict) : judgeBlocked(cell, evidence, control, result, verdict);
+  return cell.expectation.reachable
+    ? judgeReachable(cell, evidence, control, result, verdict)
+    : judgeBlocked(cell, evidence, control, result, verdict);
 }
 
-function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+function judgeReachable(
+  cell: ReachCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   // Tried by name, the name decides, as an application takes it; tried by address (a source without DNS), any
   // address that answered will do.
-  const o = (cell.noEmbeddedDns || cell.hostNetwork ? (evidence.find((e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused') ?? evidence[0]) : evidence[0])?.observation;
+  const o = (
+    cell.noEmbeddedDns || cell.hostNetwork
+      ? (evidence.find(
+          (e) => e.observation && isReached(e.observation.outcome) && e.observation.outcome !== 'refused',
+        ) ?? evidence[0])
+      : evidence[0]
+  )?.observation;
   const tasks = evidence.find((e) => e.attempt.via === 'tasks')?.observation;
-  if (o && tasks && (o.outcome === 'timeout' || o.outcome === 'unreachable') && (tasks.outcome === 'open' || tasks.outcome === 'http')) {
+  if (
+    o &&
+    tasks &&
+    (o.outcome === 'timeout' || o.outcome === 'unreachable') &&
+    (tasks.outcome === 'open' || tasks.outcome === 'http')
+  ) {
     return verdict(
       'fail',
       'vip-silent',
@@ -30,88 +65,220 @@ function judgeReachable(cell: ReachCell, evidence: Evidence[], control: ControlR
       o.latencyMs,
     );
   }
-  if (!o) return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`);
+  if (!o)
+    return verdict(
+      'inconclusive',
+      'check-unfinished',
+      'no result',
+      `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`,
+    );
   const observed = describeObservation(o);
   const target = cell.target;
   switch (o.outcome) {
     case 'http':
       if (target.kind === 'http' && target.status !== undefined && o.status !== target.status) {
-        return verdict('fail', 'http-status-mismatch', observed, `answered HTTP ${o.status}, expected ${target.status}`, o.latencyMs);
+        return verdict(
+          'fail',
+          'http-status-mismatch',
+          observed,
+          `answered HTTP ${o.status}, expected ${target.status}`,
+          o.latencyMs,
+        );
       }
-      if (target.kind === 'http' && target.bytes !== undefined && (o.bytes ?? 0) < target.bytes) return incompleteAnswer(cell, o, target.bytes, verdict);
-      return verdict('pass', 'reached', observed, `reached ${hostPort(o.address, o.port)}, HTTP ${o.status}`, o.latencyMs);
+      if (target.kind === 'http' && target.bytes !== undefined && (o.bytes ?? 0) < target.bytes)
+        return incompleteAnswer(cell, o, target.bytes, verdict);
+      return verdict(
+        'pass',
+        'reached',
+        observed,
+        `reached ${hostPort(o.address, o.port)}, HTTP ${o.status}`,
+        o.latencyMs,
+      );
     case 'open':
-      if (target.kind === 'http') return verdict('fail', 'not-http', observed, `connected to ${hostPort(o.address, o.port)} but got no valid HTTP response`, o.latencyMs);
+      if (target.kind === 'http')
+        return verdict(
+          'fail',
+          'not-http',
+          observed,
+          `connected to ${hostPort(o.address, o.port)} but got no valid HTTP response`,
+          o.latencyMs,
+        );
       return verdict('pass', 'reached', observed, `connected to ${hostPort(o.address, o.port)}`, o.latencyMs);
     case 'resolved':
       return verdict('pass', 'resolved', observed, `resolved to ${o.addresses?.join(', ')}`, o.latencyMs);
     case 'refused':
-      return verdict('fail', 'path-open', observed, `${hostPort(o.address, o.port)} answered, but nothing listens on the port (connection refused)`, o.latencyMs);
+      return verdict(
+        'fail',
+        'path-open',
+        observed,
+        `${hostPort(o.address, o.port)} answered, but nothing listens on the port (connection refused)`,
+        o.latencyMs,
+      );
     case 'reset':
-      return verdict('fail', 'path-open', observed, `${hostPort(o.address, o.port)} accepted, then reset the connection`, o.latencyMs);
+      return verdict(
+        'fail',
+        'path-open',
+        observed,
+        `${hostPort(o.address, o.port)} accepted, then reset the connection`,
+        o.latencyMs,
+      );
     case 'timeout':
     case 'unreachable':
-      return verdict('fail', 'no-answer', observed, `${o.address ?? o.target}:${o.port ?? ''} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`.replace(':)', ')'), o.latencyMs);
+      return verdict(
+        'fail',
+        'no-answer',
+        observed,
+        `${o.address ?? o.target}:${o.port ?? ''} did not answer (${o.outcome}${o.errorCode ? `, ${o.errorCode}` : ''})`.replace(
+          ':)',
+          ')',
+        ),
+        o.latencyMs,
+      );
     case 'nxdomain':
     case 'resolved-elsewhere':
     case 'dns-timeout':
     case 'dns-error':
-      if (!control.dns) return verdict('inconclusive', 'dns-control-failed', observed, `the name did not resolve, and the probe's DNS control failed too: ${control.detail}`, o.latencyMs);
+      if (!control.dns)
+        return verdict(
+          'inconclusive',
+          'dns-control-failed',
+          observed,
+          `the name did not resolve, and the probe's DNS control failed too: ${control.detail}`,
+          o.latencyMs,
+        );
       return verdict('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
     default:
-      return verdict('inconclusive', 'unclassified', observed, `the check failed in an unexpected way: ${o.detail ?? o.errorCode ?? 'unknown error'}`, o.latencyMs);
+      return verdict(
+        'inconclusive',
+        'unclassified',
+        observed,
+        `the check failed in an unexpected way: ${o.detail ?? o.errorCode ?? 'unknown error'}`,
+        o.latencyMs,
+      );
   }
 }
 
-function judgeBlocked(cell: ReachCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+function judgeBlocked(
+  cell: ReachCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   // One success is a breach, whatever else was seen; a refused connection is one too: the host answered. Not for a
   // target in the host's network namespace: there the refusal is the host's own, at an address every container
   // reaches, saying only that nothing listens at that address (see below).
   const hostRefused = (o: Observation) => cell.hostNetwork === true && o.outcome === 'refused';
-  const breaches = evidence.filter((e) => e.observation && !hostRefused(e.observation) && (isReached(e.observation.outcome) || (cell.target.kind === 'dns' && e.observation.outcome === 'resolved')));
+  const breaches = evidence.filter(
+    (e) =>
+      e.observation &&
+      !hostRefused(e.observation) &&
+      (isReached(e.observation.outcome) || (cell.target.kind === 'dns' && e.observation.outcome === 'resolved')),
+  );
   if (breaches.length > 0) {
     const first = breaches[0]!.observation!;
     const list = breaches.map((b) => `${b.attempt.description}: ${describeObservation(b.observation!)}`).join('; ');
     // Blocked over IPv4 and open over IPv6: the engine isolates one family only (engines before 27 wrote no ip6tables).
     if (breaches.every((b) => b.attempt.family === 6)) {
-      return verdict('fail', 'reached-over-ipv6', describeObservation(first), `blocked over IPv4, but open over IPv6: ${list}`, first.latencyMs);
+      return verdict(
+        'fail',
+        'reached-over-ipv6',
+        describeObservation(first),
+        `blocked over IPv4, but open over IPv6: ${list}`,
+        first.latencyMs,
+      );
     }
     const refusedOnly = breaches.every((b) => b.observation!.outcome === 'refused');
-    if (refusedOnly) return verdict('fail', 'path-open', describeObservation(first), `network path is open (the host answered, though nothing listens): ${list}`, first.latencyMs);
-    return verdict('fail', first.outcome === 'resolved' ? 'resolved' : 'reached', describeObservation(first), `reached: ${list}`, first.latencyMs);
+    if (refusedOnly)
+      return verdict(
+        'fail',
+        'path-open',
+        describeObservation(first),
+        `network path is open (the host answered, though nothing listens): ${list}`,
+        first.latencyMs,
+      );
+    return verdict(
+      'fail',
+      first.outcome === 'resolved' ? 'resolved' : 'reached',
+      describeObservation(first),
+      `reached: ${list}`,
+      first.latencyMs,
+    );
   }
   const missing = evidence.filter((e) => !e.observation);
   // Nothing listens at the gateway, but a service of the host may listen on another of the host's addresses, which
   // containers reach as well and which the engine does not list: not proof that it is unreachable.
   const refusedByHost = evidence.find((e) => e.observation && hostRefused(e.observation));
   if (refusedByHost && missing.length === 0) {
-    return verdict('inconclusive', 'target-in-host-network', describeObservation(refusedByHost.observation!), `${refusedByHost.attempt.description}: refused, so nothing listens at that address; it may listen on another of the host's addresses, which containers reach too and the engine does not list (a timeout there would have been the host's firewall)`);
+    return verdict(
+      'inconclusive',
+      'target-in-host-network',
+      describeObservation(refusedByHost.observation!),
+      `${refusedByHost.attempt.description}: refused, so nothing listens at that address; it may listen on another of the host's addresses, which containers reach too and the engine does not list (a timeout there would have been the host's firewall)`,
+    );
   }
   if (missing.length > 0) {
-    return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`);
+    return verdict(
+      'inconclusive',
+      'check-unfinished',
+      'no result',
+      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
+    );
   }
-  const unclassified = evidence.find((e) => !NAME_BLOCKED.has(e.observation!.outcome) && !PATH_BLOCKED.has(e.observation!.outcome));
+  const unclassified = evidence.find(
+    (e) => !NAME_BLOCKED.has(e.observation!.outcome) && !PATH_BLOCKED.has(e.observation!.outcome),
+  );
   if (unclassified) {
-    return verdict('inconclusive', 'unclassified', describeObservation(unclassified.observation!), `${unclassified.attempt.description} failed in an unexpected way: ${unclassified.observation!.detail ?? unclassified.observation!.errorCode ?? 'unknown'}`);
+    return verdict(
+      'inconclusive',
+      'unclassified',
+      describeObservation(unclassified.observation!),
+      `${unclassified.attempt.description} failed in an unexpected way: ${unclassified.observation!.detail ?? unclassified.observation!.errorCode ?? 'unknown'}`,
+    );
   }
   const byName = evidence.filter((e) => NAME_BLOCKED.has(e.observation!.outcome));
   const byPath = evidence.filter((e) => PATH_BLOCKED.has(e.observation!.outcome));
   if (byName.length > 0 && !control.dns) {
-    return verdict('inconclusive', 'dns-control-failed', describeObservation(byName[0]!.observation!), `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`);
+    return verdict(
+      'inconclusive',
+      'dns-control-failed',
+      describeObservation(byName[0]!.observation!),
+      `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`,
+    );
   }
   if (byPath.some((e) => e.attempt.family === 4) && !control.reach) {
-    return verdict('inconclusive', 'reach-control-failed', describeObservation(byPath[0]!.observation!), `no answer, but the probe never proved it can reach anything: ${control.detail}`);
+    return verdict(
+      'inconclusive',
+      'reach-control-failed',
+      describeObservation(byPath[0]!.observation!),
+      `no answer, but the probe never proved it can reach anything: ${control.detail}`,
+    );
   }
   const six = evidence.filter((e) => e.attempt.family === 6);
   if (six.length > 0 && control.reach6 !== true) {
     const o = six[0]!.observation!;
-    return verdict('inconclusive', 'ipv6-control-failed', describeObservation(o), `blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`);
+    return verdict(
+      'inconclusive',
+      'ipv6-control-failed',
+      describeObservation(o),
+      `blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`,
+    );
   }
   const nameEvidence = evidence[0]!;
-  const observed = describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');
-  const parts = evidence.map((e) => `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`);
+  const observed =
+    describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');
+  const parts = evidence.map(
+    (e) =>
+      `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`,
+  );
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
-  return verdict('pass', byPath.length === 0 ? 'blocked-by-name' : 'blocked', observed, `blocked: ${parts.join('; ')}`, slowest);
+  return verdict(
+    'pass',
+    byPath.length === 0 ? 'blocked-by-name' : 'blocked',
+    observed,
+    `blocked: ${parts.join('; ')}`,
+    slowest,
+  );
 }
 
 /**
@@ -124,7 +291,11 @@ function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdic
   const path = cell.path;
   if (o.errorCode === 'DP_BODY_STALLED' && path) {
     const overlays = path.overlays
-      .map((n) => (n.mtu !== undefined ? `${n.name} (MTU option ${n.mtu}: containers get ${n.mtu - 50})` : `${n.name} (no MTU option: containers get 1450, frames of 1500 on the nodes' network)`))
+      .map((n) =>
+        n.mtu !== undefined
+          ? `${n.name} (MTU option ${n.mtu}: containers get ${n.mtu - 50})`
+          : `${n.name} (no MTU option: containers get 1450, frames of 1500 on the nodes' network)`,
+      )
       .join(', ');
     return verdict(
       'fail',
@@ -134,5 +305,11 @@ function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdic
       o.latencyMs,
     );
   }
-  return verdict('fail', 'answer-incomplete', `${got}`, o.detail ?? `${got}: the answer did not arrive whole`, o.latencyMs);
+  return verdict(
+    'fail',
+    'answer-incomplete',
+    `${got}`,
+    o.detail ?? `${got}: the answer did not arrive whole`,
+    o.latencyMs,
+  );
 }

@@ -25,11 +25,24 @@ const INTERMITTENT =
  * network the proxy is not on, no port, or a choice dockprobe cannot see. Such a cell needs no traffic: what the
  * probe saw, if it ran, only adds which networks answered. Undefined when the route needs its probe.
  */
-export function decideTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidence[], result: ProbeResult | undefined, verdict: MakeVerdict): Verdict | undefined {
+export function decideTraefikRouteCell(
+  cell: TraefikRouteCell,
+  evidence: Evidence[],
+  result: ProbeResult | undefined,
+  verdict: MakeVerdict,
+): Verdict | undefined {
   const found = finding(cell);
   if (!found) return undefined;
-  const seen = found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port' ? '' : fromTheProxy(cell, evidence, result);
-  return verdict(found.status, found.code, found.observed, `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`);
+  const seen =
+    found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port'
+      ? ''
+      : fromTheProxy(cell, evidence, result);
+  return verdict(
+    found.status,
+    found.code,
+    found.observed,
+    `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`,
+  );
 }
 
 /**
@@ -39,32 +52,72 @@ export function decideTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidenc
  * may pick and which of them the proxy reaches. A silence counts only once the probe's reach control proved it could
  * have heard an answer.
  */
-export function judgeTraefikRouteCell(cell: TraefikRouteCell, evidence: Evidence[], control: ControlResult, result: ProbeResult, verdict: MakeVerdict): Verdict {
+export function judgeTraefikRouteCell(
+  cell: TraefikRouteCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   const choice = cell.route.choice;
   const network = choice.network!;
   const settled = `${choice.reader} uses ${network.name} for ${backendName(cell)} (${how(cell, choice)}), which the proxy shares`;
   const missing = evidence.filter((e) => !e.observation);
   if (missing.length > 0) {
-    return verdict('inconclusive', 'check-unfinished', 'no result', `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`);
+    return verdict(
+      'inconclusive',
+      'check-unfinished',
+      'no result',
+      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
+    );
   }
   const failed = evidence.filter((e) => !answered(e.observation!));
   if (failed.length === 0) {
     const first = evidence[0]!.observation!;
     const answers = evidence.map((e) => describeObservation(e.observation!)).join(', ');
-    return verdict('pass', 'traefik-route-reached', describeObservation(first), `${settled}, and it answers there from inside the proxy (${answers})${notes(cell)}`, first.latencyMs);
+    return verdict(
+      'pass',
+      'traefik-route-reached',
+      describeObservation(first),
+      `${settled}, and it answers there from inside the proxy (${answers})${notes(cell)}`,
+      first.latencyMs,
+    );
   }
   const worst = failed[0]!.observation!;
   const list = failed.map((e) => `${e.attempt.description}: ${describeObservation(e.observation!)}`).join('; ');
   switch (worst.outcome) {
     case 'refused':
     case 'reset':
-      return verdict('fail', 'traefik-no-answer', describeObservation(worst), `${settled}, but nothing listens there on the port Traefik sends to: ${list}${portHint(cell)}`, worst.latencyMs);
+      return verdict(
+        'fail',
+        'traefik-no-answer',
+        describeObservation(worst),
+        `${settled}, but nothing listens there on the port Traefik sends to: ${list}${portHint(cell)}`,
+        worst.latencyMs,
+      );
     case 'timeout':
     case 'unreachable':
-      if (!control.reach) return verdict('inconclusive', 'reach-control-failed', describeObservation(worst), `no answer from ${list}, but the probe never proved it can reach anything from inside the proxy: ${control.detail}`);
-      return verdict('fail', 'traefik-no-answer', describeObservation(worst), `${settled}, but the service does not answer there from inside the proxy: ${list}: Traefik's requests fail with 502 Bad Gateway`, worst.latencyMs);
+      if (!control.reach)
+        return verdict(
+          'inconclusive',
+          'reach-control-failed',
+          describeObservation(worst),
+          `no answer from ${list}, but the probe never proved it can reach anything from inside the proxy: ${control.detail}`,
+        );
+      return verdict(
+        'fail',
+        'traefik-no-answer',
+        describeObservation(worst),
+        `${settled}, but the service does not answer there from inside the proxy: ${list}: Traefik's requests fail with 502 Bad Gateway`,
+        worst.latencyMs,
+      );
     default:
-      return verdict('inconclusive', 'unclassified', describeObservation(worst), `${failed[0]!.attempt.description} failed in an unexpected way: ${worst.detail ?? worst.errorCode ?? worst.outcome}`);
+      return verdict(
+        'inconclusive',
+        'unclassified',
+        describeObservation(worst),
+        `${failed[0]!.attempt.description} failed in an unexpected way: ${worst.detail ?? worst.errorCode ?? worst.outcome}`,
+      );
   }
 }
 
@@ -77,14 +130,34 @@ function finding(cell: TraefikRouteCell): Finding | undefined {
   const candidates = choice.candidates.map((n) => n.name).join(', ');
   switch (choice.code) {
     case 'labels-conflict':
-      return { status: 'fail', code: 'traefik-labels-conflict', observed: 'dropped', reason: `${name} carries both traefik.docker.* and traefik.swarm.* labels, and ${choice.reader} drops such a service ("both Docker and Swarm labels are defined"): it has no route at all`, fix: 'keep only traefik.swarm.* labels' };
+      return {
+        status: 'fail',
+        code: 'traefik-labels-conflict',
+        observed: 'dropped',
+        reason: `${name} carries both traefik.docker.* and traefik.swarm.* labels, and ${choice.reader} drops such a service ("both Docker and Swarm labels are defined"): it has no route at all`,
+        fix: 'keep only traefik.swarm.* labels',
+      };
     case 'no-network':
-      return { status: 'inconclusive', code: 'unclassified', observed: 'no-address', reason: `${name} has no network address Traefik could use (network mode ${container.networkMode}): host and container network modes are not modelled` };
+      return {
+        status: 'inconclusive',
+        code: 'unclassified',
+        observed: 'no-address',
+        reason: `${name} has no network address Traefik could use (network mode ${container.networkMode}): host and container network modes are not modelled`,
+      };
     default:
   }
   if (ports.ports.length === 0) {
-    const why = ports.invalid.length > 0 ? `${ports.invalid.map((p) => `${p.label}=${p.value}`).join(', ')} is not a port, and Traefik sends to it as written` : `${name} has no load-balancer port label and exposes no port, so ${choice.reader} drops the server ("port is missing")`;
-    return { status: 'fail', code: 'traefik-no-port', observed: 'no-port', reason: `${why}: the route has no server`, fix: 'set traefik.http.services.<name>.loadbalancer.server.port' };
+    const why =
+      ports.invalid.length > 0
+        ? `${ports.invalid.map((p) => `${p.label}=${p.value}`).join(', ')} is not a port, and Traefik sends to it as written`
+        : `${name} has no load-balancer port label and exposes no port, so ${choice.reader} drops the server ("port is missing")`;
+    return {
+      status: 'fail',
+      code: 'traefik-no-port',
+      observed: 'no-port',
+      reason: `${why}: the route has no server`,
+      fix: 'set traefik.http.services.<name>.loadbalancer.server.port',
+    };
   }
   switch (choice.code) {
     case 'version-unknown':
@@ -105,11 +178,19 @@ function finding(cell: TraefikRouteCell): Finding | undefined {
       };
     case 'label-ignored': {
       const ignored = choice.ignoredLabel!;
-      return { status: 'fail', code: 'traefik-label-ignored', observed: 'label-ignored', reason: `${ignored.key}=${ignored.value} is a label ${choice.reader} does not read (it reads ${ignored.reads.join(', then ')}), so it chooses nothing: Traefik ${landing(cell, choice)}`, fix: `set ${ignored.reads[0]}${setTo(cell, ignored.value)} instead` };
+      return {
+        status: 'fail',
+        code: 'traefik-label-ignored',
+        observed: 'label-ignored',
+        reason: `${ignored.key}=${ignored.value} is a label ${choice.reader} does not read (it reads ${ignored.reads.join(', then ')}), so it chooses nothing: Traefik ${landing(cell, choice)}`,
+        fix: `set ${ignored.reads[0]}${setTo(cell, ignored.value)} instead`,
+      };
     }
     case 'label-not-found': {
       const missing = choice.labelNotFound!;
-      const meant = missing.realName ? `: the network's real name is ${missing.realName} (is the project's prefix missing?)` : '';
+      const meant = missing.realName
+        ? `: the network's real name is ${missing.realName} (is the project's prefix missing?)`
+        : '';
       const networks = backend.networks.map((n) => n.name).join(', ');
       return {
         status: 'fail',
@@ -120,7 +201,9 @@ function finding(cell: TraefikRouteCell): Finding | undefined {
       };
     }
     case 'no-network-choice': {
-      const missedDefault = choice.defaultNotFound ? `; the proxy's ${choice.defaultNotFound.flag} names none of them${choice.defaultNotFound.realName ? ` (did it mean ${choice.defaultNotFound.realName}?)` : ''}` : ', and no default network on the proxy';
+      const missedDefault = choice.defaultNotFound
+        ? `; the proxy's ${choice.defaultNotFound.flag} names none of them${choice.defaultNotFound.realName ? ` (did it mean ${choice.defaultNotFound.realName}?)` : ''}`
+        : ', and no default network on the proxy';
       return {
         status: 'fail',
         code: 'traefik-network-ambiguous',
@@ -171,7 +254,8 @@ function setTo(cell: TraefikRouteCell, meant: string | undefined): string {
 
 // How a settled choice was made: the label, the default option, or the only network.
 function how(cell: TraefikRouteCell, choice: NetworkChoice): string {
-  if (choice.kind === 'label') return `${choice.label}=${choice.network!.name}${choice.deprecatedLabel ? `, a label ${choice.reader} calls deprecated` : ''}`;
+  if (choice.kind === 'label')
+    return `${choice.label}=${choice.network!.name}${choice.deprecatedLabel ? `, a label ${choice.reader} calls deprecated` : ''}`;
   if (choice.kind === 'default') return `the proxy's ${defaultFlag(cell)}`;
   return 'its only network';
 }
@@ -183,7 +267,9 @@ function defaultFlag(cell: TraefikRouteCell): string {
 
 function unseenWhere(cell: TraefikRouteCell): string {
   const config = cell.proxy.config;
-  return config.source === 'file' ? `it reads the configuration file ${config.configFile}` : 'it reads a configuration file or TRAEFIK_* environment variables';
+  return config.source === 'file'
+    ? `it reads the configuration file ${config.configFile}`
+    : 'it reads a configuration file or TRAEFIK_* environment variables';
 }
 
 // What the proxy reached of each network Traefik may pick: the evidence behind "which of those the proxy reaches".
@@ -191,12 +277,21 @@ function fromTheProxy(cell: TraefikRouteCell, evidence: Evidence[], result: Prob
   const networks = uniqueNetworks(cell);
   if (networks.length === 0) return '';
   const parts = networks.map((network) => {
-    const shared = cell.proxyNetworks.some((n) => n.id === network.id) ? 'the proxy is on it' : 'the proxy is not on it';
+    const shared = cell.proxyNetworks.some((n) => n.id === network.id)
+      ? 'the proxy is on it'
+      : 'the proxy is not on it';
     const seen = evidence.filter((_, i) => cell.tries[i]?.network.id === network.id);
     const observed = seen.map((e) => e.observation);
     if (!result || observed.every((o) => o === undefined)) return `${network.name}: ${shared}`;
     const ok = observed.filter((o) => o !== undefined && answered(o));
-    const verb = ok.length === observed.length ? 'answered' : ok.length > 0 ? 'answered in part' : observed.some((o) => o && PATH_BLOCKED.has(o.outcome)) ? 'no answer' : 'did not answer';
+    const verb =
+      ok.length === observed.length
+        ? 'answered'
+        : ok.length > 0
+          ? 'answered in part'
+          : observed.some((o) => o && PATH_BLOCKED.has(o.outcome))
+            ? 'no answer'
+            : 'did not answer';
     return `${network.name}: ${shared}, ${verb} (${observed.map((o) => (o ? describeObservation(o) : 'no result')).join(', ')})`;
   });
   const ran = result && result.observations.size > 0 ? '' : ' (the probe did not run, so what answers is not known)';
@@ -223,13 +318,18 @@ function backendName(cell: TraefikRouteCell): string {
 function notes(cell: TraefikRouteCell): string {
   const { ports, choice } = cell.route;
   const parts: string[] = [];
-  if (ports.source === 'lowest-exposed') parts.push(`Traefik picked the lowest of the exposed ports ${ports.exposed.join(', ')}; a loadbalancer.server.port label makes it explicit`);
-  if (choice.deprecatedLabel) parts.push(`${choice.deprecatedLabel} is deprecated for ${choice.reader}: use traefik.swarm.network`);
+  if (ports.source === 'lowest-exposed')
+    parts.push(
+      `Traefik picked the lowest of the exposed ports ${ports.exposed.join(', ')}; a loadbalancer.server.port label makes it explicit`,
+    );
+  if (choice.deprecatedLabel)
+    parts.push(`${choice.deprecatedLabel} is deprecated for ${choice.reader}: use traefik.swarm.network`);
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 function portHint(cell: TraefikRouteCell): string {
   const ports = cell.route.ports;
-  if (ports.source === 'lowest-exposed') return ` (Traefik picked the lowest of the exposed ports ${ports.exposed.join(', ')}: set traefik.http.services.<name>.loadbalancer.server.port to the one that serves)`;
+  if (ports.source === 'lowest-exposed')
+    return ` (Traefik picked the lowest of the exposed ports ${ports.exposed.join(', ')}: set traefik.http.services.<name>.loadbalancer.server.port to the one that serves)`;
   return '';
 }

@@ -7,6 +7,8 @@ import { shellWord } from './shell-word.js';
  * when that is not this one), then `docker network rm`. A swarm network is removed through a manager.
  */
 export function freeSteps(network: NetworkInfo, holders: readonly NetworkHolder[]): string[] {
-  const steps = holders.map((h) => (h.node === undefined || h.node === 'this node' ? h.command : `on ${h.node}: ${h.command}`));
+  const steps = holders.map((h) =>
+    h.node === undefined || h.node === 'this node' ? h.command : `on ${h.node}: ${h.command}`,
+  );
   return [...new Set([...steps, `docker network rm ${shellWord(network.name)}`])];
 }

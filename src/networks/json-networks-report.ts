@@ -6,11 +6,24 @@ export function jsonNetworksReport(report: NetworksReport): string {
   const left = remainingStale(report);
   return `${JSON.stringify(
     {
-      engine: { version: report.engine.version, apiVersion: report.engine.apiVersion, endpoint: report.engine.endpoint, swarm: report.engine.swarm, manager: report.manager },
+      engine: {
+        version: report.engine.version,
+        apiVersion: report.engine.apiVersion,
+        endpoint: report.engine.endpoint,
+        swarm: report.engine.swarm,
+        manager: report.manager,
+      },
       stale: report.stale.map((s) => ({ ...s, removed: !left.includes(s) })),
       undetermined: report.undetermined,
       removals: report.removals,
-      summary: { stale: report.stale.length, left: left.length, held: left.filter((s) => s.holders.length > 0).length, removed: report.stale.length - left.length, refused: report.removals.filter((r) => r.status.startsWith('refused')).length, failed: report.removals.filter((r) => r.status === 'failed').length },
+      summary: {
+        stale: report.stale.length,
+        left: left.length,
+        held: left.filter((s) => s.holders.length > 0).length,
+        removed: report.stale.length - left.length,
+        refused: report.removals.filter((r) => r.status.startsWith('refused')).length,
+        failed: report.removals.filter((r) => r.status === 'failed').length,
+      },
     },
     null,
     2,

@@ -13,7 +13,11 @@ const ENDED = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned',
  * verbose inspect shows. Each comes with the command that frees the network of it. A container that belongs to one of
  * the network's own (gone) owners is removed (`docker rm`); anyone else's is only disconnected, and keeps running.
  */
-export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners: readonly NetworkOwner[]): NetworkHolder[] {
+export function networkHolders(
+  network: NetworkInfo,
+  facts: NetworkFacts,
+  owners: readonly NetworkOwner[],
+): NetworkHolder[] {
   const holders: NetworkHolder[] = [];
   const net = shellWord(network.name);
   const here = 'this node';
@@ -22,7 +26,15 @@ export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners
     const own = owners.some((owner) => ownedBy(c, owner));
     const name = shellWord(c.name);
     if (c.running || c.state === 'restarting' || c.state === 'paused') {
-      holders.push({ kind: 'running-container', name: c.name, id: c.id, node: here, blocks: true, detail: `container ${c.name} (${short(c.id)}) is ${c.state} with an endpoint on it`, command: own ? `docker rm -f ${name}` : `docker network disconnect -f ${net} ${name}` });
+      holders.push({
+        kind: 'running-container',
+        name: c.name,
+        id: c.id,
+        node: here,
+        blocks: true,
+        detail: `container ${c.name} (${short(c.id)}) is ${c.state} with an endpoint on it`,
+        command: own ? `docker rm -f ${name}` : `docker network disconnect -f ${net} ${name}`,
+      });
     } else {
       holders.push({
         kind: 'stopped-container',
@@ -40,18 +52,41 @@ export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners
   // swarm's own load balancer (`lb-<network>`) and the routing mesh's sandbox go with the network: not holders.
   for (const e of detail?.containers ?? []) {
     if (attached.some((c) => c.id === e.id) || /^lb-|^ingress-sbox$/.test(e.id)) continue;
-    holders.push({ kind: 'running-container', name: e.name, id: e.id, node: here, blocks: true, detail: `endpoint ${e.name} (${short(e.id)}) is attached to it`, command: `docker network disconnect -f ${net} ${shellWord(e.name)}` });
+    holders.push({
+      kind: 'running-container',
+      name: e.name,
+      id: e.id,
+      node: here,
+      blocks: true,
+      detail: `endpoint ${e.name} (${short(e.id)}) is attached to it`,
+      command: `docker network disconnect -f ${net} ${shellWord(e.name)}`,
+    });
   }
   if (!facts.manager) return holders;
 
   const nodeOf = (id: string | undefined) => facts.nodes.find((n) => n.id === id);
-  const services = facts.services.filter((s) => s.networkIds.includes(network.id) || s.networkIds.includes(network.name));
+  const services = facts.services.filter(
+    (s) => s.networkIds.includes(network.id) || s.networkIds.includes(network.name),
+  );
   for (const s of services) {
-    holders.push({ kind: 'swarm-service', name: s.name, id: s.id, node: undefined, blocks: true, detail: `service ${s.name} attaches its tasks to it`, command: `docker service update --network-rm ${net} ${shellWord(s.name)}` });
+    holders.push({
+      kind: 'swarm-service',
+      name: s.name,
+      id: s.id,
+      node: undefined,
+      blocks: true,
+      detail: `service ${s.name} attaches its tasks to it`,
+      command: `docker service update --network-rm ${net} ${shellWord(s.name)}`,
+    });
   }
   // Tasks of services still there are the services' business; a task whose service is gone (or that is being shut
   // down) is still ending, on whatever node it is on.
-  const tasks = facts.tasks.filter((t) => t.networks.some((n) => n.networkId === network.id) && !ENDED.has(t.state) && !(t.desiredState === 'running' && services.some((s) => s.id === t.serviceId)));
+  const tasks = facts.tasks.filter(
+    (t) =>
+      t.networks.some((n) => n.networkId === network.id) &&
+      !ENDED.has(t.state) &&
+      !(t.desiredState === 'running' && services.some((s) => s.id === t.serviceId)),
+  );
   const local = new Set(attached.map((c) => c.id));
   for (const t of tasks) {
     if (t.containerId && local.has(t.containerId)) continue;
@@ -73,7 +108,11 @@ export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners
     if (services.some((s) => s.name === entry.name)) continue;
     for (const e of entry.tasks) {
       const taskId = e.name.split('.').pop() ?? '';
-      if (facts.tasks.some((t) => t.id === taskId && (tasks.includes(t) || ENDED.has(t.state))) || attached.some((c) => c.name === e.name)) continue;
+      if (
+        facts.tasks.some((t) => t.id === taskId && (tasks.includes(t) || ENDED.has(t.state))) ||
+        attached.some((c) => c.name === e.name)
+      )
+        continue;
       if (e.hostIp !== undefined && e.hostIp === thisAddress) continue;
       const node = facts.nodes.find((n) => n.address === e.hostIp);
       holders.push({
@@ -84,7 +123,9 @@ export function networkHolders(network: NetworkInfo, facts: NetworkFacts, owners
         blocks: true,
         detail: `endpoint ${e.name}${e.endpointIp ? ` (${e.endpointIp})` : ''}${entry.name ? ` of service ${entry.name}` : ''} is on it on another node`,
         // A task's container goes with it; a container attached by hand is only disconnected.
-        command: entry.name ? `docker rm -f ${shellWord(e.name)}` : `docker network disconnect -f ${net} ${shellWord(e.name)}`,
+        command: entry.name
+          ? `docker rm -f ${shellWord(e.name)}`
+          : `docker network disconnect -f ${net} ${shellWord(e.name)}`,
       });
     }
   }
@@ -98,7 +139,8 @@ export function describeHolder(h: NetworkHolder): string {
 
 /** Whether a container belongs to the network's own owner (then removing it is what the owner's removal left undone). */
 function ownedBy(c: ContainerInfo, owner: NetworkOwner): boolean {
-  const label = owner.kind === 'dockprobe-run' ? LABEL_RUN : owner.kind === 'compose-project' ? COMPOSE_PROJECT : STACK_NAMESPACE;
+  const label =
+    owner.kind === 'dockprobe-run' ? LABEL_RUN : owner.kind === 'compose-project' ? COMPOSE_PROJECT : STACK_NAMESPACE;
   return c.labels[label] === owner.name;
 }
 

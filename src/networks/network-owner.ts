@@ -21,5 +21,9 @@ export function networkOwner(labels: Record<string, string>): NetworkOwner | und
 
 /** `Compose project shop`, `stack glasck`, `dockprobe run 1a2b3c4d`. */
 export function describeOwner(owner: NetworkOwner): string {
-  return owner.kind === 'compose-project' ? `Compose project ${owner.name}` : owner.kind === 'swarm-stack' ? `stack ${owner.name}` : `dockprobe run ${owner.name}`;
+  return owner.kind === 'compose-project'
+    ? `Compose project ${owner.name}`
+    : owner.kind === 'swarm-stack'
+      ? `stack ${owner.name}`
+      : `dockprobe run ${owner.name}`;
 }

@@ -1,4 +1,12 @@
-import type { ContainerInfo, EngineInfo, NetworkDetail, NetworkInfo, SwarmNode, SwarmService, SwarmTask } from '../docker/container-runtime.js';
+import type {
+  ContainerInfo,
+  EngineInfo,
+  NetworkDetail,
+  NetworkInfo,
+  SwarmNode,
+  SwarmService,
+  SwarmTask,
+} from '../docker/container-runtime.js';
 
 // The data of `dockprobe networks`: which networks outlived what made them, what still holds each, the commands that
 // free it, and what a removal did. Every outcome carries a stable code (`kind`, `status`), the same in JSON and text.
@@ -22,7 +30,12 @@ export type OwnerStatus = { status: 'gone' | 'alive' | 'undetermined'; why: stri
  * - `task-ending`: a task with an address on it that has not ended yet, on any node (a manager refuses the removal);
  * - `remote-endpoint`: an endpoint on another node that only a manager's verbose inspect shows.
  */
-export type HolderKind = 'running-container' | 'stopped-container' | 'swarm-service' | 'task-ending' | 'remote-endpoint';
+export type HolderKind =
+  | 'running-container'
+  | 'stopped-container'
+  | 'swarm-service'
+  | 'task-ending'
+  | 'remote-endpoint';
 
 /** One holder of a network, and the command that frees the network of it. */
 export interface NetworkHolder {

@@ -23,8 +23,15 @@ export async function readNetworkFacts(runtime: ContainerRuntime): Promise<Netwo
 }
 
 /** Adds a network's inspect to the facts (for a network named on the command line that carries no owner label). */
-export async function inspectInto(runtime: ContainerRuntime, facts: NetworkFacts, network: NetworkInfo): Promise<NetworkDetail | undefined> {
-  const detail = facts.manager && network.scope === 'swarm' ? await runtime.inspectNetworkVerbose(network.id) : await inspectPlain(runtime, network.id);
+export async function inspectInto(
+  runtime: ContainerRuntime,
+  facts: NetworkFacts,
+  network: NetworkInfo,
+): Promise<NetworkDetail | undefined> {
+  const detail =
+    facts.manager && network.scope === 'swarm'
+      ? await runtime.inspectNetworkVerbose(network.id)
+      : await inspectPlain(runtime, network.id);
   if (detail) facts.details.set(network.id, detail);
   return detail;
 }

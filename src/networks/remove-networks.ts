@@ -34,11 +34,15 @@ export async function removeNetworks(
   confirm: (question: string) => Promise<boolean>,
 ): Promise<NetworkRemoval[]> {
   const named = request.names.map((name) => {
-    const found = facts.networks.find((n) => n.name === name || n.id === name) ?? facts.networks.find((n) => name.length >= 12 && n.id.startsWith(name));
+    const found =
+      facts.networks.find((n) => n.name === name || n.id === name) ??
+      facts.networks.find((n) => name.length >= 12 && n.id.startsWith(name));
     if (!found) throw new UnknownNameError('network', name, facts.networks.map((n) => n.name).sort(), 'to remove');
     return found;
   });
-  const own = request.own ? stale.filter((s) => s.owner.kind === 'dockprobe-run').map((s) => facts.networks.find((n) => n.id === s.id)!) : [];
+  const own = request.own
+    ? stale.filter((s) => s.owner.kind === 'dockprobe-run').map((s) => facts.networks.find((n) => n.id === s.id)!)
+    : [];
   const targets = [...new Map([...named, ...own].map((n) => [n.id, n])).values()];
   const removals: NetworkRemoval[] = [];
   for (const network of targets) {
@@ -47,11 +51,28 @@ export async function removeNetworks(
   return removals;
 }
 
-async function removeOne(runtime: ContainerRuntime, facts: NetworkFacts, stale: readonly StaleNetwork[], network: NetworkInfo, ask: boolean, confirm: (question: string) => Promise<boolean>): Promise<NetworkRemoval> {
-  const outcome = (status: NetworkRemoval['status'], reason?: string): NetworkRemoval => ({ network: network.name, id: network.id, status, reason });
+async function removeOne(
+  runtime: ContainerRuntime,
+  facts: NetworkFacts,
+  stale: readonly StaleNetwork[],
+  network: NetworkInfo,
+  ask: boolean,
+  confirm: (question: string) => Promise<boolean>,
+): Promise<NetworkRemoval> {
+  const outcome = (status: NetworkRemoval['status'], reason?: string): NetworkRemoval => ({
+    network: network.name,
+    id: network.id,
+    status,
+    reason,
+  });
   const plumbing = swarmPlumbing(network);
   if (SYSTEM.has(network.name) || plumbing || network.driver === 'host' || network.driver === 'null') {
-    return outcome('refused-system', plumbing ? `it is the swarm's ${plumbing === 'ingress' ? 'routing mesh' : 'gateway bridge'}, which the engine manages` : 'it is one of the engine\'s own networks');
+    return outcome(
+      'refused-system',
+      plumbing
+        ? `it is the swarm's ${plumbing === 'ingress' ? 'routing mesh' : 'gateway bridge'}, which the engine manages`
+        : "it is one of the engine's own networks",
+    );
   }
   const known = stale.find((s) => s.id === network.id);
   let holders = known?.holders;
@@ -64,12 +85,21 @@ async function removeOne(runtime: ContainerRuntime, facts: NetworkFacts, stale: 
     holders = networkHolders(network, facts, networkOwners(network.labels));
   }
   if (holders.length > 0) {
-    const owner = known?.owner.kind === 'dockprobe-run' ? `; dockprobe cleanup --run ${known.owner.name} removes its run's own containers and networks` : '';
+    const owner =
+      known?.owner.kind === 'dockprobe-run'
+        ? `; dockprobe cleanup --run ${known.owner.name} removes its run's own containers and networks`
+        : '';
     // Steps, not one shell line: some run on other nodes.
-    return outcome('refused-in-use', `held by ${holders.map(describeHolder).join('; ')}; free it with: ${freeSteps(network, holders).map((s) => `\`${s}\``).join(', then ')}${owner}`);
+    return outcome(
+      'refused-in-use',
+      `held by ${holders.map(describeHolder).join('; ')}; free it with: ${freeSteps(network, holders)
+        .map((s) => `\`${s}\``)
+        .join(', then ')}${owner}`,
+    );
   }
   const whose = known ? `, ${known.why}` : '';
-  if (ask && !(await confirm(`remove network ${network.name} (${short(network.id)}${whose})?`))) return outcome('declined', 'not confirmed');
+  if (ask && !(await confirm(`remove network ${network.name} (${short(network.id)}${whose})?`)))
+    return outcome('declined', 'not confirmed');
   try {
     await runtime.removeNetwork(network.id);
     return outcome('removed', undefined);

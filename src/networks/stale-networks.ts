@@ -25,7 +25,16 @@ export function staleNetworks(facts: NetworkFacts): { stale: StaleNetwork[]; und
       continue;
     }
     const holders = networkHolders(n, facts, owners);
-    stale.push({ id: n.id, name: n.name, driver: n.driver, scope: n.scope, owner, why: status.why, holders, steps: freeSteps(n, holders) });
+    stale.push({
+      id: n.id,
+      name: n.name,
+      driver: n.driver,
+      scope: n.scope,
+      owner,
+      why: status.why,
+      holders,
+      steps: freeSteps(n, holders),
+    });
   }
   return { stale, undetermined };
 }

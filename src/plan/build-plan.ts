@@ -2,7 +2,17 @@ import { isIP } from 'node:net';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
 import type { SwarmNode } from '../docker/container-runtime.js';
-import { containerStates, findNetwork, findService, remoteTasks, runningContainers, swarmPlumbing, taskName, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import {
+  containerStates,
+  findNetwork,
+  findService,
+  remoteTasks,
+  runningContainers,
+  swarmPlumbing,
+  taskName,
+  type Topology,
+  type TopologyNetwork,
+} from '../topology/topology.js';
 import { type CellKind, cellKind } from './cell-kind.js';
 import { planEgressCell } from './egress-cell.js';
 import { planLanCell } from './lan-cell.js';
@@ -39,14 +49,22 @@ export interface PlanOptions {
  * traefik-route cell per routed container, probed from inside the proxy (the same probes as
  * `from: { service: <proxy> }`): the one kind no target makes.
  */
-export function buildPlan(expectations: readonly Expectation[], topology: Topology, options: PlanOptions, traefik: readonly TraefikCheck[] = []): Plan {
+export function buildPlan(
+  expectations: readonly Expectation[],
+  topology: Topology,
+  options: PlanOptions,
+  traefik: readonly TraefikCheck[] = [],
+): Plan {
   const probes = new Map<string, ProbeBuilder>();
   const cells: Cell[] = [];
   const suffix = options.round && options.round > 1 ? `-r${options.round}` : '';
   const probeFor = ({ key, label, placement, networks }: Source): ProbeBuilder => {
     let probe = probes.get(key);
     if (!probe) {
-      const name = placement.kind === 'host' || placement.kind === 'lan' ? placement.kind : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
+      const name =
+        placement.kind === 'host' || placement.kind === 'lan'
+          ? placement.kind
+          : `dockprobe-${options.runId}-${probes.size + 1}${suffix}`;
       probe = new ProbeBuilder(key, label, name, placement, networks, topology);
       probes.set(key, probe);
     }
@@ -64,8 +82,13 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
         // Zone names never leave the host: a network probe keeps an upstream that never answers, and whatever needs
         // the engine's real upstream (an outside name) runs in a probe of its own beside it, on the same network.
         // A service probe lives in the service's namespace and resolves as the service does.
-        const outside = (source.placement.kind === 'network' || (source.placement.kind === 'job' && source.placement.network !== undefined)) && needsOutsideName(target);
-        const probe = probeFor(outside ? { ...source, key: `${source.key}#outside`, label: `${source.label} (outside names)` } : source);
+        const outside =
+          (source.placement.kind === 'network' ||
+            (source.placement.kind === 'job' && source.placement.network !== undefined)) &&
+          needsOutsideName(target);
+        const probe = probeFor(
+          outside ? { ...source, key: `${source.key}#outside`, label: `${source.label} (outside names)` } : source,
+        );
         cells.push(planCell(expectation, target, probe, topology));
       }
     }
@@ -77,19 +100,39 @@ export function buildPlan(expectations: readonly Expectation[], topology: Topolo
     traefikExpectations.push(expectation);
     const step = { timeoutMs: expectation.timeoutMs, retries: expectation.retries };
     const sources = placements(expectation.from, topology, options.nodes, options.runId);
-    const probesOf = sources.map((source) => (source.precondition ? { key: source.key, label: source.label, precondition: source.precondition } : probeFor(source)));
+    const probesOf = sources.map((source) =>
+      source.precondition
+        ? { key: source.key, label: source.label, precondition: source.precondition }
+        : probeFor(source),
+    );
     for (const probe of probesOf) {
       for (const service of services) {
         // A service with no running container is one cell, inconclusive; otherwise one per running container.
         const running = service.routes.filter((r) => r.container.running);
         for (const route of running.length > 0 ? running : service.routes.slice(0, 1)) {
-          cells.push(planTraefikRouteCell(expectation, proxy, route, routeLabel({ ...service, routes: running.length > 0 ? running : service.routes }, route), probe, step));
+          cells.push(
+            planTraefikRouteCell(
+              expectation,
+              proxy,
+              route,
+              routeLabel({ ...service, routes: running.length > 0 ? running : service.routes }, route),
+              probe,
+              step,
+            ),
+          );
         }
       }
     }
   }
-  const defaultTimeout = [...expectations, ...traefikExpectations].reduce((longest, e) => Math.max(longest, e.timeoutMs), 0);
-  return { runId: options.runId, probes: [...probes.values()].map((p) => p.build(defaultTimeout, options.concurrency)), cells };
+  const defaultTimeout = [...expectations, ...traefikExpectations].reduce(
+    (longest, e) => Math.max(longest, e.timeoutMs),
+    0,
+  );
+  return {
+    runId: options.runId,
+    probes: [...probes.values()].map((p) => p.build(defaultTimeout, options.concurrency)),
+    cells,
+  };
 }
 
 // A (source, target) pair's cell: cellKind says which kind it is (or refuses the pair), and the kind plans itself.
@@ -98,7 +141,13 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
   const pair = cellKind(probe.placement.kind, target);
   switch (pair.kind) {
     case 'reach':
-      return planReachCell(expectation, pair.target, probe, topology, probe.placement.kind === 'host' ? { timeoutMs: expectation.timeoutMs, retries: 0 } : step);
+      return planReachCell(
+        expectation,
+        pair.target,
+        probe,
+        topology,
+        probe.placement.kind === 'host' ? { timeoutMs: expectation.timeoutMs, retries: 0 } : step,
+      );
     case 'published':
       return planPublishedCell(expectation, pair.target, probe, topology, expectation.timeoutMs);
     case 'egress':
@@ -118,7 +167,12 @@ function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuild
  * of the kind the source would have made had it run, so reports and baselines file it where its verdicts go. The
  * switch is over every kind a pair can make: a kind added to Cell says here what its cell is without a probe.
  */
-function unplannable(expectation: Expectation, target: TargetRef, probe: { key: string; label: string }, precondition: Cell['precondition']): Cell {
+function unplannable(
+  expectation: Expectation,
+  target: TargetRef,
+  probe: { key: string; label: string },
+  precondition: Cell['precondition'],
+): Cell {
   const base = { ...cellBase(expectation, target.label, probe), precondition };
   const pair = cellKind('container', target);
   switch (pair.kind) {
@@ -139,15 +193,24 @@ function unplannable(expectation: Expectation, target: TargetRef, probe: { key: 
 
 /** Whether trying `target` resolves a name outside the deployment (an internet entry or an outside host by name). */
 function needsOutsideName(target: TargetRef): boolean {
-  const byName = (host: { kind: string; host?: string }) => host.kind === 'external' && host.host !== undefined && !isIP(host.host);
+  const byName = (host: { kind: string; host?: string }) =>
+    host.kind === 'external' && host.host !== undefined && !isIP(host.host);
   if (target.kind === 'internet') return target.targets.some((t) => byName(t.host));
   return byName(target.host);
 }
 
-type Source = { key: string; label: string; placement: Placement; networks: TopologyNetwork[]; precondition?: Cell['precondition'] };
+type Source = {
+  key: string;
+  label: string;
+  placement: Placement;
+  networks: TopologyNetwork[];
+  precondition?: Cell['precondition'];
+};
 
 function sourceKey(from: SourceRef): string {
-  return from.kind === 'host' || from.kind === 'lan' ? from.kind : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
+  return from.kind === 'host' || from.kind === 'lan'
+    ? from.kind
+    : `${from.kind}:${from.project ?? ''}/${from.kind === 'network' ? from.network : from.service}`;
 }
 
 // A source with nothing to probe from: its cells are inconclusive for this reason, whatever the target.
@@ -158,9 +221,15 @@ function nowhere(key: string, label: string, precondition: NonNullable<Cell['pre
 // Where the probes of one source run: a network (on each chosen node, for an overlay), each running container or task
 // of a service, or the host. Names were checked against the topology before planning (resolveTopology), so a miss here
 // is a programming error.
-function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNode[] | undefined, runId: string): Source[] {
+function placements(
+  from: SourceRef,
+  topology: Topology,
+  nodes: readonly SwarmNode[] | undefined,
+  runId: string,
+): Source[] {
   if (from.kind === 'host') return [{ key: 'host', label: 'host', placement: { kind: 'host' }, networks: [] }];
-  if (from.kind === 'lan') return [{ key: 'lan', label: 'lan', placement: lanPlacement(runId, topology), networks: [] }];
+  if (from.kind === 'lan')
+    return [{ key: 'lan', label: 'lan', placement: lanPlacement(runId, topology), networks: [] }];
   const swarm = topology.swarm?.manager ? topology.swarm : undefined;
   if (from.kind === 'network') {
     const network = findNetwork(topology, from.project, from.network);
@@ -168,15 +237,21 @@ function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNo
     const key = sourceKey(from);
     const label = `network ${network.composeName ?? network.name}`;
     // A local network (a bridge) exists on this node only; so does everything when the engine is no swarm manager.
-    if (network.scope !== 'swarm' || !swarm) return [{ key, label, placement: { kind: 'network', network }, networks: [network] }];
+    if (network.scope !== 'swarm' || !swarm)
+      return [{ key, label, placement: { kind: 'network', network }, networks: [network] }];
     const local = swarm.nodes.find((n) => n.id === swarm.nodeId);
     const chosen = nodes ?? (local ? [local] : []);
     return chosen.map((node) => {
       const at = nodes ? { key: `${key}@${node.hostname}`, label: `${label} @ ${node.hostname}` } : { key, label };
       const down = unavailable(node);
-      if (down) return nowhere(at.key, at.label, { code: 'node-unavailable', text: `node ${node.hostname} ${down}: no probe can run on it` });
+      if (down)
+        return nowhere(at.key, at.label, {
+          code: 'node-unavailable',
+          text: `node ${node.hostname} ${down}: no probe can run on it`,
+        });
       // A plain container where one can be: on this node, on an attachable overlay. A job everywhere else.
-      const placement: Placement = node.id === swarm.nodeId && network.attachable ? { kind: 'network', network } : { kind: 'job', node, network };
+      const placement: Placement =
+        node.id === swarm.nodeId && network.attachable ? { kind: 'network', network } : { kind: 'job', node, network };
       return { ...at, placement, networks: [network] };
     });
   }
@@ -205,13 +280,27 @@ function placements(from: SourceRef, topology: Topology, nodes: readonly SwarmNo
     const name = taskName(service, task);
     const node = task.node!;
     const down = unavailable(node);
-    const at = { key: `${sourceKey(from)}/${name}`, label: `service ${from.service} (task ${name} on ${node.hostname}, by a job on its networks)` };
+    const at = {
+      key: `${sourceKey(from)}/${name}`,
+      label: `service ${from.service} (task ${name} on ${node.hostname}, by a job on its networks)`,
+    };
     if (down) {
-      sources.push(nowhere(at.key, at.label, { code: 'node-unavailable', text: `node ${node.hostname} ${down}: no probe can run beside task ${name}` }));
+      sources.push(
+        nowhere(at.key, at.label, {
+          code: 'node-unavailable',
+          text: `node ${node.hostname} ${down}: no probe can run beside task ${name}`,
+        }),
+      );
       continue;
     }
-    const networks = topology.networks.filter((n) => n.scope === 'swarm' && task.networks.some((m) => m.networkId === n.id) && !swarmPlumbing(n));
-    sources.push({ ...at, placement: { kind: 'job', node, task: { id: task.id, name, service: from.service } }, networks });
+    const networks = topology.networks.filter(
+      (n) => n.scope === 'swarm' && task.networks.some((m) => m.networkId === n.id) && !swarmPlumbing(n),
+    );
+    sources.push({
+      ...at,
+      placement: { kind: 'job', node, task: { id: task.id, name, service: from.service } },
+      networks,
+    });
   }
   return sources;
 }
@@ -229,13 +318,30 @@ function expandPorts(expectation: Expectation, topology: Topology): TargetRef[] 
     if (target.kind !== 'tcp' || target.port !== undefined || target.host.kind !== 'service') return [target];
     const service = findService(topology, target.host.project!, target.host.service);
     // A stack's service also has the ports its spec publishes: its only source when all its tasks run elsewhere.
-    const published = (service?.swarm?.service?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.targetPort);
-    const ports = [...new Set([...(service?.containers ?? []).flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port)), ...published])].sort((a, b) => a - b);
+    const published = (service?.swarm?.service?.ports ?? [])
+      .filter((p) => p.protocol === 'tcp')
+      .map((p) => p.targetPort);
+    const ports = [
+      ...new Set([
+        ...(service?.containers ?? []).flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port)),
+        ...published,
+      ]),
+    ].sort((a, b) => a - b);
     if (ports.length === 0) {
       throw new ScenarioError([
-        { ...target.position, message: `service '${target.host.service}' exposes no TCP port, so '${target.label}' says nothing to try`, hint: `name the port: '${target.host.service}:PORT'` },
+        {
+          ...target.position,
+          message: `service '${target.host.service}' exposes no TCP port, so '${target.label}' says nothing to try`,
+          hint: `name the port: '${target.host.service}:PORT'`,
+        },
       ]);
     }
-    return ports.map((port): HostTarget => ({ ...target, label: `${target.host.kind === 'service' ? target.host.service : ''}:${port}`, port }));
+    return ports.map(
+      (port): HostTarget => ({
+        ...target,
+        label: `${target.host.kind === 'service' ? target.host.service : ''}:${port}`,
+        port,
+      }),
+    );
   });
 }

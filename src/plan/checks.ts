@@ -13,7 +13,10 @@ export interface Step {
  * What of a target its check is made from. Its label and position are the report's: a target that no file names (a
  * drill's service name) has none, and needs none to be tried.
  */
-export type CheckTarget = Pick<TcpTarget, 'kind' | 'port'> | Pick<HttpTarget, 'kind' | 'url' | 'bytes'> | Pick<DnsTarget, 'kind'>;
+export type CheckTarget =
+  | Pick<TcpTarget, 'kind' | 'port'>
+  | Pick<HttpTarget, 'kind' | 'url' | 'bytes'>
+  | Pick<DnsTarget, 'kind'>;
 
 /** The check that tries a target through its name, as an application would. */
 export function nameCheck(target: CheckTarget, hostName: string, subnets: string[], step: Step): Check {

@@ -9,11 +9,21 @@ import { cellBase } from './cell-base.js';
  * Egress: each outside target by name; any one reached means egress works. No subnet rule: answers lie outside.
  * A probe with an outside name to resolve keeps the engine's upstream DNS.
  */
-export function planEgressCell(expectation: Expectation, target: InternetTarget, probe: ProbeBuilder, step: Step): EgressCell {
+export function planEgressCell(
+  expectation: Expectation,
+  target: InternetTarget,
+  probe: ProbeBuilder,
+  step: Step,
+): EgressCell {
   const cell: EgressCell = { kind: 'egress', ...cellBase(expectation, target.label, probe), target };
   for (const outside of target.targets) {
     const host = outside.host.kind === 'external' ? outside.host.host : '';
-    cell.attempts.push({ checkId: probe.add(nameCheck(outside, host, [], step)), via: 'name', description: outside.label, family: 4 });
+    cell.attempts.push({
+      checkId: probe.add(nameCheck(outside, host, [], step)),
+      via: 'name',
+      description: outside.label,
+      family: 4,
+    });
     if (host && !isIP(host)) probe.needsUpstreamDns = true;
   }
   return cell;

@@ -13,11 +13,13 @@ export function lanPlacement(runId: string, topology: Topology): LanPlacement {
   const third = 200 + (digest[0]! % 50);
   const base = (digest[1]! % 64) * 4;
   const routes = [
-    ...new Set(
-      topology.networks
-        .filter(isLocalBridge)
-        .flatMap((n) => n.subnets.filter((s) => !s.includes(':'))),
-    ),
+    ...new Set(topology.networks.filter(isLocalBridge).flatMap((n) => n.subnets.filter((s) => !s.includes(':')))),
   ].sort();
-  return { kind: 'lan', host: `169.254.${third}.${base + 1}`, neighbour: `169.254.${third}.${base + 2}`, controlPort: 40_000 + (digest.readUInt16BE(2) % 10_000), routes };
+  return {
+    kind: 'lan',
+    host: `169.254.${third}.${base + 1}`,
+    neighbour: `169.254.${third}.${base + 2}`,
+    controlPort: 40_000 + (digest.readUInt16BE(2) % 10_000),
+    routes,
+  };
 }

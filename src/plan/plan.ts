@@ -37,7 +37,17 @@ interface CellBase {
    */
   touches: string[];
   /** Why this cell cannot be decided whatever the probe sees (e.g. the target has no running container). */
-  precondition: { code: 'source-not-running' | 'target-not-running' | 'target-in-host-network' | 'node-unavailable' | 'not-routable-from-lan'; text: string } | undefined;
+  precondition:
+    | {
+        code:
+          | 'source-not-running'
+          | 'target-not-running'
+          | 'target-in-host-network'
+          | 'node-unavailable'
+          | 'not-routable-from-lan';
+        text: string;
+      }
+    | undefined;
 }
 
 /** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay

@@ -1,8 +1,21 @@
-import { checkDeadlineMs, DEFAULT_CONCURRENCY, MAX_PROBE_DEADLINE_MS, PLAN_VERSION, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import {
+  checkDeadlineMs,
+  DEFAULT_CONCURRENCY,
+  MAX_PROBE_DEADLINE_MS,
+  PLAN_VERSION,
+  probeDeadlineMs,
+  type Check,
+} from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { formatDuration } from '../scenario/duration.js';
-import { isDefaultBridge, remoteTasks, runningContainers, type Topology, type TopologyNetwork } from '../topology/topology.js';
+import {
+  isDefaultBridge,
+  remoteTasks,
+  runningContainers,
+  type Topology,
+  type TopologyNetwork,
+} from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
 
 /**
@@ -51,7 +64,8 @@ export class ProbeBuilder {
     if (this.placement.kind === 'network') return !isDefaultBridge(this.placement.network);
     // A job is on swarm-scoped networks only, each with the embedded DNS.
     if (this.placement.kind === 'job') return true;
-    if (this.placement.kind === 'container') return this.placement.container.networks.some((n) => !isDefaultBridge({ name: n.networkName }));
+    if (this.placement.kind === 'container')
+      return this.placement.container.networks.some((n) => !isDefaultBridge({ name: n.networkName }));
     return false;
   }
 
@@ -73,28 +87,56 @@ export class ProbeBuilder {
     if (this.placement.kind === 'lan') {
       // The neighbour's only peer is the host's end of its link, where dockprobe listens: reaching it proves the
       // link and the neighbour's own stack work, under the same load as its checks (run first, among and after them).
-      reachCheckIds = [this.add({ id: '', kind: 'tcp', host: this.placement.host, port: this.placement.controlPort, subnets: [], timeoutMs })];
+      reachCheckIds = [
+        this.add({
+          id: '',
+          kind: 'tcp',
+          host: this.placement.host,
+          port: this.placement.controlPort,
+          subnets: [],
+          timeoutMs,
+        }),
+      ];
     } else if (this.placement.kind !== 'host') {
       // The joined container's own name for a service probe; the probe's own name for a network probe. A job resolves
       // a service with a task on another node (the swarm's DNS of its node must have learnt the network's records), or
       // its own name (its service's, which resolves to its task in endpoint mode dnsrr) when there is none.
       const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
-      const dnsName = this.placement.kind === 'job' ? (this.#remoteServiceName(this.placement.node.id) ?? ownName) : ownName;
-      if (this.embeddedDns) dnsCheckId = this.add({ id: '', kind: 'dns', name: dnsName, subnets: this.networks.flatMap((n) => n.subnets), timeoutMs });
-      reachCheckIds = this.#peers(4).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
+      const dnsName =
+        this.placement.kind === 'job' ? (this.#remoteServiceName(this.placement.node.id) ?? ownName) : ownName;
+      if (this.embeddedDns)
+        dnsCheckId = this.add({
+          id: '',
+          kind: 'dns',
+          name: dnsName,
+          subnets: this.networks.flatMap((n) => n.subnets),
+          timeoutMs,
+        });
+      reachCheckIds = this.#peers(4).map((peer) =>
+        this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
+      );
       if (this.needsIpv6Control) {
-        reach6CheckIds = this.#peers(6).map((peer) => this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }));
+        reach6CheckIds = this.#peers(6).map((peer) =>
+          this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
+        );
       }
     }
     const checks = [...this.#checks.values()];
     // A job waits for its node's DNS to know the network's records first (ProbePlan.settle).
-    const settle = this.placement.kind === 'job' && dnsCheckId ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS } : undefined;
+    const settle =
+      this.placement.kind === 'job' && dnsCheckId
+        ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS }
+        : undefined;
     const deadlineMs = probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0);
     if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
       const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, timeoutMs)), 0);
-      throw new DockprobeError(ErrorCodes.USAGE, `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its steps and retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`, {
-        hint: 'raise --concurrency, lower the timeout or --retries, or split the scenario',
-      });
+      throw new DockprobeError(
+        ErrorCodes.USAGE,
+        `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its steps and retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`,
+        {
+          hint: 'raise --concurrency, lower the timeout or --retries, or split the scenario',
+        },
+      );
     }
     return {
       key: this.key,
@@ -127,7 +169,9 @@ export class ProbeBuilder {
     for (const service of this.topology.services) {
       const fullName = service.swarm?.fullName;
       if (!fullName || service.swarm?.service?.endpointMode === undefined) continue;
-      const elsewhere = service.swarm.tasks.some((t) => t.state === 'running' && t.nodeId !== nodeId && t.networks.some((n) => ids.has(n.networkId)));
+      const elsewhere = service.swarm.tasks.some(
+        (t) => t.state === 'running' && t.nodeId !== nodeId && t.networks.some((n) => ids.has(n.networkId)),
+      );
       if (elsewhere) return fullName;
     }
     return undefined;
@@ -144,16 +188,26 @@ export class ProbeBuilder {
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
         if (container.id === self?.id) continue;
-        const address = container.networks.filter((n) => ids.has(n.networkId)).map((n) => (family === 6 ? n.ipv6 : n.ipv4)).find((a) => a !== undefined);
+        const address = container.networks
+          .filter((n) => ids.has(n.networkId))
+          .map((n) => (family === 6 ? n.ipv6 : n.ipv4))
+          .find((a) => a !== undefined);
         if (address === undefined) continue;
-        candidates.push({ address, port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1, node: this.topology.swarm?.nodeId });
+        candidates.push({
+          address,
+          port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1,
+          node: this.topology.swarm?.nodeId,
+        });
       }
       // Tasks on other nodes are known by address only (IPv4: the task list carries no other).
       if (family === 6) continue;
       const ports = (service.swarm?.service?.ports ?? []).filter((p) => p.protocol === 'tcp').map((p) => p.targetPort);
       for (const task of remoteTasks(service)) {
         if (task.id === selfTask) continue;
-        const address = task.networks.filter((n) => ids.has(n.networkId)).flatMap((n) => n.addresses).find((a) => !a.includes(':'));
+        const address = task.networks
+          .filter((n) => ids.has(n.networkId))
+          .flatMap((n) => n.addresses)
+          .find((a) => !a.includes(':'));
         if (address !== undefined) candidates.push({ address, port: ports[0] ?? 1, node: task.nodeId });
       }
     }

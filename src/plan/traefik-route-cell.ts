@@ -10,7 +10,10 @@ import type { Cell, TraefikRouteCell } from './plan.js';
 import type { ProbeBuilder } from './probe-builder.js';
 
 /** The proxy of a `traefik:` check and the services it routes; a miss is an error in the scenario, at the key. */
-export function traefikRoutes(check: TraefikCheck, topology: Topology): { proxy: TraefikProxy; proxyService: TopologyService; services: RoutedService[] } {
+export function traefikRoutes(
+  check: TraefikCheck,
+  topology: Topology,
+): { proxy: TraefikProxy; proxyService: TopologyService; services: RoutedService[] } {
   const project = check.project;
   if (!project) throw new Error('planning: the traefik check has no project (resolveTopology checks it)');
   const search = findTraefikRoutes(topology, { project, proxy: check.proxy });
@@ -20,10 +23,19 @@ export function traefikRoutes(check: TraefikCheck, topology: Topology): { proxy:
       return search;
     case 'no-proxy':
       throw search.named !== undefined
-        ? fail(`service '${search.named}' is not in project '${project}'`, `services: ${search.looked.join(', ') || '(none)'}`)
-        : fail(`no Traefik proxy in project '${project}': no service runs a traefik image or a traefik command (services: ${search.looked.join(', ') || 'none'})`, 'name the proxy: traefik: { proxy: SERVICE }');
+        ? fail(
+            `service '${search.named}' is not in project '${project}'`,
+            `services: ${search.looked.join(', ') || '(none)'}`,
+          )
+        : fail(
+            `no Traefik proxy in project '${project}': no service runs a traefik image or a traefik command (services: ${search.looked.join(', ') || 'none'})`,
+            'name the proxy: traefik: { proxy: SERVICE }',
+          );
     case 'several-proxies':
-      throw fail(`several services of project '${project}' run Traefik: ${search.candidates.join(', ')}`, `name the one to check: traefik: { proxy: ${search.candidates[0]} }`);
+      throw fail(
+        `several services of project '${project}' run Traefik: ${search.candidates.join(', ')}`,
+        `name the one to check: traefik: { proxy: ${search.candidates[0]} }`,
+      );
     case 'no-routes':
       throw fail(
         `Traefik proxy '${search.proxy.service}' routes no service here: no container carries Traefik routing labels that it reads${search.unread.length ? ` (${search.unread.join('; ')})` : ''}`,
@@ -77,20 +89,44 @@ export function planTraefikRouteCell(
       : 'placement' in probe && probe.placement.kind === 'job'
         ? probe.networks.map((n) => ({ id: n.id, name: n.name }))
         : [];
-  const cell: TraefikRouteCell = { kind: 'traefik-route', ...base, id: `traefik/${probe.key}/${label}`, proxy, route, proxyNetworks, tries: [] };
+  const cell: TraefikRouteCell = {
+    kind: 'traefik-route',
+    ...base,
+    id: `traefik/${probe.key}/${label}`,
+    proxy,
+    route,
+    proxyNetworks,
+    tries: [],
+  };
   if ('precondition' in probe) {
     cell.precondition = probe.precondition;
     return cell;
   }
   cell.touches.push(route.container.id);
   if (!route.container.running) {
-    cell.precondition = { code: 'target-not-running', text: `routed service '${route.backend.service}' has no running container (${route.container.name} ${route.container.state}): Traefik has nothing to send to` };
+    cell.precondition = {
+      code: 'target-not-running',
+      text: `routed service '${route.backend.service}' has no running container (${route.container.name} ${route.container.state}): Traefik has nothing to send to`,
+    };
     return cell;
   }
   for (const network of route.choice.candidates) {
     for (const port of route.ports.ports) {
-      const check: Check = { id: '', kind: 'tcp', host: network.address!, port, subnets: [], timeoutMs: step.timeoutMs, ...(step.retries > 0 ? { retries: step.retries } : {}) };
-      cell.attempts.push({ checkId: probe.add(check), via: 'address', description: `${network.address}:${port} (${route.container.name} on ${network.composeName ?? network.name})`, family: 4 });
+      const check: Check = {
+        id: '',
+        kind: 'tcp',
+        host: network.address!,
+        port,
+        subnets: [],
+        timeoutMs: step.timeoutMs,
+        ...(step.retries > 0 ? { retries: step.retries } : {}),
+      };
+      cell.attempts.push({
+        checkId: probe.add(check),
+        via: 'address',
+        description: `${network.address}:${port} (${route.container.name} on ${network.composeName ?? network.name})`,
+        family: 4,
+      });
       cell.tries.push({ network, port, shared: proxyNetworks.some((n) => n.id === network.id) });
     }
   }

@@ -40,7 +40,13 @@ export function escapeResult(result: RunResult): RunResult {
       reason: e(v.reason),
       evidence: v.evidence.map((x) => ({ ...x, attempt: { ...x.attempt, description: e(x.attempt.description) } })),
     })),
-    probes: result.probes.map((p) => ({ ...p, label: e(p.label), container: e(p.container), network: e(p.network), ...(p.error ? { error: e(p.error) } : {}) })),
+    probes: result.probes.map((p) => ({
+      ...p,
+      label: e(p.label),
+      container: e(p.container),
+      network: e(p.network),
+      ...(p.error ? { error: e(p.error) } : {}),
+    })),
     staticFindings: result.staticFindings.map((f) => ({
       ...f,
       says: e(f.says),

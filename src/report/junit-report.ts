@@ -2,7 +2,9 @@ import junitModule, { type Builder } from 'junit-report-builder';
 import type { RunResult } from '../run-result.js';
 
 // The package's CommonJS export is the builder itself at run time, while its types describe `{ default: builder }`.
-const junit = ('newBuilder' in junitModule ? junitModule : (junitModule as unknown as { default: Builder }).default) as Builder;
+const junit = (
+  'newBuilder' in junitModule ? junitModule : (junitModule as unknown as { default: Builder }).default
+) as Builder;
 
 /** JUnit XML for CI dashboards: one suite per source, one test case per cell; inconclusive cells are errors. */
 export function junitReport(result: RunResult): string {

@@ -34,7 +34,12 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
 
   // Said on stderr before probing too; here beside the verdicts that decide them, for a report read on its own.
   if (result.staticFindings.length > 0) {
-    out.push('', c.bold(`Rules the deployment's configuration contradicts (${result.staticFindings.length}; the live verdicts decide):`));
+    out.push(
+      '',
+      c.bold(
+        `Rules the deployment's configuration contradicts (${result.staticFindings.length}; the live verdicts decide):`,
+      ),
+    );
     for (const f of result.staticFindings) {
       out.push(`  rule ${f.rule} (${f.says}): ${f.reason}`, c.dim(`    [${f.code}] ${f.location}`));
       for (const l of f.compose) out.push(c.dim(`    ${formatPosition(l)}: ${l.text}`));
@@ -59,13 +64,19 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
   if (options.verbose || problemProbes.length > 0) {
     out.push('', c.bold('Probes:'));
     for (const p of options.verbose ? result.probes : problemProbes) {
-      out.push(`  ${p.label}: ${p.container}${p.containerId ? ` (${p.containerId})` : ''} on ${p.network}, ${p.status}, ${p.checks} checks in ${formatDuration(p.durationMs)}`);
+      out.push(
+        `  ${p.label}: ${p.container}${p.containerId ? ` (${p.containerId})` : ''} on ${p.network}, ${p.status}, ${p.checks} checks in ${formatDuration(p.durationMs)}`,
+      );
       out.push(c.dim(`    controls: ${p.control.detail}`));
       if (p.error) out.push(c.dim(`    error${p.errorCode ? ` [${p.errorCode}]` : ''}: ${p.error}`));
     }
   }
   if (result.cleanupFailures.length > 0) {
-    out.push('', c.yellow(`Could not remove (run \`dockprobe cleanup --run ${result.runId}\`):`), ...result.cleanupFailures.map((f) => `  ${f}`));
+    out.push(
+      '',
+      c.yellow(`Could not remove (run \`dockprobe cleanup --run ${result.runId}\`):`),
+      ...result.cleanupFailures.map((f) => `  ${f}`),
+    );
   }
   out.push('', summaryLine(result, c), c.dim(madeBy(result)));
   return out.join('\n');
@@ -90,17 +101,26 @@ export function madeBy(result: Pick<RunResult, 'engine' | 'compose'>): string {
 // Cells stay narrow: the outcome and latency; addresses and reasons go in the detail lines below the matrix.
 function cellText(v: Verdict, c: Colors): string {
   const latency = v.latencyMs === undefined ? '' : ` ${formatDuration(v.latencyMs)}`;
-  const outcome = v.observed.startsWith('http ') ? v.observed.split(' ').slice(0, 2).join(' ') : (v.observed.split(' ')[0] ?? v.observed);
+  const outcome = v.observed.startsWith('http ')
+    ? v.observed.split(' ').slice(0, 2).join(' ')
+    : (v.observed.split(' ')[0] ?? v.observed);
   if (v.status === 'pass') return `${c.green('pass')} ${v.expected === 'blocked' ? 'blocked' : `${outcome}${latency}`}`;
   if (v.status === 'fail') return `${c.red(c.bold('FAIL'))} ${outcome}${latency}`;
   return `${c.yellow('inconclusive')}`;
 }
 
 function detail(v: Verdict, label: string, c: Colors): string {
-  const lines = [`  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`, c.dim(`    [${v.code}]${v.probeErrorCode ? ` [${v.probeErrorCode}]` : ''} ${v.expectation} — ${v.location}`)];
+  const lines = [
+    `  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`,
+    c.dim(`    [${v.code}]${v.probeErrorCode ? ` [${v.probeErrorCode}]` : ''} ${v.expectation} — ${v.location}`),
+  ];
   for (const e of v.evidence) {
     const o = e.observation;
-    lines.push(c.dim(`    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`));
+    lines.push(
+      c.dim(
+        `    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`,
+      ),
+    );
   }
   return lines.join('\n');
 }

@@ -13,12 +13,21 @@ export function tapReport(raw: RunResult): string {
     const name = `${v.source} -> ${v.target} ${v.expected}`.replace(/#/g, '\\#');
     const directive = v.status === 'inconclusive' ? ' # TODO inconclusive' : '';
     lines.push(`${v.status === 'pass' ? 'ok' : 'not ok'} ${i + 1} - ${name}${directive}`);
-    lines.push('  ---', `  status: ${v.status}`, `  code: ${v.code}`, `  observed: ${JSON.stringify(v.observed)}`, `  reason: ${JSON.stringify(v.reason)}`, `  at: ${JSON.stringify(v.location)}`);
+    lines.push(
+      '  ---',
+      `  status: ${v.status}`,
+      `  code: ${v.code}`,
+      `  observed: ${JSON.stringify(v.observed)}`,
+      `  reason: ${JSON.stringify(v.reason)}`,
+      `  at: ${JSON.stringify(v.location)}`,
+    );
     if (v.probeErrorCode) lines.push(`  probe_error_code: ${v.probeErrorCode}`);
     if (v.latencyMs !== undefined) lines.push(`  latency_ms: ${v.latencyMs}`);
     lines.push('  ...');
   });
   lines.push(`# ${madeBy(result)}`);
-  lines.push(`# ${result.summary.pass} passed, ${result.summary.fail} failed, ${result.summary.inconclusive} inconclusive (run ${result.runId})`);
+  lines.push(
+    `# ${result.summary.pass} passed, ${result.summary.fail} failed, ${result.summary.inconclusive} inconclusive (run ${result.runId})`,
+  );
   return `${lines.join('\n')}\n`;
 }

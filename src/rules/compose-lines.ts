@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { COMPOSE_CONFIG_FILES, COMPOSE_WORKING_DIR } from '../docker/labels.js';
 import type { ComposeCause } from './rule-contradictions.js';
@@ -15,13 +26,17 @@ export interface ComposeLine {
 }
 
 /** A Compose file, parsed for positions; or why it could not be. */
-export type ComposeText = { file: string; doc: Document; lines: LineCounter; source: string[] } | { file: string; error: string };
+export type ComposeText =
+  | { file: string; doc: Document; lines: LineCounter; source: string[] }
+  | { file: string; error: string };
 
 /** Reads and parses a Compose file once, however many causes point into it. */
 export type ComposeLoader = (file: string) => Promise<ComposeText>;
 
 /** A loader that reads each file once (`read` replaces the file system in tests). */
-export function composeLoader(read: (file: string) => Promise<string> = (file) => readFile(file, 'utf8')): ComposeLoader {
+export function composeLoader(
+  read: (file: string) => Promise<string> = (file) => readFile(file, 'utf8'),
+): ComposeLoader {
   const cache = new Map<string, Promise<ComposeText>>();
   return (file) => {
     let loaded = cache.get(file);
@@ -32,7 +47,10 @@ export function composeLoader(read: (file: string) => Promise<string> = (file) =
           const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
           return { file, doc, lines, source: text.split('\n') };
         },
-        (error: unknown): ComposeText => ({ file, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message }),
+        (error: unknown): ComposeText => ({
+          file,
+          error: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+        }),
       );
       cache.set(file, loaded);
     }
@@ -61,12 +79,18 @@ export function composeFilesOf(containers: readonly ContainerInfo[]): string[] {
  * states (Compose's implicit default network, a value built by interpolation), becomes a note: the finding stands
  * without its line.
  */
-export async function composeLines(causes: readonly ComposeCause[], files: readonly string[], load: ComposeLoader): Promise<{ lines: ComposeLine[]; notes: string[] }> {
+export async function composeLines(
+  causes: readonly ComposeCause[],
+  files: readonly string[],
+  load: ComposeLoader,
+): Promise<{ lines: ComposeLine[]; notes: string[] }> {
   const lines: ComposeLine[] = [];
   const notes: string[] = [];
   if (causes.length === 0) return { lines, notes };
   if (files.length === 0) {
-    notes.push('no Compose file is named on the containers (label com.docker.compose.project.config_files): the lines that cause it are not shown');
+    notes.push(
+      'no Compose file is named on the containers (label com.docker.compose.project.config_files): the lines that cause it are not shown',
+    );
     return { lines, notes };
   }
   const texts = await Promise.all(files.map(load));
@@ -79,8 +103,12 @@ export async function composeLines(causes: readonly ComposeCause[], files: reado
       const { line, col } = t.lines.linePos(node.range[0]);
       return [{ file: t.file, line, col, text: (t.source[line - 1] ?? '').trim().slice(0, 160) }];
     });
-    if (at.length === 0 && readable.length > 0) notes.push(`no line of ${readable.map((t) => t.file).join(', ')} says ${describeCause(cause)} (Compose's default, or a value Compose builds)`);
-    for (const l of at) if (!lines.some((x) => x.file === l.file && x.line === l.line && x.col === l.col)) lines.push(l);
+    if (at.length === 0 && readable.length > 0)
+      notes.push(
+        `no line of ${readable.map((t) => t.file).join(', ')} says ${describeCause(cause)} (Compose's default, or a value Compose builds)`,
+      );
+    for (const l of at)
+      if (!lines.some((x) => x.file === l.file && x.line === l.line && x.col === l.col)) lines.push(l);
   }
   return { lines, notes };
 }
@@ -104,7 +132,10 @@ function locate(doc: Document, cause: ComposeCause): Node | undefined {
     const declared = pairAt(doc, doc.contents, ['networks', cause.network]);
     if (!declared) return undefined;
     // `internal: false` says it; without the key, the declaration does.
-    return ((isMap(declared.value) ? pairIn(doc, declared.value, 'internal')?.key : undefined) as Node | undefined) ?? (declared.key as Node);
+    return (
+      ((isMap(declared.value) ? pairIn(doc, declared.value, 'internal')?.key : undefined) as Node | undefined) ??
+      (declared.key as Node)
+    );
   }
   const service = pairAt(doc, doc.contents, ['services', cause.service]);
   if (!service) return undefined;
@@ -113,7 +144,10 @@ function locate(doc: Document, cause: ComposeCause): Node | undefined {
     const ports = isMap(body) ? pairIn(doc, body, 'ports') : undefined;
     if (!ports) return undefined;
     const list = deref(doc, ports.value);
-    const entry = isSeq(list) && cause.port !== undefined ? list.items.find((item) => publishes(doc, item, cause.port!)) : undefined;
+    const entry =
+      isSeq(list) && cause.port !== undefined
+        ? list.items.find((item) => publishes(doc, item, cause.port!))
+        : undefined;
     return (entry as Node | undefined) ?? (ports.key as Node);
   }
   const networks = isMap(body) ? pairIn(doc, body, 'networks') : undefined;
@@ -121,7 +155,10 @@ function locate(doc: Document, cause: ComposeCause): Node | undefined {
   // A service with no `networks:` is on the project's default network: its declaration says so.
   if (!networks) return cause.network === 'default' ? (service.key as Node) : undefined;
   const list = deref(doc, networks.value);
-  if (isSeq(list)) return list.items.find((item) => isScalar(deref(doc, item)) && String((deref(doc, item) as { value: unknown }).value) === cause.network) as Node | undefined;
+  if (isSeq(list))
+    return list.items.find(
+      (item) => isScalar(deref(doc, item)) && String((deref(doc, item) as { value: unknown }).value) === cause.network,
+    ) as Node | undefined;
   if (isMap(list)) return pairIn(doc, list, cause.network)?.key as Node | undefined;
   return undefined;
 }
@@ -130,7 +167,8 @@ function locate(doc: Document, cause: ComposeCause): Node | undefined {
 function publishes(doc: Document, item: unknown, port: number): boolean {
   const node = deref(doc, item);
   if (isScalar(node)) return new RegExp(`(^|:)${port}(/tcp)?$`).test(String(node.value).trim());
-  if (isMap(node)) return Number((deref(doc, pairIn(doc, node, 'target')?.value) as { value?: unknown } | undefined)?.value) === port;
+  if (isMap(node))
+    return Number((deref(doc, pairIn(doc, node, 'target')?.value) as { value?: unknown } | undefined)?.value) === port;
   return false;
 }
 

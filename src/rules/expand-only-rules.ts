@@ -1,5 +1,14 @@
 import type { Expectation, Scenario, SourceRef, TcpTarget } from '../scenario/scenario.js';
-import { findNetwork, findService, remoteTasks, runningContainers, swarmPlumbing, type Topology, type TopologyNetwork, type TopologyService } from '../topology/topology.js';
+import {
+  findNetwork,
+  findService,
+  remoteTasks,
+  runningContainers,
+  swarmPlumbing,
+  type Topology,
+  type TopologyNetwork,
+  type TopologyService,
+} from '../topology/topology.js';
 
 /**
  * The rest of each `only` rule, once the deployment is read: every other running service of the target's project,
@@ -21,7 +30,8 @@ export function expandOnlyRules(scenario: Scenario, topology: Topology): Scenari
     const allowed = scenario.expectations.filter((e) => e.rule?.number === rule.number);
     const first = allowed[0];
     const target = first?.to[0];
-    if (!first || target?.kind !== 'tcp' || target.host.kind !== 'service' || target.host.project === undefined) continue;
+    if (!first || target?.kind !== 'tcp' || target.host.kind !== 'service' || target.host.project === undefined)
+      continue;
     const project = target.host.project;
     for (const from of ruledOut(allowed, target, project, topology)) {
       made.push({
@@ -41,12 +51,29 @@ export function expandOnlyRules(scenario: Scenario, topology: Topology): Scenari
 }
 
 // Who an `only` rule rules out: the target project's other running services, then its other networks, by name.
-function ruledOut(allowed: readonly Expectation[], target: TcpTarget, project: string, topology: Topology): SourceRef[] {
-  const listedNetworks = new Set(allowed.flatMap((e) => (e.from.kind === 'network' ? [findNetwork(topology, e.from.project, e.from.network)?.id] : [])).filter((id): id is string => id !== undefined));
-  const listedServices = allowed.flatMap((e) => (e.from.kind === 'service' && e.from.project !== undefined ? [findService(topology, e.from.project, e.from.service)] : []));
-  const targetService = target.host.kind === 'service' ? findService(topology, project, target.host.service) : undefined;
+function ruledOut(
+  allowed: readonly Expectation[],
+  target: TcpTarget,
+  project: string,
+  topology: Topology,
+): SourceRef[] {
+  const listedNetworks = new Set(
+    allowed
+      .flatMap((e) => (e.from.kind === 'network' ? [findNetwork(topology, e.from.project, e.from.network)?.id] : []))
+      .filter((id): id is string => id !== undefined),
+  );
+  const listedServices = allowed.flatMap((e) =>
+    e.from.kind === 'service' && e.from.project !== undefined
+      ? [findService(topology, e.from.project, e.from.service)]
+      : [],
+  );
+  const targetService =
+    target.host.kind === 'service' ? findService(topology, project, target.host.service) : undefined;
   const services = topology.services
-    .filter((s) => s.project === project && s !== targetService && !listedServices.includes(s) && running(s) && !ownNamespace(s))
+    .filter(
+      (s) =>
+        s.project === project && s !== targetService && !listedServices.includes(s) && running(s) && !ownNamespace(s),
+    )
     .filter((s) => !networksOf(s).some((id) => listedNetworks.has(id)))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((s): SourceRef => ({ kind: 'service', service: s.name, project }));
@@ -69,12 +96,17 @@ function running(service: TopologyService): boolean {
 // In the host's network namespace or another container's: a probe there stands in no zone of the project's.
 function ownNamespace(service: TopologyService): boolean {
   const containers = runningContainers(service);
-  return containers.length > 0 && containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'));
+  return (
+    containers.length > 0 && containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'))
+  );
 }
 
 // The networks a service's containers and tasks are on, by id.
 function networksOf(service: TopologyService): string[] {
-  return [...service.containers.flatMap((c) => c.networks.map((n) => n.networkId)), ...(service.swarm?.tasks ?? []).flatMap((t) => t.networks.map((n) => n.networkId))];
+  return [
+    ...service.containers.flatMap((c) => c.networks.map((n) => n.networkId)),
+    ...(service.swarm?.tasks ?? []).flatMap((t) => t.networks.map((n) => n.networkId)),
+  ];
 }
 
 // A network a probe can stand on: not the host's namespace, not "none", not the swarm's own plumbing.

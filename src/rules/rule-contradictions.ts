@@ -59,7 +59,12 @@ export function ruleContradictions(scenario: Scenario, topology: Topology): Cont
 
 type Found = Omit<Contradiction, 'rule'>;
 
-function contradictions(entry: Expectation, target: TargetRef, topology: Topology, model: (project: string) => InferModel): Found[] {
+function contradictions(
+  entry: Expectation,
+  target: TargetRef,
+  topology: Topology,
+  model: (project: string) => InferModel,
+): Found[] {
   const from = entry.from;
   if (target.kind === 'internet') return entry.reachable ? [] : egress(from, topology, model);
   if (target.host.kind !== 'service' || target.host.project === undefined) return [];
@@ -71,16 +76,39 @@ function contradictions(entry: Expectation, target: TargetRef, topology: Topolog
     if (entry.reachable || target.kind === 'dns') return [];
     const port = target.kind === 'tcp' ? target.port : undefined;
     // Docker drops the published ports of a service only on internal networks (infer-expectations.ts says so too).
-    const internal = new Set(model(project).networks.filter((n) => n.internal).map((n) => n.name));
+    const internal = new Set(
+      model(project)
+        .networks.filter((n) => n.internal)
+        .map((n) => n.name),
+    );
     if (to.networks.length > 0 && to.networks.every((n) => internal.has(n))) return [];
     const published = to.published.filter((p) => port === undefined || p.port === port);
-    return published.length > 0 ? [{ reason: `${to.name} publishes ${[...new Set(published.map((p) => p.port))].join(', ')} on the host (${published.map((p) => p.hostIp || 'all interfaces').join(', ')})`, causes: [{ kind: 'service-publishes', project, service: to.name, port }] }] : [];
+    return published.length > 0
+      ? [
+          {
+            reason: `${to.name} publishes ${[...new Set(published.map((p) => p.port))].join(', ')} on the host (${published.map((p) => p.hostIp || 'all interfaces').join(', ')})`,
+            causes: [{ kind: 'service-publishes', project, service: to.name, port }],
+          },
+        ]
+      : [];
   }
   if (from.kind === 'network') {
     const network = networkName(topology, from);
     const on = to.networks.includes(network);
-    if (!entry.reachable && on) return [{ reason: `${to.name} is on ${network}`, causes: [{ kind: 'service-on-network', project, service: to.name, network }] }];
-    if (entry.reachable && !on) return [{ reason: `${to.name} is not on ${network} (it is on ${to.networks.join(', ') || 'no network'})`, causes: [{ kind: 'service-networks', project, service: to.name }] }];
+    if (!entry.reachable && on)
+      return [
+        {
+          reason: `${to.name} is on ${network}`,
+          causes: [{ kind: 'service-on-network', project, service: to.name, network }],
+        },
+      ];
+    if (entry.reachable && !on)
+      return [
+        {
+          reason: `${to.name} is not on ${network} (it is on ${to.networks.join(', ') || 'no network'})`,
+          causes: [{ kind: 'service-networks', project, service: to.name }],
+        },
+      ];
     return [];
   }
   // What the LAN reaches is the engine's rules, not the Compose model's: only the live check answers it.
@@ -118,13 +146,23 @@ function egress(from: SourceRef, topology: Topology, model: (project: string) =>
     const network = findNetwork(topology, project, from.network);
     if (!network || network.internal) return [];
     const name = network.composeName ?? network.name;
-    return [{ reason: `${name} is not internal: containers on it have a way out`, causes: [{ kind: 'network-not-internal', project: network.project ?? project, network: name }] }];
+    return [
+      {
+        reason: `${name} is not internal: containers on it have a way out`,
+        causes: [{ kind: 'network-not-internal', project: network.project ?? project, network: name }],
+      },
+    ];
   }
   const service = serviceIn(model(project), from.service);
   if (!service) return [];
-  if (service.networkMode === 'host') return [{ reason: `${service.name} runs in the host's network namespace (network_mode: host)`, causes: [] }];
+  if (service.networkMode === 'host')
+    return [{ reason: `${service.name} runs in the host's network namespace (network_mode: host)`, causes: [] }];
   if (service.networkMode !== undefined) return [];
-  const internal = new Set(model(project).networks.filter((n) => n.internal).map((n) => n.name));
+  const internal = new Set(
+    model(project)
+      .networks.filter((n) => n.internal)
+      .map((n) => n.name),
+  );
   return service.networks
     .filter((n) => !internal.has(n))
     .map((network) => ({

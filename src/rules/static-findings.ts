@@ -39,19 +39,36 @@ export interface StaticFinding {
  * The static answer for every rule of every scenario (rules/rule-contradictions.ts), each with the Compose lines that
  * cause it. Run on scenarios with their names pinned and their `only` rules expanded, before any probe.
  */
-export async function staticFindings(scenarios: readonly Scenario[], topology: Topology, load: ComposeLoader = composeLoader()): Promise<StaticFinding[]> {
+export async function staticFindings(
+  scenarios: readonly Scenario[],
+  topology: Topology,
+  load: ComposeLoader = composeLoader(),
+): Promise<StaticFinding[]> {
   const findings: StaticFinding[] = [];
   for (const scenario of scenarios) {
     for (const c of ruleContradictions(scenario, topology)) {
       const { lines, notes } = await linesOf(c.causes, topology, load);
-      findings.push({ code: 'rule-contradicted-by-topology', rule: c.rule.number, kind: c.rule.kind, says: c.rule.says, location: formatPosition(c.rule.position), reason: c.reason, compose: lines, notes });
+      findings.push({
+        code: 'rule-contradicted-by-topology',
+        rule: c.rule.number,
+        kind: c.rule.kind,
+        says: c.rule.says,
+        location: formatPosition(c.rule.position),
+        reason: c.reason,
+        compose: lines,
+        notes,
+      });
     }
   }
   return findings;
 }
 
 // Causes in several projects (a source in one, the target in another) are looked up in each project's own files.
-async function linesOf(causes: readonly ComposeCause[], topology: Topology, load: ComposeLoader): Promise<{ lines: ComposeLine[]; notes: string[] }> {
+async function linesOf(
+  causes: readonly ComposeCause[],
+  topology: Topology,
+  load: ComposeLoader,
+): Promise<{ lines: ComposeLine[]; notes: string[] }> {
   const lines: ComposeLine[] = [];
   const notes: string[] = [];
   for (const project of [...new Set(causes.map((c) => c.project))]) {

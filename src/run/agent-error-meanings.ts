@@ -5,14 +5,18 @@ import type { AgentErrorCode } from '../../probes/agent/protocol.js';
  * the agent bundle needs the list, not the prose. A code added to the list without its meaning does not compile.
  */
 export const AGENT_ERROR_MEANINGS: Readonly<Record<AgentErrorCode, string>> = {
-  DP_CONNECT_TIMEOUT: "no answer to the TCP connection within the timeout, declared only after reading what had arrived",
+  DP_CONNECT_TIMEOUT:
+    'no answer to the TCP connection within the timeout, declared only after reading what had arrived',
   DP_DNS_TIMEOUT: "no DNS answer within the timeout (the agent's own guard on the lookup)",
   DP_HTTP_TIMEOUT: 'no complete HTTP exchange within twice the timeout',
   DP_BODY_STALLED: 'the HTTP answer began, then nothing more came for the timeout before `bytes:` arrived',
   DP_BODY_SHORT: 'the HTTP answer ended before `bytes:` arrived',
-  DP_NOT_HTTP: "the port answered, but not with HTTP (the parser's own code, when it is not listed here, is in the detail)",
-  DP_PROBE_BUSY: "the probe noticed its DNS timeout too late twice (its event loop was starved): an answer may have been waiting",
-  ECONNREFUSED: 'the host refused the connection: nothing listens there, but the path is open (on a lookup: no DNS server listens)',
+  DP_NOT_HTTP:
+    "the port answered, but not with HTTP (the parser's own code, when it is not listed here, is in the detail)",
+  DP_PROBE_BUSY:
+    'the probe noticed its DNS timeout too late twice (its event loop was starved): an answer may have been waiting',
+  ECONNREFUSED:
+    'the host refused the connection: nothing listens there, but the path is open (on a lookup: no DNS server listens)',
   ECONNRESET: 'the connection was reset',
   EPIPE: 'the connection was closed while the probe was writing',
   ETIMEDOUT: 'the kernel gave up on the connection: no answer',
@@ -37,5 +41,6 @@ export const AGENT_ERROR_MEANINGS: Readonly<Record<AgentErrorCode, string>> = {
   EBADRESP: "the DNS server's answer was malformed",
   ENOTIMP: 'the DNS server does not implement the query',
   EBADNAME: 'the name is not a valid DNS name',
-  UNKNOWN: "an error the agent does not classify (its own code, if it had one, is in the detail): never counted as blocked",
+  UNKNOWN:
+    'an error the agent does not classify (its own code, if it had one, is in the detail): never counted as blocked',
 };

@@ -56,14 +56,19 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
   const host = labels[LABEL_HOST];
   const pid = Number(labels[LABEL_PID]);
   if (!run) return { status: 'unknown', why: 'it names no run' };
-  if (!host || !Number.isInteger(pid) || pid <= 0) return { status: 'unknown', why: `run ${run} records no owner process (pid ${labels[LABEL_PID] ?? 'none'}, host ${host || 'none'}): nothing proves it dockprobe's and gone` };
+  if (!host || !Number.isInteger(pid) || pid <= 0)
+    return {
+      status: 'unknown',
+      why: `run ${run} records no owner process (pid ${labels[LABEL_PID] ?? 'none'}, host ${host || 'none'}): nothing proves it dockprobe's and gone`,
+    };
   if (host !== here) return { status: 'elsewhere', why: `run ${run} was started on host ${host}` };
   if (pid === process.pid) return { status: 'alive', why: `run ${run} is this process` };
   try {
     process.kill(pid, 0);
     return { status: 'alive', why: `run ${run} is still alive (pid ${pid})` };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPERM') return { status: 'alive', why: `run ${run} is still alive (pid ${pid}, another user's)` };
+    if ((error as NodeJS.ErrnoException).code === 'EPERM')
+      return { status: 'alive', why: `run ${run} is still alive (pid ${pid}, another user's)` };
     return { status: 'gone', why: `run ${run} is gone (pid ${pid} no longer runs on this host)` };
   }
 }
@@ -73,10 +78,16 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
  * process that no longer runs. Runs still alive here (`all`) and runs of other hosts (`otherHosts`) are each removed
  * only when asked for, a named run (`runId`) included; a resource that records no owner only when its run is named.
  */
-export async function cleanupLeftovers(runtime: ContainerRuntime, options: CleanupOptions = {}): Promise<CleanupReport> {
+export async function cleanupLeftovers(
+  runtime: ContainerRuntime,
+  options: CleanupOptions = {},
+): Promise<CleanupReport> {
   const filter = [labelFilter(LABEL_RUN, options.runId)];
   const report: CleanupReport = { removed: [], wouldRemove: [], kept: [], failures: [] };
-  const [containers, networks] = await Promise.all([runtime.listContainers({ all: true, labels: filter }), runtime.listNetworks({ labels: filter })]);
+  const [containers, networks] = await Promise.all([
+    runtime.listContainers({ all: true, labels: filter }),
+    runtime.listNetworks({ labels: filter }),
+  ]);
   const removeOptions = options.removeNetwork ?? {};
   // Why a resource goes, or undefined when it stays (then `kept` says why).
   const decide = (what: string, labels: Record<string, string>): string | undefined => {
@@ -88,7 +99,12 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
     if (owner.status === 'alive' && options.all) return `${owner.why}, and --all was given`;
     if (owner.status === 'elsewhere' && options.otherHosts) return `${owner.why}, and --other-hosts was given`;
     if (owner.status === 'unknown' && options.runId) return `run ${options.runId} was named`;
-    const flag = owner.status === 'alive' ? ' (--all removes it)' : owner.status === 'elsewhere' ? ' (--other-hosts removes it)' : ' (--run ID removes it)';
+    const flag =
+      owner.status === 'alive'
+        ? ' (--all removes it)'
+        : owner.status === 'elsewhere'
+          ? ' (--other-hosts removes it)'
+          : ' (--run ID removes it)';
     report.kept.push(`${what}: ${owner.why}${flag}`);
     return undefined;
   };
@@ -109,12 +125,24 @@ export async function cleanupLeftovers(runtime: ContainerRuntime, options: Clean
       }),
     );
   const runOf = (labels: Record<string, string>) => labels[LABEL_RUN] || 'none';
-  await removeAll(containers.map((c) => ({ what: `container ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`, labels: c.labels, remove: () => runtime.removeContainer(c.id) })));
+  await removeAll(
+    containers.map((c) => ({
+      what: `container ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`,
+      labels: c.labels,
+      remove: () => runtime.removeContainer(c.id),
+    })),
+  );
   // Swarm jobs (probes on other nodes), on a manager only: a worker cannot list services. The swarm removes each
   // job's task container on its node with the service.
   const engine = await runtime.info();
   const jobs = engine.swarmManager ? await runtime.listServices({ labels: filter }) : [];
-  await removeAll(jobs.map((j) => ({ what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`, labels: j.labels, remove: () => runtime.removeService(j.id) })));
+  await removeAll(
+    jobs.map((j) => ({
+      what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`,
+      labels: j.labels,
+      remove: () => runtime.removeService(j.id),
+    })),
+  );
   // LAN neighbours (`from: lan`): network namespaces on this host, named after their run and owner process.
   const lan = options.lan ?? { list: listLanNamespaces, remove: removeLanNeighbour };
   const neighbours = (await lan.list()).flatMap((netns) => {

@@ -102,7 +102,8 @@ export class CleanupStack {
         const step = this.#takeNewest();
         const results = await Promise.allSettled(step.map(async (a) => a.run()));
         results.forEach((r, i) => {
-          if (r.status === 'rejected') failures.push(`${step[i]!.what}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
+          if (r.status === 'rejected')
+            failures.push(`${step[i]!.what}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
         });
       }
       return [...this.#failedEarly, ...failures];

@@ -50,12 +50,19 @@ export class LanNeighbour {
   async start(): Promise<StartedLanNeighbour> {
     const { placement } = this.spec;
     if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-      throw new ProbeFailedError('lan-unsupported', "the LAN view needs root on the engine's host: it makes a network namespace and a veth pair there (run dockprobe as root on that host)");
+      throw new ProbeFailedError(
+        'lan-unsupported',
+        "the LAN view needs root on the engine's host: it makes a network namespace and a veth pair there (run dockprobe as root on that host)",
+      );
     }
     if (!this.context.engineEndpoint.startsWith('unix://')) {
-      throw new ProbeFailedError('lan-unsupported', `the LAN view stands beside the engine's host, and the engine at ${this.context.engineEndpoint} is not on this one: run dockprobe on that host`);
+      throw new ProbeFailedError(
+        'lan-unsupported',
+        `the LAN view stands beside the engine's host, and the engine at ${this.context.engineEndpoint} is not on this one: run dockprobe on that host`,
+      );
     }
-    if (this.context.cleanup.closed) throw new ProbeFailedError('aborted', `run ${this.context.runId} is stopping; LAN neighbour not made`);
+    if (this.context.cleanup.closed)
+      throw new ProbeFailedError('aborted', `run ${this.context.runId} is stopping; LAN neighbour not made`);
     const { netns, hostIf, peerIf } = lanNames(this.context.runId);
     const started = performance.now();
     const dir = mkdtempSync(join(tmpdir(), 'dockprobe-lan-'));
@@ -105,24 +112,63 @@ export class StartedLanNeighbour {
     const hardened = [
       `--net=/run/netns/${this.netns}`,
       '--',
-      'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--no-new-privs',
+      '--',
       // Node reserves far more address space than it uses, so the memory bound is on data (RLIMIT_DATA) and on the
       // heap (as the probe container's NODE_OPTIONS), not on address space.
-      'prlimit', '--nofile=1024', '--nproc=4096', `--data=${512 * 1024 * 1024}`, '--',
-      process.execPath, '--max-old-space-size=64', this.agent, 'run',
+      'prlimit',
+      '--nofile=1024',
+      '--nproc=4096',
+      `--data=${512 * 1024 * 1024}`,
+      '--',
+      process.execPath,
+      '--max-old-space-size=64',
+      this.agent,
+      'run',
     ];
     const durationMs = () => Math.round(performance.now() - this.startedAt);
     try {
-      const exit = await execa('nsenter', hardened, { env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...encodePlan(this.spec.plan) }, extendEnv: false, timeout: timeoutMs, reject: false, stdin: 'ignore' });
+      const exit = await execa('nsenter', hardened, {
+        env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...encodePlan(this.spec.plan) },
+        extendEnv: false,
+        timeout: timeoutMs,
+        reject: false,
+        stdin: 'ignore',
+      });
       const output = parseAgentOutput(String(exit.stdout));
       const why = output.fatal ?? (exit.timedOut ? `killed after ${timeoutMs} ms` : lastLine(String(exit.stderr)));
       // The agent exits 0 on the SIGTERM that ends a run past its time: only execa knows it was killed.
-      const code = output.fatal === undefined && exit.timedOut ? 'deadline-exceeded' : unfinishedCode(output, exit.exitCode);
-      const failure = output.done ? undefined : { code, text: `LAN neighbour ${this.netns}: the agent ended with exit code ${exit.exitCode ?? exit.signal} before finishing${why ? `: ${why}` : ''}` };
-      return probeResult(this.spec, { observations: output.observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs: durationMs() }, failure);
+      const code =
+        output.fatal === undefined && exit.timedOut ? 'deadline-exceeded' : unfinishedCode(output, exit.exitCode);
+      const failure = output.done
+        ? undefined
+        : {
+            code,
+            text: `LAN neighbour ${this.netns}: the agent ended with exit code ${exit.exitCode ?? exit.signal} before finishing${why ? `: ${why}` : ''}`,
+          };
+      return probeResult(
+        this.spec,
+        {
+          observations: output.observations,
+          interfaces: output.interfaces,
+          defaultRoute: output.defaultRoute,
+          durationMs: durationMs(),
+        },
+        failure,
+      );
     } catch (error) {
       // execa rejects nothing here (reject: false): what throws is the plan's encoding or the call itself.
-      return probeResult(this.spec, { durationMs: durationMs() }, { code: 'not-started', text: `LAN neighbour ${this.netns}: ${(error as Error).message}` });
+      return probeResult(
+        this.spec,
+        { durationMs: durationMs() },
+        { code: 'not-started', text: `LAN neighbour ${this.netns}: ${(error as Error).message}` },
+      );
     }
   }
 
@@ -142,14 +188,19 @@ export class StartedLanNeighbour {
 export async function removeLanNeighbour(netns: string, hostIf: string): Promise<void> {
   const gone = /No such file|does not exist|Cannot find device|not exist/i;
   const del = await execa('ip', ['netns', 'del', netns], { timeout: IP_TIMEOUT_MS, reject: false });
-  if (del.exitCode !== 0 && !gone.test(String(del.stderr))) throw new Error(`ip netns del ${netns}: ${String(del.stderr).trim()}`);
+  if (del.exitCode !== 0 && !gone.test(String(del.stderr)))
+    throw new Error(`ip netns del ${netns}: ${String(del.stderr).trim()}`);
   const link = await execa('ip', ['link', 'del', hostIf], { timeout: IP_TIMEOUT_MS, reject: false });
-  if (link.exitCode !== 0 && !gone.test(String(link.stderr))) throw new Error(`ip link del ${hostIf}: ${String(link.stderr).trim()}`);
+  if (link.exitCode !== 0 && !gone.test(String(link.stderr)))
+    throw new Error(`ip link del ${hostIf}: ${String(link.stderr).trim()}`);
 }
 
 async function run(file: string, args: string[]): Promise<void> {
   const r = await execa(file, args, { timeout: IP_TIMEOUT_MS, reject: false });
-  if (r.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} failed${r.timedOut ? ` (no answer within ${IP_TIMEOUT_MS} ms)` : ''}: ${String(r.stderr).trim() || r.shortMessage}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `${file} ${args.join(' ')} failed${r.timedOut ? ` (no answer within ${IP_TIMEOUT_MS} ms)` : ''}: ${String(r.stderr).trim() || r.shortMessage}`,
+    );
 }
 
 // The neighbour's control: something that answers at the host's end of its link. Another process already listening
@@ -157,7 +208,9 @@ async function run(file: string, args: string[]): Promise<void> {
 function listen(host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(server) : reject(error)));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(server) : reject(error),
+    );
     server.listen(port, host, () => resolve(server));
   });
 }

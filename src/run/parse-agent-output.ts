@@ -21,7 +21,15 @@ export interface AgentOutput {
 
 /** Parses the agent's JSON lines. */
 export function parseAgentOutput(stdout: string): AgentOutput {
-  const output: AgentOutput = { observations: new Map(), interfaces: [], finalInterfaces: [], defaultRoute: undefined, done: false, hello: false, fatal: undefined };
+  const output: AgentOutput = {
+    observations: new Map(),
+    interfaces: [],
+    finalInterfaces: [],
+    defaultRoute: undefined,
+    done: false,
+    hello: false,
+    fatal: undefined,
+  };
   for (const raw of stdout.split('\n')) {
     const line = raw.trim();
     if (!line) continue;

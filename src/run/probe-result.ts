@@ -8,13 +8,16 @@ export const PROBE_ERROR_CODES = {
   'not-started': 'the probe container, swarm job or LAN neighbour could not be created or started',
   aborted: 'the run was stopping (Ctrl-C, SIGTERM) before the probe started',
   'lan-unsupported': "the LAN view needs dockprobe to run as root on the engine's own host, and it does not",
-  'job-rejected': "the swarm job's task ended without running the agent (often: the probe image is missing on its node)",
+  'job-rejected':
+    "the swarm job's task ended without running the agent (often: the probe image is missing on its node)",
   'plan-refused': 'the agent refused its plan: dockprobe and the probe image differ',
   'agent-deadline': 'the agent reached its own deadline and abandoned the checks still pending',
   'exited-early': 'the agent ended before finishing without saying why: it crashed, or was killed (out of memory?)',
   'deadline-exceeded': 'the probe did not end within its deadline plus the grace, and was stopped',
-  'namespace-lost': "the probe joined a container's namespace and found only lo there at its start or end: the container restarted or stopped mid-run",
-  'log-truncated': 'the agent finished, but the start of its output is missing (its log was cut): only part of its results were read',
+  'namespace-lost':
+    "the probe joined a container's namespace and found only lo there at its start or end: the container restarted or stopped mid-run",
+  'log-truncated':
+    'the agent finished, but the start of its output is missing (its log was cut): only part of its results were read',
   'engine-unreachable': 'the engine stopped answering while dockprobe waited for the probe',
   'engine-error': 'the engine failed a call while dockprobe waited for the probe',
 } as const;
@@ -48,10 +51,17 @@ interface ProbeResultBase {
  * without its code does not compile.
  */
 export type ProbeResult = ProbeResultBase &
-  ({ status: 'completed'; error: undefined; errorCode: undefined } | { status: 'failed'; error: string; errorCode: ProbeErrorCode });
+  (
+    | { status: 'completed'; error: undefined; errorCode: undefined }
+    | { status: 'failed'; error: string; errorCode: ProbeErrorCode }
+  );
 
 /** A result with nothing observed yet, for `spec`'s probe; callers override what they know, and give why it failed. */
-export function probeResult(spec: { key: string; containerName: string }, fields: Partial<ProbeResultBase> = {}, failure?: ProbeFailure): ProbeResult {
+export function probeResult(
+  spec: { key: string; containerName: string },
+  fields: Partial<ProbeResultBase> = {},
+  failure?: ProbeFailure,
+): ProbeResult {
   const base: ProbeResultBase = {
     probeKey: spec.key,
     containerName: spec.containerName,
@@ -62,5 +72,7 @@ export function probeResult(spec: { key: string; containerName: string }, fields
     durationMs: 0,
     ...fields,
   };
-  return failure ? { ...base, status: 'failed', error: failure.text, errorCode: failure.code } : { ...base, status: 'completed', error: undefined, errorCode: undefined };
+  return failure
+    ? { ...base, status: 'failed', error: failure.text, errorCode: failure.code }
+    : { ...base, status: 'completed', error: undefined, errorCode: undefined };
 }

@@ -52,11 +52,16 @@ export class Probe {
   async start(): Promise<StartedProbe> {
     const { runtime, cleanup } = this.context;
     const limits = this.context.limits ?? DEFAULT_PROBE_LIMITS;
-    if (cleanup.closed) throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} not started`);
+    if (cleanup.closed)
+      throw new DockprobeError(
+        ErrorCodes.ABORTED,
+        `run ${this.context.runId} is stopping; probe ${this.spec.containerName} not started`,
+      );
     const started = performance.now();
     const placement = this.spec.placement;
     // A programming error, not the engine's: runProbes runs the host perspective in-process.
-    if (placement.kind === 'host' || placement.kind === 'lan') throw new Error(`the ${placement.kind} probe runs as a process on this host, not in a container`);
+    if (placement.kind === 'host' || placement.kind === 'lan')
+      throw new Error(`the ${placement.kind} probe runs as a process on this host, not in a container`);
     const common = {
       name: this.spec.containerName,
       image: this.context.image,
@@ -71,11 +76,17 @@ export class Probe {
     // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
     // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
     const asService = placement.kind === 'container' || (placement.kind === 'job' && placement.task !== undefined);
-    const dns = asService || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
+    const dns =
+      asService || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
     const kind = placement.kind === 'job' ? 'swarm job' : 'probe container';
     const creating =
       placement.kind === 'job'
-        ? runtime.createJob({ ...common, networks: this.spec.networks.map((n) => n.id), nodeId: placement.node.id, dns })
+        ? runtime.createJob({
+            ...common,
+            networks: this.spec.networks.map((n) => n.id),
+            nodeId: placement.node.id,
+            dns,
+          })
         : runtime.createContainer({
             ...common,
             networkMode: placement.kind === 'container' ? `container:${placement.container.id}` : placement.network.id,
@@ -92,8 +103,11 @@ export class Probe {
     const remove = cleanup.defer(
       `remove ${kind} ${this.spec.containerName}`,
       async () => {
-        const created = await creating.catch((error: unknown) => (engineAnswered(error) ? undefined : this.spec.containerName));
-        if (created) await (placement.kind === 'job' ? runtime.removeService(created) : runtime.removeContainer(created));
+        const created = await creating.catch((error: unknown) =>
+          engineAnswered(error) ? undefined : this.spec.containerName,
+        );
+        if (created)
+          await (placement.kind === 'job' ? runtime.removeService(created) : runtime.removeContainer(created));
       },
       { concurrent: true },
     );
@@ -106,11 +120,16 @@ export class Probe {
     }
     if (cleanup.closed) {
       await remove();
-      throw new DockprobeError(ErrorCodes.ABORTED, `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`);
+      throw new DockprobeError(
+        ErrorCodes.ABORTED,
+        `run ${this.context.runId} is stopping; probe ${this.spec.containerName} removed`,
+      );
     }
     if (placement.kind === 'job') {
       // A job starts as soon as the swarm schedules it; its task ends when the agent does.
-      return new StartedProbe(this.spec, id, remove, started, (timeoutMs) => waitForJob(runtime, id, timeoutMs, placement.node.hostname, this.context.image));
+      return new StartedProbe(this.spec, id, remove, started, (timeoutMs) =>
+        waitForJob(runtime, id, timeoutMs, placement.node.hostname, this.context.image),
+      );
     }
     try {
       await runtime.startContainer(id);
@@ -118,7 +137,10 @@ export class Probe {
       await remove().catch(() => undefined);
       throw error;
     }
-    return new StartedProbe(this.spec, id, remove, started, async (timeoutMs) => ({ ...(await runtime.waitContainer(id, timeoutMs)), containerId: id }));
+    return new StartedProbe(this.spec, id, remove, started, async (timeoutMs) => ({
+      ...(await runtime.waitContainer(id, timeoutMs)),
+      containerId: id,
+    }));
   }
 }
 
@@ -127,14 +149,25 @@ type ProbeExit = ContainerExit & { containerId: string | undefined };
 
 // A job's task that never ran (the swarm rejected it, or it failed before the agent started) says why in the task's
 // state: that is the probe's error, with what to do when the probe image is missing on the node.
-async function waitForJob(runtime: ContainerRuntime, id: string, timeoutMs: number, node: string, image: string): Promise<ProbeExit> {
+async function waitForJob(
+  runtime: ContainerRuntime,
+  id: string,
+  timeoutMs: number,
+  node: string,
+  image: string,
+): Promise<ProbeExit> {
   const exit = await runtime.waitJob(id, timeoutMs);
   // A task that had a container ran the agent, or tried to: silence from it is the agent's (a crash, the OOM killer),
   // read as a container probe's would be. Only a task that never got a container was rejected.
   if (exit.state === 'complete' || exit.stdout !== '' || exit.containerId !== undefined) return exit;
   const missing = /no such image|not found|manifest unknown|pull access denied/i.test(exit.message);
-  const hint = missing ? `: the probe image ${image} must be on every node probed from (give dockprobe the node's engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save ${image} | docker -H <node> load; or --image with an image from a registry every node can pull)` : '';
-  throw new ProbeFailedError('job-rejected', `the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`);
+  const hint = missing
+    ? `: the probe image ${image} must be on every node probed from (give dockprobe the node's engine with --node-engine NODE=ENDPOINT and it loads it there; or docker save ${image} | docker -H <node> load; or --image with an image from a registry every node can pull)`
+    : '';
+  throw new ProbeFailedError(
+    'job-rejected',
+    `the swarm job's task ${short(exit.taskId)} on node ${node} ended ${exit.state}: ${exit.message}${hint}`,
+  );
 }
 
 /**
@@ -157,7 +190,8 @@ export class StartedProbe implements AsyncDisposable {
 
   /** Waits for the agent to finish (its own deadline plus `graceMs`) and reads what it saw. Never throws. */
   async result(graceMs: number): Promise<ProbeResult> {
-    const timeoutMs = this.spec.plan.deadlineMs + graceMs + (this.spec.placement.kind === 'job' ? JOB_START_GRACE_MS : 0);
+    const timeoutMs =
+      this.spec.plan.deadlineMs + graceMs + (this.spec.placement.kind === 'job' ? JOB_START_GRACE_MS : 0);
     const waitStarted = performance.now();
     const name = `probe ${this.spec.containerName} (${short(this.id)})`;
     try {
@@ -167,25 +201,55 @@ export class StartedProbe implements AsyncDisposable {
       const placement = this.spec.placement;
       const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
       // A joined namespace left with only lo: the target restarted or stopped under the probe.
-      const lostAt = placement.kind !== 'container' ? undefined : onlyLo(output.interfaces) ? 'when it started' : onlyLo(output.finalInterfaces) ? 'when it finished' : undefined;
+      const lostAt =
+        placement.kind !== 'container'
+          ? undefined
+          : onlyLo(output.interfaces)
+            ? 'when it started'
+            : onlyLo(output.finalInterfaces)
+              ? 'when it finished'
+              : undefined;
       let failure: ProbeFailure | undefined;
       if (lostAt && placement.kind === 'container') {
-        failure = { code: 'namespace-lost', text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run` };
+        failure = {
+          code: 'namespace-lost',
+          text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`,
+        };
       } else if (output.done && !output.hello) {
         // The agent's first line is gone while its last is there: the log lost its beginning, and with it results.
-        failure = { code: 'log-truncated', text: `${name} finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read` };
+        failure = {
+          code: 'log-truncated',
+          text: `${name} finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read`,
+        };
       } else if (!output.done) {
-        const why = output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
-        failure = { code: unfinishedCode(output, exit.exitCode), text: `${name} ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}` };
+        const why =
+          output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
+        failure = {
+          code: unfinishedCode(output, exit.exitCode),
+          text: `${name} ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`,
+        };
       }
       // Nothing a probe saw from a lost namespace counts.
       const observations = lostAt ? new Map() : output.observations;
-      return probeResult(this.spec, { containerId: exit.containerId ? short(exit.containerId) : undefined, observations, interfaces: output.interfaces, defaultRoute: output.defaultRoute, durationMs }, failure);
+      return probeResult(
+        this.spec,
+        {
+          containerId: exit.containerId ? short(exit.containerId) : undefined,
+          observations,
+          interfaces: output.interfaces,
+          defaultRoute: output.defaultRoute,
+          durationMs,
+        },
+        failure,
+      );
     } catch (error) {
       return probeResult(
         this.spec,
         { containerId: short(this.id), durationMs: Math.round(performance.now() - this.startedAt) },
-        { code: waitFailureCode(error, performance.now() - waitStarted >= timeoutMs), text: `${name}: ${(error as Error).message}` },
+        {
+          code: waitFailureCode(error, performance.now() - waitStarted >= timeoutMs),
+          text: `${name}: ${(error as Error).message}`,
+        },
       );
     }
   }
@@ -219,7 +283,8 @@ export function unfinishedCode(output: Pick<AgentOutput, 'fatal'>, exitCode: num
 export function waitFailureCode(error: unknown, waitedPastDeadline: boolean): ProbeErrorCode {
   if (error instanceof ProbeFailedError) return error.code;
   if (isDockprobeError(error) && error.code === ErrorCodes.DOCKER_UNAVAILABLE) return 'engine-unreachable';
-  if (isDockprobeError(error) && error.code === ErrorCodes.TIMEOUT) return waitedPastDeadline ? 'deadline-exceeded' : 'engine-unreachable';
+  if (isDockprobeError(error) && error.code === ErrorCodes.TIMEOUT)
+    return waitedPastDeadline ? 'deadline-exceeded' : 'engine-unreachable';
   return 'engine-error';
 }
 

@@ -32,7 +32,11 @@ export interface RemoveNetworkOptions {
  * endpoint it can name off it (those the engine lists, and `candidates`), wait a little and try again, with a bounded
  * backoff. What still refuses is reported precisely, never thrown and never waited on forever.
  */
-export async function removeNetwork(runtime: ContainerRuntime, network: { id: string; name: string }, options: RemoveNetworkOptions = {}): Promise<NetworkRemoval> {
+export async function removeNetwork(
+  runtime: ContainerRuntime,
+  network: { id: string; name: string },
+  options: RemoveNetworkOptions = {},
+): Promise<NetworkRemoval> {
   const label = `network ${network.name} (${short(network.id)})`;
   const attempts = options.attempts ?? 5;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -43,7 +47,8 @@ export async function removeNetwork(runtime: ContainerRuntime, network: { id: st
       await runtime.removeNetwork(network.id);
       return { status: 'removed', network: label };
     } catch (error) {
-      if (!(error instanceof NetworkInUseError)) return { status: 'failed', network: label, detail: `${label}: ${(error as Error).message}` };
+      if (!(error instanceof NetworkInUseError))
+        return { status: 'failed', network: label, detail: `${label}: ${(error as Error).message}` };
       lastMessage = error.engineMessage;
     }
     let attached: { id: string; name: string }[];

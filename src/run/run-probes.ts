@@ -18,7 +18,11 @@ export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
  * jobs running there (seen on the three-node test cluster, on the node with no task of the stack). One job at a time
  * keeps each probe's world its own.
  */
-export async function runProbes(plan: Plan, context: ProbeContext, options: { graceMs?: number; onProbe?: (result: ProbeResult) => void } = {}): Promise<ProbeResult[]> {
+export async function runProbes(
+  plan: Plan,
+  context: ProbeContext,
+  options: { graceMs?: number; onProbe?: (result: ProbeResult) => void } = {},
+): Promise<ProbeResult[]> {
   const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
   const results = new Map<string, ProbeResult>();
   const one = async (spec: ProbeSpec) => {
@@ -27,7 +31,9 @@ export async function runProbes(plan: Plan, context: ProbeContext, options: { gr
     options.onProbe?.(result);
   };
   const lanes = new Map<string, ProbeSpec[]>();
-  for (const spec of plan.probes) if (spec.placement.kind === 'job') lanes.set(spec.placement.node.id, [...(lanes.get(spec.placement.node.id) ?? []), spec]);
+  for (const spec of plan.probes)
+    if (spec.placement.kind === 'job')
+      lanes.set(spec.placement.node.id, [...(lanes.get(spec.placement.node.id) ?? []), spec]);
   await Promise.all([
     ...plan.probes.filter((spec) => spec.placement.kind !== 'job').map(one),
     ...[...lanes.values()].map(async (specs) => {
@@ -44,7 +50,11 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
   try {
     started = await new Probe(spec, context).start();
   } catch (error) {
-    return probeResult(spec, {}, { code: startFailureCode(error), text: `probe ${spec.containerName} did not start: ${(error as Error).message}` });
+    return probeResult(
+      spec,
+      {},
+      { code: startFailureCode(error), text: `probe ${spec.containerName} did not start: ${(error as Error).message}` },
+    );
   }
   try {
     return await started.result(graceMs);
@@ -56,12 +66,27 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
 }
 
 // The LAN perspective runs the agent as a hardened process in a neighbour namespace made for the run (lan-neighbour.ts).
-async function runOnLan(spec: ProbeSpec & { placement: LanPlacement }, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
+async function runOnLan(
+  spec: ProbeSpec & { placement: LanPlacement },
+  context: ProbeContext,
+  graceMs: number,
+): Promise<ProbeResult> {
   let started: StartedLanNeighbour;
   try {
-    started = await new LanNeighbour(spec, { runId: context.runId, cleanup: context.cleanup, engineEndpoint: context.runtime.endpoint }).start();
+    started = await new LanNeighbour(spec, {
+      runId: context.runId,
+      cleanup: context.cleanup,
+      engineEndpoint: context.runtime.endpoint,
+    }).start();
   } catch (error) {
-    return probeResult(spec, {}, { code: startFailureCode(error), text: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}` });
+    return probeResult(
+      spec,
+      {},
+      {
+        code: startFailureCode(error),
+        text: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}`,
+      },
+    );
   }
   try {
     return await started.result(graceMs);

@@ -8,7 +8,9 @@ export function internetOption(list: readonly string[]): HostTarget[] {
   const problems: ScenarioProblem[] = [];
   const targets = parseInternetList(list, (j) => ({ file: '--internet', line: 1, col: j + 1 }), problems);
   if (problems.length > 0) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--internet: ${problems.map((p) => p.message).join('; ')}`, { hint: problems[0]!.hint ?? 'e.g. --internet tcp://1.1.1.1:443,https://example.com/' });
+    throw new DockprobeError(ErrorCodes.USAGE, `--internet: ${problems.map((p) => p.message).join('; ')}`, {
+      hint: problems[0]!.hint ?? 'e.g. --internet tcp://1.1.1.1:443,https://example.com/',
+    });
   }
   return targets;
 }

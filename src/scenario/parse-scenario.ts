@@ -84,7 +84,15 @@ export function loadScenarioSync(file: string): Scenario {
 
 function refuseTooLarge(file: string, stats: Stats): void {
   if (stats.isFile() && stats.size > MAX_SCENARIO_BYTES) {
-    throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario file is ${(stats.size / 1024 / 1024).toFixed(1)} MiB; at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB is read`, hint: 'split it into several files (dockprobe test a.yml b.yml)' }]);
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: `the scenario file is ${(stats.size / 1024 / 1024).toFixed(1)} MiB; at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB is read`,
+        hint: 'split it into several files (dockprobe test a.yml b.yml)',
+      },
+    ]);
   }
 }
 
@@ -93,7 +101,15 @@ function refuseTooLarge(file: string, stats: Stats): void {
 const CHUNK_BYTES = 64 * 1024;
 
 function streamTooLarge(file: string): ScenarioError {
-  return new ScenarioError([{ file, line: 1, col: 1, message: `the scenario input is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB; reading stopped there`, hint: 'split it into several files (dockprobe test a.yml b.yml)' }]);
+  return new ScenarioError([
+    {
+      file,
+      line: 1,
+      col: 1,
+      message: `the scenario input is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB; reading stopped there`,
+      hint: 'split it into several files (dockprobe test a.yml b.yml)',
+    },
+  ]);
 }
 
 async function readStreamBounded(file: string): Promise<string> {
@@ -135,13 +151,24 @@ function readStreamBoundedSync(file: string): string {
 function readError(file: string, error: unknown): ScenarioError {
   if (error instanceof ScenarioError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new ScenarioError([{ file, line: 1, col: 1, message: `cannot read the scenario file (${code})`, hint: READ_HINTS[code] }], { cause: error });
+  return new ScenarioError(
+    [{ file, line: 1, col: 1, message: `cannot read the scenario file (${code})`, hint: READ_HINTS[code] }],
+    { cause: error },
+  );
 }
 
 /** Parses scenario text; `file` is only used in positions and messages. */
 export function parseScenario(text: string, file: string): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) {
-    throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario text is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`, hint: 'split it into several files' }]);
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: `the scenario text is over ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB`,
+        hint: 'split it into several files',
+      },
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -149,7 +176,13 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = lines.linePos(e.pos[0]);
-        return { file, line: pos.line, col: pos.col, message: `YAML: ${e.message.split('\n')[0]}`, hint: yamlHint(e.code) };
+        return {
+          file,
+          line: pos.line,
+          col: pos.col,
+          message: `YAML: ${e.message.split('\n')[0]}`,
+          hint: yamlHint(e.code),
+        };
       }),
     );
   }
@@ -166,10 +199,22 @@ export function parseScenario(text: string, file: string): Scenario {
         return visit.BREAK;
       },
     });
-    throw new ScenarioError([{ file, ...first, message: `YAML: too many aliases expanded (more than ${MAX_ALIASES} per node): ${(error as Error).message.split('\n')[0]}`, hint: 'anchors and aliases are for small reuse; write the entries out' }], { cause: error });
+    throw new ScenarioError(
+      [
+        {
+          file,
+          ...first,
+          message: `YAML: too many aliases expanded (more than ${MAX_ALIASES} per node): ${(error as Error).message.split('\n')[0]}`,
+          hint: 'anchors and aliases are for small reuse; write the entries out',
+        },
+      ],
+      { cause: error },
+    );
   }
   if (data === null || data === undefined) {
-    throw new ScenarioError([{ file, line: 1, col: 1, message: 'the scenario file is empty', hint: 'start from scenarios/reference.yml' }]);
+    throw new ScenarioError([
+      { file, line: 1, col: 1, message: 'the scenario file is empty', hint: 'start from scenarios/reference.yml' },
+    ]);
   }
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
@@ -185,25 +230,44 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
   const duration = (text: string | undefined, path: DocPath): number | undefined => {
     if (text === undefined) return undefined;
     const ms = parseDuration(text);
-    if (ms === undefined) problems.push({ ...at(path), message: `${quoted(text)} is not a duration from 1ms to 10m`, hint: DURATION_HINT });
+    if (ms === undefined)
+      problems.push({ ...at(path), message: `${quoted(text)} is not a duration from 1ms to 10m`, hint: DURATION_HINT });
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
   const projects = projectList(raw.project);
   projects.forEach((p, j) => {
-    if (projects.indexOf(p) !== j) problems.push({ ...at(['project', j]), message: `'project' lists ${quoted(p)} twice`, hint: 'name each Compose project or stack once' });
+    if (projects.indexOf(p) !== j)
+      problems.push({
+        ...at(['project', j]),
+        message: `'project' lists ${quoted(p)} twice`,
+        hint: 'name each Compose project or stack once',
+      });
   });
   // Where a name goes when its entry does not say: the one project listed; with several, resolved against the engine.
   const project = singleProject(projects);
-  const internet = parseInternetList(raw.internet ?? DEFAULT_INTERNET, (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }), problems);
+  const internet = parseInternetList(
+    raw.internet ?? DEFAULT_INTERNET,
+    (j) => (raw.internet ? at(['internet', j]) : { file, line: 1, col: 1 }),
+    problems,
+  );
   const expect = raw.expect ?? [];
   const rawRules = raw.rules ?? [];
   if (expect.length === 0 && rawRules.length === 0) {
     throw new ScenarioError([{ ...at([]), message: "missing 'expect' (or 'rules')", hint: requiredHint([]) }]);
   }
-  for (const [key, list] of [['expect', expect], ['rules', rawRules]] as const) {
+  for (const [key, list] of [
+    ['expect', expect],
+    ['rules', rawRules],
+  ] as const) {
     if (list.length > MAX_EXPECTATIONS) {
-      throw new ScenarioError([{ ...at([key]), message: `'${key}' has ${list.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`, hint: 'split it into several files, or name a service once for all its ports' }]);
+      throw new ScenarioError([
+        {
+          ...at([key]),
+          message: `'${key}' has ${list.length} entries; at most ${MAX_EXPECTATIONS} are run from one file`,
+          hint: 'split it into several files, or name a service once for all its ports',
+        },
+      ]);
     }
   }
   const written: Expectation[] = expect.map((entry, index) => {
@@ -212,7 +276,11 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     toList.forEach((rawTarget, j) => {
       const path = Array.isArray(entry.to) ? ['expect', index, 'to', j] : ['expect', index, 'to'];
       const position = at(path);
-      const target = parseTarget(rawTarget, typeof entry.from === 'object' ? (entry.from.project ?? project) : project, position);
+      const target = parseTarget(
+        rawTarget,
+        typeof entry.from === 'object' ? (entry.from.project ?? project) : project,
+        position,
+      );
       if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
       else targets.push(target.kind === 'internet' ? { ...target, targets: internet } : target);
     });
@@ -229,20 +297,42 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     };
   });
   // Each rule's entries are numbered after the file's own: an entry's index keeps its cells apart from every other's.
-  const { rules, expectations: made } = parseRules(rawRules, written.length, { project, internet, timeoutMs, at, problems });
-  const traefik: TraefikCheck | undefined = raw.traefik ? { proxy: raw.traefik.proxy, project: raw.traefik.project ?? project, timeoutMs, retries: 0, position: at(['traefik']) } : undefined;
+  const { rules, expectations: made } = parseRules(rawRules, written.length, {
+    project,
+    internet,
+    timeoutMs,
+    at,
+    problems,
+  });
+  const traefik: TraefikCheck | undefined = raw.traefik
+    ? {
+        proxy: raw.traefik.proxy,
+        project: raw.traefik.project ?? project,
+        timeoutMs,
+        retries: 0,
+        position: at(['traefik']),
+      }
+    : undefined;
   if (problems.length > 0) throw new ScenarioError(problems);
   return { file, projects, timeoutMs, internet, expectations: [...written, ...made], rules, traefik };
 }
 
 /** Parses what `internet` stands for: outside hosts only (an IP or a dotted name), each tried by name. */
-export function parseInternetList(list: readonly string[], position: (index: number) => { file: string; line: number; col: number }, problems: ScenarioProblem[]): HostTarget[] {
+export function parseInternetList(
+  list: readonly string[],
+  position: (index: number) => { file: string; line: number; col: number },
+  problems: ScenarioProblem[],
+): HostTarget[] {
   const targets: HostTarget[] = [];
   list.forEach((text, j) => {
     const target = parseTarget(text, undefined, position(j));
     if ('error' in target) problems.push({ ...position(j), message: target.error, hint: target.hint });
     else if (target.kind === 'internet' || target.host.kind !== 'external') {
-      problems.push({ ...position(j), message: `${quoted(text)} is not an outside host`, hint: 'internet targets are IP addresses or dotted names: tcp://1.1.1.1:443, https://example.com/, dns:example.com' });
+      problems.push({
+        ...position(j),
+        message: `${quoted(text)} is not an outside host`,
+        hint: 'internet targets are IP addresses or dotted names: tcp://1.1.1.1:443, https://example.com/, dns:example.com',
+      });
     } else targets.push(target);
   });
   return targets;
@@ -271,26 +361,70 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
       // Issues inside a union carry paths relative to the union.
       const branches = issue.errors.filter((b) => b.length > 0);
       const best = branches.sort((a, b) => depth(b) - depth(a))[0];
-      if (best && depth(best) >= 0) return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, data, at));
+      if (best && depth(best) >= 0)
+        return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, data, at));
       // A key left out is missing, whatever forms it could have taken.
-      if (valueAt(data, path) === undefined) return describeIssue({ code: 'invalid_type', expected: 'object', path, message: '', input: undefined } as Issue, data, at);
-      return [{ ...at(path), message: `${where} has the wrong form (got ${describeValue(valueAt(data, path))})`, hint: unionHint(path) }];
+      if (valueAt(data, path) === undefined)
+        return describeIssue(
+          { code: 'invalid_type', expected: 'object', path, message: '', input: undefined } as Issue,
+          data,
+          at,
+        );
+      return [
+        {
+          ...at(path),
+          message: `${where} has the wrong form (got ${describeValue(valueAt(data, path))})`,
+          hint: unionHint(path),
+        },
+      ];
     }
     case 'invalid_type': {
       const value = valueAt(data, path);
       if (value === undefined) {
-        return [{ ...at(path.slice(0, -1)), message: `missing '${String(path[path.length - 1])}'${path.length > 1 ? ` in ${pathLabel(path.slice(0, -1))}` : ''}`, hint: requiredHint(path) }];
+        return [
+          {
+            ...at(path.slice(0, -1)),
+            message: `missing '${String(path[path.length - 1])}'${path.length > 1 ? ` in ${pathLabel(path.slice(0, -1))}` : ''}`,
+            hint: requiredHint(path),
+          },
+        ];
       }
-      return [{ ...at(path), message: `${where} must be ${article(issue.expected)}, got ${describeValue(value)}`, hint: requiredHint(path) }];
+      return [
+        {
+          ...at(path),
+          message: `${where} must be ${article(issue.expected)}, got ${describeValue(value)}`,
+          hint: requiredHint(path),
+        },
+      ];
     }
     case 'invalid_format':
-      return [{ ...at(path), message: `${where} is not a duration: ${describeValue(valueAt(data, path))}`, hint: DURATION_HINT }];
+      return [
+        {
+          ...at(path),
+          message: `${where} is not a duration: ${describeValue(valueAt(data, path))}`,
+          hint: DURATION_HINT,
+        },
+      ];
     case 'too_small':
-      return [{ ...at(path), message: `${where} ${issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entry` : `is too small (minimum ${String(issue.minimum)})`}`, hint: requiredHint(path) }];
+      return [
+        {
+          ...at(path),
+          message: `${where} ${issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entry` : `is too small (minimum ${String(issue.minimum)})`}`,
+          hint: requiredHint(path),
+        },
+      ];
     case 'too_big':
-      return [{ ...at(path), message: `${where} is too large (maximum ${String(issue.maximum)})`, hint: requiredHint(path) }];
+      return [
+        { ...at(path), message: `${where} is too large (maximum ${String(issue.maximum)})`, hint: requiredHint(path) },
+      ];
     case 'invalid_value':
-      return [{ ...at(path), message: `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(data, path))}`, hint: requiredHint(path) }];
+      return [
+        {
+          ...at(path),
+          message: `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(data, path))}`,
+          hint: requiredHint(path),
+        },
+      ];
     default:
       return [{ ...at(path), message: `${where}: ${issue.message}` }];
   }
@@ -298,7 +432,10 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
 
 function depth(issues: readonly Issue[]): number {
   // A reduce, not Math.max(...): a file can hold more issues than a call can take arguments.
-  return issues.reduce((deepest, i) => Math.max(deepest, i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length), -Infinity);
+  return issues.reduce(
+    (deepest, i) => Math.max(deepest, i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length),
+    -Infinity,
+  );
 }
 
 // The keys allowed where a path points. An `expect:` entry's keys are two deep (expect, index); a rule's body is three
@@ -327,22 +464,31 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
 }
 
 /** The keys of each kind of rule's body, by kind. */
-const RULE_BODIES: Record<string, Record<string, unknown>> = { never: neverRuleSchema.shape, 'no-egress': noEgressRuleSchema.shape, only: onlyRuleSchema.shape };
+const RULE_BODIES: Record<string, Record<string, unknown>> = {
+  never: neverRuleSchema.shape,
+  'no-egress': noEgressRuleSchema.shape,
+  only: onlyRuleSchema.shape,
+};
 
 const PORT_HINT = 'a port is a whole number from 1 to 65535 or a known name';
 
-const RULES_HINT = 'each item of rules: is one of - never: { from: { network: public-facing }, to: [postgres] }, - no-egress: { network: internal-backend }, - only: { to: redis, from: [api, worker] }';
+const RULES_HINT =
+  'each item of rules: is one of - never: { from: { network: public-facing }, to: [postgres] }, - no-egress: { network: internal-backend }, - only: { to: redis, from: [api, worker] }';
 
 function requiredHint(path: readonly PropertyKey[]): string | undefined {
   const key = String(path[path.length - 1] ?? '');
   if (path[0] === 'rules') return key === 'port' ? PORT_HINT : ruleHint(path);
   if (key === 'reachable') return 'reachable: true (every target must answer) or reachable: false (none may)';
-  if (key === 'from' || path[2] === 'from') return 'from: { network: public-facing }, from: { service: frontend } or from: host';
+  if (key === 'from' || path[2] === 'from')
+    return 'from: { network: public-facing }, from: { service: frontend } or from: host';
   if (key === 'to' || path[2] === 'to') return "e.g. to: [frontend:3000, 'http://api:3001/health', dns:redis]";
-  if (key === 'expect' || path.length === 0) return 'a scenario has `expect:`, a list of { from, to, reachable }, or `rules:`, a list of never / no-egress / only rules (or both)';
+  if (key === 'expect' || path.length === 0)
+    return 'a scenario has `expect:`, a list of { from, to, reachable }, or `rules:`, a list of never / no-egress / only rules (or both)';
   if (key === 'port') return PORT_HINT;
-  if (path[0] === 'project' && path.length <= 2) return 'project: NAME or project: [NAME, …]: Compose projects or swarm stacks';
-  if (path[0] === 'traefik') return 'traefik: {} finds the proxy by its image; traefik: { proxy: reverse-proxy } names its Compose service';
+  if (path[0] === 'project' && path.length <= 2)
+    return 'project: NAME or project: [NAME, …]: Compose projects or swarm stacks';
+  if (path[0] === 'traefik')
+    return 'traefik: {} finds the proxy by its image; traefik: { proxy: reverse-proxy } names its Compose service';
   return undefined;
 }
 
@@ -350,7 +496,9 @@ function requiredHint(path: readonly PropertyKey[]): string | undefined {
 function ruleHint(path: readonly PropertyKey[]): string {
   switch (path[2]) {
     case 'never':
-      return path[3] === 'to' ? "e.g. to: [postgres, redis:6379, dns:postgres, internet]" : 'never: { from: { network: public-facing }, to: [postgres, redis] } (from: is written as in expect:)';
+      return path[3] === 'to'
+        ? 'e.g. to: [postgres, redis:6379, dns:postgres, internet]'
+        : 'never: { from: { network: public-facing }, to: [postgres, redis] } (from: is written as in expect:)';
     case 'no-egress':
       return 'no-egress: { network: internal-backend } or no-egress: { service: worker }';
     case 'only':
@@ -361,7 +509,9 @@ function ruleHint(path: readonly PropertyKey[]): string {
 }
 
 function unionHint(path: readonly PropertyKey[]): string | undefined {
-  return path[0] !== 'rules' && path[2] === 'to' ? "a target is 'service:port', 'http://…', 'dns:name', 'tcp://host:port' or { service, port }" : requiredHint(path);
+  return path[0] !== 'rules' && path[2] === 'to'
+    ? "a target is 'service:port', 'http://…', 'dns:name', 'tcp://host:port' or { service, port }"
+    : requiredHint(path);
 }
 
 function pathLabel(path: readonly PropertyKey[]): string {
@@ -383,7 +533,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   // A scalar of megabytes is never echoed whole (see quoted.ts).
-  if (typeof value === 'string' && value.length > 80) return `string ${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`;
+  if (typeof value === 'string' && value.length > 80)
+    return `string ${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -393,7 +544,8 @@ function article(expected: string): string {
 
 function yamlHint(code: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'each key may appear once per map';
-  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'check the indentation: list items under a key start with "- " at a consistent depth';
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR')
+    return 'check the indentation: list items under a key start with "- " at a consistent depth';
   if (code === 'TAB_AS_INDENT') return 'YAML indentation uses spaces, not tabs';
   return 'check the YAML syntax around this position';
 }

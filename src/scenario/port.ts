@@ -21,7 +21,7 @@ export const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
   kafka: 9092,
   nats: 4222,
   etcd: 2379,
-  'docker': 2375,
+  docker: 2375,
   'docker-tls': 2376,
 };
 

@@ -25,13 +25,19 @@ const duration = describe(z.string().check(z.regex(DURATION_PATTERN)), 'A durati
 
 const name = z.string().check(z.minLength(1));
 
-const portValue = describe(z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]), 'A port number (1-65535) or a well-known name (postgres, redis, http …)');
+const portValue = describe(
+  z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]),
+  'A port number (1-65535) or a well-known name (postgres, redis, http …)',
+);
 
 /** `from:` in object form: a network or a service. */
 export const sourceObjectSchema = describe(
   z.strictObject({
     network: describe(z.optional(name), 'Run the probe on this network (Compose name, or a Docker network name)'),
-    service: describe(z.optional(name), "Run the probe inside each running container's network namespace of this service"),
+    service: describe(
+      z.optional(name),
+      "Run the probe inside each running container's network namespace of this service",
+    ),
     project: describe(z.optional(name), 'The Compose project or swarm stack, when not the scenario default'),
   }),
   'Where the probe runs: exactly one of network, service',
@@ -40,7 +46,10 @@ export const sourceObjectSchema = describe(
 /** `from:` — where the probe runs: `host`, or a network or service. */
 export const sourceSchema = z.union([
   describe(z.literal('host'), "dockprobe's own host, checking published ports"),
-  describe(z.literal('lan'), "a neighbour on the host's LAN routing the containers' subnets through the host (root on the engine's host)"),
+  describe(
+    z.literal('lan'),
+    "a neighbour on the host's LAN routing the containers' subnets through the host (root on the engine's host)",
+  ),
   sourceObjectSchema,
 ]);
 
@@ -51,7 +60,10 @@ export const targetObjectSchema = describe(
     host: describe(z.optional(name), 'A host outside the project (IP address or DNS name): a TCP connection to `port`'),
     port: z.optional(portValue),
     url: describe(z.optional(z.string().check(z.minLength(1))), 'An HTTP(S) URL: a GET request'),
-    status: describe(z.optional(z.number().check(z.int(), z.gte(100), z.lte(599))), 'With `url`: the HTTP status that must come back'),
+    status: describe(
+      z.optional(z.number().check(z.int(), z.gte(100), z.lte(599))),
+      'With `url`: the HTTP status that must come back',
+    ),
     bytes: describe(
       z.optional(z.number().check(z.int(), z.gte(1), z.lte(16 * 1024 * 1024))),
       'With `url`: at least this many body bytes must arrive (a large answer across an overlay finds an MTU black hole: small answers pass, large ones stall)',
@@ -64,7 +76,10 @@ export const targetObjectSchema = describe(
 
 /** `to:` entries: `service:port`, `http(s)://…`, `dns:name`, `tcp://host:port`, `internet`, or the object form. */
 export const targetSchema = z.union([
-  describe(z.string().check(z.minLength(1)), 'service:port, http(s)://host:port/path, dns:name, tcp://host:port, or internet'),
+  describe(
+    z.string().check(z.minLength(1)),
+    'service:port, http(s)://host:port/path, dns:name, tcp://host:port, or internet',
+  ),
   targetObjectSchema,
 ]);
 
@@ -97,7 +112,10 @@ export const noEgressRuleSchema = describe(
 );
 
 /** One source of `only:`: a service by name, or `{ network }` / `{ service }`. */
-const onlySourceSchema = z.union([describe(z.string().check(z.minLength(1)), 'A service of the project'), sourceObjectSchema]);
+const onlySourceSchema = z.union([
+  describe(z.string().check(z.minLength(1)), 'A service of the project'),
+  sourceObjectSchema,
+]);
 
 /** `only: { to, from: [...] }`: the listed sources reach `to`, and nothing else of the project does. */
 export const onlyRuleSchema = describe(
@@ -110,7 +128,11 @@ export const onlyRuleSchema = describe(
 
 /** One `rules:` item: exactly one of its keys. */
 export const ruleSchema = describe(
-  z.strictObject({ never: z.optional(neverRuleSchema), 'no-egress': z.optional(noEgressRuleSchema), only: z.optional(onlyRuleSchema) }),
+  z.strictObject({
+    never: z.optional(neverRuleSchema),
+    'no-egress': z.optional(noEgressRuleSchema),
+    only: z.optional(onlyRuleSchema),
+  }),
   'A zone rule: exactly one of never, no-egress, only',
   { minProperties: 1, maxProperties: 1 },
 );
@@ -118,7 +140,10 @@ export const ruleSchema = describe(
 /** `traefik:` — check a Traefik proxy's routes: `{}` finds the proxy, `{ proxy: NAME }` names it. */
 export const traefikSchema = describe(
   z.strictObject({
-    proxy: describe(z.optional(name), 'The Compose service running Traefik; when left out, the service running a traefik image (or command) is found'),
+    proxy: describe(
+      z.optional(name),
+      'The Compose service running Traefik; when left out, the service running a traefik image (or command) is found',
+    ),
     project: describe(z.optional(name), "The proxy's Compose project or swarm stack, when not the scenario default"),
   }),
   'Check every route of a Traefik proxy: the network Traefik will really use for each routed service must be one the proxy shares, and the service must answer there from inside the proxy. `traefik: {}` finds the proxy',

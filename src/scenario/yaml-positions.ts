@@ -7,7 +7,12 @@ export type DocPath = readonly PropertyKey[];
  * Finds where a path points in the YAML source. `key: true` gives the position of a map key itself (for unknown
  * keys); a path that does not exist (a missing key) falls back to its deepest existing ancestor.
  */
-export function positionOf(doc: Document, lines: LineCounter, path: DocPath, options: { key?: boolean } = {}): { line: number; col: number } {
+export function positionOf(
+  doc: Document,
+  lines: LineCounter,
+  path: DocPath,
+  options: { key?: boolean } = {},
+): { line: number; col: number } {
   let node: unknown = doc.contents;
   let found: Node | undefined = isNode(node) ? node : undefined;
   for (let i = 0; i < path.length; i++) {

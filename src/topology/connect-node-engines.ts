@@ -21,7 +21,10 @@ export async function connectNodeEngines(
   topology: Topology,
   connect: (endpoint: string) => ContainerRuntime,
 ): Promise<{ engines: NodeEngine[]; refused: { node: string; endpoint: string; reason: string }[] }> {
-  const named = Object.entries(given).map(([name, endpoint]) => ({ node: chooseNodes([name], topology, '--node-engine')[0]!, endpoint }));
+  const named = Object.entries(given).map(([name, endpoint]) => ({
+    node: chooseNodes([name], topology, '--node-engine')[0]!,
+    endpoint,
+  }));
   type Refused = { node: string; endpoint: string; reason: string };
   // Each answer in its entry's place: logs and reports follow the order given, whatever order the engines answered in.
   const answers = await Promise.all(
@@ -30,7 +33,11 @@ export async function connectNodeEngines(
         const runtime = connect(endpoint);
         const info = await runtime.info();
         if (info.swarmNodeId === node.id) return { node, endpoint, runtime };
-        return { node: node.hostname, endpoint, reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})` };
+        return {
+          node: node.hostname,
+          endpoint,
+          reason: `the engine at ${endpoint} is ${info.swarmNodeId ? `swarm node ${info.swarmNodeId}` : 'in no swarm'}, not ${node.hostname} (${node.id})`,
+        };
       } catch (error) {
         return { node: node.hostname, endpoint, reason: error instanceof Error ? error.message : String(error) };
       }

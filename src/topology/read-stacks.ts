@@ -19,7 +19,12 @@ export interface StackRead {
  * stack label); only a manager answers for services, tasks and nodes, so a worker knows the services that run here
  * and nothing of other nodes. `stackNetworks` are the names whose networks carry the stack label.
  */
-export async function readStacks(runtime: ContainerRuntime, engine: EngineInfo, projects: readonly string[], stackNetworks: ReadonlySet<string>): Promise<StackRead> {
+export async function readStacks(
+  runtime: ContainerRuntime,
+  engine: EngineInfo,
+  projects: readonly string[],
+  stackNetworks: ReadonlySet<string>,
+): Promise<StackRead> {
   const manager = engine.swarmManager === true;
   const [containers, allServices, nodes] = await Promise.all([
     Promise.all(projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }))),
@@ -28,7 +33,12 @@ export async function readStacks(runtime: ContainerRuntime, engine: EngineInfo, 
   ]);
   const services = allServices.filter((s) => s.stack !== undefined && projects.includes(s.stack));
   const tasks = services.length > 0 ? await runtime.listTasks({ services: services.map((s) => s.id) }) : [];
-  const read: StackRead = { stacks: [], services: [], networkUse: new Map(), swarm: { nodeId: engine.swarmNodeId, manager, nodes } };
+  const read: StackRead = {
+    stacks: [],
+    services: [],
+    networkUse: new Map(),
+    swarm: { nodeId: engine.swarmNodeId, manager, nodes },
+  };
   for (const [i, stack] of projects.entries()) {
     // A task container carries its service's name; anything else with the stack label (a probe, a container run by
     // hand with the label) is not the deployment.
@@ -36,17 +46,29 @@ export async function readStacks(runtime: ContainerRuntime, engine: EngineInfo, 
     const ofStack = services.filter((s) => s.stack === stack);
     if ((containers[i] ?? []).length === 0 && ofStack.length === 0 && !stackNetworks.has(stack)) continue;
     read.stacks.push(stack);
-    const names = [...new Set([...ofStack.map((s) => s.name), ...local.map((c) => c.labels[SWARM_SERVICE_NAME]!)])].sort();
+    const names = [
+      ...new Set([...ofStack.map((s) => s.name), ...local.map((c) => c.labels[SWARM_SERVICE_NAME]!)]),
+    ].sort();
     const use = new Set<string>();
     for (const fullName of names) {
       const service = ofStack.find((s) => s.name === fullName);
-      const mine = local.filter((c) => c.labels[SWARM_SERVICE_NAME] === fullName).sort((a, b) => a.name.localeCompare(b.name));
+      const mine = local
+        .filter((c) => c.labels[SWARM_SERVICE_NAME] === fullName)
+        .sort((a, b) => a.name.localeCompare(b.name));
       const own = service ? tasks.filter((t) => t.serviceId === service.id) : [];
       read.services.push({
         project: stack,
         name: stackShortName(stack, fullName),
         containers: mine,
-        swarm: { fullName, service, tasks: own.map((t) => ({ ...t, node: nodes.find((n) => n.id === t.nodeId), local: t.nodeId !== undefined && t.nodeId === engine.swarmNodeId })) },
+        swarm: {
+          fullName,
+          service,
+          tasks: own.map((t) => ({
+            ...t,
+            node: nodes.find((n) => n.id === t.nodeId),
+            local: t.nodeId !== undefined && t.nodeId === engine.swarmNodeId,
+          })),
+        },
       });
       for (const id of service?.networkIds ?? []) use.add(id);
       for (const t of own) for (const n of t.networks) use.add(n.networkId);

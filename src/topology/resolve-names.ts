@@ -36,19 +36,39 @@ function resolveTraefik(scenario: Scenario, topology: Topology): TraefikCheck | 
   if (!traefik) return undefined;
   const scope = scopeOf(traefik.project, scenario);
   if (scope.length === 0) {
-    throw new ScenarioError([{ ...traefik.position, message: "'traefik' needs a project: the proxy and the services it routes are found in it", hint: 'set `project:` in the scenario (or in traefik:) or pass --project' }]);
+    throw new ScenarioError([
+      {
+        ...traefik.position,
+        message: "'traefik' needs a project: the proxy and the services it routes are found in it",
+        hint: 'set `project:` in the scenario (or in traefik:) or pass --project',
+      },
+    ]);
   }
   if (traefik.proxy !== undefined) {
     const found = servicesNamed(topology, scope, traefik.proxy);
     if (found.length === 0) {
-      throw new UnknownNameError('service', traefik.proxy, serviceNames(topology, scope), `in ${describeProjects(scope)} (${formatPosition(traefik.position)})`);
+      throw new UnknownNameError(
+        'service',
+        traefik.proxy,
+        serviceNames(topology, scope),
+        `in ${describeProjects(scope)} (${formatPosition(traefik.position)})`,
+      );
     }
-    if (found.length > 1) throw inSeveral('service', traefik.proxy, found.map(where), traefik.position, `traefik: { proxy: ${traefik.proxy}, project: ${found[0]!.project} }`);
+    if (found.length > 1)
+      throw inSeveral(
+        'service',
+        traefik.proxy,
+        found.map(where),
+        traefik.position,
+        `traefik: { proxy: ${traefik.proxy}, project: ${found[0]!.project} }`,
+      );
     return { ...traefik, project: found[0]!.project };
   }
   if (scope.length === 1) return { ...traefik, project: scope[0] };
   // With several projects and no proxy named, the proxy's project is the one project where Traefik runs.
-  const running = scope.filter((project) => detectProxy(topology.services, { project, proxy: undefined }).kind !== 'not-found');
+  const running = scope.filter(
+    (project) => detectProxy(topology.services, { project, proxy: undefined }).kind !== 'not-found',
+  );
   if (running.length === 1) return { ...traefik, project: running[0] };
   if (running.length === 0) {
     throw new ScenarioError([
@@ -59,7 +79,13 @@ function resolveTraefik(scenario: Scenario, topology: Topology): TraefikCheck | 
       },
     ]);
   }
-  throw new ScenarioError([{ ...traefik.position, message: `Traefik runs in several of the listed projects: ${running.join(', ')}`, hint: `name the one to check: traefik: { proxy: SERVICE, project: ${running[0]} }` }]);
+  throw new ScenarioError([
+    {
+      ...traefik.position,
+      message: `Traefik runs in several of the listed projects: ${running.join(', ')}`,
+      hint: `name the one to check: traefik: { proxy: SERVICE, project: ${running[0]} }`,
+    },
+  ]);
 }
 
 function resolveSource(e: Expectation, scenario: Scenario, topology: Topology): SourceRef {
@@ -70,16 +96,39 @@ function resolveSource(e: Expectation, scenario: Scenario, topology: Topology): 
     const { network, via } = resolveNetwork(topology, scope, from.network, e.position);
     if (!network) {
       // Without a project, the networks no project made (as it always was); with some, theirs and those they join.
-      const inScope = topology.networks.filter((n) => (scope.length ? (n.project !== undefined && scope.includes(n.project)) || n.joinedBy?.some((p) => scope.includes(p)) : n.project === undefined)).map((n) => n.composeName ?? n.name);
-      throw new UnknownNameError('network', from.network, [...new Set(inScope.length ? inScope : topology.networks.map((n) => n.name))].sort(), scope.length ? `in ${describeProjects(scope)}` : '');
+      const inScope = topology.networks
+        .filter((n) =>
+          scope.length
+            ? (n.project !== undefined && scope.includes(n.project)) || n.joinedBy?.some((p) => scope.includes(p))
+            : n.project === undefined,
+        )
+        .map((n) => n.composeName ?? n.name);
+      throw new UnknownNameError(
+        'network',
+        from.network,
+        [...new Set(inScope.length ? inScope : topology.networks.map((n) => n.name))].sort(),
+        scope.length ? `in ${describeProjects(scope)}` : '',
+      );
     }
     // The host's own namespace, no network at all and the swarm's own networks are not zones a probe can stand in:
     // say what to write instead.
     if (network.driver === 'host') {
-      throw new ScenarioError([{ ...e.position, message: `network '${from.network}' is the host's own network namespace, not a zone`, hint: 'write `from: host` to knock on published ports from the host' }]);
+      throw new ScenarioError([
+        {
+          ...e.position,
+          message: `network '${from.network}' is the host's own network namespace, not a zone`,
+          hint: 'write `from: host` to knock on published ports from the host',
+        },
+      ]);
     }
     if (network.driver === 'null') {
-      throw new ScenarioError([{ ...e.position, message: `network '${from.network}' has no network at all: nothing can be reached from it`, hint: 'name a network containers join, or a service' }]);
+      throw new ScenarioError([
+        {
+          ...e.position,
+          message: `network '${from.network}' has no network at all: nothing can be reached from it`,
+          hint: 'name a network containers join, or a service',
+        },
+      ]);
     }
     const plumbing = swarmPlumbing(network);
     if (plumbing === 'ingress') {
@@ -104,42 +153,92 @@ function resolveSource(e: Expectation, scenario: Scenario, topology: Topology): 
     return from.project === undefined && via !== undefined ? { ...from, project: via } : from;
   }
   if (scope.length === 0) {
-    throw new ScenarioError([{ ...e.position, message: `'from: { service: ${from.service} }' needs a project`, hint: needsProjectHint(topology, 'set `project:` in the scenario or pass --project') }]);
+    throw new ScenarioError([
+      {
+        ...e.position,
+        message: `'from: { service: ${from.service} }' needs a project`,
+        hint: needsProjectHint(topology, 'set `project:` in the scenario or pass --project'),
+      },
+    ]);
   }
   const found = servicesNamed(topology, scope, from.service);
   if (found.length === 0) {
-    throw new UnknownNameError('service', from.service, serviceNames(topology, scope), `in ${describeProjects(scope)} (${formatPosition(e.position)})`);
+    throw new UnknownNameError(
+      'service',
+      from.service,
+      serviceNames(topology, scope),
+      `in ${describeProjects(scope)} (${formatPosition(e.position)})`,
+    );
   }
-  if (found.length > 1) throw inSeveral('service', from.service, found.map(where), e.position, `from: { service: ${from.service}, project: ${found[0]!.project} }`);
+  if (found.length > 1)
+    throw inSeveral(
+      'service',
+      from.service,
+      found.map(where),
+      e.position,
+      `from: { service: ${from.service}, project: ${found[0]!.project} }`,
+    );
   // A probe joined to it would stand in the host's own namespace: that perspective is `from: host`.
   const containers = found[0]!.containers;
   if (containers.length > 0 && containers.every((c) => c.networkMode === 'host')) {
-    throw new ScenarioError([{ ...e.position, message: `service '${from.service}' runs in the host's network namespace (network_mode: host), not in a zone`, hint: 'write `from: host` to check what the host reaches' }]);
+    throw new ScenarioError([
+      {
+        ...e.position,
+        message: `service '${from.service}' runs in the host's network namespace (network_mode: host), not in a zone`,
+        hint: 'write `from: host` to check what the host reaches',
+      },
+    ]);
   }
   // A namespace with loopback only: a probe joined to it reaches nothing, its controls included, so every cell would
   // be inconclusive; nothing there is a zone to check.
   if (containers.length > 0 && containers.every((c) => c.networkMode === 'none')) {
-    throw new ScenarioError([{ ...e.position, message: `service '${from.service}' has no network (network_mode: none): nothing is reachable from there to check`, hint: 'drop this entry, or check what reaches the service from the zones it would join' }]);
+    throw new ScenarioError([
+      {
+        ...e.position,
+        message: `service '${from.service}' has no network (network_mode: none): nothing is reachable from there to check`,
+        hint: 'drop this entry, or check what reaches the service from the zones it would join',
+      },
+    ]);
   }
   return { ...from, project: found[0]!.project };
 }
 
-function resolveTargetService(t: Exclude<TargetRef, { kind: 'internet' }>, host: Extract<HostRef, { kind: 'service' }>, scenario: Scenario, topology: Topology): string {
+function resolveTargetService(
+  t: Exclude<TargetRef, { kind: 'internet' }>,
+  host: Extract<HostRef, { kind: 'service' }>,
+  scenario: Scenario,
+  topology: Topology,
+): string {
   const scope = scopeOf(host.project, scenario);
   if (scope.length === 0) {
     throw new ScenarioError([
       {
         ...t.position,
         message: `target '${t.label}' names a service, but no project is set`,
-        hint: needsProjectHint(topology, 'set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)'),
+        hint: needsProjectHint(
+          topology,
+          'set `project:` in the scenario or pass --project; a host outside the project is written with its IP or a dotted name (tcp://db.example.com:5432)',
+        ),
       },
     ]);
   }
   const found = servicesNamed(topology, scope, host.service);
   if (found.length === 0) {
-    throw new UnknownNameError('service', host.service, serviceNames(topology, scope), `in ${describeProjects(scope)} (${formatPosition(t.position)})`);
+    throw new UnknownNameError(
+      'service',
+      host.service,
+      serviceNames(topology, scope),
+      `in ${describeProjects(scope)} (${formatPosition(t.position)})`,
+    );
   }
-  if (found.length > 1) throw inSeveral('service', host.service, found.map(where), t.position, `{ service: ${host.service}, port: …, project: ${found[0]!.project} }`);
+  if (found.length > 1)
+    throw inSeveral(
+      'service',
+      host.service,
+      found.map(where),
+      t.position,
+      `{ service: ${host.service}, port: …, project: ${found[0]!.project} }`,
+    );
   return found[0]!.project;
 }
 
@@ -148,14 +247,37 @@ function resolveTargetService(t: Exclude<TargetRef, { kind: 'internet' }>, host:
  * Docker name or id; `via` is the project its short name was found through. One network (one id) found through two
  * projects is one network; two networks are an error.
  */
-function resolveNetwork(topology: Topology, scope: readonly string[], name: string, position: SourcePosition): { network: TopologyNetwork | undefined; via: string | undefined } {
-  const byShortName = topology.networks.filter((n) => n.composeName === name && scope.some((p) => n.project === p || n.joinedBy?.includes(p)));
+function resolveNetwork(
+  topology: Topology,
+  scope: readonly string[],
+  name: string,
+  position: SourcePosition,
+): { network: TopologyNetwork | undefined; via: string | undefined } {
+  const byShortName = topology.networks.filter(
+    (n) => n.composeName === name && scope.some((p) => n.project === p || n.joinedBy?.includes(p)),
+  );
   if (byShortName.length > 1) {
-    throw inSeveral('network', name, byShortName.map((n) => `${n.project ?? 'no project'} (${n.name})`), position, `name it by its Docker name: { network: ${byShortName[0]!.name} }`);
+    throw inSeveral(
+      'network',
+      name,
+      byShortName.map((n) => `${n.project ?? 'no project'} (${n.name})`),
+      position,
+      `name it by its Docker name: { network: ${byShortName[0]!.name} }`,
+    );
   }
   const found = byShortName[0];
-  if (found) return { network: found, via: scope.find((p) => found.project === p) ?? scope.find((p) => found.joinedBy?.includes(p)) };
-  return { network: scope.length === 1 ? findNetwork(topology, scope[0], name) : topology.networks.find((n) => n.name === name || n.id === name), via: undefined };
+  if (found)
+    return {
+      network: found,
+      via: scope.find((p) => found.project === p) ?? scope.find((p) => found.joinedBy?.includes(p)),
+    };
+  return {
+    network:
+      scope.length === 1
+        ? findNetwork(topology, scope[0], name)
+        : topology.networks.find((n) => n.name === name || n.id === name),
+    via: undefined,
+  };
 }
 
 function servicesNamed(topology: Topology, scope: readonly string[], name: string): TopologyService[] {
@@ -171,11 +293,25 @@ function where(s: TopologyService): string {
   return `${s.project} (${s.swarm ? 'stack' : 'Compose project'})`;
 }
 
-function inSeveral(kind: 'service' | 'network', name: string, places: string[], position: SourcePosition, say: string): ScenarioError {
-  return new ScenarioError([{ ...position, message: `${kind} '${name}' is in ${places.length} of the listed projects: ${places.join(', ')}`, hint: `say which: ${say}` }]);
+function inSeveral(
+  kind: 'service' | 'network',
+  name: string,
+  places: string[],
+  position: SourcePosition,
+  say: string,
+): ScenarioError {
+  return new ScenarioError([
+    {
+      ...position,
+      message: `${kind} '${name}' is in ${places.length} of the listed projects: ${places.join(', ')}`,
+      hint: `say which: ${say}`,
+    },
+  ]);
 }
 
 // On a swarm, a stack is a project too: the hint says so there, and stays as it always was elsewhere.
 function needsProjectHint(topology: Topology, hint: string): string {
-  return topology.engine.swarm ? `${hint}; on a swarm, a stack is a project: project: STACK, and its services go by their names in the stack file (api, not STACK_api)` : hint;
+  return topology.engine.swarm
+    ? `${hint}; on a swarm, a stack is a project: project: STACK, and its services go by their names in the stack file (api, not STACK_api)`
+    : hint;
 }

@@ -1,5 +1,14 @@
 import type { ContainerInfo, ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
-import { COMPOSE_NETWORK, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VERSION, LABEL_ROLE, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
+import {
+  COMPOSE_NETWORK,
+  COMPOSE_ONEOFF,
+  COMPOSE_PROJECT,
+  COMPOSE_SERVICE,
+  COMPOSE_VERSION,
+  LABEL_ROLE,
+  STACK_NAMESPACE,
+  labelFilter,
+} from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { readStacks, type StackRead } from './read-stacks.js';
@@ -21,21 +30,47 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
   ]);
   const networks: TopologyNetwork[] = allNetworks.map(topologyNetwork);
   // Stacks exist only in a swarm: outside one, nothing more is asked of the engine than Compose needs.
-  const stacks = engine.swarm ? await readStacks(runtime, engine, projects, new Set(networks.filter((n) => n.labels[STACK_NAMESPACE]).map((n) => n.project!))) : undefined;
+  const stacks = engine.swarm
+    ? await readStacks(
+        runtime,
+        engine,
+        projects,
+        new Set(networks.filter((n) => n.labels[STACK_NAMESPACE]).map((n) => n.project!)),
+      )
+    : undefined;
 
   for (const [i, project] of projects.entries()) {
     const hasContainers = (projectContainers[i] ?? []).length > 0;
     const hasNetworks = networks.some((n) => n.project === project && n.labels[COMPOSE_PROJECT] !== undefined);
     if (!hasContainers && !hasNetworks && !stacks?.stacks.includes(project)) {
-      const why = stacks ? '(no container, network or service carries its Compose label or its stack label)' : '(no container or network carries its Compose label)';
+      const why = stacks
+        ? '(no container, network or service carries its Compose label or its stack label)'
+        : '(no container or network carries its Compose label)';
       throw new UnknownNameError('project', project, await existingProjects(runtime, allNetworks, stacks), why);
     }
   }
   if (stacks) markJoined(networks, stacks);
 
-  const services = [...projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? [])), ...(stacks?.services ?? [])];
-  const composeVersions = [...new Set(projectContainers.flat().map((c) => c.labels[COMPOSE_VERSION]).filter((v): v is string => Boolean(v)))].sort();
-  const topology: Topology = { engine, projects, networks, services, composeVersions, ...(stacks ? { stacks: stacks.stacks, swarm: stacks.swarm } : {}) };
+  const services = [
+    ...projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? [])),
+    ...(stacks?.services ?? []),
+  ];
+  const composeVersions = [
+    ...new Set(
+      projectContainers
+        .flat()
+        .map((c) => c.labels[COMPOSE_VERSION])
+        .filter((v): v is string => Boolean(v)),
+    ),
+  ].sort();
+  const topology: Topology = {
+    engine,
+    projects,
+    networks,
+    services,
+    composeVersions,
+    ...(stacks ? { stacks: stacks.stacks, swarm: stacks.swarm } : {}),
+  };
   for (const scenario of scenarios) resolveNames(scenario, topology);
   return topology;
 }
@@ -47,7 +82,8 @@ export async function resolveTopology(scenarios: readonly Scenario[], runtime: C
 export function topologyNetwork(n: NetworkInfo): TopologyNetwork {
   const compose = n.labels[COMPOSE_PROJECT];
   const stack = n.labels[STACK_NAMESPACE];
-  if (compose === undefined && stack !== undefined) return { ...n, project: stack, composeName: stackShortName(stack, n.name) };
+  if (compose === undefined && stack !== undefined)
+    return { ...n, project: stack, composeName: stackShortName(stack, n.name) };
   return { ...n, project: compose, composeName: n.labels[COMPOSE_NETWORK] };
 }
 
@@ -68,7 +104,8 @@ function referencedProjects(scenarios: readonly Scenario[]): string[] {
   for (const scenario of scenarios) if (scenario.traefik?.project) projects.add(scenario.traefik.project);
   for (const e of scenarios.flatMap((s) => s.expectations)) {
     if ((e.from.kind === 'network' || e.from.kind === 'service') && e.from.project) projects.add(e.from.project);
-    for (const t of e.to) if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
+    for (const t of e.to)
+      if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
   }
   return [...projects];
 }
@@ -81,10 +118,18 @@ function groupServices(project: string, containers: ContainerInfo[]): TopologySe
     if (!service || c.labels[COMPOSE_ONEOFF] === 'True' || c.labels[LABEL_ROLE] === 'probe') continue;
     byName.set(service, [...(byName.get(service) ?? []), c]);
   }
-  return [...byName].map(([name, list]) => ({ project, name, containers: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+  return [...byName].map(([name, list]) => ({
+    project,
+    name,
+    containers: list.sort((a, b) => a.name.localeCompare(b.name)),
+  }));
 }
 
-async function existingProjects(runtime: ContainerRuntime, networks: NetworkInfo[], stacks: StackRead | undefined): Promise<string[]> {
+async function existingProjects(
+  runtime: ContainerRuntime,
+  networks: NetworkInfo[],
+  stacks: StackRead | undefined,
+): Promise<string[]> {
   const [containers, stackContainers, services] = await Promise.all([
     runtime.listContainers({ all: true, labels: [COMPOSE_PROJECT] }),
     stacks ? runtime.listContainers({ all: true, labels: [STACK_NAMESPACE] }) : Promise.resolve([]),

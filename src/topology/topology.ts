@@ -1,4 +1,11 @@
-import type { ContainerInfo, EngineInfo, NetworkInfo, SwarmNode, SwarmService, SwarmTask } from '../docker/container-runtime.js';
+import type {
+  ContainerInfo,
+  EngineInfo,
+  NetworkInfo,
+  SwarmNode,
+  SwarmService,
+  SwarmTask,
+} from '../docker/container-runtime.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE, SWARM_SERVICE_NAME } from '../docker/labels.js';
 
 /** A network with the names it is known by in the project (or stack) that made it. */
@@ -70,7 +77,13 @@ export function runningContainers(service: TopologyService): ContainerInfo[] {
  * manager, reached only by address (or by name through the swarm's DNS), never joined by a probe from here.
  */
 export function remoteTasks(service: TopologyService): TopologyTask[] {
-  return (service.swarm?.tasks ?? []).filter((t) => !t.local && t.state === 'running' && t.desiredState === 'running' && t.networks.some((n) => n.addresses.length > 0));
+  return (service.swarm?.tasks ?? []).filter(
+    (t) =>
+      !t.local &&
+      t.state === 'running' &&
+      t.desiredState === 'running' &&
+      t.networks.some((n) => n.addresses.length > 0),
+  );
 }
 
 /** A task as docker names its container: `<service>.<slot>.<task id>` (`<service>.<node id>.<task id>` when global). */
@@ -83,7 +96,12 @@ export function containerStates(service: TopologyService): string {
   const local = service.containers.map((c) => `${c.name} ${c.state}`).join(', ');
   if (!service.swarm) return local || 'no container';
   // A stack's service may run elsewhere: its tasks on other nodes say where, and in what state.
-  const elsewhere = service.swarm.tasks.filter((t) => !t.local && t.desiredState === 'running').map((t) => `task ${service.swarm!.fullName}.${t.slot ?? t.nodeId ?? ''} ${t.state} on node ${t.node?.hostname ?? t.nodeId ?? 'unassigned'}`);
+  const elsewhere = service.swarm.tasks
+    .filter((t) => !t.local && t.desiredState === 'running')
+    .map(
+      (t) =>
+        `task ${service.swarm!.fullName}.${t.slot ?? t.nodeId ?? ''} ${t.state} on node ${t.node?.hostname ?? t.nodeId ?? 'unassigned'}`,
+    );
   return [local || 'no container on this node', ...elsewhere].join(', ');
 }
 
@@ -97,7 +115,11 @@ export function isContainerOf(service: TopologyService, container: ContainerInfo
  * Finds a network by its short name within a project (its Compose key, or a stack's network without the prefix,
  * or one a stack joins as external), or by its Docker name or id.
  */
-export function findNetwork(topology: Topology, project: string | undefined, name: string): TopologyNetwork | undefined {
+export function findNetwork(
+  topology: Topology,
+  project: string | undefined,
+  name: string,
+): TopologyNetwork | undefined {
   return (
     topology.networks.find((n) => project !== undefined && n.project === project && n.composeName === name) ??
     topology.networks.find((n) => project !== undefined && n.joinedBy?.includes(project) && n.composeName === name) ??
@@ -137,7 +159,14 @@ export function swarmPlumbing(network: NetworkInfo): 'ingress' | 'gateway bridge
 }
 
 /** The subnets of the networks a set of containers (and remote tasks) is on. */
-export function subnetsOf(topology: Topology, containers: readonly ContainerInfo[], tasks: readonly SwarmTask[] = []): string[] {
-  const ids = new Set([...containers.flatMap((c) => c.networks.map((n) => n.networkId)), ...tasks.flatMap((t) => t.networks.map((n) => n.networkId))]);
+export function subnetsOf(
+  topology: Topology,
+  containers: readonly ContainerInfo[],
+  tasks: readonly SwarmTask[] = [],
+): string[] {
+  const ids = new Set([
+    ...containers.flatMap((c) => c.networks.map((n) => n.networkId)),
+    ...tasks.flatMap((t) => t.networks.map((n) => n.networkId)),
+  ]);
   return [...new Set(topology.networks.filter((n) => ids.has(n.id)).flatMap((n) => n.subnets))];
 }

@@ -1,4 +1,10 @@
-import type { ContainerInfo, ContainerRuntime, EngineEvent, SwarmNode, SwarmTask } from '../docker/container-runtime.js';
+import type {
+  ContainerInfo,
+  ContainerRuntime,
+  EngineEvent,
+  SwarmNode,
+  SwarmTask,
+} from '../docker/container-runtime.js';
 import type { NodeEngine } from './connect-node-engines.js';
 import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, SWARM_TASK_ID, labelFilter } from '../docker/labels.js';
 import { isContainerOf, remoteTasks, taskName, type Topology } from './topology.js';
@@ -29,15 +35,25 @@ export function worldChanges(topology: Topology, after: readonly ContainerInfo[]
         continue;
       }
       if (!c.running) note(before.id, `${c.name} is ${c.state} (it was running)`);
-      else if (c.startedAt !== before.startedAt || c.restartCount !== before.restartCount) note(before.id, `${c.name} restarted (started ${c.startedAt}, was ${before.startedAt})`);
-      const membership = (x: ContainerInfo) => x.networks.map((n) => `${n.networkName}=${n.ipv4 ?? ''}${n.ipv6 ? `,${n.ipv6}` : ''}`).sort().join(', ');
-      if (c.running && membership(c) !== membership(before)) note(before.id, `${c.name} changed networks (now ${membership(c) || 'none'}, was ${membership(before) || 'none'})`);
+      else if (c.startedAt !== before.startedAt || c.restartCount !== before.restartCount)
+        note(before.id, `${c.name} restarted (started ${c.startedAt}, was ${before.startedAt})`);
+      const membership = (x: ContainerInfo) =>
+        x.networks
+          .map((n) => `${n.networkName}=${n.ipv4 ?? ''}${n.ipv6 ? `,${n.ipv6}` : ''}`)
+          .sort()
+          .join(', ');
+      if (c.running && membership(c) !== membership(before))
+        note(
+          before.id,
+          `${c.name} changed networks (now ${membership(c) || 'none'}, was ${membership(before) || 'none'})`,
+        );
     }
     // A replica that appeared was never tried by address: a "blocked" toward the service no longer covers it.
     const known = new Set(service.containers.map((c) => c.id));
     for (const c of after) {
       if (!known.has(c.id) && c.running && isContainerOf(service, c)) {
-        for (const before of service.containers) note(before.id, `${c.name} of service ${service.name} started during the run`);
+        for (const before of service.containers)
+          note(before.id, `${c.name} of service ${service.name} started during the run`);
       }
     }
   }
@@ -55,9 +71,14 @@ export function taskChanges(topology: Topology, after: readonly SwarmTask[]): Ma
     for (const before of remoteTasks(service)) {
       const name = `task ${service.swarm!.fullName}.${before.slot ?? before.nodeId ?? ''} on node ${before.node?.hostname ?? before.nodeId}`;
       const t = now.get(before.id);
-      const addresses = (x: SwarmTask) => x.networks.map((n) => `${n.networkId}=${n.addresses.join(',')}`).sort().join(' ');
+      const addresses = (x: SwarmTask) =>
+        x.networks
+          .map((n) => `${n.networkId}=${n.addresses.join(',')}`)
+          .sort()
+          .join(' ');
       if (!t) addChange(changes, before.id, `${name} was removed`);
-      else if (t.state !== 'running' || t.desiredState !== 'running') addChange(changes, before.id, `${name} is ${t.state} (it was running)`);
+      else if (t.state !== 'running' || t.desiredState !== 'running')
+        addChange(changes, before.id, `${name} is ${t.state} (it was running)`);
       else if (addresses(t) !== addresses(before)) addChange(changes, before.id, `${name} changed addresses`);
     }
   }
@@ -80,18 +101,37 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  * the engine's events of the window (a container that died and came back, a network joined or left, a network
  * created). The run's own probes are not changes; a window that cannot be read counts as changed.
  */
-export async function readWindow(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number, nodes: readonly NodeEngine[] = []): Promise<RunWindow> {
+export async function readWindow(
+  runtime: ContainerRuntime,
+  topology: Topology,
+  runId: string,
+  sinceMs: number,
+  nodes: readonly NodeEngine[] = [],
+): Promise<RunWindow> {
   const window = await readThisEngine(runtime, topology, runId, sinceMs);
   // Other nodes' engines, where the user gave them: their container and network events are the window's too.
   const untilMs = Date.now();
   await Promise.all(
     nodes.map(async ({ node, runtime: nodeRuntime }) => {
       try {
-        window.networkEvents.push(...nodeEventChanges(topology, node, await nodeRuntime.events(sinceMs, untilMs), runId, window.changes, sinceMs));
+        window.networkEvents.push(
+          ...nodeEventChanges(
+            topology,
+            node,
+            await nodeRuntime.events(sinceMs, untilMs),
+            runId,
+            window.changes,
+            sinceMs,
+          ),
+        );
       } catch (error) {
         // Fail closed: a node whose window cannot be read may have changed under the probes that rest on its tasks.
         for (const task of topology.services.flatMap((s) => remoteTasks(s)).filter((t) => t.nodeId === node.id)) {
-          addChange(window.changes, task.id, `the events of node ${node.hostname} could not be read after the probes (${(error as Error).message})`);
+          addChange(
+            window.changes,
+            task.id,
+            `the events of node ${node.hostname} could not be read after the probes (${(error as Error).message})`,
+          );
         }
       }
     }),
@@ -99,18 +139,33 @@ export async function readWindow(runtime: ContainerRuntime, topology: Topology, 
   return window;
 }
 
-async function readThisEngine(runtime: ContainerRuntime, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
+async function readThisEngine(
+  runtime: ContainerRuntime,
+  topology: Topology,
+  runId: string,
+  sinceMs: number,
+): Promise<RunWindow> {
   try {
     // Tasks on other nodes are re-listed only when the run rests on some: a manager knows them, a worker never read any.
-    const remote = topology.services.filter((s) => remoteTasks(s).length > 0).map((s) => s.swarm!.service?.id).filter((id): id is string => id !== undefined);
+    const remote = topology.services
+      .filter((s) => remoteTasks(s).length > 0)
+      .map((s) => s.swarm!.service?.id)
+      .filter((id): id is string => id !== undefined);
     const [after, stackAfter, tasksAfter, events] = await Promise.all([
-      Promise.all(topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
-      Promise.all((topology.stacks ?? []).map((p) => runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }))),
+      Promise.all(
+        topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })),
+      ),
+      Promise.all(
+        (topology.stacks ?? []).map((p) =>
+          runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }),
+        ),
+      ),
       remote.length > 0 ? runtime.listTasks({ services: remote }) : Promise.resolve(undefined),
       runtime.events(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(topology, [...after.flat(), ...stackAfter.flat()]);
-    for (const [id, list] of tasksAfter ? taskChanges(topology, tasksAfter) : []) for (const c of list) addChange(changes, id, c.what);
+    for (const [id, list] of tasksAfter ? taskChanges(topology, tasksAfter) : [])
+      for (const c of list) addChange(changes, id, c.what);
     const networkEvents = eventChanges(topology, events, runId, changes, sinceMs);
     return { changes, networkEvents };
   } catch (error) {
@@ -119,7 +174,13 @@ async function readThisEngine(runtime: ContainerRuntime, topology: Topology, run
 }
 
 /** Adds the window's container events to `changes`; returns the network creations and removals, described. */
-export function eventChanges(topology: Topology, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
+export function eventChanges(
+  topology: Topology,
+  events: readonly EngineEvent[],
+  runId: string,
+  changes: Map<string, WorldChange[]>,
+  sinceMs = 0,
+): string[] {
   const containers = new Map(topology.services.flatMap((s) => s.containers).map((c) => [c.id, c]));
   const subject = (containerId: string) => {
     const c = containers.get(containerId);
@@ -133,12 +194,28 @@ export function eventChanges(topology: Topology, events: readonly EngineEvent[],
  * left a network makes that task changed, by task id as the manager's task list does; a network created or removed
  * there is a network event of that node (its FORWARD rules were re-inserted then, as on this one).
  */
-export function nodeEventChanges(topology: Topology, node: SwarmNode, events: readonly EngineEvent[], runId: string, changes: Map<string, WorldChange[]>, sinceMs = 0): string[] {
-  const tasks = topology.services.flatMap((s) => remoteTasks(s).filter((t) => t.nodeId === node.id).map((t) => ({ key: t.id, containerId: t.containerId, name: `task ${taskName(s, t)} on node ${node.hostname}: its container` })));
+export function nodeEventChanges(
+  topology: Topology,
+  node: SwarmNode,
+  events: readonly EngineEvent[],
+  runId: string,
+  changes: Map<string, WorldChange[]>,
+  sinceMs = 0,
+): string[] {
+  const tasks = topology.services.flatMap((s) =>
+    remoteTasks(s)
+      .filter((t) => t.nodeId === node.id)
+      .map((t) => ({
+        key: t.id,
+        containerId: t.containerId,
+        name: `task ${taskName(s, t)} on node ${node.hostname}: its container`,
+      })),
+  );
   const byContainer = new Map(tasks.flatMap((x) => (x.containerId ? [[x.containerId, x] as const] : [])));
   const byTask = new Map(tasks.map((x) => [x.key, x]));
   // A task's container is known by its id when the task list gave one, else by the task id among its labels.
-  const subject = (containerId: string, attributes: Record<string, string>) => byContainer.get(containerId) ?? byTask.get(attributes[SWARM_TASK_ID] ?? '');
+  const subject = (containerId: string, attributes: Record<string, string>) =>
+    byContainer.get(containerId) ?? byTask.get(attributes[SWARM_TASK_ID] ?? '');
   return changesFromEvents(events, runId, changes, sinceMs, subject, ` on node ${node.hostname}`);
 }
 
@@ -161,14 +238,28 @@ function changesFromEvents(
     // The API reads whole seconds, so the answer starts up to a second early: the deployment's own start-up (its
     // containers joining their networks just before the run) is not a change of the run's window.
     if (e.timeMs < sinceMs || e.attributes[LABEL_RUN] === runId) continue;
-    const container = e.type === 'container' && CONTAINER_ACTIONS.has(e.action) ? subject(e.id, e.attributes) : undefined;
-    const joined = e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect') ? subject(e.attributes['container'] ?? '', e.attributes) : undefined;
+    const container =
+      e.type === 'container' && CONTAINER_ACTIONS.has(e.action) ? subject(e.id, e.attributes) : undefined;
+    const joined =
+      e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect')
+        ? subject(e.attributes['container'] ?? '', e.attributes)
+        : undefined;
     if (container) {
-      addChange(changes, container.key, `${container.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`);
+      addChange(
+        changes,
+        container.key,
+        `${container.name} ${e.action === 'oom' ? 'ran out of memory' : `got '${e.action}'`} at ${at(e)}`,
+      );
     } else if (joined) {
-      addChange(changes, joined.key, `${joined.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`);
+      addChange(
+        changes,
+        joined.key,
+        `${joined.name} was ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${e.attributes['name'] ?? e.id.slice(0, 12)} at ${at(e)}`,
+      );
     } else if (e.type === 'network' && (e.action === 'create' || e.action === 'destroy')) {
-      networkEvents.push(`network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'}${where} at ${at(e)}`);
+      networkEvents.push(
+        `network ${e.attributes['name'] ?? e.id.slice(0, 12)} ${e.action === 'create' ? 'created' : 'removed'}${where} at ${at(e)}`,
+      );
     }
   }
   return networkEvents;
@@ -183,7 +274,11 @@ function addChange(changes: Map<string, WorldChange[]>, containerId: string, wha
 /** A re-read that failed: every container of the deployment counts as changed, since nothing proves it held. */
 export function unknownWorld(topology: Topology, why: string): Map<string, WorldChange[]> {
   const changes = new Map<string, WorldChange[]>();
-  const ids = [...topology.services.flatMap((s) => s.containers.map((c) => c.id)), ...topology.services.flatMap((s) => remoteTasks(s).map((t) => t.id))];
-  for (const id of ids) changes.set(id, [{ containerId: id, what: `the deployment could not be re-read after the probes (${why})` }]);
+  const ids = [
+    ...topology.services.flatMap((s) => s.containers.map((c) => c.id)),
+    ...topology.services.flatMap((s) => remoteTasks(s).map((t) => t.id)),
+  ];
+  for (const id of ids)
+    changes.set(id, [{ containerId: id, what: `the deployment could not be re-read after the probes (${why})` }]);
   return changes;
 }

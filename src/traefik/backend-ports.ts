@@ -9,7 +9,9 @@ import type { BackendLabels, BackendPorts } from './traefik.js';
 export function backendPorts(labels: BackendLabels, exposedPorts: readonly number[]): BackendPorts {
   const exposed = [...new Set(exposedPorts)].sort((a, b) => a - b);
   const invalid = labels.portLabels.filter((p) => port(p.value) === undefined);
-  const fromLabels = [...new Set(labels.portLabels.map((p) => port(p.value)).filter((p): p is number => p !== undefined))].sort((a, b) => a - b);
+  const fromLabels = [
+    ...new Set(labels.portLabels.map((p) => port(p.value)).filter((p): p is number => p !== undefined)),
+  ].sort((a, b) => a - b);
   // A label's value is used as written, valid or not: a label that is not a port leaves no usable port.
   if (labels.portLabels.length > 0) return { ports: fromLabels, source: 'label', exposed, invalid };
   if (exposed.length === 0) return { ports: [], source: 'none', exposed, invalid };

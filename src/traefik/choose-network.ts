@@ -19,7 +19,13 @@ export function chooseNetwork(reading: ProviderReading, backend: TraefikBackend)
   const labels = readBackendLabels(backend.labels);
   // Only networks with an address can be tried; Traefik would give up on one without ("unable to find the IP").
   const networks = backend.networks.filter((n) => n.address !== undefined);
-  const choice = (code: NetworkChoiceCode, kind: NetworkChoice['kind'], network: BackendNetwork | undefined, candidates: BackendNetwork[], extra: Partial<NetworkChoice> = {}): NetworkChoice => ({
+  const choice = (
+    code: NetworkChoiceCode,
+    kind: NetworkChoice['kind'],
+    network: BackendNetwork | undefined,
+    candidates: BackendNetwork[],
+    extra: Partial<NetworkChoice> = {},
+  ): NetworkChoice => ({
     code,
     kind,
     network,
@@ -44,13 +50,19 @@ export function chooseNetwork(reading: ProviderReading, backend: TraefikBackend)
     if (reading.dropsMixedLabels === 'unknown') return choice('version-unknown', 'undecided', undefined, networks);
   }
 
-  const read = reading.reads.map((name) => labels.networkLabels.find((l) => l.label === name)).find((l) => l !== undefined);
-  if (read && reading.versionDependent.includes(read.label)) return choice('version-unknown', 'undecided', undefined, networks);
+  const read = reading.reads
+    .map((name) => labels.networkLabels.find((l) => l.label === name))
+    .find((l) => l !== undefined);
+  if (read && reading.versionDependent.includes(read.label))
+    return choice('version-unknown', 'undecided', undefined, networks);
   if (read) {
     const deprecatedLabel = reading.deprecated.includes(read.label) ? read.key : undefined;
     const found = networks.find((n) => n.name === read.value);
     if (found) return choice('network-label', 'label', found, [found], { deprecatedLabel, label: read.key });
-    return fallback('label-not-found', { deprecatedLabel, labelNotFound: { key: read.key, value: read.value, realName: realName(read.value, networks) } });
+    return fallback('label-not-found', {
+      deprecatedLabel,
+      labelNotFound: { key: read.key, value: read.value, realName: realName(read.value, networks) },
+    });
   }
 
   const ignored = labels.networkLabels.find((l) => !reading.reads.includes(l.label));
@@ -58,7 +70,8 @@ export function chooseNetwork(reading: ProviderReading, backend: TraefikBackend)
   const finding = ignoredLabel ? ('label-ignored' as const) : undefined;
   if (reading.defaultNetwork === 'unseen') {
     // The default could name any network: only a backend with a single one is decided without it.
-    if (networks.length > 1) return choice(finding ?? 'default-unseen', 'undecided', undefined, networks, { ignoredLabel });
+    if (networks.length > 1)
+      return choice(finding ?? 'default-unseen', 'undecided', undefined, networks, { ignoredLabel });
     return fallback(finding, { ignoredLabel });
   }
   if (reading.defaultNetwork) {

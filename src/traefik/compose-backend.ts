@@ -6,7 +6,11 @@ import type { TraefikBackend } from './traefik.js';
  * A Compose container as Traefik's Docker provider sees it: its own labels, its networks by their real names (the
  * keys of its inspect answer, which Traefik's label lookup matches), and every port it exposes.
  */
-export function composeBackend(container: ContainerInfo, service: { project: string; name: string }, topology: Topology): TraefikBackend {
+export function composeBackend(
+  container: ContainerInfo,
+  service: { project: string; name: string },
+  topology: Topology,
+): TraefikBackend {
   return {
     project: service.project,
     service: service.name,

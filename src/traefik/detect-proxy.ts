@@ -15,15 +15,21 @@ export type ProxyDetection =
  * runs a `traefik` image (any registry or path, any tag) or starts a `traefik` program. Its version comes from the
  * image, its static configuration from the command line of its first running container (replicas share both).
  */
-export function detectProxy(services: readonly TopologyService[], request: { project: string; proxy: string | undefined }): ProxyDetection {
+export function detectProxy(
+  services: readonly TopologyService[],
+  request: { project: string; proxy: string | undefined },
+): ProxyDetection {
   const inProject = services.filter((s) => s.project === request.project);
   if (request.proxy !== undefined) {
     const named = inProject.find((s) => s.name === request.proxy);
-    return named ? { kind: 'found', proxy: describe(named, 'named'), service: named } : { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
+    return named
+      ? { kind: 'found', proxy: describe(named, 'named'), service: named }
+      : { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };
   }
   const found = inProject.flatMap((s) => {
     // A stack's service with no task on this node is known by its spec's image.
-    const how = runsTraefik(representative(s)) ?? (imageName(s.swarm?.service?.image ?? '') === 'traefik' ? 'image' : undefined);
+    const how =
+      runsTraefik(representative(s)) ?? (imageName(s.swarm?.service?.image ?? '') === 'traefik' ? 'image' : undefined);
     return how ? [{ service: s, how }] : [];
   });
   if (found.length === 0) return { kind: 'not-found', looked: inProject.map((s) => s.name).sort() };

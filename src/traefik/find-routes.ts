@@ -37,10 +37,15 @@ export type RouteSearch =
  * containers carrying Traefik routing labels that a provider of this proxy reads, the proxy itself left out (its own
  * labels route to Traefik's internal services, such as the dashboard).
  */
-export function findTraefikRoutes(topology: Topology, request: { project: string; proxy: string | undefined }): RouteSearch {
+export function findTraefikRoutes(
+  topology: Topology,
+  request: { project: string; proxy: string | undefined },
+): RouteSearch {
   const detection = detectProxy(topology.services, request);
-  if (detection.kind === 'not-found') return { kind: 'no-proxy', project: request.project, looked: detection.looked, named: request.proxy };
-  if (detection.kind === 'several') return { kind: 'several-proxies', project: request.project, candidates: detection.candidates };
+  if (detection.kind === 'not-found')
+    return { kind: 'no-proxy', project: request.project, looked: detection.looked, named: request.proxy };
+  if (detection.kind === 'several')
+    return { kind: 'several-proxies', project: request.project, candidates: detection.candidates };
   const { proxy, service: proxyService } = detection;
   const services: RoutedService[] = [];
   const unread = new Set<string>();
@@ -53,12 +58,19 @@ export function findTraefikRoutes(topology: Topology, request: { project: string
       for (const { backend, container } of swarmRoutes(service, topology)) {
         const labels = readBackendLabels(backend.labels);
         if (!isRouted(labels, swarmReading.exposedByDefault)) continue;
-        routes.push({ backend, container, reading: swarmReading, choice: chooseNetwork(swarmReading, backend), ports: backendPorts(labels, backend.exposedPorts) });
+        routes.push({
+          backend,
+          container,
+          reading: swarmReading,
+          choice: chooseNetwork(swarmReading, backend),
+          ports: backendPorts(labels, backend.exposedPorts),
+        });
       }
       if (routes.length > 0) services.push({ project: service.project, service: service.name, routes });
       continue;
     }
-    if (swarmReading && 'unread' in swarmReading && isRouted(readBackendLabels(service.swarm!.service!.labels), true)) unread.add(swarmReading.unread);
+    if (swarmReading && 'unread' in swarmReading && isRouted(readBackendLabels(service.swarm!.service!.labels), true))
+      unread.add(swarmReading.unread);
     for (const container of service.containers) {
       const backend = composeBackend(container, service, topology);
       const reading = providerReading(proxy, backend);
@@ -68,7 +80,13 @@ export function findTraefikRoutes(topology: Topology, request: { project: string
         continue;
       }
       if (!isRouted(labels, reading.exposedByDefault)) continue;
-      routes.push({ backend, container, reading, choice: chooseNetwork(reading, backend), ports: backendPorts(labels, backend.exposedPorts) });
+      routes.push({
+        backend,
+        container,
+        reading,
+        choice: chooseNetwork(reading, backend),
+        ports: backendPorts(labels, backend.exposedPorts),
+      });
     }
     if (routes.length > 0) services.push({ project: service.project, service: service.name, routes });
   }

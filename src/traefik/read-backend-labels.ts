@@ -10,7 +10,15 @@ const LB_PORT = /^traefik\.(http|tcp)\.services\.([^.]+)\.loadbalancer\.server\.
  * `loadbalancer`, `traefik.Docker.Network` and `traefik.docker.network` are the same label here too.
  */
 export function readBackendLabels(labels: Readonly<Record<string, string>>): BackendLabels {
-  const read: BackendLabels = { enable: undefined, routers: [], services: [], portLabels: [], networkLabels: [], dockerLabels: false, swarmLabels: false };
+  const read: BackendLabels = {
+    enable: undefined,
+    routers: [],
+    services: [],
+    portLabels: [],
+    networkLabels: [],
+    dockerLabels: false,
+    swarmLabels: false,
+  };
   for (const [key, value] of Object.entries(labels)) {
     const lower = key.toLowerCase();
     if (!lower.startsWith('traefik.')) continue;

@@ -42,12 +42,22 @@ export function readStaticConfig(command: readonly string[]): TraefikStaticConfi
   const unseen = { configFile, docker: undefined, swarm: undefined, flags };
   if (configFile !== undefined) return { source: 'file', ...unseen };
   if (Object.keys(flags).length === 0) return { source: 'unseen', ...unseen };
-  return { source: 'flags', configFile: undefined, docker: provider('docker', flags, written), swarm: provider('swarm', flags, written), flags };
+  return {
+    source: 'flags',
+    configFile: undefined,
+    docker: provider('docker', flags, written),
+    swarm: provider('swarm', flags, written),
+    flags,
+  };
 }
 
 // A provider is on when its section is set (`--providers.docker`, `--providers.docker=true`) or any of its options
 // is: paerser creates the section for any key under it.
-function provider(name: 'docker' | 'swarm', flags: Record<string, string>, written: Record<string, string>): ProviderOptions | undefined {
+function provider(
+  name: 'docker' | 'swarm',
+  flags: Record<string, string>,
+  written: Record<string, string>,
+): ProviderOptions | undefined {
   const key = `providers.${name}`;
   const section = flags[key];
   const anyOption = Object.keys(flags).some((k) => k.startsWith(`${key}.`));

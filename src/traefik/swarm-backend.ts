@@ -1,6 +1,12 @@
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import { SWARM_TASK_ID } from '../docker/labels.js';
-import { swarmPlumbing, taskName, type Topology, type TopologyService, type TopologyTask } from '../topology/topology.js';
+import {
+  swarmPlumbing,
+  taskName,
+  type Topology,
+  type TopologyService,
+  type TopologyTask,
+} from '../topology/topology.js';
 import type { TraefikBackend } from './traefik.js';
 
 /** One task of a Swarm service as Traefik's Swarm provider routes to it, and the container that stands for it. */
@@ -19,12 +25,17 @@ export interface SwarmRoute {
 export function swarmRoutes(service: TopologyService, topology: Topology): SwarmRoute[] {
   const spec = service.swarm?.service;
   if (!spec) return [];
-  const lbswarm = Object.entries(spec.labels).some(([k, v]) => /^traefik\.(docker|swarm)\.lbswarm$/i.test(k) && v.trim().toLowerCase() === 'true');
-  const networks = spec.networkIds.map((id) => topology.networks.find((n) => n.id === id)).filter((n) => n !== undefined && !swarmPlumbing(n));
+  const lbswarm = Object.entries(spec.labels).some(
+    ([k, v]) => /^traefik\.(docker|swarm)\.lbswarm$/i.test(k) && v.trim().toLowerCase() === 'true',
+  );
+  const networks = spec.networkIds
+    .map((id) => topology.networks.find((n) => n.id === id))
+    .filter((n) => n !== undefined && !swarmPlumbing(n));
   return (service.swarm?.tasks ?? [])
     .filter((t) => t.desiredState === 'running')
     .map((task) => {
-      const container = service.containers.find((c) => c.labels[SWARM_TASK_ID] === task.id) ?? taskAsContainer(service, task);
+      const container =
+        service.containers.find((c) => c.labels[SWARM_TASK_ID] === task.id) ?? taskAsContainer(service, task);
       const backend: TraefikBackend = {
         project: service.project,
         service: service.name,
@@ -35,7 +46,9 @@ export function swarmRoutes(service: TopologyService, topology: Topology): Swarm
           id: n!.id,
           name: n!.name,
           composeName: n!.composeName,
-          address: lbswarm ? spec.virtualIps.find((v) => v.networkId === n!.id)?.address : task.networks.find((a) => a.networkId === n!.id)?.addresses.find((a) => !a.includes(':')),
+          address: lbswarm
+            ? spec.virtualIps.find((v) => v.networkId === n!.id)?.address
+            : task.networks.find((a) => a.networkId === n!.id)?.addresses.find((a) => !a.includes(':')),
         })),
         exposedPorts: [],
       };
@@ -55,7 +68,12 @@ function taskAsContainer(service: TopologyService, task: TopologyTask): Containe
     restartCount: 0,
     startedAt: '',
     labels: {},
-    networks: task.networks.map((n) => ({ networkId: n.networkId, networkName: n.networkName ?? n.networkId, ipv4: n.addresses.find((a) => !a.includes(':')), aliases: [] })),
+    networks: task.networks.map((n) => ({
+      networkId: n.networkId,
+      networkName: n.networkName ?? n.networkId,
+      ipv4: n.addresses.find((a) => !a.includes(':')),
+      aliases: [],
+    })),
     ports: [],
     networkMode: '',
     command: [],

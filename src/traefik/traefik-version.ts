@@ -16,20 +16,30 @@ const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$/i;
  */
 export function traefikVersion(image: string, labels: Readonly<Record<string, string>>): TraefikVersion {
   const isTraefik = imageName(image) === 'traefik';
-  const label = isTraefik || labels[IMAGE_TITLE_LABEL]?.toLowerCase() === 'traefik' ? labels[IMAGE_VERSION_LABEL] : undefined;
+  const label =
+    isTraefik || labels[IMAGE_TITLE_LABEL]?.toLowerCase() === 'traefik' ? labels[IMAGE_VERSION_LABEL] : undefined;
   const fromLabel = label ? parse(label) : undefined;
   if (fromLabel) return { ...fromLabel, text: label!, from: 'image label' };
   const tag = isTraefik ? imageTag(image) : undefined;
   const fromTag = tag ? parse(tag) : undefined;
   if (fromTag) return { ...fromTag, text: tag!, from: 'image tag' };
-  return { major: undefined, minor: undefined, patch: undefined, text: isTraefik ? (tag ?? 'latest') : image, from: 'nothing' };
+  return {
+    major: undefined,
+    minor: undefined,
+    patch: undefined,
+    text: isTraefik ? (tag ?? 'latest') : image,
+    from: 'nothing',
+  };
 }
 
 /**
  * Whether `version` is at least `wanted` (`[3, 2, 2]`): true, false, or undefined when the parts it knows cannot
  * tell (`v3` against 3.2.2).
  */
-export function versionAtLeast(version: TraefikVersion, wanted: readonly [number, number, number]): boolean | undefined {
+export function versionAtLeast(
+  version: TraefikVersion,
+  wanted: readonly [number, number, number],
+): boolean | undefined {
   const parts = [version.major, version.minor, version.patch];
   for (let i = 0; i < 3; i++) {
     const have = parts[i];

@@ -19,11 +19,18 @@ function cli(...args: string[]): Promise<TracedRun> {
 }
 
 /** Modules no command but the ones that talk to Docker or write reports may load. */
-const heavy = (loaded: string[]) => loaded.filter((m) => /node_modules\/(dockerode|docker-modem|junit-report-builder|cli-table3|execa|undici)\/|src\/(docker|report\/(?!colors|escape-control)|run\/(?!cleanup-stack)|verify|demo)/.test(m));
+const heavy = (loaded: string[]) =>
+  loaded.filter((m) =>
+    /node_modules\/(dockerode|docker-modem|junit-report-builder|cli-table3|execa|undici)\/|src\/(docker|report\/(?!colors|escape-control)|run\/(?!cleanup-stack)|verify|demo)/.test(
+      m,
+    ),
+  );
 const zod = (loaded: string[]) => loaded.filter((m) => m.includes('node_modules/zod/'));
 
 t.test('an error quoting a name with ESC or BEL shows them, never sends them raw to the terminal', async (t) => {
-  const dir = t.testdir({ 'esc.yml': 'project: p\nexpect:\n  - from: { network: a }\n    to: ["\\e[31mred \\a"]\n    reachable: true\n' });
+  const dir = t.testdir({
+    'esc.yml': 'project: p\nexpect:\n  - from: { network: a }\n    to: ["\\e[31mred \\a"]\n    reachable: true\n',
+  });
   const run = await cli('validate', join(dir, 'esc.yml'));
   t.equal(run.code, 2, run.stderr);
   t.notOk(run.stderr.includes('\u0007') || run.stderr.includes('\u001b'), 'no raw ESC or BEL');
@@ -46,7 +53,10 @@ t.test('each command loads only what it needs; output and exit codes as before',
   t.match(help.stdout, /Exit codes: 0 all pass/);
   t.same(heavy(help.loaded), [], '--help loads no Docker client, report writer or pipeline');
   t.same(zod(help.loaded), [], '--help loads no zod');
-  t.ok(help.loaded.some((m) => m.includes('src/cli/main')), 'the trace sees the CLI modules');
+  t.ok(
+    help.loaded.some((m) => m.includes('src/cli/main')),
+    'the trace sees the CLI modules',
+  );
 
   t.equal(validate.code, 0, validate.stderr);
   t.match(validate.stdout, /^scenarios\/reference\.yml: ok \(\d+ expectations, \d+ targets\)\n$/);
@@ -54,10 +64,16 @@ t.test('each command loads only what it needs; output and exit codes as before',
   t.not(zod(validate.loaded).length, 0, 'validate still validates with zod');
 
   t.equal(bad.code, 2);
-  t.match(bad.stderr, /dockprobe: error \[DP_SCENARIO_INVALID\] .*bad\.yml:4:16: 'expect\[0\]\.reachable' must be a boolean/);
+  t.match(
+    bad.stderr,
+    /dockprobe: error \[DP_SCENARIO_INVALID\] .*bad\.yml:4:16: 'expect\[0\]\.reachable' must be a boolean/,
+  );
 
   t.equal(schema.code, 0, schema.stderr);
-  t.match(JSON.parse(schema.stdout), { $id: 'https://dockprobe.dev/schema/scenario-v1.json', title: 'dockprobe scenario' });
+  t.match(JSON.parse(schema.stdout), {
+    $id: 'https://dockprobe.dev/schema/scenario-v1.json',
+    title: 'dockprobe scenario',
+  });
   t.same(heavy(schema.loaded), [], 'schema loads no Docker client nor report writer');
 
   t.equal(testHelp.code, 0, testHelp.stderr);
@@ -78,19 +94,75 @@ t.test('networks --help: the options and exit codes, and no Docker client loaded
 });
 
 t.test('probing options reach the library typed and validated, from a real parse', async (t) => {
-  const context: CliContext = { stdout: process.stdout, stderr: process.stderr, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() };
+  const context: CliContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    colorsOut: colors(false),
+    colorsErr: colors(false),
+    cleanup: new CleanupStack(),
+  };
   const parse = (...args: string[]) => withRunOptions(yargs(args)).strict().exitProcess(false).parseSync();
 
   const defaults = runOptionsFrom(parse(), context);
   t.match(defaults, { retries: 0, repeat: 1, cleanup: context.cleanup });
   // The grace default lives once, in the library (DEFAULT_PROBE_GRACE_MS): the CLI passes nothing unless told.
-  t.notOk('timeoutMs' in defaults || 'image' in defaults || 'dnsUpstream' in defaults || 'internet' in defaults || 'probeGraceMs' in defaults, 'unset options stay unset');
-  t.same(reportOptionsFrom(parse()), { format: 'pretty', json: undefined, junit: undefined, tap: undefined, verbose: false });
+  t.notOk(
+    'timeoutMs' in defaults ||
+      'image' in defaults ||
+      'dnsUpstream' in defaults ||
+      'internet' in defaults ||
+      'probeGraceMs' in defaults,
+    'unset options stay unset',
+  );
+  t.same(reportOptionsFrom(parse()), {
+    format: 'pretty',
+    json: undefined,
+    junit: undefined,
+    tap: undefined,
+    verbose: false,
+  });
 
-  const argv = parse('-t', '500ms', '--probe-grace', '2s', '--image', 'img:1', '--dns-upstream', 'inherit', '--internet', 'tcp://192.0.2.1:443,dns:a.example', '--internet', 'https://b.example/', '--retries', '2', '--repeat', '3', '-f', 'json', '--junit', 'j.xml', '-v', '-q');
-  t.match(runOptionsFrom(argv, context), { timeoutMs: 500, probeGraceMs: 2000, image: 'img:1', dnsUpstream: [], internet: ['tcp://192.0.2.1:443', 'dns:a.example', 'https://b.example/'], retries: 2, repeat: 3 });
+  const argv = parse(
+    '-t',
+    '500ms',
+    '--probe-grace',
+    '2s',
+    '--image',
+    'img:1',
+    '--dns-upstream',
+    'inherit',
+    '--internet',
+    'tcp://192.0.2.1:443,dns:a.example',
+    '--internet',
+    'https://b.example/',
+    '--retries',
+    '2',
+    '--repeat',
+    '3',
+    '-f',
+    'json',
+    '--junit',
+    'j.xml',
+    '-v',
+    '-q',
+  );
+  t.match(runOptionsFrom(argv, context), {
+    timeoutMs: 500,
+    probeGraceMs: 2000,
+    image: 'img:1',
+    dnsUpstream: [],
+    internet: ['tcp://192.0.2.1:443', 'dns:a.example', 'https://b.example/'],
+    retries: 2,
+    repeat: 3,
+  });
   t.same(reportOptionsFrom(argv), { format: 'json', json: undefined, junit: 'j.xml', tap: undefined, verbose: true });
 
-  t.throws(() => runOptionsFrom(parse('--probe-grace', 'later'), context), { code: 'DP_USAGE', message: "--probe-grace must be a duration from 1ms to 10m, got 'later'" });
-  t.throws(() => runOptionsFrom(parse('--retries', '11'), context), { code: 'DP_USAGE', message: "--retries must be a whole number from 0 to 10, got '11'" });
+  t.throws(() => runOptionsFrom(parse('--probe-grace', 'later'), context), {
+    code: 'DP_USAGE',
+    message: "--probe-grace must be a duration from 1ms to 10m, got 'later'",
+  });
+  t.throws(() => runOptionsFrom(parse('--retries', '11'), context), {
+    code: 'DP_USAGE',
+    message: "--retries must be a whole number from 0 to 10, got '11'",
+  });
 });

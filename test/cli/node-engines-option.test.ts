@@ -14,10 +14,19 @@ t.test('NODE=ENDPOINT, repeated or comma-separated', async (t) => {
 });
 
 t.test('bad values: exit 2 naming what was received', async (t) => {
-  t.throws(() => nodeEnginesOption(['vps-2']), { code: 'DP_USAGE', message: "--node-engine must be NODE=ENDPOINT, got 'vps-2'" });
-  t.throws(() => nodeEnginesOption(['vps-2=/run/docker.sock']), { code: 'DP_USAGE', message: "--node-engine vps-2: the endpoint must be unix://, tcp://, ssh:// or http(s)://, got '/run/docker.sock'" });
+  t.throws(() => nodeEnginesOption(['vps-2']), {
+    code: 'DP_USAGE',
+    message: "--node-engine must be NODE=ENDPOINT, got 'vps-2'",
+  });
+  t.throws(() => nodeEnginesOption(['vps-2=/run/docker.sock']), {
+    code: 'DP_USAGE',
+    message: "--node-engine vps-2: the endpoint must be unix://, tcp://, ssh:// or http(s)://, got '/run/docker.sock'",
+  });
   t.throws(() => nodeEnginesOption(['all=ssh://x']), { code: 'DP_USAGE', message: /one node per engine/ });
-  t.throws(() => nodeEnginesOption(['a=ssh://x', 'a=ssh://y']), { code: 'DP_USAGE', message: "--node-engine names node 'a' twice" });
+  t.throws(() => nodeEnginesOption(['a=ssh://x', 'a=ssh://y']), {
+    code: 'DP_USAGE',
+    message: "--node-engine names node 'a' twice",
+  });
 });
 
 t.test('an endpoint as DOCKER_HOST takes it becomes dockerode options', async (t) => {

@@ -6,7 +6,13 @@ import { CleanupStack } from '../../src/run/cleanup-stack.js';
 // A single-valued option given twice once surfaced as "internal error … is not a function" (exit 3), or ran every
 // check and printed no report: it is a usage error (exit 2) before anything runs, naming the values.
 
-const context = { stdout: process.stdout, stderr: process.stderr, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() };
+const context = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  colorsOut: colors(false),
+  colorsErr: colors(false),
+  cleanup: new CleanupStack(),
+};
 
 const twice: [string, string[]][] = [
   ['timeout', ['test', 's.yml', '--timeout', '1s', '--timeout', '2s']],
@@ -23,21 +29,38 @@ const twice: [string, string[]][] = [
 
 for (const [option, argv] of twice) {
   t.test(`--${option} twice is a usage error naming the values`, async (t) => {
-    await t.rejects(main(argv, context), { code: 'DP_USAGE', message: new RegExp(`^--${option} was given 2 times \\('`) });
+    await t.rejects(main(argv, context), {
+      code: 'DP_USAGE',
+      message: new RegExp(`^--${option} was given 2 times \\('`),
+    });
   });
 }
 
 t.test('--internet is a list: repeated and comma-separated values add up', async (t) => {
   // It fails later, on the missing file: the repetition itself passed.
-  await t.rejects(main(['test', 'missing.yml', '--internet', 'tcp://192.0.2.1:443', '--internet', 'dns:a.example'], context), { code: 'DP_SCENARIO_INVALID' });
+  await t.rejects(
+    main(['test', 'missing.yml', '--internet', 'tcp://192.0.2.1:443', '--internet', 'dns:a.example'], context),
+    { code: 'DP_SCENARIO_INVALID' },
+  );
 });
 
-t.test('--project is a list: repeated and comma-separated values add up; one that names nothing, or a name twice, is refused', async (t) => {
-  // It fails later, on the missing file: the list itself passed. (--project was single-valued before swarm stacks.)
-  await t.rejects(main(['test', 'missing.yml', '--project', 'infra', '--project', 'app,web'], context), { code: 'DP_SCENARIO_INVALID' });
-  await t.rejects(main(['test', 'missing.yml', '--project', ','], context), { code: 'DP_USAGE', message: "--project must name a Compose project or swarm stack, got ','" });
-  await t.rejects(main(['test', 'missing.yml', '-p', 'a', '-p', 'b,a'], context), { code: 'DP_USAGE', message: "--project names 'a' twice (got 'a', 'b,a')" });
-});
+t.test(
+  '--project is a list: repeated and comma-separated values add up; one that names nothing, or a name twice, is refused',
+  async (t) => {
+    // It fails later, on the missing file: the list itself passed. (--project was single-valued before swarm stacks.)
+    await t.rejects(main(['test', 'missing.yml', '--project', 'infra', '--project', 'app,web'], context), {
+      code: 'DP_SCENARIO_INVALID',
+    });
+    await t.rejects(main(['test', 'missing.yml', '--project', ','], context), {
+      code: 'DP_USAGE',
+      message: "--project must name a Compose project or swarm stack, got ','",
+    });
+    await t.rejects(main(['test', 'missing.yml', '-p', 'a', '-p', 'b,a'], context), {
+      code: 'DP_USAGE',
+      message: "--project names 'a' twice (got 'a', 'b,a')",
+    });
+  },
+);
 
 // Every option of every command, read from the command's own declaration: a value option given twice is refused
 // before anything runs, unless the command declares it a list; a list option given twice gets past the check.
@@ -52,47 +75,81 @@ const commandsOf = async () => {
   const { networksCommand } = await import('../../src/cli/commands/networks-command.js');
   const { imageCommand } = await import('../../src/cli/commands/image-command.js');
   const noop = () => undefined;
-  const commands = [testCommand(context, noop), snapshotCommand(context, noop), drillCommand(context, noop), planCommand(context), demoCommand(context, noop), cleanupCommand(context, noop), networksCommand(context, noop), imageCommand(context)];
+  const commands = [
+    testCommand(context, noop),
+    snapshotCommand(context, noop),
+    drillCommand(context, noop),
+    planCommand(context),
+    demoCommand(context, noop),
+    cleanupCommand(context, noop),
+    networksCommand(context, noop),
+    imageCommand(context),
+  ];
   return commands.map((c) => {
     const name = String(c.command).split(' ')[0]!;
     // getOptions() is yargs' own (its types, @types/yargs 17, leave it out): what the command declared.
-    const built = (c.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; array: string[]; boolean: string[] } };
+    const built = (c.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([])) as unknown as {
+      getOptions(): { key: Record<string, unknown>; array: string[]; boolean: string[] };
+    };
     const options = built.getOptions();
     return { name, options };
   });
 };
 
-t.test('every value option of every command: given twice, exit 2 naming it, unless the command makes it a list', async (t) => {
-  const positional: Record<string, string[]> = { snapshot: ['s.yml'], image: ['build'] };
-  let refused = 0;
-  let lists = 0;
-  for (const { name, options } of await commandsOf()) {
-    const values = Object.keys(options.key).filter((k) => k.length > 1 && !/[A-Z]/.test(k) && !options.boolean.includes(k) && !['help', 'version', 'files', 'action'].includes(k));
-    for (const key of values) {
-      const argv = [name, ...(positional[name] ?? []), `--${key}`, 'one', `--${key}`, 'two'];
-      const error = await main(argv, context).then(
-        () => undefined,
-        (e: { code?: string; message?: string }) => e,
+t.test(
+  'every value option of every command: given twice, exit 2 naming it, unless the command makes it a list',
+  async (t) => {
+    const positional: Record<string, string[]> = { snapshot: ['s.yml'], image: ['build'] };
+    let refused = 0;
+    let lists = 0;
+    for (const { name, options } of await commandsOf()) {
+      const values = Object.keys(options.key).filter(
+        (k) =>
+          k.length > 1 &&
+          !/[A-Z]/.test(k) &&
+          !options.boolean.includes(k) &&
+          !['help', 'version', 'files', 'action'].includes(k),
       );
-      if (options.array.includes(key)) {
-        lists++;
-        t.notMatch(error?.message ?? '', /was given 2 times/, `${name} --${key} is a list`);
-      } else {
-        refused++;
-        t.match(error, { code: 'DP_USAGE', message: new RegExp(`^--${key} was given 2 times \\('one', 'two'\\); give it once$`) }, `${name} --${key}`);
+      for (const key of values) {
+        const argv = [name, ...(positional[name] ?? []), `--${key}`, 'one', `--${key}`, 'two'];
+        const error = await main(argv, context).then(
+          () => undefined,
+          (e: { code?: string; message?: string }) => e,
+        );
+        if (options.array.includes(key)) {
+          lists++;
+          t.notMatch(error?.message ?? '', /was given 2 times/, `${name} --${key} is a list`);
+        } else {
+          refused++;
+          t.match(
+            error,
+            { code: 'DP_USAGE', message: new RegExp(`^--${key} was given 2 times \\('one', 'two'\\); give it once$`) },
+            `${name} --${key}`,
+          );
+        }
       }
     }
-  }
-  t.ok(refused > 40 && lists > 8, `${refused} single-valued options refused, ${lists} lists let through`);
-});
+    t.ok(refused > 40 && lists > 8, `${refused} single-valued options refused, ${lists} lists let through`);
+  },
+);
 
-t.test('plan --project is one name (test --project is a list): given twice, exit 2, never an internal error', async (t) => {
-  await t.rejects(main(['plan', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), { code: 'DP_USAGE', message: "--project was given 2 times ('a', 'b'); give it once", hint: /here only --file, --stack-file take several values/ });
-});
+t.test(
+  'plan --project is one name (test --project is a list): given twice, exit 2, never an internal error',
+  async (t) => {
+    await t.rejects(main(['plan', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), {
+      code: 'DP_USAGE',
+      message: "--project was given 2 times ('a', 'b'); give it once",
+      hint: /here only --file, --stack-file take several values/,
+    });
+  },
+);
 
 t.test('a flag given twice keeps its last value, as yargs has it: --keep --no-keep is no keep', async (t) => {
   const yargs = (await import('yargs')).default;
-  const parsed = yargs(['--verbose', '--verbose', '--keep', '--no-keep']).option('verbose', { type: 'boolean' }).option('keep', { type: 'boolean' }).parseSync();
+  const parsed = yargs(['--verbose', '--verbose', '--keep', '--no-keep'])
+    .option('verbose', { type: 'boolean' })
+    .option('keep', { type: 'boolean' })
+    .parseSync();
   t.same([parsed.verbose, parsed.keep], [true, false]);
   rejectRepeated(parsed, []);
 });

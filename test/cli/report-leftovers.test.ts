@@ -24,7 +24,13 @@ function capture(): { context: CliContext; stdout: () => string; stderr: () => s
   out.on('data', (c: Buffer) => chunks.out.push(c));
   err.on('data', (c: Buffer) => chunks.err.push(c));
   return {
-    context: { stdout: out, stderr: err, colorsOut: colors(false), colorsErr: colors(false), cleanup: new CleanupStack() },
+    context: {
+      stdout: out,
+      stderr: err,
+      colorsOut: colors(false),
+      colorsErr: colors(false),
+      cleanup: new CleanupStack(),
+    },
     stdout: () => Buffer.concat(chunks.out).toString(),
     stderr: () => Buffer.concat(chunks.err).toString(),
   };
@@ -35,24 +41,38 @@ function stubbornEngine(runId: string) {
   const { engine } = drillDeployment();
   const remove = engine.removeContainer.bind(engine);
   engine.removeContainer = async (id, ...rest) => {
-    if (engine.containers.get(id)?.labels['dockprobe.run'] === runId) throw new Error('docker: remove container failed (HTTP 500): device or resource busy');
+    if (engine.containers.get(id)?.labels['dockprobe.run'] === runId)
+      throw new Error('docker: remove container failed (HTTP 500): device or resource busy');
     return remove(id, ...rest);
   };
   return engine;
 }
 
-const scenario = parseScenario('project: shop\ntimeout: 1s\nexpect:\n  - from: { network: public }\n    to: [api:3001]\n    reachable: true\n  - from: { network: public }\n    to: [postgres:5432]\n    reachable: false\n', 'shop.yml');
+const scenario = parseScenario(
+  'project: shop\ntimeout: 1s\nexpect:\n  - from: { network: public }\n    to: [api:3001]\n    reachable: true\n  - from: { network: public }\n    to: [postgres:5432]\n    reachable: false\n',
+  'shop.yml',
+);
 
 t.test('test --baseline: the leftover and its removal command on stderr, exit 3', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'dockprobe-leftovers-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const { engine } = drillDeployment();
   const first = await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'b1' });
-  t.same(first.verdicts.map((v) => v.status), ['pass', 'pass'], 'the baseline run passes');
+  t.same(
+    first.verdicts.map((v) => v.status),
+    ['pass', 'pass'],
+    'the baseline run passes',
+  );
   const file = join(dir, 'baseline.json');
   await writeFile(file, JSON.stringify(baselineOf(first)));
   const io = capture();
-  const code = await compareWithBaseline(file, 'opened', { scenarios: [scenario], runtime: stubbornEngine('b2'), image: 'dockprobe-probe:test', runId: 'b2' }, { format: 'pretty', verbose: false }, io.context);
+  const code = await compareWithBaseline(
+    file,
+    'opened',
+    { scenarios: [scenario], runtime: stubbornEngine('b2'), image: 'dockprobe-probe:test', runId: 'b2' },
+    { format: 'pretty', verbose: false },
+    io.context,
+  );
   t.match(io.stdout(), `no drift from ${file}`, 'the drift report on stdout');
   t.match(io.stderr(), /dockprobe: cleanup step failed: remove probe container dockprobe-b2-\S+/);
   t.match(io.stderr(), 'dockprobe: remove what is left with: dockprobe cleanup --run b2');
@@ -63,13 +83,32 @@ t.test('drill --baseline and drill: the leftover and its removal command on stde
   const dir = await mkdtemp(join(tmpdir(), 'dockprobe-leftovers-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'drill-baseline.json');
-  const options = (runId: string, engine = drillDeployment().engine) => ({ from: { kind: 'service' as const, service: 'proxy' }, runtime: engine, image: 'dockprobe-probe:test', runId, internet: ['tcp://192.0.2.1:443'], ports: [2375] });
+  const options = (runId: string, engine = drillDeployment().engine) => ({
+    from: { kind: 'service' as const, service: 'proxy' },
+    runtime: engine,
+    image: 'dockprobe-probe:test',
+    runId,
+    internet: ['tcp://192.0.2.1:443'],
+    ports: [2375],
+  });
   const written = capture();
-  t.equal(await drillAndReport(options('d1'), { format: 'pretty', verbose: false, writeBaseline: file, failOn: 'opened' }, written.context), 0, 'a clean drill writes its baseline');
+  t.equal(
+    await drillAndReport(
+      options('d1'),
+      { format: 'pretty', verbose: false, writeBaseline: file, failOn: 'opened' },
+      written.context,
+    ),
+    0,
+    'a clean drill writes its baseline',
+  );
   t.notMatch(written.stderr(), 'cleanup');
   for (const mode of ['baseline', 'report'] as const) {
     const io = capture();
-    const code = await drillAndReport(options('d2', stubbornEngine('d2')), { format: 'json', verbose: false, ...(mode === 'baseline' ? { baseline: file } : {}), failOn: 'opened' }, io.context);
+    const code = await drillAndReport(
+      options('d2', stubbornEngine('d2')),
+      { format: 'json', verbose: false, ...(mode === 'baseline' ? { baseline: file } : {}), failOn: 'opened' },
+      io.context,
+    );
     t.match(io.stderr(), /dockprobe: cleanup step failed: remove probe container dockprobe-d2-\S+/, mode);
     t.match(io.stderr(), 'dockprobe: remove what is left with: dockprobe cleanup --run d2', mode);
     t.equal(code, 3, mode);

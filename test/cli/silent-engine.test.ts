@@ -13,14 +13,30 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // The source, through tap's TypeScript loader, and the bundle users run (package.json's `bin`, built first).
 const sources: [string, string[]][] = [
   ['source', [...process.execArgv.filter((a) => a.includes('@tapjs/typescript')), join(root, 'src', 'cli', 'bin.ts')]],
-  ['bundle', [join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe)]],
+  [
+    'bundle',
+    [
+      join(
+        root,
+        (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe,
+      ),
+    ],
+  ],
 ];
 
-function cli(bin: string[], endpoint: string, args: string[]): Promise<{ code: number | null; stderr: string; ms: number; killed: boolean }> {
+function cli(
+  bin: string[],
+  endpoint: string,
+  args: string[],
+): Promise<{ code: number | null; stderr: string; ms: number; killed: boolean }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: endpoint }, timeout: 40_000 }, (_error, _stdout, stderr) =>
-      resolve({ code: child.exitCode, stderr, ms: Date.now() - started, killed: child.killed }),
+    const child = execFile(
+      process.execPath,
+      [...bin, ...args],
+      { cwd: root, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: endpoint }, timeout: 40_000 },
+      (_error, _stdout, stderr) =>
+        resolve({ code: child.exitCode, stderr, ms: Date.now() - started, killed: child.killed }),
     );
   });
 }

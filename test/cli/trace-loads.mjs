@@ -14,6 +14,7 @@ if (isMainThread) {
   register(import.meta.url);
   const required = createRequire(import.meta.url).cache;
   process.once('exit', () => {
-    for (const file of Object.keys(required)) process.stderr.write(`dockprobe-test-loaded ${pathToFileURL(file).href}\n`);
+    for (const file of Object.keys(required))
+      process.stderr.write(`dockprobe-test-loaded ${pathToFileURL(file).href}\n`);
   });
 }

@@ -11,7 +11,11 @@ t.test('valid files: one line each, the line the full command line prints', asyn
   const lines = await Promise.all(files.map(async (f) => validatedLine(f, await loadScenario(f))));
   t.equal(validateFiles(files), lines.join(''));
   t.equal(lines[0], 'scenarios/reference.yml: ok (4 expectations, 10 targets)\n');
-  t.equal(validatedLine('scenarios/reference-rules.yml', await loadScenario('scenarios/reference-rules.yml')), 'scenarios/reference-rules.yml: ok (0 expectations, 0 targets, 3 rules)\n', 'rules are counted as rules');
+  t.equal(
+    validatedLine('scenarios/reference-rules.yml', await loadScenario('scenarios/reference-rules.yml')),
+    'scenarios/reference-rules.yml: ok (0 expectations, 0 targets, 3 rules)\n',
+    'rules are counted as rules',
+  );
 });
 
 t.test('anything else throws, and prints nothing', async (t) => {
@@ -37,5 +41,9 @@ t.test('anything else throws, and prints nothing', async (t) => {
 
   process.env['LOG_TOKENS'] = '1';
   t.teardown(() => delete process.env['LOG_TOKENS']);
-  t.throws(() => validateFiles(['scenarios/reference.yml']), /LOG_TOKENS/, "yaml's debugging output is the full command line's");
+  t.throws(
+    () => validateFiles(['scenarios/reference.yml']),
+    /LOG_TOKENS/,
+    "yaml's debugging output is the full command line's",
+  );
 });

@@ -15,7 +15,6 @@ const inspect = (id: string, name: string) => ({
   NetworkSettings: { Networks: {}, Ports: {} },
 });
 
-
 t.test('a container removed between list and inspect is simply gone, not an error', async (t) => {
   // A soak run of the integration suite hit this: probes exit and are removed while a listing inspects them.
   const engine = await fakeEngineSocket([
@@ -27,7 +26,10 @@ t.test('a container removed between list and inspect is simply gone, not an erro
   useEngine(t, engine.endpoint);
   const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
   const list = await runtime.listContainers({ all: true });
-  t.same(list.map((c) => c.name), ['still-here']);
+  t.same(
+    list.map((c) => c.name),
+    ['still-here'],
+  );
 });
 
 t.test('any other inspect failure still fails the listing, naming the container', async (t) => {
@@ -37,45 +39,69 @@ t.test('any other inspect failure still fails the listing, naming the container'
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  await t.rejects(new DockerodeRuntime({ apiTimeoutMs: 5000 }).listContainers(), { code: 'DP_DOCKER_API', message: /inspect container cccccccccccc failed \(HTTP 500\): driver failed/ });
+  await t.rejects(new DockerodeRuntime({ apiTimeoutMs: 5000 }).listContainers(), {
+    code: 'DP_DOCKER_API',
+    message: /inspect container cccccccccccc failed \(HTTP 500\): driver failed/,
+  });
 });
 
-t.test('an engine silent mid-run: a wait that fails ends at its deadline, its kill bounded too, never a hang', async (t) => {
-  // The engine answered everything up to the probe's start, then stopped answering: the wait fails at its deadline,
-  // and the kill sent to stop the probe gets no answer either.
-  const id = 'd'.repeat(64);
-  const engine = await fakeEngineSocket([
-    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
-    [/^\/containers\/d+\/wait/, () => undefined],
-    [/^\/containers\/d+\/kill/, () => undefined],
-  ]);
-  t.teardown(engine.close);
-  useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 500 });
-  const started = Date.now();
-  const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 8000).unref());
-  const outcome = await Promise.race([runtime.waitContainer(id, 300).then(() => 'resolved', (error: Error) => error.message), hung]);
-  t.match(outcome, /wait for container dddddddddddd/, 'the wait fails, naming the container');
-  t.ok(Date.now() - started < 3000, `ended in ${Date.now() - started} ms: the wait's deadline, then the kill's`);
-  t.ok(engine.requests.some((r) => r.startsWith('POST /containers/') && r.includes('/kill')), 'the probe was sent a kill');
-});
+t.test(
+  'an engine silent mid-run: a wait that fails ends at its deadline, its kill bounded too, never a hang',
+  async (t) => {
+    // The engine answered everything up to the probe's start, then stopped answering: the wait fails at its deadline,
+    // and the kill sent to stop the probe gets no answer either.
+    const id = 'd'.repeat(64);
+    const engine = await fakeEngineSocket([
+      [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+      [/^\/containers\/d+\/wait/, () => undefined],
+      [/^\/containers\/d+\/kill/, () => undefined],
+    ]);
+    t.teardown(engine.close);
+    useEngine(t, engine.endpoint);
+    const runtime = new DockerodeRuntime({ apiTimeoutMs: 500 });
+    const started = Date.now();
+    const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 8000).unref());
+    const outcome = await Promise.race([
+      runtime.waitContainer(id, 300).then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      ),
+      hung,
+    ]);
+    t.match(outcome, /wait for container dddddddddddd/, 'the wait fails, naming the container');
+    t.ok(Date.now() - started < 3000, `ended in ${Date.now() - started} ms: the wait's deadline, then the kill's`);
+    t.ok(
+      engine.requests.some((r) => r.startsWith('POST /containers/') && r.includes('/kill')),
+      'the probe was sent a kill',
+    );
+  },
+);
 
-t.test("the events of a window are asked for to the millisecond: the window's last fraction of a second is read too", async (t) => {
-  let query = '';
-  const engine = await fakeEngineSocket([
-    [
-      /^\/events/,
-      (req) => {
-        query = new URL(req.url ?? '', 'http://engine').search;
-        return { status: 200, body: `${JSON.stringify({ Type: 'container', Action: 'pause', Actor: { ID: 'e'.repeat(64), Attributes: {} }, timeNano: 1_764_240_007_950_000_000 })}\n` };
-      },
-    ],
-  ]);
-  t.teardown(engine.close);
-  useEngine(t, engine.endpoint);
-  const events = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).events(1_764_240_000_123, 1_764_240_007_980);
-  const params = new URLSearchParams(query);
-  t.equal(params.get('since'), '1764240000.123');
-  t.equal(params.get('until'), '1764240007.98', 'not 1764240007: a pause at .95 s would be lost');
-  t.same(events.map((e) => [e.action, e.timeMs]), [['pause', 1_764_240_007_950]]);
-});
+t.test(
+  "the events of a window are asked for to the millisecond: the window's last fraction of a second is read too",
+  async (t) => {
+    let query = '';
+    const engine = await fakeEngineSocket([
+      [
+        /^\/events/,
+        (req) => {
+          query = new URL(req.url ?? '', 'http://engine').search;
+          return {
+            status: 200,
+            body: `${JSON.stringify({ Type: 'container', Action: 'pause', Actor: { ID: 'e'.repeat(64), Attributes: {} }, timeNano: 1_764_240_007_950_000_000 })}\n`,
+          };
+        },
+      ],
+    ]);
+    t.teardown(engine.close);
+    useEngine(t, engine.endpoint);
+    const events = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).events(1_764_240_000_123, 1_764_240_007_980);
+    const params = new URLSearchParams(query);
+    t.equal(params.get('since'), '1764240000.123');
+    t.equal(params.get('until'), '1764240007.98', 'not 1764240007: a pause at .95 s would be lost');
+    t.same(
+      events.map((e) => [e.action, e.timeMs]),
+      [['pause', 1_764_240_007_950]],
+    );
+  },
+);

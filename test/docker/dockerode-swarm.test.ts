@@ -7,7 +7,6 @@ import { nodesJson, PUBLIC_ID, servicesJson, tasksJson, verboseNetworkJson } fro
 // The real client's swarm calls against a scripted engine socket: the query each sends, what comes back mapped, and
 // how a worker's refusal and a manager's "in use by task" reach the caller.
 
-
 const version = { Version: '26.1.5', ApiVersion: '1.45', Os: 'linux', Arch: 'amd64' };
 
 t.test('info: the node id and whether it is a manager, only when the engine is in a swarm', async (t) => {
@@ -26,7 +25,10 @@ t.test('info: the node id and whether it is a manager, only when the engine is i
   swarm = { LocalNodeState: 'inactive', NodeID: '' };
   const outside = await runtime.info();
   t.equal(outside.swarm, false);
-  t.notOk('swarmNodeId' in outside || 'swarmManager' in outside, 'outside a swarm the info keeps the shape it always had');
+  t.notOk(
+    'swarmNodeId' in outside || 'swarmManager' in outside,
+    'outside a swarm the info keeps the shape it always had',
+  );
 });
 
 t.test('services (with status), tasks (with filters), nodes, and a verbose network inspect', async (t) => {
@@ -40,23 +42,56 @@ t.test('services (with status), tasks (with filters), nodes, and a verbose netwo
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
   const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  t.same((await runtime.listServices()).map((s) => [s.name, s.stack, s.mode]), [
-    ['glasck-app_api', 'glasck-app', 'replicated'],
-    ['glasck_traefik', 'glasck', 'global'],
-  ]);
-  t.same((await runtime.listTasks({ services: ['9mnpnzenvg8p8tdbtq4wvbkcz'], desiredStates: ['running'] })).map((x) => x.id), tasksJson.map((x) => x.ID));
-  t.same((await runtime.listNodes()).map((n) => n.hostname), ['vps-1', 'vps-2']);
+  t.same(
+    (await runtime.listServices()).map((s) => [s.name, s.stack, s.mode]),
+    [
+      ['glasck-app_api', 'glasck-app', 'replicated'],
+      ['glasck_traefik', 'glasck', 'global'],
+    ],
+  );
+  t.same(
+    (await runtime.listTasks({ services: ['9mnpnzenvg8p8tdbtq4wvbkcz'], desiredStates: ['running'] })).map((x) => x.id),
+    tasksJson.map((x) => x.ID),
+  );
+  t.same(
+    (await runtime.listNodes()).map((n) => n.hostname),
+    ['vps-1', 'vps-2'],
+  );
   const detail = await runtime.inspectNetworkVerbose(PUBLIC_ID);
-  t.same(detail?.services.map((s) => s.tasks.map((x) => x.hostIp)), [['192.168.1.10', '192.168.1.11']]);
-  t.equal(await runtime.inspectNetworkVerbose('gone'), undefined, 'a network already gone is undefined, as inspectNetwork says');
+  t.same(
+    detail?.services.map((s) => s.tasks.map((x) => x.hostIp)),
+    [['192.168.1.10', '192.168.1.11']],
+  );
+  t.equal(
+    await runtime.inspectNetworkVerbose('gone'),
+    undefined,
+    'a network already gone is undefined, as inspectNetwork says',
+  );
   const requests = engine.requests.map(decodeURIComponent);
-  t.ok(requests.some((r) => r.startsWith('GET /services?') && r.includes('status=true')), 'services are listed with their status');
-  t.ok(requests.some((r) => r.startsWith('GET /tasks?') && r.includes('"service":["9mnpnzenvg8p8tdbtq4wvbkcz"]') && r.includes('"desired-state":["running"]')), `task filters as the API spells them: ${requests.join(' | ')}`);
-  t.ok(requests.some((r) => r === `GET /networks/${PUBLIC_ID}?verbose=true`), 'the inspect asks for the verbose answer');
+  t.ok(
+    requests.some((r) => r.startsWith('GET /services?') && r.includes('status=true')),
+    'services are listed with their status',
+  );
+  t.ok(
+    requests.some(
+      (r) =>
+        r.startsWith('GET /tasks?') &&
+        r.includes('"service":["9mnpnzenvg8p8tdbtq4wvbkcz"]') &&
+        r.includes('"desired-state":["running"]'),
+    ),
+    `task filters as the API spells them: ${requests.join(' | ')}`,
+  );
+  t.ok(
+    requests.some((r) => r === `GET /networks/${PUBLIC_ID}?verbose=true`),
+    'the inspect asks for the verbose answer',
+  );
 });
 
-t.test('a worker refuses the swarm calls: DP_DOCKER_API with the engine\'s words, naming the call', async (t) => {
-  const refuse = () => ({ status: 503, body: { message: 'This node is not a swarm manager. Worker nodes can\'t be used to view or modify cluster state.' } });
+t.test("a worker refuses the swarm calls: DP_DOCKER_API with the engine's words, naming the call", async (t) => {
+  const refuse = () => ({
+    status: 503,
+    body: { message: "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state." },
+  });
   const engine = await fakeEngineSocket([
     [/^\/services/, refuse],
     [/^\/tasks/, refuse],
@@ -65,7 +100,10 @@ t.test('a worker refuses the swarm calls: DP_DOCKER_API with the engine\'s words
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
   const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  await t.rejects(runtime.listServices(), { code: 'DP_DOCKER_API', message: /list swarm services failed \(HTTP 503\): This node is not a swarm manager/ });
+  await t.rejects(runtime.listServices(), {
+    code: 'DP_DOCKER_API',
+    message: /list swarm services failed \(HTTP 503\): This node is not a swarm manager/,
+  });
   await t.rejects(runtime.listTasks(), { code: 'DP_DOCKER_API', message: /list swarm tasks failed \(HTTP 503\)/ });
   await t.rejects(runtime.listNodes(), { code: 'DP_DOCKER_API', message: /list swarm nodes failed \(HTTP 503\)/ });
 });
@@ -75,14 +113,30 @@ t.test('a silent manager: every swarm call ends at its deadline, naming what it 
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
   const runtime = new DockerodeRuntime({ apiTimeoutMs: 200 });
-  await t.rejects(runtime.listServices(), { code: 'DP_TIMEOUT', message: 'list swarm services: no answer within 200 ms' });
+  await t.rejects(runtime.listServices(), {
+    code: 'DP_TIMEOUT',
+    message: 'list swarm services: no answer within 200 ms',
+  });
   await t.rejects(runtime.listTasks(), { code: 'DP_TIMEOUT', message: 'list swarm tasks: no answer within 200 ms' });
   await t.rejects(runtime.listNodes(), { code: 'DP_TIMEOUT', message: 'list swarm nodes: no answer within 200 ms' });
-  await t.rejects(runtime.inspectNetworkVerbose('n1'), { code: 'DP_TIMEOUT', message: 'inspect network n1: no answer within 200 ms' });
+  await t.rejects(runtime.inspectNetworkVerbose('n1'), {
+    code: 'DP_TIMEOUT',
+    message: 'inspect network n1: no answer within 200 ms',
+  });
 });
 
 t.test('a manager refusing to remove a swarm network a task still uses: NetworkInUseError', async (t) => {
-  const engine = await fakeEngineSocket([[/^\/networks\//, () => ({ status: 500, body: { message: `rpc error: code = FailedPrecondition desc = network ${PUBLIC_ID} is in use by task 7hq2m1x0c9v8b7n6m5l4k3j2h` } })]]);
+  const engine = await fakeEngineSocket([
+    [
+      /^\/networks\//,
+      () => ({
+        status: 500,
+        body: {
+          message: `rpc error: code = FailedPrecondition desc = network ${PUBLIC_ID} is in use by task 7hq2m1x0c9v8b7n6m5l4k3j2h`,
+        },
+      }),
+    ],
+  ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
   const error = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).removeNetwork(PUBLIC_ID).catch((e: unknown) => e);

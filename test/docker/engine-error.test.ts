@@ -10,14 +10,23 @@ const ENDPOINT = 'unix:///var/run/docker.sock';
 const id = 'a'.repeat(64);
 
 t.test('an engine answer (an HTTP status) is DP_DOCKER_API in its own words', async (t) => {
-  const answer = Object.assign(new Error('(HTTP code 500) server error - driver failed programming external connectivity'), {
-    statusCode: 500,
-    json: { message: 'driver failed programming external connectivity ' },
-  });
+  const answer = Object.assign(
+    new Error('(HTTP code 500) server error - driver failed programming external connectivity'),
+    {
+      statusCode: 500,
+      json: { message: 'driver failed programming external connectivity ' },
+    },
+  );
   const e = engineError(ENDPOINT, 'start container', id, answer);
   t.type(e, DockprobeError);
-  t.match(e, { code: ErrorCodes.DOCKER_API, message: 'docker: start container aaaaaaaaaaaa failed (HTTP 500): driver failed programming external connectivity', cause: answer });
-  t.match(engineError(ENDPOINT, 'list networks', '', Object.assign(new Error('conflict'), { statusCode: 409 })), { message: 'docker: list networks failed (HTTP 409): conflict' });
+  t.match(e, {
+    code: ErrorCodes.DOCKER_API,
+    message: 'docker: start container aaaaaaaaaaaa failed (HTTP 500): driver failed programming external connectivity',
+    cause: answer,
+  });
+  t.match(engineError(ENDPOINT, 'list networks', '', Object.assign(new Error('conflict'), { statusCode: 409 })), {
+    message: 'docker: list networks failed (HTTP 409): conflict',
+  });
 });
 
 t.test('a connection error is DockerUnavailableError', async (t) => {
@@ -38,8 +47,13 @@ t.test('a programming error is not the engine’s: it goes on unchanged', async 
   const plain = new Error('the host probe runs in-process, not in a container');
   t.equal(engineError(ENDPOINT, 'create container', id, plain), plain);
   t.equal(engineError(ENDPOINT, 'create container', id, 'a string'), 'a string');
-  const invalidArg = Object.assign(new TypeError('The "path" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' });
-  t.notOk(isDockprobeError(engineError(ENDPOINT, 'build image', '', invalidArg)), 'a Node code without a system call is ours too');
+  const invalidArg = Object.assign(new TypeError('The "path" argument must be of type string'), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
+  t.notOk(
+    isDockprobeError(engineError(ENDPOINT, 'build image', '', invalidArg)),
+    'a Node code without a system call is ours too',
+  );
 });
 
 t.test('our own errors (a timeout) go on unchanged', async (t) => {

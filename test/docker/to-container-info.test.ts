@@ -4,7 +4,11 @@ import { toContainerInfo } from '../../src/docker/to-container-info.js';
 
 // Port facts from the engine's inspect answer, as Compose v1 and v2 write them.
 
-const inspect = (config: { exposed: string[]; ports?: Record<string, { HostIp: string; HostPort: string }[] | null>; bindings?: Record<string, { HostIp?: string; HostPort?: string }[]> }) =>
+const inspect = (config: {
+  exposed: string[];
+  ports?: Record<string, { HostIp: string; HostPort: string }[] | null>;
+  bindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+}) =>
   ({
     Id: 'a'.repeat(64),
     Name: '/shop-db-1',
@@ -21,7 +25,12 @@ t.test('Compose v2 writes "3306" and "3306/tcp": one port, with its bindings', a
   const info = toContainerInfo(
     inspect({
       exposed: ['3306', '3306/tcp'],
-      ports: { '3306/tcp': [{ HostIp: '0.0.0.0', HostPort: '23306' }, { HostIp: '::', HostPort: '23306' }] },
+      ports: {
+        '3306/tcp': [
+          { HostIp: '0.0.0.0', HostPort: '23306' },
+          { HostIp: '::', HostPort: '23306' },
+        ],
+      },
       bindings: { '3306/tcp': [{ HostIp: '', HostPort: '23306' }] },
     }),
   );
@@ -39,28 +48,53 @@ t.test('Compose v2 writes "3306" and "3306/tcp": one port, with its bindings', a
 });
 
 t.test('Compose v1 writes only "3306/tcp": the same model', async (t) => {
-  const info = toContainerInfo(inspect({ exposed: ['3306/tcp'], ports: { '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '40000' }] }, bindings: { '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } }));
-  t.same(info.ports, [{ port: 3306, protocol: 'tcp', published: [{ hostIp: '127.0.0.1', hostPort: 40000 }], requested: [{ hostIp: '127.0.0.1', hostPort: '' }] }]);
-});
-
-t.test('udp stays apart from tcp; a port only in the bindings still appears; Docker-dropped ports keep their request', async (t) => {
   const info = toContainerInfo(
     inspect({
-      exposed: ['53', '53/udp', '6379'],
-      ports: { '53/udp': [{ HostIp: '10.0.0.5', HostPort: '5353' }], '6379/tcp': null, '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] },
-      bindings: { '6379/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      exposed: ['3306/tcp'],
+      ports: { '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '40000' }] },
+      bindings: { '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
     }),
   );
-  t.same(
-    info.ports.map((p) => [p.port, p.protocol, p.published.map((b) => `${b.hostIp}:${b.hostPort}`), p.requested.length]),
-    [
-      [53, 'tcp', [], 0],
-      [53, 'udp', ['10.0.0.5:5353'], 0],
-      [6379, 'tcp', [], 1],
-      [8080, 'tcp', ['0.0.0.0:8080'], 0],
-    ],
-  );
+  t.same(info.ports, [
+    {
+      port: 3306,
+      protocol: 'tcp',
+      published: [{ hostIp: '127.0.0.1', hostPort: 40000 }],
+      requested: [{ hostIp: '127.0.0.1', hostPort: '' }],
+    },
+  ]);
 });
+
+t.test(
+  'udp stays apart from tcp; a port only in the bindings still appears; Docker-dropped ports keep their request',
+  async (t) => {
+    const info = toContainerInfo(
+      inspect({
+        exposed: ['53', '53/udp', '6379'],
+        ports: {
+          '53/udp': [{ HostIp: '10.0.0.5', HostPort: '5353' }],
+          '6379/tcp': null,
+          '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }],
+        },
+        bindings: { '6379/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      }),
+    );
+    t.same(
+      info.ports.map((p) => [
+        p.port,
+        p.protocol,
+        p.published.map((b) => `${b.hostIp}:${b.hostPort}`),
+        p.requested.length,
+      ]),
+      [
+        [53, 'tcp', [], 0],
+        [53, 'udp', ['10.0.0.5:5353'], 0],
+        [6379, 'tcp', [], 1],
+        [8080, 'tcp', ['0.0.0.0:8080'], 0],
+      ],
+    );
+  },
+);
 
 t.test('state facts a re-read compares: start time and restart count', async (t) => {
   const info = toContainerInfo(inspect({ exposed: [] }));
@@ -69,9 +103,16 @@ t.test('state facts a re-read compares: start time and restart count', async (t)
   t.equal(info.running, true);
 });
 
-t.test("the command line as the engine started it: inspect's Path, then Args (a proxy's flags are read from it)", async (t) => {
-  const base = inspect({ exposed: [] }) as unknown as Record<string, unknown>;
-  const info = toContainerInfo({ ...base, Path: '/entrypoint.sh', Args: ['--providers.docker=true', '--providers.docker.network=shop_web'] } as unknown as Docker.ContainerInspectInfo);
-  t.same(info.command, ['/entrypoint.sh', '--providers.docker=true', '--providers.docker.network=shop_web']);
-  t.same(toContainerInfo(inspect({ exposed: [] })).command, [], 'an engine that says nothing: no command');
-});
+t.test(
+  "the command line as the engine started it: inspect's Path, then Args (a proxy's flags are read from it)",
+  async (t) => {
+    const base = inspect({ exposed: [] }) as unknown as Record<string, unknown>;
+    const info = toContainerInfo({
+      ...base,
+      Path: '/entrypoint.sh',
+      Args: ['--providers.docker=true', '--providers.docker.network=shop_web'],
+    } as unknown as Docker.ContainerInspectInfo);
+    t.same(info.command, ['/entrypoint.sh', '--providers.docker=true', '--providers.docker.network=shop_web']);
+    t.same(toContainerInfo(inspect({ exposed: [] })).command, [], 'an engine that says nothing: no command');
+  },
+);

@@ -35,5 +35,8 @@ t.test('one format for a position', async (t) => {
     { file: 'my.yml', line: 7, col: 37, message: "unknown key 'projet'", hint: "did you mean 'project'?" },
     { file: 'my.yml', line: 9, col: 16, message: 'reachable must be a boolean' },
   ]);
-  t.equal(e.message, "my.yml:7:37: unknown key 'projet'\n  hint: did you mean 'project'?\nmy.yml:9:16: reachable must be a boolean");
+  t.equal(
+    e.message,
+    "my.yml:7:37: unknown key 'projet'\n  hint: did you mean 'project'?\nmy.yml:9:16: reachable must be a boolean",
+  );
 });

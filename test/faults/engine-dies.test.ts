@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { RunResult } from '../../src/run-result.js';
-import { BIN, cli, containersLabelled, killOnTeardown, projectName, teardown, upProject } from '../integration/helpers.js';
+import {
+  BIN,
+  cli,
+  containersLabelled,
+  killOnTeardown,
+  projectName,
+  teardown,
+  upProject,
+} from '../integration/helpers.js';
 
 // The engine's socket dying mid-run once left probes behind silently: no report from about 0.8 s into the run, and
 // the exit after 20 s. A socket proxy the test controls stands in for the engine (the machine's dockerd is never
@@ -52,7 +60,10 @@ async function dyingProxy(path: string, n: number) {
 }
 
 const scenario = join(tmp, 'dies.yml');
-await writeFile(scenario, `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [proxy:8080]\n    reachable: false\n`);
+await writeFile(
+  scenario,
+  `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [proxy:8080]\n    reachable: false\n`,
+);
 
 for (const when of ['while the probes are being created', 'once both probes run'] as const) {
   t.test(`the engine socket dies ${when}: a report, exit 3, every leftover named with its removal`, async (t) => {
@@ -74,7 +85,10 @@ for (const when of ['while the probes are being created', 'once both probes run'
         if (/starting \d+ probe/.test(stderr)) resolve();
       }),
     );
-    const trigger = await Promise.race([(when === 'once both probes run' ? proxy.allWaiting : starting).then(() => 'trigger'), exited.then(() => 'exit')]);
+    const trigger = await Promise.race([
+      (when === 'once both probes run' ? proxy.allWaiting : starting).then(() => 'trigger'),
+      exited.then(() => 'exit'),
+    ]);
     t.equal(trigger, 'trigger', 'the engine went away while the run was going on');
     await proxy.die();
     const exitCode = await exited;
@@ -92,11 +106,16 @@ for (const when of ['while the probes are being created', 'once both probes run'
     if (left.length > 0) {
       // Whatever is left must be named, with the command that removes it.
       t.match(stderr, `dockprobe cleanup --run ${runId}`, 'the removal command is printed');
-      for (const c of left) t.match(stderr, `cleanup step failed: remove probe container ${c.name}`, `${c.name} is named as left behind`);
+      for (const c of left)
+        t.match(stderr, `cleanup step failed: remove probe container ${c.name}`, `${c.name} is named as left behind`);
       t.same(report?.cleanupFailures.length, left.length, 'and listed in the report');
       const removal = await cli(['cleanup', '--run', runId!]);
       t.equal(removal.exitCode, 0, removal.stderr);
     }
-    t.same((await containersLabelled(`dockprobe.run=${runId}`)).map((c) => c.name), [], 'nothing labelled is left once the printed command ran');
+    t.same(
+      (await containersLabelled(`dockprobe.run=${runId}`)).map((c) => c.name),
+      [],
+      'nothing labelled is left once the printed command ran',
+    );
   });
 }

@@ -3,7 +3,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { BIN, cliJson, containersLabelled, killOnTeardown, projectName, teardown, upProject } from '../integration/helpers.js';
+import {
+  BIN,
+  cliJson,
+  containersLabelled,
+  killOnTeardown,
+  projectName,
+  teardown,
+  upProject,
+} from '../integration/helpers.js';
 
 // A signal while the probes are being created: SIGINT or SIGTERM within milliseconds of "starting" once exited 130/143
 // with probes left in state Created (8 of 8 tries). A create in flight is now awaited (bounded) and removed.
@@ -13,11 +21,21 @@ const project = projectName('dptest-sig');
 teardown(t, `tear down ${project}`, await upProject('docker-compose.test.yml', project));
 const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-signals-'));
 const file = join(tmp, 'two-probes.yml');
-await writeFile(file, `project: ${project}\ntimeout: 3s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [proxy:8080]\n    reachable: false\n  - from: { service: api }\n    to: [proxy:8080]\n    reachable: true\n`);
+await writeFile(
+  file,
+  `project: ${project}\ntimeout: 3s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [proxy:8080]\n    reachable: false\n  - from: { service: api }\n    to: [proxy:8080]\n    reachable: true\n`,
+);
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   t.test(`${signal} right after "starting": exit ${code}, no probe left, Created or not`, async (t) => {
-    const child = spawn(process.execPath, [BIN, 'test', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'test', file], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     killOnTeardown(t, child);
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -30,7 +48,11 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGINT', 130]
     });
     child.kill(signal);
     t.equal(await exited, code, stderr);
-    t.same((await containersLabelled(`dockprobe.pid=${child.pid}`)).map((c) => `${c.name} ${c.state}`), [], 'nothing of that run is left');
+    t.same(
+      (await containersLabelled(`dockprobe.pid=${child.pid}`)).map((c) => `${c.name} ${c.state}`),
+      [],
+      'nothing of that run is left',
+    );
   });
 }
 
@@ -41,13 +63,19 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGINT', 130]
 t.test('300 HTTP checks and a name that resolves, expected unresolvable: a finding, never a pass', async (t) => {
   const urls = Array.from({ length: 300 }, (_, i) => `"http://api:3001/load/${i}"`).join(', ');
   const load = join(tmp, 'load.yml');
-  await writeFile(load, `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [${urls}]\n    reachable: true\n  - from: { network: public-facing }\n    to: [dns:frontend]\n    reachable: false\n`);
+  await writeFile(
+    load,
+    `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [${urls}]\n    reachable: true\n  - from: { network: public-facing }\n    to: [dns:frontend]\n    reachable: false\n`,
+  );
   const { exitCode, report, stderr } = await cliJson(['test', load, '--retries', '2']);
   t.equal(exitCode, 1, stderr);
   const dns = report!.verdicts.find((v) => v.target === 'dns:frontend')!;
   t.same([dns.status, dns.code], ['fail', 'resolved'], dns.reason);
   t.equal(report!.verdicts.filter((v) => v.status === 'pass').length, 300, 'every HTTP check answered');
-  t.ok(report!.probes.every((p) => p.control.dns), 'the DNS control held in every run, the last one included');
+  t.ok(
+    report!.probes.every((p) => p.control.dns),
+    'the DNS control held in every run, the last one included',
+  );
 });
 
 // A probe's output once went through a 1 MB json-file log: 2,872 checks in a probe (a drill of 100 listeners) left
@@ -56,9 +84,15 @@ t.test('300 HTTP checks and a name that resolves, expected unresolvable: a findi
 t.test('6,000 checks in one probe: every observation is read, though the output is well over a megabyte', async (t) => {
   const urls = Array.from({ length: 6000 }, (_, i) => `"http://api:3001/many/${i}"`).join(', ');
   const many = join(tmp, 'many.yml');
-  await writeFile(many, `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [${urls}]\n    reachable: true\n`);
+  await writeFile(
+    many,
+    `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [${urls}]\n    reachable: true\n`,
+  );
   const { exitCode, report, stderr } = await cliJson(['test', many, '--concurrency', '128']);
   t.equal(exitCode, 0, `${stderr}\n${report?.verdicts.find((v) => v.status !== 'pass')?.reason ?? ''}`);
   t.equal(report?.verdicts.filter((v) => v.status === 'pass').length, 6000, 'every check read and passed');
-  t.same(report?.probes.map((p) => [p.status, p.error]), [['completed', undefined]]);
+  t.same(
+    report?.probes.map((p) => [p.status, p.error]),
+    [['completed', undefined]],
+  );
 });

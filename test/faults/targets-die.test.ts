@@ -19,10 +19,16 @@ const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-faults-'));
 
 t.test('targets killed right after the probes start: never blocked', async (t) => {
   const file = join(tmp, 'die.yml');
-  await writeFile(file, `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379, postgres:5432]\n    reachable: false\n`);
+  await writeFile(
+    file,
+    `project: ${project}\ntimeout: 2s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379, postgres:5432]\n    reachable: false\n`,
+  );
   const targets = [...(await serviceContainers(project, 'redis')), ...(await serviceContainers(project, 'postgres'))];
   t.equal(targets.length, 2);
-  const child = spawn(process.execPath, [BIN, 'test', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, 'test', file, '--format', 'json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   killOnTeardown(t, child);
   let stdout = '';
   let stderr = '';
@@ -36,7 +42,14 @@ t.test('targets killed right after the probes start: never blocked', async (t) =
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await Promise.race([started, exited]);
   const docker = new Docker();
-  await Promise.all(targets.map((c) => docker.getContainer(c.id).kill().catch(() => undefined)));
+  await Promise.all(
+    targets.map((c) =>
+      docker
+        .getContainer(c.id)
+        .kill()
+        .catch(() => undefined),
+    ),
+  );
   const exitCode = await exited;
   const report = JSON.parse(stdout) as RunResult;
   t.not(exitCode, 0, 'a run whose targets died is never a pass');
@@ -44,7 +57,10 @@ t.test('targets killed right after the probes start: never blocked', async (t) =
     t.not(v.status, 'pass', `${v.target}: ${v.code}`);
     // Either the probe got there first (a real breach), or the change made the cell unproven: the dead targets were
     // also the probe's reach peers, so its last reach control may fail first.
-    t.ok(v.status === 'fail' || ['world-changed', 'reach-control-failed'].includes(v.code), `${v.target}: ${v.status} ${v.code}: ${v.reason}`);
+    t.ok(
+      v.status === 'fail' || ['world-changed', 'reach-control-failed'].includes(v.code),
+      `${v.target}: ${v.status} ${v.code}: ${v.reason}`,
+    );
     if (v.code === 'world-changed') t.match(v.reason, /is exited \(it was running\)|was removed/);
   }
   t.match(stderr, /changed during the run: .* is exited \(it was running\)/);

@@ -6,11 +6,24 @@ import { FakeRuntime } from '../fixtures/fake-runtime.js';
 // The probe image onto other swarm nodes through their engines: there is no registry, and a job names its image by id.
 
 const IMAGE = 'dockprobe-probe:test';
-const node = (id: string, hostname: string): SwarmNode => ({ id, hostname, role: 'worker', availability: 'active', state: 'ready', address: '192.168.1.11', leader: false });
+const node = (id: string, hostname: string): SwarmNode => ({
+  id,
+  hostname,
+  role: 'worker',
+  availability: 'active',
+  state: 'ready',
+  address: '192.168.1.11',
+  leader: false,
+});
 
 function nodeEngine(id: string, options: { hasImage?: boolean; swarmNodeId?: string } = {}) {
   const engine = new FakeRuntime();
-  engine.engine = { ...engine.engine, endpoint: `unix:///${id}.sock`, swarm: true, swarmNodeId: options.swarmNodeId ?? id };
+  engine.engine = {
+    ...engine.engine,
+    endpoint: `unix:///${id}.sock`,
+    swarm: true,
+    swarmNodeId: options.swarmNodeId ?? id,
+  };
   if (!options.hasImage) engine.missingImages.add(IMAGE);
   return engine;
 }
@@ -19,14 +32,29 @@ t.test('a node without the image gets it from this engine (save | load), one wit
   const source = new FakeRuntime();
   const b = nodeEngine('node-b');
   const c = nodeEngine('node-c', { hasImage: true });
-  const outcomes = await loadImageOnNodes(source, IMAGE, [
-    { node: node('node-b', 'vps-2'), endpoint: 'ssh://root@vps-2', runtime: b },
-    { node: node('node-c', 'vps-3'), endpoint: 'ssh://root@vps-3', runtime: c },
-  ], 1000);
-  t.same(outcomes.map((o) => [o.node, o.status]), [['vps-2', 'loaded'], ['vps-3', 'present']]);
+  const outcomes = await loadImageOnNodes(
+    source,
+    IMAGE,
+    [
+      { node: node('node-b', 'vps-2'), endpoint: 'ssh://root@vps-2', runtime: b },
+      { node: node('node-c', 'vps-3'), endpoint: 'ssh://root@vps-3', runtime: c },
+    ],
+    1000,
+  );
+  t.same(
+    outcomes.map((o) => [o.node, o.status]),
+    [
+      ['vps-2', 'loaded'],
+      ['vps-3', 'present'],
+    ],
+  );
   t.ok(await b.imageExists(IMAGE), 'vps-2 has the image now');
   t.same(source.calls, [`saveImage ${IMAGE}`], 'saved once, for the node that lacked it');
-  t.same(c.calls.filter((x) => x.startsWith('loadImage')), [], 'nothing loaded where it was');
+  t.same(
+    c.calls.filter((x) => x.startsWith('loadImage')),
+    [],
+    'nothing loaded where it was',
+  );
 });
 
 t.test('a node whose engine fails is reported with the reason, and the others still get the image', async (t) => {
@@ -34,9 +62,17 @@ t.test('a node whose engine fails is reported with the reason, and the others st
   const dead = nodeEngine('node-b');
   dead.faults.set('loadImage', new Error('load image at unix:///node-b.sock: no answer within 1000 ms'));
   const ok = nodeEngine('node-c');
-  const outcomes = await loadImageOnNodes(source, IMAGE, [
-    { node: node('node-b', 'vps-2'), endpoint: 'unix:///node-b.sock', runtime: dead },
-    { node: node('node-c', 'vps-3'), endpoint: 'unix:///node-c.sock', runtime: ok },
-  ], 1000);
-  t.match(outcomes, [{ node: 'vps-2', status: 'failed', reason: /no answer within 1000 ms/ }, { node: 'vps-3', status: 'loaded' }]);
+  const outcomes = await loadImageOnNodes(
+    source,
+    IMAGE,
+    [
+      { node: node('node-b', 'vps-2'), endpoint: 'unix:///node-b.sock', runtime: dead },
+      { node: node('node-c', 'vps-3'), endpoint: 'unix:///node-c.sock', runtime: ok },
+    ],
+    1000,
+  );
+  t.match(outcomes, [
+    { node: 'vps-2', status: 'failed', reason: /no answer within 1000 ms/ },
+    { node: 'vps-3', status: 'loaded' },
+  ]);
 });

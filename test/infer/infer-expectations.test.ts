@@ -31,7 +31,13 @@ networks:
   worker-egress: {}
 `;
 // The same, as `docker-compose config` (v1) prints ports.
-const V1 = V2.replace('ports: [{ mode: ingress, host_ip: 127.0.0.1, target: 8080, protocol: tcp }]', 'ports: ["127.0.0.1::8080/tcp"]').replace('ports: [{ mode: ingress, host_ip: 127.0.0.1, target: 6379, protocol: tcp }]', 'ports: ["127.0.0.1::6379/tcp"]');
+const V1 = V2.replace(
+  'ports: [{ mode: ingress, host_ip: 127.0.0.1, target: 8080, protocol: tcp }]',
+  'ports: ["127.0.0.1::8080/tcp"]',
+).replace(
+  'ports: [{ mode: ingress, host_ip: 127.0.0.1, target: 6379, protocol: tcp }]',
+  'ports: ["127.0.0.1::6379/tcp"]',
+);
 
 /** Every (source, host, port or dns, reachable) an expectation list stands for; URLs by their host and port. */
 function cellsOf(expectations: readonly Expectation[]): Set<string> {
@@ -40,8 +46,10 @@ function cellsOf(expectations: readonly Expectation[]): Set<string> {
     const from = e.from.kind === 'network' ? `network ${e.from.network}` : e.from.kind;
     for (const to of e.to) {
       if (to.kind === 'internet') out.add(`${from} internet ${e.reachable}`);
-      else if (to.kind === 'dns') out.add(`${from} dns:${to.host.kind === 'service' ? to.host.service : ''} ${e.reachable}`);
-      else if (to.kind === 'http') out.add(`${from} ${new URL(to.url).hostname}:${new URL(to.url).port} ${e.reachable}`);
+      else if (to.kind === 'dns')
+        out.add(`${from} dns:${to.host.kind === 'service' ? to.host.service : ''} ${e.reachable}`);
+      else if (to.kind === 'http')
+        out.add(`${from} ${new URL(to.url).hostname}:${new URL(to.url).port} ${e.reachable}`);
       else out.add(`${from} ${to.host.kind === 'service' ? to.host.service : ''}:${to.port} ${e.reachable}`);
     }
   }
@@ -50,21 +58,40 @@ function cellsOf(expectations: readonly Expectation[]): Set<string> {
 
 t.test('v1 and v2 shapes give the same model', async (t) => {
   t.same(modelFromComposeConfig(V1, 'shop', 'v1').services, modelFromComposeConfig(V2, 'shop', 'v2').services);
-  t.same(modelFromComposeConfig(V2, 'shop', 'v2').services.find((s) => s.name === 'proxy'), { name: 'proxy', networks: ['public-facing'], ports: [8080], published: [{ port: 8080, hostIp: '127.0.0.1' }], networkMode: undefined });
+  t.same(
+    modelFromComposeConfig(V2, 'shop', 'v2').services.find((s) => s.name === 'proxy'),
+    {
+      name: 'proxy',
+      networks: ['public-facing'],
+      ports: [8080],
+      published: [{ port: 8080, hostIp: '127.0.0.1' }],
+      networkMode: undefined,
+    },
+  );
 });
 
-t.test('the written scenario parses, and every cell of the hand-written reference scenario is in it, with the same expectation', async (t) => {
-  const model = modelFromComposeConfig(V2, 'shop', 'test');
-  const text = renderScenario(model, inferExpectations(model));
-  const inferred = parseScenario(text, 'inferred.yml');
-  const reference = await loadScenario(REFERENCE_SCENARIO);
-  const have = cellsOf(inferred.expectations);
-  const missing = [...cellsOf(reference.expectations)].filter((c) => !have.has(c));
-  t.same(missing, [], 'nothing of scenarios/reference.yml is missing or contradicted');
-  t.ok(have.has('network internal-backend internet false'), 'an internal network has no egress');
-  t.ok(have.has('host proxy:8080 true') && have.has('host redis:6379 false'), 'published on a public network: reached; only internal: dropped by Docker');
-  t.match(text, /- redis:6379 {2}# redis is not on public-facing \(it is on internal-backend\)/, 'each target says why');
-});
+t.test(
+  'the written scenario parses, and every cell of the hand-written reference scenario is in it, with the same expectation',
+  async (t) => {
+    const model = modelFromComposeConfig(V2, 'shop', 'test');
+    const text = renderScenario(model, inferExpectations(model));
+    const inferred = parseScenario(text, 'inferred.yml');
+    const reference = await loadScenario(REFERENCE_SCENARIO);
+    const have = cellsOf(inferred.expectations);
+    const missing = [...cellsOf(reference.expectations)].filter((c) => !have.has(c));
+    t.same(missing, [], 'nothing of scenarios/reference.yml is missing or contradicted');
+    t.ok(have.has('network internal-backend internet false'), 'an internal network has no egress');
+    t.ok(
+      have.has('host proxy:8080 true') && have.has('host redis:6379 false'),
+      'published on a public network: reached; only internal: dropped by Docker',
+    );
+    t.match(
+      text,
+      /- redis:6379 {2}# redis is not on public-facing \(it is on internal-backend\)/,
+      'each target says why',
+    );
+  },
+);
 
 t.test('a chain of three networks, and a service on three: reach follows shared networks only', async (t) => {
   const chain = modelFromComposeConfig(
@@ -81,7 +108,21 @@ networks: { n1: {}, n2: {}, n3: { internal: true } }
     'test',
   );
   const cells = cellsOf(parseScenario(renderScenario(chain, inferExpectations(chain)), 'x.yml').expectations);
-  for (const c of ['network n1 a:1 true', 'network n1 hub:5 true', 'network n1 c:4 false', 'network n1 bc:3 false', 'network n2 ab:2 true', 'network n2 a:1 false', 'network n3 c:4 true', 'network n3 ab:2 false', 'network n3 internet false']) t.ok(cells.has(c), c);
-  t.notOk([...cells].some((c) => c.includes('host-mode')), 'nothing is inferred for network_mode: host');
+  for (const c of [
+    'network n1 a:1 true',
+    'network n1 hub:5 true',
+    'network n1 c:4 false',
+    'network n1 bc:3 false',
+    'network n2 ab:2 true',
+    'network n2 a:1 false',
+    'network n3 c:4 true',
+    'network n3 ab:2 false',
+    'network n3 internet false',
+  ])
+    t.ok(cells.has(c), c);
+  t.notOk(
+    [...cells].some((c) => c.includes('host-mode')),
+    'nothing is inferred for network_mode: host',
+  );
   t.notOk(cells.has('network n1 internet false'), 'egress is inferred closed only for internal networks, never open');
 });

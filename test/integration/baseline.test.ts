@@ -30,15 +30,39 @@ t.test('snapshot, then the same deployment: no drift, the same digest as the com
 });
 
 t.test('the broken twin against the committed baseline: exactly the paths it opens, exit 1', async (t) => {
-  const { exitCode, stdout, stderr } = await cli(['test', 'scenarios/reference.yml', '--project', broken, '--baseline', COMMITTED, '--format', 'json']);
+  const { exitCode, stdout, stderr } = await cli([
+    'test',
+    'scenarios/reference.yml',
+    '--project',
+    broken,
+    '--baseline',
+    COMMITTED,
+    '--format',
+    'json',
+  ]);
   t.equal(exitCode, 1, stderr);
   const report = JSON.parse(stdout) as DriftReport;
-  t.same(report.drift.map((d) => [d.kind, d.source, d.target]), [
-    ['opened', 'network public-facing', 'postgres:5432'],
-    ['opened', 'network public-facing', 'redis:6379'],
-  ]);
+  t.same(
+    report.drift.map((d) => [d.kind, d.source, d.target]),
+    [
+      ['opened', 'network public-facing', 'postgres:5432'],
+      ['opened', 'network public-facing', 'redis:6379'],
+    ],
+  );
   t.match(report.drift[0]!.after, { state: 'open', code: 'reached' });
-  const closedOnly = await cli(['test', 'scenarios/reference.yml', '--project', broken, '--baseline', COMMITTED, '--fail-on', 'closed']);
+  const closedOnly = await cli([
+    'test',
+    'scenarios/reference.yml',
+    '--project',
+    broken,
+    '--baseline',
+    COMMITTED,
+    '--fail-on',
+    'closed',
+  ]);
   t.equal(closedOnly.exitCode, 0, 'opened paths do not fail --fail-on closed');
-  t.match(closedOnly.stdout, /^OPENED  network public-facing → postgres:5432: was closed \(blocked\), now open \(reached: open /m);
+  t.match(
+    closedOnly.stdout,
+    /^OPENED  network public-facing → postgres:5432: was closed \(blocked\), now open \(reached: open /m,
+  );
 });

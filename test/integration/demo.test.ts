@@ -27,7 +27,10 @@ t.test('demo --broken: every service on the public network fails, naming each le
   t.equal(exitCode, 1);
   const report = JSON.parse(stdout) as RunResult;
   const failed = report.verdicts.filter((v) => v.status === 'fail');
-  t.same(failed.map((v) => `${v.source} → ${v.target}`).sort(), ['network public-facing → postgres:5432', 'network public-facing → redis:6379']);
+  t.same(failed.map((v) => `${v.source} → ${v.target}`).sort(), [
+    'network public-facing → postgres:5432',
+    'network public-facing → redis:6379',
+  ]);
   for (const v of failed) {
     t.equal(v.code, 'reached');
     t.match(v.observed, /^open \d+\.\d+\.\d+\.\d+:(6379|5432)$/);
@@ -35,7 +38,10 @@ t.test('demo --broken: every service on the public network fails, naming each le
     const byAddress = v.evidence.filter((e) => e.attempt.via === 'address');
     t.same(
       byAddress.map((e) => [/on (\S+)\)$/.exec(e.attempt.description)?.[1], blockedAs(e.observation?.outcome)]).sort(),
-      [['internal-backend', 'path'], ['public-facing', 'open']],
+      [
+        ['internal-backend', 'path'],
+        ['public-facing', 'open'],
+      ],
       'reached through its address on the public network, dropped on the internal one',
     );
   }

@@ -59,9 +59,26 @@ export async function fakeInternet(): Promise<FakeInternet> {
     await run(['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
     await run(['netns', 'exec', ns, 'ip', 'route', 'add', 'default', 'via', `${net}.254`]);
     const route = await run(['route', 'get', address]);
-    if (!route.stdout.includes(`dev ${hostSide}`)) throw new Error(`the route to ${address} does not point into ${ns}: ${route.stdout}`);
+    if (!route.stdout.includes(`dev ${hostSide}`))
+      throw new Error(`the route to ${address} does not point into ${ns}: ${route.stdout}`);
     // `ip netns exec` execs node in place, so the listener is this process's child and ends with it.
-    listener = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BUNDLE, 'serve', '--name', 'fake-internet', '--http', String(port), '--exit-with-parent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    listener = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns,
+        process.execPath,
+        AGENT_BUNDLE,
+        'serve',
+        '--name',
+        'fake-internet',
+        '--http',
+        String(port),
+        '--exit-with-parent',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the fake internet listener did not start within 10 s')), 10_000);
       listener!.stderr!.on('data', (d: Buffer) => {
@@ -104,7 +121,13 @@ async function removeStaleCanaries(): Promise<void> {
  * unless it exists and the route to it points into its namespace. Off CI, a machine that cannot make it (not root, no
  * iproute2) skips `what` with the reason; in CI that is a failure.
  */
-export async function canaryForFile(t: TestLike & { fail(message: string): unknown; test(name: string, options: { skip: string }, fn: () => void): unknown }, what: string): Promise<FakeInternet | undefined> {
+export async function canaryForFile(
+  t: TestLike & {
+    fail(message: string): unknown;
+    test(name: string, options: { skip: string }, fn: () => void): unknown;
+  },
+  what: string,
+): Promise<FakeInternet | undefined> {
   let unavailable = await fakeInternetUnavailable();
   let made: FakeInternet | undefined;
   if (!unavailable) {

@@ -17,7 +17,11 @@ import type { RunResult } from '../../src/run-result.js';
 // Shared set-up of the integration tests: a real engine, the probe image, Compose projects of their own.
 
 /** The CLI as users run it: package.json's `bin`, the bundle (built by `npm test` before tap starts). */
-export const BIN = join(PACKAGE_ROOT, (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin.dockprobe);
+export const BIN = join(
+  PACKAGE_ROOT,
+  (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { bin: { dockprobe: string } }).bin
+    .dockprobe,
+);
 
 export const runtime = new DockerodeRuntime();
 
@@ -32,7 +36,11 @@ export async function egressGuard(): Promise<void> {
  * never throws: what cannot be removed (a ghost endpoint dockerd keeps until it restarts) comes back as warnings,
  * so a teardown never fails the file nor stops the teardowns registered before it.
  */
-export async function upProject(composeFile: string, project: string, scale?: Record<string, number>): Promise<() => Promise<string[]>> {
+export async function upProject(
+  composeFile: string,
+  project: string,
+  scale?: Record<string, number>,
+): Promise<() => Promise<string[]>> {
   await egressGuard();
   const image = await ensureProbeImage(runtime);
   const compose = await detectCompose();
@@ -40,7 +48,13 @@ export async function upProject(composeFile: string, project: string, scale?: Re
     project,
     composeFile: join(PACKAGE_ROOT, composeFile),
     timeoutMs: 120_000,
-    env: { ...process.env, DOCKPROBE_IMAGE: image, DOCKPROBE_RUN: `test-${project}`, DOCKPROBE_PID: String(process.pid), DOCKPROBE_HOST: hostname() } as Record<string, string>,
+    env: {
+      ...process.env,
+      DOCKPROBE_IMAGE: image,
+      DOCKPROBE_RUN: `test-${project}`,
+      DOCKPROBE_PID: String(process.pid),
+      DOCKPROBE_HOST: hostname(),
+    } as Record<string, string>,
   };
   const down = async () => {
     const { leftBehind } = await tearDownProject(runtime, compose, { ...call, timeoutMs: 60_000 });
@@ -69,7 +83,13 @@ export function teardown(t: TestLike, what: string, fn: () => Promise<string[] |
     const expired = new Promise<string[]>((resolve) => {
       timer = setTimeout(() => resolve([`${what} did not end within ${timeoutMs} ms`]), timeoutMs);
     });
-    const warnings = await Promise.race([fn().then((w) => w ?? [], (error: unknown) => [`${what} failed: ${(error as Error).message}`]), expired]);
+    const warnings = await Promise.race([
+      fn().then(
+        (w) => w ?? [],
+        (error: unknown) => [`${what} failed: ${(error as Error).message}`],
+      ),
+      expired,
+    ]);
     clearTimeout(timer);
     for (const w of warnings) t.comment(`warning: ${w}`);
   });
@@ -79,10 +99,17 @@ export function teardown(t: TestLike, what: string, fn: () => Promise<string[] |
  * The reference topology and its broken twin, up side by side for one test file and torn down when it ends: the
  * healthy deployment a finding is compared with, and the one that must fail. `scale` goes to the reference.
  */
-export async function upReferenceAndBroken(t: TestLike, prefix: string, scale?: Record<string, number>): Promise<{ reference: string; broken: string }> {
+export async function upReferenceAndBroken(
+  t: TestLike,
+  prefix: string,
+  scale?: Record<string, number>,
+): Promise<{ reference: string; broken: string }> {
   const reference = projectName(prefix);
   const broken = projectName(`${prefix}-broken`);
-  const [downReference, downBroken] = await Promise.all([upProject('docker-compose.test.yml', reference, scale), upProject('docker-compose.broken.yml', broken)]);
+  const [downReference, downBroken] = await Promise.all([
+    upProject('docker-compose.test.yml', reference, scale),
+    upProject('docker-compose.broken.yml', broken),
+  ]);
   teardown(t, `tear down ${reference}`, downReference);
   teardown(t, `tear down ${broken}`, downBroken);
   return { reference, broken };
@@ -97,7 +124,13 @@ export function killOnTeardown(t: TestLike, child: ChildProcess): void {
 
 /** Runs the CLI; never throws on a non-zero exit. */
 export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  const result = await execa(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, reject: false, timeout: 120_000, forceKillAfterDelay: 2000, cwd: PACKAGE_ROOT });
+  const result = await execa(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    reject: false,
+    timeout: 120_000,
+    forceKillAfterDelay: 2000,
+    cwd: PACKAGE_ROOT,
+  });
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -111,7 +144,9 @@ export async function cliJson(args: string[]) {
     report = undefined;
   }
   // What did not pass, with its code and reason, after the CLI's own stderr: a test's message then says why.
-  const unmet = (report?.verdicts ?? []).filter((v) => v.status !== 'pass').map((v) => `  ${v.status} ${v.source} → ${v.target}: ${v.code}: ${v.reason}`);
+  const unmet = (report?.verdicts ?? [])
+    .filter((v) => v.status !== 'pass')
+    .map((v) => `  ${v.status} ${v.source} → ${v.target}: ${v.code}: ${v.reason}`);
   return { ...out, stderr: unmet.length > 0 ? `${out.stderr}\n[not passed]\n${unmet.join('\n')}` : out.stderr, report };
 }
 
@@ -123,7 +158,9 @@ export function containersLabelled(label: string): Promise<ContainerInfo[]> {
 /** The containers of one service of a project, found by Compose's labels (v1 and v2 name them differently). */
 export async function serviceContainers(project: string, service: string): Promise<ContainerInfo[]> {
   const all = await containersLabelled(`com.docker.compose.project=${project}`);
-  return all.filter((c) => c.labels['com.docker.compose.service'] === service).sort((a, b) => a.name.localeCompare(b.name));
+  return all
+    .filter((c) => c.labels['com.docker.compose.service'] === service)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**

@@ -39,44 +39,86 @@ t.test('the fixture is dual-stack', async (t) => {
   t.ok(web!.networks[0]!.ipv6, 'web has one on front');
 });
 
-t.test('front → db over both families: the verdict agrees with what a plain connection sees on this engine', async (t) => {
-  // dockprobe first, right after `up`, as a post-deploy smoke test runs: the target's IPv6 neighbour is not yet
-  // resolved, and nothing has warmed the path (a 1 s timeout once read the leak as blocked here).
-  const file = join(tmp, 'ipv6.yml');
-  await writeFile(file, `project: ${project}\ntimeout: 1s\nexpect:\n  - from: { network: front }\n    to: [db:5432]\n    reachable: false\n  - from: { network: back }\n    to: [db:5432]\n    reachable: true\n`);
-  const { exitCode, report, stderr } = await cliJson(['test', file]);
+t.test(
+  'front → db over both families: the verdict agrees with what a plain connection sees on this engine',
+  async (t) => {
+    // dockprobe first, right after `up`, as a post-deploy smoke test runs: the target's IPv6 neighbour is not yet
+    // resolved, and nothing has warmed the path (a 1 s timeout once read the leak as blocked here).
+    const file = join(tmp, 'ipv6.yml');
+    await writeFile(
+      file,
+      `project: ${project}\ntimeout: 1s\nexpect:\n  - from: { network: front }\n    to: [db:5432]\n    reachable: false\n  - from: { network: back }\n    to: [db:5432]\n    reachable: true\n`,
+    );
+    const { exitCode, report, stderr } = await cliJson(['test', file]);
 
-  const leaks6 = await opensFromWeb(db6);
-  t.equal(await opensFromWeb(db4), false, 'IPv4 is isolated on every engine');
-  // Docker's documented default: no ip6tables rules before engine 27, so IPv6 is not isolated between networks.
-  t.equal(leaks6, major < 27, `engine ${major}: IPv6 between networks is ${leaks6 ? 'open' : 'blocked'}`);
+    const leaks6 = await opensFromWeb(db6);
+    t.equal(await opensFromWeb(db4), false, 'IPv4 is isolated on every engine');
+    // Docker's documented default: no ip6tables rules before engine 27, so IPv6 is not isolated between networks.
+    t.equal(leaks6, major < 27, `engine ${major}: IPv6 between networks is ${leaks6 ? 'open' : 'blocked'}`);
 
-  const cell = report!.verdicts.find((v) => v.source === 'network front')!;
-  const attempts = cell.evidence.map((e) => e.attempt);
-  t.same([...new Set(attempts.map((a) => a.family))].sort(), [4, 6], 'tried over both families');
-  t.ok(attempts.some((a) => a.via === 'address' && a.description.startsWith(`[${db6}]:5432`)), 'at db\'s IPv6 address');
-  t.ok(attempts.some((a) => a.via === 'name' && a.family === 6), 'and by AAAA record');
-  if (leaks6) {
-    t.equal(exitCode, 1, stderr);
-    t.equal(cell.status, 'fail');
-    t.equal(cell.code, 'reached-over-ipv6');
-    t.match(cell.reason, new RegExp(`open over IPv6: .*\\[${db6.replace(/:/g, ':')}\\]:5432`));
-  } else {
-    t.equal(exitCode, 0, stderr);
-    t.equal(cell.status, 'pass');
-    t.equal(cell.code, 'blocked');
-    t.equal(report!.probes.find((p) => p.label === 'network front')?.control.reach6, true, 'the IPv6 control proved IPv6 reach first');
-  }
-  t.equal(report!.verdicts.find((v) => v.source === 'network back')!.status, 'pass', 'same network: reachable');
-});
+    const cell = report!.verdicts.find((v) => v.source === 'network front')!;
+    const attempts = cell.evidence.map((e) => e.attempt);
+    t.same([...new Set(attempts.map((a) => a.family))].sort(), [4, 6], 'tried over both families');
+    t.ok(
+      attempts.some((a) => a.via === 'address' && a.description.startsWith(`[${db6}]:5432`)),
+      "at db's IPv6 address",
+    );
+    t.ok(
+      attempts.some((a) => a.via === 'name' && a.family === 6),
+      'and by AAAA record',
+    );
+    if (leaks6) {
+      t.equal(exitCode, 1, stderr);
+      t.equal(cell.status, 'fail');
+      t.equal(cell.code, 'reached-over-ipv6');
+      t.match(cell.reason, new RegExp(`open over IPv6: .*\\[${db6.replace(/:/g, ':')}\\]:5432`));
+    } else {
+      t.equal(exitCode, 0, stderr);
+      t.equal(cell.status, 'pass');
+      t.equal(cell.code, 'blocked');
+      t.equal(
+        report!.probes.find((p) => p.label === 'network front')?.control.reach6,
+        true,
+        'the IPv6 control proved IPv6 reach first',
+      );
+    }
+    t.equal(report!.verdicts.find((v) => v.source === 'network back')!.status, 'pass', 'same network: reachable');
+  },
+);
 
 t.test('drill from front: db blocked over IPv4 on every engine, over IPv6 as a plain connection sees it', async (t) => {
-  const { exitCode, stdout, stderr } = await cli(['drill', '--from', 'network:front', '--project', project, '--ports', 'none', '--no-host-ports', '--internet', 'none', '--format', 'json']);
-  const result = JSON.parse(stdout) as { rows: { target: string; status: string; code: string; address: string }[]; probes: { reach: boolean }[] };
+  const { exitCode, stdout, stderr } = await cli([
+    'drill',
+    '--from',
+    'network:front',
+    '--project',
+    project,
+    '--ports',
+    'none',
+    '--no-host-ports',
+    '--internet',
+    'none',
+    '--format',
+    'json',
+  ]);
+  const result = JSON.parse(stdout) as {
+    rows: { target: string; status: string; code: string; address: string }[];
+    probes: { reach: boolean }[];
+  };
   const row = (target: string) => result.rows.find((r) => r.target === target);
   t.match(row('db:5432 on back'), { status: 'blocked', code: 'no-answer', address: db4 }, stderr);
   const leaks6 = await opensFromWeb(db6);
-  t.match(row('db:5432 on back over IPv6'), leaks6 ? { status: 'reached', code: 'reached', address: db6 } : { status: 'blocked', code: 'no-answer', address: db6 }, `engine ${major}: ${leaks6 ? 'open' : 'blocked'} over IPv6, as a plain connection sees it`);
-  t.match(row('web:8080 on front over IPv6'), { status: 'reached', address: web!.networks[0]!.ipv6 }, 'its own network answers over IPv6');
+  t.match(
+    row('db:5432 on back over IPv6'),
+    leaks6
+      ? { status: 'reached', code: 'reached', address: db6 }
+      : { status: 'blocked', code: 'no-answer', address: db6 },
+    `engine ${major}: ${leaks6 ? 'open' : 'blocked'} over IPv6, as a plain connection sees it`,
+  );
+  t.match(
+    row('web:8080 on front over IPv6'),
+    { status: 'reached', address: web!.networks[0]!.ipv6 },
+    'its own network answers over IPv6',
+  );
   t.equal(exitCode, 0, stderr);
 });

@@ -15,7 +15,10 @@ const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-ports-'));
 
 t.test('all interfaces, loopback only, and a specific address, each named and knocked on', async (t) => {
   const file = join(tmp, 'ports.yml');
-  await writeFile(file, `project: ${project}\ntimeout: 1s\nexpect:\n  - from: host\n    to: [db:3306]\n    reachable: false\n  - from: host\n    to: [db:3307, db:3308]\n    reachable: true\n`);
+  await writeFile(
+    file,
+    `project: ${project}\ntimeout: 1s\nexpect:\n  - from: host\n    to: [db:3306]\n    reachable: false\n  - from: host\n    to: [db:3307, db:3308]\n    reachable: true\n`,
+  );
   const { exitCode, report, stderr } = await cliJson(['test', file]);
   t.equal(exitCode, 1, stderr);
   const cell = (target: string) => report!.verdicts.find((v) => v.target === target)!;

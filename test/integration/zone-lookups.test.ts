@@ -21,7 +21,11 @@ t.setTimeout(180_000);
 const enginePid = process.env['DOCKPROBE_ENGINE_PID'];
 
 if (!enginePid || process.getuid?.() !== 0) {
-  t.test('zone lookups stay on the host', { skip: 'needs an inner engine of the matrix (trixie-v2, sid-v2 cells) and root' }, () => undefined);
+  t.test(
+    'zone lookups stay on the host',
+    { skip: 'needs an inner engine of the matrix (trixie-v2, sid-v2 cells) and root' },
+    () => undefined,
+  );
 } else {
   const resolvConf = await readFile(`/proc/${enginePid}/root/etc/resolv.conf`, 'utf8');
   const nameserver = /^nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/m.exec(resolvConf)?.[1];
@@ -43,7 +47,8 @@ if (!enginePid || process.getuid?.() !== 0) {
   resolver.on('message', (query) => {
     // The question's name, label by label; no answer is sent: a count is all this resolver is for.
     const labels: string[] = [];
-    for (let i = 12; i < query.length && query[i]! > 0; i += query[i]! + 1) labels.push(query.subarray(i + 1, i + 1 + query[i]!).toString('latin1'));
+    for (let i = 12; i < query.length && query[i]! > 0; i += query[i]! + 1)
+      labels.push(query.subarray(i + 1, i + 1 + query[i]!).toString('latin1'));
     asked.push(labels.join('.').toLowerCase());
   });
   await new Promise<void>((resolve) => resolver.bind(53, nameserver, resolve));
@@ -62,10 +67,16 @@ if (!enginePid || process.getuid?.() !== 0) {
     const { report, stderr } = await cliJson(['test', file, '--internet', 'http://outside.dptest.example:8080/']);
     t.ok(report, `a report came\n${stderr}`);
     const zone = ['redis', 'postgres', 'proxy', 'frontend', 'api', 'worker'];
-    const leaked = asked.filter((name) => zone.some((z) => name === z || name.startsWith(`${z}.`)) || name.startsWith('dockprobe-'));
+    const leaked = asked.filter(
+      (name) => zone.some((z) => name === z || name.startsWith(`${z}.`)) || name.startsWith('dockprobe-'),
+    );
     t.same(leaked, [], `no zone name reached the upstream resolver (it was asked: ${asked.join(', ') || 'nothing'})`);
     // The positive control: the resolver does see what is forwarded, so its silence about zone names means something.
-    t.ok(asked.includes('outside.dptest.example'), `the outside name was forwarded to it (asked: ${asked.join(', ') || 'nothing'})`);
-    for (const v of report!.verdicts.filter((v) => v.target !== 'internet')) t.equal(v.status, 'pass', `${v.target}: ${v.code}: ${v.reason}`);
+    t.ok(
+      asked.includes('outside.dptest.example'),
+      `the outside name was forwarded to it (asked: ${asked.join(', ') || 'nothing'})`,
+    );
+    for (const v of report!.verdicts.filter((v) => v.target !== 'internet'))
+      t.equal(v.status, 'pass', `${v.target}: ${v.code}: ${v.reason}`);
   });
 }

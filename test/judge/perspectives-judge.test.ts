@@ -5,53 +5,116 @@ import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { fakeResults, healthy, type Oracle } from '../fixtures/observe.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../fixtures/reference-topology.js';
 
-const scenario = (body: string) => parseScenario(`project: ref\ntimeout: 1s\ninternet: [tcp://198.51.100.10:8080]\nexpect:\n${body}`, 's.yml');
+const scenario = (body: string) =>
+  parseScenario(`project: ref\ntimeout: 1s\ninternet: [tcp://198.51.100.10:8080]\nexpect:\n${body}`, 's.yml');
 
 function publishedTopology() {
   const postgres = container('postgres', 5432, [[INTERNAL, '172.19.0.3']]);
-  postgres.ports = [{ port: 5432, protocol: 'tcp', published: [{ hostIp: '0.0.0.0', hostPort: 32768 }], requested: [{ hostIp: '', hostPort: '' }] }];
+  postgres.ports = [
+    {
+      port: 5432,
+      protocol: 'tcp',
+      published: [{ hostIp: '0.0.0.0', hostPort: 32768 }],
+      requested: [{ hostIp: '', hostPort: '' }],
+    },
+  ];
   const proxy = container('proxy', 8080, [[PUBLIC, '172.18.0.2']]);
   proxy.ports = [{ port: 8080, protocol: 'tcp', published: [{ hostIp: '127.0.0.1', hostPort: 32774 }], requested: [] }];
   return referenceTopology({ postgres: [postgres], proxy: [proxy] });
 }
 
-t.test('from host: a database published on all interfaces is a finding; loopback-only proxy passes; facts decide the rest', async (t) => {
-  const s = scenario(`  - from: host\n    to: [postgres:5432, redis:6379]\n    reachable: false\n  - from: host\n    to: [proxy:8080, frontend:3000]\n    reachable: true\n`);
-  const plan = buildPlan(s.expectations, publishedTopology(), { runId: 'r' });
-  const { verdicts } = judge(plan, fakeResults(plan, (c) => (c.kind === 'tcp' ? { outcome: 'open', address: c.host, port: c.port } : undefined)));
-  const [pg, redis, proxy, frontend] = verdicts;
-  t.same(verdicts.map((v) => v.code), ['published-all-interfaces', 'not-published', 'reached', 'not-published']);
-  t.equal(pg!.status, 'fail');
-  t.equal(pg!.reason, 'published on all interfaces (0.0.0.0:32768), and it answers');
-  t.equal(redis!.status, 'pass');
-  t.equal(redis!.observed, 'not published');
-  t.equal(proxy!.status, 'pass');
-  t.match(proxy!.observed, /open 127\.0\.0\.1:32774; 127\.0\.0\.1:32774 only/);
-  t.equal(frontend!.status, 'fail');
-  t.match(frontend!.reason, /not published on the host/);
-});
+t.test(
+  'from host: a database published on all interfaces is a finding; loopback-only proxy passes; facts decide the rest',
+  async (t) => {
+    const s = scenario(
+      `  - from: host\n    to: [postgres:5432, redis:6379]\n    reachable: false\n  - from: host\n    to: [proxy:8080, frontend:3000]\n    reachable: true\n`,
+    );
+    const plan = buildPlan(s.expectations, publishedTopology(), { runId: 'r' });
+    const { verdicts } = judge(
+      plan,
+      fakeResults(plan, (c) => (c.kind === 'tcp' ? { outcome: 'open', address: c.host, port: c.port } : undefined)),
+    );
+    const [pg, redis, proxy, frontend] = verdicts;
+    t.same(
+      verdicts.map((v) => v.code),
+      ['published-all-interfaces', 'not-published', 'reached', 'not-published'],
+    );
+    t.equal(pg!.status, 'fail');
+    t.equal(pg!.reason, 'published on all interfaces (0.0.0.0:32768), and it answers');
+    t.equal(redis!.status, 'pass');
+    t.equal(redis!.observed, 'not published');
+    t.equal(proxy!.status, 'pass');
+    t.match(proxy!.observed, /open 127\.0\.0\.1:32774; 127\.0\.0\.1:32774 only/);
+    t.equal(frontend!.status, 'fail');
+    t.match(frontend!.reason, /not published on the host/);
+  },
+);
 
-t.test('egress: reached names the network it leaves through; no default route names the internal network', async (t) => {
-  const s = scenario(`  - from: { service: frontend }\n    to: [internet]\n    reachable: true\n  - from: { service: redis }\n    to: [internet]\n    reachable: true\n`);
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
-  const egress: Oracle = (c) => (c.kind === 'tcp' && c.host === '198.51.100.10' ? { outcome: 'open', address: '198.51.100.10', port: 8080 } : healthy(['redis', 'postgres', 'frontend', 'api'])(c));
-  const results = fakeResults(plan, egress).map((r) =>
-    r.probeKey.endsWith('ref_redis_1')
-      ? { ...r, defaultRoute: null, interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'], observations: new Map([...r.observations].map(([id, o]) => [id, o.address === '198.51.100.10' ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' as const } : o])) }
-      : { ...r, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.4/16', 'eth1 172.19.0.4/16'], defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' } },
-  );
-  const { verdicts } = judge(plan, results);
-  t.equal(verdicts[0]!.status, 'pass');
-  t.match(verdicts[0]!.reason, /through network public-facing \(default route via 172\.18\.0\.1 on eth0\)/);
-  t.same(verdicts.map((v) => v.code), ['egress-open', 'no-egress']);
-  t.equal(verdicts[1]!.status, 'fail');
-  t.equal(verdicts[1]!.evidence[0]!.observation?.outcome, 'unreachable', 'the probe without a route saw the canary unreachable');
-  t.match(verdicts[1]!.reason, /no egress: no default route; service redis is only on internal-backend \(internal: true\)/);
-});
+t.test(
+  'egress: reached names the network it leaves through; no default route names the internal network',
+  async (t) => {
+    const s = scenario(
+      `  - from: { service: frontend }\n    to: [internet]\n    reachable: true\n  - from: { service: redis }\n    to: [internet]\n    reachable: true\n`,
+    );
+    const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+    const egress: Oracle = (c) =>
+      c.kind === 'tcp' && c.host === '198.51.100.10'
+        ? { outcome: 'open', address: '198.51.100.10', port: 8080 }
+        : healthy(['redis', 'postgres', 'frontend', 'api'])(c);
+    const results = fakeResults(plan, egress).map((r) =>
+      r.probeKey.endsWith('ref_redis_1')
+        ? {
+            ...r,
+            defaultRoute: null,
+            interfaces: ['lo 127.0.0.1/8', 'eth0 172.19.0.2/16'],
+            observations: new Map(
+              [...r.observations].map(([id, o]) => [
+                id,
+                o.address === '198.51.100.10'
+                  ? { ...o, outcome: 'unreachable' as const, errorCode: 'ENETUNREACH' as const }
+                  : o,
+              ]),
+            ),
+          }
+        : {
+            ...r,
+            interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.4/16', 'eth1 172.19.0.4/16'],
+            defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' },
+          },
+    );
+    const { verdicts } = judge(plan, results);
+    t.equal(verdicts[0]!.status, 'pass');
+    t.match(verdicts[0]!.reason, /through network public-facing \(default route via 172\.18\.0\.1 on eth0\)/);
+    t.same(
+      verdicts.map((v) => v.code),
+      ['egress-open', 'no-egress'],
+    );
+    t.equal(verdicts[1]!.status, 'fail');
+    t.equal(
+      verdicts[1]!.evidence[0]!.observation?.outcome,
+      'unreachable',
+      'the probe without a route saw the canary unreachable',
+    );
+    t.match(
+      verdicts[1]!.reason,
+      /no egress: no default route; service redis is only on internal-backend \(internal: true\)/,
+    );
+  },
+);
 
 t.test('a joined probe whose namespace was lost leaves its cells inconclusive', async (t) => {
-  const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, referenceTopology(), { runId: 'r' });
-  const results = fakeResults(plan, healthy([])).map((r) => ({ ...r, status: 'failed' as const, error: 'found only lo in the namespace of ref_proxy_1 when it finished', errorCode: 'namespace-lost' as const, observations: new Map() }));
+  const plan = buildPlan(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations,
+    referenceTopology(),
+    { runId: 'r' },
+  );
+  const results = fakeResults(plan, healthy([])).map((r) => ({
+    ...r,
+    status: 'failed' as const,
+    error: 'found only lo in the namespace of ref_proxy_1 when it finished',
+    errorCode: 'namespace-lost' as const,
+    observations: new Map(),
+  }));
   const { verdicts } = judge(plan, results);
   t.equal(verdicts[0]!.status, 'inconclusive');
   t.equal(verdicts[0]!.code, 'probe-failed');
@@ -61,7 +124,11 @@ t.test('a joined probe whose namespace was lost leaves its cells inconclusive', 
 
 t.test('a source service that is not running is inconclusive, never blocked', async (t) => {
   const topology = referenceTopology({ proxy: [container('proxy', 8080, [[PUBLIC, '172.18.0.2']], 'exited')] });
-  const plan = buildPlan(scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations, topology, { runId: 'r' });
+  const plan = buildPlan(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations,
+    topology,
+    { runId: 'r' },
+  );
   const { verdicts } = judge(plan, []);
   t.equal(verdicts[0]!.status, 'inconclusive');
   t.equal(verdicts[0]!.code, 'source-not-running');

@@ -15,7 +15,15 @@ const targets = parseScenario(
   's.yml',
 ).expectations[0]!.to;
 
-const node: SwarmNode = { id: 'n2', hostname: 'worker-1', role: 'worker', availability: 'active', state: 'ready', address: '10.0.0.2', leader: false };
+const node: SwarmNode = {
+  id: 'n2',
+  hostname: 'worker-1',
+  role: 'worker',
+  availability: 'active',
+  state: 'ready',
+  address: '10.0.0.2',
+  leader: false,
+};
 const placements: [string, Placement][] = [
   ['host', { kind: 'host' }],
   ['lan', lanPlacement('r1', referenceTopology())],
@@ -25,8 +33,10 @@ const placements: [string, Placement][] = [
   ['job for a task', { kind: 'job', node, task: { id: 't1', name: 'ref_api.2', service: 'api' } }],
 ];
 
-const HOST_HINT = 'from: host checks the ports the deployment publishes (service:port or http://service:port/…); check DNS and egress from a network or a service';
-const LAN_HINT = "from: lan tries the deployment's services (service:port or http://service:port/…) at their container addresses and the host's published ports; names do not resolve on the LAN";
+const HOST_HINT =
+  'from: host checks the ports the deployment publishes (service:port or http://service:port/…); check DNS and egress from a network or a service';
+const LAN_HINT =
+  "from: lan tries the deployment's services (service:port or http://service:port/…) at their container addresses and the host's published ports; names do not resolve on the LAN";
 
 // In the order of `targets`: redis:6379, example.com:443, http://api:3001/, http://example.com/, dns:redis, dns:example.com, internet.
 const expected: Record<string, string[]> = {
@@ -41,7 +51,15 @@ const expected: Record<string, string[]> = {
 t.test('each placement × target: the kind, with the target handed on as it is', async (t) => {
   t.same(
     targets.map((x) => x.label),
-    ['redis:6379', 'example.com:443', 'http://api:3001/', 'http://example.com/', 'dns:redis', 'dns:example.com', 'internet'],
+    [
+      'redis:6379',
+      'example.com:443',
+      'http://api:3001/',
+      'http://example.com/',
+      'dns:redis',
+      'dns:example.com',
+      'internet',
+    ],
   );
   for (const [name, placement] of placements) {
     const kinds = targets.map((target) => {
@@ -68,7 +86,11 @@ t.test('a refused pair is a scenario error at the target, with the message and h
       } catch (error) {
         t.type(error, ScenarioError);
         t.equal((error as ScenarioError).code, 'DP_SCENARIO_INVALID');
-        t.same((error as ScenarioError).problems, [{ ...target.position, message: `'${target.label}' cannot be checked from ${name}`, hint }], `${name} → ${target.label}`);
+        t.same(
+          (error as ScenarioError).problems,
+          [{ ...target.position, message: `'${target.label}' cannot be checked from ${name}`, hint }],
+          `${name} → ${target.label}`,
+        );
       }
     }
   }

@@ -19,50 +19,82 @@ async function plan(body: string) {
   return { plan: buildPlan(resolved.expectations, topology, { runId: 'r' }), topology, tasks, engine };
 }
 
-t.test('a target running only on another node: by name, and at its task\'s address for a blocked expectation', async (t) => {
-  const { plan: p, tasks } = await plan('  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n');
-  const cell = p.cells[0] as ReachCell;
-  t.equal(cell.precondition, undefined, 'not "target not running": it runs, elsewhere');
-  t.same(cell.attempts.map((a) => [a.via, a.description]), [
-    ['name', 'db:5432 by name'],
-    ['address', `10.0.3.5:5432 (glasck-app_db.1.${tasks.db1.id} on node vps-2, internal)`],
-  ]);
-  t.same(cell.touches, [tasks.db1.id], 'its verdict rests on the remote task');
-  const name = p.probes[0]!.plan.checks.find((c) => c.kind === 'tcp' && c.host === 'db');
-  t.match(name, { subnets: ['10.0.3.0/24'] }, "an answer in the task's network is resolved on the network");
-});
+t.test(
+  "a target running only on another node: by name, and at its task's address for a blocked expectation",
+  async (t) => {
+    const { plan: p, tasks } = await plan('  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n');
+    const cell = p.cells[0] as ReachCell;
+    t.equal(cell.precondition, undefined, 'not "target not running": it runs, elsewhere');
+    t.same(
+      cell.attempts.map((a) => [a.via, a.description]),
+      [
+        ['name', 'db:5432 by name'],
+        ['address', `10.0.3.5:5432 (glasck-app_db.1.${tasks.db1.id} on node vps-2, internal)`],
+      ],
+    );
+    t.same(cell.touches, [tasks.db1.id], 'its verdict rests on the remote task');
+    const name = p.probes[0]!.plan.checks.find((c) => c.kind === 'tcp' && c.host === 'db');
+    t.match(name, { subnets: ['10.0.3.0/24'] }, "an answer in the task's network is resolved on the network");
+  },
+);
 
-t.test('a service with tasks here and elsewhere: every address, this node\'s container and the remote task', async (t) => {
-  const { plan: p, tasks } = await plan('  - from: { network: internal }\n    to: [api:3001]\n    reachable: false\n');
-  const cell = p.cells[0] as ReachCell;
-  t.same(
-    cell.attempts.filter((a) => a.via === 'address').map((a) => a.description.split(' (')[0]),
-    ['10.0.0.11:3001', '10.0.1.3:3001', '10.0.2.3:3001', '10.0.0.12:3001', '10.0.1.4:3001', '10.0.2.4:3001'],
-  );
-  t.equal(cell.touches.length, 2);
-  t.ok(cell.touches.includes(tasks.api2.id));
-});
+t.test(
+  "a service with tasks here and elsewhere: every address, this node's container and the remote task",
+  async (t) => {
+    const { plan: p, tasks } = await plan(
+      '  - from: { network: internal }\n    to: [api:3001]\n    reachable: false\n',
+    );
+    const cell = p.cells[0] as ReachCell;
+    t.same(
+      cell.attempts.filter((a) => a.via === 'address').map((a) => a.description.split(' (')[0]),
+      ['10.0.0.11:3001', '10.0.1.3:3001', '10.0.2.3:3001', '10.0.0.12:3001', '10.0.1.4:3001', '10.0.2.4:3001'],
+    );
+    t.equal(cell.touches.length, 2);
+    t.ok(cell.touches.includes(tasks.api2.id));
+  },
+);
 
 t.test('from host: a port published through the routing mesh is bound on every node, tried on loopback', async (t) => {
   const { plan: p } = await plan('  - from: host\n    to: [api:3001, db:5432]\n    reachable: false\n');
   const [api, db] = p.cells as PublishedCell[];
-  t.match(api, { kind: 'published', allInterfaces: true, binding: 'all interfaces of every swarm node (routing mesh, *:3001)', fact: undefined });
-  t.same(api!.attempts.map((a) => a.description), ['glasck-app_api port 3001 published on all interfaces of every swarm node (routing mesh, *:3001)']);
-  t.match(p.probes.find((x) => x.placement.kind === 'host')?.plan.checks, [{ kind: 'tcp', host: '127.0.0.1', port: 3001 }]);
-  t.match(db, { fact: { kind: 'not published', detail: "port 5432 of 'db' is not published on the host" } }, 'a port the engine has not published is not');
+  t.match(api, {
+    kind: 'published',
+    allInterfaces: true,
+    binding: 'all interfaces of every swarm node (routing mesh, *:3001)',
+    fact: undefined,
+  });
+  t.same(
+    api!.attempts.map((a) => a.description),
+    ['glasck-app_api port 3001 published on all interfaces of every swarm node (routing mesh, *:3001)'],
+  );
+  t.match(p.probes.find((x) => x.placement.kind === 'host')?.plan.checks, [
+    { kind: 'tcp', host: '127.0.0.1', port: 3001 },
+  ]);
+  t.match(
+    db,
+    { fact: { kind: 'not published', detail: "port 5432 of 'db' is not published on the host" } },
+    'a port the engine has not published is not',
+  );
 });
 
-t.test('a service named without a port: its spec\'s ports count when no container here shows any', async (t) => {
+t.test("a service named without a port: its spec's ports count when no container here shows any", async (t) => {
   const { plan: p } = await plan('  - from: { network: internal }\n    to: [db]\n    reachable: true\n');
-  t.same(p.cells.map((c) => c.targetLabel), ['db:5432']);
+  t.same(
+    p.cells.map((c) => c.targetLabel),
+    ['db:5432'],
+  );
 });
 
-t.test('a source running only on another node: a job pinned to that node, on its task\'s networks', async (t) => {
+t.test("a source running only on another node: a job pinned to that node, on its task's networks", async (t) => {
   const { plan: p, tasks } = await plan('  - from: { service: db }\n    to: [api:3001]\n    reachable: false\n');
   t.equal(p.probes.length, 1);
   const [probe] = p.probes;
   t.match(probe!.placement, { kind: 'job', node: { hostname: 'vps-2' }, task: { id: tasks.db1.id, service: 'db' } });
-  t.same(probe!.networks.map((n) => n.name), ['glasck-app_internal'], 'the task\'s networks, not the swarm\'s plumbing');
+  t.same(
+    probe!.networks.map((n) => n.name),
+    ['glasck-app_internal'],
+    "the task's networks, not the swarm's plumbing",
+  );
   t.match(probe!.label, /task glasck-app_db\.1\.\S+ on vps-2, by a job on its networks/);
   t.equal(p.cells[0]!.precondition, undefined);
   t.ok(p.cells[0]!.touches.includes(tasks.db1.id), 'its verdicts rest on the task it stands for');
@@ -71,7 +103,10 @@ t.test('a source running only on another node: a job pinned to that node, on its
 
 t.test('a source running only on another node, from a worker: inconclusive, saying where it runs', async (t) => {
   const { engine } = swarmDeployment({ manager: false });
-  const scenario = parseScenario('project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: default }\n    to: [api:3001]\n    reachable: false\n', 's.yml');
+  const scenario = parseScenario(
+    'project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: default }\n    to: [api:3001]\n    reachable: false\n',
+    's.yml',
+  );
   const topology = await resolveTopology([scenario], engine);
   const p = buildPlan(resolveNames(scenario, topology).expectations, topology, { runId: 'r' });
   t.equal(p.probes[0]!.placement.kind, 'network', 'a worker places no job: a zone probe stays a container here');
@@ -81,21 +116,39 @@ t.test('a remote task that ended, moved or vanished during the run is a change o
   const { topology, tasks } = await plan('  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n');
   t.same(taskChanges(topology, [tasks.db1, tasks.api2]).size, 0, 'nothing changed');
   const ended = taskChanges(topology, [{ ...tasks.db1, state: 'failed' }]);
-  t.same(ended.get(tasks.db1.id), [{ containerId: tasks.db1.id, what: 'task glasck-app_db.1 on node vps-2 is failed (it was running)' }]);
-  t.same(ended.get(tasks.api2.id), [{ containerId: tasks.api2.id, what: 'task glasck-app_api.2 on node vps-2 was removed' }]);
+  t.same(ended.get(tasks.db1.id), [
+    { containerId: tasks.db1.id, what: 'task glasck-app_db.1 on node vps-2 is failed (it was running)' },
+  ]);
+  t.same(ended.get(tasks.api2.id), [
+    { containerId: tasks.api2.id, what: 'task glasck-app_api.2 on node vps-2 was removed' },
+  ]);
   const moved = { ...tasks.db1, networks: [{ ...tasks.db1.networks[0]!, addresses: ['10.0.3.9'] }] };
-  t.match(taskChanges(topology, [moved, tasks.api2]).get(tasks.db1.id), [{ what: 'task glasck-app_db.1 on node vps-2 changed addresses' }]);
+  t.match(taskChanges(topology, [moved, tasks.api2]).get(tasks.db1.id), [
+    { what: 'task glasck-app_db.1 on node vps-2 changed addresses' },
+  ]);
 });
 
-t.test('the window after the probes: stacks re-read by their label, remote tasks re-listed from the manager', async (t) => {
-  const { topology, tasks, engine } = await plan('  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n');
-  const held = await readWindow(engine, topology, 'r', 0);
-  t.same(held.changes.size, 0, 'nothing changed');
-  engine.tasks.find((x) => x.id === tasks.db1.id)!.state = 'shutdown';
-  const api = [...engine.containers.values()].find((c) => c.name.startsWith('glasck-app_api.1.'))!;
-  api.running = false;
-  api.state = 'exited';
-  const changed = await readWindow(engine, topology, 'r', 0);
-  t.same(changed.changes.get(tasks.db1.id)?.map((c) => c.what), ['task glasck-app_db.1 on node vps-2 is shutdown (it was running)']);
-  t.same(changed.changes.get(api.id)?.map((c) => c.what), [`${api.name} is exited (it was running)`], "this node's task container, read by its stack label");
-});
+t.test(
+  'the window after the probes: stacks re-read by their label, remote tasks re-listed from the manager',
+  async (t) => {
+    const { topology, tasks, engine } = await plan(
+      '  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n',
+    );
+    const held = await readWindow(engine, topology, 'r', 0);
+    t.same(held.changes.size, 0, 'nothing changed');
+    engine.tasks.find((x) => x.id === tasks.db1.id)!.state = 'shutdown';
+    const api = [...engine.containers.values()].find((c) => c.name.startsWith('glasck-app_api.1.'))!;
+    api.running = false;
+    api.state = 'exited';
+    const changed = await readWindow(engine, topology, 'r', 0);
+    t.same(
+      changed.changes.get(tasks.db1.id)?.map((c) => c.what),
+      ['task glasck-app_db.1 on node vps-2 is shutdown (it was running)'],
+    );
+    t.same(
+      changed.changes.get(api.id)?.map((c) => c.what),
+      [`${api.name} is exited (it was running)`],
+      "this node's task container, read by its stack label",
+    );
+  },
+);

@@ -27,16 +27,28 @@ t.test('errors are classified precisely, never lumped together', async (t) => {
   t.equal(of('ESERVFAIL'), 'dns-error');
   t.equal(of('UND_ERR_HEADERS_TIMEOUT'), 'open', 'connected but no HTTP answer: the path is open');
   t.equal(of('EMFILE'), 'error');
-  t.equal(classifyError(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })).outcome, 'refused', 'codes are found in causes');
+  t.equal(
+    classifyError(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })).outcome,
+    'refused',
+    'codes are found in causes',
+  );
 });
 
 t.test('only codes of the closed list go out; any other is UNKNOWN (or DP_NOT_HTTP), kept in the detail', async (t) => {
   const of = (code: string, message = 'boom') => classifyError(Object.assign(new Error(message), { code }));
   t.match(of('ECONNREFUSED'), { outcome: 'refused', errorCode: 'ECONNREFUSED', detail: 'boom' });
   t.match(of('EMFILE'), { outcome: 'error', errorCode: 'UNKNOWN', detail: 'EMFILE: boom' });
-  t.match(of('EMFILE', 'connect EMFILE 10.0.0.1:80'), { errorCode: 'UNKNOWN', detail: 'connect EMFILE 10.0.0.1:80' }, 'not repeated when the message has it');
+  t.match(
+    of('EMFILE', 'connect EMFILE 10.0.0.1:80'),
+    { errorCode: 'UNKNOWN', detail: 'connect EMFILE 10.0.0.1:80' },
+    'not repeated when the message has it',
+  );
   t.match(of('HPE_INVALID_CONSTANT'), { outcome: 'open', errorCode: 'HPE_INVALID_CONSTANT' });
-  t.match(of('HPE_INVALID_HEADER_TOKEN'), { outcome: 'open', errorCode: 'DP_NOT_HTTP', detail: /HPE_INVALID_HEADER_TOKEN/ });
+  t.match(of('HPE_INVALID_HEADER_TOKEN'), {
+    outcome: 'open',
+    errorCode: 'DP_NOT_HTTP',
+    detail: /HPE_INVALID_HEADER_TOKEN/,
+  });
   t.match(classifyError(new Error('no code')), { outcome: 'error', errorCode: 'UNKNOWN', detail: 'no code' });
   for (const code of AGENT_ERROR_CODES) t.ok(isAgentErrorCode(code), code);
   t.notOk(isAgentErrorCode('EMFILE'));
@@ -44,7 +56,10 @@ t.test('only codes of the closed list go out; any other is UNKNOWN (or DP_NOT_HT
 });
 
 t.test('reached means the target or its host answered', async (t) => {
-  t.same(['open', 'http', 'refused', 'reset', 'timeout', 'unreachable', 'nxdomain'].map((o) => isReached(o as never)), [true, true, true, true, false, false, false]);
+  t.same(
+    ['open', 'http', 'refused', 'reset', 'timeout', 'unreachable', 'nxdomain'].map((o) => isReached(o as never)),
+    [true, true, true, true, false, false, false],
+  );
 });
 
 t.test('a DNS query nobody answers (refused) is a DNS error, never a TCP outcome', async (t) => {
@@ -76,7 +91,11 @@ t.test('family 6 asks for AAAA records and keeps IPv6 answers inside the subnets
     const header = Buffer.from(query.subarray(0, 12));
     header.writeUInt16BE(0x8180, 2); // a response, recursion available, no error
     header.writeUInt16BE(1, 6); // one answer
-    const answer = Buffer.concat([Buffer.from([0xc0, 0x0c]), Buffer.from([0, qtype, 0, 1, 0, 0, 0, 60, 0, rdata.length]), rdata]);
+    const answer = Buffer.concat([
+      Buffer.from([0xc0, 0x0c]),
+      Buffer.from([0, qtype, 0, 1, 0, 0, 0, 60, 0, rdata.length]),
+      rdata,
+    ]);
     server.send(Buffer.concat([header, question, answer]), peer.port, peer.address);
   });
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
@@ -99,26 +118,31 @@ function block(ms: number): void {
   }
 }
 
-t.test('a probe too busy to run its event loop on time: a connection the kernel completed is open, not a timeout', async (t) => {
-  const { createServer } = await import('node:net');
-  const { tcpConnect } = await import('../../probes/agent/checks/tcp-connect.js');
-  const server = createServer((s) => s.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => server.close());
-  const { port } = server.address() as { port: number };
-  const attempt = tcpConnect('127.0.0.1', port, 50);
-  // The connect() is issued on the next tick; then the loop is held past the 50 ms timeout while the kernel
-  // completes the handshake: when it comes round, the timer and the connection are both due.
-  await new Promise((resolve) => process.nextTick(resolve));
-  block(300);
-  t.match(await attempt, { outcome: 'open' });
-});
+t.test(
+  'a probe too busy to run its event loop on time: a connection the kernel completed is open, not a timeout',
+  async (t) => {
+    const { createServer } = await import('node:net');
+    const { tcpConnect } = await import('../../probes/agent/checks/tcp-connect.js');
+    const server = createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => server.close());
+    const { port } = server.address() as { port: number };
+    const attempt = tcpConnect('127.0.0.1', port, 50);
+    // The connect() is issued on the next tick; then the loop is held past the 50 ms timeout while the kernel
+    // completes the handshake: when it comes round, the timer and the connection are both due.
+    await new Promise((resolve) => process.nextTick(resolve));
+    block(300);
+    t.match(await attempt, { outcome: 'open' });
+  },
+);
 
 t.test('a lookup whose timeout was noticed far too late is no "not found": it is asked again, on time', async (t) => {
   const { spawn } = await import('node:child_process');
   const { NameResolver } = await import('../../probes/agent/checks/resolve-name.js');
   // A DNS server in a process of its own (this one is about to be held): it answers every A question at once.
-  const server = spawn(process.execPath, ['-e', `
+  const server = spawn(process.execPath, [
+    '-e',
+    `
     const s = require('node:dgram').createSocket('udp4');
     s.on('message', (q, peer) => {
       let end = 12; while (q[end] !== 0) end += q[end] + 1;
@@ -127,11 +151,18 @@ t.test('a lookup whose timeout was noticed far too late is no "not found": it is
       s.send(Buffer.concat([h, q.subarray(12, end + 5), a]), peer.port, peer.address);
     });
     s.bind(0, '127.0.0.1', () => console.log(s.address().port));
-  `]);
+  `,
+  ]);
   t.teardown(() => server.kill());
-  const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const port = await new Promise<string>((resolve) =>
+    server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   const resolver = new NameResolver(`127.0.0.1:${port}`, 100);
-  t.match(await resolver.resolve('redis', ['172.19.0.0/16']), { outcome: 'resolved', address: '172.19.0.2' }, 'answered on time');
+  t.match(
+    await resolver.resolve('redis', ['172.19.0.0/16']),
+    { outcome: 'resolved', address: '172.19.0.2' },
+    'answered on time',
+  );
   const lookup = resolver.resolve('redis', ['172.19.0.0/16']);
   block(700);
   // The timeout was noticed 600 ms late, the answer waiting unread: asked once more, on time, the name resolves.
@@ -146,5 +177,9 @@ t.test('a server that never answers, on a loop on time: a dns-timeout, never tak
   await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
   t.teardown(() => silent.close());
   const resolution = await new NameResolver(`127.0.0.1:${silent.address().port}`, 200).resolve('postgres', []);
-  t.match(resolution, { outcome: 'dns-timeout' }, `${resolution.outcome} ${resolution.errorCode ?? ''} ${resolution.detail ?? ''}`);
+  t.match(
+    resolution,
+    { outcome: 'dns-timeout' },
+    `${resolution.outcome} ${resolution.errorCode ?? ''} ${resolution.detail ?? ''}`,
+  );
 });

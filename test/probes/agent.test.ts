@@ -17,19 +17,39 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function runAgent(args: string[], env: Record<string, string> = {}): Promise<{ lines: AgentLine[]; code: number | null; ms: number }> {
+function runAgent(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ lines: AgentLine[]; code: number | null; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve) => {
-    child.on('exit', (code) => resolve({ lines: out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AgentLine), code, ms: Date.now() - started }));
+    child.on('exit', (code) =>
+      resolve({
+        lines: out
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as AgentLine),
+        code,
+        ms: Date.now() - started,
+      }),
+    );
   });
 }
 
 t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
   const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const server = spawn(process.execPath, [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(
+    process.execPath,
+    [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   t.teardown(() => void server.kill('SIGTERM'));
   let ready = '';
   await new Promise<void>((resolve) =>
@@ -63,7 +83,9 @@ t.test('serve listens; run reports open, http status and refused, then exits by 
       { id: 'not-http', kind: 'http', url: `http://127.0.0.1:${tcpPort}/`, subnets: [] },
     ],
   };
-  const { lines, code } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+  const { lines, code } = await runAgent(['run'], {
+    DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64'),
+  });
   t.equal(code, 0);
   t.match(lines[0], { type: 'hello' });
   const obs = new Map(lines.flatMap((l) => (l.type === 'observation' ? [[l.observation.id, l.observation]] : [])));
@@ -73,7 +95,10 @@ t.test('serve listens; run reports open, http status and refused, then exits by 
   t.match(obs.get('not-http'), { outcome: 'open', address: '127.0.0.1', port: tcpPort, detail: /not HTTP/ });
   const latency = obs.get('slow')!.latencyMs;
   t.match(obs.get('slow'), { outcome: 'http', status: 200 });
-  t.ok(latency >= DELAY_MS && latency < DELAY_MS + 1000, `latency ${latency} ms covers the server's ${DELAY_MS} ms delay, within the 1 s limit`);
+  t.ok(
+    latency >= DELAY_MS && latency < DELAY_MS + 1000,
+    `latency ${latency} ms covers the server's ${DELAY_MS} ms delay, within the 1 s limit`,
+  );
   t.match(lines[lines.length - 1], { type: 'done' });
 });
 
@@ -83,20 +108,41 @@ t.test('the agent exits at its deadline whatever is pending, and refuses a plan 
   await once(silent, 'listening');
   t.teardown(() => silent.close());
   const silentDns = silent.address().port;
-  const plan = { version: PLAN_VERSION, dnsServer: `127.0.0.1:${silentDns}`, timeoutMs: 5000, deadlineMs: 400, checks: [{ id: 'slow', kind: 'dns', name: 'nothing.invalid', subnets: [] }] };
-  const { lines, code, ms } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+  const plan = {
+    version: PLAN_VERSION,
+    dnsServer: `127.0.0.1:${silentDns}`,
+    timeoutMs: 5000,
+    deadlineMs: 400,
+    checks: [{ id: 'slow', kind: 'dns', name: 'nothing.invalid', subnets: [] }],
+  };
+  const { lines, code, ms } = await runAgent(['run'], {
+    DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64'),
+  });
   t.equal(code, 4);
   t.ok(ms < 3000, `exited after ${ms} ms`);
   t.match(lines[lines.length - 1], { type: 'fatal', message: /deadline of 400 ms/ });
 
-  const old = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify({ ...plan, version: 99 })).toString('base64') });
+  const old = await runAgent(['run'], {
+    DOCKPROBE_PLAN: Buffer.from(JSON.stringify({ ...plan, version: 99 })).toString('base64'),
+  });
   t.equal(old.code, 2);
   t.match(old.lines[0], { type: 'fatal', message: /plan version 99/ });
 });
 
 t.test('a check with retries is tried again while it is not reached, and says how many tries it took', async (t) => {
   const closed = await freePort();
-  const plan: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.1', timeoutMs: 500, deadlineMs: 5000, concurrency: 32, controls: [], checks: [{ id: 'r', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [], retries: 2 }, { id: 'n', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [] }] };
+  const plan: ProbePlan = {
+    version: PLAN_VERSION,
+    dnsServer: '127.0.0.1',
+    timeoutMs: 500,
+    deadlineMs: 5000,
+    concurrency: 32,
+    controls: [],
+    checks: [
+      { id: 'r', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [], retries: 2 },
+      { id: 'n', kind: 'tcp', host: '127.0.0.1', port: closed, subnets: [] },
+    ],
+  };
   const { lines } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
   const obs = new Map(lines.flatMap((l) => (l.type === 'observation' ? [[l.observation.id, l.observation]] : [])));
   t.match(obs.get('r'), { outcome: 'refused', tries: 3 });
@@ -107,37 +153,76 @@ t.test('a check with retries is tried again while it is not reached, and says ho
 t.test('plans of any size reach the probe: 1,200 checks through the environment, gzipped and chunked', async (t) => {
   const { encodePlan } = await import('../../probes/agent/plan-transport.js');
   const closed = await freePort();
-  const checks = Array.from({ length: 1200 }, (_, i) => ({ id: `c${i}`, kind: 'tcp' as const, host: '127.0.0.1', port: closed, subnets: [`10.${i % 250}.0.0/16`] }));
-  const plan: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.1', timeoutMs: 500, deadlineMs: 20_000, concurrency: 64, controls: [], checks };
+  const checks = Array.from({ length: 1200 }, (_, i) => ({
+    id: `c${i}`,
+    kind: 'tcp' as const,
+    host: '127.0.0.1',
+    port: closed,
+    subnets: [`10.${i % 250}.0.0/16`],
+  }));
+  const plan: ProbePlan = {
+    version: PLAN_VERSION,
+    dnsServer: '127.0.0.1',
+    timeoutMs: 500,
+    deadlineMs: 20_000,
+    concurrency: 64,
+    controls: [],
+    checks,
+  };
   // Once one variable carried the whole plan: "argument list too long" (E2BIG) past 128 KiB.
-  t.ok(Buffer.from(JSON.stringify(plan)).toString('base64').length > 128 * 1024, 'the plan as one base64 variable is over the 128 KiB a variable may hold');
+  t.ok(
+    Buffer.from(JSON.stringify(plan)).toString('base64').length > 128 * 1024,
+    'the plan as one base64 variable is over the 128 KiB a variable may hold',
+  );
   const { lines, code } = await runAgent(['run'], encodePlan(plan));
   t.equal(code, 0);
   t.equal(lines.filter((l) => l.type === 'observation').length, 1200);
 });
 
-t.test('at most `concurrency` checks in flight; the controls run first, among the checks, and again at the end', async (t) => {
-  let open = 0;
-  let peak = 0;
-  // Answers every request after 100 ms and counts how many are waiting at once: each is a check in flight.
-  const server = createHttpServer((_req, res) => {
-    open++;
-    peak = Math.max(peak, open);
-    setTimeout(() => {
-      open--;
-      res.end('ok');
-    }, 100);
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => void server.close());
-  const port = (server.address() as { port: number }).port;
-  const checks = Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, kind: 'http' as const, url: `http://127.0.0.1:${port}/${i}`, subnets: [] }));
-  const plan: ProbePlan = { version: PLAN_VERSION, dnsServer: '127.0.0.1', timeoutMs: 2000, deadlineMs: 20_000, concurrency: 4, controls: ['c0'], checks };
-  const { lines, code } = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
-  t.equal(code, 0);
-  t.ok(peak <= 4, `at most 4 connections at once (saw ${peak})`);
-  const ids = lines.flatMap((l) => (l.type === 'observation' ? [l.observation.id] : []));
-  t.same(ids.filter((id) => id.startsWith('c0')), ['c0', 'c0@2', 'c0@3', 'c0@4'], 'the control ran four times');
-  t.equal(ids[ids.length - 1], 'c0@4', 'the last run of the control comes after every check');
-  t.ok(ids.indexOf('c0@2') > 4 && ids.indexOf('c0@3') < ids.indexOf('c39'), 'repeats sit among the checks');
-});
+t.test(
+  'at most `concurrency` checks in flight; the controls run first, among the checks, and again at the end',
+  async (t) => {
+    let open = 0;
+    let peak = 0;
+    // Answers every request after 100 ms and counts how many are waiting at once: each is a check in flight.
+    const server = createHttpServer((_req, res) => {
+      open++;
+      peak = Math.max(peak, open);
+      setTimeout(() => {
+        open--;
+        res.end('ok');
+      }, 100);
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.teardown(() => void server.close());
+    const port = (server.address() as { port: number }).port;
+    const checks = Array.from({ length: 40 }, (_, i) => ({
+      id: `c${i}`,
+      kind: 'http' as const,
+      url: `http://127.0.0.1:${port}/${i}`,
+      subnets: [],
+    }));
+    const plan: ProbePlan = {
+      version: PLAN_VERSION,
+      dnsServer: '127.0.0.1',
+      timeoutMs: 2000,
+      deadlineMs: 20_000,
+      concurrency: 4,
+      controls: ['c0'],
+      checks,
+    };
+    const { lines, code } = await runAgent(['run'], {
+      DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64'),
+    });
+    t.equal(code, 0);
+    t.ok(peak <= 4, `at most 4 connections at once (saw ${peak})`);
+    const ids = lines.flatMap((l) => (l.type === 'observation' ? [l.observation.id] : []));
+    t.same(
+      ids.filter((id) => id.startsWith('c0')),
+      ['c0', 'c0@2', 'c0@3', 'c0@4'],
+      'the control ran four times',
+    );
+    t.equal(ids[ids.length - 1], 'c0@4', 'the last run of the control comes after every check');
+    t.ok(ids.indexOf('c0@2') > 4 && ids.indexOf('c0@3') < ids.indexOf('c39'), 'repeats sit among the checks');
+  },
+);

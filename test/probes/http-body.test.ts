@@ -18,8 +18,16 @@ t.test('serve answers /bytes/N with N bytes, and httpGet counts them up to minBy
   const port = (server!.address() as AddressInfo).port;
   const url = new URL(`http://web:${port}/bytes/300000`);
   t.same(await httpGet(url, '127.0.0.1', 2000, 300000), { outcome: 'http', status: 200, bytes: 300000 });
-  t.same(await httpGet(new URL(`http://web:${port}/`), '127.0.0.1', 2000), { outcome: 'http', status: 200 }, 'no minBytes: no count');
-  t.match(await httpGet(new URL(`http://web:${port}/bytes/99999999`), '127.0.0.1', 2000), { outcome: 'http', status: 200 }, 'over 16 MiB: the small JSON answer, no giant buffer');
+  t.same(
+    await httpGet(new URL(`http://web:${port}/`), '127.0.0.1', 2000),
+    { outcome: 'http', status: 200 },
+    'no minBytes: no count',
+  );
+  t.match(
+    await httpGet(new URL(`http://web:${port}/bytes/99999999`), '127.0.0.1', 2000),
+    { outcome: 'http', status: 200 },
+    'over 16 MiB: the small JSON answer, no giant buffer',
+  );
 });
 
 t.test('a body that stalls after its first bytes: DP_BODY_STALLED, with how far it got', async (t) => {
@@ -36,12 +44,24 @@ t.test('a body that stalls after its first bytes: DP_BODY_STALLED, with how far 
     server.close();
   });
   const result = await httpGet(new URL(`http://api:${port}/bytes/102400`), '127.0.0.1', 500, 102400);
-  t.same(result, { outcome: 'http', status: 200, bytes: 13480, errorCode: 'DP_BODY_STALLED', detail: 'the answer stopped after 13480 of 102400 bytes (nothing more for 500 ms)' });
+  t.same(result, {
+    outcome: 'http',
+    status: 200,
+    bytes: 13480,
+    errorCode: 'DP_BODY_STALLED',
+    detail: 'the answer stopped after 13480 of 102400 bytes (nothing more for 500 ms)',
+  });
 });
 
 t.test('a body the server ends short: DP_BODY_SHORT', async (t) => {
   const server = createServer((_req, res) => res.end('tiny'));
   const port = await listen(server);
   t.teardown(() => void server.close());
-  t.same(await httpGet(new URL(`http://api:${port}/`), '127.0.0.1', 1000, 100), { outcome: 'http', status: 200, bytes: 4, errorCode: 'DP_BODY_SHORT', detail: 'the answer ended after 4 of 100 bytes' });
+  t.same(await httpGet(new URL(`http://api:${port}/`), '127.0.0.1', 1000, 100), {
+    outcome: 'http',
+    status: 200,
+    bytes: 4,
+    errorCode: 'DP_BODY_SHORT',
+    detail: 'the answer ended after 4 of 100 bytes',
+  });
 });

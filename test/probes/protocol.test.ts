@@ -1,5 +1,12 @@
 import t from 'tap';
-import { CONTROL_REPEATS, checkDeadlineMs, DEADLINE_SLACK_MS, MAX_CONTROLS, probeDeadlineMs, type Check } from '../../probes/agent/protocol.js';
+import {
+  CONTROL_REPEATS,
+  checkDeadlineMs,
+  DEADLINE_SLACK_MS,
+  MAX_CONTROLS,
+  probeDeadlineMs,
+  type Check,
+} from '../../probes/agent/protocol.js';
 
 const tcp: Check = { id: 'c1', kind: 'tcp', host: '192.0.2.1', port: 443, subnets: [] };
 const http: Check = { id: 'c2', kind: 'http', url: 'http://192.0.2.1/', subnets: [] };
@@ -9,7 +16,11 @@ t.test("a check's deadline: each step up to its timeout, on every try", async (t
   t.equal(checkDeadlineMs(tcp, 1000), 2000, 'a connection: its name, then the connect');
   t.equal(checkDeadlineMs(dns, 1000), 2000);
   t.equal(checkDeadlineMs(http, 1000), 3000, 'a request: name, connect, exchange');
-  t.equal(checkDeadlineMs({ ...http, timeoutMs: 500, retries: 2 }, 1000), 4500, 'its own timeout over the plan\'s, times every try');
+  t.equal(
+    checkDeadlineMs({ ...http, timeoutMs: 500, retries: 2 }, 1000),
+    4500,
+    "its own timeout over the plan's, times every try",
+  );
 });
 
 t.test("a probe's deadline is its slowest check's, by waves of checks at once, plus slack", async (t) => {

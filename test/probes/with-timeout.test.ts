@@ -11,14 +11,20 @@ t.test('the answer, when it comes in time; the error is not even made', async (t
     return new Error('late');
   };
   t.equal(await withTimeout(sleep(5, 'answer'), 1000, onTimeout), 'answer');
-  await t.rejects(withTimeout(Promise.reject(new Error('refused')), 1000, onTimeout), { message: 'refused' }, "the promise's own failure goes through");
+  await t.rejects(
+    withTimeout(Promise.reject(new Error('refused')), 1000, onTimeout),
+    { message: 'refused' },
+    "the promise's own failure goes through",
+  );
   t.equal(made, 0);
 });
 
 t.test("on expiry, the caller's error", async (t) => {
   const started = Date.now();
   const never = new Promise<never>(() => undefined);
-  const error = await withTimeout(never, 50, () => Object.assign(new Error('no DNS answer within 50 ms'), { code: 'DP_DNS_TIMEOUT' })).catch((e: unknown) => e);
+  const error = await withTimeout(never, 50, () =>
+    Object.assign(new Error('no DNS answer within 50 ms'), { code: 'DP_DNS_TIMEOUT' }),
+  ).catch((e: unknown) => e);
   t.match(error, { code: 'DP_DNS_TIMEOUT', message: 'no DNS answer within 50 ms' });
   t.ok(Date.now() - started >= 45, 'not before the limit');
 });

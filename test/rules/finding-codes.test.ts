@@ -12,5 +12,6 @@ t.test('the README documents every finding code, and no other', async (t) => {
   const table = readme.slice(start, readme.indexOf('\n#', start + 1));
   const documented = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (.+) \|$/gm)].map((m) => [m[1]!, m[2]!] as const);
   t.same(documented.map(([code]) => code).sort(), Object.keys(STATIC_FINDING_CODES).sort());
-  for (const [code, meaning] of documented) t.equal(meaning, STATIC_FINDING_CODES[code as keyof typeof STATIC_FINDING_CODES], code);
+  for (const [code, meaning] of documented)
+    t.equal(meaning, STATIC_FINDING_CODES[code as keyof typeof STATIC_FINDING_CODES], code);
 });

@@ -9,6 +9,11 @@ t.test('the README documents every agent observation code, and no other', async 
   t.same(Object.keys(AGENT_ERROR_MEANINGS).sort(), [...AGENT_ERROR_CODES].sort(), 'a meaning for every code');
   const rows = await readmeTable('### Agent observation codes');
   if (!rows) return t.fail('the README has the section');
-  t.same(rows.map(([code]) => code), [...AGENT_ERROR_CODES], 'in the order of the list');
-  for (const [code, meaning] of rows) t.equal(meaning, AGENT_ERROR_MEANINGS[code as keyof typeof AGENT_ERROR_MEANINGS], code);
+  t.same(
+    rows.map(([code]) => code),
+    [...AGENT_ERROR_CODES],
+    'in the order of the list',
+  );
+  for (const [code, meaning] of rows)
+    t.equal(meaning, AGENT_ERROR_MEANINGS[code as keyof typeof AGENT_ERROR_MEANINGS], code);
 });

@@ -25,14 +25,23 @@ t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, 
   const net = engine.addNetwork({ name: 'proj_internal-backend' });
   engine.ghosts.add(net.id);
   const delays: number[] = [];
-  const removal = await removeNetwork(engine, net, { candidates: ['proj-api-1'], sleep: async (ms) => void delays.push(ms) });
+  const removal = await removeNetwork(engine, net, {
+    candidates: ['proj-api-1'],
+    sleep: async (ms) => void delays.push(ms),
+  });
   t.equal(removal.status, 'ghost');
   t.same(delays, [200, 400, 800, 1600], 'a bounded backoff: 3 s in all');
   t.equal(engine.calls.filter((c) => c.startsWith('removeNetwork')).length, 5);
   t.ok(engine.calls.includes(`disconnectNetwork ${net.id} proj-api-1`), 'each candidate was tried');
   if (removal.status !== 'ghost') return;
-  t.match(removal.detail, /network proj_internal-backend \(net-\d+\) was left behind: the engine says it "has active endpoints", but no container is attached/);
-  t.match(removal.detail, /Only a dockerd restart clears it on engine 20\.10; after that: docker network rm proj_internal-backend/);
+  t.match(
+    removal.detail,
+    /network proj_internal-backend \(net-\d+\) was left behind: the engine says it "has active endpoints", but no container is attached/,
+  );
+  t.match(
+    removal.detail,
+    /Only a dockerd restart clears it on engine 20\.10; after that: docker network rm proj_internal-backend/,
+  );
 });
 
 t.test('a network gone meanwhile is not an error', async (t) => {
@@ -47,26 +56,33 @@ t.test('a network gone meanwhile is not an error', async (t) => {
   t.equal((await removeNetwork(engine, net, noSleep)).status, 'gone');
 });
 
-t.test('cleanup: a ghost is a failure naming the network (exit 3), a live holder is kept, the rest is removed', async (t) => {
-  const engine = new FakeRuntime();
-  const labels = { 'dockprobe.run': 'dead', 'dockprobe.pid': String(spawnSync('true').pid), 'dockprobe.host': hostname() };
-  const ghost = engine.addNetwork({ name: 'dp-ghost', labels });
-  const held = engine.addNetwork({ name: 'dp-held', labels });
-  const plain = engine.addNetwork({ name: 'dp-plain', labels });
-  engine.ghosts.add(ghost.id);
-  engine.addContainer({ name: 'someone-else' }, [held]);
-  // The holder comes back after every forced disconnect (e.g. a restart policy re-attaching it).
-  const disconnect = engine.disconnectNetwork.bind(engine);
-  engine.disconnectNetwork = async (networkId, container) => {
-    await disconnect(networkId, container);
-    if (networkId === held.id) engine.networks.get(held.id)!.attached.add([...engine.containers.keys()][0]!);
-  };
-  const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
-  t.same(report.removed, [`network dp-plain (${plain.id}, run dead)`]);
-  t.match(report.kept, [/^network dp-held .*: still in use by someone-else/]);
-  t.equal(report.failures.length, 1);
-  t.match(report.failures[0], /^network dp-ghost \(net-\d+\) was left behind: .*ghost endpoint/);
-});
+t.test(
+  'cleanup: a ghost is a failure naming the network (exit 3), a live holder is kept, the rest is removed',
+  async (t) => {
+    const engine = new FakeRuntime();
+    const labels = {
+      'dockprobe.run': 'dead',
+      'dockprobe.pid': String(spawnSync('true').pid),
+      'dockprobe.host': hostname(),
+    };
+    const ghost = engine.addNetwork({ name: 'dp-ghost', labels });
+    const held = engine.addNetwork({ name: 'dp-held', labels });
+    const plain = engine.addNetwork({ name: 'dp-plain', labels });
+    engine.ghosts.add(ghost.id);
+    engine.addContainer({ name: 'someone-else' }, [held]);
+    // The holder comes back after every forced disconnect (e.g. a restart policy re-attaching it).
+    const disconnect = engine.disconnectNetwork.bind(engine);
+    engine.disconnectNetwork = async (networkId, container) => {
+      await disconnect(networkId, container);
+      if (networkId === held.id) engine.networks.get(held.id)!.attached.add([...engine.containers.keys()][0]!);
+    };
+    const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
+    t.same(report.removed, [`network dp-plain (${plain.id}, run dead)`]);
+    t.match(report.kept, [/^network dp-held .*: still in use by someone-else/]);
+    t.equal(report.failures.length, 1);
+    t.match(report.failures[0], /^network dp-ghost \(net-\d+\) was left behind: .*ghost endpoint/);
+  },
+);
 
 t.test('project teardown: compose down failing on a ghost network, the sweep names it and goes on', async (t) => {
   const { tearDownProject } = await import('../../src/compose/tear-down-project.js');
@@ -77,10 +93,18 @@ t.test('project teardown: compose down failing on a ghost network, the sweep nam
   engine.ghosts.add(ghost.id);
   engine.addContainer({ name: 'shop-proxy-1', labels: project }, [other]);
   // `false` stands for a Compose whose `down` exits 1, as it does on "has active endpoints".
-  const result = await tearDownProject(engine, { file: 'false', args: [], version: 'test' }, { project: 'shop', composeFile: 'x.yml', timeoutMs: 5000 }, noSleep);
+  const result = await tearDownProject(
+    engine,
+    { file: 'false', args: [], version: 'test' },
+    { project: 'shop', composeFile: 'x.yml', timeoutMs: 5000 },
+    noSleep,
+  );
   t.match(result.composeError, /false .*--project-name shop .*down.* failed \(exit code 1\)/);
   t.equal(engine.containers.size, 0, 'the containers went');
   t.notOk(engine.networks.has(other.id), 'the other network went');
   t.equal(result.leftBehind.length, 1);
-  t.match(result.leftBehind[0], /^network shop_internal-backend .*ghost endpoint.*docker network rm shop_internal-backend/);
+  t.match(
+    result.leftBehind[0],
+    /^network shop_internal-backend .*ghost endpoint.*docker network rm shop_internal-backend/,
+  );
 });

@@ -29,10 +29,22 @@ t.test('routers, services, load-balancer ports and network labels, whatever thei
 t.test('traefik.enable decides when set; otherwise exposedByDefault does, for labels that make a route', async (t) => {
   const route = { 'traefik.http.routers.api.rule': 'Host(`api.test`)' };
   t.equal(isRouted(readBackendLabels({ ...route, 'traefik.enable': 'false' }), true), false, 'disabled');
-  t.equal(isRouted(readBackendLabels({ 'traefik.enable': 'True' }), false), true, 'enabled beats exposedByDefault=false');
+  t.equal(
+    isRouted(readBackendLabels({ 'traefik.enable': 'True' }), false),
+    true,
+    'enabled beats exposedByDefault=false',
+  );
   t.equal(isRouted(readBackendLabels(route), true), true);
   t.equal(isRouted(readBackendLabels(route), false), false, 'exposedByDefault=false needs traefik.enable=true');
   t.equal(isRouted(readBackendLabels(route), 'unseen'), true, 'an unseen configuration is taken at its default');
-  t.equal(isRouted(readBackendLabels({ 'com.docker.compose.service': 'redis' }), true), false, 'no Traefik label: nothing names a route');
-  t.equal(isRouted(readBackendLabels({ 'traefik.enable': 'yes' }), true), false, "a value Go's ParseBool refuses does not enable");
+  t.equal(
+    isRouted(readBackendLabels({ 'com.docker.compose.service': 'redis' }), true),
+    false,
+    'no Traefik label: nothing names a route',
+  );
+  t.equal(
+    isRouted(readBackendLabels({ 'traefik.enable': 'yes' }), true),
+    false,
+    "a value Go's ParseBool refuses does not enable",
+  );
 });

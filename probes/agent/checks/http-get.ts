@@ -42,7 +42,11 @@ export async function httpGet(url: URL, address: string, timeoutMs: number, minB
     return { outcome: 'http', status: response.statusCode, ...(await readBody(response.body, minBytes, timeoutMs)) };
   } catch (error) {
     if ((error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError') {
-      return { outcome: 'timeout', errorCode: 'DP_HTTP_TIMEOUT', detail: `no HTTP exchange within ${timeoutMs * 2} ms` };
+      return {
+        outcome: 'timeout',
+        errorCode: 'DP_HTTP_TIMEOUT',
+        detail: `no HTTP exchange within ${timeoutMs * 2} ms`,
+      };
     }
     return classifyError(error);
   } finally {
@@ -54,7 +58,11 @@ export async function httpGet(url: URL, address: string, timeoutMs: number, minB
  * Counts body bytes until `minBytes` arrived or the body ends. The headers came, so the path carries small packets: a
  * body that then stops for `timeoutMs` (undici's body timeout) is lost on the way, and says how far it got.
  */
-async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, minBytes: number, timeoutMs: number): Promise<Pick<HttpResult, 'bytes' | 'errorCode' | 'detail'>> {
+async function readBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  minBytes: number,
+  timeoutMs: number,
+): Promise<Pick<HttpResult, 'bytes' | 'errorCode' | 'detail'>> {
   let bytes = 0;
   try {
     for await (const chunk of body) {
@@ -64,13 +72,24 @@ async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, mi
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const stalled = code === 'UND_ERR_BODY_TIMEOUT' || (error as { name?: string }).name === 'TimeoutError';
-    if (stalled) return { bytes, errorCode: 'DP_BODY_STALLED', detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)` };
+    if (stalled)
+      return {
+        bytes,
+        errorCode: 'DP_BODY_STALLED',
+        detail: `the answer stopped after ${bytes} of ${minBytes} bytes (nothing more for ${timeoutMs} ms)`,
+      };
     // Any other break (a reset mid-body): its own code when the list has it, else UNKNOWN with that code kept in the detail.
     const known = isAgentErrorCode(code) ? code : undefined;
     const why = known ?? (typeof code === 'string' ? `${code}: ${(error as Error).message}` : (error as Error).message);
-    return { bytes, errorCode: known ?? 'UNKNOWN', detail: `the answer broke off after ${bytes} of ${minBytes} bytes: ${why}` };
+    return {
+      bytes,
+      errorCode: known ?? 'UNKNOWN',
+      detail: `the answer broke off after ${bytes} of ${minBytes} bytes: ${why}`,
+    };
   } finally {
     body.destroy();
   }
-  return bytes >= minBytes ? { bytes } : { bytes, errorCode: 'DP_BODY_SHORT', detail: `the answer ended after ${bytes} of ${minBytes} bytes` };
+  return bytes >= minBytes
+    ? { bytes }
+    : { bytes, errorCode: 'DP_BODY_SHORT', detail: `the answer ended after ${bytes} of ${minBytes} bytes` };
 }

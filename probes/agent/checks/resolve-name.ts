@@ -45,7 +45,12 @@ export class NameResolver {
     // a timeout noticed on time is one, and two late ones are no "not found" either.
     if ('late' in asked) asked = await this.#ask(name, family);
     if ('late' in asked) {
-      return { outcome: 'error', addresses: [], errorCode: 'DP_PROBE_BUSY', detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice (past the ${CARES_SLACK_MS} ms c-ares may take), and an answer may have been waiting` };
+      return {
+        outcome: 'error',
+        addresses: [],
+        errorCode: 'DP_PROBE_BUSY',
+        detail: `the probe was too busy to time the lookup of ${name}: its ${this.#timeoutMs} ms timeout was noticed ${asked.late} ms late twice (past the ${CARES_SLACK_MS} ms c-ares may take), and an answer may have been waiting`,
+      };
     }
     if ('failed' in asked) return asked.failed;
     const { addresses } = asked;
@@ -61,13 +66,22 @@ export class NameResolver {
   }
 
   /** One lookup: the addresses, or the resolution it failed with, or how late its timeout was noticed. */
-  async #ask(name: string, family: 4 | 6): Promise<{ addresses: string[] } | { failed: NameResolution } | { late: number }> {
+  async #ask(
+    name: string,
+    family: 4 | 6,
+  ): Promise<{ addresses: string[] } | { failed: NameResolution } | { late: number }> {
     const started = performance.now();
     // c-ares has its own timeout, which it may notice a little after `timeoutMs`; this guards against it never
     // calling back. A timeout is late only past this guard: on a loop on time, one of the two fires by then.
     const limit = this.#timeoutMs + CARES_SLACK_MS;
     try {
-      return { addresses: await withTimeout(family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name), limit, () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' })) };
+      return {
+        addresses: await withTimeout(
+          family === 6 ? this.#resolver.resolve6(name) : this.#resolver.resolve4(name),
+          limit,
+          () => Object.assign(new Error(`no DNS answer within ${limit} ms`), { code: 'DP_DNS_TIMEOUT' }),
+        ),
+      };
     } catch (error) {
       const c = classifyError(error);
       const late = Math.round(performance.now() - started - limit);

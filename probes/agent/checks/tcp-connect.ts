@@ -21,7 +21,9 @@ export function tcpConnect(address: string, port: number, timeoutMs: number): Pr
     };
     // A SYN-ACK or a RST the kernel received in time is read before the timeout is declared (late-timeout.ts): a
     // probe too busy to look would otherwise call a listening neighbour silent.
-    const cancel = afterPendingIo(timeoutMs, () => finish({ outcome: 'timeout', errorCode: 'DP_CONNECT_TIMEOUT', detail: `no answer within ${timeoutMs} ms` }));
+    const cancel = afterPendingIo(timeoutMs, () =>
+      finish({ outcome: 'timeout', errorCode: 'DP_CONNECT_TIMEOUT', detail: `no answer within ${timeoutMs} ms` }),
+    );
     socket.once('connect', () => finish({ outcome: 'open' }));
     socket.once('error', (error) => finish(classifyError(error)));
   });

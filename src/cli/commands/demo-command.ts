@@ -10,11 +10,18 @@ export function demoCommand(context: CliContext, setExit: (code: number) => void
     describe: 'Bring up the built-in reference topology, verify scenarios/reference.yml against it, tear it down',
     builder: (y) =>
       withRunOptions(y)
-        .option('broken', { type: 'boolean', default: false, describe: 'Use the broken twin (every service on the public network): the scenario must fail' })
+        .option('broken', {
+          type: 'boolean',
+          default: false,
+          describe: 'Use the broken twin (every service on the public network): the scenario must fail',
+        })
         .option('keep', { type: 'boolean', default: false, describe: 'Leave the topology up afterwards' }),
     handler: async (argv) => {
       const options = { ...runOptionsFrom(argv, context), broken: argv.broken, keep: argv.keep };
-      const [{ runDemo }, { writeReports }] = await Promise.all([import('../../demo/run-demo.js'), import('../write-reports.js')]);
+      const [{ runDemo }, { writeReports }] = await Promise.all([
+        import('../../demo/run-demo.js'),
+        import('../write-reports.js'),
+      ]);
       const result = await runDemo(options);
       await writeReports(result, reportOptionsFrom(argv), context);
       setExit(exitCodeForResult(result));

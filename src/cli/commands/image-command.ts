@@ -5,11 +5,16 @@ import { defineCommand } from '../define-command.js';
 export function imageCommand(context: CliContext) {
   return defineCommand({
     command: 'image <action>',
-    describe: 'Build the probe image (offline, from this host\'s node runtime) and print its tag',
+    describe: "Build the probe image (offline, from this host's node runtime) and print its tag",
     builder: (y) =>
-      y.positional('action', { choices: ['build'] as const, demandOption: true }).option('rebuild', { type: 'boolean', default: false, describe: 'Build even if the tag exists' }),
+      y
+        .positional('action', { choices: ['build'] as const, demandOption: true })
+        .option('rebuild', { type: 'boolean', default: false, describe: 'Build even if the tag exists' }),
     handler: async (argv) => {
-      const [{ DockerodeRuntime }, { ensureProbeImage }] = await Promise.all([import('../../docker/dockerode-runtime.js'), import('../../image/probe-image.js')]);
+      const [{ DockerodeRuntime }, { ensureProbeImage }] = await Promise.all([
+        import('../../docker/dockerode-runtime.js'),
+        import('../../image/probe-image.js'),
+      ]);
       const tag = await ensureProbeImage(new DockerodeRuntime(), { rebuild: argv.rebuild, log: logTo(context) });
       context.stdout.write(`${tag}\n`);
     },

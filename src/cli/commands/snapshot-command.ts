@@ -9,17 +9,28 @@ export function snapshotCommand(context: CliContext, setExit: (code: number) => 
     command: 'snapshot <files..>',
     describe: 'Run scenario files and write what is reachable now, path by path, as a baseline for `test --baseline`',
     builder: (y) =>
-      withScenarioRunOptions(y).option('write', { type: 'string', demandOption: true, describe: 'The baseline file to write (JSON)' }),
+      withScenarioRunOptions(y).option('write', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The baseline file to write (JSON)',
+      }),
     handler: async (argv) => {
       // Every module through the bundle: a dynamic import of a node builtin has no loader in the code-cached bundle.
-      const [{ verify }, { baselineOf }, { writeText }] = await Promise.all([import('../../verify.js'), import('../../baseline/baseline.js'), import('../write-text.js')]);
+      const [{ verify }, { baselineOf }, { writeText }] = await Promise.all([
+        import('../../verify.js'),
+        import('../../baseline/baseline.js'),
+        import('../write-text.js'),
+      ]);
       const result = await verify(verifyOptionsFrom(argv, context));
       const baseline = baselineOf(result);
       await writeText(argv.write, `${JSON.stringify(baseline, null, 2)}\n`, '--write');
       const count = (state: string) => baseline.paths.filter((p) => p.state === state).length;
-      context.stdout.write(`${argv.write}: ${baseline.paths.length} paths (${count('open')} open, ${count('closed')} closed, ${count('unknown')} unknown), digest ${baseline.digest}\n`);
+      context.stdout.write(
+        `${argv.write}: ${baseline.paths.length} paths (${count('open')} open, ${count('closed')} closed, ${count('unknown')} unknown), digest ${baseline.digest}\n`,
+      );
       // An unknown path in a baseline is a gap in what it can compare: said, and exit 3, as for an inconclusive run.
-      for (const p of baseline.paths.filter((x) => x.state === 'unknown')) context.stderr.write(`dockprobe: unknown in the baseline: ${p.source} → ${p.target} (${p.code})\n`);
+      for (const p of baseline.paths.filter((x) => x.state === 'unknown'))
+        context.stderr.write(`dockprobe: unknown in the baseline: ${p.source} → ${p.target} (${p.code})\n`);
       setExit(count('unknown') > 0 || result.cleanupFailures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
     },
   });

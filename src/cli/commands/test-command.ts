@@ -9,30 +9,57 @@ import { reportLeftovers } from '../report-leftovers.js';
 export function testCommand(context: CliContext, setExit: (code: number) => void) {
   return defineCommand({
     command: 'test [files..]',
-    describe: 'Run scenario files (or, with --infer, what the deployment itself implies, or both) against what is deployed now and report pass / FAIL / inconclusive',
+    describe:
+      'Run scenario files (or, with --infer, what the deployment itself implies, or both) against what is deployed now and report pass / FAIL / inconclusive',
     builder: (y) =>
       withScenarioRunOptions(y)
         .option('infer', {
           type: 'boolean',
           default: false,
-          describe: 'Also run the expectations inferred from the deployment (as `dockprobe plan`): from the running project with --project, or from Compose files with --file',
+          describe:
+            'Also run the expectations inferred from the deployment (as `dockprobe plan`): from the running project with --project, or from Compose files with --file',
         })
         // No -f: it is --format on every probing command. Not an array option either: yargs would take the scenario
         // files after it as Compose files (`--file compose.yml rules.yml`); a list is repeated or comma-separated.
-        .option('file', { type: 'string', array: true, describe: 'With --infer: Compose files to infer from, through compose config (repeated or comma-separated)' })
-        .option('baseline', { type: 'string', describe: 'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)' })
-        .option('fail-on', { choices: ['opened', 'closed', 'any'] as const, default: 'opened' as const, describe: 'With --baseline: which differences fail the run (exit 1)' }),
+        .option('file', {
+          type: 'string',
+          array: true,
+          describe: 'With --infer: Compose files to infer from, through compose config (repeated or comma-separated)',
+        })
+        .option('baseline', {
+          type: 'string',
+          describe:
+            'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)',
+        })
+        .option('fail-on', {
+          choices: ['opened', 'closed', 'any'] as const,
+          default: 'opened' as const,
+          describe: 'With --baseline: which differences fail the run (exit 1)',
+        }),
     handler: async (argv) => {
       const options = verifyOptionsFrom(argv, context);
       const infer = inferOptionsFrom(argv, options.project === undefined ? undefined : [options.project].flat());
       if (infer) {
-        const [{ inferredScenario }, { DockerodeRuntime }] = await Promise.all([import('../inferred-scenario.js'), import('../../docker/dockerode-runtime.js')]);
+        const [{ inferredScenario }, { DockerodeRuntime }] = await Promise.all([
+          import('../inferred-scenario.js'),
+          import('../../docker/dockerode-runtime.js'),
+        ]);
         // One engine client for the live read and the run, with the run's own --engine-timeout.
-        options.runtime = new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
-        const inferred = await inferredScenario(infer, options.scenarios.length, options.runtime, options.log ?? (() => undefined));
+        options.runtime = new DockerodeRuntime(
+          options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {},
+        );
+        const inferred = await inferredScenario(
+          infer,
+          options.scenarios.length,
+          options.runtime,
+          options.log ?? (() => undefined),
+        );
         if (inferred) options.scenarios = [inferred, ...options.scenarios];
       }
-      const [{ verify }, { writeReports }] = await Promise.all([import('../../verify.js'), import('../write-reports.js')]);
+      const [{ verify }, { writeReports }] = await Promise.all([
+        import('../../verify.js'),
+        import('../write-reports.js'),
+      ]);
       if (argv.baseline !== undefined) {
         const { compareWithBaseline } = await import('../compare-with-baseline.js');
         setExit(await compareWithBaseline(argv.baseline, argv.failOn, options, reportOptionsFrom(argv), context));

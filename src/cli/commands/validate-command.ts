@@ -9,7 +9,10 @@ export function validateCommand(context: CliContext) {
     builder: (y) => y.positional('files', { type: 'string', array: true, demandOption: true }),
     handler: async (argv) => {
       // bin.ts runs valid files through validate-files.ts without yargs; it prints the same lines.
-      const [{ loadScenario }, { validatedLine }] = await Promise.all([import('../../scenario/parse-scenario.js'), import('../validate-files.js')]);
+      const [{ loadScenario }, { validatedLine }] = await Promise.all([
+        import('../../scenario/parse-scenario.js'),
+        import('../validate-files.js'),
+      ]);
       for (const file of argv.files) context.stdout.write(validatedLine(file, await loadScenario(file)));
     },
   });
