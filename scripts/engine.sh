@@ -25,6 +25,9 @@
 #   DOCKPROBE_ENGINE_FETCH_TIMEOUT  bound on each debootstrap/apt run (s)    1200
 #   DOCKPROBE_DEBIAN_MIRROR         Debian mirror                            http://deb.debian.org/debian
 #   DOCKPROBE_OUTER_DOCKER_HOST     the host engine                          unix:///var/run/docker.sock
+#   DOCKPROBE_ENGINE_INSTANCE       a name that sets this engine apart from   (none)
+#                                   the usual one: its container, image tag,
+#                                   state dir and socket get -NAME
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
 
@@ -36,6 +39,7 @@ MIRROR=${DOCKPROBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 OUTER=${DOCKPROBE_OUTER_DOCKER_HOST:-unix:///var/run/docker.sock}
 COMPOSE_DIR=$BASE/compose-v2          # a DOCKER_CONFIG dir: cli-plugins/docker-compose
 COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
+INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
 SUITE='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
 
 log() { echo "engine.sh: $*" >&2; }
@@ -48,8 +52,11 @@ idocker() { DOCKER_HOST=unix://$SOCK DOCKER_CONTEXT='' DOCKER_CONFIG=$S/config d
 
 set_suite() {
   case "${1:-}" in trixie | sid) SUITE=$1 ;; *) usage ;; esac
-  S=$BASE/$SUITE R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
-  NAME=dockprobe-engine-$SUITE IMAGE=dockprobe-engine:$SUITE
+  [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
+    die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
+  local id=$SUITE${INSTANCE:+-$INSTANCE}
+  S=$BASE/$id R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
+  NAME=dockprobe-engine-$id IMAGE=dockprobe-engine:$id
   [ "${#SOCK}" -lt 108 ] || die "socket path $SOCK is ${#SOCK} bytes (limit 107): use a shorter DOCKPROBE_ENGINES_DIR"
 }
 
@@ -218,7 +225,7 @@ stop_rm() {  # $1: our container id. Returns 1 if it had to be killed.
 }
 
 up() {
-  set_suite "$1"; lock 9 "$SUITE"
+  set_suite "$1"; lock 9 "${S##*/}"
   build_rootfs; write_init; ensure_image; ensure_compose; write_config
   local cid img deadline
   cid=$(our_cid)
@@ -251,7 +258,7 @@ up() {
 }
 
 down() {
-  set_suite "$1"; lock 9 "$SUITE"
+  set_suite "$1"; lock 9 "${S##*/}"
   local cid; cid=$(our_cid)
   if [ -z "$cid" ]; then log "engine $SUITE is not running"; return 0; fi
   stop_rm "$cid"
