@@ -23,63 +23,57 @@
 #   DOCKPROBE_ENGINE_WAIT           seconds `up` waits for the engine        120
 #   DOCKPROBE_ENGINE_STOP_WAIT      seconds `down` waits after SIGTERM        60
 #   DOCKPROBE_ENGINE_FETCH_TIMEOUT  bound on each debootstrap/apt run (s)    1200
-#   DOCKPROBE_DEBIAN_MIRROR         Debian mirror                            http://deb.debian.org/debian
+#   DOCKPROBE_DEBIAN_MIRROR         Debian mirror                            the first .../debian URI of this
+#                                                                            machine's apt sources, else
+#                                                                            http://deb.debian.org/debian
+#   DOCKPROBE_DEBIAN_SECURITY_MIRROR  its security archive                   the sources' .../debian-security
+#                                                                            URI, else MIRROR's sibling
 #   DOCKPROBE_OUTER_DOCKER_HOST     the host engine                          unix:///var/run/docker.sock
 #   DOCKPROBE_ENGINE_INSTANCE       a name that sets this engine apart from   (none)
 #                                   the usual one: its container, image tag,
 #                                   state dir and socket get -NAME
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
 
 BASE=${DOCKPROBE_ENGINES_DIR:-/var/cache/dockprobe-engines}
 WAIT=${DOCKPROBE_ENGINE_WAIT:-120}
 STOP_WAIT=${DOCKPROBE_ENGINE_STOP_WAIT:-60}
 FETCH_TIMEOUT=${DOCKPROBE_ENGINE_FETCH_TIMEOUT:-1200}
-MIRROR=${DOCKPROBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-OUTER=${DOCKPROBE_OUTER_DOCKER_HOST:-unix:///var/run/docker.sock}
+DP_LOCK_WAIT=$FETCH_TIMEOUT DP_APT_TIMEOUT=$FETCH_TIMEOUT
+if [ -n "${DOCKPROBE_DEBIAN_MIRROR:-}" ]; then
+  MIRROR=${DOCKPROBE_DEBIAN_MIRROR%/}
+  SECURITY=${DOCKPROBE_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
+else
+  MIRROR=$(debian_mirror)
+  SECURITY=${DOCKPROBE_DEBIAN_SECURITY_MIRROR:-$(debian_security_mirror "$MIRROR")}
+fi
 COMPOSE_DIR=$BASE/compose-v2          # a DOCKER_CONFIG dir: cli-plugins/docker-compose
 COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
-SUITE='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
+SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
 
-log() { echo "engine.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
-die_log() { log "$1; last lines of $2:"; tail -n 25 "$2" >&2 || true; exit 1; }
-usage() { echo "usage: $0 up|down|env SUITE | compose-v2 | status [SUITE]   (SUITE: trixie or sid)" >&2; exit 2; }
-# The host engine, whatever DOCKER_HOST the caller has (it may point at an inner engine).
-odocker() { DOCKER_HOST=$OUTER DOCKER_CONTEXT='' docker "$@"; }
-idocker() { DOCKER_HOST=unix://$SOCK DOCKER_CONTEXT='' DOCKER_CONFIG=$S/config docker "$@"; }
+usage() {
+  echo "usage: $0 up|down|env SUITE | compose-v2 | status [SUITE]   (SUITE: trixie or sid)" >&2
+  exit 2
+}
 
 set_suite() {
   case "${1:-}" in trixie | sid) SUITE=$1 ;; *) usage ;; esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
-  local id=$SUITE${INSTANCE:+-$INSTANCE}
-  S=$BASE/$id R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
-  NAME=dockprobe-engine-$id IMAGE=dockprobe-engine:$id
+  ID=$SUITE${INSTANCE:+-$INSTANCE}
+  S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
+  NAME=dockprobe-engine-$ID IMAGE=dockprobe-engine:$ID
   [ "${#SOCK}" -lt 108 ] || die "socket path $SOCK is ${#SOCK} bytes (limit 107): use a shorter DOCKPROBE_ENGINES_DIR"
-}
-
-# Serialises runs on one suite (fd 9), the Compose download (fd 8) or the host apt-get (fd 7); bounded.
-lock() {
-  mkdir -p "$BASE"
-  eval "exec $1>\"\$BASE/.lock-$2\""
-  flock -w "$FETCH_TIMEOUT" "$1" || die "another engine.sh still holds $BASE/.lock-$2"
-}
-
-umount_under() {  # every mount at or below $1, deepest first
-  awk -v p="$1" '$2 == p || index($2, p "/") == 1 {print $2}' /proc/self/mounts | sort -r |
-    while read -r m; do umount -l "$m" || true; done
 }
 
 ensure_debootstrap() {
   command -v debootstrap >/dev/null && return
-  lock 7 host-apt
-  command -v debootstrap >/dev/null && return
   log "installing debootstrap on the host (log $BASE/host-apt.log)"
-  { timeout "$FETCH_TIMEOUT" apt-get update -q &&
-    DEBIAN_FRONTEND=noninteractive timeout "$FETCH_TIMEOUT" apt-get install -y -q debootstrap; } \
-    >"$BASE/host-apt.log" 2>&1 || die_log "cannot install debootstrap" "$BASE/host-apt.log"
+  mkdir -p "$BASE"
+  host_apt_install "$BASE/host-apt.log" debootstrap
 }
 
 build_rootfs() {
@@ -97,7 +91,7 @@ build_rootfs() {
   { echo "deb $MIRROR $SUITE main"
     if [ "$SUITE" != sid ]; then  # sid has no -updates/-security suites
       echo "deb $MIRROR $SUITE-updates main"
-      echo "deb ${MIRROR%/debian}/debian-security $SUITE-security main"
+      echo "deb $SECURITY $SUITE-security main"
     fi; } >"$R/etc/apt/sources.list"
   # sid's Release file is often past its Valid-Until.
   if [ "$SUITE" = sid ]; then echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99dockprobe"; fi
@@ -158,14 +152,14 @@ ensure_image() {
   local cmd='["/usr/bin/tini","-g","--","/usr/local/sbin/dockprobe-engine-init"]' rev have old
   rev=$({ echo "$cmd"; cat "$R/usr/local/sbin/dockprobe-engine-init"
           dpkg-query --admindir="$R/var/lib/dpkg" -W; } | sha256sum | cut -c1-16)
-  have=$(odocker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
+  have=$(host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
   [ "$have" = "$rev" ] && return
-  old=$(odocker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  old=$(host_docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   log "docker import $R as $IMAGE (revision $rev)"
   tar -C "$R" --numeric-owner --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/pts/*' \
       --exclude='./var/lib/apt/lists/*' -c . |
-    odocker import -c "CMD $cmd" -c "LABEL dockprobe.engine=$SUITE dockprobe.engine.rev=$rev" - "$IMAGE" >/dev/null
-  if [ -n "$old" ]; then odocker rmi "$old" >/dev/null 2>&1 || true; fi
+    host_docker import -c "CMD $cmd" -c "LABEL dockprobe.engine=$SUITE dockprobe.engine.rev=$rev" - "$IMAGE" >/dev/null
+  if [ -n "$old" ]; then host_docker rmi "$old" >/dev/null 2>&1 || true; fi
 }
 
 compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; }
@@ -173,7 +167,7 @@ compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'v
 ensure_compose() {
   local p=$COMPOSE_DIR/cli-plugins/docker-compose a=$BASE/compose-apt
   [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
-  lock 8 compose
+  lock compose
   [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
   log "fetching Compose v2 (Debian $COMPOSE_SUITE docker-compose; log $a/log)"
   rm -rf "$a"; mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/deb" "$COMPOSE_DIR/cli-plugins"
@@ -182,7 +176,7 @@ ensure_compose() {
   # Private sources, lists, cache and (empty) dpkg status: the host's apt state is only read for its apt.conf.
   local o=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$a/lists"
            -o "Dir::Cache=$a/cache" -o "Dir::State::status=$a/status" -o APT::Sandbox::User=root)
-  { timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" update -q &&
+  { retry 3 10 timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" update -q &&
     (cd "$a/deb" && timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" download docker-compose) &&
     dpkg -x "$a"/deb/docker-compose_*.deb "$a/x"; } >"$a/log" 2>&1 || die_log "cannot fetch docker-compose" "$a/log"
   install -m 755 "$a/x/usr/libexec/docker/cli-plugins/docker-compose" "$p.new" && mv -f "$p.new" "$p"
@@ -201,100 +195,85 @@ write_config() {
 
 # Our outer container: only one with this name AND our labels is ever touched.
 our_cid() {
-  odocker ps -aq --no-trunc --filter "name=^/$NAME\$" --filter "label=dockprobe.engine=$SUITE" \
+  host_docker ps -aq --no-trunc --filter "name=^/$NAME\$" --filter "label=dockprobe.engine=$SUITE" \
     --filter "label=dockprobe.engine.dir=$S"
-}
-running() { [ "$(odocker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
-answers() { timeout 10 env DOCKER_HOST="unix://$SOCK" DOCKER_CONTEXT='' docker version >/dev/null 2>&1; }
-
-stop_rm() {  # $1: our container id. Returns 1 if it had to be killed.
-  local pid rc=0 deadline=$((SECONDS + STOP_WAIT))
-  pid=$(odocker inspect -f '{{.State.Pid}}' "$1")
-  if [ "$pid" -gt 0 ]; then
-    log "stopping engine $SUITE: SIGTERM to pid $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    while running "$1" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
-    if running "$1"; then
-      log "engine $SUITE still running after ${STOP_WAIT}s; killing it. Last lines of its log:"
-      odocker logs --tail 25 "$1" 2>&1 | sed 's/^/  /' >&2 || true
-      rc=1
-    fi
-  fi
-  odocker rm -f "$1" >/dev/null
-  return "$rc"
 }
 
 up() {
-  set_suite "$1"; lock 9 "${S##*/}"
-  build_rootfs; write_init; ensure_image; ensure_compose; write_config
-  local cid img deadline
+  set_suite "$1"
+  lock "$ID"
+  build_rootfs
+  write_init
+  ensure_image
+  ensure_compose
+  write_config
+  local cid img
   cid=$(our_cid)
-  if [ -z "$cid" ] && odocker container inspect "$NAME" >/dev/null 2>&1; then
+  if [ -z "$cid" ] && host_docker container inspect "$NAME" >/dev/null 2>&1; then
     die "a container named $NAME exists that engine.sh did not start here; not touching it"
   fi
-  img=$(odocker image inspect -f '{{.Id}}' "$IMAGE")
-  if [ -n "$cid" ] && [ "$(odocker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
+  img=$(host_docker image inspect -f '{{.Id}}' "$IMAGE")
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
     log "engine $SUITE already running"
   else
-    if [ -n "$cid" ]; then stop_rm "$cid" || true; fi
+    if [ -n "$cid" ]; then engine_container_stop "$cid" "$STOP_WAIT" "engine $ID" || true; fi
     mkdir -p "$E"
-    log "starting engine $SUITE"
-    cid=$(odocker run -d --name "$NAME" --hostname "$NAME" --restart no --network none \
+    log "starting engine $ID"
+    cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
-      --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-      --security-opt systempaths=unconfined --cgroupns private \
       -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 -v "$E:$E" "$IMAGE")
   fi
-  deadline=$((SECONDS + WAIT))
-  until answers; do
-    if ! running "$cid" || [ "$SECONDS" -ge "$deadline" ]; then
-      log "engine $SUITE did not answer at unix://$SOCK within ${WAIT}s; last lines of its log:"
-      odocker logs --tail 25 "$cid" 2>&1 | sed 's/^/  /' >&2 || true
-      exit 1
-    fi
-    sleep 0.5
-  done
-  idocker version --format "engine $SUITE: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
+  engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
+  inner_docker "$SOCK" version --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
 }
 
 down() {
-  set_suite "$1"; lock 9 "${S##*/}"
-  local cid; cid=$(our_cid)
-  if [ -z "$cid" ]; then log "engine $SUITE is not running"; return 0; fi
-  stop_rm "$cid"
+  set_suite "$1"
+  lock "$ID"
+  local cid
+  cid=$(our_cid)
+  if [ -z "$cid" ]; then
+    log "engine $ID is not running"
+    return 0
+  fi
+  engine_container_stop "$cid" "$STOP_WAIT" "engine $ID"
 }
 
 print_env() {
   set_suite "$1"
   local cid ver
   cid=$(our_cid)
-  { [ -n "$cid" ] && running "$cid" && ver=$(idocker version --format '{{.Server.Version}}' 2>/dev/null); } ||
-    die "engine $SUITE is not up: run $0 up $SUITE"
+  { [ -n "$cid" ] && engine_container_running "$cid" &&
+    ver=$(T=10 inner_docker "$SOCK" version --format '{{.Server.Version}}' 2>/dev/null); } ||
+    die "engine $ID is not up: run $0 up $SUITE"
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
   printf 'export DOCKER_CONFIG=%q\n' "$S/config"
-  printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(odocker inspect -f '{{.State.Pid}}' "$cid")"
+  printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(engine_container_pid "$cid")"
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
 }
 
 status() {
-  local s cid
+  local s cid rev size
   for s in ${1:-trixie sid}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then
-      odocker inspect -f "engine $s: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
-      idocker version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null ||
+      host_docker inspect -f "engine $ID: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
+      T=10 inner_docker "$SOCK" version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null ||
         echo "  not answering at unix://$SOCK"
     else
-      echo "engine $s: down"
+      echo "engine $ID: down"
     fi
-    echo "  rootfs: $([ -e "$S/.installed" ] && du -sh "$R" | cut -f1 || echo none)," \
-      "image: $(odocker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || echo none)"
+    rev=$(T=30 host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null) ||
+      rev=none
+    size=none
+    if [ -e "$S/.installed" ]; then size=$(du -sh "$R" | cut -f1); fi
+    echo "  rootfs: $size, image: $rev"
   done
   if [ -x "$COMPOSE_DIR/cli-plugins/docker-compose" ]; then echo "compose v2: DOCKER_CONFIG=$COMPOSE_DIR"; fi
 }
 
-[ "$(id -u)" = 0 ] || die "run as root"
+require_root
 case "${1:-}" in
   up) [ $# = 2 ] || usage; up "$2" ;;
   down) [ $# = 2 ] || usage; down "$2" ;;
