@@ -5,6 +5,11 @@
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
 #   engine.sh env SUITE      shell exports for that engine:  eval "$(scripts/engine.sh env trixie)"
+#   engine.sh restart-dockerd SUITE [--kill]
+#                            stop the inner dockerd (SIGTERM; SIGKILL with --kill) and wait until the supervisor in
+#                            the container has started it again and it answers; stdout: one line with the time taken
+#   engine.sh stop-dockerd SUITE    stop the inner dockerd and keep it stopped (the container stays up)
+#   engine.sh start-dockerd SUITE   start it again and wait until it answers
 #   engine.sh compose-v2     fetch Compose v2 for the HOST engine; stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
 # SUITE: trixie | sid. Everything is idempotent; progress and errors go to stderr.
@@ -15,8 +20,10 @@
 # own network namespace. Ports it publishes are on the outer container's loopback: reach them with
 # `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner data-root are in a bind-mounted dir.
 # Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps are given and /sys and the cgroup
-# mounts are remounted rw inside. Compose v2 is Debian trixie's docker-compose package (a static binary), fetched with a
-# private apt state: the host's apt sources and packages are not touched.
+# mounts are remounted rw inside. The container's command (scripts/lib/engine-init.sh) supervises dockerd: it starts it
+# again whenever it ends, so dockerd can be restarted in place; with DOCKPROBE_ENGINE_LIVE_RESTORE=1 at `up`, dockerd
+# runs with --live-restore and containers keep running while it is down. Compose v2 is Debian trixie's docker-compose
+# package (a static binary), fetched with a private apt state: the host's apt sources and packages are not touched.
 #
 # Settings (environment):
 #   DOCKPROBE_ENGINES_DIR           caches and state (outside the repo)      /var/cache/dockprobe-engines
@@ -32,10 +39,14 @@
 #   DOCKPROBE_ENGINE_INSTANCE       a name that sets this engine apart from   (none)
 #                                   the usual one: its container, image tag,
 #                                   state dir and socket get -NAME
+#   DOCKPROBE_ENGINE_LIVE_RESTORE   1: dockerd --live-restore (read by `up`;  0
+#                                   a running engine that differs is started
+#                                   again)
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
-. "$(dirname "$0")/lib/common.sh"
+. "$HERE/lib/common.sh"
 
 BASE=${DOCKPROBE_ENGINES_DIR:-/var/cache/dockprobe-engines}
 WAIT=${DOCKPROBE_ENGINE_WAIT:-120}
@@ -52,10 +63,13 @@ fi
 COMPOSE_DIR=$BASE/compose-v2          # a DOCKER_CONFIG dir: cli-plugins/docker-compose
 COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
+LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
+INIT=/usr/local/sbin/dockprobe-engine-init
 SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
 
 usage() {
-  echo "usage: $0 up|down|env SUITE | compose-v2 | status [SUITE]   (SUITE: trixie or sid)" >&2
+  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 |" \
+    "status [SUITE]   (SUITE: trixie or sid)" >&2
   exit 2
 }
 
@@ -63,6 +77,7 @@ set_suite() {
   case "${1:-}" in trixie | sid) SUITE=$1 ;; *) usage ;; esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
+  [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
   ID=$SUITE${INSTANCE:+-$INSTANCE}
   S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
   NAME=dockprobe-engine-$ID IMAGE=dockprobe-engine:$ID
@@ -111,46 +126,12 @@ build_rootfs() {
   touch "$S/.installed"
 }
 
-# The outer container's command (under tini -g, which passes SIGTERM on to dockerd).
-write_init() {
-  cat >"$R/usr/local/sbin/dockprobe-engine-init" <<'EOF'
-#!/bin/sh
-# Written by dockprobe's scripts/engine.sh.
-set -eu
-E=$DOCKPROBE_ENGINE_DIR
-# Without --privileged, /sys and the cgroup v1 mounts are read-only: remount each rw (the v1 mounts one by one).
-mount -o remount,rw /sys || echo "warn: /sys stays read-only" >&2
-for m in $(awk '$3 == "cgroup" {print $2}' /proc/self/mounts); do
-  mount -o remount,bind,rw "$m" || echo "warn: $m stays read-only" >&2
-done
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then  # cgroup v2 host: nest as moby's dind does (unused on v1 hosts)
-  mount -o remount,rw /sys/fs/cgroup || true
-  mkdir -p /sys/fs/cgroup/init
-  xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true
-  sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers >/sys/fs/cgroup/cgroup.subtree_control || true
-fi
-mount --make-rshared /
-# Nothing listens on 127.0.0.1:53, so lookups of outside names fail at once instead of timing out (swarm, pulls).
-# This is the container's own copy of resolv.conf.
-echo 'nameserver 127.0.0.1' >/etc/resolv.conf || echo "warn: cannot write /etc/resolv.conf" >&2
-# For any interface besides lo (none with --network none): inner containers start nothing through it.
-iptables -N DOCKER-USER 2>/dev/null || true
-for p in /sys/class/net/*; do
-  d=${p##*/}
-  [ "$d" = lo ] && continue
-  iptables -C DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP 2>/dev/null ||
-    iptables -I DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP
-done
-mkdir -p "$E/data"
-rm -f "$E/docker.sock"
-exec dockerd --host "unix://$E/docker.sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
-EOF
-  chmod 755 "$R/usr/local/sbin/dockprobe-engine-init"
-}
+# The outer container's command (under tini -g): sets the container up and supervises dockerd.
+write_init() { install -m 755 "$HERE/lib/engine-init.sh" "$R$INIT"; }
 
 ensure_image() {
-  local cmd='["/usr/bin/tini","-g","--","/usr/local/sbin/dockprobe-engine-init"]' rev have old
-  rev=$({ echo "$cmd"; cat "$R/usr/local/sbin/dockprobe-engine-init"
+  local cmd='["/usr/bin/tini","-g","--","'$INIT'"]' rev have old
+  rev=$({ echo "$cmd"; cat "$R$INIT"
           dpkg-query --admindir="$R/var/lib/dpkg" -W; } | sha256sum | cut -c1-16)
   have=$(host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
   [ "$have" = "$rev" ] && return
@@ -207,20 +188,23 @@ up() {
   ensure_image
   ensure_compose
   write_config
-  local cid img
+  local cid img want
   cid=$(our_cid)
   if [ -z "$cid" ] && host_docker container inspect "$NAME" >/dev/null 2>&1; then
     die "a container named $NAME exists that engine.sh did not start here; not touching it"
   fi
   img=$(host_docker image inspect -f '{{.Id}}' "$IMAGE")
-  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
-    log "engine $SUITE already running"
+  want="true $img $LIVE_RESTORE"
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f \
+    '{{.State.Running}} {{.Image}} {{index .Config.Labels "dockprobe.engine.live-restore"}}' "$cid")" = "$want" ]; then
+    log "engine $ID already running"
   else
     if [ -n "$cid" ]; then engine_container_stop "$cid" "$STOP_WAIT" "engine $ID" || true; fi
     mkdir -p "$E"
     log "starting engine $ID"
     cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
+      --label "dockprobe.engine.live-restore=$LIVE_RESTORE" -e DOCKPROBE_ENGINE_LIVE_RESTORE="$LIVE_RESTORE" \
       -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 -v "$E:$E" "$IMAGE")
   fi
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
@@ -239,9 +223,66 @@ down() {
   engine_container_stop "$cid" "$STOP_WAIT" "engine $ID"
 }
 
+# Our running container, or die.
+running_cid() {
+  local cid
+  cid=$(our_cid)
+  { [ -n "$cid" ] && engine_container_running "$cid"; } || die "engine $ID is not up: run $0 up $SUITE"
+  echo "$cid"
+}
+# The pid (in the container) of the dockerd its supervisor runs; empty while none runs. Read through the container's
+# root from the host, so waiting costs no engine call.
+daemon_pid() { cat "/proc/$1/root/run/dockprobe-engine/daemon.pid" 2>/dev/null || true; }
+new_daemon_answers() { # OUTER-PID OLD-DAEMON-PID
+  local now
+  now=$(daemon_pid "$1")
+  [ -n "$now" ] && [ "$now" != "$2" ] && T=10 inner_docker "$SOCK" version >/dev/null 2>&1
+}
+no_daemon() { [ -z "$(daemon_pid "$1")" ]; }
+in_engine() { T=30 host_docker exec "$1" "$INIT" "${@:2}"; }
+
+restart_dockerd() { # SUITE [--kill]
+  set_suite "$1"
+  lock "$ID"
+  local sig=TERM cid opid old t0=$SECONDS
+  if [ "${2:-}" = --kill ]; then sig=KILL; fi
+  cid=$(running_cid)
+  opid=$(engine_container_pid "$cid")
+  old=$(in_engine "$cid" signal "$sig") || die "engine $ID: no dockerd to signal (stopped with stop-dockerd?)"
+  log "engine $ID: SIG$sig to dockerd (pid $old in the container)"
+  wait_until "$WAIT" 0.1 new_daemon_answers "$opid" "$old" || {
+    engine_container_log_tail "$cid" 25
+    die "engine $ID: dockerd did not answer again within ${WAIT}s"
+  }
+  echo "engine $ID: dockerd restarted (SIG$sig, pid $old -> $(daemon_pid "$opid")), answering again after" \
+    "$((SECONDS - t0)) s"
+}
+
+stop_dockerd() {
+  set_suite "$1"
+  lock "$ID"
+  local cid opid
+  cid=$(running_cid)
+  opid=$(engine_container_pid "$cid")
+  in_engine "$cid" hold
+  if [ -n "$(daemon_pid "$opid")" ]; then in_engine "$cid" signal TERM >/dev/null; fi
+  wait_until "$STOP_WAIT" 0.1 no_daemon "$opid" || die "engine $ID: dockerd still running ${STOP_WAIT}s after SIGTERM"
+  log "engine $ID: dockerd stopped; start-dockerd $SUITE starts it again"
+}
+
+start_dockerd() {
+  set_suite "$1"
+  lock "$ID"
+  local cid
+  cid=$(running_cid)
+  in_engine "$cid" release
+  engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
+  log "engine $ID: dockerd answers"
+}
+
 print_env() {
   set_suite "$1"
-  local cid ver
+  local cid ver lr
   cid=$(our_cid)
   { [ -n "$cid" ] && engine_container_running "$cid" &&
     ver=$(T=10 inner_docker "$SOCK" version --format '{{.Server.Version}}' 2>/dev/null); } ||
@@ -250,6 +291,12 @@ print_env() {
   printf 'export DOCKER_CONFIG=%q\n' "$S/config"
   printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(engine_container_pid "$cid")"
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
+  # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and how it runs.
+  printf 'export DOCKPROBE_ENGINE_SUITE=%q\n' "$SUITE"
+  printf 'export DOCKPROBE_ENGINE_INSTANCE=%q\n' "$INSTANCE"
+  printf 'export DOCKPROBE_ENGINES_DIR=%q\n' "$BASE"
+  lr=$(host_docker inspect -f '{{index .Config.Labels "dockprobe.engine.live-restore"}}' "$cid")
+  printf 'export DOCKPROBE_ENGINE_LIVE_RESTORE=%q\n' "$([ "$lr" = 1 ] && echo 1 || echo 0)"
 }
 
 status() {
@@ -278,6 +325,9 @@ case "${1:-}" in
   up) [ $# = 2 ] || usage; up "$2" ;;
   down) [ $# = 2 ] || usage; down "$2" ;;
   env) [ $# = 2 ] || usage; print_env "$2" ;;
+  restart-dockerd) [ $# = 2 ] || { [ $# = 3 ] && [ "$3" = --kill ]; } || usage; restart_dockerd "$2" "${3:-}" ;;
+  stop-dockerd) [ $# = 2 ] || usage; stop_dockerd "$2" ;;
+  start-dockerd) [ $# = 2 ] || usage; start_dockerd "$2" ;;
   compose-v2) [ $# = 1 ] || usage; ensure_compose; echo "$COMPOSE_DIR" ;;
   status) [ $# -le 2 ] || usage; status "${2:-}" ;;
   *) usage ;;
