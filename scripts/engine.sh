@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a newer Docker engine (Debian trixie's docker.io 26.x or sid's 28.x) as a container on the host's engine, with
-# no registry, plus a private Compose v2 CLI plugin. As root on Debian/Ubuntu with Debian's package mirror reachable.
+# Runs a Docker engine from Debian (bookworm's docker.io 20.10, trixie's 26.x or sid's 28.x) as a container on the
+# host's engine, with no registry, plus a private Compose v2 CLI plugin. As root on Debian/Ubuntu with Debian's package
+# mirror reachable.
 #
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
@@ -12,7 +13,7 @@
 #   engine.sh start-dockerd SUITE   start it again and wait until it answers
 #   engine.sh compose-v2     fetch Compose v2 for the HOST engine; stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
-# SUITE: trixie | sid. Everything is idempotent; progress and errors go to stderr.
+# SUITE: trixie | sid | bookworm. Everything is idempotent; progress and errors go to stderr.
 #
 # How: debootstrap --variant=minbase SUITE into a cached rootfs, apt-get install docker.io in a chroot (a policy-rc.d
 # starts nothing), `docker import` it on the host engine (re-imported only when its content revision changes), and run
@@ -69,12 +70,12 @@ SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
 
 usage() {
   echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 |" \
-    "status [SUITE]   (SUITE: trixie or sid)" >&2
+    "status [SUITE]   (SUITE: trixie, sid or bookworm)" >&2
   exit 2
 }
 
 set_suite() {
-  case "${1:-}" in trixie | sid) SUITE=$1 ;; *) usage ;; esac
+  case "${1:-}" in trixie | sid | bookworm) SUITE=$1 ;; *) usage ;; esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
   [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
@@ -301,7 +302,7 @@ print_env() {
 
 status() {
   local s cid rev size
-  for s in ${1:-trixie sid}; do
+  for s in ${1:-trixie sid bookworm}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then
