@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Runs a Docker engine from Debian (bookworm's docker.io 20.10, trixie's 26.x or sid's 28.x) as a container on the
-# host's engine, with no registry, plus a private Compose v2 CLI plugin. As root on Debian/Ubuntu with Debian's package
-# mirror reachable.
+# Runs a Docker engine from Debian (bookworm's docker.io 20.10, trixie's 26.x or sid's 28.x), or rootful Podman 5 with
+# its Docker-compatible API (trixie's), as a container on the host's engine, with no registry, plus a private Compose v2
+# CLI plugin. As root on Debian/Ubuntu with Debian's package mirror reachable.
 #
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
 #   engine.sh env SUITE      shell exports for that engine:  eval "$(scripts/engine.sh env trixie)"
 #   engine.sh restart-dockerd SUITE [--kill]
 #                            stop the inner dockerd (SIGTERM; SIGKILL with --kill) and wait until the supervisor in
-#                            the container has started it again and it answers; stdout: one line with the time taken
+#                            the container has started it again and it answers; stdout: one line with the time taken.
+#                            On podman: its API service (`podman system service`), which its containers outlive
 #   engine.sh stop-dockerd SUITE    stop the inner dockerd and keep it stopped (the container stays up)
 #   engine.sh start-dockerd SUITE   start it again and wait until it answers
 #   engine.sh compose-v2     fetch Compose v2 for the HOST engine; stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
-# SUITE: trixie | sid | bookworm. Everything is idempotent; progress and errors go to stderr.
+# SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
 #
-# How: debootstrap --variant=minbase SUITE into a cached rootfs, apt-get install docker.io in a chroot (a policy-rc.d
+# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman: podman,
+# netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d
 # starts nothing), `docker import` it on the host engine (re-imported only when its content revision changes), and run
 # it with --network none: the inner engine reaches nothing but its own containers, and its iptables chains live in its
 # own network namespace. Ports it publishes are on the outer container's loopback: reach them with
@@ -66,21 +68,34 @@ COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
 LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
 INIT=/usr/local/sbin/dockprobe-engine-init
-SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
+SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON=''
 
 usage() {
   echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 |" \
-    "status [SUITE]   (SUITE: trixie, sid or bookworm)" >&2
+    "status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
   exit 2
 }
 
 set_suite() {
-  case "${1:-}" in trixie | sid | bookworm) SUITE=$1 ;; *) usage ;; esac
+  SUITE=${1:-}
+  case "$SUITE" in
+    # tini is the outer init (and docker.io 28 wants it); buildx only where the suite has it.
+    trixie | sid | bookworm)
+      KIND=docker DIST=$SUITE PKGS='docker.io tini iptables' OPTIONAL=docker-buildx DAEMON=dockerd ;;
+    # nftables: this netavark drives nftables, and fails every network connect without it ("unable to execute nft").
+    podman)
+      KIND=podman DIST=trixie DAEMON='podman system service' OPTIONAL=''
+      PKGS='podman netavark aardvark-dns crun conmon iptables nftables tini catatonit' ;;
+    *) usage ;;
+  esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
   [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
+  if [ "$KIND" = podman ] && [ "$LIVE_RESTORE" = 1 ]; then
+    die "DOCKPROBE_ENGINE_LIVE_RESTORE=1 is a dockerd setting: Podman's containers never depend on its API service"
+  fi
   ID=$SUITE${INSTANCE:+-$INSTANCE}
-  S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
+  S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/$KIND.sock
   NAME=dockprobe-engine-$ID IMAGE=dockprobe-engine:$ID
   [ "${#SOCK}" -lt 108 ] || die "socket path $SOCK is ${#SOCK} bytes (limit 107): use a shorter DOCKPROBE_ENGINES_DIR"
 }
@@ -97,32 +112,33 @@ build_rootfs() {
   if [ ! -e "$S/.bootstrapped" ]; then
     ensure_debootstrap
     umount_under "$R"; rm -rf --one-file-system "$R"; rm -f "$S/.installed"
-    log "debootstrap --variant=minbase $SUITE (log $S/build.log)"
-    timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
-      { umount_under "$R"; die_log "debootstrap $SUITE failed" "$S/build.log"; }
+    log "debootstrap --variant=minbase $DIST (log $S/build.log)"
+    timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$DIST" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
+      { umount_under "$R"; die_log "debootstrap $DIST failed" "$S/build.log"; }
     touch "$S/.bootstrapped"
   fi
   [ -e "$S/.installed" ] && return
-  log "apt-get install docker.io in the $SUITE chroot (log $S/build.log)"
-  { echo "deb $MIRROR $SUITE main"
-    if [ "$SUITE" != sid ]; then  # sid has no -updates/-security suites
-      echo "deb $MIRROR $SUITE-updates main"
-      echo "deb $SECURITY $SUITE-security main"
+  log "apt-get install $PKGS in the $DIST chroot (log $S/build.log)"
+  { echo "deb $MIRROR $DIST main"
+    if [ "$DIST" != sid ]; then  # sid has no -updates/-security suites
+      echo "deb $MIRROR $DIST-updates main"
+      echo "deb $SECURITY $DIST-security main"
     fi; } >"$R/etc/apt/sources.list"
   # sid's Release file is often past its Valid-Until.
-  if [ "$SUITE" = sid ]; then echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99dockprobe"; fi
+  if [ "$DIST" = sid ]; then echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99dockprobe"; fi
   printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
   chmod 755 "$R/usr/sbin/policy-rc.d"
   mountpoint -q "$R/proc" || mount -t proc proc "$R/proc"
   trap 'umount_under "$R/proc"' EXIT
-  # tini is the outer init (and docker.io 28 wants it); buildx only where the suite has it. The chroot expands $pkgs.
+  # The chroot's shell expands $pkgs: PKGS, and each of OPTIONAL that the suite has.
   # shellcheck disable=SC2016
-  timeout "$FETCH_TIMEOUT" chroot "$R" /bin/sh -ec 'export DEBIAN_FRONTEND=noninteractive
+  retry 2 10 timeout "$FETCH_TIMEOUT" chroot "$R" env PKGS="$PKGS" OPTIONAL="$OPTIONAL" /bin/sh -ec '
+    export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    pkgs="docker.io tini iptables"
-    if apt-cache show docker-buildx >/dev/null 2>&1; then pkgs="$pkgs docker-buildx"; fi
+    pkgs=$PKGS
+    for p in $OPTIONAL; do if apt-cache show "$p" >/dev/null 2>&1; then pkgs="$pkgs $p"; fi; done
     apt-get install -y -q --no-install-recommends $pkgs
-    apt-get clean' >>"$S/build.log" 2>&1 || die_log "apt-get install in the $SUITE chroot failed" "$S/build.log"
+    apt-get clean' >>"$S/build.log" 2>&1 || die_log "apt-get install in the $DIST chroot failed" "$S/build.log"
   umount_under "$R/proc"; trap - EXIT
   touch "$S/.installed"
 }
@@ -206,7 +222,8 @@ up() {
     cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
       --label "dockprobe.engine.live-restore=$LIVE_RESTORE" -e DOCKPROBE_ENGINE_LIVE_RESTORE="$LIVE_RESTORE" \
-      -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 -v "$E:$E" "$IMAGE")
+      -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
+      -v "$E:$E" "$IMAGE")
   fi
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
   inner_docker "$SOCK" version --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
@@ -231,7 +248,7 @@ running_cid() {
   { [ -n "$cid" ] && engine_container_running "$cid"; } || die "engine $ID is not up: run $0 up $SUITE"
   echo "$cid"
 }
-# The pid (in the container) of the dockerd its supervisor runs; empty while none runs. Read through the container's
+# The pid (in the container) of the daemon its supervisor runs; empty while none runs. Read through the container's
 # root from the host, so waiting costs no engine call.
 daemon_pid() { cat "/proc/$1/root/run/dockprobe-engine/daemon.pid" 2>/dev/null || true; }
 new_daemon_answers() { # OUTER-PID OLD-DAEMON-PID
@@ -249,13 +266,13 @@ restart_dockerd() { # SUITE [--kill]
   if [ "${2:-}" = --kill ]; then sig=KILL; fi
   cid=$(running_cid)
   opid=$(engine_container_pid "$cid")
-  old=$(in_engine "$cid" signal "$sig") || die "engine $ID: no dockerd to signal (stopped with stop-dockerd?)"
-  log "engine $ID: SIG$sig to dockerd (pid $old in the container)"
+  old=$(in_engine "$cid" signal "$sig") || die "engine $ID: no $DAEMON to signal (stopped with stop-dockerd?)"
+  log "engine $ID: SIG$sig to $DAEMON (pid $old in the container)"
   wait_until "$WAIT" 0.1 new_daemon_answers "$opid" "$old" || {
     engine_container_log_tail "$cid" 25
-    die "engine $ID: dockerd did not answer again within ${WAIT}s"
+    die "engine $ID: $DAEMON did not answer again within ${WAIT}s"
   }
-  echo "engine $ID: dockerd restarted (SIG$sig, pid $old -> $(daemon_pid "$opid")), answering again after" \
+  echo "engine $ID: $DAEMON restarted (SIG$sig, pid $old -> $(daemon_pid "$opid")), answering again after" \
     "$((SECONDS - t0)) s"
 }
 
@@ -267,8 +284,9 @@ stop_dockerd() {
   opid=$(engine_container_pid "$cid")
   in_engine "$cid" hold
   if [ -n "$(daemon_pid "$opid")" ]; then in_engine "$cid" signal TERM >/dev/null; fi
-  wait_until "$STOP_WAIT" 0.1 no_daemon "$opid" || die "engine $ID: dockerd still running ${STOP_WAIT}s after SIGTERM"
-  log "engine $ID: dockerd stopped; start-dockerd $SUITE starts it again"
+  wait_until "$STOP_WAIT" 0.1 no_daemon "$opid" ||
+    die "engine $ID: $DAEMON still running ${STOP_WAIT}s after SIGTERM"
+  log "engine $ID: $DAEMON stopped; start-dockerd $SUITE starts it again"
 }
 
 start_dockerd() {
@@ -278,7 +296,7 @@ start_dockerd() {
   cid=$(running_cid)
   in_engine "$cid" release
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
-  log "engine $ID: dockerd answers"
+  log "engine $ID: $DAEMON answers"
 }
 
 print_env() {
@@ -294,6 +312,7 @@ print_env() {
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
   # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and how it runs.
   printf 'export DOCKPROBE_ENGINE_SUITE=%q\n' "$SUITE"
+  printf 'export DOCKPROBE_ENGINE_KIND=%q\n' "$KIND"
   printf 'export DOCKPROBE_ENGINE_INSTANCE=%q\n' "$INSTANCE"
   printf 'export DOCKPROBE_ENGINES_DIR=%q\n' "$BASE"
   lr=$(host_docker inspect -f '{{index .Config.Labels "dockprobe.engine.live-restore"}}' "$cid")
@@ -302,7 +321,7 @@ print_env() {
 
 status() {
   local s cid rev size
-  for s in ${1:-trixie sid bookworm}; do
+  for s in ${1:-trixie sid bookworm podman}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then

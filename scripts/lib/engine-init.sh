@@ -4,7 +4,7 @@
 # the rootfs's own /bin/sh under `tini -g`, which passes SIGTERM to this shell's whole process group, the engine
 # daemon with it.
 #
-#   dockprobe-engine-init           set the container up, then supervise the engine daemon: start it, and start it
+#   dockprobe-engine-init           set the container up, then supervise the engine's daemon: start it, and start it
 #                                   again whenever it exits, until the container is told to stop (SIGTERM)
 #   dockprobe-engine-init signal SIG    (by `docker exec`) send SIG to the daemon; the supervisor starts it again.
 #                                   stdout: the daemon's pid
@@ -12,6 +12,7 @@
 #   dockprobe-engine-init release
 #
 # Environment: DOCKPROBE_ENGINE_DIR (state dir, bind-mounted from the host: the socket, the data-root),
+# DOCKPROBE_ENGINE_KIND (docker, the default: dockerd; podman: `podman system service`, its Docker-compatible API),
 # DOCKPROBE_ENGINE_LIVE_RESTORE (1: dockerd --live-restore, so containers keep running while it is down).
 # The supervisor's state is in /run/dockprobe-engine: daemon.pid (while a daemon runs), hold, requested (an exit that
 # was asked for, which does not count as a failure).
@@ -57,18 +58,45 @@ mount --make-rshared /
 # Nothing listens on 127.0.0.1:53, so lookups of outside names fail at once instead of timing out (swarm, pulls).
 # This is the container's own copy of resolv.conf.
 echo 'nameserver 127.0.0.1' >/etc/resolv.conf || echo "warn: cannot write /etc/resolv.conf" >&2
-# For any interface besides lo (none with --network none): inner containers start nothing through it.
-iptables -N DOCKER-USER 2>/dev/null || true
-for p in /sys/class/net/*; do
-  d=${p##*/}
-  [ "$d" = lo ] && continue
-  iptables -C DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP 2>/dev/null ||
-    iptables -I DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP
-done
-mkdir -p "$E/data" "$C"
-sock=$E/docker.sock
-set -- dockerd --host "unix://$sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
-if [ "${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}" = 1 ]; then set -- "$@" --live-restore; fi
+mkdir -p "$C"
+case "${DOCKPROBE_ENGINE_KIND:-docker}" in
+  docker)
+    # For any interface besides lo (none with --network none): inner containers start nothing through it.
+    iptables -N DOCKER-USER 2>/dev/null || true
+    for p in /sys/class/net/*; do
+      d=${p##*/}
+      [ "$d" = lo ] && continue
+      iptables -C DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP 2>/dev/null ||
+        iptables -I DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP
+    done
+    mkdir -p "$E/data"
+    sock=$E/docker.sock
+    set -- dockerd --host "unix://$sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
+    if [ "${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}" = 1 ]; then set -- "$@" --live-restore; fi
+    ;;
+  podman)
+    # Podman's firewall is netavark's own nftables table, which has no DOCKER-USER: it runs only where nothing but lo
+    # could carry its containers' traffic off (engine.sh's --network none).
+    for p in /sys/class/net/*; do
+      [ "${p##*/}" = lo ] && continue
+      echo "dockprobe-engine-init: interface ${p##*/} besides lo: a Podman engine runs only with --network none" >&2
+      exit 1
+    done
+    # Images and containers on the bind-mounted state dir: overlay on the container's own overlay root does not work.
+    mkdir -p "$E/storage" /etc/containers
+    printf '[storage]\ndriver = "overlay"\ngraphroot = "%s"\nrunroot = "/run/containers/storage"\n' "$E/storage" \
+      >/etc/containers/storage.conf
+    # No systemd or journald in here: cgroups by cgroupfs, events (the Docker API's /events) in a file.
+    printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' >/etc/containers/containers.conf
+    echo 1 >/proc/sys/net/ipv4/ip_forward || echo "warn: cannot enable IPv4 forwarding" >&2
+    sock=$E/podman.sock
+    set -- podman system service --time=0 "unix://$sock"
+    ;;
+  *)
+    echo "dockprobe-engine-init: DOCKPROBE_ENGINE_KIND must be docker or podman, got '$DOCKPROBE_ENGINE_KIND'" >&2
+    exit 2
+    ;;
+esac
 
 # SIGTERM reaches the daemon from tini too (same process group); this shell only notes that it is to end.
 stopping=0 quick=0 rc=0
