@@ -6,13 +6,20 @@
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
 #   engine.sh env SUITE      shell exports for that engine:  eval "$(scripts/engine.sh env trixie)"
+#                            DOCKER_HOST, DOCKER_CONFIG (Compose v2, buildx where the suite has it),
+#                            DOCKPROBE_ENGINE_PID (the container's init: nsenter -t … -n), DOCKPROBE_ENGINE_VERSION,
+#                            DOCKPROBE_ENGINE_COMPOSE_VERSION, DOCKPROBE_ENGINE_KIND (docker | podman), and what names
+#                            it for the other verbs: DOCKPROBE_ENGINE_SUITE, DOCKPROBE_ENGINE_INSTANCE,
+#                            DOCKPROBE_ENGINES_DIR, DOCKPROBE_ENGINE_LIVE_RESTORE
 #   engine.sh restart-dockerd SUITE [--kill]
 #                            stop the inner dockerd (SIGTERM; SIGKILL with --kill) and wait until the supervisor in
 #                            the container has started it again and it answers; stdout: one line with the time taken.
 #                            On podman: its API service (`podman system service`), which its containers outlive
 #   engine.sh stop-dockerd SUITE    stop the inner dockerd and keep it stopped (the container stays up)
 #   engine.sh start-dockerd SUITE   start it again and wait until it answers
-#   engine.sh compose-v2     fetch Compose v2 for the HOST engine; stdout: a DOCKER_CONFIG dir
+#   engine.sh compose-v2 [trixie|sid]
+#                            fetch Debian trixie's (2.26, the default) or sid's (2.40) Compose v2 for the HOST engine;
+#                            stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
 # SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
 #
@@ -26,7 +33,8 @@
 # mounts are remounted rw inside. The container's command (scripts/lib/engine-init.sh) supervises dockerd: it starts it
 # again whenever it ends, so dockerd can be restarted in place; with DOCKPROBE_ENGINE_LIVE_RESTORE=1 at `up`, dockerd
 # runs with --live-restore and containers keep running while it is down. Compose v2 is Debian trixie's docker-compose
-# package (a static binary), fetched with a private apt state: the host's apt sources and packages are not touched.
+# package (a static binary; sid's for the sid engine), fetched with a private apt state: the host's apt sources and
+# packages are not touched.
 #
 # Settings (environment):
 #   DOCKPROBE_ENGINES_DIR           caches and state (outside the repo)      /var/cache/dockprobe-engines
@@ -45,6 +53,8 @@
 #   DOCKPROBE_ENGINE_LIVE_RESTORE   1: dockerd --live-restore (read by `up`;  0
 #                                   a running engine that differs is started
 #                                   again)
+#   DOCKPROBE_ENGINE_COMPOSE        the Debian suite whose Compose v2 the     sid for sid, trixie for the others
+#                                   engine's DOCKER_CONFIG gets: trixie, sid
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -63,15 +73,14 @@ else
   MIRROR=$(debian_mirror)
   SECURITY=${DOCKPROBE_DEBIAN_SECURITY_MIRROR:-$(debian_security_mirror "$MIRROR")}
 fi
-COMPOSE_DIR=$BASE/compose-v2          # a DOCKER_CONFIG dir: cli-plugins/docker-compose
-COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
+COMPOSE_CHOICE=${DOCKPROBE_ENGINE_COMPOSE:-}
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
 LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
 INIT=/usr/local/sbin/dockprobe-engine-init
-SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON=''
+SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
 
 usage() {
-  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 |" \
+  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 [trixie|sid] |" \
     "status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
   exit 2
 }
@@ -88,6 +97,9 @@ set_suite() {
       PKGS='podman netavark aardvark-dns crun conmon iptables nftables tini catatonit' ;;
     *) usage ;;
   esac
+  # Each engine's Compose v2: its own suite's docker-compose package where that is v2 (sid: 2.40), else trixie's (2.26).
+  COMPOSE_SUITE=${COMPOSE_CHOICE:-$([ "$SUITE" = sid ] && echo sid || echo trixie)}
+  case "$COMPOSE_SUITE" in trixie | sid) ;; *) die "DOCKPROBE_ENGINE_COMPOSE must be trixie or sid, got '$COMPOSE_SUITE'" ;; esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
   [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
@@ -162,24 +174,33 @@ ensure_image() {
 
 compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; }
 
-ensure_compose() {
-  local p=$COMPOSE_DIR/cli-plugins/docker-compose a=$BASE/compose-apt
-  [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
-  lock compose
-  [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
-  log "fetching Compose v2 (Debian $COMPOSE_SUITE docker-compose; log $a/log)"
-  rm -rf "$a"; mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/deb" "$COMPOSE_DIR/cli-plugins"
-  echo "deb $MIRROR $COMPOSE_SUITE main" >"$a/sources.list"
+# A Debian suite's docker-compose package (Compose v2 from trixie on) as a DOCKER_CONFIG dir: cli-plugins/docker-compose.
+# trixie's is compose-v2 (the host-v2 cell's), another suite's compose-v2-SUITE.
+compose_dir() { if [ "$1" = trixie ]; then echo "$BASE/compose-v2"; else echo "$BASE/compose-v2-$1"; fi; }
+
+ensure_compose() { # SUITE
+  local cs=$1 dir p a tag
+  dir=$(compose_dir "$cs")
+  tag=${dir#"$BASE/compose-v2"}
+  p=$dir/cli-plugins/docker-compose a=$BASE/compose-apt$tag
+  [ -x "$p" ] && compose_ok "$dir" && return
+  lock "compose$tag"
+  [ -x "$p" ] && compose_ok "$dir" && return
+  log "fetching Compose v2 (Debian $cs docker-compose; log $a/log)"
+  rm -rf "$a"; mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/deb" "$dir/cli-plugins"
+  echo "deb $MIRROR $cs main" >"$a/sources.list"
   : >"$a/status"
   # Private sources, lists, cache and (empty) dpkg status: the host's apt state is only read for its apt.conf.
+  # sid's Release file is often past its Valid-Until.
   local o=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$a/lists"
-           -o "Dir::Cache=$a/cache" -o "Dir::State::status=$a/status" -o APT::Sandbox::User=root)
+           -o "Dir::Cache=$a/cache" -o "Dir::State::status=$a/status" -o APT::Sandbox::User=root
+           -o "Acquire::Check-Valid-Until=$([ "$cs" = sid ] && echo false || echo true)")
   { retry 3 10 timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" update -q &&
     (cd "$a/deb" && timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" download docker-compose) &&
     dpkg -x "$a"/deb/docker-compose_*.deb "$a/x"; } >"$a/log" 2>&1 || die_log "cannot fetch docker-compose" "$a/log"
   install -m 755 "$a/x/usr/libexec/docker/cli-plugins/docker-compose" "$p.new" && mv -f "$p.new" "$p"
   rm -rf "$a/x" "$a/deb" "$a/lists" "$a/cache"
-  compose_ok "$COMPOSE_DIR" || die "$p does not report Compose v2: $(DOCKER_CONFIG=$COMPOSE_DIR docker compose version 2>&1)"
+  compose_ok "$dir" || die "$p does not report Compose v2: $(DOCKER_CONFIG=$dir docker compose version 2>&1)"
 }
 
 # The client config for an inner engine: Compose v2, and buildx from the suite (the host CLI has none; without it,
@@ -187,7 +208,7 @@ ensure_compose() {
 write_config() {
   local b=$R/usr/libexec/docker/cli-plugins/docker-buildx
   mkdir -p "$S/config/cli-plugins"
-  ln -sfn "$COMPOSE_DIR/cli-plugins/docker-compose" "$S/config/cli-plugins/docker-compose"
+  ln -sfn "$(compose_dir "$COMPOSE_SUITE")/cli-plugins/docker-compose" "$S/config/cli-plugins/docker-compose"
   if [ -x "$b" ]; then ln -sfn "$b" "$S/config/cli-plugins/docker-buildx"; fi
 }
 
@@ -203,7 +224,7 @@ up() {
   build_rootfs
   write_init
   ensure_image
-  ensure_compose
+  ensure_compose "$COMPOSE_SUITE"
   write_config
   local cid img want
   cid=$(our_cid)
@@ -310,6 +331,8 @@ print_env() {
   printf 'export DOCKER_CONFIG=%q\n' "$S/config"
   printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(engine_container_pid "$cid")"
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
+  printf 'export DOCKPROBE_ENGINE_COMPOSE_VERSION=%q\n' \
+    "$(DOCKER_CONFIG=$S/config docker compose version --short 2>/dev/null || echo missing)"
   # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and how it runs.
   printf 'export DOCKPROBE_ENGINE_SUITE=%q\n' "$SUITE"
   printf 'export DOCKPROBE_ENGINE_KIND=%q\n' "$KIND"
@@ -320,7 +343,7 @@ print_env() {
 }
 
 status() {
-  local s cid rev size
+  local s cid rev size d
   for s in ${1:-trixie sid bookworm podman}; do
     set_suite "$s"
     cid=$(our_cid)
@@ -337,7 +360,12 @@ status() {
     if [ -e "$S/.installed" ]; then size=$(du -sh "$R" | cut -f1); fi
     echo "  rootfs: $size, image: $rev"
   done
-  if [ -x "$COMPOSE_DIR/cli-plugins/docker-compose" ]; then echo "compose v2: DOCKER_CONFIG=$COMPOSE_DIR"; fi
+  for s in trixie sid; do
+    d=$(compose_dir "$s")
+    if [ -x "$d/cli-plugins/docker-compose" ]; then
+      echo "compose v2 from $s: $(DOCKER_CONFIG=$d docker compose version --short 2>/dev/null), DOCKER_CONFIG=$d"
+    fi
+  done
 }
 
 require_root
@@ -348,7 +376,11 @@ case "${1:-}" in
   restart-dockerd) [ $# = 2 ] || { [ $# = 3 ] && [ "$3" = --kill ]; } || usage; restart_dockerd "$2" "${3:-}" ;;
   stop-dockerd) [ $# = 2 ] || usage; stop_dockerd "$2" ;;
   start-dockerd) [ $# = 2 ] || usage; start_dockerd "$2" ;;
-  compose-v2) [ $# = 1 ] || usage; ensure_compose; echo "$COMPOSE_DIR" ;;
+  compose-v2)
+    if ! { [ $# -le 2 ] && [[ "${2:-trixie}" =~ ^(trixie|sid)$ ]]; }; then usage; fi
+    ensure_compose "${2:-trixie}"
+    compose_dir "${2:-trixie}"
+    ;;
   status) [ $# -le 2 ] || usage; status "${2:-}" ;;
   *) usage ;;
 esac
