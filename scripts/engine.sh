@@ -102,10 +102,6 @@ set_suite() {
   case "$COMPOSE_SUITE" in trixie | sid) ;; *) die "DOCKPROBE_ENGINE_COMPOSE must be trixie or sid, got '$COMPOSE_SUITE'" ;; esac
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
-  [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
-  if [ "$KIND" = podman ] && [ "$LIVE_RESTORE" = 1 ]; then
-    die "DOCKPROBE_ENGINE_LIVE_RESTORE=1 is a dockerd setting: Podman's containers never depend on its API service"
-  fi
   ID=$SUITE${INSTANCE:+-$INSTANCE}
   S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/$KIND.sock
   NAME=dockprobe-engine-$ID IMAGE=dockprobe-engine:$ID
@@ -220,6 +216,10 @@ our_cid() {
 
 up() {
   set_suite "$1"
+  [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
+  if [ "$KIND" = podman ] && [ "$LIVE_RESTORE" = 1 ]; then
+    die "DOCKPROBE_ENGINE_LIVE_RESTORE=1 is a dockerd setting: Podman's containers never depend on its API service"
+  fi
   lock "$ID"
   build_rootfs
   write_init
