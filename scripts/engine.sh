@@ -23,10 +23,9 @@
 #   engine.sh status [SUITE]
 # SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
 #
-# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman: podman,
-# netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d
-# starts nothing), `docker import` it on the host engine (re-imported only when its content revision changes), and run
-# it with --network none: the inner engine reaches nothing but its own containers, and its iptables chains live in its
+# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
+# podman, netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d starts nothing), `docker import` it on the host
+# engine (re-imported only when its content revision changes), and run it with --network none: the inner engine reaches nothing but its own containers, and its iptables chains live in its
 # own network namespace. Ports it publishes are on the outer container's loopback: reach them with
 # `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner data-root are in a bind-mounted dir.
 # Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps are given and /sys and the cgroup
@@ -77,6 +76,7 @@ COMPOSE_CHOICE=${DOCKPROBE_ENGINE_COMPOSE:-}
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
 LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
 INIT=/usr/local/sbin/dockprobe-engine-init
+SUPERVISOR_DIR=/run/dockprobe-engine # the init's state, in the container (engine-init.sh's C)
 SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
 
 usage() {
@@ -262,16 +262,19 @@ down() {
   engine_container_stop "$cid" "$STOP_WAIT" "engine $ID"
 }
 
-# Our running container, or die.
-running_cid() {
-  local cid
-  cid=$(our_cid)
-  { [ -n "$cid" ] && engine_container_running "$cid"; } || die "engine $ID is not up: run $0 up $SUITE"
-  echo "$cid"
+# Our running container (CID) and its init's pid (OPID), or die; also if its init is not the supervisor (a container
+# started by an engine.sh from before it: the same command would run its whole init again, a second dockerd).
+CID='' OPID=''
+supervised() {
+  CID=$(our_cid)
+  { [ -n "$CID" ] && engine_container_running "$CID"; } || die "engine $ID is not up: run $0 up $SUITE"
+  OPID=$(engine_container_pid "$CID")
+  [ -d "/proc/$OPID/root$SUPERVISOR_DIR" ] ||
+    die "engine $ID runs without the supervisor that restarts dockerd: run $0 up $SUITE to start it again with one"
 }
 # The pid (in the container) of the daemon its supervisor runs; empty while none runs. Read through the container's
 # root from the host, so waiting costs no engine call.
-daemon_pid() { cat "/proc/$1/root/run/dockprobe-engine/daemon.pid" 2>/dev/null || true; }
+daemon_pid() { cat "/proc/$1/root$SUPERVISOR_DIR/daemon.pid" 2>/dev/null || true; }
 new_daemon_answers() { # OUTER-PID OLD-DAEMON-PID
   local now
   now=$(daemon_pid "$1")
@@ -283,29 +286,26 @@ in_engine() { T=30 host_docker exec "$1" "$INIT" "${@:2}"; }
 restart_dockerd() { # SUITE [--kill]
   set_suite "$1"
   lock "$ID"
-  local sig=TERM cid opid old t0=$SECONDS
+  local sig=TERM old t0=$SECONDS
   if [ "${2:-}" = --kill ]; then sig=KILL; fi
-  cid=$(running_cid)
-  opid=$(engine_container_pid "$cid")
-  old=$(in_engine "$cid" signal "$sig") || die "engine $ID: no $DAEMON to signal (stopped with stop-dockerd?)"
+  supervised
+  old=$(in_engine "$CID" signal "$sig") || die "engine $ID: no $DAEMON to signal (stopped with stop-dockerd?)"
   log "engine $ID: SIG$sig to $DAEMON (pid $old in the container)"
-  wait_until "$WAIT" 0.1 new_daemon_answers "$opid" "$old" || {
-    engine_container_log_tail "$cid" 25
+  wait_until "$WAIT" 0.1 new_daemon_answers "$OPID" "$old" || {
+    engine_container_log_tail "$CID" 25
     die "engine $ID: $DAEMON did not answer again within ${WAIT}s"
   }
-  echo "engine $ID: $DAEMON restarted (SIG$sig, pid $old -> $(daemon_pid "$opid")), answering again after" \
+  echo "engine $ID: $DAEMON restarted (SIG$sig, pid $old -> $(daemon_pid "$OPID")), answering again after" \
     "$((SECONDS - t0)) s"
 }
 
 stop_dockerd() {
   set_suite "$1"
   lock "$ID"
-  local cid opid
-  cid=$(running_cid)
-  opid=$(engine_container_pid "$cid")
-  in_engine "$cid" hold
-  if [ -n "$(daemon_pid "$opid")" ]; then in_engine "$cid" signal TERM >/dev/null; fi
-  wait_until "$STOP_WAIT" 0.1 no_daemon "$opid" ||
+  supervised
+  in_engine "$CID" hold
+  if [ -n "$(daemon_pid "$OPID")" ]; then in_engine "$CID" signal TERM >/dev/null; fi
+  wait_until "$STOP_WAIT" 0.1 no_daemon "$OPID" ||
     die "engine $ID: $DAEMON still running ${STOP_WAIT}s after SIGTERM"
   log "engine $ID: $DAEMON stopped; start-dockerd $SUITE starts it again"
 }
@@ -313,10 +313,9 @@ stop_dockerd() {
 start_dockerd() {
   set_suite "$1"
   lock "$ID"
-  local cid
-  cid=$(running_cid)
-  in_engine "$cid" release
-  engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
+  supervised
+  in_engine "$CID" release
+  engine_container_wait "$CID" "$SOCK" "$WAIT" "engine $ID"
   log "engine $ID: $DAEMON answers"
 }
 
