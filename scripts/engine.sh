@@ -154,18 +154,20 @@ build_rootfs() {
 # The outer container's command (under tini -g): sets the container up and supervises dockerd.
 write_init() { install -m 755 "$HERE/lib/engine-init.sh" "$R$INIT"; }
 
+# A new image when the rootfs changed; the one it replaces is left in STALE_IMAGE, for up to remove once its container
+# is gone (an image in use is not removed).
+STALE_IMAGE=''
 ensure_image() {
-  local cmd='["/usr/bin/tini","-g","--","'$INIT'"]' rev have old
+  local cmd='["/usr/bin/tini","-g","--","'$INIT'"]' rev have
   rev=$({ echo "$cmd"; cat "$R$INIT"
           dpkg-query --admindir="$R/var/lib/dpkg" -W; } | sha256sum | cut -c1-16)
   have=$(host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
   [ "$have" = "$rev" ] && return
-  old=$(host_docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  STALE_IMAGE=$(host_docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   log "docker import $R as $IMAGE (revision $rev)"
   tar -C "$R" --numeric-owner --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/pts/*' \
       --exclude='./var/lib/apt/lists/*' -c . |
     host_docker import -c "CMD $cmd" -c "LABEL dockprobe.engine=$SUITE dockprobe.engine.rev=$rev" - "$IMAGE" >/dev/null
-  if [ -n "$old" ]; then host_docker rmi "$old" >/dev/null 2>&1 || true; fi
 }
 
 compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; }
@@ -247,6 +249,7 @@ up() {
       -v "$E:$E" "$IMAGE")
   fi
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
+  if [ -n "$STALE_IMAGE" ]; then host_docker rmi "$STALE_IMAGE" >/dev/null 2>&1 || true; fi
   inner_docker "$SOCK" version --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
 }
 
