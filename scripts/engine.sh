@@ -10,13 +10,15 @@
 #                            DOCKPROBE_ENGINE_PID (the container's init: nsenter -t … -n), DOCKPROBE_ENGINE_VERSION,
 #                            DOCKPROBE_ENGINE_COMPOSE_VERSION, DOCKPROBE_ENGINE_KIND (docker | podman), and what names
 #                            it for the other verbs: DOCKPROBE_ENGINE_SUITE, DOCKPROBE_ENGINE_INSTANCE,
-#                            DOCKPROBE_ENGINES_DIR, DOCKPROBE_ENGINE_LIVE_RESTORE
+#                            DOCKPROBE_ENGINES_DIR. (live-restore: `docker info`'s LiveRestoreEnabled)
 #   engine.sh restart-dockerd SUITE [--kill]
 #                            stop the inner dockerd (SIGTERM; SIGKILL with --kill) and wait until the supervisor in
 #                            the container has started it again and it answers; stdout: one line with the time taken.
 #                            On podman: its API service (`podman system service`), which its containers outlive
 #   engine.sh stop-dockerd SUITE    stop the inner dockerd and keep it stopped (the container stays up)
 #   engine.sh start-dockerd SUITE   start it again and wait until it answers
+#   engine.sh live-restore SUITE on|off
+#                            switch dockerd's live-restore in place (its config file, then SIGHUP: no restart)
 #   engine.sh compose-v2 [trixie|sid]
 #                            fetch Debian trixie's (2.26, the default) or sid's (2.40) Compose v2 for the HOST engine;
 #                            stdout: a DOCKER_CONFIG dir
@@ -25,15 +27,15 @@
 #
 # How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
 # podman, netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d starts nothing), `docker import` it on the host
-# engine (re-imported only when its content revision changes), and run it with --network none: the inner engine reaches nothing but its own containers, and its iptables chains live in its
-# own network namespace. Ports it publishes are on the outer container's loopback: reach them with
-# `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner data-root are in a bind-mounted dir.
-# Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps are given and /sys and the cgroup
-# mounts are remounted rw inside. The container's command (scripts/lib/engine-init.sh) supervises dockerd: it starts it
-# again whenever it ends, so dockerd can be restarted in place; with DOCKPROBE_ENGINE_LIVE_RESTORE=1 at `up`, dockerd
-# runs with --live-restore and containers keep running while it is down. Compose v2 is Debian trixie's docker-compose
-# package (a static binary; sid's for the sid engine), fetched with a private apt state: the host's apt sources and
-# packages are not touched.
+# engine (re-imported only when its content revision changes), and run it with --network none: the inner engine reaches
+# nothing but its own containers, and its iptables chains live in its own network namespace. Ports it publishes are on
+# the outer container's loopback: reach them with `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner
+# data-root are in a bind-mounted dir. Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps
+# are given and /sys and the cgroup mounts are remounted rw inside. The container's command (scripts/lib/engine-init.sh)
+# supervises dockerd: it starts it again whenever it ends, so dockerd can be restarted in place; with live-restore on
+# (DOCKPROBE_ENGINE_LIVE_RESTORE=1 at `up`, or the live-restore verb), containers keep running while it is down. Compose
+# v2 is Debian trixie's docker-compose package (a static binary; sid's for the sid engine), fetched with a private apt
+# state: the host's apt sources and packages are not touched.
 #
 # Settings (environment):
 #   DOCKPROBE_ENGINES_DIR           caches and state (outside the repo)      /var/cache/dockprobe-engines
@@ -49,9 +51,9 @@
 #   DOCKPROBE_ENGINE_INSTANCE       a name that sets this engine apart from   (none)
 #                                   the usual one: its container, image tag,
 #                                   state dir and socket get -NAME
-#   DOCKPROBE_ENGINE_LIVE_RESTORE   1: dockerd --live-restore (read by `up`;  0
-#                                   a running engine that differs is started
-#                                   again)
+#   DOCKPROBE_ENGINE_LIVE_RESTORE   1: dockerd's live-restore on (read by     0
+#                                   `up`, which switches a running engine's
+#                                   in place)
 #   DOCKPROBE_ENGINE_COMPOSE        the Debian suite whose Compose v2 the     sid for sid, trixie for the others
 #                                   engine's DOCKER_CONFIG gets: trixie, sid
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
@@ -80,8 +82,8 @@ SUPERVISOR_DIR=/run/dockprobe-engine # the init's state, in the container (engin
 SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
 
 usage() {
-  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | compose-v2 [trixie|sid] |" \
-    "status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
+  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
+    "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
   exit 2
 }
 
@@ -99,7 +101,7 @@ set_suite() {
   esac
   # Each engine's Compose v2: its own suite's docker-compose package where that is v2 (sid: 2.40), else trixie's (2.26).
   COMPOSE_SUITE=${COMPOSE_CHOICE:-$([ "$SUITE" = sid ] && echo sid || echo trixie)}
-  case "$COMPOSE_SUITE" in trixie | sid) ;; *) die "DOCKPROBE_ENGINE_COMPOSE must be trixie or sid, got '$COMPOSE_SUITE'" ;; esac
+  [[ "$COMPOSE_SUITE" =~ ^(trixie|sid)$ ]] || die "DOCKPROBE_ENGINE_COMPOSE must be trixie or sid, got '$COMPOSE_SUITE'"
   [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
     die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
   ID=$SUITE${INSTANCE:+-$INSTANCE}
@@ -172,8 +174,8 @@ ensure_image() {
 
 compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; }
 
-# A Debian suite's docker-compose package (Compose v2 from trixie on) as a DOCKER_CONFIG dir: cli-plugins/docker-compose.
-# trixie's is compose-v2 (the host-v2 cell's), another suite's compose-v2-SUITE.
+# A Debian suite's docker-compose package (Compose v2 from trixie on) as a DOCKER_CONFIG dir with
+# cli-plugins/docker-compose: trixie's is compose-v2 (the host-v2 cell's), another suite's compose-v2-SUITE.
 compose_dir() { if [ "$1" = trixie ]; then echo "$BASE/compose-v2"; else echo "$BASE/compose-v2-$1"; fi; }
 
 ensure_compose() { # SUITE
@@ -234,23 +236,26 @@ up() {
     die "a container named $NAME exists that engine.sh did not start here; not touching it"
   fi
   img=$(host_docker image inspect -f '{{.Id}}' "$IMAGE")
-  want="true $img $LIVE_RESTORE"
-  if [ -n "$cid" ] && [ "$(host_docker inspect -f \
-    '{{.State.Running}} {{.Image}} {{index .Config.Labels "dockprobe.engine.live-restore"}}' "$cid")" = "$want" ]; then
+  mkdir -p "$E"
+  if [ "$KIND" = docker ]; then
+    refuse_swarm "$LIVE_RESTORE"
+    write_daemon_json "$LIVE_RESTORE"
+  fi
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
     log "engine $ID already running"
+    if [ "$KIND" = docker ]; then apply_live_restore "$cid"; fi
   else
     if [ -n "$cid" ]; then engine_container_stop "$cid" "$STOP_WAIT" "engine $ID" || true; fi
-    mkdir -p "$E"
     log "starting engine $ID"
     cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
-      --label "dockprobe.engine.live-restore=$LIVE_RESTORE" -e DOCKPROBE_ENGINE_LIVE_RESTORE="$LIVE_RESTORE" \
       -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
       -v "$E:$E" "$IMAGE")
   fi
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
   if [ -n "$STALE_IMAGE" ]; then host_docker rmi "$STALE_IMAGE" >/dev/null 2>&1 || true; fi
-  inner_docker "$SOCK" version --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
+  T=30 inner_docker "$SOCK" version \
+    --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
 }
 
 down() {
@@ -284,6 +289,47 @@ new_daemon_answers() { # OUTER-PID OLD-DAEMON-PID
   [ -n "$now" ] && [ "$now" != "$2" ] && T=10 inner_docker "$SOCK" version >/dev/null 2>&1
 }
 no_daemon() { [ -z "$(daemon_pid "$1")" ]; }
+live_restore_now() {
+  T=10 inner_docker "$SOCK" info --format '{{if .LiveRestoreEnabled}}1{{else}}0{{end}}' 2>/dev/null
+}
+live_restore_is() { [ "$(live_restore_now)" = "$1" ]; }
+
+# dockerd's config file, in the state dir: the init passes it with --config-file. live-restore is one of the settings
+# dockerd reads again on SIGHUP.
+write_daemon_json() { # LIVE-RESTORE (0|1)
+  printf '{ "live-restore": %s }\n' "$([ "$1" = 1 ] && echo true || echo false)" >"$E/daemon.json"
+}
+# dockerd refuses live-restore with swarm mode at its start (a dockerd that cannot start again) and at `swarm init`,
+# but takes it on a reload without a word: checked before the config file is written.
+refuse_swarm() { # LIVE-RESTORE (0|1): only a running engine's answer counts
+  if [ "$1" = 1 ] && [ "$(T=10 inner_docker "$SOCK" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" = active ]
+  then
+    die "engine $ID is in swarm mode, which live-restore is incompatible with: docker swarm leave --force first"
+  fi
+}
+apply_live_restore() { # CID of a running engine whose daemon.json is written
+  local want
+  want=$(grep -q '"live-restore": true' "$E/daemon.json" && echo 1 || echo 0)
+  live_restore_is "$want" && return 0
+  [ -d "/proc/$(engine_container_pid "$1")/root$SUPERVISOR_DIR" ] ||
+    die "engine $ID runs without the supervisor, which reloads dockerd's config: run $0 down $SUITE, then up"
+  in_engine "$1" reload
+  wait_until 30 0.1 live_restore_is "$want" || die "engine $ID: dockerd did not take live-restore=$want on SIGHUP"
+  log "engine $ID: live-restore $([ "$want" = 1 ] && echo on || echo off)"
+}
+
+live_restore() { # SUITE on|off
+  set_suite "$1"
+  [ "$KIND" = docker ] ||
+    die "live-restore is a dockerd setting: Podman's containers never depend on its API service"
+  lock "$ID"
+  supervised
+  local want
+  want=$([ "$2" = on ] && echo 1 || echo 0)
+  refuse_swarm "$want"
+  write_daemon_json "$want"
+  apply_live_restore "$CID"
+}
 in_engine() { T=30 host_docker exec "$1" "$INIT" "${@:2}"; }
 
 restart_dockerd() { # SUITE [--kill]
@@ -324,7 +370,7 @@ start_dockerd() {
 
 print_env() {
   set_suite "$1"
-  local cid ver lr
+  local cid ver
   cid=$(our_cid)
   { [ -n "$cid" ] && engine_container_running "$cid" &&
     ver=$(T=10 inner_docker "$SOCK" version --format '{{.Server.Version}}' 2>/dev/null); } ||
@@ -335,13 +381,11 @@ print_env() {
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
   printf 'export DOCKPROBE_ENGINE_COMPOSE_VERSION=%q\n' \
     "$(DOCKER_CONFIG=$S/config docker compose version --short 2>/dev/null || echo missing)"
-  # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and how it runs.
+  # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and its kind.
   printf 'export DOCKPROBE_ENGINE_SUITE=%q\n' "$SUITE"
   printf 'export DOCKPROBE_ENGINE_KIND=%q\n' "$KIND"
   printf 'export DOCKPROBE_ENGINE_INSTANCE=%q\n' "$INSTANCE"
   printf 'export DOCKPROBE_ENGINES_DIR=%q\n' "$BASE"
-  lr=$(host_docker inspect -f '{{index .Config.Labels "dockprobe.engine.live-restore"}}' "$cid")
-  printf 'export DOCKPROBE_ENGINE_LIVE_RESTORE=%q\n' "$([ "$lr" = 1 ] && echo 1 || echo 0)"
 }
 
 status() {
@@ -350,8 +394,10 @@ status() {
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then
-      host_docker inspect -f "engine $ID: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
-      T=10 inner_docker "$SOCK" version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null ||
+      T=30 host_docker inspect \
+        -f "engine $ID: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
+      T=10 inner_docker "$SOCK" version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' \
+        2>/dev/null ||
         echo "  not answering at unix://$SOCK"
     else
       echo "engine $ID: down"
@@ -378,6 +424,7 @@ case "${1:-}" in
   restart-dockerd) [ $# = 2 ] || { [ $# = 3 ] && [ "$3" = --kill ]; } || usage; restart_dockerd "$2" "${3:-}" ;;
   stop-dockerd) [ $# = 2 ] || usage; stop_dockerd "$2" ;;
   start-dockerd) [ $# = 2 ] || usage; start_dockerd "$2" ;;
+  live-restore) [[ $# = 3 && "$3" =~ ^(on|off)$ ]] || usage; live_restore "$2" "$3" ;;
   compose-v2)
     if ! { [ $# -le 2 ] && [[ "${2:-trixie}" =~ ^(trixie|sid)$ ]]; }; then usage; fi
     ensure_compose "${2:-trixie}"

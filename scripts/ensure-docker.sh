@@ -41,7 +41,8 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     pkgs+=(shellcheck)
   else
-    log "warning: no shellcheck, which npm run lint runs: install it (apt-get install shellcheck, brew install shellcheck)"
+    log "warning: no shellcheck, which npm run lint runs:" \
+      "install it (apt-get install shellcheck, brew install shellcheck)"
   fi
 fi
 if [ "${#pkgs[@]}" -gt 0 ]; then

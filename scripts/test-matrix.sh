@@ -101,7 +101,7 @@ for cell in ${cells}; do
       # shellcheck disable=SC2154
       run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
       unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION DOCKPROBE_ENGINE_SUITE \
-        DOCKPROBE_ENGINE_LIVE_RESTORE
+        DOCKPROBE_ENGINE_KIND DOCKPROBE_ENGINE_COMPOSE_VERSION
       bash scripts/engine.sh down "${suite}" >&2 || echo "matrix: ${suite} engine did not stop cleanly" >&2
       ;;
     cluster)

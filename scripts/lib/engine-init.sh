@@ -10,10 +10,11 @@
 #                                   stdout: the daemon's pid
 #   dockprobe-engine-init hold      (by `docker exec`) the daemon is not started again until `release`
 #   dockprobe-engine-init release
+#   dockprobe-engine-init reload    (by `docker exec`) SIGHUP to the daemon: dockerd reads its config file again
 #
-# Environment: DOCKPROBE_ENGINE_DIR (state dir, bind-mounted from the host: the socket, the data-root),
-# DOCKPROBE_ENGINE_KIND (docker, the default: dockerd; podman: `podman system service`, its Docker-compatible API),
-# DOCKPROBE_ENGINE_LIVE_RESTORE (1: dockerd --live-restore, so containers keep running while it is down).
+# Environment: DOCKPROBE_ENGINE_DIR (state dir, bind-mounted from the host: the socket, the data-root, and dockerd's
+# config file daemon.json where engine.sh wrote one: live-restore), DOCKPROBE_ENGINE_KIND (docker, the default:
+# dockerd; podman: `podman system service`, its Docker-compatible API).
 # The supervisor's state is in /run/dockprobe-engine: daemon.pid (while a daemon runs), hold, requested (an exit that
 # was asked for, which does not count as a failure).
 set -eu
@@ -35,9 +36,13 @@ case "${1:-}" in
     rm -f "$C/hold"
     exit 0
     ;;
+  reload)
+    kill -HUP "$(cat "$C/daemon.pid")"
+    exit 0
+    ;;
   '') ;;
   *)
-    echo "usage: $0 [signal SIG | hold | release]" >&2
+    echo "usage: $0 [signal SIG | hold | release | reload]" >&2
     exit 2
     ;;
 esac
@@ -72,7 +77,7 @@ case "${DOCKPROBE_ENGINE_KIND:-docker}" in
     mkdir -p "$E/data"
     sock=$E/docker.sock
     set -- dockerd --host "unix://$sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
-    if [ "${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}" = 1 ]; then set -- "$@" --live-restore; fi
+    if [ -f "$E/daemon.json" ]; then set -- "$@" --config-file "$E/daemon.json"; fi
     ;;
   podman)
     # Podman's firewall is netavark's own nftables table, which has no DOCKER-USER: it runs only where nothing but lo
