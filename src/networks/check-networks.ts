@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import type { NetworksReport } from './networks.js';
 import { readNetworkFacts } from './read-network-facts.js';
 import { removeNetworks, type RemovalRequest } from './remove-networks.js';
@@ -16,10 +16,7 @@ export interface CheckNetworksOptions {
  * `dockprobe networks`: the networks that outlived their Compose project, stack or dockprobe run, what holds each and
  * how to free it; then the removals asked for. Reads, judges and removes; the report says everything as data.
  */
-export async function checkNetworks(
-  runtime: ContainerRuntime,
-  options: CheckNetworksOptions = {},
-): Promise<NetworksReport> {
+export async function checkNetworks(runtime: Engine, options: CheckNetworksOptions = {}): Promise<NetworksReport> {
   const facts = await readNetworkFacts(runtime);
   const { stale, undetermined } = staleNetworks(facts);
   const removals = options.remove

@@ -3,7 +3,7 @@ import { engineError } from '../../src/docker/engine-error.js';
 import { DockerUnavailableError } from '../../src/errors/docker-unavailable-error.js';
 import { DockprobeError, ErrorCodes, isDockprobeError } from '../../src/errors/dockprobe-error.js';
 
-// What DockerodeRuntime throws for a failed call: what the engine (or the way to it) said is wrapped; a programming
+// What DockerodeEngine throws for a failed call: what the engine (or the way to it) said is wrapped; a programming
 // error in our own code goes on unchanged, so the CLI reports it as an internal error, not as DP_DOCKER_API.
 
 const ENDPOINT = 'unix:///var/run/docker.sock';

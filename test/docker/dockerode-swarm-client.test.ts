@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { NetworkInUseError } from '../../src/errors/network-in-use-error.js';
 import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 import { nodesJson, PUBLIC_ID, servicesJson, tasksJson, verboseNetworkJson } from '../fixtures/swarm-json.js';
@@ -18,12 +18,12 @@ t.test('info: the node id and whether it is a manager, only when the engine is i
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  t.match(await runtime.info(), { swarm: true, swarmNodeId: 'node-a', swarmManager: true });
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
+  t.match(await runtime.system.info(), { swarm: true, swarmNodeId: 'node-a', swarmManager: true });
   swarm = { LocalNodeState: 'active', NodeID: 'node-b', ControlAvailable: false };
-  t.match(await runtime.info(), { swarm: true, swarmNodeId: 'node-b', swarmManager: false });
+  t.match(await runtime.system.info(), { swarm: true, swarmNodeId: 'node-b', swarmManager: false });
   swarm = { LocalNodeState: 'inactive', NodeID: '' };
-  const outside = await runtime.info();
+  const outside = await runtime.system.info();
   t.equal(outside.swarm, false);
   t.notOk(
     'swarmNodeId' in outside || 'swarmManager' in outside,
@@ -41,31 +41,33 @@ t.test('services (with status), tasks (with filters), nodes, and a verbose netwo
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
   t.same(
-    (await runtime.listServices()).map((s) => [s.name, s.stack, s.mode]),
+    (await runtime.swarm.listServices()).map((s) => [s.name, s.stack, s.mode]),
     [
       ['glasck-app_api', 'glasck-app', 'replicated'],
       ['glasck_traefik', 'glasck', 'global'],
     ],
   );
   t.same(
-    (await runtime.listTasks({ services: ['9mnpnzenvg8p8tdbtq4wvbkcz'], desiredStates: ['running'] })).map((x) => x.id),
+    (await runtime.swarm.listTasks({ services: ['9mnpnzenvg8p8tdbtq4wvbkcz'], desiredStates: ['running'] })).map(
+      (x) => x.id,
+    ),
     tasksJson.map((x) => x.ID),
   );
   t.same(
-    (await runtime.listNodes()).map((n) => n.hostname),
+    (await runtime.swarm.listNodes()).map((n) => n.hostname),
     ['vps-1', 'vps-2'],
   );
-  const detail = await runtime.inspectNetworkVerbose(PUBLIC_ID);
+  const detail = await runtime.networks.inspectVerbose(PUBLIC_ID);
   t.same(
     detail?.services.map((s) => s.tasks.map((x) => x.hostIp)),
     [['192.168.1.10', '192.168.1.11']],
   );
   t.equal(
-    await runtime.inspectNetworkVerbose('gone'),
+    await runtime.networks.inspectVerbose('gone'),
     undefined,
-    'a network already gone is undefined, as inspectNetwork says',
+    'a network already gone is undefined, as networks.inspect says',
   );
   const requests = engine.requests.map(decodeURIComponent);
   t.ok(
@@ -99,27 +101,39 @@ t.test("a worker refuses the swarm calls: DP_DOCKER_API with the engine's words,
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  await t.rejects(runtime.listServices(), {
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
+  await t.rejects(runtime.swarm.listServices(), {
     code: 'DP_DOCKER_API',
     message: /list swarm services failed \(HTTP 503\): This node is not a swarm manager/,
   });
-  await t.rejects(runtime.listTasks(), { code: 'DP_DOCKER_API', message: /list swarm tasks failed \(HTTP 503\)/ });
-  await t.rejects(runtime.listNodes(), { code: 'DP_DOCKER_API', message: /list swarm nodes failed \(HTTP 503\)/ });
+  await t.rejects(runtime.swarm.listTasks(), {
+    code: 'DP_DOCKER_API',
+    message: /list swarm tasks failed \(HTTP 503\)/,
+  });
+  await t.rejects(runtime.swarm.listNodes(), {
+    code: 'DP_DOCKER_API',
+    message: /list swarm nodes failed \(HTTP 503\)/,
+  });
 });
 
 t.test('a silent manager: every swarm call ends at its deadline, naming what it waited for', async (t) => {
   const engine = await fakeEngineSocket([[/./, () => undefined]]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 200 });
-  await t.rejects(runtime.listServices(), {
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 200 });
+  await t.rejects(runtime.swarm.listServices(), {
     code: 'DP_TIMEOUT',
     message: 'list swarm services: no answer within 200 ms',
   });
-  await t.rejects(runtime.listTasks(), { code: 'DP_TIMEOUT', message: 'list swarm tasks: no answer within 200 ms' });
-  await t.rejects(runtime.listNodes(), { code: 'DP_TIMEOUT', message: 'list swarm nodes: no answer within 200 ms' });
-  await t.rejects(runtime.inspectNetworkVerbose('n1'), {
+  await t.rejects(runtime.swarm.listTasks(), {
+    code: 'DP_TIMEOUT',
+    message: 'list swarm tasks: no answer within 200 ms',
+  });
+  await t.rejects(runtime.swarm.listNodes(), {
+    code: 'DP_TIMEOUT',
+    message: 'list swarm nodes: no answer within 200 ms',
+  });
+  await t.rejects(runtime.networks.inspectVerbose('n1'), {
     code: 'DP_TIMEOUT',
     message: 'inspect network n1: no answer within 200 ms',
   });
@@ -139,7 +153,7 @@ t.test('a manager refusing to remove a swarm network a task still uses: NetworkI
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const error = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).removeNetwork(PUBLIC_ID).catch((e: unknown) => e);
+  const error = await new DockerodeEngine({ apiTimeoutMs: 5000 }).networks.remove(PUBLIC_ID).catch((e: unknown) => e);
   t.type(error, NetworkInUseError);
   t.match(error, { engineMessage: /is in use by task 7hq2m1x0c9v8b7n6m5l4k3j2h/ });
 });

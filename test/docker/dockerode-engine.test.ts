@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 
 // The real client against a scripted engine socket.
@@ -24,8 +24,8 @@ t.test('a container removed between list and inspect is simply gone, not an erro
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  const list = await runtime.listContainers({ all: true });
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
+  const list = await runtime.containers.list({ all: true });
   t.same(
     list.map((c) => c.name),
     ['still-here'],
@@ -39,7 +39,7 @@ t.test('any other inspect failure still fails the listing, naming the container'
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  await t.rejects(new DockerodeRuntime({ apiTimeoutMs: 5000 }).listContainers(), {
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).containers.list(), {
     code: 'DP_DOCKER_API',
     message: /inspect container cccccccccccc failed \(HTTP 500\): driver failed/,
   });
@@ -58,11 +58,11 @@ t.test(
     ]);
     t.teardown(engine.close);
     useEngine(t, engine.endpoint);
-    const runtime = new DockerodeRuntime({ apiTimeoutMs: 500 });
+    const runtime = new DockerodeEngine({ apiTimeoutMs: 500 });
     const started = Date.now();
     const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 8000).unref());
     const outcome = await Promise.race([
-      runtime.waitContainer(id, 300).then(
+      runtime.containers.wait(id, 300).then(
         () => 'resolved',
         (error: Error) => error.message,
       ),
@@ -95,7 +95,7 @@ t.test(
     ]);
     t.teardown(engine.close);
     useEngine(t, engine.endpoint);
-    const events = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).events(1_764_240_000_123, 1_764_240_007_980);
+    const events = await new DockerodeEngine({ apiTimeoutMs: 5000 }).events.list(1_764_240_000_123, 1_764_240_007_980);
     const params = new URLSearchParams(query);
     t.equal(params.get('since'), '1764240000.123');
     t.equal(params.get('until'), '1764240007.98', 'not 1764240007: a pause at .95 s would be lost');
