@@ -18,7 +18,7 @@ export interface TearDown {
  * restart frees. Never throws; bounded by Compose's timeout plus a few seconds per network.
  */
 export async function tearDownProject(
-  runtime: Engine,
+  runtime: Pick<Engine, 'containers' | 'networks'>,
   compose: ComposeCommand,
   call: ComposeCallOptions,
   options: RemoveNetworkOptions = {},

@@ -4,7 +4,7 @@ import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 
 /** Polls until every container of a Compose project is running (and at least one exists), or the timeout passes. */
 export async function waitForProject(
-  runtime: Engine,
+  runtime: Pick<Engine, 'containers'>,
   project: string,
   options: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<void> {

@@ -16,7 +16,7 @@ export type NodeImageOutcome =
  * The engines were checked to be their nodes (topology/connect-node-engines.ts).
  */
 export async function loadImageOnNodes(
-  source: Engine,
+  source: Pick<Engine, 'images'>,
   image: string,
   engines: readonly NodeEngine[],
   timeoutMs: number,

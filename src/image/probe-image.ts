@@ -38,7 +38,10 @@ export async function currentProbeImageTag(): Promise<string> {
  * host's node runtime when missing. The hash covers the agent, the node binary's version and the Dockerfile, so a
  * changed agent never runs from a stale image.
  */
-export async function ensureProbeImage(runtime: Engine, options: ProbeImageOptions = {}): Promise<string> {
+export async function ensureProbeImage(
+  runtime: Pick<Engine, 'endpoint' | 'images'>,
+  options: ProbeImageOptions = {},
+): Promise<string> {
   if (options.image) {
     if (!(await runtime.images.exists(options.image))) {
       throw new DockprobeError(

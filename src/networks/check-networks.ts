@@ -16,7 +16,10 @@ export interface CheckNetworksOptions {
  * `dockprobe networks`: the networks that outlived their Compose project, stack or dockprobe run, what holds each and
  * how to free it; then the removals asked for. Reads, judges and removes; the report says everything as data.
  */
-export async function checkNetworks(runtime: Engine, options: CheckNetworksOptions = {}): Promise<NetworksReport> {
+export async function checkNetworks(
+  runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
+  options: CheckNetworksOptions = {},
+): Promise<NetworksReport> {
   const facts = await readNetworkFacts(runtime);
   const { stale, undetermined } = staleNetworks(facts);
   const removals = options.remove

@@ -8,7 +8,9 @@ import type { NetworkFacts } from './networks.js';
  * service, task and node; and the inspect of each network an owner label ties to a project, a stack or a run (verbose
  * on a manager for a swarm-scoped network: its endpoints on other nodes). Every call has the runtime's deadline.
  */
-export async function readNetworkFacts(runtime: Engine): Promise<NetworkFacts> {
+export async function readNetworkFacts(
+  runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
+): Promise<NetworkFacts> {
   const engine = await runtime.system.info();
   const manager = engine.swarm && engine.swarmManager === true;
   const [networks, containers, services, tasks, nodes] = await Promise.all([
@@ -25,7 +27,7 @@ export async function readNetworkFacts(runtime: Engine): Promise<NetworkFacts> {
 
 /** Adds a network's inspect to the facts (for a network named on the command line that carries no owner label). */
 export async function inspectInto(
-  runtime: Engine,
+  runtime: Pick<Engine, 'networks'>,
   facts: NetworkFacts,
   network: NetworkInfo,
 ): Promise<NetworkDetail | undefined> {
@@ -38,7 +40,7 @@ export async function inspectInto(
 }
 
 // Outside a manager the verbose answer adds nothing: the plain inspect, shaped like a verbose one.
-async function inspectPlain(runtime: Engine, id: string): Promise<NetworkDetail | undefined> {
+async function inspectPlain(runtime: Pick<Engine, 'networks'>, id: string): Promise<NetworkDetail | undefined> {
   const n = await runtime.networks.inspect(id);
   return n && { ...n, services: [], peers: [] };
 }

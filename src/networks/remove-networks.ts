@@ -28,7 +28,7 @@ const SYSTEM = new Set(['bridge', 'host', 'none']);
  * usage error listing the networks that exist.
  */
 export async function removeNetworks(
-  runtime: Engine,
+  runtime: Pick<Engine, 'networks'>,
   facts: NetworkFacts,
   stale: readonly StaleNetwork[],
   request: RemovalRequest,
@@ -53,7 +53,7 @@ export async function removeNetworks(
 }
 
 async function removeOne(
-  runtime: Engine,
+  runtime: Pick<Engine, 'networks'>,
   facts: NetworkFacts,
   stale: readonly StaleNetwork[],
   network: NetworkInfo,

@@ -78,7 +78,10 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
  * process that no longer runs. Runs still alive here (`all`) and runs of other hosts (`otherHosts`) are each removed
  * only when asked for, a named run (`runId`) included; a resource that records no owner only when its run is named.
  */
-export async function cleanupLeftovers(runtime: Engine, options: CleanupOptions = {}): Promise<CleanupReport> {
+export async function cleanupLeftovers(
+  runtime: Pick<Engine, 'system' | 'containers' | 'networks' | 'swarm' | 'images'>,
+  options: CleanupOptions = {},
+): Promise<CleanupReport> {
   const filter = [labelFilter(LABEL_RUN, options.runId)];
   const report: CleanupReport = { removed: [], wouldRemove: [], kept: [], failures: [] };
   const [containers, networks] = await Promise.all([

@@ -33,7 +33,7 @@ export const ISOLATED_DNS_UPSTREAM = ['127.0.0.1'];
 
 /** What a probe needs besides its spec. */
 export interface ProbeContext {
-  runtime: Engine;
+  runtime: Pick<Engine, 'endpoint' | 'containers' | 'swarm'>;
   runId: string;
   image: string;
   cleanup: CleanupStack;
@@ -151,7 +151,7 @@ type ProbeExit = ContainerExit & { containerId: string | undefined };
 // A job's task that never ran (the swarm rejected it, or it failed before the agent started) says why in the task's
 // state: that is the probe's error, with what to do when the probe image is missing on the node.
 async function waitForJob(
-  runtime: Engine,
+  runtime: Pick<Engine, 'swarm'>,
   id: string,
   timeoutMs: number,
   node: string,

@@ -33,7 +33,7 @@ export interface RemoveNetworkOptions {
  * backoff. What still refuses is reported precisely, never thrown and never waited on forever.
  */
 export async function removeNetwork(
-  runtime: Engine,
+  runtime: Pick<Engine, 'networks'>,
   network: { id: string; name: string },
   options: RemoveNetworkOptions = {},
 ): Promise<NetworkRemoval> {

@@ -7,7 +7,7 @@ import { chooseNodes } from './choose-nodes.js';
 export interface NodeEngine {
   node: SwarmNode;
   endpoint: string;
-  runtime: Engine;
+  runtime: Pick<Engine, 'system' | 'events' | 'images'>;
 }
 
 /**
@@ -20,7 +20,7 @@ export interface NodeEngine {
 export async function connectNodeEngines(
   given: Readonly<Record<string, string>>,
   topology: Topology,
-  connect: (endpoint: string) => Engine,
+  connect: (endpoint: string) => NodeEngine['runtime'],
 ): Promise<{ engines: NodeEngine[]; refused: { node: string; endpoint: string; reason: string }[] }> {
   const named = Object.entries(given).map(([name, endpoint]) => ({
     node: chooseNodes([name], topology, '--node-engine')[0]!,

@@ -23,7 +23,7 @@ export interface StackRead {
  * and nothing of other nodes. `stackNetworks` are the names whose networks carry the stack label.
  */
 export async function readStacks(
-  runtime: Engine,
+  runtime: Pick<Engine, 'containers' | 'swarm'>,
   engine: EngineInfo,
   projects: readonly string[],
   stackNetworks: ReadonlySet<string>,

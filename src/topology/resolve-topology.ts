@@ -23,7 +23,10 @@ import { swarmPlumbing, type Topology, type TopologyNetwork, type TopologyServic
  * names exists; an unknown name lists what does. A project is a Compose project (Compose's labels, the same in v1
  * and v2) or, on an engine in a swarm, a stack (`com.docker.stack.namespace`), or both.
  */
-export async function resolveTopology(scenarios: readonly Scenario[], runtime: Engine): Promise<Topology> {
+export async function resolveTopology(
+  scenarios: readonly Scenario[],
+  runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
+): Promise<Topology> {
   const engine = await runtime.system.info();
   const projects = referencedProjects(scenarios);
   const [allNetworks, projectContainers] = await Promise.all([
@@ -128,7 +131,7 @@ function groupServices(project: string, containers: ContainerInfo[]): TopologySe
 }
 
 async function existingProjects(
-  runtime: Engine,
+  runtime: Pick<Engine, 'containers' | 'swarm'>,
   networks: NetworkInfo[],
   stacks: StackRead | undefined,
 ): Promise<string[]> {

@@ -99,7 +99,7 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  * created). The run's own probes are not changes; a window that cannot be read counts as changed.
  */
 export async function readWindow(
-  runtime: Engine,
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
   topology: Topology,
   runId: string,
   sinceMs: number,
@@ -136,7 +136,12 @@ export async function readWindow(
   return window;
 }
 
-async function readThisEngine(runtime: Engine, topology: Topology, runId: string, sinceMs: number): Promise<RunWindow> {
+async function readThisEngine(
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
+  topology: Topology,
+  runId: string,
+  sinceMs: number,
+): Promise<RunWindow> {
   try {
     // Tasks on other nodes are re-listed only when the run rests on some: a manager knows them, a worker never read any.
     const remote = topology.services

@@ -4,6 +4,7 @@ import t from 'tap';
 import { cleanupLeftovers } from '../../src/run/cleanup-leftovers.js';
 import { removeNetwork } from '../../src/run/remove-network.js';
 import { FakeEngine } from '../fixtures/fake-engine.js';
+import { FakeNetworkClient } from '../fixtures/fake-network-client.js';
 
 // "has active endpoints": a real holder is forced off; a ghost endpoint (dockerd's store, no container) is named
 // within a bounded number of tries, never waited on forever and never thrown.
@@ -11,28 +12,31 @@ import { FakeEngine } from '../fixtures/fake-engine.js';
 const noSleep = { sleep: async () => undefined };
 
 t.test('a container still attached is disconnected by force, then the network goes', async (t) => {
-  const engine = new FakeEngine();
-  const net = engine.networks.add({ name: 'proj_internal-backend' });
-  const holder = engine.containers.add({ name: 'proj-redis-1' }, [net]);
-  const removal = await removeNetwork(engine, net, noSleep);
+  // The network concern alone: removeNetwork asks nothing else of the engine.
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'proj_internal-backend' });
+  const holder = 'c'.repeat(64);
+  net.attached.add(holder);
+  const removal = await removeNetwork({ networks }, net, noSleep);
   t.equal(removal.status, 'removed');
-  t.ok(engine.calls.includes(`networks.disconnect ${net.id} ${holder.id}`), 'the holder was forced off');
-  t.notOk(engine.networks.byId.has(net.id));
+  t.ok(networks.peers.calls.includes(`networks.disconnect ${net.id} ${holder}`), 'the holder was forced off');
+  t.notOk(networks.byId.has(net.id));
 });
 
 t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, then a precise report', async (t) => {
-  const engine = new FakeEngine();
-  const net = engine.networks.add({ name: 'proj_internal-backend' });
-  engine.networks.ghosts.add(net.id);
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'proj_internal-backend' });
+  networks.ghosts.add(net.id);
   const delays: number[] = [];
-  const removal = await removeNetwork(engine, net, {
+  const removal = await removeNetwork({ networks }, net, {
     candidates: ['proj-api-1'],
     sleep: async (ms) => void delays.push(ms),
   });
   t.equal(removal.status, 'ghost');
   t.same(delays, [200, 400, 800, 1600], 'a bounded backoff: 3 s in all');
-  t.equal(engine.calls.filter((c) => c.startsWith('networks.remove')).length, 5);
-  t.ok(engine.calls.includes(`networks.disconnect ${net.id} proj-api-1`), 'each candidate was tried');
+  const { calls } = networks.peers;
+  t.equal(calls.filter((c) => c.startsWith('networks.remove')).length, 5);
+  t.ok(calls.includes(`networks.disconnect ${net.id} proj-api-1`), 'each candidate was tried');
   if (removal.status !== 'ghost') return;
   t.match(
     removal.detail,
@@ -45,15 +49,15 @@ t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, 
 });
 
 t.test('a network gone meanwhile is not an error', async (t) => {
-  const engine = new FakeEngine();
-  const net = engine.networks.add({ name: 'n' });
-  engine.networks.ghosts.add(net.id);
-  const original = engine.networks.inspect.bind(engine.networks);
-  engine.networks.inspect = async (id) => {
-    engine.networks.byId.delete(id);
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'n' });
+  networks.ghosts.add(net.id);
+  const original = networks.inspect.bind(networks);
+  networks.inspect = async (id) => {
+    networks.byId.delete(id);
     return original(id);
   };
-  t.equal((await removeNetwork(engine, net, noSleep)).status, 'gone');
+  t.equal((await removeNetwork({ networks }, net, noSleep)).status, 'gone');
 });
 
 t.test(
