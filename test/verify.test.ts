@@ -179,8 +179,8 @@ t.test(
     nodeB.images.missing.add(image);
     const load = nodeB.images.load.bind(nodeB.images);
     // The manager's view of node-b follows its engine: once loaded, the swarm no longer rejects the task there.
-    nodeB.images.load = async (tar: NodeJS.ReadableStream) => {
-      await load(tar);
+    nodeB.images.load = async (tar, timeoutMs, reference) => {
+      await load(tar, timeoutMs, reference);
       engine.swarm.nodesWithoutImage.delete('node-b');
     };
     const apiScenario = parseScenario(

@@ -49,15 +49,15 @@ export class DockerodeImageClient implements ImageClient {
     return engine.call('save image', reference, () => engine.docker.getImage(reference).get());
   }
 
-  async load(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void> {
+  async load(tar: NodeJS.ReadableStream, timeoutMs: number, reference: string): Promise<void> {
     const engine = this.#engine;
     const load = async () => this.#followProgress(await engine.docker.loadImage(tar, { quiet: true }), 'load failed');
     try {
-      await engine.timed(load(), `load image at ${engine.endpoint}`, timeoutMs);
+      await engine.timed(load(), `load image ${reference} at ${engine.endpoint}`, timeoutMs);
     } catch (error) {
       // A stalled transfer must not keep reading the source engine's export after the deadline.
       (tar as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      throw engine.wrap('load image', '', error);
+      throw engine.wrap('load image', reference, error);
     }
   }
 

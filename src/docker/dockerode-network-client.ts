@@ -78,7 +78,7 @@ export class DockerodeNetworkClient implements NetworkClient {
     } catch (error) {
       // 404: no such network or container; "not connected" / "endpoint not found": nothing to disconnect.
       if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
-      throw engine.wrap('disconnect from network', networkId, error);
+      throw engine.wrap(`disconnect ${short(container)} from network`, networkId, error);
     }
   }
 }

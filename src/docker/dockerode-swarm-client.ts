@@ -88,15 +88,16 @@ export class DockerodeSwarmClient implements SwarmClient {
     let last: SwarmTask | undefined;
     // The swarm has no wait call for a task: its state is polled. Every poll is itself bounded (call).
     for (;;) {
-      const tasks = await this.listTasks({ services: [id] });
+      const tasks = await this.#tasksOf(id);
       // One completion and no restart: the job has one task.
       last = tasks[0] ?? last;
       if (last && ENDED_TASK_STATES.has(last.state)) break;
       if (Date.now() >= deadline) {
         // DP_TIMEOUT, as a container's wait that runs out: the caller tells a probe past its deadline by the code.
+        const state = last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet';
         throw new DockprobeError(
           ErrorCodes.TIMEOUT,
-          `its task did not end within ${timeoutMs} ms (last state: ${last ? `${last.state}${last.error ? `, ${last.error}` : ''}` : 'no task yet'})`,
+          `wait for swarm job ${short(id)}: its task ${last ? `${short(last.id)} ` : ''}did not end within ${timeoutMs} ms (last state: ${state})`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
@@ -126,7 +127,7 @@ export class DockerodeSwarmClient implements SwarmClient {
     // Its tasks are read first: once the service is gone a task filter by service fails.
     let tasks: SwarmTask[];
     try {
-      tasks = await this.listTasks({ services: [id] });
+      tasks = await this.#tasksOf(id);
     } catch (error) {
       if (statusOf(error) === 404 || /not found/i.test(messageOf(error))) return;
       throw error;
@@ -154,7 +155,9 @@ export class DockerodeSwarmClient implements SwarmClient {
     const elsewhere = new Set(tasks.filter((t) => t.nodeId !== here && t.containerId).map((t) => t.id));
     const deadline = Date.now() + JOB_REMOVAL_WAIT_MS;
     while (elsewhere.size > 0) {
-      const left = (await this.listTasks()).filter((t) => elsewhere.has(t.id));
+      const left = (await this.#tasks({}, 'list the tasks left of swarm service', id)).filter((t) =>
+        elsewhere.has(t.id),
+      );
       if (left.length === 0) return;
       if (Date.now() >= deadline) {
         const where = left
@@ -163,26 +166,34 @@ export class DockerodeSwarmClient implements SwarmClient {
               `container ${short(t.containerId ?? '')} of task ${short(t.id)} on node ${t.nodeId} (there: docker rm -f ${short(t.containerId ?? '')})`,
           )
           .join(', ');
-        throw engine.wrap(
-          'remove swarm service',
-          id,
-          new Error(
-            `the service is gone, but its task's container is still on another node after ${JOB_REMOVAL_WAIT_MS} ms: ${where}`,
-          ),
+        // A wait past its limit, as any other: the swarm did not remove the container in time.
+        throw new DockprobeError(
+          ErrorCodes.TIMEOUT,
+          `remove swarm service ${short(id)}: the service is gone, but its task's container is still on another node after ${JOB_REMOVAL_WAIT_MS} ms: ${where}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
     }
   }
 
-  async listTasks(filter: TaskFilter = {}): Promise<SwarmTask[]> {
+  listTasks(filter: TaskFilter = {}): Promise<SwarmTask[]> {
+    return this.#tasks(filter, 'list swarm tasks', '');
+  }
+
+  /** The tasks of one service: a job's, polled while it runs and read before it is removed. */
+  #tasksOf(id: string): Promise<SwarmTask[]> {
+    return this.#tasks({ services: [id] }, 'list the tasks of swarm service', id);
+  }
+
+  /** The tasks `filter` selects, listed as `what` on `resource` (what an error names). */
+  async #tasks(filter: TaskFilter, what: string, resource: string): Promise<SwarmTask[]> {
     const engine = this.#engine;
     const filters: Record<string, string[]> = {
       ...(filter.services?.length ? { service: filter.services } : {}),
       ...(filter.nodes?.length ? { node: filter.nodes } : {}),
       ...(filter.desiredStates?.length ? { 'desired-state': filter.desiredStates } : {}),
     };
-    const list: unknown = await engine.call('list swarm tasks', '', () => engine.docker.listTasks({ filters }));
+    const list: unknown = await engine.call(what, resource, () => engine.docker.listTasks({ filters }));
     return (Array.isArray(list) ? list : []).map(toSwarmTask);
   }
 

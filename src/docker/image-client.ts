@@ -9,8 +9,11 @@ export interface ImageClient {
   remove(reference: string): Promise<void>;
   /** The image as a tar stream (`docker save`), to load into another engine. */
   save(reference: string): Promise<NodeJS.ReadableStream>;
-  /** Loads a tar stream of images (`docker load`), within `timeoutMs` for the whole transfer. */
-  load(tar: NodeJS.ReadableStream, timeoutMs: number): Promise<void>;
+  /**
+   * Loads a tar stream of images (`docker load`), within `timeoutMs` for the whole transfer; `reference` is the image
+   * it holds, named in its errors.
+   */
+  load(tar: NodeJS.ReadableStream, timeoutMs: number, reference: string): Promise<void>;
   /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
   build(options: {
     contextDir: string;

@@ -36,7 +36,7 @@ export async function loadImageOnNodes(
         done({ status: 'present' });
         continue;
       }
-      await runtime.images.load(await source.images.save(image), timeoutMs);
+      await runtime.images.load(await source.images.save(image), timeoutMs, image);
       if (!(await runtime.images.exists(image))) {
         done({
           status: 'failed',

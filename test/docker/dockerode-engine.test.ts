@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import t from 'tap';
 import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
@@ -105,3 +106,34 @@ t.test(
     );
   },
 );
+
+t.test('a forced disconnect the engine refuses names the container and the network', async (t) => {
+  const network = 'f'.repeat(64);
+  const engine = await fakeEngineSocket([
+    [/^\/networks\/f+\/disconnect/, () => ({ status: 500, body: { message: 'driver failed' } })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).networks.disconnect(network, 'shop-api-1'), {
+    code: 'DP_DOCKER_API',
+    message: 'docker: disconnect shop-api-1 from network ffffffffffff failed (HTTP 500): driver failed',
+  });
+});
+
+t.test('a load of an image archive names the image, whether the engine refuses it or never answers', async (t) => {
+  const engine = await fakeEngineSocket([[/^\/images\/load/, () => ({ status: 500, body: { message: 'no space' } })]]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  const images = new DockerodeEngine({ apiTimeoutMs: 5000 }).images;
+  await t.rejects(images.load(Readable.from(['tar']), 5000, 'dockprobe-probe:test'), {
+    code: 'DP_DOCKER_API',
+    message: /^docker: load image dockprobe-probe:test failed \(HTTP 500\)/,
+  });
+  const silent = await fakeEngineSocket([[/^\/images\/load/, () => undefined]]);
+  t.teardown(silent.close);
+  useEngine(t, silent.endpoint);
+  await t.rejects(
+    new DockerodeEngine({ apiTimeoutMs: 5000 }).images.load(Readable.from(['tar']), 200, 'dockprobe-probe:test'),
+    { code: 'DP_TIMEOUT', message: `load image dockprobe-probe:test at ${silent.endpoint}: no answer within 200 ms` },
+  );
+});

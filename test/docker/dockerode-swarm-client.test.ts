@@ -157,3 +157,64 @@ t.test('a manager refusing to remove a swarm network a task still uses: NetworkI
   t.type(error, NetworkInUseError);
   t.match(error, { engineMessage: /is in use by task 7hq2m1x0c9v8b7n6m5l4k3j2h/ });
 });
+
+const JOB = 'j'.repeat(25);
+const TASK = 't'.repeat(25);
+const task = (state: string, node: string, container?: string) => ({
+  ID: TASK,
+  ServiceID: JOB,
+  Slot: 1,
+  NodeID: node,
+  DesiredState: 'shutdown',
+  Status: { State: state, Message: state, ...(container ? { ContainerStatus: { ContainerID: container } } : {}) },
+});
+
+t.test('a job whose task does not end in time: DP_TIMEOUT naming the job, its task and its last state', async (t) => {
+  const engine = await fakeEngineSocket([[/^\/tasks\?/, () => ({ status: 200, body: [task('running', 'node-a')] })]]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).swarm.waitJob(JOB, 300), {
+    code: 'DP_TIMEOUT',
+    message: `wait for swarm job ${JOB}: its task ${TASK} did not end within 300 ms (last state: running)`,
+  });
+});
+
+t.test("a job's task that cannot be read: the error names the job, and keeps its class", async (t) => {
+  const engine = await fakeEngineSocket([[/^\/tasks\?/, () => ({ status: 500, body: { message: 'raft lost' } })]]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).swarm.waitJob(JOB, 300), {
+    code: 'DP_DOCKER_API',
+    message: `docker: list the tasks of swarm service ${JOB} failed (HTTP 500): raft lost`,
+  });
+  const silent = await fakeEngineSocket([[/./, () => undefined]]);
+  t.teardown(silent.close);
+  useEngine(t, silent.endpoint);
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 200 }).swarm.waitJob(JOB, 5000), {
+    code: 'DP_TIMEOUT',
+    message: `list the tasks of swarm service ${JOB}: no answer within 200 ms`,
+  });
+});
+
+t.test(
+  "a removed job whose task's container stays on another node: DP_TIMEOUT naming the service, the task, the node",
+  async (t) => {
+    const container = 'c'.repeat(64);
+    const engine = await fakeEngineSocket([
+      [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+      [/^\/version/, () => ({ status: 200, body: version })],
+      [/^\/info/, () => ({ status: 200, body: { Swarm: { LocalNodeState: 'active', NodeID: 'node-a' } } })],
+      [/^\/tasks\?/, () => ({ status: 200, body: [task('complete', 'node-b', container)] })],
+      [/^\/services\/j+/, () => ({ status: 200, body: '' })],
+    ]);
+    t.teardown(engine.close);
+    useEngine(t, engine.endpoint);
+    const error = await new DockerodeEngine({ apiTimeoutMs: 5000 }).swarm.removeService(JOB).catch((e: unknown) => e);
+    t.match(error, {
+      code: 'DP_TIMEOUT',
+      message: new RegExp(
+        `^remove swarm service ${JOB}: the service is gone, but its task's container is still on another node after 10000 ms: container ${container.slice(0, 12)} of task ${TASK} on node node-b \\(there: docker rm -f ${container.slice(0, 12)}\\)$`,
+      ),
+    });
+  },
+);

@@ -60,3 +60,16 @@ t.test('our own errors (a timeout) go on unchanged', async (t) => {
   const timeout = new DockprobeError(ErrorCodes.TIMEOUT, 'remove container aaaaaaaaaaaa: no answer within 30000 ms');
   t.equal(engineError(ENDPOINT, 'remove container', id, timeout), timeout);
 });
+
+t.test('a connection error names the call and the resource it was for, and the endpoint', async (t) => {
+  const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  const e = engineError(ENDPOINT, 'remove container', id, reset);
+  t.type(e, DockerUnavailableError);
+  t.match(e, {
+    code: ErrorCodes.DOCKER_UNAVAILABLE,
+    message: `remove container aaaaaaaaaaaa: cannot reach the Docker daemon at ${ENDPOINT} (ECONNRESET)`,
+  });
+  t.match(engineError(ENDPOINT, 'list networks', '', reset), {
+    message: `list networks: cannot reach the Docker daemon at ${ENDPOINT} (ECONNRESET)`,
+  });
+});
