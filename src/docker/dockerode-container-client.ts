@@ -8,22 +8,22 @@ import { toContainerInfo } from './to-container-info.js';
 
 /** {@link ContainerClient} on a real engine. */
 export class DockerodeContainerClient implements ContainerClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
 
-  constructor(engine: DockerodeConnection) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
   }
 
   async list(filter: { labels?: string[]; all?: boolean } = {}): Promise<ContainerInfo[]> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
-    const list = await engine.call('list containers', '', () =>
-      engine.docker.listContainers({ all: filter.all ?? true, filters }),
+    const list = await connection.call('list containers', '', () =>
+      connection.docker.listContainers({ all: filter.all ?? true, filters }),
     );
     const inspected = await Promise.all(
       list.map((c) =>
-        engine
-          .call('inspect container', c.Id, () => engine.docker.getContainer(c.Id).inspect())
+        connection
+          .call('inspect container', c.Id, () => connection.docker.getContainer(c.Id).inspect())
           .catch((error: unknown) => {
             // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
             if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
@@ -35,9 +35,9 @@ export class DockerodeContainerClient implements ContainerClient {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
-    const engine = this.#engine;
-    const container = await engine.call('create container', spec.name, () =>
-      engine.docker.createContainer({
+    const connection = this.#connection;
+    const container = await connection.call('create container', spec.name, () =>
+      connection.docker.createContainer({
         name: spec.name,
         Image: spec.image,
         Cmd: spec.cmd,
@@ -67,44 +67,44 @@ export class DockerodeContainerClient implements ContainerClient {
   }
 
   async start(id: string): Promise<void> {
-    const engine = this.#engine;
-    await engine.call('start container', id, () => engine.docker.getContainer(id).start());
+    const connection = this.#connection;
+    await connection.call('start container', id, () => connection.docker.getContainer(id).start());
   }
 
   async wait(id: string, timeoutMs: number): Promise<ContainerExit> {
-    const engine = this.#engine;
-    const container = engine.docker.getContainer(id);
+    const connection = this.#connection;
+    const container = connection.docker.getContainer(id);
     let exitCode: number;
     try {
-      const result = (await engine.whileAlive(
-        engine.timed(container.wait(), `wait for container ${short(id)}`, timeoutMs),
+      const result = (await connection.whileAlive(
+        connection.timed(container.wait(), `wait for container ${short(id)}`, timeoutMs),
         `wait for container ${short(id)}`,
       )) as { StatusCode: number };
       exitCode = result.StatusCode;
     } catch (error) {
       // Bounded like every call: an engine that went silent mid-run (the wait's own failure) would otherwise hold the
       // kill, and with it the run, for ever.
-      await engine.timed(container.kill(), `kill container ${short(id)}`).catch(() => undefined);
-      throw engine.wrap('wait for container', id, error);
+      await connection.timed(container.kill(), `kill container ${short(id)}`).catch(() => undefined);
+      throw connection.wrap('wait for container', id, error);
     }
-    const logs = await engine.call('read logs of container', id, () =>
+    const logs = await connection.call('read logs of container', id, () =>
       container.logs({ stdout: true, stderr: true, follow: false }),
     );
     return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
   }
 
   async remove(id: string): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.timed(
-        engine.docker.getContainer(id).remove({ force: true, v: true }),
+      await connection.timed(
+        connection.docker.getContainer(id).remove({ force: true, v: true }),
         `remove container ${short(id)}`,
       );
     } catch (error) {
       const status = statusOf(error);
       // 404: already gone; 409: removal already in progress.
       if (status === 404 || status === 409) return;
-      throw engine.wrap('remove container', id, error);
+      throw connection.wrap('remove container', id, error);
     }
   }
 }

@@ -3,21 +3,21 @@ import type { EngineEvent, EventClient } from './event-client.js';
 
 /** {@link EventClient} on a real engine. */
 export class DockerodeEventClient implements EventClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
 
-  constructor(engine: DockerodeConnection) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
   }
 
   async list(sinceMs: number, untilMs: number): Promise<EngineEvent[]> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     // A past window: the engine sends what happened in it and closes the stream at `until`. Both are sent as
     // seconds with milliseconds (`1764240000.123`), which every engine since 1.x parses to the nanosecond: whole
     // seconds would drop the window's last fraction of a second (`until` rounded down, since a moment still to come
     // holds the answer open until it passes), where a pause and unpause, or a disconnect and reconnect at the same
     // address, shows neither in the events nor in the re-read. The read is bounded like every other call.
     const read = async () => {
-      const stream = await engine.docker.getEvents({
+      const stream = await connection.docker.getEvents({
         since: Math.floor(sinceMs) / 1000,
         until: Math.ceil(untilMs) / 1000,
         filters: { type: ['container', 'network'] },
@@ -26,7 +26,7 @@ export class DockerodeEventClient implements EventClient {
       for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
       return text;
     };
-    const text = await engine.call('read engine events', '', read);
+    const text = await connection.call('read engine events', '', read);
     return text
       .split('\n')
       .filter((line) => line.trim())

@@ -5,27 +5,27 @@ import type { ImageClient } from './image-client.js';
 
 /** {@link ImageClient} on a real engine. */
 export class DockerodeImageClient implements ImageClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
 
-  constructor(engine: DockerodeConnection) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
   }
 
   async exists(reference: string): Promise<boolean> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.timed(engine.docker.getImage(reference).inspect(), `inspect image ${reference}`);
+      await connection.timed(connection.docker.getImage(reference).inspect(), `inspect image ${reference}`);
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      throw engine.wrap('inspect image', reference, error);
+      throw connection.wrap('inspect image', reference, error);
     }
   }
 
   async list(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]> {
-    const engine = this.#engine;
-    const list = await engine.call('list images', '', () =>
-      engine.docker.listImages({ filters: { label: filter.labels } }),
+    const connection = this.#connection;
+    const list = await connection.call('list images', '', () =>
+      connection.docker.listImages({ filters: { label: filter.labels } }),
     );
     return list.map((i) => ({
       id: i.Id,
@@ -35,29 +35,30 @@ export class DockerodeImageClient implements ImageClient {
   }
 
   async remove(reference: string): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.timed(engine.docker.getImage(reference).remove(), `remove image ${reference}`);
+      await connection.timed(connection.docker.getImage(reference).remove(), `remove image ${reference}`);
     } catch (error) {
       if (statusOf(error) === 404) return;
-      throw engine.wrap('remove image', reference, error);
+      throw connection.wrap('remove image', reference, error);
     }
   }
 
   async save(reference: string): Promise<NodeJS.ReadableStream> {
-    const engine = this.#engine;
-    return engine.call('save image', reference, () => engine.docker.getImage(reference).get());
+    const connection = this.#connection;
+    return connection.call('save image', reference, () => connection.docker.getImage(reference).get());
   }
 
   async load(tar: NodeJS.ReadableStream, timeoutMs: number, reference: string): Promise<void> {
-    const engine = this.#engine;
-    const load = async () => this.#followProgress(await engine.docker.loadImage(tar, { quiet: true }), 'load failed');
+    const connection = this.#connection;
+    const load = async () =>
+      this.#followProgress(await connection.docker.loadImage(tar, { quiet: true }), 'load failed');
     try {
-      await engine.timed(load(), `load image ${reference} at ${engine.endpoint}`, timeoutMs);
+      await connection.timed(load(), `load image ${reference} at ${connection.endpoint}`, timeoutMs);
     } catch (error) {
       // A stalled transfer must not keep reading the source engine's export after the deadline.
       (tar as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      throw engine.wrap('load image', reference, error);
+      throw connection.wrap('load image', reference, error);
     }
   }
 
@@ -68,17 +69,17 @@ export class DockerodeImageClient implements ImageClient {
     labels: Record<string, string>;
     timeoutMs: number;
   }): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     const build = async () =>
       this.#followProgress(
-        await engine.docker.buildImage(
+        await connection.docker.buildImage(
           { context: options.contextDir, src: options.files },
           { t: options.tag, labels: options.labels, rm: true, forcerm: true },
         ),
         'build failed',
       );
     try {
-      await engine.timed(build(), `build image ${options.tag}`, options.timeoutMs);
+      await connection.timed(build(), `build image ${options.tag}`, options.timeoutMs);
     } catch (error) {
       throw new DockprobeError(
         ErrorCodes.IMAGE_BUILD,
@@ -91,7 +92,7 @@ export class DockerodeImageClient implements ImageClient {
   // The engine streams a build's or a load's progress as JSON lines, and says a failure in one of them, not by status.
   #followProgress(stream: NodeJS.ReadableStream, fallback: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#engine.docker.modem.followProgress(
+      this.#connection.docker.modem.followProgress(
         stream,
         (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
           const failed = output?.find((o) => o.error || o.errorDetail);

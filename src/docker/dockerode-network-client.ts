@@ -9,24 +9,24 @@ import { toNetworkInfo } from './to-network-info.js';
 
 /** {@link NetworkClient} on a real engine. */
 export class DockerodeNetworkClient implements NetworkClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
 
-  constructor(engine: DockerodeConnection) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
   }
 
   async list(filter: { labels?: string[] } = {}): Promise<NetworkInfo[]> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
-    const list = await engine.call('list networks', '', () => engine.docker.listNetworks({ filters }));
+    const list = await connection.call('list networks', '', () => connection.docker.listNetworks({ filters }));
     return list.map(toNetworkInfo);
   }
 
   async inspect(id: string): Promise<(NetworkInfo & { containers: { id: string; name: string }[] }) | undefined> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      const n = (await engine.timed(
-        engine.docker.getNetwork(id).inspect(),
+      const n = (await connection.timed(
+        connection.docker.getNetwork(id).inspect(),
         `inspect network ${short(id)}`,
       )) as Docker.NetworkInspectInfo;
       return {
@@ -35,50 +35,50 @@ export class DockerodeNetworkClient implements NetworkClient {
       };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw engine.wrap('inspect network', id, error);
+      throw connection.wrap('inspect network', id, error);
     }
   }
 
   async inspectVerbose(id: string): Promise<NetworkDetail | undefined> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
       // dockerode passes the options on as the query (`?verbose=true`); its types only know the callback form.
-      const network = engine.docker.getNetwork(id) as unknown as {
+      const network = connection.docker.getNetwork(id) as unknown as {
         inspect(options: { verbose: boolean }): Promise<unknown>;
       };
-      const n = await engine.timed(network.inspect({ verbose: true }), `inspect network ${short(id)}`);
+      const n = await connection.timed(network.inspect({ verbose: true }), `inspect network ${short(id)}`);
       return toNetworkDetail(n);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw engine.wrap('inspect network', id, error);
+      throw connection.wrap('inspect network', id, error);
     }
   }
 
   async remove(id: string): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.timed(engine.docker.getNetwork(id).remove(), `remove network ${short(id)}`);
+      await connection.timed(connection.docker.getNetwork(id).remove(), `remove network ${short(id)}`);
     } catch (error) {
       if (statusOf(error) === 404) return;
       const reason = messageOf(error);
       // 20.10 answers 403, newer engines 409; the text is the same. A swarm-scoped network a manager refuses to remove
       // names the task or service still using it ("network … is in use by task …").
       if (/active endpoints|is in use by (task|service)/i.test(reason)) throw new NetworkInUseError(id, reason, error);
-      throw engine.wrap('remove network', id, error);
+      throw connection.wrap('remove network', id, error);
     }
   }
 
   async disconnect(networkId: string, container: string): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.timed(
-        engine.docker.getNetwork(networkId).disconnect({ Container: container, Force: true }),
+      await connection.timed(
+        connection.docker.getNetwork(networkId).disconnect({ Container: container, Force: true }),
         `disconnect ${short(container)} from network ${short(networkId)}`,
       );
     } catch (error) {
       // 404: no such network or container; "not connected" / "endpoint not found": nothing to disconnect.
       if (statusOf(error) === 404 || /not connected|endpoint .*not found|not found/i.test(messageOf(error))) return;
-      throw engine.wrap(`disconnect ${short(container)} from network`, networkId, error);
+      throw connection.wrap(`disconnect ${short(container)} from network`, networkId, error);
     }
   }
 }

@@ -23,36 +23,38 @@ const ENDED_TASK_STATES = new Set(['complete', 'failed', 'shutdown', 'rejected',
  * and which node is this one `system` says.
  */
 export class DockerodeSwarmClient implements SwarmClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
   readonly #system: SystemClient;
   readonly #containers: ContainerClient;
   /** This engine's swarm node, read once: every removed job asks which of its tasks ran here. */
   #swarmNodeId: Promise<string | undefined> | undefined;
 
-  constructor(engine: DockerodeConnection, system: SystemClient, containers: ContainerClient) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection, system: SystemClient, containers: ContainerClient) {
+    this.#connection = connection;
     this.#system = system;
     this.#containers = containers;
   }
 
   async listServices(filter: { labels?: string[] } = {}): Promise<SwarmService[]> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     // `status=true` (API 1.41) costs nothing here and keeps the answer the same shape on every engine we support.
     const filters = filter.labels?.length ? { label: filter.labels } : {};
-    const list: unknown = await engine.call('list swarm services', '', () =>
-      engine.docker.listServices({ status: true, filters }),
+    const list: unknown = await connection.call('list swarm services', '', () =>
+      connection.docker.listServices({ status: true, filters }),
     );
     return (Array.isArray(list) ? list : []).map(toSwarmService);
   }
 
   async createJob(spec: JobSpec): Promise<string> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     // By image id: a node then never tries a registry for it (moby's swarm executor skips the pull of an image named by
     // its id), which with no registry costs each task 20–40 s of lookups. An image moved between nodes with
     // `docker save | docker load` keeps its id; a node without it rejects the task ("No such image").
-    const image = await engine.call('inspect image', spec.image, () => engine.docker.getImage(spec.image).inspect());
-    const created = await engine.call('create swarm job', spec.name, () =>
-      engine.docker.createService({
+    const image = await connection.call('inspect image', spec.image, () =>
+      connection.docker.getImage(spec.image).inspect(),
+    );
+    const created = await connection.call('create swarm job', spec.name, () =>
+      connection.docker.createService({
         Name: spec.name,
         Labels: spec.labels,
         TaskTemplate: {
@@ -83,7 +85,7 @@ export class DockerodeSwarmClient implements SwarmClient {
   }
 
   async waitJob(id: string, timeoutMs: number): Promise<JobExit> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     const deadline = Date.now() + timeoutMs;
     let last: SwarmTask | undefined;
     // The swarm has no wait call for a task: its state is polled. Every poll is itself bounded (call).
@@ -105,10 +107,10 @@ export class DockerodeSwarmClient implements SwarmClient {
     // A task that never ran (rejected: no such image on its node) has no logs to read.
     let output = { stdout: '', stderr: '' };
     if (last.containerId) {
-      const logs = await engine.call(
+      const logs = await connection.call(
         'read logs of swarm job',
         id,
-        () => engine.docker.getService(id).logs({ stdout: true, stderr: true, follow: false }) as Promise<unknown>,
+        () => connection.docker.getService(id).logs({ stdout: true, stderr: true, follow: false }) as Promise<unknown>,
       );
       output = demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
     }
@@ -123,7 +125,7 @@ export class DockerodeSwarmClient implements SwarmClient {
   }
 
   async removeService(id: string): Promise<void> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     // Its tasks are read first: once the service is gone a task filter by service fails.
     let tasks: SwarmTask[];
     try {
@@ -133,9 +135,9 @@ export class DockerodeSwarmClient implements SwarmClient {
       throw error;
     }
     try {
-      await engine.timed(engine.docker.getService(id).remove(), `remove swarm service ${short(id)}`);
+      await connection.timed(connection.docker.getService(id).remove(), `remove swarm service ${short(id)}`);
     } catch (error) {
-      if (statusOf(error) !== 404) throw engine.wrap('remove swarm service', id, error);
+      if (statusOf(error) !== 404) throw connection.wrap('remove swarm service', id, error);
     }
     // Engine 20.10 keeps a job's exited task containers after its service is removed (26.1 removes them within a
     // second): the ones on this node are removed here.
@@ -187,19 +189,19 @@ export class DockerodeSwarmClient implements SwarmClient {
 
   /** The tasks `filter` selects, listed as `what` on `resource` (what an error names). */
   async #tasks(filter: TaskFilter, what: string, resource: string): Promise<SwarmTask[]> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     const filters: Record<string, string[]> = {
       ...(filter.services?.length ? { service: filter.services } : {}),
       ...(filter.nodes?.length ? { node: filter.nodes } : {}),
       ...(filter.desiredStates?.length ? { 'desired-state': filter.desiredStates } : {}),
     };
-    const list: unknown = await engine.call(what, resource, () => engine.docker.listTasks({ filters }));
+    const list: unknown = await connection.call(what, resource, () => connection.docker.listTasks({ filters }));
     return (Array.isArray(list) ? list : []).map(toSwarmTask);
   }
 
   async listNodes(): Promise<SwarmNode[]> {
-    const engine = this.#engine;
-    const list: unknown = await engine.call('list swarm nodes', '', () => engine.docker.listNodes());
+    const connection = this.#connection;
+    const list: unknown = await connection.call('list swarm nodes', '', () => connection.docker.listNodes());
     return (Array.isArray(list) ? list : []).map(toSwarmNode);
   }
 }

@@ -4,33 +4,33 @@ import type { EngineInfo, SystemClient } from './system-client.js';
 
 /** {@link SystemClient} on a real engine. */
 export class DockerodeSystemClient implements SystemClient {
-  readonly #engine: DockerodeConnection;
+  readonly #connection: DockerodeConnection;
 
-  constructor(engine: DockerodeConnection) {
-    this.#engine = engine;
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
   }
 
   async info(): Promise<EngineInfo> {
-    const engine = this.#engine;
+    const connection = this.#connection;
     try {
-      await engine.ping();
+      await connection.ping();
     } catch (error) {
-      throw new DockerUnavailableError(engine.endpoint, error);
+      throw new DockerUnavailableError(connection.endpoint, error);
     }
     const [version, info] = await Promise.all([
-      engine.call('read engine version', '', () => engine.docker.version()),
-      engine.call(
+      connection.call('read engine version', '', () => connection.docker.version()),
+      connection.call(
         'read engine info',
         '',
         () =>
-          engine.docker.info() as Promise<{
+          connection.docker.info() as Promise<{
             Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
           }>,
       ),
     ]);
     const swarm = info.Swarm?.LocalNodeState === 'active';
     return {
-      endpoint: engine.endpoint,
+      endpoint: connection.endpoint,
       version: version.Version,
       apiVersion: version.ApiVersion,
       os: version.Os,
