@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime } from './docker/container-runtime.js';
-import { DockerodeRuntime } from './docker/dockerode-runtime.js';
+import type { Engine } from './docker/engine.js';
+import { DockerodeEngine } from './docker/dockerode-engine.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
 import { ensureProbeImage } from './image/probe-image.js';
 import { judge } from './judge/judge.js';
@@ -67,11 +67,11 @@ export interface VerifyOptions {
   /** The bound on loading the image into one node (`--image-load-timeout`); default 5 min. */
   imageLoadTimeoutMs?: number;
   /** How a node's engine is reached (tests give a fake); default: dockerode at the endpoint. */
-  nodeRuntime?: (endpoint: string) => ContainerRuntime;
+  nodeRuntime?: (endpoint: string) => Engine;
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
   runId?: string;
-  runtime?: ContainerRuntime;
+  runtime?: Engine;
   /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
   cleanup?: CleanupStack;
   /** Progress lines (stderr in the CLI). */
@@ -104,7 +104,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }),
   );
   const runtime =
-    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
   // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
   const windowStart = Date.now();
@@ -207,7 +207,7 @@ async function nodeEnginesOf(
   const connect =
     options.nodeRuntime ??
     ((endpoint: string) =>
-      new DockerodeRuntime({
+      new DockerodeEngine({
         endpoint,
         ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}),
       }));
@@ -221,7 +221,7 @@ async function nodeEnginesOf(
 async function imageToNodes(
   plan: Plan,
   engines: readonly NodeEngine[],
-  runtime: ContainerRuntime,
+  runtime: Engine,
   image: string,
   options: VerifyOptions,
   log: (m: string) => void,

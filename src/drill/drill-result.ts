@@ -1,5 +1,5 @@
 import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
-import type { EngineInfo } from '../docker/container-runtime.js';
+import type { EngineInfo } from '../docker/system-client.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
 import type { DrillCell, DrillTried, UnprobedSource } from './drill-cell.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isReached } from '../../probes/agent/protocol.js';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import { DockerodeEngine } from '../docker/dockerode-engine.js';
 import { ensureProbeImage } from '../image/probe-image.js';
 import { judgeControls } from '../judge/controls.js';
 import type { ControlResult } from '../judge/verdict.js';
@@ -46,7 +46,7 @@ export interface DrillOptions {
   limits?: ProbeLimits;
   dnsUpstream?: string[];
   runId?: string;
-  runtime?: ContainerRuntime;
+  runtime?: Engine;
   cleanup?: CleanupStack;
   log?: (message: string) => void;
 }
@@ -73,7 +73,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     hostPorts: options.hostPorts ?? true,
   };
   const runtime =
-    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
     `probes of drill ${runId}`,
   );

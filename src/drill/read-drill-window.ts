@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import type { Topology } from '../topology/topology.js';
 import { eventChanges, unknownWorld, worldChanges, type RunWindow } from '../topology/world-changes.js';
 import type { DrillWorld } from './read-drill-world.js';
@@ -8,7 +8,7 @@ import type { DrillWorld } from './read-drill-world.js';
  * container of no project counts as much as a project's, so each container is its own entry here.
  */
 export async function readDrillWindow(
-  runtime: ContainerRuntime,
+  runtime: Engine,
   world: DrillWorld,
   runId: string,
   sinceMs: number,
@@ -19,8 +19,8 @@ export async function readDrillWindow(
   };
   try {
     const [after, events] = await Promise.all([
-      runtime.listContainers({ all: true }),
-      runtime.events(sinceMs, Date.now()),
+      runtime.containers.list({ all: true }),
+      runtime.events.list(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(each, after);
     return { changes, networkEvents: eventChanges(each, events, runId, changes, sinceMs) };

@@ -1,4 +1,5 @@
-import type { ContainerInfo, ContainerRuntime } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
 import {
   COMPOSE_ONEOFF,
   COMPOSE_PROJECT,
@@ -43,14 +44,11 @@ export function serviceOf(container: ContainerInfo): string | undefined {
  * those Compose projects or stacks (its sources and its targets); each must exist, or the message lists those that do.
  * Unlike a scenario run, nothing is read by project label alone: a drill looks at what is there.
  */
-export async function readDrillWorld(
-  runtime: ContainerRuntime,
-  projects: readonly string[] | undefined,
-): Promise<DrillWorld> {
+export async function readDrillWorld(runtime: Engine, projects: readonly string[] | undefined): Promise<DrillWorld> {
   const [engine, networks, all] = await Promise.all([
-    runtime.info(),
-    runtime.listNetworks(),
-    runtime.listContainers({ all: true }),
+    runtime.system.info(),
+    runtime.networks.list(),
+    runtime.containers.list({ all: true }),
   ]);
   const mine = all.filter((c) => c.labels[LABEL_ROLE] !== 'probe');
   const topologyNetworks = networks.map(topologyNetwork);

@@ -1,10 +1,7 @@
-import type {
-  ContainerInfo,
-  ContainerRuntime,
-  EngineEvent,
-  SwarmNode,
-  SwarmTask,
-} from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
+import type { EngineEvent } from '../docker/event-client.js';
+import type { SwarmNode, SwarmTask } from '../docker/swarm-client.js';
 import type { NodeEngine } from './connect-node-engines.js';
 import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, SWARM_TASK_ID, labelFilter } from '../docker/labels.js';
 import { isContainerOf, remoteTasks, taskName, type Topology } from './topology.js';
@@ -102,7 +99,7 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  * created). The run's own probes are not changes; a window that cannot be read counts as changed.
  */
 export async function readWindow(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
   topology: Topology,
   runId: string,
   sinceMs: number,
@@ -118,7 +115,7 @@ export async function readWindow(
           ...nodeEventChanges(
             topology,
             node,
-            await nodeRuntime.events(sinceMs, untilMs),
+            await nodeRuntime.events.list(sinceMs, untilMs),
             runId,
             window.changes,
             sinceMs,
@@ -140,7 +137,7 @@ export async function readWindow(
 }
 
 async function readThisEngine(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
   topology: Topology,
   runId: string,
   sinceMs: number,
@@ -153,15 +150,15 @@ async function readThisEngine(
       .filter((id): id is string => id !== undefined);
     const [after, stackAfter, tasksAfter, events] = await Promise.all([
       Promise.all(
-        topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })),
+        topology.projects.map((p) => runtime.containers.list({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })),
       ),
       Promise.all(
         (topology.stacks ?? []).map((p) =>
-          runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }),
+          runtime.containers.list({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }),
         ),
       ),
-      remote.length > 0 ? runtime.listTasks({ services: remote }) : Promise.resolve(undefined),
-      runtime.events(sinceMs, Date.now()),
+      remote.length > 0 ? runtime.swarm.listTasks({ services: remote }) : Promise.resolve(undefined),
+      runtime.events.list(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(topology, [...after.flat(), ...stackAfter.flat()]);
     for (const [id, list] of tasksAfter ? taskChanges(topology, tasksAfter) : [])
