@@ -1,0 +1,102 @@
+import { PassThrough } from 'node:stream';
+import t from 'tap';
+import type { CliContext } from '../../src/cli/cli-context.js';
+import { main } from '../../src/cli/main.js';
+import { colors } from '../../src/report/colors.js';
+import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
+
+// The command line as main() parses it: a mistyped command gets a suggestion, an unknown option is refused by name
+// (never given the next word as its value), and options and files go in any order.
+
+const context = (): CliContext => ({
+  stdout: new PassThrough(),
+  stderr: new PassThrough(),
+  colorsOut: colors(false),
+  colorsErr: colors(false),
+  cleanup: new CleanupStack(),
+});
+
+t.test('a mistyped command: exit 2 with the command meant', async (t) => {
+  await t.rejects(main(['valdate', 'x.yml'], context()), {
+    code: 'DP_USAGE',
+    message: "unknown command 'valdate'; did you mean validate?",
+  });
+  await t.rejects(main(['tset', 'scenarios/reference.yml'], context()), {
+    code: 'DP_USAGE',
+    message: "unknown command 'tset'; did you mean test?",
+  });
+  await t.rejects(main(['frobnicate'], context()), {
+    code: 'DP_USAGE',
+    message: "unknown command 'frobnicate'",
+    hint: /dockprobe --help lists the commands/,
+  });
+});
+
+t.test('an unknown option: exit 2 naming it, the file after it still a file', async (t) => {
+  await t.rejects(main(['validate', '--foo', 'scenarios/reference.yml'], context()), {
+    code: 'DP_USAGE',
+    message: 'unknown option --foo for dockprobe validate',
+  });
+  await t.rejects(main(['test', 'scenarios/reference.yml', '--concurency', '8'], context()), {
+    code: 'DP_USAGE',
+    message: 'unknown option --concurency for dockprobe test; did you mean --concurrency?',
+  });
+  await t.rejects(main(['validate', '-x', 'scenarios/reference.yml'], context()), {
+    code: 'DP_USAGE',
+    message: 'unknown option -x for dockprobe validate',
+  });
+});
+
+t.test('test --project shop FILE and test FILE --project shop do the same', async (t) => {
+  // An engine with nothing on it: each run reads it, looks for project shop, and stops there, naming it.
+  const engine = await fakeEngineSocket([
+    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+    [/^\/version/, () => ({ status: 200, body: { Version: '28.5.0', ApiVersion: '1.51' } })],
+    [/^\/info/, () => ({ status: 200, body: {} })],
+    [/^\/(containers\/json|networks)/, () => ({ status: 200, body: [] })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  const runs: { error: unknown; requests: string[] }[] = [];
+  for (const argv of [
+    ['test', '--project', 'shop', 'scenarios/reference.yml'],
+    ['test', 'scenarios/reference.yml', '--project', 'shop'],
+    ['test', '-p', 'shop', 'scenarios/reference.yml', '--quiet'],
+  ]) {
+    const before = engine.requests.length;
+    const error = await main(argv, context()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    runs.push({ error, requests: engine.requests.slice(before) });
+  }
+  t.match(runs[0]!.error, { code: 'DP_UNKNOWN_NAME', message: /^unknown project 'shop'/ });
+  t.ok(
+    runs[0]!.requests.some((r) => r.includes(encodeURIComponent('com.docker.compose.project=shop'))),
+    'the engine was asked for project shop',
+  );
+  for (const run of runs.slice(1)) t.same(run, runs[0], 'the same error after the same engine calls');
+});
+
+t.test('a list option takes one value per flag or a comma list, never the words after it', async (t) => {
+  const engine = await fakeEngineSocket([
+    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+    [/^\/version/, () => ({ status: 200, body: { Version: '28.5.0', ApiVersion: '1.51' } })],
+    [/^\/info/, () => ({ status: 200, body: {} })],
+    [/^\/(containers\/json|networks)/, () => ({ status: 200, body: [] })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  for (const argv of [
+    ['test', '--project', 'infra,app', 'scenarios/reference.yml'],
+    ['test', '--project', 'infra', '--project', 'app', 'scenarios/reference.yml'],
+    ['test', '--internet', 'dns:a.example', 'scenarios/reference.yml', '--project', 'infra,app'],
+  ]) {
+    await t.rejects(
+      main(argv, context()),
+      { code: 'DP_UNKNOWN_NAME', message: /^unknown project 'infra'/ },
+      argv.join(' '),
+    );
+  }
+});
