@@ -1,21 +1,25 @@
-import { PassThrough } from 'node:stream';
-import t from 'tap';
-import type { CliContext } from '../../src/cli/cli-context.js';
+import t, { type Test } from 'tap';
 import { main } from '../../src/cli/main.js';
-import { colors } from '../../src/report/colors.js';
-import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { quietContext } from '../fixtures/cli-commands.js';
 import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 
 // The command line as main() parses it: a mistyped command gets a suggestion, an unknown option is refused by name
 // (never given the next word as its value), and options and files go in any order.
 
-const context = (): CliContext => ({
-  stdout: new PassThrough(),
-  stderr: new PassThrough(),
-  colorsOut: colors(false),
-  colorsErr: colors(false),
-  cleanup: new CleanupStack(),
-});
+const context = quietContext;
+
+/** An engine with nothing on it: a run reads it, looks for its project, and stops there, naming it. */
+async function emptyEngine(t: Test) {
+  const engine = await fakeEngineSocket([
+    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+    [/^\/version/, () => ({ status: 200, body: { Version: '28.5.0', ApiVersion: '1.51' } })],
+    [/^\/info/, () => ({ status: 200, body: {} })],
+    [/^\/(containers\/json|networks)/, () => ({ status: 200, body: [] })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  return engine;
+}
 
 t.test('a mistyped command: exit 2 with the command meant', async (t) => {
   await t.rejects(main(['valdate', 'x.yml'], context()), {
@@ -49,15 +53,7 @@ t.test('an unknown option: exit 2 naming it, the file after it still a file', as
 });
 
 t.test('test --project shop FILE and test FILE --project shop do the same', async (t) => {
-  // An engine with nothing on it: each run reads it, looks for project shop, and stops there, naming it.
-  const engine = await fakeEngineSocket([
-    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
-    [/^\/version/, () => ({ status: 200, body: { Version: '28.5.0', ApiVersion: '1.51' } })],
-    [/^\/info/, () => ({ status: 200, body: {} })],
-    [/^\/(containers\/json|networks)/, () => ({ status: 200, body: [] })],
-  ]);
-  t.teardown(engine.close);
-  useEngine(t, engine.endpoint);
+  const engine = await emptyEngine(t);
   const runs: { error: unknown; requests: string[] }[] = [];
   for (const argv of [
     ['test', '--project', 'shop', 'scenarios/reference.yml'],
@@ -80,14 +76,7 @@ t.test('test --project shop FILE and test FILE --project shop do the same', asyn
 });
 
 t.test('a list option takes one value per flag or a comma list, never the words after it', async (t) => {
-  const engine = await fakeEngineSocket([
-    [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
-    [/^\/version/, () => ({ status: 200, body: { Version: '28.5.0', ApiVersion: '1.51' } })],
-    [/^\/info/, () => ({ status: 200, body: {} })],
-    [/^\/(containers\/json|networks)/, () => ({ status: 200, body: [] })],
-  ]);
-  t.teardown(engine.close);
-  useEngine(t, engine.endpoint);
+  await emptyEngine(t);
   for (const argv of [
     ['test', '--project', 'infra,app', 'scenarios/reference.yml'],
     ['test', '--project', 'infra', '--project', 'app', 'scenarios/reference.yml'],

@@ -1,34 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { format } from 'node:util';
 import t from 'tap';
-import yargs from 'yargs';
-import type { CliContext } from '../../src/cli/cli-context.js';
 import { main } from '../../src/cli/main.js';
-import {
-  COMMAND_OPTIONS,
-  COMMANDS,
-  type CommandName,
-  OPTIONS,
-  type OptionName,
-  type OptionSpec,
-} from '../../src/cli/option-table.js';
+import { COMMAND_OPTIONS, COMMANDS, OPTIONS, type OptionName, type OptionSpec } from '../../src/cli/option-table.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
-import { colors } from '../../src/report/colors.js';
-import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { declaredCommands, quietContext } from '../fixtures/cli-commands.js';
 import { optionTableMarkdown } from '../fixtures/option-table-markdown.js';
 
 // One options table: each option defined once, with one meaning, one alias everywhere; the README's table is it; each
 // command declares exactly its row of it, and its help shows examples and its exit codes.
 
-const context = (): CliContext => ({
-  stdout: new PassThrough(),
-  stderr: new PassThrough(),
-  colorsOut: colors(false),
-  colorsErr: colors(false),
-  cleanup: new CleanupStack(),
-});
+const context = quietContext;
 
 /** What a command line prints through console.log (yargs' help), run in this process. */
 async function printed(argv: string[]): Promise<string> {
@@ -66,41 +49,12 @@ t.test('one name, one alias: no alias is given twice, -f is --format wherever it
 });
 
 t.test('each command declares exactly its options from the table', async (t) => {
-  const { testCommand } = await import('../../src/cli/commands/test-command.js');
-  const { snapshotCommand } = await import('../../src/cli/commands/snapshot-command.js');
-  const { drillCommand } = await import('../../src/cli/commands/drill-command.js');
-  const { planCommand } = await import('../../src/cli/commands/plan-command.js');
-  const { demoCommand } = await import('../../src/cli/commands/demo-command.js');
-  const { cleanupCommand } = await import('../../src/cli/commands/cleanup-command.js');
-  const { networksCommand } = await import('../../src/cli/commands/networks-command.js');
-  const { validateCommand } = await import('../../src/cli/commands/validate-command.js');
-  const { schemaCommand } = await import('../../src/cli/commands/schema-command.js');
-  const { imageCommand } = await import('../../src/cli/commands/image-command.js');
-  const noop = () => undefined;
-  const ctx = context();
-  const commands = [
-    testCommand(ctx, noop),
-    snapshotCommand(ctx, noop),
-    drillCommand(ctx, noop),
-    planCommand(ctx),
-    demoCommand(ctx, noop),
-    cleanupCommand(ctx, noop),
-    networksCommand(ctx, noop),
-    validateCommand(ctx, noop),
-    schemaCommand(ctx),
-    imageCommand(ctx),
-  ];
+  const commands = declaredCommands();
   t.same(
-    commands.map((c) => String(c.command).split(' ')[0]),
+    commands.map((c) => c.name),
     COMMANDS,
   );
-  for (const c of commands) {
-    const name = String(c.command).split(' ')[0] as CommandName;
-    const positionals = [...String(c.command).matchAll(/[<[](\w+)/g)].map((m) => m[1]!);
-    const built = (c.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([])) as unknown as {
-      getOptions(): { key: Record<string, unknown>; number: string[]; array: string[] };
-    };
-    const options = built.getOptions();
+  for (const { name, positionals, options } of commands) {
     // yargs lists an alias as a key of its own.
     const declared = Object.keys(options.key).filter(
       (k) => k.length > 1 && !['help', 'version', ...positionals].includes(k),
