@@ -9,5 +9,5 @@ export const EXIT_CODES =
  * `$0` is `dockprobe`.
  */
 export function withHelp<T>(yargs: Argv<T>, examples: readonly [string, string][], exitCodes: string): Argv<T> {
-  return yargs.example(examples.map(([command, what]) => [command, what])).epilogue(exitCodes);
+  return yargs.example([...examples]).epilogue(exitCodes);
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import t, { type Test } from 'tap';
 import { main } from '../../src/cli/main.js';
 import { quietContext } from '../fixtures/cli-commands.js';
@@ -88,4 +90,27 @@ t.test('a list option takes one value per flag or a comma list, never the words 
       argv.join(' '),
     );
   }
+});
+
+t.test('-: test reads its scenario from stdin as validate does', async (t) => {
+  const engine = await emptyEngine(t);
+  const withStdin = (text: string) => {
+    const stdin = new PassThrough();
+    stdin.end(text);
+    return { ...context(), stdin };
+  };
+  await t.rejects(main(['test', '-', '--project', 'shop'], withStdin('garbage: [\n')), {
+    code: 'DP_SCENARIO_INVALID',
+    message: /^<stdin>:2:1: YAML: /,
+  });
+  t.same(engine.requests, [], 'a scenario that does not parse never reaches the engine');
+  await t.rejects(
+    main(['test', '--project', 'shop', '-'], withStdin(readFileSync('scenarios/reference.yml', 'utf8'))),
+    { code: 'DP_UNKNOWN_NAME', message: /^unknown project 'shop'/ },
+    'the scenario from stdin ran against the engine',
+  );
+  await t.rejects(main(['test', '-', '-'], withStdin('')), {
+    code: 'DP_USAGE',
+    message: "'-' (the scenario on stdin) was given twice; stdin is read once",
+  });
 });
