@@ -46,8 +46,8 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(imageCommand(context))
     .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
     .example([
-      ['$0 test isolation.yml --project shop', 'Run a scenario against the running Compose project shop'],
-      ['$0 plan --file compose.yml --write isolation.yml', 'Write a first scenario from a Compose file'],
+      ['$0 plan --write isolation.yml', "A first scenario from this folder's Compose file"],
+      ['$0 test isolation.yml --project shop', 'The scenario against the running Compose project shop'],
       ['$0 drill --all --project shop', 'No scenario: everything reachable from every service'],
     ])
     // Before anything else is validated: an unknown option would have taken the word after it as its value.

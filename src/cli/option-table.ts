@@ -115,7 +115,7 @@ export const OPTIONS = {
   'node-engine': {
     kind: 'list',
     describe:
-      "Another node's engine, NODE=ENDPOINT (unix:///…, tcp://host:2376, ssh://user@host): the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
+      "Another node's engine, NODE=ENDPOINT (unix:///path, tcp://host:2376, ssh://user@host): the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
   },
   from: {
     kind: 'text',

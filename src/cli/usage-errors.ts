@@ -1,6 +1,6 @@
 import damerauLevenshtein from 'damerau-levenshtein';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { COMMANDS, commandsWith, OPTIONS, type OptionName } from './option-table.js';
+import { COMMANDS, commandsWith, OPTIONS, type OptionName, type OptionSpec } from './option-table.js';
 import { displayName } from './scenario-input.js';
 
 // What a wrong command line is told: the command or option meant where one is close, the option and the value
@@ -74,14 +74,19 @@ export function unknownOptionError(
         [...known].filter((k) => k.length > 1),
       )
     : undefined;
-  const elsewhere = name in OPTIONS ? commandsWith(name as OptionName) : [];
+  // An option of other commands (or their one-letter name for it): say which.
+  const option = (Object.keys(OPTIONS) as OptionName[]).find((o) =>
+    first.startsWith('--') ? o === name : (OPTIONS[o] as OptionSpec).alias === name,
+  );
+  const elsewhere = option ? commandsWith(option) : [];
+  const which = option && !first.startsWith('--') ? `${first} is --${option}, ` : `${first} is `;
   return new DockprobeError(
     ErrorCodes.USAGE,
     `unknown option ${first}${where}${others}${meant ? `; did you mean --${meant}?` : ''}`,
     {
       hint:
         elsewhere.length > 0
-          ? `${first} is an option of ${elsewhere.map((c) => `dockprobe ${c}`).join(', ')}`
+          ? `${which}an option of ${elsewhere.map((c) => `dockprobe ${c}`).join(', ')}; dockprobe ${command ? `${command} ` : ''}--help lists this one's`
           : `dockprobe ${command ? `${command} ` : ''}--help lists the options`,
     },
   );

@@ -53,12 +53,9 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
       withHelp(
         withDrillOptions(y),
         [
-          ['$0 drill --from proxy', 'Everything reachable from inside each running container of service proxy'],
+          ['$0 drill --from proxy', 'Everything reachable from inside the containers of service proxy'],
           ['$0 drill --all --project shop', 'From every service of project shop, as a matrix'],
-          [
-            '$0 drill --all --project shop --baseline drill.json',
-            'Only what changed since `--write-baseline drill.json`',
-          ],
+          ['$0 drill --all --baseline drill.json', 'Only what changed since `--write-baseline drill.json`'],
         ],
         'Exit codes: 0 the drill ran (it judges nothing), 1 with --baseline: a difference --fail-on names, 2 usage error, 3 something was inconclusive or an infrastructure error.',
       ),

@@ -14,12 +14,9 @@ export function planCommand(context: CliContext) {
       withHelp(
         withOptions(y, 'plan'),
         [
-          [
-            '$0 plan --file compose.yml --write isolation.yml',
-            'A first scenario from a Compose file, to read and edit',
-          ],
-          ['$0 plan --live --project shop', 'From what the running project shop is'],
-          ['$0 plan --stack-file stack.yml --project infra', 'From a swarm stack file, for stack infra'],
+          ['$0 plan --file compose.yml', 'What a Compose file implies, as a matrix'],
+          ['$0 plan --write isolation.yml', "The same from this folder's Compose file, as a scenario to edit"],
+          ['$0 plan --live --project shop', 'From what runs in Compose project shop'],
         ],
         'Exit codes: 0 inferred (and written), 2 usage error or a Compose file Compose refuses, 3 the engine or Compose could not be run.',
       ),

@@ -11,10 +11,7 @@ export function schemaCommand(context: CliContext) {
       withHelp(
         y,
         [
-          [
-            '$0 schema > scenario.schema.json',
-            'For an editor: then `# yaml-language-server: $schema=scenario.schema.json`',
-          ],
+          ['$0 schema > scenario.schema.json', "For an editor's completion and checks"],
           ['$0 schema | jq .properties.expect', 'What an expectation may hold'],
         ],
         'Exit codes: 0 printed.',

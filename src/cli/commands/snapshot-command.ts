@@ -18,8 +18,8 @@ export function snapshotCommand(context: CliContext, setExit: (code: number) => 
           'snapshot',
         ),
         [
-          ['$0 snapshot isolation.yml --project shop --write baseline.json', 'What is reachable now, path by path'],
-          ['$0 test isolation.yml --project shop --baseline baseline.json', 'Later: only what changed since'],
+          ['$0 snapshot isolation.yml --write base.json', 'What is reachable now, path by path'],
+          ['$0 test isolation.yml --baseline base.json', 'Later: only what changed since'],
         ],
         'Exit codes: 0 written, every path known; 2 usage or scenario error; 3 a path is unknown (inconclusive) or an infrastructure error.',
       ),

@@ -20,12 +20,9 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
           'test',
         ),
         [
-          ['$0 test isolation.yml --project shop', 'Run a scenario against the running Compose project shop'],
-          ['$0 test --infer --project shop', "What the running project's own configuration implies, no file"],
-          [
-            '$0 test isolation.yml --baseline baseline.json',
-            'Only what changed since `snapshot --write baseline.json`',
-          ],
+          ['$0 test isolation.yml --project shop', 'A scenario against the running Compose project shop'],
+          ['$0 test --infer --project shop', "What the project's own configuration implies, no file"],
+          ['$0 test isolation.yml --baseline base.json', 'Only what changed since `snapshot --write base.json`'],
         ],
         EXIT_CODES,
       ),
