@@ -15,7 +15,7 @@ const OUTDIR = 'dist/cli';
 // What the command line needs to start and to run `--help`, `validate` and `schema` is bundled. Every other
 // package stays an import from node_modules, loaded as before when a command needs it: dockerode brings native
 // optional modules (ssh2, cpu-features) that cannot be bundled, and the rest gains nothing from it.
-const BUNDLED = new Set(['yargs', 'zod', 'yaml', 'picocolors']);
+const BUNDLED = new Set(['yargs', 'zod', 'yaml', 'picocolors', 'damerau-levenshtein']);
 
 /** @type {import('esbuild').Plugin} */
 const externalDependencies = {

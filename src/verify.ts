@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Engine } from './docker/engine.js';
 import { DockerodeEngine } from './docker/dockerode-engine.js';
+import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from './image/image-load-timeout.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
 import { ensureProbeImage } from './image/probe-image.js';
 import { judge } from './judge/judge.js';
@@ -64,7 +65,7 @@ export interface VerifyOptions {
    * each node that a job of the run goes to and lacks it (no registry; the job names the image by id).
    */
   nodeEngines?: Record<string, string>;
-  /** The bound on loading the image into one node (`--image-load-timeout`); default 5 min. */
+  /** The bound on loading the image into one node (`--image-load-timeout`); default DEFAULT_IMAGE_LOAD_TIMEOUT_MS. */
   imageLoadTimeoutMs?: number;
   /** How a node's engine is reached (tests give a fake); default: dockerode at the endpoint. */
   nodeRuntime?: (endpoint: string) => Engine;
@@ -228,7 +229,12 @@ async function imageToNodes(
 ): Promise<void> {
   const jobNodes = new Set(plan.probes.flatMap((p) => (p.placement.kind === 'job' ? [p.placement.node.id] : [])));
   const targets = engines.filter((e) => jobNodes.has(e.node.id));
-  for (const o of await loadImageOnNodes(runtime, image, targets, options.imageLoadTimeoutMs ?? 300_000)) {
+  for (const o of await loadImageOnNodes(
+    runtime,
+    image,
+    targets,
+    options.imageLoadTimeoutMs ?? DEFAULT_IMAGE_LOAD_TIMEOUT_MS,
+  )) {
     if (o.status === 'failed')
       log(
         `warning: probe image ${image} not on node ${o.node} (${o.endpoint}): ${o.reason}; its jobs will be rejected and their rows inconclusive`,

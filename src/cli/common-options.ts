@@ -1,136 +1,115 @@
-import type { Argv } from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { escapeLines } from '../report/escape-control.js';
-import { DURATION_HINT, formatDuration, parseDuration } from '../scenario/duration.js';
 import type { VerifyOptions } from '../verify.js';
-import { logTo, type CliContext } from './cli-context.js';
-import type { ArgsOf } from './define-command.js';
-import { FORMATS, type Format, type ReportOptions } from './report-options.js';
+import { type CliContext, logTo } from './cli-context.js';
+import type { Format, ReportOptions } from './report-options.js';
+import { scenarioInputs } from './scenario-input.js';
 
-/** The report on stdout when `--format` is not given. */
-const DEFAULT_FORMAT: Format = 'pretty';
+// From the options a command parsed (src/cli/option-table.ts: numbers and durations already numbers) to the options
+// the library takes, each checked at the boundary where the table's kinds do not say enough (a project named twice,
+// NODE=ENDPOINT). Unset options stay unset: the library has the defaults.
 
-/** `--engine-timeout`, for every command that talks to the engine: one description, one check. */
-export function withEngineOption<T>(yargs: Argv<T>) {
-  return yargs.option('engine-timeout', {
-    type: 'string',
-    describe: `Deadline of each call to the Docker engine (default ${formatDuration(DEFAULT_ENGINE_TIMEOUT_MS)}); a silent engine ends the command with exit 3`,
-  });
+/** `--engine-timeout`, as the runtime takes it. */
+export function engineOptionFrom(argv: { engineTimeout?: number | undefined }): { apiTimeoutMs?: number } {
+  return argv.engineTimeout !== undefined ? { apiTimeoutMs: argv.engineTimeout } : {};
 }
 
-/** `--engine-timeout` validated (the option and the value named), as the runtime takes it; unset: the default. */
-export function engineOptionFrom(argv: { engineTimeout?: string | undefined }): { apiTimeoutMs?: number } {
-  const apiTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
-  return apiTimeoutMs !== undefined ? { apiTimeoutMs } : {};
+/** How probes are run, for every command that runs them (`test`, `snapshot`, `demo`, `drill`). */
+export interface ProbeArgs {
+  engineTimeout?: number | undefined;
+  probeGrace?: number | undefined;
+  image?: string | undefined;
+  timeout?: number | undefined;
+  concurrency: number;
+  dnsUpstream?: string | undefined;
+  quiet: boolean;
 }
 
-/**
- * How probes are run, for every command that runs them (`test`, `snapshot`, `demo`, `drill`): the engine's deadline,
- * the probe's grace and its image. One definition, so each command says and checks them alike.
- */
-export function withProbeOptions<T>(yargs: Argv<T>) {
-  return withEngineOption(yargs)
-    .option('probe-grace', {
-      type: 'string',
-      describe: `How long past its own deadline a probe may take, container start included (default ${formatDuration(DEFAULT_PROBE_GRACE_MS)})`,
-    })
-    .option('image', {
-      type: 'string',
-      describe: 'Probe image to use instead of building one (see probes/Dockerfile)',
-    });
-}
-
-/** The options of {@link withProbeOptions}, validated at the boundary; unset ones stay unset (the library's defaults). */
-export function probeOptionsFrom(argv: ArgsOf<ReturnType<typeof withProbeOptions<object>>>): {
+/** What every probing command passes to the library alike. */
+export function probeOptionsFrom(
+  argv: ProbeArgs,
+  context: CliContext,
+): {
   engineTimeoutMs?: number;
   probeGraceMs?: number;
   image?: string;
+  timeoutMs?: number;
+  concurrency: number;
+  dnsUpstream?: string[];
+  cleanup: CliContext['cleanup'];
+  log: (message: string) => void;
 } {
-  const probeGraceMs = durationOption('probe-grace', argv.probeGrace);
-  const engineTimeoutMs = durationOption('engine-timeout', argv.engineTimeout);
+  const dnsUpstream = dnsUpstreamOption(argv.dnsUpstream);
   return {
-    ...(probeGraceMs !== undefined ? { probeGraceMs } : {}),
-    ...(engineTimeoutMs !== undefined ? { engineTimeoutMs } : {}),
+    ...(argv.engineTimeout !== undefined ? { engineTimeoutMs: argv.engineTimeout } : {}),
+    ...(argv.probeGrace !== undefined ? { probeGraceMs: argv.probeGrace } : {}),
     ...(argv.image ? { image: argv.image } : {}),
+    ...(argv.timeout !== undefined ? { timeoutMs: argv.timeout } : {}),
+    concurrency: argv.concurrency,
+    ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
+    cleanup: context.cleanup,
+    log: logTo(context, argv.quiet),
   };
 }
 
-/** Options shared by the commands that run scenarios. */
-export function withRunOptions<T>(yargs: Argv<T>) {
-  return withProbeOptions(yargs)
-    .option('format', { alias: 'f', choices: FORMATS, default: DEFAULT_FORMAT, describe: 'Report on stdout' })
-    .option('json', { type: 'string', describe: 'Also write the JSON report to this file' })
-    .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
-    .option('tap', { type: 'string', describe: 'Also write a TAP report to this file' })
-    .option('timeout', {
-      alias: 't',
-      type: 'string',
-      describe: 'Per-check timeout for every check (e.g. 500ms, 2s); overrides the scenario',
-    })
-    .option('concurrency', {
-      type: 'string',
-      default: String(DEFAULT_CONCURRENCY),
-      describe: 'Checks each probe has in flight at once (sockets and DNS queries)',
-    })
-    .option('dns-upstream', {
-      type: 'string',
-      describe:
-        "Upstream DNS for probes: 'isolated' (default: unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IPs",
-    })
-    .option('internet', {
-      type: 'string',
-      array: true,
-      describe:
-        "What `to: internet` means, replacing the scenario's list: outside targets, comma-separated or repeated (tcp://IP:PORT, https://host/, dns:name)",
-    })
-    .option('retries', {
-      type: 'string',
-      default: '0',
-      describe: 'Further tries for checks expected reachable (a check expected blocked is never retried)',
-    })
-    .option('repeat', {
-      type: 'string',
-      default: '1',
-      describe: 'Run the whole set N times; keep every attempt; a cell passes only if every round does',
-    })
-    .option('verbose', {
-      alias: 'v',
-      type: 'boolean',
-      default: false,
-      describe: 'Show passing cells and every probe in detail',
-    })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines on stderr' });
+/** What a command that runs scenarios takes (`test`, `snapshot`, `demo`). */
+export interface RunArgs extends ProbeArgs {
+  internet?: string[] | undefined;
+  retries: number;
+  repeat: number;
 }
 
-/** The options of {@link withRunOptions} as a handler receives them. */
-export type RunArgs = ArgsOf<ReturnType<typeof withRunOptions<object>>>;
-
-/** A duration option, validated at the boundary: names the option and the value received. */
-export function durationOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined)
-    throw new DockprobeError(ErrorCodes.USAGE, `--${name} must be a duration from 1ms to 10m, got '${value}'`, {
-      hint: DURATION_HINT,
-    });
-  return ms;
+/** The options `test`, `snapshot` and `demo` pass to the library, from parsed arguments. */
+export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
+  const internet = listOption(argv.internet);
+  return {
+    ...probeOptionsFrom(argv, context),
+    ...(internet ? { internet } : {}),
+    retries: argv.retries,
+    repeat: argv.repeat,
+    // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
+    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${escapeLines(message)}`)}\n`),
+  };
 }
 
-/** A whole-number option within bounds, validated at the boundary. */
-export function countOption(name: string, value: unknown, min: number, max: number): number {
-  const n = /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `--${name} must be a whole number from ${min} to ${max}, got '${String(value)}'`,
-    );
-  return n;
+/** What `test` and `snapshot` take besides the run options: files, projects, swarm nodes. */
+export interface ScenarioRunArgs extends RunArgs {
+  files?: string[] | undefined;
+  project?: string[] | undefined;
+  nodes?: string[] | undefined;
+  nodeEngine?: string[] | undefined;
+  imageLoadTimeout?: number | undefined;
+}
+
+/** What `verify` gets from a scenario-running command line; `-` is read from stdin here. */
+export async function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): Promise<VerifyOptions> {
+  const project = projectOption(argv.project);
+  const nodes = nodesOption(argv.nodes);
+  const nodeEngines = nodeEnginesOption(argv.nodeEngine);
+  const options = runOptionsFrom(argv, context);
+  return {
+    ...options,
+    scenarios: await scenarioInputs(argv.files ?? [], context),
+    ...(project ? { project } : {}),
+    ...(nodes ? { nodes } : {}),
+    ...(nodeEngines ? { nodeEngines } : {}),
+    ...(argv.imageLoadTimeout !== undefined ? { imageLoadTimeoutMs: argv.imageLoadTimeout } : {}),
+  };
+}
+
+/** Where the reports of a probing command go, from parsed arguments. */
+export function reportOptionsFrom(argv: {
+  format: Format;
+  json?: string | undefined;
+  junit?: string | undefined;
+  tap?: string | undefined;
+  verbose: boolean;
+}): ReportOptions {
+  return { format: argv.format, json: argv.json, junit: argv.junit, tap: argv.tap, verbose: argv.verbose };
 }
 
 /** `--internet a,b --internet c` → [a, b, c]. */
-export function listOption(value: unknown): string[] | undefined {
+export function listOption(value: readonly string[] | string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   return (Array.isArray(value) ? value : [value])
     .flatMap((v) => String(v).split(','))
@@ -138,38 +117,48 @@ export function listOption(value: unknown): string[] | undefined {
     .filter(Boolean);
 }
 
+function received(value: readonly string[] | string): string {
+  return (Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ');
+}
+
 /**
  * `--project a,b --project c` → [a, b, c]: the Compose projects or swarm stacks names are looked up in. Validated at
  * the boundary: a value that names nothing (`--project ,`) or a name given twice is refused, with what was received.
  */
-export function projectOption(value: unknown): string[] | undefined {
+export function projectOption(value: readonly string[] | string | undefined): string[] | undefined {
   const list = listOption(value);
-  if (list === undefined) return undefined;
-  const received = (Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ');
+  if (list === undefined || value === undefined) return undefined;
   if (list.length === 0)
     throw new DockprobeError(
       ErrorCodes.USAGE,
-      `--project must name a Compose project or swarm stack, got ${received}`,
+      `--project must name a Compose project or swarm stack, got ${received(value)}`,
       { hint: '--project shop, or a list: --project infra,app' },
     );
   const twice = list.find((p, i) => list.indexOf(p) !== i);
   if (twice !== undefined)
-    throw new DockprobeError(ErrorCodes.USAGE, `--project names '${twice}' twice (got ${received})`, {
+    throw new DockprobeError(ErrorCodes.USAGE, `--project names '${twice}' twice (got ${received(value)})`, {
       hint: 'name each project or stack once',
     });
   return list;
 }
 
+/** `--project` where one project is inferred from (`plan`, `test --infer`): one name, or none. */
+export function oneProject(projects: readonly string[] | undefined, what: string): string | undefined {
+  if (projects && projects.length > 1)
+    throw new DockprobeError(ErrorCodes.USAGE, `${what} infers from one project, got --project ${projects.join(',')}`, {
+      hint: `run ${what} once for each project`,
+    });
+  return projects?.[0];
+}
+
 /** `--nodes all|NODE…` (repeated or comma-separated); names are checked against the swarm in verify. */
-export function nodesOption(value: unknown): string[] | undefined {
+export function nodesOption(value: readonly string[] | undefined): string[] | undefined {
   const list = listOption(value);
-  if (list === undefined) return undefined;
+  if (list === undefined || value === undefined) return undefined;
   if (list.length === 0)
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `--nodes must name swarm nodes or 'all', got ${(Array.isArray(value) ? value : [value]).map((v) => `'${String(v)}'`).join(', ')}`,
-      { hint: '--nodes all, or --nodes node-1,node-2' },
-    );
+    throw new DockprobeError(ErrorCodes.USAGE, `--nodes must name swarm nodes or 'all', got ${received(value)}`, {
+      hint: '--nodes all, or --nodes node-1,node-2',
+    });
   return [...new Set(list)];
 }
 
@@ -177,7 +166,7 @@ export function nodesOption(value: unknown): string[] | undefined {
  * `--node-engine NODE=ENDPOINT` (repeated or comma-separated) → node → endpoint. Validated at the boundary: the shape,
  * the endpoint's scheme, and a node given twice; whether NODE is a node of the swarm is checked in verify.
  */
-export function nodeEnginesOption(value: unknown): Record<string, string> | undefined {
+export function nodeEnginesOption(value: readonly string[] | undefined): Record<string, string> | undefined {
   const list = listOption(value);
   if (list === undefined) return undefined;
   const engines: Record<string, string> = {};
@@ -216,84 +205,4 @@ export function dnsUpstreamOption(value: string | undefined): string[] | undefin
     );
   }
   return servers;
-}
-
-/** The options every probing command passes to the library, validated from parsed arguments. */
-export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
-  const timeoutMs = durationOption('timeout', argv.timeout);
-  const probe = probeOptionsFrom(argv);
-  const dnsUpstream = dnsUpstreamOption(argv.dnsUpstream);
-  const internet = listOption(argv.internet);
-  return {
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...probe,
-    ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
-    ...(internet ? { internet } : {}),
-    retries: countOption('retries', argv.retries, 0, 10),
-    concurrency: countOption('concurrency', argv.concurrency, 1, 1024),
-    repeat: countOption('repeat', argv.repeat, 1, 100),
-    cleanup: context.cleanup,
-    log: logTo(context, argv.quiet),
-    // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
-    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${escapeLines(message)}`)}\n`),
-  };
-}
-
-/**
- * What a command that runs scenario files takes (`test`, `snapshot`): the files, the project(s) they run against and
- * the swarm nodes to probe from, on top of the run options. One definition, so both commands say the same.
- */
-export function withScenarioRunOptions<T>(yargs: Argv<T>) {
-  return (
-    withRunOptions(yargs)
-      // Required where the command says `<files..>` (snapshot); `test [files..]` may take none with --infer.
-      .positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML)' })
-      .option('project', {
-        alias: 'p',
-        type: 'string',
-        array: true,
-        describe:
-          "Compose project or swarm stack, replacing the files' project; repeated or comma-separated, a list: names are looked up across it",
-      })
-      .option('nodes', {
-        type: 'string',
-        array: true,
-        describe:
-          'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
-      })
-      .option('node-engine', {
-        type: 'string',
-        array: true,
-        describe:
-          "Another node's engine, NODE=ENDPOINT (unix:///…, tcp://host:2376, ssh://user@host), repeated: the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
-      })
-      .option('image-load-timeout', {
-        type: 'string',
-        describe: 'Bound on loading the probe image into one node (default 5m)',
-      })
-  );
-}
-
-/** The options of {@link withScenarioRunOptions} as a handler receives them. */
-export type ScenarioRunArgs = ArgsOf<ReturnType<typeof withScenarioRunOptions<object>>>;
-
-/** What `verify` gets from a scenario-running command line: the run options, the files, the projects, the nodes. */
-export function verifyOptionsFrom(argv: ScenarioRunArgs, context: CliContext): VerifyOptions {
-  const project = projectOption(argv.project);
-  const nodes = nodesOption(argv.nodes);
-  const nodeEngines = nodeEnginesOption(argv.nodeEngine);
-  const imageLoadTimeoutMs = durationOption('image-load-timeout', argv.imageLoadTimeout);
-  return {
-    ...runOptionsFrom(argv, context),
-    scenarios: argv.files ?? [],
-    ...(project ? { project } : {}),
-    ...(nodes ? { nodes } : {}),
-    ...(nodeEngines ? { nodeEngines } : {}),
-    ...(imageLoadTimeoutMs !== undefined ? { imageLoadTimeoutMs } : {}),
-  };
-}
-
-/** Where the reports of a probing command go, from parsed arguments. */
-export function reportOptionsFrom(argv: RunArgs): ReportOptions {
-  return { format: argv.format, json: argv.json, junit: argv.junit, tap: argv.tap, verbose: argv.verbose };
 }

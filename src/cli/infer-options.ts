@@ -1,5 +1,5 @@
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { listOption } from './common-options.js';
+import { listOption, oneProject } from './common-options.js';
 
 /** Where `test --infer` infers from, decided from the command line before anything talks to Docker. */
 export interface InferOptions {
@@ -17,7 +17,7 @@ export interface InferOptions {
  * (or neither), from the Compose files through `compose config` (`plan`). Undefined without `--infer`.
  */
 export function inferOptionsFrom(
-  argv: { files?: string[] | undefined; infer: boolean; file?: string | string[] | undefined },
+  argv: { files?: readonly string[] | undefined; infer: boolean; file?: readonly string[] | undefined },
   projects: readonly string[] | undefined,
 ): InferOptions | undefined {
   const composeFiles = listOption(argv.file);
@@ -43,11 +43,6 @@ export function inferOptionsFrom(
     return undefined;
   }
   // One model, one project: Compose is given one project name, and a live read infers one project's zones.
-  if (projects && projects.length > 1) {
-    throw new DockprobeError(ErrorCodes.USAGE, `--infer infers from one project, got --project ${projects.join(',')}`, {
-      hint: 'run dockprobe test --infer --project P for each; scenario files go before the options (--project takes the words after it: dockprobe test rules.yml --infer --project P)',
-    });
-  }
-  const project = projects?.[0];
+  const project = oneProject(projects, 'test --infer');
   return { files: composeFiles ?? [], project, live: composeFiles === undefined && project !== undefined };
 }

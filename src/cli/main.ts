@@ -13,33 +13,11 @@ import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { ExitCode } from './exit-code.js';
+import { EXIT_CODES } from './help-text.js';
+import { COMMANDS } from './option-table.js';
 import { helpWidth } from './precomputed-output.js';
-
-/**
- * `--timeout 1s --timeout 2s` reaches yargs as a list that no single-valued option expects (it once surfaced as an
- * "internal error … is not a function", or ran everything and printed no report): refuse it, naming the values.
- * Which options are lists is each command's own decision (`array: true` where it declares them: `test --project` is
- * a list, `plan --project` one name), read from the parser of the command being run; variadic positionals
- * (`validate <files..>`) are lists too.
- */
-export function rejectRepeated(args: Record<string, unknown>, lists: readonly string[]): void {
-  const repeatable = new Set([...lists, '_', 'files', '$0']);
-  for (const [key, value] of Object.entries(args)) {
-    // yargs keeps each option under its name, its camelCase name and its aliases: check the dashed or long name.
-    if (!Array.isArray(value) || repeatable.has(key) || key.length === 1 || /[A-Z]/.test(key)) continue;
-    const several = [...new Set(lists.filter((k) => k.length > 1))].map((k) => `--${k}`);
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `--${key} was given ${value.length} times (${value.map((v) => `'${String(v)}'`).join(', ')}); give it once`,
-      {
-        hint:
-          several.length > 0
-            ? `here only ${several.join(', ')} take${several.length === 1 ? 's' : ''} several values`
-            : 'no option of this command takes several values',
-      },
-    );
-  }
-}
+import { markStdin } from './scenario-input.js';
+import { commandWord, unknownCommand, unknownOptionError, unknownOptions, usageMessage } from './usage-errors.js';
 
 /**
  * Parses the command line and runs one command. Returns the exit code it chose; throws DockprobeError for usage,
@@ -50,7 +28,10 @@ export async function main(argv: string[], context: CliContext): Promise<number>
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const parser = yargs(argv)
+  const args = markStdin(argv);
+  const word = commandWord(args);
+  if (word !== undefined && !(COMMANDS as readonly string[]).includes(word)) throw unknownCommand(word);
+  const parser = yargs(args)
     .scriptName('dockprobe')
     .usage("$0 <command> [options]\n\nProve a Docker deployment's network isolation by trying it.")
     .command(testCommand(context, setExit))
@@ -60,15 +41,26 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
     .command(networksCommand(context, setExit))
-    .command(validateCommand(context))
+    .command(validateCommand(context, setExit))
     .command(schemaCommand(context))
     .command(imageCommand(context))
-    .demandCommand(1, 'name a command: test, drill, snapshot, plan, demo, cleanup, networks, validate, schema or image')
-    // Before any handler: an option given twice is refused with its values, unless it is a list by design.
+    .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
+    .example([
+      ['$0 plan --write isolation.yml', "A first scenario from this folder's Compose file"],
+      ['$0 test isolation.yml --project shop', 'The scenario against the running Compose project shop'],
+      ['$0 drill --all --project shop', 'No scenario: everything reachable from every service'],
+    ])
+    // Before anything else is validated: an unknown option would have taken the word after it as its value.
     // yargs passes its parser, in the running command's context, as the second argument; @types/yargs (17) omits it.
     .middleware(
-      ((args: Record<string, unknown>, parser: { getOptions(): { array: string[] } }) =>
-        rejectRepeated(args, parser.getOptions().array)) as unknown as (args: Record<string, unknown>) => void,
+      ((
+        parsed: Record<string, unknown>,
+        y: { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } },
+      ) => {
+        const known = knownOptions(y.getOptions());
+        const unknown = unknownOptions(args, known);
+        if (unknown.length > 0) throw unknownOptionError(unknown, commandOf(parsed), known);
+      }) as unknown as (args: Record<string, unknown>) => void,
       true,
     )
     .strict()
@@ -76,16 +68,30 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .help()
     .alias('h', 'help')
     .wrap(helpWidth(process.stdout.columns))
-    .epilogue(
-      'Exit codes: 0 all pass, 1 a mismatch, 2 usage or scenario error, 3 inconclusive or infrastructure error.',
-    )
+    .epilogue(EXIT_CODES)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new DockprobeError(ErrorCodes.USAGE, message ?? 'invalid command line', {
-        hint: 'dockprobe --help lists commands and options',
+      // yargs' own parse errors (a value missing after an option) come as a YError: a usage error like the others.
+      if (error && error.name !== 'YError') throw error;
+      const said = message ? usageMessage(message, word) : undefined;
+      throw new DockprobeError(ErrorCodes.USAGE, said?.message ?? message ?? 'invalid command line', {
+        hint: said?.hint ?? 'dockprobe --help lists commands and options',
       });
     })
     .exitProcess(false);
   await parser.parseAsync();
   return exitCode;
+}
+
+/** Every name yargs knows an option of the running command by: as declared, camelCase, aliases. */
+function knownOptions(options: { key: Record<string, unknown>; alias: Record<string, string[]> }): Set<string> {
+  const known = new Set<string>();
+  for (const key of Object.keys(options.key)) known.add(key);
+  for (const [key, aliases] of Object.entries(options.alias)) for (const a of [key, ...aliases]) known.add(a);
+  return known;
+}
+
+/** The command yargs is running, from what it parsed. */
+function commandOf(parsed: Record<string, unknown>): string | undefined {
+  const word = (parsed['_'] as unknown[] | undefined)?.[0];
+  return typeof word === 'string' ? word : undefined;
 }

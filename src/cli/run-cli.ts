@@ -1,10 +1,9 @@
-import { isDockprobeError } from '../errors/dockprobe-error.js';
 import { colorEnabled, colors } from '../report/colors.js';
-import { escapeLines } from '../report/escape-control.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
 import type { CliContext } from './cli-context.js';
 import { ExitCode, exitCodeForError } from './exit-code.js';
 import { main } from './main.js';
+import { printError } from './print-error.js';
 
 /**
  * The command line as a process, started by bin.ts: the only place that sets the exit code and handles signals
@@ -65,22 +64,4 @@ export async function runCli(): Promise<void> {
     await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.exit(process.exitCode ?? 0);
   }
-}
-
-function printError(context: CliContext, error: unknown): void {
-  const c = context.colorsErr;
-  // Messages quote what a file or the engine said (a name, a target, a label): shown, never sent raw to a terminal.
-  if (isDockprobeError(error)) {
-    process.stderr.write(`${c.red(c.bold('dockprobe: error'))} [${error.code}] ${escapeLines(error.message)}\n`);
-    if (error.hint) process.stderr.write(`  ${c.dim(`hint: ${escapeLines(error.hint)}`)}\n`);
-    if (process.env['DOCKPROBE_DEBUG'] && error.cause)
-      process.stderr.write(`  cause: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
-    return;
-  }
-  // Not one of ours: still no stack trace unless asked for.
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
-    `${c.red(c.bold('dockprobe: internal error'))} ${escapeLines(message)}\n  ${c.dim('set DOCKPROBE_DEBUG=1 for the stack trace, and please report it')}\n`,
-  );
-  if (process.env['DOCKPROBE_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 }

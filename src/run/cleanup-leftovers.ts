@@ -96,12 +96,12 @@ export async function cleanupLeftovers(
     // Naming a run narrows what goes, and stands for the owner a resource does not record; a run still alive here or
     // started on another host still needs its own flag: `--run` with an id from another machine's log must not pull
     // probes out from under that machine's run.
-    if (owner.status === 'alive' && options.all) return `${owner.why}, and --all was given`;
+    if (owner.status === 'alive' && options.all) return `${owner.why}, and --alive was given`;
     if (owner.status === 'elsewhere' && options.otherHosts) return `${owner.why}, and --other-hosts was given`;
     if (owner.status === 'unknown' && options.runId) return `run ${options.runId} was named`;
     const flag =
       owner.status === 'alive'
-        ? ' (--all removes it)'
+        ? ' (--alive removes it)'
         : owner.status === 'elsewhere'
           ? ' (--other-hosts removes it)'
           : ' (--run ID removes it)';

@@ -24,15 +24,9 @@ import {
 import type { Expectation, HostTarget, Scenario, TargetRef, TraefikCheck } from './scenario.js';
 import { positionOf, type DocPath } from './yaml-positions.js';
 import { quoted } from './quoted.js';
+import { DEFAULT_INTERNET, DEFAULT_TIMEOUT_MS } from './scenario-defaults.js';
 
-/** The timeout of a check when neither the file nor the command line sets one. */
-export const DEFAULT_TIMEOUT_MS = 2000;
-
-/**
- * What `internet` means when neither the file nor `--internet` says: a TCP/HTTPS endpoint and a lookup of an outside
- * name. Defaults for users on their own hosts; tests always replace them with a local canary.
- */
-export const DEFAULT_INTERNET = ['tcp://1.1.1.1:443', 'https://example.com/', 'dns:example.com'];
+export { DEFAULT_INTERNET, DEFAULT_TIMEOUT_MS };
 
 /**
  * The largest scenario file read, in bytes. Real scenarios are a few KiB; a 50 MB file once took 85 s and 4.3 GB to
@@ -100,7 +94,8 @@ function refuseTooLarge(file: string, stats: Stats): void {
 // it passes the limit (`dockprobe test /dev/zero` once read until memory ran out).
 const CHUNK_BYTES = 64 * 1024;
 
-function streamTooLarge(file: string): ScenarioError {
+/** A scenario read from a pipe or a device that passed {@link MAX_SCENARIO_BYTES}. */
+export function streamTooLarge(file: string): ScenarioError {
   return new ScenarioError([
     {
       file,

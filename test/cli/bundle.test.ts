@@ -161,7 +161,7 @@ t.test('the bundle runs each command as the source does', async (t) => {
   );
 
   t.equal(unknown.code, 2);
-  t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] Unknown argument: nope/);
+  t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] unknown option --nope for dockprobe validate/);
 
   // dockerode stays in node_modules (native optional modules): the bundle requires it from there.
   t.equal(noEngine.code, 3, noEngine.stderr);

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import yargs from 'yargs';
-import { reportOptionsFrom, runOptionsFrom, withRunOptions } from '../../src/cli/common-options.js';
+import { reportOptionsFrom, runOptionsFrom } from '../../src/cli/common-options.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { withOptions } from '../../src/cli/with-options.js';
 import { runTraced, type TracedRun } from '../fixtures/traced-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,7 +82,7 @@ t.test('each command loads only what it needs; output and exit codes as before',
   t.same(heavy(testHelp.loaded), [], 'test --help loads no Docker client');
 
   t.equal(unknown.code, 2);
-  t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] Unknown argument: nope/);
+  t.match(unknown.stderr, /dockprobe: error \[DP_USAGE\] unknown option --nope for dockprobe validate/);
 });
 
 t.test('networks --help: the options and exit codes, and no Docker client loaded', async (t) => {
@@ -101,7 +102,7 @@ t.test('probing options reach the library typed and validated, from a real parse
     colorsErr: colors(false),
     cleanup: new CleanupStack(),
   };
-  const parse = (...args: string[]) => withRunOptions(yargs(args)).strict().exitProcess(false).parseSync();
+  const parse = (...args: string[]) => withOptions(yargs(args), 'demo').strict().exitProcess(false).parseSync();
 
   const defaults = runOptionsFrom(parse(), context);
   t.match(defaults, { retries: 0, repeat: 1, cleanup: context.cleanup });

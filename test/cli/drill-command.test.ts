@@ -57,8 +57,8 @@ t.test('options reach the library typed: defaults left to the library, values va
       '500ms',
       '--concurrency',
       '64',
-      '--retries',
-      '1',
+      '--attempts',
+      '2',
       '--probes',
       '4',
       '--max-checks',
@@ -114,7 +114,7 @@ const usage: [string, string[], string | RegExp][] = [
   [
     'a format drill does not write',
     ['drill', '--all', '--format', 'tap'],
-    /Invalid values:\n {2}Argument: format, Given: "tap", Choices: "pretty", "json"/,
+    "--format must be one of pretty, json, got 'tap'",
   ],
 ];
 for (const [what, argv, message] of usage) {

@@ -37,9 +37,8 @@ t.test('unknown names list what exists and suggest the closest', async (t) => {
 });
 
 t.test('run options are validated at the boundary, naming the option and the value received', async (t) => {
-  const { countOption, durationOption, dnsUpstreamOption, listOption } = await import(
-    '../../src/cli/common-options.js'
-  );
+  const { dnsUpstreamOption, listOption } = await import('../../src/cli/common-options.js');
+  const { countValue: countOption, durationValue: durationOption } = await import('../../src/cli/with-options.js');
   t.throws(() => countOption('retries', 'x', 0, 10), {
     code: 'DP_USAGE',
     message: "--retries must be a whole number from 0 to 10, got 'x'",
@@ -47,6 +46,12 @@ t.test('run options are validated at the boundary, naming the option and the val
   t.throws(() => countOption('repeat', '0', 1, 100), {
     message: "--repeat must be a whole number from 1 to 100, got '0'",
   });
+  for (const typed of ['0x10', '1e3', '', ' ', '2.0', '-1'])
+    t.throws(
+      () => countOption('repeat', typed, 1, 100),
+      { message: `--repeat must be a whole number from 1 to 100, got '${typed}'` },
+      `'${typed}' as typed`,
+    );
   t.equal(countOption('repeat', '3', 1, 100), 3);
   t.throws(() => durationOption('timeout', 'soon'), {
     code: 'DP_USAGE',

@@ -16,7 +16,7 @@ t.test(
       { files: ['a.yml', 'b.yml', 'c.yml'], project: 'shop', live: false },
       'repeated or comma-separated',
     );
-    t.same(inferOptionsFrom({ files: [], infer: true, file: 'compose.yml' }, undefined), {
+    t.same(inferOptionsFrom({ files: [], infer: true, file: ['compose.yml'] }, undefined), {
       files: ['compose.yml'],
       project: undefined,
       live: false,
@@ -35,14 +35,14 @@ t.test('refused at the boundary, naming the option and what it got', async (t) =
     code: 'DP_USAGE',
     message: 'name the scenario files to run, or --infer to run what the deployment itself implies',
   });
-  t.throws(() => inferOptionsFrom({ files: ['s.yml'], infer: false, file: 'compose.yml' }, undefined), {
+  t.throws(() => inferOptionsFrom({ files: ['s.yml'], infer: false, file: ['compose.yml'] }, undefined), {
     code: 'DP_USAGE',
     message: '--file names Compose files to infer from, and goes with --infer (got --file compose.yml)',
   });
   t.throws(() => inferOptionsFrom({ files: [], infer: true }, ['a', 'b']), {
     code: 'DP_USAGE',
-    message: '--infer infers from one project, got --project a,b',
-    hint: /scenario files go before the options/,
+    message: 'test --infer infers from one project, got --project a,b',
+    hint: 'run test --infer once for each project',
   });
 });
 
@@ -68,9 +68,9 @@ t.test('the command line: usage errors exit 2 before any engine call (none is re
     /\[DP_USAGE\] --file names Compose files to infer from, and goes with --infer \(got --file docker-compose\.test\.yml\)/,
   );
   t.equal(two.code, 2);
-  t.match(two.stderr, /\[DP_USAGE\] --infer infers from one project, got --project a,b/);
+  t.match(two.stderr, /\[DP_USAGE\] test --infer infers from one project, got --project a,b/);
   t.equal(help.code, 0, help.stderr);
   t.match(help.stdout, /^dockprobe test \[files\.\.\]/);
   t.match(help.stdout, /--infer +Also run the expectations inferred from the deployment/);
-  t.match(help.stdout, /--file +With --infer: Compose files to infer from/);
+  t.match(help.stdout, /--file +Compose files, as `compose -f` takes them \(test: with --infer\)/);
 });

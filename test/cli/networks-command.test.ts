@@ -20,17 +20,14 @@ t.test('usage errors name what was received, before the engine is touched', asyn
     code: 'DP_USAGE',
     message: 'name what to do: --stale lists networks left behind, --remove NAME… or --remove-own removes them',
   });
-  await t.rejects(main(['networks', '--remove'], context), {
-    code: 'DP_USAGE',
-    message: /^--remove needs the names \(or ids\) of the networks to remove, got /,
-  });
+  await t.rejects(main(['networks', '--remove'], context), { code: 'DP_USAGE', message: '--remove needs a value' });
   await t.rejects(main(['networks', '--remove', ',', '--stale'], context), {
     code: 'DP_USAGE',
     message: "--remove needs the names (or ids) of the networks to remove, got ','",
   });
   await t.rejects(main(['networks', '--stale', '--format', 'tap'], context), {
     code: 'DP_USAGE',
-    message: /Invalid values:\s+Argument: format, Given: "tap", Choices: "pretty", "json"/,
+    message: "--format must be one of pretty, json, got 'tap'",
   });
   await t.rejects(main(['networks', '--stale', '--engine-timeout', '0s'], context), {
     code: 'DP_USAGE',

@@ -1,7 +1,8 @@
 import t from 'tap';
-import { main, rejectRepeated } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import { declaredCommands } from '../fixtures/cli-commands.js';
 
 // A single-valued option given twice once surfaced as "internal error … is not a function" (exit 3), or ran every
 // check and printed no report: it is a usage error (exit 2) before anything runs, naming the values.
@@ -64,45 +65,13 @@ t.test(
 
 // Every option of every command, read from the command's own declaration: a value option given twice is refused
 // before anything runs, unless the command declares it a list; a list option given twice gets past the check.
-const commandsOf = async () => {
-  const yargs = (await import('yargs')).default;
-  const { testCommand } = await import('../../src/cli/commands/test-command.js');
-  const { snapshotCommand } = await import('../../src/cli/commands/snapshot-command.js');
-  const { drillCommand } = await import('../../src/cli/commands/drill-command.js');
-  const { planCommand } = await import('../../src/cli/commands/plan-command.js');
-  const { demoCommand } = await import('../../src/cli/commands/demo-command.js');
-  const { cleanupCommand } = await import('../../src/cli/commands/cleanup-command.js');
-  const { networksCommand } = await import('../../src/cli/commands/networks-command.js');
-  const { imageCommand } = await import('../../src/cli/commands/image-command.js');
-  const noop = () => undefined;
-  const commands = [
-    testCommand(context, noop),
-    snapshotCommand(context, noop),
-    drillCommand(context, noop),
-    planCommand(context),
-    demoCommand(context, noop),
-    cleanupCommand(context, noop),
-    networksCommand(context, noop),
-    imageCommand(context),
-  ];
-  return commands.map((c) => {
-    const name = String(c.command).split(' ')[0]!;
-    // getOptions() is yargs' own (its types, @types/yargs 17, leave it out): what the command declared.
-    const built = (c.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([])) as unknown as {
-      getOptions(): { key: Record<string, unknown>; array: string[]; boolean: string[] };
-    };
-    const options = built.getOptions();
-    return { name, options };
-  });
-};
-
 t.test(
   'every value option of every command: given twice, exit 2 naming it, unless the command makes it a list',
   async (t) => {
     const positional: Record<string, string[]> = { snapshot: ['s.yml'], image: ['build'] };
     let refused = 0;
     let lists = 0;
-    for (const { name, options } of await commandsOf()) {
+    for (const { name, options } of declaredCommands()) {
       const values = Object.keys(options.key).filter(
         (k) =>
           k.length > 1 &&
@@ -133,23 +102,16 @@ t.test(
   },
 );
 
-t.test(
-  'plan --project is one name (test --project is a list): given twice, exit 2, never an internal error',
-  async (t) => {
-    await t.rejects(main(['plan', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), {
-      code: 'DP_USAGE',
-      message: "--project was given 2 times ('a', 'b'); give it once",
-      hint: /here only --file, --stack-file take several values/,
-    });
-  },
-);
+t.test('plan --project is a list as everywhere, and plan infers from one project: two are refused', async (t) => {
+  await t.rejects(main(['plan', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), {
+    code: 'DP_USAGE',
+    message: 'plan infers from one project, got --project a,b',
+  });
+});
 
 t.test('a flag given twice keeps its last value, as yargs has it: --keep --no-keep is no keep', async (t) => {
   const yargs = (await import('yargs')).default;
-  const parsed = yargs(['--verbose', '--verbose', '--keep', '--no-keep'])
-    .option('verbose', { type: 'boolean' })
-    .option('keep', { type: 'boolean' })
-    .parseSync();
+  const { withOptions } = await import('../../src/cli/with-options.js');
+  const parsed = withOptions(yargs(['--verbose', '--verbose', '--keep', '--no-keep']), 'demo').parseSync();
   t.same([parsed.verbose, parsed.keep], [true, false]);
-  rejectRepeated(parsed, []);
 });

@@ -73,6 +73,12 @@ t.test('the reference scenario passes, with real evidence, and leaves nothing be
   );
   t.match(await readFile(junit, 'utf8'), /<testsuites[^>]* tests="10" failures="0" errors="0"/);
   t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), [], 'no container of the run is left');
+
+  // Options and files in any order: --project before the file takes the project alone.
+  const optionsFirst = await cliJson(['test', '--project', project, 'scenarios/reference.yml']);
+  t.equal(optionsFirst.exitCode, 0, optionsFirst.stderr);
+  const cells = (r: typeof report) => r!.verdicts.map((v) => `${v.source} → ${v.target} ${v.status} ${v.code}`);
+  t.same(cells(optionsFirst.report), cells(report), 'test --project P FILE does what test FILE --project P does');
 });
 
 t.test('pretty output: the matrix on stdout, progress on stderr', async (t) => {
@@ -204,13 +210,13 @@ t.test('dockprobe cleanup removes what a crashed run left behind', async (t) => 
     },
   });
   t.teardown(() => manual.remove({ force: true }).catch(() => undefined));
-  // A dry run: --all would take this file's own live topology too.
-  const everything = await cli(['cleanup', '--all', '--other-hosts', '--dry-run']);
+  // A dry run: --alive would take this file's own live topology too.
+  const everything = await cli(['cleanup', '--alive', '--other-hosts', '--dry-run']);
   t.match(everything.stdout, new RegExp(`kept container dptest-manual-${process.pid} .*records no owner process`));
   t.equal(
     (await containersLabelled('dockprobe.run=manual')).length,
     1,
-    'a hand-started stack survives cleanup --all --other-hosts',
+    'a hand-started stack survives cleanup --alive --other-hosts',
   );
   const { exitCode, stdout } = await cli(['cleanup', '--run', runId, '--other-hosts']);
   t.equal(exitCode, 0);

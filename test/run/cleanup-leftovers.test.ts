@@ -38,8 +38,8 @@ t.test('a run still alive on this host is kept; a dead one is removed, container
     `network dp-dead (${deadNet.id}, run dead)`,
   ]);
   t.same(report.kept, [
-    `container dockprobe-live-1 (${short(liveProbe.id)}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
-    `network dp-live (${liveNet.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
+    `container dockprobe-live-1 (${short(liveProbe.id)}, run live): run live is still alive (pid ${process.ppid}) (--alive removes it)`,
+    `network dp-live (${liveNet.id}, run live): run live is still alive (pid ${process.ppid}) (--alive removes it)`,
   ]);
   t.same(report.failures, []);
   t.ok(engine.containers.byId.has(liveProbe.id) && engine.networks.byId.has(liveNet.id), 'the live run is untouched');
@@ -52,7 +52,7 @@ t.test('a run still alive on this host is kept; a dead one is removed, container
   );
 });
 
-t.test('--all removes live runs too', async (t) => {
+t.test('--alive removes live runs too', async (t) => {
   const { engine } = leftovers();
   const report = await cleanupLeftovers(engine, { all: true, removeNetwork: noSleep });
   t.equal(report.removed.length, 4);
@@ -69,8 +69,8 @@ t.test('--run narrows to that run; a run still alive or of another host still ne
   const kept = await cleanupLeftovers(engine, { runId: 'live', removeNetwork: noSleep });
   t.same(kept.removed, [], 'a live run is not pulled out from under its process by naming it');
   t.match(kept.kept, [
-    /^container dockprobe-live-1 .*run live is still alive .*\(--all removes it\)$/,
-    /^network dp-live .*\(--all removes it\)$/,
+    /^container dockprobe-live-1 .*run live is still alive .*\(--alive removes it\)$/,
+    /^network dp-live .*\(--alive removes it\)$/,
   ]);
   t.ok(engine.containers.byId.has(liveProbe.id));
   const report = await cleanupLeftovers(engine, { runId: 'live', all: true, removeNetwork: noSleep });
@@ -121,7 +121,7 @@ t.test('removal failures are reported with what failed, and the rest goes on', a
 });
 
 t.test(
-  'never what it did not provably make: a hand-started stack, even with --all; another host only with --other-hosts',
+  'never what it did not provably make: a hand-started stack, even with --alive; another host only with --other-hosts',
   async (t) => {
     const engine = new FakeEngine();
     const net = engine.networks.add({ name: 'ref_public-facing', labels: manual });
@@ -164,7 +164,7 @@ t.test(
     const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
     t.same(report.removed, [`swarm job dockprobe-dead-2 (${deadJob.id}, run dead)`]);
     t.same(report.kept, [
-      `swarm job dockprobe-live-2 (${liveJob.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
+      `swarm job dockprobe-live-2 (${liveJob.id}, run live): run live is still alive (pid ${process.ppid}) (--alive removes it)`,
     ]);
     t.same([...engine.swarm.services.values()].map((s) => s.name).sort(), ['dockprobe-live-2', 'shop_api']);
     // A worker cannot list services: cleanup there does not ask.
@@ -193,7 +193,7 @@ t.test(
     t.match(report.kept, [/LAN neighbour dockprobe-lan-live-\d+ \(run live\): run live is still alive/]);
     const dry = await cleanupLeftovers(engine, { lan, dryRun: true, runId: 'live', all: true });
     t.same(dry.wouldRemove, [
-      `LAN neighbour dockprobe-lan-live-${process.ppid} (run live): run live is still alive (pid ${process.ppid}), and --all was given`,
+      `LAN neighbour dockprobe-lan-live-${process.ppid} (run live): run live is still alive (pid ${process.ppid}), and --alive was given`,
     ]);
   },
 );

@@ -1,7 +1,9 @@
 import type { CliContext } from '../cli-context.js';
+import { engineOptionFrom } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
-import { engineOptionFrom, withEngineOption } from '../common-options.js';
 import { ExitCode } from '../exit-code.js';
+import { withHelp } from '../help-text.js';
+import { withOptions } from '../with-options.js';
 
 /** `dockprobe cleanup`: remove what earlier (crashed) runs left behind. */
 export function cleanupCommand(context: CliContext, setExit: (code: number) => void) {
@@ -10,31 +12,15 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
     describe:
       'Remove containers and networks that dockprobe runs left behind: only those of runs provably gone from this host',
     builder: (y) =>
-      withEngineOption(y)
-        .option('run', {
-          type: 'string',
-          describe: 'Only this run id (a run still alive here needs --all too, one of another host --other-hosts)',
-        })
-        .option('all', {
-          type: 'boolean',
-          default: false,
-          describe: 'Also resources of runs whose process is still alive on this host',
-        })
-        .option('other-hosts', {
-          type: 'boolean',
-          default: false,
-          describe: 'Also resources of runs started on other hosts (nothing here proves them gone)',
-        })
-        .option('dry-run', {
-          type: 'boolean',
-          default: false,
-          describe: 'List what would be removed and why; remove nothing',
-        })
-        .option('images', {
-          type: 'boolean',
-          default: false,
-          describe: 'Also probe images of other dockprobe versions (the current one is kept)',
-        }),
+      withHelp(
+        withOptions(y, 'cleanup'),
+        [
+          ['$0 cleanup --dry-run', 'What would be removed, and why; nothing removed'],
+          ['$0 cleanup', 'Remove what runs provably gone from this host left behind'],
+          ['$0 cleanup --run 1a2b3c4d --alive', 'One run, even while its process is still alive here'],
+        ],
+        'Exit codes: 0 nothing left behind, 2 usage error, 3 something could not be removed or the engine could not be reached.',
+      ),
     handler: async (argv) => {
       const [{ DockerodeEngine }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
         import('../../docker/dockerode-engine.js'),
@@ -43,7 +29,7 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
       ]);
       const report = await cleanupLeftovers(new DockerodeEngine(engineOptionFrom(argv)), {
         ...(argv.run ? { runId: argv.run } : {}),
-        all: argv.all,
+        all: argv.alive,
         otherHosts: argv.otherHosts,
         dryRun: argv.dryRun,
         images: argv.images,

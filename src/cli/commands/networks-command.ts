@@ -1,9 +1,11 @@
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import type { CliContext } from '../cli-context.js';
-import { engineOptionFrom, listOption, withEngineOption } from '../common-options.js';
+import { engineOptionFrom, listOption } from '../common-options.js';
 import { confirmOnTerminal } from '../confirm.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForNetworks } from '../exit-code.js';
+import { withHelp } from '../help-text.js';
+import { withOptions } from '../with-options.js';
 
 /** `dockprobe networks --stale`: networks that outlived their Compose project, stack or dockprobe run. */
 export function networksCommand(context: CliContext, setExit: (code: number) => void) {
@@ -12,39 +14,15 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
     describe:
       'Networks left behind by Compose projects, swarm stacks and dockprobe runs that are gone: what holds each, and the commands that free it',
     builder: (y) =>
-      withEngineOption(y)
-        .option('stale', {
-          type: 'boolean',
-          default: false,
-          describe:
-            'List networks whose Compose project, stack or dockprobe run no longer exists, what still holds each, and the commands that free it',
-        })
-        .option('remove', {
-          type: 'string',
-          array: true,
-          describe:
-            'Remove these networks (names or ids), only if nothing holds them; asks first on a terminal unless --yes',
-        })
-        .option('remove-own', {
-          type: 'boolean',
-          default: false,
-          describe: "Remove dockprobe's own stale networks (of runs provably gone) that nothing holds",
-        })
-        .option('yes', {
-          alias: 'y',
-          type: 'boolean',
-          default: false,
-          describe: 'Do not ask before removing a network named with --remove',
-        })
-        .option('format', {
-          alias: 'f',
-          choices: ['pretty', 'json'] as const,
-          default: 'pretty' as const,
-          describe: 'Report on stdout',
-        })
-        .epilogue(
-          'Exit codes: 0 nothing stale is left and every removal asked for was done, 1 a stale network is left (with --stale) or a removal was refused because something holds the network, 2 usage error (an unknown network named), 3 engine unreachable or a removal failed.',
-        ),
+      withHelp(
+        withOptions(y, 'networks'),
+        [
+          ['$0 networks --stale', 'Networks left behind, what holds each, and the commands that free it'],
+          ['$0 networks --remove-own', "Remove dockprobe's own stale networks that nothing holds"],
+          ['$0 networks --remove shop_default --yes', 'Remove a network by name, without a question'],
+        ],
+        'Exit codes: 0 nothing stale is left and every removal asked for was done, 1 a stale network is left (with --stale) or a removal was refused because something holds the network, 2 usage error (an unknown network named), 3 engine unreachable or a removal failed.',
+      ),
     handler: async (argv) => {
       const names = argv.remove === undefined ? undefined : (listOption(argv.remove) ?? []);
       if (names !== undefined && names.length === 0) {

@@ -1,6 +1,8 @@
 import type { CliContext } from '../cli-context.js';
-import { engineOptionFrom, withEngineOption } from '../common-options.js';
+import { engineOptionFrom, listOption, oneProject, projectOption } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
+import { withHelp } from '../help-text.js';
+import { withOptions } from '../with-options.js';
 
 /** `dockprobe plan`: the expected matrix of a deployment, from its Compose files or from what runs. */
 export function planCommand(context: CliContext) {
@@ -9,40 +11,22 @@ export function planCommand(context: CliContext) {
     describe:
       'Infer what a deployment is meant to allow from its Compose files (through compose config) or from what runs, and print it or write it as a scenario',
     builder: (y) =>
-      withEngineOption(y)
-        .option('file', {
-          alias: 'f',
-          type: 'string',
-          array: true,
-          describe: 'Compose files, as compose -f takes them (default: compose finds one)',
-        })
-        .option('stack-file', {
-          type: 'string',
-          array: true,
-          describe:
-            "Swarm stack files instead, as docker stack deploy -c takes them (read through docker stack config); needs --project, the stack's name",
-        })
-        .option('project', {
-          alias: 'p',
-          type: 'string',
-          describe:
-            'The Compose project (default: the name Compose gives it) or the stack; with --live, the running one',
-        })
-        .option('live', {
-          type: 'boolean',
-          default: false,
-          describe: 'Infer from the running project (its containers, networks and ports) instead of the files',
-        })
-        .option('write', {
-          type: 'string',
-          describe: 'Also write the inferred expectations as a scenario file, each target commented with why',
-        }),
+      withHelp(
+        withOptions(y, 'plan'),
+        [
+          ['$0 plan --file compose.yml', 'What a Compose file implies, as a matrix'],
+          ['$0 plan --write isolation.yml', "The same from this folder's Compose file, as a scenario to edit"],
+          ['$0 plan --live --project shop', 'From what runs in Compose project shop'],
+        ],
+        'Exit codes: 0 inferred (and written), 2 usage error or a Compose file Compose refuses, 3 the engine or Compose could not be run.',
+      ),
     handler: async (argv) => {
+      const project = oneProject(projectOption(argv.project), 'plan');
       const { inferModel } = await import('../infer-model-of.js');
       const { model, entries, matrix, scenario } = await inferModel({
-        files: argv.file ?? [],
-        stackFiles: argv.stackFile ?? [],
-        project: argv.project,
+        files: listOption(argv.file) ?? [],
+        stackFiles: listOption(argv.stackFile) ?? [],
+        project,
         live: argv.live,
         engine: engineOptionFrom(argv),
       });

@@ -1,9 +1,11 @@
 import type { CliContext } from '../cli-context.js';
-import { reportOptionsFrom, verifyOptionsFrom, withScenarioRunOptions } from '../common-options.js';
+import { reportOptionsFrom, verifyOptionsFrom } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
 import { exitCodeForResult } from '../exit-code.js';
+import { EXIT_CODES, withHelp } from '../help-text.js';
 import { inferOptionsFrom } from '../infer-options.js';
 import { reportLeftovers } from '../report-leftovers.js';
+import { withOptions } from '../with-options.js';
 
 /** `dockprobe test FILE…` (or `--infer`, or both): run scenarios against what is deployed now. */
 export function testCommand(context: CliContext, setExit: (code: number) => void) {
@@ -12,32 +14,20 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
     describe:
       'Run scenario files (or, with --infer, what the deployment itself implies, or both) against what is deployed now and report pass / FAIL / inconclusive',
     builder: (y) =>
-      withScenarioRunOptions(y)
-        .option('infer', {
-          type: 'boolean',
-          default: false,
-          describe:
-            'Also run the expectations inferred from the deployment (as `dockprobe plan`): from the running project with --project, or from Compose files with --file',
-        })
-        // No -f: it is --format on every probing command. Not an array option either: yargs would take the scenario
-        // files after it as Compose files (`--file compose.yml rules.yml`); a list is repeated or comma-separated.
-        .option('file', {
-          type: 'string',
-          array: true,
-          describe: 'With --infer: Compose files to infer from, through compose config (repeated or comma-separated)',
-        })
-        .option('baseline', {
-          type: 'string',
-          describe:
-            'Compare with a baseline written by `dockprobe snapshot`: print only the differences (paths opened, closed, new, gone)',
-        })
-        .option('fail-on', {
-          choices: ['opened', 'closed', 'any'] as const,
-          default: 'opened' as const,
-          describe: 'With --baseline: which differences fail the run (exit 1)',
-        }),
+      withHelp(
+        withOptions(
+          y.positional('files', { type: 'string', array: true, describe: 'Scenario files (YAML); - reads stdin' }),
+          'test',
+        ),
+        [
+          ['$0 test isolation.yml --project shop', 'A scenario against the running Compose project shop'],
+          ['$0 test --infer --project shop', "What the project's own configuration implies, no file"],
+          ['$0 test isolation.yml --baseline base.json', 'Only what changed since `snapshot --write base.json`'],
+        ],
+        EXIT_CODES,
+      ),
     handler: async (argv) => {
-      const options = verifyOptionsFrom(argv, context);
+      const options = await verifyOptionsFrom(argv, context);
       const infer = inferOptionsFrom(argv, options.project === undefined ? undefined : [options.project].flat());
       if (infer) {
         const [{ inferredScenario }, { DockerodeEngine }] = await Promise.all([

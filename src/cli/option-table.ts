@@ -1,0 +1,371 @@
+import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { COMMON_PORTS } from '../drill/common-ports.js';
+import {
+  DRILL_CONCURRENCY,
+  DRILL_MAX_CHECKS,
+  DRILL_PROBES_AT_ONCE,
+  DRILL_TIMEOUT_MS,
+} from '../drill/drill-defaults.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
+import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from '../image/image-load-timeout.js';
+import { formatDuration } from '../scenario/duration.js';
+import { DEFAULT_TIMEOUT_MS } from '../scenario/scenario-defaults.js';
+import { FORMATS } from './report-options.js';
+
+// Every option of the command line, each defined once: one name, one meaning, one description, one way to parse it.
+// A command that needs another meaning gets another name. The README's options table is this table
+// (test/cli/option-table.test.ts keeps them in sync).
+
+/** The commands, in the order help lists them. */
+export const COMMANDS = [
+  'test',
+  'snapshot',
+  'drill',
+  'plan',
+  'demo',
+  'cleanup',
+  'networks',
+  'validate',
+  'schema',
+  'image',
+] as const;
+/** One of {@link COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number];
+
+interface OptionBase {
+  describe: string;
+  /** Its one-letter name, the same on every command that has the option. */
+  alias?: string;
+  /** The default as help shows it, where the library decides it: the command line then passes nothing unless told. */
+  defaultDescription?: string;
+  /** What differs on one command: its choices, its default (never its meaning). */
+  per?: Partial<
+    Record<
+      CommandName,
+      { choices?: readonly string[]; default?: number; defaultDescription?: string; required?: boolean }
+    >
+  >;
+}
+
+/** On or off: `--keep`, `--no-keep`. Given twice, the last one counts. */
+export interface FlagOption extends OptionBase {
+  kind: 'flag';
+  default: boolean;
+}
+/** One value: a file, a name, an id. */
+export interface TextOption extends OptionBase {
+  kind: 'text';
+}
+/** A whole number within bounds. */
+export interface CountOption extends OptionBase {
+  kind: 'count';
+  min: number;
+  max: number;
+  default?: number;
+}
+/** A duration (500ms, 2s, 1m), parsed once, to milliseconds. */
+export interface DurationOption extends OptionBase {
+  kind: 'duration';
+}
+/** Several values: one per flag, or a comma list (`--project a,b`, `--project a --project b`). */
+export interface ListOption extends OptionBase {
+  kind: 'list';
+}
+/** One of a few words. */
+export interface ChoiceOption extends OptionBase {
+  kind: 'choice';
+  choices: readonly string[];
+  default?: string;
+}
+export type OptionSpec = FlagOption | TextOption | CountOption | DurationOption | ListOption | ChoiceOption;
+
+export const OPTIONS = {
+  // Where the run looks.
+  project: {
+    kind: 'list',
+    alias: 'p',
+    describe:
+      "Compose projects or swarm stacks to work on, replacing the scenario's `project:` (names are looked up across them); drill keeps to them; plan and test --infer take one",
+  },
+  file: {
+    kind: 'list',
+    describe: 'Compose files, as `compose -f` takes them (test: with --infer); default: Compose finds its own',
+  },
+  'stack-file': {
+    kind: 'list',
+    describe:
+      "Swarm stack files instead of Compose files, as `docker stack deploy -c` takes them (read through docker stack config); needs --project, the stack's name",
+  },
+  live: {
+    kind: 'flag',
+    default: false,
+    describe: 'Infer from the running project (its containers, networks and ports) instead of the files',
+  },
+  infer: {
+    kind: 'flag',
+    default: false,
+    describe:
+      'Also run the expectations inferred from the deployment (as `dockprobe plan`): from the running project with --project, or from Compose files with --file',
+  },
+  nodes: {
+    kind: 'list',
+    describe:
+      'On a swarm manager: probe each overlay zone from each of these nodes (hostnames or ids, or all), by swarm jobs where needed',
+  },
+  'node-engine': {
+    kind: 'list',
+    describe:
+      "Another node's engine, NODE=ENDPOINT (unix:///path, tcp://host:2376, ssh://user@host): the probe image is loaded there when a job goes to it and it lacks the image (there is no registry)",
+  },
+  from: {
+    kind: 'text',
+    describe:
+      "Where to drill from: SERVICE (inside each of its running containers), network:NAME (a new container on that network) or lan (a neighbour on the host's LAN; root on the engine's host)",
+  },
+  all: {
+    kind: 'flag',
+    default: false,
+    describe: 'Drill from every service with a running container, and print a matrix',
+  },
+  ports: {
+    kind: 'list',
+    defaultDescription: 'default',
+    describe: `Ports tried at every address besides the exposed ones: numbers, 'default' (${COMMON_PORTS.length} common ports: Docker API, databases, caches, brokers, admin panels), or 'none'`,
+  },
+  'host-ports': {
+    kind: 'flag',
+    default: true,
+    describe:
+      "Also knock on the host at each source network's gateway on those ports (--no-host-ports: its published ports only)",
+  },
+  internet: {
+    kind: 'list',
+    defaultDescription: "the scenario's",
+    describe:
+      "Outside targets egress is tried against (tcp://IP:PORT, https://host/, dns:name), replacing the scenario's `internet:`; drill also takes 'none'",
+  },
+  'dns-upstream': {
+    kind: 'text',
+    defaultDescription: 'isolated',
+    describe:
+      "Upstream DNS of the probes: 'isolated' (unknown names fail fast, nothing leaves the host), 'inherit' (the engine's), or comma-separated IP addresses",
+  },
+
+  // How hard and how long.
+  timeout: {
+    kind: 'duration',
+    alias: 't',
+    defaultDescription: `the scenario's, else ${formatDuration(DEFAULT_TIMEOUT_MS)}`,
+    per: { drill: { defaultDescription: formatDuration(DRILL_TIMEOUT_MS) } },
+    describe: "Per-check timeout (e.g. 500ms, 2s), replacing the scenario's",
+  },
+  retries: {
+    kind: 'count',
+    min: 0,
+    max: 10,
+    default: 0,
+    describe:
+      'Further tries of a check expected reachable, while it gets no answer or a refusal (one expected blocked is never retried)',
+  },
+  attempts: {
+    kind: 'count',
+    min: 1,
+    max: 11,
+    default: 1,
+    describe: 'Tries of each drill check, until one connects (a drill expects nothing: any check may be tried again)',
+  },
+  repeat: {
+    kind: 'count',
+    min: 1,
+    max: 100,
+    default: 1,
+    describe: 'Run the whole set N times, keeping every attempt; a cell passes only if every round does',
+  },
+  concurrency: {
+    kind: 'count',
+    min: 1,
+    max: 1024,
+    default: DEFAULT_CONCURRENCY,
+    per: { drill: { default: DRILL_CONCURRENCY } },
+    describe: 'Checks each probe has in flight at once (sockets and DNS queries)',
+  },
+  probes: { kind: 'count', min: 1, max: 256, default: DRILL_PROBES_AT_ONCE, describe: 'Probes running at once' },
+  'max-checks': {
+    kind: 'count',
+    min: 1,
+    max: 100_000,
+    default: DRILL_MAX_CHECKS,
+    describe: 'The most checks one probe may have; a larger drill is refused before it starts',
+  },
+  'engine-timeout': {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_ENGINE_TIMEOUT_MS),
+    describe: 'Deadline of each call to the Docker engine; a silent engine ends the command with exit 3',
+  },
+  'probe-grace': {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_PROBE_GRACE_MS),
+    describe: 'How long past its own deadline a probe may take, container start included',
+  },
+  'image-load-timeout': {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_IMAGE_LOAD_TIMEOUT_MS),
+    describe: 'Bound on loading the probe image into one swarm node',
+  },
+  image: { kind: 'text', describe: 'Probe image to use instead of building one (see probes/Dockerfile)' },
+
+  // What comes out.
+  format: {
+    kind: 'choice',
+    alias: 'f',
+    choices: FORMATS,
+    default: 'pretty',
+    per: { drill: { choices: ['pretty', 'json'] }, networks: { choices: ['pretty', 'json'] } },
+    describe: 'Report format on stdout',
+  },
+  json: { kind: 'text', describe: 'Also write the JSON report to this file' },
+  junit: { kind: 'text', describe: 'Also write a JUnit XML report to this file' },
+  tap: { kind: 'text', describe: 'Also write a TAP report to this file' },
+  verbose: {
+    kind: 'flag',
+    alias: 'v',
+    default: false,
+    describe: "Show everything: passing cells, every probe in detail, a drill's every port and every source's map",
+  },
+  quiet: {
+    kind: 'flag',
+    alias: 'q',
+    default: false,
+    describe: 'No progress lines on stderr (findings and errors stay)',
+  },
+  write: {
+    kind: 'text',
+    per: { snapshot: { required: true } },
+    describe: 'Write the result to this file: plan its inferred scenario, snapshot its baseline',
+  },
+  'write-baseline': {
+    kind: 'text',
+    describe: 'Also write what the drill found, row by row, as a baseline (the format of `snapshot`)',
+  },
+  baseline: {
+    kind: 'text',
+    describe:
+      'Compare with a baseline (`snapshot --write`, `drill --write-baseline`): print only the differences (paths opened, closed, new, gone)',
+  },
+  'fail-on': {
+    kind: 'choice',
+    choices: ['opened', 'closed', 'any'],
+    default: 'opened',
+    describe: 'With --baseline: which differences fail the run (exit 1)',
+  },
+
+  // demo
+  broken: {
+    kind: 'flag',
+    default: false,
+    describe: 'Use the broken twin (every service on the public network): the scenario must fail',
+  },
+  keep: { kind: 'flag', default: false, describe: 'Leave the topology up afterwards' },
+
+  // cleanup
+  run: {
+    kind: 'text',
+    describe: 'Only this run id (a run still alive here needs --alive too, one of another host --other-hosts)',
+  },
+  alive: { kind: 'flag', default: false, describe: 'Also resources of runs whose process is still alive on this host' },
+  'other-hosts': {
+    kind: 'flag',
+    default: false,
+    describe: 'Also resources of runs started on other hosts (nothing here proves them gone)',
+  },
+  'dry-run': { kind: 'flag', default: false, describe: 'List what would be removed and why; remove nothing' },
+  images: {
+    kind: 'flag',
+    default: false,
+    describe: 'Also probe images of other dockprobe versions (the current one is kept)',
+  },
+
+  // networks
+  stale: {
+    kind: 'flag',
+    default: false,
+    describe:
+      'List networks whose Compose project, stack or dockprobe run no longer exists, what still holds each, and the commands that free it',
+  },
+  remove: {
+    kind: 'list',
+    describe: 'Remove these networks (names or ids), only if nothing holds them; asks first on a terminal unless --yes',
+  },
+  'remove-own': {
+    kind: 'flag',
+    default: false,
+    describe: "Remove dockprobe's own stale networks (of runs provably gone) that nothing holds",
+  },
+  yes: {
+    kind: 'flag',
+    alias: 'y',
+    default: false,
+    describe: 'Do not ask before removing a network named with --remove',
+  },
+
+  // image build
+  rebuild: { kind: 'flag', default: false, describe: 'Build even if the tag exists' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The name of an option, as given on the command line without its dashes. */
+export type OptionName = keyof typeof OPTIONS;
+
+const PROBING = [
+  'engine-timeout',
+  'probe-grace',
+  'image',
+  'timeout',
+  'concurrency',
+  'dns-upstream',
+  'internet',
+] as const;
+const RUN = [...PROBING, 'retries', 'repeat', 'quiet'] as const;
+const REPORTS = ['format', 'json', 'junit', 'tap', 'verbose'] as const;
+const SWARM = ['nodes', 'node-engine', 'image-load-timeout'] as const;
+
+/** Which command takes which option, in the order its help lists them. */
+export const COMMAND_OPTIONS = {
+  test: ['project', 'infer', 'file', ...SWARM, ...RUN, ...REPORTS, 'baseline', 'fail-on'],
+  snapshot: ['write', 'project', ...SWARM, ...RUN],
+  drill: [
+    'from',
+    'all',
+    'project',
+    'ports',
+    'host-ports',
+    ...PROBING,
+    'attempts',
+    'probes',
+    'max-checks',
+    'quiet',
+    'format',
+    'verbose',
+    'write-baseline',
+    'baseline',
+    'fail-on',
+  ],
+  plan: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],
+  demo: ['broken', 'keep', ...RUN, ...REPORTS],
+  cleanup: ['run', 'alive', 'other-hosts', 'dry-run', 'images', 'engine-timeout'],
+  networks: ['stale', 'remove', 'remove-own', 'yes', 'format', 'engine-timeout'],
+  validate: [],
+  schema: [],
+  image: ['rebuild', 'engine-timeout'],
+} as const satisfies Record<CommandName, readonly OptionName[]>;
+
+/** An option as one command has it: its choices, default and whether it is required there. */
+export function optionFor(name: OptionName, command: CommandName): OptionSpec & { required?: boolean } {
+  const spec: OptionSpec = OPTIONS[name];
+  const per = spec.per?.[command];
+  return per ? ({ ...spec, ...per } as OptionSpec & { required?: boolean }) : spec;
+}
+
+/** The commands that take an option. */
+export function commandsWith(name: OptionName): CommandName[] {
+  return COMMANDS.filter((c) => (COMMAND_OPTIONS[c] as readonly OptionName[]).includes(name));
+}
