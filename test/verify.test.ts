@@ -48,7 +48,12 @@ function deployment() {
   redis.networks[0]!.ipv4 = '172.19.0.2';
   engine.containers.agent = (plan) =>
     agentLines(plan, (check) => {
-      const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
+      const host =
+        check.kind === 'dns'
+          ? check.name
+          : check.kind === 'tcp' || check.kind === 'udp'
+            ? check.host
+            : new URL(check.url).hostname;
       if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
         return check.kind === 'dns'
           ? { outcome: 'resolved', addresses: ['172.18.0.9'] }

@@ -56,7 +56,12 @@ function plan(topology: Topology, body = blocked): Plan {
 /** IPv4 as in a healthy deployment; IPv6 peers answer; `redis6` decides what redis's IPv6 address and AAAA do. */
 function oracle(redis6: 'open' | 'timeout', peers6: 'open' | 'timeout' = 'open'): Oracle {
   return (check) => {
-    const host = check.kind === 'tcp' ? check.host : check.kind === 'dns' ? check.name : new URL(check.url).hostname;
+    const host =
+      check.kind === 'tcp' || check.kind === 'udp'
+        ? check.host
+        : check.kind === 'dns'
+          ? check.name
+          : new URL(check.url).hostname;
     if (PEERS6.includes(host))
       return peers6 === 'open'
         ? { outcome: 'open', address: host, port: 1 }

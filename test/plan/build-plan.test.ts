@@ -115,7 +115,9 @@ t.test(
     t.match(outside.placement, { kind: 'network', network: { id: 'net-public-facing' } }, 'on the same network');
     t.equal(outside.label, 'network public-facing (outside names)');
     const names = (p: typeof zone) =>
-      p.plan.checks.map((c) => (c.kind === 'dns' ? c.name : c.kind === 'tcp' ? c.host : new URL(c.url).hostname));
+      p.plan.checks.map((c) =>
+        c.kind === 'dns' ? c.name : c.kind === 'tcp' || c.kind === 'udp' ? c.host : new URL(c.url).hostname,
+      );
     t.notOk(
       names(outside).some((n) => n === 'redis'),
       'no zone name is asked through the real upstream',
