@@ -95,6 +95,19 @@ export const MAX_UDP_PAYLOAD_BYTES = 1024;
 /** One thing the probe tries. */
 export type Check = DnsCheck | TcpCheck | HttpCheck | UdpCheck;
 
+/** The host a check names: a DNS check's name, a tcp or udp check's host, a URL's host (IPv6 without brackets). */
+export function checkHost(check: Check): string {
+  switch (check.kind) {
+    case 'dns':
+      return check.name;
+    case 'tcp':
+    case 'udp':
+      return check.host;
+    case 'http':
+      return new URL(check.url).hostname.replace(/^\[|\]$/g, '');
+  }
+}
+
 /** Everything one probe does in one run. */
 export interface ProbePlan {
   version: typeof PLAN_VERSION;

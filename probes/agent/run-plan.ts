@@ -5,6 +5,7 @@ import { tcpConnect } from './checks/tcp-connect.js';
 import { udpExchange } from './checks/udp-exchange.js';
 import {
   CONTROL_REPEATS,
+  checkHost,
   controlRunId,
   DEFAULT_CONCURRENCY,
   udpTries,
@@ -154,13 +155,7 @@ export function describe(check: Check): string {
 
 async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number): Promise<Observation> {
   const base = { id: check.id, kind: check.kind, target: describe(check), latencyMs: 0 };
-  const host =
-    check.kind === 'dns'
-      ? check.name
-      : check.kind === 'tcp' || check.kind === 'udp'
-        ? check.host
-        : new URL(check.url).hostname.replace(/^\[|\]$/g, '');
-  const name = await resolver.resolve(host, check.subnets, check.family);
+  const name = await resolver.resolve(checkHost(check), check.subnets, check.family);
   const resolved = {
     ...base,
     addresses: name.addresses,

@@ -43,21 +43,24 @@ function runAgent(
   });
 }
 
-t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
-  const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const server = spawn(
-    process.execPath,
-    [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/** Runs the bundled agent's `serve` as `svc` with `ports` until the test ends; resolves once it said `ready`. */
+async function serveOnLoopback(t: { teardown(fn: () => void): void }, ports: string[], ready: string): Promise<void> {
+  const server = spawn(process.execPath, [AGENT_BUNDLE, 'serve', '--name', 'svc', ...ports], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   t.teardown(() => void server.kill('SIGTERM'));
-  let ready = '';
+  let said = '';
   await new Promise<void>((resolve) =>
     server.stderr.on('data', (d: Buffer) => {
-      ready += d.toString();
-      if (ready.includes(`http ${httpPort} listening`)) resolve();
+      said += d.toString();
+      if (said.includes(ready)) resolve();
     }),
   );
+}
+
+t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
+  const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  await serveOnLoopback(t, ['--tcp', String(tcpPort), '--http', String(httpPort)], `http ${httpPort} listening`);
 
   // An HTTP server that answers only after a known delay: the check's latency must cover it, and no more than the
   // check's own limit on top.
@@ -233,19 +236,7 @@ t.test('udp checks through the agent: serve answers or keeps silent, a closed po
   const closed = closedUdp.address().port;
   closedUdp.close();
   const [answers, silent] = [await freePort(), await freePort()];
-  const server = spawn(
-    process.execPath,
-    [AGENT_BUNDLE, 'serve', '--name', 'svc', '--udp', String(answers), '--udp-silent', String(silent)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  t.teardown(() => void server.kill('SIGTERM'));
-  let ready = '';
-  await new Promise<void>((resolve) =>
-    server.stderr.on('data', (d: Buffer) => {
-      ready += d.toString();
-      if (ready.includes(`udp ${silent} silent`)) resolve();
-    }),
-  );
+  await serveOnLoopback(t, ['--udp', String(answers), '--udp-silent', String(silent)], `udp ${silent} silent`);
   const checks = [
     { id: 'answers', kind: 'udp' as const, host: '127.0.0.1', port: answers, subnets: [] },
     { id: 'answers6', kind: 'udp' as const, host: '::1', port: answers, subnets: [], family: 6 as const },
