@@ -119,7 +119,8 @@ export interface ProbePlan {
   deadlineMs: number;
   /**
    * Checks in flight at once (sockets and DNS queries). Unbounded, a few hundred lookups at once lost answers in the
-   * embedded DNS, and a name that does resolve was once taken for blocked.
+   * embedded DNS, and a name that does resolve was once taken for blocked. A udp check keeps its place through all its
+   * tries and the spacing between them (one socket at a time), as checkDeadlineMs counts it.
    */
   concurrency: number;
   /**
