@@ -1,5 +1,12 @@
 import t from 'tap';
-import { controlRunId, CONTROL_REPEATS, type AgentLine, type Check, type ProbePlan } from '../probes/agent/protocol.js';
+import {
+  checkHost,
+  controlRunId,
+  CONTROL_REPEATS,
+  type AgentLine,
+  type Check,
+  type ProbePlan,
+} from '../probes/agent/protocol.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { verify } from '../src/verify.js';
 import { FakeEngine } from './fixtures/fake-engine.js';
@@ -48,7 +55,7 @@ function deployment() {
   redis.networks[0]!.ipv4 = '172.19.0.2';
   engine.containers.agent = (plan) =>
     agentLines(plan, (check) => {
-      const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
+      const host = checkHost(check);
       if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
         return check.kind === 'dns'
           ? { outcome: 'resolved', addresses: ['172.18.0.9'] }

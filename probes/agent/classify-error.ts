@@ -63,3 +63,34 @@ function errorCode(error: unknown): string | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause === undefined ? undefined : errorCode(cause);
 }
+
+/**
+ * Maps an error on a udp check's socket to its outcome. Linux hands a connected UDP socket only the ICMP errors it
+ * counts as hard (port unreachable, and the administratively prohibited ones), as the error of its next receive (node:
+ * an 'error' event, syscall recvmsg); a host or network unreachable from a router never reaches it. What `send` or
+ * `connect` fails with was decided where the probe runs, before anything left it.
+ */
+export function classifyUdpError(error: unknown): {
+  outcome: Extract<Outcome, 'udp-port-unreachable' | 'unreachable' | 'error'>;
+  errorCode: AgentErrorCode;
+  detail: string;
+} {
+  const c = classifyError(error);
+  const fromNetwork = (error as { syscall?: unknown } | null)?.syscall === 'recvmsg';
+  switch (c.errorCode) {
+    case 'ECONNREFUSED':
+      return { ...c, outcome: 'udp-port-unreachable', detail: `ICMP port unreachable (${c.detail})` };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETDOWN':
+      return { ...c, outcome: 'unreachable', detail: fromNetwork ? `an ICMP error came back (${c.detail})` : c.detail };
+    case 'EACCES':
+      // ICMPv6 "administratively prohibited" arrives as EACCES; a send refused where the probe runs is EACCES too.
+      return fromNetwork
+        ? { ...c, outcome: 'unreachable', detail: `ICMPv6 administratively prohibited (${c.detail})` }
+        : { ...c, outcome: 'error' };
+    default:
+      return { ...c, outcome: 'error' };
+  }
+}

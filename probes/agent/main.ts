@@ -69,7 +69,16 @@ async function serveCommand(args: string[]): Promise<void> {
       if (process.ppid !== parent) process.exit(0);
     }, 250).unref();
   }
-  await serve({ name, tcpPorts: parsePorts(args, '--tcp'), httpPorts: parsePorts(args, '--http') }, log);
+  await serve(
+    {
+      name,
+      tcpPorts: parsePorts(args, '--tcp'),
+      httpPorts: parsePorts(args, '--http'),
+      udpPorts: parsePorts(args, '--udp'),
+      udpSilentPorts: parsePorts(args, '--udp-silent'),
+    },
+    log,
+  );
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 5;
+export const PLAN_VERSION = 6;
 
 /** What every check has. */
 interface CheckBase {
@@ -53,8 +53,60 @@ export interface HttpCheck extends CheckBase {
   minBytes?: number;
 }
 
+/**
+ * Send one datagram to host:port (host resolved like a {@link TcpCheck}) from a fresh socket on each try, and wait
+ * `timeoutMs` for an answer or an ICMP error. A try that stays silent is tried again, up to `tries` in all, each
+ * datagram at least `spacingMs` after the one before: Linux sends ICMP errors to one destination in a burst of about
+ * six, then about one a second, so a port that answered an earlier datagram with nothing may answer a later one.
+ */
+export interface UdpCheck extends CheckBase {
+  kind: 'udp';
+  host: string;
+  port: number;
+  subnets: string[];
+  /**
+   * Send a DNS query (type A, recursion desired) for this name, `.` for the root: only an answer that parses as the
+   * DNS answer to it counts without `DP_NOT_DNS`. Port 53 without `payload` asks for `.` when this is absent.
+   */
+  dnsName?: string;
+  /** The datagram, base64, at most {@link MAX_UDP_PAYLOAD_BYTES}; {@link DEFAULT_UDP_PAYLOAD} when absent. */
+  payload?: string;
+  /** Tries in all while silent, each from a fresh socket; {@link DEFAULT_UDP_TRIES} when absent. */
+  tries?: number;
+  /**
+   * The least time from one datagram to the next, within a run and across `retries` runs; {@link UDP_SPACING_MS}
+   * when absent.
+   */
+  spacingMs?: number;
+}
+
+/** Tries of a {@link UdpCheck} unless it says: one more after a silent one, so silence is never one datagram's. */
+export const DEFAULT_UDP_TRIES = 2;
+/**
+ * Time between two tries of a {@link UdpCheck} unless it says: past the second after the first, the per-destination
+ * ICMP rate limit (net.ipv4.icmp_ratelimit, 1000 ms by default) has let one more error through.
+ */
+export const UDP_SPACING_MS = 1000;
+/** What a {@link UdpCheck} to a port other than 53 sends unless it says. */
+export const DEFAULT_UDP_PAYLOAD = 'dockprobe\n';
+/** The largest datagram a {@link UdpCheck} sends: one packet on any path (no fragments, which firewalls may drop). */
+export const MAX_UDP_PAYLOAD_BYTES = 1024;
+
 /** One thing the probe tries. */
-export type Check = DnsCheck | TcpCheck | HttpCheck;
+export type Check = DnsCheck | TcpCheck | HttpCheck | UdpCheck;
+
+/** The host a check names: a DNS check's name, a tcp or udp check's host, a URL's host (IPv6 without brackets). */
+export function checkHost(check: Check): string {
+  switch (check.kind) {
+    case 'dns':
+      return check.name;
+    case 'tcp':
+    case 'udp':
+      return check.host;
+    case 'http':
+      return new URL(check.url).hostname.replace(/^\[|\]$/g, '');
+  }
+}
 
 /** Everything one probe does in one run. */
 export interface ProbePlan {
@@ -67,7 +119,8 @@ export interface ProbePlan {
   deadlineMs: number;
   /**
    * Checks in flight at once (sockets and DNS queries). Unbounded, a few hundred lookups at once lost answers in the
-   * embedded DNS, and a name that does resolve was once taken for blocked.
+   * embedded DNS, and a name that does resolve was once taken for blocked. A udp check keeps its place through all its
+   * tries and the spacing between them (one socket at a time), as checkDeadlineMs counts it.
    */
   concurrency: number;
   /**
@@ -109,7 +162,13 @@ export function controlRunId(id: string, n: number): string {
  * - `refused`: the host answered with RST: the network path is open, nothing listens.
  * - `reset`: the connection was accepted then reset.
  * - `timeout`: no answer at all within the timeout: dropped.
- * - `unreachable`: the kernel or a router said there is no route (EHOSTUNREACH, ENETUNREACH).
+ * - `unreachable`: the kernel or a router said there is no route (EHOSTUNREACH, ENETUNREACH); on udp also an ICMP
+ *   "administratively prohibited" (EHOSTUNREACH over IPv4, EACCES over IPv6).
+ * - `udp-answer`: a datagram came back from the target's address and port (see `bytes`; `DP_NOT_DNS` when a DNS query
+ *   got an answer that is not DNS).
+ * - `udp-port-unreachable`: an ICMP port unreachable came back (ECONNREFUSED): the host was reached, the port is
+ *   closed, as a TCP `refused`.
+ * - `udp-silent`: nothing came back on any try: never blocked by itself (a listener that never answers is silent too).
  * - `error`: anything else; never counted as blocked.
  */
 export type Outcome =
@@ -124,6 +183,9 @@ export type Outcome =
   | 'reset'
   | 'timeout'
   | 'unreachable'
+  | 'udp-answer'
+  | 'udp-port-unreachable'
+  | 'udp-silent'
   | 'error';
 
 /**
@@ -140,6 +202,8 @@ export const AGENT_ERROR_CODES = [
   'DP_BODY_SHORT',
   'DP_NOT_HTTP',
   'DP_PROBE_BUSY',
+  'DP_UDP_SILENT',
+  'DP_NOT_DNS',
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -149,6 +213,8 @@ export const AGENT_ERROR_CODES = [
   'EHOSTDOWN',
   'ENETDOWN',
   'EADDRNOTAVAIL',
+  'EACCES',
+  'EPERM',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -187,12 +253,15 @@ export interface Observation {
   target: string;
   /** Every address the name resolved to. */
   addresses?: string[];
-  /** The address actually tried, for tcp/http. */
+  /** The address actually tried, for tcp/http/udp. */
   address?: string;
   port?: number;
   /** HTTP status, for `http`. */
   status?: number;
-  /** For an `http` check with `minBytes`: the body bytes that arrived (counted up to `minBytes`). */
+  /**
+   * For an `http` check with `minBytes`: the body bytes that arrived (counted up to `minBytes`). For `udp-answer`: the
+   * answer's size (its first bytes, escaped, in the detail).
+   */
   bytes?: number;
   /** Time from the start of the check to its outcome, in milliseconds (DNS included). */
   latencyMs: number;
@@ -200,7 +269,7 @@ export interface Observation {
   errorCode?: AgentErrorCode;
   /** A short human detail. */
   detail?: string;
-  /** How many tries it took (more than 1 only with retries). */
+  /** How many tries it took (more than 1 only with retries, or a udp check's tries after silence). */
   tries?: number;
 }
 
@@ -242,10 +311,23 @@ export const DEADLINE_SLACK_MS = 1000;
 
 /**
  * How long one check may take: each of its steps (DNS, connect, and for HTTP the exchange) up to its timeout, on every
- * try. What probeDeadlineMs counts, and what a refused plan names as its slowest check.
+ * try. A udp check: its name on each run, then every datagram of every run at least its wait or its spacing after the
+ * one before, whichever is longer, then the last one's wait. What probeDeadlineMs counts, and what a refused plan names
+ * as its slowest check.
  */
 export function checkDeadlineMs(check: Check, defaultTimeoutMs: number): number {
-  return (check.timeoutMs ?? defaultTimeoutMs) * (check.kind === 'http' ? 3 : 2) * (1 + (check.retries ?? 0));
+  const timeoutMs = check.timeoutMs ?? defaultTimeoutMs;
+  const runs = 1 + (check.retries ?? 0);
+  if (check.kind !== 'udp') return timeoutMs * (check.kind === 'http' ? 3 : 2) * runs;
+  const { tries, spacingMs } = udpTries(check);
+  return runs * timeoutMs + (runs * tries - 1) * Math.max(timeoutMs, spacingMs) + timeoutMs;
+}
+
+/** A udp check's tries and spacing, defaults filled in and bounded: at least one try, no negative spacing. */
+export function udpTries(check: UdpCheck): { tries: number; spacingMs: number } {
+  const tries = Number.isInteger(check.tries) && check.tries! >= 1 ? check.tries! : DEFAULT_UDP_TRIES;
+  const spacingMs = Number.isFinite(check.spacingMs) && check.spacingMs! >= 0 ? check.spacingMs! : UDP_SPACING_MS;
+  return { tries, spacingMs };
 }
 
 /**
@@ -267,5 +349,12 @@ export function probeDeadlineMs(
 
 /** Whether an outcome proves a network path to the target exists (the target or its host answered). */
 export function isReached(outcome: Outcome): boolean {
-  return outcome === 'open' || outcome === 'http' || outcome === 'refused' || outcome === 'reset';
+  return (
+    outcome === 'open' ||
+    outcome === 'http' ||
+    outcome === 'refused' ||
+    outcome === 'reset' ||
+    outcome === 'udp-answer' ||
+    outcome === 'udp-port-unreachable'
+  );
 }

@@ -2,10 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
 import { NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
+import { udpExchange } from './checks/udp-exchange.js';
 import {
   CONTROL_REPEATS,
+  checkHost,
   controlRunId,
   DEFAULT_CONCURRENCY,
+  udpTries,
   type Check,
   type Observation,
   type Outcome,
@@ -16,7 +19,7 @@ import {
 export const RETRY_PAUSE_MS = 200;
 
 // What ends a retry loop: the target answered as a service would.
-const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved']);
+const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved', 'udp-answer']);
 
 /**
  * Runs the checks of `plan`, at most `plan.concurrency` at a time, and hands each observation to `emit` as soon as it
@@ -56,10 +59,17 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
       const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
       observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
       // Retries are only ever planned for checks expected reachable: they go on until the target answers as a
-      // service would (a refused port may simply not be listening yet).
-      for (let tries = 1; tries <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); tries++) {
-        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
-        observation = { ...(await runCheck(check, resolverFor(timeoutMs), timeoutMs)), tries: tries + 1 };
+      // service would (a refused port may simply not be listening yet). `tries` counts every try: a udp check's
+      // datagrams, one for any other.
+      let tries = observation.tries ?? 1;
+      // A udp check's next datagram keeps its spacing from the last one, whose wait has passed (checkDeadlineMs).
+      const pauseMs =
+        check.kind === 'udp' ? Math.max(RETRY_PAUSE_MS, udpTries(check).spacingMs - timeoutMs) : RETRY_PAUSE_MS;
+      for (let retry = 1; retry <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); retry++) {
+        await new Promise((r) => setTimeout(r, pauseMs));
+        const next = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
+        tries += next.tries ?? 1;
+        observation = { ...next, tries };
       }
     } catch (error) {
       observation = {
@@ -138,18 +148,14 @@ export function describe(check: Check): string {
       return `${check.host}:${check.port}`;
     case 'http':
       return check.url;
+    case 'udp':
+      return `udp://${check.host.includes(':') ? `[${check.host}]` : check.host}:${check.port}`;
   }
 }
 
 async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number): Promise<Observation> {
   const base = { id: check.id, kind: check.kind, target: describe(check), latencyMs: 0 };
-  const host =
-    check.kind === 'dns'
-      ? check.name
-      : check.kind === 'tcp'
-        ? check.host
-        : new URL(check.url).hostname.replace(/^\[|\]$/g, '');
-  const name = await resolver.resolve(host, check.subnets, check.family);
+  const name = await resolver.resolve(checkHost(check), check.subnets, check.family);
   const resolved = {
     ...base,
     addresses: name.addresses,
@@ -161,6 +167,10 @@ async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number)
   }
   if (check.kind === 'tcp') {
     const result = await tcpConnect(name.address, check.port, timeoutMs);
+    return { ...resolved, ...result, address: name.address, port: check.port };
+  }
+  if (check.kind === 'udp') {
+    const result = await udpExchange(name.address, check, timeoutMs);
     return { ...resolved, ...result, address: name.address, port: check.port };
   }
   const url = new URL(check.url);

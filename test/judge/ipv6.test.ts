@@ -1,4 +1,5 @@
 import t from 'tap';
+import { checkHost } from '../../probes/agent/protocol.js';
 import { judge } from '../../src/judge/judge.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import type { Plan } from '../../src/plan/plan.js';
@@ -56,7 +57,7 @@ function plan(topology: Topology, body = blocked): Plan {
 /** IPv4 as in a healthy deployment; IPv6 peers answer; `redis6` decides what redis's IPv6 address and AAAA do. */
 function oracle(redis6: 'open' | 'timeout', peers6: 'open' | 'timeout' = 'open'): Oracle {
   return (check) => {
-    const host = check.kind === 'tcp' ? check.host : check.kind === 'dns' ? check.name : new URL(check.url).hostname;
+    const host = checkHost(check);
     if (PEERS6.includes(host))
       return peers6 === 'open'
         ? { outcome: 'open', address: host, port: 1 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { checkHost } from '../../probes/agent/protocol.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
@@ -114,8 +115,7 @@ t.test(
     t.equal(outside.dnsUpstream, 'inherit', 'the outside-name probe keeps the engine upstream');
     t.match(outside.placement, { kind: 'network', network: { id: 'net-public-facing' } }, 'on the same network');
     t.equal(outside.label, 'network public-facing (outside names)');
-    const names = (p: typeof zone) =>
-      p.plan.checks.map((c) => (c.kind === 'dns' ? c.name : c.kind === 'tcp' ? c.host : new URL(c.url).hostname));
+    const names = (p: typeof zone) => p.plan.checks.map(checkHost);
     t.notOk(
       names(outside).some((n) => n === 'redis'),
       'no zone name is asked through the real upstream',

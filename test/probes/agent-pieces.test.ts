@@ -1,6 +1,6 @@
 import t from 'tap';
 import { inAnyCidr, inCidr } from '../../probes/agent/cidr.js';
-import { classifyError } from '../../probes/agent/classify-error.js';
+import { classifyError, classifyUdpError } from '../../probes/agent/classify-error.js';
 import { AGENT_ERROR_CODES, isAgentErrorCode, isReached } from '../../probes/agent/protocol.js';
 
 t.test('CIDR membership, IPv4 and IPv6', async (t) => {
@@ -60,7 +60,32 @@ t.test('reached means the target or its host answered', async (t) => {
     ['open', 'http', 'refused', 'reset', 'timeout', 'unreachable', 'nxdomain'].map((o) => isReached(o as never)),
     [true, true, true, true, false, false, false],
   );
+  t.same(
+    ['udp-answer', 'udp-port-unreachable', 'udp-silent'].map((o) => isReached(o as never)),
+    [true, true, false],
+    'a udp answer or port unreachable: reached, as a TCP refusal; silence: never',
+  );
 });
+
+t.test(
+  'udp errors: ICMP errors from the network by their code, what the probe could not send is an error',
+  async (t) => {
+    const of = (code: string, syscall: string) =>
+      classifyUdpError(Object.assign(new Error(`${syscall} ${code}`), { code, syscall }));
+    t.match(of('ECONNREFUSED', 'recvmsg'), { outcome: 'udp-port-unreachable', errorCode: 'ECONNREFUSED' });
+    t.match(of('EHOSTUNREACH', 'recvmsg'), { outcome: 'unreachable', detail: /ICMP error came back/ });
+    t.match(of('ENETUNREACH', 'connect'), { outcome: 'unreachable', detail: 'connect ENETUNREACH' }, 'no route here');
+    t.match(of('EACCES', 'recvmsg'), {
+      outcome: 'unreachable',
+      errorCode: 'EACCES',
+      detail: /ICMPv6 administratively/,
+    });
+    t.match(of('EACCES', 'send'), { outcome: 'error', errorCode: 'EACCES' }, 'a send refused here is no ICMP');
+    t.match(of('EPERM', 'send'), { outcome: 'error', errorCode: 'EPERM' }, "the probe's own firewall");
+    t.match(of('ECONNRESET', 'recvmsg'), { outcome: 'error' }, 'a TCP outcome never comes from udp');
+    t.match(of('EMSGSIZE', 'send'), { outcome: 'error', errorCode: 'UNKNOWN', detail: /EMSGSIZE/ });
+  },
+);
 
 t.test('a DNS query nobody answers (refused) is a DNS error, never a TCP outcome', async (t) => {
   const { createSocket } = await import('node:dgram');

@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import t from 'tap';
-import { PLAN_VERSION, type AgentLine, type ProbePlan } from '../../probes/agent/protocol.js';
+import { PLAN_VERSION, probeDeadlineMs, type AgentLine, type ProbePlan } from '../../probes/agent/protocol.js';
 import { AGENT_BUNDLE } from '../../src/package-paths.js';
 
 // The bundled agent, run by node on loopback only: real sockets, real classification, its own deadline.
@@ -43,21 +43,24 @@ function runAgent(
   });
 }
 
-t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
-  const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const server = spawn(
-    process.execPath,
-    [AGENT_BUNDLE, 'serve', '--name', 'svc', '--tcp', String(tcpPort), '--http', String(httpPort)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/** Runs the bundled agent's `serve` as `svc` with `ports` until the test ends; resolves once it said `ready`. */
+async function serveOnLoopback(t: { teardown(fn: () => void): void }, ports: string[], ready: string): Promise<void> {
+  const server = spawn(process.execPath, [AGENT_BUNDLE, 'serve', '--name', 'svc', ...ports], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   t.teardown(() => void server.kill('SIGTERM'));
-  let ready = '';
+  let said = '';
   await new Promise<void>((resolve) =>
     server.stderr.on('data', (d: Buffer) => {
-      ready += d.toString();
-      if (ready.includes(`http ${httpPort} listening`)) resolve();
+      said += d.toString();
+      if (said.includes(ready)) resolve();
     }),
   );
+}
+
+t.test('serve listens; run reports open, http status and refused, then exits by itself', async (t) => {
+  const [tcpPort, httpPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  await serveOnLoopback(t, ['--tcp', String(tcpPort), '--http', String(httpPort)], `http ${httpPort} listening`);
 
   // An HTTP server that answers only after a known delay: the check's latency must cover it, and no more than the
   // check's own limit on top.
@@ -224,5 +227,76 @@ t.test(
     );
     t.equal(ids[ids.length - 1], 'c0@4', 'the last run of the control comes after every check');
     t.ok(ids.indexOf('c0@2') > 4 && ids.indexOf('c0@3') < ids.indexOf('c39'), 'repeats sit among the checks');
+  },
+);
+
+t.test('udp checks through the agent: serve answers or keeps silent, a closed port is unreachable', async (t) => {
+  const closedUdp = createSocket('udp4').bind(0, '127.0.0.1');
+  await once(closedUdp, 'listening');
+  const closed = closedUdp.address().port;
+  closedUdp.close();
+  const [answers, silent] = [await freePort(), await freePort()];
+  await serveOnLoopback(t, ['--udp', String(answers), '--udp-silent', String(silent)], `udp ${silent} silent`);
+  const checks = [
+    { id: 'answers', kind: 'udp' as const, host: '127.0.0.1', port: answers, subnets: [] },
+    { id: 'answers6', kind: 'udp' as const, host: '::1', port: answers, subnets: [], family: 6 as const },
+    { id: 'silent', kind: 'udp' as const, host: '127.0.0.1', port: silent, subnets: [], spacingMs: 300 },
+    { id: 'closed', kind: 'udp' as const, host: '127.0.0.1', port: closed, subnets: [] },
+    // Retried as a check expected reachable is: every datagram counts in its tries.
+    {
+      id: 'retried',
+      kind: 'udp' as const,
+      host: '127.0.0.1',
+      port: silent,
+      subnets: [],
+      tries: 2,
+      spacingMs: 0,
+      retries: 1,
+    },
+  ];
+  const plan: ProbePlan = {
+    version: PLAN_VERSION,
+    dnsServer: '127.0.0.1',
+    timeoutMs: 200,
+    deadlineMs: probeDeadlineMs(checks, 200, 32),
+    concurrency: 32,
+    controls: [],
+    checks,
+  };
+  const { lines, code } = await runAgent(['run'], {
+    DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64'),
+  });
+  t.equal(code, 0);
+  const obs = new Map(lines.flatMap((l) => (l.type === 'observation' ? [[l.observation.id, l.observation]] : [])));
+  t.match(obs.get('answers'), {
+    kind: 'udp',
+    target: `udp://127.0.0.1:${answers}`,
+    outcome: 'udp-answer',
+    address: '127.0.0.1',
+    port: answers,
+    bytes: 4,
+    tries: 1,
+    detail: /"svc\\x0a"/,
+  });
+  t.match(obs.get('answers6'), { target: `udp://[::1]:${answers}`, outcome: 'udp-answer', address: '::1' });
+  t.match(obs.get('silent'), { outcome: 'udp-silent', errorCode: 'DP_UDP_SILENT', tries: 2 });
+  t.ok(obs.get('silent')!.latencyMs >= 300, 'the second try went after the spacing');
+  t.match(obs.get('closed'), { outcome: 'udp-port-unreachable', errorCode: 'ECONNREFUSED', port: closed });
+  t.match(obs.get('retried'), { outcome: 'udp-silent', tries: 4 });
+});
+
+t.test(
+  'a plan of the version before udp checks is refused: the agent and the orchestrator are one build',
+  async (t) => {
+    const plan = {
+      version: PLAN_VERSION - 1,
+      dnsServer: '127.0.0.1',
+      timeoutMs: 200,
+      deadlineMs: 2000,
+      checks: [{ id: 'u', kind: 'udp', host: '127.0.0.1', port: 9, subnets: [] }],
+    };
+    const older = await runAgent(['run'], { DOCKPROBE_PLAN: Buffer.from(JSON.stringify(plan)).toString('base64') });
+    t.equal(older.code, 2);
+    t.match(older.lines[0], { type: 'fatal', message: `plan version ${PLAN_VERSION - 1} is not ${PLAN_VERSION}` });
   },
 );

@@ -11,6 +11,7 @@ import {
 const tcp: Check = { id: 'c1', kind: 'tcp', host: '192.0.2.1', port: 443, subnets: [] };
 const http: Check = { id: 'c2', kind: 'http', url: 'http://192.0.2.1/', subnets: [] };
 const dns: Check = { id: 'c3', kind: 'dns', name: 'api', subnets: [] };
+const udp: Check = { id: 'c4', kind: 'udp', host: '192.0.2.1', port: 514, subnets: [] };
 
 t.test("a check's deadline: each step up to its timeout, on every try", async (t) => {
   t.equal(checkDeadlineMs(tcp, 1000), 2000, 'a connection: its name, then the connect');
@@ -29,3 +30,28 @@ t.test("a probe's deadline is its slowest check's, by waves of checks at once, p
   const waves = Math.ceil((checks.length + CONTROL_REPEATS * MAX_CONTROLS) / 2);
   t.equal(probeDeadlineMs(checks, 1000, 2), checkDeadlineMs(checks[1]!, 1000) * (waves + 1) + DEADLINE_SLACK_MS);
 });
+
+t.test(
+  "a udp check's deadline: its name, then every try's wait, spaced by spacingMs where that is longer",
+  async (t) => {
+    t.equal(checkDeadlineMs(udp, 1000), 1000 + 1000 + 1000, 'the name, two tries a second apart, the last wait');
+    t.equal(checkDeadlineMs({ ...udp, tries: 3, spacingMs: 2500 }, 1000), 1000 + 2500 * 2 + 1000);
+    t.equal(checkDeadlineMs({ ...udp, spacingMs: 100 }, 1000), 1000 + 1000 * 2, 'a spacing under the wait: the waits');
+    t.equal(checkDeadlineMs({ ...udp, tries: 1, retries: 1 }, 1000), 2000 * 2, 'times every run');
+    t.equal(
+      checkDeadlineMs({ ...udp, tries: 2, spacingMs: 3000, retries: 1 }, 1000),
+      2 * 1000 + 3 * 3000 + 1000,
+      'a retried run keeps the spacing from the run before',
+    );
+    t.equal(
+      checkDeadlineMs({ ...udp, tries: 0, spacingMs: -5 }, 1000),
+      3000,
+      'out-of-range tries and spacing: defaults',
+    );
+    t.equal(
+      probeDeadlineMs([tcp, { ...udp, tries: 4 }], 1000, 64),
+      1000 + 1000 * 3 + 1000 + DEADLINE_SLACK_MS,
+      'the slowest check, a udp one, sets the probe deadline',
+    );
+  },
+);
