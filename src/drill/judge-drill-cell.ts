@@ -2,7 +2,7 @@ import { isReached, type Observation } from '../../probes/agent/protocol.js';
 import { describeRoute } from '../judge/egress-cell.js';
 import { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from '../judge/outcomes.js';
 import type { ControlResult, VerdictCode } from '../judge/verdict.js';
-import { withProbeErrorCode } from '../judge/with-probe-error-code.js';
+import { failClosed, type Unproven } from '../judge/fail-closed.js';
 import type { ProbeSpec } from '../plan/plan.js';
 import type { ProbeErrorCode, ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
@@ -62,7 +62,7 @@ export function judgeDrillCell(
   control: ControlResult | undefined,
   window: RunWindow,
 ): DrillJudgement {
-  return withProbeErrorCode(judgeHeld(cell, spec, result, control, window), result);
+  return failClosed.withProbeErrorCode(judgeHeld(cell, spec, result, control, window), result);
 }
 
 function judgeHeld(
@@ -72,24 +72,16 @@ function judgeHeld(
   control: ControlResult | undefined,
   window: RunWindow,
 ): DrillJudgement {
-  if (!spec || !result || !control || (result.status === 'failed' && result.observations.size === 0)) {
-    return {
-      status: 'inconclusive',
-      code: 'probe-failed',
-      reason: result?.error ?? `the probe for ${cell.source} did not run`,
-      observation: undefined,
-    };
-  }
-  const judged = judgeKind(cell, spec, result, control);
+  const ran = failClosed.probeFailed(cell.source, { spec, result, control });
+  if (ran.failed) return inconclusive(ran.failed);
+  const judged = judgeKind(cell, ran.spec, ran.result, ran.control);
   if (judged.status !== 'blocked') return judged;
-  const changed = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
-  if (changed.length === 0) return judged;
-  return {
-    ...judged,
-    status: 'inconclusive',
-    code: 'world-changed',
-    reason: `the deployment changed during the run (${changed.join('; ')}), so "${judged.reason}" proves nothing`,
-  };
+  const changed = failClosed.worldChanged(cell.touches, window, judged.reason);
+  return changed ? { ...judged, status: 'inconclusive', ...changed } : judged;
+}
+
+function inconclusive(u: Unproven<DrillCode>, observation?: Observation): DrillJudgement {
+  return { status: 'inconclusive', code: u.code, reason: u.reason, observation };
 }
 
 function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
@@ -108,12 +100,7 @@ function judgeKind(cell: DrillCell, spec: ProbeSpec, result: ProbeResult, contro
 }
 
 function unfinished(result: ProbeResult, what: string): DrillJudgement {
-  return {
-    status: 'inconclusive',
-    code: 'check-unfinished',
-    reason: `the probe ended before ${what} finished${result.error ? ` (${result.error})` : ''}`,
-    observation: undefined,
-  };
+  return inconclusive(failClosed.unfinished(what, result));
 }
 
 function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, control: ControlResult): DrillJudgement {
@@ -131,19 +118,13 @@ function judgePort(cell: DrillPortCell, spec: ProbeSpec, result: ProbeResult, co
   if (isReached(o.outcome))
     return { status: 'reached', code: 'reached', reason: `${what}: ${describeObservation(o)}`, observation: o };
   if (PATH_BLOCKED.has(o.outcome)) {
-    if (!control.reach)
+    // IPv6 is its own path: silence there proves something only where the probe reached a peer over IPv6 too.
+    const failed = failClosed.controlFailed(control, { reach: true, reach6: attempt.family === 6 });
+    if (failed)
       return {
         status: 'inconclusive',
-        code: 'reach-control-failed',
-        reason: `${what} did not answer, but the probe never proved it can reach anything: ${control.detail}`,
-        observation: o,
-      };
-    // IPv6 is its own path: silence there proves something only where the probe reached a peer over IPv6.
-    if (attempt.family === 6 && control.reach6 !== true)
-      return {
-        status: 'inconclusive',
-        code: 'ipv6-control-failed',
-        reason: `${what} did not answer over IPv6, but the probe never proved it can reach anything over IPv6: ${control.detail}`,
+        code: failed.code,
+        reason: `${what} did not answer, but ${failed.why}`,
         observation: o,
       };
     // Between containers Docker isolates networks, not ports: a container address that answered this very probe on
@@ -215,11 +196,12 @@ function judgeName(cell: DrillNameCell, result: ProbeResult, control: ControlRes
       observation: o,
     };
   if (NAME_BLOCKED.has(o.outcome)) {
-    if (!control.dns)
+    const failed = failClosed.controlFailed(control, { dns: true });
+    if (failed)
       return {
         status: 'inconclusive',
-        code: 'dns-control-failed',
-        reason: `${cell.name} did not resolve, but the probe's DNS control failed too: ${control.detail}`,
+        code: failed.code,
+        reason: `${cell.name} did not resolve, but ${failed.why}`,
         observation: o,
       };
     return {
@@ -260,18 +242,15 @@ function judgeEgress(
   const first = seen[0]!.o;
   if (result.defaultRoute === null)
     return { status: 'blocked', code: 'no-egress', reason: `no egress: ${route}`, observation: first };
-  if (seen.some((e) => NAME_BLOCKED.has(e.o!.outcome)) && !control.dns)
+  const failed = failClosed.controlFailed(control, {
+    dns: seen.some((e) => NAME_BLOCKED.has(e.o!.outcome)),
+    reach: true,
+  });
+  if (failed)
     return {
       status: 'inconclusive',
-      code: 'dns-control-failed',
-      reason: `no internet target answered, and the probe's DNS control failed: ${control.detail}`,
-      observation: first,
-    };
-  if (!control.reach)
-    return {
-      status: 'inconclusive',
-      code: 'reach-control-failed',
-      reason: `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`,
+      code: failed.code,
+      reason: `no internet target answered, but ${failed.why}`,
       observation: first,
     };
   return {

@@ -2,6 +2,7 @@ import { inCidr } from '../../probes/agent/cidr.js';
 import { isReached } from '../../probes/agent/protocol.js';
 import type { EgressCell, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, NAME_BLOCKED } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
@@ -29,24 +30,21 @@ export function judgeEgressCell(
       : verdict('fail', 'egress-open', describeObservation(o), `egress is open: ${how}`, o.latencyMs);
   }
   if (evidence.some((e) => !e.observation))
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before every internet target was tried${result.error ? ` (${result.error})` : ''}`,
-    );
+    return unproven(verdict, failClosed.unfinished('every internet target', result));
   const outcomes = evidence.map((e) => `${e.attempt.description}: ${describeObservation(e.observation!)}`).join('; ');
   const noRoute = result.defaultRoute === null;
   if (cell.expectation.reachable) {
     if (noRoute) return verdict('fail', 'no-egress', 'no route', `no egress: ${route} (${outcomes})`);
-    if (evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)) && !control.dns) {
+    const failed = failClosed.controlFailed(control, {
+      dns: evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)),
+    });
+    if (failed)
       return verdict(
         'inconclusive',
-        'dns-control-failed',
+        failed.code,
         describeObservation(evidence[0]!.observation!),
-        `no egress: no internet target answered ${route}: ${outcomes}`,
+        `no internet target answered ${route}: ${outcomes}, but ${failed.why}`,
       );
-    }
     return verdict(
       'fail',
       'no-egress',
@@ -54,12 +52,14 @@ export function judgeEgressCell(
       `no egress: no internet target answered ${route}: ${outcomes}`,
     );
   }
-  if (!control.reach && !noRoute)
+  // With no default route nothing can leave: that needs no control.
+  const failed = noRoute ? undefined : failClosed.controlFailed(control, { reach: true });
+  if (failed)
     return verdict(
       'inconclusive',
-      'reach-control-failed',
+      failed.code,
       describeObservation(evidence[0]!.observation!),
-      `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`,
+      `no internet target answered, but ${failed.why}`,
     );
   return verdict(
     'pass',

@@ -9,7 +9,7 @@ import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
 import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
-import { withProbeErrorCode } from './with-probe-error-code.js';
+import { failClosed, unproven } from './fail-closed.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
 export { describeRoute } from './egress-cell.js';
@@ -31,7 +31,7 @@ export function judge(
   const verdicts = plan.cells.map((cell) => {
     const spec = plan.probes.find((p) => p.key === cell.probeKey);
     const result = spec ? byKey.get(cell.probeKey) : undefined;
-    return withProbeErrorCode(
+    return failClosed.withProbeErrorCode(
       heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window),
       result,
     );
@@ -54,14 +54,8 @@ function heldWorld(verdict: Verdict, cell: Cell, window: RunWindow): Verdict {
     };
   }
   if (verdict.status !== 'pass' || verdict.expected !== 'blocked') return verdict;
-  const seen = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
-  if (seen.length === 0) return verdict;
-  return {
-    ...verdict,
-    status: 'inconclusive',
-    code: 'world-changed',
-    reason: `the deployment changed during the run (${seen.join('; ')}), so "${verdict.reason}" proves nothing`,
-  };
+  const changed = failClosed.worldChanged(cell.touches, window, verdict.reason);
+  return changed ? { ...verdict, status: 'inconclusive', ...changed } : verdict;
 }
 
 function judgeCell(
@@ -97,20 +91,20 @@ function judgeCell(
   // leave it inconclusive.
   const decided = withoutProbe(cell, evidence, result, verdict);
   if (decided) return decided;
-  if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
-    return verdict('inconclusive', 'probe-failed', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
-  }
+  const ran = failClosed.probeFailed(cell.source, { spec, result, control });
+  if (ran.failed) return unproven(verdict, ran.failed);
+  const { spec: ranSpec, result: ranResult, control: ranControl } = ran;
   switch (cell.kind) {
     case 'reach':
-      return judgeReachCell(cell, evidence, control, result, verdict);
+      return judgeReachCell(cell, evidence, ranControl, ranResult, verdict);
     case 'published':
-      return judgePublishedCell(cell, evidence, verdict);
+      return judgePublishedCell(cell, evidence, ranResult, verdict);
     case 'egress':
-      return judgeEgressCell(cell, evidence, spec, control, result, verdict);
+      return judgeEgressCell(cell, evidence, ranSpec, ranControl, ranResult, verdict);
     case 'traefik-route':
-      return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
+      return judgeTraefikRouteCell(cell, evidence, ranControl, ranResult, verdict);
     case 'lan':
-      return judgeLanCell(cell, evidence, control, result, verdict);
+      return judgeLanCell(cell, evidence, ranControl, ranResult, verdict);
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;

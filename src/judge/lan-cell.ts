@@ -1,5 +1,6 @@
 import type { LanCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
@@ -13,7 +14,7 @@ export function judgeLanCell(
   cell: LanCell,
   evidence: Evidence[],
   control: ControlResult,
-  _result: ProbeResult,
+  result: ProbeResult,
   verdict: MakeVerdict,
 ): Verdict {
   const answered = (e: Evidence) =>
@@ -41,20 +42,8 @@ export function judgeLanCell(
         `reached from the LAN: ${served.attempt.description}`,
         served.observation!.latencyMs,
       );
-    if (evidence.some((e) => !e.observation))
-      return verdict(
-        'inconclusive',
-        'check-unfinished',
-        observed,
-        `the neighbour ended before every attempt finished (${tried})`,
-      );
-    if (!control.reach)
-      return verdict(
-        'inconclusive',
-        'reach-control-failed',
-        observed,
-        `no answer, and the neighbour never proved it reaches the host (${control.detail})`,
-      );
+    const silence = unprovenSilence(evidence, control, result, observed, tried, verdict);
+    if (silence) return silence;
     return verdict('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
   }
   if (hit) {
@@ -63,26 +52,30 @@ export function judgeLanCell(
       : `published on all interfaces: the neighbour reached it at the host's address (${hit.attempt.description})`;
     return verdict('fail', code, observed, why, hit.observation!.latencyMs);
   }
-  if (evidence.some((e) => !e.observation))
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      observed,
-      `the neighbour ended before every attempt finished (${tried})`,
-    );
-  if (!control.reach)
-    return verdict(
-      'inconclusive',
-      'reach-control-failed',
-      observed,
-      `no answer, but the neighbour never proved it reaches the host (${control.detail})`,
-    );
+  const silence = unprovenSilence(evidence, control, result, observed, tried, verdict);
+  if (silence) return silence;
   return verdict(
     'pass',
     'blocked',
     observed,
     `not reached from the LAN (${tried}); the neighbour reached the host (${control.detail})`,
   );
+}
+
+// No answer counts only once every attempt finished and the neighbour proved it reaches the host (its control: the
+// listener on the host's end of its link).
+function unprovenSilence(
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  observed: string,
+  tried: string,
+  verdict: MakeVerdict,
+): Verdict | undefined {
+  if (evidence.some((e) => !e.observation))
+    return unproven(verdict, failClosed.unfinished(`every attempt (${tried})`, result, observed));
+  const failed = failClosed.controlFailed(control, { reach: true });
+  return failed && verdict('inconclusive', failed.code, observed, `no answer from the LAN, but ${failed.why}`);
 }
 
 // Why a direct hit happened, as far as the bindings tell: the operator believes a 127.0.0.1 binding (or none) keeps the

@@ -1,4 +1,6 @@
 import type { PublishedCell } from '../plan/plan.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
 import type { Evidence, MakeVerdict, Verdict } from './verdict.js';
 
@@ -20,7 +22,12 @@ export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): 
  * The host knocking on a published port (one decidePublishedCell left undecided). A port expected blocked that is
  * published is a finding whether or not it answers right now.
  */
-export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], verdict: MakeVerdict): Verdict {
+export function judgePublishedCell(
+  cell: PublishedCell,
+  evidence: Evidence[],
+  result: ProbeResult,
+  verdict: MakeVerdict,
+): Verdict {
   const reachable = cell.expectation.reachable;
   const answered = evidence.find(
     (e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'),
@@ -37,12 +44,7 @@ export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], ve
         answered.observation!.latencyMs,
       );
     if (missing.length > 0)
-      return verdict(
-        'inconclusive',
-        'check-unfinished',
-        observed,
-        `published on ${cell.binding}, but the check did not finish`,
-      );
+      return unproven(verdict, failClosed.unfinished(`the knock on ${cell.binding}`, result, observed));
     return verdict(
       'fail',
       'no-answer',

@@ -2,6 +2,7 @@ import { isReached, type Observation } from '../../probes/agent/protocol.js';
 import type { ReachCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { hostPort } from '../plan/checks.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
 
@@ -65,13 +66,7 @@ function judgeReachable(
       o.latencyMs,
     );
   }
-  if (!o)
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`,
-    );
+  if (!o) return unproven(verdict, failClosed.unfinished('this check', result));
   const observed = describeObservation(o);
   const target = cell.target;
   switch (o.outcome) {
@@ -137,16 +132,18 @@ function judgeReachable(
     case 'nxdomain':
     case 'resolved-elsewhere':
     case 'dns-timeout':
-    case 'dns-error':
-      if (!control.dns)
+    case 'dns-error': {
+      const failed = failClosed.controlFailed(control, { dns: true });
+      if (failed)
         return verdict(
           'inconclusive',
-          'dns-control-failed',
+          failed.code,
           observed,
-          `the name did not resolve, and the probe's DNS control failed too: ${control.detail}`,
+          `the name did not resolve, but ${failed.why}`,
           o.latencyMs,
         );
       return verdict('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
+    }
     default:
       return verdict(
         'inconclusive',
@@ -217,14 +214,8 @@ function judgeBlocked(
       `${refusedByHost.attempt.description}: refused, so nothing listens at that address; it may listen on another of the host's addresses, which containers reach too and the engine does not list (a timeout there would have been the host's firewall)`,
     );
   }
-  if (missing.length > 0) {
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
-    );
-  }
+  if (missing.length > 0)
+    return unproven(verdict, failClosed.unfinished(missing.map((m) => m.attempt.description).join(', '), result));
   const unclassified = evidence.find(
     (e) => !NAME_BLOCKED.has(e.observation!.outcome) && !PATH_BLOCKED.has(e.observation!.outcome),
   );
@@ -238,31 +229,20 @@ function judgeBlocked(
   }
   const byName = evidence.filter((e) => NAME_BLOCKED.has(e.observation!.outcome));
   const byPath = evidence.filter((e) => PATH_BLOCKED.has(e.observation!.outcome));
-  if (byName.length > 0 && !control.dns) {
-    return verdict(
-      'inconclusive',
-      'dns-control-failed',
-      describeObservation(byName[0]!.observation!),
-      `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`,
-    );
-  }
-  if (byPath.some((e) => e.attempt.family === 4) && !control.reach) {
-    return verdict(
-      'inconclusive',
-      'reach-control-failed',
-      describeObservation(byPath[0]!.observation!),
-      `no answer, but the probe never proved it can reach anything: ${control.detail}`,
-    );
-  }
   const six = evidence.filter((e) => e.attempt.family === 6);
-  if (six.length > 0 && control.reach6 !== true) {
-    const o = six[0]!.observation!;
-    return verdict(
-      'inconclusive',
-      'ipv6-control-failed',
-      describeObservation(o),
-      `blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`,
-    );
+  const failed = failClosed.controlFailed(control, {
+    dns: byName.length > 0,
+    reach: byPath.some((e) => e.attempt.family === 4),
+    reach6: six.length > 0,
+  });
+  if (failed) {
+    const [silent, what] =
+      failed.code === 'dns-control-failed'
+        ? [byName[0]!, 'the name did not resolve']
+        : failed.code === 'reach-control-failed'
+          ? [byPath[0]!, 'no answer']
+          : [six[0]!, 'blocked over IPv4'];
+    return verdict('inconclusive', failed.code, describeObservation(silent.observation!), `${what}, but ${failed.why}`);
   }
   const nameEvidence = evidence[0]!;
   const observed =

@@ -2,6 +2,7 @@ import type { Observation } from '../../probes/agent/protocol.js';
 import type { TraefikRouteCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { BackendNetwork, NetworkChoice } from '../traefik/traefik.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from './outcomes.js';
 import type { ControlResult, Evidence, MakeVerdict, Verdict, VerdictCode } from './verdict.js';
 
@@ -63,14 +64,8 @@ export function judgeTraefikRouteCell(
   const network = choice.network!;
   const settled = `${choice.reader} uses ${network.name} for ${backendName(cell)} (${how(cell, choice)}), which the proxy shares`;
   const missing = evidence.filter((e) => !e.observation);
-  if (missing.length > 0) {
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
-    );
-  }
+  if (missing.length > 0)
+    return unproven(verdict, failClosed.unfinished(missing.map((m) => m.attempt.description).join(', '), result));
   const failed = evidence.filter((e) => !answered(e.observation!));
   if (failed.length === 0) {
     const first = evidence[0]!.observation!;
@@ -96,13 +91,14 @@ export function judgeTraefikRouteCell(
         worst.latencyMs,
       );
     case 'timeout':
-    case 'unreachable':
-      if (!control.reach)
+    case 'unreachable': {
+      const unprovenSilence = failClosed.controlFailed(control, { reach: true });
+      if (unprovenSilence)
         return verdict(
           'inconclusive',
-          'reach-control-failed',
+          unprovenSilence.code,
           describeObservation(worst),
-          `no answer from ${list}, but the probe never proved it can reach anything from inside the proxy: ${control.detail}`,
+          `no answer from ${list} from inside the proxy, but ${unprovenSilence.why}`,
         );
       return verdict(
         'fail',
@@ -111,6 +107,7 @@ export function judgeTraefikRouteCell(
         `${settled}, but the service does not answer there from inside the proxy: ${list}: Traefik's requests fail with 502 Bad Gateway`,
         worst.latencyMs,
       );
+    }
     default:
       return verdict(
         'inconclusive',
