@@ -22,8 +22,8 @@ import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
 import type { Topology } from './topology/topology.js';
 import { resolveNames } from './topology/resolve-names.js';
-import { resolveTopology } from './topology/resolve-topology.js';
 import { readWindow } from './topology/world-changes.js';
+import { readWorld } from './topology/world.js';
 import { applyOverrides } from './scenario/apply-overrides.js';
 import { expandOnlyRules } from './rules/expand-only-rules.js';
 import { describeFinding, staticFindings } from './rules/static-findings.js';
@@ -106,9 +106,9 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const runtime =
     options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
-  // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
-  const windowStart = Date.now();
-  const topology = await resolveTopology(projected, runtime);
+  // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
+  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
+  const { topology } = world;
   // Each name pinned to the project (or stack) that holds it: planning sees one project per name. Then the rest of
   // each `only` rule, which only the deployment can say: who else is there to rule out.
   const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
@@ -168,7 +168,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
         },
       );
       // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
-      const window = await readWindow(runtime, topology, runId, windowStart, nodeEngines);
+      const window = await readWindow(runtime, world, runId, nodeEngines);
       for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
         log(`changed during the run: ${what}`);
       for (const what of window.networkEvents) log(`during the run: ${what}`);

@@ -5,7 +5,7 @@ import type { DrillCell, DrillCellBase } from './drill-cell.js';
 import type { DrillNames } from './drill-names.js';
 import type { DrillSource } from './drill-sources.js';
 import type { DrillPlanOptions } from './plan-drill.js';
-import type { DrillWorld } from './read-drill-world.js';
+import type { World } from '../topology/world.js';
 import type { SourceRoutes } from './source-routes.js';
 
 /** What the drill has tried so far, across sources, for its header (DrillTried): sets, so a target counts once. */
@@ -28,7 +28,7 @@ export interface DrillSourcePlan {
   /** The source's probe; a planner may add another beside it with `newProbe`. */
   probe: ProbeBuilder;
   newProbe(key: string): ProbeBuilder;
-  world: DrillWorld;
+  world: World;
   /** The running containers in scope, the source's own among them. */
   running: readonly ContainerInfo[];
   names: DrillNames;

@@ -13,7 +13,8 @@ import { newRunId } from '../run/run-id.js';
 import { runProbes } from '../run/run-probes.js';
 import { internetOption } from '../scenario/internet-option.js';
 import { DEFAULT_INTERNET } from '../scenario/parse-scenario.js';
-import type { RunWindow } from '../topology/world-changes.js';
+import { readWindow, type RunWindow } from '../topology/world-changes.js';
+import { readWorld } from '../topology/world.js';
 import { COMMON_PORTS } from './common-ports.js';
 import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
 import type { DrillCell, DrillPlan } from './drill-cell.js';
@@ -21,8 +22,6 @@ import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
 import { judgeDrillCell } from './judge-drill-cell.js';
 import { planDrill } from './plan-drill.js';
-import { readDrillWindow } from './read-drill-window.js';
-import { readDrillWorld } from './read-drill-world.js';
 
 /** Options of {@link drill}. */
 export interface DrillOptions {
@@ -78,8 +77,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     `probes of drill ${runId}`,
   );
 
-  const windowStart = Date.now();
-  const world = await readDrillWorld(runtime, options.project);
+  const world = await readWorld(runtime, { kind: 'engine', projects: options.project });
   const plan = planDrill(options.from, world, {
     runId,
     ports: bounds.ports,
@@ -126,7 +124,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
         },
       ).then((r) => r[0]!),
     );
-    window = await readDrillWindow(runtime, world, runId, windowStart);
+    window = await readWindow(runtime, world, runId);
   } finally {
     cleanupFailures = await closeCleanup();
   }
