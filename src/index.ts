@@ -39,6 +39,9 @@ export type {
   EgressCell,
   TraefikRouteCell,
   LanCell,
+  PortCell,
+  NameCell,
+  DrillCell,
   Attempt,
   Controls,
   Placement,
@@ -47,7 +50,9 @@ export type {
 export { Probe, StartedProbe, DEFAULT_PROBE_LIMITS, type ProbeLimits } from './run/probe.js';
 export { runProbes } from './run/run-probes.js';
 export { PROBE_ERROR_CODES, type ProbeResult, type ProbeErrorCode } from './run/probe-result.js';
-export { judge, describeObservation } from './judge/judge.js';
+export { judge, judgeCells, describeObservation } from './judge/judge.js';
+export { failClosed } from './judge/fail-closed.js';
+export { verdictOf } from './judge/verdict-of.js';
 export {
   VERDICT_CODES,
   type Verdict,
@@ -55,6 +60,7 @@ export {
   type VerdictCode,
   type Evidence,
   type ControlResult,
+  type Judgement,
 } from './judge/verdict.js';
 export type { RunResult, Summary, ProbeSummary } from './run-result.js';
 export { prettyReport } from './report/pretty-report.js';

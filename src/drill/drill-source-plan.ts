@@ -1,7 +1,7 @@
 import type { ContainerInfo } from '../docker/container-runtime.js';
 import type { Step } from '../plan/checks.js';
 import type { ProbeBuilder } from '../plan/probe-builder.js';
-import type { DrillCell, DrillCellBase } from './drill-cell.js';
+import type { DrillCell } from '../plan/plan.js';
 import type { DrillNames } from './drill-names.js';
 import type { DrillSource } from './drill-sources.js';
 import type { DrillPlanOptions } from './plan-drill.js';
@@ -38,21 +38,26 @@ export interface DrillSourcePlan {
   seen: DrillSeen;
 }
 
-/** What every cell tried from `probe` has: its id, its probe, and the containers it rests on (the joined one first). */
+/**
+ * What every cell tried from `probe` has: its id, its probe, no expectation, the target by names only and what it
+ * belongs to, and the containers it rests on (the joined one first).
+ */
 export function drillCellBase(
   plan: DrillSourcePlan,
   probe: ProbeBuilder,
   target: string,
   endpoint: string,
   touches: readonly string[],
-): DrillCellBase {
+) {
   return {
     id: `${probe.key}/${target}`,
+    expectation: undefined,
+    targetLabel: target,
+    endpoint,
     probeKey: probe.key,
     source: probe.label,
-    target,
-    endpoint,
     attempts: [],
     touches: [...(plan.source.self ? [plan.source.self.id] : []), ...touches],
+    precondition: undefined,
   };
 }

@@ -1,11 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { isReached } from '../../probes/agent/protocol.js';
 import type { ContainerRuntime } from '../docker/container-runtime.js';
 import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
 import { ensureProbeImage } from '../image/probe-image.js';
-import { judgeControls } from '../judge/controls.js';
-import type { ControlResult } from '../judge/verdict.js';
-import type { ProbeSpec } from '../plan/plan.js';
+import { judgeCells } from '../judge/judge.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
 import type { ProbeLimits } from '../run/probe.js';
 import type { ProbeResult } from '../run/probe-result.js';
@@ -17,10 +14,8 @@ import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import { readWorld } from '../topology/world.js';
 import { COMMON_PORTS } from './common-ports.js';
 import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
-import type { DrillCell, DrillPlan } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
-import { judgeDrillCell } from './judge-drill-cell.js';
 import { planDrill } from './plan-drill.js';
 
 /** Options of {@link drill}. */
@@ -131,15 +126,10 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
     log(`changed during the drill: ${what}`);
 
+  const { judgements, controls: judgedControls } = judgeCells(plan, results, window);
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
-  const controls = new Map(plan.probes.map((spec) => [spec.key, drillControls(spec, byKey.get(spec.key), plan)]));
-  const rows = sortRows(
-    plan.cells.map((cell) => {
-      const spec = plan.probes.find((p) => p.key === cell.probeKey);
-      const judged = judgeDrillCell(cell, spec, byKey.get(cell.probeKey), controls.get(cell.probeKey), window);
-      return drillRow(cell, judged, window.networkEvents);
-    }),
-  );
+  const controls = new Map(judgedControls.map((c) => [c.probeKey, c]));
+  const rows = sortRows(judgements.map(drillRow));
   return {
     dockprobeDrill: 1,
     runId,
@@ -184,22 +174,6 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     },
     cleanupFailures,
   };
-}
-
-/**
- * A probe's controls as a scenario judges them, plus what only a drill has: a probe with no running peer on its
- * networks proves it reaches something when one of its own targets opened a connection.
- */
-function drillControls(spec: ProbeSpec, result: ProbeResult | undefined, plan: DrillPlan): ControlResult {
-  const control = judgeControls(spec, result, []);
-  if (control.reach || !result || spec.controls.reachCheckIds.length > 0) return control;
-  const opened = plan.cells
-    .filter((c: DrillCell) => c.probeKey === spec.key && c.kind === 'port')
-    .map((c) => result.observations.get(c.attempts[0]!.checkId))
-    .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
-  return opened
-    ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` }
-    : control;
 }
 
 /** Runs `work` over `items`, at most `limit` at once, keeping their order in the answer. */

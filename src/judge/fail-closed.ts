@@ -1,7 +1,7 @@
 import type { ProbeSpec } from '../plan/plan.js';
 import type { ProbeErrorCode, ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
-import type { ControlResult, MakeVerdict, Verdict, VerdictCode } from './verdict.js';
+import type { ControlResult, MakeJudgement, Judgement, VerdictCode } from './verdict.js';
 
 /** What a fail-closed rule makes of a cell: inconclusive, with its code, what was seen in a word or two, and why. */
 export interface Unproven<C extends VerdictCode = VerdictCode> {
@@ -116,6 +116,6 @@ export const failClosed = {
 };
 
 /** The inconclusive verdict a fail-closed rule gives a cell. */
-export function unproven(verdict: MakeVerdict, { code, observed, reason }: Unproven): Verdict {
-  return verdict('inconclusive', code, observed, reason);
+export function unproven(judged: MakeJudgement, { code, observed, reason }: Unproven): Judgement {
+  return judged('inconclusive', code, observed, reason);
 }

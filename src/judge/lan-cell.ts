@@ -2,7 +2,7 @@ import type { LanCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /**
  * A LAN neighbour trying a service. At a container's own address, a refusal is the container's kernel answering:
@@ -15,8 +15,8 @@ export function judgeLanCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   const answered = (e: Evidence) =>
     e.observation !== undefined &&
     (e.observation.outcome === 'open' ||
@@ -35,26 +35,26 @@ export function judgeLanCell(
   if (cell.expectation.reachable) {
     const served = evidence.find((e) => e.observation?.outcome === 'open' || e.observation?.outcome === 'http');
     if (served)
-      return verdict(
+      return judged(
         'pass',
         'reached',
         `${describeObservation(served.observation!)} at ${served.attempt.description}`,
         `reached from the LAN: ${served.attempt.description}`,
         served.observation!.latencyMs,
       );
-    const silence = unprovenSilence(evidence, control, result, observed, tried, verdict);
+    const silence = unprovenSilence(evidence, control, result, observed, tried, judged);
     if (silence) return silence;
-    return verdict('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
+    return judged('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
   }
   if (hit) {
     const why = direct
       ? `the host forwarded a LAN neighbour's packets to the container at its own address (${hit.attempt.description})${describeBindings(cell)}`
       : `published on all interfaces: the neighbour reached it at the host's address (${hit.attempt.description})`;
-    return verdict('fail', code, observed, why, hit.observation!.latencyMs);
+    return judged('fail', code, observed, why, hit.observation!.latencyMs);
   }
-  const silence = unprovenSilence(evidence, control, result, observed, tried, verdict);
+  const silence = unprovenSilence(evidence, control, result, observed, tried, judged);
   if (silence) return silence;
-  return verdict(
+  return judged(
     'pass',
     'blocked',
     observed,
@@ -70,12 +70,12 @@ function unprovenSilence(
   result: ProbeResult,
   observed: string,
   tried: string,
-  verdict: MakeVerdict,
-): Verdict | undefined {
+  judged: MakeJudgement,
+): Judgement | undefined {
   if (evidence.some((e) => !e.observation))
-    return unproven(verdict, failClosed.unfinished(`every attempt (${tried})`, result, observed));
+    return unproven(judged, failClosed.unfinished(`every attempt (${tried})`, result, observed));
   const failed = failClosed.controlFailed(control, { reach: true });
-  return failed && verdict('inconclusive', failed.code, observed, `no answer from the LAN, but ${failed.why}`);
+  return failed && judged('inconclusive', failed.code, observed, `no answer from the LAN, but ${failed.why}`);
 }
 
 // Why a direct hit happened, as far as the bindings tell: the operator believes a 127.0.0.1 binding (or none) keeps the

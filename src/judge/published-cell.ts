@@ -2,15 +2,15 @@ import type { PublishedCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
-import type { Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /**
  * A port Docker did not publish is decided by the engine's own facts, with nothing to try: no probe needed. Undefined
  * when the cell has bindings to knock on.
  */
-export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): Verdict | undefined {
+export function decidePublishedCell(cell: PublishedCell, judged: MakeJudgement): Judgement | undefined {
   if (!cell.fact) return undefined;
-  return verdict(
+  return judged(
     cell.expectation.reachable ? 'fail' : 'pass',
     cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker',
     cell.fact.kind,
@@ -26,8 +26,8 @@ export function judgePublishedCell(
   cell: PublishedCell,
   evidence: Evidence[],
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   const reachable = cell.expectation.reachable;
   const answered = evidence.find(
     (e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'),
@@ -36,7 +36,7 @@ export function judgePublishedCell(
   const missing = evidence.filter((e) => !e.observation);
   if (reachable) {
     if (answered)
-      return verdict(
+      return judged(
         'pass',
         'reached',
         observed,
@@ -44,8 +44,8 @@ export function judgePublishedCell(
         answered.observation!.latencyMs,
       );
     if (missing.length > 0)
-      return unproven(verdict, failClosed.unfinished(`the knock on ${cell.binding}`, result, observed));
-    return verdict(
+      return unproven(judged, failClosed.unfinished(`the knock on ${cell.binding}`, result, observed));
+    return judged(
       'fail',
       'no-answer',
       observed,
@@ -53,7 +53,7 @@ export function judgePublishedCell(
     );
   }
   const code = cell.allInterfaces ? 'published-all-interfaces' : 'published-on-address';
-  return verdict(
+  return judged(
     'fail',
     code,
     observed,

@@ -73,7 +73,7 @@ t.test(
     ];
     planDrillCells(plan, { kind: 'egress', internet });
     t.same(
-      plan.cells.map((c) => [c.kind, c.target, c.attempts.map((a) => a.checkId)]),
+      plan.cells.map((c) => [c.kind, c.targetLabel, c.attempts.map((a) => a.checkId)]),
       [
         ['name', 'dns:api', ['c1']],
         ['port', 'api:22 on public', ['c2']],

@@ -88,7 +88,7 @@ t.test("from a service: each other service's name just before its addresses, the
     internet,
   });
   t.same(
-    plan.cells.map((c) => c.target),
+    plan.cells.map((c) => c.targetLabel),
     [
       'dns:api',
       'api:3001 on public',
