@@ -1,5 +1,5 @@
 import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
-import type { EngineInfo } from '../docker/container-runtime.js';
+import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
 import type { Judgement, VerdictCode } from '../judge/verdict.js';
@@ -113,17 +113,11 @@ export interface DrillProbe {
 }
 
 /** Everything a drill found: the data every drill report is made from (`--format json` prints it as is). */
-export interface DrillResult {
+export interface DrillResult extends RunHeader {
   /** The format version of this object: a consumer checks it before reading anything else. */
   dockprobeDrill: 1;
-  runId: string;
   /** `service proxy`, `network public-facing` or `all`. */
   from: string;
-  engine: EngineInfo;
-  compose: string[];
-  image: string;
-  startedAt: string;
-  durationMs: number;
   bounds: DrillBounds;
   tried: DrillTried;
   probes: DrillProbe[];
@@ -132,7 +126,6 @@ export interface DrillResult {
   /** Sorted by source, then riskiest first, then target: the same order for the same findings. */
   rows: DrillRow[];
   summary: { reached: number; pathOpen: number; blocked: number; inconclusive: number };
-  cleanupFailures: string[];
 }
 
 /**

@@ -1,25 +1,19 @@
-import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
 import { ensureProbeImage } from '../image/probe-image.js';
-import { judgeCells } from '../judge/judge.js';
-import { CleanupStack } from '../run/cleanup-stack.js';
-import type { ProbeLimits } from '../run/probe.js';
-import type { ProbeResult } from '../run/probe-result.js';
-import { newRunId } from '../run/run-id.js';
-import { runProbes } from '../run/run-probes.js';
+import { runRound, type Round } from '../pipeline/round.js';
+import { openRun, type RunOptions } from '../pipeline/run-session.js';
+import { summariseProbes } from '../pipeline/summarise-probes.js';
 import { internetOption } from '../scenario/internet-option.js';
 import { DEFAULT_INTERNET } from '../scenario/parse-scenario.js';
-import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import { readWorld } from '../topology/world.js';
 import { COMMON_PORTS } from './common-ports.js';
+import type { DrillPlan } from './drill-cell.js';
 import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
 import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
 import { planDrill } from './plan-drill.js';
 
-/** Options of {@link drill}. */
-export interface DrillOptions {
+/** Options of {@link drill}: what every run takes (RunOptions), and what the drill lists. */
+export interface DrillOptions extends RunOptions {
   from: DrillFrom;
   /** Compose projects or stacks to keep to (sources and targets); absent: everything on the engine. */
   project?: string[];
@@ -34,28 +28,18 @@ export interface DrillOptions {
   concurrency?: number;
   probesAtOnce?: number;
   maxChecks?: number;
-  engineTimeoutMs?: number;
-  image?: string;
-  probeGraceMs?: number;
-  limits?: ProbeLimits;
-  dnsUpstream?: string[];
-  runId?: string;
-  runtime?: ContainerRuntime;
-  cleanup?: CleanupStack;
-  log?: (message: string) => void;
 }
 
 /**
- * Finds what is reachable from a service, a network, or every service: reads the engine, plans the probes, runs them
- * (at most `probesAtOnce` at a time), judges each target. Judges nothing against an expectation. Returns data whatever
- * it found; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it creates is removed
- * before it returns or throws.
+ * The drill front end of the run: its targets come from listing everything reachable from a service, a network, or
+ * every service, and each cell's judgement is worded as a row (reached, path open, blocked, inconclusive), never
+ * against an expectation. Reads the world once, plans, runs one round (at most `probesAtOnce` probes at a time).
+ * Returns data whatever it found; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it
+ * creates is removed before it returns or throws.
  */
 export async function drill(options: DrillOptions): Promise<DrillResult> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const log = options.log ?? (() => undefined);
-  const runId = options.runId ?? newRunId();
+  const session = openRun(options, 'drill');
+  const { runId, runtime, log } = session;
   const internet = internetOption(options.internet ?? DEFAULT_INTERNET);
   const bounds = {
     concurrency: options.concurrency ?? DRILL_CONCURRENCY,
@@ -66,11 +50,6 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     ports: options.ports ?? COMMON_PORTS.map((p) => p.port).sort((a, b) => a - b),
     hostPorts: options.hostPorts ?? true,
   };
-  const runtime =
-    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
-  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
-    `probes of drill ${runId}`,
-  );
 
   const world = await readWorld(runtime, { kind: 'engine', projects: options.project });
   const plan = planDrill(options.from, world, {
@@ -95,41 +74,14 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     `starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`,
   );
 
-  let results: ProbeResult[] = [];
-  let window: RunWindow;
+  let outcome: Round<DrillPlan>;
   let cleanupFailures: string[] = [];
   try {
-    results = await runAtMost(plan.probes, bounds.probesAtOnce, (spec) =>
-      runProbes(
-        { runId, probes: [spec], cells: [] },
-        {
-          runtime,
-          runId,
-          image,
-          cleanup,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
-        },
-        {
-          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-          onProbe: (r) =>
-            log(
-              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-            ),
-        },
-      ).then((r) => r[0]!),
-    );
-    window = await readWindow(runtime, world, runId);
+    outcome = await runRound(world, plan, session.coldRunner(image, bounds.probesAtOnce), { runtime, runId, log });
   } finally {
-    cleanupFailures = await closeCleanup();
+    cleanupFailures = await session.close();
   }
-  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
-    log(`changed during the drill: ${what}`);
-
-  const { judgements, controls: judgedControls } = judgeCells(plan, results, window);
-  const byKey = new Map(results.map((r) => [r.probeKey, r]));
-  const controls = new Map(judgedControls.map((c) => [c.probeKey, c]));
-  const rows = sortRows(judgements.map(drillRow));
+  const rows = sortRows(outcome.judgements.map(drillRow));
   return {
     dockprobeDrill: 1,
     runId,
@@ -142,28 +94,24 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     engine: world.topology.engine,
     compose: world.topology.composeVersions,
     image,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
+    startedAt: session.startedAt,
+    durationMs: session.elapsedMs(),
     bounds,
     tried: plan.tried,
-    probes: plan.probes.map((spec) => {
-      const r = byKey.get(spec.key);
-      const control = controls.get(spec.key)!;
-      return {
-        key: spec.key,
-        label: spec.label,
-        container: spec.containerName,
-        containerId: r?.containerId,
-        status: r?.status ?? 'failed',
-        error: r?.error,
-        errorCode: r?.errorCode,
-        dns: control.dns,
-        reach: control.reach,
-        controls: control.detail,
-        checks: spec.plan.checks.length,
-        durationMs: r?.durationMs ?? 0,
-      };
-    }),
+    probes: summariseProbes(outcome).map((p) => ({
+      key: p.key,
+      label: p.label,
+      container: p.container,
+      containerId: p.containerId,
+      status: p.status,
+      error: p.error,
+      errorCode: p.errorCode,
+      dns: p.control.dns,
+      reach: p.control.reach,
+      controls: p.control.detail,
+      checks: p.checks,
+      durationMs: p.durationMs,
+    })),
     unprobed: plan.unprobed,
     rows,
     summary: {
@@ -174,18 +122,4 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     },
     cleanupFailures,
   };
-}
-
-/** Runs `work` over `items`, at most `limit` at once, keeping their order in the answer. */
-async function runAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
