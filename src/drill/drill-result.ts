@@ -50,7 +50,7 @@ export interface DrillRow {
   target: string;
   /** The service (or container) it belongs to, `host` or `internet`: a column of the `--all` matrix. */
   endpoint: string;
-  kind: DrillCell['kind'];
+  kind: 'port' | 'name' | 'egress';
   /** For a port: a container's address, the host at the gateway, or a port published on the host. */
   via?: 'container' | 'host' | 'published';
   risk: { kind: RiskKind; rank: number; name?: string };
@@ -114,8 +114,6 @@ export interface DrillProbe {
 
 /** Everything a drill found: the data every drill report is made from (`--format json` prints it as is). */
 export interface DrillResult extends RunHeader {
-  /** The format version of this object: a consumer checks it before reading anything else. */
-  dockprobeDrill: 1;
   /** `service proxy`, `network public-facing` or `all`. */
   from: string;
   bounds: DrillBounds;

@@ -83,7 +83,6 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   }
   const rows = sortRows(outcome.judgements.map(drillRow));
   return {
-    dockprobeDrill: 1,
     runId,
     from:
       options.from.kind === 'all' || options.from.kind === 'lan'
