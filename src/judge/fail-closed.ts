@@ -61,23 +61,35 @@ export const failClosed = {
   /**
    * A silence counts as blocked only where the probe's controls proved an answer could have come: a name that did not
    * resolve needs the DNS control, a path that gave no answer the reach control, and over IPv6 the IPv6 control.
-   * Checked in that order; undefined when every control the silence needs held. `why` finishes a sentence that says
-   * what was silent ("…, but <why>").
+   * Checked in that order; undefined when every control the silence needs held, else the code, which control
+   * (`failed`) and why: `why` finishes a sentence that says what was silent ("…, but <why>").
    */
   controlFailed(
     control: ControlResult,
     needs: SilenceNeeds,
-  ): { code: 'dns-control-failed' | 'reach-control-failed' | 'ipv6-control-failed'; why: string } | undefined {
+  ):
+    | {
+        code: 'dns-control-failed' | 'reach-control-failed' | 'ipv6-control-failed';
+        failed: keyof SilenceNeeds;
+        why: string;
+      }
+    | undefined {
     if (needs.dns && !control.dns)
       return {
         code: 'dns-control-failed',
+        failed: 'dns',
         why: `the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`,
       };
     if (needs.reach && !control.reach)
-      return { code: 'reach-control-failed', why: `the probe never proved it can reach anything: ${control.detail}` };
+      return {
+        code: 'reach-control-failed',
+        failed: 'reach',
+        why: `the probe never proved it can reach anything: ${control.detail}`,
+      };
     if (needs.reach6 && control.reach6 !== true)
       return {
         code: 'ipv6-control-failed',
+        failed: 'reach6',
         why: `the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`,
       };
     return undefined;

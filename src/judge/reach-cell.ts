@@ -237,9 +237,9 @@ function judgeBlocked(
   });
   if (failed) {
     const [silent, what] =
-      failed.code === 'dns-control-failed'
+      failed.failed === 'dns'
         ? [byName[0]!, 'the name did not resolve']
-        : failed.code === 'reach-control-failed'
+        : failed.failed === 'reach'
           ? [byPath[0]!, 'no answer']
           : [six[0]!, 'blocked over IPv4'];
     return judged('inconclusive', failed.code, describeObservation(silent.observation!), `${what}, but ${failed.why}`);
