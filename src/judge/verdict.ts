@@ -88,15 +88,8 @@ export const VERDICT_CODES = {
 /** One of {@link VERDICT_CODES}. */
 export type VerdictCode = keyof typeof VERDICT_CODES;
 
-/** The verdict on one (expectation, target) cell. */
-export interface Verdict {
-  cellId: string;
-  expectation: string;
-  /** Where in the scenario the expectation is: file:line:col. */
-  location: string;
-  source: string;
-  target: string;
-  expected: 'reachable' | 'blocked';
+/** What a cell's judgement and its verdict both say: the status, its code, what was seen, why, the evidence. */
+export interface Judged {
   status: VerdictStatus;
   /** Why, as a stable code (see {@link VERDICT_CODES}). */
   code: VerdictCode;
@@ -104,11 +97,22 @@ export interface Verdict {
   probeErrorCode?: ProbeErrorCode;
   /** What was seen, in a word or two: `open`, `http 200`, `timeout`, `nxdomain` … */
   observed: string;
-  /** Why this verdict, in a sentence. */
+  /** Why, in a sentence. */
   reason: string;
   /** Latency of the decisive observation, in milliseconds. */
   latencyMs: number | undefined;
   evidence: Evidence[];
+}
+
+/** The verdict on one (expectation, target) cell. */
+export interface Verdict extends Judged {
+  cellId: string;
+  expectation: string;
+  /** Where in the scenario the expectation is: file:line:col. */
+  location: string;
+  source: string;
+  target: string;
+  expected: 'reachable' | 'blocked';
 }
 
 /** What a probe's controls proved. */
@@ -132,17 +136,8 @@ export interface ControlResult {
  * (pathState); its status says it against what the cell asks: a scenario's expectation, or for a cell without one (a
  * drill's) whether the path is blocked, proven as a scenario proves a blocked expectation.
  */
-export interface Judgement<C extends Cell = Cell> {
+export interface Judgement<C extends Cell = Cell> extends Judged {
   cell: C;
-  status: VerdictStatus;
-  code: VerdictCode;
-  /** For `probe-failed` and `check-unfinished`: why the probe failed, when it did (see PROBE_ERROR_CODES). */
-  probeErrorCode?: ProbeErrorCode;
-  /** What was seen, in a word or two. */
-  observed: string;
-  reason: string;
-  latencyMs: number | undefined;
-  evidence: Evidence[];
   /** The observation that decided it, where its kind names one (a drill's row shows it as its evidence). */
   decisive?: Observation;
   /**
