@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../src/package-paths.js';
 import { newRunId } from '../src/run/run-id.js';
@@ -35,7 +35,7 @@ try {
   const docker = (args: string[], env: Record<string, string> = {}) =>
     execa('docker', args, { timeout: 120_000, env: { ...process.env, ...env } });
   const nodes = (await docker(['node', 'ls', '--format', '{{.Hostname}}'])).stdout.trim().split('\n').sort();
-  const runtime = new DockerodeRuntime();
+  const runtime = new DockerodeEngine();
   const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
   for (const node of nodes.slice(1))
     await execa('bash', ['-c', 'docker save "$IMAGE" | DOCKER_HOST="$TO" docker load -q'], {

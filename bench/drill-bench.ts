@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
 import {
   COMPOSE_NETWORK,
   COMPOSE_PROJECT,
@@ -32,9 +32,9 @@ const SUBNET_BASE = process.env['BENCH_DRILL_SUBNET_BASE'] ?? '10.223';
 /** Each service listens on one of these, by its place on its network: a database, a cache, an admin port … */
 const LISTEN_PORTS = [5432, 6379, 3306, 8080, 9000];
 
-const runtime = new DockerodeRuntime();
+const runtime = new DockerodeEngine();
 try {
-  await runtime.info();
+  await runtime.system.info();
 } catch (error) {
   console.log(`dockprobe benchmark: drill --all skipped (no Docker engine: ${(error as Error).message})`);
   process.exit(0);
@@ -219,7 +219,7 @@ async function busyboxListener(run: string): Promise<{ image: string; binary: st
       'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65534:65534\nENTRYPOINT ["/bin/busybox"]\n',
     );
     const image = `dockprobe-bench-listener:${run}`;
-    await runtime.buildImage({
+    await runtime.images.build({
       contextDir: dir,
       files: ['Dockerfile', 'busybox'],
       tag: image,

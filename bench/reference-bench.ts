@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { composeDown, composeUp, detectCompose } from '../src/compose/compose-cli.js';
 import { waitForProject } from '../src/compose/wait-for-project.js';
-import { DockerodeRuntime } from '../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
 import { PLAN_VERSION, probeDeadlineMs, type ProbePlan } from '../probes/agent/protocol.js';
 import { buildPlan } from '../src/plan/build-plan.js';
@@ -20,7 +20,7 @@ import { verify } from '../src/verify.js';
 // Traffic goes only to the containers of the project this benchmark brings up.
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const runtime = new DockerodeRuntime();
+const runtime = new DockerodeEngine();
 const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
 const compose = await detectCompose();
 const runId = newRunId();

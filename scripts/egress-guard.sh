@@ -5,9 +5,12 @@
 # jumps (to DOCKER-USER among them) each time a network is created (moby/moby#43585), so for that instant DOCKER-USER
 # is not consulted; dockerd never touches mangle FORWARD. Only forwarded traffic matches: the host's own is OUTPUT.
 set -euo pipefail
-uplink=$(ip route show default 2>/dev/null | awk '/default/ {for (i = 1; i < NF; i++) if ($i == "dev") {print $(i + 1); exit}}')
+DP_LOG_NAME=egress-guard
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+uplink=$(default_route_dev)
 if [ -z "${uplink}" ]; then
-  echo "egress-guard: no IPv4 default route; nothing to guard over IPv4" >&2
+  log "no IPv4 default route; nothing to guard over IPv4"
 else
   if ! iptables -n -L DOCKER-USER >/dev/null 2>&1; then
     iptables -N DOCKER-USER
@@ -18,15 +21,15 @@ else
   if ! iptables -t mangle -C FORWARD -o "${uplink}" -j DROP 2>/dev/null; then
     iptables -t mangle -I FORWARD -o "${uplink}" -j DROP
   fi
-  echo "egress-guard: container traffic out of ${uplink} is dropped (DOCKER-USER and mangle FORWARD)" >&2
+  log "container traffic out of ${uplink} is dropped (DOCKER-USER and mangle FORWARD)"
 fi
 
 # IPv6 has its own tables and its own default route. Networks with `enable_ipv6` give containers routable addresses,
 # and engines before 27 write no ip6tables rules at all: without this, an IPv6 container could be forwarded out.
-uplink6=$(ip -6 route show default 2>/dev/null | awk '/default/ {for (i = 1; i < NF; i++) if ($i == "dev") {print $(i + 1); exit}}')
+uplink6=$(default_route_dev -6)
 if [ -n "${uplink6}" ] && command -v ip6tables >/dev/null; then
   if ! ip6tables -t mangle -C FORWARD -o "${uplink6}" -j DROP 2>/dev/null; then
     ip6tables -t mangle -I FORWARD -o "${uplink6}" -j DROP
   fi
-  echo "egress-guard: IPv6 container traffic out of ${uplink6} is dropped (mangle FORWARD)" >&2
+  log "IPv6 container traffic out of ${uplink6} is dropped (mangle FORWARD)"
 fi

@@ -1,78 +1,120 @@
 #!/usr/bin/env bash
-# Runs a newer Docker engine (Debian trixie's docker.io 26.x or sid's 28.x) as a container on the host's engine, with
-# no registry, plus a private Compose v2 CLI plugin. As root on Debian/Ubuntu with Debian's package mirror reachable.
+# Runs a Docker engine from Debian (bookworm's docker.io 20.10, trixie's 26.x or sid's 28.x), or rootful Podman 5 with
+# its Docker-compatible API (trixie's), as a container on the host's engine, with no registry, plus a private Compose v2
+# CLI plugin. As root on Debian/Ubuntu with Debian's package mirror reachable.
 #
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
 #   engine.sh env SUITE      shell exports for that engine:  eval "$(scripts/engine.sh env trixie)"
-#   engine.sh compose-v2     fetch Compose v2 for the HOST engine; stdout: a DOCKER_CONFIG dir
+#                            DOCKER_HOST, DOCKER_CONFIG (Compose v2, buildx where the suite has it),
+#                            DOCKPROBE_ENGINE_PID (the container's init: nsenter -t … -n), DOCKPROBE_ENGINE_VERSION,
+#                            DOCKPROBE_ENGINE_COMPOSE_VERSION, DOCKPROBE_ENGINE_KIND (docker | podman), and what names
+#                            it for the other verbs: DOCKPROBE_ENGINE_SUITE, DOCKPROBE_ENGINE_INSTANCE,
+#                            DOCKPROBE_ENGINES_DIR. (live-restore: `docker info`'s LiveRestoreEnabled)
+#   engine.sh restart-dockerd SUITE [--kill]
+#                            stop the inner dockerd (SIGTERM; SIGKILL with --kill) and wait until the supervisor in
+#                            the container has started it again and it answers; stdout: one line with the time taken.
+#                            On podman: its API service (`podman system service`), which its containers outlive
+#   engine.sh stop-dockerd SUITE    stop the inner dockerd and keep it stopped (the container stays up)
+#   engine.sh start-dockerd SUITE   start it again and wait until it answers
+#   engine.sh live-restore SUITE on|off
+#                            switch dockerd's live-restore in place (its config file, then SIGHUP: no restart)
+#   engine.sh compose-v2 [trixie|sid]
+#                            fetch Debian trixie's (2.26, the default) or sid's (2.40) Compose v2 for the HOST engine;
+#                            stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
-# SUITE: trixie | sid. Everything is idempotent; progress and errors go to stderr.
+# SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
 #
-# How: debootstrap --variant=minbase SUITE into a cached rootfs, apt-get install docker.io in a chroot (a policy-rc.d
-# starts nothing), `docker import` it on the host engine (re-imported only when its content revision changes), and run
-# it with --network none: the inner engine reaches nothing but its own containers, and its iptables chains live in its
-# own network namespace. Ports it publishes are on the outer container's loopback: reach them with
-# `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner data-root are in a bind-mounted dir.
-# Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps are given and /sys and the cgroup
-# mounts are remounted rw inside. Compose v2 is Debian trixie's docker-compose package (a static binary), fetched with a
-# private apt state: the host's apt sources and packages are not touched.
+# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
+# podman, netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d starts nothing), `docker import` it on the host
+# engine (re-imported only when its content revision changes), and run it with --network none: the inner engine reaches
+# nothing but its own containers, and its iptables chains live in its own network namespace. Ports it publishes are on
+# the outer container's loopback: reach them with `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner
+# data-root are in a bind-mounted dir. Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps
+# are given and /sys and the cgroup mounts are remounted rw inside. The container's command (scripts/lib/engine-init.sh)
+# supervises dockerd: it starts it again whenever it ends, so dockerd can be restarted in place; with live-restore on
+# (DOCKPROBE_ENGINE_LIVE_RESTORE=1 at `up`, or the live-restore verb), containers keep running while it is down. Compose
+# v2 is Debian trixie's docker-compose package (a static binary; sid's for the sid engine), fetched with a private apt
+# state: the host's apt sources and packages are not touched.
 #
 # Settings (environment):
 #   DOCKPROBE_ENGINES_DIR           caches and state (outside the repo)      /var/cache/dockprobe-engines
 #   DOCKPROBE_ENGINE_WAIT           seconds `up` waits for the engine        120
 #   DOCKPROBE_ENGINE_STOP_WAIT      seconds `down` waits after SIGTERM        60
 #   DOCKPROBE_ENGINE_FETCH_TIMEOUT  bound on each debootstrap/apt run (s)    1200
-#   DOCKPROBE_DEBIAN_MIRROR         Debian mirror                            http://deb.debian.org/debian
+#   DOCKPROBE_DEBIAN_MIRROR         Debian mirror                            the first .../debian URI of this
+#                                                                            machine's apt sources, else
+#                                                                            http://deb.debian.org/debian
+#   DOCKPROBE_DEBIAN_SECURITY_MIRROR  its security archive                   the sources' .../debian-security
+#                                                                            URI, else MIRROR's sibling
 #   DOCKPROBE_OUTER_DOCKER_HOST     the host engine                          unix:///var/run/docker.sock
+#   DOCKPROBE_ENGINE_INSTANCE       a name that sets this engine apart from   (none)
+#                                   the usual one: its container, image tag,
+#                                   state dir and socket get -NAME
+#   DOCKPROBE_ENGINE_LIVE_RESTORE   1: dockerd's live-restore on (read by     0
+#                                   `up`, which switches a running engine's
+#                                   in place)
+#   DOCKPROBE_ENGINE_COMPOSE        the Debian suite whose Compose v2 the     sid for sid, trixie for the others
+#                                   engine's DOCKER_CONFIG gets: trixie, sid
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
 
 BASE=${DOCKPROBE_ENGINES_DIR:-/var/cache/dockprobe-engines}
 WAIT=${DOCKPROBE_ENGINE_WAIT:-120}
 STOP_WAIT=${DOCKPROBE_ENGINE_STOP_WAIT:-60}
 FETCH_TIMEOUT=${DOCKPROBE_ENGINE_FETCH_TIMEOUT:-1200}
-MIRROR=${DOCKPROBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-OUTER=${DOCKPROBE_OUTER_DOCKER_HOST:-unix:///var/run/docker.sock}
-COMPOSE_DIR=$BASE/compose-v2          # a DOCKER_CONFIG dir: cli-plugins/docker-compose
-COMPOSE_SUITE=trixie                  # its docker-compose package is Compose v2
-SUITE='' S='' R='' E='' SOCK='' NAME='' IMAGE=''
+DP_LOCK_WAIT=$FETCH_TIMEOUT DP_APT_TIMEOUT=$FETCH_TIMEOUT
+if [ -n "${DOCKPROBE_DEBIAN_MIRROR:-}" ]; then
+  MIRROR=${DOCKPROBE_DEBIAN_MIRROR%/}
+  SECURITY=${DOCKPROBE_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
+else
+  MIRROR=$(debian_mirror)
+  SECURITY=${DOCKPROBE_DEBIAN_SECURITY_MIRROR:-$(debian_security_mirror "$MIRROR")}
+fi
+COMPOSE_CHOICE=${DOCKPROBE_ENGINE_COMPOSE:-}
+INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
+LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
+INIT=/usr/local/sbin/dockprobe-engine-init
+SUPERVISOR_DIR=/run/dockprobe-engine # the init's state, in the container (engine-init.sh's C)
+SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
 
-log() { echo "engine.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
-die_log() { log "$1; last lines of $2:"; tail -n 25 "$2" >&2 || true; exit 1; }
-usage() { echo "usage: $0 up|down|env SUITE | compose-v2 | status [SUITE]   (SUITE: trixie or sid)" >&2; exit 2; }
-# The host engine, whatever DOCKER_HOST the caller has (it may point at an inner engine).
-odocker() { DOCKER_HOST=$OUTER DOCKER_CONTEXT='' docker "$@"; }
-idocker() { DOCKER_HOST=unix://$SOCK DOCKER_CONTEXT='' DOCKER_CONFIG=$S/config docker "$@"; }
+usage() {
+  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
+    "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
+  exit 2
+}
 
 set_suite() {
-  case "${1:-}" in trixie | sid) SUITE=$1 ;; *) usage ;; esac
-  S=$BASE/$SUITE R=$S/rootfs E=$S/engine SOCK=$S/engine/docker.sock
-  NAME=dockprobe-engine-$SUITE IMAGE=dockprobe-engine:$SUITE
+  SUITE=${1:-}
+  case "$SUITE" in
+    # tini is the outer init (and docker.io 28 wants it); buildx only where the suite has it.
+    trixie | sid | bookworm)
+      KIND=docker DIST=$SUITE PKGS='docker.io tini iptables' OPTIONAL=docker-buildx DAEMON=dockerd ;;
+    # nftables: this netavark drives nftables, and fails every network connect without it ("unable to execute nft").
+    podman)
+      KIND=podman DIST=trixie DAEMON='podman system service' OPTIONAL=''
+      PKGS='podman netavark aardvark-dns crun conmon iptables nftables tini catatonit' ;;
+    *) usage ;;
+  esac
+  # Each engine's Compose v2: its own suite's docker-compose package where that is v2 (sid: 2.40), else trixie's (2.26).
+  COMPOSE_SUITE=${COMPOSE_CHOICE:-$([ "$SUITE" = sid ] && echo sid || echo trixie)}
+  [[ "$COMPOSE_SUITE" =~ ^(trixie|sid)$ ]] || die "DOCKPROBE_ENGINE_COMPOSE must be trixie or sid, got '$COMPOSE_SUITE'"
+  [[ "$INSTANCE" =~ ^([a-z0-9][a-z0-9_.-]{0,31})?$ ]] ||
+    die "DOCKPROBE_ENGINE_INSTANCE must be up to 32 of a-z 0-9 _ . - (starting with a letter or digit), got '$INSTANCE'"
+  ID=$SUITE${INSTANCE:+-$INSTANCE}
+  S=$BASE/$ID R=$S/rootfs E=$S/engine SOCK=$S/engine/$KIND.sock
+  NAME=dockprobe-engine-$ID IMAGE=dockprobe-engine:$ID
   [ "${#SOCK}" -lt 108 ] || die "socket path $SOCK is ${#SOCK} bytes (limit 107): use a shorter DOCKPROBE_ENGINES_DIR"
-}
-
-# Serialises runs on one suite (fd 9), the Compose download (fd 8) or the host apt-get (fd 7); bounded.
-lock() {
-  mkdir -p "$BASE"
-  eval "exec $1>\"\$BASE/.lock-$2\""
-  flock -w "$FETCH_TIMEOUT" "$1" || die "another engine.sh still holds $BASE/.lock-$2"
-}
-
-umount_under() {  # every mount at or below $1, deepest first
-  awk -v p="$1" '$2 == p || index($2, p "/") == 1 {print $2}' /proc/self/mounts | sort -r |
-    while read -r m; do umount -l "$m" || true; done
 }
 
 ensure_debootstrap() {
   command -v debootstrap >/dev/null && return
-  lock 7 host-apt
-  command -v debootstrap >/dev/null && return
   log "installing debootstrap on the host (log $BASE/host-apt.log)"
-  { timeout "$FETCH_TIMEOUT" apt-get update -q &&
-    DEBIAN_FRONTEND=noninteractive timeout "$FETCH_TIMEOUT" apt-get install -y -q debootstrap; } \
-    >"$BASE/host-apt.log" 2>&1 || die_log "cannot install debootstrap" "$BASE/host-apt.log"
+  mkdir -p "$BASE"
+  host_apt_install "$BASE/host-apt.log" debootstrap
 }
 
 build_rootfs() {
@@ -80,107 +122,85 @@ build_rootfs() {
   if [ ! -e "$S/.bootstrapped" ]; then
     ensure_debootstrap
     umount_under "$R"; rm -rf --one-file-system "$R"; rm -f "$S/.installed"
-    log "debootstrap --variant=minbase $SUITE (log $S/build.log)"
-    timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
-      { umount_under "$R"; die_log "debootstrap $SUITE failed" "$S/build.log"; }
+    log "debootstrap --variant=minbase $DIST (log $S/build.log)"
+    timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$DIST" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
+      { umount_under "$R"; die_log "debootstrap $DIST failed" "$S/build.log"; }
     touch "$S/.bootstrapped"
   fi
   [ -e "$S/.installed" ] && return
-  log "apt-get install docker.io in the $SUITE chroot (log $S/build.log)"
-  { echo "deb $MIRROR $SUITE main"
-    if [ "$SUITE" != sid ]; then  # sid has no -updates/-security suites
-      echo "deb $MIRROR $SUITE-updates main"
-      echo "deb ${MIRROR%/debian}/debian-security $SUITE-security main"
+  log "apt-get install $PKGS in the $DIST chroot (log $S/build.log)"
+  { echo "deb $MIRROR $DIST main"
+    if [ "$DIST" != sid ]; then  # sid has no -updates/-security suites
+      echo "deb $MIRROR $DIST-updates main"
+      echo "deb $SECURITY $DIST-security main"
     fi; } >"$R/etc/apt/sources.list"
   # sid's Release file is often past its Valid-Until.
-  if [ "$SUITE" = sid ]; then echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99dockprobe"; fi
+  if [ "$DIST" = sid ]; then echo 'Acquire::Check-Valid-Until "false";' >"$R/etc/apt/apt.conf.d/99dockprobe"; fi
   printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
   chmod 755 "$R/usr/sbin/policy-rc.d"
   mountpoint -q "$R/proc" || mount -t proc proc "$R/proc"
   trap 'umount_under "$R/proc"' EXIT
-  # tini is the outer init (and docker.io 28 wants it); buildx only where the suite has it. The chroot expands $pkgs.
+  # The chroot's shell expands $pkgs: PKGS, and each of OPTIONAL that the suite has.
   # shellcheck disable=SC2016
-  timeout "$FETCH_TIMEOUT" chroot "$R" /bin/sh -ec 'export DEBIAN_FRONTEND=noninteractive
+  retry 2 10 timeout "$FETCH_TIMEOUT" chroot "$R" env PKGS="$PKGS" OPTIONAL="$OPTIONAL" /bin/sh -ec '
+    export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    pkgs="docker.io tini iptables"
-    if apt-cache show docker-buildx >/dev/null 2>&1; then pkgs="$pkgs docker-buildx"; fi
+    pkgs=$PKGS
+    for p in $OPTIONAL; do if apt-cache show "$p" >/dev/null 2>&1; then pkgs="$pkgs $p"; fi; done
     apt-get install -y -q --no-install-recommends $pkgs
-    apt-get clean' >>"$S/build.log" 2>&1 || die_log "apt-get install in the $SUITE chroot failed" "$S/build.log"
+    apt-get clean' >>"$S/build.log" 2>&1 || die_log "apt-get install in the $DIST chroot failed" "$S/build.log"
   umount_under "$R/proc"; trap - EXIT
   touch "$S/.installed"
 }
 
-# The outer container's command (under tini -g, which passes SIGTERM on to dockerd).
-write_init() {
-  cat >"$R/usr/local/sbin/dockprobe-engine-init" <<'EOF'
-#!/bin/sh
-# Written by dockprobe's scripts/engine.sh.
-set -eu
-E=$DOCKPROBE_ENGINE_DIR
-# Without --privileged, /sys and the cgroup v1 mounts are read-only: remount each rw (the v1 mounts one by one).
-mount -o remount,rw /sys || echo "warn: /sys stays read-only" >&2
-for m in $(awk '$3 == "cgroup" {print $2}' /proc/self/mounts); do
-  mount -o remount,bind,rw "$m" || echo "warn: $m stays read-only" >&2
-done
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then  # cgroup v2 host: nest as moby's dind does (unused on v1 hosts)
-  mount -o remount,rw /sys/fs/cgroup || true
-  mkdir -p /sys/fs/cgroup/init
-  xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true
-  sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers >/sys/fs/cgroup/cgroup.subtree_control || true
-fi
-mount --make-rshared /
-# Nothing listens on 127.0.0.1:53, so lookups of outside names fail at once instead of timing out (swarm, pulls).
-# This is the container's own copy of resolv.conf.
-echo 'nameserver 127.0.0.1' >/etc/resolv.conf || echo "warn: cannot write /etc/resolv.conf" >&2
-# For any interface besides lo (none with --network none): inner containers start nothing through it.
-iptables -N DOCKER-USER 2>/dev/null || true
-for p in /sys/class/net/*; do
-  d=${p##*/}
-  [ "$d" = lo ] && continue
-  iptables -C DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP 2>/dev/null ||
-    iptables -I DOCKER-USER -o "$d" -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP
-done
-mkdir -p "$E/data"
-rm -f "$E/docker.sock"
-exec dockerd --host "unix://$E/docker.sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
-EOF
-  chmod 755 "$R/usr/local/sbin/dockprobe-engine-init"
-}
+# The outer container's command (under tini -g): sets the container up and supervises dockerd.
+write_init() { install -m 755 "$HERE/lib/engine-init.sh" "$R$INIT"; }
 
+# A new image when the rootfs changed; the one it replaces is left in STALE_IMAGE, for up to remove once its container
+# is gone (an image in use is not removed).
+STALE_IMAGE=''
 ensure_image() {
-  local cmd='["/usr/bin/tini","-g","--","/usr/local/sbin/dockprobe-engine-init"]' rev have old
-  rev=$({ echo "$cmd"; cat "$R/usr/local/sbin/dockprobe-engine-init"
+  local cmd='["/usr/bin/tini","-g","--","'$INIT'"]' rev have
+  rev=$({ echo "$cmd"; cat "$R$INIT"
           dpkg-query --admindir="$R/var/lib/dpkg" -W; } | sha256sum | cut -c1-16)
-  have=$(odocker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
+  have=$(host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || true)
   [ "$have" = "$rev" ] && return
-  old=$(odocker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  STALE_IMAGE=$(host_docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   log "docker import $R as $IMAGE (revision $rev)"
   tar -C "$R" --numeric-owner --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/pts/*' \
       --exclude='./var/lib/apt/lists/*' -c . |
-    odocker import -c "CMD $cmd" -c "LABEL dockprobe.engine=$SUITE dockprobe.engine.rev=$rev" - "$IMAGE" >/dev/null
-  if [ -n "$old" ]; then odocker rmi "$old" >/dev/null 2>&1 || true; fi
+    host_docker import -c "CMD $cmd" -c "LABEL dockprobe.engine=$SUITE dockprobe.engine.rev=$rev" - "$IMAGE" >/dev/null
 }
 
 compose_ok() { DOCKER_CONFIG=$1 docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; }
 
-ensure_compose() {
-  local p=$COMPOSE_DIR/cli-plugins/docker-compose a=$BASE/compose-apt
-  [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
-  lock 8 compose
-  [ -x "$p" ] && compose_ok "$COMPOSE_DIR" && return
-  log "fetching Compose v2 (Debian $COMPOSE_SUITE docker-compose; log $a/log)"
-  rm -rf "$a"; mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/deb" "$COMPOSE_DIR/cli-plugins"
-  echo "deb $MIRROR $COMPOSE_SUITE main" >"$a/sources.list"
+# A Debian suite's docker-compose package (Compose v2 from trixie on) as a DOCKER_CONFIG dir with
+# cli-plugins/docker-compose: trixie's is compose-v2 (the host-v2 cell's), another suite's compose-v2-SUITE.
+compose_dir() { if [ "$1" = trixie ]; then echo "$BASE/compose-v2"; else echo "$BASE/compose-v2-$1"; fi; }
+
+ensure_compose() { # SUITE
+  local cs=$1 dir p a tag
+  dir=$(compose_dir "$cs")
+  tag=${dir#"$BASE/compose-v2"}
+  p=$dir/cli-plugins/docker-compose a=$BASE/compose-apt$tag
+  [ -x "$p" ] && compose_ok "$dir" && return
+  lock "compose$tag"
+  [ -x "$p" ] && compose_ok "$dir" && return
+  log "fetching Compose v2 (Debian $cs docker-compose; log $a/log)"
+  rm -rf "$a"; mkdir -p "$a/lists/partial" "$a/cache/archives/partial" "$a/deb" "$dir/cli-plugins"
+  echo "deb $MIRROR $cs main" >"$a/sources.list"
   : >"$a/status"
   # Private sources, lists, cache and (empty) dpkg status: the host's apt state is only read for its apt.conf.
+  # sid's Release file is often past its Valid-Until.
   local o=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$a/lists"
-           -o "Dir::Cache=$a/cache" -o "Dir::State::status=$a/status" -o APT::Sandbox::User=root)
-  { timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" update -q &&
+           -o "Dir::Cache=$a/cache" -o "Dir::State::status=$a/status" -o APT::Sandbox::User=root
+           -o "Acquire::Check-Valid-Until=$([ "$cs" = sid ] && echo false || echo true)")
+  { retry 3 10 timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" update -q &&
     (cd "$a/deb" && timeout "$FETCH_TIMEOUT" apt-get "${o[@]}" download docker-compose) &&
     dpkg -x "$a"/deb/docker-compose_*.deb "$a/x"; } >"$a/log" 2>&1 || die_log "cannot fetch docker-compose" "$a/log"
   install -m 755 "$a/x/usr/libexec/docker/cli-plugins/docker-compose" "$p.new" && mv -f "$p.new" "$p"
   rm -rf "$a/x" "$a/deb" "$a/lists" "$a/cache"
-  compose_ok "$COMPOSE_DIR" || die "$p does not report Compose v2: $(DOCKER_CONFIG=$COMPOSE_DIR docker compose version 2>&1)"
+  compose_ok "$dir" || die "$p does not report Compose v2: $(DOCKER_CONFIG=$dir docker compose version 2>&1)"
 }
 
 # The client config for an inner engine: Compose v2, and buildx from the suite (the host CLI has none; without it,
@@ -188,111 +208,228 @@ ensure_compose() {
 write_config() {
   local b=$R/usr/libexec/docker/cli-plugins/docker-buildx
   mkdir -p "$S/config/cli-plugins"
-  ln -sfn "$COMPOSE_DIR/cli-plugins/docker-compose" "$S/config/cli-plugins/docker-compose"
+  ln -sfn "$(compose_dir "$COMPOSE_SUITE")/cli-plugins/docker-compose" "$S/config/cli-plugins/docker-compose"
   if [ -x "$b" ]; then ln -sfn "$b" "$S/config/cli-plugins/docker-buildx"; fi
 }
 
 # Our outer container: only one with this name AND our labels is ever touched.
 our_cid() {
-  odocker ps -aq --no-trunc --filter "name=^/$NAME\$" --filter "label=dockprobe.engine=$SUITE" \
+  host_docker ps -aq --no-trunc --filter "name=^/$NAME\$" --filter "label=dockprobe.engine=$SUITE" \
     --filter "label=dockprobe.engine.dir=$S"
-}
-running() { [ "$(odocker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
-answers() { timeout 10 env DOCKER_HOST="unix://$SOCK" DOCKER_CONTEXT='' docker version >/dev/null 2>&1; }
-
-stop_rm() {  # $1: our container id. Returns 1 if it had to be killed.
-  local pid rc=0 deadline=$((SECONDS + STOP_WAIT))
-  pid=$(odocker inspect -f '{{.State.Pid}}' "$1")
-  if [ "$pid" -gt 0 ]; then
-    log "stopping engine $SUITE: SIGTERM to pid $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    while running "$1" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
-    if running "$1"; then
-      log "engine $SUITE still running after ${STOP_WAIT}s; killing it. Last lines of its log:"
-      odocker logs --tail 25 "$1" 2>&1 | sed 's/^/  /' >&2 || true
-      rc=1
-    fi
-  fi
-  odocker rm -f "$1" >/dev/null
-  return "$rc"
 }
 
 up() {
-  set_suite "$1"; lock 9 "$SUITE"
-  build_rootfs; write_init; ensure_image; ensure_compose; write_config
-  local cid img deadline
+  set_suite "$1"
+  [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
+  if [ "$KIND" = podman ] && [ "$LIVE_RESTORE" = 1 ]; then
+    die "DOCKPROBE_ENGINE_LIVE_RESTORE=1 is a dockerd setting: Podman's containers never depend on its API service"
+  fi
+  lock "$ID"
+  build_rootfs
+  write_init
+  ensure_image
+  ensure_compose "$COMPOSE_SUITE"
+  write_config
+  local cid img want
   cid=$(our_cid)
-  if [ -z "$cid" ] && odocker container inspect "$NAME" >/dev/null 2>&1; then
+  if [ -z "$cid" ] && host_docker container inspect "$NAME" >/dev/null 2>&1; then
     die "a container named $NAME exists that engine.sh did not start here; not touching it"
   fi
-  img=$(odocker image inspect -f '{{.Id}}' "$IMAGE")
-  if [ -n "$cid" ] && [ "$(odocker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
-    log "engine $SUITE already running"
-  else
-    if [ -n "$cid" ]; then stop_rm "$cid" || true; fi
-    mkdir -p "$E"
-    log "starting engine $SUITE"
-    cid=$(odocker run -d --name "$NAME" --hostname "$NAME" --restart no --network none \
-      --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
-      --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-      --security-opt systempaths=unconfined --cgroupns private \
-      -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 -v "$E:$E" "$IMAGE")
+  img=$(host_docker image inspect -f '{{.Id}}' "$IMAGE")
+  mkdir -p "$E"
+  if [ "$KIND" = docker ]; then
+    refuse_swarm "$LIVE_RESTORE"
+    write_daemon_json "$LIVE_RESTORE"
   fi
-  deadline=$((SECONDS + WAIT))
-  until answers; do
-    if ! running "$cid" || [ "$SECONDS" -ge "$deadline" ]; then
-      log "engine $SUITE did not answer at unix://$SOCK within ${WAIT}s; last lines of its log:"
-      odocker logs --tail 25 "$cid" 2>&1 | sed 's/^/  /' >&2 || true
-      exit 1
-    fi
-    sleep 0.5
-  done
-  idocker version --format "engine $SUITE: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
+    log "engine $ID already running"
+    if [ "$KIND" = docker ]; then apply_live_restore "$cid"; fi
+  else
+    if [ -n "$cid" ]; then engine_container_stop "$cid" "$STOP_WAIT" "engine $ID" || true; fi
+    log "starting engine $ID"
+    cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
+      --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
+      -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
+      -v "$E:$E" "$IMAGE")
+  fi
+  engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
+  if [ -n "$STALE_IMAGE" ]; then host_docker rmi "$STALE_IMAGE" >/dev/null 2>&1 || true; fi
+  T=30 inner_docker "$SOCK" version \
+    --format "engine $ID: server {{.Server.Version}} (API {{.Server.APIVersion}}) at unix://$SOCK"
 }
 
 down() {
-  set_suite "$1"; lock 9 "$SUITE"
-  local cid; cid=$(our_cid)
-  if [ -z "$cid" ]; then log "engine $SUITE is not running"; return 0; fi
-  stop_rm "$cid"
+  set_suite "$1"
+  lock "$ID"
+  local cid
+  cid=$(our_cid)
+  if [ -z "$cid" ]; then
+    log "engine $ID is not running"
+    return 0
+  fi
+  engine_container_stop "$cid" "$STOP_WAIT" "engine $ID"
+}
+
+# Our running container (CID) and its init's pid (OPID), or die; also if its init is not the supervisor (a container
+# started by an engine.sh from before it: the same command would run its whole init again, a second dockerd).
+CID='' OPID=''
+supervised() {
+  CID=$(our_cid)
+  { [ -n "$CID" ] && engine_container_running "$CID"; } || die "engine $ID is not up: run $0 up $SUITE"
+  OPID=$(engine_container_pid "$CID")
+  [ -d "/proc/$OPID/root$SUPERVISOR_DIR" ] ||
+    die "engine $ID runs without the supervisor that restarts dockerd: run $0 up $SUITE to start it again with one"
+}
+# The pid (in the container) of the daemon its supervisor runs; empty while none runs. Read through the container's
+# root from the host, so waiting costs no engine call.
+daemon_pid() { cat "/proc/$1/root$SUPERVISOR_DIR/daemon.pid" 2>/dev/null || true; }
+new_daemon_answers() { # OUTER-PID OLD-DAEMON-PID
+  local now
+  now=$(daemon_pid "$1")
+  [ -n "$now" ] && [ "$now" != "$2" ] && T=10 inner_docker "$SOCK" version >/dev/null 2>&1
+}
+no_daemon() { [ -z "$(daemon_pid "$1")" ]; }
+live_restore_now() {
+  T=10 inner_docker "$SOCK" info --format '{{if .LiveRestoreEnabled}}1{{else}}0{{end}}' 2>/dev/null
+}
+live_restore_is() { [ "$(live_restore_now)" = "$1" ]; }
+
+# dockerd's config file, in the state dir: the init passes it with --config-file. live-restore is one of the settings
+# dockerd reads again on SIGHUP.
+write_daemon_json() { # LIVE-RESTORE (0|1)
+  printf '{ "live-restore": %s }\n' "$([ "$1" = 1 ] && echo true || echo false)" >"$E/daemon.json"
+}
+# dockerd refuses live-restore with swarm mode at its start (a dockerd that cannot start again) and at `swarm init`,
+# but takes it on a reload without a word: checked before the config file is written.
+refuse_swarm() { # LIVE-RESTORE (0|1): only a running engine's answer counts
+  if [ "$1" = 1 ] && [ "$(T=10 inner_docker "$SOCK" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" = active ]
+  then
+    die "engine $ID is in swarm mode, which live-restore is incompatible with: docker swarm leave --force first"
+  fi
+}
+apply_live_restore() { # CID of a running engine whose daemon.json is written
+  local want
+  want=$(grep -q '"live-restore": true' "$E/daemon.json" && echo 1 || echo 0)
+  live_restore_is "$want" && return 0
+  [ -d "/proc/$(engine_container_pid "$1")/root$SUPERVISOR_DIR" ] ||
+    die "engine $ID runs without the supervisor, which reloads dockerd's config: run $0 down $SUITE, then up"
+  in_engine "$1" reload
+  wait_until 30 0.1 live_restore_is "$want" || die "engine $ID: dockerd did not take live-restore=$want on SIGHUP"
+  log "engine $ID: live-restore $([ "$want" = 1 ] && echo on || echo off)"
+}
+
+live_restore() { # SUITE on|off
+  set_suite "$1"
+  [ "$KIND" = docker ] ||
+    die "live-restore is a dockerd setting: Podman's containers never depend on its API service"
+  lock "$ID"
+  supervised
+  local want
+  want=$([ "$2" = on ] && echo 1 || echo 0)
+  refuse_swarm "$want"
+  write_daemon_json "$want"
+  apply_live_restore "$CID"
+}
+in_engine() { T=30 host_docker exec "$1" "$INIT" "${@:2}"; }
+
+restart_dockerd() { # SUITE [--kill]
+  set_suite "$1"
+  lock "$ID"
+  local sig=TERM old t0=$SECONDS
+  if [ "${2:-}" = --kill ]; then sig=KILL; fi
+  supervised
+  old=$(in_engine "$CID" signal "$sig") || die "engine $ID: no $DAEMON to signal (stopped with stop-dockerd?)"
+  log "engine $ID: SIG$sig to $DAEMON (pid $old in the container)"
+  wait_until "$WAIT" 0.1 new_daemon_answers "$OPID" "$old" || {
+    engine_container_log_tail "$CID" 25
+    die "engine $ID: $DAEMON did not answer again within ${WAIT}s"
+  }
+  echo "engine $ID: $DAEMON restarted (SIG$sig, pid $old -> $(daemon_pid "$OPID")), answering again after" \
+    "$((SECONDS - t0)) s"
+}
+
+stop_dockerd() {
+  set_suite "$1"
+  lock "$ID"
+  supervised
+  in_engine "$CID" hold
+  if [ -n "$(daemon_pid "$OPID")" ]; then in_engine "$CID" signal TERM >/dev/null; fi
+  wait_until "$STOP_WAIT" 0.1 no_daemon "$OPID" ||
+    die "engine $ID: $DAEMON still running ${STOP_WAIT}s after SIGTERM"
+  log "engine $ID: $DAEMON stopped; start-dockerd $SUITE starts it again"
+}
+
+start_dockerd() {
+  set_suite "$1"
+  lock "$ID"
+  supervised
+  in_engine "$CID" release
+  engine_container_wait "$CID" "$SOCK" "$WAIT" "engine $ID"
+  log "engine $ID: $DAEMON answers"
 }
 
 print_env() {
   set_suite "$1"
   local cid ver
   cid=$(our_cid)
-  { [ -n "$cid" ] && running "$cid" && ver=$(idocker version --format '{{.Server.Version}}' 2>/dev/null); } ||
-    die "engine $SUITE is not up: run $0 up $SUITE"
+  { [ -n "$cid" ] && engine_container_running "$cid" &&
+    ver=$(T=10 inner_docker "$SOCK" version --format '{{.Server.Version}}' 2>/dev/null); } ||
+    die "engine $ID is not up: run $0 up $SUITE"
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
   printf 'export DOCKER_CONFIG=%q\n' "$S/config"
-  printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(odocker inspect -f '{{.State.Pid}}' "$cid")"
+  printf 'export DOCKPROBE_ENGINE_PID=%q\n' "$(engine_container_pid "$cid")"
   printf 'export DOCKPROBE_ENGINE_VERSION=%q\n' "$ver"
+  printf 'export DOCKPROBE_ENGINE_COMPOSE_VERSION=%q\n' \
+    "$(DOCKER_CONFIG=$S/config docker compose version --short 2>/dev/null || echo missing)"
+  # What names this engine for engine.sh's other verbs (restart-dockerd "$DOCKPROBE_ENGINE_SUITE"), and its kind.
+  printf 'export DOCKPROBE_ENGINE_SUITE=%q\n' "$SUITE"
+  printf 'export DOCKPROBE_ENGINE_KIND=%q\n' "$KIND"
+  printf 'export DOCKPROBE_ENGINE_INSTANCE=%q\n' "$INSTANCE"
+  printf 'export DOCKPROBE_ENGINES_DIR=%q\n' "$BASE"
 }
 
 status() {
-  local s cid
-  for s in ${1:-trixie sid}; do
+  local s cid rev size d
+  for s in ${1:-trixie sid bookworm podman}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then
-      odocker inspect -f "engine $s: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
-      idocker version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null ||
+      T=30 host_docker inspect \
+        -f "engine $ID: container {{slice .Id 0 12}} running={{.State.Running}} pid={{.State.Pid}}" "$cid"
+      T=10 inner_docker "$SOCK" version --format '  server {{.Server.Version}} (API {{.Server.APIVersion}})' \
+        2>/dev/null ||
         echo "  not answering at unix://$SOCK"
     else
-      echo "engine $s: down"
+      echo "engine $ID: down"
     fi
-    echo "  rootfs: $([ -e "$S/.installed" ] && du -sh "$R" | cut -f1 || echo none)," \
-      "image: $(odocker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null || echo none)"
+    rev=$(T=30 host_docker image inspect -f '{{index .Config.Labels "dockprobe.engine.rev"}}' "$IMAGE" 2>/dev/null) ||
+      rev=none
+    size=none
+    if [ -e "$S/.installed" ]; then size=$(du -sh "$R" | cut -f1); fi
+    echo "  rootfs: $size, image: $rev"
   done
-  if [ -x "$COMPOSE_DIR/cli-plugins/docker-compose" ]; then echo "compose v2: DOCKER_CONFIG=$COMPOSE_DIR"; fi
+  for s in trixie sid; do
+    d=$(compose_dir "$s")
+    if [ -x "$d/cli-plugins/docker-compose" ]; then
+      echo "compose v2 from $s: $(DOCKER_CONFIG=$d docker compose version --short 2>/dev/null), DOCKER_CONFIG=$d"
+    fi
+  done
 }
 
-[ "$(id -u)" = 0 ] || die "run as root"
+require_root
 case "${1:-}" in
   up) [ $# = 2 ] || usage; up "$2" ;;
   down) [ $# = 2 ] || usage; down "$2" ;;
   env) [ $# = 2 ] || usage; print_env "$2" ;;
-  compose-v2) [ $# = 1 ] || usage; ensure_compose; echo "$COMPOSE_DIR" ;;
+  restart-dockerd) [ $# = 2 ] || { [ $# = 3 ] && [ "$3" = --kill ]; } || usage; restart_dockerd "$2" "${3:-}" ;;
+  stop-dockerd) [ $# = 2 ] || usage; stop_dockerd "$2" ;;
+  start-dockerd) [ $# = 2 ] || usage; start_dockerd "$2" ;;
+  live-restore) [[ $# = 3 && "$3" =~ ^(on|off)$ ]] || usage; live_restore "$2" "$3" ;;
+  compose-v2)
+    if ! { [ $# -le 2 ] && [[ "${2:-trixie}" =~ ^(trixie|sid)$ ]]; }; then usage; fi
+    ensure_compose "${2:-trixie}"
+    compose_dir "${2:-trixie}"
+    ;;
   status) [ $# -le 2 ] || usage; status "${2:-}" ;;
   *) usage ;;
 esac

@@ -5,9 +5,14 @@
 # a bug to fix, never a retry to add. Builds once first; needs the same set-up as `npm test` (an engine, root for the
 # egress canary).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=lib/common.sh
+. scripts/lib/common.sh
 runs=${1:-10}
-[[ "${runs}" =~ ^[0-9]+$ ]] && [ "${runs}" -ge 1 ] || { echo "usage: npm run test:soak -- N (N >= 1), got '${runs}'" >&2; exit 2; }
+if ! [[ "${runs}" =~ ^[0-9]+$ ]] || [ "${runs}" -lt 1 ]; then
+  echo "usage: npm run test:soak -- N (N >= 1), got '${runs}'" >&2
+  exit 2
+fi
 npm run --silent build >/dev/null || { echo "soak: build failed" >&2; exit 2; }
 matrix=${DOCKPROBE_MATRIX:-}
 if [ "${matrix}" = 1 ]; then where="the engine matrix"; else where="engine $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown)"; fi
@@ -24,9 +29,7 @@ for i in $(seq 1 "${runs}"); do
   else
     npx tap test/integration/*.test.ts test/faults/*.test.ts >"${log}" 2>&1
     rc=$?
-    summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)
-    pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"${summary}")
-    fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"${summary}")
+    read -r pass fail < <(tap_counts "${log}" || echo 0 0)
   fi
   secs=$(( $(date +%s) - start ))
   left=$(( $(docker ps -aq --filter label=dockprobe.run | wc -l) + $(docker network ls -q --filter label=dockprobe.run | wc -l) ))

@@ -36,8 +36,10 @@
 #   DOCKPROBE_CLUSTER_LOAD_TIMEOUT  bound on saving or loading images (s)                  600
 #   DOCKPROBE_OUTER_DOCKER_HOST     the host engine                                        unix:///var/run/docker.sock
 set -euo pipefail
-
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$HERE/lib/common.sh"
+
 BASE=${DOCKPROBE_ENGINES_DIR:-/var/cache/dockprobe-engines}
 CL=${DOCKPROBE_CLUSTER_DIR:-$BASE/cluster}
 WANT_MTU=${DOCKPROBE_CLUSTER_OUTER_MTU:-}
@@ -46,45 +48,30 @@ CHECK_MTU=${DOCKPROBE_CLUSTER_CHECK_MTU:-}
 WAIT=${DOCKPROBE_CLUSTER_WAIT:-120}
 STOP_WAIT=${DOCKPROBE_CLUSTER_STOP_WAIT:-60}
 LOAD_TIMEOUT=${DOCKPROBE_CLUSTER_LOAD_TIMEOUT:-600}
-OUTER=${DOCKPROBE_OUTER_DOCKER_HOST:-unix:///var/run/docker.sock}
 IMAGE=dockprobe-engine:trixie   # engine.sh builds it; its init takes the state dir from DOCKPROBE_ENGINE_DIR
 NET=dpsw-outer
 LABEL=dockprobe.cluster         # value: $CL, on every node container and on the outer network
 LETTERS=abcdefghijklmnopqrstuvwxyz
 CALL_TIMEOUT=60                 # bound on one docker call to a node
 
-log() { echo "swarm-cluster.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
 usage() {
   echo "usage: $0 up [N] | down | env NODE | status | load IMAGE... | mtu-blackhole on|off | check IMAGE" >&2
   exit 2
 }
-# The host engine, whatever DOCKER_HOST the caller has (it may point at a node).
-odocker() { DOCKER_HOST=$OUTER DOCKER_CONTEXT='' docker "$@"; }
 # One node's engine; every call is bounded, so a hung node fails the verb instead of stalling it.
 ndocker() {
-  local n=$1; shift
-  timeout "${T:-$CALL_TIMEOUT}" env DOCKER_HOST="unix://$CL/$n/docker.sock" DOCKER_CONTEXT='' docker "$@"
+  local n=$1
+  shift
+  T=${T:-$CALL_TIMEOUT} inner_docker "$CL/$n/docker.sock" "$@"
 }
 node_name() { echo "dpsw-${LETTERS:$1:1}"; }
 
-lock() {
-  mkdir -p "$BASE"
-  exec 9>"$BASE/.lock-cluster"
-  flock -w "$LOAD_TIMEOUT" 9 || die "another swarm-cluster.sh still holds $BASE/.lock-cluster"
-}
-
-umount_under() {  # every mount at or below $1, deepest first
-  awk -v p="$1" '$2 == p || index($2, p "/") == 1 {print $2}' /proc/self/mounts | sort -r |
-    while read -r m; do umount -l "$m" || true; done
-}
-
 # Our node containers (names), found by the label only.
-our_nodes() { odocker ps -a --filter "label=$LABEL=$CL" --format '{{.Names}}' | sort; }
-node_cid() { odocker ps -aq --no-trunc --filter "name=^/$1\$" --filter "label=$LABEL=$CL"; }
-running() { [ "$(odocker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
-node_pid() { odocker inspect -f '{{.State.Pid}}' "$1"; }
-node_ip() { odocker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$1"; }
+our_nodes() { host_docker ps -a --filter "label=$LABEL=$CL" --format '{{.Names}}' | sort; }
+node_cid() { host_docker ps -aq --no-trunc --filter "name=^/$1\$" --filter "label=$LABEL=$CL"; }
+running() { engine_container_running "$1"; }
+node_pid() { engine_container_pid "$1"; }
+node_ip() { host_docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$1"; }
 answers() { T=10 ndocker "$1" version >/dev/null 2>&1; }
 swarm_state() { T=10 ndocker "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unreachable; }
 running_nodes() {
@@ -104,25 +91,27 @@ if_mtu() {
 }
 
 net_ours() {
-  odocker network inspect "$NET" >/dev/null 2>&1 || return 1
-  [ "$(odocker network inspect -f "{{index .Labels \"$LABEL\"}}" "$NET")" = "$CL" ] ||
+  host_docker network inspect "$NET" >/dev/null 2>&1 || return 1
+  [ "$(host_docker network inspect -f "{{index .Labels \"$LABEL\"}}" "$NET")" = "$CL" ] ||
     die "a network named $NET exists that this script did not create for $CL; not touching it"
 }
 net_mtu() {
-  local m; m=$(odocker network inspect -f '{{index .Options "com.docker.network.driver.mtu"}}' "$NET")
+  local m; m=$(host_docker network inspect -f '{{index .Options "com.docker.network.driver.mtu"}}' "$NET")
   echo "${m:-1500}"
 }
 
 # engine.sh owns the image and its revision (`engine.sh up trixie` re-imports it when its init or packages change);
 # here it is only built when missing, and an engine that was not running before is stopped again.
 ensure_image() {
-  odocker image inspect "$IMAGE" >/dev/null 2>&1 && return
+  host_docker image inspect "$IMAGE" >/dev/null 2>&1 && return
   local was
-  was=$(odocker ps -q --filter name=^/dockprobe-engine-trixie\$ --filter label=dockprobe.engine=trixie)
+  was=$(host_docker ps -q --filter name=^/dockprobe-engine-trixie\$ --filter label=dockprobe.engine=trixie)
   log "no image $IMAGE: building it with engine.sh up trixie"
-  bash "$HERE/engine.sh" up trixie >&2 || die "engine.sh up trixie failed: no image $IMAGE for the nodes"
-  if [ -z "$was" ]; then bash "$HERE/engine.sh" down trixie >&2 || die "engine.sh down trixie failed"; fi
-  odocker image inspect "$IMAGE" >/dev/null 2>&1 || die "engine.sh up trixie left no image $IMAGE"
+  # The usual trixie engine's image, whatever instance the caller's environment names.
+  DOCKPROBE_ENGINE_INSTANCE='' bash "$HERE/engine.sh" up trixie >&2 ||
+    die "engine.sh up trixie failed: no image $IMAGE for the nodes"
+  if [ -z "$was" ]; then DOCKPROBE_ENGINE_INSTANCE='' bash "$HERE/engine.sh" down trixie >&2 || die "engine.sh down trixie failed"; fi
+  host_docker image inspect "$IMAGE" >/dev/null 2>&1 || die "engine.sh up trixie left no image $IMAGE"
 }
 
 # A bridge's MTU is fixed when the network is created, so the outer MTU is chosen at `up`; `mtu-blackhole` only moves
@@ -132,40 +121,31 @@ ensure_net() {
   if net_ours; then
     have=$(net_mtu)
     [ -z "$WANT_MTU" ] || [ "$have" = "$WANT_MTU" ] && return
-    [ -z "$(odocker network inspect -f '{{range .Containers}}x{{end}}' "$NET")" ] ||
+    [ -z "$(host_docker network inspect -f '{{range .Containers}}x{{end}}' "$NET")" ] ||
       die "$NET has MTU $have and DOCKPROBE_CLUSTER_OUTER_MTU asks for $WANT_MTU, with nodes on it: run down first"
-    odocker network rm "$NET" >/dev/null
+    host_docker network rm "$NET" >/dev/null
   fi
   rm -f "$CL/mtu-blackhole"
-  odocker network create --internal --label "$LABEL=$CL" -o "com.docker.network.driver.mtu=${WANT_MTU:-1500}" \
+  host_docker network create --internal --label "$LABEL=$CL" -o "com.docker.network.driver.mtu=${WANT_MTU:-1500}" \
     "$NET" >/dev/null || die "cannot create the outer network $NET"
   log "outer network $NET: internal, MTU ${WANT_MTU:-1500}," \
-    "$(odocker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$NET")"
+    "$(host_docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$NET")"
 }
 
-stop_node() {  # $1: name. SIGTERM to tini -g (passed on to dockerd), bounded; then the container is removed.
-  local n=$1 cid pid deadline=$((SECONDS + STOP_WAIT))
-  cid=$(node_cid "$n")
+stop_node() { # $1: name
+  local cid
+  cid=$(node_cid "$1")
   [ -n "$cid" ] || return 0
-  pid=$(node_pid "$cid")
-  if [ "$pid" -gt 0 ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    while running "$cid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    if running "$cid"; then
-      log "$n still running ${STOP_WAIT}s after SIGTERM; killing it. Last lines of its log:"
-      odocker logs --tail 15 "$cid" 2>&1 | sed 's/^/  /' >&2 || true
-    fi
-  fi
-  odocker rm -f "$cid" >/dev/null
+  engine_container_stop "$cid" "$STOP_WAIT" "node $1" || true
 }
 
 start_node() {  # $1: name. Keeps a node that runs the current image and answers.
-  local n=$1 d=$CL/$1 cid deadline
+  local n=$1 d=$CL/$1 cid
   cid=$(node_cid "$n")
-  if [ -z "$cid" ] && odocker container inspect "$n" >/dev/null 2>&1; then
+  if [ -z "$cid" ] && host_docker container inspect "$n" >/dev/null 2>&1; then
     die "a container named $n exists that this script did not create; not touching it"
   fi
-  if [ -n "$cid" ] && [ "$(odocker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $IMG_ID" ] &&
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $IMG_ID" ] &&
     answers "$n"; then
     return 0
   fi
@@ -173,26 +153,17 @@ start_node() {  # $1: name. Keeps a node that runs the current image and answers
   # A restarted node joins again from scratch; the images it was given stay.
   rm -rf "$d/data/swarm"
   mkdir -p "$d"
-  cid=$(odocker run -d --name "$n" --hostname "$n" --restart no --network "$NET" \
+  cid=$(host_docker run -d --name "$n" --hostname "$n" --network "$NET" "${DP_ENGINE_CONTAINER_OPTS[@]}" \
     --label "$LABEL=$CL" --label "$LABEL.node=$n" \
-    --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-    --security-opt systempaths=unconfined --cgroupns private \
     -e DOCKPROBE_ENGINE_DIR="$d" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 -v "$d:$d" "$IMAGE") ||
     die "cannot start node $n"
-  deadline=$((SECONDS + WAIT))
-  until answers "$n"; do
-    if ! running "$cid" || [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $n did not answer at unix://$d/docker.sock within ${WAIT}s; last lines of its log:"
-      odocker logs --tail 25 "$cid" 2>&1 | sed 's/^/  /' >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
+  engine_container_wait "$cid" "$d/docker.sock" "$WAIT" "node $n"
   log "node $n started ($(node_ip "$n"))"
 }
 
 form_swarm() {  # $1 manager, then the workers
-  local m=$1 mip tok n fresh=0 deadline ready ids id; shift
+  local m=$1 mip tok n fresh=0 ids id
+  shift
   mip=$(node_ip "$m")
   if [ "$(swarm_state "$m")" != active ]; then
     ndocker "$m" swarm leave --force >/dev/null 2>&1 || true  # a pending or error state
@@ -219,13 +190,12 @@ form_swarm() {  # $1 manager, then the workers
       log "removed the stale node entry $id"
     fi
   done
-  deadline=$((SECONDS + WAIT))
-  while :; do
-    ready=$(ndocker "$m" node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | sort | tr '\n' ' ' || true)
-    [ "$ready" = "$(for n in "$m" "$@"; do printf '%s Ready ' "$n"; done)" ] && break
-    [ "$SECONDS" -lt "$deadline" ] || die "the nodes were not all Ready within ${WAIT}s: $ready"
-    sleep 0.2
-  done
+  wait_until "$WAIT" 0.2 all_ready "$m" "$@" || die "the nodes were not all Ready within ${WAIT}s: $READY"
+}
+all_ready() { # the manager, then the workers. READY: what the manager lists
+  local n
+  READY=$(ndocker "$1" node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | sort | tr '\n' ' ' || true)
+  [ "$READY" = "$(for n in "$@"; do printf '%s Ready ' "$n"; done)" ]
 }
 
 up() {
@@ -233,11 +203,11 @@ up() {
   if ! [[ "$want" =~ ^[1-9][0-9]*$ ]] || [ "$want" -gt 26 ]; then die "N must be 1..26, got '$want'"; fi
   [ "${#CL}" -le 88 ] || die "DOCKPROBE_CLUSTER_DIR $CL is too long: a node's socket path must stay below 108 bytes"
   [[ "$WANT_MTU" =~ ^([0-9]+)?$ ]] || die "DOCKPROBE_CLUSTER_OUTER_MTU must be a number, got '$WANT_MTU'"
-  lock
+  lock cluster "$LOAD_TIMEOUT"
   # Inner traffic cannot leave (internal outer network, no route out of a node); this guards the host anyway.
   bash "$HERE/egress-guard.sh"
   ensure_image
-  IMG_ID=$(odocker image inspect -f '{{.Id}}' "$IMAGE")
+  IMG_ID=$(host_docker image inspect -f '{{.Id}}' "$IMAGE")
   mkdir -p "$CL"
   ensure_net
   for ((i = 0; i < want; i++)); do names+=("$(node_name "$i")"); done
@@ -259,12 +229,12 @@ up() {
 
 down() {
   local n pids=() d
-  lock
+  lock cluster "$LOAD_TIMEOUT"
   # No `swarm leave` first: every node's swarm state is deleted with it, and leaving cost 2 s more (3 nodes: leave 2.0 s
   # then stop 2.6 s, against 2.9 s to stop them in the swarm; their tasks end with their node's dockerd either way).
   for n in $(our_nodes); do stop_node "$n" & pids+=($!); done
   for n in "${pids[@]}"; do wait "$n" || true; done
-  if net_ours; then odocker network rm "$NET" >/dev/null || die "cannot remove the outer network $NET"; fi
+  if net_ours; then host_docker network rm "$NET" >/dev/null || die "cannot remove the outer network $NET"; fi
   if [ -n "$(our_nodes)" ]; then die "node containers are left: $(our_nodes | tr '\n' ' ')"; fi
   for d in "$CL"/dpsw-?; do
     [ -d "$d" ] || continue
@@ -301,7 +271,7 @@ status() {
   local n
   if net_ours; then
     echo "outer network $NET: MTU $(net_mtu)," \
-      "subnet $(odocker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$NET")," \
+      "subnet $(host_docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' "$NET")," \
       "mtu-blackhole $([ -e "$CL/mtu-blackhole" ] && echo on || echo off)"
   else
     echo "outer network $NET: none"
@@ -323,12 +293,12 @@ load() {
   nodes=$(running_nodes)
   [ -n "$nodes" ] || die "the cluster is not up: run $0 up"
   for img in "${imgs[@]}"; do
-    id=$(odocker image inspect -f '{{.Id}}' "$img") || die "no image $img on the host engine"
+    id=$(host_docker image inspect -f '{{.Id}}' "$img") || die "no image $img on the host engine"
     ids+=("$id")
   done
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpsw-load.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  timeout "$LOAD_TIMEOUT" env DOCKER_HOST="$OUTER" DOCKER_CONTEXT='' docker save -o "$tmp/images.tar" "${imgs[@]}" ||
+  T=$LOAD_TIMEOUT host_docker save -o "$tmp/images.tar" "${imgs[@]}" ||
     die "docker save ${imgs[*]} failed (or took over ${LOAD_TIMEOUT}s)"
   for n in $nodes; do
     # save | load keeps an image's ID: a node that has every ID under its name already is left alone.
@@ -387,7 +357,7 @@ blackhole() {  # the caller holds the lock
 # both from every task address and prints one line per node; the lines are read on the manager (service logs). A
 # node's own task is not across the overlay, so under the black hole each node fetches 1 big answer of N.
 check() {
-  local img=$1 m=dpsw-a want t0 out deadline opt=() rc=0
+  local img=$1 m=dpsw-a want t0 out opt=() rc=0
   if [ "$(swarm_state "$m")" != active ]; then die "the cluster is not up: run $0 up"; fi
   load "$img"
   want=$(ndocker "$m" node ls --format '{{.Status}}' | grep -c '^Ready$')
@@ -401,11 +371,7 @@ check() {
     --replicas-max-per-node 1 --endpoint-mode dnsrr --network dpsw-chk --stop-grace-period 1s "$img" sh -c \
     'mkdir -p /www && head -c 200 /dev/zero >/www/small && head -c 102400 /dev/zero >/www/big &&
      exec httpd -f -p 8080 -h /www' >/dev/null || die "cannot create the service dpsw-chk-web"
-  deadline=$((SECONDS + WAIT))
-  until [[ "$(ndocker "$m" service ls --filter name=dpsw-chk-web --format '{{.Replicas}}')" == "$want/$want"* ]]; do
-    [ "$SECONDS" -lt "$deadline" ] || die "dpsw-chk-web did not run $want tasks within ${WAIT}s"
-    sleep 0.2
-  done
+  wait_until "$WAIT" 0.2 web_running "$m" "$want" || die "dpsw-chk-web did not run $want tasks within ${WAIT}s"
   # shellcheck disable=SC2016  # the job's own shell expands it
   # busybox 1.35's `wget -T` segfaults: each fetch is bounded by `timeout` instead.
   ndocker "$m" service create --detach --quiet --no-resolve-image --name dpsw-chk-job --mode global-job \
@@ -420,11 +386,8 @@ check() {
         got="$got $ip:${c}B/$(($(date +%s) - t))s"; rm -f /big
       done
       echo "CHECK $NODE small $s/$n big $b/$n:$got"' >/dev/null || die "cannot create the job dpsw-chk-job"
-  deadline=$((SECONDS + WAIT + 15 * want))
-  until [ "$(ndocker "$m" service ps --format '{{.CurrentState}}' dpsw-chk-job | grep -c '^Complete')" = "$want" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || die "dpsw-chk-job did not complete on $want nodes within $((WAIT + 15 * want))s"
-    sleep 0.5
-  done
+  wait_until $((WAIT + 15 * want)) 0.5 job_complete "$m" "$want" ||
+    die "dpsw-chk-job did not complete on $want nodes within $((WAIT + 15 * want))s"
   out=$(ndocker "$m" service logs --raw dpsw-chk-job 2>&1 | grep '^CHECK' | sort || true)
   echo "$out"
   [ "$(grep -c " small $want/$want big $want/$want:" <<<"$out")" = "$want" ] || rc=1
@@ -432,35 +395,37 @@ check() {
     "$((SECONDS - t0)) s"
   return "$rc"
 }
+web_running() { [[ "$(ndocker "$1" service ls --filter name=dpsw-chk-web --format '{{.Replicas}}')" == "$2/$2"* ]]; }
+job_complete() { [ "$(ndocker "$1" service ps --format '{{.CurrentState}}' dpsw-chk-job | grep -c '^Complete')" = "$2" ]; }
 
 check_clean() {  # removes the check's services and overlay and waits until their task containers are gone
-  local m=$1 deadline=$((SECONDS + WAIT)) n out t0=$SECONDS
+  local m=$1 out t0=$SECONDS
   ndocker "$m" service rm dpsw-chk-job dpsw-chk-web >/dev/null 2>&1 || true
-  # Not `… | grep -q`: under pipefail, grep's early exit fails the loop before it with SIGPIPE.
-  while [[ "$(for n in $(running_nodes); do
-    ndocker "$n" ps -a --format ' {{.Label "com.docker.swarm.service.name"}}'; done)" == *" dpsw-chk-"* ]]; do
-    [ "$SECONDS" -lt "$deadline" ] || { log "check's task containers still there after ${WAIT}s"; return 1; }
-    sleep 0.2
-  done
+  wait_until "$WAIT" 0.2 no_check_tasks || { log "check's task containers still there after ${WAIT}s"; return 1; }
   [ -z "${DPSW_DEBUG:-}" ] || log "check_clean: tasks gone at $((SECONDS - t0)) s"
   # After a successful `network rm` the manager still lists the overlay for a while, and a second rm says "not found".
   out=$(ndocker "$m" network rm dpsw-chk 2>&1) || [[ "$out" == *"not found"* ]] ||
     { log "cannot remove the overlay dpsw-chk: $out"; return 1; }
-  while ndocker "$m" network inspect dpsw-chk >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || { log "the overlay dpsw-chk is still listed after ${WAIT}s"; return 1; }
-    sleep 0.2
-  done
+  wait_until $((WAIT + t0 - SECONDS)) 0.2 overlay_gone "$m" ||
+    { log "the overlay dpsw-chk is still listed after ${WAIT}s"; return 1; }
   [ -z "${DPSW_DEBUG:-}" ] || log "check_clean: $((SECONDS - t0)) s"
 }
+overlay_gone() { ! ndocker "$1" network inspect dpsw-chk >/dev/null 2>&1; }
+no_check_tasks() {
+  local n
+  # Not `… | grep -q`: under pipefail, grep's early exit fails the loop before it with SIGPIPE.
+  [[ "$(for n in $(running_nodes); do
+    ndocker "$n" ps -a --format ' {{.Label "com.docker.swarm.service.name"}}'; done)" != *" dpsw-chk-"* ]]
+}
 
-[ "$(id -u)" = 0 ] || die "run as root"
+require_root
 case "${1:-}" in
   up) [ $# -le 2 ] || usage; up "${2:-3}" ;;
   down) [ $# = 1 ] || usage; down ;;
   env) [ $# = 2 ] || usage; print_env "$2" ;;
   status) [ $# = 1 ] || usage; status ;;
-  load) [ $# -ge 2 ] || usage; shift; lock; load "$@" ;;
-  mtu-blackhole) [ $# = 2 ] || usage; lock; blackhole "$2" ;;
-  check) [ $# = 2 ] || usage; lock; check "$2" ;;
+  load) [ $# -ge 2 ] || usage; shift; lock cluster "$LOAD_TIMEOUT"; load "$@" ;;
+  mtu-blackhole) [ $# = 2 ] || usage; lock cluster "$LOAD_TIMEOUT"; blackhole "$2" ;;
+  check) [ $# = 2 ] || usage; lock cluster "$LOAD_TIMEOUT"; check "$2" ;;
   *) usage ;;
 esac

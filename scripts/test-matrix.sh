@@ -14,7 +14,9 @@
 # cell runs inside that namespace (nsenter -n): `from: host` and egress are exercised on every engine. The outer
 # container has no interface but lo, so nothing of an inner cell can leave the machine.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=lib/common.sh
+. scripts/lib/common.sh
 cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 # host-v1 and host-v2 are the same engine. host-v1 runs only the files where Compose v1 changes what dockprobe reads
@@ -32,18 +34,14 @@ lines=()
 
 # Runs tap with the given env (KEY=VALUE… then the tap args); sets pass/fail/secs from tap's summary line.
 run_tap() {
-  local label=$1 log start rc summary
+  local label=$1 log start rc
   shift
   log=$(mktemp)
   start=$(date +%s)
   "$@" >"${log}" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
-  summary=$(grep -E '^# \{ total: [0-9]+' "${log}" | tail -n 1)
-  pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"${summary}")
-  fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"${summary}")
-  pass=${pass:-0}
-  fail=${fail:-0}
+  read -r pass fail < <(tap_counts "${log}" || echo 0 0)
   # A run that failed without a failing assertion (a crash, a file timeout) still counts as one failure.
   if [ "${rc}" -ne 0 ] && [ "${fail}" -eq 0 ]; then fail=1; fi
   # The whole log goes to stdout for CI's record, each line marked with its cell.
@@ -97,10 +95,13 @@ for cell in ${cells}; do
         continue
       fi
       eval "${envs}"
+      # shellcheck disable=SC2154  # DOCKPROBE_ENGINE_VERSION and _PID come from the eval
       engine=${DOCKPROBE_ENGINE_VERSION}
       compose=$(docker compose version --short 2>/dev/null || echo missing)
+      # shellcheck disable=SC2154
       run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
-      unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION
+      unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION DOCKPROBE_ENGINE_SUITE \
+        DOCKPROBE_ENGINE_KIND DOCKPROBE_ENGINE_COMPOSE_VERSION
       bash scripts/engine.sh down "${suite}" >&2 || echo "matrix: ${suite} engine did not stop cleanly" >&2
       ;;
     cluster)

@@ -83,18 +83,19 @@ export { jsonReport } from './report/json-report.js';
 export { tapReport } from './report/tap-report.js';
 export { junitReport } from './report/junit-report.js';
 export { ensureProbeImage, type ProbeImageOptions } from './image/probe-image.js';
+export type { Engine } from './docker/engine.js';
+export type { SystemClient, EngineInfo } from './docker/system-client.js';
 export type {
-  ContainerRuntime,
+  ContainerClient,
   ContainerInfo,
-  NetworkInfo,
-  NetworkDetail,
-  NetworkServiceEntry,
   ContainerSpec,
-  EngineInfo,
-  EngineEvent,
   ContainerExit,
   ContainerNetwork,
   ContainerPort,
+} from './docker/container-client.js';
+export type { NetworkClient, NetworkInfo, NetworkDetail, NetworkServiceEntry } from './docker/network-client.js';
+export type {
+  SwarmClient,
   SwarmService,
   SwarmServiceMode,
   SwarmServicePort,
@@ -103,8 +104,11 @@ export type {
   TaskFilter,
   JobSpec,
   JobExit,
-} from './docker/container-runtime.js';
-export { DockerodeRuntime, type DockerodeRuntimeOptions } from './docker/dockerode-runtime.js';
+} from './docker/swarm-client.js';
+export type { ImageClient } from './docker/image-client.js';
+export type { EventClient, EngineEvent } from './docker/event-client.js';
+export { DockerodeEngine } from './docker/dockerode-engine.js';
+export type { DockerodeConnectionOptions } from './docker/dockerode-connection.js';
 export { DockprobeError, ErrorCodes, isDockprobeError, type ErrorCode } from './errors/dockprobe-error.js';
 export { ScenarioError, formatPosition, type SourcePosition, type ScenarioProblem } from './errors/scenario-error.js';
 export { UnknownNameError } from './errors/unknown-name-error.js';

@@ -1,5 +1,5 @@
 import type { DefaultRoute } from '../probes/agent/protocol.js';
-import type { EngineInfo } from './docker/container-runtime.js';
+import type { EngineInfo } from './docker/system-client.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 import type { StaticFinding } from './rules/static-findings.js';
 import type { ProbeErrorCode } from './run/probe-result.js';

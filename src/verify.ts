@@ -1,5 +1,5 @@
-import type { ContainerRuntime } from './docker/container-runtime.js';
-import { DockerodeRuntime } from './docker/dockerode-runtime.js';
+import type { Engine } from './docker/engine.js';
+import { DockerodeEngine } from './docker/dockerode-engine.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
 import { ensureProbeImage } from './image/probe-image.js';
 import { mergeRounds } from './judge/merge-rounds.js';
@@ -54,7 +54,7 @@ export interface VerifyOptions extends RunOptions {
   /** The bound on loading the image into one node (`--image-load-timeout`); default 5 min. */
   imageLoadTimeoutMs?: number;
   /** How a node's engine is reached (tests give a fake); default: dockerode at the endpoint. */
-  nodeRuntime?: (endpoint: string) => ContainerRuntime;
+  nodeRuntime?: (endpoint: string) => Engine;
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
   /**
@@ -159,7 +159,7 @@ async function nodeEnginesOf(
   const connect =
     options.nodeRuntime ??
     ((endpoint: string) =>
-      new DockerodeRuntime({
+      new DockerodeEngine({
         endpoint,
         ...(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {}),
       }));
@@ -173,7 +173,7 @@ async function nodeEnginesOf(
 async function imageToNodes(
   plan: Plan,
   engines: readonly NodeEngine[],
-  runtime: ContainerRuntime,
+  runtime: Engine,
   image: string,
   options: VerifyOptions,
   log: (m: string) => void,

@@ -5,7 +5,13 @@ import {
   PROBE_ERROR_CODES,
   VERDICT_CODES,
   type Cell,
-  type ContainerRuntime,
+  type ContainerClient,
+  type Engine,
+  type EventClient,
+  type ImageClient,
+  type NetworkClient,
+  type SwarmClient,
+  type SystemClient,
   type Controls,
   type EgressCell,
   type EngineEvent,
@@ -33,27 +39,35 @@ import {
   type VerdictCode,
 } from '../src/index.js';
 
-// The package entry names every type its exported API speaks in, so a program wrapping or faking ContainerRuntime, or
-// switching on a cell's kind, can write them down. Checked by tsc (npm run typecheck): a name missing from
-// src/index.ts, or one that is not the type the API uses, does not compile.
+// The package entry names every type its exported API speaks in, so a program wrapping or faking the Engine (or one
+// of its clients), or switching on a cell's kind, can write them down. Checked by tsc (npm run typecheck): a name
+// missing from src/index.ts, or one that is not the type the API uses, does not compile.
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Method<K extends keyof ContainerRuntime> = ContainerRuntime[K] extends (...args: infer P) => Promise<infer R>
+type Method<C extends keyof Engine, K extends keyof Engine[C]> = Engine[C][K] extends (
+  ...args: infer P
+) => Promise<infer R>
   ? { params: P; result: R }
   : never;
 
 const runtime: Record<string, true> = {
-  inspectNetworkVerbose: true satisfies Same<Method<'inspectNetworkVerbose'>['result'], NetworkDetail | undefined>,
+  system: true satisfies Same<Engine['system'], SystemClient>,
+  containers: true satisfies Same<Engine['containers'], ContainerClient>,
+  networks: true satisfies Same<Engine['networks'], NetworkClient>,
+  swarm: true satisfies Same<Engine['swarm'], SwarmClient>,
+  images: true satisfies Same<Engine['images'], ImageClient>,
+  events: true satisfies Same<Engine['events'], EventClient>,
+  inspectVerbose: true satisfies Same<Method<'networks', 'inspectVerbose'>['result'], NetworkDetail | undefined>,
   networkServices: true satisfies Same<NetworkDetail['services'], NetworkServiceEntry[]>,
-  listServices: true satisfies Same<Method<'listServices'>['result'], SwarmService[]>,
+  listServices: true satisfies Same<Method<'swarm', 'listServices'>['result'], SwarmService[]>,
   serviceMode: true satisfies Same<SwarmService['mode'], SwarmServiceMode>,
   servicePorts: true satisfies Same<SwarmService['ports'], SwarmServicePort[]>,
-  createJob: true satisfies Same<Method<'createJob'>['params'], [spec: JobSpec]>,
-  waitJob: true satisfies Same<Method<'waitJob'>['result'], JobExit>,
-  listTasks: true satisfies Same<Method<'listTasks'>['params'], [filter?: TaskFilter]>,
-  listTasksResult: true satisfies Same<Method<'listTasks'>['result'], SwarmTask[]>,
-  listNodes: true satisfies Same<Method<'listNodes'>['result'], SwarmNode[]>,
-  events: true satisfies Same<Method<'events'>['result'], EngineEvent[]>,
+  createJob: true satisfies Same<Method<'swarm', 'createJob'>['params'], [spec: JobSpec]>,
+  waitJob: true satisfies Same<Method<'swarm', 'waitJob'>['result'], JobExit>,
+  listTasks: true satisfies Same<Method<'swarm', 'listTasks'>['params'], [filter?: TaskFilter]>,
+  listTasksResult: true satisfies Same<Method<'swarm', 'listTasks'>['result'], SwarmTask[]>,
+  listNodes: true satisfies Same<Method<'swarm', 'listNodes'>['result'], SwarmNode[]>,
+  eventList: true satisfies Same<Method<'events', 'list'>['result'], EngineEvent[]>,
 };
 
 const plan: Record<string, true> = {

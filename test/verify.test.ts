@@ -2,7 +2,7 @@ import t from 'tap';
 import { controlRunId, CONTROL_REPEATS, type AgentLine, type Check, type ProbePlan } from '../probes/agent/protocol.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { verify } from '../src/verify.js';
-import { FakeRuntime } from './fixtures/fake-runtime.js';
+import { FakeEngine } from './fixtures/fake-engine.js';
 import { ZONES_FILE } from './fixtures/zones-topology.js';
 
 // The whole pipeline on the fake engine: topology from Compose labels, plan, probes created, started, waited on and
@@ -16,19 +16,19 @@ const compose = (service: string) => ({
 });
 
 function deployment() {
-  const engine = new FakeRuntime();
-  const publicNet = engine.addNetwork({
+  const engine = new FakeEngine();
+  const publicNet = engine.networks.add({
     name: 'shop_public-facing',
     subnets: ['172.18.0.0/16'],
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'public-facing' },
   });
-  const internal = engine.addNetwork({
+  const internal = engine.networks.add({
     name: 'shop_internal-backend',
     internal: true,
     subnets: ['172.19.0.0/16'],
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'internal-backend' },
   });
-  const proxy = engine.addContainer(
+  const proxy = engine.containers.add(
     {
       name: 'shop-proxy-1',
       labels: compose('proxy'),
@@ -37,7 +37,7 @@ function deployment() {
     [publicNet],
   );
   proxy.networks[0]!.ipv4 = '172.18.0.2';
-  const redis = engine.addContainer(
+  const redis = engine.containers.add(
     {
       name: 'shop-redis-1',
       labels: compose('redis'),
@@ -46,7 +46,7 @@ function deployment() {
     [internal],
   );
   redis.networks[0]!.ipv4 = '172.19.0.2';
-  engine.agent = (plan) =>
+  engine.containers.agent = (plan) =>
     agentLines(plan, (check) => {
       const host = check.kind === 'dns' ? check.name : check.kind === 'tcp' ? check.host : new URL(check.url).hostname;
       if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
@@ -106,7 +106,7 @@ t.test('a healthy zone: every verdict with its code, the Compose version named, 
   t.same(result.compose, ['2.40.3']);
   t.ok(result.probes.every((p) => p.control.dns && p.control.reach));
   t.same(
-    [...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'u1'),
+    [...engine.containers.byId.values()].filter((c) => c.labels['dockprobe.run'] === 'u1'),
     [],
     'the probe was removed',
   );
@@ -115,8 +115,8 @@ t.test('a healthy zone: every verdict with its code, the Compose version named, 
 
 t.test('a target that stops while the probe runs: the blocked cell is inconclusive, world-changed', async (t) => {
   const { engine, redis } = deployment();
-  const agent = engine.agent!;
-  engine.agent = (plan, container) => {
+  const agent = engine.containers.agent!;
+  engine.containers.agent = (plan, container) => {
     Object.assign(redis, { state: 'exited', running: false });
     return agent(plan, container);
   };
@@ -155,7 +155,7 @@ t.test('--repeat keeps the probes of every round; overrides reach every expectat
       [2, 'dockprobe-u3-1-r2'],
     ],
   );
-  const created = [...engine.specs.values()].map((s) => s.name);
+  const created = [...engine.containers.specs.values()].map((s) => s.name);
   t.same(created, ['dockprobe-u3-1', 'dockprobe-u3-1-r2']);
   t.match(result.verdicts[1]!.reason, /\(2\/2 rounds passed\)$/);
 });
@@ -166,22 +166,22 @@ t.test(
   async (t) => {
     const { swarmDeployment } = await import('./fixtures/swarm-deployment.js');
     const { engine } = swarmDeployment();
-    engine.agent = (plan) =>
+    engine.containers.agent = (plan) =>
       agentLines(plan, (check) =>
         check.kind === 'dns'
           ? { outcome: 'resolved', addresses: ['10.0.1.3'] }
           : { outcome: 'open', address: '10.0.1.3', port: 3001 },
       );
     const image = 'dockprobe-probe:test';
-    engine.nodesWithoutImage.add('node-b');
-    const nodeB = new FakeRuntime();
-    nodeB.engine = { ...nodeB.engine, swarm: true, swarmNodeId: 'node-b' };
-    nodeB.missingImages.add(image);
-    const load = nodeB.loadImage.bind(nodeB);
+    engine.swarm.nodesWithoutImage.add('node-b');
+    const nodeB = new FakeEngine();
+    nodeB.system.answer = { ...nodeB.system.answer, swarm: true, swarmNodeId: 'node-b' };
+    nodeB.images.missing.add(image);
+    const load = nodeB.images.load.bind(nodeB.images);
     // The manager's view of node-b follows its engine: once loaded, the swarm no longer rejects the task there.
-    nodeB.loadImage = async (tar: NodeJS.ReadableStream) => {
-      await load(tar);
-      engine.nodesWithoutImage.delete('node-b');
+    nodeB.images.load = async (tar, timeoutMs, reference) => {
+      await load(tar, timeoutMs, reference);
+      engine.swarm.nodesWithoutImage.delete('node-b');
     };
     const apiScenario = parseScenario(
       'project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: true\n',
@@ -214,7 +214,7 @@ t.test(
     );
 
     // Without --node-engine the same job is rejected: its row is inconclusive and says what to do, never blocked.
-    engine.nodesWithoutImage.add('node-b');
+    engine.swarm.nodesWithoutImage.add('node-b');
     const without = await verify({ scenarios: [apiScenario], runtime: engine, image, runId: 'u10', nodes: ['vps-2'] });
     t.match(
       without.verdicts.map((v) => [v.status, v.code]),
@@ -241,7 +241,7 @@ t.test(
   async (t) => {
     const { engine } = deployment();
     // The containers name the Compose file they came from; zones.yml has proxy on public-facing too.
-    for (const c of engine.containers.values()) c.labels['com.docker.compose.project.config_files'] = ZONES_FILE;
+    for (const c of engine.containers.byId.values()) c.labels['com.docker.compose.project.config_files'] = ZONES_FILE;
     const rules = parseScenario(
       'project: shop\ntimeout: 1s\nrules:\n  - never: { from: { network: public-facing }, to: proxy:8080 }\n  - only: { to: redis:6379, from: [proxy] }\n',
       'rules.yml',

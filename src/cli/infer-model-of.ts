@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { inferExpectations, type InferredEntry } from '../infer/infer-expectations.js';
 import type { InferModel } from '../infer/infer-model.js';
@@ -16,7 +16,7 @@ export async function inferModel(options: {
   stackFiles?: string[];
   project: string | undefined;
   live: boolean;
-  runtime?: ContainerRuntime;
+  runtime?: Engine;
   engine?: { apiTimeoutMs?: number };
 }): Promise<{ model: InferModel; entries: InferredEntry[]; matrix: string; scenario: string }> {
   let model: InferModel;
@@ -32,8 +32,8 @@ export async function inferModel(options: {
       throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', {
         hint: 'dockprobe plan --live --project shop',
       });
-    const [{ DockerodeRuntime }, { resolveTopology }] = await Promise.all([
-      import('../docker/dockerode-runtime.js'),
+    const [{ DockerodeEngine }, { resolveTopology }] = await Promise.all([
+      import('../docker/dockerode-engine.js'),
       import('../topology/resolve-topology.js'),
     ]);
     const topology = await resolveTopology(
@@ -48,7 +48,7 @@ export async function inferModel(options: {
           traefik: undefined,
         },
       ],
-      options.runtime ?? new DockerodeRuntime(options.engine ?? {}),
+      options.runtime ?? new DockerodeEngine(options.engine ?? {}),
     );
     model = modelFromTopology(topology, options.project);
   } else if (options.stackFiles && options.stackFiles.length > 0) {

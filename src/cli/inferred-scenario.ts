@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -14,7 +14,7 @@ import type { InferOptions } from './infer-options.js';
 export async function inferredScenario(
   options: InferOptions,
   others: number,
-  runtime: ContainerRuntime | undefined,
+  runtime: Engine | undefined,
   log: (message: string) => void,
 ): Promise<Scenario | undefined> {
   const { model, entries, scenario } = await inferModel({ ...options, ...(runtime ? { runtime } : {}) });

@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { COMPOSE_PROJECT, labelFilter } from '../docker/labels.js';
 import { short } from '../docker/short-id.js';
 import { removeNetwork, type RemoveNetworkOptions } from '../run/remove-network.js';
@@ -18,7 +18,7 @@ export interface TearDown {
  * restart frees. Never throws; bounded by Compose's timeout plus a few seconds per network.
  */
 export async function tearDownProject(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'networks'>,
   compose: ComposeCommand,
   call: ComposeCallOptions,
   options: RemoveNetworkOptions = {},
@@ -31,19 +31,19 @@ export async function tearDownProject(
   }
   const leftBehind: string[] = [];
   const label = [labelFilter(COMPOSE_PROJECT, call.project)];
-  let containers: Awaited<ReturnType<ContainerRuntime['listContainers']>> = [];
+  let containers: Awaited<ReturnType<Engine['containers']['list']>> = [];
   try {
-    containers = await runtime.listContainers({ all: true, labels: label });
+    containers = await runtime.containers.list({ all: true, labels: label });
     for (const c of containers) {
-      await runtime
-        .removeContainer(c.id)
+      await runtime.containers
+        .remove(c.id)
         .catch((error: unknown) =>
           leftBehind.push(
             `container ${c.name} (${short(c.id)}): ${(error as Error).message}; remove it with: docker rm -f ${c.name}`,
           ),
         );
     }
-    for (const n of await runtime.listNetworks({ labels: label })) {
+    for (const n of await runtime.networks.list({ labels: label })) {
       const removal = await removeNetwork(runtime, n, { candidates: containers.map((c) => c.name), ...options });
       if (removal.status === 'in-use' || removal.status === 'ghost' || removal.status === 'failed')
         leftBehind.push(removal.detail);

@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { composeUp, detectCompose } from '../compose/compose-cli.js';
 import { tearDownProject } from '../compose/tear-down-project.js';
 import { waitForProject } from '../compose/wait-for-project.js';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import { DockerodeEngine } from '../docker/dockerode-engine.js';
 import { ensureProbeImage } from '../image/probe-image.js';
 import { addressPoolWarning } from '../topology/address-pools.js';
 import { BROKEN_COMPOSE, REFERENCE_COMPOSE, REFERENCE_SCENARIO } from '../package-paths.js';
@@ -28,14 +28,14 @@ export interface DemoOptions extends Omit<VerifyOptions, 'scenarios' | 'project'
  */
 export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => undefined);
-  const runtime: ContainerRuntime =
-    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  const runtime: Engine =
+    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   const runId = options.runId ?? newRunId();
-  const engine = await runtime.info();
+  const engine = await runtime.system.info();
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const compose = await detectCompose();
   // The demo creates three networks: say so before Compose fails with an opaque pool error.
-  const pools = addressPoolWarning(await runtime.listNetworks(), 3);
+  const pools = addressPoolWarning(await runtime.networks.list(), 3);
   if (pools) log(`warning: ${pools}`);
   const project = `dockprobe-demo-${runId}`;
   const composeFile = options.broken ? BROKEN_COMPOSE : REFERENCE_COMPOSE;

@@ -23,20 +23,20 @@ const CONNECTION_CODES = new Set([
 /**
  * The error to throw for `error`, raised by `what` (on `resource`) against the engine at `endpoint`:
  * - a DockprobeError (a timeout of ours …): itself;
- * - a connection error (a socket code above, or any error of a system call on the way): {@link DockerUnavailableError};
+ * - a connection error (a socket code above, or any error of a system call on the way): {@link DockerUnavailableError},
+ *   naming the call and its resource;
  * - an engine answer (an HTTP `statusCode`): `DP_DOCKER_API`, with the engine's own words;
  * - anything else: itself, unchanged: a programming error is not the engine's.
  */
 export function engineError(endpoint: string, what: string, resource: string, error: unknown): unknown {
   if (isDockprobeError(error)) return error;
-  if (isConnectionError(error)) return new DockerUnavailableError(endpoint, error);
+  const call = resource ? `${what} ${short(resource)}` : what;
+  if (isConnectionError(error)) return new DockerUnavailableError(endpoint, error, call);
   const status = statusOf(error);
   if (status === undefined) return error;
-  return new DockprobeError(
-    ErrorCodes.DOCKER_API,
-    `docker: ${what} ${resource ? `${short(resource)} ` : ''}failed (HTTP ${status}): ${messageOf(error)}`,
-    { cause: error },
-  );
+  return new DockprobeError(ErrorCodes.DOCKER_API, `docker: ${call} failed (HTTP ${status}): ${messageOf(error)}`, {
+    cause: error,
+  });
 }
 
 function isConnectionError(error: unknown): boolean {

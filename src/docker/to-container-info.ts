@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ContainerInfo, ContainerPort } from './container-runtime.js';
+import type { ContainerInfo, ContainerPort } from './container-client.js';
 
 type Binding = { HostIp?: string; HostPort?: string };
 

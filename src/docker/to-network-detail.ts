@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { NetworkDetail } from './container-runtime.js';
+import type { NetworkDetail } from './network-client.js';
 import { listAt, objectAt, stringAt, withoutPrefix } from './engine-json.js';
 import { toNetworkInfo } from './to-network-info.js';
 

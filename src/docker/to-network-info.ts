@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { NetworkInfo } from './container-runtime.js';
+import type { NetworkInfo } from './network-client.js';
 import { objectAt } from './engine-json.js';
 
 /** A network as the engine's list or inspect answer describes it, reduced to what dockprobe uses. */

@@ -1,4 +1,4 @@
-import type { SwarmNode } from './container-runtime.js';
+import type { SwarmNode } from './swarm-client.js';
 import { objectAt, stringAt } from './engine-json.js';
 
 /** A node as the engine's `GET /nodes` answer describes it (API 1.41 and later), reduced to what dockprobe uses. */

@@ -1,4 +1,4 @@
-import type { SwarmService, SwarmServiceMode, SwarmServicePort } from './container-runtime.js';
+import type { SwarmService, SwarmServiceMode, SwarmServicePort } from './swarm-client.js';
 import { labelsAt, listAt, numberAt, objectAt, stringAt, withoutPrefix } from './engine-json.js';
 import { STACK_NAMESPACE } from './labels.js';
 

@@ -1,4 +1,4 @@
-import type { SwarmTask } from './container-runtime.js';
+import type { SwarmTask } from './swarm-client.js';
 import { listAt, numberAt, objectAt, stringAt, withoutPrefix } from './engine-json.js';
 
 /** Task states whose container ran and exited. */

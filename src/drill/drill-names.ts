@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { COMPOSE_CONTAINER_NUMBER } from '../docker/labels.js';
 import type { Topology, TopologyNetwork } from '../topology/topology.js';
 import { projectOf, serviceOf } from '../topology/group-services.js';

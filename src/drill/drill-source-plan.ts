@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import type { Step } from '../plan/checks.js';
 import type { ProbeBuilder } from '../plan/probe-builder.js';
 import type { DrillCell } from '../plan/plan.js';

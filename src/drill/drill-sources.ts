@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import { lanPlacement } from '../plan/lan-placement.js';

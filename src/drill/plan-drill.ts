@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Step } from '../plan/checks.js';
 import { ProbeBuilder } from '../plan/probe-builder.js';

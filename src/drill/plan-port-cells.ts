@@ -1,4 +1,4 @@
-import type { ContainerInfo, ContainerNetwork } from '../docker/container-runtime.js';
+import type { ContainerInfo, ContainerNetwork } from '../docker/container-client.js';
 import { bindsAllInterfaces, hostPort } from '../plan/checks.js';
 import { timeoutFor } from '../plan/reach-cell.js';
 import { portInfo } from './common-ports.js';

@@ -1,4 +1,4 @@
-import type { ContainerInfo, ContainerNetwork } from '../docker/container-runtime.js';
+import type { ContainerInfo, ContainerNetwork } from '../docker/container-client.js';
 import { isLocalBridge, type Topology } from '../topology/topology.js';
 import type { DrillNames } from './drill-names.js';
 import type { DrillSource } from './drill-sources.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import type { NodeEngine } from '../topology/connect-node-engines.js';
 
 /** What became of the probe image on one node. */
@@ -16,7 +16,7 @@ export type NodeImageOutcome =
  * The engines were checked to be their nodes (topology/connect-node-engines.ts).
  */
 export async function loadImageOnNodes(
-  source: ContainerRuntime,
+  source: Pick<Engine, 'images'>,
   image: string,
   engines: readonly NodeEngine[],
   timeoutMs: number,
@@ -32,12 +32,12 @@ export async function loadImageOnNodes(
         durationMs: Math.round(performance.now() - started),
       } as NodeImageOutcome);
     try {
-      if (await runtime.imageExists(image)) {
+      if (await runtime.images.exists(image)) {
         done({ status: 'present' });
         continue;
       }
-      await runtime.loadImage(await source.saveImage(image), timeoutMs);
-      if (!(await runtime.imageExists(image))) {
+      await runtime.images.load(await source.images.save(image), timeoutMs, image);
+      if (!(await runtime.images.exists(image))) {
         done({
           status: 'failed',
           reason: `loaded an archive of ${image} into ${endpoint}, but the engine does not have ${image} afterwards`,

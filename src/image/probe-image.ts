@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access, readFile, rm } from 'node:fs/promises';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { LABEL_IMAGE_HASH, LABEL_ROLE } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { AGENT_BUNDLE, VERSION } from '../package-paths.js';
@@ -38,9 +38,12 @@ export async function currentProbeImageTag(): Promise<string> {
  * host's node runtime when missing. The hash covers the agent, the node binary's version and the Dockerfile, so a
  * changed agent never runs from a stale image.
  */
-export async function ensureProbeImage(runtime: ContainerRuntime, options: ProbeImageOptions = {}): Promise<string> {
+export async function ensureProbeImage(
+  runtime: Pick<Engine, 'endpoint' | 'images'>,
+  options: ProbeImageOptions = {},
+): Promise<string> {
   if (options.image) {
-    if (!(await runtime.imageExists(options.image))) {
+    if (!(await runtime.images.exists(options.image))) {
       throw new DockprobeError(
         ErrorCodes.IMAGE_BUILD,
         `probe image ${options.image} is not on the engine at ${runtime.endpoint}`,
@@ -51,7 +54,7 @@ export async function ensureProbeImage(runtime: ContainerRuntime, options: Probe
   }
   const tag = await currentProbeImageTag();
   const hash = tag.slice(tag.lastIndexOf('-') + 1);
-  if (!options.rebuild && (await runtime.imageExists(tag))) return tag;
+  if (!options.rebuild && (await runtime.images.exists(tag))) return tag;
   if (process.platform !== 'linux') {
     throw new DockprobeError(
       ErrorCodes.IMAGE_BUILD,
@@ -64,7 +67,7 @@ export async function ensureProbeImage(runtime: ContainerRuntime, options: Probe
   options.log?.(`building probe image ${tag} from this host's node ${process.version} (offline, FROM scratch)`);
   const context = await offlineContext(AGENT_BUNDLE);
   try {
-    await runtime.buildImage({
+    await runtime.images.build({
       contextDir: context.dir,
       files: context.files,
       tag,

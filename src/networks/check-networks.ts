@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import type { NetworksReport } from './networks.js';
 import { readNetworkFacts } from './read-network-facts.js';
 import { removeNetworks, type RemovalRequest } from './remove-networks.js';
@@ -17,7 +17,7 @@ export interface CheckNetworksOptions {
  * how to free it; then the removals asked for. Reads, judges and removes; the report says everything as data.
  */
 export async function checkNetworks(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
   options: CheckNetworksOptions = {},
 ): Promise<NetworksReport> {
   const facts = await readNetworkFacts(runtime);

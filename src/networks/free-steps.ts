@@ -1,4 +1,4 @@
-import type { NetworkInfo } from '../docker/container-runtime.js';
+import type { NetworkInfo } from '../docker/network-client.js';
 import type { NetworkHolder } from './networks.js';
 import { shellWord } from './shell-word.js';
 

@@ -1,4 +1,4 @@
-import type { EngineInfo } from '../docker/container-runtime.js';
+import type { EngineInfo } from '../docker/system-client.js';
 import { envelope, jsonText } from '../report/json-envelope.js';
 import { remainingStale } from './check-networks.js';
 import type { NetworkRemoval, NetworksReport, StaleNetwork, UndeterminedNetwork } from './networks.js';

@@ -1,4 +1,6 @@
-import type { ContainerInfo, NetworkInfo, SwarmNode, SwarmTask } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { NetworkInfo } from '../docker/network-client.js';
+import type { SwarmNode, SwarmTask } from '../docker/swarm-client.js';
 import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE } from '../docker/labels.js';
 import { short } from '../docker/short-id.js';
 import type { NetworkFacts, NetworkHolder, NetworkOwner } from './networks.js';

@@ -1,12 +1,7 @@
-import type {
-  ContainerInfo,
-  EngineInfo,
-  NetworkDetail,
-  NetworkInfo,
-  SwarmNode,
-  SwarmService,
-  SwarmTask,
-} from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { EngineInfo } from '../docker/system-client.js';
+import type { NetworkDetail, NetworkInfo } from '../docker/network-client.js';
+import type { SwarmNode, SwarmService, SwarmTask } from '../docker/swarm-client.js';
 
 // The data of `dockprobe networks`: which networks outlived what made them, what still holds each, the commands that
 // free it, and what a removal did. Every outcome carries a stable code (`kind`, `status`), the same in JSON and text.

@@ -1,4 +1,5 @@
-import type { ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import type { NetworkInfo } from '../docker/network-client.js';
 import { short } from '../docker/short-id.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
@@ -27,7 +28,7 @@ const SYSTEM = new Set(['bridge', 'host', 'none']);
  * usage error listing the networks that exist.
  */
 export async function removeNetworks(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'networks'>,
   facts: NetworkFacts,
   stale: readonly StaleNetwork[],
   request: RemovalRequest,
@@ -52,7 +53,7 @@ export async function removeNetworks(
 }
 
 async function removeOne(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'networks'>,
   facts: NetworkFacts,
   stale: readonly StaleNetwork[],
   network: NetworkInfo,
@@ -101,7 +102,7 @@ async function removeOne(
   if (ask && !(await confirm(`remove network ${network.name} (${short(network.id)}${whose})?`)))
     return outcome('declined', 'not confirmed');
   try {
-    await runtime.removeNetwork(network.id);
+    await runtime.networks.remove(network.id);
     return outcome('removed', undefined);
   } catch (error) {
     // Something attached since it was read, or an endpoint no listing shows: the engine's own words say which.

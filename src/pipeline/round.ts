@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { judgeCells } from '../judge/judge.js';
 import type { ControlResult, Judgement } from '../judge/verdict.js';
 import type { Plan } from '../plan/plan.js';
@@ -19,7 +19,7 @@ export interface Round<P extends Plan = Plan> {
 
 /** What a round needs besides its world, plan and runner. */
 export interface RoundContext {
-  runtime: ContainerRuntime;
+  runtime: Engine;
   runId: string;
   /** Other swarm nodes' engines: their events are the window's too. */
   nodeEngines?: readonly NodeEngine[];

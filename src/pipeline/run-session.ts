@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
-import { DockerodeRuntime } from '../docker/dockerode-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import { DockerodeEngine } from '../docker/dockerode-engine.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
 import type { ProbeLimits } from '../run/probe.js';
 import { newRunId } from '../run/run-id.js';
@@ -9,7 +9,7 @@ import { coldProbeRunner, type ProbeRunner } from './probe-runner.js';
 /** What every front end's run takes: the engine, the run's id and cleanup, its log, and how its probes are made. */
 export interface RunOptions {
   runId?: string;
-  runtime?: ContainerRuntime;
+  runtime?: Engine;
   /** The deadline of each engine call (`--engine-timeout`); a silent engine then fails the run with exit 3. */
   engineTimeoutMs?: number;
   /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
@@ -28,7 +28,7 @@ export interface RunOptions {
 /** One run while it lasts: its id, engine and log, and the cleanup stack its probes go on. */
 export interface RunSession {
   runId: string;
-  runtime: ContainerRuntime;
+  runtime: Engine;
   log: (message: string) => void;
   /** The run's own stack: removed by close(); a caller's stack (the CLI's signal handler) reaches it while it lives. */
   cleanup: CleanupStack;
@@ -48,7 +48,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
   const log = options.log ?? (() => undefined);
   const runId = options.runId ?? newRunId();
   const runtime =
-    options.runtime ?? new DockerodeRuntime(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   // Probes get a stack of their own, removed as soon as the run ends.
   const { stack: cleanup, close } = (options.cleanup ?? new CleanupStack()).child(`probes of ${what} ${runId}`);
   return {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
-import type { SwarmNode } from '../docker/container-runtime.js';
+import type { SwarmNode } from '../docker/swarm-client.js';
 import {
   containerStates,
   findNetwork,

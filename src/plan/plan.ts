@@ -1,5 +1,6 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
-import type { ContainerInfo, SwarmNode } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { SwarmNode } from '../docker/swarm-client.js';
 import type { PortKind } from '../drill/common-ports.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';

@@ -6,7 +6,7 @@ import {
   probeDeadlineMs,
   type Check,
 } from '../../probes/agent/protocol.js';
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { formatDuration } from '../scenario/duration.js';
 import {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Check } from '../../probes/agent/protocol.js';
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import type { Expectation, HostTarget, HttpTarget, TcpTarget } from '../scenario/scenario.js';
 import {
   containerStates,

@@ -12,7 +12,7 @@ import {
   type Node,
   type Pair,
 } from 'yaml';
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { COMPOSE_CONFIG_FILES, COMPOSE_WORKING_DIR } from '../docker/labels.js';
 import type { ComposeCause } from './rule-contradictions.js';
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { removeNetwork, type RemoveNetworkOptions } from './remove-network.js';
 import { lanNames, removeLanNeighbour } from './lan-neighbour.js';
@@ -79,14 +79,14 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
  * only when asked for, a named run (`runId`) included; a resource that records no owner only when its run is named.
  */
 export async function cleanupLeftovers(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'system' | 'containers' | 'networks' | 'swarm' | 'images'>,
   options: CleanupOptions = {},
 ): Promise<CleanupReport> {
   const filter = [labelFilter(LABEL_RUN, options.runId)];
   const report: CleanupReport = { removed: [], wouldRemove: [], kept: [], failures: [] };
   const [containers, networks] = await Promise.all([
-    runtime.listContainers({ all: true, labels: filter }),
-    runtime.listNetworks({ labels: filter }),
+    runtime.containers.list({ all: true, labels: filter }),
+    runtime.networks.list({ labels: filter }),
   ]);
   const removeOptions = options.removeNetwork ?? {};
   // Why a resource goes, or undefined when it stays (then `kept` says why).
@@ -129,18 +129,18 @@ export async function cleanupLeftovers(
     containers.map((c) => ({
       what: `container ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`,
       labels: c.labels,
-      remove: () => runtime.removeContainer(c.id),
+      remove: () => runtime.containers.remove(c.id),
     })),
   );
   // Swarm jobs (probes on other nodes), on a manager only: a worker cannot list services. The swarm removes each
   // job's task container on its node with the service.
-  const engine = await runtime.info();
-  const jobs = engine.swarmManager ? await runtime.listServices({ labels: filter }) : [];
+  const engine = await runtime.system.info();
+  const jobs = engine.swarmManager ? await runtime.swarm.listServices({ labels: filter }) : [];
   await removeAll(
     jobs.map((j) => ({
       what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`,
       labels: j.labels,
-      remove: () => runtime.removeService(j.id),
+      remove: () => runtime.swarm.removeService(j.id),
     })),
   );
   // LAN neighbours (`from: lan`): network namespaces on this host, named after their run and owner process.
@@ -182,7 +182,7 @@ export async function cleanupLeftovers(
     }
   }
   if (options.images) {
-    for (const image of await runtime.listImages({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
+    for (const image of await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
       // Tags are what is removed: an image shared with the current tag only loses its other names, and an image
       // goes with its last tag (an untagged one by its id).
       const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];
@@ -193,7 +193,7 @@ export async function cleanupLeftovers(
         }
         const what = `image ${reference.startsWith('sha256:') ? short(reference.slice(7)) : reference} (${Math.round(image.sizeBytes / 1024 / 1024)} MB)`;
         try {
-          await runtime.removeImage(reference);
+          await runtime.images.remove(reference);
           report.removed.push(what);
         } catch (error) {
           report.failures.push(`${what}: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { ContainerExit, ContainerRuntime } from '../docker/container-runtime.js';
+import type { ContainerExit } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
 import { AGENT_EXIT, CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
 import { engineAnswered } from '../docker/engine-error.js';
@@ -32,7 +33,7 @@ export const ISOLATED_DNS_UPSTREAM = ['127.0.0.1'];
 
 /** What a probe needs besides its spec. */
 export interface ProbeContext {
-  runtime: ContainerRuntime;
+  runtime: Pick<Engine, 'endpoint' | 'containers' | 'swarm'>;
   runId: string;
   image: string;
   cleanup: CleanupStack;
@@ -81,13 +82,13 @@ export class Probe {
     const kind = placement.kind === 'job' ? 'swarm job' : 'probe container';
     const creating =
       placement.kind === 'job'
-        ? runtime.createJob({
+        ? runtime.swarm.createJob({
             ...common,
             networks: this.spec.networks.map((n) => n.id),
             nodeId: placement.node.id,
             dns,
           })
-        : runtime.createContainer({
+        : runtime.containers.create({
             ...common,
             networkMode: placement.kind === 'container' ? `container:${placement.container.id}` : placement.network.id,
             network: placement.kind === 'container' ? undefined : placement.network.id,
@@ -107,7 +108,7 @@ export class Probe {
           engineAnswered(error) ? undefined : this.spec.containerName,
         );
         if (created)
-          await (placement.kind === 'job' ? runtime.removeService(created) : runtime.removeContainer(created));
+          await (placement.kind === 'job' ? runtime.swarm.removeService(created) : runtime.containers.remove(created));
       },
       { concurrent: true },
     );
@@ -132,13 +133,13 @@ export class Probe {
       );
     }
     try {
-      await runtime.startContainer(id);
+      await runtime.containers.start(id);
     } catch (error) {
       await remove().catch(() => undefined);
       throw error;
     }
     return new StartedProbe(this.spec, id, remove, started, async (timeoutMs) => ({
-      ...(await runtime.waitContainer(id, timeoutMs)),
+      ...(await runtime.containers.wait(id, timeoutMs)),
       containerId: id,
     }));
   }
@@ -150,13 +151,13 @@ type ProbeExit = ContainerExit & { containerId: string | undefined };
 // A job's task that never ran (the swarm rejected it, or it failed before the agent started) says why in the task's
 // state: that is the probe's error, with what to do when the probe image is missing on the node.
 async function waitForJob(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'swarm'>,
   id: string,
   timeoutMs: number,
   node: string,
   image: string,
 ): Promise<ProbeExit> {
-  const exit = await runtime.waitJob(id, timeoutMs);
+  const exit = await runtime.swarm.waitJob(id, timeoutMs);
   // A task that had a container ran the agent, or tried to: silence from it is the agent's (a crash, the OOM killer),
   // read as a container probe's would be. Only a task that never got a container was rejected.
   if (exit.state === 'complete' || exit.stdout !== '' || exit.containerId !== undefined) return exit;

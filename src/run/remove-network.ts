@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
 
@@ -33,7 +33,7 @@ export interface RemoveNetworkOptions {
  * backoff. What still refuses is reported precisely, never thrown and never waited on forever.
  */
 export async function removeNetwork(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'networks'>,
   network: { id: string; name: string },
   options: RemoveNetworkOptions = {},
 ): Promise<NetworkRemoval> {
@@ -44,7 +44,7 @@ export async function removeNetwork(
   let lastMessage = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      await runtime.removeNetwork(network.id);
+      await runtime.networks.remove(network.id);
       return { status: 'removed', network: label };
     } catch (error) {
       if (!(error instanceof NetworkInUseError))
@@ -53,21 +53,21 @@ export async function removeNetwork(
     }
     let attached: { id: string; name: string }[];
     try {
-      const inspected = await runtime.inspectNetwork(network.id);
+      const inspected = await runtime.networks.inspect(network.id);
       if (!inspected) return { status: 'gone', network: label };
       attached = inspected.containers;
     } catch (error) {
       return { status: 'failed', network: label, detail: `${label}: ${(error as Error).message}` };
     }
     for (const holder of new Set([...attached.map((c) => c.id), ...(options.candidates ?? [])])) {
-      await runtime.disconnectNetwork(network.id, holder).catch(() => undefined);
+      await runtime.networks.disconnect(network.id, holder).catch(() => undefined);
     }
     if (attempt < attempts) {
       await sleep(delay);
       delay *= 2;
     }
   }
-  const inspected = await runtime.inspectNetwork(network.id).catch(() => undefined);
+  const inspected = await runtime.networks.inspect(network.id).catch(() => undefined);
   if (!inspected) return { status: 'gone', network: label };
   if (inspected.containers.length > 0) {
     const holders = inspected.containers.map((c) => `${c.name} (${short(c.id)})`);

@@ -1,5 +1,5 @@
 import { inCidr } from '../../probes/agent/cidr.js';
-import type { NetworkInfo } from '../docker/container-runtime.js';
+import type { NetworkInfo } from '../docker/network-client.js';
 
 /**
  * The subnets of the engine's default local address pools (moby's defaults, the same on 20.10 and 28): fifteen /16s

@@ -1,4 +1,4 @@
-import type { SwarmNode } from '../docker/container-runtime.js';
+import type { SwarmNode } from '../docker/swarm-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Topology } from './topology.js';
 

@@ -1,4 +1,5 @@
-import type { ContainerRuntime, SwarmNode } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import type { SwarmNode } from '../docker/swarm-client.js';
 import type { Topology } from './topology.js';
 import { chooseNodes } from './choose-nodes.js';
 
@@ -6,7 +7,7 @@ import { chooseNodes } from './choose-nodes.js';
 export interface NodeEngine {
   node: SwarmNode;
   endpoint: string;
-  runtime: ContainerRuntime;
+  runtime: Pick<Engine, 'system' | 'events' | 'images'>;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface NodeEngine {
 export async function connectNodeEngines(
   given: Readonly<Record<string, string>>,
   topology: Topology,
-  connect: (endpoint: string) => ContainerRuntime,
+  connect: (endpoint: string) => NodeEngine['runtime'],
 ): Promise<{ engines: NodeEngine[]; refused: { node: string; endpoint: string; reason: string }[] }> {
   const named = Object.entries(given).map(([name, endpoint]) => ({
     node: chooseNodes([name], topology, '--node-engine')[0]!,
@@ -31,7 +32,7 @@ export async function connectNodeEngines(
     named.map(async ({ node, endpoint }): Promise<NodeEngine | Refused> => {
       try {
         const runtime = connect(endpoint);
-        const info = await runtime.info();
+        const info = await runtime.system.info();
         if (info.swarmNodeId === node.id) return { node, endpoint, runtime };
         return {
           node: node.hostname,

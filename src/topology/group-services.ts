@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import {
   COMPOSE_ONEOFF,
   COMPOSE_PROJECT,

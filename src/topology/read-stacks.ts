@@ -1,4 +1,7 @@
-import type { ContainerInfo, ContainerRuntime, EngineInfo, SwarmService } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
+import type { EngineInfo } from '../docker/system-client.js';
+import type { SwarmService } from '../docker/swarm-client.js';
 import { LABEL_ROLE, STACK_NAMESPACE, SWARM_SERVICE_NAME, labelFilter } from '../docker/labels.js';
 import { stackShortName } from './stack-short-name.js';
 import type { Topology, TopologyService } from './topology.js';
@@ -20,19 +23,19 @@ export interface StackRead {
  * and nothing of other nodes. `stackNetworks` are the names whose networks carry the stack label.
  */
 export async function readStacks(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm'>,
   engine: EngineInfo,
   projects: readonly string[],
   stackNetworks: ReadonlySet<string>,
 ): Promise<StackRead> {
   const manager = engine.swarmManager === true;
   const [containers, allServices, nodes] = await Promise.all([
-    Promise.all(projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }))),
-    manager ? runtime.listServices() : Promise.resolve([] as SwarmService[]),
-    manager ? runtime.listNodes() : Promise.resolve([]),
+    Promise.all(projects.map((p) => runtime.containers.list({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }))),
+    manager ? runtime.swarm.listServices() : Promise.resolve([] as SwarmService[]),
+    manager ? runtime.swarm.listNodes() : Promise.resolve([]),
   ]);
   const services = allServices.filter((s) => s.stack !== undefined && projects.includes(s.stack));
-  const tasks = services.length > 0 ? await runtime.listTasks({ services: services.map((s) => s.id) }) : [];
+  const tasks = services.length > 0 ? await runtime.swarm.listTasks({ services: services.map((s) => s.id) }) : [];
   const read: StackRead = {
     stacks: [],
     services: [],

@@ -1,4 +1,5 @@
-import type { ContainerRuntime, NetworkInfo } from '../docker/container-runtime.js';
+import type { Engine } from '../docker/engine.js';
+import type { NetworkInfo } from '../docker/network-client.js';
 import { COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_VERSION, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -13,12 +14,15 @@ import { swarmPlumbing, type Topology, type TopologyNetwork } from './topology.j
  * names exists; an unknown name lists what does. A project is a Compose project (Compose's labels, the same in v1
  * and v2) or, on an engine in a swarm, a stack (`com.docker.stack.namespace`), or both.
  */
-export async function resolveTopology(scenarios: readonly Scenario[], runtime: ContainerRuntime): Promise<Topology> {
-  const engine = await runtime.info();
+export async function resolveTopology(
+  scenarios: readonly Scenario[],
+  runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
+): Promise<Topology> {
+  const engine = await runtime.system.info();
   const projects = referencedProjects(scenarios);
   const [allNetworks, projectContainers] = await Promise.all([
-    runtime.listNetworks(),
-    Promise.all(projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
+    runtime.networks.list(),
+    Promise.all(projects.map((p) => runtime.containers.list({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
   ]);
   const networks: TopologyNetwork[] = allNetworks.map(topologyNetwork);
   // Stacks exist only in a swarm: outside one, nothing more is asked of the engine than Compose needs.
@@ -103,14 +107,14 @@ function referencedProjects(scenarios: readonly Scenario[]): string[] {
 }
 
 async function existingProjects(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm'>,
   networks: NetworkInfo[],
   stacks: StackRead | undefined,
 ): Promise<string[]> {
   const [containers, stackContainers, services] = await Promise.all([
-    runtime.listContainers({ all: true, labels: [COMPOSE_PROJECT] }),
-    stacks ? runtime.listContainers({ all: true, labels: [STACK_NAMESPACE] }) : Promise.resolve([]),
-    stacks?.swarm.manager ? runtime.listServices() : Promise.resolve([]),
+    runtime.containers.list({ all: true, labels: [COMPOSE_PROJECT] }),
+    stacks ? runtime.containers.list({ all: true, labels: [STACK_NAMESPACE] }) : Promise.resolve([]),
+    stacks?.swarm.manager ? runtime.swarm.listServices() : Promise.resolve([]),
   ]);
   const names = new Set<string>();
   for (const c of containers) if (c.labels[COMPOSE_PROJECT]) names.add(c.labels[COMPOSE_PROJECT]);

@@ -1,11 +1,7 @@
-import type {
-  ContainerInfo,
-  EngineInfo,
-  NetworkInfo,
-  SwarmNode,
-  SwarmService,
-  SwarmTask,
-} from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { EngineInfo } from '../docker/system-client.js';
+import type { NetworkInfo } from '../docker/network-client.js';
+import type { SwarmNode, SwarmService, SwarmTask } from '../docker/swarm-client.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE, SWARM_SERVICE_NAME } from '../docker/labels.js';
 
 /** A network with the names it is known by in the project (or stack) that made it. */

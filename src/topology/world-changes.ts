@@ -1,10 +1,7 @@
-import type {
-  ContainerInfo,
-  ContainerRuntime,
-  EngineEvent,
-  SwarmNode,
-  SwarmTask,
-} from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
+import type { EngineEvent } from '../docker/event-client.js';
+import type { SwarmNode, SwarmTask } from '../docker/swarm-client.js';
 import type { NodeEngine } from './connect-node-engines.js';
 import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, SWARM_TASK_ID, labelFilter } from '../docker/labels.js';
 import { isContainerOf, remoteTasks, taskName, type Topology } from './topology.js';
@@ -106,7 +103,7 @@ const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'o
  * project's.
  */
 export async function readWindow(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
   world: World,
   runId: string,
   nodes: readonly NodeEngine[] = [],
@@ -116,8 +113,8 @@ export async function readWindow(
     world.scope === 'engine'
       ? await readEveryContainer(runtime, world, runId, sinceMs)
       : await readThisEngine(runtime, world.topology, runId, sinceMs);
-  // Other nodes' engines, where the user gave them: their container and network events are the window's too.
   const { topology } = world;
+  // Other nodes' engines, where the user gave them: their container and network events are the window's too.
   const untilMs = Date.now();
   await Promise.all(
     nodes.map(async ({ node, runtime: nodeRuntime }) => {
@@ -126,7 +123,7 @@ export async function readWindow(
           ...nodeEventChanges(
             topology,
             node,
-            await nodeRuntime.events(sinceMs, untilMs),
+            await nodeRuntime.events.list(sinceMs, untilMs),
             runId,
             window.changes,
             sinceMs,
@@ -148,7 +145,7 @@ export async function readWindow(
 }
 
 async function readThisEngine(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
   topology: Topology,
   runId: string,
   sinceMs: number,
@@ -161,15 +158,15 @@ async function readThisEngine(
       .filter((id): id is string => id !== undefined);
     const [after, stackAfter, tasksAfter, events] = await Promise.all([
       Promise.all(
-        topology.projects.map((p) => runtime.listContainers({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })),
+        topology.projects.map((p) => runtime.containers.list({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] })),
       ),
       Promise.all(
         (topology.stacks ?? []).map((p) =>
-          runtime.listContainers({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }),
+          runtime.containers.list({ all: true, labels: [labelFilter(STACK_NAMESPACE, p)] }),
         ),
       ),
-      remote.length > 0 ? runtime.listTasks({ services: remote }) : Promise.resolve(undefined),
-      runtime.events(sinceMs, Date.now()),
+      remote.length > 0 ? runtime.swarm.listTasks({ services: remote }) : Promise.resolve(undefined),
+      runtime.events.list(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(topology, [...after.flat(), ...stackAfter.flat()]);
     for (const [id, list] of tasksAfter ? taskChanges(topology, tasksAfter) : [])
@@ -183,7 +180,7 @@ async function readThisEngine(
 
 // Every running container in scope, re-read after the probes, and the engine's events meanwhile.
 async function readEveryContainer(
-  runtime: ContainerRuntime,
+  runtime: Pick<Engine, 'containers' | 'events'>,
   world: World,
   runId: string,
   sinceMs: number,
@@ -194,8 +191,8 @@ async function readEveryContainer(
   };
   try {
     const [after, events] = await Promise.all([
-      runtime.listContainers({ all: true }),
-      runtime.events(sinceMs, Date.now()),
+      runtime.containers.list({ all: true }),
+      runtime.events.list(sinceMs, Date.now()),
     ]);
     const changes = worldChanges(each, after);
     return { changes, networkEvents: eventChanges(each, events, runId, changes, sinceMs) };

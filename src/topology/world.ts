@@ -1,4 +1,5 @@
-import type { ContainerInfo, ContainerRuntime } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import type { Engine } from '../docker/engine.js';
 import { COMPOSE_VERSION, LABEL_ROLE } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -32,7 +33,7 @@ export interface World {
 }
 
 /** Reads the world a run rests on (see {@link WorldScope}). */
-export async function readWorld(runtime: ContainerRuntime, scope: WorldScope): Promise<World> {
+export async function readWorld(runtime: Engine, scope: WorldScope): Promise<World> {
   const readAtMs = Date.now();
   if (scope.kind === 'scenarios') {
     const topology = await resolveTopology(scope.scenarios, runtime);
@@ -52,13 +53,13 @@ export function worldOf(topology: Topology, readAtMs = 0): World {
  * a drill looks at what is there.
  */
 async function readEngine(
-  runtime: ContainerRuntime,
+  runtime: Engine,
   projects: readonly string[] | undefined,
 ): Promise<{ topology: Topology; containers: ContainerInfo[] }> {
   const [engine, networks, all] = await Promise.all([
-    runtime.info(),
-    runtime.listNetworks(),
-    runtime.listContainers({ all: true }),
+    runtime.system.info(),
+    runtime.networks.list(),
+    runtime.containers.list({ all: true }),
   ]);
   const mine = all.filter((c) => c.labels[LABEL_ROLE] !== 'probe');
   const topologyNetworks = networks.map(topologyNetwork);

@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import type { Topology } from '../topology/topology.js';
 import type { TraefikBackend } from './traefik.js';
 

@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import type { TopologyService } from '../topology/topology.js';
 import { readStaticConfig } from './read-static-config.js';
 import { imageName, traefikVersion } from './traefik-version.js';

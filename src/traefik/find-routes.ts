@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import type { Topology, TopologyService } from '../topology/topology.js';
 import { backendPorts } from './backend-ports.js';
 import { chooseNetwork } from './choose-network.js';

@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../docker/container-runtime.js';
+import type { ContainerInfo } from '../docker/container-client.js';
 import { SWARM_TASK_ID } from '../docker/labels.js';
 import {
   swarmPlumbing,

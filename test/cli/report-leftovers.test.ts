@@ -39,9 +39,9 @@ function capture(): { context: CliContext; stdout: () => string; stderr: () => s
 /** The deployment, with its engine refusing to remove the probes of run `runId`. */
 function stubbornEngine(runId: string) {
   const { engine } = drillDeployment();
-  const remove = engine.removeContainer.bind(engine);
-  engine.removeContainer = async (id, ...rest) => {
-    if (engine.containers.get(id)?.labels['dockprobe.run'] === runId)
+  const remove = engine.containers.remove.bind(engine.containers);
+  engine.containers.remove = async (id, ...rest) => {
+    if (engine.containers.byId.get(id)?.labels['dockprobe.run'] === runId)
       throw new Error('docker: remove container failed (HTTP 500): device or resource busy');
     return remove(id, ...rest);
   };

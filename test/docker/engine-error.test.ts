@@ -3,7 +3,7 @@ import { engineError } from '../../src/docker/engine-error.js';
 import { DockerUnavailableError } from '../../src/errors/docker-unavailable-error.js';
 import { DockprobeError, ErrorCodes, isDockprobeError } from '../../src/errors/dockprobe-error.js';
 
-// What DockerodeRuntime throws for a failed call: what the engine (or the way to it) said is wrapped; a programming
+// What DockerodeEngine throws for a failed call: what the engine (or the way to it) said is wrapped; a programming
 // error in our own code goes on unchanged, so the CLI reports it as an internal error, not as DP_DOCKER_API.
 
 const ENDPOINT = 'unix:///var/run/docker.sock';
@@ -59,4 +59,17 @@ t.test('a programming error is not the engine’s: it goes on unchanged', async 
 t.test('our own errors (a timeout) go on unchanged', async (t) => {
   const timeout = new DockprobeError(ErrorCodes.TIMEOUT, 'remove container aaaaaaaaaaaa: no answer within 30000 ms');
   t.equal(engineError(ENDPOINT, 'remove container', id, timeout), timeout);
+});
+
+t.test('a connection error names the call and the resource it was for, and the endpoint', async (t) => {
+  const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  const e = engineError(ENDPOINT, 'remove container', id, reset);
+  t.type(e, DockerUnavailableError);
+  t.match(e, {
+    code: ErrorCodes.DOCKER_UNAVAILABLE,
+    message: `remove container aaaaaaaaaaaa: cannot reach the Docker daemon at ${ENDPOINT} (ECONNRESET)`,
+  });
+  t.match(engineError(ENDPOINT, 'list networks', '', reset), {
+    message: `list networks: cannot reach the Docker daemon at ${ENDPOINT} (ECONNRESET)`,
+  });
 });

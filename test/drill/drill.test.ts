@@ -74,7 +74,7 @@ t.test('a drill from the proxy lists exactly what it can reach and nothing it ca
   t.match(result.tried, { containers: 3, addresses: 4, names: 2, gateways: 1, published: 1, internet: 1 });
   t.equal(exitCodeForDrill(result), 0);
   t.same(
-    [...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'd1'),
+    [...engine.containers.byId.values()].filter((c) => c.labels['dockprobe.run'] === 'd1'),
     [],
     'every probe removed',
   );
@@ -153,7 +153,7 @@ t.test('rows: risk, evidence, stable order, versioned JSON', async (t) => {
 
 t.test('fail closed: a probe that did not start gives inconclusive rows, never "not reached"; exit 3', async (t) => {
   const { engine } = drillDeployment();
-  engine.faults.set('createContainer dockprobe-d1-1', new Error('no space left on device'));
+  engine.faults.set('containers.create dockprobe-d1-1', new Error('no space left on device'));
   const result = await run(engine, { ports: [] });
   t.ok(result.rows.length > 0);
   t.same(
@@ -170,8 +170,8 @@ t.test('fail closed: a probe that did not start gives inconclusive rows, never "
 
 t.test('fail closed: a name that does not resolve while the DNS control failed is inconclusive', async (t) => {
   const { engine } = drillDeployment();
-  const agent = engine.agent!;
-  engine.agent = (plan, probe) =>
+  const agent = engine.containers.agent!;
+  engine.containers.agent = (plan, probe) =>
     agent({ ...plan, checks: plan.checks.map((c) => (c.kind === 'dns' ? { ...c, name: 'nowhere' } : c)) }, probe);
   const result = await run(engine, { ports: [] });
   t.same(
@@ -186,8 +186,8 @@ t.test('fail closed: a name that does not resolve while the DNS control failed i
 
 t.test('a target that stops during the drill: its "blocked" becomes inconclusive, world-changed', async (t) => {
   const { engine, postgres } = drillDeployment();
-  const agent = engine.agent!;
-  engine.agent = (plan, probe) => {
+  const agent = engine.containers.agent!;
+  engine.containers.agent = (plan, probe) => {
     const lines = agent(plan, probe);
     Object.assign(postgres, { state: 'exited', running: false });
     return lines;
@@ -202,11 +202,11 @@ t.test(
   'fail closed under load: a container port silent while its address answered the same probe on another port is never "blocked"',
   async (t) => {
     const { engine } = drillDeployment();
-    const agent = engine.agent!;
+    const agent = engine.containers.agent!;
     // The API's address is silent on 5432, where its kernel would refuse (as a listener whose backlog is full under
     // load drops the attempt): its answers on the other ports prove the path. The host's 5432 is silent too, as behind
     // a host firewall.
-    engine.agent = (plan, probe) =>
+    engine.containers.agent = (plan, probe) =>
       agent(plan, probe)
         .split('\n')
         .map((line) => {
@@ -253,7 +253,7 @@ function dualStack() {
 
 /** The agent's lines, with each IPv6 connection answered by `answer6` (open, refused or timeout). */
 function withIpv6(
-  agent: NonNullable<ReturnType<typeof drillDeployment>['engine']['agent']>,
+  agent: NonNullable<ReturnType<typeof drillDeployment>['engine']['containers']['agent']>,
   answer6: (address: string, port: number) => Observation['outcome'],
 ) {
   return (plan: Parameters<typeof agent>[0], probe: Parameters<typeof agent>[1]) => {
@@ -285,7 +285,7 @@ t.test(
   async (t) => {
     const { engine } = dualStack();
     // The IPv4 rules isolate; no ip6tables rule does: every IPv6 address answers.
-    engine.agent = withIpv6(engine.agent!, (address, port) =>
+    engine.containers.agent = withIpv6(engine.containers.agent!, (address, port) =>
       (address.endsWith('::3') && port === 3001) || (address === 'fd00:2::4' && port === 5432) ? 'open' : 'refused',
     );
     const result = await run(engine, { ports: [] });
@@ -307,7 +307,7 @@ t.test(
 
 t.test('IPv6: silence over IPv6 with no IPv6 peer reached is inconclusive, never blocked', async (t) => {
   const { engine } = dualStack();
-  engine.agent = withIpv6(engine.agent!, () => 'timeout');
+  engine.containers.agent = withIpv6(engine.containers.agent!, () => 'timeout');
   const result = await run(engine, { ports: [] });
   t.match(
     result.rows.find((r) => r.target === 'postgres:5432 on internal over IPv6'),
@@ -323,7 +323,7 @@ t.test('IPv6: silence over IPv6 with no IPv6 peer reached is inconclusive, never
 
 t.test('--all: every service with a running container, one source each; one with none is said, exit 3', async (t) => {
   const { engine } = drillDeployment();
-  engine.addContainer({
+  engine.containers.add({
     name: 'shop-worker-1',
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'worker' },
     state: 'exited',
@@ -363,15 +363,15 @@ t.test('--from network: a probe of its own there; an outside name is looked up b
   t.same(
     result.probes.map((p) => p.key),
     [
-      `network:${[...engine.networks.values()].find((n) => n.name === 'shop_internal')!.id}`,
-      `network:${[...engine.networks.values()].find((n) => n.name === 'shop_internal')!.id}#outside`,
+      `network:${[...engine.networks.byId.values()].find((n) => n.name === 'shop_internal')!.id}`,
+      `network:${[...engine.networks.byId.values()].find((n) => n.name === 'shop_internal')!.id}#outside`,
     ],
   );
   t.same(
     by(result, 'reached').filter((x) => !x.startsWith('dns:')),
     ['postgres:5432 on internal', 'postgres:5432 published on the host, via internal', 'api:3001 on internal'],
   );
-  const specs = [...engine.specs.values()];
+  const specs = [...engine.containers.specs.values()];
   t.same(
     specs.map((s) => s.dns),
     [['127.0.0.1'], []],
@@ -393,7 +393,7 @@ t.test('names the drill cannot use: an unknown service, one in two projects, a n
     code: 'DP_UNKNOWN_NAME',
     message: /^unknown project 'nope' .*: shop$/,
   });
-  engine.addContainer({
+  engine.containers.add({
     name: 'other-proxy-1',
     labels: { 'com.docker.compose.project': 'other', 'com.docker.compose.service': 'proxy' },
   });
@@ -406,7 +406,7 @@ t.test('names the drill cannot use: an unknown service, one in two projects, a n
     scoped.rows.some((r) => r.target.includes('legacy') || r.target.includes('other')),
     '--project keeps to its containers',
   );
-  engine.addNetwork({ name: 'host', driver: 'host' });
+  engine.networks.add({ name: 'host', driver: 'host' });
   await t.rejects(run(engine, { from: { kind: 'network', network: 'host' } }), {
     code: 'DP_USAGE',
     message: /host's own network namespace/,
@@ -419,12 +419,12 @@ t.test('bounded: a drill over --max-checks is refused before any probe is create
     code: 'DP_USAGE',
     message: /^a drill from service proxy would make \d+ checks, over --max-checks 10$/,
   });
-  t.notOk(engine.calls.some((c) => c.startsWith('createContainer')));
+  t.notOk(engine.calls.some((c) => c.startsWith('containers.create')));
 });
 
 t.test('several projects in scope: names carry their project', async (t) => {
   const { engine, public: net } = drillDeployment();
-  const c = engine.addContainer(
+  const c = engine.containers.add(
     {
       name: 'other-cache-1',
       labels: { 'com.docker.compose.project': 'other', 'com.docker.compose.service': 'cache' },

@@ -54,7 +54,7 @@ t.test(
   '--all: a matrix of sources and what each reaches, the gravest findings, the inconclusive grouped',
   async (t) => {
     const { engine } = drillDeployment();
-    engine.faults.set('createContainer dockprobe-p2-3', new Error('no space left on device'));
+    engine.faults.set('containers.create dockprobe-p2-3', new Error('no space left on device'));
     const text = prettyDrillReport(await drill({ ...options, runtime: engine, runId: 'p2', from: { kind: 'all' } }), c);
     t.match(
       text,

@@ -12,7 +12,7 @@ import { drillDeployment } from '../fixtures/drill-deployment.js';
 async function routesFrom(from: Parameters<typeof drillSources>[0], overlay = false) {
   const d = drillDeployment();
   if (overlay) {
-    const net = d.engine.addNetwork({
+    const net = d.engine.networks.add({
       name: 'shop_mesh',
       driver: 'overlay',
       scope: 'swarm',

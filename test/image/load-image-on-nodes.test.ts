@@ -1,7 +1,10 @@
 import t from 'tap';
-import type { SwarmNode } from '../../src/docker/container-runtime.js';
+import type { SwarmNode } from '../../src/docker/swarm-client.js';
 import { loadImageOnNodes } from '../../src/image/load-image-on-nodes.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEventClient } from '../fixtures/fake-event-client.js';
+import { FakeImageClient } from '../fixtures/fake-image-client.js';
+import { noPeers } from '../fixtures/fake-peers.js';
+import { FakeSystemClient } from '../fixtures/fake-system-client.js';
 
 // The probe image onto other swarm nodes through their engines: there is no registry, and a job names its image by id.
 
@@ -16,24 +19,27 @@ const node = (id: string, hostname: string): SwarmNode => ({
   leader: false,
 });
 
+// A node's engine as loadImageOnNodes uses it: its images, and what it says it is.
 function nodeEngine(id: string, options: { hasImage?: boolean; swarmNodeId?: string } = {}) {
-  const engine = new FakeRuntime();
-  engine.engine = {
-    ...engine.engine,
+  const peers = noPeers();
+  const system = new FakeSystemClient(peers);
+  system.answer = {
+    ...system.answer,
     endpoint: `unix:///${id}.sock`,
     swarm: true,
     swarmNodeId: options.swarmNodeId ?? id,
   };
-  if (!options.hasImage) engine.missingImages.add(IMAGE);
-  return engine;
+  const images = new FakeImageClient(peers);
+  if (!options.hasImage) images.missing.add(IMAGE);
+  return { system, images, events: new FakeEventClient(peers), calls: peers.calls, faults: peers.faults };
 }
 
 t.test('a node without the image gets it from this engine (save | load), one with it is left alone', async (t) => {
-  const source = new FakeRuntime();
+  const source = new FakeImageClient();
   const b = nodeEngine('node-b');
   const c = nodeEngine('node-c', { hasImage: true });
   const outcomes = await loadImageOnNodes(
-    source,
+    { images: source },
     IMAGE,
     [
       { node: node('node-b', 'vps-2'), endpoint: 'ssh://root@vps-2', runtime: b },
@@ -48,22 +54,22 @@ t.test('a node without the image gets it from this engine (save | load), one wit
       ['vps-3', 'present'],
     ],
   );
-  t.ok(await b.imageExists(IMAGE), 'vps-2 has the image now');
-  t.same(source.calls, [`saveImage ${IMAGE}`], 'saved once, for the node that lacked it');
+  t.ok(await b.images.exists(IMAGE), 'vps-2 has the image now');
+  t.same(source.peers.calls, [`images.save ${IMAGE}`], 'saved once, for the node that lacked it');
   t.same(
-    c.calls.filter((x) => x.startsWith('loadImage')),
+    c.calls.filter((x) => x.startsWith('images.load')),
     [],
     'nothing loaded where it was',
   );
 });
 
 t.test('a node whose engine fails is reported with the reason, and the others still get the image', async (t) => {
-  const source = new FakeRuntime();
+  const source = new FakeImageClient();
   const dead = nodeEngine('node-b');
-  dead.faults.set('loadImage', new Error('load image at unix:///node-b.sock: no answer within 1000 ms'));
+  dead.faults.set('images.load', new Error('load image at unix:///node-b.sock: no answer within 1000 ms'));
   const ok = nodeEngine('node-c');
   const outcomes = await loadImageOnNodes(
-    source,
+    { images: source },
     IMAGE,
     [
       { node: node('node-b', 'vps-2'), endpoint: 'unix:///node-b.sock', runtime: dead },

@@ -9,8 +9,8 @@ t.setTimeout(150_000);
 await egressGuard();
 
 const leftovers = async (runId: string) => ({
-  containers: await runtime.listContainers({ all: true, labels: [`dockprobe.run=${runId}`] }),
-  networks: await runtime.listNetworks({ labels: [`dockprobe.run=${runId}`] }),
+  containers: await runtime.containers.list({ all: true, labels: [`dockprobe.run=${runId}`] }),
+  networks: await runtime.networks.list({ labels: [`dockprobe.run=${runId}`] }),
 });
 
 t.test('demo: the reference topology passes and is torn down', async (t) => {

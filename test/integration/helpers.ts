@@ -8,8 +8,8 @@ import { tearDownProject } from '../../src/compose/tear-down-project.js';
 import { NAME_BLOCKED, PATH_BLOCKED } from '../../src/judge/judge.js';
 import type { Outcome } from '../../probes/agent/protocol.js';
 import { waitForProject } from '../../src/compose/wait-for-project.js';
-import type { ContainerInfo } from '../../src/docker/container-runtime.js';
-import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
+import type { ContainerInfo } from '../../src/docker/container-client.js';
+import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import type { RunResult } from '../../src/run-result.js';
@@ -23,7 +23,7 @@ export const BIN = join(
     .dockprobe,
 );
 
-export const runtime = new DockerodeRuntime();
+export const runtime = new DockerodeEngine();
 
 /** Safety net: drop container traffic out of the default-route interface (root only; idempotent). */
 export async function egressGuard(): Promise<void> {
@@ -152,7 +152,7 @@ export async function cliJson(args: string[]) {
 
 /** Containers carrying a label (e.g. `dockprobe.run=abc`). */
 export function containersLabelled(label: string): Promise<ContainerInfo[]> {
-  return runtime.listContainers({ all: true, labels: [label] });
+  return runtime.containers.list({ all: true, labels: [label] });
 }
 
 /** The containers of one service of a project, found by Compose's labels (v1 and v2 name them differently). */

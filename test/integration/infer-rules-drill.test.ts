@@ -422,7 +422,7 @@ if (canary) {
     'drill --from lan: container addresses on the local bridges, no names, no egress, nothing left behind',
     async (t) => {
       if (process.getuid?.() !== 0) return t.plan(0, "the LAN view needs root on the engine's host");
-      const major = Number((await runtime.info()).version.split('.')[0]);
+      const major = Number((await runtime.system.info()).version.split('.')[0]);
       const { ports } = await expected('docker-compose.test.yml', 'proxy');
       const { stdout, exitCode, stderr } = await cli([
         'drill',

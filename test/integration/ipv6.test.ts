@@ -19,7 +19,7 @@ const [web] = await serviceContainers(project, 'web');
 const [db] = await serviceContainers(project, 'db');
 const db6 = db!.networks[0]!.ipv6!;
 const db4 = db!.networks[0]!.ipv4!;
-const major = Number((await runtime.info()).version.split('.')[0]);
+const major = Number((await runtime.system.info()).version.split('.')[0]);
 
 /**
  * Whether a TCP connection from the web container to address:5432 opens, seen with node in that container: three

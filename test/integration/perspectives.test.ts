@@ -145,7 +145,7 @@ if (canary) {
     'from: lan on the reference and the broken twin: each engine as its rules say, and nothing left behind',
     async (t) => {
       if (process.getuid?.() !== 0) return t.plan(0, "the LAN view needs root on the engine's host");
-      const version = (await runtime.info()).version;
+      const version = (await runtime.system.info()).version;
       const major = Number(version.split('.')[0]);
       const policy = /^-P FORWARD (\w+)/m.exec(
         (await execa('iptables', ['-S', 'FORWARD'], { reject: false, timeout: 15_000 })).stdout,

@@ -158,7 +158,7 @@ t.test('SIGINT mid-run removes every probe container, then exits 130', async (t)
   const label = `dockprobe.pid=${child.pid}`;
   let seen = 0;
   for (let i = 0; i < 100 && seen === 0; i++) {
-    seen = (await runtime.listContainers({ all: false, labels: [label, 'dockprobe.role=probe'] })).length;
+    seen = (await runtime.containers.list({ all: false, labels: [label, 'dockprobe.role=probe'] })).length;
     if (seen === 0) await new Promise((r) => setTimeout(r, 100));
   }
   t.ok(seen > 0, 'a probe was running when the signal came');
@@ -240,6 +240,6 @@ t.test('dockprobe cleanup --images removes probe images of other versions and ke
   const { exitCode, stdout, stderr } = await cli(['cleanup', '--images', '--run', `images-only-${process.pid}`]);
   t.equal(exitCode, 0, stderr);
   t.match(stdout, new RegExp(`removed image ${old.replace(/[.]/g, '\\.')}`));
-  t.equal(await runtime.imageExists(old), false, 'the old tag is gone');
-  t.equal(await runtime.imageExists(current), true, 'the current image is kept');
+  t.equal(await runtime.images.exists(old), false, 'the old tag is gone');
+  t.equal(await runtime.images.exists(current), true, 'the current image is kept');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { SwarmService } from '../../src/docker/container-runtime.js';
+import type { SwarmService } from '../../src/docker/swarm-client.js';
 import { judge } from '../../src/judge/judge.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';

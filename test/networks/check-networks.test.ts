@@ -6,7 +6,7 @@ import { checkNetworks } from '../../src/networks/check-networks.js';
 import { jsonNetworksReport } from '../../src/networks/json-networks-report.js';
 import { prettyNetworksReport } from '../../src/networks/pretty-networks-report.js';
 import { colors } from '../../src/report/colors.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 
 // `dockprobe networks`: networks that outlived their Compose project, stack or dockprobe run, on the fake engine.
 // Each case: what is stale, what holds it, the commands that free it, what a removal does, and the exit code.
@@ -27,14 +27,14 @@ const otherHost = { 'dockprobe.run': 'far00001', 'dockprobe.pid': '4242', 'dockp
 t.test(
   'a Compose project with no container left: its network is stale, nothing holds it, one command frees it',
   async (t) => {
-    const engine = new FakeRuntime();
-    engine.addNetwork({ name: 'shop_default', labels: compose('shop') });
-    const live = engine.addNetwork({ name: 'blog_default', labels: compose('blog') });
-    engine.addContainer(
+    const engine = new FakeEngine();
+    engine.networks.add({ name: 'shop_default', labels: compose('shop') });
+    const live = engine.networks.add({ name: 'blog_default', labels: compose('blog') });
+    engine.containers.add(
       { name: 'blog-web-1', state: 'exited', running: false, labels: { 'com.docker.compose.project': 'blog' } },
       [live],
     );
-    engine.addNetwork({ name: 'by-hand' });
+    engine.networks.add({ name: 'by-hand' });
     const report = await checkNetworks(engine);
     t.same(
       report.stale.map((s) => [s.name, s.owner, s.why, s.holders, s.steps]),
@@ -51,7 +51,7 @@ t.test(
     );
     t.equal(exitCodeForNetworks(report, true), 1, 'a stale network left: a finding');
     t.notOk(
-      engine.calls.some((c) => c.startsWith('removeNetwork')),
+      engine.calls.some((c) => c.startsWith('networks.remove')),
       'it reports; it removes nothing unasked',
     );
     t.equal(
@@ -68,9 +68,9 @@ t.test(
 );
 
 t.test('nothing stale: exit 0, and the report says so', async (t) => {
-  const engine = new FakeRuntime();
-  const net = engine.addNetwork({ name: 'blog_default', labels: compose('blog') });
-  engine.addContainer({ name: 'blog-web-1', labels: { 'com.docker.compose.project': 'blog' } }, [net]);
+  const engine = new FakeEngine();
+  const net = engine.networks.add({ name: 'blog_default', labels: compose('blog') });
+  engine.containers.add({ name: 'blog-web-1', labels: { 'com.docker.compose.project': 'blog' } }, [net]);
   const report = await checkNetworks(engine);
   t.same(report.stale, []);
   t.equal(exitCodeForNetworks(report, true), 0);
@@ -81,9 +81,9 @@ t.test('nothing stale: exit 0, and the report says so', async (t) => {
 });
 
 t.test('a removed stack whose network a stopped container still names, and a running one still holds', async (t) => {
-  const engine = new FakeRuntime();
-  engine.joinSwarm({ nodeId: 'node-a', hostname: 'vps-1' });
-  const net = engine.addNetwork({
+  const engine = new FakeEngine();
+  engine.swarm.join({ nodeId: 'node-a', hostname: 'vps-1' });
+  const net = engine.networks.add({
     name: 'old_backend',
     driver: 'overlay',
     scope: 'swarm',
@@ -91,14 +91,14 @@ t.test('a removed stack whose network a stopped container still names, and a run
     labels: stack('old'),
   });
   // A task container the stack left stopped, and a container someone ran by hand on the attachable overlay.
-  const stopped = engine.addContainer({
+  const stopped = engine.containers.add({
     name: 'old_api.1.k2x8',
     state: 'exited',
     running: false,
     labels: { ...stack('old'), 'com.docker.swarm.service.name': 'old_api' },
     networks: [{ networkId: net.id, networkName: net.name, ipv4: undefined, aliases: [] }],
   });
-  const debug = engine.addContainer({ name: 'debug-shell' }, [net]);
+  const debug = engine.containers.add({ name: 'debug-shell' }, [net]);
   const report = await checkNetworks(engine);
   const [s] = report.stale;
   t.match(s, {
@@ -129,24 +129,24 @@ t.test('a removed stack whose network a stopped container still names, and a run
 t.test(
   "a network in use on another node, seen only in the manager's verbose inspect; a task still ending; a live stack joining",
   async (t) => {
-    const engine = new FakeRuntime();
-    engine.joinSwarm({ nodeId: 'node-a', hostname: 'vps-1', address: '192.168.1.10' });
-    engine.addNode({ id: 'node-b', hostname: 'vps-2', address: '192.168.1.11' });
-    const net = engine.addNetwork({
+    const engine = new FakeEngine();
+    engine.swarm.join({ nodeId: 'node-a', hostname: 'vps-1', address: '192.168.1.10' });
+    engine.swarm.addNode({ id: 'node-b', hostname: 'vps-2', address: '192.168.1.11' });
+    const net = engine.networks.add({
       name: 'glasck_public-facing',
       driver: 'overlay',
       scope: 'swarm',
       labels: stack('glasck'),
     });
     // The app stack is alive and its api still joins the infra stack's overlay as external.
-    const api = engine.addService({ name: 'glasck-app_api', stack: 'glasck-app', networkIds: [net.id] });
-    engine.addTask({
+    const api = engine.swarm.addService({ name: 'glasck-app_api', stack: 'glasck-app', networkIds: [net.id] });
+    engine.swarm.addTask({
       serviceId: api.id,
       nodeId: 'node-b',
       networks: [{ networkId: net.id, networkName: net.name, addresses: ['10.0.1.4'] }],
     });
     // A task of the removed stack, on vps-2, told to shut down and not yet ended.
-    engine.addTask({
+    engine.swarm.addTask({
       id: 'tq1',
       serviceId: 'svc-gone',
       slot: 1,
@@ -156,7 +156,7 @@ t.test(
       containerId: 'ab'.repeat(32),
       networks: [{ networkId: net.id, networkName: net.name, addresses: ['10.0.1.7'] }],
     });
-    engine.verbose.set(net.id, {
+    engine.networks.verbose.set(net.id, {
       services: [
         {
           name: 'glasck-app_api',
@@ -211,10 +211,10 @@ t.test(
 t.test(
   "dockprobe's own: a gone run's network is stale and --remove-own removes it; a live run's is not; another host's is not judged",
   async (t) => {
-    const engine = new FakeRuntime();
-    const dead = engine.addNetwork({ name: 'dockprobe-dead0001-net', labels: deadRun });
-    engine.addNetwork({ name: 'dockprobe-live0001-net', labels: liveRun });
-    engine.addNetwork({ name: 'dockprobe-far00001-net', labels: otherHost });
+    const engine = new FakeEngine();
+    const dead = engine.networks.add({ name: 'dockprobe-dead0001-net', labels: deadRun });
+    engine.networks.add({ name: 'dockprobe-live0001-net', labels: liveRun });
+    engine.networks.add({ name: 'dockprobe-far00001-net', labels: otherHost });
     const listed = await checkNetworks(engine);
     t.same(
       listed.stale.map((s) => [s.name, s.owner.kind]),
@@ -231,7 +231,7 @@ t.test(
     });
     t.same(report.removals, [{ network: 'dockprobe-dead0001-net', id: dead.id, status: 'removed', reason: undefined }]);
     t.same(asked, [], 'its own networks are removed without a question, as cleanup does');
-    t.notOk(engine.networks.has(dead.id));
+    t.notOk(engine.networks.byId.has(dead.id));
     t.equal(exitCodeForNetworks(report, true), 0, 'nothing stale left');
     t.match(
       prettyNetworksReport(report, colors(false), { listStale: true }),
@@ -241,9 +241,9 @@ t.test(
 );
 
 t.test("dockprobe's own network held by its run's probe: refused, pointing at dockprobe cleanup", async (t) => {
-  const engine = new FakeRuntime();
-  const dead = engine.addNetwork({ name: 'dockprobe-dead0001-net', labels: deadRun });
-  engine.addContainer({ name: 'dockprobe-dead0001-1', labels: deadRun }, [dead]);
+  const engine = new FakeEngine();
+  const dead = engine.networks.add({ name: 'dockprobe-dead0001-net', labels: deadRun });
+  engine.containers.add({ name: 'dockprobe-dead0001-1', labels: deadRun }, [dead]);
   const report = await checkNetworks(engine, { remove: { names: [], own: true } });
   t.match(report.removals, [
     {
@@ -253,7 +253,7 @@ t.test("dockprobe's own network held by its run's probe: refused, pointing at do
     },
   ]);
   t.notOk(
-    engine.calls.some((c) => c.startsWith('removeNetwork')),
+    engine.calls.some((c) => c.startsWith('networks.remove')),
     'never a network in use',
   );
   t.equal(exitCodeForNetworks(report, false), 1);
@@ -262,12 +262,12 @@ t.test("dockprobe's own network held by its run's probe: refused, pointing at do
 t.test(
   'a network the user names that is in use is refused with what holds it; a free one is removed once confirmed',
   async (t) => {
-    const engine = new FakeRuntime();
-    const busy = engine.addNetwork({ name: 'shared' });
-    engine.addContainer({ name: 'app-1' }, [busy]);
-    const named = engine.addNetwork({ name: 'scratch' });
-    const stoppedOn = engine.addNetwork({ name: 'legacy' });
-    engine.addContainer({
+    const engine = new FakeEngine();
+    const busy = engine.networks.add({ name: 'shared' });
+    engine.containers.add({ name: 'app-1' }, [busy]);
+    const named = engine.networks.add({ name: 'scratch' });
+    const stoppedOn = engine.networks.add({ name: 'legacy' });
+    engine.containers.add({
       name: 'old-job',
       state: 'exited',
       running: false,
@@ -297,8 +297,8 @@ t.test(
     );
     t.same(questions, ['remove network scratch (net-3)?'], 'asked only for the one it would remove');
     t.same(
-      engine.calls.filter((c) => c.startsWith('removeNetwork')),
-      [`removeNetwork ${named.id}`],
+      engine.calls.filter((c) => c.startsWith('networks.remove')),
+      [`networks.remove ${named.id}`],
     );
     t.equal(exitCodeForNetworks(report, false), 1, 'a removal refused');
     t.match(
@@ -309,16 +309,16 @@ t.test(
 );
 
 t.test("declined, the engine's own networks, a race the engine catches, a failure, and an unknown name", async (t) => {
-  const engine = new FakeRuntime();
-  engine.joinSwarm();
-  engine.addNetwork({ name: 'bridge' });
-  engine.addNetwork({ name: 'ingress', driver: 'overlay', scope: 'swarm', ingress: true });
-  const keep = engine.addNetwork({ name: 'keep-me' });
-  const ghost = engine.addNetwork({ name: 'ghosted' });
-  engine.ghosts.add(ghost.id);
-  const broken = engine.addNetwork({ name: 'broken' });
+  const engine = new FakeEngine();
+  engine.swarm.join();
+  engine.networks.add({ name: 'bridge' });
+  engine.networks.add({ name: 'ingress', driver: 'overlay', scope: 'swarm', ingress: true });
+  const keep = engine.networks.add({ name: 'keep-me' });
+  const ghost = engine.networks.add({ name: 'ghosted' });
+  engine.networks.ghosts.add(ghost.id);
+  const broken = engine.networks.add({ name: 'broken' });
   engine.faults.set(
-    `removeNetwork ${broken.id}`,
+    `networks.remove ${broken.id}`,
     Object.assign(new Error('docker: remove network broken failed (HTTP 500): driver failed'), { statusCode: 500 }),
   );
   const report = await checkNetworks(engine, {
@@ -339,7 +339,7 @@ t.test("declined, the engine's own networks, a race the engine catches, a failur
       ['broken', 'failed', 'docker: remove network broken failed (HTTP 500): driver failed'],
     ],
   );
-  t.ok(engine.networks.has(keep.id));
+  t.ok(engine.networks.byId.has(keep.id));
   t.equal(exitCodeForNetworks(report, false), 1, 'refused outranks failed');
   t.equal(
     exitCodeForNetworks(
@@ -353,20 +353,20 @@ t.test("declined, the engine's own networks, a race the engine catches, a failur
     code: 'DP_UNKNOWN_NAME',
     message: /unknown network 'kepe-me2' to remove; networks that exist: /,
   });
-  t.ok(engine.networks.has(keep.id), 'an unknown name stops everything before anything is removed');
+  t.ok(engine.networks.byId.has(keep.id), 'an unknown name stops everything before anything is removed');
 });
 
 t.test('a swarm worker cannot tell whether a stack still has services: not judged, and said why', async (t) => {
-  const engine = new FakeRuntime();
-  engine.joinSwarm({ manager: false });
-  const net = engine.addNetwork({
+  const engine = new FakeEngine();
+  engine.swarm.join({ manager: false });
+  const net = engine.networks.add({
     name: 'glasck_public-facing',
     driver: 'overlay',
     scope: 'swarm',
     labels: stack('glasck'),
   });
-  engine.addNetwork({ name: 'app_default', driver: 'overlay', scope: 'swarm', labels: stack('app') });
-  engine.addContainer({ name: 'glasck_traefik.1.x', labels: stack('glasck') }, [net]);
+  engine.networks.add({ name: 'app_default', driver: 'overlay', scope: 'swarm', labels: stack('app') });
+  engine.containers.add({ name: 'glasck_traefik.1.x', labels: stack('glasck') }, [net]);
   const report = await checkNetworks(engine);
   t.same(report.stale, []);
   t.same(
@@ -374,7 +374,7 @@ t.test('a swarm worker cannot tell whether a stack still has services: not judge
     ['app_default'],
   );
   t.notOk(
-    engine.calls.some((c) => /listServices|listTasks|listNodes|inspectNetworkVerbose/.test(c)),
+    engine.calls.some((c) => /swarm.listServices|swarm.listTasks|swarm.listNodes|networks.inspectVerbose/.test(c)),
     'a worker is asked nothing only a manager answers',
   );
   t.match(
@@ -385,8 +385,8 @@ t.test('a swarm worker cannot tell whether a stack still has services: not judge
 });
 
 t.test('outside a swarm, a network with a stack label has no stack to belong to', async (t) => {
-  const engine = new FakeRuntime();
-  engine.addNetwork({ name: 'old_default', labels: stack('old') });
+  const engine = new FakeEngine();
+  engine.networks.add({ name: 'old_default', labels: stack('old') });
   const report = await checkNetworks(engine);
   t.same(
     report.stale.map((s) => s.why),
@@ -395,22 +395,22 @@ t.test('outside a swarm, a network with a stack label has no stack to belong to'
 });
 
 t.test('a network that names several owners is stale only when every one is gone, for all their reasons', async (t) => {
-  const engine = new FakeRuntime();
-  engine.joinSwarm();
+  const engine = new FakeEngine();
+  engine.swarm.join();
   // A stack deployed from a file that carries a (finished) run's labels: the stack still owns its network.
-  engine.addNetwork({
+  engine.networks.add({
     name: 'infra_public',
     driver: 'overlay',
     scope: 'swarm',
     labels: { ...deadRun, ...stack('infra') },
   });
-  engine.addService({ name: 'infra_proxy', stack: 'infra' });
+  engine.swarm.addService({ name: 'infra_proxy', stack: 'infra' });
   // The demo's network: its run and its Compose project are both gone; a stopped container of the project names it.
-  const demo = engine.addNetwork({
+  const demo = engine.networks.add({
     name: 'dockprobe-demo-dead0001_public',
     labels: { ...deadRun, ...compose('dockprobe-demo-dead0001') },
   });
-  engine.addContainer({
+  engine.containers.add({
     name: 'left-over',
     state: 'exited',
     running: false,

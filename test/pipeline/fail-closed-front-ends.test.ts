@@ -45,8 +45,8 @@ async function frontEnds(setUp: (d: DrillDeployment, runId: string) => void): Pr
 
 /** The agent's lines for each plan, each observation rewritten by `change` (undefined: never reported). */
 function rewrite(d: DrillDeployment, change: (o: Observation, check: Check | undefined) => Observation | undefined) {
-  const agent = d.engine.agent!;
-  d.engine.agent = (plan, probe) => {
+  const agent = d.engine.containers.agent!;
+  d.engine.containers.agent = (plan, probe) => {
     const checks = new Map(plan.checks.map((c) => [c.id, c]));
     return agent(plan, probe)
       .split('\n')
@@ -67,7 +67,7 @@ const CASES: { rule: Rule; code: VerdictCode; what: string; setUp: (d: DrillDepl
     code: 'probe-failed',
     what: 'the probe did not start',
     setUp: (d, runId) =>
-      d.engine.faults.set(`createContainer dockprobe-${runId}-1`, new Error('no space left on device')),
+      d.engine.faults.set(`containers.create dockprobe-${runId}-1`, new Error('no space left on device')),
   },
   {
     rule: 'unfinished',
@@ -89,8 +89,8 @@ const CASES: { rule: Rule; code: VerdictCode; what: string; setUp: (d: DrillDepl
     code: 'world-changed',
     what: 'PostgreSQL stopped while the probe ran',
     setUp: (d) => {
-      const agent = d.engine.agent!;
-      d.engine.agent = (plan, probe) => {
+      const agent = d.engine.containers.agent!;
+      d.engine.containers.agent = (plan, probe) => {
         const lines = agent(plan, probe);
         Object.assign(d.postgres, { state: 'exited', running: false });
         return lines;

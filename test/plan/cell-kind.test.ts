@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { SwarmNode } from '../../src/docker/container-runtime.js';
+import type { SwarmNode } from '../../src/docker/swarm-client.js';
 import { ScenarioError } from '../../src/errors/scenario-error.js';
 import { cellKind } from '../../src/plan/cell-kind.js';
 import { lanPlacement } from '../../src/plan/lan-placement.js';

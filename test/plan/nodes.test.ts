@@ -80,7 +80,7 @@ t.test('--nodes all: one probe per node, each row names its node', async (t) => 
 t.test('a node that cannot run a task: its cells are node-unavailable, and no probe is planned there', async (t) => {
   const p = await plan(ZONE, ['vps-1', 'vps-2'], (d) => {
     d.networks.publicFacing.attachable = true;
-    d.engine.nodes.find((n) => n.hostname === 'vps-2')!.state = 'down';
+    d.engine.swarm.nodes.find((n) => n.hostname === 'vps-2')!.state = 'down';
   });
   t.same(
     p.probes.map((x) => x.label),
@@ -91,7 +91,7 @@ t.test('a node that cannot run a task: its cells are node-unavailable, and no pr
     precondition: { code: 'node-unavailable', text: 'node vps-2 is down: no probe can run on it' },
   });
   const drained = await plan(ZONE, ['vps-2'], (d) => {
-    d.engine.nodes.find((n) => n.hostname === 'vps-2')!.availability = 'drain';
+    d.engine.swarm.nodes.find((n) => n.hostname === 'vps-2')!.availability = 'drain';
   });
   t.match(drained.cells[0]!.precondition, {
     code: 'node-unavailable',

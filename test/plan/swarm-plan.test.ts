@@ -137,8 +137,8 @@ t.test(
     );
     const held = await readWindow(engine, worldOf(topology), 'r');
     t.same(held.changes.size, 0, 'nothing changed');
-    engine.tasks.find((x) => x.id === tasks.db1.id)!.state = 'shutdown';
-    const api = [...engine.containers.values()].find((c) => c.name.startsWith('glasck-app_api.1.'))!;
+    engine.swarm.tasks.find((x) => x.id === tasks.db1.id)!.state = 'shutdown';
+    const api = [...engine.containers.byId.values()].find((c) => c.name.startsWith('glasck-app_api.1.'))!;
     api.running = false;
     api.state = 'exited';
     const changed = await readWindow(engine, worldOf(topology), 'r');

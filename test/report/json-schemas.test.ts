@@ -13,7 +13,7 @@ import { jsonReport } from '../../src/report/json-report.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { verify } from '../../src/verify.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
 // Every JSON document dockprobe writes, made by the code that writes it from runs on the fake engine (a healthy one
@@ -60,7 +60,7 @@ t.test('test --format json, and its baseline and drift', async (t) => {
   const baseline = baselineOf(result);
   valid(t, 'dockprobe-baseline', `${JSON.stringify(baseline)}\n`, "a run's baseline");
 
-  engine.faults.set('createContainer dockprobe-j2-1', new Error('no space left on device'));
+  engine.faults.set('containers.create dockprobe-j2-1', new Error('no space left on device'));
   const failed = await verify({ ...common, scenarios: [scenario], runtime: engine, runId: 'j2' });
   t.ok(
     failed.verdicts.some((v) => v.probeErrorCode === 'not-started'),
@@ -78,20 +78,20 @@ t.test('drill --format json, and its baseline', async (t) => {
   t.ok(result.rows.some((r) => r.status === 'reached') && result.rows.some((r) => r.status === 'blocked'));
   valid(t, 'dockprobe-drill', jsonDrillReport(result), 'a drill');
   valid(t, 'dockprobe-baseline', `${JSON.stringify(baselineOfDrill(result))}\n`, "a drill's baseline");
-  engine.faults.set('createContainer dockprobe-j4-1', new Error('no space left on device'));
+  engine.faults.set('containers.create dockprobe-j4-1', new Error('no space left on device'));
   const failed = await drill({ ...common, from: { kind: 'service', service: 'proxy' }, runtime: engine, runId: 'j4' });
   t.ok(failed.rows.every((r) => r.probeErrorCode === 'not-started'));
   valid(t, 'dockprobe-drill', jsonDrillReport(failed), 'a drill whose probe did not start');
 });
 
 t.test('networks --format json', async (t) => {
-  const engine = new FakeRuntime();
-  engine.addNetwork({
+  const engine = new FakeEngine();
+  engine.networks.add({
     name: 'shop_default',
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'default' },
   });
-  const held = engine.addNetwork({ name: 'gone_default', labels: { 'com.docker.stack.namespace': 'gone' } });
-  engine.addContainer({ name: 'stray', labels: {} }, [held]);
+  const held = engine.networks.add({ name: 'gone_default', labels: { 'com.docker.stack.namespace': 'gone' } });
+  engine.containers.add({ name: 'stray', labels: {} }, [held]);
   const report = await checkNetworks(engine, {
     remove: { names: ['shop_default'], own: false },
     confirm: async () => true,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import t from 'tap';
 import { cleanupLeftovers } from '../../src/run/cleanup-leftovers.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 
 // What crashed runs left behind, found by the dockprobe.run label. Only a run provably gone (this host, a process
 // that no longer runs) is removed; a live run, another host's run and anything naming no owner are spared unless
@@ -19,12 +19,12 @@ const remote = { 'dockprobe.run': 'remote', 'dockprobe.pid': '4242', 'dockprobe.
 const manual = { 'dockprobe.run': '', 'dockprobe.role': 'topology', 'dockprobe.pid': '0', 'dockprobe.host': '' };
 
 function leftovers() {
-  const engine = new FakeRuntime();
-  const liveNet = engine.addNetwork({ name: 'dp-live', labels: alive });
-  const deadNet = engine.addNetwork({ name: 'dp-dead', labels: dead });
-  const liveProbe = engine.addContainer({ name: 'dockprobe-live-1', labels: alive }, [liveNet]);
-  const deadProbe = engine.addContainer({ name: 'dockprobe-dead-1', labels: dead }, [deadNet]);
-  engine.addContainer({ name: 'someone-else' });
+  const engine = new FakeEngine();
+  const liveNet = engine.networks.add({ name: 'dp-live', labels: alive });
+  const deadNet = engine.networks.add({ name: 'dp-dead', labels: dead });
+  const liveProbe = engine.containers.add({ name: 'dockprobe-live-1', labels: alive }, [liveNet]);
+  const deadProbe = engine.containers.add({ name: 'dockprobe-dead-1', labels: dead }, [deadNet]);
+  engine.containers.add({ name: 'someone-else' });
   return { engine, liveNet, deadNet, liveProbe, deadProbe };
 }
 
@@ -42,12 +42,14 @@ t.test('a run still alive on this host is kept; a dead one is removed, container
     `network dp-live (${liveNet.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
   ]);
   t.same(report.failures, []);
-  t.ok(engine.containers.has(liveProbe.id) && engine.networks.has(liveNet.id), 'the live run is untouched');
+  t.ok(engine.containers.byId.has(liveProbe.id) && engine.networks.byId.has(liveNet.id), 'the live run is untouched');
   t.ok(
-    [...engine.containers.values()].some((c) => c.name === 'someone-else'),
+    [...engine.containers.byId.values()].some((c) => c.name === 'someone-else'),
     'what has no dockprobe label is never touched',
   );
-  t.ok(engine.calls.indexOf(`removeContainer ${deadProbe.id}`) < engine.calls.indexOf(`removeNetwork ${deadNet.id}`));
+  t.ok(
+    engine.calls.indexOf(`containers.remove ${deadProbe.id}`) < engine.calls.indexOf(`networks.remove ${deadNet.id}`),
+  );
 });
 
 t.test('--all removes live runs too', async (t) => {
@@ -56,10 +58,10 @@ t.test('--all removes live runs too', async (t) => {
   t.equal(report.removed.length, 4);
   t.same(report.kept, []);
   t.same(
-    [...engine.containers.values()].map((c) => c.name),
+    [...engine.containers.byId.values()].map((c) => c.name),
     ['someone-else'],
   );
-  t.equal(engine.networks.size, 0);
+  t.equal(engine.networks.byId.size, 0);
 });
 
 t.test('--run narrows to that run; a run still alive or of another host still needs its own flag', async (t) => {
@@ -70,13 +72,13 @@ t.test('--run narrows to that run; a run still alive or of another host still ne
     /^container dockprobe-live-1 .*run live is still alive .*\(--all removes it\)$/,
     /^network dp-live .*\(--all removes it\)$/,
   ]);
-  t.ok(engine.containers.has(liveProbe.id));
+  t.ok(engine.containers.byId.has(liveProbe.id));
   const report = await cleanupLeftovers(engine, { runId: 'live', all: true, removeNetwork: noSleep });
   t.match(report.removed, [/^container dockprobe-live-1 .*run live\)$/, /^network dp-live .*run live\)$/]);
   t.equal(report.removed.length, 2);
   t.same(report.kept, []);
-  t.ok(engine.containers.has(deadProbe.id) && engine.networks.has(deadNet.id), 'another run is not touched');
-  engine.addContainer({ name: 'dockprobe-remote-1', labels: remote });
+  t.ok(engine.containers.byId.has(deadProbe.id) && engine.networks.byId.has(deadNet.id), 'another run is not touched');
+  engine.containers.add({ name: 'dockprobe-remote-1', labels: remote });
   t.match((await cleanupLeftovers(engine, { runId: 'remote', removeNetwork: noSleep })).kept, [
     /run remote was started on host elsewhere \(--other-hosts removes it\)/,
   ]);
@@ -84,7 +86,7 @@ t.test('--run narrows to that run; a run still alive or of another host still ne
     (await cleanupLeftovers(engine, { runId: 'remote', otherHosts: true, removeNetwork: noSleep })).removed.length,
     1,
   );
-  engine.addContainer({ name: 'kept-by-hand', labels: { ...manual, 'dockprobe.run': 'manual' } });
+  engine.containers.add({ name: 'kept-by-hand', labels: { ...manual, 'dockprobe.run': 'manual' } });
   t.match(
     (await cleanupLeftovers(engine, { all: true, otherHosts: true, removeNetwork: noSleep })).kept,
     [/kept-by-hand .*records no owner process \(pid 0, host none\)/],
@@ -99,13 +101,13 @@ t.test('--run narrows to that run; a run still alive or of another host still ne
 
 t.test('removal failures are reported with what failed, and the rest goes on', async (t) => {
   const { engine, deadProbe } = leftovers();
-  const other = engine.addContainer({ name: 'dockprobe-dead-2', labels: dead });
+  const other = engine.containers.add({ name: 'dockprobe-dead-2', labels: dead });
   engine.faults.set(
-    `removeContainer ${deadProbe.id}`,
+    `containers.remove ${deadProbe.id}`,
     new Error('docker: remove container failed (HTTP 500): driver failed'),
   );
-  const net = engine.addNetwork({ name: 'dp-dead-2', labels: dead });
-  engine.faults.set(`removeNetwork ${net.id}`, new Error('docker: remove network failed (HTTP 500): boom'));
+  const net = engine.networks.add({ name: 'dp-dead-2', labels: dead });
+  engine.faults.set(`networks.remove ${net.id}`, new Error('docker: remove network failed (HTTP 500): boom'));
   const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
   t.same(report.failures, [
     `container dockprobe-dead-1 (${short(deadProbe.id)}, run dead): docker: remove container failed (HTTP 500): driver failed`,
@@ -115,16 +117,16 @@ t.test('removal failures are reported with what failed, and the rest goes on', a
     report.removed.includes(`container dockprobe-dead-2 (${short(other.id)}, run dead)`),
     'the other container went',
   );
-  t.notOk(engine.containers.has(other.id));
+  t.notOk(engine.containers.byId.has(other.id));
 });
 
 t.test(
   'never what it did not provably make: a hand-started stack, even with --all; another host only with --other-hosts',
   async (t) => {
-    const engine = new FakeRuntime();
-    const net = engine.addNetwork({ name: 'ref_public-facing', labels: manual });
-    const db = engine.addContainer({ name: 'ref-postgres-1', labels: manual }, [net]);
-    const far = engine.addContainer({ name: 'dockprobe-remote-1', labels: remote });
+    const engine = new FakeEngine();
+    const net = engine.networks.add({ name: 'ref_public-facing', labels: manual });
+    const db = engine.containers.add({ name: 'ref-postgres-1', labels: manual }, [net]);
+    const far = engine.containers.add({ name: 'dockprobe-remote-1', labels: remote });
     const report = await cleanupLeftovers(engine, { all: true, removeNetwork: noSleep });
     t.same(report.removed, []);
     t.match(report.kept, [
@@ -132,42 +134,42 @@ t.test(
       /^container dockprobe-remote-1 .*: run remote was started on host elsewhere \(--other-hosts removes it\)$/,
       /^network ref_public-facing .*it names no run/,
     ]);
-    t.ok(engine.containers.has(db.id) && engine.networks.has(net.id), 'the running deployment is untouched');
+    t.ok(engine.containers.byId.has(db.id) && engine.networks.byId.has(net.id), 'the running deployment is untouched');
     const other = await cleanupLeftovers(engine, { otherHosts: true, removeNetwork: noSleep });
     t.same(other.removed, [`container dockprobe-remote-1 (${short(far.id)}, run remote)`]);
-    t.ok(engine.containers.has(db.id), 'still untouched');
+    t.ok(engine.containers.byId.has(db.id), 'still untouched');
   },
 );
 
 t.test('--dry-run lists what would go and why, and removes nothing', async (t) => {
   const { engine } = leftovers();
-  const before = engine.containers.size + engine.networks.size;
+  const before = engine.containers.byId.size + engine.networks.byId.size;
   const report = await cleanupLeftovers(engine, { dryRun: true, removeNetwork: noSleep });
   t.same(report.removed, []);
   t.match(report.wouldRemove, [
     /^container dockprobe-dead-1 .*: run dead is gone \(pid \d+ no longer runs on this host\)$/,
     /^network dp-dead .*: run dead is gone/,
   ]);
-  t.equal(engine.containers.size + engine.networks.size, before);
+  t.equal(engine.containers.byId.size + engine.networks.byId.size, before);
 });
 
 t.test(
   "on a swarm manager, the swarm jobs of a dead run go too; a live run's and the user's services stay",
   async (t) => {
-    const engine = new FakeRuntime();
-    engine.joinSwarm();
-    const deadJob = engine.addService({ name: 'dockprobe-dead-2', mode: 'replicated-job', labels: dead });
-    const liveJob = engine.addService({ name: 'dockprobe-live-2', mode: 'replicated-job', labels: alive });
-    engine.addService({ name: 'shop_api' });
+    const engine = new FakeEngine();
+    engine.swarm.join();
+    const deadJob = engine.swarm.addService({ name: 'dockprobe-dead-2', mode: 'replicated-job', labels: dead });
+    const liveJob = engine.swarm.addService({ name: 'dockprobe-live-2', mode: 'replicated-job', labels: alive });
+    engine.swarm.addService({ name: 'shop_api' });
     const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
     t.same(report.removed, [`swarm job dockprobe-dead-2 (${deadJob.id}, run dead)`]);
     t.same(report.kept, [
       `swarm job dockprobe-live-2 (${liveJob.id}, run live): run live is still alive (pid ${process.ppid}) (--all removes it)`,
     ]);
-    t.same([...engine.services.values()].map((s) => s.name).sort(), ['dockprobe-live-2', 'shop_api']);
+    t.same([...engine.swarm.services.values()].map((s) => s.name).sort(), ['dockprobe-live-2', 'shop_api']);
     // A worker cannot list services: cleanup there does not ask.
-    const worker = new FakeRuntime();
-    worker.joinSwarm({ manager: false });
+    const worker = new FakeEngine();
+    worker.swarm.join({ manager: false });
     t.same((await cleanupLeftovers(worker, { removeNetwork: noSleep })).failures, []);
   },
 );
@@ -175,7 +177,7 @@ t.test(
 t.test(
   "LAN neighbours (from: lan) of a run that is gone are removed, with the veth end of their run; a live run's are kept",
   async (t) => {
-    const engine = new FakeRuntime();
+    const engine = new FakeEngine();
     const removed: string[] = [];
     const lan = {
       list: async () => [

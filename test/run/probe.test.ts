@@ -7,7 +7,7 @@ import type { Placement, ProbeSpec } from '../../src/plan/plan.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { Probe, waitFailureCode } from '../../src/run/probe.js';
 import { runProbes } from '../../src/run/run-probes.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 
 // A probe on the fake engine: what its agent prints decides its result. A probe that joined a service's namespace
 // and saw only lo there (at its start or at its end) lost that namespace: nothing it observed counts.
@@ -36,9 +36,9 @@ const hello = (interfaces: string[]): AgentLine => ({
 const done = (interfaces: string[]): AgentLine => ({ type: 'done', elapsedMs: 1012, interfaces });
 
 function setup(kind: 'container' | 'network' = 'container') {
-  const engine = new FakeRuntime();
-  const net = engine.addNetwork({ name: 'shop_public-facing' });
-  const api = engine.addContainer({ name: 'shop-api-1' }, [net]);
+  const engine = new FakeEngine();
+  const net = engine.networks.add({ name: 'shop_public-facing' });
+  const api = engine.containers.add({ name: 'shop-api-1' }, [net]);
   const placement: Placement =
     kind === 'container'
       ? { kind: 'container', container: api, service: 'api' }
@@ -68,7 +68,10 @@ function setup(kind: 'container' | 'network' = 'container') {
 
 t.test('a normal run completes with its observations', async (t) => {
   const { engine, start } = setup();
-  engine.agentOutput.set('dockprobe-r1-1', agent([hello(ETH), { type: 'observation', observation }, done(ETH)]));
+  engine.containers.agentOutput.set(
+    'dockprobe-r1-1',
+    agent([hello(ETH), { type: 'observation', observation }, done(ETH)]),
+  );
   const probe = await start();
   const result = await probe.result(0);
   t.match(result, {
@@ -81,7 +84,7 @@ t.test('a normal run completes with its observations', async (t) => {
   });
   t.same([...result.observations.values()], [observation]);
   await probe.stop();
-  t.notOk(engine.containers.has(probe.id), 'stop removes the container');
+  t.notOk(engine.containers.byId.has(probe.id), 'stop removes the container');
 });
 
 for (const [when, lines] of [
@@ -90,7 +93,7 @@ for (const [when, lines] of [
 ] as const) {
   t.test(`a joined namespace with only lo ${when}: failed, its observations dropped`, async (t) => {
     const { engine, start } = setup();
-    engine.agentOutput.set('dockprobe-r1-1', agent([...lines]));
+    engine.containers.agentOutput.set('dockprobe-r1-1', agent([...lines]));
     const probe = await start();
     const result = await probe.result(0);
     t.equal(result.status, 'failed');
@@ -105,7 +108,10 @@ for (const [when, lines] of [
 
 t.test('only lo on a network probe is not a lost namespace (there is none to lose)', async (t) => {
   const { engine, start } = setup('network');
-  engine.agentOutput.set('dockprobe-r1-1', agent([hello(LO), { type: 'observation', observation }, done(LO)]));
+  engine.containers.agentOutput.set(
+    'dockprobe-r1-1',
+    agent([hello(LO), { type: 'observation', observation }, done(LO)]),
+  );
   const result = await (await start()).result(0);
   t.equal(result.status, 'completed');
   t.equal(result.errorCode, undefined);
@@ -114,7 +120,7 @@ t.test('only lo on a network probe is not a lost namespace (there is none to los
 
 t.test('no done line: failed, naming the exit code and why', async (t) => {
   const { engine, start } = setup();
-  engine.agentOutput.set('dockprobe-r1-1', {
+  engine.containers.agentOutput.set('dockprobe-r1-1', {
     exitCode: 137,
     stdout: agent([hello(ETH), { type: 'observation', observation }]),
   });
@@ -128,7 +134,7 @@ t.test('no done line: failed, naming the exit code and why', async (t) => {
   );
   t.equal(killed.observations.size, 1, 'what it saw before is kept');
 
-  engine.agentOutput.set('dockprobe-r1-1', {
+  engine.containers.agentOutput.set('dockprobe-r1-1', {
     exitCode: 4,
     stdout: agent([hello(ETH), { type: 'fatal', message: 'deadline of 5000 ms reached; pending checks abandoned' }]),
     stderr: 'ignored when fatal says why',
@@ -137,7 +143,7 @@ t.test('no done line: failed, naming the exit code and why', async (t) => {
   t.equal(late.errorCode, 'agent-deadline');
   t.match(late.error, /ended with exit code 4 before finishing: deadline of 5000 ms reached/);
 
-  engine.agentOutput.set('dockprobe-r1-1', {
+  engine.containers.agentOutput.set('dockprobe-r1-1', {
     exitCode: 1,
     stdout: '',
     stderr: 'node: bad option\nError: cannot find module\n',
@@ -150,16 +156,16 @@ t.test('no done line: failed, naming the exit code and why', async (t) => {
 t.test('an agent that refuses its plan: plan-refused, told by its exit code, not its words', async (t) => {
   const { engine, start } = setup();
   const probe = await start();
-  engine.agentOutput.set('dockprobe-r1-1', {
+  engine.containers.agentOutput.set('dockprobe-r1-1', {
     exitCode: 2,
     stdout: agent([{ type: 'fatal', message: 'plan version 3 is not 4: orchestrator and probe image differ' }]),
   });
   t.match(await probe.result(0), { status: 'failed', errorCode: 'plan-refused' });
   // Exit 2 with no fatal line is node's own (a bad option), not the agent refusing anything.
-  engine.agentOutput.set('dockprobe-r1-1', { exitCode: 2, stdout: '', stderr: 'node: bad option' });
+  engine.containers.agentOutput.set('dockprobe-r1-1', { exitCode: 2, stdout: '', stderr: 'node: bad option' });
   t.match(await probe.result(0), { status: 'failed', errorCode: 'exited-early' });
   // A fatal line beside an exit code the agent never gives with one: it was killed after saying it, not by its word.
-  engine.agentOutput.set('dockprobe-r1-1', {
+  engine.containers.agentOutput.set('dockprobe-r1-1', {
     exitCode: 137,
     stdout: agent([hello(ETH), { type: 'fatal', message: 'deadline' }]),
   });
@@ -171,25 +177,25 @@ t.test(
   async (t) => {
     const { engine, start } = setup();
     const probe = await start();
-    engine.faults.set(`waitContainer ${probe.id}`, new Error('docker: wait for container failed (HTTP 500): oops'));
+    engine.faults.set(`containers.wait ${probe.id}`, new Error('docker: wait for container failed (HTTP 500): oops'));
     t.match(await probe.result(0), {
       status: 'failed',
       errorCode: 'engine-error',
       error: /^probe dockprobe-r1-1 \([0-9a-f]{12}\): docker: wait for container failed/,
     });
     engine.faults.set(
-      `waitContainer ${probe.id}`,
+      `containers.wait ${probe.id}`,
       new DockprobeError(ErrorCodes.DOCKER_API, 'docker: wait for container failed (HTTP 500): oops'),
     );
     t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-error' });
     engine.faults.set(
-      `waitContainer ${probe.id}`,
+      `containers.wait ${probe.id}`,
       new DockerUnavailableError(engine.endpoint, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
     );
     t.match(await probe.result(0), { status: 'failed', errorCode: 'engine-unreachable' });
     // DP_TIMEOUT at once: one engine call went unanswered (the log read after the wait), not the probe's deadline.
     engine.faults.set(
-      `waitContainer ${probe.id}`,
+      `containers.wait ${probe.id}`,
       new DockprobeError(
         ErrorCodes.TIMEOUT,
         `read logs of container ${probe.id.slice(0, 12)}: no answer within 5000 ms`,
@@ -207,7 +213,7 @@ t.test('DP_TIMEOUT is the probe past its deadline only once the whole wait has r
   const probe = await start();
   // A deadline of nothing: the wait has run its whole course by the time its failure is read.
   spec.plan = { ...spec.plan, deadlineMs: 0 };
-  engine.faults.set(`waitContainer ${probe.id}`, timeout);
+  engine.faults.set(`containers.wait ${probe.id}`, timeout);
   t.match(await probe.result(0), { status: 'failed', errorCode: 'deadline-exceeded' });
 });
 
@@ -231,8 +237,8 @@ t.test('probe containers are removed together, and only after what was deferred 
     await sleep(20);
     events.push('newer');
   });
-  const remove = engine.removeContainer.bind(engine);
-  engine.removeContainer = async (id) => {
+  const remove = engine.containers.remove.bind(engine.containers);
+  engine.containers.remove = async (id) => {
     events.push(`remove ${id === first.id ? 1 : 2} start`);
     await sleep(id === first.id ? 30 : 10);
     await remove(id);
@@ -240,16 +246,16 @@ t.test('probe containers are removed together, and only after what was deferred 
   };
   t.same(await cleanup.runAll(), []);
   t.same(events, ['newer', 'remove 2 start', 'remove 1 start', 'remove 2 end', 'remove 1 end', 'teardown']);
-  t.notOk(engine.containers.has(first.id) || engine.containers.has(second.id));
+  t.notOk(engine.containers.byId.has(first.id) || engine.containers.byId.has(second.id));
 });
 
 // A probe on another node runs as a swarm job: hardened like a container, pinned to its node, removed with its service.
 function jobSetup(nodeWithoutImage = false) {
-  const engine = new FakeRuntime();
-  const node = engine.joinSwarm({ nodeId: 'node-a', hostname: 'vps-1' });
-  const other = engine.addNode({ id: 'node-b', hostname: 'vps-2' });
-  if (nodeWithoutImage) engine.nodesWithoutImage.add(other.id);
-  const net = engine.addNetwork({ name: 'glasck_public-facing', driver: 'overlay', scope: 'swarm' });
+  const engine = new FakeEngine();
+  const node = engine.swarm.join({ nodeId: 'node-a', hostname: 'vps-1' });
+  const other = engine.swarm.addNode({ id: 'node-b', hostname: 'vps-2' });
+  if (nodeWithoutImage) engine.swarm.nodesWithoutImage.add(other.id);
+  const net = engine.networks.add({ name: 'glasck_public-facing', driver: 'overlay', scope: 'swarm' });
   const network = { ...net, project: 'glasck', composeName: 'public-facing' };
   const spec: ProbeSpec = {
     key: 'network:glasck/public-facing@vps-2',
@@ -278,13 +284,16 @@ t.test(
   'a job: pinned to its node, on its network, hardened, read from its task, removed with its service',
   async (t) => {
     const { engine, start } = jobSetup();
-    engine.agentOutput.set('dockprobe-r1-2', agent([hello(ETH), { type: 'observation', observation }, done(ETH)]));
+    engine.containers.agentOutput.set(
+      'dockprobe-r1-2',
+      agent([hello(ETH), { type: 'observation', observation }, done(ETH)]),
+    );
     const probe = await start();
-    const spec = engine.jobSpecs.get(probe.id)!;
+    const spec = engine.swarm.jobSpecs.get(probe.id)!;
     t.match(spec, {
       name: 'dockprobe-r1-2',
       nodeId: 'node-b',
-      networks: [engine.networks.values().next().value!.id],
+      networks: [engine.networks.byId.values().next().value!.id],
       user: '65534:65534',
       dns: ['127.0.0.1'],
       labels: { 'dockprobe.run': 'r1', 'dockprobe.role': 'probe' },
@@ -294,10 +303,10 @@ t.test(
     t.match(result, { status: 'completed', error: undefined, containerId: `job-container-${probe.id}`.slice(0, 12) });
     t.same([...result.observations.values()], [observation]);
     await probe.stop();
-    t.equal(engine.services.size, 0, 'the job is gone');
+    t.equal(engine.swarm.services.size, 0, 'the job is gone');
     t.same(
       engine.calls.filter((c) => /Job|Service/.test(c)),
-      ['createJob dockprobe-r1-2 on node-b', `waitJob ${probe.id}`, `removeService ${probe.id}`],
+      ['swarm.createJob dockprobe-r1-2 on node-b', `swarm.waitJob ${probe.id}`, `swarm.removeService ${probe.id}`],
     );
   },
 );
@@ -314,16 +323,16 @@ t.test('a job the swarm rejects (no probe image on the node): failed, with the r
   );
   t.equal(result.observations.size, 0);
   await probe.stop();
-  t.equal(engine.services.size, 0);
+  t.equal(engine.swarm.services.size, 0);
 });
 
 t.test(
   "a job's task that ran a container but printed nothing: the agent's failure (exited-early), not a rejection",
   async (t) => {
     const { engine, start } = jobSetup();
-    engine.agentOutput.set('dockprobe-r1-2', { exitCode: 137, stdout: '', stderr: '' });
+    engine.containers.agentOutput.set('dockprobe-r1-2', { exitCode: 137, stdout: '', stderr: '' });
     const probe = await start();
-    const task = engine.tasks.find((candidate) => candidate.serviceId === probe.id)!;
+    const task = engine.swarm.tasks.find((candidate) => candidate.serviceId === probe.id)!;
     task.state = 'failed';
     task.error = 'task: non-zero exit (137)';
     const result = await probe.result(0);
@@ -342,7 +351,7 @@ t.test('a signal while the job is being created: the job is removed, nothing is 
   const failures = await cleanup.runAll();
   t.same(failures, []);
   await t.rejects(starting, { code: 'DP_ABORTED' });
-  t.equal(engine.services.size, 0);
+  t.equal(engine.swarm.services.size, 0);
 });
 
 // A probe's results come back through its log: a fixed 1 MB json-file once kept only the last few hundred lines of a
@@ -359,9 +368,9 @@ t.test("the log holds all of the agent's output, and an output whose beginning i
       subnets: [],
     })),
   };
-  engine.agentOutput.set('dockprobe-r1-1', agent([{ type: 'observation', observation }, done(ETH)]));
+  engine.containers.agentOutput.set('dockprobe-r1-1', agent([{ type: 'observation', observation }, done(ETH)]));
   const probe = await start();
-  const created = [...engine.specs.values()][0]!;
+  const created = [...engine.containers.specs.values()][0]!;
   // Each line of the agent is a few hundred bytes, wrapped by the json-file driver: 2 KB a line is room enough.
   t.ok(created.logBytes >= 6000 * 2048, `log of ${created.logBytes} bytes for 6,000 checks`);
   const result = await probe.result(0);
@@ -379,20 +388,22 @@ t.test(
   async (t) => {
     for (const removable of [true, false]) {
       const { engine, cleanup, start } = setup('network');
-      const create = engine.createContainer.bind(engine);
+      const create = engine.containers.create.bind(engine.containers);
       // The engine created the container, then the connection dropped before its answer came back.
-      engine.createContainer = async (spec) => {
+      engine.containers.create = async (spec) => {
         await create(spec);
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       };
       if (!removable)
         engine.faults.set(
-          'removeContainer dockprobe-r1-1',
+          'containers.remove dockprobe-r1-1',
           Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }),
         );
       await t.rejects(start(), { message: /socket hang up/ });
       const failures = await cleanup.runAll();
-      const left = [...engine.containers.values()].filter((c) => c.labels['dockprobe.run'] === 'r1').map((c) => c.name);
+      const left = [...engine.containers.byId.values()]
+        .filter((c) => c.labels['dockprobe.run'] === 'r1')
+        .map((c) => c.name);
       if (removable) {
         t.same(left, [], 'removed by its name');
         t.same(failures, []);
@@ -407,13 +418,13 @@ t.test(
 t.test('a create the engine refused with an answer made nothing: no name is removed on a guess', async (t) => {
   const { engine, cleanup, start } = setup('network');
   engine.faults.set(
-    'createContainer dockprobe-r1-1',
+    'containers.create dockprobe-r1-1',
     Object.assign(new Error('Conflict. The container name "/dockprobe-r1-1" is already in use'), { statusCode: 409 }),
   );
   await t.rejects(start(), { message: /already in use/ });
   await cleanup.runAll();
   t.notOk(
-    engine.calls.some((c) => c.startsWith('removeContainer')),
+    engine.calls.some((c) => c.startsWith('containers.remove')),
     'nothing removed',
   );
 });
@@ -425,7 +436,7 @@ t.test(
     const { engine, spec, cleanup } = setup('network');
     const context = { runtime: engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup };
     engine.faults.set(
-      'createContainer dockprobe-r1-1',
+      'containers.create dockprobe-r1-1',
       Object.assign(new Error('No such image: dockprobe-probe:test'), { statusCode: 404 }),
     );
     const [refused] = await runProbes({ runId: 'r1', probes: [spec], cells: [] }, context, { graceMs: 0 });
@@ -444,6 +455,6 @@ t.test(
     await cleanup.runAll();
     const [stopping] = await runProbes({ runId: 'r1', probes: [spec], cells: [] }, context, { graceMs: 0 });
     t.match(stopping, { status: 'failed', errorCode: 'aborted' });
-    t.equal(engine.containers.size, 1, "nothing created once the run stops (shop-api-1 is the deployment's own)");
+    t.equal(engine.containers.byId.size, 1, "nothing created once the run stops (shop-api-1 is the deployment's own)");
   },
 );

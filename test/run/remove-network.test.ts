@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import t from 'tap';
 import { cleanupLeftovers } from '../../src/run/cleanup-leftovers.js';
 import { removeNetwork } from '../../src/run/remove-network.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
+import { FakeNetworkClient } from '../fixtures/fake-network-client.js';
 
 // "has active endpoints": a real holder is forced off; a ghost endpoint (dockerd's store, no container) is named
 // within a bounded number of tries, never waited on forever and never thrown.
@@ -11,28 +12,31 @@ import { FakeRuntime } from '../fixtures/fake-runtime.js';
 const noSleep = { sleep: async () => undefined };
 
 t.test('a container still attached is disconnected by force, then the network goes', async (t) => {
-  const engine = new FakeRuntime();
-  const net = engine.addNetwork({ name: 'proj_internal-backend' });
-  const holder = engine.addContainer({ name: 'proj-redis-1' }, [net]);
-  const removal = await removeNetwork(engine, net, noSleep);
+  // The network concern alone: removeNetwork asks nothing else of the engine.
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'proj_internal-backend' });
+  const holder = 'c'.repeat(64);
+  net.attached.add(holder);
+  const removal = await removeNetwork({ networks }, net, noSleep);
   t.equal(removal.status, 'removed');
-  t.ok(engine.calls.includes(`disconnectNetwork ${net.id} ${holder.id}`), 'the holder was forced off');
-  t.notOk(engine.networks.has(net.id));
+  t.ok(networks.peers.calls.includes(`networks.disconnect ${net.id} ${holder}`), 'the holder was forced off');
+  t.notOk(networks.byId.has(net.id));
 });
 
 t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, then a precise report', async (t) => {
-  const engine = new FakeRuntime();
-  const net = engine.addNetwork({ name: 'proj_internal-backend' });
-  engine.ghosts.add(net.id);
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'proj_internal-backend' });
+  networks.ghosts.add(net.id);
   const delays: number[] = [];
-  const removal = await removeNetwork(engine, net, {
+  const removal = await removeNetwork({ networks }, net, {
     candidates: ['proj-api-1'],
     sleep: async (ms) => void delays.push(ms),
   });
   t.equal(removal.status, 'ghost');
   t.same(delays, [200, 400, 800, 1600], 'a bounded backoff: 3 s in all');
-  t.equal(engine.calls.filter((c) => c.startsWith('removeNetwork')).length, 5);
-  t.ok(engine.calls.includes(`disconnectNetwork ${net.id} proj-api-1`), 'each candidate was tried');
+  const { calls } = networks.peers;
+  t.equal(calls.filter((c) => c.startsWith('networks.remove')).length, 5);
+  t.ok(calls.includes(`networks.disconnect ${net.id} proj-api-1`), 'each candidate was tried');
   if (removal.status !== 'ghost') return;
   t.match(
     removal.detail,
@@ -45,36 +49,37 @@ t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, 
 });
 
 t.test('a network gone meanwhile is not an error', async (t) => {
-  const engine = new FakeRuntime();
-  const net = engine.addNetwork({ name: 'n' });
-  engine.ghosts.add(net.id);
-  const original = engine.inspectNetwork.bind(engine);
-  engine.inspectNetwork = async (id) => {
-    engine.networks.delete(id);
+  const networks = new FakeNetworkClient();
+  const net = networks.add({ name: 'n' });
+  networks.ghosts.add(net.id);
+  const original = networks.inspect.bind(networks);
+  networks.inspect = async (id) => {
+    networks.byId.delete(id);
     return original(id);
   };
-  t.equal((await removeNetwork(engine, net, noSleep)).status, 'gone');
+  t.equal((await removeNetwork({ networks }, net, noSleep)).status, 'gone');
 });
 
 t.test(
   'cleanup: a ghost is a failure naming the network (exit 3), a live holder is kept, the rest is removed',
   async (t) => {
-    const engine = new FakeRuntime();
+    const engine = new FakeEngine();
     const labels = {
       'dockprobe.run': 'dead',
       'dockprobe.pid': String(spawnSync('true').pid),
       'dockprobe.host': hostname(),
     };
-    const ghost = engine.addNetwork({ name: 'dp-ghost', labels });
-    const held = engine.addNetwork({ name: 'dp-held', labels });
-    const plain = engine.addNetwork({ name: 'dp-plain', labels });
-    engine.ghosts.add(ghost.id);
-    engine.addContainer({ name: 'someone-else' }, [held]);
+    const ghost = engine.networks.add({ name: 'dp-ghost', labels });
+    const held = engine.networks.add({ name: 'dp-held', labels });
+    const plain = engine.networks.add({ name: 'dp-plain', labels });
+    engine.networks.ghosts.add(ghost.id);
+    engine.containers.add({ name: 'someone-else' }, [held]);
     // The holder comes back after every forced disconnect (e.g. a restart policy re-attaching it).
-    const disconnect = engine.disconnectNetwork.bind(engine);
-    engine.disconnectNetwork = async (networkId, container) => {
+    const disconnect = engine.networks.disconnect.bind(engine.networks);
+    engine.networks.disconnect = async (networkId, container) => {
       await disconnect(networkId, container);
-      if (networkId === held.id) engine.networks.get(held.id)!.attached.add([...engine.containers.keys()][0]!);
+      if (networkId === held.id)
+        engine.networks.byId.get(held.id)!.attached.add([...engine.containers.byId.keys()][0]!);
     };
     const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
     t.same(report.removed, [`network dp-plain (${plain.id}, run dead)`]);
@@ -86,12 +91,12 @@ t.test(
 
 t.test('project teardown: compose down failing on a ghost network, the sweep names it and goes on', async (t) => {
   const { tearDownProject } = await import('../../src/compose/tear-down-project.js');
-  const engine = new FakeRuntime();
+  const engine = new FakeEngine();
   const project = { 'com.docker.compose.project': 'shop' };
-  const ghost = engine.addNetwork({ name: 'shop_internal-backend', labels: project });
-  const other = engine.addNetwork({ name: 'shop_public-facing', labels: project });
-  engine.ghosts.add(ghost.id);
-  engine.addContainer({ name: 'shop-proxy-1', labels: project }, [other]);
+  const ghost = engine.networks.add({ name: 'shop_internal-backend', labels: project });
+  const other = engine.networks.add({ name: 'shop_public-facing', labels: project });
+  engine.networks.ghosts.add(ghost.id);
+  engine.containers.add({ name: 'shop-proxy-1', labels: project }, [other]);
   // `false` stands for a Compose whose `down` exits 1, as it does on "has active endpoints".
   const result = await tearDownProject(
     engine,
@@ -100,8 +105,8 @@ t.test('project teardown: compose down failing on a ghost network, the sweep nam
     noSleep,
   );
   t.match(result.composeError, /false .*--project-name shop .*down.* failed \(exit code 1\)/);
-  t.equal(engine.containers.size, 0, 'the containers went');
-  t.notOk(engine.networks.has(other.id), 'the other network went');
+  t.equal(engine.containers.byId.size, 0, 'the containers went');
+  t.notOk(engine.networks.byId.has(other.id), 'the other network went');
   t.equal(result.leftBehind.length, 1);
   t.match(
     result.leftBehind[0],

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { NetworkInfo } from '../../src/docker/container-runtime.js';
+import type { NetworkInfo } from '../../src/docker/network-client.js';
 import { addressPoolWarning, freePoolSubnets } from '../../src/topology/address-pools.js';
 
 const net = (subnets: string[]): NetworkInfo => ({

@@ -1,11 +1,11 @@
 import t from 'tap';
-import type { EngineEvent } from '../../src/docker/container-runtime.js';
+import type { EngineEvent } from '../../src/docker/event-client.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { connectNodeEngines } from '../../src/topology/connect-node-engines.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { nodeEventChanges, readWindow } from '../../src/topology/world-changes.js';
 import { worldOf } from '../../src/topology/world.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
 // Other nodes' engines (--node-engine) speak for their nodes' events: a task's container that died there, a network
@@ -20,8 +20,8 @@ async function setup() {
   const deployment = swarmDeployment();
   const topology = await resolveTopology([scenario], deployment.engine);
   const node = topology.swarm!.nodes.find((n) => n.hostname === 'vps-2')!;
-  const nodeB = new FakeRuntime();
-  nodeB.engine = { ...nodeB.engine, endpoint: 'unix:///b.sock', swarm: true, swarmNodeId: 'node-b' };
+  const nodeB = new FakeEngine();
+  nodeB.system.answer = { ...nodeB.system.answer, endpoint: 'unix:///b.sock', swarm: true, swarmNodeId: 'node-b' };
   return { ...deployment, topology, node, nodeB };
 }
 
@@ -55,7 +55,7 @@ t.test(
 
 t.test('a node whose events cannot be read: each task there counts as changed (fail closed)', async (t) => {
   const { engine, topology, node, nodeB, tasks } = await setup();
-  nodeB.faults.set('events', new Error('events: no answer within 30000 ms'));
+  nodeB.faults.set('events.list', new Error('events: no answer within 30000 ms'));
   const window = await readWindow(engine, worldOf(topology, Date.now() - 1000), 'r1', [
     { node, endpoint: 'unix:///b.sock', runtime: nodeB },
   ]);
@@ -67,9 +67,9 @@ t.test('a node whose events cannot be read: each task there counts as changed (f
 
 t.test('an engine given for a node is checked to be that node; names are checked as --nodes checks them', async (t) => {
   const { topology, nodeB } = await setup();
-  const wrong = new FakeRuntime();
-  wrong.engine = { ...wrong.engine, swarm: true, swarmNodeId: 'node-c' };
-  const loose = new FakeRuntime();
+  const wrong = new FakeEngine();
+  wrong.system.answer = { ...wrong.system.answer, swarm: true, swarmNodeId: 'node-c' };
+  const loose = new FakeEngine();
   const by = new Map([
     ['unix:///b.sock', nodeB],
     ['unix:///c.sock', wrong],

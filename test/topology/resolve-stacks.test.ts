@@ -7,7 +7,7 @@ import type { Scenario } from '../../src/scenario/scenario.js';
 import { resolveNames } from '../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { containerStates, findNetwork, findService, remoteTasks } from '../../src/topology/topology.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
 // Swarm stacks as projects: read from the fake manager (and a worker), names resolved across a list of projects.
@@ -158,7 +158,7 @@ t.test(
       "an entry's own project settles it",
     );
 
-    engine.addNetwork({
+    engine.networks.add({
       name: 'glasck_default',
       driver: 'overlay',
       scope: 'swarm',
@@ -313,7 +313,7 @@ t.test(
     const { engine } = swarmDeployment({ manager: false });
     const topology = await resolveTopology([scenario(both, entry('{ service: api }', '[traefik:80]'))], engine);
     t.notOk(
-      engine.calls.some((c) => /listServices|listTasks|listNodes/.test(c)),
+      engine.calls.some((c) => /swarm.listServices|swarm.listTasks|swarm.listNodes/.test(c)),
       engine.calls.join(', '),
     );
     t.match(topology.swarm, { nodeId: 'node-a', manager: false, nodes: [] });
@@ -342,12 +342,12 @@ t.test(
 t.test(
   'outside a swarm nothing changes: no stack label is asked for, and the topology has no swarm facts',
   async (t) => {
-    const engine = new FakeRuntime();
-    engine.addNetwork({
+    const engine = new FakeEngine();
+    engine.networks.add({
       name: 'shop_default',
       labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.network': 'default' },
     });
-    engine.addContainer({
+    engine.containers.add({
       name: 'shop-web-1',
       labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
     });
@@ -355,7 +355,7 @@ t.test(
       [scenario('project: shop', entry('{ network: default }', '[web:80]'))],
       engine,
     );
-    t.same(engine.calls, ['info', 'listNetworks', 'listContainers']);
+    t.same(engine.calls, ['system.info', 'networks.list', 'containers.list']);
     t.notOk('stacks' in topology || 'swarm' in topology);
     const error = await resolveTopology([scenario('project: glasck', entry('host', '[web:80]'))], engine).catch(
       (e: unknown) => e,

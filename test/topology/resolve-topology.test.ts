@@ -3,7 +3,7 @@ import { ScenarioError } from '../../src/errors/scenario-error.js';
 import { UnknownNameError } from '../../src/errors/unknown-name-error.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
-import { FakeRuntime } from '../fixtures/fake-runtime.js';
+import { FakeEngine } from '../fixtures/fake-engine.js';
 
 // What is deployed, read through Compose's labels from the fake engine: two projects, a plain Docker network.
 
@@ -13,21 +13,21 @@ const compose = (project: string, extra: Record<string, string> = {}) => ({
 });
 
 function deployment() {
-  const engine = new FakeRuntime();
-  const pub = engine.addNetwork({
+  const engine = new FakeEngine();
+  const pub = engine.networks.add({
     name: 'shop_public-facing',
     labels: compose('shop', { 'com.docker.compose.network': 'public-facing' }),
     subnets: ['172.18.0.0/16'],
   });
-  const internal = engine.addNetwork({
+  const internal = engine.networks.add({
     name: 'shop_internal-backend',
     labels: compose('shop', { 'com.docker.compose.network': 'internal-backend' }),
     internal: true,
   });
-  engine.addNetwork({ name: 'blog_default', labels: compose('blog', { 'com.docker.compose.network': 'default' }) });
-  engine.addNetwork({ name: 'legacy-net' });
+  engine.networks.add({ name: 'blog_default', labels: compose('blog', { 'com.docker.compose.network': 'default' }) });
+  engine.networks.add({ name: 'legacy-net' });
   const service = (name: string, labels: Record<string, string>, on = [pub]) =>
-    engine.addContainer({ name, labels: compose('shop', labels) }, on);
+    engine.containers.add({ name, labels: compose('shop', labels) }, on);
   service('shop-proxy-1', { 'com.docker.compose.service': 'proxy', 'com.docker.compose.version': '2.40.3' });
   service('shop-redis-2', { 'com.docker.compose.service': 'redis', 'com.docker.compose.version': '1.29.2' }, [
     internal,
@@ -42,7 +42,7 @@ function deployment() {
     'com.docker.compose.version': '2.40.3',
   });
   service('dockprobe-ab12-1', { 'com.docker.compose.service': 'prober', 'dockprobe.role': 'probe' });
-  engine.addContainer({
+  engine.containers.add({
     name: 'blog-web-1',
     labels: compose('blog', { 'com.docker.compose.service': 'web', 'com.docker.compose.version': '1.0.0' }),
   });
@@ -61,7 +61,7 @@ t.test('services by Compose labels, one-off and probe containers left out, Compo
     ],
     engine,
   );
-  t.same(topology.engine, engine.engine);
+  t.same(topology.engine, engine.system.answer);
   t.same(topology.projects, ['shop']);
   t.same(
     topology.services.map((s) => [s.project, s.name, s.containers.map((c) => c.name)]),
@@ -178,10 +178,10 @@ t.test('a service named without a project is a scenario error with its problem a
 t.test('the host network and none are not zones: scenario errors that say what to write', async (t) => {
   const { parseScenario } = await import('../../src/scenario/parse-scenario.js');
   const { resolveTopology } = await import('../../src/topology/resolve-topology.js');
-  const { FakeRuntime } = await import('../fixtures/fake-runtime.js');
-  const engine = new FakeRuntime();
-  engine.addNetwork({ name: 'host', driver: 'host' });
-  engine.addNetwork({ name: 'none', driver: 'null' });
+  const { FakeEngine } = await import('../fixtures/fake-engine.js');
+  const engine = new FakeEngine();
+  engine.networks.add({ name: 'host', driver: 'host' });
+  engine.networks.add({ name: 'none', driver: 'null' });
   const from = (network: string) =>
     parseScenario(
       `expect:\n  - from: { network: ${network} }\n    to: [tcp://10.0.0.5:5432]\n    reachable: false\n`,

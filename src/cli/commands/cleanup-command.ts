@@ -36,12 +36,12 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
           describe: 'Also probe images of other dockprobe versions (the current one is kept)',
         }),
     handler: async (argv) => {
-      const [{ DockerodeRuntime }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
-        import('../../docker/dockerode-runtime.js'),
+      const [{ DockerodeEngine }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
+        import('../../docker/dockerode-engine.js'),
         import('../../image/probe-image.js'),
         import('../../run/cleanup-leftovers.js'),
       ]);
-      const report = await cleanupLeftovers(new DockerodeRuntime(engineOptionFrom(argv)), {
+      const report = await cleanupLeftovers(new DockerodeEngine(engineOptionFrom(argv)), {
         ...(argv.run ? { runId: argv.run } : {}),
         all: argv.all,
         otherHosts: argv.otherHosts,

@@ -11,11 +11,11 @@ export function imageCommand(context: CliContext) {
         .positional('action', { choices: ['build'] as const, demandOption: true })
         .option('rebuild', { type: 'boolean', default: false, describe: 'Build even if the tag exists' }),
     handler: async (argv) => {
-      const [{ DockerodeRuntime }, { ensureProbeImage }] = await Promise.all([
-        import('../../docker/dockerode-runtime.js'),
+      const [{ DockerodeEngine }, { ensureProbeImage }] = await Promise.all([
+        import('../../docker/dockerode-engine.js'),
         import('../../image/probe-image.js'),
       ]);
-      const tag = await ensureProbeImage(new DockerodeRuntime(), { rebuild: argv.rebuild, log: logTo(context) });
+      const tag = await ensureProbeImage(new DockerodeEngine(), { rebuild: argv.rebuild, log: logTo(context) });
       context.stdout.write(`${tag}\n`);
     },
   });

@@ -62,15 +62,15 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
         );
       }
       const engine = engineOptionFrom(argv);
-      const [{ DockerodeRuntime }, { checkNetworks }, { prettyNetworksReport }, { jsonNetworksReport }] =
+      const [{ DockerodeEngine }, { checkNetworks }, { prettyNetworksReport }, { jsonNetworksReport }] =
         await Promise.all([
-          import('../../docker/dockerode-runtime.js'),
+          import('../../docker/dockerode-engine.js'),
           import('../../networks/check-networks.js'),
           import('../../networks/pretty-networks-report.js'),
           import('../../networks/json-networks-report.js'),
         ]);
       const confirm = argv.yes ? undefined : confirmOnTerminal(context);
-      const report = await checkNetworks(new DockerodeRuntime(engine), {
+      const report = await checkNetworks(new DockerodeEngine(engine), {
         ...(names !== undefined || argv.removeOwn ? { remove: { names: names ?? [], own: argv.removeOwn } } : {}),
         ...(confirm ? { confirm } : {}),
       });

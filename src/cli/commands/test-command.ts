@@ -40,14 +40,12 @@ export function testCommand(context: CliContext, setExit: (code: number) => void
       const options = verifyOptionsFrom(argv, context);
       const infer = inferOptionsFrom(argv, options.project === undefined ? undefined : [options.project].flat());
       if (infer) {
-        const [{ inferredScenario }, { DockerodeRuntime }] = await Promise.all([
+        const [{ inferredScenario }, { DockerodeEngine }] = await Promise.all([
           import('../inferred-scenario.js'),
-          import('../../docker/dockerode-runtime.js'),
+          import('../../docker/dockerode-engine.js'),
         ]);
         // One engine client for the live read and the run, with the run's own --engine-timeout.
-        options.runtime = new DockerodeRuntime(
-          options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {},
-        );
+        options.runtime = new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
         const inferred = await inferredScenario(
           infer,
           options.scenarios.length,

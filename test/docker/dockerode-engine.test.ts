@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import t from 'tap';
-import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.js';
+import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 
 // The real client against a scripted engine socket.
@@ -24,8 +25,8 @@ t.test('a container removed between list and inspect is simply gone, not an erro
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  const runtime = new DockerodeRuntime({ apiTimeoutMs: 5000 });
-  const list = await runtime.listContainers({ all: true });
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
+  const list = await runtime.containers.list({ all: true });
   t.same(
     list.map((c) => c.name),
     ['still-here'],
@@ -39,7 +40,7 @@ t.test('any other inspect failure still fails the listing, naming the container'
   ]);
   t.teardown(engine.close);
   useEngine(t, engine.endpoint);
-  await t.rejects(new DockerodeRuntime({ apiTimeoutMs: 5000 }).listContainers(), {
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).containers.list(), {
     code: 'DP_DOCKER_API',
     message: /inspect container cccccccccccc failed \(HTTP 500\): driver failed/,
   });
@@ -58,11 +59,11 @@ t.test(
     ]);
     t.teardown(engine.close);
     useEngine(t, engine.endpoint);
-    const runtime = new DockerodeRuntime({ apiTimeoutMs: 500 });
+    const runtime = new DockerodeEngine({ apiTimeoutMs: 500 });
     const started = Date.now();
     const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 8000).unref());
     const outcome = await Promise.race([
-      runtime.waitContainer(id, 300).then(
+      runtime.containers.wait(id, 300).then(
         () => 'resolved',
         (error: Error) => error.message,
       ),
@@ -95,7 +96,7 @@ t.test(
     ]);
     t.teardown(engine.close);
     useEngine(t, engine.endpoint);
-    const events = await new DockerodeRuntime({ apiTimeoutMs: 5000 }).events(1_764_240_000_123, 1_764_240_007_980);
+    const events = await new DockerodeEngine({ apiTimeoutMs: 5000 }).events.list(1_764_240_000_123, 1_764_240_007_980);
     const params = new URLSearchParams(query);
     t.equal(params.get('since'), '1764240000.123');
     t.equal(params.get('until'), '1764240007.98', 'not 1764240007: a pause at .95 s would be lost');
@@ -105,3 +106,34 @@ t.test(
     );
   },
 );
+
+t.test('a forced disconnect the engine refuses names the container and the network', async (t) => {
+  const network = 'f'.repeat(64);
+  const engine = await fakeEngineSocket([
+    [/^\/networks\/f+\/disconnect/, () => ({ status: 500, body: { message: 'driver failed' } })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  await t.rejects(new DockerodeEngine({ apiTimeoutMs: 5000 }).networks.disconnect(network, 'shop-api-1'), {
+    code: 'DP_DOCKER_API',
+    message: 'docker: disconnect shop-api-1 from network ffffffffffff failed (HTTP 500): driver failed',
+  });
+});
+
+t.test('a load of an image archive names the image, whether the engine refuses it or never answers', async (t) => {
+  const engine = await fakeEngineSocket([[/^\/images\/load/, () => ({ status: 500, body: { message: 'no space' } })]]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  const images = new DockerodeEngine({ apiTimeoutMs: 5000 }).images;
+  await t.rejects(images.load(Readable.from(['tar']), 5000, 'dockprobe-probe:test'), {
+    code: 'DP_DOCKER_API',
+    message: /^docker: load image dockprobe-probe:test failed \(HTTP 500\)/,
+  });
+  const silent = await fakeEngineSocket([[/^\/images\/load/, () => undefined]]);
+  t.teardown(silent.close);
+  useEngine(t, silent.endpoint);
+  await t.rejects(
+    new DockerodeEngine({ apiTimeoutMs: 5000 }).images.load(Readable.from(['tar']), 200, 'dockprobe-probe:test'),
+    { code: 'DP_TIMEOUT', message: `load image dockprobe-probe:test at ${silent.endpoint}: no answer within 200 ms` },
+  );
+});

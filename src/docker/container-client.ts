@@ -1,0 +1,87 @@
+// The engine's containers: what runs, and the short-lived hardened containers dockprobe starts itself.
+
+/** A container's endpoint on one network. */
+export interface ContainerNetwork {
+  networkId: string;
+  networkName: string;
+  ipv4: string | undefined;
+  /** Its global IPv6 address, on a network with IPv6 enabled. */
+  ipv6?: string | undefined;
+  aliases: string[];
+}
+
+/** A port the container exposes, and where it is published on the host (if it is). */
+export interface ContainerPort {
+  port: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** Where the engine actually published it. */
+  published: { hostIp: string; hostPort: number }[];
+  /** What the configuration asked for (HostConfig.PortBindings); the engine drops these on internal-only containers. */
+  requested: { hostIp: string; hostPort: string }[];
+}
+
+/** A container, inspected. */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
+  state: string;
+  running: boolean;
+  restartCount: number;
+  /** When it last started (ISO 8601): a restart between two reads shows here even when the count does not change. */
+  startedAt: string;
+  labels: Record<string, string>;
+  networks: ContainerNetwork[];
+  ports: ContainerPort[];
+  /** HostConfig.NetworkMode: a network name, `host`, `none`, `container:<id>` … */
+  networkMode: string;
+  /**
+   * The process the engine started: its path, then its arguments (entrypoint and command merged, as inspect's `Path`
+   * and `Args` say). A proxy's static configuration is read from it (see traefik/read-static-config.ts).
+   */
+  command: string[];
+}
+
+/** What a probe (or any short-lived helper) container needs. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  cmd: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  /** HostConfig.NetworkMode: a network id or name, or `container:<id>` to join another container's namespace. */
+  networkMode: string;
+  /** The network to attach at create (with a network mode that names one); absent for `container:<id>`. */
+  network: string | undefined;
+  /** Non-root numeric user:group. */
+  user: string;
+  memoryBytes: number;
+  pidsLimit: number;
+  /**
+   * The most its log (json-file) keeps, in bytes: the agent's results come back through it, so it must hold all of
+   * them; a log past this size loses its beginning.
+   */
+  logBytes: number;
+  /** Upstream DNS servers for the engine's embedded DNS (HostConfig.Dns); empty: the engine's default. */
+  dns: string[];
+}
+
+/** How a container ended. */
+export interface ContainerExit {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The container calls dockprobe makes; every error names the container it concerns. */
+export interface ContainerClient {
+  list(filter?: { labels?: string[]; all?: boolean }): Promise<ContainerInfo[]>;
+  /** Creates a hardened container: read-only root, no capabilities, no-new-privileges, memory and pid limits. */
+  create(spec: ContainerSpec): Promise<string>;
+  start(id: string): Promise<void>;
+  /** Waits until the container exits, then reads its output; kills it when `timeoutMs` passes first. */
+  wait(id: string, timeoutMs: number): Promise<ContainerExit>;
+  /** Force-removes a container; a container already gone is not an error. */
+  remove(id: string): Promise<void>;
+}

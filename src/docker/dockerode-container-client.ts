@@ -1,0 +1,110 @@
+import type Docker from 'dockerode';
+import type { ContainerClient, ContainerExit, ContainerInfo, ContainerSpec } from './container-client.js';
+import { demuxDockerStream } from './demux-stream.js';
+import type { DockerodeConnection } from './dockerode-connection.js';
+import { statusOf } from './engine-error.js';
+import { short } from './short-id.js';
+import { toContainerInfo } from './to-container-info.js';
+
+/** {@link ContainerClient} on a real engine. */
+export class DockerodeContainerClient implements ContainerClient {
+  readonly #connection: DockerodeConnection;
+
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
+  }
+
+  async list(filter: { labels?: string[]; all?: boolean } = {}): Promise<ContainerInfo[]> {
+    const connection = this.#connection;
+    const filters: Record<string, string[]> = filter.labels?.length ? { label: filter.labels } : {};
+    const list = await connection.call('list containers', '', () =>
+      connection.docker.listContainers({ all: filter.all ?? true, filters }),
+    );
+    const inspected = await Promise.all(
+      list.map((c) =>
+        connection
+          .call('inspect container', c.Id, () => connection.docker.getContainer(c.Id).inspect())
+          .catch((error: unknown) => {
+            // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
+            if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+            throw error;
+          }),
+      ),
+    );
+    return inspected.filter((c): c is Docker.ContainerInspectInfo => c !== undefined).map(toContainerInfo);
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const connection = this.#connection;
+    const container = await connection.call('create container', spec.name, () =>
+      connection.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Cmd: spec.cmd,
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: spec.labels,
+        User: spec.user,
+        AttachStdout: false,
+        AttachStderr: false,
+        HostConfig: {
+          NetworkMode: spec.networkMode,
+          ReadonlyRootfs: true,
+          CapDrop: ['ALL'],
+          // The `=` form is the one the API documents; engines 26+ log a deprecation warning per container for `:`.
+          SecurityOpt: ['no-new-privileges=true'],
+          Memory: spec.memoryBytes,
+          MemorySwap: spec.memoryBytes,
+          PidsLimit: spec.pidsLimit,
+          ...(spec.dns.length ? { Dns: spec.dns } : {}),
+          AutoRemove: false,
+          Privileged: false,
+          LogConfig: { Type: 'json-file', Config: { 'max-size': `${Math.ceil(spec.logBytes / 1024)}k` } },
+        },
+        ...(spec.network ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } } } : {}),
+      }),
+    );
+    return container.id;
+  }
+
+  async start(id: string): Promise<void> {
+    const connection = this.#connection;
+    await connection.call('start container', id, () => connection.docker.getContainer(id).start());
+  }
+
+  async wait(id: string, timeoutMs: number): Promise<ContainerExit> {
+    const connection = this.#connection;
+    const container = connection.docker.getContainer(id);
+    let exitCode: number;
+    try {
+      const result = (await connection.whileAlive(
+        connection.timed(container.wait(), `wait for container ${short(id)}`, timeoutMs),
+        `wait for container ${short(id)}`,
+      )) as { StatusCode: number };
+      exitCode = result.StatusCode;
+    } catch (error) {
+      // Bounded like every call: an engine that went silent mid-run (the wait's own failure) would otherwise hold the
+      // kill, and with it the run, for ever.
+      await connection.timed(container.kill(), `kill container ${short(id)}`).catch(() => undefined);
+      throw connection.wrap('wait for container', id, error);
+    }
+    const logs = await connection.call('read logs of container', id, () =>
+      container.logs({ stdout: true, stderr: true, follow: false }),
+    );
+    return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
+  }
+
+  async remove(id: string): Promise<void> {
+    const connection = this.#connection;
+    try {
+      await connection.timed(
+        connection.docker.getContainer(id).remove({ force: true, v: true }),
+        `remove container ${short(id)}`,
+      );
+    } catch (error) {
+      const status = statusOf(error);
+      // 404: already gone; 409: removal already in progress.
+      if (status === 404 || status === 409) return;
+      throw connection.wrap('remove container', id, error);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import type { DockerodeConnection } from './dockerode-connection.js';
+import { statusOf } from './engine-error.js';
+import type { ImageClient } from './image-client.js';
+
+/** {@link ImageClient} on a real engine. */
+export class DockerodeImageClient implements ImageClient {
+  readonly #connection: DockerodeConnection;
+
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
+  }
+
+  async exists(reference: string): Promise<boolean> {
+    const connection = this.#connection;
+    try {
+      await connection.timed(connection.docker.getImage(reference).inspect(), `inspect image ${reference}`);
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw connection.wrap('inspect image', reference, error);
+    }
+  }
+
+  async list(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]> {
+    const connection = this.#connection;
+    const list = await connection.call('list images', '', () =>
+      connection.docker.listImages({ filters: { label: filter.labels } }),
+    );
+    return list.map((i) => ({
+      id: i.Id,
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      sizeBytes: i.Size,
+    }));
+  }
+
+  async remove(reference: string): Promise<void> {
+    const connection = this.#connection;
+    try {
+      await connection.timed(connection.docker.getImage(reference).remove(), `remove image ${reference}`);
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw connection.wrap('remove image', reference, error);
+    }
+  }
+
+  async save(reference: string): Promise<NodeJS.ReadableStream> {
+    const connection = this.#connection;
+    return connection.call('save image', reference, () => connection.docker.getImage(reference).get());
+  }
+
+  async load(tar: NodeJS.ReadableStream, timeoutMs: number, reference: string): Promise<void> {
+    const connection = this.#connection;
+    const load = async () =>
+      this.#followProgress(await connection.docker.loadImage(tar, { quiet: true }), 'load failed');
+    try {
+      await connection.timed(load(), `load image ${reference} at ${connection.endpoint}`, timeoutMs);
+    } catch (error) {
+      // A stalled transfer must not keep reading the source engine's export after the deadline.
+      (tar as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw connection.wrap('load image', reference, error);
+    }
+  }
+
+  async build(options: {
+    contextDir: string;
+    files: string[];
+    tag: string;
+    labels: Record<string, string>;
+    timeoutMs: number;
+  }): Promise<void> {
+    const connection = this.#connection;
+    const build = async () =>
+      this.#followProgress(
+        await connection.docker.buildImage(
+          { context: options.contextDir, src: options.files },
+          { t: options.tag, labels: options.labels, rm: true, forcerm: true },
+        ),
+        'build failed',
+      );
+    try {
+      await connection.timed(build(), `build image ${options.tag}`, options.timeoutMs);
+    } catch (error) {
+      throw new DockprobeError(
+        ErrorCodes.IMAGE_BUILD,
+        `building image ${options.tag} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  // The engine streams a build's or a load's progress as JSON lines, and says a failure in one of them, not by status.
+  #followProgress(stream: NodeJS.ReadableStream, fallback: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#connection.docker.modem.followProgress(
+        stream,
+        (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const failed = output?.find((o) => o.error || o.errorDetail);
+          if (error) reject(error);
+          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error ?? fallback));
+          else resolve();
+        },
+      );
+    });
+  }
+}

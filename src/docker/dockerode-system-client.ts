@@ -1,0 +1,44 @@
+import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
+import type { DockerodeConnection } from './dockerode-connection.js';
+import type { EngineInfo, SystemClient } from './system-client.js';
+
+/** {@link SystemClient} on a real engine. */
+export class DockerodeSystemClient implements SystemClient {
+  readonly #connection: DockerodeConnection;
+
+  constructor(connection: DockerodeConnection) {
+    this.#connection = connection;
+  }
+
+  async info(): Promise<EngineInfo> {
+    const connection = this.#connection;
+    try {
+      await connection.ping();
+    } catch (error) {
+      throw new DockerUnavailableError(connection.endpoint, error);
+    }
+    const [version, info] = await Promise.all([
+      connection.call('read engine version', '', () => connection.docker.version()),
+      connection.call(
+        'read engine info',
+        '',
+        () =>
+          connection.docker.info() as Promise<{
+            Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
+          }>,
+      ),
+    ]);
+    const swarm = info.Swarm?.LocalNodeState === 'active';
+    return {
+      endpoint: connection.endpoint,
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      os: version.Os,
+      arch: version.Arch,
+      swarm,
+      ...(swarm
+        ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true }
+        : {}),
+    };
+  }
+}

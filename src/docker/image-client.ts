@@ -1,0 +1,25 @@
+// The engine's images: the probe image's presence, build, removal, and its transfer to another node's engine.
+
+/** The image calls dockprobe makes; every error names the image it concerns. */
+export interface ImageClient {
+  exists(reference: string): Promise<boolean>;
+  /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
+  list(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;
+  /** Removes an image; one already gone is not an error. */
+  remove(reference: string): Promise<void>;
+  /** The image as a tar stream (`docker save`), to load into another engine. */
+  save(reference: string): Promise<NodeJS.ReadableStream>;
+  /**
+   * Loads a tar stream of images (`docker load`), within `timeoutMs` for the whole transfer; `reference` is the image
+   * it holds, named in its errors.
+   */
+  load(tar: NodeJS.ReadableStream, timeoutMs: number, reference: string): Promise<void>;
+  /** Builds an image from `files` (paths relative to `contextDir`, Dockerfile included). */
+  build(options: {
+    contextDir: string;
+    files: string[];
+    tag: string;
+    labels: Record<string, string>;
+    timeoutMs: number;
+  }): Promise<void>;
+}

@@ -1,0 +1,26 @@
+// The engine itself: where it answers, its version and its place in a swarm.
+
+/** The engine answering on the endpoint. */
+export interface EngineInfo {
+  /** Where it was reached, e.g. unix:///var/run/docker.sock. */
+  endpoint: string;
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** Whether this engine is a Swarm manager or worker. */
+  swarm: boolean;
+  /** This engine's node id in its swarm (`Swarm.NodeID`); absent when it is in none. */
+  swarmNodeId?: string | undefined;
+  /**
+   * Whether this engine is a swarm manager (`Swarm.ControlAvailable`): only a manager answers for services, tasks and
+   * nodes of the whole swarm; a worker knows its own containers only.
+   */
+  swarmManager?: boolean | undefined;
+}
+
+/** Reads what the engine is. */
+export interface SystemClient {
+  /** Pings the engine and reads its version; throws DockerUnavailableError when it cannot be reached. */
+  info(): Promise<EngineInfo>;
+}
