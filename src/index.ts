@@ -1,6 +1,13 @@
 // dockprobe's library API: run scenarios (verify), the demo, cleanup, and the types every stage exchanges.
 export { verify, type VerifyOptions } from './verify.js';
 export { runDemo, type DemoOptions } from './demo/run-demo.js';
+export { drill, type DrillOptions } from './drill/drill.js';
+export type { DrillResult, DrillRow, DrillStatus, DrillCode } from './drill/drill-result.js';
+export { jsonDrillReport } from './drill/json-drill-report.js';
+export { openRun, type RunOptions, type RunSession } from './pipeline/run-session.js';
+export { runRound, type Round, type RoundContext } from './pipeline/round.js';
+export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
+export { readWorld, type World, type WorldScope } from './topology/world.js';
 export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run/cleanup-leftovers.js';
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
@@ -39,6 +46,9 @@ export type {
   EgressCell,
   TraefikRouteCell,
   LanCell,
+  PortCell,
+  NameCell,
+  DrillCell,
   Attempt,
   Controls,
   Placement,
@@ -47,7 +57,9 @@ export type {
 export { Probe, StartedProbe, DEFAULT_PROBE_LIMITS, type ProbeLimits } from './run/probe.js';
 export { runProbes } from './run/run-probes.js';
 export { PROBE_ERROR_CODES, type ProbeResult, type ProbeErrorCode } from './run/probe-result.js';
-export { judge, describeObservation } from './judge/judge.js';
+export { judge, judgeCells, describeObservation } from './judge/judge.js';
+export { failClosed } from './judge/fail-closed.js';
+export { verdictOf } from './judge/verdict-of.js';
 export {
   VERDICT_CODES,
   type Verdict,
@@ -55,8 +67,17 @@ export {
   type VerdictCode,
   type Evidence,
   type ControlResult,
+  type Judgement,
 } from './judge/verdict.js';
-export type { RunResult, Summary, ProbeSummary } from './run-result.js';
+export type { RunResult, RunHeader, Summary, ProbeSummary } from './run-result.js';
+export { JSON_FORMATS, type JsonFormat, type JsonFormats, type Envelope } from './report/json-envelope.js';
+export type {
+  ReportDocument,
+  DrillDocument,
+  BaselineDocument,
+  DriftDocument,
+  NetworksDocument,
+} from './report/json-documents.js';
 export { prettyReport } from './report/pretty-report.js';
 export { jsonReport } from './report/json-report.js';
 export { tapReport } from './report/tap-report.js';

@@ -33,23 +33,27 @@ export interface Summary {
   inconclusive: number;
 }
 
-/** Everything one `dockprobe test` run found: the data every report format is made from. */
-export interface RunResult {
+/** What every run's result says of the run itself, whatever its front end (a scenario's, a drill's). */
+export interface RunHeader {
   runId: string;
-  scenarios: string[];
   engine: EngineInfo;
-  /** The Compose versions that created the projects under test, from their containers' labels (empty: none). */
+  /** The Compose versions that created the projects in scope, from their containers' labels (empty: none). */
   compose: string[];
   image: string;
   startedAt: string;
   durationMs: number;
+  /** Resources that could not be removed at the end (should be empty; `dockprobe cleanup` removes them). */
+  cleanupFailures: string[];
+}
+
+/** Everything one `dockprobe test` run found: the data every report format is made from. */
+export interface RunResult extends RunHeader {
+  scenarios: string[];
   probes: ProbeSummary[];
   verdicts: Verdict[];
   summary: Summary;
   /** What was found before probing: rules the deployment's configuration contradicts (the live verdicts decide). */
   staticFindings: StaticFinding[];
-  /** Resources that could not be removed at the end (should be empty; `dockprobe cleanup` removes them). */
-  cleanupFailures: string[];
 }
 
 /** Counts verdicts by status. */

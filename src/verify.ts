@@ -1,36 +1,32 @@
-import { performance } from 'node:perf_hooks';
 import type { Engine } from './docker/engine.js';
 import { DockerodeEngine } from './docker/dockerode-engine.js';
 import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from './image/image-load-timeout.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
 import { ensureProbeImage } from './image/probe-image.js';
-import { judge } from './judge/judge.js';
 import { mergeRounds } from './judge/merge-rounds.js';
-import type { ControlResult, Verdict } from './judge/verdict.js';
-import type { ProbeResult } from './run/probe-result.js';
-import { internetOption } from './scenario/internet-option.js';
+import type { Verdict } from './judge/verdict.js';
+import { hasExpectation, verdictOf } from './judge/verdict-of.js';
+import { runRound } from './pipeline/round.js';
+import { openRun, type RunOptions } from './pipeline/run-session.js';
+import { summariseProbes } from './pipeline/summarise-probes.js';
 import { buildPlan } from './plan/build-plan.js';
-import { CleanupStack } from './run/cleanup-stack.js';
-import type { ProbeLimits } from './run/probe.js';
-import { runProbes } from './run/run-probes.js';
-import { newRunId } from './run/run-id.js';
+import type { Plan } from './plan/plan.js';
+import { expandOnlyRules } from './rules/expand-only-rules.js';
+import { describeFinding, staticFindings } from './rules/static-findings.js';
 import { summarise, type ProbeSummary, type RunResult } from './run-result.js';
-import type { Placement, Plan } from './plan/plan.js';
+import { applyOverrides } from './scenario/apply-overrides.js';
+import { internetOption } from './scenario/internet-option.js';
 import { loadScenario } from './scenario/parse-scenario.js';
 import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
 import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
-import type { Topology } from './topology/topology.js';
 import { resolveNames } from './topology/resolve-names.js';
-import { resolveTopology } from './topology/resolve-topology.js';
-import { readWindow } from './topology/world-changes.js';
-import { applyOverrides } from './scenario/apply-overrides.js';
-import { expandOnlyRules } from './rules/expand-only-rules.js';
-import { describeFinding, staticFindings } from './rules/static-findings.js';
+import type { Topology } from './topology/topology.js';
+import { readWorld } from './topology/world.js';
 
-/** Options of {@link verify}. */
-export interface VerifyOptions {
+/** Options of {@link verify}: what every run takes (RunOptions), and where the scenario's targets come from. */
+export interface VerifyOptions extends RunOptions {
   /** Scenario files, or scenarios already parsed. */
   scenarios: (string | Scenario)[];
   /**
@@ -40,15 +36,6 @@ export interface VerifyOptions {
   project?: string | string[];
   /** Replaces every per-check timeout, in milliseconds. */
   timeoutMs?: number;
-  /** The deadline of each engine call (`--engine-timeout`); a silent engine then fails the run with exit 3. */
-  engineTimeoutMs?: number;
-  /** A probe image to use instead of building one. */
-  image?: string;
-  /** How long past its own deadline a probe may take before it is killed (container start included). */
-  probeGraceMs?: number;
-  limits?: ProbeLimits;
-  /** Upstream DNS of the probes: undefined for the isolated default, [] for the engine's own. */
-  dnsUpstream?: string[];
   /** What `internet` stands for, replacing every file's list (`--internet`). */
   internet?: string[];
   /** Further tries for checks expected reachable (`--retries`); never for checks expected blocked. */
@@ -71,12 +58,6 @@ export interface VerifyOptions {
   nodeRuntime?: (endpoint: string) => Engine;
   /** Runs the whole set this many times and keeps every attempt (`--repeat`). */
   repeat?: number;
-  runId?: string;
-  runtime?: Engine;
-  /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
-  cleanup?: CleanupStack;
-  /** Progress lines (stderr in the CLI). */
-  log?: (message: string) => void;
   /**
    * What is said before anything runs whatever `--quiet` says: each rule the deployment's configuration contradicts
    * (stderr in the CLI). Progress lines when absent.
@@ -85,31 +66,23 @@ export interface VerifyOptions {
 }
 
 /**
- * Runs scenarios against what is deployed now: resolve names, plan, probe, judge. Returns data whatever the
- * verdicts; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it creates is removed
- * before it returns or throws.
+ * The scenario front end of the run (`test`, `snapshot`, `demo`): its targets come from the expectations, and each
+ * cell's judgement is worded as a verdict against its expectation. Reads the world once, resolves names, plans,
+ * probes and judges round by round (runRound). Returns data whatever the verdicts; throws only for errors of input
+ * (exit 2) or infrastructure (exit 3). Everything it creates is removed before it returns or throws.
  */
 export async function verify(options: VerifyOptions): Promise<RunResult> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const log = options.log ?? (() => undefined);
-  const runId = options.runId ?? newRunId();
-  // Probes get a stack of their own, removed as soon as the run ends; a caller's stack (the CLI's signal handler)
-  // reaches it while it lives.
-  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
-    `probes of run ${runId}`,
-  );
+  const session = openRun(options, 'run');
+  const { runId, runtime, log } = session;
   const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
   const internet = options.internet ? internetOption(options.internet) : undefined;
   const projected = scenarios.map((s) =>
     applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }),
   );
-  const runtime =
-    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
 
-  // The window the verdicts speak for runs from the topology read to the last probe's exit (per round, cumulative).
-  const windowStart = Date.now();
-  const topology = await resolveTopology(projected, runtime);
+  // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
+  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
+  const { topology } = world;
   // Each name pinned to the project (or stack) that holds it: planning sees one project per name. Then the rest of
   // each `only` rule, which only the deployment can say: who else is there to rule out.
   const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
@@ -126,6 +99,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   for (const f of findings) (options.warn ?? log)(describeFinding(f));
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const nodeEngines = await nodeEnginesOf(options, topology, log);
+  const runner = session.coldRunner(image);
   const rounds = options.repeat ?? 1;
   const expectations = resolved.flatMap((s) => s.expectations);
   const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
@@ -135,6 +109,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   let cleanupFailures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
+      // The targets come from the expectations; each round has probes of its own.
       const plan = buildPlan(
         expectations,
         topology,
@@ -150,35 +125,12 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
       log(
         `${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`,
       );
-      const results = await runProbes(
-        plan,
-        {
-          runtime,
-          runId,
-          image,
-          cleanup,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
-        },
-        {
-          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-          onProbe: (r) =>
-            log(
-              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-            ),
-        },
-      );
-      // The world judged must be the world read: whatever changed under the probes makes their "blocked" unproven.
-      const window = await readWindow(runtime, topology, runId, windowStart, nodeEngines);
-      for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
-        log(`changed during the run: ${what}`);
-      for (const what of window.networkEvents) log(`during the run: ${what}`);
-      const outcome = judge(plan, results, window);
-      judged.push(outcome.verdicts);
-      probes.push(...summariseProbes(plan, results, outcome.controls, rounds > 1 ? round : undefined));
+      const outcome = await runRound(world, plan, runner, { runtime, runId, nodeEngines, log });
+      judged.push(outcome.judgements.filter(hasExpectation).map(verdictOf));
+      probes.push(...summariseProbes(outcome, rounds > 1 ? round : undefined));
     }
   } finally {
-    cleanupFailures = await closeCleanup();
+    cleanupFailures = await session.close();
   }
   const verdicts = mergeRounds(judged);
   return {
@@ -187,8 +139,8 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
     engine: topology.engine,
     compose: topology.composeVersions,
     image,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
+    startedAt: session.startedAt,
+    durationMs: session.elapsedMs(),
     probes,
     verdicts,
     summary: summarise(verdicts),
@@ -244,48 +196,4 @@ async function imageToNodes(
         `probe image ${image} ${o.status === 'loaded' ? `loaded into node ${o.node} in ${o.durationMs} ms` : `already on node ${o.node}`} (${o.endpoint})`,
       );
   }
-}
-
-// Where a probe ran, for the probe summary: a network, a joined container, or a job's networks and node.
-function probeNetwork(placement: Placement): string {
-  switch (placement.kind) {
-    case 'host':
-      return 'host';
-    case 'lan':
-      return `lan neighbour ${placement.neighbour} via ${placement.host}`;
-    case 'network':
-      return placement.network.name;
-    case 'container':
-      return `container:${placement.container.name}`;
-    case 'job':
-      return `job on node ${placement.node.hostname}: ${placement.network ? placement.network.name : `the networks of task ${placement.task.name}`}`;
-  }
-}
-
-// Every probe of every round: under --repeat each round has probes of its own, and each is reported.
-function summariseProbes(
-  plan: Plan,
-  results: readonly ProbeResult[],
-  controls: readonly ControlResult[],
-  round: number | undefined,
-): ProbeSummary[] {
-  return plan.probes.map((spec) => {
-    const r = results.find((x) => x.probeKey === spec.key)!;
-    return {
-      key: spec.key,
-      label: spec.label,
-      ...(round !== undefined ? { round } : {}),
-      container: spec.containerName,
-      containerId: r.containerId,
-      network: probeNetwork(spec.placement),
-      status: r.status,
-      error: r.error,
-      errorCode: r.errorCode,
-      control: controls.find((c) => c.probeKey === spec.key)!,
-      interfaces: r.interfaces,
-      defaultRoute: r.defaultRoute,
-      checks: spec.plan.checks.length,
-      durationMs: r.durationMs,
-    };
-  });
 }

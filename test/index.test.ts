@@ -18,6 +18,8 @@ import {
   type JobExit,
   type JobSpec,
   type LanCell,
+  type NameCell,
+  type PortCell,
   type NetworkDetail,
   type NetworkServiceEntry,
   type Placement,
@@ -69,7 +71,10 @@ const runtime: Record<string, true> = {
 };
 
 const plan: Record<string, true> = {
-  cell: true satisfies Same<Cell, ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell>,
+  cell: true satisfies Same<
+    Cell,
+    ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell | PortCell | NameCell
+  >,
   controls: true satisfies Same<ProbeSpec['controls'], Controls>,
   placement: true satisfies Same<ProbeSpec['placement'], Placement>,
   traefikProxy: true satisfies Same<TraefikRouteCell['proxy'], TraefikProxy>,

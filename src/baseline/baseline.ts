@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Verdict, VerdictCode } from '../judge/verdict.js';
 import type { RunResult } from '../run-result.js';
 import { pathState, type PathState } from './path-state.js';
+import { JSON_FORMATS, type Envelope } from '../report/json-envelope.js';
 
-/** The baseline file's format name and version: a reader refuses any other. */
+/** The baseline file's format name and version (a `dockprobe-baseline` document): a reader refuses any other. */
 export const BASELINE_FORMAT = 'dockprobe-baseline';
-export const BASELINE_VERSION = 1;
+export const BASELINE_VERSION = JSON_FORMATS[BASELINE_FORMAT];
 
 /** One path of a baseline: keyed by names (source, target), with what was seen. */
 export interface BaselinePath {
@@ -25,9 +26,7 @@ export interface BaselinePath {
  * Compose versions it was seen on. `digest` covers the keys and states only, so the same reachability gives the same
  * digest whatever the latencies, addresses or run ids.
  */
-export interface Baseline {
-  format: typeof BASELINE_FORMAT;
-  version: typeof BASELINE_VERSION;
+export interface Baseline extends Envelope<'dockprobe-baseline'> {
   createdAt: string;
   engine: { version: string; apiVersion: string };
   compose: string[];

@@ -1,4 +1,5 @@
 import type { Colors } from '../report/colors.js';
+import { envelope, jsonText } from '../report/json-envelope.js';
 import { escapeControl } from '../report/escape-control.js';
 import type { Baseline } from './baseline.js';
 import type { Drift, FailOn } from './drift.js';
@@ -9,6 +10,11 @@ export interface DriftReport {
   now: { digest: string; engine: string; runId: string };
   failOn: FailOn;
   drift: Drift[];
+}
+
+/** A drift report as a `dockprobe-drift` document. */
+export function jsonDriftReport(report: DriftReport): string {
+  return jsonText(envelope('dockprobe-drift', report));
 }
 
 const WORD: Record<Drift['kind'], string> = {

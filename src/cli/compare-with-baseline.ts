@@ -1,6 +1,6 @@
 import { baselineOf, type Baseline } from '../baseline/baseline.js';
 import { drift, driftFails, type FailOn } from '../baseline/drift.js';
-import { baselineSide, prettyDrift, type DriftReport } from '../baseline/drift-report.js';
+import { baselineSide, jsonDriftReport, prettyDrift, type DriftReport } from '../baseline/drift-report.js';
 import { readBaseline } from '../baseline/read-baseline.js';
 import { verify, type VerifyOptions } from '../verify.js';
 import type { CliContext } from './cli-context.js';
@@ -25,8 +25,7 @@ export async function compareWithBaseline(
   const before = await readBaseline(file);
   const result = await verify(options);
   const report = driftReportOf(file, before, baselineOf(result), result, failOn);
-  const stdout =
-    reports.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut);
+  const stdout = reports.format === 'json' ? jsonDriftReport(report) : prettyDrift(report, context.colorsOut);
   await writeReports(result, reports, context, stdout);
   reportLeftovers(context, result);
   return driftExitCode(report, result.cleanupFailures);

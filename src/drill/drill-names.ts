@@ -1,7 +1,7 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import { COMPOSE_CONTAINER_NUMBER } from '../docker/labels.js';
 import type { Topology, TopologyNetwork } from '../topology/topology.js';
-import { projectOf, serviceOf } from './read-drill-world.js';
+import { projectOf, serviceOf } from '../topology/group-services.js';
 
 /**
  * How a drill names what it tried, by names only, never addresses: a row must mean the same thing from run to run.

@@ -1,9 +1,41 @@
 import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
-import type { EngineInfo } from '../docker/system-client.js';
+import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
-import type { DrillCell, DrillTried, UnprobedSource } from './drill-cell.js';
-import type { DrillCode, DrillJudgement, DrillStatus } from './judge-drill-cell.js';
+import type { Judgement, VerdictCode } from '../judge/verdict.js';
+import type { DrillCell } from '../plan/plan.js';
+import type { DrillTried, UnprobedSource } from './drill-cell.js';
+
+/**
+ * What a drill saw of one target. `reached`: something answered (a connection opened, the name resolved, egress);
+ * `path-open`: the target's host answered with a refusal, so the path is open and nothing listens on that port now;
+ * `blocked`: no answer, with the probe's controls proving one could have come; `inconclusive`: dockprobe cannot tell.
+ */
+export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
+
+/**
+ * The codes a drill gives, a subset of the verdict codes with the same meanings (judge/verdict.ts), so a drill's rows
+ * classify into a baseline's open / closed / unknown like a scenario's verdicts.
+ */
+export type DrillCode = Extract<
+  VerdictCode,
+  | 'reached'
+  | 'resolved'
+  | 'path-open'
+  | 'egress-open'
+  | 'no-answer'
+  | 'not-resolved'
+  | 'no-egress'
+  | 'source-not-running'
+  | 'probe-failed'
+  | 'check-unfinished'
+  | 'dns-control-failed'
+  | 'reach-control-failed'
+  | 'unclassified'
+  | 'world-changed'
+  | 'silent-port-host-answered'
+  | 'ipv6-control-failed'
+>;
 
 /** What a row is about, riskiest first: a port by what usually listens there, then egress, then a name. */
 export type RiskKind = PortKind | 'egress' | 'name';
@@ -18,7 +50,7 @@ export interface DrillRow {
   target: string;
   /** The service (or container) it belongs to, `host` or `internet`: a column of the `--all` matrix. */
   endpoint: string;
-  kind: DrillCell['kind'];
+  kind: 'port' | 'name' | 'egress';
   /** For a port: a container's address, the host at the gateway, or a port published on the host. */
   via?: 'container' | 'host' | 'published';
   risk: { kind: RiskKind; rank: number; name?: string };
@@ -81,17 +113,9 @@ export interface DrillProbe {
 }
 
 /** Everything a drill found: the data every drill report is made from (`--format json` prints it as is). */
-export interface DrillResult {
-  /** The format version of this object: a consumer checks it before reading anything else. */
-  dockprobeDrill: 1;
-  runId: string;
+export interface DrillResult extends RunHeader {
   /** `service proxy`, `network public-facing` or `all`. */
   from: string;
-  engine: EngineInfo;
-  compose: string[];
-  image: string;
-  startedAt: string;
-  durationMs: number;
   bounds: DrillBounds;
   tried: DrillTried;
   probes: DrillProbe[];
@@ -100,24 +124,33 @@ export interface DrillResult {
   /** Sorted by source, then riskiest first, then target: the same order for the same findings. */
   rows: DrillRow[];
   summary: { reached: number; pathOpen: number; blocked: number; inconclusive: number };
-  cleanupFailures: string[];
 }
 
 /**
- * A judged cell as a row. A connection seen while a network was being created may be dockerd's own instant without
- * isolation (moby/moby#43585): it stays a finding, and the reason says so, so a transient one can be told apart.
+ * A drill's cell judged, worded as a row: its status says what was found, not whether it matches an expectation (a
+ * drill has none). A cell is judged as asked whether it is blocked: a FAIL of that is reached (or path open, for a
+ * refusal), a pass is blocked. A connection seen while a network was being created may be dockerd's own instant
+ * without isolation (moby/moby#43585): it stays a finding, and the reason says so, so a transient one can be told apart.
  */
-export function drillRow(cell: DrillCell, judged: DrillJudgement, networkEvents: readonly string[]): DrillRow {
-  const o = judged.observation;
-  const transient =
-    networkEvents.length > 0 && cell.kind === 'port' && (judged.status === 'reached' || judged.status === 'path-open');
+export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
+  const { cell } = judged;
+  const o = judged.decisive;
+  const status: DrillStatus =
+    judged.status === 'inconclusive'
+      ? 'inconclusive'
+      : judged.status === 'pass'
+        ? 'blocked'
+        : judged.code === 'path-open'
+          ? 'path-open'
+          : 'reached';
+  const transient = judged.networkEvents !== undefined && cell.kind === 'port';
   const risk =
     cell.kind === 'port'
       ? { kind: cell.risk.kind, rank: ROW_RANK[cell.risk.kind], ...(cell.risk.name ? { name: cell.risk.name } : {}) }
       : { kind: cell.kind, rank: ROW_RANK[cell.kind] };
   return {
     source: cell.source,
-    target: cell.target,
+    target: cell.targetLabel,
     endpoint: cell.endpoint,
     kind: cell.kind,
     ...(cell.kind === 'port'
@@ -130,11 +163,11 @@ export function drillRow(cell: DrillCell, judged: DrillJudgement, networkEvents:
         }
       : {}),
     risk,
-    status: judged.status,
-    code: judged.code,
+    status,
+    code: judged.code as DrillCode,
     ...(judged.probeErrorCode ? { probeErrorCode: judged.probeErrorCode } : {}),
     reason: transient
-      ? `${judged.reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`
+      ? `${judged.reason} (during the run: ${judged.networkEvents!.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`
       : judged.reason,
     ...(o
       ? {

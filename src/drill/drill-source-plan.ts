@@ -1,11 +1,11 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import type { Step } from '../plan/checks.js';
 import type { ProbeBuilder } from '../plan/probe-builder.js';
-import type { DrillCell, DrillCellBase } from './drill-cell.js';
+import type { DrillCell } from '../plan/plan.js';
 import type { DrillNames } from './drill-names.js';
 import type { DrillSource } from './drill-sources.js';
 import type { DrillPlanOptions } from './plan-drill.js';
-import type { DrillWorld } from './read-drill-world.js';
+import type { World } from '../topology/world.js';
 import type { SourceRoutes } from './source-routes.js';
 
 /** What the drill has tried so far, across sources, for its header (DrillTried): sets, so a target counts once. */
@@ -28,7 +28,7 @@ export interface DrillSourcePlan {
   /** The source's probe; a planner may add another beside it with `newProbe`. */
   probe: ProbeBuilder;
   newProbe(key: string): ProbeBuilder;
-  world: DrillWorld;
+  world: World;
   /** The running containers in scope, the source's own among them. */
   running: readonly ContainerInfo[];
   names: DrillNames;
@@ -38,21 +38,26 @@ export interface DrillSourcePlan {
   seen: DrillSeen;
 }
 
-/** What every cell tried from `probe` has: its id, its probe, and the containers it rests on (the joined one first). */
+/**
+ * What every cell tried from `probe` has: its id, its probe, no expectation, the target by names only and what it
+ * belongs to, and the containers it rests on (the joined one first).
+ */
 export function drillCellBase(
   plan: DrillSourcePlan,
   probe: ProbeBuilder,
   target: string,
   endpoint: string,
   touches: readonly string[],
-): DrillCellBase {
+) {
   return {
     id: `${probe.key}/${target}`,
+    expectation: undefined,
+    targetLabel: target,
+    endpoint,
     probeKey: probe.key,
     source: probe.label,
-    target,
-    endpoint,
     attempts: [],
     touches: [...(plan.source.self ? [plan.source.self.id] : []), ...touches],
+    precondition: undefined,
   };
 }

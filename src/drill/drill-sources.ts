@@ -12,7 +12,7 @@ import {
 import type { UnprobedSource } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
 import type { DrillNames } from './drill-names.js';
-import type { DrillWorld } from './read-drill-world.js';
+import type { World } from '../topology/world.js';
 
 /** Where one probe of the drill runs. */
 export interface DrillSource {
@@ -31,7 +31,7 @@ export interface DrillSource {
  */
 export function drillSources(
   from: DrillFrom,
-  world: DrillWorld,
+  world: World,
   names: DrillNames,
   runId: string,
 ): { sources: DrillSource[]; unprobed: UnprobedSource[] } {

@@ -1,31 +1,19 @@
-import { performance } from 'node:perf_hooks';
-import { isReached } from '../../probes/agent/protocol.js';
-import type { Engine } from '../docker/engine.js';
-import { DockerodeEngine } from '../docker/dockerode-engine.js';
 import { ensureProbeImage } from '../image/probe-image.js';
-import { judgeControls } from '../judge/controls.js';
-import type { ControlResult } from '../judge/verdict.js';
-import type { ProbeSpec } from '../plan/plan.js';
-import { CleanupStack } from '../run/cleanup-stack.js';
-import type { ProbeLimits } from '../run/probe.js';
-import type { ProbeResult } from '../run/probe-result.js';
-import { newRunId } from '../run/run-id.js';
-import { runProbes } from '../run/run-probes.js';
+import { runRound, type Round } from '../pipeline/round.js';
+import { openRun, type RunOptions } from '../pipeline/run-session.js';
+import { summariseProbes } from '../pipeline/summarise-probes.js';
 import { internetOption } from '../scenario/internet-option.js';
 import { DEFAULT_INTERNET } from '../scenario/parse-scenario.js';
-import type { RunWindow } from '../topology/world-changes.js';
+import { readWorld } from '../topology/world.js';
 import { COMMON_PORTS } from './common-ports.js';
+import type { DrillPlan } from './drill-cell.js';
 import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
-import type { DrillCell, DrillPlan } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
-import { judgeDrillCell } from './judge-drill-cell.js';
 import { planDrill } from './plan-drill.js';
-import { readDrillWindow } from './read-drill-window.js';
-import { readDrillWorld } from './read-drill-world.js';
 
-/** Options of {@link drill}. */
-export interface DrillOptions {
+/** Options of {@link drill}: what every run takes (RunOptions), and what the drill lists. */
+export interface DrillOptions extends RunOptions {
   from: DrillFrom;
   /** Compose projects or stacks to keep to (sources and targets); absent: everything on the engine. */
   project?: string[];
@@ -40,28 +28,18 @@ export interface DrillOptions {
   concurrency?: number;
   probesAtOnce?: number;
   maxChecks?: number;
-  engineTimeoutMs?: number;
-  image?: string;
-  probeGraceMs?: number;
-  limits?: ProbeLimits;
-  dnsUpstream?: string[];
-  runId?: string;
-  runtime?: Engine;
-  cleanup?: CleanupStack;
-  log?: (message: string) => void;
 }
 
 /**
- * Finds what is reachable from a service, a network, or every service: reads the engine, plans the probes, runs them
- * (at most `probesAtOnce` at a time), judges each target. Judges nothing against an expectation. Returns data whatever
- * it found; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it creates is removed
- * before it returns or throws.
+ * The drill front end of the run: its targets come from listing everything reachable from a service, a network, or
+ * every service, and each cell's judgement is worded as a row (reached, path open, blocked, inconclusive), never
+ * against an expectation. Reads the world once, plans, runs one round (at most `probesAtOnce` probes at a time).
+ * Returns data whatever it found; throws only for errors of input (exit 2) or infrastructure (exit 3). Everything it
+ * creates is removed before it returns or throws.
  */
 export async function drill(options: DrillOptions): Promise<DrillResult> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const log = options.log ?? (() => undefined);
-  const runId = options.runId ?? newRunId();
+  const session = openRun(options, 'drill');
+  const { runId, runtime, log } = session;
   const internet = internetOption(options.internet ?? DEFAULT_INTERNET);
   const bounds = {
     concurrency: options.concurrency ?? DRILL_CONCURRENCY,
@@ -72,14 +50,8 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     ports: options.ports ?? COMMON_PORTS.map((p) => p.port).sort((a, b) => a - b),
     hostPorts: options.hostPorts ?? true,
   };
-  const runtime =
-    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
-  const { stack: cleanup, close: closeCleanup } = (options.cleanup ?? new CleanupStack()).child(
-    `probes of drill ${runId}`,
-  );
 
-  const windowStart = Date.now();
-  const world = await readDrillWorld(runtime, options.project);
+  const world = await readWorld(runtime, { kind: 'engine', projects: options.project });
   const plan = planDrill(options.from, world, {
     runId,
     ports: bounds.ports,
@@ -102,48 +74,15 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     `starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`,
   );
 
-  let results: ProbeResult[] = [];
-  let window: RunWindow;
+  let outcome: Round<DrillPlan>;
   let cleanupFailures: string[] = [];
   try {
-    results = await runAtMost(plan.probes, bounds.probesAtOnce, (spec) =>
-      runProbes(
-        { runId, probes: [spec], cells: [] },
-        {
-          runtime,
-          runId,
-          image,
-          cleanup,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
-        },
-        {
-          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-          onProbe: (r) =>
-            log(
-              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-            ),
-        },
-      ).then((r) => r[0]!),
-    );
-    window = await readDrillWindow(runtime, world, runId, windowStart);
+    outcome = await runRound(world, plan, session.coldRunner(image, bounds.probesAtOnce), { runtime, runId, log });
   } finally {
-    cleanupFailures = await closeCleanup();
+    cleanupFailures = await session.close();
   }
-  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
-    log(`changed during the drill: ${what}`);
-
-  const byKey = new Map(results.map((r) => [r.probeKey, r]));
-  const controls = new Map(plan.probes.map((spec) => [spec.key, drillControls(spec, byKey.get(spec.key), plan)]));
-  const rows = sortRows(
-    plan.cells.map((cell) => {
-      const spec = plan.probes.find((p) => p.key === cell.probeKey);
-      const judged = judgeDrillCell(cell, spec, byKey.get(cell.probeKey), controls.get(cell.probeKey), window);
-      return drillRow(cell, judged, window.networkEvents);
-    }),
-  );
+  const rows = sortRows(outcome.judgements.map(drillRow));
   return {
-    dockprobeDrill: 1,
     runId,
     from:
       options.from.kind === 'all' || options.from.kind === 'lan'
@@ -154,28 +93,24 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     engine: world.topology.engine,
     compose: world.topology.composeVersions,
     image,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
+    startedAt: session.startedAt,
+    durationMs: session.elapsedMs(),
     bounds,
     tried: plan.tried,
-    probes: plan.probes.map((spec) => {
-      const r = byKey.get(spec.key);
-      const control = controls.get(spec.key)!;
-      return {
-        key: spec.key,
-        label: spec.label,
-        container: spec.containerName,
-        containerId: r?.containerId,
-        status: r?.status ?? 'failed',
-        error: r?.error,
-        errorCode: r?.errorCode,
-        dns: control.dns,
-        reach: control.reach,
-        controls: control.detail,
-        checks: spec.plan.checks.length,
-        durationMs: r?.durationMs ?? 0,
-      };
-    }),
+    probes: summariseProbes(outcome).map((p) => ({
+      key: p.key,
+      label: p.label,
+      container: p.container,
+      containerId: p.containerId,
+      status: p.status,
+      error: p.error,
+      errorCode: p.errorCode,
+      dns: p.control.dns,
+      reach: p.control.reach,
+      controls: p.control.detail,
+      checks: p.checks,
+      durationMs: p.durationMs,
+    })),
     unprobed: plan.unprobed,
     rows,
     summary: {
@@ -186,34 +121,4 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     },
     cleanupFailures,
   };
-}
-
-/**
- * A probe's controls as a scenario judges them, plus what only a drill has: a probe with no running peer on its
- * networks proves it reaches something when one of its own targets opened a connection.
- */
-function drillControls(spec: ProbeSpec, result: ProbeResult | undefined, plan: DrillPlan): ControlResult {
-  const control = judgeControls(spec, result, []);
-  if (control.reach || !result || spec.controls.reachCheckIds.length > 0) return control;
-  const opened = plan.cells
-    .filter((c: DrillCell) => c.probeKey === spec.key && c.kind === 'port')
-    .map((c) => result.observations.get(c.attempts[0]!.checkId))
-    .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
-  return opened
-    ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` }
-    : control;
-}
-
-/** Runs `work` over `items`, at most `limit` at once, keeping their order in the answer. */
-async function runAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,6 +1,6 @@
 import type { HostTarget } from '../scenario/scenario.js';
 import type { TopologyService } from '../topology/topology.js';
-import type { DrillCell } from './drill-cell.js';
+import type { DrillCell } from '../plan/plan.js';
 import type { DrillSourcePlan } from './drill-source-plan.js';
 import { planEgressCells } from './plan-egress-cells.js';
 import { planNameCells } from './plan-name-cells.js';

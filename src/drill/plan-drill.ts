@@ -4,13 +4,15 @@ import type { Step } from '../plan/checks.js';
 import { ProbeBuilder } from '../plan/probe-builder.js';
 import type { HostTarget } from '../scenario/scenario.js';
 import type { TopologyService } from '../topology/topology.js';
-import type { DrillCell, DrillPlan, DrillTried } from './drill-cell.js';
+import type { DrillCell } from '../plan/plan.js';
+import type { DrillPlan, DrillTried } from './drill-cell.js';
 import type { DrillFrom } from './drill-from.js';
 import { DrillNames } from './drill-names.js';
 import type { DrillSeen, DrillSourcePlan } from './drill-source-plan.js';
 import { drillSources } from './drill-sources.js';
 import { planDrillCells, type DrillTarget } from './plan-drill-cells.js';
-import { projectOf, serviceOf, type DrillWorld } from './read-drill-world.js';
+import { projectOf, serviceOf } from '../topology/group-services.js';
+import type { World } from '../topology/world.js';
 import { sourceRoutes } from './source-routes.js';
 
 /** The knobs of a drill's plan; each is printed with the result. */
@@ -37,7 +39,7 @@ export interface DrillPlanOptions {
  * publish there and on `ports`; the internet list. The probes are the pipeline's own (ProbeBuilder), with their DNS
  * and reach controls, so a "blocked" here is proven as a scenario's is.
  */
-export function planDrill(from: DrillFrom, world: DrillWorld, options: DrillPlanOptions): DrillPlan {
+export function planDrill(from: DrillFrom, world: World, options: DrillPlanOptions): DrillPlan {
   const names = new DrillNames(world.topology);
   const { sources, unprobed } = drillSources(from, world, names, options.runId);
   const step: Step = { timeoutMs: options.timeoutMs, retries: options.retries };
@@ -144,7 +146,7 @@ function drillTargets(plan: DrillSourcePlan): DrillTarget[] {
 }
 
 /** The service in scope a container runs for, if any. */
-function serviceTo(container: ContainerInfo, world: DrillWorld): TopologyService | undefined {
+function serviceTo(container: ContainerInfo, world: World): TopologyService | undefined {
   const project = projectOf(container);
   const name = serviceOf(container);
   return world.topology.services.find((s) => s.project === project && s.name === name);

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import { nameCheck } from '../plan/checks.js';
 import type { HostTarget } from '../scenario/scenario.js';
-import type { DrillEgressCell } from './drill-cell.js';
+import { egressAttempts } from '../plan/egress-cell.js';
+import type { DrillCell } from '../plan/plan.js';
 import { drillCellBase, type DrillSourcePlan } from './drill-source-plan.js';
 
 /** The internet list from one source, as one cell: egress is open if any entry answers. */
@@ -13,16 +13,11 @@ export function planEgressCells(plan: DrillSourcePlan, internet: readonly HostTa
   const outside =
     source.placement.kind === 'network' && internet.some((t) => t.host.kind === 'external' && !isIP(t.host.host));
   const probe = outside ? plan.newProbe(`${source.key}#outside`) : plan.probe;
-  const cell: DrillEgressCell = { kind: 'egress', ...drillCellBase(plan, probe, 'internet', 'internet', []) };
-  for (const target of internet) {
-    const host = target.host.kind === 'external' ? target.host.host : '';
-    cell.attempts.push({
-      checkId: probe.add(nameCheck(target, host, [], step)),
-      via: 'name',
-      description: target.label,
-      family: 4,
-    });
-    if (host && !isIP(host)) probe.needsUpstreamDns = true;
-  }
+  const cell: DrillCell = {
+    kind: 'egress',
+    ...drillCellBase(plan, probe, 'internet', 'internet', []),
+    target: undefined,
+    attempts: egressAttempts(internet, probe, step),
+  };
   plan.cells.push(cell);
 }

@@ -2,7 +2,7 @@ import type { ContainerInfo, ContainerNetwork } from '../docker/container-client
 import { bindsAllInterfaces, hostPort } from '../plan/checks.js';
 import { timeoutFor } from '../plan/reach-cell.js';
 import { portInfo } from './common-ports.js';
-import type { DrillPortCell } from './drill-cell.js';
+import type { PortCell } from '../plan/plan.js';
 import { drillCellBase, type DrillSourcePlan } from './drill-source-plan.js';
 import type { HostAddress } from './source-routes.js';
 
@@ -12,7 +12,8 @@ export type PortTarget =
   | { kind: 'host'; at: HostAddress };
 
 /** What a port cell is planned from: the cell without what the probe gives it. */
-type PortCellOf = Omit<DrillPortCell, 'kind' | 'attempts' | 'id' | 'probeKey' | 'source' | 'touches'> & {
+type PortCellOf = Pick<PortCell, 'via' | 'endpoint' | 'address' | 'port' | 'network' | 'risk' | 'published'> & {
+  target: string;
   touches: string[];
 };
 
@@ -144,10 +145,10 @@ function portCell(plan: DrillSourcePlan, cell: PortCellOf, description: string, 
     timeoutMs: timeoutFor(family, step),
     ...(step.retries > 0 ? { retries: step.retries } : {}),
   });
-  const { touches, ...rest } = cell;
+  const { touches, target, ...rest } = cell;
   plan.cells.push({
     kind: 'port',
-    ...drillCellBase(plan, probe, cell.target, cell.endpoint, touches),
+    ...drillCellBase(plan, probe, target, cell.endpoint, touches),
     ...rest,
     attempts: [{ checkId, via: cell.via === 'container' ? 'address' : 'published', description, family }],
   });

@@ -6,7 +6,8 @@ import type { ControlResult } from './verdict.js';
 
 /**
  * What a probe's controls proved: its DNS server answered its own name, and it reached something (a running peer on
- * its networks, or a target expected reachable). Without them, "blocked" from that probe proves nothing.
+ * its networks, a target expected reachable, or, for a probe with no peer, a port of a drill that opened). Without
+ * them, "blocked" from that probe proves nothing.
  */
 export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, cells: readonly Cell[]): ControlResult {
   if (!result || (result.status === 'failed' && result.observations.size === 0)) {
@@ -64,7 +65,7 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
   const stillReached = lostRound === undefined;
   // A target expected reachable and reached is as good a control as a peer.
   const targetReached = cells
-    .filter((c) => c.probeKey === spec.key && c.expectation.reachable)
+    .filter((c) => c.probeKey === spec.key && c.expectation?.reachable === true)
     .map((c) => result.observations.get(c.attempts[0]?.checkId ?? ''))
     .find((o) => o !== undefined && (o.outcome === 'open' || o.outcome === 'http'));
   const reached = stillReached ? (peerReached ?? targetReached) : undefined;
@@ -95,13 +96,23 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
         ? 'nothing to prove reach against: no running peer on its network and no target expected reachable'
         : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;
   const six = judgeIpv6Control(spec, result, repeated ? lastRun : undefined);
-  return {
+  const control = {
     probeKey: spec.key,
     dns,
     reach: reached !== undefined,
     reach6: six?.reached,
     detail: `${dnsText}; ${reachText}${six ? `; ${six.text}` : ''}`,
   };
+  if (control.reach || spec.controls.reachCheckIds.length > 0) return control;
+  // A probe with no running peer on its networks proves it reaches something when one of a drill's ports it tried
+  // opened: the same proof as a peer that answered.
+  const opened = cells
+    .filter((c) => c.probeKey === spec.key && c.kind === 'port')
+    .map((c) => result.observations.get(c.attempts[0]!.checkId))
+    .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
+  return opened
+    ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` }
+    : control;
 }
 
 // The IPv6 peers, planned only when a cell tries IPv6: reached at first and after the checks, as for IPv4. No peer

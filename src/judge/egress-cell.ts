@@ -2,12 +2,14 @@ import { inCidr } from '../../probes/agent/cidr.js';
 import { isReached } from '../../probes/agent/protocol.js';
 import type { EgressCell, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, NAME_BLOCKED } from './outcomes.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /**
  * Egress: reached if any outside target is. The probe's default route says which network the traffic leaves
- * through, and a missing one is the quick signal that there is no egress at all.
+ * through, and a missing one is the quick signal that there is no egress at all. A cell with no expectation (a
+ * drill's) is asked whether egress is blocked, as a scenario's expecting it blocked is.
  */
 export function judgeEgressCell(
   cell: EgressCell,
@@ -15,57 +17,74 @@ export function judgeEgressCell(
   spec: ProbeSpec,
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   const route = describeRoute(spec, result);
+  const expectsReachable = cell.expectation?.reachable === true;
   const reached = evidence.find(
     (e) => e.observation && (isReached(e.observation.outcome) || e.observation.outcome === 'resolved'),
   );
   if (reached) {
     const o = reached.observation!;
     const how = `reached ${reached.attempt.description} (${describeObservation(o)}) ${route}`;
-    return cell.expectation.reachable
-      ? verdict('pass', 'egress-open', describeObservation(o), how, o.latencyMs)
-      : verdict('fail', 'egress-open', describeObservation(o), `egress is open: ${how}`, o.latencyMs);
+    return expectsReachable
+      ? judged('pass', 'egress-open', describeObservation(o), how, o.latencyMs, o)
+      : judged(
+          'fail',
+          'egress-open',
+          describeObservation(o),
+          // A drill's row says "reached" already.
+          cell.expectation ? `egress is open: ${how}` : how.trim(),
+          o.latencyMs,
+          o,
+        );
   }
   if (evidence.some((e) => !e.observation))
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before every internet target was tried${result.error ? ` (${result.error})` : ''}`,
-    );
+    return unproven(judged, failClosed.unfinished('every internet target', result));
   const outcomes = evidence.map((e) => `${e.attempt.description}: ${describeObservation(e.observation!)}`).join('; ');
+  const first = evidence[0]!.observation!;
+  const byName = evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome));
   const noRoute = result.defaultRoute === null;
-  if (cell.expectation.reachable) {
-    if (noRoute) return verdict('fail', 'no-egress', 'no route', `no egress: ${route} (${outcomes})`);
-    if (evidence.some((e) => NAME_BLOCKED.has(e.observation!.outcome)) && !control.dns) {
-      return verdict(
+  if (expectsReachable) {
+    if (noRoute) return judged('fail', 'no-egress', 'no route', `no egress: ${route} (${outcomes})`, undefined, first);
+    const failed = failClosed.controlFailed(control, { dns: byName });
+    if (failed)
+      return judged(
         'inconclusive',
-        'dns-control-failed',
-        describeObservation(evidence[0]!.observation!),
-        `no egress: no internet target answered ${route}: ${outcomes}`,
+        failed.code,
+        describeObservation(first),
+        `no internet target answered ${route}: ${outcomes}, but ${failed.why}`,
+        undefined,
+        first,
       );
-    }
-    return verdict(
+    return judged(
       'fail',
       'no-egress',
-      describeObservation(evidence[0]!.observation!),
+      describeObservation(first),
       `no egress: no internet target answered ${route}: ${outcomes}`,
+      undefined,
+      first,
     );
   }
-  if (!control.reach && !noRoute)
-    return verdict(
+  // With no default route nothing can leave: that needs no control. Otherwise the silence counts only where the
+  // probe's controls held: a name that did not resolve needs the DNS control, no answer the reach control.
+  const failed = noRoute ? undefined : failClosed.controlFailed(control, { dns: byName, reach: true });
+  if (failed)
+    return judged(
       'inconclusive',
-      'reach-control-failed',
-      describeObservation(evidence[0]!.observation!),
-      `no internet target answered, but the probe never proved it can reach anything: ${control.detail}`,
+      failed.code,
+      describeObservation(first),
+      `no internet target answered, but ${failed.why}`,
+      undefined,
+      first,
     );
-  return verdict(
+  return judged(
     'pass',
     'no-egress',
-    noRoute ? 'no route' : describeObservation(evidence[0]!.observation!),
-    `no egress: ${noRoute ? route : `${outcomes}, ${route}`}`,
+    noRoute ? 'no route' : describeObservation(first),
+    `no egress: ${noRoute ? route : `${outcomes}${route ? `, ${route}` : ''}`}`,
+    undefined,
+    first,
   );
 }
 

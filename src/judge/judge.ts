@@ -1,67 +1,74 @@
-import { formatPosition } from '../errors/scenario-error.js';
 import type { Cell, Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
 import { judgeControls } from './controls.js';
 import { judgeEgressCell } from './egress-cell.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { judgeLanCell } from './lan-cell.js';
+import { judgeNameCell } from './name-cell.js';
+import { judgePortCell } from './port-cell.js';
 import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
 import { judgeReachCell } from './reach-cell.js';
 import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
-import { withProbeErrorCode } from './with-probe-error-code.js';
+import type { ControlResult, Evidence, Judgement, MakeJudgement, Verdict } from './verdict.js';
+import { hasExpectation, verdictOf } from './verdict-of.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
 export { describeRoute } from './egress-cell.js';
 
+/** A window in which nothing changed: for judging results read outside a run. */
+const HELD: RunWindow = { changes: new Map(), networkEvents: [] };
+
 /**
- * Observations × expectations → verdicts. The rules that hold for every kind of cell live here: a cell whose source
- * or target is not running, or whose probe did not run, is inconclusive, never "blocked". Each kind then judges its
- * own evidence in its own module, with its own fail-closed rules; a kind its configuration can decide says so there
- * too, before any probe is asked.
+ * Observations × cells → judgements, for every kind of cell and every front end: the one judge. The rules that hold
+ * for every kind live here and in fail-closed.ts, and only there: a cell whose source or target is not running, whose
+ * probe did not run, or whose "blocked" the world did not hold still for, is inconclusive, never "blocked". Each kind
+ * then judges its own evidence in its own module, with the same fail-closed rules; a kind its configuration can
+ * decide says so there too, before any probe is asked.
  */
-export function judge(
-  plan: Plan,
+export function judgeCells<P extends Plan>(
+  plan: P,
   results: readonly ProbeResult[],
-  window: RunWindow = { changes: new Map(), networkEvents: [] },
-): { verdicts: Verdict[]; controls: ControlResult[] } {
+  window: RunWindow = HELD,
+): { judgements: Judgement<P['cells'][number]>[]; controls: ControlResult[] } {
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
   const controls = plan.probes.map((spec) => judgeControls(spec, byKey.get(spec.key), plan.cells));
   const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
-  const verdicts = plan.cells.map((cell) => {
-    const spec = plan.probes.find((p) => p.key === cell.probeKey);
+  const specs = new Map(plan.probes.map((p) => [p.key, p]));
+  const judgements = plan.cells.map((cell) => {
+    const spec = specs.get(cell.probeKey);
     const result = spec ? byKey.get(cell.probeKey) : undefined;
-    return withProbeErrorCode(
-      heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), cell, window),
+    return failClosed.withProbeErrorCode(
+      heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), window),
       result,
     );
   });
-  return { verdicts, controls };
+  // Each judgement is of the plan's own cell.
+  return { judgements: judgements as Judgement<P['cells'][number]>[], controls };
+}
+
+/** A scenario's plan judged and worded: each cell's verdict against its expectation (pass, FAIL, inconclusive). */
+export function judge(
+  plan: Plan,
+  results: readonly ProbeResult[],
+  window: RunWindow = HELD,
+): { verdicts: Verdict[]; controls: ControlResult[] } {
+  const { judgements, controls } = judgeCells(plan, results, window);
+  return { verdicts: judgements.filter(hasExpectation).map(verdictOf), controls };
 }
 
 /**
- * A "blocked" counts only for the world as it was when the probe ran: if a container the cell rests on stopped,
- * restarted, was removed or moved between networks meanwhile, the silence may only have been its absence.
+ * A "blocked" counts only for the world as it was when the probe ran (failClosed.worldChanged). A path open where it
+ * is asked to be blocked, seen while a network was being created, may be dockerd's own instant without isolation:
+ * it stays a finding, and carries the window's network events so the front end can say so.
  */
-function heldWorld(verdict: Verdict, cell: Cell, window: RunWindow): Verdict {
-  // A breach seen while a network was being created may be dockerd's own instant without isolation: say so, so a
-  // transient breach can be told from a standing one. It stays a finding: any container could use that instant.
-  if (verdict.status === 'fail' && verdict.expected === 'blocked' && window.networkEvents.length > 0) {
-    const when = window.networkEvents.join('; ');
-    return {
-      ...verdict,
-      reason: `${verdict.reason} (during the run: ${when}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585, so a breach seen only then may be transient: check with --repeat)`,
-    };
-  }
-  if (verdict.status !== 'pass' || verdict.expected !== 'blocked') return verdict;
-  const seen = [...new Set(cell.touches.flatMap((id) => (window.changes.get(id) ?? []).map((c) => c.what)))];
-  if (seen.length === 0) return verdict;
-  return {
-    ...verdict,
-    status: 'inconclusive',
-    code: 'world-changed',
-    reason: `the deployment changed during the run (${seen.join('; ')}), so "${verdict.reason}" proves nothing`,
-  };
+function heldWorld(judged: Judgement, window: RunWindow): Judgement {
+  const asksBlocked = judged.cell.expectation?.reachable !== true;
+  if (judged.status === 'fail' && asksBlocked && window.networkEvents.length > 0)
+    return { ...judged, networkEvents: window.networkEvents };
+  if (judged.status !== 'pass' || !asksBlocked) return judged;
+  const changed = failClosed.worldChanged(judged.cell.touches, window, judged.reason);
+  return changed ? { ...judged, status: 'inconclusive', ...changed } : judged;
 }
 
 function judgeCell(
@@ -69,48 +76,44 @@ function judgeCell(
   spec: ProbeSpec | undefined,
   result: ProbeResult | undefined,
   control: ControlResult | undefined,
-): Verdict {
+): Judgement {
   const evidence: Evidence[] = cell.attempts.map((attempt) => ({
     attempt,
     observation: result?.observations.get(attempt.checkId),
   }));
-  const base = {
-    cellId: cell.id,
-    expectation: cell.expectation.name,
-    location: formatPosition(cell.expectation.position),
-    source: cell.source,
-    target: cell.targetLabel,
-    expected: cell.expectation.reachable ? ('reachable' as const) : ('blocked' as const),
-    evidence,
-  };
-  const verdict: MakeVerdict = (status, code, observed, reason, latencyMs) => ({
-    ...base,
+  const judged: MakeJudgement = (status, code, observed, reason, latencyMs, decisive) => ({
+    cell,
     status,
     code,
     observed,
     reason,
     latencyMs,
+    evidence,
+    ...(decisive ? { decisive } : {}),
   });
 
-  if (cell.precondition) return verdict('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
+  if (cell.precondition) return judged('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
   // Before "the probe did not run": a cell the configuration decides needs no probe, so a failed one is no reason to
   // leave it inconclusive.
-  const decided = withoutProbe(cell, evidence, result, verdict);
+  const decided = withoutProbe(cell, evidence, result, judged);
   if (decided) return decided;
-  if (!spec || !control || !result || (result.status === 'failed' && result.observations.size === 0)) {
-    return verdict('inconclusive', 'probe-failed', 'no probe', result?.error ?? `probe for ${cell.source} did not run`);
-  }
+  const ran = failClosed.probeFailed(cell.source, { spec, result, control });
+  if (ran.failed) return unproven(judged, ran.failed);
   switch (cell.kind) {
     case 'reach':
-      return judgeReachCell(cell, evidence, control, result, verdict);
+      return judgeReachCell(cell, evidence, ran.control, ran.result, judged);
     case 'published':
-      return judgePublishedCell(cell, evidence, verdict);
+      return judgePublishedCell(cell, evidence, ran.result, judged);
     case 'egress':
-      return judgeEgressCell(cell, evidence, spec, control, result, verdict);
+      return judgeEgressCell(cell, evidence, ran.spec, ran.control, ran.result, judged);
     case 'traefik-route':
-      return judgeTraefikRouteCell(cell, evidence, control, result, verdict);
+      return judgeTraefikRouteCell(cell, evidence, ran.control, ran.result, judged);
     case 'lan':
-      return judgeLanCell(cell, evidence, control, result, verdict);
+      return judgeLanCell(cell, evidence, ran.control, ran.result, judged);
+    case 'port':
+      return judgePortCell(cell, evidence, ran.spec, ran.control, ran.result, judged);
+    case 'name':
+      return judgeNameCell(cell, evidence, ran.control, ran.result, judged);
     default: {
       // A kind added to Cell without its judge does not compile.
       const never: never = cell;
@@ -120,23 +123,25 @@ function judgeCell(
 }
 
 /**
- * The verdict a cell's configuration gives it with no probe at all, for the kinds that have one: a published port
+ * The judgement a cell's configuration gives it with no probe at all, for the kinds that have one: a published port
  * Docker did not publish, a Traefik route its labels and networks decide. Undefined when the cell needs its probe.
  */
 function withoutProbe(
   cell: Cell,
   evidence: Evidence[],
   result: ProbeResult | undefined,
-  verdict: MakeVerdict,
-): Verdict | undefined {
+  judged: MakeJudgement,
+): Judgement | undefined {
   switch (cell.kind) {
     case 'published':
-      return decidePublishedCell(cell, verdict);
+      return decidePublishedCell(cell, judged);
     case 'traefik-route':
-      return decideTraefikRouteCell(cell, evidence, result, verdict);
+      return decideTraefikRouteCell(cell, evidence, result, judged);
     case 'reach':
     case 'egress':
     case 'lan':
+    case 'port':
+    case 'name':
       return undefined;
     default: {
       // A kind added to Cell must say whether anything decides it without a probe.

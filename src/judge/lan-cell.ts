@@ -1,7 +1,8 @@
 import type { LanCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /**
  * A LAN neighbour trying a service. At a container's own address, a refusal is the container's kernel answering:
@@ -13,9 +14,9 @@ export function judgeLanCell(
   cell: LanCell,
   evidence: Evidence[],
   control: ControlResult,
-  _result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  result: ProbeResult,
+  judged: MakeJudgement,
+): Judgement {
   const answered = (e: Evidence) =>
     e.observation !== undefined &&
     (e.observation.outcome === 'open' ||
@@ -34,55 +35,47 @@ export function judgeLanCell(
   if (cell.expectation.reachable) {
     const served = evidence.find((e) => e.observation?.outcome === 'open' || e.observation?.outcome === 'http');
     if (served)
-      return verdict(
+      return judged(
         'pass',
         'reached',
         `${describeObservation(served.observation!)} at ${served.attempt.description}`,
         `reached from the LAN: ${served.attempt.description}`,
         served.observation!.latencyMs,
       );
-    if (evidence.some((e) => !e.observation))
-      return verdict(
-        'inconclusive',
-        'check-unfinished',
-        observed,
-        `the neighbour ended before every attempt finished (${tried})`,
-      );
-    if (!control.reach)
-      return verdict(
-        'inconclusive',
-        'reach-control-failed',
-        observed,
-        `no answer, and the neighbour never proved it reaches the host (${control.detail})`,
-      );
-    return verdict('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
+    const silence = unprovenSilence(evidence, control, result, observed, tried, judged);
+    if (silence) return silence;
+    return judged('fail', 'no-answer', observed, `not reached from the LAN: ${tried}`);
   }
   if (hit) {
     const why = direct
       ? `the host forwarded a LAN neighbour's packets to the container at its own address (${hit.attempt.description})${describeBindings(cell)}`
       : `published on all interfaces: the neighbour reached it at the host's address (${hit.attempt.description})`;
-    return verdict('fail', code, observed, why, hit.observation!.latencyMs);
+    return judged('fail', code, observed, why, hit.observation!.latencyMs);
   }
-  if (evidence.some((e) => !e.observation))
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      observed,
-      `the neighbour ended before every attempt finished (${tried})`,
-    );
-  if (!control.reach)
-    return verdict(
-      'inconclusive',
-      'reach-control-failed',
-      observed,
-      `no answer, but the neighbour never proved it reaches the host (${control.detail})`,
-    );
-  return verdict(
+  const silence = unprovenSilence(evidence, control, result, observed, tried, judged);
+  if (silence) return silence;
+  return judged(
     'pass',
     'blocked',
     observed,
     `not reached from the LAN (${tried}); the neighbour reached the host (${control.detail})`,
   );
+}
+
+// No answer counts only once every attempt finished and the neighbour proved it reaches the host (its control: the
+// listener on the host's end of its link).
+function unprovenSilence(
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  observed: string,
+  tried: string,
+  judged: MakeJudgement,
+): Judgement | undefined {
+  if (evidence.some((e) => !e.observation))
+    return unproven(judged, failClosed.unfinished(`every attempt (${tried})`, result, observed));
+  const failed = failClosed.controlFailed(control, { reach: true });
+  return failed && judged('inconclusive', failed.code, observed, `no answer from the LAN, but ${failed.why}`);
 }
 
 // Why a direct hit happened, as far as the bindings tell: the operator believes a 127.0.0.1 binding (or none) keeps the

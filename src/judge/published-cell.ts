@@ -1,14 +1,16 @@
 import type { PublishedCell } from '../plan/plan.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation } from './outcomes.js';
-import type { Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /**
  * A port Docker did not publish is decided by the engine's own facts, with nothing to try: no probe needed. Undefined
  * when the cell has bindings to knock on.
  */
-export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): Verdict | undefined {
+export function decidePublishedCell(cell: PublishedCell, judged: MakeJudgement): Judgement | undefined {
   if (!cell.fact) return undefined;
-  return verdict(
+  return judged(
     cell.expectation.reachable ? 'fail' : 'pass',
     cell.fact.kind === 'not published' ? 'not-published' : 'dropped-by-docker',
     cell.fact.kind,
@@ -20,7 +22,12 @@ export function decidePublishedCell(cell: PublishedCell, verdict: MakeVerdict): 
  * The host knocking on a published port (one decidePublishedCell left undecided). A port expected blocked that is
  * published is a finding whether or not it answers right now.
  */
-export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], verdict: MakeVerdict): Verdict {
+export function judgePublishedCell(
+  cell: PublishedCell,
+  evidence: Evidence[],
+  result: ProbeResult,
+  judged: MakeJudgement,
+): Judgement {
   const reachable = cell.expectation.reachable;
   const answered = evidence.find(
     (e) => e.observation && (e.observation.outcome === 'open' || e.observation.outcome === 'http'),
@@ -29,7 +36,7 @@ export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], ve
   const missing = evidence.filter((e) => !e.observation);
   if (reachable) {
     if (answered)
-      return verdict(
+      return judged(
         'pass',
         'reached',
         observed,
@@ -37,13 +44,8 @@ export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], ve
         answered.observation!.latencyMs,
       );
     if (missing.length > 0)
-      return verdict(
-        'inconclusive',
-        'check-unfinished',
-        observed,
-        `published on ${cell.binding}, but the check did not finish`,
-      );
-    return verdict(
+      return unproven(judged, failClosed.unfinished(`the knock on ${cell.binding}`, result, observed));
+    return judged(
       'fail',
       'no-answer',
       observed,
@@ -51,7 +53,7 @@ export function judgePublishedCell(cell: PublishedCell, evidence: Evidence[], ve
     );
   }
   const code = cell.allInterfaces ? 'published-all-interfaces' : 'published-on-address';
-  return verdict(
+  return judged(
     'fail',
     code,
     observed,

@@ -2,8 +2,9 @@ import { isReached, type Observation } from '../../probes/agent/protocol.js';
 import type { ReachCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { hostPort } from '../plan/checks.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from './outcomes.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict } from './verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement } from './verdict.js';
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
 export function judgeReachCell(
@@ -11,18 +12,18 @@ export function judgeReachCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   // A name asked where no embedded DNS serves: decided by that fact, as a published cell is by the engine's bindings.
   if (cell.noEmbeddedDns && cell.target.kind === 'dns') {
     return cell.expectation.reachable
-      ? verdict(
+      ? judged(
           'fail',
           'no-embedded-dns',
           'no DNS',
           `${cell.noEmbeddedDns}: '${cell.target.label}' cannot resolve from it`,
         )
-      : verdict(
+      : judged(
           'pass',
           'no-embedded-dns',
           'no DNS',
@@ -30,8 +31,8 @@ export function judgeReachCell(
         );
   }
   return cell.expectation.reachable
-    ? judgeReachable(cell, evidence, control, result, verdict)
-    : judgeBlocked(cell, evidence, control, result, verdict);
+    ? judgeReachable(cell, evidence, control, result, judged)
+    : judgeBlocked(cell, evidence, control, result, judged);
 }
 
 function judgeReachable(
@@ -39,8 +40,8 @@ function judgeReachable(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   // Tried by name, the name decides, as an application takes it; tried by address (a source without DNS), any
   // address that answered will do.
   const o = (
@@ -57,7 +58,7 @@ function judgeReachable(
     (o.outcome === 'timeout' || o.outcome === 'unreachable') &&
     (tasks.outcome === 'open' || tasks.outcome === 'http')
   ) {
-    return verdict(
+    return judged(
       'fail',
       'vip-silent',
       describeObservation(o),
@@ -65,19 +66,13 @@ function judgeReachable(
       o.latencyMs,
     );
   }
-  if (!o)
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before this check finished${result.error ? ` (${result.error})` : ''}`,
-    );
+  if (!o) return unproven(judged, failClosed.unfinished('this check', result));
   const observed = describeObservation(o);
   const target = cell.target;
   switch (o.outcome) {
     case 'http':
       if (target.kind === 'http' && target.status !== undefined && o.status !== target.status) {
-        return verdict(
+        return judged(
           'fail',
           'http-status-mismatch',
           observed,
@@ -86,8 +81,8 @@ function judgeReachable(
         );
       }
       if (target.kind === 'http' && target.bytes !== undefined && (o.bytes ?? 0) < target.bytes)
-        return incompleteAnswer(cell, o, target.bytes, verdict);
-      return verdict(
+        return incompleteAnswer(cell, o, target.bytes, judged);
+      return judged(
         'pass',
         'reached',
         observed,
@@ -96,18 +91,18 @@ function judgeReachable(
       );
     case 'open':
       if (target.kind === 'http')
-        return verdict(
+        return judged(
           'fail',
           'not-http',
           observed,
           `connected to ${hostPort(o.address, o.port)} but got no valid HTTP response`,
           o.latencyMs,
         );
-      return verdict('pass', 'reached', observed, `connected to ${hostPort(o.address, o.port)}`, o.latencyMs);
+      return judged('pass', 'reached', observed, `connected to ${hostPort(o.address, o.port)}`, o.latencyMs);
     case 'resolved':
-      return verdict('pass', 'resolved', observed, `resolved to ${o.addresses?.join(', ')}`, o.latencyMs);
+      return judged('pass', 'resolved', observed, `resolved to ${o.addresses?.join(', ')}`, o.latencyMs);
     case 'refused':
-      return verdict(
+      return judged(
         'fail',
         'path-open',
         observed,
@@ -115,7 +110,7 @@ function judgeReachable(
         o.latencyMs,
       );
     case 'reset':
-      return verdict(
+      return judged(
         'fail',
         'path-open',
         observed,
@@ -124,7 +119,7 @@ function judgeReachable(
       );
     case 'timeout':
     case 'unreachable':
-      return verdict(
+      return judged(
         'fail',
         'no-answer',
         observed,
@@ -137,18 +132,20 @@ function judgeReachable(
     case 'nxdomain':
     case 'resolved-elsewhere':
     case 'dns-timeout':
-    case 'dns-error':
-      if (!control.dns)
-        return verdict(
+    case 'dns-error': {
+      const failed = failClosed.controlFailed(control, { dns: true });
+      if (failed)
+        return judged(
           'inconclusive',
-          'dns-control-failed',
+          failed.code,
           observed,
-          `the name did not resolve, and the probe's DNS control failed too: ${control.detail}`,
+          `the name did not resolve, but ${failed.why}`,
           o.latencyMs,
         );
-      return verdict('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
+      return judged('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
+    }
     default:
-      return verdict(
+      return judged(
         'inconclusive',
         'unclassified',
         observed,
@@ -163,8 +160,8 @@ function judgeBlocked(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   // One success is a breach, whatever else was seen; a refused connection is one too: the host answered. Not for a
   // target in the host's network namespace: there the refusal is the host's own, at an address every container
   // reaches, saying only that nothing listens at that address (see below).
@@ -180,7 +177,7 @@ function judgeBlocked(
     const list = breaches.map((b) => `${b.attempt.description}: ${describeObservation(b.observation!)}`).join('; ');
     // Blocked over IPv4 and open over IPv6: the engine isolates one family only (engines before 27 wrote no ip6tables).
     if (breaches.every((b) => b.attempt.family === 6)) {
-      return verdict(
+      return judged(
         'fail',
         'reached-over-ipv6',
         describeObservation(first),
@@ -190,14 +187,14 @@ function judgeBlocked(
     }
     const refusedOnly = breaches.every((b) => b.observation!.outcome === 'refused');
     if (refusedOnly)
-      return verdict(
+      return judged(
         'fail',
         'path-open',
         describeObservation(first),
         `network path is open (the host answered, though nothing listens): ${list}`,
         first.latencyMs,
       );
-    return verdict(
+    return judged(
       'fail',
       first.outcome === 'resolved' ? 'resolved' : 'reached',
       describeObservation(first),
@@ -210,26 +207,20 @@ function judgeBlocked(
   // containers reach as well and which the engine does not list: not proof that it is unreachable.
   const refusedByHost = evidence.find((e) => e.observation && hostRefused(e.observation));
   if (refusedByHost && missing.length === 0) {
-    return verdict(
+    return judged(
       'inconclusive',
       'target-in-host-network',
       describeObservation(refusedByHost.observation!),
       `${refusedByHost.attempt.description}: refused, so nothing listens at that address; it may listen on another of the host's addresses, which containers reach too and the engine does not list (a timeout there would have been the host's firewall)`,
     );
   }
-  if (missing.length > 0) {
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
-    );
-  }
+  if (missing.length > 0)
+    return unproven(judged, failClosed.unfinished(missing.map((m) => m.attempt.description).join(', '), result));
   const unclassified = evidence.find(
     (e) => !NAME_BLOCKED.has(e.observation!.outcome) && !PATH_BLOCKED.has(e.observation!.outcome),
   );
   if (unclassified) {
-    return verdict(
+    return judged(
       'inconclusive',
       'unclassified',
       describeObservation(unclassified.observation!),
@@ -238,31 +229,20 @@ function judgeBlocked(
   }
   const byName = evidence.filter((e) => NAME_BLOCKED.has(e.observation!.outcome));
   const byPath = evidence.filter((e) => PATH_BLOCKED.has(e.observation!.outcome));
-  if (byName.length > 0 && !control.dns) {
-    return verdict(
-      'inconclusive',
-      'dns-control-failed',
-      describeObservation(byName[0]!.observation!),
-      `the name did not resolve, but the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`,
-    );
-  }
-  if (byPath.some((e) => e.attempt.family === 4) && !control.reach) {
-    return verdict(
-      'inconclusive',
-      'reach-control-failed',
-      describeObservation(byPath[0]!.observation!),
-      `no answer, but the probe never proved it can reach anything: ${control.detail}`,
-    );
-  }
   const six = evidence.filter((e) => e.attempt.family === 6);
-  if (six.length > 0 && control.reach6 !== true) {
-    const o = six[0]!.observation!;
-    return verdict(
-      'inconclusive',
-      'ipv6-control-failed',
-      describeObservation(o),
-      `blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven: ${control.detail}`,
-    );
+  const failed = failClosed.controlFailed(control, {
+    dns: byName.length > 0,
+    reach: byPath.some((e) => e.attempt.family === 4),
+    reach6: six.length > 0,
+  });
+  if (failed) {
+    const [silent, what] =
+      failed.failed === 'dns'
+        ? [byName[0]!, 'the name did not resolve']
+        : failed.failed === 'reach'
+          ? [byPath[0]!, 'no answer']
+          : [six[0]!, 'blocked over IPv4'];
+    return judged('inconclusive', failed.code, describeObservation(silent.observation!), `${what}, but ${failed.why}`);
   }
   const nameEvidence = evidence[0]!;
   const observed =
@@ -272,7 +252,7 @@ function judgeBlocked(
       `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`,
   );
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
-  return verdict(
+  return judged(
     'pass',
     byPath.length === 0 ? 'blocked-by-name' : 'blocked',
     observed,
@@ -286,7 +266,7 @@ function judgeBlocked(
  * overlay, that is the signature of an MTU black hole: frames larger than the nodes' path are dropped without the
  * "fragmentation needed" that would shrink them, so every full-size segment of the body is lost.
  */
-function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdict: MakeVerdict): Verdict {
+function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, judged: MakeJudgement): Judgement {
   const got = `HTTP ${o.status} and ${o.bytes ?? 0} of ${bytes} bytes`;
   const path = cell.path;
   if (o.errorCode === 'DP_BODY_STALLED' && path) {
@@ -297,7 +277,7 @@ function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdic
           : `${n.name} (no MTU option: containers get 1450, frames of 1500 on the nodes' network)`,
       )
       .join(', ');
-    return verdict(
+    return judged(
       'fail',
       'mtu-black-hole',
       `${got}, then stalled`,
@@ -305,7 +285,7 @@ function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, verdic
       o.latencyMs,
     );
   }
-  return verdict(
+  return judged(
     'fail',
     'answer-incomplete',
     `${got}`,

@@ -2,8 +2,9 @@ import type { Observation } from '../../probes/agent/protocol.js';
 import type { TraefikRouteCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { BackendNetwork, NetworkChoice } from '../traefik/traefik.js';
+import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from './outcomes.js';
-import type { ControlResult, Evidence, MakeVerdict, Verdict, VerdictCode } from './verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement, VerdictCode } from './verdict.js';
 
 /** A verdict the route's configuration decides before any traffic: Traefik's own rules make it so. */
 interface Finding {
@@ -29,15 +30,15 @@ export function decideTraefikRouteCell(
   cell: TraefikRouteCell,
   evidence: Evidence[],
   result: ProbeResult | undefined,
-  verdict: MakeVerdict,
-): Verdict | undefined {
+  judged: MakeJudgement,
+): Judgement | undefined {
   const found = finding(cell);
   if (!found) return undefined;
   const seen =
     found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port'
       ? ''
       : fromTheProxy(cell, evidence, result);
-  return verdict(
+  return judged(
     found.status,
     found.code,
     found.observed,
@@ -57,25 +58,19 @@ export function judgeTraefikRouteCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  verdict: MakeVerdict,
-): Verdict {
+  judged: MakeJudgement,
+): Judgement {
   const choice = cell.route.choice;
   const network = choice.network!;
   const settled = `${choice.reader} uses ${network.name} for ${backendName(cell)} (${how(cell, choice)}), which the proxy shares`;
   const missing = evidence.filter((e) => !e.observation);
-  if (missing.length > 0) {
-    return verdict(
-      'inconclusive',
-      'check-unfinished',
-      'no result',
-      `the probe ended before ${missing.map((m) => m.attempt.description).join(', ')} finished${result.error ? ` (${result.error})` : ''}`,
-    );
-  }
+  if (missing.length > 0)
+    return unproven(judged, failClosed.unfinished(missing.map((m) => m.attempt.description).join(', '), result));
   const failed = evidence.filter((e) => !answered(e.observation!));
   if (failed.length === 0) {
     const first = evidence[0]!.observation!;
     const answers = evidence.map((e) => describeObservation(e.observation!)).join(', ');
-    return verdict(
+    return judged(
       'pass',
       'traefik-route-reached',
       describeObservation(first),
@@ -88,7 +83,7 @@ export function judgeTraefikRouteCell(
   switch (worst.outcome) {
     case 'refused':
     case 'reset':
-      return verdict(
+      return judged(
         'fail',
         'traefik-no-answer',
         describeObservation(worst),
@@ -96,23 +91,25 @@ export function judgeTraefikRouteCell(
         worst.latencyMs,
       );
     case 'timeout':
-    case 'unreachable':
-      if (!control.reach)
-        return verdict(
+    case 'unreachable': {
+      const unprovenSilence = failClosed.controlFailed(control, { reach: true });
+      if (unprovenSilence)
+        return judged(
           'inconclusive',
-          'reach-control-failed',
+          unprovenSilence.code,
           describeObservation(worst),
-          `no answer from ${list}, but the probe never proved it can reach anything from inside the proxy: ${control.detail}`,
+          `no answer from ${list} from inside the proxy, but ${unprovenSilence.why}`,
         );
-      return verdict(
+      return judged(
         'fail',
         'traefik-no-answer',
         describeObservation(worst),
         `${settled}, but the service does not answer there from inside the proxy: ${list}: Traefik's requests fail with 502 Bad Gateway`,
         worst.latencyMs,
       );
+    }
     default:
-      return verdict(
+      return judged(
         'inconclusive',
         'unclassified',
         describeObservation(worst),

@@ -1,5 +1,5 @@
 import type { Observation } from '../../probes/agent/protocol.js';
-import type { Attempt } from '../plan/plan.js';
+import type { Attempt, Cell } from '../plan/plan.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 
 /** pass: the expectation holds, with proof. fail: it does not. inconclusive: dockprobe could not tell. */
@@ -88,15 +88,8 @@ export const VERDICT_CODES = {
 /** One of {@link VERDICT_CODES}. */
 export type VerdictCode = keyof typeof VERDICT_CODES;
 
-/** The verdict on one (expectation, target) cell. */
-export interface Verdict {
-  cellId: string;
-  expectation: string;
-  /** Where in the scenario the expectation is: file:line:col. */
-  location: string;
-  source: string;
-  target: string;
-  expected: 'reachable' | 'blocked';
+/** What a cell's judgement and its verdict both say: the status, its code, what was seen, why, the evidence. */
+export interface Judged {
   status: VerdictStatus;
   /** Why, as a stable code (see {@link VERDICT_CODES}). */
   code: VerdictCode;
@@ -104,11 +97,22 @@ export interface Verdict {
   probeErrorCode?: ProbeErrorCode;
   /** What was seen, in a word or two: `open`, `http 200`, `timeout`, `nxdomain` … */
   observed: string;
-  /** Why this verdict, in a sentence. */
+  /** Why, in a sentence. */
   reason: string;
   /** Latency of the decisive observation, in milliseconds. */
   latencyMs: number | undefined;
   evidence: Evidence[];
+}
+
+/** The verdict on one (expectation, target) cell. */
+export interface Verdict extends Judged {
+  cellId: string;
+  expectation: string;
+  /** Where in the scenario the expectation is: file:line:col. */
+  location: string;
+  source: string;
+  target: string;
+  expected: 'reachable' | 'blocked';
 }
 
 /** What a probe's controls proved. */
@@ -126,11 +130,33 @@ export interface ControlResult {
   detail: string;
 }
 
-/** Makes a verdict for one cell: its status, code, what was seen in a word or two, the reason, the decisive latency. */
-export type MakeVerdict = (
+/**
+ * What the judge found for one cell, before a front end words it: a scenario as a verdict against its expectation
+ * (verdictOf), a drill as a row (drillRow), a snapshot as a path of a baseline. Its code says what the path is
+ * (pathState); its status says it against what the cell asks: a scenario's expectation, or for a cell without one (a
+ * drill's) whether the path is blocked, proven as a scenario proves a blocked expectation.
+ */
+export interface Judgement<C extends Cell = Cell> extends Judged {
+  cell: C;
+  /** The observation that decided it, where its kind names one (a drill's row shows it as its evidence). */
+  decisive?: Observation;
+  /**
+   * On a path open where it is asked to be blocked: the networks created or removed during the run. dockerd
+   * re-inserts its isolation rules whenever a network is created (moby/moby#43585), so a breach seen only then may be
+   * transient; it stays a finding, and the front end says so.
+   */
+  networkEvents?: string[];
+}
+
+/**
+ * Makes a cell's judgement: its status, code, what was seen in a word or two, the reason, the decisive latency, and
+ * the decisive observation where the kind names one.
+ */
+export type MakeJudgement = (
   status: VerdictStatus,
   code: VerdictCode,
   observed: string,
   reason: string,
   latencyMs?: number,
-) => Verdict;
+  decisive?: Observation,
+) => Judgement;

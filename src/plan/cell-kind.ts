@@ -1,14 +1,19 @@
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { TargetRef } from '../scenario/scenario.js';
 import { lanTarget } from './lan-cell.js';
-import type { Cell, Placement, TraefikRouteCell } from './plan.js';
+import type { Cell, NameCell, Placement, PortCell, TraefikRouteCell } from './plan.js';
 
-/** The cells a (source, target) pair can be: every kind but traefik-route, which a `traefik:` check makes. */
-export type TargetCell = Exclude<Cell, TraefikRouteCell>;
+/**
+ * The cells a (source, target) pair can be: every kind but traefik-route, which a `traefik:` check makes, and a drill's
+ * port and name cells, which only a drill makes.
+ */
+export type TargetCell = Exclude<Cell, TraefikRouteCell | PortCell | NameCell>;
 
 // Derived from Cell rather than listed, so that a kind added to Cell is a member here too, and planCell's switch on
 // it does not compile until that kind has its planner (or is excluded above, as made from a check of its own).
-type KindOf<C extends TargetCell> = C extends TargetCell ? { kind: C['kind']; target: C['target'] } : never;
+type KindOf<C extends TargetCell> = C extends TargetCell
+  ? { kind: C['kind']; target: NonNullable<C['target']> }
+  : never;
 
 /** A pair's kind of cell, with the target narrowed to what that kind's cell holds. */
 export type CellKind = KindOf<TargetCell>;

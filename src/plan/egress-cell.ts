@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import type { Expectation, InternetTarget } from '../scenario/scenario.js';
+import type { Expectation, HostTarget, InternetTarget } from '../scenario/scenario.js';
 import { nameCheck, type Step } from './checks.js';
 import type { ProbeBuilder } from './probe-builder.js';
-import type { EgressCell } from './plan.js';
+import type { Attempt, EgressCell } from './plan.js';
 import { cellBase } from './cell-base.js';
 
 /**
@@ -15,16 +15,27 @@ export function planEgressCell(
   probe: ProbeBuilder,
   step: Step,
 ): EgressCell {
-  const cell: EgressCell = { kind: 'egress', ...cellBase(expectation, target.label, probe), target };
-  for (const outside of target.targets) {
+  return {
+    kind: 'egress',
+    ...cellBase(expectation, target.label, probe),
+    target,
+    attempts: egressAttempts(target.targets, probe, step),
+  };
+}
+
+/**
+ * The attempts of an egress cell, one per outside target, each by name (a drill's egress is the same): a probe with
+ * an outside name to resolve keeps the engine's upstream DNS.
+ */
+export function egressAttempts(targets: readonly HostTarget[], probe: ProbeBuilder, step: Step): Attempt[] {
+  return targets.map((outside) => {
     const host = outside.host.kind === 'external' ? outside.host.host : '';
-    cell.attempts.push({
+    if (host && !isIP(host)) probe.needsUpstreamDns = true;
+    return {
       checkId: probe.add(nameCheck(outside, host, [], step)),
       via: 'name',
       description: outside.label,
       family: 4,
-    });
-    if (host && !isIP(host)) probe.needsUpstreamDns = true;
-  }
-  return cell;
+    };
+  });
 }

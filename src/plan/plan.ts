@@ -1,6 +1,7 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import type { SwarmNode } from '../docker/swarm-client.js';
+import type { PortKind } from '../drill/common-ports.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 import type { TraefikRoute } from '../traefik/find-routes.js';
@@ -20,12 +21,21 @@ export interface Attempt {
   family: 4 | 6;
 }
 
-/** What every kind of cell has: one (expectation, source probe, target) triple, the unit a verdict is given for. */
+/**
+ * What every kind of cell has: one (source probe, target) pair and what is asked of it, the unit a judgement is given
+ * for. A scenario's cells carry the expectation that asks; a drill's carry none: a drill lists what it finds, and
+ * proves a "blocked" as a scenario proves a blocked expectation.
+ */
 interface CellBase {
-  /** Stable within the run: `<expectation index>/<probe key>/<target label>`. */
+  /** Stable within the run: `<file>#<expectation index>/<probe key>/<target label>`, or `<probe key>/<target>`. */
   id: string;
-  expectation: Expectation;
-  /** The target as shown in reports (with the port filled in when the file left it out). */
+  /** What is asked of the target; undefined for a drill's cell, which is asked whether the path is blocked. */
+  expectation: Expectation | undefined;
+  /**
+   * The target as shown in reports (with the port filled in when the file left it out). A drill's is by names only
+   * (`postgres:5432 on internal-backend`, `host:2375 via public-facing`, `dns:postgres`, `internet`): the same from
+   * run to run and between two deployments of the same files, so a baseline can key on it.
+   */
   targetLabel: string;
   /** The probe whose observations decide this cell. */
   probeKey: string;
@@ -51,9 +61,21 @@ interface CellBase {
     | undefined;
 }
 
+/** A cell a scenario's expectation asks about. */
+interface ExpectedCell extends CellBase {
+  expectation: Expectation;
+}
+
+/** What a drill's cells have besides: no expectation, and what the target belongs to. */
+interface ListedCell extends CellBase {
+  expectation: undefined;
+  /** What the target belongs to, for the matrix: a service (or a container run by hand), `host` or `internet`. */
+  endpoint: string;
+}
+
 /** A zone or a service (or the host, for an outside host) trying to reach one host: by name and, when it must stay
  * blocked, by every address of the target on every network. */
-export interface ReachCell extends CellBase {
+export interface ReachCell extends ExpectedCell {
   kind: 'reach';
   target: HostTarget;
   /**
@@ -75,7 +97,7 @@ export interface ReachCell extends CellBase {
 }
 
 /** The host knocking on a service's published port: decided by the engine's bindings and by whether they answer. */
-export interface PublishedCell extends CellBase {
+export interface PublishedCell extends ExpectedCell {
   kind: 'published';
   target: TcpTarget | HttpTarget;
   /** How the port is bound (`all interfaces (0.0.0.0:32768)`, `127.0.0.1:32769 only`); undefined when it is not. */
@@ -94,17 +116,42 @@ export interface PublishedCell extends CellBase {
  * (routed through the host, as a machine beside it would), and at the host's address on the ports published on all
  * interfaces. What answers is what an attacker on the LAN reaches.
  */
-export interface LanCell extends CellBase {
+export interface LanCell extends ExpectedCell {
   kind: 'lan';
   target: TcpTarget | HttpTarget;
   /** How the target port is published (`127.0.0.1:32768`, `0.0.0.0:8080`); empty when it is not: a direct hit says which. */
   bindings: string[];
 }
 
-/** Egress: a probe trying the internet list; reached if any entry answers. */
+/** Egress: a probe trying the internet list; reached if any entry answers. A drill's has no expectation. */
 export interface EgressCell extends CellBase {
   kind: 'egress';
-  target: InternetTarget;
+  /** The scenario's internet target; undefined in a drill, which tries its own list. */
+  target: InternetTarget | undefined;
+  /** In a drill: `internet`, its matrix column. */
+  endpoint?: string;
+}
+
+/** A drill's TCP connection to one address and port: a container's address on one of its networks, or the host's. */
+export interface PortCell extends ListedCell {
+  kind: 'port';
+  /** `container`: an address of a container; `host`: the host at the source network's gateway; `published`: a port
+   * a container publishes on the host, tried at that gateway. */
+  via: 'container' | 'host' | 'published';
+  address: string;
+  port: number;
+  /** The network the address is on, as reports name it. */
+  network: string;
+  /** What usually listens on the port (for a published port: on the container port behind it). */
+  risk: { kind: PortKind; name: string | undefined };
+  /** For a published port: the container port behind it and how it is bound on the host. */
+  published?: { container: string; port: number; binding: string; allInterfaces: boolean } | undefined;
+}
+
+/** A drill's lookup of a service's name through the source's DNS: whether it resolves there. */
+export interface NameCell extends ListedCell {
+  kind: 'name';
+  name: string;
 }
 
 /**
@@ -112,7 +159,7 @@ export interface EgressCell extends CellBase {
  * each network Traefik may pick for it (one when Traefik's choice is settled, every network of the container when it
  * is arbitrary). What Traefik makes of the container's labels is worked out in traefik/ and carried here as data.
  */
-export interface TraefikRouteCell extends CellBase {
+export interface TraefikRouteCell extends ExpectedCell {
   kind: 'traefik-route';
   proxy: TraefikProxy;
   /** The routed container, the provider that reads it, the network Traefik chooses and the ports it sends to. */
@@ -124,13 +171,16 @@ export interface TraefikRouteCell extends CellBase {
 }
 
 /**
- * A cell, by kind. A new kind of check is a new member here, a planner in plan/ and a judge in judge/: the
+ * A cell, by kind. A new kind of check is a new member here, a planner in plan/ (or drill/) and a judge in judge/: the
  * dispatchers switch on `kind` and end in an exhaustiveness check, so a member without both does not compile. On the
  * plan side that is planCell's switch over what cellKind (cell-kind.ts) chooses for a target, unless the kind is made
- * from a check of its own, as traefik-route is; on the judge side, judge.ts's two switches (whether the configuration
- * decides the cell without a probe, and the judge of what the probe saw).
+ * from a check of its own, as traefik-route is, or only by a drill (port, name); on the judge side, judge.ts's two
+ * switches (whether the configuration decides the cell without a probe, and the judge of what the probe saw).
  */
-export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell;
+export type Cell = ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell | PortCell | NameCell;
+
+/** The cells a drill makes: no expectation, each with what its target belongs to. */
+export type DrillCell = PortCell | NameCell | (EgressCell & { expectation: undefined; endpoint: string });
 
 /** The checks that prove a probe could have seen something, before any "blocked" from it counts. */
 export interface Controls {

@@ -1,6 +1,7 @@
 import type { RunResult } from '../run-result.js';
+import { envelope, jsonText } from './json-envelope.js';
 
-/** The machine-readable report: the whole run result, with a format version for consumers. */
+/** The machine-readable report: the whole run result, as a `dockprobe-report` document. */
 export function jsonReport(result: RunResult): string {
-  return `${JSON.stringify({ format: 'dockprobe-report', formatVersion: 1, ...result }, null, 2)}\n`;
+  return jsonText(envelope('dockprobe-report', result));
 }

@@ -11,22 +11,23 @@ import { probeResult, type ProbeErrorCode, type ProbeResult } from './probe-resu
 export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 
 /**
- * Starts every probe of the plan in parallel, waits for each, and removes each container as soon as its result is
- * read. A probe that fails to start yields a failed result, never an exception: the judge turns it into inconclusive.
- * Swarm jobs bound for the same node run one after another: a job attaches its overlay to the node, and while a node
- * joins an overlay's gossip its embedded DNS answered SERVFAIL for names it had resolved a moment before, in the other
- * jobs running there (seen on the three-node test cluster, on the node with no task of the stack). One job at a time
- * keeps each probe's world its own.
+ * Starts every probe of the plan in parallel (at most `atOnce` at a time, when given, in the plan's order), waits for
+ * each, and removes each container as soon as its result is read. A probe that fails to start yields a failed result,
+ * never an exception: the judge turns it into inconclusive. Swarm jobs bound for the same node run one after another:
+ * a job attaches its overlay to the node, and while a node joins an overlay's gossip its embedded DNS answered
+ * SERVFAIL for names it had resolved a moment before, in the other jobs running there (seen on the three-node test
+ * cluster, on the node with no task of the stack). One job at a time keeps each probe's world its own.
  */
 export async function runProbes(
   plan: Plan,
   context: ProbeContext,
-  options: { graceMs?: number; onProbe?: (result: ProbeResult) => void } = {},
+  options: { graceMs?: number; atOnce?: number; onProbe?: (result: ProbeResult) => void } = {},
 ): Promise<ProbeResult[]> {
   const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
   const results = new Map<string, ProbeResult>();
+  const slot = slots(options.atOnce);
   const one = async (spec: ProbeSpec) => {
-    const result = await runOne(spec, context, graceMs);
+    const result = await slot(() => runOne(spec, context, graceMs));
     results.set(spec.key, result);
     options.onProbe?.(result);
   };
@@ -41,6 +42,24 @@ export async function runProbes(
     }),
   ]);
   return plan.probes.map((spec) => results.get(spec.key)!);
+}
+
+// At most `limit` of the works given run at once, started in the order given; no limit when undefined.
+function slots(limit: number | undefined): <T>(work: () => Promise<T>) => Promise<T> {
+  if (limit === undefined) return (work) => work();
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {

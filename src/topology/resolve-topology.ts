@@ -1,22 +1,13 @@
-import type { ContainerInfo } from '../docker/container-client.js';
 import type { Engine } from '../docker/engine.js';
 import type { NetworkInfo } from '../docker/network-client.js';
-import {
-  COMPOSE_NETWORK,
-  COMPOSE_ONEOFF,
-  COMPOSE_PROJECT,
-  COMPOSE_SERVICE,
-  COMPOSE_VERSION,
-  LABEL_ROLE,
-  STACK_NAMESPACE,
-  labelFilter,
-} from '../docker/labels.js';
+import { COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_VERSION, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { groupServices } from './group-services.js';
 import { readStacks, type StackRead } from './read-stacks.js';
 import { resolveNames } from './resolve-names.js';
 import { stackShortName } from './stack-short-name.js';
-import { swarmPlumbing, type Topology, type TopologyNetwork, type TopologyService } from './topology.js';
+import { swarmPlumbing, type Topology, type TopologyNetwork } from './topology.js';
 
 /**
  * Reads what is deployed for the projects the scenario names, and checks that every network and service the scenario
@@ -57,7 +48,7 @@ export async function resolveTopology(
   if (stacks) markJoined(networks, stacks);
 
   const services = [
-    ...projects.flatMap((project, i) => groupServices(project, projectContainers[i] ?? [])),
+    ...projects.flatMap((_, i) => groupServices(projectContainers[i] ?? [])),
     ...(stacks?.services ?? []),
   ];
   const composeVersions = [
@@ -113,21 +104,6 @@ function referencedProjects(scenarios: readonly Scenario[]): string[] {
       if (t.kind !== 'internet' && t.host.kind === 'service' && t.host.project) projects.add(t.host.project);
   }
   return [...projects];
-}
-
-function groupServices(project: string, containers: ContainerInfo[]): TopologyService[] {
-  const byName = new Map<string, ContainerInfo[]>();
-  for (const c of containers) {
-    const service = c.labels[COMPOSE_SERVICE];
-    // One-off containers (`compose run`) and dockprobe's own probes are not the deployment.
-    if (!service || c.labels[COMPOSE_ONEOFF] === 'True' || c.labels[LABEL_ROLE] === 'probe') continue;
-    byName.set(service, [...(byName.get(service) ?? []), c]);
-  }
-  return [...byName].map(([name, list]) => ({
-    project,
-    name,
-    containers: list.sort((a, b) => a.name.localeCompare(b.name)),
-  }));
 }
 
 async function existingProjects(

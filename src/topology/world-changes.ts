@@ -5,6 +5,7 @@ import type { SwarmNode, SwarmTask } from '../docker/swarm-client.js';
 import type { NodeEngine } from './connect-node-engines.js';
 import { COMPOSE_PROJECT, LABEL_RUN, STACK_NAMESPACE, SWARM_TASK_ID, labelFilter } from '../docker/labels.js';
 import { isContainerOf, remoteTasks, taskName, type Topology } from './topology.js';
+import type { World } from './world.js';
 
 /** What happened to one container of the deployment between the topology read and the end of the probes. */
 export interface WorldChange {
@@ -94,18 +95,25 @@ export interface RunWindow {
 const CONTAINER_ACTIONS = new Set(['die', 'kill', 'stop', 'pause', 'restart', 'oom', 'destroy']);
 
 /**
- * What the run's window held: the deployment re-read after the probes and compared with the read before them, and
- * the engine's events of the window (a container that died and came back, a network joined or left, a network
- * created). The run's own probes are not changes; a window that cannot be read counts as changed.
+ * What the run's window held, from the world's read to now: the world re-read after the probes and compared with the
+ * read before them, and the engine's events of the window (a container that died and came back, a network joined or
+ * left, a network created). The run's own probes are not changes; a window that cannot be read counts as changed. A
+ * world read by project is re-read by project (and its stacks' tasks on other nodes); one read from every container of
+ * the engine is re-read whole, each container its own entry, since a container of no project counts as much as a
+ * project's.
  */
 export async function readWindow(
   runtime: Pick<Engine, 'containers' | 'swarm' | 'events'>,
-  topology: Topology,
+  world: World,
   runId: string,
-  sinceMs: number,
   nodes: readonly NodeEngine[] = [],
 ): Promise<RunWindow> {
-  const window = await readThisEngine(runtime, topology, runId, sinceMs);
+  const sinceMs = world.readAtMs;
+  const window =
+    world.scope === 'engine'
+      ? await readEveryContainer(runtime, world, runId, sinceMs)
+      : await readThisEngine(runtime, world.topology, runId, sinceMs);
+  const { topology } = world;
   // Other nodes' engines, where the user gave them: their container and network events are the window's too.
   const untilMs = Date.now();
   await Promise.all(
@@ -167,6 +175,29 @@ async function readThisEngine(
     return { changes, networkEvents };
   } catch (error) {
     return { changes: unknownWorld(topology, (error as Error).message), networkEvents: [] };
+  }
+}
+
+// Every running container in scope, re-read after the probes, and the engine's events meanwhile.
+async function readEveryContainer(
+  runtime: Pick<Engine, 'containers' | 'events'>,
+  world: World,
+  runId: string,
+  sinceMs: number,
+): Promise<RunWindow> {
+  const each: Topology = {
+    ...world.topology,
+    services: world.containers.filter((c) => c.running).map((c) => ({ project: '', name: c.name, containers: [c] })),
+  };
+  try {
+    const [after, events] = await Promise.all([
+      runtime.containers.list({ all: true }),
+      runtime.events.list(sinceMs, Date.now()),
+    ]);
+    const changes = worldChanges(each, after);
+    return { changes, networkEvents: eventChanges(each, events, runId, changes, sinceMs) };
+  } catch (error) {
+    return { changes: unknownWorld(each, (error as Error).message), networkEvents: [] };
   }
 }
 

@@ -138,7 +138,7 @@ t.test('drill --help: the options and exit codes, and no Docker client loaded', 
   t.match(help.stdout, /Exit codes: 0 the drill ran \(it judges nothing\)/);
   t.same(
     help.loaded.filter((m) =>
-      /node_modules\/(dockerode|docker-modem|cli-table3|undici)\/|src\/(docker|drill\/(drill|plan-drill|judge-drill-cell|pretty-drill-report|read-drill-world)\.|run\/(?!cleanup-stack)|verify)/.test(
+      /node_modules\/(dockerode|docker-modem|cli-table3|undici)\/|src\/(docker|pipeline|judge|topology\/world|drill\/(drill|plan-drill|pretty-drill-report)\.|run\/(?!cleanup-stack)|verify)/.test(
         m,
       ),
     ),

@@ -3,6 +3,7 @@ import type { Observation } from '../../probes/agent/protocol.js';
 import { exitCodeForDrill } from '../../src/cli/exit-code.js';
 import { drill, type DrillOptions } from '../../src/drill/drill.js';
 import type { DrillResult, DrillRow } from '../../src/drill/drill-result.js';
+import { jsonDrillReport } from '../../src/drill/json-drill-report.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 
 // The whole drill on the fake engine: the engine read, the plan, probes created, started, waited on and removed, the
@@ -108,7 +109,6 @@ t.test(
 t.test('rows: risk, evidence, stable order, versioned JSON', async (t) => {
   const { engine } = drillDeployment();
   const result = await run(engine, { ports: [2375, 5432] });
-  t.equal(result.dockprobeDrill, 1);
   t.match(result.bounds, {
     concurrency: 128,
     attemptsPerCheck: 1,
@@ -144,8 +144,9 @@ t.test('rows: risk, evidence, stable order, versioned JSON', async (t) => {
     again.rows.map((r) => r.target),
     result.rows.map((r) => r.target),
   );
-  const json = JSON.parse(JSON.stringify(result)) as DrillResult;
-  t.same(Object.keys(json).slice(0, 3), ['dockprobeDrill', 'runId', 'from']);
+  const json = JSON.parse(jsonDrillReport(result)) as DrillResult;
+  t.same(Object.keys(json).slice(0, 4), ['format', 'version', 'runId', 'from'], 'the envelope first');
+  t.match(json, { format: 'dockprobe-drill', version: 1 });
   t.equal(json.from, 'service proxy');
   t.same(json.summary, { reached: 5, pathOpen: 3, blocked: 9, inconclusive: 0 });
 });

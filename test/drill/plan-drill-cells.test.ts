@@ -3,7 +3,7 @@ import { DrillNames } from '../../src/drill/drill-names.js';
 import type { DrillSourcePlan } from '../../src/drill/drill-source-plan.js';
 import { drillSources } from '../../src/drill/drill-sources.js';
 import { planDrillCells } from '../../src/drill/plan-drill-cells.js';
-import { readDrillWorld } from '../../src/drill/read-drill-world.js';
+import { readWorld } from '../../src/topology/world.js';
 import { sourceRoutes } from '../../src/drill/source-routes.js';
 import { ProbeBuilder } from '../../src/plan/probe-builder.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
@@ -11,7 +11,7 @@ import { drillDeployment } from '../fixtures/drill-deployment.js';
 // Each target goes to its kind's planner, which adds its cells and their checks to the source's probe in order.
 
 async function planFrom(from: Parameters<typeof drillSources>[0]): Promise<DrillSourcePlan> {
-  const world = await readDrillWorld(drillDeployment().engine, undefined);
+  const world = await readWorld(drillDeployment().engine, { kind: 'engine', projects: undefined });
   const names = new DrillNames(world.topology);
   const source = drillSources(from, world, names, 'd1').sources[0]!;
   const newProbe = (key: string) =>
@@ -73,7 +73,7 @@ t.test(
     ];
     planDrillCells(plan, { kind: 'egress', internet });
     t.same(
-      plan.cells.map((c) => [c.kind, c.target, c.attempts.map((a) => a.checkId)]),
+      plan.cells.map((c) => [c.kind, c.targetLabel, c.attempts.map((a) => a.checkId)]),
       [
         ['name', 'dns:api', ['c1']],
         ['port', 'api:22 on public', ['c2']],

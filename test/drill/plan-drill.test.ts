@@ -1,6 +1,6 @@
 import t from 'tap';
 import { planDrill } from '../../src/drill/plan-drill.js';
-import { readDrillWorld } from '../../src/drill/read-drill-world.js';
+import { readWorld } from '../../src/topology/world.js';
 import { lanPlacement } from '../../src/plan/lan-placement.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 
@@ -21,7 +21,7 @@ const options = {
 
 t.test('from lan: container addresses on local bridges, the host at the link, no names, no egress', async (t) => {
   const { engine } = drillDeployment();
-  const world = await readDrillWorld(engine, undefined);
+  const world = await readWorld(engine, { kind: 'engine', projects: undefined });
   const plan = planDrill({ kind: 'lan' }, world, {
     ...options,
     internet: [
@@ -71,7 +71,7 @@ t.test('from lan: container addresses on local bridges, the host at the link, no
 
 t.test("from a service: each other service's name just before its addresses, then the host, then egress", async (t) => {
   const { engine } = drillDeployment();
-  const world = await readDrillWorld(engine, undefined);
+  const world = await readWorld(engine, { kind: 'engine', projects: undefined });
   const internet = [
     {
       kind: 'tcp' as const,
@@ -88,7 +88,7 @@ t.test("from a service: each other service's name just before its addresses, the
     internet,
   });
   t.same(
-    plan.cells.map((c) => c.target),
+    plan.cells.map((c) => c.targetLabel),
     [
       'dns:api',
       'api:3001 on public',

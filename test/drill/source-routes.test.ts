@@ -1,7 +1,7 @@
 import t from 'tap';
 import { DrillNames } from '../../src/drill/drill-names.js';
 import { drillSources } from '../../src/drill/drill-sources.js';
-import { readDrillWorld } from '../../src/drill/read-drill-world.js';
+import { readWorld } from '../../src/topology/world.js';
 import { sourceRoutes } from '../../src/drill/source-routes.js';
 import type { LanPlacement } from '../../src/plan/plan.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
@@ -21,7 +21,7 @@ async function routesFrom(from: Parameters<typeof drillSources>[0], overlay = fa
     });
     d.api.networks.push({ networkId: net.id, networkName: net.name, ipv4: '10.20.0.3', aliases: [] });
   }
-  const world = await readDrillWorld(d.engine, undefined);
+  const world = await readWorld(d.engine, { kind: 'engine', projects: undefined });
   const names = new DrillNames(world.topology);
   const source = drillSources(from, world, names, 'd1').sources[0]!;
   const api = world.containers.find((c) => c.name === 'shop-api-1')!;

@@ -5,6 +5,7 @@ import t from 'tap';
 import type { Baseline } from '../../src/baseline/baseline.js';
 import type { DriftReport } from '../../src/baseline/drift-report.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
+import { documentErrors } from '../fixtures/json-documents.js';
 import { cli, upReferenceAndBroken } from './helpers.js';
 
 // Baselines and drift on real topologies: a snapshot of the reference topology; the same deployment again drifts
@@ -21,6 +22,7 @@ t.test('snapshot, then the same deployment: no drift, the same digest as the com
   const snap = await cli(['snapshot', 'scenarios/reference.yml', '--project', reference, '--write', file]);
   t.equal(snap.exitCode, 0, snap.stderr);
   const baseline = JSON.parse(await readFile(file, 'utf8')) as Baseline;
+  t.same(documentErrors('dockprobe-baseline', baseline), [], 'a valid dockprobe-baseline document (schemas/)');
   t.match(snap.stdout, new RegExp(`: 10 paths \\(6 open, 4 closed, 0 unknown\\), digest ${baseline.digest}`));
   const committed = JSON.parse(await readFile(COMMITTED, 'utf8')) as Baseline;
   t.equal(baseline.digest, committed.digest, 'this engine sees what the committed baseline saw');
@@ -42,6 +44,7 @@ t.test('the broken twin against the committed baseline: exactly the paths it ope
   ]);
   t.equal(exitCode, 1, stderr);
   const report = JSON.parse(stdout) as DriftReport;
+  t.same(documentErrors('dockprobe-drift', report), [], 'a valid dockprobe-drift document (schemas/)');
   t.same(
     report.drift.map((d) => [d.kind, d.source, d.target]),
     [

@@ -8,6 +8,7 @@ import type { DrillResult, DrillRow } from '../../src/drill/drill-result.js';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { documentErrors } from '../fixtures/json-documents.js';
 import { canaryForFile } from './fake-internet.js';
 import {
   cli,
@@ -316,7 +317,8 @@ if (canary) {
     const { ports, rows } = await expected('docker-compose.test.yml', 'proxy');
     const { exitCode, stderr, result } = await drillFrom(reference, ports);
     t.equal(exitCode, 0, stderr);
-    t.equal(result.dockprobeDrill, 1);
+    t.match(result, { format: 'dockprobe-drill', version: 1 });
+    t.same(documentErrors('dockprobe-drill', result), [], 'a valid dockprobe-drill document (schemas/)');
     t.same(result.summary.inconclusive, 0);
     const seen = new Map(
       result.rows.filter((r) => r.via !== 'published' && r.kind !== 'egress').map((r) => [r.target, r.status]),

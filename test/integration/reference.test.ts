@@ -17,6 +17,7 @@ import {
   teardown,
   upProject,
 } from './helpers.js';
+import { documentErrors } from '../fixtures/json-documents.js';
 
 // The reference topology (docker-compose.test.yml), verified for real on the engine.
 
@@ -38,6 +39,7 @@ t.test('the reference scenario passes, with real evidence, and leaves nothing be
   ]);
   t.equal(exitCode, 0, stderr);
   t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
+  t.same(documentErrors('dockprobe-report', report), [], 'a valid dockprobe-report document (schemas/)');
   const cell = (source: string, target: string) =>
     report!.verdicts.find((v) => v.source === `network ${source}` && v.target === target)!;
   t.match(cell('public-facing', 'frontend:3000').observed, /^open \d+\.\d+\.\d+\.\d+:3000$/);

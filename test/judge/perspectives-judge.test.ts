@@ -134,3 +134,25 @@ t.test('a source service that is not running is inconclusive, never blocked', as
   t.equal(verdicts[0]!.code, 'source-not-running');
   t.equal(verdicts[0]!.source, 'service proxy');
 });
+
+t.test(
+  'fail closed: egress expected blocked, an internet name that did not resolve while the DNS control failed is inconclusive, never "no egress"',
+  async (t) => {
+    const s = parseScenario(
+      'project: ref\ntimeout: 1s\ninternet: [https://example.com/, tcp://198.51.100.10:8080]\nexpect:\n  - from: { service: frontend }\n    to: [internet]\n    reachable: false\n',
+      's.yml',
+    );
+    const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+    // The DNS server answers nothing, not even the probe's own name; the peers answer (the reach control holds) and
+    // the address on the list is silent, as behind a firewall. The probe has a default route.
+    const silentDns: Oracle = (c) => {
+      if (c.kind === 'dns' || c.kind === 'http') return { outcome: 'dns-timeout', errorCode: 'ETIMEOUT' };
+      if (c.host === '198.51.100.10') return { outcome: 'timeout', address: c.host, port: c.port };
+      return { outcome: 'open', address: c.host, port: c.port };
+    };
+    const { verdicts, controls } = judge(plan, fakeResults(plan, silentDns));
+    t.same([controls[0]!.dns, controls[0]!.reach], [false, true]);
+    t.match(verdicts[0], { target: 'internet', status: 'inconclusive', code: 'dns-control-failed' });
+    t.match(verdicts[0]!.reason, /the probe's DNS control failed too/);
+  },
+);

@@ -5,6 +5,7 @@ import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { resolveNames } from '../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { readWindow, taskChanges } from '../../src/topology/world-changes.js';
+import { worldOf } from '../../src/topology/world.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
 // Planning against stacks read from the fake manager: a target whose tasks all run on another node is tried by
@@ -134,13 +135,13 @@ t.test(
     const { topology, tasks, engine } = await plan(
       '  - from: { network: default }\n    to: [db:5432]\n    reachable: false\n',
     );
-    const held = await readWindow(engine, topology, 'r', 0);
+    const held = await readWindow(engine, worldOf(topology), 'r');
     t.same(held.changes.size, 0, 'nothing changed');
     engine.swarm.tasks.find((x) => x.id === tasks.db1.id)!.state = 'shutdown';
     const api = [...engine.containers.byId.values()].find((c) => c.name.startsWith('glasck-app_api.1.'))!;
     api.running = false;
     api.state = 'exited';
-    const changed = await readWindow(engine, topology, 'r', 0);
+    const changed = await readWindow(engine, worldOf(topology), 'r');
     t.same(
       changed.changes.get(tasks.db1.id)?.map((c) => c.what),
       ['task glasck-app_db.1 on node vps-2 is shutdown (it was running)'],

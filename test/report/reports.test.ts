@@ -100,13 +100,13 @@ t.test('colour follows NO_COLOR, FORCE_COLOR, TERM=dumb and the TTY', async (t) 
 t.test('json: the whole result with a format version', async (t) => {
   const parsed = JSON.parse(jsonReport(result)) as {
     format: string;
-    formatVersion: number;
+    version: number;
     summary: object;
     verdicts: unknown[];
     probes: unknown[];
   };
   t.equal(parsed.format, 'dockprobe-report');
-  t.equal(parsed.formatVersion, 1);
+  t.equal(parsed.version, 1);
   t.same(parsed.summary, { total: 3, pass: 1, fail: 1, inconclusive: 1 });
   t.equal(parsed.verdicts.length, 3);
   t.same(

@@ -4,6 +4,7 @@ import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { connectNodeEngines } from '../../src/topology/connect-node-engines.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { nodeEventChanges, readWindow } from '../../src/topology/world-changes.js';
+import { worldOf } from '../../src/topology/world.js';
 import { FakeEngine } from '../fixtures/fake-engine.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
@@ -55,7 +56,7 @@ t.test(
 t.test('a node whose events cannot be read: each task there counts as changed (fail closed)', async (t) => {
   const { engine, topology, node, nodeB, tasks } = await setup();
   nodeB.faults.set('events.list', new Error('events: no answer within 30000 ms'));
-  const window = await readWindow(engine, topology, 'r1', Date.now() - 1000, [
+  const window = await readWindow(engine, worldOf(topology, Date.now() - 1000), 'r1', [
     { node, endpoint: 'unix:///b.sock', runtime: nodeB },
   ]);
   t.match(window.changes.get(tasks.api2.id), [

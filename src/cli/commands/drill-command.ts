@@ -109,19 +109,18 @@ export async function drillAndReport(options: DrillOptions, output: DrillOutput,
     );
   }
   if (output.baseline !== undefined && before && baseline) {
-    const [{ driftReportOf, driftExitCode }, { prettyDrift }] = await Promise.all([
+    const [{ driftReportOf, driftExitCode }, { jsonDriftReport, prettyDrift }] = await Promise.all([
       import('../compare-with-baseline.js'),
       import('../../baseline/drift-report.js'),
     ]);
     const report = driftReportOf(output.baseline, before, baseline, result, output.failOn);
-    context.stdout.write(
-      output.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : prettyDrift(report, context.colorsOut),
-    );
+    context.stdout.write(output.format === 'json' ? jsonDriftReport(report) : prettyDrift(report, context.colorsOut));
     reportLeftovers(context, result);
     return driftExitCode(report, result.cleanupFailures);
   }
   if (output.format === 'json') {
-    context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const { jsonDrillReport } = await import('../../drill/json-drill-report.js');
+    context.stdout.write(jsonDrillReport(result));
   } else {
     const { prettyDrillReport } = await import('../../drill/pretty-drill-report.js');
     context.stdout.write(prettyDrillReport(result, context.colorsOut, { verbose: output.verbose }));

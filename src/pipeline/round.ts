@@ -1,0 +1,48 @@
+import type { Engine } from '../docker/engine.js';
+import { judgeCells } from '../judge/judge.js';
+import type { ControlResult, Judgement } from '../judge/verdict.js';
+import type { Plan } from '../plan/plan.js';
+import type { ProbeResult } from '../run/probe-result.js';
+import type { NodeEngine } from '../topology/connect-node-engines.js';
+import { readWindow, type RunWindow } from '../topology/world-changes.js';
+import type { World } from '../topology/world.js';
+import type { ProbeRunner } from './probe-runner.js';
+
+/** One round judged: the plan, what each probe gave, the window it ran in, and each cell's judgement. */
+export interface Round<P extends Plan = Plan> {
+  plan: P;
+  results: ProbeResult[];
+  window: RunWindow;
+  judgements: Judgement<P['cells'][number]>[];
+  controls: ControlResult[];
+}
+
+/** What a round needs besides its world, plan and runner. */
+export interface RoundContext {
+  runtime: Engine;
+  runId: string;
+  /** Other swarm nodes' engines: their events are the window's too. */
+  nodeEngines?: readonly NodeEngine[];
+  log?: (message: string) => void;
+}
+
+/**
+ * One round of a run, for every front end: the plan's probes run by `runner`, the window read (from the world's read
+ * to now: whatever changed under the probes makes their "blocked" unproven), every cell judged with the fail-closed
+ * rules. It can be called again and again on one world, with a plan of its own each time (`--repeat`).
+ */
+export async function runRound<P extends Plan>(
+  world: World,
+  plan: P,
+  runner: ProbeRunner,
+  context: RoundContext,
+): Promise<Round<P>> {
+  const log = context.log ?? (() => undefined);
+  const results = await runner.run(plan);
+  const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
+  for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
+    log(`changed during the run: ${what}`);
+  for (const what of window.networkEvents) log(`during the run: ${what}`);
+  const { judgements, controls } = judgeCells(plan, results, window);
+  return { plan, results, window, judgements, controls };
+}

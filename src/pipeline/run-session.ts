@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import type { Engine } from '../docker/engine.js';
+import { DockerodeEngine } from '../docker/dockerode-engine.js';
+import { CleanupStack } from '../run/cleanup-stack.js';
+import type { ProbeLimits } from '../run/probe.js';
+import { newRunId } from '../run/run-id.js';
+import { coldProbeRunner, type ProbeRunner } from './probe-runner.js';
+
+/** What every front end's run takes: the engine, the run's id and cleanup, its log, and how its probes are made. */
+export interface RunOptions {
+  runId?: string;
+  runtime?: Engine;
+  /** The deadline of each engine call (`--engine-timeout`); a silent engine then fails the run with exit 3. */
+  engineTimeoutMs?: number;
+  /** Shared with the caller's signal handlers, so Ctrl-C removes what this run created. */
+  cleanup?: CleanupStack;
+  /** Progress lines (stderr in the CLI). */
+  log?: (message: string) => void;
+  /** A probe image to use instead of building one. */
+  image?: string;
+  /** How long past its own deadline a probe may take before it is killed (container start included). */
+  probeGraceMs?: number;
+  limits?: ProbeLimits;
+  /** Upstream DNS of the probes: undefined for the isolated default, [] for the engine's own. */
+  dnsUpstream?: string[];
+}
+
+/** One run while it lasts: its id, engine and log, and the cleanup stack its probes go on. */
+export interface RunSession {
+  runId: string;
+  runtime: Engine;
+  log: (message: string) => void;
+  /** The run's own stack: removed by close(); a caller's stack (the CLI's signal handler) reaches it while it lives. */
+  cleanup: CleanupStack;
+  startedAt: string;
+  /** Milliseconds since the run began. */
+  elapsedMs(): number;
+  /** A runner of cold probes (coldProbeRunner) with the run's image and options; `atOnce` bounds the probes at a time. */
+  coldRunner(image: string, atOnce?: number): ProbeRunner;
+  /** Removes everything the run created; returns what could not be removed. */
+  close(): Promise<string[]>;
+}
+
+/** Opens a run: `what` names its stack (`probes of run <id>`, `probes of drill <id>`). */
+export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const log = options.log ?? (() => undefined);
+  const runId = options.runId ?? newRunId();
+  const runtime =
+    options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
+  // Probes get a stack of their own, removed as soon as the run ends.
+  const { stack: cleanup, close } = (options.cleanup ?? new CleanupStack()).child(`probes of ${what} ${runId}`);
+  return {
+    runId,
+    runtime,
+    log,
+    cleanup,
+    startedAt,
+    elapsedMs: () => Math.round(performance.now() - started),
+    coldRunner: (image, atOnce) =>
+      coldProbeRunner(
+        {
+          runtime,
+          runId,
+          image,
+          cleanup,
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
+        },
+        {
+          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+          ...(atOnce !== undefined ? { atOnce } : {}),
+          onProbe: (r) =>
+            log(
+              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+            ),
+        },
+      ),
+    close,
+  };
+}
