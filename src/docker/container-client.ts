@@ -36,6 +36,8 @@ export interface ContainerInfo {
   ports: ContainerPort[];
   /** HostConfig.NetworkMode: a network name, `host`, `none`, `container:<id>` … */
   networkMode: string;
+  /** Its health check's status (`starting`, `healthy`, `unhealthy`), when it has one. */
+  health?: string | undefined;
   /**
    * The process the engine started: its path, then its arguments (entrypoint and command merged, as inspect's `Path`
    * and `Args` say). A proxy's static configuration is read from it (see traefik/read-static-config.ts).

@@ -122,7 +122,8 @@ export function judgeTraefikRouteCell(
 // route whatever the network; a choice dockprobe cannot see is not guessed; then the labels, then chance, then the
 // network of a settled choice.
 function finding(cell: TraefikRouteCell): Finding | undefined {
-  const { choice, ports, backend, reading, container } = cell.route;
+  const { choice, ports, backend, reading, container, undecided } = cell.route;
+  if (undecided) return { status: 'inconclusive', code: undecided.code, observed: 'undecided', reason: undecided.why };
   const name = backendName(cell);
   const candidates = choice.candidates.map((n) => n.name).join(', ');
   switch (choice.code) {
@@ -170,7 +171,7 @@ function finding(cell: TraefikRouteCell): Finding | undefined {
         status: 'inconclusive',
         code: 'traefik-config-unseen',
         observed: 'config-unseen',
-        reason: `${name} is on ${choice.candidates.length} networks (${candidates}) with no network label, so the default network option of ${choice.reader} decides, and it is not on the proxy's command line (${unseenWhere(cell)}): dockprobe cannot tell which network Traefik uses`,
+        reason: `${name} is on ${choice.candidates.length} networks (${candidates}) with no network label, so the default network option of ${choice.reader} decides, and its static configuration is not known (${unseenWhere(cell)}): dockprobe cannot tell which network Traefik uses`,
         fix: `set ${reading.reads[0]} on ${backend.service} to make the choice visible`,
       };
     case 'label-ignored': {
@@ -235,7 +236,7 @@ function landing(cell: TraefikRouteCell, choice: NetworkChoice): string {
     case 'arbitrary':
       return `falls back to any of its ${choice.candidates.length} networks (${list}): ${INTERMITTENT}`;
     default:
-      return `leaves the choice to its default network option, which is not on the proxy's command line (${unseenWhere(cell)}): it may use any of ${list}`;
+      return `leaves the choice to its default network option, which is not known (${unseenWhere(cell)}): it may use any of ${list}`;
   }
 }
 
@@ -263,10 +264,7 @@ function defaultFlag(cell: TraefikRouteCell): string {
 }
 
 function unseenWhere(cell: TraefikRouteCell): string {
-  const config = cell.proxy.config;
-  return config.source === 'file'
-    ? `it reads the configuration file ${config.configFile}`
-    : 'it reads a configuration file or TRAEFIK_* environment variables';
+  return cell.proxy.config.unseen ?? `it reads ${cell.proxy.config.where}`;
 }
 
 // What the proxy reached of each network Traefik may pick: the evidence behind "which of those the proxy reaches".

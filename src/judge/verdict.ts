@@ -58,7 +58,7 @@ export const VERDICT_CODES = {
     'the network Traefik uses for the routed service is not one the proxy is on: every request gets 502',
   'traefik-no-answer': 'the routed service does not answer on the network and port Traefik uses, from inside the proxy',
   'traefik-config-unseen':
-    "the proxy's default-network option decides, and its static configuration is not on its command line: not guessed",
+    "a setting of the proxy's static configuration decides (its default network, its constraints), and that configuration could not be read or followed (a file that does not read or parse, a path dockprobe could not look at): not guessed",
   'traefik-version-unknown':
     "which network label Traefik reads depends on a version the proxy's image does not tell: not guessed",
   'source-not-running': 'the source service has no running container to probe from',

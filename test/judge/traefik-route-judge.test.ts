@@ -193,3 +193,18 @@ t.test('a proxy with no running container: inconclusive, never a pass', async (t
   proxy.containers = proxy.containers.map((c) => ({ ...c, state: 'exited', running: false }));
   t.match(run(topology), [{ status: 'inconclusive', code: 'source-not-running' }]);
 });
+
+t.test('a route its configuration leaves undecided is inconclusive with the code it says, never a pass', async (t) => {
+  const topology = traefikTopology({
+    args: ['--providers.docker=true', '--providers.docker.constraints=Tag(`x`)'],
+    labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) },
+  });
+  const [constrained] = run(topology);
+  t.match(constrained, { status: 'inconclusive', code: 'traefik-config-unseen', observed: 'undecided' });
+  t.match(constrained!.reason, /constraints expression/);
+  const healthCheck = traefikTopology({
+    labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) },
+  });
+  healthCheck.services.find((s) => s.name === 'frontend')!.containers[0]!.health = 'unhealthy';
+  t.match(run(healthCheck), [{ status: 'inconclusive', code: 'target-not-running' }]);
+});

@@ -74,7 +74,7 @@ t.test(
       'v3 alone cannot tell',
     );
     t.match(providerReading(proxy('traefik:v3.0', ['--providers.docker']), swarm), {
-      unread: /neither --providers.swarm/,
+      unread: /neither providers.swarm/,
     });
   },
 );
