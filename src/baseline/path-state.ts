@@ -44,6 +44,8 @@ const STATE: Record<VerdictCode, PathState> = {
   'traefik-no-port': 'unknown',
   'traefik-config-unseen': 'unknown',
   'traefik-version-unknown': 'unknown',
+  'traefik-server-unreachable': 'closed',
+  'traefik-choice-unexplained': 'unknown',
   'source-not-running': 'unknown',
   'target-not-running': 'unknown',
   'target-in-host-network': 'unknown',

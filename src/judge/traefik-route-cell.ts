@@ -1,6 +1,7 @@
 import type { Observation } from '../../probes/agent/protocol.js';
 import type { TraefikRouteCell } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { judgeLiveRead } from '../traefik/judge-live-read.js';
 import type { BackendNetwork, NetworkChoice } from '../traefik/traefik.js';
 import { failClosed, unproven } from './fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from './outcomes.js';
@@ -38,12 +39,13 @@ export function decideTraefikRouteCell(
     found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port'
       ? ''
       : fromTheProxy(cell, evidence, result);
-  return judged(
+  const modelled = judged(
     found.status,
     found.code,
     found.observed,
     `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`,
   );
+  return withLive(cell, result, undefined, modelled, judged);
 }
 
 /**
@@ -54,6 +56,42 @@ export function decideTraefikRouteCell(
  * have heard an answer.
  */
 export function judgeTraefikRouteCell(
+  cell: TraefikRouteCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  judged: MakeJudgement,
+): Judgement {
+  return withLive(cell, result, control.reach, judgeModelled(cell, evidence, control, result, judged), judged);
+}
+
+// The model's verdict beside what Traefik actually chose, as its API lists it (traefik/judge-live-read.ts): a server
+// Traefik uses now that does not answer, or a choice the model did not predict, replaces it; anything else is said
+// after it, as is an API that was not read.
+function withLive(
+  cell: TraefikRouteCell,
+  result: ProbeResult | undefined,
+  reach: boolean | undefined,
+  modelled: Judgement,
+  judged: MakeJudgement,
+): Judgement {
+  const live = judgeLiveRead({
+    route: cell.route,
+    proxyNetworks: cell.proxyNetworks,
+    live: cell.live,
+    observation: (id) => result?.observations.get(id),
+    probeRan: result !== undefined && result.observations.size > 0,
+    reach,
+    modelled,
+    name: backendName(cell),
+  });
+  if (live.override)
+    return judged(live.override.status, live.override.code, live.override.observed, live.override.reason);
+  return live.note ? { ...modelled, reason: `${modelled.reason}; ${live.note}` } : modelled;
+}
+
+// The route as the model alone judges it: see judgeTraefikRouteCell.
+function judgeModelled(
   cell: TraefikRouteCell,
   evidence: Evidence[],
   control: ControlResult,

@@ -59,6 +59,10 @@ export const VERDICT_CODES = {
   'traefik-no-answer': 'the routed service does not answer on the network and port Traefik uses, from inside the proxy',
   'traefik-config-unseen':
     "a setting of the proxy's static configuration decides (its default network, its constraints), and that configuration could not be read or followed (a file that does not read or parse, a path dockprobe could not look at): not guessed",
+  'traefik-server-unreachable':
+    'a server Traefik uses now (its API, read from inside the proxy) does not answer from inside the proxy: it is on a network the proxy is not on, or silent, so the 502 is live now',
+  'traefik-choice-unexplained':
+    "Traefik uses a server dockprobe's model did not predict (another network or port, or none where it predicted one), and it answers: the model does not explain Traefik, so the route does not pass",
   'traefik-version-unknown':
     "which network label Traefik reads depends on a version the proxy's image does not tell: not guessed",
   'source-not-running': 'the source service has no running container to probe from',

@@ -5,7 +5,7 @@ import type { PortKind } from '../drill/common-ports.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 import type { TraefikRoute } from '../traefik/find-routes.js';
-import type { BackendNetwork, TraefikProxy } from '../traefik/traefik.js';
+import type { BackendNetwork, TraefikLive, TraefikProxy } from '../traefik/traefik.js';
 
 /** One way a cell's target is tried. */
 export interface Attempt {
@@ -168,6 +168,8 @@ export interface TraefikRouteCell extends ExpectedCell {
   proxyNetworks: { id: string; name: string }[];
   /** What each attempt tries, in the order of `attempts`: a network Traefik may pick, and a port. */
   tries: { network: BackendNetwork; port: number; shared: boolean }[];
+  /** How the route is compared with what Traefik actually chose (its API), or why it is not; undefined: not planned. */
+  live?: TraefikLive | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, TraefikCheck } from '../scenario/scenario.js';
 import type { Topology, TopologyService } from '../topology/topology.js';
 import { findTraefikRoutes, type RoutedService, type TraefikRoute } from '../traefik/find-routes.js';
+import { planLiveRead } from '../traefik/plan-live-read.js';
 import type { TraefikProxy } from '../traefik/traefik.js';
 import { cellBase } from './cell-base.js';
 import type { Step } from './checks.js';
@@ -130,5 +131,6 @@ export function planTraefikRouteCell(
       cell.tries.push({ network, port, shared: proxyNetworks.some((n) => n.id === network.id) });
     }
   }
+  cell.live = planLiveRead(proxy, route, probe, proxyNetworks, step);
   return cell;
 }

@@ -252,3 +252,33 @@ export interface NetworkChoice {
   /** Who reads the labels: `Traefik v2.11 (Docker provider)`. */
   reader: string;
 }
+
+/** A server Traefik's API lists for one of its services: where Traefik sends now. */
+export interface ApiServer {
+  /** The service, as the API names it (`api@swarm`). */
+  service: string;
+  /** `http` (from /api/http/services: a URL) or `tcp` (/api/tcp/services: an address). */
+  kind: 'http' | 'tcp';
+  /** As listed: `http://10.0.1.5:3001` or `10.0.1.5:6379`. */
+  server: string;
+  host: string;
+  port: number;
+  /** Its health as the API reports it (`UP`, `DOWN`), when it does. */
+  status: string | undefined;
+}
+
+/**
+ * How one route is compared with what Traefik actually chose: its API read from inside the proxy (two HTTP checks),
+ * and the route's address on every network it is on tried at its ports, so whichever server Traefik lists can be
+ * judged by what answered. `not-read` says why not (the API off or protected, the proxy on another node).
+ */
+export type TraefikLive =
+  | { kind: 'not-read'; why: string }
+  | {
+      kind: 'read';
+      /** `http://127.0.0.1:8080 (api.insecure on the traefik entrypoint :8080)`, for messages. */
+      where: string;
+      httpCheckId: string;
+      tcpCheckId: string;
+      tries: { network: BackendNetwork; port: number; checkId: string; shared: boolean }[];
+    };
