@@ -50,11 +50,17 @@ function representative(service: TopologyService): ContainerInfo | undefined {
 }
 
 function runsTraefik(container: ContainerInfo | undefined): 'image' | 'command' | undefined {
-  if (!container) return undefined;
-  if (imageName(container.image) === 'traefik') return 'image';
-  // The program words before the first flag: `traefik`, `/usr/local/bin/traefik`, `/entrypoint.sh traefik`.
-  const firstFlag = container.command.findIndex((w) => w.startsWith('-'));
-  const program = firstFlag < 0 ? container.command : container.command.slice(0, firstFlag);
+  return container ? runsTraefikProgram(container.image, container.command) : undefined;
+}
+
+/**
+ * Whether a container of `image` started with `command` runs Traefik: by its image (any registry or path, any tag),
+ * or by its program, the words before the first flag (`traefik`, `/usr/local/bin/traefik`, `/entrypoint.sh traefik`).
+ */
+export function runsTraefikProgram(image: string, command: readonly string[]): 'image' | 'command' | undefined {
+  if (imageName(image) === 'traefik') return 'image';
+  const firstFlag = command.findIndex((w) => w.startsWith('-'));
+  const program = firstFlag < 0 ? command : command.slice(0, firstFlag);
   return program.some((w) => w.split('/').pop() === 'traefik') ? 'command' : undefined;
 }
 
