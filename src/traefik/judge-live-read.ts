@@ -88,7 +88,7 @@ export function judgeLiveRead(input: LiveInput): LiveOutcome {
         status: 'fail',
         code: 'traefik-server-unreachable',
         observed: 'unreachable',
-        reason: `Traefik uses ${list(broken)} for ${name} now (${api}), which ${broken.length > 1 ? 'do' : 'does'} not answer from inside the proxy: requests through this route fail with 502 Bad Gateway now; the model: ${input.modelled.reason}`,
+        reason: `Traefik uses ${list(broken)} for ${name} now (${api}): a server the proxy does not reach, so requests through this route fail with 502 Bad Gateway now; the model: ${input.modelled.reason}`,
       },
       note: '',
     };
@@ -167,5 +167,5 @@ function describe(s: Seen): string {
     unproven: `no answer, which the probe's controls do not prove${at}`,
     untried: 'not tried from inside the proxy',
   };
-  return `${s.server.server} on ${s.network.name}, ${state[s.state]}${s.server.status ? `, ${s.server.status} by Traefik's health check` : ''}`;
+  return `${s.server.server} on ${s.network.name}${s.server.status ? ` (${s.server.status} in Traefik's API)` : ''}, ${state[s.state]}`;
 }

@@ -51,7 +51,7 @@ export function planLiveRead(
     );
   return {
     kind: 'read',
-    where: `${urls.http.replace(/\/api\/.*$/, '')} (${api.described})`,
+    where: urls.http.replace(/\/api\/.*$/, ''),
     httpCheckId: get(urls.http),
     tcpCheckId: get(urls.tcp),
     tries,

@@ -98,10 +98,5 @@ function apiOf(flat: FlatConfig, where: string): TraefikApi | string {
   const ask = wildcard || host === 'localhost' ? '127.0.0.1' : host;
   if (!isIP(ask)) return `the traefik entrypoint listens on a host name (${host}), which dockprobe does not resolve`;
   const basePath = (values['api.basepath'] ?? '').replace(/\/+$/, '');
-  return {
-    host: ask,
-    port,
-    basePath: basePath === '' || basePath.startsWith('/') ? basePath : `/${basePath}`,
-    described: `api.insecure on the traefik entrypoint ${written === undefined ? `${DEFAULT_API_ADDRESS} (Traefik's default)` : address}`,
-  };
+  return { host: ask, port, basePath: basePath === '' || basePath.startsWith('/') ? basePath : `/${basePath}` };
 }

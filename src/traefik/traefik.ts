@@ -43,8 +43,6 @@ export interface TraefikApi {
   port: number;
   /** `api.basePath`, when set: the API's paths sit under it. */
   basePath: string;
-  /** How it was found, for messages: `api.insecure on the traefik entrypoint :8080`. */
-  described: string;
 }
 
 /**
@@ -276,7 +274,7 @@ export type TraefikLive =
   | { kind: 'not-read'; why: string }
   | {
       kind: 'read';
-      /** `http://127.0.0.1:8080 (api.insecure on the traefik entrypoint :8080)`, for messages. */
+      /** `http://127.0.0.1:8080`, for messages. */
       where: string;
       httpCheckId: string;
       tcpCheckId: string;

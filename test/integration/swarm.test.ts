@@ -8,6 +8,7 @@ import { IMAGE_NODE } from '../../src/image/offline-context.js';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
+import { docker, removeStack, useOneNodeSwarm } from './swarm-helpers.js';
 
 // dockprobe on a one-node swarm: the seed's production shape as two stacks, an infra stack that makes attachable
 // overlays (MTU option 1450) and an app stack that joins them as external networks by their real names. One
@@ -15,21 +16,9 @@ import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './hel
 // tasks' namespaces. The swarm is left as it was found: made and left here only if this engine was not in one.
 
 t.setTimeout(240_000);
-const docker = (args: string[], timeout = 60_000) => execa('docker', args, { timeout, reject: false });
-const state = (await docker(['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
-const hadGwbridge = (await docker(['network', 'inspect', 'docker_gwbridge'])).exitCode === 0;
-if (state !== 'active') {
-  const init = await docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-  if (init.exitCode !== 0) throw new Error(`docker swarm init failed: ${init.stderr}`);
-  teardown(t, 'leave the swarm this file made', async () => {
-    const left = await docker(['swarm', 'leave', '--force']);
-    // The swarm's gateway bridge outlives it; it goes only if this file brought it.
-    if (!hadGwbridge) await docker(['network', 'rm', 'docker_gwbridge']);
-    return left.exitCode === 0 ? [] : [`docker swarm leave: ${left.stderr}`];
-  });
-}
 await egressGuard();
 const image = await ensureProbeImage(runtime);
+await useOneNodeSwarm(t);
 const infra = projectName('dpinfra').replace(/-/g, '');
 const app = projectName('dpapp').replace(/-/g, '');
 const env = {
@@ -40,20 +29,6 @@ const env = {
   DOCKPROBE_HOST: hostname(),
   DPTEST_INFRA: infra,
 };
-
-/** Removes a stack and waits (bounded) until its networks are gone, so the swarm is left as found. */
-async function removeStack(stack: string): Promise<string[]> {
-  await docker(['stack', 'rm', stack]);
-  for (let i = 0; i < 60; i++) {
-    const left = (
-      await docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])
-    ).stdout.trim();
-    const tasks = (await docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim();
-    if (!left && !tasks) return [];
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return [`stack ${stack} still has networks or containers after 60 s`];
-}
 
 for (const [stack, file] of [
   [infra, 'infra.yml'],

@@ -239,14 +239,14 @@ t.test("Traefik's API: the server it uses now, compared with the model", async (
   t.match(agrees, { status: 'pass', code: 'traefik-route-reached' });
   t.match(
     agrees!.reason,
-    /Traefik's API at http:\/\/127\.0\.0\.1:8080 .* agrees: Traefik uses http:\/\/172\.18\.0\.4:3000 on ref_public-facing, which answers from inside the proxy/,
+    /Traefik's API at http:\/\/127\.0\.0\.1:8080 agrees: Traefik uses http:\/\/172\.18\.0\.4:3000 on ref_public-facing \(UP in Traefik's API\), which answers from inside the proxy/,
   );
 
   const [offNetwork] = run(topology, withApi(apiAnswer({ frontend: ['http://172.19.0.4:3000'] })));
   t.match(offNetwork, { status: 'fail', code: 'traefik-server-unreachable', observed: 'unreachable' });
   t.match(
     offNetwork!.reason,
-    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend, a network the proxy is not on.*502 Bad Gateway now/,
+    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend \(UP in Traefik's API\), a network the proxy is not on.*502 Bad Gateway now/,
   );
 
   const [otherPort] = run(topology, withApi(apiAnswer({ frontend: ['http://172.18.0.4:9999'] })));
@@ -287,7 +287,7 @@ t.test('a model that predicts one network while Traefik uses another that answer
   t.match(unexplained, { status: 'inconclusive', code: 'traefik-choice-unexplained' });
   t.match(
     unexplained!.reason,
-    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend, which answers from inside the proxy/,
+    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend \(UP in Traefik's API\), which answers from inside the proxy/,
   );
 });
 

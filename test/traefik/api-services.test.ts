@@ -4,12 +4,12 @@ import { apiUrls, parseApiServices } from '../../src/traefik/api-services.js';
 // Traefik's API answers as it writes them (pkg/api: serviceRepresentation, tcpServiceRepresentation).
 
 t.test('the URLs, on the entrypoint and under a base path', async (t) => {
-  t.same(apiUrls({ host: '127.0.0.1', port: 8080, basePath: '', described: '' }), {
+  t.same(apiUrls({ host: '127.0.0.1', port: 8080, basePath: '' }), {
     http: 'http://127.0.0.1:8080/api/http/services?per_page=100000',
     tcp: 'http://127.0.0.1:8080/api/tcp/services?per_page=100000',
   });
   t.equal(
-    apiUrls({ host: '::1', port: 9000, basePath: '/traefik', described: '' }).http,
+    apiUrls({ host: '::1', port: 9000, basePath: '/traefik' }).http,
     'http://[::1]:9000/traefik/api/http/services?per_page=100000',
   );
 });

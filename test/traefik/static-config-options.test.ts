@@ -30,7 +30,6 @@ t.test("the API: api.insecure on Traefik's own entrypoint, :8080 unless the conf
     host: '127.0.0.1',
     port: 8080,
     basePath: '',
-    described: "api.insecure on the traefik entrypoint :8080 (Traefik's default)",
   });
   t.match(config({ 'api.insecure': 'true', 'entrypoints.traefik.address': '127.0.0.2:9000/tcp' }).api, {
     host: '127.0.0.2',
