@@ -1,9 +1,8 @@
-import type { Check } from '../../probes/agent/protocol.js';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, TraefikCheck } from '../scenario/scenario.js';
 import type { Topology, TopologyService } from '../topology/topology.js';
 import { findTraefikRoutes, type RoutedService, type TraefikRoute } from '../traefik/find-routes.js';
-import { planLiveRead } from '../traefik/plan-live-read.js';
+import { planLiveRead, routeTry } from '../traefik/plan-live-read.js';
 import type { TraefikProxy } from '../traefik/traefik.js';
 import { cellBase } from './cell-base.js';
 import type { Step } from './checks.js';
@@ -113,17 +112,8 @@ export function planTraefikRouteCell(
   }
   for (const network of route.choice.candidates) {
     for (const port of route.ports.ports) {
-      const check: Check = {
-        id: '',
-        kind: 'tcp',
-        host: network.address!,
-        port,
-        subnets: [],
-        timeoutMs: step.timeoutMs,
-        ...(step.retries > 0 ? { retries: step.retries } : {}),
-      };
       cell.attempts.push({
-        checkId: probe.add(check),
+        checkId: probe.add(routeTry(network.address!, port, step)),
         via: 'address',
         description: `${network.address}:${port} (${route.container.name} on ${network.composeName ?? network.name})`,
         family: 4,

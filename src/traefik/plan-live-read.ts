@@ -37,16 +37,8 @@ export function planLiveRead(
         network,
         port,
         shared: proxyNetworks.some((n) => n.id === network.id),
-        // Written as the model's own tries are, so that the probe runs each address and port once.
-        checkId: probe.add({
-          id: '',
-          kind: 'tcp',
-          host: network.address!,
-          port,
-          subnets: [],
-          timeoutMs: step.timeoutMs,
-          ...(step.retries > 0 ? { retries: step.retries } : {}),
-        }),
+        // The model's own tries are these same checks, so the probe runs each address and port once.
+        checkId: probe.add(routeTry(network.address!, port, step)),
       })),
     );
   return {
@@ -55,5 +47,18 @@ export function planLiveRead(
     httpCheckId: get(urls.http),
     tcpCheckId: get(urls.tcp),
     tries,
+  };
+}
+
+/** One try of a route from inside the proxy: a TCP connection to an address at a port, retried as the step says. */
+export function routeTry(address: string, port: number, step: Step): Check {
+  return {
+    id: '',
+    kind: 'tcp',
+    host: address,
+    port,
+    subnets: [],
+    timeoutMs: step.timeoutMs,
+    ...(step.retries > 0 ? { retries: step.retries } : {}),
   };
 }
