@@ -67,7 +67,7 @@ export function judgeTraefikRouteCell(
 
 // The model's verdict beside what Traefik actually chose, as its API lists it (traefik/judge-live-read.ts): a server
 // Traefik uses now that does not answer, or a choice the model did not predict, replaces it; anything else is said
-// after it, as is an API that was not read.
+// after it, as is an API that was not read, and what the configuration's reading assumed.
 function withLive(
   cell: TraefikRouteCell,
   result: ProbeResult | undefined,
@@ -85,9 +85,15 @@ function withLive(
     modelled,
     name: backendName(cell),
   });
-  if (live.override)
-    return judged(live.override.status, live.override.code, live.override.observed, live.override.reason);
-  return live.note ? { ...modelled, reason: `${modelled.reason}; ${live.note}` } : modelled;
+  // What the static configuration's reading took as true without seeing it (a proxy on another node) is said too.
+  const config = cell.proxy.config;
+  const assumed = config.assumed.length > 0 ? `taken as true without being read: ${config.assumed.join('; ')}` : '';
+  if (live.override) {
+    const { status, code, observed, reason } = live.override;
+    return judged(status, code, observed, assumed ? `${reason}; ${assumed}` : reason);
+  }
+  const notes = [live.note, assumed].filter(Boolean).join('; ');
+  return notes ? { ...modelled, reason: `${modelled.reason}; ${notes}` } : modelled;
 }
 
 // The route as the model alone judges it: see judgeTraefikRouteCell.

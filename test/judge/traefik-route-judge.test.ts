@@ -314,3 +314,25 @@ t.test(
     t.match(silent!.reason, /no answer, which the probe's controls do not prove/);
   },
 );
+
+t.test('what reading the static configuration took as true without seeing it is said in each verdict', async (t) => {
+  const topology = traefikTopology({ labels: labelled });
+  topology.traefikConfigs = new Map([
+    [
+      'ref/proxy',
+      {
+        command: ['/entrypoint.sh', '--providers.docker=true'],
+        env: { HOME: '/root' },
+        envSeen: 'spec',
+        file: {
+          kind: 'none',
+          searched: ['/etc/traefik/traefik.toml'],
+          assumed: ['the image holds no configuration file of its own (the proxy runs on node vps-2)'],
+        },
+      },
+    ],
+  ]);
+  const [frontend] = run(topology);
+  t.match(frontend, { status: 'pass', code: 'traefik-route-reached' });
+  t.match(frontend!.reason, /taken as true without being read: the image holds no configuration file of its own/);
+});
