@@ -8,7 +8,7 @@ export { openRun, type RunOptions, type RunSession } from './pipeline/run-sessio
 export { runRound, type Round, type RoundContext } from './pipeline/round.js';
 export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
 export { readWorld, type World, type WorldScope } from './topology/world.js';
-export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run/cleanup-leftovers.js';
+export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './cleanup/cleanup-leftovers.js';
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-schema.js';

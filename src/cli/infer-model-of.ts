@@ -4,7 +4,7 @@ import { inferExpectations, type InferredEntry } from '../infer/infer-expectatio
 import type { InferModel } from '../infer/infer-model.js';
 import { modelFromTopology } from '../infer/model-from-topology.js';
 import { readComposeModel } from '../infer/read-compose-model.js';
-import { renderMatrix, renderScenario } from '../infer/render-plan.js';
+import { renderMatrix, renderScenario } from '../infer/render-inferred.js';
 
 /**
  * `plan`'s work, and `test --infer`'s: the model (files or live), the inferred entries, and their two renderings. A

@@ -7,7 +7,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { drillCommand } from './commands/drill-command.js';
 import { imageCommand } from './commands/image-command.js';
 import { networksCommand } from './commands/networks-command.js';
-import { planCommand } from './commands/plan-command.js';
+import { planCommand } from './commands/infer-command.js';
 import { schemaCommand } from './commands/schema-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
-import { COMMON_PORTS } from '../drill/common-ports.js';
+import { COMMON_PORTS } from '../checks/port/common-ports.js';
 import {
   DRILL_CONCURRENCY,
   DRILL_MAX_CHECKS,

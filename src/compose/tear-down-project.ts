@@ -1,7 +1,7 @@
 import type { Engine } from '../docker/engine.js';
 import { COMPOSE_PROJECT, labelFilter } from '../docker/labels.js';
 import { short } from '../docker/short-id.js';
-import { removeNetwork, type RemoveNetworkOptions } from '../run/remove-network.js';
+import { removeNetwork, type RemoveNetworkOptions } from '../cleanup/force-remove-network.js';
 import { composeDown, type ComposeCallOptions, type ComposeCommand } from './compose-cli.js';
 
 /** How a teardown ended: what is still on the engine (each named with what frees it), and Compose's own complaint. */

@@ -1,10 +1,10 @@
 import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
-import { RISK_RANK, type PortKind } from './common-ports.js';
+import { RISK_RANK, type PortKind } from '../checks/port/common-ports.js';
 import type { Judgement, VerdictCode } from '../judge/verdict.js';
 import type { DrillCell } from '../plan/plan.js';
-import type { DrillTried, UnprobedSource } from './drill-cell.js';
+import type { DrillTried, UnprobedSource } from './drill-plan.js';
 
 /**
  * What a drill saw of one target. `reached`: something answered (a connection opened, the name resolved, egress);

@@ -2,9 +2,9 @@ import type { HostTarget } from '../scenario/scenario.js';
 import type { TopologyService } from '../topology/topology.js';
 import type { DrillCell } from '../plan/plan.js';
 import type { DrillSourcePlan } from './drill-source-plan.js';
-import { planEgressCells } from './plan-egress-cells.js';
-import { planNameCells } from './plan-name-cells.js';
-import { planPortCells, type PortTarget } from './plan-port-cells.js';
+import { planEgressCells } from '../checks/egress/plan-drill-egress-cell.js';
+import { planNameCells } from '../checks/name/plan-name-cells.js';
+import { planPortCells, type PortTarget } from '../checks/port/plan-port-cells.js';
 
 /** What each kind of drill cell is planned from. */
 interface DrillTargetOf {

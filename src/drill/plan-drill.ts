@@ -5,7 +5,7 @@ import { ProbeBuilder } from '../plan/probe-builder.js';
 import type { HostTarget } from '../scenario/scenario.js';
 import type { TopologyService } from '../topology/topology.js';
 import type { DrillCell } from '../plan/plan.js';
-import type { DrillPlan, DrillTried } from './drill-cell.js';
+import type { DrillPlan, DrillTried } from './drill-plan.js';
 import type { DrillFrom } from './drill-from.js';
 import { DrillNames } from './drill-names.js';
 import type { DrillSeen, DrillSourcePlan } from './drill-source-plan.js';

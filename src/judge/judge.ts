@@ -2,19 +2,19 @@ import type { Cell, Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
 import { judgeControls } from './controls.js';
-import { judgeEgressCell } from './egress-cell.js';
+import { judgeEgressCell } from '../checks/egress/judge-egress-cell.js';
 import { failClosed, unproven } from './fail-closed.js';
-import { judgeLanCell } from './lan-cell.js';
-import { judgeNameCell } from './name-cell.js';
-import { judgePortCell } from './port-cell.js';
-import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
-import { judgeReachCell } from './reach-cell.js';
-import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
+import { judgeLanCell } from '../checks/lan/judge-lan-cell.js';
+import { judgeNameCell } from '../checks/name/judge-name-cell.js';
+import { judgePortCell } from '../checks/port/judge-port-cell.js';
+import { decidePublishedCell, judgePublishedCell } from '../checks/published/judge-published-cell.js';
+import { judgeReachCell } from '../checks/reach/judge-reach-cell.js';
+import { decideTraefikRouteCell, judgeTraefikRouteCell } from '../checks/traefik-route/judge-traefik-route-cell.js';
 import type { ControlResult, Evidence, Judgement, MakeJudgement, Verdict } from './verdict.js';
 import { hasExpectation, verdictOf } from './verdict-of.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
-export { describeRoute } from './egress-cell.js';
+export { describeRoute } from '../checks/egress/judge-egress-cell.js';
 
 /** A window in which nothing changed: for judging results read outside a run. */
 const HELD: RunWindow = { changes: new Map(), networkEvents: [] };

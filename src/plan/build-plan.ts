@@ -14,15 +14,20 @@ import {
   type TopologyNetwork,
 } from '../topology/topology.js';
 import { type CellKind, cellKind } from './cell-kind.js';
-import { planEgressCell } from './egress-cell.js';
-import { planLanCell } from './lan-cell.js';
+import { planEgressCell } from '../checks/egress/plan-egress-cell.js';
+import { planLanCell } from '../checks/lan/plan-lan-cell.js';
 import { lanPlacement } from './lan-placement.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
-import { planPublishedCell } from './published-cell.js';
-import { cellBase } from './cell-base.js';
-import { planReachCell } from './reach-cell.js';
-import { planTraefikRouteCell, routeLabel, traefikExpectation, traefikRoutes } from './traefik-route-cell.js';
+import { planPublishedCell } from '../checks/published/plan-published-cell.js';
+import { cellBase } from '../checks/cell-base.js';
+import { planReachCell } from '../checks/reach/plan-reach-cell.js';
+import {
+  planTraefikRouteCell,
+  routeLabel,
+  traefikExpectation,
+  traefikRoutes,
+} from '../checks/traefik-route/plan-traefik-route-cell.js';
 
 export { EMBEDDED_DNS } from './probe-builder.js';
 

@@ -1,6 +1,6 @@
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { TargetRef } from '../scenario/scenario.js';
-import { lanTarget } from './lan-cell.js';
+import { lanTarget } from '../checks/lan/plan-lan-cell.js';
 import type { Cell, NameCell, Placement, PortCell, TraefikRouteCell } from './plan.js';
 
 /**

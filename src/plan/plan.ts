@@ -1,7 +1,7 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-client.js';
 import type { SwarmNode } from '../docker/swarm-client.js';
-import type { PortKind } from '../drill/common-ports.js';
+import type { PortKind } from '../checks/port/common-ports.js';
 import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } from '../scenario/scenario.js';
 import type { TopologyNetwork } from '../topology/topology.js';
 import type { TraefikRoute } from '../traefik/find-routes.js';
