@@ -22,7 +22,7 @@ export function renderScenario(model: InferModel, entries: readonly InferredEntr
   const word = (s: string) =>
     /^[A-Za-z0-9_.-]+(:[0-9]+)?$/.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s);
   const lines = [
-    `# Inferred by dockprobe plan from ${model.origin}: what the Compose model says is allowed. Each target says why.`,
+    `# Inferred by dockprobe infer from ${model.origin}: what the Compose model says is allowed. Each target says why.`,
     '# Edit it to say what you mean, commit it, and run it: dockprobe test FILE',
     `project: ${word(model.project)}`,
     'expect:',

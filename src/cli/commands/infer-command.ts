@@ -4,24 +4,24 @@ import { defineCommand } from '../define-command.js';
 import { withHelp } from '../help-text.js';
 import { withOptions } from '../with-options.js';
 
-/** `dockprobe plan`: the expected matrix of a deployment, from its Compose files or from what runs. */
-export function planCommand(context: CliContext) {
+/** `dockprobe infer`: the expected matrix of a deployment, from its Compose files or from what runs. */
+export function inferCommand(context: CliContext) {
   return defineCommand({
-    command: 'plan',
+    command: 'infer',
     describe:
       'Infer what a deployment is meant to allow from its Compose files (through compose config) or from what runs, and print it or write it as a scenario',
     builder: (y) =>
       withHelp(
-        withOptions(y, 'plan'),
+        withOptions(y, 'infer'),
         [
-          ['$0 plan --file compose.yml', 'What a Compose file implies, as a matrix'],
-          ['$0 plan --write isolation.yml', "The same from this folder's Compose file, as a scenario to edit"],
-          ['$0 plan --live --project shop', 'From what runs in Compose project shop'],
+          ['$0 infer --file compose.yml', 'What a Compose file implies, as a matrix'],
+          ['$0 infer --write isolation.yml', "The same from this folder's Compose file, as a scenario to edit"],
+          ['$0 infer --live --project shop', 'From what runs in Compose project shop'],
         ],
         'Exit codes: 0 inferred (and written), 2 usage error or a Compose file Compose refuses, 3 the engine or Compose could not be run.',
       ),
     handler: async (argv) => {
-      const project = oneProject(projectOption(argv.project), 'plan');
+      const project = oneProject(projectOption(argv.project), 'infer');
       const { inferModel } = await import('../infer-model-of.js');
       const { model, entries, matrix, scenario } = await inferModel({
         files: listOption(argv.file) ?? [],
