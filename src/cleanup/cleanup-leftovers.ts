@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
-import { removeNetwork, type RemoveNetworkOptions } from './force-remove-network.js';
+import { forceRemoveNetwork, type ForceRemoveOptions } from './force-remove-network.js';
 import { lanNames, removeLanNeighbour } from '../run/lan-neighbour.js';
 import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 
@@ -34,7 +34,7 @@ export interface CleanupOptions {
   /** The probe image to keep with `images` (the current one). */
   keepImage?: string;
   /** Backoff of network removal (tests shorten it). */
-  removeNetwork?: RemoveNetworkOptions;
+  removeNetwork?: ForceRemoveOptions;
   /** How LAN neighbours (`from: lan`) are listed and removed on this host (tests give fakes); default: /run/netns, ip. */
   lan?: { list: () => Promise<string[]>; remove: (netns: string, hostIf: string) => Promise<void> };
 }
@@ -166,7 +166,7 @@ export async function cleanupLeftovers(
       report.wouldRemove.push(`${what}: ${why}`);
       continue;
     }
-    const removal = await removeNetwork(runtime, n, removeOptions);
+    const removal = await forceRemoveNetwork(runtime, n, removeOptions);
     switch (removal.status) {
       case 'removed':
       case 'gone':

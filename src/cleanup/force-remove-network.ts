@@ -3,20 +3,21 @@ import { short } from '../docker/short-id.js';
 import { NetworkInUseError } from '../errors/network-in-use-error.js';
 
 /**
- * How removing one network ended:
+ * How forcing one network off the engine ended (the `networks` command's removals, which ask first and force
+ * nothing, are NetworkRemoval in networks/networks.ts):
  * - `removed` / `gone`: it is not there any more (`gone`: someone else removed it first).
  * - `in-use`: containers are still attached after forced disconnects; `holders` names them.
  * - `ghost`: the engine still says it "has active endpoints", but no container is attached: an endpoint left in
  *   dockerd's own store. Nothing through the API frees it; on engine 20.10 only a dockerd restart does.
  * - `failed`: any other error (the engine did not answer, …).
  */
-export type NetworkRemoval =
+export type ForcedRemoval =
   | { status: 'removed' | 'gone'; network: string }
   | { status: 'in-use'; network: string; holders: string[]; detail: string }
   | { status: 'ghost' | 'failed'; network: string; detail: string };
 
-/** Limits of {@link removeNetwork}; the whole removal takes at most about the sum of the delays plus the API calls. */
-export interface RemoveNetworkOptions {
+/** Limits of {@link forceRemoveNetwork}; the whole removal takes at most about the sum of the delays plus the API calls. */
+export interface ForceRemoveOptions {
   /** Containers that may hold the network although the engine no longer lists them (a project's own). */
   candidates?: readonly string[];
   /** Tries in all (default 5). */
@@ -32,11 +33,11 @@ export interface RemoveNetworkOptions {
  * endpoint it can name off it (those the engine lists, and `candidates`), wait a little and try again, with a bounded
  * backoff. What still refuses is reported precisely, never thrown and never waited on forever.
  */
-export async function removeNetwork(
+export async function forceRemoveNetwork(
   runtime: Pick<Engine, 'networks'>,
   network: { id: string; name: string },
-  options: RemoveNetworkOptions = {},
-): Promise<NetworkRemoval> {
+  options: ForceRemoveOptions = {},
+): Promise<ForcedRemoval> {
   const label = `network ${network.name} (${short(network.id)})`;
   const attempts = options.attempts ?? 5;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import t from 'tap';
 import { cleanupLeftovers } from '../../src/cleanup/cleanup-leftovers.js';
-import { removeNetwork } from '../../src/cleanup/force-remove-network.js';
+import { forceRemoveNetwork } from '../../src/cleanup/force-remove-network.js';
 import { FakeEngine } from '../fixtures/fake-engine.js';
 import { FakeNetworkClient } from '../fixtures/fake-network-client.js';
 
@@ -12,12 +12,12 @@ import { FakeNetworkClient } from '../fixtures/fake-network-client.js';
 const noSleep = { sleep: async () => undefined };
 
 t.test('a container still attached is disconnected by force, then the network goes', async (t) => {
-  // The network concern alone: removeNetwork asks nothing else of the engine.
+  // The network concern alone: forceRemoveNetwork asks nothing else of the engine.
   const networks = new FakeNetworkClient();
   const net = networks.add({ name: 'proj_internal-backend' });
   const holder = 'c'.repeat(64);
   net.attached.add(holder);
-  const removal = await removeNetwork({ networks }, net, noSleep);
+  const removal = await forceRemoveNetwork({ networks }, net, noSleep);
   t.equal(removal.status, 'removed');
   t.ok(networks.peers.calls.includes(`networks.disconnect ${net.id} ${holder}`), 'the holder was forced off');
   t.notOk(networks.byId.has(net.id));
@@ -28,7 +28,7 @@ t.test('a ghost endpoint: bounded tries, a forced disconnect of each candidate, 
   const net = networks.add({ name: 'proj_internal-backend' });
   networks.ghosts.add(net.id);
   const delays: number[] = [];
-  const removal = await removeNetwork({ networks }, net, {
+  const removal = await forceRemoveNetwork({ networks }, net, {
     candidates: ['proj-api-1'],
     sleep: async (ms) => void delays.push(ms),
   });
@@ -57,7 +57,7 @@ t.test('a network gone meanwhile is not an error', async (t) => {
     networks.byId.delete(id);
     return original(id);
   };
-  t.equal((await removeNetwork({ networks }, net, noSleep)).status, 'gone');
+  t.equal((await forceRemoveNetwork({ networks }, net, noSleep)).status, 'gone');
 });
 
 t.test(
