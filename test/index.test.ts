@@ -1,5 +1,5 @@
 import t from 'tap';
-import { VERDICT_CODES as verdictCodes } from '../src/judge/verdict.js';
+import { VERDICT_CODES as verdictCodes } from '../src/checks/verdict-codes.js';
 import {
   AGENT_ERROR_CODES,
   PROBE_ERROR_CODES,

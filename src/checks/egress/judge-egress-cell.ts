@@ -1,10 +1,12 @@
 import { inCidr } from '../../../probes/agent/cidr.js';
 import { isReached } from '../../../probes/agent/protocol.js';
-import type { EgressCell, ProbeSpec } from '../../plan/plan.js';
+import type { ProbeSpec } from '../../plan/plan.js';
+import type { EgressCell } from './egress-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, NAME_BLOCKED } from '../../judge/outcomes.js';
 import type { ControlResult, Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /**
  * Egress: reached if any outside target is. The probe's default route says which network the traffic leaves
@@ -17,7 +19,7 @@ export function judgeEgressCell(
   spec: ProbeSpec,
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'egress'>>,
 ): Judgement {
   const route = describeRoute(spec, result);
   const expectsReachable = cell.expectation?.reachable === true;

@@ -5,7 +5,7 @@ import type { DrillCell } from '../../plan/plan.js';
 import { drillCellBase, type DrillSourcePlan } from '../../drill/drill-source-plan.js';
 
 /** The internet list from one source, as one cell: egress is open if any entry answers. */
-export function planEgressCells(plan: DrillSourcePlan, internet: readonly HostTarget[]): void {
+export function planDrillEgressCell(plan: DrillSourcePlan, internet: readonly HostTarget[]): void {
   const { source, step } = plan;
   // Zone names never leave the host: a network probe keeps an upstream that never answers, and an outside name is
   // looked up by a probe of its own beside it, as for a scenario (build-plan.ts). A service probe resolves as the

@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import type { Expectation, HostTarget, InternetTarget } from '../../scenario/scenario.js';
 import { nameCheck, type Step } from '../../plan/checks.js';
 import type { ProbeBuilder } from '../../plan/probe-builder.js';
-import type { Attempt, EgressCell } from '../../plan/plan.js';
+import type { Attempt } from '../../plan/plan.js';
+import type { EgressCell } from './egress-cell.js';
 import { cellBase } from '../cell-base.js';
 
 /**

@@ -1,8 +1,9 @@
-import type { LanCell } from '../../plan/plan.js';
+import type { LanCell } from './lan-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation } from '../../judge/outcomes.js';
 import type { ControlResult, Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /**
  * A LAN neighbour trying a service. At a container's own address, a refusal is the container's kernel answering:
@@ -15,7 +16,7 @@ export function judgeLanCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'lan'>>,
 ): Judgement {
   const answered = (e: Evidence) =>
     e.observation !== undefined &&
@@ -70,7 +71,7 @@ function unprovenSilence(
   result: ProbeResult,
   observed: string,
   tried: string,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'lan'>>,
 ): Judgement | undefined {
   if (evidence.some((e) => !e.observation))
     return unproven(judged, failClosed.unfinished(`every attempt (${tried})`, result, observed));

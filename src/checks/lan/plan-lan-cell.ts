@@ -1,6 +1,5 @@
 import type { Check } from '../../../probes/agent/protocol.js';
-import { ScenarioError } from '../../errors/scenario-error.js';
-import type { Expectation, HttpTarget, TargetRef, TcpTarget } from '../../scenario/scenario.js';
+import type { Expectation, HttpTarget, TcpTarget } from '../../scenario/scenario.js';
 import {
   containerStates,
   findService,
@@ -10,26 +9,8 @@ import {
 } from '../../topology/topology.js';
 import { cellBase } from '../cell-base.js';
 import { withHostPort } from '../../plan/checks.js';
-import type { LanCell } from '../../plan/plan.js';
+import type { LanCell } from './lan-cell.js';
 import type { ProbeBuilder } from '../../plan/probe-builder.js';
-
-/**
- * What a LAN neighbour can try: a service's port, at its containers' addresses and the host's published ports. Names
- * do not resolve on the LAN, and an outside host or the internet list is no part of what the neighbour is there to
- * prove (what of the deployment it reaches), so any other target is an error in the scenario, at the target.
- */
-export function lanTarget(target: TargetRef): TcpTarget | HttpTarget {
-  if (target.kind === 'internet' || target.kind === 'dns' || target.host.kind !== 'service') {
-    throw new ScenarioError([
-      {
-        ...target.position,
-        message: `'${target.label}' cannot be checked from lan`,
-        hint: "from: lan tries the deployment's services (service:port or http://service:port/…) at their container addresses and the host's published ports; names do not resolve on the LAN",
-      },
-    ]);
-  }
-  return target;
-}
 
 /**
  * From a LAN neighbour, a service is tried two ways, as a machine beside the host would: at each of its containers'

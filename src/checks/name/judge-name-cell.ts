@@ -1,8 +1,9 @@
-import type { NameCell } from '../../plan/plan.js';
+import type { NameCell } from './name-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, NAME_BLOCKED } from '../../judge/outcomes.js';
 import type { ControlResult, Evidence, Judgement, MakeJudgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /**
  * A drill's lookup of a service's name through the source's DNS, asked whether it is blocked: resolved is reached; a
@@ -13,7 +14,7 @@ export function judgeNameCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'name'>>,
 ): Judgement {
   const o = evidence[0]?.observation;
   if (!o) return unproven(judged, failClosed.unfinished(`the lookup of ${cell.name}`, result));

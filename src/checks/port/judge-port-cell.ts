@@ -1,9 +1,11 @@
 import { isReached } from '../../../probes/agent/protocol.js';
-import type { PortCell, ProbeSpec } from '../../plan/plan.js';
+import type { ProbeSpec } from '../../plan/plan.js';
+import type { PortCell } from './port-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from '../../judge/outcomes.js';
 import type { ControlResult, Evidence, Judgement, MakeJudgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /**
  * A drill's TCP connection to one address and port, asked whether it is blocked. A connection that opened is reached;
@@ -17,7 +19,7 @@ export function judgePortCell(
   spec: ProbeSpec,
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'port'>>,
 ): Judgement {
   const attempt = cell.attempts[0]!;
   const o = evidence[0]?.observation;

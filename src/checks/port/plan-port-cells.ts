@@ -2,7 +2,7 @@ import type { ContainerInfo, ContainerNetwork } from '../../docker/container-cli
 import { bindsAllInterfaces, hostPort } from '../../plan/checks.js';
 import { timeoutFor } from '../reach/plan-reach-cell.js';
 import { portInfo } from './common-ports.js';
-import type { PortCell } from '../../plan/plan.js';
+import type { PortCell } from './port-cell.js';
 import { drillCellBase, type DrillSourcePlan } from '../../drill/drill-source-plan.js';
 import type { HostAddress } from '../../drill/source-routes.js';
 

@@ -1,14 +1,18 @@
-import type { PublishedCell } from '../../plan/plan.js';
+import type { PublishedCell } from './published-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation } from '../../judge/outcomes.js';
 import type { Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /**
  * A port Docker did not publish is decided by the engine's own facts, with nothing to try: no probe needed. Undefined
  * when the cell has bindings to knock on.
  */
-export function decidePublishedCell(cell: PublishedCell, judged: MakeJudgement): Judgement | undefined {
+export function decidePublishedCell(
+  cell: PublishedCell,
+  judged: MakeJudgement<CodeOf<'published'>>,
+): Judgement | undefined {
   if (!cell.fact) return undefined;
   return judged(
     cell.expectation.reachable ? 'fail' : 'pass',
@@ -26,7 +30,7 @@ export function judgePublishedCell(
   cell: PublishedCell,
   evidence: Evidence[],
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'published'>>,
 ): Judgement {
   const reachable = cell.expectation.reachable;
   const answered = evidence.find(

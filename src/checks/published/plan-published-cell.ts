@@ -10,7 +10,7 @@ import {
 } from '../../topology/topology.js';
 import { bindsAllInterfaces, withHostPort } from '../../plan/checks.js';
 import type { ProbeBuilder } from '../../plan/probe-builder.js';
-import type { PublishedCell } from '../../plan/plan.js';
+import type { PublishedCell } from './published-cell.js';
 import { cellBase } from '../cell-base.js';
 
 /**

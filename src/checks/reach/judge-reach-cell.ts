@@ -1,10 +1,11 @@
 import { isReached, type Observation } from '../../../probes/agent/protocol.js';
-import type { ReachCell } from '../../plan/plan.js';
+import type { ReachCell } from './reach-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import { hostPort } from '../../plan/checks.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, NAME_BLOCKED, nameReason, PATH_BLOCKED } from '../../judge/outcomes.js';
 import type { ControlResult, Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /** A zone or service trying a host: reached as expected, or blocked with proof that an answer could have come. */
 export function judgeReachCell(
@@ -12,7 +13,7 @@ export function judgeReachCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'reach'>>,
 ): Judgement {
   // A name asked where no embedded DNS serves: decided by that fact, as a published cell is by the engine's bindings.
   if (cell.noEmbeddedDns && cell.target.kind === 'dns') {
@@ -40,7 +41,7 @@ function judgeReachable(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'reach'>>,
 ): Judgement {
   // Tried by name, the name decides, as an application takes it; tried by address (a source without DNS), any
   // address that answered will do.
@@ -160,7 +161,7 @@ function judgeBlocked(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'reach'>>,
 ): Judgement {
   // One success is a breach, whatever else was seen; a refused connection is one too: the host answered. Not for a
   // target in the host's network namespace: there the refusal is the host's own, at an address every container
@@ -266,7 +267,12 @@ function judgeBlocked(
  * overlay, that is the signature of an MTU black hole: frames larger than the nodes' path are dropped without the
  * "fragmentation needed" that would shrink them, so every full-size segment of the body is lost.
  */
-function incompleteAnswer(cell: ReachCell, o: Observation, bytes: number, judged: MakeJudgement): Judgement {
+function incompleteAnswer(
+  cell: ReachCell,
+  o: Observation,
+  bytes: number,
+  judged: MakeJudgement<CodeOf<'reach'>>,
+): Judgement {
   const got = `HTTP ${o.status} and ${o.bytes ?? 0} of ${bytes} bytes`;
   const path = cell.path;
   if (o.errorCode === 'DP_BODY_STALLED' && path) {

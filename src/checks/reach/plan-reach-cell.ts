@@ -17,7 +17,7 @@ import {
 import { bodyOf, hostPort, nameCheck, networkLabel, withHost, type Step } from '../../plan/checks.js';
 import type { ProbeBuilder } from '../../plan/probe-builder.js';
 import { cellBase } from '../cell-base.js';
-import type { ReachCell } from '../../plan/plan.js';
+import type { ReachCell } from './reach-cell.js';
 
 /**
  * The least time an IPv6 attempt toward a target expected blocked is given. The first packets to a container that

@@ -1,15 +1,16 @@
 import type { Observation } from '../../../probes/agent/protocol.js';
-import type { TraefikRouteCell } from '../../plan/plan.js';
+import type { TraefikRouteCell } from './traefik-route-cell.js';
 import type { ProbeResult } from '../../run/probe-result.js';
 import type { BackendNetwork, NetworkChoice } from '../../traefik/traefik.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from '../../judge/outcomes.js';
-import type { ControlResult, Evidence, MakeJudgement, Judgement, VerdictCode } from '../../judge/verdict.js';
+import type { ControlResult, Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { CodeOf } from '../cells.js';
 
 /** A verdict the route's configuration decides before any traffic: Traefik's own rules make it so. */
 interface Finding {
   status: 'fail' | 'inconclusive';
-  code: VerdictCode;
+  code: CodeOf<'traefik-route'>;
   /** One word: the matrix shows the first word of what was observed. */
   observed: string;
   reason: string;
@@ -30,7 +31,7 @@ export function decideTraefikRouteCell(
   cell: TraefikRouteCell,
   evidence: Evidence[],
   result: ProbeResult | undefined,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'traefik-route'>>,
 ): Judgement | undefined {
   const found = finding(cell);
   if (!found) return undefined;
@@ -58,7 +59,7 @@ export function judgeTraefikRouteCell(
   evidence: Evidence[],
   control: ControlResult,
   result: ProbeResult,
-  judged: MakeJudgement,
+  judged: MakeJudgement<CodeOf<'traefik-route'>>,
 ): Judgement {
   const choice = cell.route.choice;
   const network = choice.network!;

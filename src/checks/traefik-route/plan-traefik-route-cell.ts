@@ -6,7 +6,8 @@ import { findTraefikRoutes, type RoutedService, type TraefikRoute } from '../../
 import type { TraefikProxy } from '../../traefik/traefik.js';
 import { cellBase } from '../cell-base.js';
 import type { Step } from '../../plan/checks.js';
-import type { Cell, TraefikRouteCell } from '../../plan/plan.js';
+import type { Cell } from '../../plan/plan.js';
+import type { TraefikRouteCell } from './traefik-route-cell.js';
 import type { ProbeBuilder } from '../../plan/probe-builder.js';
 
 /** The proxy of a `traefik:` check and the services it routes; a miss is an error in the scenario, at the key. */

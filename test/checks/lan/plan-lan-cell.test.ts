@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildPlan } from '../../../src/plan/build-plan.js';
 import { lanPlacement } from '../../../src/plan/lan-placement.js';
-import type { LanCell } from '../../../src/plan/plan.js';
+import type { LanCell } from '../../../src/checks/lan/lan-cell.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { lanNames } from '../../../src/run/lan-neighbour.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../../fixtures/reference-topology.js';

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { judge } from '../../../src/judge/judge.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
-import type { ReachCell } from '../../../src/plan/plan.js';
+import type { ReachCell } from '../../../src/checks/reach/reach-cell.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { chooseNodes } from '../../../src/topology/choose-nodes.js';
 import { resolveNames } from '../../../src/topology/resolve-names.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildPlan } from '../../../src/plan/build-plan.js';
-import type { TraefikRouteCell } from '../../../src/plan/plan.js';
+import type { TraefikRouteCell } from '../../../src/checks/traefik-route/traefik-route-cell.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { INTERNAL, PUBLIC } from '../../fixtures/reference-topology.js';
 import { traefikTopology } from '../../fixtures/traefik.js';
