@@ -56,7 +56,9 @@ export interface Unprobed {
 }
 
 /** The target a kind's cell holds, as a kind made from a scenario's target narrows it. */
-export type TargetOf<K extends Kind> = NonNullable<CellOf<K> extends { target: infer T } ? T : never>;
+export type TargetOf<K extends Kind> = K extends Kind
+  ? NonNullable<CellOf<K> extends { target: infer T } ? T : never>
+  : never;
 
 /** How a kind made from a scenario's target plans its cells. */
 export interface TargetPlanner<K extends Kind> {
