@@ -182,11 +182,23 @@ export async function cleanupLeftovers(
     }
   }
   if (options.images) {
+    // An image a container still runs (another run's live probe of an older version, or anything of the user's that
+    // runs it) keeps its last name: removing that would need force, and forcing would touch what is not dockprobe's.
+    const holders = new Map<string, string[]>();
+    for (const c of await runtime.containers.list({ all: true })) {
+      holders.set(c.imageId, [...(holders.get(c.imageId) ?? []), `${c.name} (${short(c.id)})`]);
+    }
     for (const image of await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
       // Tags are what is removed: an image shared with the current tag only loses its other names, and an image
       // goes with its last tag (an untagged one by its id).
       const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];
-      for (const reference of references) {
+      const heldBy = holders.get(image.id);
+      for (const [index, reference] of references.entries()) {
+        const lastName = references.length === image.tags.length && index === references.length - 1;
+        if (heldBy !== undefined && (lastName || image.tags.length === 0)) {
+          report.kept.push(`image ${reference}: still used by container(s) ${heldBy.join(', ')}`);
+          continue;
+        }
         if (options.dryRun) {
           report.wouldRemove.push(`image ${reference}: built by another dockprobe version`);
           continue;

@@ -197,3 +197,28 @@ t.test(
     ]);
   },
 );
+
+t.test('cleanup --images keeps the last name of an image a container still runs, and removes the others', async (t) => {
+  const engine = new FakeEngine();
+  const current = 'dockprobe-probe:0.2.0-cur';
+  engine.images.listed.push(
+    { id: 'sha256:old', tags: ['dockprobe-probe:0.1.0-old'], sizeBytes: 0 },
+    { id: 'sha256:held', tags: ['dockprobe-probe:0.1.0-held', 'dockprobe-probe:0.0.9-alias'], sizeBytes: 0 },
+    { id: 'sha256:cur', tags: [current], sizeBytes: 0 },
+  );
+  // A stopped container of the user's, and another run's live probe of an older version, both on the held image.
+  const user = engine.containers.add({ name: 'users-app', imageId: 'sha256:held', running: false, state: 'exited' });
+  engine.containers.add({ name: 'dockprobe-other-1', imageId: 'sha256:held', labels: alive });
+  const report = await cleanupLeftovers(engine, { images: true, keepImage: current, removeNetwork: noSleep });
+  t.same(report.failures, []);
+  t.same(
+    engine.calls.filter((c) => c.startsWith('images.remove')),
+    ['images.remove dockprobe-probe:0.1.0-old', 'images.remove dockprobe-probe:0.1.0-held'],
+    'an unused old image goes; a held one loses only its other names',
+  );
+  t.match(
+    report.kept.join('\n'),
+    `image dockprobe-probe:0.0.9-alias: still used by container(s) users-app (${short(user.id)})`,
+  );
+  t.match(report.kept.join('\n'), /dockprobe-other-1/);
+});
