@@ -14,7 +14,7 @@ export interface FileService {
 }
 
 /**
- * The Traefik proxy of a Compose or stack file, for `plan` to write `traefik: {}`: the one service that runs a
+ * The Traefik proxy of a Compose or stack file, for `infer` to write `traefik: {}`: the one service that runs a
  * traefik image or program, when another service carries Traefik routing labels (else the check would find no
  * route). Undefined when there is none, or several (the scenario must then name one).
  */
@@ -25,7 +25,7 @@ export function traefikProxyOfFile(services: readonly FileService[]): string | u
   return routed ? proxies[0]!.name : undefined;
 }
 
-/** The Traefik proxy of what runs (`plan --live`), when `traefik:` would find it and at least one route. */
+/** The Traefik proxy of what runs (`infer --live`), when `traefik:` would find it and at least one route. */
 export function traefikProxyOfTopology(topology: Topology, project: string): string | undefined {
   const search = findTraefikRoutes(topology, { project, proxy: undefined });
   return search.kind === 'routes' ? search.proxyService.name : undefined;

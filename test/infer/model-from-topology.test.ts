@@ -2,7 +2,7 @@ import t from 'tap';
 import { modelFromTopology } from '../../src/infer/model-from-topology.js';
 import { traefikTopology } from '../fixtures/traefik.js';
 
-// `plan --live`: what runs, as inference sees it.
+// `infer --live`: what runs, as inference sees it.
 
 t.test('a running Traefik proxy that routes a service: the model names it, for traefik: {}', async (t) => {
   const routed = traefikTopology({ labels: { api: { 'traefik.enable': 'true' } } });
