@@ -1,6 +1,6 @@
 import t from 'tap';
 import { findTraefikRoutes } from '../../src/traefik/find-routes.js';
-import { traefikTopology } from '../fixtures/traefik.js';
+import { proxyConfigRead, traefikTopology } from '../fixtures/traefik.js';
 
 // The proxy and every service it routes, each with what Traefik makes of it.
 
@@ -73,23 +73,13 @@ t.test('the static configuration read from its file wins over the flags, as Trae
     args: ['--providers.docker.network=ref_public-facing'],
     labels: { api: enable() },
   });
-  topology.traefikConfigs = new Map([
-    [
-      'ref/proxy',
-      {
-        command: ['/entrypoint.sh', '--providers.docker.network=ref_public-facing'],
-        env: { HOME: '/root' },
-        envSeen: 'all',
-        file: {
-          kind: 'found',
-          path: '/etc/traefik/traefik.yml',
-          text: 'providers:\n  docker:\n    exposedByDefault: true\n',
-          via: 'read from container ref-proxy-1',
-          assumed: [],
-        },
-      },
-    ],
-  ]);
+  topology.traefikConfigs = proxyConfigRead(topology, {
+    kind: 'found',
+    path: '/etc/traefik/traefik.yml',
+    text: 'providers:\n  docker:\n    exposedByDefault: true\n',
+    via: 'read from container ref-proxy-1',
+    assumed: [],
+  });
   const search = findTraefikRoutes(topology, request);
   if (search.kind !== 'routes') return t.fail(search.kind);
   t.equal(search.proxy.config.source, 'file');
@@ -99,17 +89,7 @@ t.test('the static configuration read from its file wins over the flags, as Trae
 t.test('a configuration only in a file: its default network is read, not left unseen', async (t) => {
   const topology = traefikTopology({ args: [], labels: { api: enable() } });
   const read = (text: string) =>
-    new Map([
-      [
-        'ref/proxy',
-        {
-          command: ['/entrypoint.sh', 'traefik'],
-          env: { HOME: '/root' },
-          envSeen: 'all' as const,
-          file: { kind: 'found' as const, path: '/etc/traefik/traefik.toml', text, via: 'x', assumed: [] },
-        },
-      ],
-    ]);
+    proxyConfigRead(topology, { kind: 'found', path: '/etc/traefik/traefik.toml', text, via: 'x', assumed: [] });
   const choice = () => {
     const search = findTraefikRoutes(topology, request);
     return search.kind === 'routes' ? search.services[0]!.routes[0]!.choice : undefined;

@@ -6,7 +6,7 @@ import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import { fakeResults, healthy, type Oracle } from '../../fixtures/observe.js';
 import { INTERNAL, PUBLIC } from '../../fixtures/reference-topology.js';
-import { traefikTopology } from '../../fixtures/traefik.js';
+import { proxyConfigRead, traefikTopology } from '../../fixtures/traefik.js';
 
 // Traefik routes judged from what a probe inside the proxy saw: codes, not prose.
 
@@ -317,21 +317,15 @@ t.test(
 
 t.test('what reading the static configuration took as true without seeing it is said in each verdict', async (t) => {
   const topology = traefikTopology({ labels: labelled });
-  topology.traefikConfigs = new Map([
-    [
-      'ref/proxy',
-      {
-        command: ['/entrypoint.sh', '--providers.docker=true'],
-        env: { HOME: '/root' },
-        envSeen: 'spec',
-        file: {
-          kind: 'none',
-          searched: ['/etc/traefik/traefik.toml'],
-          assumed: ['the image holds no configuration file of its own (the proxy runs on node vps-2)'],
-        },
-      },
-    ],
-  ]);
+  topology.traefikConfigs = proxyConfigRead(
+    topology,
+    {
+      kind: 'none',
+      searched: ['/etc/traefik/traefik.toml'],
+      assumed: ['the image holds no configuration file of its own (the proxy runs on node vps-2)'],
+    },
+    'spec',
+  );
   const [frontend] = run(topology);
   t.match(frontend, { status: 'pass', code: 'traefik-route-reached' });
   t.match(frontend!.reason, /taken as true without being read: the image holds no configuration file of its own/);
