@@ -1,8 +1,7 @@
 import t from 'tap';
+import { planFor, SCENARIO_HEAD, scenarioOf } from '../../fixtures/pipeline.js';
 import type { Observation, Outcome } from '../../../probes/agent/protocol.js';
 import { judge } from '../../../src/judge/judge.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
-import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import { fakeResults, healthy, type Oracle } from '../../fixtures/observe.js';
 import { INTERNAL, PUBLIC } from '../../fixtures/reference-topology.js';
@@ -22,11 +21,10 @@ function run(
   oracle: Oracle = healthy(PROXY_PEERS),
   mangle: (r: ReturnType<typeof fakeResults>) => ReturnType<typeof fakeResults> = (r) => r,
 ) {
-  const s = parseScenario(
-    'project: ref\ntimeout: 1s\ntraefik: {}\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n',
-    's.yml',
-  );
-  const plan = buildPlan(s.expectations, topology, { runId: 'r' }, [s.traefik!]);
+  const s = scenarioOf('  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n', {
+    head: `${SCENARIO_HEAD}\ntraefik: {}`,
+  });
+  const plan = planFor(s, topology);
   const { verdicts } = judge(plan, mangle(fakeResults(plan, oracle)));
   return verdicts.filter((v) => v.target.startsWith('route '));
 }

@@ -1,17 +1,15 @@
 import t from 'tap';
-import { buildPlan } from '../../../src/plan/build-plan.js';
+import { planFor, SCENARIO_HEAD, scenarioOf } from '../../fixtures/pipeline.js';
 import type { TraefikRouteCell } from '../../../src/checks/traefik-route/traefik-route-cell.js';
-import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { INTERNAL, PUBLIC } from '../../fixtures/reference-topology.js';
 import { traefikTopology } from '../../fixtures/traefik.js';
 
 // A traefik: check becomes one traefik-route cell per routed container, probed from inside the proxy.
 
 const scenario = (traefik: string, body = '') =>
-  parseScenario(
-    `project: ref\ntimeout: 1s\n${traefik}\nexpect:\n  - from: { network: public-facing }\n    to: [frontend:3000]\n    reachable: true\n${body}`,
-    's.yml',
-  );
+  scenarioOf(`  - from: { network: public-facing }\n    to: [frontend:3000]\n    reachable: true\n${body}`, {
+    head: `${SCENARIO_HEAD}\n${traefik}`,
+  });
 const enable = (extra: Record<string, string> = {}) => ({
   'traefik.enable': 'true',
   'traefik.http.routers.r.rule': 'Host(`r.test`)',
@@ -24,8 +22,7 @@ const plan = (
   }),
   body = '',
 ) => {
-  const s = scenario(traefik, body);
-  return buildPlan(s.expectations, topology, { runId: 'r' }, s.traefik ? [s.traefik] : []);
+  return planFor(scenario(traefik, body), topology);
 };
 const routes = (p: ReturnType<typeof plan>) => p.cells.filter((c): c is TraefikRouteCell => c.kind === 'traefik-route');
 
