@@ -19,7 +19,8 @@ export interface UdpDrillTarget {
 export function planDrillUdpCells(plan: DrillSourcePlan, { container, addresses }: UdpDrillTarget): void {
   const { names, world, options, probe, step } = plan;
   const udpPorts = options.udpPorts ?? [];
-  if (udpPorts.length === 0) return;
+  // A LAN neighbour has no peer to prove its UDP control against: every row would be inconclusive.
+  if (udpPorts.length === 0 || plan.source.placement.kind === 'lan') return;
   const endpoint = names.endpoint(container);
   const exposed = container.ports.map((p) => p.port);
   const controls = { 4: planUdpControl(probe, 4, step.timeoutMs), 6: [] };

@@ -120,7 +120,7 @@ t.test('target syntax: udp://SERVICE:PORT and udp://ADDRESS:PORT; a port is requ
   t.match(bad('udp://syslog:99999'), /s\.yml:4:\d+.*port 99999 is out of range/s);
   t.match(bad('udp://a b:53'), /is not a UDP target/);
   t.throws(
-    () => parseScenario(`project: ref\ninternet: ['udp://1.1.1.1:53']\nexpect: []\n`, 's.yml'),
+    () => parseScenario(`project: ref\ninternet: ['udp://1.1.1.1:53']\nexpect:\n  - from: { network: n }\n    to: [internet]\n    reachable: false\n`, 's.yml'),
     /not UDP/,
     'egress is not proven over UDP',
   );
