@@ -24,6 +24,7 @@ export type {
   HttpTarget,
   DnsTarget,
   InternetTarget,
+  UdpTarget,
   HostRef,
 } from './scenario/scenario.js';
 export { expandOnlyRules } from './rules/expand-only-rules.js';

@@ -148,7 +148,10 @@ export const DEFAULT_CONCURRENCY = 32;
 /** How many times each control runs after its first run: spread over the checks, the last one after them all. */
 export const CONTROL_REPEATS = 3;
 
-/** The most controls a probe has: its DNS control, two peers over IPv4 and two over IPv6. */
+/**
+ * The most controls a probe has besides a kind's own (the udp kind's UDP control, counted by probeDeadlineMs's
+ * `kindControls`): its DNS control, two peers over IPv4 and two over IPv6.
+ */
 export const MAX_CONTROLS = 5;
 
 /** The id of the n-th run of a control (n = 1 is its first run, reported under its own id). */
@@ -347,11 +350,13 @@ export function probeDeadlineMs(
   defaultTimeoutMs: number,
   concurrency = DEFAULT_CONCURRENCY,
   slackMs = DEADLINE_SLACK_MS,
+  kindControls = 0,
 ): number {
   const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
-  // With at most `concurrency` checks at once (the controls' repeats count too), list scheduling ends within
-  // (n / concurrency + 1) times the slowest check; all at once, within the slowest.
-  const waves = Math.ceil((checks.length + CONTROL_REPEATS * MAX_CONTROLS) / Math.max(1, concurrency));
+  // With at most `concurrency` checks at once (the controls' repeats count too, a kind's own controls among them),
+  // list scheduling ends within (n / concurrency + 1) times the slowest check; all at once, within the slowest.
+  const controls = MAX_CONTROLS + kindControls;
+  const waves = Math.ceil((checks.length + CONTROL_REPEATS * controls) / Math.max(1, concurrency));
   return slowest * (waves <= 1 ? 1 : waves + 1) + slackMs;
 }
 

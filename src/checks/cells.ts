@@ -7,6 +7,7 @@ import type { REACH_CODES, ReachCell } from './reach/reach-cell.js';
 import type { KeysOf } from './code-table.js';
 import type { SharedCode } from './shared-codes.js';
 import type { TRAEFIK_ROUTE_CODES, TraefikRouteCell } from './traefik-route/traefik-route-cell.js';
+import type { DrillUdpCell, UDP_CODES, UdpCell } from './udp/udp-cell.js';
 
 /**
  * Every kind of check, as types: its cell, its own codes and, for a kind a drill makes, the cell as a drill makes it.
@@ -21,6 +22,7 @@ export interface KindTypes {
   lan: { cell: LanCell; codes: typeof LAN_CODES };
   port: { cell: PortCell; codes: typeof PORT_CODES; listed: PortCell };
   name: { cell: NameCell; codes: typeof NAME_CODES; listed: NameCell };
+  udp: { cell: UdpCell; codes: typeof UDP_CODES; listed: DrillUdpCell };
 }
 
 /** A kind of check, by name. */

@@ -7,6 +7,7 @@ import { portKind } from './port/port-kind.js';
 import { publishedKind } from './published/published-kind.js';
 import { reachKind } from './reach/reach-kind.js';
 import { traefikRouteKind } from './traefik-route/traefik-route-kind.js';
+import { udpKind } from './udp/udp-kind.js';
 
 /**
  * Every kind of check, once: planning (plan/cell-kind.ts, plan/build-plan.ts, drill/plan-drill.ts), judging
@@ -22,6 +23,7 @@ export const CHECK_KINDS = {
   lan: lanKind,
   port: portKind,
   name: nameKind,
+  udp: udpKind,
 } as const satisfies { readonly [K in Kind]: CheckKind<K, never> & { codes: KindTypes[K]['codes'] } };
 
 /** The registry's kinds, in its order. */

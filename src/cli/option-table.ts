@@ -132,6 +132,12 @@ export const OPTIONS = {
     defaultDescription: 'default',
     describe: `Ports tried at every address besides the exposed ones: numbers, 'default' (${COMMON_PORTS.length} common ports: Docker API, databases, caches, brokers, admin panels), or 'none'`,
   },
+  'udp-ports': {
+    kind: 'list',
+    defaultDescription: 'none',
+    describe:
+      'UDP ports tried at every container address, each with two reference ports the target does not expose (silence alone is never blocked)',
+  },
   'host-ports': {
     kind: 'flag',
     default: true,
@@ -337,6 +343,7 @@ export const COMMAND_OPTIONS = {
     'all',
     'project',
     'ports',
+    'udp-ports',
     'host-ports',
     ...PROBING,
     'attempts',

@@ -36,6 +36,10 @@ export type DrillCode = Extract<
   | 'world-changed'
   | 'silent-port-host-answered'
   | 'ipv6-control-failed'
+  | 'blocked'
+  | 'udp-host-reached'
+  | 'udp-silent'
+  | 'udp-control-failed'
 >;
 
 /** What a row is about, riskiest first: a port by what usually listens there, then egress, then a name. */
@@ -48,7 +52,7 @@ export interface DrillRow {
   target: string;
   /** The service (or container) it belongs to, `host` or `internet`: a column of the `--all` matrix. */
   endpoint: string;
-  kind: 'port' | 'name' | 'egress';
+  kind: 'port' | 'name' | 'egress' | 'udp';
   /** For a port: a container's address, the host at the gateway, or a port published on the host. */
   via?: 'container' | 'host' | 'published';
   risk: { kind: RiskKind; rank: number; name?: string };
@@ -90,6 +94,8 @@ export interface DrillBounds {
   ports: number[];
   /** Whether the host was tried at each gateway on the port list. */
   hostPorts: boolean;
+  /** The UDP ports tried at every container address (`--udp-ports`); absent: none. */
+  udpPorts?: number[];
 }
 
 /** One probe of a drill, as reports show it. */
@@ -138,7 +144,7 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
       ? 'inconclusive'
       : judged.status === 'pass'
         ? 'blocked'
-        : judged.code === 'path-open'
+        : judged.code === 'path-open' || judged.code === 'udp-host-reached'
           ? 'path-open'
           : 'reached';
   // Each kind says how risky its target is (the Docker API first, a name that resolves last) and whether a breach
@@ -159,7 +165,9 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
           port: cell.port,
           ...(cell.published ? { published: cell.published } : {}),
         }
-      : {}),
+      : cell.kind === 'udp'
+        ? { network: cell.network, address: cell.address, port: cell.port }
+        : {}),
     risk,
     status,
     code: judged.code as DrillCode,

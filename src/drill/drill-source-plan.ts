@@ -13,6 +13,8 @@ export interface DrillPlanOptions {
   runId: string;
   /** Tried at every address besides the container's exposed ports, and at the host's gateways (with `hostPorts`). */
   ports: readonly number[];
+  /** UDP ports tried at every container address (`--udp-ports`), each with reference ports; empty: no UDP. */
+  udpPorts?: readonly number[] | undefined;
   /** Whether the host is tried at each source network's gateway on `ports` (its published ports are tried always). */
   hostPorts: boolean;
   /** What egress is tried against; empty: not tried. */

@@ -19,6 +19,8 @@ export interface DrillOptions extends RunOptions {
   project?: string[];
   /** Ports tried at every address besides the exposed ones; absent: {@link COMMON_PORTS}. */
   ports?: number[];
+  /** UDP ports sent to at every container address (`--udp-ports`); absent: none. */
+  udpPorts?: number[];
   /** Whether the host is knocked on at each source network's gateway on `ports` (default true). */
   hostPorts?: boolean;
   /** What egress is tried against (`--internet`); absent: the scenario default; empty: not tried. */
@@ -49,12 +51,14 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     maxChecks: options.maxChecks ?? DRILL_MAX_CHECKS,
     ports: options.ports ?? COMMON_PORTS.map((p) => p.port).sort((a, b) => a - b),
     hostPorts: options.hostPorts ?? true,
+    ...(options.udpPorts && options.udpPorts.length > 0 ? { udpPorts: options.udpPorts } : {}),
   };
 
   const world = await readWorld(runtime, { kind: 'engine', projects: options.project });
   const plan = planDrill(options.from, world, {
     runId,
     ports: bounds.ports,
+    udpPorts: bounds.udpPorts ?? [],
     hostPorts: bounds.hostPorts,
     internet,
     timeoutMs: bounds.timeoutMs,

@@ -121,6 +121,7 @@ function drillTargets(plan: DrillSourcePlan): DrillTarget[] {
       targets.push({ kind: 'name', service });
     }
     targets.push({ kind: 'port', to: { kind: 'container', container, addresses } });
+    if ((options.udpPorts ?? []).length > 0) targets.push({ kind: 'udp', to: { container, addresses } });
   }
   for (const at of routes.host) targets.push({ kind: 'port', to: { kind: 'host', at } });
   if (options.internet.length > 0 && routes.egress) targets.push({ kind: 'egress', internet: options.internet });

@@ -92,6 +92,9 @@ function header(r: DrillResult, c: Colors): string[] {
 }
 
 /** What one source reaches, riskiest first, then the addresses that only refuse, what it does not reach, its names. */
+// A row's port as the map lists it: a UDP one says so.
+const portOf = (x: DrillResult['rows'][number]) => (x.kind === 'udp' ? `${x.port}/udp` : String(x.port));
+
 function sourceMap(r: DrillResult, source: string, c: Colors, verbose: boolean): string[] {
   const rows = r.rows.filter((x) => x.source === source);
   const reached = rows.filter((x) => x.status === 'reached' && x.kind !== 'name');
@@ -109,20 +112,20 @@ function sourceMap(r: DrillResult, source: string, c: Colors, verbose: boolean):
   if (refused.size > 0) {
     out.push(
       c.dim(
-        `  path open, nothing listening (refused): ${[...refused].map(([where, list]) => `${where}: ${verbose ? list.map((x) => x.port).join(', ') : `${list.length} port(s)`}`).join('; ')}`,
+        `  path open, nothing listening (refused): ${[...refused].map(([where, list]) => `${where}: ${verbose ? list.map(portOf).join(', ') : `${list.length} port(s)`}`).join('; ')}`,
       ),
     );
   }
   const blocked = rows.filter((x) => x.status === 'blocked');
   const hidden = blocked.filter((x) => x.kind === 'name').map((x) => x.target.replace(/^dns:/, ''));
   const silent = groupBy(
-    blocked.filter((x) => x.kind === 'port'),
+    blocked.filter((x) => x.kind === 'port' || x.kind === 'udp'),
     (x) => `${x.endpoint}${x.network ? ` on ${x.network}` : ''}`,
   );
   if (silent.size > 0)
     out.push(
       c.dim(
-        `  not reached (no answer, the probe's controls held): ${[...silent].map(([where, list]) => (verbose ? `${where} (${list.map((x) => x.port).join(', ')})` : where)).join(', ')}`,
+        `  not reached (no answer, the probe's controls held): ${[...silent].map(([where, list]) => (verbose ? `${where} (${list.map(portOf).join(', ')})` : where)).join(', ')}`,
       ),
     );
   if (hidden.length > 0) out.push(c.dim(`  names that do not resolve here: ${hidden.join(', ')}`));

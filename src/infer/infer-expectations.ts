@@ -20,14 +20,22 @@ export interface InferredEntry {
  * - services that share a network reach each other's exposed ports on it; services that share none do not, by name
  *   (`dns:`) or by address (a blocked TCP check tries both);
  * - an `internal: true` network has no egress;
- * - a published port answers from the host, except where Docker drops it: a service only on internal networks.
+ * - a published port answers from the host, except where Docker drops it: a service only on internal networks;
+ * - UDP ports (`expose: ["53/udp"]`, `ports: ["514:514/udp"]`) as `udp://service:port` targets, by the same rules.
  *
  * A network is a zone when a service with ports is on it. Services in `network_mode: host` or `container:` are on
  * none of the project's networks: nothing is inferred for them.
  */
 export function inferExpectations(model: InferModel): InferredEntry[] {
   const entries: InferredEntry[] = [];
-  const withPorts = model.services.filter((s) => s.networkMode === undefined && s.ports.length > 0);
+  const withPorts = model.services.filter(
+    (s) => s.networkMode === undefined && (s.ports.length > 0 || s.udpPorts.length > 0),
+  );
+  // Its TCP ports as `service:port`, its UDP ports as `udp://service:port`.
+  const portTargets = (s: InferService) => [
+    ...s.ports.map((port) => `${s.name}:${port}`),
+    ...s.udpPorts.map((port) => `udp://${s.name}:${port}`),
+  ];
   for (const network of model.networks) {
     const on = withPorts.filter((s) => s.networks.includes(network.name));
     const members = model.services.filter((s) => s.networks.includes(network.name));
@@ -37,9 +45,7 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
       entries.push({
         name: `${network.name} reaches the services on it`,
         from: { network: network.name },
-        to: on.flatMap((s) =>
-          s.ports.map((port) => ({ target: `${s.name}:${port}`, why: `${s.name} is on ${network.name}` })),
-        ),
+        to: on.flatMap((s) => portTargets(s).map((target) => ({ target, why: `${s.name} is on ${network.name}` }))),
         reachable: true,
       });
     }
@@ -48,8 +54,8 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
         name: `${network.name} does not reach the services off it, by name or by address`,
         from: { network: network.name },
         to: off.flatMap((s) => [
-          ...s.ports.map((port) => ({
-            target: `${s.name}:${port}`,
+          ...portTargets(s).map((target) => ({
+            target,
             why: `${s.name} is not on ${network.name} (it is on ${s.networks.join(', ') || 'no network'})`,
           })),
           { target: `dns:${s.name}`, why: `${s.name} has no name on ${network.name}` },
@@ -68,15 +74,21 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
   }
   const internal = new Set(model.networks.filter((n) => n.internal).map((n) => n.name));
   const onlyInternal = (s: InferService) => s.networks.length > 0 && s.networks.every((n) => internal.has(n));
-  const published = model.services.filter((s) => s.networkMode === undefined && s.published.length > 0);
+  const published = model.services.filter(
+    (s) => s.networkMode === undefined && (s.published.length > 0 || s.udpPublished.length > 0),
+  );
   const host = (reachable: boolean) => published.filter((s) => onlyInternal(s) !== reachable);
   const targets = (services: InferService[], why: (s: InferService, p: { port: number; hostIp: string }) => string) =>
-    services.flatMap((s) =>
-      [...new Map(s.published.map((p) => [p.port, p])).values()].map((p) => ({
+    services.flatMap((s) => [
+      ...[...new Map(s.published.map((p) => [p.port, p])).values()].map((p) => ({
         target: `${s.name}:${p.port}`,
         why: why(s, p),
       })),
-    );
+      ...[...new Map(s.udpPublished.map((p) => [p.port, p])).values()].map((p) => ({
+        target: `udp://${s.name}:${p.port}`,
+        why: `${why(s, p)} (UDP: from the host only an answer proves it, docker-proxy swallows ICMP)`,
+      })),
+    ]);
   if (host(true).length > 0) {
     entries.push({
       name: 'the host reaches the published ports',

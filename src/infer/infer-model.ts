@@ -21,6 +21,10 @@ export interface InferService {
   ports: number[];
   /** Its published TCP ports (container side), with the host address they are bound to ('' for all). */
   published: { port: number; hostIp: string }[];
+  /** UDP ports it exposes or publishes (container side), sorted: `udp://` targets. */
+  udpPorts: number[];
+  /** Its published UDP ports (container side), with the host address they are bound to ('' for all). */
+  udpPublished: { port: number; hostIp: string }[];
   /** network_mode host / container:…: not on the project's networks; nothing is inferred for it. */
   networkMode: string | undefined;
 }

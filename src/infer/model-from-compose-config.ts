@@ -25,13 +25,18 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
         : networkMode
           ? []
           : ['default'];
-    const published = ((s['ports'] ?? []) as unknown[]).flatMap((p) => portOf(p));
-    const exposed = ((s['expose'] ?? []) as unknown[]).flatMap((e) => {
-      const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(e));
-      return m && (m[3] ?? 'tcp') === 'tcp' && m[2] === undefined ? [Number(m[1])] : [];
-    });
-    const ports = [...new Set([...exposed, ...published.map((p) => p.port)])].sort((a, b) => a - b);
-    return { name, networks: on.sort(), ports, published, networkMode };
+    const published = ((s['ports'] ?? []) as unknown[]).flatMap((p) => portOf(p, 'tcp'));
+    const udpPublished = ((s['ports'] ?? []) as unknown[]).flatMap((p) => portOf(p, 'udp'));
+    const exposedAs = (protocol: string) =>
+      ((s['expose'] ?? []) as unknown[]).flatMap((e) => {
+        const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(e));
+        return m && (m[3] ?? 'tcp') === protocol && m[2] === undefined ? [Number(m[1])] : [];
+      });
+    const sorted = (exposed: number[], bound: { port: number }[]) =>
+      [...new Set([...exposed, ...bound.map((p) => p.port)])].sort((a, b) => a - b);
+    const ports = sorted(exposedAs('tcp'), published);
+    const udpPorts = sorted(exposedAs('udp'), udpPublished);
+    return { name, networks: on.sort(), ports, published, udpPorts, udpPublished, networkMode };
   });
   // The implicit default network, when a service is on it and the file does not declare it.
   if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default'))
@@ -72,16 +77,17 @@ function labelsOf(value: unknown): Record<string, string> {
   return {};
 }
 
-// A `ports:` entry, short (`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`) or long (`{ target, host_ip, protocol }`).
-function portOf(entry: unknown): { port: number; hostIp: string }[] {
+// A `ports:` entry of `protocol`, short (`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`) or long (`{ target, host_ip,
+// protocol }`).
+function portOf(entry: unknown, protocol: 'tcp' | 'udp'): { port: number; hostIp: string }[] {
   if (entry && typeof entry === 'object') {
     const e = entry as Json;
-    if ((e['protocol'] ?? 'tcp') !== 'tcp' || typeof e['target'] !== 'number') return [];
+    if ((e['protocol'] ?? 'tcp') !== protocol || typeof e['target'] !== 'number') return [];
     return [{ port: e['target'], hostIp: typeof e['host_ip'] === 'string' ? e['host_ip'] : '' }];
   }
   const text = String(entry);
   const [spec, proto = 'tcp'] = text.split('/');
-  if (proto !== 'tcp' || spec === undefined) return [];
+  if (proto !== protocol || spec === undefined) return [];
   // An IPv6 host address is in brackets; the container port is the last part.
   const parts = spec.replace(/^\[[^\]]*\]/, (ip) => ip.replace(/:/g, '%')).split(':');
   const container = parts[parts.length - 1]!;

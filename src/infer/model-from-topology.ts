@@ -19,19 +19,26 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
       const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'))
         ? containers[0]!.networkMode
         : undefined;
-      const tcp = containers.flatMap((c) => c.ports.filter((p) => p.protocol === 'tcp'));
-      const published = [
-        ...new Map(
-          tcp
-            .flatMap((p) => p.requested.map((r) => ({ port: p.port, hostIp: r.hostIp })))
-            .map((p) => [`${p.port} ${p.hostIp}`, p]),
-        ).values(),
-      ];
+      const of = (protocol: 'tcp' | 'udp') => {
+        const bound = containers.flatMap((c) => c.ports.filter((p) => p.protocol === protocol));
+        const published = [
+          ...new Map(
+            bound
+              .flatMap((p) => p.requested.map((r) => ({ port: p.port, hostIp: r.hostIp })))
+              .map((p) => [`${p.port} ${p.hostIp}`, p]),
+          ).values(),
+        ];
+        return { ports: [...new Set(bound.map((p) => p.port))].sort((a, b) => a - b), published };
+      };
+      const tcp = of('tcp');
+      const udp = of('udp');
       return {
         name: s.name,
         networks: [...new Set(containers.flatMap((c) => c.networks.map((n) => name(n.networkId))))].sort(),
-        ports: [...new Set(tcp.map((p) => p.port))].sort((a, b) => a - b),
-        published,
+        ports: tcp.ports,
+        published: tcp.published,
+        udpPorts: udp.ports,
+        udpPublished: udp.published,
         networkMode,
       };
     })

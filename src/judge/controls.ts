@@ -126,7 +126,9 @@ function judgeIpv6Control(
   if (ids.length === 0) {
     const planned = spec.plan.checks.some(
       (c) =>
-        c.family === 6 || (c.kind === 'tcp' && c.host.includes(':')) || (c.kind === 'http' && c.url.includes('://[')),
+        c.family === 6 ||
+        ((c.kind === 'tcp' || c.kind === 'udp') && c.host.includes(':')) ||
+        (c.kind === 'http' && c.url.includes('://[')),
     );
     return planned
       ? { reached: false, text: 'IPv6 control: no running peer with an IPv6 address on its networks' }

@@ -96,6 +96,19 @@ export const failClosed = {
   },
 
   /**
+   * A kind's own control (the udp kind's UDP control) must have held for its silence to count, as the probe's DNS and
+   * reach controls must for every kind's (controlFailed): undefined when it held, else the kind's code and why, which
+   * finishes a sentence that says what was silent ("…, but <why>").
+   */
+  kindControlFailed<C extends VerdictCode>(
+    held: { held: boolean; detail: string },
+    code: C,
+    what: string,
+  ): { code: C; why: string } | undefined {
+    return held.held ? undefined : { code, why: `${what} did not hold, so the silence proves nothing: ${held.detail}` };
+  },
+
+  /**
    * A "blocked" counts only for the world as it was when the probe ran: if a container the cell rests on (`touches`)
    * stopped, restarted, was removed or moved between networks meanwhile, the silence may only have been its absence.
    * Undefined when nothing it rests on changed.

@@ -39,8 +39,19 @@ export function describeObservation(o: Observation): string {
     case 'refused':
     case 'reset':
     case 'timeout':
-    case 'unreachable':
       return o.address ? `${o.outcome} ${hostPort(o.address, o.port)}` : o.outcome;
+    case 'unreachable':
+      return `${o.address ? `${o.outcome} ${hostPort(o.address, o.port)}` : o.outcome}${o.kind === 'udp' && o.errorCode ? ` (${o.errorCode})` : ''}`;
+    // A udp check's: `udp-answer 172.20.0.4:514 (12 bytes)`, `udp-port-unreachable 172.20.0.4:33434`, `udp-silent
+    // 172.20.0.4:514 x2` (the tries it was sent).
+    case 'udp-answer':
+      return (
+        `${o.outcome} ${hostPort(o.address, o.port)}`.trim() + (o.bytes !== undefined ? ` (${o.bytes} bytes)` : '')
+      );
+    case 'udp-port-unreachable':
+      return `${o.outcome} ${hostPort(o.address, o.port)}`.trim();
+    case 'udp-silent':
+      return `${o.outcome} ${hostPort(o.address, o.port)}`.trim() + (o.tries !== undefined ? ` x${o.tries}` : '');
     default:
       return o.outcome;
   }

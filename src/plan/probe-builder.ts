@@ -30,6 +30,8 @@ export const EMBEDDED_DNS = '127.0.0.11';
 /** Collects one probe's checks, sharing identical ones, and adds its controls. */
 export class ProbeBuilder {
   readonly #checks = new Map<string, Check>();
+  /** Controls a kind of check plans for its own cells (addControl), run and repeated as the probe's other controls. */
+  readonly #kindControls: string[] = [];
   /** Set when a check resolves an outside name: the probe then keeps the engine's upstream DNS. */
   needsUpstreamDns = false;
   /** Set when a cell tries a target over IPv6: the probe then proves it reaches a peer over IPv6 too. */
@@ -80,6 +82,16 @@ export class ProbeBuilder {
     return id;
   }
 
+  /**
+   * Adds a check a kind of check judges its cells' silence by (the udp kind's UDP control): the agent runs it first,
+   * again among the checks and after them all, as the probe's own controls. Returns its id.
+   */
+  addControl(check: Check): string {
+    const id = this.add(check);
+    if (!this.#kindControls.includes(id)) this.#kindControls.push(id);
+    return id;
+  }
+
   build(timeoutMs: number, concurrency = DEFAULT_CONCURRENCY): ProbeSpec {
     let dnsCheckId: string | undefined;
     let reachCheckIds: string[] = [];
@@ -112,11 +124,11 @@ export class ProbeBuilder {
           subnets: this.networks.flatMap((n) => n.subnets),
           timeoutMs,
         });
-      reachCheckIds = this.#peers(4).map((peer) =>
+      reachCheckIds = this.peers(4).map((peer) =>
         this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
       );
       if (this.needsIpv6Control) {
-        reach6CheckIds = this.#peers(6).map((peer) =>
+        reach6CheckIds = this.peers(6).map((peer) =>
           this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
         );
       }
@@ -127,7 +139,8 @@ export class ProbeBuilder {
       this.placement.kind === 'job' && dnsCheckId
         ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS }
         : undefined;
-    const deadlineMs = probeDeadlineMs(checks, timeoutMs, concurrency) + (settle?.timeoutMs ?? 0);
+    const deadlineMs =
+      probeDeadlineMs(checks, timeoutMs, concurrency, undefined, this.#kindControls.length) + (settle?.timeoutMs ?? 0);
     if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
       const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, timeoutMs)), 0);
       throw new DockprobeError(
@@ -151,7 +164,9 @@ export class ProbeBuilder {
         timeoutMs,
         deadlineMs,
         concurrency,
-        controls: [...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds, ...reach6CheckIds],
+        controls: [
+          ...new Set([...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds, ...reach6CheckIds, ...this.#kindControls]),
+        ],
         ...(settle ? { settle } : {}),
         checks,
       },
@@ -177,14 +192,17 @@ export class ProbeBuilder {
     return undefined;
   }
 
-  // A job on another node prefers peers on its own node (the swarm's tasks there): a peer across nodes proves the
-  // probe works only if the path between the nodes does, which is what its checks are about.
-  #peers(family: 4 | 6): { address: string; port: number }[] {
+  /**
+   * Up to two running peers on the probe's networks, each with a TCP port it exposes (1 when none) and every port it
+   * exposes in any protocol. A job on another node prefers peers on its own node (the swarm's tasks there): a peer
+   * across nodes proves the probe works only if the path between the nodes does, which is what its checks are about.
+   */
+  peers(family: 4 | 6): { address: string; port: number; exposed: number[] }[] {
     const ids = new Set(this.networks.map((n) => n.id));
     const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
     const selfTask = this.placement.kind === 'job' ? this.placement.task?.id : undefined;
     const here = this.placement.kind === 'job' ? this.placement.node.id : this.topology.swarm?.nodeId;
-    const candidates: { address: string; port: number; node: string | undefined }[] = [];
+    const candidates: { address: string; port: number; exposed: number[]; node: string | undefined }[] = [];
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
         if (container.id === self?.id) continue;
@@ -196,6 +214,7 @@ export class ProbeBuilder {
         candidates.push({
           address,
           port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1,
+          exposed: container.ports.map((p) => p.port),
           node: this.topology.swarm?.nodeId,
         });
       }
@@ -208,11 +227,17 @@ export class ProbeBuilder {
           .filter((n) => ids.has(n.networkId))
           .flatMap((n) => n.addresses)
           .find((a) => !a.includes(':'));
-        if (address !== undefined) candidates.push({ address, port: ports[0] ?? 1, node: task.nodeId });
+        if (address !== undefined)
+          candidates.push({
+            address,
+            port: ports[0] ?? 1,
+            exposed: (service.swarm?.service?.ports ?? []).map((p) => p.targetPort),
+            node: task.nodeId,
+          });
       }
     }
     const sameNode = candidates.filter((c) => c.node === here);
     const others = candidates.filter((c) => c.node !== here);
-    return [...sameNode, ...others].slice(0, 2).map(({ address, port }) => ({ address, port }));
+    return [...sameNode, ...others].slice(0, 2).map(({ address, port, exposed }) => ({ address, port, exposed }));
   }
 }

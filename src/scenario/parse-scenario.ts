@@ -322,6 +322,12 @@ export function parseInternetList(
   list.forEach((text, j) => {
     const target = parseTarget(text, undefined, position(j));
     if ('error' in target) problems.push({ ...position(j), message: target.error, hint: target.hint });
+    else if (target.kind === 'udp')
+      problems.push({
+        ...position(j),
+        message: `${quoted(text)}: egress is proven over TCP, HTTP and DNS, not UDP`,
+        hint: 'internet targets are tcp://1.1.1.1:443, https://example.com/ or dns:example.com',
+      });
     else if (target.kind === 'internet' || target.host.kind !== 'external') {
       problems.push({
         ...position(j),

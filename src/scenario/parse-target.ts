@@ -10,7 +10,8 @@ export interface TargetProblem {
   hint: string;
 }
 
-const FORMS_HINT = "write 'service:port', 'http://service:port/path', 'dns:name' or 'tcp://host:port'";
+const FORMS_HINT =
+  "write 'service:port', 'http://service:port/path', 'dns:name', 'tcp://host:port' or 'udp://host:port'";
 
 /**
  * Reads one `to:` entry. A single-label name (`redis`) is a Compose service, resolved later in the project;
@@ -50,6 +51,7 @@ function parseTargetString(
       return { error: `${quoted(text)} is not a name to look up`, hint: "write 'dns:NAME', e.g. dns:frontend" };
     return { kind: 'dns', label: text, host: hostRef(name, project), position };
   }
+  if (/^udp:\/\//i.test(text)) return udpTarget(text, project, position);
   const body = text.startsWith('tcp://') ? text.slice(6) : text;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(body))
     return { error: `unsupported scheme in ${quoted(text)}`, hint: FORMS_HINT };
@@ -68,6 +70,22 @@ function parseTargetString(
     };
   }
   return { kind: 'tcp', label: text, host, port, position };
+}
+
+// `udp://SERVICE:PORT` or `udp://ADDRESS:PORT` (IPv6 in brackets): the port is always written, since a service's
+// exposed ports say nothing of which of them take UDP.
+function udpTarget(text: string, project: string | undefined, position: SourcePosition): TargetRef | TargetProblem {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::([^\s:/]+))?$/.exec(text.slice(6));
+  if (!match)
+    return { error: `${quoted(text)} is not a UDP target`, hint: "write 'udp://SERVICE:PORT', e.g. udp://syslog:514" };
+  if (match[2] === undefined)
+    return {
+      error: `${quoted(text)} has no port`,
+      hint: `write ${quoted(`${text}:PORT`)}: a UDP target names its port`,
+    };
+  const parsed = parsePort(match[2]);
+  if ('error' in parsed) return parsed;
+  return { kind: 'udp', label: text, host: hostRef(match[1]!, project), port: parsed.port, position };
 }
 
 function parseTargetObject(

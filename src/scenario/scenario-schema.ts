@@ -74,11 +74,11 @@ export const targetObjectSchema = describe(
   'A target: exactly one of service, host, url, dns',
 );
 
-/** `to:` entries: `service:port`, `http(s)://…`, `dns:name`, `tcp://host:port`, `internet`, or the object form. */
+/** `to:` entries: `service:port`, `http(s)://…`, `dns:name`, `tcp://host:port`, `udp://host:port`, `internet`, or the object form. */
 export const targetSchema = z.union([
   describe(
     z.string().check(z.minLength(1)),
-    'service:port, http(s)://host:port/path, dns:name, tcp://host:port, or internet',
+    'service:port, http(s)://host:port/path, dns:name, tcp://host:port, udp://host:port, or internet',
   ),
   targetObjectSchema,
 ]);

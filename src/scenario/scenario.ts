@@ -156,11 +156,23 @@ export interface InternetTarget {
   position: SourcePosition;
 }
 
+/**
+ * A UDP datagram to a port of a service, or of a host outside the project (`udp://SERVICE:PORT`,
+ * `udp://ADDRESS:PORT`): the udp kind of check (src/checks/udp/) decides it.
+ */
+export interface UdpTarget {
+  kind: 'udp';
+  label: string;
+  host: HostRef;
+  port: number;
+  position: SourcePosition;
+}
+
 /** A target that names one host. */
 export type HostTarget = TcpTarget | HttpTarget | DnsTarget;
 
 /** What a target points at. */
-export type TargetRef = HostTarget | InternetTarget;
+export type TargetRef = HostTarget | InternetTarget | UdpTarget;
 
 /**
  * A host named by a target: a Compose service (a single-label name, resolved in the project) or an outside host

@@ -53,7 +53,7 @@ t.test('every kind is planned some way, and is listed under its own name', async
 
 t.test('each (placement, target) pair is one kind of check at most', async (t) => {
   const targets = parseScenario(
-    `project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379, 'example.com:443', 'http://api:3001/', 'http://example.com/', 'dns:redis', 'dns:example.com', internet]\n    reachable: false\n`,
+    `project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379, 'example.com:443', 'http://api:3001/', 'http://example.com/', 'dns:redis', 'dns:example.com', internet, 'udp://redis:514', 'udp://10.0.0.9:53']\n    reachable: false\n`,
     's.yml',
   ).expectations[0]!.to;
   const placements: Placement['kind'][] = ['host', 'lan', 'network', 'container', 'job'];

@@ -65,6 +65,8 @@ t.test('v1 and v2 shapes give the same model', async (t) => {
       networks: ['public-facing'],
       ports: [8080],
       published: [{ port: 8080, hostIp: '127.0.0.1' }],
+      udpPorts: [],
+      udpPublished: [],
       networkMode: undefined,
     },
   );
@@ -150,4 +152,40 @@ t.test('a Traefik proxy with routed services: the written scenario checks its ro
     'x',
   );
   t.equal(stack.traefik, 'proxy', 'by its program, and deploy.labels route as Swarm reads them');
+});
+
+t.test('UDP ports: ports: ["514:514/udp"] and expose: ["53/udp"] become udp:// expectations', async (t) => {
+  const config = `name: logs
+services:
+  syslog:
+    networks: { internal: null }
+    ports: ["514:514/udp", { target: 5140, protocol: udp, host_ip: 127.0.0.1 }]
+  dns:
+    expose: ["53/udp", "53"]
+    networks: { internal: null, public: null }
+  web: { expose: ["8080"], networks: { public: null } }
+networks:
+  internal: { internal: true }
+  public: {}
+`;
+  const model = modelFromComposeConfig(config, 'logs', 'test');
+  const byName = Object.fromEntries(model.services.map((s) => [s.name, s]));
+  t.same(byName['syslog']!.udpPorts, [514, 5140]);
+  t.same(byName['syslog']!.udpPublished, [
+    { port: 514, hostIp: '' },
+    { port: 5140, hostIp: '127.0.0.1' },
+  ]);
+  t.same(byName['syslog']!.ports, [], 'no TCP port from a /udp entry');
+  t.same([byName['dns']!.ports, byName['dns']!.udpPorts], [[53], [53]]);
+  const entries = inferExpectations(model);
+  const targets = (reachable: boolean, from: string) =>
+    entries
+      .filter((e) => e.reachable === reachable && (e.from === 'host' ? 'host' : e.from.network) === from)
+      .flatMap((e) => e.to.map((x) => x.target));
+  t.same(targets(true, 'internal'), ['dns:53', 'udp://dns:53', 'udp://syslog:514', 'udp://syslog:5140']);
+  t.same(targets(false, 'public'), ['udp://syslog:514', 'udp://syslog:5140', 'dns:syslog']);
+  t.same(targets(false, 'host'), ['udp://syslog:514', 'udp://syslog:5140'], 'only on an internal network: dropped');
+  // What is inferred is a scenario dockprobe reads back, udp:// targets and all.
+  const scenario = parseScenario(renderScenario(model, entries), 'inferred.yml');
+  t.ok(scenario.expectations.some((e) => e.to.some((x) => x.kind === 'udp' && x.port === 514)));
 });

@@ -15,7 +15,7 @@ export const lanKind = {
   codes: LAN_CODES,
   fromTarget: {
     takes: (placement, target) =>
-      placement === 'lan' && target.kind !== 'internet' && target.kind !== 'dns' && target.host.kind === 'service'
+      placement === 'lan' && (target.kind === 'tcp' || target.kind === 'http') && target.host.kind === 'service'
         ? target
         : undefined,
     plan: (expectation, target, probe, topology) =>

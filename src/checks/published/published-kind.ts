@@ -10,7 +10,7 @@ export const publishedKind = {
   codes: PUBLISHED_CODES,
   fromTarget: {
     takes: (placement, target) =>
-      placement === 'host' && target.kind !== 'internet' && target.kind !== 'dns' && target.host.kind === 'service'
+      placement === 'host' && (target.kind === 'tcp' || target.kind === 'http') && target.host.kind === 'service'
         ? target
         : undefined,
     plan: (expectation, target, probe, topology) =>

@@ -15,7 +15,7 @@ export const reachKind = {
   codes: REACH_CODES,
   fromTarget: {
     takes: (placement, target) => {
-      if (target.kind === 'internet' || placement === 'lan') return undefined;
+      if (target.kind === 'internet' || target.kind === 'udp' || placement === 'lan') return undefined;
       if (placement === 'host') return target.kind !== 'dns' && target.host.kind !== 'service' ? target : undefined;
       return target;
     },

@@ -1,5 +1,6 @@
 import type { FailOn } from '../../baseline/drift.js';
 import { parsePortsOption } from '../../checks/port/common-ports.js';
+import { parseUdpPortsOption } from '../../checks/udp/udp-ports-option.js';
 import type { DrillOptions } from '../../drill/drill.js';
 import { parseDrillFrom } from '../../drill/drill-from.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
@@ -32,6 +33,7 @@ export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOpt
     from: parseDrillFrom(argv.from, argv.all),
     ...(project ? { project } : {}),
     ...(argv.ports !== undefined ? { ports: parsePortsOption(argv.ports) } : {}),
+    ...(argv.udpPorts !== undefined ? { udpPorts: parseUdpPortsOption(argv.udpPorts) } : {}),
     hostPorts: argv.hostPorts,
     ...(internet ? { internet } : {}),
     ...probeOptionsFrom(argv, context),
