@@ -1,9 +1,9 @@
 import t from 'tap';
+import { planFor } from '../../fixtures/pipeline.js';
 import { checkHost, type Observation } from '../../../probes/agent/protocol.js';
 import type { UdpCell } from '../../../src/checks/udp/udp-cell.js';
 import { referencePorts } from '../../../src/checks/udp/reference-ports.js';
 import { judge } from '../../../src/judge/judge.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
 import type { Plan } from '../../../src/plan/plan.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology } from '../../../src/topology/topology.js';
@@ -40,8 +40,7 @@ function topology(published = false): Topology {
 }
 
 function plan(body: string, top = topology()): Plan {
-  const s = parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
-  return buildPlan(s.expectations, top, { runId: 'r' });
+  return planFor(body, top);
 }
 
 const entry = (from: string, to: string, reachable: boolean) =>
