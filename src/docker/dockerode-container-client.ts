@@ -1,5 +1,12 @@
+import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ContainerClient, ContainerExit, ContainerInfo, ContainerSpec } from './container-client.js';
+import type {
+  AttachedContainer,
+  ContainerClient,
+  ContainerExit,
+  ContainerInfo,
+  ContainerSpec,
+} from './container-client.js';
 import { demuxDockerStream } from './demux-stream.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { statusOf } from './engine-error.js';
@@ -44,8 +51,9 @@ export class DockerodeContainerClient implements ContainerClient {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
         User: spec.user,
-        AttachStdout: false,
-        AttachStderr: false,
+        AttachStdout: spec.stdin === true,
+        AttachStderr: spec.stdin === true,
+        ...(spec.stdin ? { AttachStdin: true, OpenStdin: true, StdinOnce: true, Tty: false } : {}),
         HostConfig: {
           NetworkMode: spec.networkMode,
           ReadonlyRootfs: true,
@@ -56,7 +64,7 @@ export class DockerodeContainerClient implements ContainerClient {
           MemorySwap: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
           ...(spec.dns.length ? { Dns: spec.dns } : {}),
-          AutoRemove: false,
+          AutoRemove: spec.autoRemove === true,
           Privileged: false,
           LogConfig: { Type: 'json-file', Config: { 'max-size': `${Math.ceil(spec.logBytes / 1024)}k` } },
         },
@@ -91,6 +99,39 @@ export class DockerodeContainerClient implements ContainerClient {
       container.logs({ stdout: true, stderr: true, follow: false }),
     );
     return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
+  }
+
+  async attach(id: string): Promise<AttachedContainer> {
+    const connection = this.#connection;
+    const container = connection.docker.getContainer(id);
+    const stream = (await connection.call('attach to container', id, () =>
+      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
+    )) as NodeJS.ReadWriteStream & { destroy(): void };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    connection.docker.modem.demuxStream(stream, stdout, stderr);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      stdout.end();
+      stderr.end();
+    };
+    stream.on('end', end);
+    stream.on('close', end);
+    // A connection that breaks is the end of the attach, never an unhandled error.
+    stream.on('error', end);
+    return {
+      write: (text) => {
+        if (!ended) stream.write(text);
+      },
+      stdout,
+      stderr,
+      close: () => {
+        stream.destroy();
+        end();
+      },
+    };
   }
 
   async remove(id: string): Promise<void> {
