@@ -39,6 +39,7 @@ try {
   const durations: number[] = [];
   const outcomes = new Map<string, number>();
   let rssFirst = 0;
+  const samples: string[] = [];
   let finished: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (finished = resolve));
   const soakStarted = performance.now();
@@ -56,6 +57,12 @@ try {
       durations.push(event.durationMs);
       outcomes.set(event.outcome, (outcomes.get(event.outcome) ?? 0) + 1);
       if (durations.length === 1) rssFirst = process.memoryUsage().rss;
+      if (durations.length === 1 || durations.length % Math.max(1, Math.floor(ROUNDS / 10)) === 0) {
+        // With node --expose-gc, the heap as a collection leaves it: what a leak would grow.
+        (globalThis as { gc?: () => void }).gc?.();
+        const { rss, heapUsed } = process.memoryUsage();
+        samples.push(`${durations.length}: ${mb(rss)} (heap ${mb(heapUsed)})`);
+      }
       if (durations.length === ROUNDS) finished();
     },
   });
@@ -77,6 +84,7 @@ try {
     `  rounds: ${durations.length} in ${(soakMs / 1000).toFixed(0)} s (${[...outcomes].map(([o, n]) => `${n} ${o}`).join(', ')})`,
   );
   console.log(`  RSS: ${mb(rssFirst)} after the first round, ${mb(rssLast)} after the last`);
+  console.log(`  RSS by round: ${samples.join(', ')}`);
   console.log(
     `  warm round: median ${warmMedian.toFixed(0)} ms, p99 ${quantile(warm, 0.99).toFixed(0)} ms, max ${warm.at(-1)?.toFixed(0)} ms (the first, which starts the probes: ${durations[0]} ms)`,
   );
