@@ -8,21 +8,20 @@ import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import { ensureProbeImage } from '../image/probe-image.js';
 import type { Verdict } from '../judge/verdict.js';
 import { hasExpectation, verdictOf } from '../judge/verdict-of.js';
+import { planScenarios, resolveScenarios } from '../pipeline/plan-scenarios.js';
 import { type Round, runRound } from '../pipeline/round.js';
 import { openRun, type RunOptions } from '../pipeline/run-session.js';
 import { summariseProbes } from '../pipeline/summarise-probes.js';
 import { type WarmProbeRunner, warmProbeRunner } from '../pipeline/warm-probe-runner.js';
-import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { envelope, jsonText } from '../report/json-envelope.js';
-import { expandOnlyRules } from '../rules/expand-only-rules.js';
 import { describeFinding, staticFindings } from '../rules/static-findings.js';
 import { type RunResult, summarise } from '../run-result.js';
 import { applyOverrides } from '../scenario/apply-overrides.js';
 import { internetOption } from '../scenario/internet-option.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { resolveNames } from '../topology/resolve-names.js';
 import { readWorld, type World } from '../topology/world.js';
+import { readProxyConfigs } from '../traefik/read-proxy-config.js';
 import { CellStates } from './cell-states.js';
 import { eventTrigger, RecentProbes } from './event-trigger.js';
 import {
@@ -130,7 +129,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     let projected = project(loaded.scenarios);
     let world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
     let engine: EngineInfo = world.topology.engine;
-    const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, world.topology), world.topology));
+    const resolved = resolveScenarios(projected, world.topology);
     for (const f of await staticFindings(resolved, world.topology)) warn(describeFinding(f));
     const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
     const metrics = new WatchMetrics(options.maxCellSeries);
@@ -262,13 +261,14 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     // One attempt at a round: the world read again, names resolved again, planned, probed, judged.
     const attempt = async (): Promise<Judged> => {
       const w = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
-      const scenarios = projected.map((s) => expandOnlyRules(resolveNames(s, w.topology), w.topology));
-      const plan = buildPlan(
-        scenarios.flatMap((s) => s.expectations),
-        w.topology,
-        { runId, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
-        scenarios.flatMap((s) => (s.traefik ? [s.traefik] : [])),
-      );
+      const resolved = resolveScenarios(projected, w.topology);
+      // Each Traefik proxy's static configuration, read again each round as the world is (a proxy re-created).
+      const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
+      if (traefik.length > 0) w.topology.traefikConfigs = await readProxyConfigs(runtime, w.topology, traefik);
+      const plan = planScenarios(resolved, w.topology, {
+        runId,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      });
       const judged = await runRound(w, plan, runner, { runtime, runId });
       return { round: judged, world: w, verdicts: judged.judgements.filter(hasExpectation).map(verdictOf) };
     };
