@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { probeProjectEnv } from '../src/compose/probe-project-env.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
@@ -43,10 +43,7 @@ try {
       timeout: 180_000,
     });
   const env = {
-    DOCKPROBE_IMAGE: image,
-    DOCKPROBE_RUN: runId,
-    DOCKPROBE_PID: String(process.pid),
-    DOCKPROBE_HOST: hostname(),
+    ...probeProjectEnv(image, runId),
     DPTEST_NODE_A: nodes[0]!,
     DPTEST_NODE_C: nodes[2]!,
   };

@@ -1,44 +1,22 @@
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { composeDown, composeUp, detectCompose } from '../src/compose/compose-cli.js';
-import { waitForProject } from '../src/compose/wait-for-project.js';
-import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
-import { ensureProbeImage } from '../src/image/probe-image.js';
 import { PLAN_VERSION, probeDeadlineMs, type ProbePlan } from '../probes/agent/protocol.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { ISOLATED_DNS_UPSTREAM } from '../src/run/probe.js';
-import { newRunId } from '../src/run/run-id.js';
 import { loadScenario } from '../src/scenario/parse-scenario.js';
-import { REFERENCE_COMPOSE, REFERENCE_SCENARIO } from '../src/package-paths.js';
+import { REFERENCE_SCENARIO } from '../src/package-paths.js';
 import { applyOverrides } from '../src/scenario/apply-overrides.js';
 import { resolveTopology } from '../src/topology/resolve-topology.js';
 import { verify } from '../src/verify.js';
+import { upReferenceProject } from './reference-project.js';
 
 // Wall time of verifying the reference topology with dockprobe (all checks of a source in one probe, probes in
 // parallel) next to the same checks done the plain way: one `docker run` of a probe per check, one after another.
 // Traffic goes only to the containers of the project this benchmark brings up.
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const runtime = new DockerodeEngine();
-const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
-const compose = await detectCompose();
-const runId = newRunId();
-const project = `dockprobe-bench-${runId}`;
-const call = {
-  project,
-  composeFile: REFERENCE_COMPOSE,
-  env: {
-    ...process.env,
-    DOCKPROBE_IMAGE: image,
-    DOCKPROBE_RUN: runId,
-    DOCKPROBE_PID: String(process.pid),
-    DOCKPROBE_HOST: hostname(),
-  } as Record<string, string>,
-};
-await composeUp(compose, call);
+const { runtime, image, runId, project, down } = await upReferenceProject();
 try {
-  await waitForProject(runtime, project);
   const projected = applyOverrides(await loadScenario(REFERENCE_SCENARIO), { project });
 
   const dockprobeTimes: number[] = [];
@@ -112,5 +90,5 @@ try {
   );
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 } finally {
-  await composeDown(compose, call);
+  await down();
 }

@@ -22,6 +22,7 @@ export const DOCUMENTS = {
   'dockprobe-baseline': 'BaselineDocument',
   'dockprobe-drift': 'DriftDocument',
   'dockprobe-networks': 'NetworksDocument',
+  'dockprobe-watch-event': 'WatchEventDocument',
 };
 
 /** The schemas, by format, as the types say today. */

@@ -7,6 +7,14 @@ export { jsonDrillReport } from './drill/json-drill-report.js';
 export { openRun, type RunOptions, type RunSession } from './pipeline/run-session.js';
 export { runRound, type Round, type RoundContext } from './pipeline/round.js';
 export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
+export {
+  warmProbeRunner,
+  type WarmProbeRunner,
+  type WarmRunnerOptions,
+  type WarmProbeChange,
+} from './pipeline/warm-probe-runner.js';
+export { watch, type Watch, type WatchOptions, type LoadedScenarios } from './watch/watch.js';
+export type { WatchEvent, WatchRound, Recheck } from './watch/watch-event.js';
 export { readWorld, type World, type WorldScope } from './topology/world.js';
 export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './cleanup/cleanup-leftovers.js';
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';

@@ -3,6 +3,7 @@ import type { EngineInfo } from './docker/system-client.js';
 import type { ControlResult, Verdict } from './judge/verdict.js';
 import type { StaticFinding } from './rules/static-findings.js';
 import type { ProbeErrorCode } from './run/probe-result.js';
+import type { WatchRound } from './watch/watch-event.js';
 
 /** One probe, as reports show it. */
 export interface ProbeSummary {
@@ -54,6 +55,8 @@ export interface RunResult extends RunHeader {
   summary: Summary;
   /** What was found before probing: rules the deployment's configuration contradicts (the live verdicts decide). */
   staticFindings: StaticFinding[];
+  /** From `watch` (its `/report`): the round this report is of, what asked for it, and how it ended. */
+  watch?: WatchRound;
 }
 
 /** Counts verdicts by status. */

@@ -4,9 +4,11 @@ import { decodePlan } from './plan-transport.js';
 import { AGENT_EXIT, type AgentLine, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
 import { serve } from './serve.js';
+import { warmSession } from './warm.js';
+import { DEFAULT_LEASE_MS, LEASE_ENV, MAX_LEASE_MS, MIN_LEASE_MS, WARM_EXIT } from './warm-protocol.js';
 
 // The probe agent: `run` executes a plan (from its environment, see plan-transport.ts) and prints JSON lines;
-// `serve` listens on ports for test topologies. It runs as PID 1, so it handles SIGTERM itself.
+// `warm` stays up and runs a plan per round from its stdin (warm.ts); `serve` listens on ports for test topologies. It runs as PID 1, so it handles SIGTERM itself.
 const AGENT_VERSION = '1';
 
 function print(line: AgentLine): void {
@@ -81,14 +83,41 @@ async function serveCommand(args: string[]): Promise<void> {
   );
 }
 
+function warmCommand(): void {
+  const leaseMs = Number(process.env[LEASE_ENV] ?? DEFAULT_LEASE_MS);
+  if (!Number.isInteger(leaseMs) || leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
+    print({
+      type: 'fatal',
+      message: `${LEASE_ENV} must be ${MIN_LEASE_MS} to ${MAX_LEASE_MS} ms, got '${process.env[LEASE_ENV]}'`,
+    });
+    process.exit(WARM_EXIT.BAD_LEASE);
+  }
+  process.stdout.write(`${JSON.stringify({ type: 'ready', agent: AGENT_VERSION, node: process.version, leaseMs })}\n`);
+  warmSession(leaseMs, {
+    input: process.stdin,
+    print: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+    // Said on stderr, then gone: stdout is the orchestrator's and is flushed first.
+    exit: (code, why) => {
+      process.stderr.write(`dockprobe agent (warm): ${why}\n`);
+      process.stdout.write('', () => process.exit(code));
+    },
+    interfaces,
+    defaultRoute: readDefaultRoute,
+    runPlan,
+    agent: AGENT_VERSION,
+  });
+}
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 
 const [command = 'run', ...rest] = process.argv.slice(2);
 if (command === 'run') {
   await runCommand();
+} else if (command === 'warm') {
+  warmCommand();
 } else if (command === 'serve') {
   await serveCommand(rest);
 } else {
-  process.stderr.write(`dockprobe agent: unknown command '${command}'; use 'run' or 'serve'\n`);
+  process.stderr.write(`dockprobe agent: unknown command '${command}'; use 'run', 'warm' or 'serve'\n`);
   process.exit(2);
 }

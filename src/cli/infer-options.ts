@@ -19,6 +19,7 @@ export interface InferOptions {
 export function inferOptionsFrom(
   argv: { files?: readonly string[] | undefined; infer: boolean; file?: readonly string[] | undefined },
   projects: readonly string[] | undefined,
+  command: 'test' | 'watch' = 'test',
 ): InferOptions | undefined {
   const composeFiles = listOption(argv.file);
   if (!argv.infer) {
@@ -27,7 +28,7 @@ export function inferOptionsFrom(
         ErrorCodes.USAGE,
         `--file names Compose files to infer from, and goes with --infer (got --file ${composeFiles.join(',') || "''"})`,
         {
-          hint: 'dockprobe test --infer --file docker-compose.yml; scenario files are named without an option: dockprobe test FILE…',
+          hint: `dockprobe ${command} --infer --file docker-compose.yml; scenario files are named without an option: dockprobe ${command} FILE…`,
         },
       );
     }
@@ -36,13 +37,13 @@ export function inferOptionsFrom(
         ErrorCodes.USAGE,
         'name the scenario files to run, or --infer to run what the deployment itself implies',
         {
-          hint: 'dockprobe test scenarios/reference.yml, or dockprobe test --infer --project shop (add scenario files to run both)',
+          hint: `dockprobe ${command} scenarios/reference.yml, or dockprobe ${command} --infer --project shop (add scenario files to run both)`,
         },
       );
     }
     return undefined;
   }
   // One model, one project: Compose is given one project name, and a live read infers one project's zones.
-  const project = oneProject(projects, 'test --infer');
+  const project = oneProject(projects, `${command} --infer`);
   return { files: composeFiles ?? [], project, live: composeFiles === undefined && project !== undefined };
 }

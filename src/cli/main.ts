@@ -12,6 +12,7 @@ import { schemaCommand } from './commands/schema-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { watchCommand } from './commands/watch-command.js';
 import { ExitCode } from './exit-code.js';
 import { EXIT_CODES } from './help-text.js';
 import { COMMANDS } from './option-table.js';
@@ -37,6 +38,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(testCommand(context, setExit))
     .command(snapshotCommand(context, setExit))
     .command(drillCommand(context, setExit))
+    .command(watchCommand(context))
     .command(inferCommand(context))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))

@@ -11,6 +11,8 @@ import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from '../image/image-load-timeout.js';
 import { formatDuration } from '../scenario/duration.js';
 import { DEFAULT_TIMEOUT_MS } from '../scenario/scenario-defaults.js';
 import { FORMATS } from './report-options.js';
+import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
+import { DEFAULT_INTERVAL_MS, DEFAULT_MAX_DELAY_MS, DEFAULT_SETTLE_MS } from '../watch/watch-defaults.js';
 
 // Every option of the command line, each defined once: one name, one meaning, one description, one way to parse it.
 // A command that needs another meaning gets another name. The README's options table is this table
@@ -21,6 +23,7 @@ export const COMMANDS = [
   'test',
   'snapshot',
   'drill',
+  'watch',
   'infer',
   'demo',
   'cleanup',
@@ -85,7 +88,7 @@ export const OPTIONS = {
     kind: 'list',
     alias: 'p',
     describe:
-      "Compose projects or swarm stacks to work on, replacing the scenario's `project:` (names are looked up across them); drill keeps to them; infer and test --infer take one",
+      "Compose projects or swarm stacks to work on, replacing the scenario's `project:` (names are looked up across them); drill keeps to them; infer, test --infer and watch --infer take one",
   },
   file: {
     kind: 'list',
@@ -226,8 +229,12 @@ export const OPTIONS = {
     alias: 'f',
     choices: FORMATS,
     default: 'pretty',
-    per: { drill: { choices: ['pretty', 'json'] }, networks: { choices: ['pretty', 'json'] } },
-    describe: 'Report format on stdout',
+    per: {
+      drill: { choices: ['pretty', 'json'] },
+      networks: { choices: ['pretty', 'json'] },
+      watch: { choices: ['pretty', 'json'] },
+    },
+    describe: 'Report format on stdout (watch: its changes, json as JSON lines)',
   },
   json: { kind: 'text', describe: 'Also write the JSON report to this file' },
   junit: { kind: 'text', describe: 'Also write a JUnit XML report to this file' },
@@ -263,6 +270,39 @@ export const OPTIONS = {
     choices: ['opened', 'closed', 'any'],
     default: 'opened',
     describe: 'With --baseline: which differences fail the run (exit 1)',
+  },
+
+  // watch
+  interval: {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_INTERVAL_MS),
+    describe:
+      'A round at least this often, whatever the engine says (rounds also follow its events and firewall changes)',
+  },
+  settle: {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_SETTLE_MS),
+    describe: 'After an engine event, wait until none has come for this long, then run one round for the burst',
+  },
+  'max-delay': {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_MAX_DELAY_MS),
+    describe: 'The longest an engine event waits for its round while more keep coming',
+  },
+  lease: {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_LEASE_MS),
+    describe: 'A warm probe that hears nothing from watch for this long ends by itself (1s to 10m)',
+  },
+  listen: {
+    kind: 'text',
+    describe: 'Serve /metrics (Prometheus), /healthz and /report on HOST:PORT (off unless given; port 0: any free one)',
+  },
+  firewall: {
+    kind: 'flag',
+    default: true,
+    describe:
+      "Also run a round when the engine host's firewall rules change, where they can be read (--no-firewall: never read them)",
   },
 
   // demo
@@ -355,6 +395,22 @@ export const COMMAND_OPTIONS = {
     'write-baseline',
     'baseline',
     'fail-on',
+  ],
+  watch: [
+    'project',
+    'infer',
+    'file',
+    ...PROBING,
+    'retries',
+    'quiet',
+    'interval',
+    'settle',
+    'max-delay',
+    'lease',
+    'listen',
+    'firewall',
+    'format',
+    'verbose',
   ],
   infer: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],
   demo: ['broken', 'keep', ...RUN, ...REPORTS],

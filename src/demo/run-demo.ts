@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { probeProjectEnv } from '../compose/probe-project-env.js';
 import { composeUp, detectCompose } from '../compose/compose-cli.js';
 import { tearDownProject } from '../compose/tear-down-project.js';
 import { waitForProject } from '../compose/wait-for-project.js';
@@ -43,13 +43,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunResult> {
     project,
     composeFile,
     timeoutMs: options.upTimeoutMs ?? 120_000,
-    env: {
-      ...process.env,
-      DOCKPROBE_IMAGE: image,
-      DOCKPROBE_RUN: runId,
-      DOCKPROBE_PID: String(process.pid),
-      DOCKPROBE_HOST: hostname(),
-    } as Record<string, string>,
+    env: { ...process.env, ...probeProjectEnv(image, runId) } as Record<string, string>,
   };
   const { stack, close } = (options.cleanup ?? new CleanupStack()).child(`demo project ${project}`);
   // With --keep nothing tears the project down, not even Ctrl-C: the user asked to keep it.

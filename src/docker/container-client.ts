@@ -69,6 +69,24 @@ export interface ContainerSpec {
   logBytes: number;
   /** Upstream DNS servers for the engine's embedded DNS (HostConfig.Dns); empty: the engine's default. */
   dns: string[];
+  /**
+   * A stdin to attach to (a warm probe's control channel): open until the client attached to it leaves, then closed,
+   * so the process reads its end. Its output then comes through the attach, not the log.
+   */
+  stdin?: boolean;
+  /** The engine removes the container as soon as it ends (HostConfig.AutoRemove). */
+  autoRemove?: boolean;
+}
+
+/** A container's stdin, stdout and stderr through the engine, over one connection (`ContainerClient.attach`). */
+export interface AttachedContainer {
+  /** Writes to the container's stdin. */
+  write(text: string): void;
+  /** Its stdout and stderr, demultiplexed, as they come; both end when the connection does. */
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** Leaves: the engine closes the container's stdin (a `stdin` container's process then reads its end). */
+  close(): void;
 }
 
 /** How a container ended. */
@@ -107,6 +125,8 @@ export interface ContainerClient {
   start(id: string): Promise<void>;
   /** Waits until the container exits, then reads its output; kills it when `timeoutMs` passes first. */
   wait(id: string, timeoutMs: number): Promise<ContainerExit>;
+  /** Attaches to a created container's stdin, stdout and stderr (before its start, so no output is missed). */
+  attach(id: string): Promise<AttachedContainer>;
   /** Force-removes a container; a container already gone is not an error. */
   remove(id: string): Promise<void>;
   /** What the container's process runs with besides its command: its environment, working directory and user. */

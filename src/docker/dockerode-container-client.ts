@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
+  AttachedContainer,
   ContainerClient,
   ContainerExit,
   ContainerFile,
@@ -53,8 +55,9 @@ export class DockerodeContainerClient implements ContainerClient {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
         User: spec.user,
-        AttachStdout: false,
-        AttachStderr: false,
+        AttachStdout: spec.stdin === true,
+        AttachStderr: spec.stdin === true,
+        ...(spec.stdin ? { AttachStdin: true, OpenStdin: true, StdinOnce: true, Tty: false } : {}),
         HostConfig: {
           NetworkMode: spec.networkMode,
           ReadonlyRootfs: true,
@@ -65,7 +68,7 @@ export class DockerodeContainerClient implements ContainerClient {
           MemorySwap: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
           ...(spec.dns.length ? { Dns: spec.dns } : {}),
-          AutoRemove: false,
+          AutoRemove: spec.autoRemove === true,
           Privileged: false,
           LogConfig: { Type: 'json-file', Config: { 'max-size': `${Math.ceil(spec.logBytes / 1024)}k` } },
         },
@@ -100,6 +103,39 @@ export class DockerodeContainerClient implements ContainerClient {
       container.logs({ stdout: true, stderr: true, follow: false }),
     );
     return { exitCode, ...demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
+  }
+
+  async attach(id: string): Promise<AttachedContainer> {
+    const connection = this.#connection;
+    const container = connection.docker.getContainer(id);
+    const stream = (await connection.call('attach to container', id, () =>
+      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
+    )) as NodeJS.ReadWriteStream & { destroy(): void };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    connection.docker.modem.demuxStream(stream, stdout, stderr);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      stdout.end();
+      stderr.end();
+    };
+    stream.on('end', end);
+    stream.on('close', end);
+    // A connection that breaks is the end of the attach, never an unhandled error.
+    stream.on('error', end);
+    return {
+      write: (text) => {
+        if (!ended) stream.write(text);
+      },
+      stdout,
+      stderr,
+      close: () => {
+        stream.destroy();
+        end();
+      },
+    };
   }
 
   async remove(id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DockerodeConnection } from './dockerode-connection.js';
-import type { EngineEvent, EventClient } from './event-client.js';
+import type { EngineEvent, EventClient, EventSubscription } from './event-client.js';
 
 /** {@link EventClient} on a real engine. */
 export class DockerodeEventClient implements EventClient {
@@ -27,30 +27,64 @@ export class DockerodeEventClient implements EventClient {
       return text;
     };
     const text = await connection.call('read engine events', '', read);
-    return text
-      .split('\n')
-      .filter((line) => line.trim())
-      .flatMap((line): EngineEvent[] => {
-        try {
-          const e = JSON.parse(line) as {
-            Type?: string;
-            Action?: string;
-            Actor?: { ID?: string; Attributes?: Record<string, string> };
-            timeNano?: number;
-            time?: number;
-          };
-          return [
-            {
-              type: e.Type ?? '',
-              action: (e.Action ?? '').split(':')[0]!,
-              id: e.Actor?.ID ?? '',
-              attributes: e.Actor?.Attributes ?? {},
-              timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
-            },
-          ];
-        } catch {
-          return [];
-        }
-      });
+    return text.split('\n').flatMap(toEngineEvent);
+  }
+
+  async follow(onEvent: (event: EngineEvent) => void): Promise<EventSubscription> {
+    const connection = this.#connection;
+    // Opening the stream is bounded like any call; the stream itself lasts until stopped or the engine ends it.
+    const stream = (await connection.call('follow engine events', '', () =>
+      connection.docker.getEvents({ filters: { type: ['container', 'network', 'service'] } }),
+    )) as NodeJS.ReadableStream & { destroy(): void };
+    let buffer = '';
+    let stopped = false;
+    stream.on('data', (chunk: Buffer | string) => {
+      buffer += chunk.toString();
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        for (const event of toEngineEvent(buffer.slice(0, i))) onEvent(event);
+        buffer = buffer.slice(i + 1);
+      }
+    });
+    const ended = new Promise<string>((resolve) => {
+      stream.on('end', () =>
+        resolve(stopped ? 'stopped' : `the engine at ${connection.endpoint} ended its event stream`),
+      );
+      stream.on('close', () => resolve(stopped ? 'stopped' : `the event stream of ${connection.endpoint} closed`));
+      stream.on('error', (error: Error) =>
+        resolve(`the event stream of ${connection.endpoint} failed: ${error.message}`),
+      );
+    });
+    return {
+      stop: () => {
+        stopped = true;
+        stream.destroy();
+      },
+      ended,
+    };
+  }
+}
+
+/** One line of the engine's event stream, read (nothing for a line that is not an event). */
+function toEngineEvent(line: string): EngineEvent[] {
+  if (!line.trim()) return [];
+  try {
+    const e = JSON.parse(line) as {
+      Type?: string;
+      Action?: string;
+      Actor?: { ID?: string; Attributes?: Record<string, string> };
+      timeNano?: number;
+      time?: number;
+    };
+    return [
+      {
+        type: e.Type ?? '',
+        action: (e.Action ?? '').split(':')[0]!,
+        id: e.Actor?.ID ?? '',
+        attributes: e.Actor?.Attributes ?? {},
+        timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+      },
+    ];
+  } catch {
+    return [];
   }
 }

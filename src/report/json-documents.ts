@@ -3,6 +3,7 @@ import type { DriftReport } from '../baseline/drift-report.js';
 import type { DrillResult } from '../drill/drill-result.js';
 import type { NetworksJson } from '../networks/json-networks-report.js';
 import type { RunResult } from '../run-result.js';
+import type { WatchEvent } from '../watch/watch-event.js';
 import type { Envelope } from './json-envelope.js';
 
 // Each JSON document dockprobe writes, as the type its JSON Schema (schemas/<format>.schema.json) is generated from
@@ -18,3 +19,5 @@ export type BaselineDocument = Baseline;
 export type DriftDocument = Envelope<'dockprobe-drift'> & DriftReport;
 /** `networks --format json`. */
 export type NetworksDocument = Envelope<'dockprobe-networks'> & NetworksJson;
+/** `watch --format json`: one document per line. */
+export type WatchEventDocument = Envelope<'dockprobe-watch-event'> & WatchEvent;

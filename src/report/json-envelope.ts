@@ -14,6 +14,8 @@ export interface JsonFormats {
   'dockprobe-drift': 1;
   /** `networks --format json`: stale networks, what holds them, removals. */
   'dockprobe-networks': 1;
+  /** `watch --format json`: one per line, each thing a watch says as it goes (WatchEvent). */
+  'dockprobe-watch-event': 1;
 }
 
 /** Each JSON document's version (see {@link JsonFormats}). */
@@ -23,6 +25,7 @@ export const JSON_FORMATS: Readonly<JsonFormats> = {
   'dockprobe-baseline': 1,
   'dockprobe-drift': 1,
   'dockprobe-networks': 1,
+  'dockprobe-watch-event': 1,
 };
 
 /** The name of one of dockprobe's JSON documents. */

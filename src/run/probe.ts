@@ -42,6 +42,16 @@ export interface ProbeContext {
   dnsUpstream?: string[];
 }
 
+/**
+ * The upstream DNS a probe's container gets: none of its own for a service probe (it joins the service's namespace, or
+ * stands for a task and resolves as tasks do) or a probe that needs the engine's; else the run's, isolated by default.
+ */
+export function probeDns(spec: ProbeSpec, context: Pick<ProbeContext, 'dnsUpstream'>): string[] {
+  const placement = spec.placement;
+  const asService = placement.kind === 'container' || (placement.kind === 'job' && placement.task !== undefined);
+  return asService || spec.dnsUpstream === 'inherit' ? [] : (context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
+}
+
 /** A probe not yet started: a spec and where it will run. `start()` gives a {@link StartedProbe}. */
 export class Probe {
   constructor(
@@ -76,9 +86,7 @@ export class Probe {
     };
     // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
     // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
-    const asService = placement.kind === 'container' || (placement.kind === 'job' && placement.task !== undefined);
-    const dns =
-      asService || this.spec.dnsUpstream === 'inherit' ? [] : (this.context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
+    const dns = probeDns(this.spec, this.context);
     const kind = placement.kind === 'job' ? 'swarm job' : 'probe container';
     const creating =
       placement.kind === 'job'
@@ -199,39 +207,9 @@ export class StartedProbe implements AsyncDisposable {
       const exit = await this.waitExit(timeoutMs);
       const output = parseAgentOutput(exit.stdout);
       const durationMs = Math.round(performance.now() - this.startedAt);
-      const placement = this.spec.placement;
-      const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
-      // A joined namespace left with only lo: the target restarted or stopped under the probe.
-      const lostAt =
-        placement.kind !== 'container'
-          ? undefined
-          : onlyLo(output.interfaces)
-            ? 'when it started'
-            : onlyLo(output.finalInterfaces)
-              ? 'when it finished'
-              : undefined;
-      let failure: ProbeFailure | undefined;
-      if (lostAt && placement.kind === 'container') {
-        failure = {
-          code: 'namespace-lost',
-          text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`,
-        };
-      } else if (output.done && !output.hello) {
-        // The agent's first line is gone while its last is there: the log lost its beginning, and with it results.
-        failure = {
-          code: 'log-truncated',
-          text: `${name} finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read`,
-        };
-      } else if (!output.done) {
-        const why =
-          output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
-        failure = {
-          code: unfinishedCode(output, exit.exitCode),
-          text: `${name} ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`,
-        };
-      }
+      const { failure, lost } = agentFailure(this.spec, output, exit, name);
       // Nothing a probe saw from a lost namespace counts.
-      const observations = lostAt ? new Map() : output.observations;
+      const observations = lost ? new Map() : output.observations;
       return probeResult(
         this.spec,
         {
@@ -263,6 +241,51 @@ export class StartedProbe implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
+}
+
+/**
+ * Why an agent's run failed, from what it printed and how it ended (no failure: it finished), and whether it lost the
+ * namespace it joined (then nothing it saw counts). `name` names the probe in the text. The one reading of an agent's
+ * end, for a cold probe and a warm one's round alike.
+ */
+export function agentFailure(
+  spec: ProbeSpec,
+  output: AgentOutput,
+  exit: { exitCode: number; stderr: string },
+  name: string,
+): { failure: ProbeFailure | undefined; lost: boolean } {
+  const placement = spec.placement;
+  const onlyLo = (list: string[]) => list.length > 0 && list.every((i) => i.startsWith('lo '));
+  // A joined namespace left with only lo: the target restarted or stopped under the probe.
+  const lostAt =
+    placement.kind !== 'container'
+      ? undefined
+      : onlyLo(output.interfaces)
+        ? 'when it started'
+        : onlyLo(output.finalInterfaces)
+          ? 'when it finished'
+          : undefined;
+  let failure: ProbeFailure | undefined;
+  if (lostAt && placement.kind === 'container') {
+    failure = {
+      code: 'namespace-lost',
+      text: `${name} found only lo in the namespace of ${placement.container.name} ${lostAt}: the container restarted or stopped mid-run`,
+    };
+  } else if (output.done && !output.hello) {
+    // The agent's first line is gone while its last is there: the log lost its beginning, and with it results.
+    failure = {
+      code: 'log-truncated',
+      text: `${name} finished, but the start of its output is missing (its log was cut): only ${output.observations.size} of its results were read`,
+    };
+  } else if (!output.done) {
+    const why =
+      output.fatal ?? lastLine(exit.stderr) ?? (exit.exitCode === 137 ? 'killed (out of memory?)' : undefined);
+    failure = {
+      code: unfinishedCode(output, exit.exitCode),
+      text: `${name} ended with exit code ${exit.exitCode} before finishing${why ? `: ${why}` : ''}`,
+    };
+  }
+  return { failure, lost: lostAt !== undefined };
 }
 
 /**

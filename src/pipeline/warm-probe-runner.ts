@@ -1,0 +1,181 @@
+import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
+import type { Plan, ProbeSpec } from '../plan/plan.js';
+import { ProbeFailedError } from '../run/probe-failed-error.js';
+import { probeResult, type ProbeResult } from '../run/probe-result.js';
+import type { ProbeRunner } from './probe-runner.js';
+import { WarmProbe, type WarmProbeContext, warmIdentity } from './warm-probe.js';
+
+/** What happened to a warm probe, as the runner tells its caller. */
+export interface WarmProbeChange {
+  what: 'started' | 'replaced' | 'retired' | 'failed-to-start';
+  /** The probe's container name, and the probe key it serves. */
+  name: string;
+  key: string;
+  /** Why: the probe's last words when it ended, the round that failed it, what its placement became. */
+  why: string;
+}
+
+/** How a warm runner runs its probes. */
+export interface WarmRunnerOptions {
+  /** How long past a round's deadline a warm probe may take before it is ended. */
+  graceMs?: number;
+  /** Runs the probes that are not kept warm (the host, a LAN neighbour, a swarm job): a cold runner. */
+  cold: ProbeRunner;
+  /** Called as each probe's round ends. */
+  onProbe?: (result: ProbeResult) => void;
+  /** Called when a warm probe starts, is replaced, retired, or cannot start. */
+  onChange?: (change: WarmProbeChange) => void;
+}
+
+/** A runner whose probes outlive a round; close() removes them. */
+export interface WarmProbeRunner extends ProbeRunner {
+  /** The containers of its warm probes now: their own events are not the world's. */
+  containerIds(): ReadonlySet<string>;
+  /** Warm probes now, by container name. */
+  probes(): { name: string; id: string; key: string; rounds: number }[];
+  /** Removes every warm probe; returns what could not be removed (each named). */
+  close(): Promise<string[]>;
+}
+
+/**
+ * A runner that keeps a probe warm on each source network and in each source service's namespace (warm-probe.ts): a
+ * round costs the checks' own time, not container starts. A plan's probe is served by the warm probe of the same
+ * placement (warmIdentity), started on first need; one that ended, or failed its last round, is replaced before the
+ * next; one no plan needs any more (a service re-created: its probe sat in the old container) is retired. The host's
+ * own perspective, LAN neighbours and swarm jobs run cold, through `options.cold`.
+ */
+export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOptions): WarmProbeRunner {
+  const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
+  const pool = new Map<string, WarmProbe>();
+  /** Probes whose last round failed: replaced before they serve another. */
+  const suspect = new Map<WarmProbe, string>();
+  /** Probes retired or replaced whose removal failed (the engine was away): tried again each round and at close. */
+  const unremoved = new Set<WarmProbe>();
+  let round = 0;
+  let seq = 0;
+  const change = (c: WarmProbeChange) => options.onChange?.(c);
+
+  const removeQuietly = async (probe: WarmProbe) => {
+    try {
+      await probe.remove();
+      unremoved.delete(probe);
+    } catch {
+      unremoved.add(probe);
+    }
+  };
+
+  // The warm probe for `spec`, started or replaced as needed; a start that fails is the probe's failed result.
+  const probeFor = async (spec: ProbeSpec, identity: string): Promise<WarmProbe | ProbeResult> => {
+    const current = pool.get(identity);
+    const failedBefore = current ? suspect.get(current) : undefined;
+    if (current?.alive && failedBefore === undefined) return current;
+    if (current) {
+      pool.delete(identity);
+      suspect.delete(current);
+      await removeQuietly(current);
+      change({
+        what: 'replaced',
+        name: current.name,
+        key: current.key,
+        why: failedBefore ?? 'it had ended',
+      });
+    }
+    const name = `dockprobe-${context.runId}-w${++seq}`;
+    try {
+      const probe = await WarmProbe.start(spec, name, context);
+      pool.set(identity, probe);
+      change({ what: 'started', name, key: spec.key, why: spec.label });
+      return probe;
+    } catch (error) {
+      const text = `warm probe ${name} did not start: ${(error as Error).message}`;
+      change({ what: 'failed-to-start', name, key: spec.key, why: (error as Error).message });
+      return probeResult({ key: spec.key, containerName: name }, {}, { code: startFailureCode(error), text });
+    }
+  };
+
+  const runWarm = async (spec: ProbeSpec, identity: string, number: number): Promise<ProbeResult> => {
+    const probe = await probeFor(spec, identity);
+    if (!(probe instanceof WarmProbe)) return probe;
+    const result = await probe.run(asServedBy(spec, probe.name), number, graceMs);
+    // Whatever failed a round (the probe ended, lost its namespace, ran late) may be the probe's own state: the next
+    // round gets a fresh one.
+    if (result.status === 'failed') suspect.set(probe, `round ${number} failed: ${result.errorCode}`);
+    return result;
+  };
+
+  return {
+    async run(plan: Plan): Promise<ProbeResult[]> {
+      const number = ++round;
+      const warm = new Map<string, ProbeSpec[]>();
+      const cold: ProbeSpec[] = [];
+      for (const spec of plan.probes) {
+        const identity = warmIdentity(spec, context.dnsUpstream);
+        if (identity === undefined) cold.push(spec);
+        else warm.set(identity, [...(warm.get(identity) ?? []), spec]);
+      }
+      // Probes no plan needs now: their network or container is gone from the plan (a service re-created, a zone
+      // no longer probed from).
+      const retiring = [...pool].filter(([identity]) => !warm.has(identity));
+      for (const [identity, probe] of retiring) {
+        pool.delete(identity);
+        suspect.delete(probe);
+        change({ what: 'retired', name: probe.name, key: probe.key, why: `no probe of round ${number} sits there` });
+      }
+      const results = new Map<string, ProbeResult>();
+      const note = (result: ProbeResult) => {
+        results.set(result.probeKey, result);
+        options.onProbe?.(result);
+      };
+      await Promise.all([
+        ...[...retiring.map(([, p]) => p), ...unremoved].map(removeQuietly),
+        // Specs that share a placement share its probe, one round after another.
+        ...[...warm].map(async ([identity, specs]) => {
+          for (const spec of specs) note(await runWarm(spec, identity, number));
+        }),
+        cold.length > 0
+          ? options.cold.run({ ...plan, probes: cold }).then((list) => list.forEach(note))
+          : Promise.resolve(),
+      ]);
+      return plan.probes.map((spec) => results.get(spec.key)!);
+    },
+    containerIds: () => new Set([...pool.values(), ...unremoved].map((p) => p.id)),
+    probes: () => [...pool.values()].map((p) => ({ name: p.name, id: p.id, key: p.key, rounds: p.rounds })),
+    async close(): Promise<string[]> {
+      const all = [...pool.values(), ...unremoved];
+      pool.clear();
+      suspect.clear();
+      const failures: string[] = [];
+      await Promise.all(
+        all.map(async (p) => {
+          try {
+            await p.remove();
+          } catch (error) {
+            failures.push(`remove warm probe ${p.name}: ${(error as Error).message}`);
+          }
+        }),
+      );
+      unremoved.clear();
+      return failures;
+    },
+  };
+}
+
+/**
+ * `spec` as the warm probe `name` runs it: a network probe's DNS control resolves the probe's own name, which is the
+ * warm probe's (made once, kept across rounds), not the name the plan gave this round's probe.
+ */
+function asServedBy(spec: ProbeSpec, name: string): ProbeSpec {
+  if (spec.containerName === name) return spec;
+  const dnsId = spec.controls.dnsCheckId;
+  const checks = spec.plan.checks.map((c) =>
+    c.id === dnsId && c.kind === 'dns' && c.name === spec.containerName ? { ...c, name } : c,
+  );
+  return { ...spec, containerName: name, plan: { ...spec.plan, checks } };
+}
+
+function startFailureCode(error: unknown) {
+  if (error instanceof ProbeFailedError) return error.code;
+  if (isDockprobeError(error) && error.code === ErrorCodes.ABORTED) return 'aborted' as const;
+  return 'not-started' as const;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { execa } from 'execa';
+
+/** How long one read of the rule set may take. */
+export const FIREWALL_READ_TIMEOUT_MS = 5_000;
+/** How often the rule set is read while watching. */
+export const FIREWALL_POLL_MS = 2_000;
+
+/** The rule set as read once: its digest, or why it cannot be read here. */
+export type FirewallReading = { digest: string; rules: string } | { unavailable: string };
+
+/** Reads the rule set of this network namespace (`iptables-save`, `ip6tables-save`: whichever backend they use). */
+export type FirewallReader = () => Promise<FirewallReading>;
+
+/**
+ * The IPv4 and IPv6 rule sets of the namespace dockprobe runs in, as `iptables-save` and `ip6tables-save` print
+ * them, each under its own heading, without what changes when nothing does (comment lines with the date, packet and
+ * byte counters), and their SHA-256. Needs root or CAP_NET_ADMIN.
+ */
+export async function readFirewall(): Promise<FirewallReading> {
+  const parts: string[] = [];
+  for (const command of ['iptables-save', 'ip6tables-save']) {
+    const out = await execa(command, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' }).catch(
+      (error: unknown) => ({ failed: true, exitCode: undefined, stdout: '', stderr: (error as Error).message }),
+    );
+    if (out.failed || out.exitCode !== 0) {
+      if (command === 'ip6tables-save' && parts.length > 0) continue;
+      const said =
+        String(out.stderr || '')
+          .trim()
+          .split('\n')[0] || `exit code ${String(out.exitCode)}`;
+      return { unavailable: `${command} failed: ${said}` };
+    }
+    parts.push(`# ${command}\n${normaliseRules(String(out.stdout))}`);
+  }
+  const rules = parts.join('\n');
+  return { digest: createHash('sha256').update(rules).digest('hex'), rules };
+}
+
+/** A rule set as `*-save` prints it, without its comment lines and counters: what is the same while rules are. */
+export function normaliseRules(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('#') && line.trim() !== '')
+    .map((line) => line.replace(/\s\[\d+:\d+\]$/, '').replace(/^\[\d+:\d+\]\s/, ''))
+    .join('\n');
+}
+
+/** Whether watch can see the engine's firewall from where it runs, and how: said at start. */
+export type FirewallVisibility = { visible: true; how: string } | { visible: false; why: string };
+
+/**
+ * Whether `reading` is the engine's own rule set: it must mention a bridge of the deployment (`br-` and the first 12
+ * characters of a network's id, or docker0 for the default bridge). A rule set read elsewhere (dockprobe in a
+ * container of its own, or on another host than a remote engine) has no such rule, and its changes say nothing.
+ */
+export function firewallVisibility(
+  reading: FirewallReading,
+  bridges: readonly { id: string; name: string; driver: string }[],
+  endpoint: string,
+): FirewallVisibility {
+  if (/^(tcp|ssh|https?):\/\//.test(endpoint))
+    return { visible: false, why: `the engine at ${endpoint} is remote: its host's firewall cannot be read from here` };
+  if ('unavailable' in reading)
+    return {
+      visible: false,
+      why: `${reading.unavailable} (reading it needs root or CAP_NET_ADMIN in the engine host's network namespace)`,
+    };
+  const names = bridges
+    .filter((b) => b.driver === 'bridge')
+    .map((b) => (b.name === 'bridge' ? 'docker0' : `br-${b.id.slice(0, 12)}`));
+  const seen = names.find((n) => reading.rules.includes(n));
+  if (seen === undefined)
+    return {
+      visible: false,
+      why: `the rule set of this network namespace names none of the deployment's bridges (${names.join(', ') || 'none'}): dockprobe does not run in the engine host's network namespace (run it with --network host, or on the host)`,
+    };
+  return { visible: true, how: `a digest of iptables-save and ip6tables-save, every ${FIREWALL_POLL_MS / 1000} s` };
+}
