@@ -3,6 +3,7 @@ import { readDefaultRoute } from './default-route.js';
 import { decodePlan } from './plan-transport.js';
 import { AGENT_EXIT, type AgentLine, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
+import { ownAddresses, proveReady } from './ready.js';
 import { serve } from './serve.js';
 
 // The probe agent: `run` executes a plan (from its environment, see plan-transport.ts) and prints JSON lines;
@@ -69,16 +70,19 @@ async function serveCommand(args: string[]): Promise<void> {
       if (process.ppid !== parent) process.exit(0);
     }, 250).unref();
   }
+  const tcpPorts = parsePorts(args, '--tcp');
   await serve(
     {
       name,
-      tcpPorts: parsePorts(args, '--tcp'),
+      tcpPorts,
       httpPorts: parsePorts(args, '--http'),
       udpPorts: parsePorts(args, '--udp'),
       udpSilentPorts: parsePorts(args, '--udp-silent'),
     },
     log,
   );
+  // --ready: its TCP listeners tried at each of its own addresses, and the answer printed (see ready.ts).
+  if (args.includes('--ready')) await proveReady(tcpPorts, ownAddresses(), (line) => process.stdout.write(`${line}\n`));
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
