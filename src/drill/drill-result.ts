@@ -2,7 +2,7 @@ import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import { RISK_RANK, type PortKind } from './common-ports.js';
-import type { Judgement, VerdictCode } from '../judge/verdict.js';
+import type { ControlPeerUsed, Judgement, VerdictCode } from '../judge/verdict.js';
 import type { DrillCell } from '../plan/plan.js';
 import type { DrillTried, UnprobedSource } from './drill-cell.js';
 
@@ -108,6 +108,8 @@ export interface DrillProbe {
   dns: boolean;
   reach: boolean;
   controls: string;
+  /** The peer its reach control reached: a container of the deployment, or a control peer of dockprobe's own. */
+  controlPeer?: ControlPeerUsed;
   checks: number;
   durationMs: number;
 }

@@ -6,6 +6,7 @@ import type { Expectation, HostTarget, HttpTarget, InternetTarget, TcpTarget } f
 import type { TopologyNetwork } from '../topology/topology.js';
 import type { TraefikRoute } from '../traefik/find-routes.js';
 import type { BackendNetwork, TraefikProxy } from '../traefik/traefik.js';
+import type { OwnPeerPlan } from './own-control-peer.js';
 
 /** One way a cell's target is tried. */
 export interface Attempt {
@@ -190,6 +191,13 @@ export interface Controls {
   reachCheckIds: string[];
   /** The same over IPv6, planned only when a cell tries a target over IPv6. */
   reach6CheckIds: string[];
+  /** Who each reach control tries, by check id, when it is a running container of the deployment. */
+  peers?: Record<string, { service: string; container: string }>;
+  /**
+   * For a source with no running peer to reach: a control peer of dockprobe's own on one of its networks (and the
+   * checks among `reachCheckIds` and `reach6CheckIds` that try it), or why none can be given.
+   */
+  ownPeer?: OwnPeerPlan;
 }
 
 /**
