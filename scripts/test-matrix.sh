@@ -57,6 +57,24 @@ record() {  # cell, engine, compose
   echo "${line}"
 }
 
+# An inner engine belongs to the tests alone: what an interrupted earlier run left on it (a swarm, a stack, containers,
+# networks, volumes) is named and removed before its cell runs, so one stopped run cannot fail the next. Images stay.
+clear_inner_engine() {
+  local left
+  left=$(docker ps -aq | wc -l)
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" = active ]; then
+    echo "matrix: ${1}: leaving the swarm an earlier run left active" >&2
+    docker swarm leave --force >/dev/null 2>&1 || true
+  fi
+  if [ "${left}" -gt 0 ]; then
+    echo "matrix: ${1}: removing ${left} container(s) an earlier run left:" >&2
+    docker ps -a --format '  {{.Names}} ({{.Image}}, {{.Status}})' >&2
+    docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1 || true
+  fi
+  docker network prune -f >/dev/null 2>&1 || true
+  docker volume prune -f >/dev/null 2>&1 || true
+}
+
 if [ "${DOCKPROBE_MATRIX_UNIT:-1}" != 0 ]; then
   # Two at a time: unit tests touch no engine (.taprc's one-at-a-time is for the integration files), and CI has 2 cores.
   run_tap unit npx tap --jobs 2 --exclude 'test/integration/**' --exclude 'test/faults/**' --exclude 'test/cluster/**'
@@ -98,6 +116,7 @@ for cell in ${cells}; do
       # shellcheck disable=SC2154  # DOCKPROBE_ENGINE_VERSION and _PID come from the eval
       engine=${DOCKPROBE_ENGINE_VERSION}
       compose=$(docker compose version --short 2>/dev/null || echo missing)
+      clear_inner_engine "${suite}"
       # shellcheck disable=SC2154
       run_tap "${cell}" nsenter -t "${DOCKPROBE_ENGINE_PID}" -n -- env DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
       unset DOCKER_HOST DOCKER_CONFIG DOCKPROBE_ENGINE_PID DOCKPROBE_ENGINE_VERSION DOCKPROBE_ENGINE_SUITE \

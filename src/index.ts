@@ -8,7 +8,7 @@ export { openRun, type RunOptions, type RunSession } from './pipeline/run-sessio
 export { runRound, type Round, type RoundContext } from './pipeline/round.js';
 export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
 export { readWorld, type World, type WorldScope } from './topology/world.js';
-export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './run/cleanup-leftovers.js';
+export { cleanupLeftovers, type CleanupOptions, type CleanupReport } from './cleanup/cleanup-leftovers.js';
 export { CleanupStack, type DeferOptions } from './run/cleanup-stack.js';
 export { loadScenario, parseScenario, DEFAULT_TIMEOUT_MS } from './scenario/parse-scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-schema.js';
@@ -37,38 +37,28 @@ export {
 export { resolveTopology } from './topology/resolve-topology.js';
 export type { Topology, TopologyNetwork, TopologyService } from './topology/topology.js';
 export { buildPlan, type PlanOptions } from './plan/build-plan.js';
-export type {
-  Plan,
-  ProbeSpec,
-  Cell,
-  ReachCell,
-  PublishedCell,
-  EgressCell,
-  TraefikRouteCell,
-  LanCell,
-  PortCell,
-  NameCell,
-  DrillCell,
-  Attempt,
-  Controls,
-  Placement,
-  LanPlacement,
-} from './plan/plan.js';
+export type { Plan, ProbeSpec, Controls } from './plan/plan.js';
+export type { Placement, LanPlacement } from './plan/placement.js';
+export type { Attempt } from './checks/cell-base.js';
+export type { Cell, CellOf, DrillCell, Kind } from './checks/cells.js';
+export { CHECK_KINDS } from './checks/check-kinds.js';
+export type { CheckKind } from './checks/check-kind.js';
+export type { ReachCell } from './checks/reach/reach-cell.js';
+export type { PublishedCell } from './checks/published/published-cell.js';
+export type { EgressCell } from './checks/egress/egress-cell.js';
+export type { TraefikRouteCell } from './checks/traefik-route/traefik-route-cell.js';
+export type { LanCell } from './checks/lan/lan-cell.js';
+export type { PortCell } from './checks/port/port-cell.js';
+export type { NameCell } from './checks/name/name-cell.js';
 export { Probe, StartedProbe, DEFAULT_PROBE_LIMITS, type ProbeLimits } from './run/probe.js';
 export { runProbes } from './run/run-probes.js';
 export { PROBE_ERROR_CODES, type ProbeResult, type ProbeErrorCode } from './run/probe-result.js';
 export { judge, judgeCells, describeObservation } from './judge/judge.js';
 export { failClosed } from './judge/fail-closed.js';
 export { verdictOf } from './judge/verdict-of.js';
-export {
-  VERDICT_CODES,
-  type Verdict,
-  type VerdictStatus,
-  type VerdictCode,
-  type Evidence,
-  type ControlResult,
-  type Judgement,
-} from './judge/verdict.js';
+export { VERDICT_CODES } from './checks/verdict-codes.js';
+export type { PathState } from './checks/code-table.js';
+export type { Verdict, VerdictStatus, VerdictCode, Evidence, ControlResult, Judgement } from './judge/verdict.js';
 export type { RunResult, RunHeader, Summary, ProbeSummary } from './run-result.js';
 export { JSON_FORMATS, type JsonFormat, type JsonFormats, type Envelope } from './report/json-envelope.js';
 export type {

@@ -1,10 +1,13 @@
 import t from 'tap';
-import { VERDICT_CODES as verdictCodes } from '../src/judge/verdict.js';
+import { VERDICT_CODES as verdictCodes } from '../src/checks/verdict-codes.js';
 import {
   AGENT_ERROR_CODES,
   PROBE_ERROR_CODES,
   VERDICT_CODES,
   type Cell,
+  type CellOf,
+  type CHECK_KINDS,
+  type Kind,
   type ContainerClient,
   type Engine,
   type EventClient,
@@ -71,10 +74,16 @@ const runtime: Record<string, true> = {
 };
 
 const plan: Record<string, true> = {
-  cell: true satisfies Same<
-    Cell,
-    ReachCell | PublishedCell | EgressCell | TraefikRouteCell | LanCell | PortCell | NameCell
-  >,
+  // Every kind's cell is CellOf its kind, so a new kind needs no name here; the named ones are the kinds' own.
+  cell: true satisfies Same<Cell, CellOf<Kind>>,
+  reachCell: true satisfies Same<ReachCell, CellOf<'reach'>>,
+  publishedCell: true satisfies Same<PublishedCell, CellOf<'published'>>,
+  egressCell: true satisfies Same<EgressCell, CellOf<'egress'>>,
+  traefikRouteCell: true satisfies Same<TraefikRouteCell, CellOf<'traefik-route'>>,
+  lanCell: true satisfies Same<LanCell, CellOf<'lan'>>,
+  portCell: true satisfies Same<PortCell, CellOf<'port'>>,
+  nameCell: true satisfies Same<NameCell, CellOf<'name'>>,
+  registry: true satisfies Same<keyof typeof CHECK_KINDS, Kind>,
   controls: true satisfies Same<ProbeSpec['controls'], Controls>,
   placement: true satisfies Same<ProbeSpec['placement'], Placement>,
   traefikProxy: true satisfies Same<TraefikRouteCell['proxy'], TraefikProxy>,

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
-import { VERDICT_CODES } from '../judge/verdict.js';
+import { VERDICT_CODES } from '../checks/verdict-codes.js';
+import type { VerdictCode } from '../judge/verdict.js';
 import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline } from './baseline.js';
 
 const pathSchema = z.object({
   source: z.string(),
   target: z.string(),
   state: z.enum(['open', 'closed', 'unknown']),
-  code: z.enum(Object.keys(VERDICT_CODES) as [keyof typeof VERDICT_CODES, ...(keyof typeof VERDICT_CODES)[]]),
+  code: z.enum(Object.keys(VERDICT_CODES) as [VerdictCode, ...VerdictCode[]]),
   evidence: z.object({ observed: z.string(), latencyMs: z.optional(z.nullable(z.number())) }),
 });
 

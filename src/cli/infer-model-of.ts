@@ -4,12 +4,12 @@ import { inferExpectations, type InferredEntry } from '../infer/infer-expectatio
 import type { InferModel } from '../infer/infer-model.js';
 import { modelFromTopology } from '../infer/model-from-topology.js';
 import { readComposeModel } from '../infer/read-compose-model.js';
-import { renderMatrix, renderScenario } from '../infer/render-plan.js';
+import { renderMatrix, renderScenario } from '../infer/render-inferred.js';
 
 /**
- * `plan`'s work, and `test --infer`'s: the model (files or live), the inferred entries, and their two renderings. A
+ * `infer`'s work, and `test --infer`'s: the model (files or live), the inferred entries, and their two renderings. A
  * live model is read through `runtime` when given (test's, with its --engine-timeout), else a runtime of its own
- * with `engine`'s deadline (plan's --engine-timeout).
+ * with `engine`'s deadline (infer's --engine-timeout).
  */
 export async function inferModel(options: {
   files: string[];
@@ -24,13 +24,13 @@ export async function inferModel(options: {
     throw new DockprobeError(
       ErrorCodes.USAGE,
       `--live reads what runs; ${options.files.length > 0 ? '--file' : '--stack-file'} reads files: give one of them`,
-      { hint: 'dockprobe plan --live --project glasck, or dockprobe plan --stack-file stack.yml --project glasck' },
+      { hint: 'dockprobe infer --live --project glasck, or dockprobe infer --stack-file stack.yml --project glasck' },
     );
   }
   if (options.live) {
     if (!options.project)
       throw new DockprobeError(ErrorCodes.USAGE, '--live needs --project: the running Compose project to infer from', {
-        hint: 'dockprobe plan --live --project shop',
+        hint: 'dockprobe infer --live --project shop',
       });
     const [{ DockerodeEngine }, { resolveTopology }] = await Promise.all([
       import('../docker/dockerode-engine.js'),
@@ -39,7 +39,7 @@ export async function inferModel(options: {
     const topology = await resolveTopology(
       [
         {
-          file: 'plan --live',
+          file: 'infer --live',
           projects: [options.project],
           timeoutMs: 1000,
           internet: [],

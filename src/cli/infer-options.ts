@@ -7,14 +7,14 @@ export interface InferOptions {
   files: string[];
   /** The Compose project: the running one when `live`, else the name `compose config` is given. */
   project: string | undefined;
-  /** Infer from the running project (its containers, networks and ports), as `plan --live` does. */
+  /** Infer from the running project (its containers, networks and ports), as `infer --live` does. */
   live: boolean;
 }
 
 /**
  * `test [files..] [--infer [--file COMPOSE…]] [--project P]`, validated at the boundary: scenario files, `--infer`,
- * or both. `--infer` with `--project` and no `--file` infers from the running project (`plan --live`); with `--file`
- * (or neither), from the Compose files through `compose config` (`plan`). Undefined without `--infer`.
+ * or both. `--infer` with `--project` and no `--file` infers from the running project (`infer --live`); with `--file`
+ * (or neither), from the Compose files through `compose config` (`infer`). Undefined without `--infer`.
  */
 export function inferOptionsFrom(
   argv: { files?: readonly string[] | undefined; infer: boolean; file?: readonly string[] | undefined },

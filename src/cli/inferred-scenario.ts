@@ -6,9 +6,9 @@ import { inferModel } from './infer-model-of.js';
 import type { InferOptions } from './infer-options.js';
 
 /**
- * `test --infer`: the expectations `dockprobe plan` would write, as a scenario in memory, run beside any files
- * given. It is the scenario `plan --write` writes, parsed as a file would be: one reading of the format, and its
- * verdicts point at `<inferred from …>:line:col`, the line `plan --write` would have written. Nothing inferred is an
+ * `test --infer`: the expectations `dockprobe infer` would write, as a scenario in memory, run beside any files
+ * given. It is the scenario `infer --write` writes, parsed as a file would be: one reading of the format, and its
+ * verdicts point at `<inferred from …>:line:col`, the line `infer --write` would have written. Nothing inferred is an
  * error when there is nothing else to run, and said otherwise.
  */
 export async function inferredScenario(
@@ -22,7 +22,7 @@ export async function inferredScenario(
     const why = `nothing to infer from ${model.origin}: no service with a port on a network`;
     if (others === 0)
       throw new DockprobeError(ErrorCodes.USAGE, why, {
-        hint: 'dockprobe plan shows what is inferred and why; name scenario files to run instead',
+        hint: 'dockprobe infer shows what is inferred and why; name scenario files to run instead',
       });
     log(why);
     return undefined;

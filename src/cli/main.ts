@@ -7,7 +7,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { drillCommand } from './commands/drill-command.js';
 import { imageCommand } from './commands/image-command.js';
 import { networksCommand } from './commands/networks-command.js';
-import { planCommand } from './commands/plan-command.js';
+import { inferCommand } from './commands/infer-command.js';
 import { schemaCommand } from './commands/schema-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { testCommand } from './commands/test-command.js';
@@ -37,7 +37,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(testCommand(context, setExit))
     .command(snapshotCommand(context, setExit))
     .command(drillCommand(context, setExit))
-    .command(planCommand(context))
+    .command(inferCommand(context))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))
     .command(networksCommand(context, setExit))
@@ -46,7 +46,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(imageCommand(context))
     .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
     .example([
-      ['$0 plan --write isolation.yml', "A first scenario from this folder's Compose file"],
+      ['$0 infer --write isolation.yml', "A first scenario from this folder's Compose file"],
       ['$0 test isolation.yml --project shop', 'The scenario against the running Compose project shop'],
       ['$0 drill --all --project shop', 'No scenario: everything reachable from every service'],
     ])

@@ -1,5 +1,5 @@
 import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
-import { COMMON_PORTS } from '../drill/common-ports.js';
+import { COMMON_PORTS } from '../checks/port/common-ports.js';
 import {
   DRILL_CONCURRENCY,
   DRILL_MAX_CHECKS,
@@ -21,7 +21,7 @@ export const COMMANDS = [
   'test',
   'snapshot',
   'drill',
-  'plan',
+  'infer',
   'demo',
   'cleanup',
   'networks',
@@ -85,7 +85,7 @@ export const OPTIONS = {
     kind: 'list',
     alias: 'p',
     describe:
-      "Compose projects or swarm stacks to work on, replacing the scenario's `project:` (names are looked up across them); drill keeps to them; plan and test --infer take one",
+      "Compose projects or swarm stacks to work on, replacing the scenario's `project:` (names are looked up across them); drill keeps to them; infer and test --infer take one",
   },
   file: {
     kind: 'list',
@@ -105,7 +105,7 @@ export const OPTIONS = {
     kind: 'flag',
     default: false,
     describe:
-      'Also run the expectations inferred from the deployment (as `dockprobe plan`): from the running project with --project, or from Compose files with --file',
+      'Also run the expectations inferred from the deployment (as `dockprobe infer`): from the running project with --project, or from Compose files with --file',
   },
   nodes: {
     kind: 'list',
@@ -242,7 +242,7 @@ export const OPTIONS = {
   write: {
     kind: 'text',
     per: { snapshot: { required: true } },
-    describe: 'Write the result to this file: plan its inferred scenario, snapshot its baseline',
+    describe: 'Write the result to this file: infer its scenario, snapshot its baseline',
   },
   'write-baseline': {
     kind: 'text',
@@ -350,7 +350,7 @@ export const COMMAND_OPTIONS = {
     'baseline',
     'fail-on',
   ],
-  plan: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],
+  infer: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],
   demo: ['broken', 'keep', ...RUN, ...REPORTS],
   cleanup: ['run', 'alive', 'other-hosts', 'dry-run', 'images', 'engine-timeout'],
   networks: ['stale', 'remove', 'remove-own', 'yes', 'format', 'engine-timeout'],

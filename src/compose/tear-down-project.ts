@@ -1,7 +1,7 @@
 import type { Engine } from '../docker/engine.js';
 import { COMPOSE_PROJECT, labelFilter } from '../docker/labels.js';
 import { short } from '../docker/short-id.js';
-import { removeNetwork, type RemoveNetworkOptions } from '../run/remove-network.js';
+import { forceRemoveNetwork, type ForceRemoveOptions } from '../cleanup/force-remove-network.js';
 import { composeDown, type ComposeCallOptions, type ComposeCommand } from './compose-cli.js';
 
 /** How a teardown ended: what is still on the engine (each named with what frees it), and Compose's own complaint. */
@@ -13,7 +13,7 @@ export interface TearDown {
 
 /**
  * `compose down`, then a sweep of whatever of the project is still there: its containers by force, its networks
- * with forced disconnects and a bounded backoff (see removeNetwork). Compose gives up on the first network that
+ * with forced disconnects and a bounded backoff (see forceRemoveNetwork). Compose gives up on the first network that
  * "has active endpoints"; the sweep goes on and names precisely what stays, e.g. a ghost endpoint only a dockerd
  * restart frees. Never throws; bounded by Compose's timeout plus a few seconds per network.
  */
@@ -21,7 +21,7 @@ export async function tearDownProject(
   runtime: Pick<Engine, 'containers' | 'networks'>,
   compose: ComposeCommand,
   call: ComposeCallOptions,
-  options: RemoveNetworkOptions = {},
+  options: ForceRemoveOptions = {},
 ): Promise<TearDown> {
   let composeError: string | undefined;
   try {
@@ -44,7 +44,7 @@ export async function tearDownProject(
         );
     }
     for (const n of await runtime.networks.list({ labels: label })) {
-      const removal = await removeNetwork(runtime, n, { candidates: containers.map((c) => c.name), ...options });
+      const removal = await forceRemoveNetwork(runtime, n, { candidates: containers.map((c) => c.name), ...options });
       if (removal.status === 'in-use' || removal.status === 'ghost' || removal.status === 'failed')
         leftBehind.push(removal.detail);
     }

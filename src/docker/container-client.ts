@@ -25,6 +25,8 @@ export interface ContainerInfo {
   id: string;
   name: string;
   image: string;
+  /** The id of the image it runs (`sha256:…`): what holds an image that has lost its tag, or keeps its last one. */
+  imageId: string;
   /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
   state: string;
   running: boolean;

@@ -16,6 +16,7 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
     image: c.Config?.Image ?? c.Image,
+    imageId: c.Image,
     state: c.State?.Status ?? 'unknown',
     running: Boolean(c.State?.Running) && !c.State?.Restarting,
     restartCount: c.RestartCount ?? 0,

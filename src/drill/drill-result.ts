@@ -1,10 +1,11 @@
 import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
-import { RISK_RANK, type PortKind } from './common-ports.js';
+import type { RiskKind } from '../checks/check-kind.js';
+import { kindOf } from '../checks/check-kinds.js';
 import type { ControlPeerUsed, Judgement, VerdictCode } from '../judge/verdict.js';
 import type { DrillCell } from '../plan/plan.js';
-import type { DrillTried, UnprobedSource } from './drill-cell.js';
+import type { DrillTried, UnprobedSource } from './drill-plan.js';
 
 /**
  * What a drill saw of one target. `reached`: something answered (a connection opened, the name resolved, egress);
@@ -14,7 +15,7 @@ import type { DrillTried, UnprobedSource } from './drill-cell.js';
 export type DrillStatus = 'reached' | 'path-open' | 'blocked' | 'inconclusive';
 
 /**
- * The codes a drill gives, a subset of the verdict codes with the same meanings (judge/verdict.ts), so a drill's rows
+ * The codes a drill gives, a subset of the verdict codes with the same meanings (checks/verdict-codes.ts), so a drill's rows
  * classify into a baseline's open / closed / unknown like a scenario's verdicts.
  */
 export type DrillCode = Extract<
@@ -38,10 +39,7 @@ export type DrillCode = Extract<
 >;
 
 /** What a row is about, riskiest first: a port by what usually listens there, then egress, then a name. */
-export type RiskKind = PortKind | 'egress' | 'name';
-
-/** The rank of each kind in the map and in the JSON's order: the Docker API first, a name that resolves last. */
-export const ROW_RANK: Readonly<Record<RiskKind, number>> = { ...RISK_RANK, egress: 5, name: 6 };
+export type { RiskKind };
 
 /** One target tried from one source, judged, with the evidence. */
 export interface DrillRow {
@@ -145,11 +143,11 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
         : judged.code === 'path-open'
           ? 'path-open'
           : 'reached';
-  const transient = judged.networkEvents !== undefined && cell.kind === 'port';
-  const risk =
-    cell.kind === 'port'
-      ? { kind: cell.risk.kind, rank: ROW_RANK[cell.risk.kind], ...(cell.risk.name ? { name: cell.risk.name } : {}) }
-      : { kind: cell.kind, rank: ROW_RANK[cell.kind] };
+  // Each kind says how risky its target is (the Docker API first, a name that resolves last) and whether a breach
+  // seen while a network was created may be transient.
+  const listed = kindOf(cell).listed!;
+  const transient = judged.networkEvents !== undefined && listed.transientBreach;
+  const risk = listed.risk(cell);
   return {
     source: cell.source,
     target: cell.targetLabel,

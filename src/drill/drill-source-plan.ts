@@ -4,9 +4,26 @@ import type { ProbeBuilder } from '../plan/probe-builder.js';
 import type { DrillCell } from '../plan/plan.js';
 import type { DrillNames } from './drill-names.js';
 import type { DrillSource } from './drill-sources.js';
-import type { DrillPlanOptions } from './plan-drill.js';
+import type { HostTarget } from '../scenario/scenario.js';
 import type { World } from '../topology/world.js';
 import type { SourceRoutes } from './source-routes.js';
+
+/** The knobs of a drill's plan; each is printed with the result. */
+export interface DrillPlanOptions {
+  runId: string;
+  /** Tried at every address besides the container's exposed ports, and at the host's gateways (with `hostPorts`). */
+  ports: readonly number[];
+  /** Whether the host is tried at each source network's gateway on `ports` (its published ports are tried always). */
+  hostPorts: boolean;
+  /** What egress is tried against; empty: not tried. */
+  internet: readonly HostTarget[];
+  timeoutMs: number;
+  /** Further tries of a check that got no answer; 0: each check is tried once. */
+  retries: number;
+  concurrency: number;
+  /** The most checks one probe may have: a larger drill is refused before anything runs. */
+  maxChecks: number;
+}
 
 /** What the drill has tried so far, across sources, for its header (DrillTried): sets, so a target counts once. */
 export interface DrillSeen {

@@ -9,7 +9,7 @@ import {
   type TopologyNetwork,
   type TopologyService,
 } from '../topology/topology.js';
-import type { UnprobedSource } from './drill-cell.js';
+import type { UnprobedSource } from './drill-plan.js';
 import type { DrillFrom } from './drill-from.js';
 import type { DrillNames } from './drill-names.js';
 import type { World } from '../topology/world.js';

@@ -1,39 +1,25 @@
-import type { HostTarget } from '../scenario/scenario.js';
-import type { TopologyService } from '../topology/topology.js';
-import type { DrillCell } from '../plan/plan.js';
+import { CHECK_KINDS } from '../checks/check-kinds.js';
+import type { Kind } from '../checks/cells.js';
 import type { DrillSourcePlan } from './drill-source-plan.js';
-import { planEgressCells } from './plan-egress-cells.js';
-import { planNameCells } from './plan-name-cells.js';
-import { planPortCells, type PortTarget } from './plan-port-cells.js';
 
-/** What each kind of drill cell is planned from. */
-interface DrillTargetOf {
-  port: { to: PortTarget };
-  name: { service: TopologyService };
-  egress: { internet: readonly HostTarget[] };
+type Kinds = typeof CHECK_KINDS;
+
+/** The kinds a drill makes: those of the registry with a drill's planner (listed). */
+type ListedKind = { [K in Kind]: Kinds[K] extends { listed: object } ? K : never }[Kind];
+
+/** What a drill plans a kind's cells from, as its planner takes it. */
+type ListedFrom<K extends ListedKind> = Kinds[K] extends {
+  listed: { plan(plan: DrillSourcePlan, from: infer F): void };
 }
+  ? F
+  : never;
 
-/**
- * One thing a source tries, by the kind of cell it makes. Keyed by DrillCell's kinds: a kind added there without its
- * entry in DrillTargetOf does not compile, nor without its planner below.
- */
-export type DrillTarget = { [K in DrillCell['kind']]: { kind: K } & DrillTargetOf[K] }[DrillCell['kind']];
+/** One thing a source tries, by the kind of cell it makes, with what that kind plans it from. */
+export type DrillTarget = { [K in ListedKind]: { kind: K } & ListedFrom<K> }[ListedKind];
 
 /** Plans a target's cells and checks with its kind's planner. */
 export function planDrillCells(plan: DrillSourcePlan, target: DrillTarget): void {
-  switch (target.kind) {
-    case 'port':
-      planPortCells(plan, target.to);
-      return;
-    case 'name':
-      planNameCells(plan, target.service);
-      return;
-    case 'egress':
-      planEgressCells(plan, target.internet);
-      return;
-    default: {
-      const never: never = target;
-      throw new Error(`no planner for drill cell kind ${(never as DrillTarget).kind}`);
-    }
-  }
+  // The target carries what its own kind plans from (DrillTarget), so that kind's planner takes it.
+  const listed = CHECK_KINDS[target.kind].listed as { plan(plan: DrillSourcePlan, from: DrillTarget): void };
+  listed.plan(plan, target);
 }

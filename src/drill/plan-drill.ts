@@ -2,35 +2,17 @@ import type { ContainerInfo } from '../docker/container-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Step } from '../plan/checks.js';
 import { ProbeBuilder } from '../plan/probe-builder.js';
-import type { HostTarget } from '../scenario/scenario.js';
 import type { TopologyService } from '../topology/topology.js';
 import type { DrillCell } from '../plan/plan.js';
-import type { DrillPlan, DrillTried } from './drill-cell.js';
+import type { DrillPlan, DrillTried } from './drill-plan.js';
 import type { DrillFrom } from './drill-from.js';
 import { DrillNames } from './drill-names.js';
-import type { DrillSeen, DrillSourcePlan } from './drill-source-plan.js';
+import type { DrillPlanOptions, DrillSeen, DrillSourcePlan } from './drill-source-plan.js';
 import { drillSources } from './drill-sources.js';
 import { planDrillCells, type DrillTarget } from './plan-drill-cells.js';
 import { projectOf, serviceOf } from '../topology/group-services.js';
 import type { World } from '../topology/world.js';
 import { sourceRoutes } from './source-routes.js';
-
-/** The knobs of a drill's plan; each is printed with the result. */
-export interface DrillPlanOptions {
-  runId: string;
-  /** Tried at every address besides the container's exposed ports, and at the host's gateways (with `hostPorts`). */
-  ports: readonly number[];
-  /** Whether the host is tried at each source network's gateway on `ports` (its published ports are tried always). */
-  hostPorts: boolean;
-  /** What egress is tried against; empty: not tried. */
-  internet: readonly HostTarget[];
-  timeoutMs: number;
-  /** Further tries of a check that got no answer; 0: each check is tried once. */
-  retries: number;
-  concurrency: number;
-  /** The most checks one probe may have: a larger drill is refused before anything runs. */
-  maxChecks: number;
-}
 
 /**
  * Everything reachable from the sources, as probes and cells: every running container in scope at each of its

@@ -2,7 +2,7 @@ import type { Topology } from '../topology/topology.js';
 import type { InferModel, InferService } from './infer-model.js';
 
 /**
- * The model of what runs (`plan --live`): each service's networks and ports as its containers have them, ports
+ * The model of what runs (`infer --live`): each service's networks and ports as its containers have them, ports
  * published as the configuration asked (Docker drops those of a container only on internal networks, and inference
  * says so), networks by their Compose names.
  */

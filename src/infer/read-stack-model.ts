@@ -17,7 +17,7 @@ export async function readStackModel(
     throw new DockprobeError(
       ErrorCodes.USAGE,
       "--stack-file needs --project: the stack's name, as docker stack deploy takes it",
-      { hint: 'dockprobe plan --stack-file stack.yml --project glasck' },
+      { hint: 'dockprobe infer --stack-file stack.yml --project glasck' },
     );
   const args = ['stack', 'config', ...files.flatMap((f) => ['--compose-file', f])];
   const command = ['docker', ...args].join(' ');

@@ -128,6 +128,9 @@ export const failClosed = {
 };
 
 /** The inconclusive verdict a fail-closed rule gives a cell. */
-export function unproven(judged: MakeJudgement, { code, observed, reason }: Unproven): Judgement {
+export function unproven<C extends VerdictCode>(
+  judged: MakeJudgement<C>,
+  { code, observed, reason }: Unproven<C>,
+): Judgement {
   return judged('inconclusive', code, observed, reason);
 }

@@ -1,20 +1,13 @@
 import type { Cell, Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { RunWindow } from '../topology/world-changes.js';
+import { kindOf } from '../checks/check-kinds.js';
 import { judgeControls } from './controls.js';
-import { judgeEgressCell } from './egress-cell.js';
 import { failClosed, unproven } from './fail-closed.js';
-import { judgeLanCell } from './lan-cell.js';
-import { judgeNameCell } from './name-cell.js';
-import { judgePortCell } from './port-cell.js';
-import { decidePublishedCell, judgePublishedCell } from './published-cell.js';
-import { judgeReachCell } from './reach-cell.js';
-import { decideTraefikRouteCell, judgeTraefikRouteCell } from './traefik-route-cell.js';
 import type { ControlResult, Evidence, Judgement, MakeJudgement, Verdict } from './verdict.js';
 import { hasExpectation, verdictOf } from './verdict-of.js';
 
 export { describeObservation, NAME_BLOCKED, PATH_BLOCKED } from './outcomes.js';
-export { describeRoute } from './egress-cell.js';
 
 /** A window in which nothing changed: for judging results read outside a run. */
 const HELD: RunWindow = { changes: new Map(), networkEvents: [] };
@@ -23,8 +16,8 @@ const HELD: RunWindow = { changes: new Map(), networkEvents: [] };
  * Observations × cells → judgements, for every kind of cell and every front end: the one judge. The rules that hold
  * for every kind live here and in fail-closed.ts, and only there: a cell whose source or target is not running, whose
  * probe did not run, or whose "blocked" the world did not hold still for, is inconclusive, never "blocked". Each kind
- * then judges its own evidence in its own module, with the same fail-closed rules; a kind its configuration can
- * decide says so there too, before any probe is asked.
+ * of check (checks/check-kinds.ts) then judges its own evidence, with the same fail-closed rules; a kind its
+ * configuration can decide says so too (its `decide`), before any probe is asked.
  */
 export function judgeCells<P extends Plan>(
   plan: P,
@@ -95,58 +88,10 @@ function judgeCell(
   if (cell.precondition) return judged('inconclusive', cell.precondition.code, 'not tried', cell.precondition.text);
   // Before "the probe did not run": a cell the configuration decides needs no probe, so a failed one is no reason to
   // leave it inconclusive.
-  const decided = withoutProbe(cell, evidence, result, judged);
+  const kind = kindOf(cell);
+  const decided = kind.decide?.(cell, { evidence, result }, judged);
   if (decided) return decided;
   const ran = failClosed.probeFailed(cell.source, { spec, result, control });
   if (ran.failed) return unproven(judged, ran.failed);
-  switch (cell.kind) {
-    case 'reach':
-      return judgeReachCell(cell, evidence, ran.control, ran.result, judged);
-    case 'published':
-      return judgePublishedCell(cell, evidence, ran.result, judged);
-    case 'egress':
-      return judgeEgressCell(cell, evidence, ran.spec, ran.control, ran.result, judged);
-    case 'traefik-route':
-      return judgeTraefikRouteCell(cell, evidence, ran.control, ran.result, judged);
-    case 'lan':
-      return judgeLanCell(cell, evidence, ran.control, ran.result, judged);
-    case 'port':
-      return judgePortCell(cell, evidence, ran.spec, ran.control, ran.result, judged);
-    case 'name':
-      return judgeNameCell(cell, evidence, ran.control, ran.result, judged);
-    default: {
-      // A kind added to Cell without its judge does not compile.
-      const never: never = cell;
-      throw new Error(`no judge for cell kind ${(never as Cell).kind}`);
-    }
-  }
-}
-
-/**
- * The judgement a cell's configuration gives it with no probe at all, for the kinds that have one: a published port
- * Docker did not publish, a Traefik route its labels and networks decide. Undefined when the cell needs its probe.
- */
-function withoutProbe(
-  cell: Cell,
-  evidence: Evidence[],
-  result: ProbeResult | undefined,
-  judged: MakeJudgement,
-): Judgement | undefined {
-  switch (cell.kind) {
-    case 'published':
-      return decidePublishedCell(cell, judged);
-    case 'traefik-route':
-      return decideTraefikRouteCell(cell, evidence, result, judged);
-    case 'reach':
-    case 'egress':
-    case 'lan':
-    case 'port':
-    case 'name':
-      return undefined;
-    default: {
-      // A kind added to Cell must say whether anything decides it without a probe.
-      const never: never = cell;
-      throw new Error(`no probe-free judge for cell kind ${(never as Cell).kind}`);
-    }
-  }
+  return kind.judge(cell, { evidence, spec: ran.spec, control: ran.control, result: ran.result }, judged);
 }

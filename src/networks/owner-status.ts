@@ -1,5 +1,5 @@
 import { COMPOSE_PROJECT, STACK_NAMESPACE } from '../docker/labels.js';
-import { ownerOf } from '../run/cleanup-leftovers.js';
+import { ownerOf } from '../cleanup/cleanup-leftovers.js';
 import { describeOwner } from './network-owner.js';
 import type { NetworkFacts, NetworkOwner, OwnerStatus } from './networks.js';
 

@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
+import { cellBase, type ExpectedCell } from '../checks/cell-base.js';
+import type { KeySource } from '../checks/check-kind.js';
+import { CHECK_KINDS } from '../checks/check-kinds.js';
+import type { SwarmNode } from '../docker/swarm-client.js';
 import { ScenarioError } from '../errors/scenario-error.js';
 import type { Expectation, HostTarget, SourceRef, TargetRef, TraefikCheck } from '../scenario/scenario.js';
-import type { SwarmNode } from '../docker/swarm-client.js';
 import {
   containerStates,
   findNetwork,
@@ -14,15 +17,9 @@ import {
   type TopologyNetwork,
 } from '../topology/topology.js';
 import { type CellKind, cellKind } from './cell-kind.js';
-import { planEgressCell } from './egress-cell.js';
-import { planLanCell } from './lan-cell.js';
 import { lanPlacement } from './lan-placement.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
-import { planPublishedCell } from './published-cell.js';
-import { cellBase } from './cell-base.js';
-import { planReachCell } from './reach-cell.js';
-import { planTraefikRouteCell, routeLabel, traefikExpectation, traefikRoutes } from './traefik-route-cell.js';
 
 export { EMBEDDED_DNS } from './probe-builder.js';
 
@@ -43,11 +40,9 @@ export interface PlanOptions {
 
 /**
  * Turns expectations into probes and cells. One probe per source (per container for a service), all its checks
- * inside it at once; identical checks are shared. Each (source, target) pair becomes a cell of one kind, planned by
- * that kind's own module: reach (a zone or service to a host), published (the host to a published port), egress
- * (to the internet list), lan (a LAN neighbour to a service); cellKind says which. A `traefik:` check becomes one
- * traefik-route cell per routed container, probed from inside the proxy (the same probes as
- * `from: { service: <proxy> }`): the one kind no target makes.
+ * inside it at once; identical checks are shared. Each (source, target) pair becomes a cell of one kind of check
+ * (checks/check-kinds.ts), planned by that kind; cellKind says which. A kind a scenario key of its own makes plans
+ * its cells from that key (`traefik:` makes a traefik-route cell per routed container, probed from inside the proxy).
  */
 export function buildPlan(
   expectations: readonly Expectation[],
@@ -93,38 +88,22 @@ export function buildPlan(
       }
     }
   }
-  const traefikExpectations: Expectation[] = [];
-  for (const check of traefik) {
-    const { proxy, services } = traefikRoutes(check, topology);
-    const expectation = traefikExpectation(check, proxy);
-    traefikExpectations.push(expectation);
-    const step = { timeoutMs: expectation.timeoutMs, retries: expectation.retries };
-    const sources = placements(expectation.from, topology, options.nodes, options.runId);
-    const probesOf = sources.map((source) =>
-      source.precondition
-        ? { key: source.key, label: source.label, precondition: source.precondition }
-        : probeFor(source),
+  // The kinds a scenario key of their own makes (`traefik:` makes traefik-route cells), from the probes of the
+  // sources they name, shared with the expectations'.
+  const keyExpectations: Expectation[] = [];
+  for (const kind of KEY_KINDS) {
+    const made = kind.fromKey.plan(traefik, topology, (from) =>
+      placements(from, topology, options.nodes, options.runId).map(
+        (source): KeySource =>
+          source.precondition
+            ? { key: source.key, label: source.label, precondition: source.precondition }
+            : probeFor(source),
+      ),
     );
-    for (const probe of probesOf) {
-      for (const service of services) {
-        // A service with no running container is one cell, inconclusive; otherwise one per running container.
-        const running = service.routes.filter((r) => r.container.running);
-        for (const route of running.length > 0 ? running : service.routes.slice(0, 1)) {
-          cells.push(
-            planTraefikRouteCell(
-              expectation,
-              proxy,
-              route,
-              routeLabel({ ...service, routes: running.length > 0 ? running : service.routes }, route),
-              probe,
-              step,
-            ),
-          );
-        }
-      }
-    }
+    cells.push(...made.cells);
+    keyExpectations.push(...made.expectations);
   }
-  const defaultTimeout = [...expectations, ...traefikExpectations].reduce(
+  const defaultTimeout = [...expectations, ...keyExpectations].reduce(
     (longest, e) => Math.max(longest, e.timeoutMs),
     0,
   );
@@ -135,37 +114,17 @@ export function buildPlan(
   };
 }
 
-// A (source, target) pair's cell: cellKind says which kind it is (or refuses the pair), and the kind plans itself.
+const KEY_KINDS = Object.values(CHECK_KINDS).filter((kind) => 'fromKey' in kind);
+
+// A (source, target) pair's cell: cellKind says which kind it is (or refuses the pair), and the kind plans it.
 function planCell(expectation: Expectation, target: TargetRef, probe: ProbeBuilder, topology: Topology): Cell {
-  const step = { timeoutMs: expectation.timeoutMs, retries: expectation.reachable ? expectation.retries : 0 };
   const pair = cellKind(probe.placement.kind, target);
-  switch (pair.kind) {
-    case 'reach':
-      return planReachCell(
-        expectation,
-        pair.target,
-        probe,
-        topology,
-        probe.placement.kind === 'host' ? { timeoutMs: expectation.timeoutMs, retries: 0 } : step,
-      );
-    case 'published':
-      return planPublishedCell(expectation, pair.target, probe, topology, expectation.timeoutMs);
-    case 'egress':
-      return planEgressCell(expectation, pair.target, probe, step);
-    case 'lan':
-      return planLanCell(expectation, pair.target, probe, topology, expectation.timeoutMs);
-    default: {
-      // A kind added to Cell without its planner does not compile (traefik-route cells are planned in buildPlan).
-      const never: never = pair;
-      throw new Error(`planning: no planner for cell kind ${(never as CellKind).kind}`);
-    }
-  }
+  return plannerOf(pair).plan(expectation, pair.target, probe, topology);
 }
 
 /**
  * A source with nothing to probe from (a network or a service, nowhere to run): every target's cell is inconclusive,
- * of the kind the source would have made had it run, so reports and baselines file it where its verdicts go. The
- * switch is over every kind a pair can make: a kind added to Cell says here what its cell is without a probe.
+ * of the kind the source would have made had it run, so reports and baselines file it where its verdicts go.
  */
 function unplannable(
   expectation: Expectation,
@@ -173,22 +132,16 @@ function unplannable(
   probe: { key: string; label: string },
   precondition: Cell['precondition'],
 ): Cell {
-  const base = { ...cellBase(expectation, target.label, probe), precondition };
   const pair = cellKind('container', target);
-  switch (pair.kind) {
-    case 'reach':
-      return { kind: 'reach', ...base, target: pair.target, noEmbeddedDns: undefined };
-    case 'egress':
-      return { kind: 'egress', ...base, target: pair.target };
-    case 'published':
-    case 'lan':
-      // Made from the host or the LAN, which are always there to probe from.
-      throw new Error(`planning: a ${pair.kind} cell for source ${probe.label}, which is a network or a service`);
-    default: {
-      const never: never = pair;
-      throw new Error(`planning: no unplannable cell for kind ${(never as CellKind).kind}`);
-    }
-  }
+  return plannerOf(pair).unplannable({ ...cellBase(expectation, target.label, probe), precondition }, pair.target);
+}
+
+// The planner of a pair's kind. Its target is the one that kind took (cellKind), so the planner takes it.
+function plannerOf(pair: CellKind) {
+  return CHECK_KINDS[pair.kind].fromTarget as {
+    plan(expectation: Expectation, target: CellKind['target'], probe: ProbeBuilder, topology: Topology): Cell;
+    unplannable(base: ExpectedCell, target: CellKind['target']): Cell;
+  };
 }
 
 /** Whether trying `target` resolves a name outside the deployment (an internet entry or an outside host by name). */

@@ -63,6 +63,7 @@ function taskAsContainer(service: TopologyService, task: TopologyTask): Containe
     id: task.id,
     name: taskName(service, task),
     image: service.swarm?.service?.image ?? '',
+    imageId: '',
     state: task.state,
     running: task.state === 'running',
     restartCount: 0,

@@ -116,10 +116,10 @@ t.test('-: test reads its scenario from stdin as validate does', async (t) => {
 });
 
 t.test('an option of another command: the hint says which commands have it, -f included', async (t) => {
-  await t.rejects(main(['plan', '-f', 'compose.yml'], context()), {
+  await t.rejects(main(['infer', '-f', 'compose.yml'], context()), {
     code: 'DP_USAGE',
-    message: 'unknown option -f for dockprobe plan',
-    hint: "-f is --format, an option of dockprobe test, dockprobe drill, dockprobe demo, dockprobe networks; dockprobe plan --help lists this one's",
+    message: 'unknown option -f for dockprobe infer',
+    hint: "-f is --format, an option of dockprobe test, dockprobe drill, dockprobe demo, dockprobe networks; dockprobe infer --help lists this one's",
   });
   await t.rejects(main(['validate', '--timeout', '1s', 'scenarios/reference.yml'], context()), {
     code: 'DP_USAGE',

@@ -102,10 +102,10 @@ t.test(
   },
 );
 
-t.test('plan --project is a list as everywhere, and plan infers from one project: two are refused', async (t) => {
-  await t.rejects(main(['plan', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), {
+t.test('infer --project is a list as everywhere, and infer infers from one project: two are refused', async (t) => {
+  await t.rejects(main(['infer', '--file', 'compose.yml', '--project', 'a', '--project', 'b'], context), {
     code: 'DP_USAGE',
-    message: 'plan infers from one project, got --project a,b',
+    message: 'infer infers from one project, got --project a,b',
   });
 });
 

@@ -68,7 +68,7 @@ t.test('every other command that asks the engine: exit 3 within its deadline, ne
     ['drill', '--from', 'proxy', '--engine-timeout', '1s'],
     ['snapshot', 'scenarios/reference.yml', '--write', '/dev/null', '--engine-timeout', '1s'],
     ['networks', '--stale', '--engine-timeout', '1s'],
-    ['plan', '--live', '--project', 'shop', '--engine-timeout', '1s'],
+    ['infer', '--live', '--project', 'shop', '--engine-timeout', '1s'],
   ]) {
     const command = args[0]!;
     const run = await cli(bundle, engine.endpoint, args);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { inferExpectations } from '../../src/infer/infer-expectations.js';
 import { modelFromComposeConfig } from '../../src/infer/model-from-compose-config.js';
-import { renderScenario } from '../../src/infer/render-plan.js';
+import { renderScenario } from '../../src/infer/render-inferred.js';
 import { loadScenario, parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Expectation } from '../../src/scenario/scenario.js';
 import { REFERENCE_SCENARIO } from '../../src/package-paths.js';

@@ -24,11 +24,11 @@ import {
 // Expectations without writing them (issue #11), on one reference topology and its broken twin: one pair for the
 // three, since bringing a pair up and down is most of each file's time in every cell of the matrix.
 //
-// - `dockprobe plan`: inferred from the Compose file through Compose itself (v1 or v2, as the cell runs) and from the
+// - `dockprobe infer`: inferred from the Compose file through Compose itself (v1 or v2, as the cell runs) and from the
 //   running project (`--live`); the two agree; the inferred scenario passes live, and the broken twin fails it.
 // - Zone rules: scenarios/reference-rules.yml passes on the reference; on the twin it FAILs naming each rule, and the
 //   static answer (each rule the deployment's Compose file contradicts, with its line) is on stderr before any probe.
-//   `test --infer --project` runs the expectations `plan --live` infers, directly.
+//   `test --infer --project` runs the expectations `infer --live` infers, directly.
 // - `dockprobe drill`: what the proxy must reach is worked out from the Compose files themselves, not written down by
 //   hand. The drill keeps to the test's own project (--project) and knocks only on the ports its listeners use
 //   (--ports, --no-host-ports): it never scans whatever else runs on this machine.
@@ -67,7 +67,7 @@ async function expected(
   return { ports, rows };
 }
 
-const canary = await canaryForFile(t, 'plan, rules and drill on the reference topology');
+const canary = await canaryForFile(t, 'infer, rules and drill on the reference topology');
 if (canary) {
   // Two shapes more than the reference's (a chain of three networks, a hub on all three), brought up beside the pair.
   const chain = projectName('dptest-chain');
@@ -78,7 +78,7 @@ if (canary) {
   teardown(t, `tear down ${chain}`, downChain);
   const internet = canary.target;
 
-  // ---- plan
+  // ---- infer
   const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
   const file = join(tmp, 'inferred.yml');
   // What the file interpolates (the probe image, the run labels), as for `compose up`.
@@ -97,13 +97,13 @@ if (canary) {
 
   t.test('from the file and from what runs, the same plan; it passes live on the topology', async (t) => {
     const fromFile = await cli(
-      ['plan', '--file', 'docker-compose.test.yml', '--project', reference, '--write', file],
+      ['infer', '--file', 'docker-compose.test.yml', '--project', reference, '--write', file],
       env,
     );
     t.equal(fromFile.exitCode, 0, fromFile.stderr);
     t.match(fromFile.stdout, /^inferred from .*config: 30 expectations\n/);
     const written = await readFile(file, 'utf8');
-    const live = await cli(['plan', '--live', '--project', reference, '--write', join(tmp, 'live.yml')]);
+    const live = await cli(['infer', '--live', '--project', reference, '--write', join(tmp, 'live.yml')]);
     t.equal(live.exitCode, 0, live.stderr);
     t.same(
       targets(await readFile(join(tmp, 'live.yml'), 'utf8')),
@@ -273,7 +273,7 @@ if (canary) {
         .map((v) => `${v.source} → ${v.target}: ${v.code}: ${v.reason}`),
       [],
     );
-    t.equal(report?.summary.total, 30, 'what plan --live infers (above)');
+    t.equal(report?.summary.total, 30, 'what infer --live infers (above)');
     t.same(report?.scenarios, [`<inferred from the live project ${reference}>`]);
     t.match(stderr, new RegExp(`inferred 30 expectations from the live project ${reference}`));
   });

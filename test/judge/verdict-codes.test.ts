@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { VERDICT_CODES } from '../../src/judge/verdict.js';
+import { VERDICT_CODES } from '../../src/checks/verdict-codes.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 
 // The README's table of reason codes is the users' reference: every code is in it, with the meaning the code gives.

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { PublishedCell } from '../../src/plan/plan.js';
+import type { PublishedCell } from '../../src/checks/published/published-cell.js';
 import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../fixtures/reference-topology.js';

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { PublishedCell, ReachCell } from '../../src/plan/plan.js';
+import type { PublishedCell } from '../../src/checks/published/published-cell.js';
+import type { ReachCell } from '../../src/checks/reach/reach-cell.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { resolveNames } from '../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { TraefikRouteCell } from '../../src/plan/plan.js';
+import type { TraefikRouteCell } from '../../src/checks/traefik-route/traefik-route-cell.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { findTraefikRoutes } from '../../src/traefik/find-routes.js';
 import { resolveNames } from '../../src/topology/resolve-names.js';

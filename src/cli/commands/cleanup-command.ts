@@ -25,7 +25,7 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
       const [{ DockerodeEngine }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
         import('../../docker/dockerode-engine.js'),
         import('../../image/probe-image.js'),
-        import('../../run/cleanup-leftovers.js'),
+        import('../../cleanup/cleanup-leftovers.js'),
       ]);
       const report = await cleanupLeftovers(new DockerodeEngine(engineOptionFrom(argv)), {
         ...(argv.run ? { runId: argv.run } : {}),

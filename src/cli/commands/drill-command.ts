@@ -1,5 +1,5 @@
 import type { FailOn } from '../../baseline/drift.js';
-import { parsePortsOption } from '../../drill/common-ports.js';
+import { parsePortsOption } from '../../checks/port/common-ports.js';
 import type { DrillOptions } from '../../drill/drill.js';
 import { parseDrillFrom } from '../../drill/drill-from.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
