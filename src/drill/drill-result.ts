@@ -32,6 +32,7 @@ export type DrillCode = Extract<
   | 'check-unfinished'
   | 'dns-control-failed'
   | 'reach-control-failed'
+  | 'no-control-peer'
   | 'unclassified'
   | 'world-changed'
   | 'silent-port-host-answered'

@@ -99,12 +99,14 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
         ? `nothing to prove reach against: no running peer on its network and no target expected reachable${noOwnPeer ? `, and ${noOwnPeer}` : ''}`
         : `reached nothing (${peers.map((o) => `${o.target} ${o.outcome}`).join(', ') || 'no target expected reachable answered'})`;
   const six = judgeIpv6Control(spec, result, repeated ? lastRun : undefined, notRun);
-  const control = {
+  const nothingToReach = stillReached && !reached && peers.length === 0 && !targetReached;
+  const control: ControlResult = {
     probeKey: spec.key,
     dns,
     reach: reached !== undefined,
     reach6: six?.reached,
     ...(peer ? { peer } : {}),
+    ...(nothingToReach && noOwnPeer ? { noPeer: noOwnPeer } : {}),
     detail: `${dnsText}; ${reachText}${six ? `; ${six.text}` : ''}`,
   };
   if (control.reach || reachIds.length > 0) return control;
@@ -114,9 +116,9 @@ export function judgeControls(spec: ProbeSpec, result: ProbeResult | undefined, 
     .filter((c) => c.probeKey === spec.key && c.kind === 'port')
     .map((c) => result.observations.get(c.attempts[0]!.checkId))
     .find((o) => o !== undefined && isReached(o.outcome) && o.outcome !== 'refused');
-  return opened
-    ? { ...control, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` }
-    : control;
+  if (!opened) return control;
+  const { noPeer: _none, ...proven } = control;
+  return { ...proven, reach: true, detail: `${control.detail}; but reached ${opened.target} (open)` };
 }
 
 // The IPv6 peers, planned only when a cell tries IPv6: reached at first and after the checks, as for IPv4. No peer

@@ -67,6 +67,12 @@ export interface ControlResult {
    * reachable, a drill's port that opened) or did not hold.
    */
   peer?: ControlPeerUsed;
+  /**
+   * Set when the probe had nothing to prove reach against (no running peer on its networks, no target expected
+   * reachable) and dockprobe could give it no control peer of its own either: why, with what the user can do. A
+   * silence from it is `no-control-peer`, not `reach-control-failed` (which is a control that was tried and failed).
+   */
+  noPeer?: string;
   detail: string;
 }
 

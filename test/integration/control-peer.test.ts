@@ -88,7 +88,7 @@ t.test('a network that refuses the peer (no address left): inconclusive, what to
   const { exitCode, report, stderr } = await cliJson(['test', await scenario('crowded', 'crowded', ['shop:8080'])]);
   t.equal(exitCode, 3, stderr);
   const [verdict] = report!.verdicts;
-  t.same([verdict!.status, verdict!.code], ['inconclusive', 'reach-control-failed']);
+  t.same([verdict!.status, verdict!.code], ['inconclusive', 'no-control-peer']);
   t.match(
     verdict!.reason,
     /dockprobe could not add a control peer to network full: .+; any running container on full is a peer too/,

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { checkHost } from '../../probes/agent/protocol.js';
 import { exitCodeForResult } from '../../src/cli/exit-code.js';
 import { drill } from '../../src/drill/drill.js';
 import { colors } from '../../src/report/colors.js';
@@ -6,7 +7,7 @@ import { prettyReport } from '../../src/report/pretty-report.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { verify } from '../../src/verify.js';
-import { type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
+import { agentLines, type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
 // A service alone on its network (a mailer on a network of its own) had nothing to prove reach against: every
@@ -169,8 +170,8 @@ t.test('a network that refuses the peer: inconclusive, saying why and what to do
   t.same(
     result.verdicts.map((v) => [v.status, v.code]),
     [
-      ['inconclusive', 'reach-control-failed'],
-      ['inconclusive', 'reach-control-failed'],
+      ['inconclusive', 'no-control-peer'],
+      ['inconclusive', 'no-control-peer'],
     ],
   );
   t.match(
@@ -182,11 +183,35 @@ t.test('a network that refuses the peer: inconclusive, saying why and what to do
   t.same(leftOf(d, 'm4'), []);
 });
 
+t.test(
+  'a peer that answered but the probe never reached: reach-control-failed (a control tried and failed), not no-control-peer',
+  async (t) => {
+    const d = withMailer();
+    d.engine.containers.agent = (plan) =>
+      agentLines(plan, (check) =>
+        check.kind === 'dns'
+          ? { outcome: 'resolved', addresses: ['172.30.0.2'] }
+          : { outcome: 'timeout', address: checkHost(check), port: 1, errorCode: 'ETIMEDOUT' },
+      );
+    const result = await verify({ ...run(d, 'm10'), scenarios: [SCENARIO] });
+    t.same(
+      result.verdicts.map((v) => [v.status, v.code]),
+      [
+        ['inconclusive', 'reach-control-failed'],
+        ['inconclusive', 'reach-control-failed'],
+      ],
+    );
+    t.match(result.probes[0]!.control.detail, /but nothing in its run 2 among the checks \(x timeout\)/);
+    t.same(result.probes[0]!.control.noPeer, undefined);
+    t.same(leftOf(d, 'm10'), []);
+  },
+);
+
 t.test('a peer that never answers: given up within the probe grace, inconclusive, removed', async (t) => {
   const d = withMailer();
   d.engine.containers.logOutput.set('dockprobe-m5-peer-1', { stdout: '' });
   const result = await verify({ ...run(d, 'm5'), scenarios: [SCENARIO], probeGraceMs: 300 });
-  t.equal(result.verdicts[0]!.code, 'reach-control-failed');
+  t.equal(result.verdicts[0]!.code, 'no-control-peer');
   t.match(
     result.verdicts[0]!.reason,
     /control peer dockprobe-m5-peer-1 \(\w+\) did not answer on network mail within 300ms \(--probe-grace\)/,
@@ -262,7 +287,7 @@ t.test(
     const result = await verify({ ...run(d, 'm9'), scenarios: [scenario] });
     t.same(
       result.verdicts.map((v) => [v.status, v.code]),
-      [['inconclusive', 'reach-control-failed']],
+      [['inconclusive', 'no-control-peer']],
     );
     t.match(
       result.verdicts[0]!.reason,
