@@ -7,11 +7,10 @@ import { mergeRounds } from './judge/merge-rounds.js';
 import type { Verdict } from './judge/verdict.js';
 import { hasExpectation, verdictOf } from './judge/verdict-of.js';
 import { runRound } from './pipeline/round.js';
+import { planScenarios, resolveScenarios } from './pipeline/plan-scenarios.js';
 import { openRun, type RunOptions } from './pipeline/run-session.js';
 import { summariseProbes } from './pipeline/summarise-probes.js';
-import { buildPlan } from './plan/build-plan.js';
 import type { Plan } from './plan/plan.js';
-import { expandOnlyRules } from './rules/expand-only-rules.js';
 import { describeFinding, staticFindings } from './rules/static-findings.js';
 import { summarise, type ProbeSummary, type RunResult } from './run-result.js';
 import { applyOverrides } from './scenario/apply-overrides.js';
@@ -21,7 +20,6 @@ import type { Scenario } from './scenario/scenario.js';
 import { addressPoolWarning } from './topology/address-pools.js';
 import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
-import { resolveNames } from './topology/resolve-names.js';
 import type { Topology } from './topology/topology.js';
 import { readWorld } from './topology/world.js';
 
@@ -83,9 +81,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
   const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
   const { topology } = world;
-  // Each name pinned to the project (or stack) that holds it: planning sees one project per name. Then the rest of
-  // each `only` rule, which only the deployment can say: who else is there to rule out.
-  const resolved = projected.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
+  const resolved = resolveScenarios(projected, topology);
   log(
     `engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
   );
@@ -101,8 +97,6 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const nodeEngines = await nodeEnginesOf(options, topology, log);
   const runner = session.coldRunner(image);
   const rounds = options.repeat ?? 1;
-  const expectations = resolved.flatMap((s) => s.expectations);
-  const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
 
   const judged: Verdict[][] = [];
   const probes: ProbeSummary[] = [];
@@ -110,17 +104,12 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   try {
     for (let round = 1; round <= rounds; round++) {
       // The targets come from the expectations; each round has probes of its own.
-      const plan = buildPlan(
-        expectations,
-        topology,
-        {
-          runId,
-          round,
-          ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-          ...(nodes ? { nodes } : {}),
-        },
-        traefik,
-      );
+      const plan = planScenarios(resolved, topology, {
+        runId,
+        round,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(nodes ? { nodes } : {}),
+      });
       if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);
       log(
         `${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`,

@@ -1,15 +1,9 @@
 import t from 'tap';
-import {
-  checkHost,
-  controlRunId,
-  CONTROL_REPEATS,
-  type AgentLine,
-  type Check,
-  type ProbePlan,
-} from '../probes/agent/protocol.js';
+import { checkHost } from '../probes/agent/protocol.js';
 import { parseScenario } from '../src/scenario/parse-scenario.js';
 import { verify } from '../src/verify.js';
 import { FakeEngine } from './fixtures/fake-engine.js';
+import { agentLines } from './fixtures/observe.js';
 import { ZONES_FILE } from './fixtures/zones-topology.js';
 
 // The whole pipeline on the fake engine: topology from Compose labels, plan, probes created, started, waited on and
@@ -54,45 +48,20 @@ function deployment() {
   );
   redis.networks[0]!.ipv4 = '172.19.0.2';
   engine.containers.agent = (plan) =>
-    agentLines(plan, (check) => {
-      const host = checkHost(check);
-      if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
-        return check.kind === 'dns'
-          ? { outcome: 'resolved', addresses: ['172.18.0.9'] }
-          : { outcome: 'open', address: '172.18.0.2', port: 8080 };
-      if (/^\d/.test(host)) return { outcome: 'timeout', address: host, port: 6379 };
-      return { outcome: 'nxdomain', errorCode: 'ENOTFOUND' };
-    });
+    agentLines(
+      plan,
+      (check) => {
+        const host = checkHost(check);
+        if (host === 'proxy' || host === '172.18.0.2' || host.startsWith('dockprobe-'))
+          return check.kind === 'dns'
+            ? { outcome: 'resolved', addresses: ['172.18.0.9'] }
+            : { outcome: 'open', address: '172.18.0.2', port: 8080 };
+        if (/^\d/.test(host)) return { outcome: 'timeout', address: host, port: 6379 };
+        return { outcome: 'nxdomain', errorCode: 'ENOTFOUND' };
+      },
+      '172.18.0.9',
+    );
   return { engine, redis };
-}
-
-// What the agent prints for a plan: hello, each check (the controls once more per repeat), done.
-function agentLines(plan: ProbePlan, answer: (check: Check) => Record<string, unknown>): string {
-  const lines: AgentLine[] = [
-    {
-      type: 'hello',
-      agent: '1',
-      node: 'v20',
-      interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'],
-      defaultRoute: { iface: 'eth0', gateway: '172.18.0.1' },
-    },
-  ];
-  for (const check of plan.checks) {
-    const runs = plan.controls.includes(check.id) ? CONTROL_REPEATS + 1 : 1;
-    for (let n = 1; n <= runs; n++)
-      lines.push({
-        type: 'observation',
-        observation: {
-          id: controlRunId(check.id, n),
-          kind: check.kind,
-          target: 'x',
-          latencyMs: 3,
-          ...answer(check),
-        } as never,
-      });
-  }
-  lines.push({ type: 'done', elapsedMs: 10, interfaces: ['lo 127.0.0.1/8', 'eth0 172.18.0.9/16'] });
-  return lines.map((l) => JSON.stringify(l)).join('\n');
 }
 
 const scenario = parseScenario(

@@ -1,6 +1,6 @@
 import t from 'tap';
+import { planFor } from '../fixtures/pipeline.js';
 import { judge } from '../../src/judge/judge.js';
-import { buildPlan } from '../../src/plan/build-plan.js';
 import { parseAgentOutput } from '../../src/run/parse-agent-output.js';
 import type { ProbeResult } from '../../src/run/probe-result.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
@@ -15,7 +15,7 @@ function run(
   options: { topology?: ReturnType<typeof referenceTopology>; results?: (r: ProbeResult[]) => ProbeResult[] } = {},
 ) {
   const s = parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
-  const plan = buildPlan(s.expectations, options.topology ?? referenceTopology(), { runId: 'r' });
+  const plan = planFor(s, options.topology ?? referenceTopology());
   const results = fakeResults(plan, oracle);
   return judge(plan, options.results ? options.results(results) : results);
 }

@@ -1,12 +1,11 @@
 import t from 'tap';
+import { SCENARIO_HEAD, planFor, scenarioOf } from '../fixtures/pipeline.js';
 import { judge } from '../../src/judge/judge.js';
-import { buildPlan } from '../../src/plan/build-plan.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { fakeResults, healthy, type Oracle } from '../fixtures/observe.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../fixtures/reference-topology.js';
 
-const scenario = (body: string) =>
-  parseScenario(`project: ref\ntimeout: 1s\ninternet: [tcp://198.51.100.10:8080]\nexpect:\n${body}`, 's.yml');
+const scenario = (body: string) => scenarioOf(body, { head: `${SCENARIO_HEAD}\ninternet: [tcp://198.51.100.10:8080]` });
 
 function publishedTopology() {
   const postgres = container('postgres', 5432, [[INTERNAL, '172.19.0.3']]);
@@ -29,7 +28,7 @@ t.test(
     const s = scenario(
       `  - from: host\n    to: [postgres:5432, redis:6379]\n    reachable: false\n  - from: host\n    to: [proxy:8080, frontend:3000]\n    reachable: true\n`,
     );
-    const plan = buildPlan(s.expectations, publishedTopology(), { runId: 'r' });
+    const plan = planFor(s, publishedTopology());
     const { verdicts } = judge(
       plan,
       fakeResults(plan, (c) => (c.kind === 'tcp' ? { outcome: 'open', address: c.host, port: c.port } : undefined)),
@@ -56,7 +55,7 @@ t.test(
     const s = scenario(
       `  - from: { service: frontend }\n    to: [internet]\n    reachable: true\n  - from: { service: redis }\n    to: [internet]\n    reachable: true\n`,
     );
-    const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+    const plan = planFor(s, referenceTopology());
     const egress: Oracle = (c) =>
       c.kind === 'tcp' && c.host === '198.51.100.10'
         ? { outcome: 'open', address: '198.51.100.10', port: 8080 }
@@ -103,10 +102,9 @@ t.test(
 );
 
 t.test('a joined probe whose namespace was lost leaves its cells inconclusive', async (t) => {
-  const plan = buildPlan(
-    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations,
+  const plan = planFor(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`),
     referenceTopology(),
-    { runId: 'r' },
   );
   const results = fakeResults(plan, healthy([])).map((r) => ({
     ...r,
@@ -124,10 +122,9 @@ t.test('a joined probe whose namespace was lost leaves its cells inconclusive', 
 
 t.test('a source service that is not running is inconclusive, never blocked', async (t) => {
   const topology = referenceTopology({ proxy: [container('proxy', 8080, [[PUBLIC, '172.18.0.2']], 'exited')] });
-  const plan = buildPlan(
-    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations,
+  const plan = planFor(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`),
     topology,
-    { runId: 'r' },
   );
   const { verdicts } = judge(plan, []);
   t.equal(verdicts[0]!.status, 'inconclusive');
@@ -142,7 +139,7 @@ t.test(
       'project: ref\ntimeout: 1s\ninternet: [https://example.com/, tcp://198.51.100.10:8080]\nexpect:\n  - from: { service: frontend }\n    to: [internet]\n    reachable: false\n',
       's.yml',
     );
-    const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+    const plan = planFor(s, referenceTopology());
     // The DNS server answers nothing, not even the probe's own name; the peers answer (the reach control holds) and
     // the address on the list is silent, as behind a firewall. The probe has a default route.
     const silentDns: Oracle = (c) => {

@@ -7,7 +7,8 @@ import { prettyReport } from '../../src/report/pretty-report.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { verify } from '../../src/verify.js';
-import { agentLines, type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
+import { type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
+import { agentLines } from '../fixtures/observe.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
 // A service alone on its network (a mailer on a network of its own) had nothing to prove reach against: every

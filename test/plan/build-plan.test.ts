@@ -1,17 +1,15 @@
 import t from 'tap';
+import { planFor, scenarioOf } from '../fixtures/pipeline.js';
 import { checkHost } from '../../probes/agent/protocol.js';
-import { buildPlan } from '../../src/plan/build-plan.js';
 import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { container, INTERNAL, referenceTopology } from '../fixtures/reference-topology.js';
 
-const scenario = (body: string) => parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
-
 t.test('one probe per source; reachable targets are tried by name only', async (t) => {
-  const s = scenario(
+  const s = scenarioOf(
     `  - from: { network: public-facing }\n    to: [frontend:3000, "http://api:3001/health"]\n    reachable: true\n  - from: { network: public-facing }\n    to: [proxy:8080]\n    reachable: true\n`,
   );
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r1' });
+  const plan = planFor(s, referenceTopology(), { runId: 'r1' });
   t.equal(plan.probes.length, 1);
   t.equal(plan.probes[0]!.containerName, 'dockprobe-r1-1');
   t.match(plan.probes[0]!.placement, { kind: 'network', network: { id: 'net-public-facing' } });
@@ -36,10 +34,10 @@ t.test('one probe per source; reachable targets are tried by name only', async (
 });
 
 t.test('a target expected blocked is tried by name and by each address on each of its networks', async (t) => {
-  const s = scenario(
+  const s = scenarioOf(
     `  - from: { network: public-facing }\n    to: [redis:6379, "http://api:3001/x"]\n    reachable: false\n`,
   );
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+  const plan = planFor(s, referenceTopology(), { runId: 'r' });
   const [redis, api] = plan.cells;
   t.same(
     redis!.attempts.map((a) => a.description),
@@ -54,8 +52,8 @@ t.test('a target expected blocked is tried by name and by each address on each o
 });
 
 t.test('probes carry a DNS control for their own name and reach controls to peers on their network', async (t) => {
-  const s = scenario(`  - from: { network: internal-backend }\n    to: [dns:proxy]\n    reachable: false\n`);
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'abc' });
+  const s = scenarioOf(`  - from: { network: internal-backend }\n    to: [dns:proxy]\n    reachable: false\n`);
+  const plan = planFor(s, referenceTopology(), { runId: 'abc' });
   const probe = plan.probes[0]!;
   const byId = new Map(probe.plan.checks.map((c) => [c.id, c]));
   t.same(byId.get(probe.controls.dnsCheckId!), {
@@ -72,10 +70,10 @@ t.test('probes carry a DNS control for their own name and reach controls to peer
 });
 
 t.test('identical checks are shared; --timeout overrides the scenario', async (t) => {
-  const s = scenario(
+  const s = scenarioOf(
     `  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`,
   );
-  const plan = buildPlan(applyOverrides(s, { timeoutMs: 300 }).expectations, referenceTopology(), { runId: 'r' });
+  const plan = planFor(applyOverrides(s, { timeoutMs: 300 }), referenceTopology());
   t.same(
     plan.cells[0]!.attempts.map((a) => a.checkId),
     plan.cells[1]!.attempts.map((a) => a.checkId),
@@ -84,11 +82,10 @@ t.test('identical checks are shared; --timeout overrides the scenario', async (t
 });
 
 t.test('a target with no running container gets a precondition, not checks', async (t) => {
-  const s = scenario(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
-  const plan = buildPlan(
-    s.expectations,
+  const s = scenarioOf(`  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`);
+  const plan = planFor(
+    s,
     referenceTopology({ redis: [container('redis', 6379, [[INTERNAL, '172.19.0.2']], 'exited')] }),
-    { runId: 'r' },
   );
   t.equal(plan.cells[0]!.precondition?.code, 'target-not-running');
   t.match(plan.cells[0]!.precondition?.text, /target service 'redis' has no running container \(ref_redis_1 exited\)/);
@@ -96,8 +93,8 @@ t.test('a target with no running container gets a precondition, not checks', asy
 });
 
 t.test('a service named without a port stands for each port it exposes', async (t) => {
-  const s = scenario(`  - from: { network: internal-backend }\n    to: [redis]\n    reachable: true\n`);
-  const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+  const s = scenarioOf(`  - from: { network: internal-backend }\n    to: [redis]\n    reachable: true\n`);
+  const plan = planFor(s, referenceTopology(), { runId: 'r' });
   t.equal(plan.cells[0]!.targetLabel, 'redis:6379');
 });
 
@@ -108,7 +105,7 @@ t.test(
       `project: ref\ntimeout: 1s\ninternet: ["http://outside.example:8080/", "tcp://198.51.100.10:443"]\nexpect:\n  - from: { network: public-facing }\n    to: [dns:redis, redis:6379]\n    reachable: false\n  - from: { network: public-facing }\n    to: [internet]\n    reachable: true\n  - from: { service: api }\n    to: [internet]\n    reachable: true\n`,
       's.yml',
     );
-    const plan = buildPlan(s.expectations, referenceTopology(), { runId: 'r' });
+    const plan = planFor(s, referenceTopology(), { runId: 'r' });
     const zone = plan.probes.find((p) => p.key === 'network:ref/public-facing')!;
     const outside = plan.probes.find((p) => p.key === 'network:ref/public-facing#outside')!;
     t.equal(zone.dnsUpstream, 'isolated', 'the zone probe forwards unknown names nowhere');
@@ -127,13 +124,12 @@ t.test(
       ['network:ref/public-facing#outside', 'service:ref/api/ref_api_1'],
       'a service probe resolves as the service does: no split',
     );
-    const ipOnly = buildPlan(
+    const ipOnly = planFor(
       parseScenario(
         `project: ref\ntimeout: 1s\ninternet: ["tcp://198.51.100.10:443"]\nexpect:\n  - from: { network: public-facing }\n    to: [internet, redis:6379]\n    reachable: false\n`,
         's.yml',
-      ).expectations,
+      ),
       referenceTopology(),
-      { runId: 'r' },
     );
     t.same(
       ipOnly.probes.map((p) => [p.key, p.dnsUpstream]),
@@ -150,15 +146,15 @@ t.test(
     // weeks, past node's 2^31-1 ms timers (which then fire at once: every check unfinished).
     const targets = Array.from({ length: 20 }, (_, i) => `"http://proxy:8080/p${i}"`).join(', ');
     const s = applyOverrides(
-      scenario(`  - from: { network: public-facing }\n    to: [${targets}]\n    reachable: true\n`),
+      scenarioOf(`  - from: { network: public-facing }\n    to: [${targets}]\n    reachable: true\n`),
       { timeoutMs: 600_000, retries: 10 },
     );
-    t.throws(() => buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 1 }), {
+    t.throws(() => planFor(s, referenceTopology(), { runId: 'r', concurrency: 1 }), {
       code: 'DP_USAGE',
       message:
         /^the probe network public-facing would be planned to run up to [\d.]+h \(\d+ checks, 1 at once, the slowest 5.5h with its steps and retries\): over the 6h a probe may run$/,
     });
-    const fine = buildPlan(s.expectations, referenceTopology(), { runId: 'r', concurrency: 64 });
+    const fine = planFor(s, referenceTopology(), { runId: 'r', concurrency: 64 });
     t.ok(fine.probes[0]!.plan.deadlineMs <= 6 * 3_600_000, 'all at once, the same checks fit');
   },
 );

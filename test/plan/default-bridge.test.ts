@@ -1,6 +1,6 @@
 import t from 'tap';
+import { planFor } from '../fixtures/pipeline.js';
 import { judge } from '../../src/judge/judge.js';
-import { buildPlan } from '../../src/plan/build-plan.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import type { Topology, TopologyNetwork } from '../../src/topology/topology.js';
 import { fakeResults, healthy, type Oracle } from '../fixtures/observe.js';
@@ -33,7 +33,7 @@ function withLegacy(): Topology {
 }
 
 const plan = (body: string, topology = withLegacy()) =>
-  buildPlan(parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml').expectations, topology, {
+  planFor(parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml'), topology, {
     runId: 'r',
   });
 

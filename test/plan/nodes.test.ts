@@ -1,8 +1,7 @@
 import t from 'tap';
-import { buildPlan } from '../../src/plan/build-plan.js';
+import { planFor } from '../fixtures/pipeline.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { chooseNodes } from '../../src/topology/choose-nodes.js';
-import { resolveNames } from '../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
@@ -20,10 +19,7 @@ async function plan(
   const scenario = parseScenario(`project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
   const topology = await resolveTopology([scenario], deployment.engine);
   const chosen = nodes ? chooseNodes(nodes, topology) : undefined;
-  return buildPlan(resolveNames(scenario, topology).expectations, topology, {
-    runId: 'r',
-    ...(chosen ? { nodes: chosen } : {}),
-  });
+  return planFor(scenario, topology, chosen ? { nodes: chosen } : {});
 }
 
 const ZONE = '  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: true\n';
@@ -130,7 +126,7 @@ t.test('a zone on a local bridge is probed here whatever --nodes says', async (t
     's.yml',
   );
   const topology = await resolveTopology([scenario], deployment.engine);
-  const p = buildPlan(resolveNames(scenario, topology).expectations, topology, {
+  const p = planFor(scenario, topology, {
     runId: 'r',
     nodes: chooseNodes(['all'], topology),
   });

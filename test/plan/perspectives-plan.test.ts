@@ -1,12 +1,11 @@
 import t from 'tap';
-import { buildPlan } from '../../src/plan/build-plan.js';
+import { SCENARIO_HEAD, planFor, scenarioOf } from '../fixtures/pipeline.js';
 import type { PublishedCell } from '../../src/checks/published/published-cell.js';
 import { applyOverrides } from '../../src/scenario/apply-overrides.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../fixtures/reference-topology.js';
 
-const scenario = (body: string) =>
-  parseScenario(`project: ref\ntimeout: 1s\ninternet: [tcp://198.51.100.10:8080]\nexpect:\n${body}`, 's.yml');
+const scenario = (body: string) => scenarioOf(body, { head: `${SCENARIO_HEAD}\ninternet: [tcp://198.51.100.10:8080]` });
 
 t.test('from a service: one probe per running container, joined to its namespace, each named', async (t) => {
   const api2 = {
@@ -26,11 +25,7 @@ t.test('from a service: one probe per running container, joined to its namespace
       api2,
     ],
   });
-  const plan = buildPlan(
-    scenario(`  - from: { service: api }\n    to: [redis:6379]\n    reachable: true\n`).expectations,
-    topology,
-    { runId: 'r' },
-  );
+  const plan = planFor(scenario(`  - from: { service: api }\n    to: [redis:6379]\n    reachable: true\n`), topology);
   t.same(
     plan.probes.map((p) => p.label),
     ['service api (ref_api_1)', 'service api (ref_api_2)'],
@@ -58,10 +53,9 @@ t.test('from a service: one probe per running container, joined to its namespace
 
 t.test('a source service with no running container leaves its cells inconclusive-bound, with no probe', async (t) => {
   const topology = referenceTopology({ proxy: [container('proxy', 8080, [[PUBLIC, '172.18.0.2']], 'exited')] });
-  const plan = buildPlan(
-    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`).expectations,
+  const plan = planFor(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false\n`),
     topology,
-    { runId: 'r' },
   );
   t.equal(plan.probes.length, 0);
   t.equal(plan.cells[0]!.precondition?.code, 'source-not-running');
@@ -70,10 +64,9 @@ t.test('a source service with no running container leaves its cells inconclusive
     /source service 'proxy' has no running container to probe from \(ref_proxy_1 exited\)/,
   );
   // Each cell is of the kind the service would have made had it run, so its verdict is filed with theirs.
-  const both = buildPlan(
-    scenario(`  - from: { service: proxy }\n    to: [redis:6379, internet]\n    reachable: false\n`).expectations,
+  const both = planFor(
+    scenario(`  - from: { service: proxy }\n    to: [redis:6379, internet]\n    reachable: false\n`),
     topology,
-    { runId: 'r' },
   );
   t.same(
     both.cells.map((c) => [c.kind, c.precondition?.code]),
@@ -110,11 +103,11 @@ t.test(
     ];
     const redis = container('redis', 6379, [[INTERNAL, '172.19.0.2']]);
     redis.ports = [{ port: 6379, protocol: 'tcp', published: [], requested: [{ hostIp: '127.0.0.1', hostPort: '' }] }];
-    const plan = buildPlan(
-      scenario(`  - from: host\n    to: [proxy:8080, postgres:5432, redis:6379, frontend:3000]\n    reachable: false\n`)
-        .expectations,
+    const plan = planFor(
+      scenario(
+        `  - from: host\n    to: [proxy:8080, postgres:5432, redis:6379, frontend:3000]\n    reachable: false\n`,
+      ),
       referenceTopology({ proxy: [proxy], postgres: [postgres], redis: [redis] }),
-      { runId: 'r' },
     );
     t.same(
       plan.cells.map((c) => c.kind),
@@ -142,22 +135,16 @@ t.test(
     t.equal(fe!.fact?.kind, 'not published');
     t.match(fe!.fact?.detail, /port 3000 of 'frontend' is not published on the host/);
     t.throws(
-      () =>
-        buildPlan(
-          scenario(`  - from: host\n    to: [dns:redis]\n    reachable: false\n`).expectations,
-          referenceTopology(),
-          { runId: 'r' },
-        ),
+      () => planFor(scenario(`  - from: host\n    to: [dns:redis]\n    reachable: false\n`), referenceTopology()),
       { code: 'DP_SCENARIO_INVALID', message: /cannot be checked from host/ },
     );
   },
 );
 
 t.test('to internet: each outside target by name, with no subnet rule', async (t) => {
-  const plan = buildPlan(
-    scenario(`  - from: { network: internal-backend }\n    to: [internet]\n    reachable: false\n`).expectations,
+  const plan = planFor(
+    scenario(`  - from: { network: internal-backend }\n    to: [internet]\n    reachable: false\n`),
     referenceTopology(),
-    { runId: 'r' },
   );
   const checks = new Map(plan.probes[0]!.plan.checks.map((c) => [c.id, c]));
   t.same(
@@ -174,13 +161,12 @@ t.test('to internet: each outside target by name, with no subnet rule', async (t
     ],
   );
   t.equal(plan.probes[0]!.dnsUpstream, 'isolated', 'an IP target needs no upstream DNS');
-  const named = buildPlan(
+  const named = planFor(
     parseScenario(
       `internet: ["https://example.org/"]\nexpect:\n  - from: { network: ref_public-facing }\n    to: internet\n    reachable: true\n`,
       's.yml',
-    ).expectations,
+    ),
     referenceTopology(),
-    { runId: 'r' },
   );
   t.equal(named.probes[0]!.dnsUpstream, 'inherit', "an outside name needs the engine's upstream DNS");
 });
@@ -189,7 +175,7 @@ t.test('retries go to checks expected reachable only; repeat rounds keep names u
   const s = scenario(
     `  - from: { network: public-facing }\n    to: [frontend:3000]\n    reachable: true\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`,
   );
-  const plan = buildPlan(applyOverrides(s, { retries: 2 }).expectations, referenceTopology(), { runId: 'r', round: 3 });
+  const plan = planFor(applyOverrides(s, { retries: 2 }), referenceTopology(), { runId: 'r', round: 3 });
   const checks = new Map(plan.probes[0]!.plan.checks.map((c) => [c.id, c]));
   t.equal(checks.get(plan.cells[0]!.attempts[0]!.checkId)!.retries, 2);
   t.ok(

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildPlan } from '../../src/plan/build-plan.js';
+import { planFor } from '../fixtures/pipeline.js';
 import type { PublishedCell } from '../../src/checks/published/published-cell.js';
 import type { ReachCell } from '../../src/checks/reach/reach-cell.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
@@ -18,7 +18,7 @@ async function plan(body: string) {
   const scenario = parseScenario(`project: [glasck, glasck-app]\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
   const topology = await resolveTopology([scenario], engine);
   const resolved = resolveNames(scenario, topology);
-  return { plan: buildPlan(resolved.expectations, topology, { runId: 'r' }), topology, tasks, engine };
+  return { plan: planFor(resolved, topology), topology, tasks, engine };
 }
 
 t.test(
@@ -110,7 +110,7 @@ t.test('a source running only on another node, from a worker: inconclusive, sayi
     's.yml',
   );
   const topology = await resolveTopology([scenario], engine);
-  const p = buildPlan(resolveNames(scenario, topology).expectations, topology, { runId: 'r' });
+  const p = planFor(scenario, topology);
   t.equal(p.probes[0]!.placement.kind, 'network', 'a worker places no job: a zone probe stays a container here');
 });
 

@@ -1,6 +1,6 @@
 import t from 'tap';
+import { planFor } from '../fixtures/pipeline.js';
 import { judge } from '../../src/judge/judge.js';
-import { buildPlan } from '../../src/plan/build-plan.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { worldChanges } from '../../src/topology/world-changes.js';
 import { fakeResults, healthy } from '../fixtures/observe.js';
@@ -59,7 +59,7 @@ t.test('the judge: a blocked cell resting on a changed container is inconclusive
     `project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379, postgres:5432]\n    reachable: false\n  - from: { network: internal-backend }\n    to: [redis:6379]\n    reachable: true\n`,
     's.yml',
   );
-  const plan = buildPlan(s.expectations, topology, { runId: 'r' });
+  const plan = planFor(s, topology);
   // Each probe sees its own zone: the public one reaches the public peers, the internal one reaches redis.
   const publicSide = fakeResults(plan, healthy(['proxy', 'frontend', 'api', '172.18.0.2', '172.18.0.4', '172.18.0.3']));
   const internalSide = fakeResults(plan, healthy(['redis', '172.19.0.2', '172.19.0.3', '172.19.0.4', '172.19.0.5']));
@@ -141,7 +141,7 @@ t.test('a breach seen while a network was created says so, and stays a finding',
     `project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [redis:6379]\n    reachable: false\n`,
     's.yml',
   );
-  const plan = buildPlan(s.expectations, topology, { runId: 'r' });
+  const plan = planFor(s, topology);
   const leaked = fakeResults(plan, (c) =>
     c.kind === 'tcp' && c.host === '172.19.0.2'
       ? { outcome: 'open', address: '172.19.0.2', port: 6379 }

@@ -1,9 +1,8 @@
 import t from 'tap';
-import { buildPlan } from '../../src/plan/build-plan.js';
+import { planFor } from '../fixtures/pipeline.js';
 import type { TraefikRouteCell } from '../../src/checks/traefik-route/traefik-route-cell.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 import { findTraefikRoutes } from '../../src/traefik/find-routes.js';
-import { resolveNames } from '../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../src/topology/resolve-topology.js';
 import { swarmDeployment } from '../fixtures/swarm-deployment.js';
 
@@ -75,8 +74,7 @@ t.test(
   "planned from inside the proxy: each task tried at its address, the remote one's verdict resting on its task",
   async (t) => {
     const { topology, scenario, deployment } = await topologyWith(SETTLED);
-    const resolved = resolveNames(scenario, topology);
-    const plan = buildPlan(resolved.expectations, topology, { runId: 'r' }, resolved.traefik ? [resolved.traefik] : []);
+    const plan = planFor(scenario, topology);
     const cells = plan.cells.filter((c): c is TraefikRouteCell => c.kind === 'traefik-route');
     t.same(
       cells.map((c) => c.attempts.map((a) => a.description.split(' (')[0])),

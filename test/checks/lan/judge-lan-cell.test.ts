@@ -1,8 +1,7 @@
 import t from 'tap';
+import { planFor, scenarioOf } from '../../fixtures/pipeline.js';
 import { judge } from '../../../src/judge/judge.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
 import { lanPlacement } from '../../../src/plan/lan-placement.js';
-import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { fakeResults, type Oracle } from '../../fixtures/observe.js';
 import { container, PUBLIC, referenceTopology } from '../../fixtures/reference-topology.js';
 
@@ -11,10 +10,7 @@ import { container, PUBLIC, referenceTopology } from '../../fixtures/reference-t
 // counts as blocked only when the neighbour reached dockprobe's listener at the host end of its link.
 
 const scenario = (reachable: boolean, to = '[proxy:8080]') =>
-  parseScenario(
-    `project: ref\ntimeout: 1s\nexpect:\n  - from: lan\n    to: ${to}\n    reachable: ${reachable}\n`,
-    's.yml',
-  );
+  scenarioOf(`  - from: lan\n    to: ${to}\n    reachable: ${reachable}\n`);
 
 function setup(bindings: { hostIp: string; hostPort: number }[]) {
   const proxy = container('proxy', 8080, [[PUBLIC, '172.18.0.2']]);
@@ -29,7 +25,7 @@ function verdicts(
   oracle: (host: string, port: number, placement: ReturnType<typeof lanPlacement>) => ReturnType<Oracle>,
 ) {
   const { topology, placement } = setup(bindings);
-  const plan = buildPlan(scenario(reachable).expectations, topology, { runId: 'r1' });
+  const plan = planFor(scenario(reachable), topology, { runId: 'r1' });
   return judge(
     plan,
     fakeResults(plan, (check) => (check.kind === 'tcp' ? oracle(check.host, check.port, placement) : undefined)),

@@ -1,15 +1,12 @@
 import t from 'tap';
-import { buildPlan } from '../../../src/plan/build-plan.js';
+import { planFor, scenarioOf } from '../../fixtures/pipeline.js';
 import { lanPlacement } from '../../../src/plan/lan-placement.js';
 import type { LanCell } from '../../../src/checks/lan/lan-cell.js';
-import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { lanNames } from '../../../src/run/lan-neighbour.js';
 import { container, INTERNAL, PUBLIC, referenceTopology } from '../../fixtures/reference-topology.js';
 
 // from: lan: a neighbour beside the host tries each service at its containers' addresses (routed through the host)
 // and at the host's end of its link on ports published on all interfaces; names do not resolve on the LAN.
-
-const scenario = (body: string) => parseScenario(`project: ref\ntimeout: 1s\nexpect:\n${body}`, 's.yml');
 
 t.test(
   'each container address on a local bridge, and all-interfaces bindings at the host; the control is the host end',
@@ -27,10 +24,12 @@ t.test(
       },
     ];
     const topology = referenceTopology({ proxy: [proxy] });
-    const plan = buildPlan(
-      scenario('  - from: lan\n    to: [proxy:8080, api:3001]\n    reachable: false\n').expectations,
+    const plan = planFor(
+      scenarioOf('  - from: lan\n    to: [proxy:8080, api:3001]\n    reachable: false\n'),
       topology,
-      { runId: 'r1' },
+      {
+        runId: 'r1',
+      },
     );
     t.equal(plan.probes.length, 1);
     const spec = plan.probes[0]!;
@@ -68,14 +67,14 @@ t.test('names and egress cannot be tried from the LAN: a scenario error at the t
   const topology = referenceTopology();
   t.throws(
     () =>
-      buildPlan(scenario('  - from: lan\n    to: [dns:proxy]\n    reachable: false\n').expectations, topology, {
+      planFor(scenarioOf('  - from: lan\n    to: [dns:proxy]\n    reachable: false\n'), topology, {
         runId: 'r1',
       }),
     { name: 'ScenarioError', message: /'dns:proxy' cannot be checked from lan/ },
   );
   t.throws(
     () =>
-      buildPlan(scenario('  - from: lan\n    to: [internet]\n    reachable: false\n').expectations, topology, {
+      planFor(scenarioOf('  - from: lan\n    to: [internet]\n    reachable: false\n'), topology, {
         runId: 'r1',
       }),
     { message: /'internet' cannot be checked from lan/ },
@@ -91,10 +90,12 @@ t.test('a target with nothing a neighbour can route to, or not running: inconclu
     name: 'meshy',
     containers: [container('meshy', 80, [[overlay, '10.0.1.5']])],
   });
-  const plan = buildPlan(
-    scenario('  - from: lan\n    to: [postgres:5432, meshy:80]\n    reachable: false\n').expectations,
+  const plan = planFor(
+    scenarioOf('  - from: lan\n    to: [postgres:5432, meshy:80]\n    reachable: false\n'),
     topology,
-    { runId: 'r1' },
+    {
+      runId: 'r1',
+    },
   );
   t.same(
     plan.cells.map((c) => c.precondition?.code),

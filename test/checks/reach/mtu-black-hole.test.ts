@@ -1,10 +1,9 @@
 import t from 'tap';
+import { planFor } from '../../fixtures/pipeline.js';
 import { judge } from '../../../src/judge/judge.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
 import type { ReachCell } from '../../../src/checks/reach/reach-cell.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import { chooseNodes } from '../../../src/topology/choose-nodes.js';
-import { resolveNames } from '../../../src/topology/resolve-names.js';
 import { resolveTopology } from '../../../src/topology/resolve-topology.js';
 import { fakeResults, type Oracle } from '../../fixtures/observe.js';
 import { swarmDeployment } from '../../fixtures/swarm-deployment.js';
@@ -13,7 +12,7 @@ import { swarmDeployment } from '../../fixtures/swarm-deployment.js';
 // path known (overlays, their MTU option, the nodes at each end) that is an MTU black hole, said as such; without an
 // overlay on the way it is an incomplete answer.
 
-async function planFor(mtu: number | undefined) {
+async function planWithMtu(mtu: number | undefined) {
   const deployment = swarmDeployment();
   deployment.networks.publicFacing.mtu = mtu;
   const scenario = parseScenario(
@@ -21,10 +20,7 @@ async function planFor(mtu: number | undefined) {
     's.yml',
   );
   const topology = await resolveTopology([scenario], deployment.engine);
-  return buildPlan(resolveNames(scenario, topology).expectations, topology, {
-    runId: 'r',
-    nodes: chooseNodes(['vps-2'], topology),
-  });
+  return planFor(scenario, topology, { nodes: chooseNodes(['vps-2'], topology) });
 }
 
 /** The big answer stalls after `got` bytes (or arrives whole); everything else answers. */
@@ -41,7 +37,7 @@ function oracle(got: number | 'whole'): Oracle {
 }
 
 t.test('the check asks for the body, and the cell knows the path: overlay, MTU option, node to nodes', async (t) => {
-  const plan = await planFor(1500);
+  const plan = await planWithMtu(1500);
   const cell = plan.cells[0] as ReachCell;
   t.match(
     plan.probes[0]!.plan.checks.find((c) => c.kind === 'http' && c.url === 'http://api:3001/bytes/102400'),
@@ -52,7 +48,7 @@ t.test('the check asks for the body, and the cell knows the path: overlay, MTU o
 });
 
 t.test('small passes, large stalls across an overlay: FAIL mtu-black-hole, naming the MTU and the path', async (t) => {
-  const plan = await planFor(1500);
+  const plan = await planWithMtu(1500);
   const [big, small] = judge(plan, fakeResults(plan, oracle(13480))).verdicts;
   t.same([small!.status, small!.code], ['pass', 'reached']);
   t.same([big!.status, big!.code], ['fail', 'mtu-black-hole']);
@@ -60,7 +56,7 @@ t.test('small passes, large stalls across an overlay: FAIL mtu-black-hole, namin
     big!.reason,
     /HTTP 200 and 13480 of 102400 bytes, then nothing: .* from vps-2 to vps-1, vps-2 over public-facing \(MTU option 1500: containers get 1450\)/,
   );
-  const unset = await planFor(undefined);
+  const unset = await planWithMtu(undefined);
   t.match(
     judge(unset, fakeResults(unset, oracle(0))).verdicts[0]!.reason,
     /public-facing \(no MTU option: containers get 1450/,
@@ -68,7 +64,7 @@ t.test('small passes, large stalls across an overlay: FAIL mtu-black-hole, namin
 });
 
 t.test('the whole answer is a pass; a short one (the server ended it) is answer-incomplete, not the MTU', async (t) => {
-  const plan = await planFor(1400);
+  const plan = await planWithMtu(1400);
   t.equal(judge(plan, fakeResults(plan, oracle('whole'))).verdicts[0]!.code, 'reached');
   const short: Oracle = (check) =>
     check.kind === 'http' && check.minBytes

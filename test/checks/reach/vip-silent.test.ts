@@ -1,8 +1,7 @@
 import t from 'tap';
+import { planFor, scenarioOf } from '../../fixtures/pipeline.js';
 import type { SwarmService } from '../../../src/docker/swarm-client.js';
 import { judge } from '../../../src/judge/judge.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
-import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import { fakeResults, healthy, type Oracle } from '../../fixtures/observe.js';
 import { referenceTopology } from '../../fixtures/reference-topology.js';
@@ -22,10 +21,7 @@ function withVipApi(endpointMode: 'vip' | 'dnsrr'): Topology {
 }
 
 const scenario = (reachable: boolean) =>
-  parseScenario(
-    `project: ref\ntimeout: 1s\nexpect:\n  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: ${reachable}\n`,
-    's.yml',
-  );
+  scenarioOf(`  - from: { network: public-facing }\n    to: [api:3001]\n    reachable: ${reachable}\n`);
 const PEERS = ['proxy', 'frontend', '172.18.0.2', '172.18.0.4'];
 
 /** The VIP (the plain name) as `vip` says; the task name as `tasks` says. */
@@ -39,7 +35,7 @@ function oracle(vip: 'open' | 'timeout', tasks: 'open' | 'timeout'): Oracle {
 }
 
 t.test('a VIP service is also tried through tasks.<service>; a dnsrr one is not', async (t) => {
-  const vip = buildPlan(scenario(true).expectations, withVipApi('vip'), { runId: 'r' });
+  const vip = planFor(scenario(true), withVipApi('vip'));
   t.same(
     vip.cells[0]!.attempts.map((a) => [a.via, a.description]),
     [
@@ -47,7 +43,7 @@ t.test('a VIP service is also tried through tasks.<service>; a dnsrr one is not'
       ['tasks', 'tasks.ref_api:3001 by name (the task addresses, not the VIP)'],
     ],
   );
-  const dnsrr = buildPlan(scenario(true).expectations, withVipApi('dnsrr'), { runId: 'r' });
+  const dnsrr = planFor(scenario(true), withVipApi('dnsrr'));
   t.same(
     dnsrr.cells[0]!.attempts.map((a) => a.via),
     ['name'],
@@ -55,7 +51,7 @@ t.test('a VIP service is also tried through tasks.<service>; a dnsrr one is not'
 });
 
 t.test('VIP silent while the tasks answer: FAIL vip-silent, naming both', async (t) => {
-  const plan = buildPlan(scenario(true).expectations, withVipApi('vip'), { runId: 'r' });
+  const plan = planFor(scenario(true), withVipApi('vip'));
   const { verdicts } = judge(plan, fakeResults(plan, oracle('timeout', 'open')));
   t.same([verdicts[0]!.status, verdicts[0]!.code], ['fail', 'vip-silent']);
   t.match(
@@ -67,10 +63,10 @@ t.test('VIP silent while the tasks answer: FAIL vip-silent, naming both', async 
 t.test(
   'both silent is no answer; the VIP answering is a pass; expected blocked, the tasks are one more way in',
   async (t) => {
-    const plan = buildPlan(scenario(true).expectations, withVipApi('vip'), { runId: 'r' });
+    const plan = planFor(scenario(true), withVipApi('vip'));
     t.equal(judge(plan, fakeResults(plan, oracle('timeout', 'timeout'))).verdicts[0]!.code, 'no-answer');
     t.equal(judge(plan, fakeResults(plan, oracle('open', 'open'))).verdicts[0]!.code, 'reached');
-    const blocked = buildPlan(scenario(false).expectations, withVipApi('vip'), { runId: 'r' });
+    const blocked = planFor(scenario(false), withVipApi('vip'));
     const breach = judge(blocked, fakeResults(blocked, oracle('timeout', 'open'))).verdicts[0]!;
     t.same([breach.status, breach.code], ['fail', 'reached'], 'a task reached behind a silent VIP is still a breach');
   },
