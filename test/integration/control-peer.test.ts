@@ -21,7 +21,8 @@ import {
 // A service alone on its network (test/fixtures/compose/lone-service.yml) had nothing to prove reach against: every
 // "blocked" from it was inconclusive, whatever the truth. dockprobe now adds a control peer of its own to that network
 // for the run: the silence is proven, a leak still fails, a network that refuses the peer stays inconclusive, and
-// nothing of it is left, on success, failure, Ctrl-C and SIGTERM, and after a kill, `cleanup`.
+// nothing of it is left, on success, failure, Ctrl-C and SIGTERM, and after a kill, `cleanup`. Where no peer can be
+// added (a namespace shared with another container), the silence is no-control-peer, with what to do.
 
 t.setTimeout(240_000);
 const project = projectName('dptest-peer');
@@ -95,6 +96,22 @@ t.test('a network that refuses the peer (no address left): inconclusive, what to
   );
   t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), [], 'the refused peer was removed');
 });
+
+t.test(
+  'a service in the namespace of another (network_mode: service:): no-control-peer, what to do said',
+  async (t) => {
+    const { exitCode, report, stderr } = await cliJson(['test', await scenario('sidecar', 'sidecar', ['shop:8080'])]);
+    t.equal(exitCode, 3, stderr);
+    const [verdict] = report!.verdicts;
+    t.same([verdict!.status, verdict!.code], ['inconclusive', 'no-control-peer']);
+    t.match(
+      verdict!.reason,
+      /shares the network namespace of service mailer \(\S+\) \(network_mode: container:\).*probe from service mailer \(from: \{ service: mailer \}\)/,
+    );
+    t.notMatch(stderr, /control peer dockprobe-/, 'no peer tried');
+    t.same(await containersLabelled(`dockprobe.run=${report!.runId}`), []);
+  },
+);
 
 for (const [signal, code] of [
   ['SIGINT', 130],
