@@ -22,6 +22,7 @@ import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
 import type { Topology } from './topology/topology.js';
 import { readWorld } from './topology/world.js';
+import { readProxyConfigs } from './traefik/read-proxy-config.js';
 
 /** Options of {@link verify}: what every run takes (RunOptions), and where the scenario's targets come from. */
 export interface VerifyOptions extends RunOptions {
@@ -95,6 +96,15 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   for (const f of findings) (options.warn ?? log)(describeFinding(f));
   const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
   const nodeEngines = await nodeEnginesOf(options, topology, log);
+  const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
+  // Each Traefik proxy's static configuration, read where Traefik reads it (its file, environment and command line).
+  if (traefik.length > 0)
+    topology.traefikConfigs = await readProxyConfigs(
+      runtime,
+      topology,
+      traefik,
+      nodeEngines.map((n) => ({ nodeId: n.node.id, runtime: n.runtime })),
+    );
   const runner = session.coldRunner(image);
   const rounds = options.repeat ?? 1;
 

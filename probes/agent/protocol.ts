@@ -4,7 +4,7 @@
  */
 
 /** Plan format version; the agent refuses a plan of another version instead of guessing. */
-export const PLAN_VERSION = 6;
+export const PLAN_VERSION = 7;
 
 /** What every check has. */
 interface CheckBase {
@@ -51,6 +51,11 @@ export interface HttpCheck extends CheckBase {
    * how many did: a large answer across an overlay is what an MTU black hole loses while small ones pass.
    */
   minBytes?: number;
+  /**
+   * Keep the answer's body, up to this many bytes, in the observation (`body`): what a service says about itself,
+   * such as Traefik's API from inside the proxy. A longer body is cut there and `bodyTruncated` says so.
+   */
+  keepBody?: number;
 }
 
 /**
@@ -263,6 +268,9 @@ export interface Observation {
    * answer's size (its first bytes, escaped, in the detail).
    */
   bytes?: number;
+  /** For an `http` check with `keepBody`: the body as text (UTF-8), and whether it was cut at `keepBody` bytes. */
+  body?: string;
+  bodyTruncated?: boolean;
   /** Time from the start of the check to its outcome, in milliseconds (DNS included). */
   latencyMs: number;
   /** The error code behind a non-success outcome (ECONNREFUSED, ETIMEOUT, UND_ERR_CONNECT_TIMEOUT …). */

@@ -175,6 +175,6 @@ async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number)
   }
   const url = new URL(check.url);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const result = await httpGet(url, name.address, timeoutMs, check.minBytes);
+  const result = await httpGet(url, name.address, timeoutMs, check.minBytes, check.keepBody);
   return { ...resolved, ...result, address: name.address, port };
 }

@@ -142,7 +142,7 @@ export function projectOption(value: readonly string[] | string | undefined): st
   return list;
 }
 
-/** `--project` where one project is inferred from (`plan`, `test --infer`): one name, or none. */
+/** `--project` where one project is inferred from (`infer`, `test --infer`): one name, or none. */
 export function oneProject(projects: readonly string[] | undefined, what: string): string | undefined {
   if (projects && projects.length > 1)
     throw new DockprobeError(ErrorCodes.USAGE, `${what} infers from one project, got --project ${projects.join(',')}`, {

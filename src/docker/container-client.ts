@@ -38,6 +38,8 @@ export interface ContainerInfo {
   ports: ContainerPort[];
   /** HostConfig.NetworkMode: a network name, `host`, `none`, `container:<id>` … */
   networkMode: string;
+  /** Its health check's status (`starting`, `healthy`, `unhealthy`), when it has one. */
+  health?: string | undefined;
   /**
    * The process the engine started: its path, then its arguments (entrypoint and command merged, as inspect's `Path`
    * and `Args` say). A proxy's static configuration is read from it (see traefik/read-static-config.ts).
@@ -76,6 +78,27 @@ export interface ContainerExit {
   stderr: string;
 }
 
+/**
+ * One path of a container's filesystem, as the archive endpoint (`GET /containers/{id}/archive`) gives it: through the
+ * container's mounts, with nothing run inside it. A symbolic link is given as the absolute path it resolves to.
+ */
+export type ContainerFile =
+  | { kind: 'file'; content: Buffer }
+  | { kind: 'missing' }
+  | { kind: 'symlink'; target: string }
+  | { kind: 'not-a-file'; what: 'directory' | 'special file' }
+  | { kind: 'too-large'; size: number };
+
+/** What a container's process runs with besides its command (inspect's `Config.Env`, `WorkingDir`, `User`). */
+export interface ContainerRunConfig {
+  /** `NAME=value`, the image's and the container's merged, as the engine starts the process with them. */
+  env: string[];
+  /** The process's working directory; empty: `/`. */
+  workingDir: string;
+  /** `user`, `uid`, `user:group`; empty: the image's default (root unless the image says otherwise). */
+  user: string;
+}
+
 /** The container calls dockprobe makes; every error names the container it concerns. */
 export interface ContainerClient {
   list(filter?: { labels?: string[]; all?: boolean }): Promise<ContainerInfo[]>;
@@ -90,4 +113,11 @@ export interface ContainerClient {
   wait(id: string, timeoutMs: number): Promise<ContainerExit>;
   /** Force-removes a container; a container already gone is not an error. */
   remove(id: string): Promise<void>;
+  /** What the container's process runs with besides its command: its environment, working directory and user. */
+  runConfig(id: string): Promise<ContainerRunConfig>;
+  /**
+   * One file of the container's filesystem, read through the archive endpoint (a tar; nothing runs in the container):
+   * at most `maxBytes` of it, else `too-large`.
+   */
+  readFile(id: string, path: string, maxBytes: number): Promise<ContainerFile>;
 }

@@ -1,8 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
-import type { ContainerClient, ContainerExit, ContainerInfo, ContainerSpec } from './container-client.js';
+import type {
+  ContainerClient,
+  ContainerExit,
+  ContainerFile,
+  ContainerInfo,
+  ContainerRunConfig,
+  ContainerSpec,
+} from './container-client.js';
 import { demuxDockerStream } from './demux-stream.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
-import { statusOf } from './engine-error.js';
+import { messageOf, statusOf } from './engine-error.js';
+import { firstTarEntry, pathStat } from './read-archive.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
 
@@ -125,6 +134,45 @@ export class DockerodeContainerClient implements ContainerClient {
       // 404: already gone; 409: removal already in progress.
       if (status === 404 || status === 409) return;
       throw connection.wrap('remove container', id, error);
+    }
+  }
+
+  async runConfig(id: string): Promise<ContainerRunConfig> {
+    const connection = this.#connection;
+    const info = await connection.call('inspect container', id, () => connection.docker.getContainer(id).inspect());
+    return { env: info.Config?.Env ?? [], workingDir: info.Config?.WorkingDir ?? '', user: info.Config?.User ?? '' };
+  }
+
+  async readFile(id: string, path: string, maxBytes: number): Promise<ContainerFile> {
+    const connection = this.#connection;
+    const what = `read ${path} from container`;
+    let response: IncomingMessage;
+    try {
+      response = (await connection.timed(
+        connection.docker.getContainer(id).getArchive({ path }),
+        `${what} ${short(id)}`,
+      )) as IncomingMessage;
+    } catch (error) {
+      // dockerode calls every 404 "no such container"; the engine's own words after it say which one it is.
+      const cause = messageOf(error).replace(/^\(HTTP code \d+\)[^-]*- /, '');
+      if (statusOf(error) === 404 && !/no such container|no container with name/i.test(cause))
+        return { kind: 'missing' };
+      throw connection.wrap(what, id, error);
+    }
+    const stat = pathStat(response.headers['x-docker-container-path-stat']);
+    if (stat?.kind === 'symlink' || stat?.kind === 'not-a-file') {
+      response.destroy();
+      return stat;
+    }
+    if (stat?.kind === 'file' && stat.size > maxBytes) {
+      response.destroy();
+      return { kind: 'too-large', size: stat.size };
+    }
+    try {
+      return await connection.timed(firstTarEntry(response, maxBytes), `${what} ${short(id)}`);
+    } catch (error) {
+      response.destroy();
+      throw connection.wrap(what, id, error);
     }
   }
 }

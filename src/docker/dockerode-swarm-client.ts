@@ -5,7 +5,17 @@ import { demuxDockerStream } from './demux-stream.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { messageOf, statusOf } from './engine-error.js';
 import { short } from './short-id.js';
-import type { JobExit, JobSpec, SwarmClient, SwarmNode, SwarmService, SwarmTask, TaskFilter } from './swarm-client.js';
+import { labelsAt, objectAt, stringAt } from './engine-json.js';
+import type {
+  JobExit,
+  JobSpec,
+  SwarmClient,
+  SwarmConfig,
+  SwarmNode,
+  SwarmService,
+  SwarmTask,
+  TaskFilter,
+} from './swarm-client.js';
 import type { SystemClient } from './system-client.js';
 import { toSwarmNode } from './to-swarm-node.js';
 import { toSwarmService } from './to-swarm-service.js';
@@ -204,4 +214,33 @@ export class DockerodeSwarmClient implements SwarmClient {
     const list: unknown = await connection.call('list swarm nodes', '', () => connection.docker.listNodes());
     return (Array.isArray(list) ? list : []).map(toSwarmNode);
   }
+
+  async listConfigs(): Promise<Omit<SwarmConfig, 'data'>[]> {
+    const connection = this.#connection;
+    const list: unknown = await connection.call('list swarm configs', '', () => connection.docker.listConfigs());
+    return (Array.isArray(list) ? list : []).map((c) => {
+      const { data: _data, ...config } = toSwarmConfig(c);
+      return config;
+    });
+  }
+
+  async inspectConfig(id: string): Promise<SwarmConfig> {
+    const connection = this.#connection;
+    const config: unknown = await connection.call('inspect swarm config', id, () =>
+      connection.docker.getConfig(id).inspect(),
+    );
+    return toSwarmConfig(config);
+  }
+}
+
+// A config as `GET /configs/{id}` describes it; `Spec.Data` is base64.
+function toSwarmConfig(json: unknown): SwarmConfig {
+  const config = objectAt(json);
+  const spec = objectAt(config['Spec']);
+  return {
+    id: stringAt(config['ID']) ?? '',
+    name: stringAt(spec['Name']) ?? '',
+    labels: labelsAt(spec['Labels']),
+    data: Buffer.from(stringAt(spec['Data']) ?? '', 'base64'),
+  };
 }

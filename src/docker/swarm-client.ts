@@ -36,6 +36,34 @@ export interface SwarmService {
   networkIds: string[];
   /** The image its tasks run, as configured (`traefik:v3.1@sha256:…`). */
   image: string;
+  /** What its tasks run (`Spec.TaskTemplate.ContainerSpec`); absent when the engine gave none. */
+  container?: SwarmContainerSpec;
+}
+
+/** What a service's tasks run, as its spec says: the parts that decide how the program inside starts. */
+export interface SwarmContainerSpec {
+  /** `Command`: replaces the image's entrypoint when not empty. */
+  command: string[];
+  /** `Args`: replaces the image's command when not empty. */
+  args: string[];
+  /** `NAME=value`, the service's own (the image's come on top, unseen here). */
+  env: string[];
+  /** The working directory; empty: the image's. */
+  dir: string;
+  /** The user; empty: the image's. */
+  user: string;
+  /** Swarm configs given to its tasks as files, at their absolute target path. */
+  configs: { configId: string; configName: string; target: string }[];
+  /** Its mounts (`bind`, `volume`, `tmpfs` …), at their target path. */
+  mounts: { type: string; source: string; target: string }[];
+}
+
+/** A swarm config (`docker config inspect`): its content, which the API gives base64-encoded, decoded. */
+export interface SwarmConfig {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  data: Buffer;
 }
 
 /** Which tasks to list. */
@@ -138,4 +166,8 @@ export interface SwarmClient {
   /** Swarm tasks on every node. */
   listTasks(filter?: TaskFilter): Promise<SwarmTask[]>;
   listNodes(): Promise<SwarmNode[]>;
+  /** Swarm configs, without their content. */
+  listConfigs(): Promise<Omit<SwarmConfig, 'data'>[]>;
+  /** One swarm config with its content. */
+  inspectConfig(id: string): Promise<SwarmConfig>;
 }

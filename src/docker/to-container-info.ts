@@ -29,6 +29,7 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
       (c.HostConfig?.PortBindings ?? {}) as Record<string, Binding[] | null>,
     ),
     networkMode: c.HostConfig?.NetworkMode ?? 'default',
+    ...(c.State?.Health?.Status ? { health: c.State.Health.Status } : {}),
     command: [c.Path, ...(c.Args ?? [])].filter((part): part is string => typeof part === 'string' && part !== ''),
   };
 }

@@ -1,4 +1,5 @@
-import type { SwarmService, SwarmServiceMode, SwarmServicePort } from './swarm-client.js';
+import { posix } from 'node:path';
+import type { SwarmContainerSpec, SwarmService, SwarmServiceMode, SwarmServicePort } from './swarm-client.js';
 import { labelsAt, listAt, numberAt, objectAt, stringAt, withoutPrefix } from './engine-json.js';
 import { STACK_NAMESPACE } from './labels.js';
 
@@ -40,6 +41,36 @@ export function toSwarmService(json: unknown): SwarmService {
     ports: portsOf(listAt(endpoint['Ports']).length > 0 ? endpoint['Ports'] : objectAt(spec['EndpointSpec'])['Ports']),
     networkIds: [...new Set([...targets, ...virtualIps.map((v) => v.networkId)])],
     image: stringAt(objectAt(template['ContainerSpec'])['Image']) ?? '',
+    ...(typeof template['ContainerSpec'] === 'object' && template['ContainerSpec'] !== null
+      ? { container: containerSpecOf(objectAt(template['ContainerSpec'])) }
+      : {}),
+  };
+}
+
+function containerSpecOf(spec: Record<string, unknown>): SwarmContainerSpec {
+  const strings = (value: unknown) => listAt(value).filter((v): v is string => typeof v === 'string');
+  return {
+    command: strings(spec['Command']),
+    args: strings(spec['Args']),
+    env: strings(spec['Env']),
+    dir: stringAt(spec['Dir']) ?? '',
+    user: stringAt(spec['User']) ?? '',
+    configs: listAt(spec['Configs']).flatMap((c) => {
+      const config = objectAt(c);
+      const file = stringAt(objectAt(config['File'])['Name']);
+      const configId = stringAt(config['ConfigID']);
+      // A relative target lies under / (moby's getConfigTargetPath: the runtime wants absolute paths).
+      return file && configId
+        ? [{ configId, configName: stringAt(config['ConfigName']) ?? configId, target: posix.resolve('/', file) }]
+        : [];
+    }),
+    mounts: listAt(spec['Mounts']).flatMap((m) => {
+      const mount = objectAt(m);
+      const target = stringAt(mount['Target']);
+      return target
+        ? [{ type: stringAt(mount['Type']) ?? 'volume', source: stringAt(mount['Source']) ?? '', target }]
+        : [];
+    }),
   };
 }
 

@@ -9,6 +9,8 @@ export interface InferModel {
   origin: string;
   services: InferService[];
   networks: { name: string; internal: boolean }[];
+  /** The service running Traefik, when one does and others carry its routing labels: the scenario gets `traefik: {}`. */
+  traefik?: string;
 }
 
 export interface InferService {

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { traefikProxyOfFile } from '../traefik/infer-traefik-proxy.js';
 import type { InferModel, InferService } from './infer-model.js';
 
 type Json = Record<string, unknown>;
@@ -35,12 +36,40 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
   // The implicit default network, when a service is on it and the file does not declare it.
   if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default'))
     networks.push({ name: 'default', internal: false });
+  const traefik = traefikProxyOfFile(
+    Object.entries((config['services'] ?? {}) as Record<string, Json>).map(([name, s]) => ({
+      name,
+      image: typeof s['image'] === 'string' ? s['image'] : '',
+      command: [...words(s['entrypoint']), ...words(s['command'])],
+      labels: { ...labelsOf(s['labels']), ...labelsOf(((s['deploy'] ?? {}) as Json)['labels']) },
+    })),
+  );
   return {
     project,
     origin,
     services: services.sort((a, b) => a.name.localeCompare(b.name)),
     networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+    ...(traefik ? { traefik } : {}),
   };
+}
+
+// A command or entrypoint, as a list or a string (split as a shell would split simple words).
+function words(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : [];
+}
+
+// Labels as a map or a list of `key=value`.
+function labelsOf(value: unknown): Record<string, string> {
+  if (Array.isArray(value))
+    return Object.fromEntries(
+      value
+        .map(String)
+        .map((l) => [l.slice(0, l.indexOf('=') < 0 ? l.length : l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, String(v ?? '')]));
+  return {};
 }
 
 // A `ports:` entry, short (`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`) or long (`{ target, host_ip, protocol }`).

@@ -1,4 +1,5 @@
 import type { Topology } from '../topology/topology.js';
+import { traefikProxyOfTopology } from '../traefik/infer-traefik-proxy.js';
 import type { InferModel, InferService } from './infer-model.js';
 
 /**
@@ -42,5 +43,6 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
     .filter((n) => joined.has(n.id))
     .map((n) => ({ name: n.composeName ?? n.name, internal: n.internal }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { project, origin: `the live project ${project}`, services, networks };
+  const traefik = traefikProxyOfTopology(topology, project);
+  return { project, origin: `the live project ${project}`, services, networks, ...(traefik ? { traefik } : {}) };
 }

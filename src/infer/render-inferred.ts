@@ -25,6 +25,9 @@ export function renderScenario(model: InferModel, entries: readonly InferredEntr
     `# Inferred by dockprobe infer from ${model.origin}: what the Compose model says is allowed. Each target says why.`,
     '# Edit it to say what you mean, commit it, and run it: dockprobe test FILE',
     `project: ${word(model.project)}`,
+    ...(model.traefik
+      ? [`traefik: {}  # ${model.traefik} runs Traefik: each route is checked on the network Traefik picks for it`]
+      : []),
     'expect:',
   ];
   for (const e of entries) {

@@ -302,5 +302,7 @@ export function lastLine(text: string): string | undefined {
  */
 export function probeLogBytes(plan: ProbePlan): number {
   const lines = plan.checks.length + plan.controls.length * (CONTROL_REPEATS + 1) + 16;
-  return 1024 * 1024 + lines * 2048;
+  // A kept body travels escaped twice (the agent's JSON line, then json-file's): four times its size at the most.
+  const bodies = plan.checks.reduce((n, c) => n + (c.kind === 'http' && c.keepBody ? 4 * c.keepBody : 0), 0);
+  return 1024 * 1024 + lines * 2048 + bodies;
 }

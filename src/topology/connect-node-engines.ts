@@ -7,7 +7,7 @@ import { chooseNodes } from './choose-nodes.js';
 export interface NodeEngine {
   node: SwarmNode;
   endpoint: string;
-  runtime: Pick<Engine, 'system' | 'events' | 'images'>;
+  runtime: Pick<Engine, 'system' | 'events' | 'images' | 'containers'>;
 }
 
 /**

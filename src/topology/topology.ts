@@ -3,6 +3,7 @@ import type { EngineInfo } from '../docker/system-client.js';
 import type { NetworkInfo } from '../docker/network-client.js';
 import type { SwarmNode, SwarmService, SwarmTask } from '../docker/swarm-client.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE, SWARM_SERVICE_NAME } from '../docker/labels.js';
+import type { ProxyConfigRead } from '../traefik/traefik.js';
 
 /** A network with the names it is known by in the project (or stack) that made it. */
 export interface TopologyNetwork extends NetworkInfo {
@@ -61,6 +62,11 @@ export interface Topology {
   stacks?: string[];
   /** This engine's place in a swarm: its node, whether it is a manager, the nodes a manager knows. Absent outside one. */
   swarm?: { nodeId: string | undefined; manager: boolean; nodes: SwarmNode[] };
+  /**
+   * What was read of each Traefik proxy's static configuration (its file, environment and command line), by
+   * `<project>/<service>` (traefik/read-proxy-config.ts). Absent: only the command line is known.
+   */
+  traefikConfigs?: ReadonlyMap<string, ProxyConfigRead>;
 }
 
 /** The running containers of a service (restarting ones excluded: their addresses are not to be trusted). */

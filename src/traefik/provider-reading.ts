@@ -1,5 +1,5 @@
 import { versionAtLeast } from './traefik-version.js';
-import type { ProviderReading, TraefikBackend, TraefikProxy } from './traefik.js';
+import type { ProviderOptions, ProviderReading, TraefikBackend, TraefikProxy } from './traefik.js';
 
 /** Traefik v3.2.2 renamed the Swarm provider's labels to traefik.swarm.* (traefik/traefik 514914639a). */
 const SWARM_LABELS_SINCE = [3, 2, 2] as const;
@@ -21,16 +21,18 @@ export function providerReading(
 ): ProviderReading | { unread: string } {
   const { version, config } = proxy;
   const who = `Traefik ${version.major === undefined ? `(version unknown: ${version.text})` : version.text}`;
-  const seen = config.source === 'flags';
-  const defaults = (
-    options: { network: string | undefined; networkFlag: string | undefined; exposedByDefault: boolean } | undefined,
-  ) => ({
+  const seen = config.source !== 'unseen';
+  const defaults = (options: ProviderOptions | undefined) => ({
     defaultNetwork: !seen
       ? ('unseen' as const)
       : options?.network !== undefined
         ? { value: options.network, flag: options.networkFlag! }
         : undefined,
     exposedByDefault: !seen ? ('unseen' as const) : (options?.exposedByDefault ?? true),
+    // Unseen, these stay as Traefik's defaults: the routes are those the labels make, at the networks' addresses.
+    constraints: options?.constraints,
+    useBindPortIP: options?.useBindPortIP ?? false,
+    allowEmptyServices: options?.allowEmptyServices ?? false,
   });
   const docker = {
     reads: ['traefik.docker.network' as const],
@@ -45,7 +47,7 @@ export function providerReading(
       return { description: `${who} (Docker provider)`, provider: 'docker', ...docker, ...defaults(undefined) };
     if (!config.docker)
       return {
-        unread: `${who}'s command line enables no Docker provider (--providers.docker), so it reads no container's labels`,
+        unread: `${who}'s static configuration (${config.where}) enables no Docker provider (providers.docker), so it reads no container's labels`,
       };
     if (config.docker.swarmMode) {
       const v3 =
@@ -53,13 +55,13 @@ export function providerReading(
           ? ' (and Traefik v3 has no such option and would not start with it: check which image runs)'
           : '';
       return {
-        unread: `${who}'s Docker provider runs in Swarm mode (--providers.docker.swarmMode), so it reads Swarm services, not containers${v3}`,
+        unread: `${who}'s Docker provider runs in Swarm mode (providers.docker.swarmMode in ${config.where}), so it reads Swarm services, not containers${v3}`,
       };
     }
     return { description: `${who} (Docker provider)`, provider: 'docker', ...docker, ...defaults(config.docker) };
   }
 
-  // A Swarm service. v2 has no Swarm provider and v3 no Swarm mode: whichever the command line uses tells the major.
+  // A Swarm service. v2 has no Swarm provider and v3 no Swarm mode: whichever the configuration uses tells the major.
   const swarmMode = seen ? config.docker?.swarmMode === true : version.major === 2;
   const swarmProvider = seen ? config.swarm !== undefined : version.major !== 2;
   if (swarmMode && version.major !== 3)
@@ -71,7 +73,7 @@ export function providerReading(
     };
   if (!swarmProvider || version.major === 2)
     return {
-      unread: `${who} reads no Swarm service's labels: its command line has neither --providers.swarm (v3) nor --providers.docker.swarmMode (v2)`,
+      unread: `${who} reads no Swarm service's labels: its static configuration (${config.where}) has neither providers.swarm (v3) nor providers.docker.swarmMode (v2)`,
     };
   const renamed = versionAtLeast(version.major === undefined ? { ...version, major: 3 } : version, SWARM_LABELS_SINCE);
   const description = `${who} (Swarm provider)`;

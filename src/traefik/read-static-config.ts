@@ -1,5 +1,5 @@
-import { parseGoBool } from './parse-go-bool.js';
-import type { ProviderOptions, TraefikStaticConfig } from './traefik.js';
+import { type FlatConfig, staticConfigFrom, unseenConfig } from './static-config-options.js';
+import type { TraefikStaticConfig } from './traefik.js';
 
 // Flags that take no value when written without `=`: paerser (Traefik's flag parser) knows them by their Go type, a
 // bool or a pointer to a section. Any other flag without `=` takes the next argument as its value.
@@ -28,48 +28,39 @@ const BOOLEAN_FLAGS = new Set([
 ]);
 
 /**
- * Reads Traefik's static configuration from the proxy's command line (inspect's Path and Args), the way Traefik's
- * flag parser does: `--key=value` or `--key value`, keys case-insensitive, bool flags bare, parsing ending at `--` or
- * at the first word that is not a flag. Leading words (`/entrypoint.sh`, `traefik`) are the program, not flags.
- *
- * Traefik takes its static configuration from one place: a file if it finds one, else these flags, else the
- * environment. `--configFile` therefore makes the flags moot, and a command line without flags means the
- * configuration is somewhere dockprobe cannot see; either way no provider option is guessed.
+ * Traefik's flags on the proxy's command line (inspect's Path and Args), parsed as Traefik's flag parser does:
+ * `--key=value` or `--key value`, keys case-insensitive, bool flags bare, parsing ending at `--` or at the first word
+ * that is not a flag. Leading words (`/entrypoint.sh`, `traefik`) are the program, not flags.
  */
-export function readStaticConfig(command: readonly string[]): TraefikStaticConfig {
+export function readFlags(command: readonly string[]): FlatConfig {
   const { flags, written } = parseFlags(command);
-  const configFile = flags['configfile'];
-  const unseen = { configFile, docker: undefined, swarm: undefined, flags };
-  if (configFile !== undefined) return { source: 'file', ...unseen };
-  if (Object.keys(flags).length === 0) return { source: 'unseen', ...unseen };
-  return {
-    source: 'flags',
-    configFile: undefined,
-    docker: provider('docker', flags, written),
-    swarm: provider('swarm', flags, written),
-    flags,
-  };
+  return { values: flags, describe: (key) => `--${written[key] ?? key}=${flags[key]}` };
 }
 
-// A provider is on when its section is set (`--providers.docker`, `--providers.docker=true`) or any of its options
-// is: paerser creates the section for any key under it.
-function provider(
-  name: 'docker' | 'swarm',
-  flags: Record<string, string>,
-  written: Record<string, string>,
-): ProviderOptions | undefined {
-  const key = `providers.${name}`;
-  const section = flags[key];
-  const anyOption = Object.keys(flags).some((k) => k.startsWith(`${key}.`));
-  if (section !== undefined ? parseGoBool(section) === false : !anyOption) return undefined;
-  const network = flags[`${key}.network`];
-  return {
-    network,
-    networkFlag: network !== undefined ? `--${written[`${key}.network`]}=${network}` : undefined,
-    exposedByDefault: parseGoBool(flags[`${key}.exposedbydefault`]) ?? true,
-    swarmMode: parseGoBool(flags[`${key}.swarmmode`]) ?? false,
-    useBindPortIP: parseGoBool(flags[`${key}.usebindportip`]) ?? false,
-  };
+/**
+ * Traefik's static configuration as far as the command line alone tells: the flags, unless they may not be what
+ * Traefik reads. Traefik takes its static configuration from one place: a file if it finds one, else these flags,
+ * else the environment; `--configFile` therefore makes the flags moot, and a command line without flags means the
+ * configuration is somewhere the command line does not show. Either way no provider option is guessed. What the
+ * engine shows besides (the file, the environment) is read by staticConfigOf.
+ */
+export function readStaticConfig(command: readonly string[]): TraefikStaticConfig {
+  const flags = readFlags(command);
+  const configFile = flags.values['configfile'];
+  if (configFile !== undefined)
+    return unseenConfig(
+      `the configuration file ${configFile}`,
+      `it reads the configuration file ${configFile}, which was not read`,
+      configFile,
+      flags.values,
+    );
+  if (Object.keys(flags.values).length === 0)
+    return unseenConfig(
+      'a configuration file or TRAEFIK_* variables',
+      'its command line has no flag, so it reads a configuration file or TRAEFIK_* variables, which were not read',
+      undefined,
+    );
+  return staticConfigFrom(flags, { source: 'flags', where: 'the command line', configFile: undefined });
 }
 
 function parseFlags(command: readonly string[]): { flags: Record<string, string>; written: Record<string, string> } {

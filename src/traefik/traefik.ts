@@ -15,40 +15,95 @@ export interface TraefikVersion {
   from: 'image label' | 'image tag' | 'nothing';
 }
 
-/** The options of one provider that decide which address Traefik uses. */
+/** The options of one provider that decide which containers are routes and which address Traefik uses. */
 export interface ProviderOptions {
   /** `providers.docker.network` / `providers.swarm.network`: the default network, which a label overrides. */
   network: string | undefined;
-  /** The flag that set it, as written (`--providers.docker.network=web`), for messages. */
+  /**
+   * How the default network was set, as written where it was, for messages: `--providers.docker.network=web`,
+   * `TRAEFIK_PROVIDERS_DOCKER_NETWORK=web`, `providers.docker.network: web in /etc/traefik/traefik.yml`.
+   */
   networkFlag: string | undefined;
   /** `exposedByDefault` (Traefik's default: true): without it, only `traefik.enable=true` containers are routed. */
   exposedByDefault: boolean;
   /** v2's `providers.docker.swarmMode`: the Docker provider reads Swarm services instead of containers. */
   swarmMode: boolean;
-  /** `useBindPortIP`: Traefik may use a published port's host address instead of a network address. */
+  /** `useBindPortIP`: Traefik uses a published port's host address when it is bound to a specific one. */
   useBindPortIP: boolean;
+  /** `constraints`: an expression over a backend's labels; a backend it does not match is not routed. */
+  constraints: string | undefined;
+  /** `allowEmptyServices`: a container whose health check is not passing is routed all the same. */
+  allowEmptyServices: boolean;
+}
+
+/** Where Traefik's API answers from inside its own network namespace: `api.insecure`, on the `traefik` entrypoint. */
+export interface TraefikApi {
+  /** The address to ask from inside the proxy: `127.0.0.1` for an entrypoint on every address. */
+  host: string;
+  port: number;
+  /** `api.basePath`, when set: the API's paths sit under it. */
+  basePath: string;
 }
 
 /**
- * Traefik's static configuration as seen from outside the container. Traefik takes it from one place only, the
- * first it finds: a configuration file (`--configFile`, or one at a default path such as /etc/traefik/traefik.yml),
- * else the command line's flags, else TRAEFIK_* environment variables (Traefik's cmd/traefik: FileLoader, FlagLoader,
- * EnvLoader, in that order).
+ * Traefik's static configuration as dockprobe sees it. Traefik takes it from one place only, the first it finds: a
+ * configuration file (`--configFile`, else traefik.toml/.yaml/.yml in /etc/traefik/, $XDG_CONFIG_HOME/, $HOME/.config/,
+ * the working directory), else the command line's flags, else TRAEFIK_* environment variables (Traefik's
+ * cmd/traefik: FileLoader, FlagLoader, EnvLoader, in that order; the first that finds anything is the only one read).
  */
 export interface TraefikStaticConfig {
   /**
-   * `flags`: the command line holds it. `file`: `--configFile` names a file, which dockprobe cannot read (the flags
-   * are then ignored by Traefik too). `unseen`: no flags, so a file at a default path or the environment holds it.
+   * `file`: a configuration file Traefik finds, read and parsed. `flags`: the command line. `env`: TRAEFIK_*
+   * variables. `defaults`: none of them, so Traefik's defaults (no provider). `unseen`: dockprobe cannot tell (a file
+   * it could not read or parse, a path it could not look at, or only the command line was seen): nothing is guessed.
    */
-  source: 'flags' | 'file' | 'unseen';
+  source: 'file' | 'flags' | 'env' | 'defaults' | 'unseen';
+  /** For messages: `the file /etc/traefik/traefik.yml`, `the command line`, `its TRAEFIK_* variables` … */
+  where: string;
+  /** The file Traefik reads (`file`), or the one it would read that dockprobe could not (`unseen`). */
   configFile: string | undefined;
-  /** The Docker provider's options; undefined when the flags do not enable it (or the configuration is unseen). */
+  /** For `unseen`: why, in words that complete "the static configuration is not known: …". */
+  unseen: string | undefined;
+  /** The Docker provider's options; undefined when the configuration does not enable it (or is unseen). */
   docker: ProviderOptions | undefined;
   /** v3's Swarm provider (`providers.swarm`); undefined when not enabled. */
   swarm: ProviderOptions | undefined;
-  /** The flags as parsed (lower-case keys without dashes, e.g. `providers.docker.network`), for messages. */
+  /** Where the API can be read from inside the proxy; a string says why not (off, protected, unseen). */
+  api: TraefikApi | string;
+  /** What dockprobe took as true without seeing it (the image's own files of a proxy on another node …). */
+  assumed: string[];
+  /**
+   * The settings dockprobe reads (providers, api, the traefik entrypoint), by lower-case dotted key
+   * (`providers.docker.network`); nothing else, so no secret of the configuration travels into reports.
+   */
   flags: Record<string, string>;
 }
+
+/**
+ * What dockprobe read of the places a proxy's static configuration can come from (traefik/read-proxy-config.ts):
+ * its command line, its environment, and the configuration file search as Traefik's finder walks it.
+ */
+export interface ProxyConfigRead {
+  /** The program and its arguments: inspect's Path and Args, or a task's spec (Command, else Args). */
+  command: string[];
+  /** The TRAEFIK_* variables of its environment, and HOME and XDG_CONFIG_HOME (which the file search expands). */
+  env: Record<string, string>;
+  /** `all`: the process's whole environment (a container's inspect); `spec`: the service's only (image's unseen). */
+  envSeen: 'all' | 'spec';
+  /** The first configuration file Traefik's search finds, or why none (or which path could not be looked at). */
+  file: ConfigFileSearch;
+}
+
+/** The configuration file search, path by path in Traefik's order, as far as dockprobe could follow it. */
+export type ConfigFileSearch =
+  /** Found and read: its path, its text, and how it was read (`through the container's archive`, `swarm config x`). */
+  | { kind: 'found'; path: string; text: string; via: string; assumed: string[] }
+  /** Every path looked at, none there: Traefik reads no file. */
+  | { kind: 'none'; searched: string[]; assumed: string[] }
+  /** Something is at `path`, but dockprobe cannot read it (a directory, too large, an engine error). */
+  | { kind: 'unreadable'; path: string; why: string }
+  /** Whether anything is at `path` is not known (a mount on another node, no engine to read the container with). */
+  | { kind: 'unknown'; path: string; why: string };
 
 /** The proxy: the Compose service running Traefik, and what its image and command line say about it. */
 export interface TraefikProxy {
@@ -112,6 +167,10 @@ export interface ProviderReading {
   /** The provider's default network option: its value and flag, none, or not visible (static configuration unseen). */
   defaultNetwork: { value: string; flag: string } | undefined | 'unseen';
   exposedByDefault: boolean | 'unseen';
+  /** The provider's options that prune routes or change the address, when the configuration is seen. */
+  constraints: string | undefined;
+  useBindPortIP: boolean;
+  allowEmptyServices: boolean;
 }
 
 /** What a backend's Traefik labels say, with keys matched as Traefik matches them (case-insensitively). */
@@ -191,3 +250,33 @@ export interface NetworkChoice {
   /** Who reads the labels: `Traefik v2.11 (Docker provider)`. */
   reader: string;
 }
+
+/** A server Traefik's API lists for one of its services: where Traefik sends now. */
+export interface ApiServer {
+  /** The service, as the API names it (`api@swarm`). */
+  service: string;
+  /** `http` (from /api/http/services: a URL) or `tcp` (/api/tcp/services: an address). */
+  kind: 'http' | 'tcp';
+  /** As listed: `http://10.0.1.5:3001` or `10.0.1.5:6379`. */
+  server: string;
+  host: string;
+  port: number;
+  /** Its health as the API reports it (`UP`, `DOWN`), when it does. */
+  status: string | undefined;
+}
+
+/**
+ * How one route is compared with what Traefik actually chose: its API read from inside the proxy (two HTTP checks),
+ * and the route's address on every network it is on tried at its ports, so whichever server Traefik lists can be
+ * judged by what answered. `not-read` says why not (the API off or protected, the proxy on another node).
+ */
+export type TraefikLive =
+  | { kind: 'not-read'; why: string }
+  | {
+      kind: 'read';
+      /** `http://127.0.0.1:8080`, for messages. */
+      where: string;
+      httpCheckId: string;
+      tcpCheckId: string;
+      tries: { network: BackendNetwork; port: number; checkId: string; shared: boolean }[];
+    };

@@ -282,7 +282,7 @@ t.test('every package the bundle leaves in node_modules loads from where the bun
   const required = requiredBy(/^run-cli-.+\.cjs$/);
   t.same(
     [...required].sort(),
-    ['cli-table3', 'dockerode', 'execa', 'junit-report-builder', 'undici'],
+    ['cli-table3', 'dockerode', 'execa', 'junit-report-builder', 'smol-toml', 'tar-stream', 'undici'],
     'the commands that talk to Docker or write reports load these when they run',
   );
   // bin.cjs's require() is the one the bundles get (src/cli/code-cache.ts).

@@ -41,9 +41,47 @@ t.test(
       ports: [{ targetPort: 3001, publishedPort: 3001, protocol: 'tcp', publishMode: 'ingress' }],
       networkIds: [PUBLIC_ID, APP_NET_ID, INGRESS_ID],
       image: 'ghcr.io/glasck/api:1.4@sha256:5e1f',
+      container: { command: [], args: [], env: [], dir: '', user: '', configs: [], mounts: [] },
     });
   },
 );
+
+t.test("what a service's tasks run: command, args, env, configs at absolute targets, mounts", async (t) => {
+  const service = toSwarmService({
+    ID: 'p',
+    Spec: {
+      Name: 'edge_proxy',
+      TaskTemplate: {
+        ContainerSpec: {
+          Image: 'traefik:v3.0',
+          Command: ['/entrypoint.sh'],
+          Args: ['traefik'],
+          Env: ['TRAEFIK_API_INSECURE=true'],
+          Dir: '/srv',
+          User: '65534',
+          Configs: [
+            { File: { Name: '/etc/traefik/traefik.yml' }, ConfigID: 'cfg1', ConfigName: 'edge_static' },
+            { File: { Name: 'traefik.toml' }, ConfigID: 'cfg2', ConfigName: 'edge_toml' },
+            { Runtime: {}, ConfigID: 'cfg3', ConfigName: 'credential-spec' },
+          ],
+          Mounts: [{ Type: 'bind', Source: '/srv/traefik.yml', Target: '/etc/traefik/traefik.yml', ReadOnly: true }],
+        },
+      },
+    },
+  });
+  t.same(service.container, {
+    command: ['/entrypoint.sh'],
+    args: ['traefik'],
+    env: ['TRAEFIK_API_INSECURE=true'],
+    dir: '/srv',
+    user: '65534',
+    configs: [
+      { configId: 'cfg1', configName: 'edge_static', target: '/etc/traefik/traefik.yml' },
+      { configId: 'cfg2', configName: 'edge_toml', target: '/traefik.toml' },
+    ],
+    mounts: [{ type: 'bind', source: '/srv/traefik.yml', target: '/etc/traefik/traefik.yml' }],
+  });
+});
 
 t.test('a global dnsrr service publishing in host mode: no VIP, no replicas', async (t) => {
   t.match(toSwarmService(servicesJson[1]), {

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { SwarmNode } from '../../src/docker/swarm-client.js';
 import { loadImageOnNodes } from '../../src/image/load-image-on-nodes.js';
+import { FakeContainerClient } from '../fixtures/fake-container-client.js';
 import { FakeEventClient } from '../fixtures/fake-event-client.js';
 import { FakeImageClient } from '../fixtures/fake-image-client.js';
 import { noPeers } from '../fixtures/fake-peers.js';
@@ -31,7 +32,14 @@ function nodeEngine(id: string, options: { hasImage?: boolean; swarmNodeId?: str
   };
   const images = new FakeImageClient(peers);
   if (!options.hasImage) images.missing.add(IMAGE);
-  return { system, images, events: new FakeEventClient(peers), calls: peers.calls, faults: peers.faults };
+  return {
+    system,
+    images,
+    events: new FakeEventClient(peers),
+    containers: new FakeContainerClient(peers),
+    calls: peers.calls,
+    faults: peers.faults,
+  };
 }
 
 t.test('a node without the image gets it from this engine (save | load), one with it is left alone', async (t) => {

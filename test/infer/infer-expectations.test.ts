@@ -126,3 +126,28 @@ networks: { n1: {}, n2: {}, n3: { internal: true } }
   );
   t.notOk(cells.has('network n1 internet false'), 'egress is inferred closed only for internal networks, never open');
 });
+
+t.test('a Traefik proxy with routed services: the written scenario checks its routes (traefik: {})', async (t) => {
+  const withTraefik = V2.replace(
+    '  proxy:\n    expose: ["8080"]',
+    '  proxy:\n    image: traefik:v3.0\n    expose: ["8080"]',
+  ).replace(
+    '  api: { expose: ["3001"], networks: { internal-backend: null, public-facing: null } }',
+    '  api:\n    expose: ["3001"]\n    networks: { internal-backend: null, public-facing: null }\n    labels: ["traefik.enable=true", "traefik.http.routers.api.rule=PathPrefix(`/api`)"]',
+  );
+  const model = modelFromComposeConfig(withTraefik, 'shop', 'test');
+  t.equal(model.traefik, 'proxy');
+  const scenario = parseScenario(renderScenario(model, inferExpectations(model)), 'inferred.yml');
+  t.match(scenario.traefik, { proxy: undefined, project: 'shop' }, 'the proxy is found by its image, as at run time');
+  const unrouted = modelFromComposeConfig(V2.replace('  proxy:\n', '  proxy:\n    image: traefik:v3.0\n'), 'shop', 'x');
+  t.equal(unrouted.traefik, undefined, 'no service carries routing labels: no route to check');
+  t.notMatch(renderScenario(unrouted, inferExpectations(unrouted)), /traefik:/);
+  const stack = modelFromComposeConfig(
+    withTraefik
+      .replace('image: traefik:v3.0', 'image: registry.local/edge:7\n    command: ["traefik", "--providers.swarm"]')
+      .replace('labels: ["traefik.enable=true"', 'deploy: { labels: { traefik.enable: "true" } }\n    x-labels: ["x"'),
+    'shop',
+    'x',
+  );
+  t.equal(stack.traefik, 'proxy', 'by its program, and deploy.labels route as Swarm reads them');
+});

@@ -8,6 +8,7 @@ import { IMAGE_NODE } from '../../src/image/offline-context.js';
 import { ensureProbeImage } from '../../src/image/probe-image.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './helpers.js';
+import { deployStack, docker, removeStack, useOneNodeSwarm } from './swarm-helpers.js';
 
 // dockprobe on a one-node swarm: the seed's production shape as two stacks, an infra stack that makes attachable
 // overlays (MTU option 1450) and an app stack that joins them as external networks by their real names. One
@@ -15,21 +16,9 @@ import { cli, cliJson, egressGuard, projectName, runtime, teardown } from './hel
 // tasks' namespaces. The swarm is left as it was found: made and left here only if this engine was not in one.
 
 t.setTimeout(240_000);
-const docker = (args: string[], timeout = 60_000) => execa('docker', args, { timeout, reject: false });
-const state = (await docker(['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
-const hadGwbridge = (await docker(['network', 'inspect', 'docker_gwbridge'])).exitCode === 0;
-if (state !== 'active') {
-  const init = await docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-  if (init.exitCode !== 0) throw new Error(`docker swarm init failed: ${init.stderr}`);
-  teardown(t, 'leave the swarm this file made', async () => {
-    const left = await docker(['swarm', 'leave', '--force']);
-    // The swarm's gateway bridge outlives it; it goes only if this file brought it.
-    if (!hadGwbridge) await docker(['network', 'rm', 'docker_gwbridge']);
-    return left.exitCode === 0 ? [] : [`docker swarm leave: ${left.stderr}`];
-  });
-}
 await egressGuard();
 const image = await ensureProbeImage(runtime);
+await useOneNodeSwarm(t);
 const infra = projectName('dpinfra').replace(/-/g, '');
 const app = projectName('dpapp').replace(/-/g, '');
 const env = {
@@ -41,61 +30,9 @@ const env = {
   DPTEST_INFRA: infra,
 };
 
-/** Removes a stack and waits (bounded) until its networks are gone, so the swarm is left as found. */
-async function removeStack(stack: string): Promise<string[]> {
-  await docker(['stack', 'rm', stack]);
-  for (let i = 0; i < 60; i++) {
-    const left = (
-      await docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])
-    ).stdout.trim();
-    const tasks = (await docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim();
-    if (!left && !tasks) return [];
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return [`stack ${stack} still has networks or containers after 60 s`];
-}
-
-for (const [stack, file] of [
-  [infra, 'infra.yml'],
-  [app, 'app.yml'],
-] as const) {
-  // The app stack is removed first (teardowns run newest first): it holds the infra stack's networks.
-  teardown(t, `remove stack ${stack}`, () => removeStack(stack));
-  const deploy = await execa(
-    'docker',
-    ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm', file), stack],
-    { env, timeout: 120_000, reject: false },
-  );
-  if (deploy.exitCode !== 0) throw new Error(`docker stack deploy ${stack}: ${deploy.stderr}`);
-}
-// Every task running, bounded.
-for (let i = 0; ; i++) {
-  const ps = await docker([
-    'ps',
-    '--filter',
-    `label=com.docker.stack.namespace=${infra}`,
-    '--filter',
-    `label=com.docker.stack.namespace=${app}`,
-    '--format',
-    '{{.Names}}',
-  ]);
-  const running = (
-    await docker([
-      'ps',
-      '-q',
-      '--filter',
-      'label=dockprobe.role=topology',
-      '--filter',
-      `label=dockprobe.run=test-${infra}`,
-    ])
-  ).stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  if (running.length >= 6) break;
-  if (i >= 60) throw new Error(`the stacks' tasks did not all start within 60 s: ${ps.stdout}`);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-}
+// The app stack is removed first (teardowns run newest first): it holds the infra stack's networks.
+await deployStack(t, 'infra.yml', infra, env, 3);
+await deployStack(t, 'app.yml', app, env, 3);
 const tmp = await mkdtemp(join(tmpdir(), 'dockprobe-swarm-'));
 
 t.test('two stacks, one scenario: zones on the overlays and from inside tasks, as the stack files say', async (t) => {
@@ -194,22 +131,7 @@ t.test(
   'Traefik on Swarm: routes read from deploy.labels, each task tried from inside the proxy, as v3.0 picks the network',
   async (t) => {
     const edge = projectName('dpedge').replace(/-/g, '');
-    teardown(t, `remove stack ${edge}`, () => removeStack(edge));
-    const deploy = await execa(
-      'docker',
-      ['stack', 'deploy', '--resolve-image', 'never', '-c', join(PACKAGE_ROOT, 'test/fixtures/swarm/edge.yml'), edge],
-      { env: { ...env, DPTEST_EDGE: edge }, timeout: 120_000, reject: false },
-    );
-    t.equal(deploy.exitCode, 0, deploy.stderr);
-    for (let i = 0; ; i++) {
-      const running = (await docker(['ps', '-q', '--filter', `label=com.docker.stack.namespace=${edge}`])).stdout
-        .trim()
-        .split('\n')
-        .filter(Boolean);
-      if (running.length >= 4) break;
-      if (i >= 60) throw new Error(`stack ${edge}: ${running.length} of 4 tasks running after 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    await deployStack(t, 'edge.yml', edge, { ...env, DPTEST_EDGE: edge }, 4);
     const file = join(tmp, 'edge.yml');
     await writeFile(
       file,

@@ -65,3 +65,20 @@ t.test('a body the server ends short: DP_BODY_SHORT', async (t) => {
     detail: 'the answer ended after 4 of 100 bytes',
   });
 });
+
+t.test('keepBody: the answer kept as text up to the limit, and a longer one cut and said so', async (t) => {
+  const answer = JSON.stringify([{ name: 'api@swarm', loadBalancer: { servers: [{ url: 'http://10.0.1.5:3001' }] } }]);
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url === '/big' ? 'x'.repeat(5000) : answer);
+  });
+  const port = await listen(server);
+  t.teardown(() => void server.close());
+  t.same(await httpGet(new URL(`http://127.0.0.1:${port}/api/http/services`), '127.0.0.1', 1000, undefined, 4096), {
+    outcome: 'http',
+    status: 200,
+    body: answer,
+  });
+  const cut = await httpGet(new URL(`http://127.0.0.1:${port}/big`), '127.0.0.1', 1000, undefined, 1000);
+  t.same([cut.body?.length, cut.bodyTruncated], [1000, true]);
+});

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { findTraefikRoutes } from '../../src/traefik/find-routes.js';
-import { traefikTopology } from '../fixtures/traefik.js';
+import { proxyConfigRead, traefikTopology } from '../fixtures/traefik.js';
 
 // The proxy and every service it routes, each with what Traefik makes of it.
 
@@ -65,3 +65,85 @@ t.test('no routes, or no provider that reads containers: said as data, with why'
     named: 'nope',
   });
 });
+
+t.test('the static configuration read from its file wins over the flags, as Traefik reads it', async (t) => {
+  // The flags name a default network; the file Traefik finds at /etc/traefik/traefik.yml names none, and Traefik
+  // ignores flags once it finds a file: api, on two networks with no label, is left to chance.
+  const topology = traefikTopology({
+    args: ['--providers.docker.network=ref_public-facing'],
+    labels: { api: enable() },
+  });
+  topology.traefikConfigs = proxyConfigRead(topology, {
+    kind: 'found',
+    path: '/etc/traefik/traefik.yml',
+    text: 'providers:\n  docker:\n    exposedByDefault: true\n',
+    via: 'read from container ref-proxy-1',
+    assumed: [],
+  });
+  const search = findTraefikRoutes(topology, request);
+  if (search.kind !== 'routes') return t.fail(search.kind);
+  t.equal(search.proxy.config.source, 'file');
+  t.match(search.services[0]!.routes[0]!.choice, { code: 'no-network-choice', kind: 'arbitrary' });
+});
+
+t.test('a configuration only in a file: its default network is read, not left unseen', async (t) => {
+  const topology = traefikTopology({ args: [], labels: { api: enable() } });
+  const read = (text: string) =>
+    proxyConfigRead(topology, { kind: 'found', path: '/etc/traefik/traefik.toml', text, via: 'x', assumed: [] });
+  const choice = () => {
+    const search = findTraefikRoutes(topology, request);
+    return search.kind === 'routes' ? search.services[0]!.routes[0]!.choice : undefined;
+  };
+  t.match(choice(), { code: 'default-unseen' }, 'with the command line alone, nothing is guessed');
+  topology.traefikConfigs = read('[providers.docker]\nnetwork = "ref_public-facing"\n');
+  t.match(choice(), {
+    code: 'default-network',
+    network: { name: 'ref_public-facing' },
+  });
+  topology.traefikConfigs = read('[providers.docker]\n');
+  t.match(choice(), { code: 'no-network-choice' });
+});
+
+t.test(
+  'constraints prune routes; a health check Traefik waits for, or a host binding, leaves one undecided',
+  async (t) => {
+    const topology = traefikTopology({
+      args: ['--providers.docker.constraints=Label(`traefik.tags`, `edge`)', '--providers.docker.useBindPortIP=true'],
+      labels: { frontend: enable({ 'traefik.tags': 'edge' }), api: enable() },
+    });
+    let search = findTraefikRoutes(topology, request);
+    t.same(search.kind === 'routes' && search.services.map((s) => s.service), ['frontend'], 'api does not match');
+    const frontend = topology.services.find((s) => s.name === 'frontend')!.containers[0]!;
+    frontend.ports = [
+      { port: 3000, protocol: 'tcp', published: [{ hostIp: '127.0.0.1', hostPort: 8300 }], requested: [] },
+    ];
+    search = findTraefikRoutes(topology, request);
+    t.match(search.kind === 'routes' && search.services[0]!.routes[0]!.undecided, {
+      code: 'unclassified',
+      why: /useBindPortIP.*127\.0\.0\.1:8300/,
+    });
+    frontend.ports[0]!.published = [{ hostIp: '0.0.0.0', hostPort: 8300 }];
+    frontend.health = 'starting';
+    search = findTraefikRoutes(topology, request);
+    t.match(search.kind === 'routes' && search.services[0]!.routes[0]!.undecided, {
+      code: 'target-not-running',
+      why: /is starting.*allowEmptyServices is off/,
+    });
+    frontend.health = 'healthy';
+    search = findTraefikRoutes(topology, request);
+    t.equal(
+      search.kind === 'routes' && search.services[0]!.routes[0]!.undecided,
+      undefined,
+      'bound on 0.0.0.0: the network address',
+    );
+    const unknown = traefikTopology({
+      args: ['--providers.docker.constraints=Tag(`edge`)'],
+      labels: { api: enable() },
+    });
+    search = findTraefikRoutes(unknown, request);
+    t.match(search.kind === 'routes' && search.services[0]!.routes[0]!.undecided, {
+      code: 'traefik-config-unseen',
+      why: /Tag is not a function/,
+    });
+  },
+);

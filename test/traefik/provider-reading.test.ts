@@ -1,5 +1,6 @@
 import t from 'tap';
 import { providerReading } from '../../src/traefik/provider-reading.js';
+import { staticConfigOf } from '../../src/traefik/static-config-of.js';
 import { proxy } from '../fixtures/traefik.js';
 
 // Which provider of a proxy reads a backend, and which network labels and default it uses, by version.
@@ -74,7 +75,7 @@ t.test(
       'v3 alone cannot tell',
     );
     t.match(providerReading(proxy('traefik:v3.0', ['--providers.docker']), swarm), {
-      unread: /neither --providers.swarm/,
+      unread: /neither providers.swarm/,
     });
   },
 );
@@ -91,5 +92,49 @@ t.test(
       provider: 'docker-swarm-mode',
       defaultNetwork: 'unseen',
     });
+  },
+);
+
+t.test(
+  'the label rules by version hold for a provider read from a file or the environment as from flags',
+  async (t) => {
+    const fromFile = (image: string, text: string) => ({
+      ...proxy(image, []),
+      config: staticConfigOf({
+        command: ['/entrypoint.sh', 'traefik'],
+        env: { HOME: '/root' },
+        envSeen: 'all',
+        file: { kind: 'found', path: '/etc/traefik/traefik.yml', text, via: 'x', assumed: [] },
+      }),
+    });
+    const yml = 'providers:\n  swarm:\n    network: edge_public\n';
+    t.match(providerReading(fromFile('traefik:v3.0', yml), swarm), {
+      provider: 'swarm',
+      reads: ['traefik.docker.network'],
+      defaultNetwork: {
+        value: 'edge_public',
+        flag: 'providers.swarm.network: edge_public in /etc/traefik/traefik.yml',
+      },
+    });
+    t.match(providerReading(fromFile('traefik:v3.3', yml), swarm), {
+      reads: ['traefik.swarm.network', 'traefik.docker.network'],
+      deprecated: ['traefik.docker.network'],
+      dropsMixedLabels: true,
+    });
+    t.match(
+      providerReading(fromFile('traefik:v3', yml), swarm),
+      { versionDependent: ['traefik.swarm.network'], dropsMixedLabels: 'unknown' },
+      'a version the image does not pin stays unknown',
+    );
+    const fromEnv = {
+      ...proxy('traefik:v2.11', []),
+      config: staticConfigOf({
+        command: ['traefik'],
+        env: { TRAEFIK_PROVIDERS_DOCKER_SWARMMODE: 'true' },
+        envSeen: 'all',
+        file: { kind: 'none', searched: [], assumed: [] },
+      }),
+    };
+    t.match(providerReading(fromEnv, swarm), { provider: 'docker-swarm-mode', reads: ['traefik.docker.network'] });
   },
 );

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readStaticConfig } from '../../src/traefik/read-static-config.js';
+import { readFlags, readStaticConfig } from '../../src/traefik/read-static-config.js';
 
 // Traefik's static configuration from the proxy's command line, parsed as Traefik's flag parser does.
 
@@ -18,6 +18,8 @@ t.test('Compose with the Docker provider: the default network and exposedByDefau
     exposedByDefault: false,
     swarmMode: false,
     useBindPortIP: false,
+    constraints: undefined,
+    allowEmptyServices: false,
   });
   t.equal(config.swarm, undefined, 'the Swarm provider is off');
 });
@@ -39,7 +41,8 @@ t.test('keys are case-insensitive; values may follow as the next word; bool flag
     swarmMode: true,
     exposedByDefault: true,
   });
-  t.equal(config.flags['log.level'], 'DEBUG');
+  t.equal(config.flags['log.level'], undefined, 'a setting dockprobe does not read is not kept (secrets stay behind)');
+  t.equal(readFlags(['traefik', '--log.level', 'DEBUG']).values['log.level'], 'DEBUG');
   t.equal(config.flags['api.insecure'], 'true', 'a bare bool flag does not swallow the next flag');
 });
 
@@ -91,7 +94,8 @@ t.test('a configuration file, or no flags at all: the configuration is not seen,
     '--configFile=/etc/traefik/traefik.yml',
     '--providers.docker.network=ignored',
   ]);
-  t.match(file, { source: 'file', configFile: '/etc/traefik/traefik.yml', docker: undefined, swarm: undefined });
+  t.match(file, { source: 'unseen', configFile: '/etc/traefik/traefik.yml', docker: undefined, swarm: undefined });
+  t.match(file.unseen, /reads the configuration file \/etc\/traefik\/traefik\.yml, which was not read/);
   t.match(readStaticConfig(['/entrypoint.sh', 'traefik']), { source: 'unseen', docker: undefined });
   t.match(readStaticConfig([]), { source: 'unseen' });
 });

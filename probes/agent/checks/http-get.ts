@@ -9,6 +9,9 @@ export interface HttpResult {
   status?: number;
   /** Body bytes read, when the caller asked for a number of them. */
   bytes?: number;
+  /** The body, when the caller asked to keep it, and whether it was cut. */
+  body?: string;
+  bodyTruncated?: boolean;
   errorCode?: AgentErrorCode;
   detail?: string;
 }
@@ -17,7 +20,13 @@ export interface HttpResult {
  * Sends GET to `url` at an address already resolved, keeping the original Host header (and TLS server name), so the
  * probe controls which address is tried and no second, uncontrolled DNS lookup happens.
  */
-export async function httpGet(url: URL, address: string, timeoutMs: number, minBytes?: number): Promise<HttpResult> {
+export async function httpGet(
+  url: URL,
+  address: string,
+  timeoutMs: number,
+  minBytes?: number,
+  keepBody?: number,
+): Promise<HttpResult> {
   const servername = isIP(url.hostname) ? undefined : url.hostname;
   const dispatcher = new Agent({
     connect: { timeout: timeoutMs, rejectUnauthorized: false, ...(servername ? { servername } : {}) },
@@ -35,6 +44,8 @@ export async function httpGet(url: URL, address: string, timeoutMs: number, minB
       headers: { host: url.host, 'user-agent': 'dockprobe' },
       signal: AbortSignal.timeout(timeoutMs * 2),
     });
+    if (keepBody !== undefined)
+      return { outcome: 'http', status: response.statusCode, ...(await keptBody(response.body, keepBody)) };
     if (minBytes === undefined) {
       await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       return { outcome: 'http', status: response.statusCode };
@@ -92,4 +103,41 @@ async function readBody(
   return bytes >= minBytes
     ? { bytes }
     : { bytes, errorCode: 'DP_BODY_SHORT', detail: `the answer ended after ${bytes} of ${minBytes} bytes` };
+}
+
+/**
+ * The body as text, up to `limit` bytes: what arrived before it ended, stalled (undici's body timeout) or broke off.
+ * A body that stops early is kept as far as it came, and the caller reads it as what it is (JSON that does not parse).
+ */
+async function keptBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
+): Promise<Pick<HttpResult, 'body' | 'bodyTruncated' | 'errorCode' | 'detail'>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'),
+      bodyTruncated: true,
+      errorCode: isAgentErrorCode(code) ? code : 'UNKNOWN',
+      detail: `the answer broke off after ${size} bytes: ${(error as Error).message}`,
+    };
+  } finally {
+    body.destroy();
+  }
+  return {
+    body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'),
+    ...(truncated ? { bodyTruncated: true } : {}),
+  };
 }

@@ -1,11 +1,12 @@
 import type { Observation } from '../../../probes/agent/protocol.js';
-import type { TraefikRouteCell } from './traefik-route-cell.js';
-import type { ProbeResult } from '../../run/probe-result.js';
-import type { BackendNetwork, NetworkChoice } from '../../traefik/traefik.js';
 import { failClosed, unproven } from '../../judge/fail-closed.js';
 import { describeObservation, PATH_BLOCKED } from '../../judge/outcomes.js';
-import type { ControlResult, Evidence, MakeJudgement, Judgement } from '../../judge/verdict.js';
+import type { ControlResult, Evidence, Judgement, MakeJudgement } from '../../judge/verdict.js';
+import type { ProbeResult } from '../../run/probe-result.js';
+import { judgeLiveRead } from '../../traefik/judge-live-read.js';
+import type { BackendNetwork, NetworkChoice } from '../../traefik/traefik.js';
 import type { CodeOf } from '../cells.js';
+import type { TraefikRouteCell } from './traefik-route-cell.js';
 
 /** A verdict the route's configuration decides before any traffic: Traefik's own rules make it so. */
 interface Finding {
@@ -39,12 +40,13 @@ export function decideTraefikRouteCell(
     found.code === 'traefik-labels-conflict' || found.code === 'traefik-no-port'
       ? ''
       : fromTheProxy(cell, evidence, result);
-  return judged(
+  const modelled = judged(
     found.status,
     found.code,
     found.observed,
     `${found.reason}${seen ? `; ${seen}` : ''}${found.fix ? `; ${found.fix}` : ''}`,
   );
+  return withLive(cell, result, undefined, modelled, judged);
 }
 
 /**
@@ -55,6 +57,48 @@ export function decideTraefikRouteCell(
  * have heard an answer.
  */
 export function judgeTraefikRouteCell(
+  cell: TraefikRouteCell,
+  evidence: Evidence[],
+  control: ControlResult,
+  result: ProbeResult,
+  judged: MakeJudgement<CodeOf<'traefik-route'>>,
+): Judgement {
+  return withLive(cell, result, control.reach, judgeModelled(cell, evidence, control, result, judged), judged);
+}
+
+// The model's verdict beside what Traefik actually chose, as its API lists it (traefik/judge-live-read.ts): a server
+// Traefik uses now that does not answer, or a choice the model did not predict, replaces it; anything else is said
+// after it, as is an API that was not read, and what the configuration's reading assumed.
+function withLive(
+  cell: TraefikRouteCell,
+  result: ProbeResult | undefined,
+  reach: boolean | undefined,
+  modelled: Judgement,
+  judged: MakeJudgement<CodeOf<'traefik-route'>>,
+): Judgement {
+  const live = judgeLiveRead({
+    route: cell.route,
+    proxyNetworks: cell.proxyNetworks,
+    live: cell.live,
+    observation: (id) => result?.observations.get(id),
+    probeRan: result !== undefined && result.observations.size > 0,
+    reach,
+    modelled,
+    name: backendName(cell),
+  });
+  // What the static configuration's reading took as true without seeing it (a proxy on another node) is said too.
+  const config = cell.proxy.config;
+  const assumed = config.assumed.length > 0 ? `taken as true without being read: ${config.assumed.join('; ')}` : '';
+  if (live.override) {
+    const { status, code, observed, reason } = live.override;
+    return judged(status, code, observed, assumed ? `${reason}; ${assumed}` : reason);
+  }
+  const notes = [live.note, assumed].filter(Boolean).join('; ');
+  return notes ? { ...modelled, reason: `${modelled.reason}; ${notes}` } : modelled;
+}
+
+// The route as the model alone judges it: see judgeTraefikRouteCell.
+function judgeModelled(
   cell: TraefikRouteCell,
   evidence: Evidence[],
   control: ControlResult,
@@ -123,7 +167,8 @@ export function judgeTraefikRouteCell(
 // route whatever the network; a choice dockprobe cannot see is not guessed; then the labels, then chance, then the
 // network of a settled choice.
 function finding(cell: TraefikRouteCell): Finding | undefined {
-  const { choice, ports, backend, reading, container } = cell.route;
+  const { choice, ports, backend, reading, container, undecided } = cell.route;
+  if (undecided) return { status: 'inconclusive', code: undecided.code, observed: 'undecided', reason: undecided.why };
   const name = backendName(cell);
   const candidates = choice.candidates.map((n) => n.name).join(', ');
   switch (choice.code) {
@@ -171,7 +216,7 @@ function finding(cell: TraefikRouteCell): Finding | undefined {
         status: 'inconclusive',
         code: 'traefik-config-unseen',
         observed: 'config-unseen',
-        reason: `${name} is on ${choice.candidates.length} networks (${candidates}) with no network label, so the default network option of ${choice.reader} decides, and it is not on the proxy's command line (${unseenWhere(cell)}): dockprobe cannot tell which network Traefik uses`,
+        reason: `${name} is on ${choice.candidates.length} networks (${candidates}) with no network label, so the default network option of ${choice.reader} decides, and its static configuration is not known (${unseenWhere(cell)}): dockprobe cannot tell which network Traefik uses`,
         fix: `set ${reading.reads[0]} on ${backend.service} to make the choice visible`,
       };
     case 'label-ignored': {
@@ -236,7 +281,7 @@ function landing(cell: TraefikRouteCell, choice: NetworkChoice): string {
     case 'arbitrary':
       return `falls back to any of its ${choice.candidates.length} networks (${list}): ${INTERMITTENT}`;
     default:
-      return `leaves the choice to its default network option, which is not on the proxy's command line (${unseenWhere(cell)}): it may use any of ${list}`;
+      return `leaves the choice to its default network option, which is not known (${unseenWhere(cell)}): it may use any of ${list}`;
   }
 }
 
@@ -264,10 +309,7 @@ function defaultFlag(cell: TraefikRouteCell): string {
 }
 
 function unseenWhere(cell: TraefikRouteCell): string {
-  const config = cell.proxy.config;
-  return config.source === 'file'
-    ? `it reads the configuration file ${config.configFile}`
-    : 'it reads a configuration file or TRAEFIK_* environment variables';
+  return cell.proxy.config.unseen ?? `it reads ${cell.proxy.config.where}`;
 }
 
 // What the proxy reached of each network Traefik may pick: the evidence behind "which of those the proxy reaches".

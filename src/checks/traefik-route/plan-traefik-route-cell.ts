@@ -1,14 +1,14 @@
-import type { Check } from '../../../probes/agent/protocol.js';
 import { ScenarioError } from '../../errors/scenario-error.js';
+import type { Step } from '../../plan/checks.js';
+import type { Cell } from '../../plan/plan.js';
+import type { ProbeBuilder } from '../../plan/probe-builder.js';
 import type { Expectation, TraefikCheck } from '../../scenario/scenario.js';
 import type { Topology, TopologyService } from '../../topology/topology.js';
 import { findTraefikRoutes, type RoutedService, type TraefikRoute } from '../../traefik/find-routes.js';
+import { planLiveRead, routeTry } from '../../traefik/plan-live-read.js';
 import type { TraefikProxy } from '../../traefik/traefik.js';
 import { cellBase } from '../cell-base.js';
-import type { Step } from '../../plan/checks.js';
-import type { Cell } from '../../plan/plan.js';
 import type { TraefikRouteCell } from './traefik-route-cell.js';
-import type { ProbeBuilder } from '../../plan/probe-builder.js';
 
 /** The proxy of a `traefik:` check and the services it routes; a miss is an error in the scenario, at the key. */
 export function traefikRoutes(
@@ -113,17 +113,8 @@ export function planTraefikRouteCell(
   }
   for (const network of route.choice.candidates) {
     for (const port of route.ports.ports) {
-      const check: Check = {
-        id: '',
-        kind: 'tcp',
-        host: network.address!,
-        port,
-        subnets: [],
-        timeoutMs: step.timeoutMs,
-        ...(step.retries > 0 ? { retries: step.retries } : {}),
-      };
       cell.attempts.push({
-        checkId: probe.add(check),
+        checkId: probe.add(routeTry(network.address!, port, step)),
         via: 'address',
         description: `${network.address}:${port} (${route.container.name} on ${network.composeName ?? network.name})`,
         family: 4,
@@ -131,5 +122,6 @@ export function planTraefikRouteCell(
       cell.tries.push({ network, port, shared: proxyNetworks.some((n) => n.id === network.id) });
     }
   }
+  cell.live = planLiveRead(proxy, route, probe, proxyNetworks, step);
   return cell;
 }

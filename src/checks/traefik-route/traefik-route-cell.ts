@@ -1,5 +1,5 @@
 import type { TraefikRoute } from '../../traefik/find-routes.js';
-import type { BackendNetwork, TraefikProxy } from '../../traefik/traefik.js';
+import type { BackendNetwork, TraefikLive, TraefikProxy } from '../../traefik/traefik.js';
 import type { ExpectedCell } from '../cell-base.js';
 import type { CodeTable } from '../code-table.js';
 
@@ -17,6 +17,8 @@ export interface TraefikRouteCell extends ExpectedCell {
   proxyNetworks: { id: string; name: string }[];
   /** What each attempt tries, in the order of `attempts`: a network Traefik may pick, and a port. */
   tries: { network: BackendNetwork; port: number; shared: boolean }[];
+  /** How the route is compared with what Traefik actually chose (its API), or why it is not; undefined: not planned. */
+  live?: TraefikLive | undefined;
 }
 
 /** The codes a traefik-route cell gives of its own (beside the shared ones: checks/shared-codes.ts). */
@@ -60,7 +62,17 @@ export const TRAEFIK_ROUTE_CODES = {
   'traefik-config-unseen': {
     path: 'unknown',
     meaning:
-      "the proxy's default-network option decides, and its static configuration is not on its command line: not guessed",
+      "a setting of the proxy's static configuration decides (its default network, its constraints), and that configuration could not be read or followed (a file that does not read or parse, a path dockprobe could not look at): not guessed",
+  },
+  'traefik-server-unreachable': {
+    path: 'closed',
+    meaning:
+      'a server Traefik uses now (its API, read from inside the proxy) does not answer from inside the proxy: it is on a network the proxy is not on, or silent, so the 502 is live now',
+  },
+  'traefik-choice-unexplained': {
+    path: 'unknown',
+    meaning:
+      "Traefik uses a server dockprobe's model did not predict (another network or port, or none where it predicted one), and it answers: the model does not explain Traefik, so the route does not pass",
   },
   'traefik-version-unknown': {
     path: 'unknown',

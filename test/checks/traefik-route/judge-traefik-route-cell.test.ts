@@ -5,7 +5,8 @@ import { buildPlan } from '../../../src/plan/build-plan.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import { fakeResults, healthy, type Oracle } from '../../fixtures/observe.js';
-import { traefikTopology } from '../../fixtures/traefik.js';
+import { INTERNAL, PUBLIC } from '../../fixtures/reference-topology.js';
+import { proxyConfigRead, traefikTopology } from '../../fixtures/traefik.js';
 
 // Traefik routes judged from what a probe inside the proxy saw: codes, not prose.
 
@@ -192,4 +193,140 @@ t.test('a proxy with no running container: inconclusive, never a pass', async (t
   const proxy = topology.services.find((s) => s.name === 'proxy')!;
   proxy.containers = proxy.containers.map((c) => ({ ...c, state: 'exited', running: false }));
   t.match(run(topology), [{ status: 'inconclusive', code: 'source-not-running' }]);
+});
+
+t.test('a route its configuration leaves undecided is inconclusive with the code it says, never a pass', async (t) => {
+  const topology = traefikTopology({
+    args: ['--providers.docker=true', '--providers.docker.constraints=Tag(`x`)'],
+    labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) },
+  });
+  const [constrained] = run(topology);
+  t.match(constrained, { status: 'inconclusive', code: 'traefik-config-unseen', observed: 'undecided' });
+  t.match(constrained!.reason, /constraints expression/);
+  const healthCheck = traefikTopology({
+    labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) },
+  });
+  healthCheck.services.find((s) => s.name === 'frontend')!.containers[0]!.health = 'unhealthy';
+  t.match(run(healthCheck), [{ status: 'inconclusive', code: 'target-not-running' }]);
+});
+
+// Traefik's API from inside the proxy, answering as a real one would: the services it routes, each with its servers.
+const apiAnswer = (servers: Record<string, string[]>) =>
+  JSON.stringify(
+    Object.entries(servers).map(([name, urls]) => ({
+      name: `${name}@docker`,
+      provider: 'docker',
+      status: 'enabled',
+      loadBalancer: { servers: urls.map((url) => ({ url })) },
+      serverStatus: Object.fromEntries(urls.map((u) => [u, 'UP'])),
+    })),
+  );
+const withApi =
+  (body: string, status = 200, base: Oracle = healthy(PROXY_PEERS)): Oracle =>
+  (check) => {
+    if (check.kind === 'http' && check.url.startsWith('http://127.0.0.1:8080/api/http/services'))
+      return { outcome: 'http', status, body };
+    if (check.kind === 'http' && check.url.startsWith('http://127.0.0.1:8080/api/tcp/services'))
+      return { outcome: 'http', status, body: '[]' };
+    return base(check);
+  };
+const API_ARGS = ['--providers.docker=true', '--api.insecure=true'];
+const labelled = { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }) };
+
+t.test("Traefik's API: the server it uses now, compared with the model", async (t) => {
+  const topology = traefikTopology({ args: API_ARGS, labels: labelled });
+  const [agrees] = run(topology, withApi(apiAnswer({ frontend: ['http://172.18.0.4:3000'] })));
+  t.match(agrees, { status: 'pass', code: 'traefik-route-reached' });
+  t.match(
+    agrees!.reason,
+    /Traefik's API at http:\/\/127\.0\.0\.1:8080 agrees: Traefik uses http:\/\/172\.18\.0\.4:3000 on ref_public-facing \(UP in Traefik's API\), which answers from inside the proxy/,
+  );
+
+  const [offNetwork] = run(topology, withApi(apiAnswer({ frontend: ['http://172.19.0.4:3000'] })));
+  t.match(offNetwork, { status: 'fail', code: 'traefik-server-unreachable', observed: 'unreachable' });
+  t.match(
+    offNetwork!.reason,
+    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend \(UP in Traefik's API\), a network the proxy is not on.*502 Bad Gateway now/,
+  );
+
+  const [otherPort] = run(topology, withApi(apiAnswer({ frontend: ['http://172.18.0.4:9999'] })));
+  t.match(otherPort, { status: 'inconclusive', code: 'traefik-choice-unexplained' });
+  t.match(otherPort!.reason, /not what dockprobe's model predicts \(ref_public-facing, port 3000\)/);
+
+  const [absent] = run(topology, withApi(apiAnswer({ other: ['http://10.9.9.9:80'] })));
+  t.match(absent, { status: 'inconclusive', code: 'traefik-choice-unexplained' });
+  t.match(absent!.reason, /lists no server at any address of frontend/);
+});
+
+t.test('a choice left to chance stays a FAIL when today it works; one that breaks now is the live FAIL', async (t) => {
+  const topology = traefikTopology({ args: API_ARGS, labels: { api: enable() } });
+  const [works] = run(topology, withApi(apiAnswer({ api: ['http://172.18.0.3:3001'] })));
+  t.match(works, { status: 'fail', code: 'traefik-network-ambiguous' });
+  t.match(
+    works!.reason,
+    /today Traefik uses http:\/\/172\.18\.0\.3:3001 on ref_public-facing.*next configuration rebuild/,
+  );
+  const [broken] = run(topology, withApi(apiAnswer({ api: ['http://172.19.0.5:3001'] })));
+  t.match(broken, { status: 'fail', code: 'traefik-server-unreachable' });
+  t.match(broken!.reason, /the model: api is on 2 networks/);
+});
+
+t.test('a model that predicts one network while Traefik uses another that answers: inconclusive', async (t) => {
+  const topology = traefikTopology({
+    args: API_ARGS,
+    labels: labelled,
+    proxyNetworks: [
+      [PUBLIC, '172.18.0.2'],
+      [INTERNAL, '172.19.0.9'],
+    ],
+  });
+  const [unexplained] = run(
+    topology,
+    withApi(apiAnswer({ frontend: ['http://172.19.0.4:3000'] }), 200, at('172.19.0.4', 'open')),
+  );
+  t.match(unexplained, { status: 'inconclusive', code: 'traefik-choice-unexplained' });
+  t.match(
+    unexplained!.reason,
+    /http:\/\/172\.19\.0\.4:3000 on ref_internal-backend \(UP in Traefik's API\), which answers from inside the proxy/,
+  );
+});
+
+t.test('the API off, protected or not answering: the model stands alone, and says the API was not read', async (t) => {
+  const [off] = run(traefikTopology({ labels: labelled }), withApi(apiAnswer({})));
+  t.match(off, { status: 'pass', code: 'traefik-route-reached' });
+  t.match(off!.reason, /Traefik's API not read: the API is not enabled in the command line/);
+  const [protectedApi] = run(traefikTopology({ args: API_ARGS, labels: labelled }), withApi('{"message":"no"}', 401));
+  t.match(protectedApi, { status: 'pass', code: 'traefik-route-reached' });
+  t.match(protectedApi!.reason, /not read: its \/api\/http\/services answered HTTP 401/);
+  const [garbled] = run(traefikTopology({ args: API_ARGS, labels: labelled }), withApi('<html>'));
+  t.match(garbled!.reason, /not read: its \/api\/http\/services answer is not JSON/);
+});
+
+t.test(
+  'before the probe is judged, a silence is not proof: the model stands, the silence said beside it',
+  async (t) => {
+    const topology = traefikTopology({ args: API_ARGS, labels: { api: enable() } });
+    const [silent] = run(
+      topology,
+      withApi(apiAnswer({ api: ['http://172.18.0.3:3001'] }), 200, at('172.18.0.3', 'timeout')),
+    );
+    t.match(silent, { status: 'fail', code: 'traefik-network-ambiguous' });
+    t.match(silent!.reason, /no answer, which the probe's controls do not prove/);
+  },
+);
+
+t.test('what reading the static configuration took as true without seeing it is said in each verdict', async (t) => {
+  const topology = traefikTopology({ labels: labelled });
+  topology.traefikConfigs = proxyConfigRead(
+    topology,
+    {
+      kind: 'none',
+      searched: ['/etc/traefik/traefik.toml'],
+      assumed: ['the image holds no configuration file of its own (the proxy runs on node vps-2)'],
+    },
+    'spec',
+  );
+  const [frontend] = run(topology);
+  t.match(frontend, { status: 'pass', code: 'traefik-route-reached' });
+  t.match(frontend!.reason, /taken as true without being read: the image holds no configuration file of its own/);
 });

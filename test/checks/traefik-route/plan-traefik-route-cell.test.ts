@@ -175,3 +175,41 @@ t.test('no proxy, several, or no route: a scenario error at the traefik key', as
     { code: 'DP_SCENARIO_INVALID', problems: [{ message: /routes no service here.*Swarm mode/ }] },
   );
 });
+
+t.test(
+  "Traefik's API: read once per probe from inside the proxy, beside a try on every network of each route",
+  async (t) => {
+    const p = plan(
+      'traefik: {}',
+      traefikTopology({
+        args: ['--providers.docker=true', '--api.insecure=true', '--entrypoints.traefik.address=:9000'],
+        labels: { frontend: enable({ 'traefik.docker.network': 'ref_public-facing' }), api: enable() },
+      }),
+    );
+    const [frontend, api] = routes(p);
+    const probe = p.probes.find((x) => x.key === frontend!.probeKey)!;
+    const live = frontend!.live;
+    if (live?.kind !== 'read') return t.fail(`not planned: ${JSON.stringify(live)}`);
+    t.same(
+      probe.plan.checks
+        .filter((c) => c.kind === 'http')
+        .map((c) => [c.kind === 'http' && c.url, c.kind === 'http' && c.keepBody]),
+      [
+        ['http://127.0.0.1:9000/api/http/services?per_page=100000', 512 * 1024],
+        ['http://127.0.0.1:9000/api/tcp/services?per_page=100000', 512 * 1024],
+      ],
+      'two API reads for the probe, shared by its routes',
+    );
+    t.same(api!.live?.kind === 'read' && api!.live.httpCheckId, live.httpCheckId);
+    t.same(
+      live.tries.map((x) => [x.network.name, x.port, x.shared]),
+      [
+        ['ref_public-facing', 3000, true],
+        ['ref_internal-backend', 3000, false],
+      ],
+      'every network of the route, not only the one the model picks',
+    );
+    t.equal(live.tries[0]!.checkId, frontend!.attempts[0]!.checkId, "the model's own try is the same check");
+    t.match(routes(plan('traefik: {}'))[0]!.live, { kind: 'not-read', why: /not enabled/ });
+  },
+);
