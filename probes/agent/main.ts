@@ -3,6 +3,7 @@ import { readDefaultRoute } from './default-route.js';
 import { decodePlan } from './plan-transport.js';
 import { AGENT_EXIT, type AgentLine, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
+import { ownAddresses, proveReady } from './ready.js';
 import { serve } from './serve.js';
 import { warmSession } from './warm.js';
 import { DEFAULT_LEASE_MS, LEASE_ENV, MAX_LEASE_MS, MIN_LEASE_MS, WARM_EXIT } from './warm-protocol.js';
@@ -71,16 +72,19 @@ async function serveCommand(args: string[]): Promise<void> {
       if (process.ppid !== parent) process.exit(0);
     }, 250).unref();
   }
+  const tcpPorts = parsePorts(args, '--tcp');
   await serve(
     {
       name,
-      tcpPorts: parsePorts(args, '--tcp'),
+      tcpPorts,
       httpPorts: parsePorts(args, '--http'),
       udpPorts: parsePorts(args, '--udp'),
       udpSilentPorts: parsePorts(args, '--udp-silent'),
     },
     log,
   );
+  // --ready: its TCP listeners tried at each of its own addresses, and the answer printed (see ready.ts).
+  if (args.includes('--ready')) await proveReady(tcpPorts, ownAddresses(), (line) => process.stdout.write(`${line}\n`));
 }
 
 function warmCommand(): void {

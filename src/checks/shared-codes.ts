@@ -66,6 +66,11 @@ export const FAIL_CLOSED_CODES = {
     path: 'unknown',
     meaning: 'no answer came, but the probe never proved it can reach anything',
   },
+  'no-control-peer': {
+    path: 'unknown',
+    meaning:
+      'no answer came, and the source had nothing to prove reach against: no running peer on its network, and dockprobe could not add a control peer of its own there (a namespace shared with another container, a swarm overlay that is not attachable, a network that refuses it); the reason says what to do',
+  },
   'ipv6-control-failed': {
     path: 'unknown',
     meaning: 'blocked over IPv4, but the probe never proved it can reach anything over IPv6, so IPv6 is unproven',

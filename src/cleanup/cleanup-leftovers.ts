@@ -74,7 +74,7 @@ export function ownerOf(labels: Record<string, string>, here = hostname()): Owne
 }
 
 /**
- * Removes containers, swarm jobs and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
+ * Removes containers (probes, control peers, test deployments), swarm jobs and networks labelled `dockprobe.run` whose run is provably gone: started on this host by a
  * process that no longer runs. Runs still alive here (`all`) and runs of other hosts (`otherHosts`) are each removed
  * only when asked for, a named run (`runId`) included; a resource that records no owner only when its run is named.
  */
@@ -127,7 +127,7 @@ export async function cleanupLeftovers(
   const runOf = (labels: Record<string, string>) => labels[LABEL_RUN] || 'none';
   await removeAll(
     containers.map((c) => ({
-      what: `container ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`,
+      what: `${c.labels[LABEL_ROLE] === 'control-peer' ? 'control peer' : 'container'} ${c.name} (${short(c.id)}, run ${runOf(c.labels)})`,
       labels: c.labels,
       remove: () => runtime.containers.remove(c.id),
     })),

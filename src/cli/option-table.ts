@@ -214,7 +214,8 @@ export const OPTIONS = {
   'probe-grace': {
     kind: 'duration',
     defaultDescription: formatDuration(DEFAULT_PROBE_GRACE_MS),
-    describe: 'How long past its own deadline a probe may take, container start included',
+    describe:
+      "How long past its own deadline a probe may take, container start included; and dockprobe's own control peer to answer",
   },
   'image-load-timeout': {
     kind: 'duration',

@@ -123,6 +123,10 @@ export interface ContainerClient {
   /** Creates a hardened container: read-only root, no capabilities, no-new-privileges, memory and pid limits. */
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;
+  /** A container, inspected; undefined when it is gone. */
+  inspect(id: string): Promise<ContainerInfo | undefined>;
+  /** What a container printed so far, without waiting for it to end (a long-running helper's). */
+  logs(id: string): Promise<{ stdout: string; stderr: string }>;
   /** Waits until the container exits, then reads its output; kills it when `timeoutMs` passes first. */
   wait(id: string, timeoutMs: number): Promise<ContainerExit>;
   /** Attaches to a created container's stdin, stdout and stderr (before its start, so no output is missed). */

@@ -83,6 +83,26 @@ export class DockerodeContainerClient implements ContainerClient {
     await connection.call('start container', id, () => connection.docker.getContainer(id).start());
   }
 
+  async inspect(id: string): Promise<ContainerInfo | undefined> {
+    const connection = this.#connection;
+    try {
+      return toContainerInfo(
+        await connection.call('inspect container', id, () => connection.docker.getContainer(id).inspect()),
+      );
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async logs(id: string): Promise<{ stdout: string; stderr: string }> {
+    const connection = this.#connection;
+    const logs = await connection.call('read logs of container', id, () =>
+      connection.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false }),
+    );
+    return demuxDockerStream(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
+  }
+
   async wait(id: string, timeoutMs: number): Promise<ContainerExit> {
     const connection = this.#connection;
     const container = connection.docker.getContainer(id);

@@ -4,7 +4,10 @@ import { hostname } from 'node:os';
 
 /** On everything a run creates: its run id. `dockprobe cleanup` finds leftovers by this label. */
 export const LABEL_RUN = 'dockprobe.run';
-/** What the resource is for: `probe`, `topology` (demo and test deployments) or `image`. */
+/**
+ * What the resource is for: `probe`, `control-peer` (a listener dockprobe adds to a source's network that has no
+ * running peer for its probe to reach), `topology` (demo and test deployments) or `image`.
+ */
 export const LABEL_ROLE = 'dockprobe.role';
 /** The pid of the dockprobe process that created it, so cleanup can spare resources of runs still alive. */
 export const LABEL_PID = 'dockprobe.pid';
@@ -12,6 +15,8 @@ export const LABEL_PID = 'dockprobe.pid';
 export const LABEL_HOST = 'dockprobe.host';
 /** Which source of the scenario a probe stands for, for logs and `docker ps`. */
 export const LABEL_SOURCE = 'dockprobe.source';
+/** The network a control peer of dockprobe's own was added to (its name), for logs and `docker ps`. */
+export const LABEL_CONTROL_PEER_NETWORK = 'dockprobe.control-peer-of';
 /** The content hash of a probe image. */
 export const LABEL_IMAGE_HASH = 'dockprobe.image-hash';
 
@@ -39,7 +44,12 @@ export const SWARM_TASK_ID = 'com.docker.swarm.task.id';
 export const SWARM_NODE_ID = 'com.docker.swarm.node.id';
 
 /** What a resource is for. */
-export type Role = 'probe' | 'topology' | 'image';
+export type Role = 'probe' | 'control-peer' | 'topology' | 'image';
+
+/** Whether a container is one a run adds to probe with (a probe, a control peer): never part of what is probed. */
+export function isProbeHelper(labels: Record<string, string>): boolean {
+  return labels[LABEL_ROLE] === 'probe' || labels[LABEL_ROLE] === 'control-peer';
+}
 
 /** The labels every resource of run `runId` carries. */
 export function runLabels(runId: string, role: Role, extra: Record<string, string> = {}): Record<string, string> {

@@ -3,7 +3,7 @@ import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import type { RiskKind } from '../checks/check-kind.js';
 import { kindOf } from '../checks/check-kinds.js';
-import type { Judgement, VerdictCode } from '../judge/verdict.js';
+import type { ControlPeerUsed, Judgement, VerdictCode } from '../judge/verdict.js';
 import type { DrillCell } from '../plan/plan.js';
 import type { DrillTried, UnprobedSource } from './drill-plan.js';
 
@@ -32,6 +32,7 @@ export type DrillCode = Extract<
   | 'check-unfinished'
   | 'dns-control-failed'
   | 'reach-control-failed'
+  | 'no-control-peer'
   | 'unclassified'
   | 'world-changed'
   | 'silent-port-host-answered'
@@ -112,6 +113,8 @@ export interface DrillProbe {
   dns: boolean;
   reach: boolean;
   controls: string;
+  /** The peer its reach control reached: a container of the deployment, or a control peer of dockprobe's own. */
+  controlPeer?: ControlPeerUsed;
   checks: number;
   durationMs: number;
 }

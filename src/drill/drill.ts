@@ -112,6 +112,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       dns: p.control.dns,
       reach: p.control.reach,
       controls: p.control.detail,
+      ...(p.control.peer ? { controlPeer: p.control.peer } : {}),
       checks: p.checks,
       durationMs: p.durationMs,
     })),

@@ -1,6 +1,7 @@
 import { hostPort } from '../plan/checks.js';
 import type { Colors } from '../report/colors.js';
 import { escapeControl } from '../report/escape-control.js';
+import { ownControlPeerLines } from '../report/own-control-peers.js';
 import { madeBy } from '../report/pretty-report.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { DrillResult, DrillRow } from './drill-result.js';
@@ -43,6 +44,12 @@ export function prettyDrillReport(raw: DrillResult, c: Colors, options: { verbos
       if (p.error) out.push(c.dim(`    error${p.errorCode ? ` [${p.errorCode}]` : ''}: ${p.error}`));
     }
   }
+  out.push(
+    ...ownControlPeerLines(
+      result.probes.map((p) => ({ label: p.label, peer: p.controlPeer })),
+      c,
+    ),
+  );
   for (const u of result.unprobed) out.push('', c.yellow(`Not probed: ${u.source}: ${u.reason} [${u.code}]`));
   if (result.cleanupFailures.length > 0)
     out.push(

@@ -69,7 +69,7 @@ export const failClosed = {
     needs: SilenceNeeds,
   ):
     | {
-        code: 'dns-control-failed' | 'reach-control-failed' | 'ipv6-control-failed';
+        code: 'dns-control-failed' | 'reach-control-failed' | 'no-control-peer' | 'ipv6-control-failed';
         failed: keyof SilenceNeeds;
         why: string;
       }
@@ -79,6 +79,12 @@ export const failClosed = {
         code: 'dns-control-failed',
         failed: 'dns',
         why: `the probe's DNS control failed too, so a silent server cannot be ruled out: ${control.detail}`,
+      };
+    if (needs.reach && !control.reach && control.noPeer !== undefined)
+      return {
+        code: 'no-control-peer',
+        failed: 'reach',
+        why: `the probe had nothing to prove reach against, and dockprobe could add no control peer of its own: ${control.detail}`,
       };
     if (needs.reach && !control.reach)
       return {

@@ -61,8 +61,34 @@ export interface ControlResult {
    * IPv6 is its own path (own addresses, own rules): an IPv4 control proves nothing about it.
    */
   reach6: boolean | undefined;
+  /**
+   * The peer the reach control reached: a running container of the deployment, or a control peer dockprobe added for
+   * the run because the source had none. Absent when the reach control rested on something else (a target expected
+   * reachable, a drill's port that opened) or did not hold.
+   */
+  peer?: ControlPeerUsed;
+  /**
+   * Set when the probe had nothing to prove reach against (no running peer on its networks, no target expected
+   * reachable) and dockprobe could give it no control peer of its own either: why, with what the user can do. A
+   * silence from it is `no-control-peer`, not `reach-control-failed` (which is a control that was tried and failed).
+   */
+  noPeer?: string;
   detail: string;
 }
+
+/** A peer a probe's reach control reached (see ControlResult.peer). */
+export type ControlPeerUsed =
+  | { kind: 'service'; service: string; container: string; address: string; port: number }
+  | {
+      kind: 'dockprobe';
+      /** The control peer's container name and short id. */
+      container: string;
+      containerId: string;
+      /** The source network it was added to (and the only one it joined). */
+      network: string;
+      address: string;
+      port: number;
+    };
 
 /**
  * What the judge found for one cell, before a front end words it: a scenario as a verdict against its expectation

@@ -1,11 +1,16 @@
 import type { Plan } from '../plan/plan.js';
 import type { ProbeContext } from '../run/probe.js';
 import type { ProbeResult } from '../run/probe-result.js';
+import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import { ControlPeers } from '../run/control-peers.js';
 import { runProbes } from '../run/run-probes.js';
 
 /**
  * What runs a round's probes: the seam between a run and how its probes live. A runner may be asked again and again,
- * one plan per round; a probe that fails gives a failed result, never an exception.
+ * one plan per round; a probe that fails gives a failed result, never an exception. A probe whose source has no
+ * running peer asks for a control peer of dockprobe's own (ProbeSpec.controls.ownPeer): the runner gives it one that
+ * answered before the probe starts (run/control-peers.ts: one per network, kept while the runner lives, replaced if it
+ * died), and says which in the probe's result (ProbeResult.controlPeer), or why there was none.
  */
 export interface ProbeRunner {
   /** Runs every probe of `plan` once: one result per probe, in the plan's order. */
@@ -20,6 +25,8 @@ export interface ColdRunnerOptions {
   atOnce?: number;
   /** Called as each probe ends. */
   onProbe?: (result: ProbeResult) => void;
+  /** Progress lines: each control peer of dockprobe's own made, replaced, or refused. */
+  log?: (message: string) => void;
 }
 
 /**
@@ -27,5 +34,11 @@ export interface ColdRunnerOptions {
  * process for the host) made for it, fed its plan, read, and removed as soon as its result is read.
  */
 export function coldProbeRunner(context: ProbeContext, options: ColdRunnerOptions = {}): ProbeRunner {
-  return { run: (plan) => runProbes(plan, context, options) };
+  // The control peers outlive a round: made once per network for the runner's rounds, removed with the run.
+  const controlPeers = new ControlPeers({
+    ...context,
+    readyTimeoutMs: options.graceMs ?? DEFAULT_PROBE_GRACE_MS,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { run: (plan) => runProbes(plan, context, { ...options, controlPeers }) };
 }

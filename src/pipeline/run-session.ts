@@ -71,6 +71,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
         {
           ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
           ...(atOnce !== undefined ? { atOnce } : {}),
+          log,
           onProbe: (r) =>
             log(
               `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,

@@ -1,6 +1,8 @@
 import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { Plan, ProbeSpec } from '../plan/plan.js';
+import { bindOwnControlPeer } from '../plan/own-control-peer.js';
+import { ControlPeers } from '../run/control-peers.js';
 import { ProbeFailedError } from '../run/probe-failed-error.js';
 import { probeResult, type ProbeResult } from '../run/probe-result.js';
 import type { ProbeRunner } from './probe-runner.js';
@@ -24,6 +26,11 @@ export interface WarmRunnerOptions {
   cold: ProbeRunner;
   /** Called as each probe's round ends. */
   onProbe?: (result: ProbeResult) => void;
+  /**
+   * The control peers of dockprobe's own for warm probes whose source has no running peer (the cold runner keeps its
+   * own): one per network, kept across rounds, removed with the run. Made from the context when absent.
+   */
+  controlPeers?: ControlPeers;
   /** Called when a warm probe starts, is replaced, retired, or cannot start. */
   onChange?: (change: WarmProbeChange) => void;
 }
@@ -47,6 +54,7 @@ export interface WarmProbeRunner extends ProbeRunner {
  */
 export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOptions): WarmProbeRunner {
   const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
+  const controlPeers = options.controlPeers ?? new ControlPeers({ ...context, readyTimeoutMs: graceMs });
   const pool = new Map<string, WarmProbe>();
   /** Probes whose last round failed: replaced before they serve another. */
   const suspect = new Map<WarmProbe, string>();
@@ -94,10 +102,19 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
     }
   };
 
-  const runWarm = async (spec: ProbeSpec, identity: string, number: number): Promise<ProbeResult> => {
+  const runWarm = async (
+    spec: ProbeSpec,
+    identity: string,
+    number: number,
+    peerOf: ReturnType<ControlPeers['forRound']>,
+  ): Promise<ProbeResult> => {
     const probe = await probeFor(spec, identity);
     if (!(probe instanceof WarmProbe)) return probe;
-    const result = await probe.run(asServedBy(spec, probe.name), number, graceMs);
+    // A source with no running peer: the round's checks try dockprobe's own, as a cold probe's would.
+    const own = spec.controls.ownPeer;
+    const peer = own?.kind === 'wanted' ? await peerOf(own.network) : undefined;
+    const result = await probe.run(asServedBy(bindOwnControlPeer(spec, peer), probe.name), number, graceMs);
+    if (peer) result.controlPeer = peer;
     // Whatever failed a round (the probe ended, lost its namespace, ran late) may be the probe's own state: the next
     // round gets a fresh one.
     if (result.status === 'failed') suspect.set(probe, `round ${number} failed: ${result.errorCode}`);
@@ -107,6 +124,7 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
   return {
     async run(plan: Plan): Promise<ProbeResult[]> {
       const number = ++round;
+      const peerOf = controlPeers.forRound();
       const warm = new Map<string, ProbeSpec[]>();
       const cold: ProbeSpec[] = [];
       for (const spec of plan.probes) {
@@ -131,7 +149,7 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
         ...[...retiring.map(([, p]) => p), ...unremoved].map(removeQuietly),
         // Specs that share a placement share its probe, one round after another.
         ...[...warm].map(async ([identity, specs]) => {
-          for (const spec of specs) note(await runWarm(spec, identity, number));
+          for (const spec of specs) note(await runWarm(spec, identity, number, peerOf));
         }),
         cold.length > 0
           ? options.cold.run({ ...plan, probes: cold }).then((list) => list.forEach(note))

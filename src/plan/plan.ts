@@ -1,6 +1,7 @@
 import type { ProbePlan } from '../../probes/agent/protocol.js';
 import type { Cell } from '../checks/cells.js';
 import type { TopologyNetwork } from '../topology/topology.js';
+import type { OwnPeerPlan } from './own-control-peer.js';
 import type { Placement } from './placement.js';
 
 // Where the types a plan is made of live: a cell's kind in its folder (checks/<kind>/), the Cell union of every kind
@@ -17,6 +18,13 @@ export interface Controls {
   reachCheckIds: string[];
   /** The same over IPv6, planned only when a cell tries a target over IPv6. */
   reach6CheckIds: string[];
+  /** Who each reach control tries, by check id, when it is a running container of the deployment. */
+  peers?: Record<string, { service: string; container: string }>;
+  /**
+   * For a source with no running peer to reach: a control peer of dockprobe's own on one of its networks (and the
+   * checks among `reachCheckIds` and `reach6CheckIds` that try it), or why none can be given.
+   */
+  ownPeer?: OwnPeerPlan;
 }
 
 /** One probe: where it runs and what it does. */

@@ -13,10 +13,12 @@ import {
   isDefaultBridge,
   remoteTasks,
   runningContainers,
+  taskName,
   type Topology,
   type TopologyNetwork,
 } from '../topology/topology.js';
-import type { Placement, ProbeSpec } from './plan.js';
+import { CONTROL_PEER_PORT, planOwnControlPeer, type OwnPeerPlan } from './own-control-peer.js';
+import type { Controls, Placement, ProbeSpec } from './plan.js';
 
 /**
  * How long a swarm job waits for its node's DNS to learn the network's records before its checks (ProbePlan.settle):
@@ -96,6 +98,8 @@ export class ProbeBuilder {
     let dnsCheckId: string | undefined;
     let reachCheckIds: string[] = [];
     let reach6CheckIds: string[] = [];
+    const peers: NonNullable<Controls['peers']> = {};
+    let ownPeer: OwnPeerPlan | undefined;
     if (this.placement.kind === 'lan') {
       // The neighbour's only peer is the host's end of its link, where dockprobe listens: reaching it proves the
       // link and the neighbour's own stack work, under the same load as its checks (run first, among and after them).
@@ -124,13 +128,25 @@ export class ProbeBuilder {
           subnets: this.networks.flatMap((n) => n.subnets),
           timeoutMs,
         });
-      reachCheckIds = this.peers(4).map((peer) =>
-        this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
+      const tcp = (host: string, port: number) => this.add({ id: '', kind: 'tcp', host, port, subnets: [], timeoutMs });
+      const peerCheck = (peer: { address: string; port: number; service: string; container: string }) => {
+        const id = tcp(peer.address, peer.port);
+        peers[id] = { service: peer.service, container: peer.container };
+        return id;
+      };
+      const peers4 = this.peers(4);
+      const peers6 = this.needsIpv6Control ? this.peers(6) : [];
+      reachCheckIds = peers4.map(peerCheck);
+      reach6CheckIds = peers6.map(peerCheck);
+      // No running peer to reach (over IPv4, or over IPv6 where a cell needs it): dockprobe's own, or why none.
+      ownPeer = planOwnControlPeer(
+        this,
+        { ipv4: peers4.length === 0, ipv6: this.needsIpv6Control && peers6.length === 0 },
+        (host) => tcp(host, CONTROL_PEER_PORT),
       );
-      if (this.needsIpv6Control) {
-        reach6CheckIds = this.peers(6).map((peer) =>
-          this.add({ id: '', kind: 'tcp', host: peer.address, port: peer.port, subnets: [], timeoutMs }),
-        );
+      if (ownPeer?.kind === 'wanted') {
+        if (ownPeer.checkId) reachCheckIds.push(ownPeer.checkId);
+        if (ownPeer.checkId6) reach6CheckIds.push(ownPeer.checkId6);
       }
     }
     const checks = [...this.#checks.values()];
@@ -170,7 +186,13 @@ export class ProbeBuilder {
         ...(settle ? { settle } : {}),
         checks,
       },
-      controls: { dnsCheckId, reachCheckIds, reach6CheckIds },
+      controls: {
+        dnsCheckId,
+        reachCheckIds,
+        reach6CheckIds,
+        ...(Object.keys(peers).length > 0 ? { peers } : {}),
+        ...(ownPeer ? { ownPeer } : {}),
+      },
     };
   }
 
@@ -193,16 +215,24 @@ export class ProbeBuilder {
   }
 
   /**
-   * Up to two running peers on the probe's networks, each with a TCP port it exposes (1 when none) and every port it
-   * exposes in any protocol. A job on another node prefers peers on its own node (the swarm's tasks there): a peer
-   * across nodes proves the probe works only if the path between the nodes does, which is what its checks are about.
+   * Up to two running peers on the probe's networks, each with a TCP port it exposes (1 when none), every port it
+   * exposes in any protocol, and its service and container. A job on another node prefers peers on its own node (the
+   * swarm's tasks there): a peer across nodes proves the probe works only if the path between the nodes does, which is
+   * what its checks are about.
    */
-  peers(family: 4 | 6): { address: string; port: number; exposed: number[] }[] {
+  peers(family: 4 | 6): { address: string; port: number; exposed: number[]; service: string; container: string }[] {
     const ids = new Set(this.networks.map((n) => n.id));
     const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
     const selfTask = this.placement.kind === 'job' ? this.placement.task?.id : undefined;
     const here = this.placement.kind === 'job' ? this.placement.node.id : this.topology.swarm?.nodeId;
-    const candidates: { address: string; port: number; exposed: number[]; node: string | undefined }[] = [];
+    const candidates: {
+      address: string;
+      port: number;
+      exposed: number[];
+      node: string | undefined;
+      service: string;
+      container: string;
+    }[] = [];
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
         if (container.id === self?.id) continue;
@@ -216,6 +246,8 @@ export class ProbeBuilder {
           port: container.ports.find((p) => p.protocol === 'tcp')?.port ?? 1,
           exposed: container.ports.map((p) => p.port),
           node: this.topology.swarm?.nodeId,
+          service: service.name,
+          container: container.name,
         });
       }
       // Tasks on other nodes are known by address only (IPv4: the task list carries no other).
@@ -233,11 +265,13 @@ export class ProbeBuilder {
             port: ports[0] ?? 1,
             exposed: (service.swarm?.service?.ports ?? []).map((p) => p.targetPort),
             node: task.nodeId,
+            service: service.name,
+            container: taskName(service, task),
           });
       }
     }
     const sameNode = candidates.filter((c) => c.node === here);
     const others = candidates.filter((c) => c.node !== here);
-    return [...sameNode, ...others].slice(0, 2).map(({ address, port, exposed }) => ({ address, port, exposed }));
+    return [...sameNode, ...others].slice(0, 2).map(({ node: _node, ...peer }) => peer);
   }
 }

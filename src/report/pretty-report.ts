@@ -6,6 +6,7 @@ import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';
 import { escapeResult } from './escape-control.js';
+import { ownControlPeerLines } from './own-control-peers.js';
 
 /**
  * The human report: a matrix (sources down the side, targets across, each cell pass / FAIL / inconclusive with what
@@ -71,6 +72,12 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
       if (p.error) out.push(c.dim(`    error${p.errorCode ? ` [${p.errorCode}]` : ''}: ${p.error}`));
     }
   }
+  out.push(
+    ...ownControlPeerLines(
+      result.probes.map((p) => ({ label: p.label, peer: p.control.peer })),
+      c,
+    ),
+  );
   if (result.cleanupFailures.length > 0) {
     out.push(
       '',

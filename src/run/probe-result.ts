@@ -1,4 +1,5 @@
 import type { DefaultRoute, Observation } from '../../probes/agent/protocol.js';
+import type { ControlPeerAnswer } from './control-peer-answer.js';
 
 /**
  * Why a probe failed, as a stable code beside its text: one per cause, the same on every engine, so scripts and tests
@@ -43,6 +44,8 @@ interface ProbeResultBase {
   /** Its default route; null when it has none (no egress); undefined when unknown (the host, or no hello). */
   defaultRoute: DefaultRoute | null | undefined;
   durationMs: number;
+  /** For a probe that asked for a control peer of dockprobe's own: the peer it was given, or why there was none. */
+  controlPeer?: ControlPeerAnswer;
 }
 
 /**

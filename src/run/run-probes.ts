@@ -3,6 +3,8 @@ import { DEFAULT_PROBE_GRACE_MS, type Observation } from '../../probes/agent/pro
 import { runPlan } from '../../probes/agent/run-plan.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { LanPlacement, Plan, ProbeSpec } from '../plan/plan.js';
+import { bindOwnControlPeer } from '../plan/own-control-peer.js';
+import { ControlPeers } from './control-peers.js';
 import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
 import { ProbeFailedError } from './probe-failed-error.js';
@@ -12,7 +14,9 @@ export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 
 /**
  * Starts every probe of the plan in parallel (at most `atOnce` at a time, when given, in the plan's order), waits for
- * each, and removes each container as soon as its result is read. A probe that fails to start yields a failed result,
+ * each, and removes each container as soon as its result is read. A probe that asked for a control peer of dockprobe's
+ * own gets it from `controlPeers` (the runner's, kept across its rounds; else one for this round alone, removed with
+ * the run). A probe that fails to start yields a failed result,
  * never an exception: the judge turns it into inconclusive. Swarm jobs bound for the same node run one after another:
  * a job attaches its overlay to the node, and while a node joins an overlay's gossip its embedded DNS answered
  * SERVFAIL for names it had resolved a moment before, in the other jobs running there (seen on the three-node test
@@ -21,13 +25,24 @@ export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 export async function runProbes(
   plan: Plan,
   context: ProbeContext,
-  options: { graceMs?: number; atOnce?: number; onProbe?: (result: ProbeResult) => void } = {},
+  options: {
+    graceMs?: number;
+    atOnce?: number;
+    onProbe?: (result: ProbeResult) => void;
+    controlPeers?: ControlPeers;
+  } = {},
 ): Promise<ProbeResult[]> {
   const graceMs = options.graceMs ?? DEFAULT_PROBE_GRACE_MS;
   const results = new Map<string, ProbeResult>();
   const slot = slots(options.atOnce);
+  // A probe with no running peer on its network waits for its control peer (made once per network) before it starts,
+  // and runs with the peer's address in its plan, or without the checks that would have tried it.
+  const peerOf = (options.controlPeers ?? new ControlPeers({ ...context, readyTimeoutMs: graceMs })).forRound();
   const one = async (spec: ProbeSpec) => {
-    const result = await slot(() => runOne(spec, context, graceMs));
+    const own = spec.controls.ownPeer;
+    const peer = own?.kind === 'wanted' ? await peerOf(own.network) : undefined;
+    const result = await slot(() => runOne(bindOwnControlPeer(spec, peer), context, graceMs));
+    if (peer) result.controlPeer = peer;
     results.set(spec.key, result);
     options.onProbe?.(result);
   };

@@ -3,7 +3,7 @@ import {
   COMPOSE_ONEOFF,
   COMPOSE_PROJECT,
   COMPOSE_SERVICE,
-  LABEL_ROLE,
+  isProbeHelper,
   STACK_NAMESPACE,
   SWARM_SERVICE_NAME,
 } from '../docker/labels.js';
@@ -26,7 +26,7 @@ export function serviceOf(container: ContainerInfo): string | undefined {
 
 /**
  * Containers grouped into the services they run for, in the order each service is first met, each service's
- * containers by name. One-off containers (`compose run`), those of no service and dockprobe's own probes are not the
+ * containers by name. One-off containers (`compose run`), those of no service and dockprobe's own probes and control peers are not the
  * deployment: left out.
  */
 export function groupServices(containers: readonly ContainerInfo[]): TopologyService[] {
@@ -34,7 +34,7 @@ export function groupServices(containers: readonly ContainerInfo[]): TopologySer
   for (const c of containers) {
     const project = projectOf(c);
     const name = serviceOf(c);
-    if (project === undefined || name === undefined || c.labels[LABEL_ROLE] === 'probe') continue;
+    if (project === undefined || name === undefined || isProbeHelper(c.labels)) continue;
     const key = `${project}/${name}`;
     const service = byKey.get(key) ?? { project, name, containers: [] };
     service.containers.push(c);

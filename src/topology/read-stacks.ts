@@ -2,7 +2,7 @@ import type { ContainerInfo } from '../docker/container-client.js';
 import type { Engine } from '../docker/engine.js';
 import type { EngineInfo } from '../docker/system-client.js';
 import type { SwarmService } from '../docker/swarm-client.js';
-import { LABEL_ROLE, STACK_NAMESPACE, SWARM_SERVICE_NAME, labelFilter } from '../docker/labels.js';
+import { STACK_NAMESPACE, SWARM_SERVICE_NAME, isProbeHelper, labelFilter } from '../docker/labels.js';
 import { stackShortName } from './stack-short-name.js';
 import type { Topology, TopologyService } from './topology.js';
 
@@ -45,7 +45,7 @@ export async function readStacks(
   for (const [i, stack] of projects.entries()) {
     // A task container carries its service's name; anything else with the stack label (a probe, a container run by
     // hand with the label) is not the deployment.
-    const local = (containers[i] ?? []).filter((c) => c.labels[SWARM_SERVICE_NAME] && c.labels[LABEL_ROLE] !== 'probe');
+    const local = (containers[i] ?? []).filter((c) => c.labels[SWARM_SERVICE_NAME] && !isProbeHelper(c.labels));
     const ofStack = services.filter((s) => s.stack === stack);
     if ((containers[i] ?? []).length === 0 && ofStack.length === 0 && !stackNetworks.has(stack)) continue;
     read.stacks.push(stack);

@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../docker/container-client.js';
 import type { Engine } from '../docker/engine.js';
-import { COMPOSE_VERSION, LABEL_ROLE } from '../docker/labels.js';
+import { COMPOSE_VERSION, isProbeHelper } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { resolveTopology, topologyNetwork } from './resolve-topology.js';
@@ -26,7 +26,7 @@ export interface World {
   /** How it was read, and so how it is re-read for the run's window: by project, or every container of the engine. */
   scope: WorldScope['kind'];
   topology: Topology;
-  /** Every container in scope, running or not, dockprobe's own probes left out. */
+  /** Every container in scope, running or not, dockprobe's own probes and control peers left out. */
   containers: ContainerInfo[];
   /** When the read began (ms since the epoch): what happened from then on is the run's window. */
   readAtMs: number;
@@ -48,7 +48,7 @@ export function worldOf(topology: Topology, readAtMs = 0): World {
 }
 
 /**
- * Every network and container of the engine, dockprobe's own probes left out. `projects` narrows it to those Compose
+ * Every network and container of the engine, dockprobe's own probes and control peers left out. `projects` narrows it to those Compose
  * projects or stacks; each must exist, or the message lists those that do. Nothing is read by project label alone:
  * a drill looks at what is there.
  */
@@ -61,7 +61,7 @@ async function readEngine(
     runtime.networks.list(),
     runtime.containers.list({ all: true }),
   ]);
-  const mine = all.filter((c) => c.labels[LABEL_ROLE] !== 'probe');
+  const mine = all.filter((c) => !isProbeHelper(c.labels));
   const topologyNetworks = networks.map(topologyNetwork);
   if (projects) {
     const existing = [

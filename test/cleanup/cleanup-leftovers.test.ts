@@ -222,3 +222,23 @@ t.test('cleanup --images keeps the last name of an image a container still runs,
   );
   t.match(report.kept.join('\n'), /dockprobe-other-1/);
 });
+
+t.test(
+  "control peers of dockprobe's own: named as such, removed when their run is gone, kept while it lives",
+  async (t) => {
+    const engine = new FakeEngine();
+    const net = engine.networks.add({ name: 'shop_mail' });
+    const peer = (labels: Record<string, string>, name: string) =>
+      engine.containers.add(
+        { name, labels: { ...labels, 'dockprobe.role': 'control-peer', 'dockprobe.control-peer-of': 'mail' } },
+        [net],
+      );
+    const gone = peer(dead, 'dockprobe-dead-peer-1');
+    const live = peer(alive, 'dockprobe-live-peer-1');
+    const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
+    t.same(report.removed, [`control peer dockprobe-dead-peer-1 (${short(gone.id)}, run dead)`]);
+    t.match(report.kept, [/^control peer dockprobe-live-peer-1 \(\w+, run live\): run live is still alive/]);
+    t.ok(engine.containers.byId.has(live.id) && !engine.containers.byId.has(gone.id));
+    t.ok(engine.networks.byId.has(net.id), "the user's network it was on stays");
+  },
+);

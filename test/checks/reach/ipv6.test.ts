@@ -2,6 +2,7 @@ import t from 'tap';
 import { checkHost } from '../../../probes/agent/protocol.js';
 import { judge } from '../../../src/judge/judge.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
+import { bindOwnControlPeer } from '../../../src/plan/own-control-peer.js';
 import type { Plan } from '../../../src/plan/plan.js';
 import { parseScenario } from '../../../src/scenario/parse-scenario.js';
 import type { Topology, TopologyNetwork } from '../../../src/topology/topology.js';
@@ -169,10 +170,44 @@ t.test('fail closed: no running peer with IPv6 on the source network: IPv6 unpro
         },
   );
   const p = plan(topology);
-  t.same(p.probes[0]!.controls.reach6CheckIds, []);
+  const own = p.probes[0]!.controls.ownPeer;
+  t.match(
+    own,
+    { kind: 'wanted', network: { id: PUBLIC6.id }, checkId: undefined },
+    "dockprobe's own peer, for IPv6 only",
+  );
+  t.same(p.probes[0]!.controls.reach6CheckIds, [own?.kind === 'wanted' ? own.checkId6 : 'none']);
+  // No control peer was given to the probe: its check never ran, and IPv6 stays unproven.
   const { verdicts } = judge(p, fakeResults(p, oracle('timeout')));
   t.equal(verdicts[0]!.code, 'ipv6-control-failed');
-  t.match(verdicts[0]!.reason, /no running peer with an IPv6 address/);
+  t.match(
+    verdicts[0]!.reason,
+    /no running peer with an IPv6 address.*dockprobe's own control peer .* did not answer over IPv6/,
+  );
+
+  // Given one that answered over IPv6, the probe runs with its address in place of the placeholder
+  // (bindOwnControlPeer), proves IPv6 reach against it, and the silence counts.
+  const peer = {
+    status: 'ready' as const,
+    network: 'public-facing',
+    container: 'dockprobe-r-peer-1',
+    containerId: '0123456789ab',
+    address: '172.18.0.100',
+    address6: 'fd00:dbaa::64',
+    port: 40004,
+  };
+  const bound = { ...p, probes: p.probes.map((spec) => bindOwnControlPeer(spec, peer)) };
+  const ran = fakeResults(bound, (check) =>
+    check.kind === 'tcp' && check.host === peer.address6
+      ? { outcome: 'open', address: peer.address6, port: check.port }
+      : oracle('timeout')(check),
+  ).map((r) => ({ ...r, controlPeer: peer }));
+  const proven = judge(p, ran);
+  t.same([proven.verdicts[0]!.status, proven.verdicts[0]!.code], ['pass', 'blocked']);
+  t.match(
+    proven.controls[0]!.detail,
+    /over IPv6 \(open \[fd00:dbaa::64\]:40004\), dockprobe's own control peer dockprobe-r-peer-1/,
+  );
 });
 
 t.test('open over both families is a plain breach', async (t) => {
