@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { githubReport } from '../report/github-report.js';
 import { htmlReport } from '../report/html-report.js';
 import { jsonReport } from '../report/json-report.js';
@@ -12,6 +10,7 @@ import { tapReport } from '../report/tap-report.js';
 import type { RunResult } from '../run-result.js';
 import type { CliContext } from './cli-context.js';
 import type { FileFormat, Format, ReportOptions } from './report-options.js';
+import { writeText } from './write-text.js';
 import { colors } from '../report/colors.js';
 
 /**
@@ -44,19 +43,6 @@ export async function writeReports(
     [options.html, 'html'],
   ];
   for (const [path, format] of files) {
-    if (path) await writeReportFile(path, format, render[format]());
-  }
-}
-
-/** Writes one file report; a file that cannot be written is a usage error naming it. */
-export async function writeReportFile(path: string, format: string, text: string): Promise<void> {
-  try {
-    await writeFile(path, text);
-  } catch (error) {
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `cannot write the ${format} report to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      { cause: error },
-    );
+    if (path) await writeText(path, render[format](), `--${format}`);
   }
 }
