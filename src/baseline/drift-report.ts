@@ -30,9 +30,7 @@ export function prettyDrift(report: DriftReport, c: Colors): string {
   const lines = report.drift.map((d) => {
     const paint =
       d.kind === 'opened' ? c.red : d.kind === 'closed' ? c.yellow : d.kind === 'unknown' ? c.yellow : c.dim;
-    const then = d.before ? `${d.before.state} (${d.before.code})` : 'not in the baseline';
-    const now = d.after ? `${d.after.state} (${d.after.code}: ${d.after.evidence.observed})` : 'not seen now';
-    return `${paint(WORD[d.kind].padEnd(7))} ${escapeControl(d.source)} → ${escapeControl(d.target)}: was ${then}, now ${escapeControl(now)}`;
+    return `${paint(WORD[d.kind].padEnd(7))} ${escapeControl(driftText(d))}`;
   });
   const tail =
     report.drift.length === 0
@@ -44,4 +42,16 @@ export function prettyDrift(report: DriftReport, c: Colors): string {
 /** The baseline side of a drift report. */
 export function baselineSide(file: string, baseline: Baseline): DriftReport['baseline'] {
   return { file, digest: baseline.digest, createdAt: baseline.createdAt, engine: baseline.engine.version };
+}
+
+/** One difference in words, without its kind: `proxy → postgres:5432: was closed (blocked), now open (reached: open)`. */
+export function driftText(d: Drift): string {
+  const then = d.before ? `${d.before.state} (${d.before.code})` : 'not in the baseline';
+  const now = d.after ? `${d.after.state} (${d.after.code}: ${d.after.evidence.observed})` : 'not seen now';
+  return `${d.source} → ${d.target}: was ${then}, now ${now}`;
+}
+
+/** The word a difference's kind is shown by: OPENED, CLOSED, NEW, GONE, UNKNOWN. */
+export function driftWord(d: Drift): string {
+  return WORD[d.kind];
 }

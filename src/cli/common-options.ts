@@ -103,9 +103,13 @@ export function reportOptionsFrom(argv: {
   json?: string | undefined;
   junit?: string | undefined;
   tap?: string | undefined;
+  sarif?: string | undefined;
+  markdown?: string | undefined;
+  html?: string | undefined;
   verbose: boolean;
 }): ReportOptions {
-  return { format: argv.format, json: argv.json, junit: argv.junit, tap: argv.tap, verbose: argv.verbose };
+  const { format, json, junit, tap, sarif, markdown, html, verbose } = argv;
+  return { format, json, junit, tap, sarif, markdown, html, verbose };
 }
 
 /** `--internet a,b --internet c` → [a, b, c]. */

@@ -2,11 +2,17 @@ import { baselineOf, type Baseline } from '../baseline/baseline.js';
 import { drift, driftFails, type FailOn } from '../baseline/drift.js';
 import { baselineSide, jsonDriftReport, prettyDrift, type DriftReport } from '../baseline/drift-report.js';
 import { readBaseline } from '../baseline/read-baseline.js';
+import { markdownDrift } from '../baseline/markdown-drift-report.js';
+import { colors, type Colors } from '../report/colors.js';
+import { githubReport } from '../report/github-report.js';
+import { findingsOfDrift } from '../report/report-findings.js';
+import { sarifReport } from '../report/sarif-report.js';
+import type { RunHeader } from '../run-result.js';
 import { verify, type VerifyOptions } from '../verify.js';
 import type { CliContext } from './cli-context.js';
 import { ExitCode } from './exit-code.js';
 import { reportLeftovers } from './report-leftovers.js';
-import type { ReportOptions } from './report-options.js';
+import type { Format, ReportOptions } from './report-options.js';
 import { writeReports } from './write-reports.js';
 
 /**
@@ -25,10 +31,27 @@ export async function compareWithBaseline(
   const before = await readBaseline(file);
   const result = await verify(options);
   const report = driftReportOf(file, before, baselineOf(result), result, failOn);
-  const stdout = reports.format === 'json' ? jsonDriftReport(report) : prettyDrift(report, context.colorsOut);
-  await writeReports(result, reports, context, stdout);
+  await writeReports(result, reports, context, driftOutput(report, reports.format, result, context.colorsOut));
   reportLeftovers(context, result);
   return driftExitCode(report, result.cleanupFailures);
+}
+
+/**
+ * The drift in a stdout format: JSON, Markdown, SARIF or GitHub's commands (each difference located at the baseline
+ * file), else the pretty lines. `run` names what saw it now.
+ */
+export function driftOutput(
+  report: DriftReport,
+  format: Format,
+  run: Pick<RunHeader, 'engine' | 'compose' | 'runId'>,
+  c: Colors,
+): string {
+  if (format === 'json') return jsonDriftReport(report);
+  if (format === 'markdown') return markdownDrift(report);
+  if (format === 'sarif') return sarifReport(findingsOfDrift(report), run);
+  const pretty = prettyDrift(report, format === 'github' ? colors(false) : c);
+  if (format === 'github') return githubReport(findingsOfDrift(report), pretty.trimEnd().split('\n').at(-1) ?? '');
+  return pretty;
 }
 
 /** How what was seen now (a run's or a drill's baseline) differs from the baseline file. */

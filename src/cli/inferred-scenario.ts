@@ -27,6 +27,7 @@ export async function inferredScenario(
     log(why);
     return undefined;
   }
-  log(`inferred ${entries.reduce((n, e) => n + e.to.length, 0)} expectations from ${model.origin}`);
+  const count = entries.reduce((n, e) => n + e.to.length, 0);
+  log(`inferred ${count} expectation${count === 1 ? '' : 's'} from ${model.origin}`);
   return parseScenario(scenario, `<inferred from ${model.origin}>`);
 }

@@ -231,15 +231,22 @@ export const OPTIONS = {
     choices: FORMATS,
     default: 'pretty',
     per: {
-      drill: { choices: ['pretty', 'json'] },
-      networks: { choices: ['pretty', 'json'] },
+      drill: { choices: ['pretty', 'json', 'markdown', 'sarif', 'github'] },
+      networks: { choices: ['pretty', 'json', 'markdown'] },
       watch: { choices: ['pretty', 'json'] },
     },
-    describe: 'Report format on stdout (watch: its changes, json as JSON lines)',
+    describe:
+      'Report format on stdout: markdown for a step summary or merge request note; sarif (code scanning) and github (workflow commands, each finding on its line of the diff) list each mismatch at its line of the scenario (drill: with --baseline, each difference at the baseline file; watch: its changes, json as JSON lines)',
   },
   json: { kind: 'text', describe: 'Also write the JSON report to this file' },
   junit: { kind: 'text', describe: 'Also write a JUnit XML report to this file' },
   tap: { kind: 'text', describe: 'Also write a TAP report to this file' },
+  sarif: { kind: 'text', describe: 'Also write a SARIF 2.1.0 report (for code scanning) to this file' },
+  markdown: { kind: 'text', describe: 'Also write the Markdown report to this file (e.g. "$GITHUB_STEP_SUMMARY")' },
+  html: {
+    kind: 'text',
+    describe: 'Also write one self-contained HTML page to this file: the matrix, evidence on click, filters by verdict',
+  },
   verbose: {
     kind: 'flag',
     alias: 'v',
@@ -372,7 +379,7 @@ const PROBING = [
   'internet',
 ] as const;
 const RUN = [...PROBING, 'retries', 'repeat', 'quiet'] as const;
-const REPORTS = ['format', 'json', 'junit', 'tap', 'verbose'] as const;
+const REPORTS = ['format', 'json', 'junit', 'tap', 'sarif', 'markdown', 'html', 'verbose'] as const;
 const SWARM = ['nodes', 'node-engine', 'image-load-timeout'] as const;
 
 /** Which command takes which option, in the order its help lists them. */

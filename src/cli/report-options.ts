@@ -1,7 +1,9 @@
 /** Report formats for stdout. */
-export const FORMATS = ['pretty', 'json', 'tap', 'junit'] as const;
+export const FORMATS = ['pretty', 'json', 'tap', 'junit', 'markdown', 'sarif', 'github'] as const;
 /** One of {@link FORMATS}. */
 export type Format = (typeof FORMATS)[number];
+/** The formats a file option writes: each of {@link FORMATS} but the terminal's and GitHub's, and the HTML page. */
+export type FileFormat = Exclude<Format, 'pretty' | 'github'> | 'html';
 
 /** Where reports go: one format on stdout, more in files from the same run. */
 export interface ReportOptions {
@@ -9,5 +11,8 @@ export interface ReportOptions {
   json?: string | undefined;
   junit?: string | undefined;
   tap?: string | undefined;
+  sarif?: string | undefined;
+  markdown?: string | undefined;
+  html?: string | undefined;
   verbose?: boolean | undefined;
 }

@@ -1,12 +1,17 @@
-import { writeFile } from 'node:fs/promises';
-import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { githubReport } from '../report/github-report.js';
+import { htmlReport } from '../report/html-report.js';
 import { jsonReport } from '../report/json-report.js';
 import { junitReport } from '../report/junit-report.js';
-import { prettyReport } from '../report/pretty-report.js';
+import { markdownReport } from '../report/markdown-report.js';
+import { prettyReport, summaryLine } from '../report/pretty-report.js';
+import { findingsOfRun } from '../report/report-findings.js';
+import { sarifReport } from '../report/sarif-report.js';
 import { tapReport } from '../report/tap-report.js';
 import type { RunResult } from '../run-result.js';
 import type { CliContext } from './cli-context.js';
-import type { Format, ReportOptions } from './report-options.js';
+import type { FileFormat, Format, ReportOptions } from './report-options.js';
+import { writeText } from './write-text.js';
+import { colors } from '../report/colors.js';
 
 /**
  * Writes the stdout report and every file report asked for. `stdout` replaces the stdout report (a drift comparison
@@ -18,28 +23,26 @@ export async function writeReports(
   context: CliContext,
   stdout?: string,
 ): Promise<void> {
-  const render: Record<Format, () => string> = {
+  const render: Record<Format | FileFormat, () => string> = {
     pretty: () => `${prettyReport(result, context.colorsOut, { verbose: options.verbose ?? false })}\n`,
     json: () => jsonReport(result),
     tap: () => tapReport(result),
     junit: () => junitReport(result),
+    markdown: () => markdownReport(result),
+    sarif: () => sarifReport(findingsOfRun(result), result),
+    github: () => githubReport(findingsOfRun(result), summaryLine(result, colors(false))),
+    html: () => htmlReport(result),
   };
   context.stdout.write(stdout ?? render[options.format]());
-  const files: [string | undefined, Format][] = [
+  const files: [string | undefined, FileFormat][] = [
     [options.json, 'json'],
     [options.junit, 'junit'],
     [options.tap, 'tap'],
+    [options.sarif, 'sarif'],
+    [options.markdown, 'markdown'],
+    [options.html, 'html'],
   ];
   for (const [path, format] of files) {
-    if (!path) continue;
-    try {
-      await writeFile(path, render[format]());
-    } catch (error) {
-      throw new DockprobeError(
-        ErrorCodes.USAGE,
-        `cannot write the ${format} report to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        { cause: error },
-      );
-    }
+    if (path) await writeText(path, render[format](), `--${format}`);
   }
 }

@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { detectCompose } from '../compose/compose-cli.js';
+import { commandOutput } from '../compose/command-output.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { InferModel } from './infer-model.js';
 import { modelFromComposeConfig } from './model-from-compose-config.js';
@@ -26,11 +27,9 @@ export async function readComposeModel(
   const result = await execa(compose.file, args, { timeout: timeoutMs, reject: false, stdin: 'ignore' });
   if (result.failed) {
     const why = result.timedOut ? `timed out after ${timeoutMs} ms` : `exit code ${result.exitCode}`;
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `${command} failed (${why}): ${String(result.stderr).trim().split('\n').slice(-3).join(' ')}`,
-      { hint: 'check the file with that command; dockprobe reads Compose files only through Compose' },
-    );
+    throw new DockprobeError(ErrorCodes.USAGE, `${command} failed (${why}): ${commandOutput(String(result.stderr))}`, {
+      hint: 'check the file with that command; dockprobe reads Compose files only through Compose',
+    });
   }
   // Compose v2 prints the project's name; v1 names it after the first file's directory.
   const named = (parse(result.stdout) as { name?: unknown } | null)?.name;

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { commandOutput } from '../compose/command-output.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { InferModel } from './infer-model.js';
 import { modelFromComposeConfig } from './model-from-compose-config.js';
@@ -28,13 +29,9 @@ export async function readStackModel(
       : result.exitCode === undefined
         ? String(result.shortMessage)
         : `exit code ${result.exitCode}`;
-    throw new DockprobeError(
-      ErrorCodes.USAGE,
-      `${command} failed (${why}): ${String(result.stderr).trim().split('\n').slice(-3).join(' ')}`,
-      {
-        hint: 'check the file with that command (docker CLI 20.10 or newer); dockprobe reads stack files only through it',
-      },
-    );
+    throw new DockprobeError(ErrorCodes.USAGE, `${command} failed (${why}): ${commandOutput(String(result.stderr))}`, {
+      hint: 'check the file with that command (docker CLI 20.10 or newer); dockprobe reads stack files only through it',
+    });
   }
   return modelFromComposeConfig(String(result.stdout), stack, command);
 }

@@ -11,7 +11,7 @@ export function renderMatrix(model: InferModel, entries: readonly InferredEntry[
   const w0 = Math.max(...rows.map((r) => r[0].length), 0);
   const w1 = Math.max(...rows.map((r) => r[1].length), 0);
   const lines = rows.map(([s, t, x, why]) => `${s.padEnd(w0)}  → ${t.padEnd(w1)}  ${x.padEnd(9)}  ${why}`);
-  return `${[`inferred from ${model.origin}: ${rows.length} expectations`, ...lines].join('\n')}\n`;
+  return `${[`inferred from ${model.origin}: ${rows.length} expectation${rows.length === 1 ? '' : 's'}`, ...lines].join('\n')}\n`;
 }
 
 /**

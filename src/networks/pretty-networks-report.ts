@@ -44,11 +44,12 @@ export function prettyNetworksReport(report: NetworksReport, c: Colors, options:
         'this engine is a swarm worker: what holds a network on other nodes, and whether a stack still has services, only a manager knows',
       ),
     );
-  if (options.listStale) lines.push(summary(report));
+  if (options.listStale) lines.push(networksSummary(report));
   return `${lines.join('\n')}\n`;
 }
 
-function summary(report: NetworksReport): string {
+/** `2 stale networks: 1 left, 1 held, 1 removed (…)`, or that there is none. */
+export function networksSummary(report: NetworksReport): string {
   const left = remainingStale(report);
   if (report.stale.length === 0)
     return 'no stale network: every network with an owner label still has its Compose project, stack or dockprobe run';

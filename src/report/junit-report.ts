@@ -1,13 +1,17 @@
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { RunResult } from '../run-result.js';
+import { fileLineOf } from './report-location.js';
 
 // The package's CommonJS export is the builder itself at run time, while its types describe `{ default: builder }`.
 const junit = (
   'newBuilder' in junitModule ? junitModule : (junitModule as unknown as { default: Builder }).default
 ) as Builder;
 
-/** JUnit XML for CI dashboards: one suite per source, one test case per cell; inconclusive cells are errors. */
-export function junitReport(result: RunResult): string {
+/**
+ * JUnit XML for CI dashboards: one suite per source, one test case per cell, each with the `file` (relative to the
+ * working directory) and `line` of its expectation; inconclusive cells are errors.
+ */
+export function junitReport(result: RunResult, cwd: string = process.cwd()): string {
   const builder = junit.newBuilder();
   const sources = [...new Set(result.verdicts.map((v) => v.source))];
   for (const source of sources) {
@@ -24,6 +28,13 @@ export function junitReport(result: RunResult): string {
         .name(`${v.target} ${v.expected}`)
         .time((v.latencyMs ?? 0) / 1000)
         .standardOutput(`${v.observed}: ${v.reason} (${v.location})`);
+      const at = fileLineOf(v.location, cwd);
+      if (at) {
+        test.file(at.file);
+        // The builder has no setter for `line` (GitLab and the XUnit readers take it beside `file`): its attributes
+        // are a plain object that it writes in order (test/report/junit-report.test.ts holds it to that).
+        (test as unknown as { _attributes: Record<string, unknown> })._attributes['line'] = at.line;
+      }
       // The code is a property of every case, passing ones too, so a dashboard can count what proved each pass; on a
       // failure or error it is also the type, which is where most dashboards group findings.
       test.property('code', v.code);

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatPosition } from '../errors/scenario-error.js';
-import type { Verdict } from '../judge/verdict.js';
+import type { Evidence, Verdict } from '../judge/verdict.js';
 import { hostPort } from '../plan/checks.js';
 import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
@@ -107,12 +107,8 @@ export function madeBy(result: Pick<RunResult, 'engine' | 'compose'>): string {
 
 // Cells stay narrow: the outcome and latency; addresses and reasons go in the detail lines below the matrix.
 function cellText(v: Verdict, c: Colors): string {
-  const latency = v.latencyMs === undefined ? '' : ` ${formatDuration(v.latencyMs)}`;
-  const outcome = v.observed.startsWith('http ')
-    ? v.observed.split(' ').slice(0, 2).join(' ')
-    : (v.observed.split(' ')[0] ?? v.observed);
-  if (v.status === 'pass') return `${c.green('pass')} ${v.expected === 'blocked' ? 'blocked' : `${outcome}${latency}`}`;
-  if (v.status === 'fail') return `${c.red(c.bold('FAIL'))} ${outcome}${latency}`;
+  if (v.status === 'pass') return `${c.green('pass')} ${cellOutcome(v)}`;
+  if (v.status === 'fail') return `${c.red(c.bold('FAIL'))} ${cellOutcome(v)}`;
   return `${c.yellow('inconclusive')}`;
 }
 
@@ -121,17 +117,26 @@ function detail(v: Verdict, label: string, c: Colors): string {
     `  ${label} ${v.source} → ${v.target} (expected ${v.expected}): ${v.reason}`,
     c.dim(`    [${v.code}]${v.probeErrorCode ? ` [${v.probeErrorCode}]` : ''} ${v.expectation} — ${v.location}`),
   ];
-  for (const e of v.evidence) {
-    const o = e.observation;
-    lines.push(
-      c.dim(
-        `    · ${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`,
-      ),
-    );
-  }
+  for (const e of v.evidence) lines.push(c.dim(`    · ${evidenceText(e)}`));
   return lines.join('\n');
 }
 
-function unique<T>(values: T[]): T[] {
+/** One attempt and what it saw: `tcp redis:6379: open 172.18.0.5:6379 in 3ms`. */
+export function evidenceText(e: Evidence): string {
+  const o = e.observation;
+  return `${e.attempt.description}: ${o ? `${o.outcome}${o.status ? ` ${o.status}` : ''}${o.address ? ` ${hostPort(o.address, o.port)}` : ''} in ${formatDuration(o.latencyMs)}${o.errorCode ? ` [${o.errorCode}]` : ''}` : 'no observation'}`;
+}
+
+/** A cell's outcome in a word or two (`open`, `http 200`) with its latency; `blocked` for a blocked path that passed. */
+export function cellOutcome(v: Verdict): string {
+  const latency = v.latencyMs === undefined ? '' : ` ${formatDuration(v.latencyMs)}`;
+  const outcome = v.observed.startsWith('http ')
+    ? v.observed.split(' ').slice(0, 2).join(' ')
+    : (v.observed.split(' ')[0] ?? v.observed);
+  return v.status === 'pass' && v.expected === 'blocked' ? 'blocked' : `${outcome}${latency}`;
+}
+
+/** Each value once, in the order first seen. */
+export function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }

@@ -165,19 +165,14 @@ export function parseScenario(text: string, file: string): Scenario {
       },
     ]);
   }
+  refuseBinary(text, file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = lines.linePos(e.pos[0]);
-        return {
-          file,
-          line: pos.line,
-          col: pos.col,
-          message: `YAML: ${e.message.split('\n')[0]}`,
-          hint: yamlHint(e.code),
-        };
+        return { file, line: pos.line, col: pos.col, ...yamlProblem(e.code, e.message) };
       }),
     );
   }
@@ -211,9 +206,14 @@ export function parseScenario(text: string, file: string): Scenario {
       { file, line: 1, col: 1, message: 'the scenario file is empty', hint: 'start from scenarios/reference.yml' },
     ]);
   }
-  const result = scenarioSchema.safeParse(data);
+  refuseOtherDocument(data, file, at);
+  const result = scenarioSchema.safeParse(withoutExtensions(data));
   if (!result.success) {
-    throw new ScenarioError(result.error.issues.flatMap((issue) => describeIssue(issue, data, at)));
+    const problems = result.error.issues.flatMap((issue) => describeIssue(issue, data, at));
+    // What the schema cannot see in a file it refused: each target of an entry, checked as the full parse would, so
+    // that one pass gives every problem (a bad port beside a misspelt key).
+    problems.push(...targetProblems(data, at));
+    throw new ScenarioError(inLineOrder(problems));
   }
   return normalise(result.data, file, at);
 }
@@ -226,7 +226,11 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
     if (text === undefined) return undefined;
     const ms = parseDuration(text);
     if (ms === undefined)
-      problems.push({ ...at(path), message: `${quoted(text)} is not a duration from 1ms to 10m`, hint: DURATION_HINT });
+      problems.push({
+        ...at(path),
+        message: `${quoted(text)} is not a duration from 1ms to 10m`,
+        hint: durationHint(text),
+      });
     return ms;
   };
   const timeoutMs = duration(raw.timeout, ['timeout']) ?? DEFAULT_TIMEOUT_MS;
@@ -308,7 +312,7 @@ function normalise(raw: RawScenario, file: string, at: At): Scenario {
         position: at(['traefik']),
       }
     : undefined;
-  if (problems.length > 0) throw new ScenarioError(problems);
+  if (problems.length > 0) throw new ScenarioError(inLineOrder(problems));
   return { file, projects, timeoutMs, internet, expectations: [...written, ...made], rules, traefik };
 }
 
@@ -358,6 +362,8 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
       });
     }
     case 'invalid_union': {
+      // A key left out is missing, whatever forms it could have taken: no branch's complaint about `undefined`.
+      if (valueAt(data, path) === undefined && path.length > 0) return [missing(path, at)];
       // Report the branch that matched the value's type best: the one whose issues go deepest.
       // Issues inside a union carry paths relative to the union.
       const branches = issue.errors.filter((b) => b.length > 0);
@@ -381,20 +387,12 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
     }
     case 'invalid_type': {
       const value = valueAt(data, path);
-      if (value === undefined) {
-        return [
-          {
-            ...at(path.slice(0, -1)),
-            message: `missing '${String(path[path.length - 1])}'${path.length > 1 ? ` in ${pathLabel(path.slice(0, -1))}` : ''}`,
-            hint: requiredHint(path),
-          },
-        ];
-      }
+      if (value === undefined) return [missing(path, at)];
       return [
         {
           ...at(path),
           message: `${where} must be ${article(issue.expected)}, got ${describeValue(value)}`,
-          hint: requiredHint(path),
+          hint: path.at(-1) === 'timeout' ? durationHint(value) : requiredHint(path),
         },
       ];
     }
@@ -403,7 +401,7 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
         {
           ...at(path),
           message: `${where} is not a duration: ${describeValue(valueAt(data, path))}`,
-          hint: DURATION_HINT,
+          hint: durationHint(valueAt(data, path)),
         },
       ];
     case 'too_small':
@@ -419,6 +417,15 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
         { ...at(path), message: `${where} is too large (maximum ${String(issue.maximum)})`, hint: requiredHint(path) },
       ];
     case 'invalid_value':
+      if (valueAt(data, path) === undefined && path.length > 0) return [missing(path, at)];
+      if (path.length === 1 && path[0] === 'version')
+        return [
+          {
+            ...at(path),
+            message: `'version' must be 1, got ${describeValue(valueAt(data, path))}`,
+            hint: "1 is the only scenario version (leave it out to mean 1); a Compose file's `version:` says nothing here",
+          },
+        ];
       return [
         {
           ...at(path),
@@ -429,6 +436,31 @@ function describeIssue(issue: Issue, data: unknown, at: At): ScenarioProblem[] {
     default:
       return [{ ...at(path), message: `${where}: ${issue.message}` }];
   }
+}
+
+/** Problems as a reader meets them: by line, then column (a sort is stable: one place keeps its order). */
+function inLineOrder(problems: ScenarioProblem[]): ScenarioProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+// A key left out, said at the map that lacks it.
+function missing(path: readonly PropertyKey[], at: At): ScenarioProblem {
+  return {
+    ...at(path.slice(0, -1) as DocPath),
+    message: `missing '${String(path[path.length - 1])}'${path.length > 1 ? ` in ${pathLabel(path.slice(0, -1))}` : ''}`,
+    hint: requiredHint(path),
+  };
+}
+
+/** The duration hint, with what to write instead where the value says what was meant (`2` → `2s`, `1h`). */
+export function durationHint(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value))
+    return `a duration needs a unit: write ${value}s for ${value} seconds (or ${value}ms); ${DURATION_HINT}`;
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*(h|hours?|d|days?)\s*$/i.test(value))
+    return `hours and days are not taken: no check waits that long; ${DURATION_HINT}`;
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))
+    return `a duration needs a unit: write ${value.trim()}s for ${value.trim()} seconds; ${DURATION_HINT}`;
+  return DURATION_HINT;
 }
 
 function depth(issues: readonly Issue[]): number {
@@ -541,6 +573,87 @@ function describeValue(value: unknown): string {
 
 function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+// The YAML library's message, made dockprobe's where it speaks to its own caller (MULTIPLE_DOCS).
+function yamlProblem(code: string, message: string): { message: string; hint: string | undefined } {
+  if (code === 'MULTIPLE_DOCS')
+    return {
+      message: 'the file holds several YAML documents (a `---` line starts another): a scenario is one document',
+      hint: 'put each scenario in a file of its own and give them all: dockprobe test a.yml b.yml',
+    };
+  return { message: `YAML: ${message.split('\n')[0]}`, hint: yamlHint(code) };
+}
+
+/**
+ * A file that is no text (a binary, an image, an archive) is refused as such, not parsed into pages of YAML errors
+ * quoting its bytes: a NUL, or text that is not UTF-8 (decoded to U+FFFD), within its first 8 KiB.
+ */
+function refuseBinary(text: string, file: string): void {
+  const head = text.slice(0, 8192);
+  const nul = head.indexOf('\u0000');
+  const at = nul !== -1 ? nul : head.indexOf('\uFFFD');
+  if (at === -1) return;
+  throw new ScenarioError([
+    {
+      file,
+      line: 1,
+      col: 1,
+      message: `not a text file: ${head[at] === '\u0000' ? 'a NUL byte' : 'bytes that are not UTF-8'} at character ${at + 1}`,
+      hint: 'a scenario is a YAML text file; start from scenarios/reference.yml',
+    },
+  ]);
+}
+
+/** Other files a user may hand to validate or test: said for what they are, with the command that takes each. */
+function refuseOtherDocument(data: unknown, file: string, at: At): void {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  const o = data as Record<string, unknown>;
+  if (typeof o['format'] === 'string' && o['format'].startsWith('dockprobe-')) {
+    const takes: Record<string, string> = {
+      'dockprobe-baseline': `a baseline is compared with by \`dockprobe test SCENARIO --baseline ${file}\` or \`dockprobe drill --all --baseline ${file}\``,
+    };
+    throw new ScenarioError([
+      {
+        ...at([]),
+        message: `this is a ${o['format']} document that dockprobe wrote, not a scenario`,
+        hint: takes[o['format']] ?? 'a scenario has `expect:` or `rules:`; start from scenarios/reference.yml',
+      },
+    ]);
+  }
+  if ('services' in o && !('expect' in o) && !('rules' in o)) {
+    throw new ScenarioError([
+      {
+        ...at(['services'], true),
+        message: 'this looks like a Compose file (it has `services:`), not a scenario',
+        hint: `dockprobe infer --file ${file} --write isolation.yml writes a scenario from it; then dockprobe validate isolation.yml`,
+      },
+    ]);
+  }
+}
+
+/** The scenario without its top-level `x-` keys: a place for YAML anchors, as Compose files have. */
+function withoutExtensions(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
+}
+
+/** The problems of every `to:` target of every `expect:` entry, for a file whose schema check failed. */
+function targetProblems(data: unknown, at: At): ScenarioProblem[] {
+  const expect = (data as { expect?: unknown } | null)?.expect;
+  if (!Array.isArray(expect)) return [];
+  const problems: ScenarioProblem[] = [];
+  expect.forEach((entry: unknown, index) => {
+    const to = (entry as { to?: unknown } | null)?.to;
+    const list = Array.isArray(to) ? to : to === undefined ? [] : [to];
+    list.forEach((raw: unknown, j) => {
+      if (!targetObjectSchema.safeParse(raw).success && typeof raw !== 'string') return;
+      const position = at(Array.isArray(to) ? ['expect', index, 'to', j] : ['expect', index, 'to']);
+      const target = parseTarget(raw as Parameters<typeof parseTarget>[0], undefined, position);
+      if ('error' in target) problems.push({ ...position, message: target.error, hint: target.hint });
+    });
+  });
+  return problems;
 }
 
 function yamlHint(code: string): string | undefined {

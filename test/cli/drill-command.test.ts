@@ -114,8 +114,14 @@ const usage: [string, string[], string | RegExp][] = [
   [
     'a format drill does not write',
     ['drill', '--all', '--format', 'tap'],
-    "--format must be one of pretty, json, got 'tap'",
+    "--format must be one of pretty, json, markdown, sarif, github, got 'tap'",
   ],
+  [
+    'sarif without a baseline, whose differences are its findings',
+    ['drill', '--all', '--format', 'sarif'],
+    /--format sarif needs --baseline/,
+  ],
+  ['github without a baseline', ['drill', '--all', '--format', 'github'], /--format github needs --baseline/],
 ];
 for (const [what, argv, message] of usage) {
   t.test(`${what}: a usage error before anything runs`, async (t) => {

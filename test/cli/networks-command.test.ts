@@ -27,7 +27,7 @@ t.test('usage errors name what was received, before the engine is touched', asyn
   });
   await t.rejects(main(['networks', '--stale', '--format', 'tap'], context), {
     code: 'DP_USAGE',
-    message: "--format must be one of pretty, json, got 'tap'",
+    message: "--format must be one of pretty, json, markdown, got 'tap'",
   });
   await t.rejects(main(['networks', '--stale', '--engine-timeout', '0s'], context), {
     code: 'DP_USAGE',

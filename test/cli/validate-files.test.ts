@@ -7,9 +7,11 @@ import { loadScenario } from '../../src/scenario/parse-scenario.js';
 // test/cli/bundle.test.ts runs): the text for valid files, and a throw for anything the full command line must do.
 
 t.test('valid files: one line each, the line the full command line prints', async (t) => {
-  const files = ['scenarios/reference.yml', 'scenarios/perspectives.yml'];
+  const files = ['scenarios/reference.yml', 'scenarios/reference-rules.yml'];
   const lines = await Promise.all(files.map(async (f) => validatedLine(f, await loadScenario(f))));
   t.equal(validateFiles(files), lines.join(''));
+  // What a source's placement allows is the check kinds' to say: the full command line checks such a file.
+  t.throws(() => validateFiles(['scenarios/perspectives.yml']), /placement/);
   t.equal(lines[0], 'scenarios/reference.yml: ok (4 expectations, 10 targets)\n');
   t.equal(
     validatedLine('scenarios/reference-rules.yml', await loadScenario('scenarios/reference-rules.yml')),

@@ -75,7 +75,7 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
 
 /** What the drill command does with a drill's result: reports, a baseline written or compared with. */
 export interface DrillOutput {
-  format: 'pretty' | 'json';
+  format: 'pretty' | 'json' | 'markdown' | 'sarif' | 'github';
   verbose: boolean;
   writeBaseline?: string | undefined;
   baseline?: string | undefined;
@@ -91,6 +91,16 @@ export async function drillAndReport(options: DrillOptions, output: DrillOutput,
     import('../../drill/drill.js'),
     import('../exit-code.js'),
   ]);
+  // A drill judges nothing against a file: only a difference from a baseline has a place to show at.
+  if ((output.format === 'sarif' || output.format === 'github') && output.baseline === undefined) {
+    throw new DockprobeError(
+      ErrorCodes.USAGE,
+      `--format ${output.format} needs --baseline: a drill's findings are its differences from a baseline, each shown at the baseline file`,
+      {
+        hint: 'dockprobe drill --all --write-baseline base.json, then dockprobe drill --all --baseline base.json --format sarif',
+      },
+    );
+  }
   // Read before anything runs: a bad baseline is a usage error, not a drill that drifts everywhere.
   const before =
     output.baseline !== undefined
@@ -111,18 +121,18 @@ export async function drillAndReport(options: DrillOptions, output: DrillOutput,
     );
   }
   if (output.baseline !== undefined && before && baseline) {
-    const [{ driftReportOf, driftExitCode }, { jsonDriftReport, prettyDrift }] = await Promise.all([
-      import('../compare-with-baseline.js'),
-      import('../../baseline/drift-report.js'),
-    ]);
+    const { driftReportOf, driftExitCode, driftOutput } = await import('../compare-with-baseline.js');
     const report = driftReportOf(output.baseline, before, baseline, result, output.failOn);
-    context.stdout.write(output.format === 'json' ? jsonDriftReport(report) : prettyDrift(report, context.colorsOut));
+    context.stdout.write(driftOutput(report, output.format, result, context.colorsOut));
     reportLeftovers(context, result);
     return driftExitCode(report, result.cleanupFailures);
   }
   if (output.format === 'json') {
     const { jsonDrillReport } = await import('../../drill/json-drill-report.js');
     context.stdout.write(jsonDrillReport(result));
+  } else if (output.format === 'markdown') {
+    const { markdownDrillReport } = await import('../../drill/markdown-drill-report.js');
+    context.stdout.write(markdownDrillReport(result));
   } else {
     const { prettyDrillReport } = await import('../../drill/pretty-drill-report.js');
     context.stdout.write(prettyDrillReport(result, context.colorsOut, { verbose: output.verbose }));

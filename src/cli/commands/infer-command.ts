@@ -1,3 +1,5 @@
+import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
+import type { InferService } from '../../infer/infer-model.js';
 import type { CliContext } from '../cli-context.js';
 import { engineOptionFrom, listOption, oneProject, projectOption } from '../common-options.js';
 import { defineCommand } from '../define-command.js';
@@ -30,14 +32,34 @@ export function inferCommand(context: CliContext) {
         live: argv.live,
         engine: engineOptionFrom(argv),
       });
+      const skipped = skippedServices(model.services);
+      if (entries.length === 0) {
+        // A scenario with no expectation is one validate refuses: none is written, and the exit code says so.
+        throw new DockprobeError(
+          ErrorCodes.USAGE,
+          `nothing to infer from ${model.origin}: no service with a port on a network${argv.write ? `; ${argv.write} not written` : ''}${skipped.length > 0 ? ` (skipped: ${skipped.join('; ')})` : ''}`,
+          {
+            hint: 'give each service its ports in the Compose file (`expose:` or `ports:`), or write the scenario by hand from scenarios/reference.yml',
+          },
+        );
+      }
       context.stdout.write(matrix);
-      if (entries.length === 0)
-        context.stderr.write(`dockprobe: nothing to infer from ${model.origin}: no service with a port on a network\n`);
+      if (skipped.length > 0) context.stderr.write(`dockprobe: skipped: ${skipped.join('; ')}\n`);
       if (argv.write) {
         const { writeText } = await import('../write-text.js');
         await writeText(argv.write, scenario, '--write');
         context.stderr.write(`dockprobe: wrote ${argv.write}\n`);
       }
     },
+  });
+}
+
+/** The services nothing is inferred for, each with why: `redis (no port: neither expose: nor ports:)`. */
+export function skippedServices(services: readonly InferService[]): string[] {
+  return services.flatMap((s) => {
+    if (s.networkMode !== undefined)
+      return [`${s.name} (network_mode ${s.networkMode}: on none of the project's networks)`];
+    if (s.ports.length === 0 && s.udpPorts.length === 0) return [`${s.name} (no port: neither expose: nor ports: in the file)`];
+    return [];
   });
 }

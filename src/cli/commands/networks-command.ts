@@ -55,7 +55,11 @@ export function networksCommand(context: CliContext, setExit: (code: number) => 
       context.stdout.write(
         argv.format === 'json'
           ? jsonNetworksReport(report)
-          : prettyNetworksReport(report, context.colorsOut, { listStale: argv.stale }),
+          : argv.format === 'markdown'
+            ? (await import('../../networks/markdown-networks-report.js')).markdownNetworksReport(report, {
+                listStale: argv.stale,
+              })
+            : prettyNetworksReport(report, context.colorsOut, { listStale: argv.stale }),
       );
       setExit(exitCodeForNetworks(report, argv.stale));
     },

@@ -23,18 +23,21 @@ export function validateCommand(context: CliContext, setExit: (code: number) => 
       requireScenarioFiles(argv.files, 'validate');
       const files = argv.files ?? [];
       // bin.ts runs valid files through validate-files.ts without yargs; it prints the same lines.
-      const [{ loadScenario }, { validatedLine }, { readStdinScenario }, { printError }] = await Promise.all([
-        import('../../scenario/parse-scenario.js'),
-        import('../validate-files.js'),
-        import('../scenario-input.js'),
-        import('../print-error.js'),
-      ]);
+      const [{ loadScenario }, { refuseUncheckable }, { validatedLine }, { readStdinScenario }, { printError }] =
+        await Promise.all([
+          import('../../scenario/parse-scenario.js'),
+          import('../../plan/scenario-problems.js'),
+          import('../validate-files.js'),
+          import('../scenario-input.js'),
+          import('../print-error.js'),
+        ]);
       refuseStdinTwice(files);
       let exit: number = ExitCode.PASS;
       let invalid = 0;
       for (const file of files) {
         try {
           const scenario = file === STDIN_ARG ? await readStdinScenario(context) : await loadScenario(file);
+          refuseUncheckable(scenario);
           context.stdout.write(validatedLine(file === STDIN_ARG ? STDIN_NAME : file, scenario));
         } catch (error) {
           // Every file is checked and reported, the worst exit code kept.

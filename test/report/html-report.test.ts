@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import t from 'tap';
+import { htmlReport } from '../../src/report/html-report.js';
+import { pngPixels } from '../fixtures/png-pixels.js';
+import { runResult, verdict } from '../fixtures/run-result.js';
+import { shopRun } from '../fixtures/shop-run.js';
+
+// The page of a real run on the fake engine, as Debian's headless Chromium shows it: offline, with no console error,
+// its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out.
+
+const FAIL_BACKGROUND = 'ffebe9';
+const PASS_BACKGROUND = 'dafbe1';
+
+async function chromium(): Promise<string | undefined> {
+  for (const name of ['chromium', 'chromium-browser']) {
+    const found = await execa('which', [name], { reject: false });
+    if (found.exitCode === 0) return found.stdout.trim();
+  }
+  return undefined;
+}
+
+t.test('the page on its own: matrix, evidence per cell, filters, engine and versions', async (t) => {
+  const result = await shopRun('ht1', { probeFails: true });
+  const html = htmlReport(result);
+  t.notMatch(html, /(src|href)=|https?:\/\/|@import|url\(/, 'nothing loads from anywhere');
+  t.match(html, "default-src 'none'", 'and the page may not');
+  t.match(html, `engine ${result.engine.version} (API ${result.engine.apiVersion})`);
+  const cells = [...html.matchAll(/<details class="verdict (\w+)"[^>]*><summary>([^<]*)<\/summary>(.*?)<\/details>/g)];
+  t.same(
+    cells.map((c) => c[1]),
+    result.verdicts.map((v) => v.status),
+    'a cell per verdict, in order',
+  );
+  for (const [i, c] of cells.entries()) {
+    const v = result.verdicts[i]!;
+    t.match(c[3], v.location, 'its place in the scenario, on click');
+    for (const e of v.evidence) t.match(c[3], e.attempt.description, 'its evidence, on click');
+  }
+  t.equal([...html.matchAll(/<input type="checkbox" checked data-status="(\w+)">/g)].length, 3, 'a filter per verdict');
+});
+
+t.test('text from a scenario or the engine stays text', async (t) => {
+  const html = htmlReport(runResult([verdict({ source: '<script>alert(1)</script>', reason: '"><img src=x>' })]));
+  t.notMatch(html, '<script>alert');
+  t.notMatch(html, '<img');
+  t.match(html, '&lt;script&gt;alert(1)&lt;/script&gt;');
+});
+
+const browser = await chromium();
+
+t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-get install chromium)' }, async (t) => {
+  if (!browser) return;
+  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const result = await shopRun('ht2', { probeFails: true });
+  const page = join(dir, 'report.html');
+  await writeFile(page, htmlReport(result));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--window-size=1200,700'];
+  const shoot = async (hash: string) => {
+    const png = join(dir, `shot${hash.replace(/\W/g, '_')}.png`);
+    const run = await execa(browser, [...flags, `--screenshot=${png}`, `file://${page}${hash}`], {
+      reject: false,
+      timeout: 50_000,
+    });
+    t.equal(run.exitCode, 0, `chromium ran (${hash || 'no filter'})`);
+    t.same(
+      run.stderr.split('\n').filter((l) => l.includes(':CONSOLE')),
+      [],
+      'no console message: no script error, nothing refused by the page policy',
+    );
+    const { pixels } = pngPixels(await readFile(png));
+    return (colour: string) => pixels.filter((p) => p === colour).length;
+  };
+  const all = await shoot('');
+  t.ok(all(FAIL_BACKGROUND) > 100, `the FAIL cells are on screen (${all(FAIL_BACKGROUND)} pixels)`);
+  t.ok(all(PASS_BACKGROUND) > 100, 'and the passing ones');
+  const failsOnly = await shoot('#hide=pass,inconclusive');
+  t.ok(failsOnly(FAIL_BACKGROUND) > 100, 'filtered to FAIL: the FAIL cells stay');
+  t.equal(failsOnly(PASS_BACKGROUND), 0, 'the passing ones are hidden');
+  const noFails = await shoot('#hide=fail');
+  t.equal(noFails(FAIL_BACKGROUND), 0, 'FAIL filtered out: none shown');
+
+  const dom = await execa(browser, [...flags, '--dump-dom', `file://${page}#hide=fail`], { reject: false });
+  t.match(dom.stdout, /<body class="hide-fail">/, 'the script ran and applied the filter');
+});
