@@ -59,7 +59,8 @@ export function skippedServices(services: readonly InferService[]): string[] {
   return services.flatMap((s) => {
     if (s.networkMode !== undefined)
       return [`${s.name} (network_mode ${s.networkMode}: on none of the project's networks)`];
-    if (s.ports.length === 0 && s.udpPorts.length === 0) return [`${s.name} (no port: neither expose: nor ports: in the file)`];
+    if (s.ports.length === 0 && s.udpPorts.length === 0)
+      return [`${s.name} (no port: neither expose: nor ports: in the file)`];
     return [];
   });
 }
