@@ -72,9 +72,44 @@ async function up(): Promise<void> {
     [targetNs, `dpub${id}`, TARGET],
   ] as const) {
     await inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
+    // No duplicate address detection on the link-local address either: the link is usable as soon as it is up.
+    await inNs(ns, ['sysctl', '-qw', `net.ipv6.conf.${dev}.accept_dad=0`]);
     await inNs(ns, ['ip', 'addr', 'add', `${own.v4}/24`, 'dev', dev]);
     await inNs(ns, ['ip', 'addr', 'add', `${own.v6}/64`, 'dev', dev, 'nodad']);
     await inNs(ns, ['ip', 'link', 'set', dev, 'up']);
+  }
+  // Each end knows the other's link address from the start: with 300 ms per try, a first datagram that waits for
+  // neighbour discovery on a loaded machine would need a second try, which is not what this test is about.
+  const macOf = async (ns: string, dev: string) =>
+    (JSON.parse((await inNs(ns, ['ip', '-j', 'link', 'show', 'dev', dev])).stdout) as { address: string }[])[0]!
+      .address;
+  const probeMac = await macOf(probeNs, `dpua${id}`);
+  const targetMac = await macOf(targetNs, `dpub${id}`);
+  for (const family of ['v4', 'v6'] as const) {
+    await inNs(probeNs, [
+      'ip',
+      'neigh',
+      'replace',
+      TARGET[family],
+      'lladdr',
+      targetMac,
+      'dev',
+      `dpua${id}`,
+      'nud',
+      'permanent',
+    ]);
+    await inNs(targetNs, [
+      'ip',
+      'neigh',
+      'replace',
+      PROBE[family],
+      'lladdr',
+      probeMac,
+      'dev',
+      `dpub${id}`,
+      'nud',
+      'permanent',
+    ]);
   }
   // The target's own firewall: as Docker's isolation, a DROP; as a firewall that answers, REJECTs of each kind.
   const rule = (tool: string, port: number, ...target: string[]) =>
