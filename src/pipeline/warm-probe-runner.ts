@@ -31,6 +31,8 @@ export interface WarmRunnerOptions {
    * own): one per network, kept across rounds, removed with the run. Made from the context when absent.
    */
   controlPeers?: ControlPeers;
+  /** Called with what could not be removed of a control peer no probe needs any more (it goes with the run). */
+  onPeerFailure?: (failure: string) => void;
   /** Called when a warm probe starts, is replaced, retired, or cannot start. */
   onChange?: (change: WarmProbeChange) => void;
 }
@@ -155,6 +157,14 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
           ? options.cold.run({ ...plan, probes: cold }).then((list) => list.forEach(note))
           : Promise.resolve(),
       ]);
+      // A peer of dockprobe's own that no probe of this round asked for (its network has running peers again) goes:
+      // it is no watch's to keep, and it has no lease of its own to end it if the watch is killed.
+      const needed = new Set(
+        plan.probes.flatMap((spec) =>
+          spec.controls.ownPeer?.kind === 'wanted' ? [spec.controls.ownPeer.network.id] : [],
+        ),
+      );
+      for (const failure of await controlPeers.retireExcept(needed)) options.onPeerFailure?.(failure);
       return plan.probes.map((spec) => results.get(spec.key)!);
     },
     containerIds: () => new Set([...pool.values(), ...unremoved].map((p) => p.id)),

@@ -31,6 +31,27 @@ export class ControlPeers {
     };
   }
 
+  /**
+   * Removes the peers of networks not in `needed` (their sources have running peers again, or are no longer probed),
+   * so that a long-lived runner keeps none it does not use. Never throws; returns what could not be removed.
+   */
+  async retireExcept(needed: ReadonlySet<string>): Promise<string[]> {
+    const failures: string[] = [];
+    for (const [networkId, starting] of [...this.#peers]) {
+      if (needed.has(networkId)) continue;
+      this.#peers.delete(networkId);
+      const peer = await starting.catch(() => undefined);
+      if (!peer) continue;
+      try {
+        await peer.stop();
+        this.context.log?.(`control peer ${peer.name} (${short(peer.id)}) retired: no probe needs it any more`);
+      } catch (error) {
+        failures.push(`remove control peer ${peer.name}: ${(error as Error).message}`);
+      }
+    }
+    return failures;
+  }
+
   async #answer(network: { id: string; name: string }): Promise<ControlPeerAnswer> {
     const log = this.context.log ?? (() => undefined);
     const kept = await this.#peers.get(network.id)?.catch(() => undefined);

@@ -148,6 +148,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       {
         cold: session.coldRunner(image),
         graceMs,
+        onPeerFailure: (failure) => log(`warning: ${failure}`),
         onChange: (change) => {
           if (change.what === 'replaced') metrics.probeReplaced();
           log(`warm probe ${change.name} (${change.key}) ${change.what}: ${change.why}`);

@@ -344,6 +344,23 @@ t.test('watch: warm probes get the same peer, kept across rounds and removed wit
     1,
     'one peer for both rounds',
   );
+  // A running container joins the network: the next round proves reach against it, and dockprobe's own peer goes (a
+  // killed watch would otherwise leave it running, with no lease to end it).
+  d.engine.containers.add(
+    {
+      name: 'shop-relay-1',
+      labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'relay' },
+      ports: [{ port: 25, protocol: 'tcp', published: [], requested: [] }],
+    },
+    [d.mail],
+  ).networks[0]!.ipv4 = '172.30.0.7';
+  const third = await round();
+  t.match(third.results[0]!.controlPeer, undefined, 'no peer of its own needed');
+  t.same(
+    leftOf(d, 'm9').filter((name) => name.includes('-peer-')),
+    [],
+    'the peer no probe needs any more is removed at the end of the round',
+  );
   t.same(await runner.close(), []);
   t.same(await cleanup.runAll(), [], "the run's cleanup stack frees what is left");
   t.same(leftOf(d, 'm9'), [], 'the warm probe and the peer are removed');
