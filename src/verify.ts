@@ -23,6 +23,7 @@ import { connectNodeEngines, type NodeEngine } from './topology/connect-node-eng
 import type { Topology } from './topology/topology.js';
 import { readWorld } from './topology/world.js';
 import { readProxyConfigs } from './traefik/read-proxy-config.js';
+import { describeEngine } from './docker/describe-engine.js';
 
 /** Options of {@link verify}: what every run takes (RunOptions), and where the scenario's targets come from. */
 export interface VerifyOptions extends RunOptions {
@@ -84,7 +85,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   const { topology } = world;
   const resolved = resolveScenarios(projected, topology);
   log(
-    `engine ${topology.engine.version} (API ${topology.engine.apiVersion}) at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
+    `${describeEngine(topology.engine)} at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
   );
   const nodes = options.nodes ? chooseNodes(options.nodes, topology) : undefined;
   if (nodes) log(`probing from node(s) ${nodes.map((n) => n.hostname).join(', ')}`);

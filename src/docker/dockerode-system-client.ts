@@ -25,6 +25,7 @@ export class DockerodeSystemClient implements SystemClient {
         () =>
           connection.docker.info() as Promise<{
             Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
+            FirewallBackend?: { Driver?: string };
           }>,
       ),
     ]);
@@ -36,6 +37,7 @@ export class DockerodeSystemClient implements SystemClient {
       os: version.Os,
       arch: version.Arch,
       swarm,
+      ...(info.FirewallBackend?.Driver ? { firewallBackend: info.FirewallBackend.Driver } : {}),
       ...(swarm
         ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true }
         : {}),

@@ -17,6 +17,11 @@ export interface EngineInfo {
    * nodes of the whole swarm; a worker knows its own containers only.
    */
   swarmManager?: boolean | undefined;
+  /**
+   * The firewall backend the engine says it programs (`docker info`'s `FirewallBackend.Driver`: `iptables`,
+   * `nftables`, `iptables+firewalld`; Engine 28 and later). Absent where the engine does not say.
+   */
+  firewallBackend?: string | undefined;
 }
 
 /** Reads what the engine is. */

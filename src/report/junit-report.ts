@@ -20,7 +20,8 @@ export function junitReport(result: RunResult, cwd: string = process.cwd()): str
       .name(`dockprobe: ${source}`)
       .timestamp(result.startedAt)
       .property('engine', `${result.engine.version} (API ${result.engine.apiVersion})`)
-      .property('compose', result.compose.join(', ') || 'none');
+      .property('compose', result.compose.join(', ') || 'none')
+      .property('firewall-backend', result.engine.firewallBackend ?? 'not reported by the engine');
     for (const v of result.verdicts.filter((x) => x.source === source)) {
       const test = suite
         .testCase()

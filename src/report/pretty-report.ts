@@ -7,6 +7,7 @@ import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';
 import { escapeResult } from './escape-control.js';
 import { ownControlPeerLines } from './own-control-peers.js';
+import { describeEngine } from '../docker/describe-engine.js';
 
 /**
  * The human report: a matrix (sources down the side, targets across, each cell pass / FAIL / inconclusive with what
@@ -100,9 +101,9 @@ export function summaryLine(result: RunResult, c: Colors): string {
   return `${s.total} checks: ${parts.join(', ')} in ${formatDuration(result.durationMs)} (run ${result.runId})`;
 }
 
-/** `engine 28.5.2 (API 1.51), Compose 2.40.3`: what produced the verdicts, since engines differ. */
+/** `engine 28.5.2 (API 1.51, firewall iptables), Compose 2.40.3`: what produced the verdicts, since engines differ. */
 export function madeBy(result: Pick<RunResult, 'engine' | 'compose'>): string {
-  return `engine ${result.engine.version} (API ${result.engine.apiVersion})${result.compose.length ? `, Compose ${result.compose.join(', ')}` : ''}`;
+  return `${describeEngine(result.engine)}${result.compose.length ? `, Compose ${result.compose.join(', ')}` : ''}`;
 }
 
 // Cells stay narrow: the outcome and latency; addresses and reasons go in the detail lines below the matrix.

@@ -66,6 +66,7 @@ export function sarifReport(
           runId: run.runId,
           engine: `${run.engine.version} (API ${run.engine.apiVersion})`,
           compose: run.compose,
+          ...(run.engine.firewallBackend ? { firewallBackend: run.engine.firewallBackend } : {}),
         },
         results,
       },

@@ -137,3 +137,23 @@ t.test('a load of an image archive names the image, whether the engine refuses i
     { code: 'DP_TIMEOUT', message: `load image dockprobe-probe:test at ${silent.endpoint}: no answer within 200 ms` },
   );
 });
+
+t.test("the engine's firewall backend, where it reports one, and nothing where it does not", async (t) => {
+  const version = { Version: '28.5.2', ApiVersion: '1.51', Os: 'linux', Arch: 'amd64' };
+  for (const [info, expected] of [
+    [{ FirewallBackend: { Driver: 'nftables' } }, 'nftables'],
+    [{ FirewallBackend: { Driver: 'iptables+firewalld', Info: [['ReloadedAt', 'now']] } }, 'iptables+firewalld'],
+    [{}, undefined],
+  ] as const) {
+    const engine = await fakeEngineSocket([
+      [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+      [/^\/version/, () => ({ status: 200, body: version })],
+      [/^\/info/, () => ({ status: 200, body: { Swarm: { LocalNodeState: 'inactive' }, ...info } })],
+    ]);
+    t.teardown(engine.close);
+    useEngine(t, engine.endpoint);
+    const read = await new DockerodeEngine({ apiTimeoutMs: 5000 }).system.info();
+    t.equal(read.firewallBackend, expected, JSON.stringify(info));
+    t.notOk('firewallBackend' in read && expected === undefined, 'absent, not undefined, where the engine is silent');
+  }
+});
