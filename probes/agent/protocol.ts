@@ -113,10 +113,16 @@ export function checkHost(check: Check): string {
   }
 }
 
+/** {@link ProbePlan.dnsServer} for "the nameserver the engine wrote into the probe's /etc/resolv.conf". */
+export const RESOLV_CONF_DNS = 'resolv.conf';
+
 /** Everything one probe does in one run. */
 export interface ProbePlan {
   version: typeof PLAN_VERSION;
-  /** The DNS server every name goes to (Docker's embedded DNS is 127.0.0.11). */
+  /**
+   * The DNS server every name goes to: an address (Docker's embedded DNS is 127.0.0.11), or {@link RESOLV_CONF_DNS}
+   * for the first nameserver of the probe's own /etc/resolv.conf (Podman's aardvark-dns at the network's gateway).
+   */
   dnsServer: string;
   /** Default limit for each DNS query, each connect and each HTTP exchange, in milliseconds. */
   timeoutMs: number;

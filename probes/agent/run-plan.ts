@@ -13,7 +13,9 @@ import {
   type Observation,
   type Outcome,
   type ProbePlan,
+  RESOLV_CONF_DNS,
 } from './protocol.js';
+import { containerNameserver } from './resolv-conf.js';
 
 /** Pause between retries of a check expected reachable. */
 export const RETRY_PAUSE_MS = 200;
@@ -29,10 +31,11 @@ const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved', 'udp-
 export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
   // One resolver per distinct timeout: c-ares fixes the timeout when the resolver is made.
   const resolvers = new Map<number, NameResolver>();
+  const dnsServer = plan.dnsServer === RESOLV_CONF_DNS ? containerNameserver('127.0.0.11') : plan.dnsServer;
   const resolverFor = (timeoutMs: number) => {
     let resolver = resolvers.get(timeoutMs);
     if (!resolver) {
-      resolver = new NameResolver(plan.dnsServer, timeoutMs);
+      resolver = new NameResolver(dnsServer, timeoutMs);
       resolvers.set(timeoutMs, resolver);
     }
     return resolver;

@@ -37,6 +37,7 @@ export class DockerodeSystemClient implements SystemClient {
       os: version.Os,
       arch: version.Arch,
       swarm,
+      product: version.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
       ...(info.FirewallBackend?.Driver ? { firewallBackend: info.FirewallBackend.Driver } : {}),
       ...(swarm
         ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true }

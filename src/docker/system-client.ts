@@ -22,6 +22,11 @@ export interface EngineInfo {
    * `nftables`, `iptables+firewalld`; Engine 28 and later). Absent where the engine does not say.
    */
   firewallBackend?: string | undefined;
+  /**
+   * Which engine answers the Docker API: `podman` where its version names a Podman Engine component (its DNS is
+   * aardvark-dns at each network's gateway, not Docker's embedded 127.0.0.11), else `docker`.
+   */
+  product?: 'docker' | 'podman' | undefined;
 }
 
 /** Reads what the engine is. */

@@ -4,6 +4,7 @@ import {
   MAX_PROBE_DEADLINE_MS,
   PLAN_VERSION,
   probeDeadlineMs,
+  RESOLV_CONF_DNS,
   type Check,
 } from '../../probes/agent/protocol.js';
 import type { ContainerInfo } from '../docker/container-client.js';
@@ -176,7 +177,7 @@ export class ProbeBuilder {
       dnsUpstream: this.needsUpstreamDns ? 'inherit' : 'isolated',
       plan: {
         version: PLAN_VERSION,
-        dnsServer: EMBEDDED_DNS,
+        dnsServer: this.#dnsServer(),
         timeoutMs,
         deadlineMs,
         concurrency,
@@ -194,6 +195,15 @@ export class ProbeBuilder {
         ...(ownPeer ? { ownPeer } : {}),
       },
     };
+  }
+
+  /**
+   * Where the probe's names go: Docker's embedded DNS; on Podman, aardvark-dns at the gateway of each network, which
+   * the engine writes into the container's resolv.conf (a probe on the host resolves nothing of the zones).
+   */
+  #dnsServer(): string {
+    const inContainer = this.placement.kind !== 'host' && this.placement.kind !== 'lan';
+    return inContainer && this.topology.engine.product === 'podman' ? RESOLV_CONF_DNS : EMBEDDED_DNS;
   }
 
   // Up to two running containers on the source networks (never the joined container itself): reaching either

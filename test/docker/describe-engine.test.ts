@@ -8,3 +8,7 @@ t.test('an engine in one phrase names its firewall backend where it reports one'
   );
   t.equal(describeEngine({ version: '20.10.24', apiVersion: '1.41' }), 'engine 20.10.24 (API 1.41)');
 });
+
+t.test('Podman is named as Podman', async (t) => {
+  t.equal(describeEngine({ version: '5.4.2', apiVersion: '1.41', product: 'podman' }), 'Podman 5.4.2 (API 1.41)');
+});

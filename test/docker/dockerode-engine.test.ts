@@ -157,3 +157,25 @@ t.test("the engine's firewall backend, where it reports one, and nothing where i
     t.notOk('firewallBackend' in read && expected === undefined, 'absent, not undefined, where the engine is silent');
   }
 });
+
+t.test('Podman answering the Docker API is told from Docker Engine by its version components', async (t) => {
+  for (const [components, product] of [
+    [[{ Name: 'Podman Engine' }, { Name: 'Conmon' }], 'podman'],
+    [[{ Name: 'Engine' }, { Name: 'containerd' }], 'docker'],
+  ] as const) {
+    const engine = await fakeEngineSocket([
+      [/^\/_ping/, () => ({ status: 200, body: 'OK' })],
+      [
+        /^\/version/,
+        () => ({
+          status: 200,
+          body: { Version: '5.4.2', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64', Components: components },
+        }),
+      ],
+      [/^\/info/, () => ({ status: 200, body: {} })],
+    ]);
+    t.teardown(engine.close);
+    useEngine(t, engine.endpoint);
+    t.equal((await new DockerodeEngine({ apiTimeoutMs: 5000 }).system.info()).product, product);
+  }
+});
