@@ -66,11 +66,14 @@ export class ProbeBuilder {
    * control: a refused query there says nothing about isolation.
    */
   get embeddedDns(): boolean {
-    if (this.placement.kind === 'network') return !isDefaultBridge(this.placement.network);
+    if (this.placement.kind === 'network')
+      return !isDefaultBridge(this.placement.network, this.topology.engine.product);
     // A job is on swarm-scoped networks only, each with the embedded DNS.
     if (this.placement.kind === 'job') return true;
     if (this.placement.kind === 'container')
-      return this.placement.container.networks.some((n) => !isDefaultBridge({ name: n.networkName }));
+      return this.placement.container.networks.some(
+        (n) => !isDefaultBridge({ name: n.networkName }, this.topology.engine.product),
+      );
     return false;
   }
 
@@ -246,6 +249,10 @@ export class ProbeBuilder {
     for (const service of this.topology.services) {
       for (const container of runningContainers(service)) {
         if (container.id === self?.id) continue;
+        // A container in another's network namespace (network_mode: service: or container:) has that container's
+        // addresses: it is no peer of its own, and in the probe's own namespace it is the probe's own address, which
+        // answers without the path being tried. Docker lists no networks for it; Podman lists its owner's.
+        if (container.networkMode.startsWith('container:')) continue;
         const address = container.networks
           .filter((n) => ids.has(n.networkId))
           .map((n) => (family === 6 ? n.ipv6 : n.ipv4))

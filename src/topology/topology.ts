@@ -140,9 +140,11 @@ export function isLocalBridge(network: { driver: string; scope: string }): boole
 /**
  * Docker's default `bridge` network: a real zone, but one without the embedded DNS server, so the deployment's names
  * do not resolve there (legacy links aside): it is reached by address only. Docker allows no other network that name.
+ * Podman's is `podman` (its network list says `bridge`, its inspect `podman`), with DNS off likewise.
  */
-export function isDefaultBridge(network: { name: string; driver?: string }): boolean {
-  return network.name === 'bridge' && (network.driver === undefined || network.driver === 'bridge');
+export function isDefaultBridge(network: { name: string; driver?: string }, product?: 'docker' | 'podman'): boolean {
+  const name = network.name === 'bridge' || (product === 'podman' && network.name === 'podman');
+  return name && (network.driver === undefined || network.driver === 'bridge');
 }
 
 /** Finds a service of a project by its name (a stack's: without its prefix, or its real `<stack>_<service>` name). */

@@ -157,3 +157,21 @@ t.test(
     );
   },
 );
+
+t.test(
+  "Podman's default network is `podman`, without DNS likewise; on Docker that name is a network like any",
+  async (t) => {
+    const podmanNet: TopologyNetwork = { ...BRIDGE, id: 'net-podman', name: 'podman', subnets: ['10.88.0.0/16'] };
+    const legacy = { ...container('legacy', 6000, [[podmanNet, '10.88.0.2']]), networkMode: 'podman' };
+    const base = referenceTopology({ legacy: [legacy] });
+    const scenario = `  - from: { service: legacy }\n    to: [redis:6379]\n    reachable: false\n`;
+    const onPodman = {
+      ...base,
+      networks: [...base.networks, podmanNet],
+      engine: { ...base.engine, product: 'podman' as const },
+    };
+    t.equal(plan(scenario, onPodman).probes[0]!.controls.dnsCheckId, undefined, 'Podman: no DNS control there');
+    const onDocker = { ...onPodman, engine: { ...onPodman.engine, product: 'docker' as const } };
+    t.not(plan(scenario, onDocker).probes[0]!.controls.dnsCheckId, undefined, 'Docker: a network named podman has DNS');
+  },
+);

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ProbeBuilder } from '../../src/plan/probe-builder.js';
-import { referenceTopology } from '../fixtures/reference-topology.js';
+import { container, referenceTopology } from '../fixtures/reference-topology.js';
+import { planFor } from '../fixtures/pipeline.js';
 
 t.test(
   'a probe planned past six hours is refused naming its slowest check as long as the deadline counts it',
@@ -18,3 +19,20 @@ t.test(
     });
   },
 );
+
+t.test("a container in another's namespace is no peer: Podman lists its owner's address for it", async (t) => {
+  // A sidecar with network_mode service:proxy. Docker lists no network for it; Podman lists the proxy's, so from the
+  // proxy's own namespace it looked like a peer at the proxy's own address, which answers without any path tried.
+  const world = referenceTopology({ frontend: [], api: [] });
+  const proxy = world.services.find((s) => s.name === 'proxy')!.containers[0]!;
+  const sidecar = {
+    ...container('sidecar', 1, [[world.networks[0]!, '172.18.0.99']]),
+    networks: proxy.networks.map((n) => ({ ...n, aliases: ['sidecar'] })),
+    networkMode: `container:${proxy.id}`,
+  };
+  world.services.push({ project: 'ref', name: 'sidecar', containers: [sidecar] });
+  const plan = planFor(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false`, world);
+  const peers = Object.values(plan.probes[0]!.controls.peers ?? {}).map((p) => p.container);
+  t.same(peers, [], 'no peer: the sidecar is the proxy itself');
+  t.equal(plan.probes[0]!.controls.ownPeer?.kind, 'wanted', "dockprobe's own control peer is asked for instead");
+});
