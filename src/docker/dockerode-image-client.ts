@@ -1,6 +1,7 @@
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { statusOf } from './engine-error.js';
+import { familiarImageName } from './familiar-image-name.js';
 import type { ImageClient } from './image-client.js';
 
 /** {@link ImageClient} on a real engine. */
@@ -29,7 +30,7 @@ export class DockerodeImageClient implements ImageClient {
     );
     return list.map((i) => ({
       id: i.Id,
-      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').map(familiarImageName),
       sizeBytes: i.Size,
     }));
   }

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo, ContainerPort } from './container-client.js';
+import { familiarImageName } from './familiar-image-name.js';
 
 type Binding = { HostIp?: string; HostPort?: string };
 
@@ -15,7 +16,7 @@ export function toContainerInfo(c: Docker.ContainerInspectInfo): ContainerInfo {
   return {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
-    image: c.Config?.Image ?? c.Image,
+    image: familiarImageName(c.Config?.Image ?? c.Image),
     imageId: c.Image,
     state: c.State?.Status ?? 'unknown',
     running: Boolean(c.State?.Running) && !c.State?.Restarting,
