@@ -121,7 +121,8 @@ export class ProbeBuilder {
       // The joined container's own name for a service probe; the probe's own name for a network probe. A job resolves
       // a service with a task on another node (the swarm's DNS of its node must have learnt the network's records), or
       // its own name (its service's, which resolves to its task in endpoint mode dnsrr) when there is none.
-      const ownName = this.placement.kind === 'container' ? this.placement.container.name : this.containerName;
+      const ownName =
+        this.placement.kind === 'container' ? this.#namespaceName(this.placement.container) : this.containerName;
       const dnsName =
         this.placement.kind === 'job' ? (this.#remoteServiceName(this.placement.node.id) ?? ownName) : ownName;
       if (this.embeddedDns)
@@ -209,6 +210,19 @@ export class ProbeBuilder {
     return inContainer && this.topology.engine.product === 'podman' ? RESOLV_CONF_DNS : EMBEDDED_DNS;
   }
 
+  /**
+   * The name DNS knows the namespace `container` is in by: its own, or for a container in another's namespace
+   * (network_mode: container:, where Podman lists the owner's networks and DNS knows only the owner), the owner's.
+   */
+  #namespaceName(container: ContainerInfo): string {
+    if (!container.networkMode.startsWith('container:')) return container.name;
+    const owner = container.networkMode.slice('container:'.length);
+    const found = this.topology.services
+      .flatMap((s) => s.containers)
+      .find((c) => c.id.startsWith(owner) || c.name === owner);
+    return found?.name ?? container.name;
+  }
+
   // Up to two running containers on the source networks (never the joined container itself): reaching either
   // (open, or refused: the host answered) proves the probe can reach something, so a "blocked" from it counts.
   // IPv6 has its own peers: reaching one over IPv4 says nothing of whether IPv6 works from the probe.
@@ -237,6 +251,10 @@ export class ProbeBuilder {
     const ids = new Set(this.networks.map((n) => n.id));
     const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
     const selfTask = this.placement.kind === 'job' ? this.placement.task?.id : undefined;
+    // A probe in a namespace that belongs to another container: that container is the probe's own address.
+    const selfOwner = self?.networkMode.startsWith('container:')
+      ? self.networkMode.slice('container:'.length)
+      : undefined;
     const here = this.placement.kind === 'job' ? this.placement.node.id : this.topology.swarm?.nodeId;
     const candidates: {
       address: string;
@@ -253,6 +271,7 @@ export class ProbeBuilder {
         // addresses: it is no peer of its own, and in the probe's own namespace it is the probe's own address, which
         // answers without the path being tried. Docker lists no networks for it; Podman lists its owner's.
         if (container.networkMode.startsWith('container:')) continue;
+        if (selfOwner !== undefined && (container.id.startsWith(selfOwner) || container.name === selfOwner)) continue;
         const address = container.networks
           .filter((n) => ids.has(n.networkId))
           .map((n) => (family === 6 ? n.ipv6 : n.ipv4))

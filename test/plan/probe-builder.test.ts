@@ -36,3 +36,27 @@ t.test("a container in another's namespace is no peer: Podman lists its owner's 
   t.same(peers, [], 'no peer: the sidecar is the proxy itself');
   t.equal(plan.probes[0]!.controls.ownPeer?.kind, 'wanted', "dockprobe's own control peer is asked for instead");
 });
+
+t.test(
+  "from a container in another's namespace, the owner is no peer either: it is the probe's own address",
+  async (t) => {
+    const world = referenceTopology({ frontend: [], api: [] });
+    const proxy = world.services.find((s) => s.name === 'proxy')!.containers[0]!;
+    const sidecar = {
+      ...container('sidecar', 1, [[world.networks[0]!, '172.18.0.99']]),
+      networks: proxy.networks.map((n) => ({ ...n, aliases: ['sidecar'] })),
+      networkMode: `container:${proxy.id}`,
+    };
+    world.services.push({ project: 'ref', name: 'sidecar', containers: [sidecar] });
+    const plan = planFor(`  - from: { service: sidecar }\n    to: [redis:6379]\n    reachable: false`, world);
+    const probe = plan.probes[0]!;
+    t.same(
+      Object.values(probe.controls.peers ?? {}).map((p) => p.container),
+      [],
+      'the proxy is not a peer of its sidecar',
+    );
+    t.match(probe.controls.ownPeer, { kind: 'impossible', reason: /shares the network namespace of/ });
+    const control = probe.plan.checks.find((c) => c.id === probe.controls.dnsCheckId);
+    t.match(control, { kind: 'dns', name: proxy.name }, "the DNS control asks for the owner's name, which DNS knows");
+  },
+);
