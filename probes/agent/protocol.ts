@@ -206,7 +206,7 @@ export type Outcome =
  * The codes an observation may carry behind its outcome: the agent's own (`DP_…`), and the socket, undici, HTTP
  * parser and c-ares codes it classifies. A closed list, so the orchestrator can refuse a line carrying anything else;
  * an error with a code outside it is `UNKNOWN`, its own code kept in the detail. Their meanings are in
- * src/run/agent-error-meanings.ts and the README.
+ * src/run/agent-error-meanings.ts and docs/codes.md.
  */
 export const AGENT_ERROR_CODES = [
   'DP_CONNECT_TIMEOUT',

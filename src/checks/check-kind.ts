@@ -13,7 +13,7 @@ import type { PortKind } from './port/common-ports.js';
 /**
  * A kind of check: what one kind of cell proves, how its cells are planned, what it decides without a probe, how it
  * judges what its probe saw, and its codes. Each lives in its folder (checks/<kind>/) and is listed once in the
- * registry (check-kinds.ts), which planning, judging, the code tables and the README's tables loop over.
+ * registry (check-kinds.ts), which planning, judging, the code tables and the docs' tables loop over.
  *
  * A kind is planned one or more of three ways: from a scenario's target (`fromTarget`: reach, published, egress,
  * lan), from a scenario key of its own (`fromKey`: `traefik:` makes traefik-route cells), or by a drill, which lists
@@ -21,7 +21,7 @@ import type { PortKind } from './port/common-ports.js';
  */
 export interface CheckKind<K extends Kind, ListedFrom = never> {
   readonly kind: K;
-  /** What it proves, source → target, in a sentence: the README's cells table says the same (a test compares). */
+  /** What it proves, source → target, in a sentence: docs/dev/architecture.md's cells table says the same (a test compares). */
   readonly proves: string;
   /** Its own codes, with their meanings and their baseline classes (the shared ones are in shared-codes.ts). */
   readonly codes: KindTypes[K]['codes'];

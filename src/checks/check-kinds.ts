@@ -11,9 +11,9 @@ import { udpKind } from './udp/udp-kind.js';
 
 /**
  * Every kind of check, once: planning (plan/cell-kind.ts, plan/build-plan.ts, drill/plan-drill.ts), judging
- * (judge/judge.ts), the code tables (verdict-codes.ts) and the README's tables loop over it. Keyed by every kind of
+ * (judge/judge.ts), the code tables (verdict-codes.ts) and the docs' tables loop over it. Keyed by every kind of
  * KindTypes (cells.ts): a kind listed there without its entry here, or with the wrong one, does not compile. The order
- * is the README's.
+ * is the docs' (docs/dev/architecture.md, docs/codes.md).
  */
 export const CHECK_KINDS = {
   reach: reachKind,

@@ -7,7 +7,7 @@
  */
 export type PathState = 'open' | 'closed' | 'unknown';
 
-/** One code: what it means (the README's reason codes table) and what it says of the path (a baseline's class). */
+/** One code: what it means (the reason codes table of docs/codes.md) and what it says of the path (a baseline's class). */
 export interface CodeEntry {
   path: PathState;
   meaning: string;

@@ -13,7 +13,7 @@ export const CODE_TABLE: Readonly<Record<VerdictCode, CodeEntry>> = Object.assig
 );
 
 /**
- * Every verdict code and what it means: the users' reference (the README's reason codes table is this table; a test
+ * Every verdict code and what it means: the users' reference (docs/codes.md's reason codes table is this table; a test
  * keeps them equal), built from the kinds' tables and the shared ones.
  */
 export const VERDICT_CODES: Readonly<Record<VerdictCode, string>> = Object.fromEntries(

@@ -15,7 +15,7 @@ import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MAX_DELAY_MS, DEFAULT_SETTLE_MS } from '../watch/watch-defaults.js';
 
 // Every option of the command line, each defined once: one name, one meaning, one description, one way to parse it.
-// A command that needs another meaning gets another name. The README's options table is this table
+// A command that needs another meaning gets another name. The options table of docs/cli.md is this table
 // (test/cli/option-table.test.ts keeps them in sync).
 
 /** The commands, in the order help lists them. */

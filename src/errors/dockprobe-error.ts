@@ -28,7 +28,7 @@ export const ErrorCodes = {
 /** One of {@link ErrorCodes}. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
-/** What each code means, for the README's table and its sync test; a code without its meaning does not compile. */
+/** What each code means, for docs/codes.md's table and its sync test; a code without its meaning does not compile. */
 export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   DP_USAGE: 'the command line was wrong (an unknown flag, a bad value, an option given twice)',
   DP_SCENARIO_INVALID: 'the scenario file could not be read, parsed or validated; each problem at file:line:col',

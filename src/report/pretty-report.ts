@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import { formatPosition } from '../errors/scenario-error.js';
 import type { Evidence, Verdict } from '../judge/verdict.js';
 import { hostPort } from '../plan/checks.js';
@@ -6,6 +5,7 @@ import type { RunResult } from '../run-result.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Colors } from './colors.js';
 import { escapeResult } from './escape-control.js';
+import { matrixTable } from './matrix-table.js';
 import { ownControlPeerLines } from './own-control-peers.js';
 import { describeEngine } from '../docker/describe-engine.js';
 
@@ -18,21 +18,12 @@ export function prettyReport(raw: RunResult, c: Colors, options: { verbose?: boo
   const out: string[] = [];
   const sources = unique(result.verdicts.map((v) => v.source));
   const targets = unique(result.verdicts.map((v) => v.target));
-  const table = new Table({
-    head: ['from \\ to', ...targets].map((h) => c.bold(h)),
-    style: { head: [], border: [], compact: false },
-    wordWrap: true,
-  });
-  for (const source of sources) {
-    table.push([
-      c.bold(source),
-      ...targets.map((target) => {
-        const cell = result.verdicts.filter((v) => v.source === source && v.target === target);
-        return cell.length === 0 ? c.dim('·') : cell.map((v) => cellText(v, c)).join('\n');
-      }),
-    ]);
-  }
-  out.push(table.toString());
+  const cell = (source: string, target: string) =>
+    result.verdicts
+      .filter((v) => v.source === source && v.target === target)
+      .map((v) => cellText(v, c))
+      .join('\n');
+  out.push(matrixTable({ sources, targets, cell }, c));
 
   // Said on stderr before probing too; here beside the verdicts that decide them, for a report read on its own.
   if (result.staticFindings.length > 0) {

@@ -1,7 +1,7 @@
 import type { AgentErrorCode } from '../../probes/agent/protocol.js';
 
 /**
- * What each observation code means, for the README's table and its sync test. Kept out of the agent's wire contract:
+ * What each observation code means, for docs/codes.md's table and its sync test. Kept out of the agent's wire contract:
  * the agent bundle needs the list, not the prose. A code added to the list without its meaning does not compile.
  */
 export const AGENT_ERROR_MEANINGS: Readonly<Record<AgentErrorCode, string>> = {

@@ -18,7 +18,7 @@ const CELL_LABELS = ['source', 'target', 'expectation', 'expected'] as const;
 type CellLabels = Record<(typeof CELL_LABELS)[number], string>;
 const OTHER: CellLabels = { source: '_other', target: '_other', expectation: '_other', expected: '_other' };
 
-/** The metrics of a watch, in a registry of their own (the README's "Metrics" section defines each). */
+/** The metrics of a watch, in a registry of their own (docs/watch.md's "Metrics" section defines each). */
 export class WatchMetrics {
   readonly registry = new Registry();
   readonly #cellVerdict: Gauge<(typeof CELL_LABELS)[number] | 'verdict'>;

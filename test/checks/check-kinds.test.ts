@@ -5,12 +5,12 @@ import { FAIL_CLOSED_CODES, OUTCOME_CODES, PRECONDITION_CODES } from '../../src/
 import { VERDICT_CODES } from '../../src/checks/verdict-codes.js';
 import type { Placement } from '../../src/plan/placement.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { readmeTable } from '../fixtures/readme-table.js';
+import { docsTable } from '../fixtures/docs-table.js';
 
-// The registry is the one list of the kinds of check: the README's cells table says what it says, every code is
-// declared once, every kind is planned some way, and no (placement, target) pair is two kinds' at once.
+// The registry is the one list of the kinds of check: the cells table of docs/dev/architecture.md says what it
+// says, every code is declared once, every kind is planned some way, and no (placement, target) pair is two kinds' at once.
 
-/** How a kind's cells are made, as the README's table says it. */
+/** How a kind's cells are made, as the docs' table says it. */
 function madeFrom(kind: (typeof KINDS)[number]): string {
   return [
     ...(kind.fromTarget ? ["a scenario's target"] : []),
@@ -19,8 +19,8 @@ function madeFrom(kind: (typeof KINDS)[number]): string {
   ].join(', ');
 }
 
-t.test("the README's cells table is the registry: each kind, what it proves, what makes it", async (t) => {
-  const rows = await readmeTable('#### Kinds of check');
+t.test("the docs' cells table is the registry: each kind, what it proves, what makes it", async (t) => {
+  const rows = await docsTable('docs/dev/architecture.md', '## Kinds of check');
   t.same(
     rows,
     KINDS.map((kind) => [kind.kind, kind.proves, madeFrom(kind)]),

@@ -8,8 +8,8 @@ import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { declaredCommands, quietContext } from '../fixtures/cli-commands.js';
 import { optionTableMarkdown } from '../fixtures/option-table-markdown.js';
 
-// One options table: each option defined once, with one meaning, one alias everywhere; the README's table is it; each
-// command declares exactly its row of it, and its help shows examples and its exit codes.
+// One options table: each option defined once, with one meaning, one alias everywhere; the table in docs/cli.md is
+// it; each command declares exactly its row of it, and its help shows examples and its exit codes.
 
 const context = quietContext;
 
@@ -28,12 +28,12 @@ async function printed(argv: string[]): Promise<string> {
   return out;
 }
 
-t.test("the README's options table is the option table", async (t) => {
-  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n| option | alias | commands | meaning | default |\n');
-  t.not(start, -1, 'the README has the table');
-  const end = readme.indexOf('\n\n', start + 1);
-  t.equal(readme.slice(start + 1, end), optionTableMarkdown());
+t.test("docs/cli.md's options table is the option table", async (t) => {
+  const page = readFileSync(join(PACKAGE_ROOT, 'docs/cli.md'), 'utf8');
+  const start = page.indexOf('\n| option | alias | commands | meaning | default |\n');
+  t.not(start, -1, 'docs/cli.md has the table');
+  const end = page.indexOf('\n\n', start + 1);
+  t.equal(page.slice(start + 1, end), optionTableMarkdown());
 });
 
 t.test('one name, one alias: no alias is given twice, -f is --format wherever it is', async (t) => {

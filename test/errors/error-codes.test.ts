@@ -1,11 +1,11 @@
 import t from 'tap';
 import { ERROR_CODE_MEANINGS, ErrorCodes, errorExitFamily, type ErrorCode } from '../../src/errors/dockprobe-error.js';
-import { readmeTable } from '../fixtures/readme-table.js';
+import { docsTable } from '../fixtures/docs-table.js';
 
-// The README's table of error codes gives each code's meaning and the exit code it ends the process with.
-t.test('the README documents every error code with its exit family, and no other', async (t) => {
-  const rows = await readmeTable('### Error codes');
-  if (!rows) return t.fail('the README has the section');
+// The table of error codes in docs/codes.md gives each code's meaning and the exit code it ends the process with.
+t.test('docs/codes.md documents every error code with its exit family, and no other', async (t) => {
+  const rows = await docsTable('docs/codes.md', '## Error codes');
+  if (!rows) return t.fail('docs/codes.md has the section');
   t.same(rows.map(([code]) => code).sort(), Object.values(ErrorCodes).sort());
   for (const [code, meaning, exit] of rows) {
     t.equal(meaning, ERROR_CODE_MEANINGS[code as ErrorCode], `${code}: meaning`);

@@ -1,15 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import t from 'tap';
-import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { STATIC_FINDING_CODES } from '../../src/rules/static-findings.js';
+import { docsPage } from '../fixtures/docs-table.js';
 
-// The README's table of finding codes is the users' reference, as the reason codes' is (test/judge/verdict-codes.test.ts).
-t.test('the README documents every finding code, and no other', async (t) => {
-  const readme = await readFile(join(PACKAGE_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('### Finding codes');
-  t.not(start, -1, 'the README has the section');
-  const table = readme.slice(start, readme.indexOf('\n#', start + 1));
+// The table of finding codes in docs/codes.md is the users' reference, as the reason codes' is
+// (test/judge/verdict-codes.test.ts).
+t.test('docs/codes.md documents every finding code, and no other', async (t) => {
+  const page = await docsPage('docs/codes.md');
+  const start = page.indexOf('\n## Finding codes\n');
+  t.not(start, -1, 'docs/codes.md has the section');
+  const table = page.slice(start, page.indexOf('\n#', start + 1));
   const documented = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (.+) \|$/gm)].map((m) => [m[1]!, m[2]!] as const);
   t.same(documented.map(([code]) => code).sort(), Object.keys(STATIC_FINDING_CODES).sort());
   for (const [code, meaning] of documented)
