@@ -27,8 +27,10 @@ export interface WarmRunnerOptions {
   /** Called as each probe's round ends. */
   onProbe?: (result: ProbeResult) => void;
   /**
-   * The control peers of dockprobe's own for warm probes whose source has no running peer (the cold runner keeps its
-   * own): one per network, kept across rounds, removed with the run. Made from the context when absent.
+   * The control peers of dockprobe's own for probes whose source has no running peer: one per network, kept across
+   * rounds. Give the same to `cold` (coldProbeRunner's controlPeers), so that one pool serves both runners: this runner
+   * retires the peers no probe of a round asked for at the round's end, and removes them all at close. Made from the
+   * context when absent.
    */
   controlPeers?: ControlPeers;
   /** Called with what could not be removed of a control peer no probe needs any more (it goes with the run). */
@@ -43,7 +45,7 @@ export interface WarmProbeRunner extends ProbeRunner {
   containerIds(): ReadonlySet<string>;
   /** Warm probes now, by container name. */
   probes(): { name: string; id: string; key: string; rounds: number }[];
-  /** Removes every warm probe; returns what could not be removed (each named). */
+  /** Removes every warm probe and control peer; returns what could not be removed (each named). */
   close(): Promise<string[]>;
 }
 
@@ -184,7 +186,7 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
         }),
       );
       unremoved.clear();
-      return failures;
+      return [...failures, ...(await controlPeers.close())];
     },
   };
 }

@@ -20,6 +20,7 @@ import { type RunResult, summarise } from '../run-result.js';
 import { applyOverrides } from '../scenario/apply-overrides.js';
 import { internetOption } from '../scenario/internet-option.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { ControlPeers } from '../run/control-peers.js';
 import { readWorld, type World } from '../topology/world.js';
 import { readProxyConfigs } from '../traefik/read-proxy-config.js';
 import { CellStates } from './cell-states.js';
@@ -143,10 +144,13 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
     };
     let round = 0;
+    // One pool of control peers for the warm and the cold runner: retired once per round, removed at stop.
+    const controlPeers = new ControlPeers({ ...context, readyTimeoutMs: graceMs, log });
     const runner: WarmProbeRunner = warmProbeRunner(
       { ...context, leaseMs, readyTimeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS },
       {
-        cold: session.coldRunner(image),
+        cold: session.coldRunner(image, undefined, controlPeers),
+        controlPeers,
         graceMs,
         onPeerFailure: (failure) => log(`warning: ${failure}`),
         onChange: (change) => {
