@@ -195,6 +195,35 @@ t.test('a burst of events gives one round; the probes own events give none', asy
   t.equal(s.rounds().length, 2, 'no round for them');
 });
 
+t.test('a warm probe killed: replaced at once with no round, and the next round passes on it', async (t) => {
+  const s = await start(t);
+  const [victim] = [...s.d.engine.containers.byId.values()].filter((c) => c.labels['dockprobe.run'] === 'wt');
+  t.ok(victim, 'a warm probe');
+  s.d.engine.containers.killAttached(victim!.id);
+  // Its die event, as the engine says it: never a round.
+  s.d.engine.events.emit({
+    type: 'container',
+    action: 'die',
+    id: victim!.id,
+    attributes: { ...victim!.labels, name: victim!.name },
+  });
+  await s.until(
+    (e) => e.some((x) => x.event === 'probe' && x.what === 'started' && x.name !== victim!.name),
+    'a replacement started',
+  );
+  t.match(s.events.filter((e) => e.event === 'probe').slice(-2), [
+    { what: 'replaced', name: victim!.name, round: 1 },
+    { what: 'started', round: 1 },
+  ]);
+  t.equal(s.rounds().length, 1, 'no round for it');
+  t.match(await s.w.metrics.text(), /dockprobe_probe_replacements_total 1\n/);
+  const before = s.changes().length;
+  s.w.reload();
+  await s.until(() => s.rounds().length === 2, 'the next round');
+  t.match(s.rounds()[1], { outcome: 'complete', summary: { total: 2, pass: 2 } });
+  t.equal(s.changes().length, before, 'no cell changed: no false verdict');
+});
+
 t.test(
   'the engine gone: rounds inconclusive, saying so, never the last verdicts; then back, and passing',
   async (t) => {
