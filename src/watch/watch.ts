@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
 import type { EventSubscription } from '../docker/event-client.js';
+import { LABEL_RUN } from '../docker/labels.js';
 import type { EngineInfo } from '../docker/system-client.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
@@ -30,6 +31,7 @@ import {
   type FirewallReader,
   type FirewallVisibility,
   firewallVisibility,
+  foreignRuleChanges,
   readFirewall,
 } from './firewall-digest.js';
 import { type Clock, describeTriggers, RoundScheduler, type ScheduleOptions } from './round-scheduler.js';
@@ -219,15 +221,35 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       const first = await reader();
       firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint);
       if (firewall.visible && 'digest' in first) {
-        let digest = first.digest;
+        let last = first;
         let reading = false;
+        // The addresses of this run's own containers (warm probes, control peers), as listed at the last change and
+        // the one before (a rule of a probe gone since names an address listed before): rules about them are the
+        // engine's answer to the probes starting and ending, and never ask for a round.
+        let ownBefore = new Set<string>();
+        const ownAddresses = async () => {
+          const listed = await runtime.containers
+            .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
+            .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? ''])))
+            .catch((): string[] => []);
+          const listedNow = new Set(listed.filter((a) => a !== ''));
+          const both = new Set([...ownBefore, ...listedNow]);
+          ownBefore = listedNow;
+          return both;
+        };
         firewallTimer = setInterval(() => {
           if (reading) return;
           reading = true;
           void reader()
-            .then((next) => {
-              if (!('digest' in next) || next.digest === digest) return;
-              digest = next.digest;
+            .then(async (next) => {
+              if (!('digest' in next) || next.digest === last.digest) return;
+              const before = last;
+              last = next;
+              const foreign = foreignRuleChanges(before.rules, next.rules, await ownAddresses());
+              if (foreign.length === 0) {
+                log("firewall: only the rules of this watch's own probes changed; no round for them");
+                return;
+              }
               metrics.firewallChanged();
               say({ at: now(), event: 'firewall', detail: 'the rule set changed' });
               scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });

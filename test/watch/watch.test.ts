@@ -336,6 +336,31 @@ t.test('a firewall change asks for a round, where the rules can be read', async 
   t.match(await s.w.metrics.text(), /dockprobe_firewall_changes_total 1/);
 });
 
+t.test("the rules of the watch's own probes changing ask for no round; the world's beside them do", async (t) => {
+  let rules = '';
+  const s = await start(t, {
+    firewall: (d) => async () => {
+      rules ||= `-A DOCKER-ISOLATION-STAGE-1 -i br-${d.public.id.slice(0, 12)} -j DOCKER-ISOLATION-STAGE-2`;
+      return { digest: rules, rules };
+    },
+  });
+  const own = [...s.d.engine.containers.byId.values()]
+    .filter((c) => c.labels['dockprobe.run'] === 'wt')
+    .flatMap((c) => c.networks.map((n) => n.ipv4));
+  t.ok(own.length > 0 && own.every(Boolean), `the warm probes' addresses: ${own.join(', ')}`);
+  // As Engine 28 does when a container starts: a raw-table rule for its address.
+  const base = rules;
+  rules = [base, ...own.map((a) => `-A PREROUTING -d ${a}/32 ! -i br-x -j DROP`)].join('\n');
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  t.equal(s.rounds().length, 1, 'no round for them');
+  t.notMatch(await s.w.metrics.text(), /dockprobe_firewall_changes_total [1-9]/);
+  rules = `${rules}\n-A PREROUTING -d 172.18.0.77/32 ! -i br-x -j DROP`;
+  await s.until(() => s.rounds().length === 2, 'a round for a rule of the world');
+  t.match(s.rounds()[1], { trigger: 'firewall rules changed' });
+  rules = base;
+  await s.until(() => s.rounds().length === 3, 'a round for a reload that drops them all');
+});
+
 t.test(
   "a firewall whose rules name none of the deployment's bridges is not the engine's: said, and not watched",
   async (t) => {
