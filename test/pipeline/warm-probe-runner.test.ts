@@ -97,23 +97,27 @@ t.test('one warm probe per placement serves every round; the DNS control resolve
   t.ok(spec.memoryBytes > 0 && spec.pidsLimit > 0, 'memory and pid limits');
 });
 
-/** Waits until `changes` holds `count` entries (a replacement between rounds runs on its own). */
-async function changesReach(changes: WarmProbeChange[], count: number): Promise<void> {
-  for (let i = 0; i < 500 && changes.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+/**
+ * A runner after one round whose first warm probe was then killed, once its end has been seen and the replacement it
+ * leads to has started (it runs on its own, so it is waited for).
+ */
+async function afterAKill() {
+  const s = setUp();
+  await s.round();
+  const [victim] = [...s.runner.containerIds()];
+  s.d.engine.containers.killAttached(victim!);
+  for (let i = 0; i < 500 && s.changes.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  return { ...s, victim: victim! };
 }
 
 t.test('a probe that died between rounds is replaced at once, without a round, with no verdict lost', async (t) => {
-  const { runner, round, creates, changes, d } = setUp();
-  t.teardown(() => runner.close());
-  await round();
-  const [victim] = [...runner.containerIds()];
-  d.engine.containers.killAttached(victim!);
   // Its end reaches the runner through its attach, as a real probe's does: the runner replaces it with no round asked.
-  await changesReach(changes, 4);
+  const { runner, round, creates, changes, victim } = await afterAKill();
+  t.teardown(() => runner.close());
   t.equal(creates().length, 3, 'one more probe, before any round');
   t.match(changes.at(-2), { what: 'replaced', name: 'dockprobe-w1-w1', why: 'it had ended' });
   t.match(changes.at(-1), { what: 'started', name: 'dockprobe-w1-w3' });
-  t.notOk(runner.containerIds().has(victim!), 'the dead one is out of the pool');
+  t.notOk(runner.containerIds().has(victim), 'the dead one is out of the pool');
   t.equal(runner.probes().length, 2);
   const after = await round();
   t.ok(
@@ -124,12 +128,8 @@ t.test('a probe that died between rounds is replaced at once, without a round, w
 });
 
 t.test('a probe that keeps dying is replaced once between rounds, then by the next round', async (t) => {
-  const { runner, round, creates, changes, d } = setUp();
+  const { runner, round, creates, changes, d } = await afterAKill();
   t.teardown(() => runner.close());
-  await round();
-  const [victim] = [...runner.containerIds()];
-  d.engine.containers.killAttached(victim!);
-  await changesReach(changes, 4);
   const again = runner.probes().find((p) => p.name === 'dockprobe-w1-w3');
   t.ok(again, 'replaced at once');
   d.engine.containers.killAttached(again!.id);
