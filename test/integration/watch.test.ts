@@ -284,6 +284,7 @@ t.test(
     const saved = (await inEngine(['iptables-save', '-t', 'filter'])).stdout;
     t.match(saved, /DOCKER/, "Docker's filter rules, saved");
     const from = watched.events.length;
+    const reloadedAt = Date.now();
     await inEngine(['iptables-restore'], HOST_RULES);
     let back: number;
     try {
@@ -311,6 +312,9 @@ t.test(
         opening.filter((e) => !(e.breach && e.to === 'fail')),
         [],
         'every change of that round is a breach of a cell expected blocked',
+      );
+      t.comment(
+        `opened by the reload, ${Date.now() - reloadedAt} ms after it: ${opening.map((e) => `${e.source} → ${e.target}`).join(', ')}`,
       );
       t.same(cellGauges(await metrics(listen), PUBLIC, 'postgres:5432'), { pass: 0, fail: 1, inconclusive: 0 });
     } finally {
