@@ -27,6 +27,11 @@ export interface ColdRunnerOptions {
   onProbe?: (result: ProbeResult) => void;
   /** Progress lines: each control peer of dockprobe's own made, replaced, or refused. */
   log?: (message: string) => void;
+  /**
+   * The control peers to give probes that need one, when another runner shares them (watch: its warm runner retires
+   * them each round and at close); the runner makes its own, kept for its rounds, when absent.
+   */
+  controlPeers?: ControlPeers;
 }
 
 /**
@@ -35,10 +40,12 @@ export interface ColdRunnerOptions {
  */
 export function coldProbeRunner(context: ProbeContext, options: ColdRunnerOptions = {}): ProbeRunner {
   // The control peers outlive a round: made once per network for the runner's rounds, removed with the run.
-  const controlPeers = new ControlPeers({
-    ...context,
-    readyTimeoutMs: options.graceMs ?? DEFAULT_PROBE_GRACE_MS,
-    ...(options.log ? { log: options.log } : {}),
-  });
+  const controlPeers =
+    options.controlPeers ??
+    new ControlPeers({
+      ...context,
+      readyTimeoutMs: options.graceMs ?? DEFAULT_PROBE_GRACE_MS,
+      ...(options.log ? { log: options.log } : {}),
+    });
   return { run: (plan) => runProbes(plan, context, { ...options, controlPeers }) };
 }

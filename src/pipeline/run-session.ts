@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Engine } from '../docker/engine.js';
 import { DockerodeEngine } from '../docker/dockerode-engine.js';
 import { CleanupStack } from '../run/cleanup-stack.js';
+import type { ControlPeers } from '../run/control-peers.js';
 import type { ProbeLimits } from '../run/probe.js';
 import { newRunId } from '../run/run-id.js';
 import { coldProbeRunner, type ProbeRunner } from './probe-runner.js';
@@ -35,8 +36,11 @@ export interface RunSession {
   startedAt: string;
   /** Milliseconds since the run began. */
   elapsedMs(): number;
-  /** A runner of cold probes (coldProbeRunner) with the run's image and options; `atOnce` bounds the probes at a time. */
-  coldRunner(image: string, atOnce?: number): ProbeRunner;
+  /**
+   * A runner of cold probes (coldProbeRunner) with the run's image and options; `atOnce` bounds the probes at a time;
+   * `controlPeers`, when given, are the peers it shares with another runner (its own otherwise).
+   */
+  coldRunner(image: string, atOnce?: number, controlPeers?: ControlPeers): ProbeRunner;
   /** Removes everything the run created; returns what could not be removed. */
   close(): Promise<string[]>;
 }
@@ -58,7 +62,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
     cleanup,
     startedAt,
     elapsedMs: () => Math.round(performance.now() - started),
-    coldRunner: (image, atOnce) =>
+    coldRunner: (image, atOnce, controlPeers) =>
       coldProbeRunner(
         {
           runtime,
@@ -71,6 +75,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
         {
           ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
           ...(atOnce !== undefined ? { atOnce } : {}),
+          ...(controlPeers ? { controlPeers } : {}),
           log,
           onProbe: (r) =>
             log(

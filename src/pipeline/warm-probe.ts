@@ -61,6 +61,9 @@ export class WarmProbe {
   #removed = false;
   readonly #stderr: string[] = [];
   readonly #ready: Promise<void>;
+  #onEnd: () => void = () => undefined;
+  /** Settles when the probe has ended (killed, out of its lease, stopped by remove()); never rejects. */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.#onEnd = resolve));
   /** Rounds this probe has run. */
   rounds = 0;
 
@@ -99,6 +102,7 @@ export class WarmProbe {
       clearInterval(this.#renew);
       this.#round?.end();
       ready();
+      this.#onEnd();
     });
     createInterface({ input: attached.stderr }).on('line', (text) => {
       this.#stderr.push(text);
@@ -171,6 +175,11 @@ export class WarmProbe {
       throw probe.#ended ? new ProbeFailedError('not-started', text) : new DockprobeError(ErrorCodes.ABORTED, text);
     }
     return probe;
+  }
+
+  /** Its last words (the last line it wrote on stderr), for why it ended. */
+  get lastWords(): string | undefined {
+    return this.#stderr.at(-1);
   }
 
   /** Whether the probe is still there to take a round. */

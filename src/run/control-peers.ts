@@ -10,6 +10,8 @@ import { ControlPeer, type ControlPeerContext, type StartedControlPeer } from '.
 export class ControlPeers {
   /** By network id: the peer, or its start while it is under way. */
   readonly #peers = new Map<string, Promise<StartedControlPeer>>();
+  /** By network id: an answer under way, which every round that asks meanwhile shares (runners share one pool). */
+  readonly #answering = new Map<string, Promise<ControlPeerAnswer>>();
   #made = 0;
 
   constructor(readonly context: ControlPeerContext) {}
@@ -17,18 +19,24 @@ export class ControlPeers {
   /**
    * One round's way to its peers: the answer for each network asked for, the same for every probe of the round. A peer
    * kept from an earlier round is checked first (still running, as it answered), and replaced if it is not. Never
-   * throws: a peer that cannot be made is an answer that says why.
+   * throws: a peer that cannot be made is an answer that says why. Rounds of runners that share the pool (watch's warm
+   * and cold runners) ask at once: one answer under way serves them all, so a network never gets two peers.
    */
   forRound(): (network: { id: string; name: string }) => Promise<ControlPeerAnswer> {
     const answers = new Map<string, Promise<ControlPeerAnswer>>();
     return (network) => {
       let answer = answers.get(network.id);
       if (!answer) {
-        answer = this.#answer(network);
+        answer = this.#answerShared(network);
         answers.set(network.id, answer);
       }
       return answer;
     };
+  }
+
+  /** Removes every peer (the runner that owns the pool stops); returns what could not be removed. */
+  close(): Promise<string[]> {
+    return this.retireExcept(new Set());
   }
 
   /**
@@ -50,6 +58,16 @@ export class ControlPeers {
       }
     }
     return failures;
+  }
+
+  #answerShared(network: { id: string; name: string }): Promise<ControlPeerAnswer> {
+    const under = this.#answering.get(network.id);
+    if (under) return under;
+    const answer = this.#answer(network).finally(() => {
+      if (this.#answering.get(network.id) === answer) this.#answering.delete(network.id);
+    });
+    this.#answering.set(network.id, answer);
+    return answer;
   }
 
   async #answer(network: { id: string; name: string }): Promise<ControlPeerAnswer> {

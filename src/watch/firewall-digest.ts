@@ -77,3 +77,16 @@ export function firewallVisibility(
     };
   return { visible: true, how: `a digest of iptables-save and ip6tables-save, every ${FIREWALL_POLL_MS / 1000} s` };
 }
+
+/**
+ * The rules added or removed between two readings (as `normaliseRules` prints them) that are not about `own`
+ * addresses: a line naming one of them (`-d 172.19.0.4/32 ! -i br-… -j DROP`, the per-container rule Engine 28 adds as
+ * a container starts) is the engine's answer to dockprobe's own probes starting or ending, which never asks for a
+ * round. Empty when nothing else changed.
+ */
+export function foreignRuleChanges(before: string, after: string, own: ReadonlySet<string>): string[] {
+  const was = new Set(before.split('\n'));
+  const is = new Set(after.split('\n'));
+  const changed = [...[...is].filter((l) => !was.has(l)), ...[...was].filter((l) => !is.has(l))];
+  return changed.filter((line) => !line.split(/[\s,]+/).some((word) => own.has(word.replace(/\/(32|128)$/, ''))));
+}

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
 import type { EventSubscription } from '../docker/event-client.js';
+import { LABEL_RUN } from '../docker/labels.js';
 import type { EngineInfo } from '../docker/system-client.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { describeEngine } from '../docker/describe-engine.js';
@@ -21,6 +22,7 @@ import { type RunResult, summarise } from '../run-result.js';
 import { applyOverrides } from '../scenario/apply-overrides.js';
 import { internetOption } from '../scenario/internet-option.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { ControlPeers } from '../run/control-peers.js';
 import { readWorld, type World } from '../topology/world.js';
 import { readProxyConfigs } from '../traefik/read-proxy-config.js';
 import { CellStates } from './cell-states.js';
@@ -30,6 +32,7 @@ import {
   type FirewallReader,
   type FirewallVisibility,
   firewallVisibility,
+  foreignRuleChanges,
   readFirewall,
 } from './firewall-digest.js';
 import { type Clock, describeTriggers, RoundScheduler, type ScheduleOptions } from './round-scheduler.js';
@@ -144,10 +147,13 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
     };
     let round = 0;
+    // One pool of control peers for the warm and the cold runner: retired once per round, removed at stop.
+    const controlPeers = new ControlPeers({ ...context, readyTimeoutMs: graceMs, log });
     const runner: WarmProbeRunner = warmProbeRunner(
       { ...context, leaseMs, readyTimeoutMs: options.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS },
       {
-        cold: session.coldRunner(image),
+        cold: session.coldRunner(image, undefined, controlPeers),
+        controlPeers,
         graceMs,
         onPeerFailure: (failure) => log(`warning: ${failure}`),
         onChange: (change) => {
@@ -216,15 +222,35 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       const first = await reader();
       firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint);
       if (firewall.visible && 'digest' in first) {
-        let digest = first.digest;
+        let last = first;
         let reading = false;
+        // The addresses of this run's own containers (warm probes, control peers), as listed at the last change and
+        // the one before (a rule of a probe gone since names an address listed before): rules about them are the
+        // engine's answer to the probes starting and ending, and never ask for a round.
+        let ownBefore = new Set<string>();
+        const ownAddresses = async () => {
+          const listed = await runtime.containers
+            .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
+            .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? ''])))
+            .catch((): string[] => []);
+          const listedNow = new Set(listed.filter((a) => a !== ''));
+          const both = new Set([...ownBefore, ...listedNow]);
+          ownBefore = listedNow;
+          return both;
+        };
         firewallTimer = setInterval(() => {
           if (reading) return;
           reading = true;
           void reader()
-            .then((next) => {
-              if (!('digest' in next) || next.digest === digest) return;
-              digest = next.digest;
+            .then(async (next) => {
+              if (!('digest' in next) || next.digest === last.digest) return;
+              const before = last;
+              last = next;
+              const foreign = foreignRuleChanges(before.rules, next.rules, await ownAddresses());
+              if (foreign.length === 0) {
+                log("firewall: only the rules of this watch's own probes changed; no round for them");
+                return;
+              }
               metrics.firewallChanged();
               say({ at: now(), event: 'firewall', detail: 'the rule set changed' });
               scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });

@@ -11,6 +11,7 @@ import { hasExpectation, verdictOf } from '../../src/judge/verdict-of.js';
 import { coldProbeRunner } from '../../src/pipeline/probe-runner.js';
 import { runRound } from '../../src/pipeline/round.js';
 import { warmProbeRunner } from '../../src/pipeline/warm-probe-runner.js';
+import { ControlPeers } from '../../src/run/control-peers.js';
 import { readWorld } from '../../src/topology/world.js';
 import { planFor } from '../fixtures/pipeline.js';
 import { type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
@@ -364,4 +365,27 @@ t.test('watch: warm probes get the same peer, kept across rounds and removed wit
   t.same(await runner.close(), []);
   t.same(await cleanup.runAll(), [], "the run's cleanup stack frees what is left");
   t.same(leftOf(d, 'm9'), [], 'the warm probe and the peer are removed');
+});
+
+t.test('watch: the warm and cold runners share one pool of peers, and close() removes them', async (t) => {
+  const d = withMailer();
+  const cleanup = new CleanupStack();
+  const context = { runtime: d.engine, runId: 'm8', image: 'dockprobe-probe:test', cleanup };
+  const controlPeers = new ControlPeers({ ...context, readyTimeoutMs: 5_000 });
+  const runner = warmProbeRunner(
+    { ...context, leaseMs: 60_000, readyTimeoutMs: 5_000 },
+    { cold: coldProbeRunner(context, { controlPeers }), controlPeers },
+  );
+  const world = await readWorld(d.engine, { kind: 'scenarios', scenarios: [SCENARIO] });
+  const judged = await runRound(world, planFor(SCENARIO, world.topology, { runId: 'm8' }), runner, {
+    runtime: d.engine,
+    runId: 'm8',
+  });
+  t.match(judged.results[0]!.controlPeer, { status: 'ready', container: 'dockprobe-m8-peer-1' });
+  // The cold runner asks the same pool: the network's peer is the one the warm probe used, not a second.
+  const coldAnswer = await controlPeers.forRound()({ id: d.mail.id, name: 'mail' });
+  t.match(coldAnswer, { status: 'ready', container: 'dockprobe-m8-peer-1' });
+  t.same(await runner.close(), []);
+  t.same(leftOf(d, 'm8'), [], 'the warm probe and the peer are removed by close(), before the run ends');
+  t.same(await cleanup.runAll(), []);
 });

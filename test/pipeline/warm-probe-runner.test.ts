@@ -97,22 +97,64 @@ t.test('one warm probe per placement serves every round; the DNS control resolve
   t.ok(spec.memoryBytes > 0 && spec.pidsLimit > 0, 'memory and pid limits');
 });
 
-t.test('a probe that died between rounds is replaced before the next, with no verdict lost', async (t) => {
-  const { runner, round, creates, changes, d } = setUp();
+/**
+ * A runner after one round whose first warm probe was then killed, once its end has been seen and the replacement it
+ * leads to has started (it runs on its own, so it is waited for).
+ */
+async function afterAKill() {
+  const s = setUp();
+  await s.round();
+  const [victim] = [...s.runner.containerIds()];
+  s.d.engine.containers.killAttached(victim!);
+  for (let i = 0; i < 500 && s.changes.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  return { ...s, victim: victim! };
+}
+
+t.test('a probe that died between rounds is replaced at once, without a round, with no verdict lost', async (t) => {
+  // Its end reaches the runner through its attach, as a real probe's does: the runner replaces it with no round asked.
+  const { runner, round, creates, changes, victim } = await afterAKill();
   t.teardown(() => runner.close());
-  await round();
-  const [victim] = [...runner.containerIds()];
-  d.engine.containers.killAttached(victim!);
-  // Its end reaches the runner through its attach, as a real probe's does: between rounds.
-  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(creates().length, 3, 'one more probe, before any round');
+  t.match(changes.at(-2), { what: 'replaced', name: 'dockprobe-w1-w1', why: 'it had ended' });
+  t.match(changes.at(-1), { what: 'started', name: 'dockprobe-w1-w3' });
+  t.notOk(runner.containerIds().has(victim), 'the dead one is out of the pool');
+  t.equal(runner.probes().length, 2);
   const after = await round();
   t.ok(
     after.verdicts.every((v) => v.status === 'pass'),
     statuses(after.verdicts).join('; '),
   );
-  t.equal(creates().length, 3, 'one more probe');
-  t.match(changes.at(-2), { what: 'replaced', why: 'it had ended' });
-  t.match(changes.at(-1), { what: 'started' });
+  t.equal(creates().length, 3, 'the round used the replacement: nothing more made');
+});
+
+t.test('a probe that keeps dying is replaced once between rounds, then by the next round', async (t) => {
+  const { runner, round, creates, changes, d } = await afterAKill();
+  t.teardown(() => runner.close());
+  const again = runner.probes().find((p) => p.name === 'dockprobe-w1-w3');
+  t.ok(again, 'replaced at once');
+  d.engine.containers.killAttached(again!.id);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(creates().length, 3, 'not replaced a second time before a round');
+  const after = await round();
+  t.ok(after.verdicts.every((v) => v.status === 'pass'));
+  t.equal(creates().length, 4, 'the round replaced it');
+  t.same(
+    changes.slice(2).map((c) => `${c.what} ${c.name}`),
+    ['replaced dockprobe-w1-w1', 'started dockprobe-w1-w3', 'replaced dockprobe-w1-w3', 'started dockprobe-w1-w4'],
+  );
+});
+
+t.test('probes removed by the run stopping are not replaced', async (t) => {
+  const { runner, round, creates, changes, cleanup } = setUp();
+  await round();
+  t.same(await cleanup.runAll(), []);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(creates().length, 2, 'nothing made once the run stops');
+  t.same(
+    changes.map((c) => c.what),
+    ['started', 'started'],
+  );
+  t.same(await runner.close(), []);
 });
 
 t.test('a probe killed mid-round fails that round inconclusive, then is replaced', async (t) => {

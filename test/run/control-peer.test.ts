@@ -129,7 +129,18 @@ t.test('the pool: one peer per network per round, kept across rounds, never thro
   await peers.forRound()({ id: network.id, name: 'mail' });
   t.equal(engine.calls.filter((c) => c.startsWith('containers.create')).length, 2, 'none made for the next round');
 
-  engine.faults.set('containers.create dockprobe-r1-peer-3', Object.assign(new Error('refused'), { statusCode: 500 }));
+  // Two runners sharing the pool (watch's warm and cold ones) ask in the same round, each through its own forRound().
+  const fresh = engine.networks.add({ name: 'shop_fresh', subnets: ['172.33.0.0/16'] });
+  const [warm, cold] = await Promise.all([
+    peers.forRound()({ id: fresh.id, name: 'fresh' }),
+    peers.forRound()({ id: fresh.id, name: 'fresh' }),
+  ]);
+  t.same([warm.status, cold.status], ['ready', 'ready']);
+  t.equal(warm.status === 'ready' && cold.status === 'ready' && warm.container === cold.container, true, 'one peer');
+  t.equal(engine.calls.filter((c) => c.startsWith('containers.create')).length, 3, 'one made for both runners');
+  t.same(await peers.retireExcept(new Set([network.id, other.id])), [], 'retired once for both');
+
+  engine.faults.set('containers.create dockprobe-r1-peer-4', Object.assign(new Error('refused'), { statusCode: 500 }));
   const third = engine.networks.add({ name: 'shop_x', subnets: ['172.32.0.0/16'] });
   t.match(await peers.forRound()({ id: third.id, name: 'x' }), {
     status: 'unavailable',

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { firewallVisibility, normaliseRules } from '../../src/watch/firewall-digest.js';
+import { firewallVisibility, foreignRuleChanges, normaliseRules } from '../../src/watch/firewall-digest.js';
 
 // The rule-set digest: the same while the rules are (dates and counters left out), and seen as the engine's only where
 // it names the deployment's bridges.
@@ -26,4 +26,25 @@ t.test('visible only where the rules name a bridge of the deployment, locally', 
     visible: false,
     why: /Permission denied \(reading it needs root or CAP_NET_ADMIN/,
   });
+});
+
+t.test("a change that only adds or drops the rules of dockprobe's own containers is not the world's", async (t) => {
+  const base = '*filter\n:FORWARD ACCEPT\n-A FORWARD -j DOCKER-USER\nCOMMIT';
+  const probe = '-A PREROUTING -d 172.19.0.4/32 ! -i br-2586e1bdeded -j DROP';
+  const service = '-A PREROUTING -d 172.19.0.7/32 ! -i br-2586e1bdeded -j DROP';
+  const own = new Set(['172.19.0.4', 'fd00::4']);
+  t.same(foreignRuleChanges(base, `${base}\n${probe}`, own), [], 'a probe started');
+  t.same(foreignRuleChanges(`${base}\n${probe}`, base, own), [], 'a probe gone');
+  t.same(foreignRuleChanges(base, `${base}\n${probe}\n${service}`, own), [service], 'a service beside it');
+  t.same(
+    foreignRuleChanges(`${base}\n${probe}`, probe, own),
+    ['*filter', ':FORWARD ACCEPT', '-A FORWARD -j DOCKER-USER', 'COMMIT'],
+    'a reload',
+  );
+  t.same(
+    foreignRuleChanges(base, `${base}\n-A PREROUTING -d 172.19.0.40/32 -j DROP`, own),
+    ['-A PREROUTING -d 172.19.0.40/32 -j DROP'],
+    'another address that starts the same',
+  );
+  t.same(foreignRuleChanges(base, `${base}\n-A PREROUTING -d fd00::4/128 -j DROP`, own), [], 'IPv6 too');
 });

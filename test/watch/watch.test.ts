@@ -195,6 +195,35 @@ t.test('a burst of events gives one round; the probes own events give none', asy
   t.equal(s.rounds().length, 2, 'no round for them');
 });
 
+t.test('a warm probe killed: replaced at once with no round, and the next round passes on it', async (t) => {
+  const s = await start(t);
+  const [victim] = [...s.d.engine.containers.byId.values()].filter((c) => c.labels['dockprobe.run'] === 'wt');
+  t.ok(victim, 'a warm probe');
+  s.d.engine.containers.killAttached(victim!.id);
+  // Its die event, as the engine says it: never a round.
+  s.d.engine.events.emit({
+    type: 'container',
+    action: 'die',
+    id: victim!.id,
+    attributes: { ...victim!.labels, name: victim!.name },
+  });
+  await s.until(
+    (e) => e.some((x) => x.event === 'probe' && x.what === 'started' && x.name !== victim!.name),
+    'a replacement started',
+  );
+  t.match(s.events.filter((e) => e.event === 'probe').slice(-2), [
+    { what: 'replaced', name: victim!.name, round: 1 },
+    { what: 'started', round: 1 },
+  ]);
+  t.equal(s.rounds().length, 1, 'no round for it');
+  t.match(await s.w.metrics.text(), /dockprobe_probe_replacements_total 1\n/);
+  const before = s.changes().length;
+  s.w.reload();
+  await s.until(() => s.rounds().length === 2, 'the next round');
+  t.match(s.rounds()[1], { outcome: 'complete', summary: { total: 2, pass: 2 } });
+  t.equal(s.changes().length, before, 'no cell changed: no false verdict');
+});
+
 t.test(
   'the engine gone: rounds inconclusive, saying so, never the last verdicts; then back, and passing',
   async (t) => {
@@ -291,20 +320,48 @@ t.test('reload reads the scenarios again and says so; one it cannot read keeps t
   t.equal(s.rounds().at(-1)!.summary.total, 2, 'still the expectations read before');
 });
 
-t.test('a firewall change asks for a round, where the rules can be read', async (t) => {
-  let rules = '';
+/**
+ * A watch whose firewall reads `firewall.rules` (the digest is the rules themselves): at first a rule that names the
+ * deployment's public bridge, as the engine host's do; a test sets others to change it.
+ */
+async function startWithFirewall(t: { teardown(fn: () => unknown): void }) {
+  const firewall = { rules: '' };
   const s = await start(t, {
     firewall: (d) => async () => {
-      rules ||= `-A DOCKER-ISOLATION-STAGE-1 -i br-${d.public.id.slice(0, 12)} -j DOCKER-ISOLATION-STAGE-2`;
-      return { digest: rules, rules };
+      firewall.rules ||= `-A DOCKER-ISOLATION-STAGE-1 -i br-${d.public.id.slice(0, 12)} -j DOCKER-ISOLATION-STAGE-2`;
+      return { digest: firewall.rules, rules: firewall.rules };
     },
   });
+  return { s, firewall };
+}
+
+t.test('a firewall change asks for a round, where the rules can be read', async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
   t.match(s.events[0], { event: 'started', firewall: { visible: true, detail: /iptables-save/ } });
   // A reload that drops Docker's rules: the digest changes.
-  rules = '-A INPUT -j ACCEPT';
+  firewall.rules = '-A INPUT -j ACCEPT';
   await s.until(() => s.rounds().length === 2, 'a round after the change');
   t.match(s.rounds()[1], { trigger: 'firewall rules changed' });
   t.match(await s.w.metrics.text(), /dockprobe_firewall_changes_total 1/);
+});
+
+t.test("the rules of the watch's own probes changing ask for no round; the world's beside them do", async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  const own = [...s.d.engine.containers.byId.values()]
+    .filter((c) => c.labels['dockprobe.run'] === 'wt')
+    .flatMap((c) => c.networks.map((n) => n.ipv4));
+  t.ok(own.length > 0 && own.every(Boolean), `the warm probes' addresses: ${own.join(', ')}`);
+  // As Engine 28 does when a container starts: a raw-table rule for its address.
+  const base = firewall.rules;
+  firewall.rules = [base, ...own.map((a) => `-A PREROUTING -d ${a}/32 ! -i br-x -j DROP`)].join('\n');
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  t.equal(s.rounds().length, 1, 'no round for them');
+  t.notMatch(await s.w.metrics.text(), /dockprobe_firewall_changes_total [1-9]/);
+  firewall.rules = `${firewall.rules}\n-A PREROUTING -d 172.18.0.77/32 ! -i br-x -j DROP`;
+  await s.until(() => s.rounds().length === 2, 'a round for a rule of the world');
+  t.match(s.rounds()[1], { trigger: 'firewall rules changed' });
+  firewall.rules = base;
+  await s.until(() => s.rounds().length === 3, 'a round for a reload that drops them all');
 });
 
 t.test(
