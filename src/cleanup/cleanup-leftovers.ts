@@ -4,7 +4,7 @@ import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { forceRemoveNetwork, type ForceRemoveOptions } from './force-remove-network.js';
 import { lanNames, removeLanNeighbour } from '../run/lan-neighbour.js';
-import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
+import { LABEL_HOST, LABEL_IMAGE_KIND, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
 
 /** What `cleanup` removed, kept, or failed to remove. */
 export interface CleanupReport {
@@ -188,7 +188,9 @@ export async function cleanupLeftovers(
     for (const c of await runtime.containers.list({ all: true })) {
       holders.set(c.imageId, [...(holders.get(c.imageId) ?? []), `${c.name} (${short(c.id)})`]);
     }
-    for (const image of await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
+    const images = await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] });
+    // dockprobe's own image (`image build-self`) is the user's to keep: it is no probe image.
+    for (const image of images.filter((i) => i.labels[LABEL_IMAGE_KIND] === undefined)) {
       // Tags are what is removed: an image shared with the current tag only loses its other names, and an image
       // goes with its last tag (an untagged one by its id).
       const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];

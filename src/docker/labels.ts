@@ -17,8 +17,13 @@ export const LABEL_HOST = 'dockprobe.host';
 export const LABEL_SOURCE = 'dockprobe.source';
 /** The network a control peer of dockprobe's own was added to (its name), for logs and `docker ps`. */
 export const LABEL_CONTROL_PEER_NETWORK = 'dockprobe.control-peer-of';
-/** The content hash of a probe image. */
+/** The content hash of a probe image, or of dockprobe's own image. */
 export const LABEL_IMAGE_HASH = 'dockprobe.image-hash';
+/**
+ * On dockprobe's own image (`image build-self`): `cli`. A probe image has no such label; `cleanup --images`
+ * removes probe images only.
+ */
+export const LABEL_IMAGE_KIND = 'dockprobe.image-kind';
 
 /** Compose's labels, the same in Compose v1 (docker-compose) and v2 (docker compose). */
 export const COMPOSE_PROJECT = 'com.docker.compose.project';

@@ -205,6 +205,13 @@ t.test('cleanup --images keeps the last name of an image a container still runs,
     { id: 'sha256:old', tags: ['dockprobe-probe:0.1.0-old'], sizeBytes: 0 },
     { id: 'sha256:held', tags: ['dockprobe-probe:0.1.0-held', 'dockprobe-probe:0.0.9-alias'], sizeBytes: 0 },
     { id: 'sha256:cur', tags: [current], sizeBytes: 0 },
+    // dockprobe's own image (`image build-self`) is the user's: never a leftover, whatever its version.
+    {
+      id: 'sha256:self',
+      tags: ['dockprobe:0.1.0', 'dockprobe:latest'],
+      sizeBytes: 0,
+      labels: { 'dockprobe.role': 'image', 'dockprobe.image-kind': 'cli' },
+    },
   );
   // A stopped container of the user's, and another run's live probe of an older version, both on the held image.
   const user = engine.containers.add({ name: 'users-app', imageId: 'sha256:held', running: false, state: 'exited' });
