@@ -5,12 +5,14 @@
 // in dist/src/.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const OUTDIR = 'dist/cli';
+/** The packages the command line's bundles require() from node_modules (bundleCommonJs collects them). */
+const externalPackages = new Set();
 
 // What the command line needs to start and to run `--help`, `validate` and `schema` is bundled. Every other
 // package stays an import from node_modules, loaded as before when a command needs it: dockerode brings native
@@ -144,7 +146,32 @@ async function bundleCommonJs(name, entry, { banner, ...options }) {
     footer: { js: '})' },
     metafile: true,
   });
-  return basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.cjs')));
+  const [file, output] = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.cjs'));
+  for (const { path, external } of output.imports) {
+    if (external && !path.startsWith('node:') && !builtinModules.includes(path)) externalPackages.add(path);
+  }
+  return basename(file);
+}
+
+/**
+ * The packages the bundles leave in node_modules, each as one CommonJS file of its own in dist/image/modules/ for the
+ * dockprobe image (src/image/self-image.ts), which has no node_modules. Its native optional parts stay out: their
+ * require() fails there as it does where they were never compiled, and the packages fall back to JavaScript (ssh2)
+ * or do without them (cpu-features only tunes ssh2's choice of cipher).
+ */
+async function bundleImageModules(packages) {
+  const dir = 'dist/image/modules';
+  rmSync(dir, { recursive: true, force: true });
+  for (const name of [...packages].sort()) {
+    await build({
+      ...common,
+      minify: true,
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: '.', loader: 'js' },
+      outfile: join(dir, `${name.replaceAll('/', '+')}.cjs`),
+      format: 'cjs',
+      external: ['cpu-features', '*.node'],
+    });
+  }
 }
 
 /**
@@ -230,6 +257,7 @@ for (const file of [runCliFile, validateFile]) {
   if (!existsSync(`${OUTDIR}/${file}.cache`)) throw new Error(`no code cache written for ${file}`);
 }
 await bundleBin({ version, help, schema });
+await bundleImageModules(externalPackages);
 
 // For editors (a scenario's `$schema`), the very text `dockprobe schema` prints.
 writeFileSync('dist/scenario.schema.json', schema);

@@ -4,7 +4,17 @@ import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { forceRemoveNetwork, type ForceRemoveOptions } from './force-remove-network.js';
 import { lanNames, removeLanNeighbour } from '../run/lan-neighbour.js';
-import { LABEL_HOST, LABEL_PID, LABEL_ROLE, LABEL_RUN, labelFilter } from '../docker/labels.js';
+import type { ContainerInfo } from '../docker/container-client.js';
+import {
+  LABEL_HOST,
+  LABEL_IMAGE_KIND,
+  LABEL_OWNER_CONTAINER,
+  LABEL_PID,
+  LABEL_ROLE,
+  LABEL_RUN,
+  labelFilter,
+} from '../docker/labels.js';
+import { ownPlace } from '../run/own-container.js';
 
 /** What `cleanup` removed, kept, or failed to remove. */
 export interface CleanupReport {
@@ -48,14 +58,29 @@ export type Owner =
 
 /**
  * Whether the run that made a resource is provably gone: it must name a run, this host, and a process id that no
- * longer runs here. A resource without them (a stack brought up by hand from a file that carries the labels) is
- * never taken for a leftover.
+ * longer runs here; or, for a run in a container of the engine (`dockprobe.owner-container`), that container, which
+ * `containers` gives as the engine inspected it (undefined: no longer there). A resource without them (a stack
+ * brought up by hand from a file that carries the labels) is never taken for a leftover.
  */
-export function ownerOf(labels: Record<string, string>, here = hostname()): Owner {
+export function ownerOf(
+  labels: Record<string, string>,
+  here = hostname(),
+  containers: ReadonlyMap<string, ContainerInfo | undefined> = new Map(),
+): Owner {
   const run = labels[LABEL_RUN];
   const host = labels[LABEL_HOST];
   const pid = Number(labels[LABEL_PID]);
   if (!run) return { status: 'unknown', why: 'it names no run' };
+  const owner = labels[LABEL_OWNER_CONTAINER];
+  // Inside its container, the run's pid and host name are the container's: the engine says whether it still runs.
+  if (owner !== undefined && containers.has(owner)) {
+    const c = containers.get(owner);
+    if (c === undefined)
+      return { status: 'gone', why: `run ${run} is gone (its container ${short(owner)} no longer exists)` };
+    if (!c.running)
+      return { status: 'gone', why: `run ${run} is gone (its container ${c.name} (${short(owner)}) is ${c.state})` };
+    return { status: 'alive', why: `run ${run} is still running in container ${c.name} (${short(owner)})` };
+  }
   if (!host || !Number.isInteger(pid) || pid <= 0)
     return {
       status: 'unknown',
@@ -89,9 +114,12 @@ export async function cleanupLeftovers(
     runtime.networks.list({ labels: filter }),
   ]);
   const removeOptions = options.removeNetwork ?? {};
+  const engine = await runtime.system.info();
+  const jobs = engine.swarmManager ? await runtime.swarm.listServices({ labels: filter }) : [];
+  const ownerContainers = await ownerContainersOf(runtime, [...containers, ...jobs, ...networks]);
   // Why a resource goes, or undefined when it stays (then `kept` says why).
   const decide = (what: string, labels: Record<string, string>): string | undefined => {
-    const owner = ownerOf(labels);
+    const owner = ownerOf(labels, hostname(), ownerContainers);
     if (owner.status === 'gone') return owner.why;
     // Naming a run narrows what goes, and stands for the owner a resource does not record; a run still alive here or
     // started on another host still needs its own flag: `--run` with an id from another machine's log must not pull
@@ -132,10 +160,8 @@ export async function cleanupLeftovers(
       remove: () => runtime.containers.remove(c.id),
     })),
   );
-  // Swarm jobs (probes on other nodes), on a manager only: a worker cannot list services. The swarm removes each
-  // job's task container on its node with the service.
-  const engine = await runtime.system.info();
-  const jobs = engine.swarmManager ? await runtime.swarm.listServices({ labels: filter }) : [];
+  // Swarm jobs (probes on other nodes), listed on a manager only: a worker cannot list services. The swarm removes
+  // each job's task container on its node with the service.
   await removeAll(
     jobs.map((j) => ({
       what: `swarm job ${j.name} (${short(j.id)}, run ${runOf(j.labels)})`,
@@ -188,7 +214,9 @@ export async function cleanupLeftovers(
     for (const c of await runtime.containers.list({ all: true })) {
       holders.set(c.imageId, [...(holders.get(c.imageId) ?? []), `${c.name} (${short(c.id)})`]);
     }
-    for (const image of await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] })) {
+    const images = await runtime.images.list({ labels: [labelFilter(LABEL_ROLE, 'image')] });
+    // dockprobe's own image (`image build-self`) is the user's to keep: it is no probe image.
+    for (const image of images.filter((i) => i.labels[LABEL_IMAGE_KIND] === undefined)) {
       // Tags are what is removed: an image shared with the current tag only loses its other names, and an image
       // goes with its last tag (an untagged one by its id).
       const references = image.tags.length > 0 ? image.tags.filter((t) => t !== options.keepImage) : [image.id];
@@ -214,6 +242,23 @@ export async function cleanupLeftovers(
     }
   }
   return report;
+}
+
+/**
+ * The containers that runs in a container of this engine recorded as their owner, each as the engine inspects it
+ * (undefined: gone), but the one this process runs in: there the run's pid and host name are this container's, and
+ * mean what they say.
+ */
+async function ownerContainersOf(
+  runtime: Pick<Engine, 'containers'>,
+  resources: readonly { labels: Record<string, string> }[],
+): Promise<Map<string, ContainerInfo | undefined>> {
+  const place = await ownPlace(runtime);
+  const self = place.kind === 'container' ? place.id : undefined;
+  const ids = new Set(
+    resources.map((r) => r.labels[LABEL_OWNER_CONTAINER]).filter((id) => id !== undefined && id !== self),
+  );
+  return new Map(await Promise.all([...ids].map(async (id) => [id!, await runtime.containers.inspect(id!)] as const)));
 }
 
 // The named network namespaces of this host (`ip netns add` keeps them under /run/netns); none where there is no such dir.

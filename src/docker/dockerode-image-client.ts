@@ -2,7 +2,7 @@ import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { statusOf } from './engine-error.js';
 import { familiarImageName } from './familiar-image-name.js';
-import type { ImageClient } from './image-client.js';
+import type { ImageClient, ImageSummary } from './image-client.js';
 
 /** {@link ImageClient} on a real engine. */
 export class DockerodeImageClient implements ImageClient {
@@ -23,7 +23,7 @@ export class DockerodeImageClient implements ImageClient {
     }
   }
 
-  async list(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]> {
+  async list(filter: { labels: string[] }): Promise<ImageSummary[]> {
     const connection = this.#connection;
     const list = await connection.call('list images', '', () =>
       connection.docker.listImages({ filters: { label: filter.labels } }),
@@ -32,6 +32,7 @@ export class DockerodeImageClient implements ImageClient {
       id: i.Id,
       tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>').map(familiarImageName),
       sizeBytes: i.Size,
+      labels: i.Labels ?? {},
     }));
   }
 
@@ -67,6 +68,7 @@ export class DockerodeImageClient implements ImageClient {
     contextDir: string;
     files: string[];
     tag: string;
+    alsoTag?: string[];
     labels: Record<string, string>;
     timeoutMs: number;
   }): Promise<void> {
@@ -75,7 +77,13 @@ export class DockerodeImageClient implements ImageClient {
       this.#followProgress(
         await connection.docker.buildImage(
           { context: options.contextDir, src: options.files },
-          { t: options.tag, labels: options.labels, rm: true, forcerm: true },
+          // The API takes `t` once per tag; dockerode's types allow one, its query string as many as given.
+          {
+            t: [options.tag, ...(options.alsoTag ?? [])] as unknown as string,
+            labels: options.labels,
+            rm: true,
+            forcerm: true,
+          },
         ),
         'build failed',
       );

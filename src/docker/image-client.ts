@@ -1,10 +1,18 @@
 // The engine's images: the probe image's presence, build, removal, and its transfer to another node's engine.
 
+/** An image as the engine lists it. */
+export interface ImageSummary {
+  id: string;
+  tags: string[];
+  sizeBytes: number;
+  labels: Record<string, string>;
+}
+
 /** The image calls dockprobe makes; every error names the image it concerns. */
 export interface ImageClient {
   exists(reference: string): Promise<boolean>;
   /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
-  list(filter: { labels: string[] }): Promise<{ id: string; tags: string[]; sizeBytes: number }[]>;
+  list(filter: { labels: string[] }): Promise<ImageSummary[]>;
   /** Removes an image; one already gone is not an error. */
   remove(reference: string): Promise<void>;
   /** The image as a tar stream (`docker save`), to load into another engine. */
@@ -19,6 +27,8 @@ export interface ImageClient {
     contextDir: string;
     files: string[];
     tag: string;
+    /** Further tags the image gets. */
+    alsoTag?: string[];
     labels: Record<string, string>;
     timeoutMs: number;
   }): Promise<void>;

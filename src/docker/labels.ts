@@ -13,12 +13,23 @@ export const LABEL_ROLE = 'dockprobe.role';
 export const LABEL_PID = 'dockprobe.pid';
 /** The host that process runs on (pids only mean something there). */
 export const LABEL_HOST = 'dockprobe.host';
+/**
+ * The container the dockprobe process that created it runs in (its full id), when the engine it talks to runs that
+ * container: there its pid and host name are the container's, and `cleanup` on the engine's host asks the engine
+ * whether that container still runs instead.
+ */
+export const LABEL_OWNER_CONTAINER = 'dockprobe.owner-container';
 /** Which source of the scenario a probe stands for, for logs and `docker ps`. */
 export const LABEL_SOURCE = 'dockprobe.source';
 /** The network a control peer of dockprobe's own was added to (its name), for logs and `docker ps`. */
 export const LABEL_CONTROL_PEER_NETWORK = 'dockprobe.control-peer-of';
-/** The content hash of a probe image. */
+/** The content hash of a probe image, or of dockprobe's own image. */
 export const LABEL_IMAGE_HASH = 'dockprobe.image-hash';
+/**
+ * On dockprobe's own image (`image build-self`): `cli`. A probe image has no such label; `cleanup --images`
+ * removes probe images only.
+ */
+export const LABEL_IMAGE_KIND = 'dockprobe.image-kind';
 
 /** Compose's labels, the same in Compose v1 (docker-compose) and v2 (docker compose). */
 export const COMPOSE_PROJECT = 'com.docker.compose.project';
@@ -51,6 +62,14 @@ export function isProbeHelper(labels: Record<string, string>): boolean {
   return labels[LABEL_ROLE] === 'probe' || labels[LABEL_ROLE] === 'control-peer';
 }
 
+// The container this process runs in, once the engine has confirmed it runs it (run/own-container.ts).
+let ownerContainer: string | undefined;
+
+/** Records the container this process runs in (undefined: none the engine runs), for {@link runLabels}. */
+export function setOwnerContainer(id: string | undefined): void {
+  ownerContainer = id;
+}
+
 /** The labels every resource of run `runId` carries. */
 export function runLabels(runId: string, role: Role, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -58,6 +77,7 @@ export function runLabels(runId: string, role: Role, extra: Record<string, strin
     [LABEL_ROLE]: role,
     [LABEL_PID]: String(process.pid),
     [LABEL_HOST]: hostname(),
+    ...(ownerContainer ? { [LABEL_OWNER_CONTAINER]: ownerContainer } : {}),
     ...extra,
   };
 }

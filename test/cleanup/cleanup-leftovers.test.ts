@@ -205,6 +205,13 @@ t.test('cleanup --images keeps the last name of an image a container still runs,
     { id: 'sha256:old', tags: ['dockprobe-probe:0.1.0-old'], sizeBytes: 0 },
     { id: 'sha256:held', tags: ['dockprobe-probe:0.1.0-held', 'dockprobe-probe:0.0.9-alias'], sizeBytes: 0 },
     { id: 'sha256:cur', tags: [current], sizeBytes: 0 },
+    // dockprobe's own image (`image build-self`) is the user's: never a leftover, whatever its version.
+    {
+      id: 'sha256:self',
+      tags: ['dockprobe:0.1.0', 'dockprobe:latest'],
+      sizeBytes: 0,
+      labels: { 'dockprobe.role': 'image', 'dockprobe.image-kind': 'cli' },
+    },
   );
   // A stopped container of the user's, and another run's live probe of an older version, both on the held image.
   const user = engine.containers.add({ name: 'users-app', imageId: 'sha256:held', running: false, state: 'exited' });
@@ -240,5 +247,40 @@ t.test(
     t.match(report.kept, [/^control peer dockprobe-live-peer-1 \(\w+, run live\): run live is still alive/]);
     t.ok(engine.containers.byId.has(live.id) && !engine.containers.byId.has(gone.id));
     t.ok(engine.networks.byId.has(net.id), "the user's network it was on stays");
+  },
+);
+
+t.test(
+  'a run in a container of the engine is judged by that container: gone or stopped, its leftovers go; running, they stay',
+  async (t) => {
+    const engine = new FakeEngine();
+    const running = engine.containers.add({ name: 'dockprobe-ci', running: true, state: 'running' });
+    const stopped = engine.containers.add({ name: 'dockprobe-killed', running: false, state: 'exited' });
+    // Inside its container, a run's pid is about 1 and its host name the container's short id.
+    const inContainer = (run: string, owner: string) => ({
+      'dockprobe.run': run,
+      'dockprobe.pid': '1',
+      'dockprobe.host': owner.slice(0, 12),
+      'dockprobe.owner-container': owner,
+    });
+    const removedId = 'f'.repeat(64);
+    const net = engine.networks.add({ name: 'dp-gone', labels: inContainer('gone', removedId) });
+    const gone = engine.containers.add({ name: 'dockprobe-gone-1', labels: inContainer('gone', removedId) }, [net]);
+    const exited = engine.containers.add({ name: 'dockprobe-exited-1', labels: inContainer('exited', stopped.id) });
+    const live = engine.containers.add({ name: 'dockprobe-live-1', labels: inContainer('live', running.id) });
+    const report = await cleanupLeftovers(engine, { removeNetwork: noSleep });
+    t.same(report.failures, []);
+    t.same(report.removed.sort(), [
+      `container dockprobe-exited-1 (${short(exited.id)}, run exited)`,
+      `container dockprobe-gone-1 (${short(gone.id)}, run gone)`,
+      `network dp-gone (${net.id}, run gone)`,
+    ]);
+    t.same(report.kept, [
+      `container dockprobe-live-1 (${short(live.id)}, run live): run live is still running in container dockprobe-ci (${short(running.id)}) (--alive removes it)`,
+    ]);
+    const dry = await cleanupLeftovers(engine, { dryRun: true, all: true, removeNetwork: noSleep });
+    t.same(dry.wouldRemove, [
+      `container dockprobe-live-1 (${short(live.id)}, run live): run live is still running in container dockprobe-ci (${short(running.id)}), and --alive was given`,
+    ]);
   },
 );
