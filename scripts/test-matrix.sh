@@ -4,6 +4,10 @@
 # runs it any time. Cells (DOCKPROBE_MATRIX_CELLS narrows them):
 #   host-v1    the host's engine with Compose v1 (docker-compose)
 #   host-v2    the host's engine with Compose v2 (a private CLI plugin, scripts/engine.sh compose-v2)
+#   journey    the user's journey (scripts/user-journey.sh): npm pack, install the tarball into a temporary prefix
+#              with a temporary HOME, and with that install only infer, validate and test a stack outside the
+#              repository. On the host engine with Compose v2, as a user runs it: its `npm install -g` needs the
+#              registry, which an inner engine's namespace cannot reach, and the package is the same on every engine
 #   trixie-v2  Debian trixie's engine (26.x) in a container, with Compose v2
 #   sid-v2     Debian sid's engine (28.x) in a container, with Compose v2
 #   cluster    a three-node swarm of trixie engines (scripts/swarm-cluster.sh, outer network at MTU 1400): the files
@@ -17,7 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
-cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2 cluster}
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 # host-v1 and host-v2 are the same engine. host-v1 runs only the files where Compose v1 changes what dockprobe reads
 # (container names and labels, port formats, `compose config` for inference, the demo's own `compose up`), so its
@@ -104,6 +108,25 @@ for cell in ${cells}; do
       compose=$(DOCKER_CONFIG=${config} docker compose version --short 2>/dev/null || echo missing)
       run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
       ;;
+    journey)
+      engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
+      if ! config=$(bash scripts/engine.sh compose-v2); then
+        pass=0 fail=1 secs=0 compose=unavailable
+        record "${cell}" "${engine}" "${compose}"
+        continue
+      fi
+      compose=$(DOCKER_CONFIG=${config} docker compose version --short 2>/dev/null || echo missing)
+      start=$(date +%s)
+      # One pass or one failure: the journey stops at its first step that does not do what a user expects.
+      if DOCKER_CONFIG=${config} DOCKPROBE_COMPOSE='docker compose' bash scripts/user-journey.sh 2>&1 | sed "s/^/[${cell}] /"; then
+        pass=1 fail=0
+      else
+        pass=0 fail=1
+      fi
+      secs=$(($(date +%s) - start))
+      total_pass=$((total_pass + pass))
+      total_fail=$((total_fail + fail))
+      ;;
     trixie-v2 | sid-v2)
       suite=${cell%-v2}
       if ! bash scripts/engine.sh up "${suite}" >&2 || ! envs=$(bash scripts/engine.sh env "${suite}"); then
@@ -140,7 +163,7 @@ for cell in ${cells}; do
       bash scripts/swarm-cluster.sh down >&2 || echo "matrix: the cluster did not stop cleanly" >&2
       ;;
     *)
-      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, trixie-v2, sid-v2, cluster)" >&2
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, cluster)" >&2
       exit 2
       ;;
   esac
