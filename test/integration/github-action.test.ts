@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -23,6 +23,7 @@ const validateSarif = new Ajv({ allErrors: true, strict: false }).compile(sarifS
 /** One run of the entry script in a fresh runner directory: its exit code, stdout, stderr, summary and outputs. */
 async function runAction(inputs: Record<string, string>) {
   const dir = await mkdtemp(join(tmpdir(), 'dockprobe-action-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
   const summaryFile = join(dir, 'step-summary.md');
   const outputFile = join(dir, 'output');
   // What the runner leaves in the files before the step: the step appends, it never replaces.
