@@ -4,6 +4,10 @@
 # runs it any time. Cells (DOCKPROBE_MATRIX_CELLS narrows them):
 #   host-v1    the host's engine with Compose v1 (docker-compose)
 #   host-v2    the host's engine with Compose v2 (a private CLI plugin, scripts/engine.sh compose-v2)
+#   journey    the user's journey (scripts/user-journey.sh): npm pack, install the tarball into a temporary prefix
+#              with a temporary HOME, and with that install only infer, validate and test a stack outside the
+#              repository. On the host engine with Compose v2, as a user runs it: its `npm install -g` needs the
+#              registry, which an inner engine's namespace cannot reach, and the package is the same on every engine
 #   trixie-v2  Debian trixie's engine (26.x) in a container, with Compose v2
 #   sid-v2     Debian sid's engine (28.x) in a container, with Compose v2
 #   podman-v2  rootful Podman 5 (Debian trixie) in a container, its Docker-compatible API, with Compose v2: the files
@@ -20,7 +24,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
-cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 trixie-v2 sid-v2 podman-v2 cluster}
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 podman-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 # host-v1 and host-v2 are the same engine. host-v1 runs only the files where Compose v1 changes what dockprobe reads
 # (container names and labels, port formats, `compose config` for inference, the demo's own `compose up`), so its
@@ -39,6 +43,22 @@ podman_files=()
 for f in "${files[@]}"; do
   for c in "${podman_relevant[@]}"; do [ "${f}" = "${c}" ] && podman_files+=("${f}"); done
 done
+# What proves dockprobe's packaging more than an engine runs in fewer cells: the action's entry script in host-v2
+# only, the dockprobe image in host-v2 and sid-v2 (the oldest and the newest Docker engine).
+# shellcheck disable=SC2034  # both are read through files_without's nameref
+packaging_only_host=(test/integration/github-action.test.ts)
+# shellcheck disable=SC2034
+packaging_not_trixie=(test/integration/github-action.test.ts test/integration/image.test.ts)
+# The chosen files minus those named (by nameref: the list of files to leave out).
+files_without() {
+  local -n leave=$1
+  local f c keep
+  for f in "${files[@]}"; do
+    keep=1
+    for c in "${leave[@]}"; do [ "${f}" = "${c}" ] && keep=0; done
+    [ "${keep}" = 1 ] && printf '%s\n' "${f}"
+  done
+}
 total_pass=0
 total_fail=0
 lines=()
@@ -105,7 +125,7 @@ for cell in ${cells}; do
       fi
       run_tap "${cell}" env DOCKPROBE_COMPOSE=docker-compose npx tap "${v1_files[@]}"
       ;;
-    host-v2)
+    host-v2 | journey)
       engine=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unreachable)
       if ! config=$(bash scripts/engine.sh compose-v2); then
         pass=0 fail=1 secs=0 compose=unavailable
@@ -113,12 +133,30 @@ for cell in ${cells}; do
         continue
       fi
       compose=$(DOCKER_CONFIG=${config} docker compose version --short 2>/dev/null || echo missing)
-      run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
+      if [ "${cell}" = host-v2 ]; then
+        run_tap "${cell}" env DOCKER_CONFIG="${config}" DOCKPROBE_COMPOSE='docker compose' npx tap "${files[@]}"
+      else
+        began=$(date +%s)
+        # One pass or one failure: the journey stops at its first step that does not do what a user expects.
+        if DOCKER_CONFIG=${config} DOCKPROBE_COMPOSE='docker compose' bash scripts/user-journey.sh 2>&1 |
+          sed "s/^/[${cell}] /"; then
+          pass=1 fail=0
+        else
+          pass=0 fail=1
+        fi
+        secs=$(($(date +%s) - began))
+        total_pass=$((total_pass + pass))
+        total_fail=$((total_fail + fail))
+      fi
       ;;
     trixie-v2 | sid-v2 | podman-v2)
       suite=${cell%-v2}
-      cell_files=("${files[@]}")
-      [ "${suite}" = podman ] && cell_files=("${podman_files[@]}")
+      case "${suite}" in
+        trixie) mapfile -t cell_files < <(files_without packaging_not_trixie) ;;
+        sid) mapfile -t cell_files < <(files_without packaging_only_host) ;;
+        podman) cell_files=("${podman_files[@]}") ;;
+        *) cell_files=("${files[@]}") ;;
+      esac
       if [ "${#cell_files[@]}" -eq 0 ]; then
         pass=0 fail=0 secs=0
         record "${cell}" "-" "- (none of the chosen files runs on this engine)"
@@ -158,7 +196,7 @@ for cell in ${cells}; do
       bash scripts/swarm-cluster.sh down >&2 || echo "matrix: the cluster did not stop cleanly" >&2
       ;;
     *)
-      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, trixie-v2, sid-v2, podman-v2, cluster)" >&2
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, podman-v2, cluster)" >&2
       exit 2
       ;;
   esac
