@@ -201,8 +201,11 @@ runs+=("$(run_id "${work}/test-broken.json")")
 contains test-broken '[1-9][0-9]* failed'
 contains test-broken 'FAIL.*db:5432|db:5432.*FAIL'
 
-# 4. Hook: the dockprobe container image (built by `dockprobe image build --self` or the like, on its own branch)
-# against the same stacks, as docs/container.md runs it. Skipped while there is no such image on the engine.
+# 4. The dockprobe container image, built by the install as the README says (unless DOCKPROBE_JOURNEY_IMAGE names
+# one already built), against the same stacks, as docs/container.md runs it.
+if [ -z "${DOCKPROBE_JOURNEY_IMAGE:-}" ]; then
+  expect 0 image-self dockprobe image build-self
+fi
 if bounded_docker image inspect "${image}" >/dev/null 2>&1; then
   socket=${DOCKER_HOST:-unix:///var/run/docker.sock}
   socket=${socket#unix://}
