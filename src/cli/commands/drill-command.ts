@@ -5,7 +5,7 @@ import type { DrillOptions } from '../../drill/drill.js';
 import { parseDrillFrom } from '../../drill/drill-from.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import type { CliContext } from '../cli-context.js';
-import { listOption, probeOptionsFrom, projectOption } from '../common-options.js';
+import { listOption, probeOptionsFrom, progressOptionsFrom, projectOption } from '../common-options.js';
 import { type ArgsOf, defineCommand } from '../define-command.js';
 import { withHelp } from '../help-text.js';
 import { withOptions } from '../with-options.js';
@@ -29,6 +29,7 @@ function drillInternet(value: readonly string[] | undefined): string[] | undefin
 export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOptions {
   const project = projectOption(argv.project);
   const internet = drillInternet(argv.internet);
+  const probe = probeOptionsFrom(argv, context);
   return {
     from: parseDrillFrom(argv.from, argv.all),
     ...(project ? { project } : {}),
@@ -36,7 +37,8 @@ export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOpt
     ...(argv.udpPorts !== undefined ? { udpPorts: parseUdpPortsOption(argv.udpPorts) } : {}),
     hostPorts: argv.hostPorts,
     ...(internet ? { internet } : {}),
-    ...probeOptionsFrom(argv, context),
+    ...probe,
+    ...progressOptionsFrom(argv, context, probe.log),
     // A drill expects nothing: --attempts is every check's tries, where test's --retries is for checks expected
     // reachable only.
     retries: argv.attempts - 1,
