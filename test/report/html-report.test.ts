@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import t from 'tap';
+import { drill } from '../../src/drill/drill.js';
+import { htmlDrillReport } from '../../src/drill/html-drill-report.js';
 import { htmlReport } from '../../src/report/html-report.js';
+import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { pngPixels } from '../fixtures/png-pixels.js';
 import { runResult, verdict } from '../fixtures/run-result.js';
 import { shopRun } from '../fixtures/shop-run.js';
 
 // The page of a real run on the fake engine, as Debian's headless Chromium shows it: offline, with no console error,
-// its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out.
+// its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out. A drill's
+// page is the same page: its reached cells are shown as FAIL cells are, and filtered the same way.
 
 const FAIL_BACKGROUND = 'ffebe9';
 const PASS_BACKGROUND = 'dafbe1';
@@ -86,3 +90,46 @@ t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-
   const dom = await execa(browser, [...flags, '--dump-dom', `file://${page}#hide=fail`], { reject: false });
   t.match(dom.stdout, /<body class="hide-fail">/, 'the script ran and applied the filter');
 });
+
+t.test(
+  "a drill's page in headless Chromium",
+  { skip: browser ? false : 'no chromium here (apt-get install chromium)' },
+  async (t) => {
+    if (!browser) return;
+    const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const result = await drill({
+      image: 'dockprobe-probe:test',
+      internet: [],
+      from: { kind: 'all' },
+      runtime: drillDeployment().engine,
+      runId: 'ht3',
+      ports: [2375, 5432],
+    });
+    t.ok(result.summary.reached > 0 && result.summary.blocked > 0, 'rows reached and rows blocked');
+    const page = join(dir, 'drill.html');
+    await writeFile(page, htmlDrillReport(result));
+    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--window-size=1600,900'];
+    const shoot = async (hash: string) => {
+      const png = join(dir, `shot${hash.replace(/\W/g, '_')}.png`);
+      const run = await execa(browser, [...flags, `--screenshot=${png}`, `file://${page}${hash}`], {
+        reject: false,
+        timeout: 50_000,
+      });
+      t.equal(run.exitCode, 0, `chromium ran (${hash || 'no filter'})`);
+      t.same(
+        run.stderr.split('\n').filter((l) => l.includes(':CONSOLE')),
+        [],
+        'no console message',
+      );
+      const { pixels } = pngPixels(await readFile(png));
+      return (colour: string) => pixels.filter((p) => p === colour).length;
+    };
+    const all = await shoot('');
+    t.ok(all(FAIL_BACKGROUND) > 100, `the reached cells are on screen (${all(FAIL_BACKGROUND)} pixels)`);
+    t.ok(all(PASS_BACKGROUND) > 100, 'and the blocked ones');
+    const reachedOnly = await shoot('#hide=blocked,path-open,inconclusive');
+    t.ok(reachedOnly(FAIL_BACKGROUND) > 100, 'filtered to reached: they stay');
+    t.equal(reachedOnly(PASS_BACKGROUND), 0, 'the blocked ones are hidden');
+  },
+);

@@ -78,6 +78,8 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
 /** What the drill command does with a drill's result: reports, a baseline written or compared with. */
 export interface DrillOutput {
   format: 'pretty' | 'json' | 'markdown' | 'sarif' | 'github';
+  /** Also the HTML page of the whole drill, to this file (with a baseline too: the page shows the drill, not the drift). */
+  html?: string | undefined;
   verbose: boolean;
   writeBaseline?: string | undefined;
   baseline?: string | undefined;
@@ -109,6 +111,13 @@ export async function drillAndReport(options: DrillOptions, output: DrillOutput,
       ? await (await import('../../baseline/read-baseline.js')).readBaseline(output.baseline)
       : undefined;
   const result = await drill(options);
+  if (output.html !== undefined) {
+    const [{ htmlDrillReport }, { writeText }] = await Promise.all([
+      import('../../drill/html-drill-report.js'),
+      import('../write-text.js'),
+    ]);
+    await writeText(output.html, htmlDrillReport(result), '--html');
+  }
   // On stderr whatever the format or mode: a JSON report or a drift on stdout must not be the only place a leftover shows.
   const { reportLeftovers } = await import('../report-leftovers.js');
   const baseline =
