@@ -10,10 +10,13 @@ import { refuseUncheckable } from '../../src/plan/scenario-problems.js';
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { loadScenario } from '../../src/scenario/parse-scenario.js';
-import { fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
+import { type FakeEngineSocket, fakeEngineSocket, useEngine } from '../fixtures/fake-engine-socket.js';
 
 // `dockprobe infer --file` as a user runs it, through Compose's own `config` and an engine API on a unix socket that
 // holds one image: what the file leaves out, the image says; what neither says is listed on stderr.
+
+// Each test starts Compose's CLI (docker-compose v1 is a Python program, seconds to start on a loaded machine).
+t.setTimeout(180_000);
 
 function context(): CliContext & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -50,22 +53,27 @@ async function inferOrSkip(t: Test, args: string[], ctx: CliContext): Promise<un
   return error;
 }
 
+/** A Compose file `text` in a directory of its own, and an engine API that answers `routes` as DOCKER_HOST. */
+async function project(
+  t: Test,
+  text: string,
+  routes: Parameters<typeof fakeEngineSocket>[0] = [],
+): Promise<{ compose: string; out: string; engine: FakeEngineSocket }> {
+  const engine = await fakeEngineSocket(routes);
+  t.teardown(() => engine.close());
+  useEngine(t, engine.endpoint);
+  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const compose = join(dir, 'compose.yml');
+  await writeFile(compose, text);
+  return { compose, out: join(dir, 'isolation.yml'), engine };
+}
+
 t.test(
   "infer --file writes the image's ports of a service the file gives none, and names what it skipped",
   async (t) => {
-    const engine = await fakeEngineSocket([
-      [
-        /^\/images\/redis(:|%3A)7\/json/,
-        () => ({ status: 200, body: { Config: { ExposedPorts: { '6379/tcp': {} } } } }),
-      ],
-    ]);
-    t.teardown(() => engine.close());
-    useEngine(t, engine.endpoint);
-    const dir = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
-    t.teardown(() => rm(dir, { recursive: true, force: true }));
-    const compose = join(dir, 'compose.yml');
-    await writeFile(
-      compose,
+    const { compose, out, engine } = await project(
+      t,
       [
         'services:',
         '  cache:',
@@ -77,8 +85,13 @@ t.test(
         '    image: ghost:absent',
         '',
       ].join('\n'),
+      [
+        [
+          /^\/images\/redis(:|%3A)7\/json/,
+          () => ({ status: 200, body: { Config: { ExposedPorts: { '6379/tcp': {} } } } }),
+        ],
+      ],
     );
-    const out = join(dir, 'isolation.yml');
     const ctx = context();
     const error = await inferOrSkip(t, ['infer', '--file', compose, '--project', 'shop', '--write', out], ctx);
     if (error === 'skipped') return;
@@ -106,14 +119,7 @@ t.test(
 );
 
 t.test('infer --write on a Compose file with no port and no image it knows writes nothing, exit 2', async (t) => {
-  const engine = await fakeEngineSocket([]);
-  t.teardown(() => engine.close());
-  useEngine(t, engine.endpoint);
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const compose = join(dir, 'compose.yml');
-  await writeFile(compose, 'services:\n  redis:\n    image: redis:7\n');
-  const out = join(dir, 'isolation.yml');
+  const { compose, out } = await project(t, 'services:\n  redis:\n    image: redis:7\n');
   const error = await inferOrSkip(t, ['infer', '--file', compose, '--write', out], context());
   if (error === 'skipped') return;
   t.match(error, {
@@ -124,18 +130,11 @@ t.test('infer --write on a Compose file with no port and no image it knows write
 });
 
 t.test('what validate would refuse is neither written nor printed as a scenario: exit 2 saying why', async (t) => {
-  const engine = await fakeEngineSocket([]);
-  t.teardown(() => engine.close());
-  useEngine(t, engine.endpoint);
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-infer-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const compose = join(dir, 'compose.yml');
   // Docker's host network joined by its name: a Compose network, but no zone.
-  await writeFile(
-    compose,
+  const { compose, out } = await project(
+    t,
     'services:\n  web:\n    image: nginx:1\n    expose: ["80"]\n    networks: [host]\nnetworks:\n  host:\n    external: true\n',
   );
-  const out = join(dir, 'isolation.yml');
   const ctx = context();
   const error = await inferOrSkip(t, ['infer', '--file', compose, '--write', out], ctx);
   if (error === 'skipped') return;
