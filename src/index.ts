@@ -7,6 +7,7 @@ export { jsonDrillReport } from './drill/json-drill-report.js';
 export { openRun, type RunOptions, type RunSession } from './pipeline/run-session.js';
 export { runRound, type Round, type RoundContext } from './pipeline/round.js';
 export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
+export { NO_PROGRESS, type ProgressSink } from './pipeline/progress-sink.js';
 export {
   warmProbeRunner,
   type WarmProbeRunner,

@@ -4,6 +4,7 @@ import type { VerifyOptions } from '../verify.js';
 import { type CliContext, logTo } from './cli-context.js';
 import type { Format, ReportOptions } from './report-options.js';
 import { scenarioInputs } from './scenario-input.js';
+import { type TerminalProgress, terminalProgressFor } from './terminal-progress.js';
 
 // From the options a command parsed (src/cli/option-table.ts: numbers and durations already numbers) to the options
 // the library takes, each checked at the boundary where the table's kinds do not say enough (a project named twice,
@@ -52,6 +53,21 @@ export function probeOptionsFrom(
   };
 }
 
+/**
+ * A probing command's status line on a terminal (src/cli/terminal-progress.ts), with its log and `warn` made to give
+ * way to it; without a terminal, or with `--quiet`, no sink and the log as it was. `watch` has none: it runs until
+ * stopped and says each change on its own line.
+ */
+export function progressOptionsFrom(
+  argv: { quiet: boolean },
+  context: CliContext,
+  log: (message: string) => void,
+): { progress?: TerminalProgress; log: (message: string) => void } {
+  const progress = terminalProgressFor(context, argv.quiet);
+  if (!progress) return { log };
+  return { progress, log: (message) => progress.log(() => log(message)) };
+}
+
 /** What a command that runs scenarios takes (`test`, `snapshot`, `demo`). */
 export interface RunArgs extends ProbeArgs {
   internet?: string[] | undefined;
@@ -62,13 +78,19 @@ export interface RunArgs extends ProbeArgs {
 /** The options `test`, `snapshot` and `demo` pass to the library, from parsed arguments. */
 export function runOptionsFrom(argv: RunArgs, context: CliContext): Omit<VerifyOptions, 'scenarios'> {
   const internet = listOption(argv.internet);
+  const probe = probeOptionsFrom(argv, context);
+  const { progress, log } = progressOptionsFrom(argv, context, probe.log);
+  const warn = (message: string) =>
+    context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${escapeLines(message)}`)}\n`);
   return {
-    ...probeOptionsFrom(argv, context),
+    ...probe,
+    log,
+    ...(progress ? { progress } : {}),
     ...(internet ? { internet } : {}),
     retries: argv.retries,
     repeat: argv.repeat,
     // Findings, not progress: `--quiet` keeps them (a rule the deployment contradicts is said before probing).
-    warn: (message) => context.stderr.write(`${context.colorsErr.yellow(`dockprobe: ${escapeLines(message)}`)}\n`),
+    warn: progress ? (message) => progress.log(() => warn(message)) : warn,
   };
 }
 

@@ -399,6 +399,7 @@ export const COMMAND_OPTIONS = {
     'max-checks',
     'quiet',
     'format',
+    'html',
     'verbose',
     'write-baseline',
     'baseline',

@@ -24,7 +24,8 @@ export function needsPlacementCheck(scenario: Scenario): boolean {
   );
 }
 
-function plural(n: number, word: string): string {
+/** `1 expectation`, `2 expectations`: a count with its word. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

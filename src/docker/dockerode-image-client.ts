@@ -3,6 +3,7 @@ import type { DockerodeConnection } from './dockerode-connection.js';
 import { statusOf } from './engine-error.js';
 import { familiarImageName } from './familiar-image-name.js';
 import type { ImageClient, ImageSummary } from './image-client.js';
+import { normalisePorts } from './to-container-info.js';
 
 /** {@link ImageClient} on a real engine. */
 export class DockerodeImageClient implements ImageClient {
@@ -19,6 +20,20 @@ export class DockerodeImageClient implements ImageClient {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
+      throw connection.wrap('inspect image', reference, error);
+    }
+  }
+
+  async exposedPorts(reference: string): Promise<{ port: number; protocol: string }[] | undefined> {
+    const connection = this.#connection;
+    try {
+      const image = await connection.timed(
+        connection.docker.getImage(reference).inspect(),
+        `inspect image ${reference}`,
+      );
+      return exposedPortsOf(Object.keys(image.Config?.ExposedPorts ?? {}));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
       throw connection.wrap('inspect image', reference, error);
     }
   }
@@ -112,4 +127,9 @@ export class DockerodeImageClient implements ImageClient {
       );
     });
   }
+}
+
+/** ExposedPorts' keys (`6379/tcp`, `53/udp`, `8080` for tcp) as ports, sorted, each once; a malformed key is left out. */
+export function exposedPortsOf(keys: readonly string[]): { port: number; protocol: string }[] {
+  return normalisePorts(keys, {}, {}).map(({ port, protocol }) => ({ port, protocol }));
 }

@@ -11,6 +11,11 @@ export interface ImageSummary {
 /** The image calls dockprobe makes; every error names the image it concerns. */
 export interface ImageClient {
   exists(reference: string): Promise<boolean>;
+  /**
+   * The ports the image's configuration exposes (`EXPOSE`, the image's ExposedPorts), sorted; undefined when the
+   * engine has no such image (nothing is pulled to find out).
+   */
+  exposedPorts(reference: string): Promise<{ port: number; protocol: string }[] | undefined>;
   /** Images carrying all the given labels, as `repository:tag` (or the id when untagged). */
   list(filter: { labels: string[] }): Promise<ImageSummary[]>;
   /** Removes an image; one already gone is not an error. */

@@ -48,11 +48,13 @@ export function markdownDrillReport(result: DrillResult): string {
   return `${out.join('\n')}\n`;
 }
 
-function riskOf(r: DrillRow): string {
+/** A row's risk: `database (PostgreSQL)`. */
+export function riskOf(r: DrillRow): string {
   return `${r.risk.kind}${r.risk.name ? ` (${r.risk.name})` : ''}`;
 }
 
-function seen(r: DrillRow): string {
+/** What a row's probe saw: `open 172.19.0.3:5432 in 2ms`, or its reason where nothing was seen. */
+export function seen(r: DrillRow): string {
   if (r.kind === 'egress' || !r.evidence) return r.reason;
   const x = r.evidence;
   return `${x.outcome}${x.status !== undefined ? ` ${x.status}` : ''}${x.address ? ` ${hostPort(x.address, x.port)}` : ''} in ${formatDuration(x.latencyMs)}`;

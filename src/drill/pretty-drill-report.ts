@@ -19,7 +19,7 @@ const NAMED_PER_GROUP = 5;
  */
 export function prettyDrillReport(raw: DrillResult, c: Colors, options: { verbose?: boolean } = {}): string {
   const result = escapeDrill(raw);
-  const out: string[] = [...header(result, c)];
+  const out: string[] = [...drillHeader(result, c)];
   const sources = [...new Set([...result.probes.map((p) => p.label), ...result.rows.map((r) => r.source)])];
   if (result.from === 'all') {
     out.push('', ...matrix(result, sources, c));
@@ -57,6 +57,12 @@ export function prettyDrillReport(raw: DrillResult, c: Colors, options: { verbos
       c.yellow(`Could not remove (run \`dockprobe cleanup --run ${result.runId}\`):`),
       ...result.cleanupFailures.map((f) => `  ${f}`),
     );
+  out.push('', drillSummaryLine(result, c), c.dim(madeBy(result)));
+  return `${out.join('\n')}\n`;
+}
+
+/** `40 targets tried: 3 reached, 2 path open, 35 blocked, 0 inconclusive in 4.2s (drill d1)`. */
+export function drillSummaryLine(result: DrillResult, c: Colors): string {
   const s = result.summary;
   const counts = [
     `${s.reached} reached`,
@@ -64,16 +70,11 @@ export function prettyDrillReport(raw: DrillResult, c: Colors, options: { verbos
     `${s.blocked} blocked`,
     s.inconclusive > 0 ? c.yellow(`${s.inconclusive} inconclusive`) : `${s.inconclusive} inconclusive`,
   ];
-  out.push(
-    '',
-    `${result.rows.length} targets tried: ${counts.join(', ')} in ${formatDuration(result.durationMs)} (drill ${result.runId})`,
-    c.dim(madeBy(result)),
-  );
-  return `${out.join('\n')}\n`;
+  return `${result.rows.length} targets tried: ${counts.join(', ')} in ${formatDuration(result.durationMs)} (drill ${result.runId})`;
 }
 
 /** The first lines: where from, the bounds it ran within, and what it tried. */
-function header(r: DrillResult, c: Colors): string[] {
+export function drillHeader(r: DrillResult, c: Colors): string[] {
   const b = r.bounds;
   const t = r.tried;
   const ports =
@@ -218,7 +219,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 // Every text that came from the engine or the probes, made safe for a terminal (see escapeControl).
-function escapeDrill(r: DrillResult): DrillResult {
+/** The drill's text from the engine with its control characters shown, never sent raw. */
+export function escapeDrill(r: DrillResult): DrillResult {
   const e = escapeControl;
   return {
     ...r,

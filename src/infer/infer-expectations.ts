@@ -31,11 +31,18 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
   const withPorts = model.services.filter(
     (s) => s.networkMode === undefined && (s.ports.length > 0 || s.udpPorts.length > 0),
   );
-  // Its TCP ports as `service:port`, its UDP ports as `udp://service:port`.
-  const portTargets = (s: InferService) => [
-    ...s.ports.map((port) => `${s.name}:${port}`),
-    ...s.udpPorts.map((port) => `udp://${s.name}:${port}`),
-  ];
+  // Its TCP ports as `service:port`, its UDP ports as `udp://service:port`, each with where the port came from when
+  // the file does not say it (an image's EXPOSE, a Traefik label).
+  const portTargets = (s: InferService) => {
+    const origin = (port: number, protocol: string) => {
+      const from = s.portOrigins?.[`${port}/${protocol}`];
+      return from ? ` (port ${port}: ${from})` : '';
+    };
+    return [
+      ...s.ports.map((port) => ({ target: `${s.name}:${port}`, origin: origin(port, 'tcp') })),
+      ...s.udpPorts.map((port) => ({ target: `udp://${s.name}:${port}`, origin: origin(port, 'udp') })),
+    ];
+  };
   for (const network of model.networks) {
     const on = withPorts.filter((s) => s.networks.includes(network.name));
     const members = model.services.filter((s) => s.networks.includes(network.name));
@@ -45,7 +52,9 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
       entries.push({
         name: `${network.name} reaches the services on it`,
         from: { network: network.name },
-        to: on.flatMap((s) => portTargets(s).map((target) => ({ target, why: `${s.name} is on ${network.name}` }))),
+        to: on.flatMap((s) =>
+          portTargets(s).map(({ target, origin }) => ({ target, why: `${s.name} is on ${network.name}${origin}` })),
+        ),
         reachable: true,
       });
     }
@@ -54,9 +63,9 @@ export function inferExpectations(model: InferModel): InferredEntry[] {
         name: `${network.name} does not reach the services off it, by name or by address`,
         from: { network: network.name },
         to: off.flatMap((s) => [
-          ...portTargets(s).map((target) => ({
+          ...portTargets(s).map(({ target, origin }) => ({
             target,
-            why: `${s.name} is not on ${network.name} (it is on ${s.networks.join(', ') || 'no network'})`,
+            why: `${s.name} is not on ${network.name} (it is on ${s.networks.join(', ') || 'no network'})${origin}`,
           })),
           { target: `dns:${s.name}`, why: `${s.name} has no name on ${network.name}` },
         ]),

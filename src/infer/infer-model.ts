@@ -27,4 +27,13 @@ export interface InferService {
   udpPublished: { port: number; hostIp: string }[];
   /** network_mode host / container:…: not on the project's networks; nothing is inferred for it. */
   networkMode: string | undefined;
+  /**
+   * The images to ask the engine for the ports the service's image exposes, when the file gives it none: its `image:`,
+   * or the names Compose gives the image it builds (`project-service`, v1 `project_service`). Absent from a live model.
+   */
+  images?: string[];
+  /** Where a port came from when the file does not say it in `expose:` or `ports:`, by `6379/tcp`. */
+  portOrigins?: Record<string, string>;
+  /** Why the image's ports could not be read, for the list of services skipped: the engine has no such image … */
+  imageUnread?: string;
 }

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { traefikProxyOfFile } from '../traefik/infer-traefik-proxy.js';
+import { readBackendLabels } from '../traefik/read-backend-labels.js';
 import type { InferModel, InferService } from './infer-model.js';
 
 type Json = Record<string, unknown>;
@@ -34,9 +35,32 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
       });
     const sorted = (exposed: number[], bound: { port: number }[]) =>
       [...new Set([...exposed, ...bound.map((p) => p.port)])].sort((a, b) => a - b);
-    const ports = sorted(exposedAs('tcp'), published);
+    // The port Traefik is told to send a route's requests to is one the service listens on.
+    const labelled = readBackendLabels(serviceLabels(s)).portLabels.flatMap(({ label, value }) =>
+      /^\d+$/.test(value.trim()) && Number(value) > 0 && Number(value) <= 65_535
+        ? [{ port: Number(value), label }]
+        : [],
+    );
+    const ports = sorted([...exposedAs('tcp'), ...labelled.map((l) => l.port)], published);
     const udpPorts = sorted(exposedAs('udp'), udpPublished);
-    return { name, networks: on.sort(), ports, published, udpPorts, udpPublished, networkMode };
+    const portOrigins: Record<string, string> = {};
+    for (const { port, label } of labelled) {
+      if (!exposedAs('tcp').includes(port) && !published.some((p) => p.port === port))
+        portOrigins[`${port}/tcp`] ??= `Traefik's label ${label}`;
+    }
+    const image = typeof s['image'] === 'string' && s['image'] !== '' ? s['image'] : undefined;
+    const images = image ? [image] : s['build'] !== undefined ? [`${project}-${name}`, `${project}_${name}`] : [];
+    return {
+      name,
+      networks: on.sort(),
+      ports,
+      published,
+      udpPorts,
+      udpPublished,
+      networkMode,
+      ...(images.length > 0 ? { images } : {}),
+      ...(Object.keys(portOrigins).length > 0 ? { portOrigins } : {}),
+    };
   });
   // The implicit default network, when a service is on it and the file does not declare it.
   if (services.some((s) => s.networks.includes('default')) && !networks.some((n) => n.name === 'default'))
@@ -46,7 +70,7 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
       name,
       image: typeof s['image'] === 'string' ? s['image'] : '',
       command: [...words(s['entrypoint']), ...words(s['command'])],
-      labels: { ...labelsOf(s['labels']), ...labelsOf(((s['deploy'] ?? {}) as Json)['labels']) },
+      labels: serviceLabels(s),
     })),
   );
   return {
@@ -56,6 +80,11 @@ export function modelFromComposeConfig(text: string, project: string, origin: st
     networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
     ...(traefik ? { traefik } : {}),
   };
+}
+
+// Its container labels and its swarm service's (`deploy.labels`), which Traefik's swarm provider reads.
+function serviceLabels(s: Json): Record<string, string> {
+  return { ...labelsOf(s['labels']), ...labelsOf(((s['deploy'] ?? {}) as Json)['labels']) };
 }
 
 // A command or entrypoint, as a list or a string (split as a shell would split simple words).

@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/plan.js';
+import type { Plan, ProbeSpec } from '../plan/plan.js';
 import type { ProbeContext } from '../run/probe.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
@@ -23,6 +23,8 @@ export interface ColdRunnerOptions {
   graceMs?: number;
   /** Probes running at once; all of them when absent. */
   atOnce?: number;
+  /** Called as each probe gets its slot, before it is started. */
+  onStart?: (spec: ProbeSpec) => void;
   /** Called as each probe ends. */
   onProbe?: (result: ProbeResult) => void;
   /** Progress lines: each control peer of dockprobe's own made, replaced, or refused. */

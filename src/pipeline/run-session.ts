@@ -6,6 +6,7 @@ import type { ControlPeers } from '../run/control-peers.js';
 import type { ProbeLimits } from '../run/probe.js';
 import { newRunId } from '../run/run-id.js';
 import { coldProbeRunner, type ProbeRunner } from './probe-runner.js';
+import { NO_PROGRESS, type ProgressSink } from './progress-sink.js';
 
 /** What every front end's run takes: the engine, the run's id and cleanup, its log, and how its probes are made. */
 export interface RunOptions {
@@ -17,6 +18,8 @@ export interface RunOptions {
   cleanup?: CleanupStack;
   /** Progress lines (stderr in the CLI). */
   log?: (message: string) => void;
+  /** How far each round of cold probes is, as it runs (a terminal's status line in the CLI); absent: nothing. */
+  progress?: ProgressSink;
   /** A probe image to use instead of building one. */
   image?: string;
   /** How long past its own deadline a probe may take before it is killed (container start included). */
@@ -50,6 +53,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? NO_PROGRESS;
   const runId = options.runId ?? newRunId();
   const runtime =
     options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
@@ -62,8 +66,10 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
     cleanup,
     startedAt,
     elapsedMs: () => Math.round(performance.now() - started),
-    coldRunner: (image, atOnce, controlPeers) =>
-      coldProbeRunner(
+    coldRunner: (image, atOnce, controlPeers) => {
+      // Each probe's checks, by key, for the round running: what a probe that ends has done.
+      let checks = new Map<string, number>();
+      const runner = coldProbeRunner(
         {
           runtime,
           runId,
@@ -77,12 +83,34 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
           ...(atOnce !== undefined ? { atOnce } : {}),
           ...(controlPeers ? { controlPeers } : {}),
           log,
-          onProbe: (r) =>
+          onStart: (spec) => progress.probeStarted({ key: spec.key }),
+          onProbe: (r) => {
             log(
               `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-            ),
+            );
+            progress.probeEnded({
+              key: r.probeKey,
+              checks: checks.get(r.probeKey) ?? 0,
+              failed: r.status === 'failed',
+            });
+          },
         },
-      ),
+      );
+      return {
+        run: async (plan) => {
+          checks = new Map(plan.probes.map((p) => [p.key, p.plan.checks.length]));
+          progress.roundStarted({
+            probes: plan.probes.length,
+            checks: [...checks.values()].reduce((n, c) => n + c, 0),
+          });
+          try {
+            return await runner.run(plan);
+          } finally {
+            progress.roundEnded();
+          }
+        },
+      };
+    },
     close,
   };
 }

@@ -28,6 +28,8 @@ export async function runProbes(
   options: {
     graceMs?: number;
     atOnce?: number;
+    /** Called as each probe gets its slot, before it is started. */
+    onStart?: (spec: ProbeSpec) => void;
     onProbe?: (result: ProbeResult) => void;
     controlPeers?: ControlPeers;
   } = {},
@@ -41,10 +43,15 @@ export async function runProbes(
   const one = async (spec: ProbeSpec) => {
     const own = spec.controls.ownPeer;
     const peer = own?.kind === 'wanted' ? await peerOf(own.network) : undefined;
-    const result = await slot(() => runOne(bindOwnControlPeer(spec, peer), context, graceMs));
-    if (peer) result.controlPeer = peer;
+    // Told within its slot, so that what is told of starts and ends never has more running than `atOnce`.
+    const result = await slot(async () => {
+      options.onStart?.(spec);
+      const ended = await runOne(bindOwnControlPeer(spec, peer), context, graceMs);
+      if (peer) ended.controlPeer = peer;
+      options.onProbe?.(ended);
+      return ended;
+    });
     results.set(spec.key, result);
-    options.onProbe?.(result);
   };
   const lanes = new Map<string, ProbeSpec[]>();
   for (const spec of plan.probes)

@@ -2,14 +2,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import { drill } from '../../src/drill/drill.js';
+import { htmlDrillReport } from '../../src/drill/html-drill-report.js';
 import { htmlReport } from '../../src/report/html-report.js';
+import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { pngPixels } from '../fixtures/png-pixels.js';
 import { runResult, verdict } from '../fixtures/run-result.js';
 import { shopRun } from '../fixtures/shop-run.js';
 
 // The page of a real run on the fake engine, as Debian's headless Chromium shows it: offline, with no console error,
-// its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out.
+// its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out. A drill's
+// page is the same page: its reached cells are shown as FAIL cells are, and filtered the same way.
+
+// Each Chromium start takes seconds, more on a loaded machine: eight of them are more than a file's usual limit.
+t.setTimeout(240_000);
 
 const FAIL_BACKGROUND = 'ffebe9';
 const PASS_BACKGROUND = 'dafbe1';
@@ -49,19 +56,15 @@ t.test('text from a scenario or the engine stays text', async (t) => {
   t.match(html, '&lt;script&gt;alert(1)&lt;/script&gt;');
 });
 
-const browser = await chromium();
-
-t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-get install chromium)' }, async (t) => {
-  if (!browser) return;
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const result = await shopRun('ht2', { probeFails: true });
-  const page = join(dir, 'report.html');
-  await writeFile(page, htmlReport(result));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--window-size=1200,700'];
-  const shoot = async (hash: string) => {
+/**
+ * Screenshots of `page` in headless Chromium, one per address hash (`#hide=pass`), each checked to have run with no
+ * console message (no script error, nothing refused by the page policy); each gives the count of a colour's pixels.
+ */
+function screenshots(t: Test, chrome: string, dir: string, page: string, size: string) {
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', `--window-size=${size}`];
+  return async (hash: string) => {
     const png = join(dir, `shot${hash.replace(/\W/g, '_')}.png`);
-    const run = await execa(browser, [...flags, `--screenshot=${png}`, `file://${page}${hash}`], {
+    const run = await execa(chrome, [...flags, `--screenshot=${png}`, `file://${page}${hash}`], {
       reject: false,
       timeout: 50_000,
     });
@@ -74,6 +77,18 @@ t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-
     const { pixels } = pngPixels(await readFile(png));
     return (colour: string) => pixels.filter((p) => p === colour).length;
   };
+}
+
+const browser = await chromium();
+
+t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-get install chromium)' }, async (t) => {
+  if (!browser) return;
+  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const result = await shopRun('ht2', { probeFails: true });
+  const page = join(dir, 'report.html');
+  await writeFile(page, htmlReport(result));
+  const shoot = screenshots(t, browser, dir, page, '1200,700');
   const all = await shoot('');
   t.ok(all(FAIL_BACKGROUND) > 100, `the FAIL cells are on screen (${all(FAIL_BACKGROUND)} pixels)`);
   t.ok(all(PASS_BACKGROUND) > 100, 'and the passing ones');
@@ -83,6 +98,40 @@ t.test('in headless Chromium', { skip: browser ? false : 'no chromium here (apt-
   const noFails = await shoot('#hide=fail');
   t.equal(noFails(FAIL_BACKGROUND), 0, 'FAIL filtered out: none shown');
 
-  const dom = await execa(browser, [...flags, '--dump-dom', `file://${page}#hide=fail`], { reject: false });
+  const dom = await execa(
+    browser,
+    ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${page}#hide=fail`],
+    {
+      reject: false,
+    },
+  );
   t.match(dom.stdout, /<body class="hide-fail">/, 'the script ran and applied the filter');
 });
+
+t.test(
+  "a drill's page in headless Chromium",
+  { skip: browser ? false : 'no chromium here (apt-get install chromium)' },
+  async (t) => {
+    if (!browser) return;
+    const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const result = await drill({
+      image: 'dockprobe-probe:test',
+      internet: [],
+      from: { kind: 'all' },
+      runtime: drillDeployment().engine,
+      runId: 'ht3',
+      ports: [2375, 5432],
+    });
+    t.ok(result.summary.reached > 0 && result.summary.blocked > 0, 'rows reached and rows blocked');
+    const page = join(dir, 'drill.html');
+    await writeFile(page, htmlDrillReport(result));
+    const shoot = screenshots(t, browser, dir, page, '1600,900');
+    const all = await shoot('');
+    t.ok(all(FAIL_BACKGROUND) > 100, `the reached cells are on screen (${all(FAIL_BACKGROUND)} pixels)`);
+    t.ok(all(PASS_BACKGROUND) > 100, 'and the blocked ones');
+    const reachedOnly = await shoot('#hide=blocked,path-open,inconclusive');
+    t.ok(reachedOnly(FAIL_BACKGROUND) > 100, 'filtered to reached: they stay');
+    t.equal(reachedOnly(PASS_BACKGROUND), 0, 'the blocked ones are hidden');
+  },
+);

@@ -5,7 +5,7 @@ import type { DrillOptions } from '../../drill/drill.js';
 import { parseDrillFrom } from '../../drill/drill-from.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import type { CliContext } from '../cli-context.js';
-import { listOption, probeOptionsFrom, projectOption } from '../common-options.js';
+import { listOption, probeOptionsFrom, progressOptionsFrom, projectOption } from '../common-options.js';
 import { type ArgsOf, defineCommand } from '../define-command.js';
 import { withHelp } from '../help-text.js';
 import { withOptions } from '../with-options.js';
@@ -29,6 +29,7 @@ function drillInternet(value: readonly string[] | undefined): string[] | undefin
 export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOptions {
   const project = projectOption(argv.project);
   const internet = drillInternet(argv.internet);
+  const probe = probeOptionsFrom(argv, context);
   return {
     from: parseDrillFrom(argv.from, argv.all),
     ...(project ? { project } : {}),
@@ -36,7 +37,8 @@ export function drillOptionsFrom(argv: DrillArgs, context: CliContext): DrillOpt
     ...(argv.udpPorts !== undefined ? { udpPorts: parseUdpPortsOption(argv.udpPorts) } : {}),
     hostPorts: argv.hostPorts,
     ...(internet ? { internet } : {}),
-    ...probeOptionsFrom(argv, context),
+    ...probe,
+    ...progressOptionsFrom(argv, context, probe.log),
     // A drill expects nothing: --attempts is every check's tries, where test's --retries is for checks expected
     // reachable only.
     retries: argv.attempts - 1,
@@ -76,6 +78,8 @@ export function drillCommand(context: CliContext, setExit: (code: number) => voi
 /** What the drill command does with a drill's result: reports, a baseline written or compared with. */
 export interface DrillOutput {
   format: 'pretty' | 'json' | 'markdown' | 'sarif' | 'github';
+  /** Also the HTML page of the whole drill, to this file (with a baseline too: the page shows the drill, not the drift). */
+  html?: string | undefined;
   verbose: boolean;
   writeBaseline?: string | undefined;
   baseline?: string | undefined;
@@ -107,6 +111,13 @@ export async function drillAndReport(options: DrillOptions, output: DrillOutput,
       ? await (await import('../../baseline/read-baseline.js')).readBaseline(output.baseline)
       : undefined;
   const result = await drill(options);
+  if (output.html !== undefined) {
+    const [{ htmlDrillReport }, { writeText }] = await Promise.all([
+      import('../../drill/html-drill-report.js'),
+      import('../write-text.js'),
+    ]);
+    await writeText(output.html, htmlDrillReport(result), '--html');
+  }
   // On stderr whatever the format or mode: a JSON report or a drift on stdout must not be the only place a leftover shows.
   const { reportLeftovers } = await import('../report-leftovers.js');
   const baseline =

@@ -32,7 +32,7 @@ export function inferCommand(context: CliContext) {
         live: argv.live,
         engine: engineOptionFrom(argv),
       });
-      const skipped = skippedServices(model.services);
+      const skipped = skippedServices(model.services, argv.live);
       if (entries.length === 0) {
         // A scenario with no expectation is one validate refuses: none is written, and the exit code says so.
         throw new DockprobeError(
@@ -55,12 +55,16 @@ export function inferCommand(context: CliContext) {
 }
 
 /** The services nothing is inferred for, each with why: `redis (no port: neither expose: nor ports:)`. */
-export function skippedServices(services: readonly InferService[]): string[] {
+export function skippedServices(services: readonly InferService[], live = false): string[] {
   return services.flatMap((s) => {
     if (s.networkMode !== undefined)
       return [`${s.name} (network_mode ${s.networkMode}: on none of the project's networks)`];
     if (s.ports.length === 0 && s.udpPorts.length === 0)
-      return [`${s.name} (no port: neither expose: nor ports: in the file)`];
+      return [
+        live
+          ? `${s.name} (no port: its containers expose none)`
+          : `${s.name} (no port: neither expose: nor ports: nor a Traefik port label in the file${s.imageUnread ? `, and ${s.imageUnread}` : ''})`,
+      ];
     return [];
   });
 }

@@ -44,13 +44,15 @@ export function watchCommand(context: CliContext) {
       const files = await scenarioInputs(argv.files ?? [], context);
       const probe = probeOptionsFrom(argv, context);
       const internet = listOption(argv.internet);
-      const [{ watch }, { loadScenario }, { DockerodeEngine }, { envelope }, { prettyWatchEvent }] = await Promise.all([
-        import('../../watch/watch.js'),
-        import('../../scenario/parse-scenario.js'),
-        import('../../docker/dockerode-engine.js'),
-        import('../../report/json-envelope.js'),
-        import('../../watch/pretty-watch-event.js'),
-      ]);
+      const [{ watch }, { loadScenario }, { DockerodeEngine }, { envelope }, { prettyWatchEvent }, { plural }] =
+        await Promise.all([
+          import('../../watch/watch.js'),
+          import('../../scenario/parse-scenario.js'),
+          import('../../docker/dockerode-engine.js'),
+          import('../../report/json-envelope.js'),
+          import('../../watch/pretty-watch-event.js'),
+          import('../validate-files.js'),
+        ]);
       // One engine client for the inference and the watch, with the watch's own --engine-timeout.
       const runtime = new DockerodeEngine(probe.engineTimeoutMs ? { apiTimeoutMs: probe.engineTimeoutMs } : {});
       const log = probe.log;
@@ -63,10 +65,10 @@ export function watchCommand(context: CliContext) {
           const scenario = await inferredScenario(infer, read.length, runtime, log);
           if (scenario) {
             read.unshift(scenario);
-            inferred = `${scenario.expectations.length} expectation(s) ${scenario.file.replace(/^<|>$/g, '')}`;
+            inferred = `${plural(scenario.expectations.length, 'expectation')} ${scenario.file.replace(/^<|>$/g, '')}`;
           }
         }
-        const named = files.length > 0 ? `${files.length} scenario file(s)` : undefined;
+        const named = files.length > 0 ? plural(files.length, 'scenario file') : undefined;
         return { scenarios: read, detail: [inferred, named].filter(Boolean).join(' and ') || 'nothing' };
       };
       const write = (text: string) => context.stdout.write(`${text}\n`);
