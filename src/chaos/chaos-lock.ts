@@ -19,7 +19,7 @@ interface LockHolder {
  * the holder and the file. Returns the release, which removes the file only while it is still this run's.
  */
 export async function takeChaosLock(endpoint: string, runId: string, dir = tmpdir()): Promise<() => Promise<void>> {
-  const file = join(dir, `dockprobe-chaos-${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}.lock`);
+  const file = chaosLockFile(endpoint, dir);
   const me: LockHolder = { pid: process.pid, host: hostname(), runId, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -45,6 +45,11 @@ export async function takeChaosLock(endpoint: string, runId: string, dir = tmpdi
   throw new DockprobeError(ErrorCodes.USAGE, `the chaos lock ${file} keeps coming back`, {
     hint: `remove ${file} once no drill runs`,
   });
+}
+
+/** The lock file of the engine at `endpoint`. */
+export function chaosLockFile(endpoint: string, dir = tmpdir()): string {
+  return join(dir, `dockprobe-chaos-${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}.lock`);
 }
 
 async function holderOf(file: string): Promise<LockHolder | undefined> {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -97,7 +97,13 @@ export async function firewallFault(
       } catch (error) {
         return { status: 'failed', detail: (error as Error).message, savedFile: file };
       }
-      return verifyDigest(before.digest, file);
+      const verified = await verifyDigest(before.digest, file);
+      // A verified restore leaves nothing behind; a failed one keeps the saved files for `--restore FILE`.
+      if (verified.status === 'restored') {
+        await Promise.all(FAMILIES.map((f) => unlink(`${file}${f.suffix}`).catch(() => undefined)));
+        return { status: 'restored', detail: `${verified.detail}; the saved files removed` };
+      }
+      return verified;
     },
   };
 }

@@ -1,5 +1,5 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { takeChaosLock } from '../../src/chaos/chaos-lock.js';
@@ -8,7 +8,7 @@ import { takeChaosLock } from '../../src/chaos/chaos-lock.js';
 // removes only its own lock; another engine has its own.
 
 t.test('a second drill on the engine is refused; another engine is not; release frees it', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-lock-'));
+  const dir = t.testdir();
   const release = await takeChaosLock('unix:///a.sock', 'r1', dir);
   await t.rejects(takeChaosLock('unix:///a.sock', 'r2', dir), {
     code: 'DP_USAGE',
@@ -23,7 +23,7 @@ t.test('a second drill on the engine is refused; another engine is not; release 
 });
 
 t.test("a holder gone from this host is taken over; another host's is not", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-lock-'));
+  const dir = t.testdir();
   const release = await takeChaosLock('unix:///a.sock', 'r1', dir);
   const [file] = await readdir(dir);
   const holder = { pid: 2 ** 22 + 7, host: hostname(), runId: 'dead', since: 'then' };

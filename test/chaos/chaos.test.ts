@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -30,6 +30,9 @@ const SCENARIO = parseScenario(
   ].join('\n'),
   'shop.yml',
 );
+
+const lockDir = await mkdtemp(join(tmpdir(), 'dockprobe-chaos-test-'));
+t.teardown(() => rm(lockDir, { recursive: true, force: true }));
 
 /** Puts postgres on the public network, as `docker network connect` does. */
 function connectPostgres(d: DrillDeployment): void {
@@ -72,7 +75,7 @@ async function drill(
     makeFault: () => f,
     deadlineMs: more.deadlineMs ?? 1_500,
     baselineRounds: more.baselineRounds ?? 2,
-    lockDir: await mkdtemp(join(tmpdir(), 'dockprobe-chaos-test-')),
+    lockDir,
   });
 }
 

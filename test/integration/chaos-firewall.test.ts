@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import t from 'tap';
+import { chaosLockFile } from '../../src/chaos/chaos-lock.js';
 import type { ChaosResult } from '../../src/chaos/chaos-result.js';
 import { restoreFile } from '../../src/chaos/firewall-fault.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { readFirewall } from '../../src/watch/firewall-digest.js';
 import { documentErrors } from '../fixtures/json-documents.js';
-import { BIN, cli, containersLabelled, killOnTeardown, projectName, teardown, upProject } from './helpers.js';
+import { BIN, cli, containersLabelled, killOnTeardown, projectName, runtime, teardown, upProject } from './helpers.js';
 
 // `dockprobe chaos --fault reload-firewall` on the reference topology: the engine host's rule sets replaced by the
 // saved ones without Docker's chains, the public → data path opened during the fault (recorded), the restore verified
@@ -127,6 +128,11 @@ if (suite !== 'trixie' || process.getuid?.() !== 0) {
     await new Promise((r) => setTimeout(r, 9_000));
     t.equal(await digest(), before, 'the timer restored the rules saved before the fault');
     t.ok(file && (await readFile(file, 'utf8')).includes('DOCKER-ISOLATION'), 'the saved file holds the full rule set');
+    // The killed drill's saved files and its lock stay for the user (--restore FILE; the next drill takes the lock of
+    // a holder gone from this host over): the test removes them.
+    await Promise.all(
+      [...(file ? [file, `${file}.ip6`] : []), chaosLockFile(runtime.endpoint)].map((f) => rm(f, { force: true })),
+    );
     if (runId) {
       // The killed drill's probes end by their lease; its control peers and the rest go with cleanup.
       await new Promise((r) => setTimeout(r, 5_000));
