@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { chaos } from '../../src/chaos/chaos.js';
+import { prettyChaosReport } from '../../src/chaos/pretty-chaos-report.js';
+import { colors } from '../../src/report/colors.js';
 import { chaosExitCode } from '../../src/chaos/chaos-result.js';
 import type { Fault } from '../../src/chaos/fault.js';
 import { envelope, jsonText } from '../../src/report/json-envelope.js';
@@ -108,6 +110,12 @@ t.test('a breach the fault opens and the restore closes: opened for N ms, back, 
     ['baseline', 'fault', 'recovery', 'restored'],
   );
   t.same(documentErrors('dockprobe-chaos', JSON.parse(jsonText(envelope('dockprobe-chaos', result)))), []);
+  const pretty = prettyChaosReport(result, colors(false));
+  t.match(
+    pretty,
+    /^ {2}OPENED for \d+ ms network public → postgres:5432 \(expected blocked, was pass\): after the engine's own recovery FAIL, after the restore pass$/m,
+  );
+  t.match(pretty, /\nbreach: opened during the fault: network public → postgres:5432/);
   t.same(await left(d), [], 'no probe left');
 });
 
@@ -140,6 +148,7 @@ t.test('a restore that fails is the loudest outcome, exit 3, and the cell is not
   t.match(result.fault.restore, { status: 'failed', detail: 'the saved rules could not be loaded' });
   t.equal(result.outcome, 'restore-failed');
   t.match(result.reason, /^THE RESTORE FAILED/);
+  t.match(prettyChaosReport(result, colors(false)), /^THE RESTORE FAILED: the saved rules could not be loaded\n/);
   t.equal(chaosExitCode(result.outcome), 3);
   t.match(
     result.cells.find((c) => c.target === 'postgres:5432'),
