@@ -23,6 +23,7 @@ export const DOCUMENTS = {
   'dockprobe-drift': 'DriftDocument',
   'dockprobe-networks': 'NetworksDocument',
   'dockprobe-watch-event': 'WatchEventDocument',
+  'dockprobe-chaos': 'ChaosDocument',
 };
 
 /** The schemas, by format, as the types say today. */

@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { VERSION } from '../package-paths.js';
 import type { CliContext } from './cli-context.js';
+import { chaosCommand } from './commands/chaos-command.js';
 import { cleanupCommand } from './commands/cleanup-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { drillCommand } from './commands/drill-command.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
     .command(snapshotCommand(context, setExit))
     .command(drillCommand(context, setExit))
     .command(watchCommand(context))
+    .command(chaosCommand(context, setExit))
     .command(inferCommand(context))
     .command(demoCommand(context, setExit))
     .command(cleanupCommand(context, setExit))

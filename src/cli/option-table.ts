@@ -12,6 +12,7 @@ import { formatDuration } from '../scenario/duration.js';
 import { DEFAULT_TIMEOUT_MS } from '../scenario/scenario-defaults.js';
 import { FORMATS } from './report-options.js';
 import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
+import { DEFAULT_BASELINE_ROUNDS, DEFAULT_CHAOS_DEADLINE_MS } from '../chaos/chaos-defaults.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MAX_DELAY_MS, DEFAULT_SETTLE_MS } from '../watch/watch-defaults.js';
 
 // Every option of the command line, each defined once: one name, one meaning, one description, one way to parse it.
@@ -24,6 +25,7 @@ export const COMMANDS = [
   'snapshot',
   'drill',
   'watch',
+  'chaos',
   'infer',
   'demo',
   'cleanup',
@@ -234,6 +236,7 @@ export const OPTIONS = {
       drill: { choices: ['pretty', 'json', 'markdown', 'sarif', 'github'] },
       networks: { choices: ['pretty', 'json', 'markdown'] },
       watch: { choices: ['pretty', 'json'] },
+      chaos: { choices: ['pretty', 'json'] },
     },
     describe:
       'Report format on stdout: markdown for a step summary or merge request note; sarif (code scanning) and github (workflow commands, each finding on its line of the diff) list each mismatch at its line of the scenario (drill: with --baseline, each difference at the baseline file; watch: its changes, json as JSON lines)',
@@ -313,6 +316,36 @@ export const OPTIONS = {
       "Also run a round when the engine host's firewall rules change, where they can be read (--no-firewall: never read them)",
   },
 
+  // chaos
+  fault: {
+    kind: 'text',
+    describe:
+      'The fault to apply, its kind then its words, joined by colons: reconnect:SERVICE:NETWORK, restart:SERVICE, recreate:SERVICE, reload-firewall (see docs/chaos.md)',
+  },
+  deadline: {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_CHAOS_DEADLINE_MS),
+    describe:
+      'How long to wait for every cell to have its verdict from before the fault again: after the fault, and again after the restore',
+  },
+  'restore-after': {
+    kind: 'duration',
+    defaultDescription: '--deadline + 1m',
+    describe:
+      'reload-firewall: an independent timer loads the saved rules this long after the fault, even if dockprobe is killed (cancelled by its own restore)',
+  },
+  restore: {
+    kind: 'text',
+    describe: 'Load the rule sets a reload-firewall drill saved (FILE and FILE.ip6), as its timer does, and exit',
+  },
+  'baseline-rounds': {
+    kind: 'count',
+    min: 1,
+    max: 20,
+    default: DEFAULT_BASELINE_ROUNDS,
+    describe: 'Rounds before the fault; they must agree, every cell conclusive, or no fault is applied',
+  },
+
   // demo
   broken: {
     kind: 'flag',
@@ -332,7 +365,11 @@ export const OPTIONS = {
     default: false,
     describe: 'Also resources of runs started on other hosts (nothing here proves them gone)',
   },
-  'dry-run': { kind: 'flag', default: false, describe: 'List what would be removed and why; remove nothing' },
+  'dry-run': {
+    kind: 'flag',
+    default: false,
+    describe: 'Say what would be done and why (cleanup: what it would remove; chaos: the fault); change nothing',
+  },
   images: {
     kind: 'flag',
     default: false,
@@ -359,7 +396,7 @@ export const OPTIONS = {
     kind: 'flag',
     alias: 'y',
     default: false,
-    describe: 'Do not ask before removing a network named with --remove',
+    describe: 'Do not ask first: before removing a network named with --remove, before applying a chaos fault',
   },
 
   // image build
@@ -419,6 +456,23 @@ export const COMMAND_OPTIONS = {
     'listen',
     'firewall',
     'format',
+    'verbose',
+  ],
+  chaos: [
+    'project',
+    'fault',
+    ...PROBING,
+    'retries',
+    'quiet',
+    'baseline-rounds',
+    'deadline',
+    'restore-after',
+    'restore',
+    'lease',
+    'dry-run',
+    'yes',
+    'format',
+    'json',
     'verbose',
   ],
   infer: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],

@@ -1,5 +1,6 @@
 import { DockerodeConnection, type DockerodeConnectionOptions } from './dockerode-connection.js';
 import { DockerodeContainerClient } from './dockerode-container-client.js';
+import { DockerodeDeploymentClient } from './dockerode-deployment-client.js';
 import { DockerodeEventClient } from './dockerode-event-client.js';
 import { DockerodeImageClient } from './dockerode-image-client.js';
 import { DockerodeNetworkClient } from './dockerode-network-client.js';
@@ -19,6 +20,8 @@ export class DockerodeEngine implements Engine {
   readonly swarm: DockerodeSwarmClient;
   readonly images: DockerodeImageClient;
   readonly events: DockerodeEventClient;
+  /** The deployment changes of chaos drills: not part of {@link Engine}, which only reads and probes. */
+  readonly deployment: DockerodeDeploymentClient;
 
   /** Throws DockerUnavailableError when the endpoint cannot be used at all (a malformed DOCKER_HOST …). */
   constructor(options: DockerodeConnectionOptions = {}) {
@@ -30,5 +33,6 @@ export class DockerodeEngine implements Engine {
     this.swarm = new DockerodeSwarmClient(connection, this.system, this.containers);
     this.images = new DockerodeImageClient(connection);
     this.events = new DockerodeEventClient(connection);
+    this.deployment = new DockerodeDeploymentClient(connection);
   }
 }

@@ -1,3 +1,4 @@
+import type { ChaosResult } from '../chaos/chaos-result.js';
 import type { Baseline } from '../baseline/baseline.js';
 import type { DriftReport } from '../baseline/drift-report.js';
 import type { DrillResult } from '../drill/drill-result.js';
@@ -21,3 +22,5 @@ export type DriftDocument = Envelope<'dockprobe-drift'> & DriftReport;
 export type NetworksDocument = Envelope<'dockprobe-networks'> & NetworksJson;
 /** `watch --format json`: one document per line. */
 export type WatchEventDocument = Envelope<'dockprobe-watch-event'> & WatchEvent;
+/** `chaos --format json`, `--json FILE`. */
+export type ChaosDocument = Envelope<'dockprobe-chaos'> & ChaosResult;

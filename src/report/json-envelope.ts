@@ -16,6 +16,8 @@ export interface JsonFormats {
   'dockprobe-networks': 1;
   /** `watch --format json`: one per line, each thing a watch says as it goes (WatchEvent). */
   'dockprobe-watch-event': 1;
+  /** `chaos --format json`: a chaos drill, each cell's timeline through one fault (ChaosResult). */
+  'dockprobe-chaos': 1;
 }
 
 /** Each JSON document's version (see {@link JsonFormats}). */
@@ -26,6 +28,7 @@ export const JSON_FORMATS: Readonly<JsonFormats> = {
   'dockprobe-drift': 1,
   'dockprobe-networks': 1,
   'dockprobe-watch-event': 1,
+  'dockprobe-chaos': 1,
 };
 
 /** The name of one of dockprobe's JSON documents. */

@@ -9,13 +9,12 @@ import { describeEngine } from '../docker/describe-engine.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import { ensureProbeImage } from '../image/probe-image.js';
 import type { Verdict } from '../judge/verdict.js';
-import { hasExpectation, verdictOf } from '../judge/verdict-of.js';
-import { planScenarios, resolveScenarios } from '../pipeline/plan-scenarios.js';
-import { type Round, runRound } from '../pipeline/round.js';
+import { hasExpectation } from '../judge/verdict-of.js';
+import { resolveScenarios } from '../pipeline/plan-scenarios.js';
+import { type ScenarioRound, scenarioRound } from '../pipeline/scenario-round.js';
 import { openRun, type RunOptions } from '../pipeline/run-session.js';
 import { summariseProbes } from '../pipeline/summarise-probes.js';
 import { type WarmProbeRunner, warmProbeRunner } from '../pipeline/warm-probe-runner.js';
-import type { Plan } from '../plan/plan.js';
 import { envelope, jsonText } from '../report/json-envelope.js';
 import { describeFinding, staticFindings } from '../rules/static-findings.js';
 import { type RunResult, summarise } from '../run-result.js';
@@ -24,7 +23,6 @@ import { internetOption } from '../scenario/internet-option.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { ControlPeers } from '../run/control-peers.js';
 import { readWorld, type World } from '../topology/world.js';
-import { readProxyConfigs } from '../traefik/read-proxy-config.js';
 import { CellStates } from './cell-states.js';
 import { eventTrigger, RecentProbes } from './event-trigger.js';
 import {
@@ -95,12 +93,7 @@ export interface Watch {
   metrics: WatchMetrics;
 }
 
-/** A round's verdicts and what the report says of them. */
-interface Judged {
-  round: Round<Plan>;
-  world: World;
-  verdicts: Verdict[];
-}
+type Judged = ScenarioRound;
 
 /**
  * The third front end of the pipeline: verifies at start, then again on engine events (coalesced), every interval,
@@ -287,19 +280,8 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       : undefined;
 
     // One attempt at a round: the world read again, names resolved again, planned, probed, judged.
-    const attempt = async (): Promise<Judged> => {
-      const w = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
-      const resolved = resolveScenarios(projected, w.topology);
-      // Each Traefik proxy's static configuration, read again each round as the world is (a proxy re-created).
-      const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
-      if (traefik.length > 0) w.topology.traefikConfigs = await readProxyConfigs(runtime, w.topology, traefik);
-      const plan = planScenarios(resolved, w.topology, {
-        runId,
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      });
-      const judged = await runRound(w, plan, runner, { runtime, runId });
-      return { round: judged, world: w, verdicts: judged.judgements.filter(hasExpectation).map(verdictOf) };
-    };
+    const attempt = (): Promise<Judged> =>
+      scenarioRound(runtime, projected, runner, { runId, concurrency: options.concurrency });
 
     const oneRound = async (trigger: string) => {
       const number = ++round;

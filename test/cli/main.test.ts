@@ -119,11 +119,11 @@ t.test('an option of another command: the hint says which commands have it, -f i
   await t.rejects(main(['infer', '-f', 'compose.yml'], context()), {
     code: 'DP_USAGE',
     message: 'unknown option -f for dockprobe infer',
-    hint: "-f is --format, an option of dockprobe test, dockprobe drill, dockprobe watch, dockprobe demo, dockprobe networks; dockprobe infer --help lists this one's",
+    hint: "-f is --format, an option of dockprobe test, dockprobe drill, dockprobe watch, dockprobe chaos, dockprobe demo, dockprobe networks; dockprobe infer --help lists this one's",
   });
   await t.rejects(main(['validate', '--timeout', '1s', 'scenarios/reference.yml'], context()), {
     code: 'DP_USAGE',
     message: 'unknown option --timeout for dockprobe validate',
-    hint: /^--timeout is an option of dockprobe test, dockprobe snapshot, dockprobe drill, dockprobe watch, dockprobe demo;/,
+    hint: /^--timeout is an option of dockprobe test, dockprobe snapshot, dockprobe drill, dockprobe watch, dockprobe chaos, dockprobe demo;/,
   });
 });

@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { access, readFile, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import type { Topology } from '../topology/topology.js';
+import { FIREWALL_READ_TIMEOUT_MS, firewallVisibility, readFirewall } from '../watch/firewall-digest.js';
+import type { RestoreOutcome } from './chaos-result.js';
+import type { Fault, FaultSpec } from './fault.js';
+import { withoutDockerChains } from './without-docker-chains.js';
+
+/** How long one iptables-restore may take. */
+export const FIREWALL_RESTORE_TIMEOUT_MS = 15_000;
+
+/** Where a rule set goes and comes from: IPv4 in FILE, IPv6 in FILE.ip6. */
+const FAMILIES = [
+  { save: 'iptables-save', restore: 'iptables-restore', suffix: '' },
+  { save: 'ip6tables-save', restore: 'ip6tables-restore', suffix: '.ip6' },
+] as const;
+
+/** What the firewall fault needs besides the deployment: where it saves, when its timer restores. */
+export interface FirewallFaultOptions {
+  endpoint: string;
+  runId: string;
+  /** The directory of the saved rule sets (the system's temporary directory unless told). */
+  dir?: string;
+  /** The independent restore timer: seconds after the fault is applied. */
+  restoreAfterS: number;
+}
+
+/**
+ * `reload-firewall`: the rule sets of the network namespace dockprobe runs in (which must be the engine host's: it
+ * must name a bridge of the deployment), saved whole (`iptables-save`, `ip6tables-save`: whichever backend they use)
+ * to FILE and FILE.ip6, then replaced by the saved sets without Docker's chains and the jumps into them (policies and
+ * DOCKER-USER kept), as an `iptables-restore` of a host rules file does. Before the replace, a detached timer (`sh`, in
+ * a process group of its own) restores FILE after `restoreAfterS` unless cancelled, as iptables-apply does: it
+ * restores even if dockprobe is killed. The restore loads FILE again, cancels the timer and compares the rule-set
+ * digest (firewall-digest.ts) with the one before. Refused for a remote engine, a non-root user, and a namespace whose
+ * rules name none of the deployment's bridges.
+ */
+export async function firewallFault(
+  spec: FaultSpec,
+  topology: Topology,
+  options: FirewallFaultOptions,
+): Promise<Fault> {
+  const refuse = (why: string, hint: string) =>
+    new DockprobeError(ErrorCodes.USAGE, `--fault reload-firewall: ${why}`, { hint });
+  if (/^(tcp|ssh|https?):\/\//.test(options.endpoint))
+    throw refuse(
+      `the engine at ${options.endpoint} is remote: its host's firewall is not this one`,
+      'run dockprobe on the engine host, in its network namespace',
+    );
+  if (process.getuid?.() !== 0)
+    throw refuse('replacing the firewall needs root', 'run it as root, first on a staging host');
+  const before = await readFirewall();
+  const visible = firewallVisibility(before, topology.networks, options.endpoint);
+  if (!visible.visible || !('digest' in before))
+    throw refuse(
+      `the engine's rule set cannot be seen from here: ${visible.visible ? '' : visible.why}`,
+      'run dockprobe as root on the engine host',
+    );
+  const file = join(options.dir ?? tmpdir(), `dockprobe-chaos-${options.runId}.rules`);
+  let timer: number | undefined;
+  return {
+    spec,
+    plan: `save the IPv4 and IPv6 rule sets of this host to ${file} (and ${file}.ip6), replace them with the saved sets without Docker's chains and the jumps into them (policies and DOCKER-USER kept) by iptables-restore, as a reload of a host rules file does; a timer restores ${file} after ${options.restoreAfterS} s even if dockprobe is killed (by hand: dockprobe chaos --restore ${file})`,
+    async apply() {
+      const saved: string[] = [];
+      for (const f of FAMILIES) {
+        const out = await execa(f.save, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' });
+        if (out.exitCode !== 0) {
+          if (f.suffix) continue;
+          throw new Error(`${f.save} failed: ${String(out.stderr).trim() || `exit ${out.exitCode}`}`);
+        }
+        await writeFile(
+          `${file}${f.suffix}`,
+          String(out.stdout).endsWith('\n') ? String(out.stdout) : `${out.stdout}\n`,
+          {
+            mode: 0o600,
+          },
+        );
+        saved.push(`${file}${f.suffix}`);
+      }
+      timer = startRestoreTimer(file, options.restoreAfterS);
+      for (const f of FAMILIES) {
+        const text = await readFile(`${file}${f.suffix}`, 'utf8').catch(() => undefined);
+        if (text === undefined) continue;
+        await restoreRules(f.restore, withoutDockerChains(text));
+      }
+      return `saved ${saved.join(' and ')}; loaded them without Docker's chains; restore timer pid ${timer} fires in ${options.restoreAfterS} s`;
+    },
+    async restore(): Promise<RestoreOutcome> {
+      if (timer !== undefined) cancelRestoreTimer(timer);
+      try {
+        await restoreFile(file);
+      } catch (error) {
+        return { status: 'failed', detail: (error as Error).message, savedFile: file };
+      }
+      const verified = await verifyDigest(before.digest, file);
+      // A verified restore leaves nothing behind; a failed one keeps the saved files for `--restore FILE`.
+      if (verified.status === 'restored') {
+        await Promise.all(FAMILIES.map((f) => unlink(`${file}${f.suffix}`).catch(() => undefined)));
+        return { status: 'restored', detail: `${verified.detail}; the saved files removed` };
+      }
+      return verified;
+    },
+  };
+}
+
+/** Loads FILE (IPv4) and FILE.ip6 (IPv6, when saved) with iptables-restore and ip6tables-restore. */
+export async function restoreFile(file: string): Promise<void> {
+  for (const f of FAMILIES) {
+    const path = `${file}${f.suffix}`;
+    if (
+      f.suffix &&
+      !(await access(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
+    await restoreRules(f.restore, await readFile(path, 'utf8'));
+  }
+}
+
+/** Whether the rule set now has the digest it had before the fault. */
+export async function verifyDigest(digest: string, file: string): Promise<RestoreOutcome> {
+  const after = await readFirewall();
+  if (!('digest' in after))
+    return {
+      status: 'failed',
+      detail: `the rule set cannot be read after the restore: ${after.unavailable}`,
+      savedFile: file,
+    };
+  return after.digest === digest
+    ? {
+        status: 'restored',
+        detail: `${file} loaded; the rule-set digest is the one before the fault (sha256 ${digest.slice(0, 12)})`,
+        savedFile: file,
+      }
+    : {
+        status: 'failed',
+        detail: `${file} loaded, but the rule-set digest differs from the one before the fault (sha256 ${after.digest.slice(0, 12)}, was ${digest.slice(0, 12)})`,
+        savedFile: file,
+      };
+}
+
+async function restoreRules(command: string, rules: string): Promise<void> {
+  const out = await execa(command, [], { input: rules, reject: false, timeout: FIREWALL_RESTORE_TIMEOUT_MS });
+  if (out.exitCode !== 0) throw new Error(`${command} failed: ${String(out.stderr).trim() || `exit ${out.exitCode}`}`);
+}
+
+/**
+ * A detached `sh` (its own session and process group, its output nowhere) that sleeps, then loads FILE and FILE.ip6:
+ * independent of dockprobe, as iptables-apply's timer is. Returns its pid (the group's id).
+ */
+export function startRestoreTimer(file: string, afterS: number): number {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const script = `sleep ${Math.max(1, Math.round(afterS))} && iptables-restore < ${q(file)}; [ -f ${q(`${file}.ip6`)} ] && ip6tables-restore < ${q(`${file}.ip6`)}; exit 0`;
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  child.unref();
+  if (child.pid === undefined) throw new Error('the restore timer did not start');
+  return child.pid;
+}
+
+/** Ends the timer's process group (sh and its sleep); one already gone is fine. */
+export function cancelRestoreTimer(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // Gone already: it fired, or it was cancelled.
+  }
+}

@@ -1,0 +1,221 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { chaos } from '../../src/chaos/chaos.js';
+import { prettyChaosReport } from '../../src/chaos/pretty-chaos-report.js';
+import { colors } from '../../src/report/colors.js';
+import { chaosExitCode } from '../../src/chaos/chaos-result.js';
+import type { Fault } from '../../src/chaos/fault.js';
+import { envelope, jsonText } from '../../src/report/json-envelope.js';
+import { parseScenario } from '../../src/scenario/parse-scenario.js';
+import { type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
+import { documentErrors } from '../fixtures/json-documents.js';
+
+// A chaos drill on the fake engine (its warm probes run the real warm agent in this process, answered as the
+// deployment's networks would), with faults of the test's own that change the fake deployment: a breach window
+// opened by the fault and closed by the restore; a fault that changes nothing; a restore that fails (the loudest
+// outcome); a fault left in place (not back); a baseline that is not steady (no fault applied); nothing left behind.
+
+const SCENARIO = parseScenario(
+  [
+    'project: shop',
+    'timeout: 200ms',
+    'expect:',
+    '  - from: { network: public }',
+    '    to: [api:3001]',
+    '    reachable: true',
+    '  - from: { network: public }',
+    '    to: [postgres:5432]',
+    '    reachable: false',
+    '',
+  ].join('\n'),
+  'shop.yml',
+);
+
+const lockDir = await mkdtemp(join(tmpdir(), 'dockprobe-chaos-test-'));
+t.teardown(() => rm(lockDir, { recursive: true, force: true }));
+
+/** Puts postgres on the public network, as `docker network connect` does. */
+function connectPostgres(d: DrillDeployment): void {
+  d.postgres.networks.push({ networkId: d.public.id, networkName: d.public.name, ipv4: '172.18.0.77', aliases: [] });
+  d.public.attached.add(d.postgres.id);
+}
+function disconnectPostgres(d: DrillDeployment): void {
+  d.postgres.networks = d.postgres.networks.filter((n) => n.networkId !== d.public.id);
+  d.public.attached.delete(d.postgres.id);
+}
+
+/** A fault of the test's own: what apply and restore do to the fake deployment. */
+function fault(apply: () => void, restore: () => Promise<void> | void): Fault {
+  return {
+    spec: { kind: 'restart', service: 'postgres' },
+    plan: 'a fault of the test',
+    apply: async () => {
+      apply();
+      return 'applied';
+    },
+    restore: async () => {
+      await restore();
+      return { status: 'restored', detail: 'restored' };
+    },
+  };
+}
+
+async function drill(
+  d: DrillDeployment,
+  f: Fault,
+  more: { deadlineMs?: number; baselineRounds?: number; confirm?: (plan: string) => Promise<boolean> } = {},
+) {
+  return chaos({
+    ...(more.confirm ? { confirm: more.confirm } : {}),
+    runtime: d.engine,
+    runId: 'ch',
+    image: 'dockprobe-probe:test',
+    scenarios: [SCENARIO],
+    fault: f.spec,
+    makeFault: () => f,
+    deadlineMs: more.deadlineMs ?? 1_500,
+    baselineRounds: more.baselineRounds ?? 2,
+    lockDir,
+  });
+}
+
+const left = (d: DrillDeployment) =>
+  d.engine.containers.list().then((list) => list.filter((c) => c.labels['dockprobe.run'] === 'ch').map((c) => c.name));
+
+t.test('a breach the fault opens and the restore closes: opened for N ms, back, exit 1', async (t) => {
+  const d = drillDeployment();
+  const result = (await drill(
+    d,
+    fault(
+      () => connectPostgres(d),
+      () => disconnectPostgres(d),
+    ),
+  ))!;
+  const postgres = result.cells.find((c) => c.target === 'postgres:5432')!;
+  t.match(postgres, { outcome: 'opened', before: 'pass', afterRecovery: 'fail', afterRestore: 'pass', back: true });
+  t.ok(postgres.openedMs > 0, `opened for ${postgres.openedMs} ms`);
+  t.match(postgres.spans[0], { state: 'opened', firstEvidence: /^fail /, lastEvidence: /^fail / });
+  t.match(
+    result.cells.find((c) => c.target === 'api:3001'),
+    { outcome: 'held', back: true },
+  );
+  t.equal(result.outcome, 'breach');
+  t.equal(chaosExitCode(result.outcome), 1);
+  t.equal(result.recoveredAfterMs, undefined, 'the fake engine does not recover by itself');
+  t.ok(result.restoredAfterMs !== undefined, 'back after the restore');
+  t.same(
+    result.rounds.map((r) => r.phase).filter((p, i, all) => all[i - 1] !== p),
+    ['baseline', 'fault', 'recovery', 'restored'],
+  );
+  t.same(documentErrors('dockprobe-chaos', JSON.parse(jsonText(envelope('dockprobe-chaos', result)))), []);
+  const pretty = prettyChaosReport(result, colors(false));
+  t.match(
+    pretty,
+    /^ {2}OPENED for \d+ ms network public → postgres:5432 \(expected blocked, was pass\): after the engine's own recovery FAIL, after the restore pass$/m,
+  );
+  t.match(pretty, /\nbreach: opened during the fault: network public → postgres:5432/);
+  t.same(await left(d), [], 'no probe left');
+});
+
+t.test('a fault that changes nothing: every cell held, exit 0', async (t) => {
+  const d = drillDeployment();
+  const result = (await drill(
+    d,
+    fault(
+      () => undefined,
+      () => undefined,
+    ),
+  ))!;
+  t.equal(result.outcome, 'held', result.reason);
+  t.same(result.summary, { cells: 2, held: 2, opened: 0, closed: 0, unknown: 0, notBack: 0 });
+  t.ok(result.recoveredAfterMs !== undefined);
+  t.equal(chaosExitCode(result.outcome), 0);
+});
+
+t.test('a restore that fails is the loudest outcome, exit 3, and the cell is not back', async (t) => {
+  const d = drillDeployment();
+  const result = (await drill(
+    d,
+    fault(
+      () => connectPostgres(d),
+      () => {
+        throw new Error('the saved rules could not be loaded');
+      },
+    ),
+  ))!;
+  t.match(result.fault.restore, { status: 'failed', detail: 'the saved rules could not be loaded' });
+  t.equal(result.outcome, 'restore-failed');
+  t.match(result.reason, /^THE RESTORE FAILED/);
+  t.match(prettyChaosReport(result, colors(false)), /^THE RESTORE FAILED: the saved rules could not be loaded\n/);
+  t.equal(chaosExitCode(result.outcome), 3);
+  t.match(
+    result.cells.find((c) => c.target === 'postgres:5432'),
+    { back: false, afterRestore: 'fail' },
+  );
+});
+
+t.test('a restore that does not undo the fault: not back, exit 1', async (t) => {
+  const d = drillDeployment();
+  const result = (await drill(
+    d,
+    fault(
+      () => connectPostgres(d),
+      () => undefined,
+    ),
+    { deadlineMs: 500 },
+  ))!;
+  t.equal(result.outcome, 'breach');
+  t.match(
+    result.cells.find((c) => c.target === 'postgres:5432'),
+    { back: false },
+  );
+  t.equal(result.restoredAfterMs, undefined);
+});
+
+t.test('a baseline that is not steady: no fault applied, exit 3', async (t) => {
+  const d = drillDeployment();
+  let applied = false;
+  // The database joins the public zone between the baseline rounds: the verdicts before the fault disagree.
+  let rounds = 0;
+  const listed = d.engine.containers.list.bind(d.engine.containers);
+  d.engine.containers.list = async (...args) => {
+    if (++rounds === 4) connectPostgres(d);
+    return listed(...args);
+  };
+  const result = (await drill(
+    d,
+    fault(
+      () => {
+        applied = true;
+      },
+      () => undefined,
+    ),
+    { baselineRounds: 3 },
+  ))!;
+  t.equal(result.outcome, 'baseline-unstable', result.reason);
+  t.notOk(applied, 'the fault was not applied');
+  t.equal(result.fault.restore.status, 'not-applied');
+  t.equal(chaosExitCode(result.outcome), 3);
+});
+
+t.test('answered no: nothing created, nothing applied', async (t) => {
+  const d = drillDeployment();
+  let applied = false;
+  const f = fault(
+    () => {
+      applied = true;
+    },
+    () => undefined,
+  );
+  const result = await drill(d, f, {
+    confirm: async (plan) => {
+      t.equal(plan, 'a fault of the test');
+      return false;
+    },
+  });
+  t.equal(result, undefined);
+  t.notOk(applied);
+  t.same(await left(d), []);
+});
