@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { readFirewall } from '../../src/watch/firewall-digest.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 import { BIN, cli, containersLabelled, killOnTeardown, projectName, runtime, teardown, upProject } from './helpers.js';
+import { chaosArgs } from './chaos-args.js';
 
 // `dockprobe chaos --fault reload-firewall` on the reference topology: the engine host's rule sets replaced by the
 // saved ones without Docker's chains, the public → data path opened during the fault (recorded), the restore verified
@@ -35,12 +36,7 @@ if (suite !== 'trixie' || process.getuid?.() !== 0) {
   t.test('the fault opens the public → data path; the restore is verified by digest and verdicts', async (t) => {
     const before = await digest();
     const out = await cli([
-      'chaos',
-      'scenarios/reference.yml',
-      '--project',
-      project,
-      '--fault',
-      'reload-firewall',
+      ...chaosArgs(project, 'reload-firewall'),
       '--yes',
       '--baseline-rounds',
       '2',
@@ -83,12 +79,7 @@ if (suite !== 'trixie' || process.getuid?.() !== 0) {
       process.execPath,
       [
         BIN,
-        'chaos',
-        'scenarios/reference.yml',
-        '--project',
-        project,
-        '--fault',
-        'reload-firewall',
+        ...chaosArgs(project, 'reload-firewall'),
         '--yes',
         '--baseline-rounds',
         '1',

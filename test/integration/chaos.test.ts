@@ -2,6 +2,7 @@ import t, { type Test } from 'tap';
 import type { ChaosResult } from '../../src/chaos/chaos-result.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 import { cli, containersLabelled, projectName, serviceContainers, teardown, upProject } from './helpers.js';
+import { chaosArgs } from './chaos-args.js';
 
 // `dockprobe chaos` on the reference topology, for real, with each fault that changes only the deployment: --dry-run
 // changes nothing; reconnect, restart and recreate each give every cell a timeline, the fault applied, the cells back
@@ -15,12 +16,7 @@ teardown(t, `tear down ${project}`, await upProject('docker-compose.test.yml', p
 
 async function drill(fault: string) {
   const out = await cli([
-    'chaos',
-    'scenarios/reference.yml',
-    '--project',
-    project,
-    '--fault',
-    fault,
+    ...chaosArgs(project, fault),
     '--yes',
     '--baseline-rounds',
     '2',
@@ -67,15 +63,7 @@ async function checkDrill(tt: Test, d: Awaited<ReturnType<typeof drill>>) {
 
 t.test('--dry-run says what it would do and changes nothing', async (t) => {
   const [before] = await serviceContainers(project, 'postgres');
-  const out = await cli([
-    'chaos',
-    'scenarios/reference.yml',
-    '--project',
-    project,
-    '--fault',
-    'restart:postgres',
-    '--dry-run',
-  ]);
+  const out = await cli([...chaosArgs(project, 'restart:postgres'), '--dry-run']);
   t.equal(out.exitCode, 0, out.stderr);
   t.match(out.stdout, new RegExp(`would restart ${before!.name} `));
   const [after] = await serviceContainers(project, 'postgres');
@@ -83,15 +71,7 @@ t.test('--dry-run says what it would do and changes nothing', async (t) => {
 });
 
 t.test('a name not in the deployment is an error before anything is done', async (t) => {
-  const out = await cli([
-    'chaos',
-    'scenarios/reference.yml',
-    '--project',
-    project,
-    '--fault',
-    'restart:nosuch',
-    '--yes',
-  ]);
+  const out = await cli([...chaosArgs(project, 'restart:nosuch'), '--yes']);
   t.equal(out.exitCode, 2, out.stderr);
   t.match(out.stderr, /no service 'nosuch' in the deployment/);
 });

@@ -20,9 +20,11 @@ t.test(
   },
 );
 
-t.test("a container in another's namespace is no peer: Podman lists its owner's address for it", async (t) => {
-  // A sidecar with network_mode service:proxy. Docker lists no network for it; Podman lists the proxy's, so from the
-  // proxy's own namespace it looked like a peer at the proxy's own address, which answers without any path tried.
+/**
+ * The public zone with the proxy alone on it, and a sidecar in the proxy's namespace (network_mode: service:proxy) as
+ * Podman lists it: with the proxy's networks and address. Docker lists no network for such a container.
+ */
+function proxyWithSidecar() {
   const world = referenceTopology({ frontend: [], api: [] });
   const proxy = world.services.find((s) => s.name === 'proxy')!.containers[0]!;
   const sidecar = {
@@ -31,30 +33,28 @@ t.test("a container in another's namespace is no peer: Podman lists its owner's 
     networkMode: `container:${proxy.id}`,
   };
   world.services.push({ project: 'ref', name: 'sidecar', containers: [sidecar] });
-  const plan = planFor(`  - from: { service: proxy }\n    to: [redis:6379]\n    reachable: false`, world);
-  const peers = Object.values(plan.probes[0]!.controls.peers ?? {}).map((p) => p.container);
-  t.same(peers, [], 'no peer: the sidecar is the proxy itself');
-  t.equal(plan.probes[0]!.controls.ownPeer?.kind, 'wanted', "dockprobe's own control peer is asked for instead");
+  const probeFrom = (service: string) =>
+    planFor(`  - from: { service: ${service} }\n    to: [redis:6379]\n    reachable: false`, world).probes[0]!;
+  return { proxy, probeFrom };
+}
+
+const peerNames = (probe: { controls: { peers?: Record<string, { container: string }> } }) =>
+  Object.values(probe.controls.peers ?? {}).map((p) => p.container);
+
+t.test("a container in another's namespace is no peer: Podman lists its owner's address for it", async (t) => {
+  // From the proxy's own namespace the sidecar looked like a peer at the proxy's own address, which answers without
+  // any path tried.
+  const probe = proxyWithSidecar().probeFrom('proxy');
+  t.same(peerNames(probe), [], 'no peer: the sidecar is the proxy itself');
+  t.equal(probe.controls.ownPeer?.kind, 'wanted', "dockprobe's own control peer is asked for instead");
 });
 
 t.test(
   "from a container in another's namespace, the owner is no peer either: it is the probe's own address",
   async (t) => {
-    const world = referenceTopology({ frontend: [], api: [] });
-    const proxy = world.services.find((s) => s.name === 'proxy')!.containers[0]!;
-    const sidecar = {
-      ...container('sidecar', 1, [[world.networks[0]!, '172.18.0.99']]),
-      networks: proxy.networks.map((n) => ({ ...n, aliases: ['sidecar'] })),
-      networkMode: `container:${proxy.id}`,
-    };
-    world.services.push({ project: 'ref', name: 'sidecar', containers: [sidecar] });
-    const plan = planFor(`  - from: { service: sidecar }\n    to: [redis:6379]\n    reachable: false`, world);
-    const probe = plan.probes[0]!;
-    t.same(
-      Object.values(probe.controls.peers ?? {}).map((p) => p.container),
-      [],
-      'the proxy is not a peer of its sidecar',
-    );
+    const { proxy, probeFrom } = proxyWithSidecar();
+    const probe = probeFrom('sidecar');
+    t.same(peerNames(probe), [], 'the proxy is not a peer of its sidecar');
     t.match(probe.controls.ownPeer, { kind: 'impossible', reason: /shares the network namespace of/ });
     const control = probe.plan.checks.find((c) => c.id === probe.controls.dnsCheckId);
     t.match(control, { kind: 'dns', name: proxy.name }, "the DNS control asks for the owner's name, which DNS knows");
