@@ -37,6 +37,7 @@ t.test('action.yml: a composite whose run step passes every input to the entry s
     t.equal(run?.env?.[variable], `\${{ inputs.${name} }}`, `${name} as ${variable}`);
     t.match(entry, new RegExp(`\\$\\{${variable}[:}]`), `entry.sh reads ${variable}`);
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript one
   t.equal(run?.env?.DOCKPROBE_CLI, '${{ steps.install.outputs.cli }}');
 });
 
