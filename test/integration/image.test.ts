@@ -209,6 +209,62 @@ expect:
   },
 );
 
+t.test(
+  'watch as an exporter in the image: /metrics on a published port, every cell passing, SIGTERM leaves nothing',
+  async (t) => {
+    const name = `dp-image-watch-${process.pid}`;
+    const started = await execa('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-p',
+      '127.0.0.1::9464',
+      '-v',
+      `${socket}:/var/run/docker.sock`,
+      '-v',
+      `${work}:/work`,
+      'dockprobe:latest',
+      'watch',
+      '/work/reference.yml',
+      '--project',
+      reference,
+      '--listen',
+      '0.0.0.0:9464',
+      '--interval',
+      '10m',
+    ]);
+    const id = started.stdout.trim();
+    teardown(t, `remove ${name}`, async () => {
+      await execa('docker', ['rm', '-f', name], { reject: false });
+      return [];
+    });
+    const port = (await execa('docker', ['port', name, '9464/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
+    let metrics = '';
+    for (let i = 0; i < 240 && !/^dockprobe_rounds_total\{outcome="complete"\} [1-9]/m.test(metrics); i++) {
+      await sleep(500);
+      metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .catch(() => '');
+    }
+    const verdicts = metrics.split('\n').filter((l) => l.startsWith('dockprobe_cell_verdict{') && l.endsWith(' 1'));
+    t.equal(verdicts.length, 9, `nine cells judged:\n${verdicts.join('\n')}`);
+    t.same(
+      verdicts.filter((l) => !l.includes('verdict="pass"')),
+      [],
+      'every cell passes, read from the published /metrics',
+    );
+    const warm = await containersLabelled(`dockprobe.owner-container=${id}`);
+    t.equal(warm.length, 2, 'a warm probe on each source network, recording the container it was made from');
+    const logs = await execa('docker', ['logs', name]);
+    t.match(logs.stderr, /not on firewall changes/, 'the firewall it cannot see from its own namespace is said');
+    await execa('docker', ['stop', '--time', '30', name]);
+    const exit = await execa('docker', ['inspect', '--format', '{{.State.ExitCode}}', name]);
+    t.equal(exit.stdout.trim(), '143', 'SIGTERM from docker stop: exit 143');
+    t.same(await containersLabelled(`dockprobe.owner-container=${id}`), [], 'no warm probe of it is left');
+  },
+);
+
 /** The JSON report on stdout, or undefined. */
 function reportOf(stdout: string): RunResult | undefined {
   try {
