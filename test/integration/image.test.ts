@@ -243,9 +243,12 @@ t.test(
     let metrics = '';
     for (let i = 0; i < 240 && !/^dockprobe_rounds_total\{outcome="complete"\} [1-9]/m.test(metrics); i++) {
       await sleep(500);
-      metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
-        .then((r) => r.text())
-        .catch(() => '');
+      // Raced with a timer of its own: before the watch listens, docker-proxy takes the connection, and a fetch of
+      // it can stay pending with nothing else keeping this process alive (the file then ends unfinished).
+      metrics = await Promise.race([
+        fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()),
+        sleep(3_000).then(() => ''),
+      ]).catch(() => '');
     }
     const verdicts = metrics.split('\n').filter((l) => l.startsWith('dockprobe_cell_verdict{') && l.endsWith(' 1'));
     t.equal(verdicts.length, 9, `nine cells judged:\n${verdicts.join('\n')}`);
