@@ -1,8 +1,9 @@
 import type { EngineInfo } from './system-client.js';
 
 /**
- * An engine in one phrase for logs and reports: `engine 28.5.2 (API 1.51, firewall iptables)`, `Podman 5.4.2 (API 1.41)`. The firewall backend
- * is named where the engine reports one (Engine 28 and later), so a report says which rules were under test.
+ * An engine in one phrase for logs and reports: `engine 28.5.2 (API 1.51, firewall iptables)`, `Podman 5.4.2 (API
+ * 1.41)`. The firewall backend is named where the engine reports one (Engine 28 and later), so a report says which
+ * rules were under test.
  */
 export function describeEngine(
   engine: Pick<EngineInfo, 'version' | 'apiVersion' | 'firewallBackend' | 'product'>,

@@ -1,6 +1,6 @@
 import type { Check } from '../../probes/agent/protocol.js';
 import type { ControlPeerAnswer } from '../run/control-peer-answer.js';
-import type { Topology, TopologyNetwork } from '../topology/topology.js';
+import { findContainer, namespaceOwnerRef, type Topology, type TopologyNetwork } from '../topology/topology.js';
 import type { Placement, ProbeSpec } from './plan.js';
 
 /** The port a control peer of dockprobe's own listens on (non-root, so above 1023). */
@@ -70,8 +70,9 @@ export function ownControlPeer(
     case 'container': {
       const { container, service } = placement;
       const mode = container.networkMode;
-      if (mode.startsWith('container:')) {
-        const owner = ownerOf(mode.slice('container:'.length), topology);
+      const ownerRef = namespaceOwnerRef(container);
+      if (ownerRef !== undefined) {
+        const owner = ownerOf(ownerRef, topology);
         return {
           impossible: `service ${service} shares the network namespace of ${owner.label} (network_mode: container:), which dockprobe does not add a peer to; probe from ${owner.service ? `service ${owner.service} (from: { service: ${owner.service} }), the same namespace with its networks known` : 'the container that owns the namespace'}, or give ${service} a network of its own with any running container on it`,
         };
@@ -147,9 +148,8 @@ function nameOf(network: TopologyNetwork): string {
 
 // The container (and its service) whose namespace `id` is: `service api (ref-api-1)`, or the id when not in scope.
 function ownerOf(id: string, topology: Topology): { label: string; service: string | undefined } {
-  for (const service of topology.services) {
-    const owner = service.containers.find((c) => c.id === id || c.id.startsWith(id) || c.name === id);
-    if (owner) return { label: `service ${service.name} (${owner.name})`, service: service.name };
-  }
-  return { label: `container ${id.slice(0, 12)}`, service: undefined };
+  const owner = findContainer(topology, id);
+  return owner
+    ? { label: `service ${owner.service.name} (${owner.container.name})`, service: owner.service.name }
+    : { label: `container ${id.slice(0, 12)}`, service: undefined };
 }

@@ -11,7 +11,9 @@ import type { ContainerInfo } from '../docker/container-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { formatDuration } from '../scenario/duration.js';
 import {
+  findContainer,
   isDefaultBridge,
+  namespaceOwnerRef,
   remoteTasks,
   runningContainers,
   taskName,
@@ -215,12 +217,9 @@ export class ProbeBuilder {
    * (network_mode: container:, where Podman lists the owner's networks and DNS knows only the owner), the owner's.
    */
   #namespaceName(container: ContainerInfo): string {
-    if (!container.networkMode.startsWith('container:')) return container.name;
-    const owner = container.networkMode.slice('container:'.length);
-    const found = this.topology.services
-      .flatMap((s) => s.containers)
-      .find((c) => c.id.startsWith(owner) || c.name === owner);
-    return found?.name ?? container.name;
+    const owner = namespaceOwnerRef(container);
+    const found = owner === undefined ? undefined : findContainer(this.topology, owner);
+    return found?.container.name ?? container.name;
   }
 
   // Up to two running containers on the source networks (never the joined container itself): reaching either
@@ -252,9 +251,8 @@ export class ProbeBuilder {
     const self: ContainerInfo | undefined = this.placement.kind === 'container' ? this.placement.container : undefined;
     const selfTask = this.placement.kind === 'job' ? this.placement.task?.id : undefined;
     // A probe in a namespace that belongs to another container: that container is the probe's own address.
-    const selfOwner = self?.networkMode.startsWith('container:')
-      ? self.networkMode.slice('container:'.length)
-      : undefined;
+    const selfOwner = self && namespaceOwnerRef(self);
+    const ownerId = selfOwner === undefined ? undefined : findContainer(this.topology, selfOwner)?.container.id;
     const here = this.placement.kind === 'job' ? this.placement.node.id : this.topology.swarm?.nodeId;
     const candidates: {
       address: string;
@@ -270,8 +268,7 @@ export class ProbeBuilder {
         // A container in another's network namespace (network_mode: service: or container:) has that container's
         // addresses: it is no peer of its own, and in the probe's own namespace it is the probe's own address, which
         // answers without the path being tried. Docker lists no networks for it; Podman lists its owner's.
-        if (container.networkMode.startsWith('container:')) continue;
-        if (selfOwner !== undefined && (container.id.startsWith(selfOwner) || container.name === selfOwner)) continue;
+        if (namespaceOwnerRef(container) !== undefined || container.id === ownerId) continue;
         const address = container.networks
           .filter((n) => ids.has(n.networkId))
           .map((n) => (family === 6 ? n.ipv6 : n.ipv4))

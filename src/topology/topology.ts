@@ -138,6 +138,26 @@ export function isLocalBridge(network: { driver: string; scope: string }): boole
 }
 
 /**
+ * What a container in another's network namespace (network_mode: container: or Compose's service:) names as its
+ * owner, an id or a name; undefined for a container with a namespace of its own.
+ */
+export function namespaceOwnerRef(container: Pick<ContainerInfo, 'networkMode'>): string | undefined {
+  return container.networkMode.startsWith('container:') ? container.networkMode.slice('container:'.length) : undefined;
+}
+
+/** The container of the deployment that `ref` (an id, a prefix of one, or a name) names, with its service. */
+export function findContainer(
+  topology: Pick<Topology, 'services'>,
+  ref: string,
+): { service: TopologyService; container: ContainerInfo } | undefined {
+  for (const service of topology.services) {
+    const container = service.containers.find((c) => c.id.startsWith(ref) || c.name === ref);
+    if (container) return { service, container };
+  }
+  return undefined;
+}
+
+/**
  * Docker's default `bridge` network: a real zone, but one without the embedded DNS server, so the deployment's names
  * do not resolve there (legacy links aside): it is reached by address only. Docker allows no other network that name.
  * Podman's is `podman` (its network list says `bridge`, its inspect `podman`), with DNS off likewise.
