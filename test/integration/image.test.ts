@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { VERSION } from '../../src/package-paths.js';
 import type { RunResult } from '../../src/run-result.js';
 import { cli, containersLabelled, runtime, teardown, upReferenceAndBroken } from './helpers.js';
@@ -95,6 +95,31 @@ function dockprobe(args: string[], runFlags: string[] = []) {
   );
 }
 
+/**
+ * `docker run -d` of dockprobe:latest as `name` with the socket and the scenarios' folder (and `runFlags`), removed
+ * when `tt` ends; its container id.
+ */
+async function startDetached(tt: Test, name: string, runFlags: string[], args: string[]): Promise<string> {
+  const started = await execa('docker', [
+    'run',
+    '-d',
+    '--name',
+    name,
+    ...runFlags,
+    '-v',
+    `${socket}:/var/run/docker.sock`,
+    '-v',
+    `${work}:/work`,
+    'dockprobe:latest',
+    ...args,
+  ]);
+  teardown(tt, `remove ${name}`, async () => {
+    await execa('docker', ['rm', '-f', name], { reject: false });
+    return [];
+  });
+  return started.stdout.trim();
+}
+
 t.test('the image verifies the reference topology (exit 0) and fails its broken twin (exit 1)', async (t) => {
   const [good, bad] = await Promise.all([
     dockprobe(['test', '/work/reference.yml', '--project', reference, '--format', 'json']),
@@ -168,27 +193,7 @@ expect:
 `,
     );
     const name = `dp-image-crash-${process.pid}`;
-    const started = await execa('docker', [
-      'run',
-      '-d',
-      '--rm',
-      '--name',
-      name,
-      '-v',
-      `${socket}:/var/run/docker.sock`,
-      '-v',
-      `${work}:/work`,
-      'dockprobe:latest',
-      'test',
-      '/work/slow.yml',
-      '--project',
-      reference,
-    ]);
-    const id = started.stdout.trim();
-    teardown(t, `remove ${name}`, async () => {
-      await execa('docker', ['rm', '-f', name], { reject: false });
-      return [];
-    });
+    const id = await startDetached(t, name, ['--rm'], ['test', '/work/slow.yml', '--project', reference]);
     let probes = await containersLabelled(`dockprobe.owner-container=${id}`);
     for (let i = 0; i < 120 && probes.length === 0; i++) {
       await sleep(500);
@@ -214,32 +219,12 @@ t.test(
   'watch as an exporter in the image: /metrics on a published port, every cell passing, SIGTERM leaves nothing',
   async (t) => {
     const name = `dp-image-watch-${process.pid}`;
-    const started = await execa('docker', [
-      'run',
-      '-d',
-      '--name',
+    const id = await startDetached(
+      t,
       name,
-      '-p',
-      '127.0.0.1::9464',
-      '-v',
-      `${socket}:/var/run/docker.sock`,
-      '-v',
-      `${work}:/work`,
-      'dockprobe:latest',
-      'watch',
-      '/work/reference.yml',
-      '--project',
-      reference,
-      '--listen',
-      '0.0.0.0:9464',
-      '--interval',
-      '10m',
-    ]);
-    const id = started.stdout.trim();
-    teardown(t, `remove ${name}`, async () => {
-      await execa('docker', ['rm', '-f', name], { reject: false });
-      return [];
-    });
+      ['-p', '127.0.0.1::9464'],
+      ['watch', '/work/reference.yml', '--project', reference, '--listen', '0.0.0.0:9464', '--interval', '10m'],
+    );
     const port = (await execa('docker', ['port', name, '9464/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
     let metrics = '';
     for (let i = 0; i < 240 && !/^dockprobe_rounds_total\{outcome="complete"\} [1-9]/m.test(metrics); i++) {
