@@ -1,4 +1,4 @@
-import type { Topology } from '../topology/topology.js';
+import { borrowsNetworkNamespace, type Topology } from '../topology/topology.js';
 import { traefikProxyOfTopology } from '../traefik/infer-traefik-proxy.js';
 import type { InferModel, InferService } from './infer-model.js';
 
@@ -16,9 +16,7 @@ export function modelFromTopology(topology: Topology, project: string): InferMod
   const services = running
     .map((s): InferService => {
       const containers = s.containers;
-      const networkMode = containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'))
-        ? containers[0]!.networkMode
-        : undefined;
+      const networkMode = containers.every(borrowsNetworkNamespace) ? containers[0]!.networkMode : undefined;
       const of = (protocol: 'tcp' | 'udp') => {
         const bound = containers.flatMap((c) => c.ports.filter((p) => p.protocol === protocol));
         const published = [

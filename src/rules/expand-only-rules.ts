@@ -1,5 +1,6 @@
 import type { Expectation, Scenario, SourceRef, TcpTarget } from '../scenario/scenario.js';
 import {
+  borrowsNetworkNamespace,
   findNetwork,
   findService,
   remoteTasks,
@@ -96,9 +97,7 @@ function running(service: TopologyService): boolean {
 // In the host's network namespace or another container's: a probe there stands in no zone of the project's.
 function ownNamespace(service: TopologyService): boolean {
   const containers = runningContainers(service);
-  return (
-    containers.length > 0 && containers.every((c) => c.networkMode === 'host' || c.networkMode.startsWith('container:'))
-  );
+  return containers.length > 0 && containers.every(borrowsNetworkNamespace);
 }
 
 // The networks a service's containers and tasks are on, by id.

@@ -145,6 +145,11 @@ export function namespaceOwnerRef(container: Pick<ContainerInfo, 'networkMode'>)
   return container.networkMode.startsWith('container:') ? container.networkMode.slice('container:'.length) : undefined;
 }
 
+/** Whether a container runs in a network namespace not its own: the host's (network_mode: host) or another's. */
+export function borrowsNetworkNamespace(container: Pick<ContainerInfo, 'networkMode'>): boolean {
+  return container.networkMode === 'host' || namespaceOwnerRef(container) !== undefined;
+}
+
 /** The container of the deployment that `ref` (an id, a prefix of one, or a name) names, with its service. */
 export function findContainer(
   topology: Pick<Topology, 'services'>,
