@@ -68,6 +68,9 @@ files_without() {
 total_pass=0
 total_fail=0
 lines=()
+# Every failing assertion's line (nested under its subtest and file, as tap indents them), printed again at the end:
+# CI keeps only the tail of the output, and this is what says which test failed.
+failures=()
 
 # Runs tap with the given env (KEY=VALUE… then the tap args); sets pass/fail/secs from tap's summary line.
 run_tap() {
@@ -83,6 +86,10 @@ run_tap() {
   if [ "${rc}" -ne 0 ] && [ "${fail}" -eq 0 ]; then fail=1; fi
   # The whole log goes to stdout for CI's record, each line marked with its cell.
   sed "s/^/[${label}] /" "${log}"
+  mapfile -t -O "${#failures[@]}" failures < <(grep -E '^ *not ok ' "${log}" | cut -c1-220 | sed "s/^/[${label}] /")
+  if [ "${rc}" -ne 0 ] && [ "${fail}" -eq 1 ] && ! grep -qE '^ *not ok ' "${log}"; then
+    failures+=("[${label}] exit ${rc} without a failing assertion; the log's last line: $(tail -n 1 "${log}" | cut -c1-160)")
+  fi
   rm -f "${log}"
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
@@ -150,6 +157,7 @@ for cell in ${cells}; do
           pass=1 fail=0
         else
           pass=0 fail=1
+          failures+=("[${cell}] scripts/user-journey.sh stopped at a step: its lines above, marked [${cell}], name it")
         fi
         secs=$(($(date +%s) - began))
         total_pass=$((total_pass + pass))
@@ -211,6 +219,11 @@ for cell in ${cells}; do
 done
 
 echo
+if [ "${#failures[@]}" -gt 0 ]; then
+  echo "failing assertions (${#failures[@]} line(s), the first 80):"
+  printf '%s\n' "${failures[@]:0:80}"
+  echo
+fi
 printf '%s\n' "${lines[@]}"
 echo "${total_pass} passed, ${total_fail} failed"
 [ "${total_fail}" -eq 0 ]
