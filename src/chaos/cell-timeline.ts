@@ -13,6 +13,8 @@ export interface ChaosRound {
   verdicts: readonly Verdict[];
   /** Why the round could not run, when it could not: every cell is unknown in it. */
   error?: string;
+  /** The round could not run because the engine did not answer; it lasted until the engine answered again. */
+  engineDown?: boolean;
 }
 
 /** A run of rounds in which a cell's path differed from the one before the fault. */
@@ -29,7 +31,10 @@ export interface TimelineSpan {
   /** The first and last round's own words for it: observed, code and reason. */
   firstEvidence: string;
   lastEvidence: string;
-  /** The verdict codes of its rounds, each once (`not-judged` for a round that did not judge the cell). */
+  /**
+   * The verdict codes of its rounds, each once (`not-judged` for a round that did not judge the cell, `engine-down`
+   * for one that could not run because the engine did not answer).
+   */
   codes: string[];
 }
 
@@ -40,6 +45,8 @@ export interface CellTimeline {
   target: string;
   expectation: string;
   expected: Verdict['expected'];
+  /** Where the scenario says it (file:line:col). */
+  location: string;
   /** Its status and path in the last round before the fault. */
   before: VerdictStatus;
   beforePath: PathNow;
@@ -89,7 +96,7 @@ export function cellTimelines(before: ReadonlyMap<string, Verdict>, rounds: read
       const v = r.verdicts.find((x) => x.cellId === b.cellId);
       const path: PathNow = v ? pathNow(v) : 'unknown';
       const said = v ? evidenceOf(v) : `not judged in round ${r.round}${r.error ? `: ${r.error}` : ''}`;
-      const code = v?.code ?? 'not-judged';
+      const code = v?.code ?? (r.engineDown ? 'engine-down' : 'not-judged');
       if (path === beforePath) {
         open = undefined;
         continue;
@@ -125,6 +132,7 @@ export function cellTimelines(before: ReadonlyMap<string, Verdict>, rounds: read
       target: b.target,
       expectation: b.expectation,
       expected: b.expected,
+      location: b.location,
       before: b.status,
       beforePath,
       outcome: seen('opened') ? 'opened' : seen('unknown') ? 'unknown' : seen('closed') ? 'closed' : 'held',

@@ -1,5 +1,6 @@
 import type { EngineInfo } from '../docker/system-client.js';
 import type { Verdict } from '../judge/verdict.js';
+import type { CommandRun } from './fault.js';
 import { type CellTimeline, type ChaosPhase, type ChaosRound, isBreach } from './cell-timeline.js';
 
 /** How a fault's restore went: done and verified, nothing to undo, failed (the loudest), or never needed. */
@@ -22,6 +23,8 @@ export interface FaultReport {
   /** What applying it did, or why it failed. */
   detail?: string;
   error?: string;
+  /** The command it ran on the engine host (restart-engine: --engine-restart-command), once run. */
+  command?: CommandRun;
   restore: RestoreOutcome;
 }
 
@@ -96,6 +99,11 @@ export function steadyBaseline(rounds: readonly ChaosRound[]): { before: Map<str
 /** The verdict codes of a fault's own events: the container a cell rests on changed under the probe, or was not running. */
 const FAULT_OWN = new Set(['world-changed', 'target-not-running']);
 
+/** Whether a verdict code is a fault's own event (see {@link ChaosOutcome}). */
+export function isFaultOwn(code: string): boolean {
+  return FAULT_OWN.has(code);
+}
+
 /** The drill's outcome and why, from its cells and its restore (see {@link ChaosOutcome}). */
 export function chaosOutcome(
   cells: readonly CellTimeline[],
@@ -121,8 +129,7 @@ export function chaosOutcome(
   if (notBack.length > 0)
     return { outcome: 'not-back', reason: `not back to the verdict before the fault: ${names(notBack)}` };
   const unknown = cells.filter(
-    (c) =>
-      c.expected === 'blocked' && c.spans.some((s) => s.state === 'unknown' && s.codes.some((x) => !FAULT_OWN.has(x))),
+    (c) => c.expected === 'blocked' && c.spans.some((s) => s.state === 'unknown' && !s.codes.every(isFaultOwn)),
   );
   if (unknown.length > 0)
     return {

@@ -26,6 +26,7 @@ import {
   steadyBaseline,
 } from './chaos-result.js';
 import { type Fault, type FaultSpec, faultArgs } from './fault.js';
+import { engineOutage } from './wait-for-engine.js';
 
 /** What `chaos` takes: what every run takes, the scenarios, the fault, and how long to wait. */
 export interface ChaosOptions extends RunOptions {
@@ -123,7 +124,18 @@ export async function chaos(options: ChaosOptions): Promise<ChaosResult | undefi
         round = { round: rounds.length + 1, phase, startedMs, endedMs: ms(), verdicts: judged.verdicts };
       } catch (error) {
         const message = (error as Error).message;
-        round = { round: rounds.length + 1, phase, startedMs, endedMs: ms(), verdicts: [], error: message };
+        // An engine that does not answer (restarted, by the fault or otherwise) judges nothing: the round lasts until
+        // it answers again (or the deadline passes), so its cells are unknown for the whole outage, never blocked.
+        const down = await engineOutage(() => runtime.system.info(), deadlineMs);
+        round = {
+          round: rounds.length + 1,
+          phase,
+          startedMs,
+          endedMs: ms(),
+          verdicts: [],
+          error: down ? `${message}; ${down}` : message,
+          ...(down ? { engineDown: true } : {}),
+        };
       }
       rounds.push(round);
       options.onRound?.(summaryOf(round));
@@ -172,6 +184,10 @@ export async function chaos(options: ChaosOptions): Promise<ChaosResult | undefi
           report.error = (error as Error).message;
         },
       );
+      void applying.finally(() => {
+        const run = fault.commandRun?.();
+        if (run) report.command = run;
+      });
       void applying.finally(() => {
         applied = true;
         report.appliedForMs = ms() - report.appliedAtMs!;

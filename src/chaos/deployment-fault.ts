@@ -4,7 +4,7 @@ import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { findNetwork, type Topology } from '../topology/topology.js';
-import type { Fault, FaultSpec } from './fault.js';
+import type { DeploymentFaultSpec, Fault } from './fault.js';
 
 /** How long a container stopped by a fault gets between SIGTERM and SIGKILL (docker restart's default). */
 export const FAULT_STOP_TIMEOUT_S = 10;
@@ -16,7 +16,7 @@ export const FAULT_STOP_TIMEOUT_S = 10;
  * recreate, as `compose up --force-recreate` does). A name that is not in the deployment is a usage error.
  */
 export function deploymentFault(
-  spec: Exclude<FaultSpec, { kind: 'reload-firewall' }>,
+  spec: DeploymentFaultSpec,
   topology: Topology,
   runtime: Pick<Engine, 'containers'>,
   deployment: DeploymentClient,

@@ -7,6 +7,7 @@ export const FAULT_KINDS = {
   restart: ['SERVICE'],
   recreate: ['SERVICE'],
   'reload-firewall': [],
+  'restart-engine': [],
 } as const;
 export type FaultKind = keyof typeof FAULT_KINDS;
 
@@ -15,7 +16,11 @@ export type FaultSpec =
   | { kind: 'reconnect'; service: string; network: string }
   | { kind: 'restart'; service: string }
   | { kind: 'recreate'; service: string }
-  | { kind: 'reload-firewall' };
+  | { kind: 'reload-firewall' }
+  | { kind: 'restart-engine' };
+
+/** The faults that change only the deployment (deployment-fault.ts): each names a service. */
+export type DeploymentFaultSpec = Extract<FaultSpec, { service: string }>;
 
 /** One fault, ready to apply to the deployment as read: what it will do, doing it, and undoing what it changed. */
 export interface Fault {
@@ -26,6 +31,21 @@ export interface Fault {
   apply(): Promise<string>;
   /** Restores what the fault changed, where it changed anything the deployment does not recover by itself. */
   restore(): Promise<RestoreOutcome>;
+  /** The command the fault ran, once it ran (its exit status and output are evidence in the report). */
+  commandRun?(): CommandRun | undefined;
+}
+
+/** A command a fault ran on the engine host: what, how it ended, how long it took, the tail of what it wrote. */
+export interface CommandRun {
+  command: string;
+  /** Its exit status; absent when it did not end by itself (timed out, killed by a signal). */
+  exitCode?: number;
+  timedOut: boolean;
+  /** The signal that ended it, when one did. */
+  signal?: string;
+  durationMs: number;
+  /** The last lines of its stdout and stderr, interleaved as written. */
+  output: string;
 }
 
 /**
@@ -57,6 +77,8 @@ export function parseFault(value: string): FaultSpec {
       return { kind: 'recreate', service: args[0]! };
     case 'reload-firewall':
       return { kind: 'reload-firewall' };
+    case 'restart-engine':
+      return { kind: 'restart-engine' };
   }
 }
 
@@ -69,6 +91,7 @@ export function faultArgs(spec: FaultSpec): string[] {
     case 'recreate':
       return [spec.service];
     case 'reload-firewall':
+    case 'restart-engine':
       return [];
   }
 }

@@ -3,11 +3,11 @@ import { access, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Topology } from '../topology/topology.js';
 import { FIREWALL_READ_TIMEOUT_MS, firewallVisibility, readFirewall } from '../watch/firewall-digest.js';
 import type { RestoreOutcome } from './chaos-result.js';
 import type { Fault, FaultSpec } from './fault.js';
+import { faultRefusal, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
 import { withoutDockerChains } from './without-docker-chains.js';
 
 /** How long one iptables-restore may take. */
@@ -44,19 +44,12 @@ export async function firewallFault(
   topology: Topology,
   options: FirewallFaultOptions,
 ): Promise<Fault> {
-  const refuse = (why: string, hint: string) =>
-    new DockprobeError(ErrorCodes.USAGE, `--fault reload-firewall: ${why}`, { hint });
-  if (/^(tcp|ssh|https?):\/\//.test(options.endpoint))
-    throw refuse(
-      `the engine at ${options.endpoint} is remote: its host's firewall is not this one`,
-      'run dockprobe on the engine host, in its network namespace',
-    );
-  if (process.getuid?.() !== 0)
-    throw refuse('replacing the firewall needs root', 'run it as root, first on a staging host');
+  refuseUnlessEngineHostRoot(spec.kind, options.endpoint, 'replacing the firewall');
   const before = await readFirewall();
   const visible = firewallVisibility(before, topology.networks, options.endpoint);
   if (!visible.visible || !('digest' in before))
-    throw refuse(
+    throw faultRefusal(
+      spec.kind,
       `the engine's rule set cannot be seen from here: ${visible.visible ? '' : visible.why}`,
       'run dockprobe as root on the engine host',
     );

@@ -3,6 +3,7 @@ import type { Colors } from '../report/colors.js';
 import { escapeControl } from '../report/escape-control.js';
 import type { CellTimeline } from './cell-timeline.js';
 import type { ChaosResult } from './chaos-result.js';
+import { describeRun } from './describe-run.js';
 
 /**
  * A drill for a person: the fault and its restore, what the loop sustained, each cell's timeline (held cells only
@@ -25,6 +26,11 @@ export function prettyChaosReport(result: ChaosResult, c: Colors, verbose = fals
   if (result.fault.appliedAtMs !== undefined)
     lines.push(
       `  applied at ${result.fault.appliedAtMs} ms, for ${result.fault.appliedForMs ?? '?'} ms: ${e(result.fault.error ? `FAILED: ${result.fault.error}` : (result.fault.detail ?? ''))}`,
+    );
+  const run = result.fault.command;
+  if (run)
+    lines.push(
+      `  command: ${e(describeRun(run))}${run.output.trim() ? `; its output ends: ${e(run.output.trim().split('\n').slice(-3).join(' | '))}` : ''}`,
     );
   lines.push(`  restore: ${restore.status}: ${e(restore.detail)}`);
   const l = result.loop;

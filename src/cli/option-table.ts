@@ -12,7 +12,11 @@ import { formatDuration } from '../scenario/duration.js';
 import { DEFAULT_TIMEOUT_MS } from '../scenario/scenario-defaults.js';
 import { FORMATS } from './report-options.js';
 import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
-import { DEFAULT_BASELINE_ROUNDS, DEFAULT_CHAOS_DEADLINE_MS } from '../chaos/chaos-defaults.js';
+import {
+  DEFAULT_BASELINE_ROUNDS,
+  DEFAULT_CHAOS_DEADLINE_MS,
+  DEFAULT_ENGINE_RESTART_TIMEOUT_MS,
+} from '../chaos/chaos-defaults.js';
 import { DEFAULT_INTERVAL_MS, DEFAULT_MAX_DELAY_MS, DEFAULT_SETTLE_MS } from '../watch/watch-defaults.js';
 
 // Every option of the command line, each defined once: one name, one meaning, one description, one way to parse it.
@@ -320,7 +324,7 @@ export const OPTIONS = {
   fault: {
     kind: 'text',
     describe:
-      'The fault to apply, its kind then its words, joined by colons: reconnect:SERVICE:NETWORK, restart:SERVICE, recreate:SERVICE, reload-firewall (see docs/chaos.md)',
+      'The fault to apply, its kind then its words, joined by colons: reconnect:SERVICE:NETWORK, restart:SERVICE, recreate:SERVICE, reload-firewall, restart-engine (see docs/chaos.md)',
   },
   deadline: {
     kind: 'duration',
@@ -333,6 +337,17 @@ export const OPTIONS = {
     defaultDescription: '--deadline + 1m',
     describe:
       'reload-firewall: an independent timer loads the saved rules this long after the fault, even if dockprobe is killed (cancelled by its own restore)',
+  },
+  'engine-restart-command': {
+    kind: 'text',
+    describe:
+      'restart-engine: the way to restart dockerd on this host, run by sh -c (e.g. "systemctl restart docker"); its exit status and output go in the report',
+  },
+  'engine-restart-timeout': {
+    kind: 'duration',
+    defaultDescription: formatDuration(DEFAULT_ENGINE_RESTART_TIMEOUT_MS),
+    describe:
+      'restart-engine: the deadline of --engine-restart-command, and again of the wait for the engine to answer after it',
   },
   restore: {
     kind: 'text',
@@ -467,6 +482,8 @@ export const COMMAND_OPTIONS = {
     'baseline-rounds',
     'deadline',
     'restore-after',
+    'engine-restart-command',
+    'engine-restart-timeout',
     'restore',
     'lease',
     'dry-run',

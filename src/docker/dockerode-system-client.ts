@@ -26,6 +26,7 @@ export class DockerodeSystemClient implements SystemClient {
           connection.docker.info() as Promise<{
             Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
             FirewallBackend?: { Driver?: string };
+            LiveRestoreEnabled?: boolean;
           }>,
       ),
     ]);
@@ -39,6 +40,7 @@ export class DockerodeSystemClient implements SystemClient {
       swarm,
       product: version.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
       ...(info.FirewallBackend?.Driver ? { firewallBackend: info.FirewallBackend.Driver } : {}),
+      ...(typeof info.LiveRestoreEnabled === 'boolean' ? { liveRestore: info.LiveRestoreEnabled } : {}),
       ...(swarm
         ? { swarmNodeId: info.Swarm?.NodeID || undefined, swarmManager: info.Swarm?.ControlAvailable === true }
         : {}),

@@ -27,6 +27,11 @@ export interface EngineInfo {
    * aardvark-dns at each network's gateway, not Docker's embedded 127.0.0.11), else `docker`.
    */
   product?: 'docker' | 'podman' | undefined;
+  /**
+   * Whether dockerd keeps containers running while it is down (`docker info`'s `LiveRestoreEnabled`; never with swarm
+   * mode). Absent where the engine does not say (Podman).
+   */
+  liveRestore?: boolean | undefined;
 }
 
 /** Reads what the engine is. */

@@ -2,38 +2,10 @@ import t from 'tap';
 import type { CellTimeline, ChaosRound } from '../../src/chaos/cell-timeline.js';
 import { chaosExitCode, chaosOutcome, loopStats, steadyBaseline } from '../../src/chaos/chaos-result.js';
 import type { Verdict, VerdictStatus } from '../../src/judge/verdict.js';
+import { cell, span } from '../fixtures/chaos-cell.js';
 
 // The drill's outcome, loudest first, its exit code, the steady baseline rule and the loop's figures.
 
-const cell = (more: Partial<CellTimeline>): CellTimeline => ({
-  cellId: 'c',
-  source: 'network public',
-  target: 'db:5432',
-  expectation: 'x',
-  expected: 'blocked',
-  before: 'pass',
-  beforePath: 'closed',
-  outcome: 'held',
-  spans: [],
-  openedMs: 0,
-  closedMs: 0,
-  unknownMs: 0,
-  afterRecovery: 'pass',
-  afterRestore: 'pass',
-  back: true,
-  ...more,
-});
-const span = (state: 'opened' | 'closed' | 'unknown') => ({
-  state,
-  firstRound: 2,
-  lastRound: 2,
-  fromMs: 0,
-  toMs: 10,
-  durationMs: 10,
-  firstEvidence: '',
-  lastEvidence: '',
-  codes: [state === 'unknown' ? 'probe-failed' : 'reached'],
-});
 const restored = { status: 'restored' as const, detail: 'ok' };
 
 t.test('the outcome, loudest first, and its exit code', async (t) => {

@@ -219,3 +219,48 @@ t.test('answered no: nothing created, nothing applied', async (t) => {
   t.notOk(applied);
   t.same(await left(d), []);
 });
+
+t.test('the engine not answering during the fault: its cells unknown for the outage, never blocked', async (t) => {
+  const d = drillDeployment();
+  let down = false;
+  const refuse = () => {
+    if (down) throw new Error('connect ECONNREFUSED /var/run/docker.sock');
+  };
+  const info = d.engine.system.info.bind(d.engine.system);
+  d.engine.system.info = async () => {
+    refuse();
+    return info();
+  };
+  const listed = d.engine.containers.list.bind(d.engine.containers);
+  d.engine.containers.list = async (...args) => {
+    refuse();
+    return listed(...args);
+  };
+  const f: Fault = {
+    spec: { kind: 'restart-engine' },
+    plan: 'the engine down for a while',
+    apply: async () => {
+      down = true;
+      await new Promise((r) => setTimeout(r, 800));
+      down = false;
+      return 'restarted';
+    },
+    restore: async () => ({ status: 'nothing-to-restore', detail: 'the engine answers' }),
+  };
+  const result = (await drill(d, f, { deadlineMs: 5_000 }))!;
+  const outage = result.rounds.filter((r) => r.error?.includes('the engine did not answer for'));
+  t.ok(outage.length > 0, 'a round waited for the engine');
+  t.ok(outage.length <= 2, `the loop waits for the engine rather than spin (${outage.length} rounds)`);
+  const postgres = result.cells.find((c) => c.target === 'postgres:5432')!;
+  t.match(postgres, { outcome: 'unknown', back: true });
+  t.ok(
+    postgres.spans.some((s) => s.codes.includes('engine-down') && s.durationMs >= 500),
+    `unknown for the outage: ${JSON.stringify(postgres.spans.map((s) => [s.state, s.durationMs, s.codes]))}`,
+  );
+  t.notOk(
+    postgres.spans.some((s) => s.state !== 'unknown'),
+    'never judged while the engine did not answer',
+  );
+  t.equal(result.outcome, 'inconclusive', result.reason);
+  t.same(await left(d), [], 'no probe left');
+});

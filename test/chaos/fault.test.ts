@@ -8,6 +8,7 @@ t.test('each kind with its words', async (t) => {
   t.same(parseFault('restart postgres'), { kind: 'restart', service: 'postgres' });
   t.same(parseFault('recreate:api'), { kind: 'recreate', service: 'api' });
   t.same(parseFault('reload-firewall'), { kind: 'reload-firewall' });
+  t.same(parseFault('restart-engine'), { kind: 'restart-engine' });
 });
 
 t.test('a usage error names the option, what it got and the forms', async (t) => {
@@ -15,7 +16,7 @@ t.test('a usage error names the option, what it got and the forms', async (t) =>
   t.throws(() => parseFault('reboot:x'), {
     code: 'DP_USAGE',
     message:
-      "--fault reboot:x: no fault is called 'reboot' (the faults: reconnect, restart, recreate, reload-firewall)",
+      "--fault reboot:x: no fault is called 'reboot' (the faults: reconnect, restart, recreate, reload-firewall, restart-engine)",
     hint: /--fault reconnect:SERVICE:NETWORK \| --fault restart:SERVICE/,
   });
   t.throws(() => parseFault('reconnect:api'), {

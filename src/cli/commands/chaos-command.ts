@@ -1,4 +1,4 @@
-import { DEFAULT_CHAOS_DEADLINE_MS } from '../../chaos/chaos-defaults.js';
+import { DEFAULT_CHAOS_DEADLINE_MS, DEFAULT_ENGINE_RESTART_TIMEOUT_MS } from '../../chaos/chaos-defaults.js';
 import type { ChaosRoundSummary } from '../../chaos/chaos-result.js';
 import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import type { CliContext } from '../cli-context.js';
@@ -20,7 +20,7 @@ export function chaosCommand(context: CliContext, setExit: (code: number) => voi
   return defineCommand({
     command: 'chaos [files..]',
     describe:
-      "Apply one fault to the deployment (a reconnect, restart or re-create of a service, a firewall reload) while warm probes check the scenario's cells round after round; report each cell's timeline, restore, check again",
+      "Apply one fault to the deployment (a reconnect, restart or re-create of a service, a firewall reload, an engine restart with live-restore) while warm probes check the scenario's cells round after round; report each cell's timeline, restore, check again",
     builder: (y) =>
       withHelp(
         withOptions(
@@ -90,16 +90,27 @@ export function chaosCommand(context: CliContext, setExit: (code: number) => voi
         ...(internet ? { internet } : {}),
         retries: argv.retries,
         fault: spec,
-        makeFault: async (s: typeof spec, topology: Parameters<typeof deploymentFault>[1]) =>
-          s.kind === 'reload-firewall'
-            ? (await import('../../chaos/firewall-fault.js')).firewallFault(s, topology, {
+        makeFault: async (s: typeof spec, topology: Parameters<typeof deploymentFault>[1]) => {
+          switch (s.kind) {
+            case 'reload-firewall':
+              return (await import('../../chaos/firewall-fault.js')).firewallFault(s, topology, {
                 endpoint: runtime.endpoint,
                 runId,
                 restoreAfterS: Math.ceil(
                   ((argv.restoreAfter ?? defaultRestoreAfterMs(argv.deadline)) as number) / 1000,
                 ),
-              })
-            : deploymentFault(s, topology, runtime, runtime.deployment),
+              });
+            case 'restart-engine':
+              return (await import('../../chaos/engine-restart-fault.js')).engineRestartFault(s, topology.engine, {
+                endpoint: runtime.endpoint,
+                command: argv.engineRestartCommand,
+                timeoutMs: argv.engineRestartTimeout ?? DEFAULT_ENGINE_RESTART_TIMEOUT_MS,
+                info: () => runtime.system.info(),
+              });
+            default:
+              return deploymentFault(s, topology, runtime, runtime.deployment);
+          }
+        },
         baselineRounds: argv.baselineRounds,
         ...(argv.deadline !== undefined ? { deadlineMs: argv.deadline } : {}),
         ...(argv.lease !== undefined ? { leaseMs: argv.lease } : {}),

@@ -1,0 +1,30 @@
+import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+
+/** An endpoint that is not a socket on this host (tcp://, ssh://, http(s)://): its engine host is another machine. */
+export function isRemoteEndpoint(endpoint: string): boolean {
+  return /^(tcp|ssh|https?):\/\//.test(endpoint);
+}
+
+/** A usage error (exit 2) of `--fault KIND`: why it is refused, and what to do. */
+export function faultRefusal(kind: string, why: string, hint: string): DockprobeError {
+  return new DockprobeError(ErrorCodes.USAGE, `--fault ${kind}: ${why}`, { hint });
+}
+
+/**
+ * Refuses a fault that changes the engine host itself (its firewall, its dockerd) for a remote engine (its host is
+ * not this one) and for a user who is not root. `uid` is the process's unless told (tests).
+ */
+export function refuseUnlessEngineHostRoot(
+  kind: string,
+  endpoint: string,
+  needs: string,
+  uid: number | undefined = process.getuid?.(),
+): void {
+  if (isRemoteEndpoint(endpoint))
+    throw faultRefusal(
+      kind,
+      `the engine at ${endpoint} is remote: its host is not this one`,
+      'run dockprobe on the engine host, in its network namespace',
+    );
+  if (uid !== 0) throw faultRefusal(kind, `${needs} needs root`, 'run it as root, first on a staging host');
+}
