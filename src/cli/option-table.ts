@@ -10,7 +10,7 @@ import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from '../image/image-load-timeout.js';
 import { formatDuration } from '../scenario/duration.js';
 import { DEFAULT_TIMEOUT_MS } from '../scenario/scenario-defaults.js';
-import { FORMATS } from './report-options.js';
+import { CHAOS_FORMATS, FORMATS } from './report-options.js';
 import { DEFAULT_LEASE_MS } from '../../probes/agent/warm-protocol.js';
 import {
   DEFAULT_BASELINE_ROUNDS,
@@ -240,10 +240,10 @@ export const OPTIONS = {
       drill: { choices: ['pretty', 'json', 'markdown', 'sarif', 'github'] },
       networks: { choices: ['pretty', 'json', 'markdown'] },
       watch: { choices: ['pretty', 'json'] },
-      chaos: { choices: ['pretty', 'json'] },
+      chaos: { choices: CHAOS_FORMATS },
     },
     describe:
-      'Report format on stdout: markdown for a step summary or merge request note; sarif (code scanning) and github (workflow commands, each finding on its line of the diff) list each mismatch at its line of the scenario (drill: with --baseline, each difference at the baseline file; watch: its changes, json as JSON lines)',
+      'Report format on stdout: markdown for a step summary or merge request note; sarif (code scanning) and github (workflow commands, each finding on its line of the diff) list each mismatch at its line of the scenario (drill: with --baseline, each difference at the baseline file; watch: its changes, json as JSON lines; chaos: each breach window at the line of its cell)',
   },
   json: { kind: 'text', describe: 'Also write the JSON report to this file' },
   junit: { kind: 'text', describe: 'Also write a JUnit XML report to this file' },
@@ -490,6 +490,9 @@ export const COMMAND_OPTIONS = {
     'yes',
     'format',
     'json',
+    'markdown',
+    'sarif',
+    'junit',
     'verbose',
   ],
   infer: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],

@@ -1,4 +1,4 @@
-import junitModule, { type Builder } from 'junit-report-builder';
+import junitModule, { type Builder, type TestCase } from 'junit-report-builder';
 import type { RunResult } from '../run-result.js';
 import { fileLineOf } from './report-location.js';
 
@@ -12,7 +12,7 @@ const junit = (
  * working directory) and `line` of its expectation; inconclusive cells are errors.
  */
 export function junitReport(result: RunResult, cwd: string = process.cwd()): string {
-  const builder = junit.newBuilder();
+  const builder = newJunitBuilder();
   const sources = [...new Set(result.verdicts.map((v) => v.source))];
   for (const source of sources) {
     const suite = builder
@@ -29,13 +29,7 @@ export function junitReport(result: RunResult, cwd: string = process.cwd()): str
         .name(`${v.target} ${v.expected}`)
         .time((v.latencyMs ?? 0) / 1000)
         .standardOutput(`${v.observed}: ${v.reason} (${v.location})`);
-      const at = fileLineOf(v.location, cwd);
-      if (at) {
-        test.file(at.file);
-        // The builder has no setter for `line` (GitLab and the XUnit readers take it beside `file`): its attributes
-        // are a plain object that it writes in order (test/report/junit-report.test.ts holds it to that).
-        (test as unknown as { _attributes: Record<string, unknown> })._attributes['line'] = at.line;
-      }
+      placeCase(test, v.location, cwd);
       // The code is a property of every case, passing ones too, so a dashboard can count what proved each pass; on a
       // failure or error it is also the type, which is where most dashboards group findings.
       test.property('code', v.code);
@@ -45,4 +39,19 @@ export function junitReport(result: RunResult, cwd: string = process.cwd()): str
     }
   }
   return builder.build();
+}
+
+/** A new JUnit document builder. */
+export function newJunitBuilder(): Builder {
+  return junit.newBuilder();
+}
+
+/** Gives a test case the `file` (relative to `cwd`) and `line` of a scenario location (`file:line:col`). */
+export function placeCase(test: TestCase, location: string, cwd: string): void {
+  const at = fileLineOf(location, cwd);
+  if (!at) return;
+  test.file(at.file);
+  // The builder has no setter for `line` (GitLab and the XUnit readers take it beside `file`): its attributes are a
+  // plain object that it writes in order (test/report/junit-report.test.ts holds it to that).
+  (test as unknown as { _attributes: Record<string, unknown> })._attributes['line'] = at.line;
 }

@@ -3,6 +3,8 @@ import { driftText, driftWord, type DriftReport } from '../baseline/drift-report
 import { driftFails } from '../baseline/drift.js';
 import { formatPosition } from '../errors/scenario-error.js';
 import type { RunResult } from '../run-result.js';
+import { type CellTimeline, isBreach } from '../chaos/cell-timeline.js';
+import { type ChaosResult, isFaultOwn } from '../chaos/chaos-result.js';
 import { fileLineOf, relativeFile, type FileLine } from './report-location.js';
 
 /**
@@ -62,6 +64,74 @@ export function findingsOfDrift(report: DriftReport, cwd: string = process.cwd()
     location: { file: relativeFile(report.baseline.file, cwd), line: 1, col: 1 },
     fingerprint: fingerprint(d.source, d.target, `drift-${d.kind}`),
   }));
+}
+
+/**
+ * What a chaos drill found, each at its cell's line of the scenario: a failed restore first (`chaos-restore-failed`, an
+ * error, at no line: it names the saved file), then each cell's ({@link findingsOfChaosCell}).
+ */
+export function findingsOfChaos(result: ChaosResult, cwd: string = process.cwd()): Finding[] {
+  const restore = result.fault.restore;
+  const fault = faultWords(result);
+  const out: Finding[] = [];
+  if (restore.status === 'failed')
+    out.push({
+      ruleId: 'chaos-restore-failed',
+      level: 'error',
+      title: `THE RESTORE FAILED after ${fault}`,
+      message: `${restore.detail}${restore.savedFile ? `; what the fault changed is saved in ${restore.savedFile} (dockprobe chaos --restore ${restore.savedFile})` : ''}`,
+      location: undefined,
+      fingerprint: fingerprint(fault, 'chaos-restore-failed'),
+    });
+  for (const c of result.cells) out.push(...findingsOfChaosCell(result, c, cwd));
+  return out;
+}
+
+/**
+ * What a chaos drill found at one cell: each breach window (`chaos-breach`, an error: the cell, how long, the first and
+ * last evidence), the cell not back after the restore (`chaos-not-back`, an error), a cell expected blocked that could
+ * not be told for a while outside the fault's own events (`chaos-unknown`, a warning).
+ */
+export function findingsOfChaosCell(result: ChaosResult, c: CellTimeline, cwd: string = process.cwd()): Finding[] {
+  const out: Finding[] = [];
+  const fault = faultWords(result);
+  const at = fileLineOf(c.location, cwd);
+  const cellName = `${c.source} → ${c.target}`;
+  if (isBreach(c))
+    for (const s of c.spans.filter((x) => x.state === 'opened'))
+      out.push({
+        ruleId: 'chaos-breach',
+        level: 'error',
+        title: `OPENED for ${s.durationMs} ms during ${fault}: ${cellName} (expected blocked)`,
+        message: `reached in rounds ${s.firstRound} to ${s.lastRound} (${s.fromMs} to ${s.toMs} ms into the drill); first: ${s.firstEvidence}; last: ${s.lastEvidence}`,
+        location: at,
+        fingerprint: fingerprint(c.source, c.target, 'chaos-breach', fault),
+      });
+  if (!c.back)
+    out.push({
+      ruleId: 'chaos-not-back',
+      level: 'error',
+      title: `not back after ${fault}: ${cellName} (expected ${c.expected})`,
+      message: `${c.before} before the fault, ${c.afterRestore ?? 'not judged'} after the restore (${c.afterRecovery ?? 'not judged'} after the engine's own recovery)`,
+      location: at,
+      fingerprint: fingerprint(c.source, c.target, 'chaos-not-back', fault),
+    });
+  const unknown = c.spans.filter((s) => s.state === 'unknown' && !s.codes.every(isFaultOwn));
+  if (c.expected === 'blocked' && unknown.length > 0)
+    out.push({
+      ruleId: 'chaos-unknown',
+      level: 'warning',
+      title: `could not be told for ${c.unknownMs} ms during ${fault}: ${cellName} (expected blocked)`,
+      message: `a breach may have hidden there; ${unknown.map((s) => `rounds ${s.firstRound} to ${s.lastRound} (${s.codes.join(', ')}): ${s.firstEvidence}`).join('; ')}`,
+      location: at,
+      fingerprint: fingerprint(c.source, c.target, 'chaos-unknown', fault),
+    });
+  return out;
+}
+
+/** `--fault kind:arg…` as the drill was asked. */
+function faultWords(result: ChaosResult): string {
+  return `--fault ${[result.fault.kind, ...result.fault.args].join(':')}`;
 }
 
 function fingerprint(...parts: string[]): string {

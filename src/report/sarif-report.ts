@@ -13,6 +13,10 @@ const DRIFT_RULES: Record<string, string> = {
   'drift-appeared': 'a path the baseline did not have',
   'drift-vanished': 'a path of the baseline that was not seen now',
   'drift-unknown': 'a path the baseline knew is undetermined now',
+  'chaos-breach': 'a cell expected blocked was reached for a while during a chaos fault: a breach window',
+  'chaos-not-back': "a cell's verdict after a chaos fault's restore is not the one before the fault",
+  'chaos-unknown': 'a cell expected blocked could not be told for a while during a chaos fault',
+  'chaos-restore-failed': "a chaos fault's restore failed or could not be verified",
 };
 
 /**
@@ -22,7 +26,7 @@ const DRIFT_RULES: Record<string, string> = {
  */
 export function sarifReport(
   findings: readonly Finding[],
-  run: Pick<RunHeader, 'engine' | 'compose' | 'runId'>,
+  run: Pick<RunHeader, 'engine' | 'runId'> & Partial<Pick<RunHeader, 'compose'>>,
 ): string {
   const ids = [...new Set(findings.map((f) => f.ruleId))].sort();
   const rules: ReportingDescriptor[] = ids.map((id) => ({
@@ -65,7 +69,7 @@ export function sarifReport(
         properties: {
           runId: run.runId,
           engine: `${run.engine.version} (API ${run.engine.apiVersion})`,
-          compose: run.compose,
+          ...(run.compose ? { compose: run.compose } : {}),
           ...(run.engine.firewallBackend ? { firewallBackend: run.engine.firewallBackend } : {}),
         },
         results,

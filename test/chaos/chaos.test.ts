@@ -1,15 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { chaos } from '../../src/chaos/chaos.js';
 import { prettyChaosReport } from '../../src/chaos/pretty-chaos-report.js';
 import { colors } from '../../src/report/colors.js';
 import { chaosExitCode } from '../../src/chaos/chaos-result.js';
 import type { Fault } from '../../src/chaos/fault.js';
 import { envelope, jsonText } from '../../src/report/json-envelope.js';
-import { parseScenario } from '../../src/scenario/parse-scenario.js';
-import { type DrillDeployment, drillDeployment } from '../fixtures/drill-deployment.js';
+import { connectPostgres, disconnectPostgres, drill, fault, left, removeLockDir } from '../fixtures/chaos-drill.js';
+import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
 // A chaos drill on the fake engine (its warm probes run the real warm agent in this process, answered as the
@@ -17,72 +13,7 @@ import { documentErrors } from '../fixtures/json-documents.js';
 // opened by the fault and closed by the restore; a fault that changes nothing; a restore that fails (the loudest
 // outcome); a fault left in place (not back); a baseline that is not steady (no fault applied); nothing left behind.
 
-const SCENARIO = parseScenario(
-  [
-    'project: shop',
-    'timeout: 200ms',
-    'expect:',
-    '  - from: { network: public }',
-    '    to: [api:3001]',
-    '    reachable: true',
-    '  - from: { network: public }',
-    '    to: [postgres:5432]',
-    '    reachable: false',
-    '',
-  ].join('\n'),
-  'shop.yml',
-);
-
-const lockDir = await mkdtemp(join(tmpdir(), 'dockprobe-chaos-test-'));
-t.teardown(() => rm(lockDir, { recursive: true, force: true }));
-
-/** Puts postgres on the public network, as `docker network connect` does. */
-function connectPostgres(d: DrillDeployment): void {
-  d.postgres.networks.push({ networkId: d.public.id, networkName: d.public.name, ipv4: '172.18.0.77', aliases: [] });
-  d.public.attached.add(d.postgres.id);
-}
-function disconnectPostgres(d: DrillDeployment): void {
-  d.postgres.networks = d.postgres.networks.filter((n) => n.networkId !== d.public.id);
-  d.public.attached.delete(d.postgres.id);
-}
-
-/** A fault of the test's own: what apply and restore do to the fake deployment. */
-function fault(apply: () => void, restore: () => Promise<void> | void): Fault {
-  return {
-    spec: { kind: 'restart', service: 'postgres' },
-    plan: 'a fault of the test',
-    apply: async () => {
-      apply();
-      return 'applied';
-    },
-    restore: async () => {
-      await restore();
-      return { status: 'restored', detail: 'restored' };
-    },
-  };
-}
-
-async function drill(
-  d: DrillDeployment,
-  f: Fault,
-  more: { deadlineMs?: number; baselineRounds?: number; confirm?: (plan: string) => Promise<boolean> } = {},
-) {
-  return chaos({
-    ...(more.confirm ? { confirm: more.confirm } : {}),
-    runtime: d.engine,
-    runId: 'ch',
-    image: 'dockprobe-probe:test',
-    scenarios: [SCENARIO],
-    fault: f.spec,
-    makeFault: () => f,
-    deadlineMs: more.deadlineMs ?? 1_500,
-    baselineRounds: more.baselineRounds ?? 2,
-    lockDir,
-  });
-}
-
-const left = (d: DrillDeployment) =>
-  d.engine.containers.list().then((list) => list.filter((c) => c.labels['dockprobe.run'] === 'ch').map((c) => c.name));
+t.teardown(removeLockDir);
 
 t.test('a breach the fault opens and the restore closes: opened for N ms, back, exit 1', async (t) => {
   const d = drillDeployment();

@@ -4,11 +4,11 @@ import { DockprobeError, ErrorCodes } from '../../errors/dockprobe-error.js';
 import type { CliContext } from '../cli-context.js';
 import { listOption, probeOptionsFrom, projectOption } from '../common-options.js';
 import { confirmOnTerminal } from '../confirm.js';
+import type { ChaosFormat } from '../report-options.js';
 import { defineCommand } from '../define-command.js';
 import { withHelp } from '../help-text.js';
 import { scenarioInputs } from '../scenario-input.js';
 import { withOptions } from '../with-options.js';
-import { writeText } from '../write-text.js';
 
 /** The restore timer, unless told: a minute past the longest the drill waits before it restores by itself. */
 function defaultRestoreAfterMs(deadlineMs: number | undefined): number {
@@ -68,14 +68,12 @@ export function chaosCommand(context: CliContext, setExit: (code: number) => voi
       const files = await scenarioInputs(argv.files ?? [], context);
       const probe = probeOptionsFrom(argv, context);
       const internet = listOption(argv.internet);
-      const [{ chaos, planChaos }, { deploymentFault }, { loadScenario }, { DockerodeEngine }, { envelope, jsonText }] =
-        await Promise.all([
-          import('../../chaos/chaos.js'),
-          import('../../chaos/deployment-fault.js'),
-          import('../../scenario/parse-scenario.js'),
-          import('../../docker/dockerode-engine.js'),
-          import('../../report/json-envelope.js'),
-        ]);
+      const [{ chaos, planChaos }, { deploymentFault }, { loadScenario }, { DockerodeEngine }] = await Promise.all([
+        import('../../chaos/chaos.js'),
+        import('../../chaos/deployment-fault.js'),
+        import('../../scenario/parse-scenario.js'),
+        import('../../docker/dockerode-engine.js'),
+      ]);
       const { newRunId } = await import('../../run/run-id.js');
       const runId = newRunId();
       const runtime = new DockerodeEngine(probe.engineTimeoutMs ? { apiTimeoutMs: probe.engineTimeoutMs } : {});
@@ -132,13 +130,8 @@ export function chaosCommand(context: CliContext, setExit: (code: number) => voi
         context.stderr.write('dockprobe: chaos: not applied (answered no); nothing changed\n');
         return;
       }
-      const json = jsonText(envelope('dockprobe-chaos', result));
-      if (argv.json !== undefined) await writeText(argv.json, json, '--json');
-      if (argv.format === 'json') context.stdout.write(json);
-      else {
-        const { prettyChaosReport } = await import('../../chaos/pretty-chaos-report.js');
-        context.stdout.write(`${prettyChaosReport(result, context.colorsOut, argv.verbose)}\n`);
-      }
+      const { writeChaosReports } = await import('../write-chaos-reports.js');
+      await writeChaosReports(result, { ...argv, format: argv.format as ChaosFormat }, context);
       const { chaosExitCode } = await import('../../chaos/chaos-result.js');
       setExit(chaosExitCode(result.outcome));
     },
