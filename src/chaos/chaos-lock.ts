@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 
 /** Who holds a drill's lock, as its file says. */
-interface LockHolder {
+export interface LockHolder {
   pid: number;
   host: string;
   runId: string;
@@ -52,7 +52,8 @@ export function chaosLockFile(endpoint: string, dir = tmpdir()): string {
   return join(dir, `dockprobe-chaos-${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}.lock`);
 }
 
-async function holderOf(file: string): Promise<LockHolder | undefined> {
+/** The holder a lock file names; undefined when it cannot be read. */
+export async function holderOf(file: string): Promise<LockHolder | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
   } catch {
@@ -60,7 +61,8 @@ async function holderOf(file: string): Promise<LockHolder | undefined> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this host runs as `pid` (one of another user's counts: EPERM). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -53,7 +53,7 @@ export async function firewallFault(
       `the engine's rule set cannot be seen from here: ${visible.visible ? '' : visible.why}`,
       'run dockprobe as root on the engine host',
     );
-  const file = join(options.dir ?? tmpdir(), `dockprobe-chaos-${options.runId}.rules`);
+  const file = savedRulesFile(options.runId, options.dir);
   let timer: number | undefined;
   return {
     spec,
@@ -99,6 +99,16 @@ export async function firewallFault(
       return verified;
     },
   };
+}
+
+/** Where a drill saves the IPv4 rule sets (the IPv6 ones beside it, `.ip6`): in `dir`, the temporary one unless told. */
+export function savedRulesFile(runId: string, dir = tmpdir()): string {
+  return join(dir, `dockprobe-chaos-${runId}.rules`);
+}
+
+/** The run id of a file {@link savedRulesFile} names; undefined for any other name (the `.ip6` one too). */
+export function runOfSavedRules(name: string): string | undefined {
+  return /^dockprobe-chaos-(.+)\.rules$/.exec(name)?.[1];
 }
 
 /** Loads FILE (IPv4) and FILE.ip6 (IPv6, when saved) with iptables-restore and ip6tables-restore. */

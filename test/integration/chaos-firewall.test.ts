@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import t from 'tap';
 import { chaosLockFile } from '../../src/chaos/chaos-lock.js';
 import type { ChaosResult } from '../../src/chaos/chaos-result.js';
@@ -14,14 +14,15 @@ import { chaosArgs } from './chaos-args.js';
 // saved ones without Docker's chains, the public → data path opened during the fault (recorded), the restore verified
 // by the rule-set digest and by the verdicts; and with dockprobe SIGKILLed during the fault, its independent timer
 // restores the saved rules (the digest is the one before): the test fails if the restore is skipped or the timer does
-// not fire. Only on the trixie inner engine, as root, inside its network namespace (which has no uplink): with
-// Docker's rules gone and forwarding on, a container's traffic could otherwise leave the machine.
+// not fire; then cleanup removes its lock and names the saved rules with the command that loads them. Only on an
+// inner Docker engine of scripts/engine.sh (bookworm, trixie, sid), as root, inside its network namespace (which has
+// no uplink): with Docker's rules gone and forwarding on, a container's traffic could otherwise leave the machine.
 
 const suite = process.env['DOCKPROBE_ENGINE_SUITE'];
-if (suite !== 'trixie' || process.getuid?.() !== 0) {
+if (!suite || process.env['DOCKPROBE_ENGINE_KIND'] !== 'docker' || process.getuid?.() !== 0) {
   t.plan(
     0,
-    `reload-firewall runs only on the trixie inner engine as root, in its network namespace (suite: ${suite ?? 'none'}, uid ${process.getuid?.()})`,
+    `reload-firewall runs only on an inner Docker engine of scripts/engine.sh as root, in its network namespace (suite: ${suite ?? 'none'}, kind ${process.env['DOCKPROBE_ENGINE_KIND'] ?? 'none'}, uid ${process.getuid?.()})`,
   );
 } else {
   t.setTimeout(600_000);
@@ -119,20 +120,30 @@ if (suite !== 'trixie' || process.getuid?.() !== 0) {
     await new Promise((r) => setTimeout(r, 9_000));
     t.equal(await digest(), before, 'the timer restored the rules saved before the fault');
     t.ok(file && (await readFile(file, 'utf8')).includes('DOCKER-ISOLATION'), 'the saved file holds the full rule set');
-    // The killed drill's saved files and its lock stay for the user (--restore FILE; the next drill takes the lock of
-    // a holder gone from this host over): the test removes them.
-    await Promise.all(
-      [...(file ? [file, `${file}.ip6`] : []), chaosLockFile(runtime.endpoint)].map((f) => rm(f, { force: true })),
+    // The killed drill's probes end by their lease; its control peers and the rest go with cleanup, which also removes
+    // its lock (its pid no longer runs here) and names the saved rules with the command that loads them, restoring
+    // nothing by itself.
+    t.ok(runId, 'the run id is named');
+    await new Promise((r) => setTimeout(r, 5_000));
+    const lock = chaosLockFile(runtime.endpoint);
+    const out = await cli(['cleanup', '--run', runId ?? 'none']);
+    t.equal(out.exitCode, 0, out.stderr);
+    t.match(out.stdout, `removed chaos lock ${lock} (run ${runId}, pid ${child.pid} on `);
+    t.match(out.stdout, `no process ${child.pid} runs here`);
+    t.notOk(
+      await access(lock).then(
+        () => true,
+        () => false,
+      ),
+      'the stale lock is gone',
     );
-    if (runId) {
-      // The killed drill's probes end by their lease; its control peers and the rest go with cleanup.
-      await new Promise((r) => setTimeout(r, 5_000));
-      const out = await cli(['cleanup', '--run', runId]);
-      t.equal(out.exitCode, 0, out.stderr);
-      t.same(
-        (await containersLabelled(`dockprobe.run=${runId}`)).map((c) => c.name),
-        [],
-      );
-    }
+    t.match(out.stdout, `kept saved rule sets ${file} and ${file}.ip6 of chaos drill ${runId}, whose process is gone`);
+    t.match(out.stdout, `dockprobe chaos --restore ${file};`);
+    t.equal(await digest(), before, 'cleanup loaded nothing: the rule set is the one the timer restored');
+    t.same(
+      (await containersLabelled(`dockprobe.run=${runId}`)).map((c) => c.name),
+      [],
+    );
+    await Promise.all((file ? [file, `${file}.ip6`] : []).map((f) => rm(f, { force: true })));
   });
 }

@@ -10,7 +10,7 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
   return defineCommand({
     command: 'cleanup',
     describe:
-      'Remove containers and networks that dockprobe runs left behind: only those of runs provably gone from this host',
+      'Remove containers and networks that dockprobe runs left behind, and the lock of a killed chaos drill: only those of runs provably gone from this host; name the rule sets a killed drill saved, and how to load them',
     builder: (y) =>
       withHelp(
         withOptions(y, 'cleanup'),
@@ -22,11 +22,15 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
         'Exit codes: 0 nothing left behind, 2 usage error, 3 something could not be removed or the engine could not be reached.',
       ),
     handler: async (argv) => {
-      const [{ DockerodeEngine }, { currentProbeImageTag }, { cleanupLeftovers }] = await Promise.all([
-        import('../../docker/dockerode-engine.js'),
-        import('../../image/probe-image.js'),
-        import('../../cleanup/cleanup-leftovers.js'),
-      ]);
+      const [{ DockerodeEngine }, { currentProbeImageTag }, { cleanupLeftovers }, { chaosLeftovers }] =
+        await Promise.all([
+          import('../../docker/dockerode-engine.js'),
+          import('../../image/probe-image.js'),
+          import('../../cleanup/cleanup-leftovers.js'),
+          import('../../chaos/chaos-leftovers.js'),
+        ]);
+      // A killed chaos drill's lock and saved rule sets are files of this host, not resources of the engine.
+      const drills = await chaosLeftovers({ ...(argv.run ? { runId: argv.run } : {}), dryRun: argv.dryRun });
       const report = await cleanupLeftovers(new DockerodeEngine(engineOptionFrom(argv)), {
         ...(argv.run ? { runId: argv.run } : {}),
         all: argv.alive,
@@ -35,15 +39,18 @@ export function cleanupCommand(context: CliContext, setExit: (code: number) => v
         images: argv.images,
         ...(argv.images ? { keepImage: await currentProbeImageTag() } : {}),
       });
-      for (const r of report.removed) context.stdout.write(`removed ${r}\n`);
-      for (const r of report.wouldRemove) context.stdout.write(`would remove ${r}\n`);
-      for (const k of report.kept) context.stdout.write(`kept ${k}\n`);
-      for (const f of report.failures) context.stderr.write(`${context.colorsErr.red('could not remove')} ${f}\n`);
-      if (report.removed.length + report.wouldRemove.length + report.kept.length + report.failures.length === 0)
+      const all = [drills, report];
+      const each = (k: keyof typeof report) => all.flatMap((r) => r[k]);
+      for (const r of each('removed')) context.stdout.write(`removed ${r}\n`);
+      for (const r of each('wouldRemove')) context.stdout.write(`would remove ${r}\n`);
+      for (const k of each('kept')) context.stdout.write(`kept ${k}\n`);
+      for (const f of each('failures')) context.stderr.write(`${context.colorsErr.red('could not remove')} ${f}\n`);
+      const count = (k: keyof typeof report) => each(k).length;
+      if (count('removed') + count('wouldRemove') + count('kept') + count('failures') === 0)
         context.stdout.write('nothing to clean up\n');
-      if (report.failures.length > 0)
-        context.stderr.write(`${report.failures.length} resource(s) left behind; what frees each is named above\n`);
-      setExit(report.failures.length > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
+      if (count('failures') > 0)
+        context.stderr.write(`${count('failures')} resource(s) left behind; what frees each is named above\n`);
+      setExit(count('failures') > 0 ? ExitCode.INCONCLUSIVE : ExitCode.PASS);
     },
   });
 }
