@@ -10,6 +10,8 @@
 #              registry, which an inner engine's namespace cannot reach, and the package is the same on every engine
 #   trixie-v2  Debian trixie's engine (26.x) in a container, with Compose v2
 #   sid-v2     Debian sid's engine (28.x) in a container, with Compose v2
+#   bookworm-chaos  Debian bookworm's engine (20.10) in a container, with Compose v2: only the chaos files whose
+#              findings depend on the engine (its firewall layout, its dockerd restart), in chaos_engine_files below
 #   podman-v2  rootful Podman 5 (Debian trixie) in a container, its Docker-compatible API, with Compose v2: the files
 #              in podman_files below, those proven the same there (the others differ on Podman for reasons the
 #              docs' engines page names)
@@ -24,7 +26,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
-cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 podman-v2 cluster}
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 bookworm-chaos podman-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 # host-v1 and host-v2 are the same engine. host-v1 runs only the files where Compose v1 changes what dockprobe reads
 # (container names and labels, port formats, `compose config` for inference, the demo's own `compose up`), so its
@@ -47,12 +49,17 @@ for f in "${files[@]}"; do
 done
 # What proves dockprobe's packaging more than an engine runs in fewer cells: the action's entry script in host-v2
 # only, the dockprobe image in host-v2 and sid-v2 (the oldest and the newest Docker engine).
-# Chaos drills change what runs (and, on an inner engine, its firewall): trixie-v2 only, where their findings are
-# recorded (docs/chaos.md); the host engine's firewall is never touched.
+# Chaos drills change what runs (and, on an inner engine, its firewall and its dockerd): trixie-v2, and on Engine
+# 20.10 (bookworm-chaos) the two whose findings depend on the engine; the host engine is never touched.
+chaos_files=(test/integration/chaos.test.ts test/integration/chaos-firewall.test.ts test/integration/chaos-engine.test.ts)
+chaos_engine_files=()
+for f in "${files[@]}"; do
+  for c in "${chaos_files[@]:1}"; do [ "${f}" = "${c}" ] && chaos_engine_files+=("${f}"); done
+done
 # shellcheck disable=SC2034  # all three are read through files_without's nameref
-not_in_host=(test/integration/chaos.test.ts test/integration/chaos-firewall.test.ts)
+not_in_host=("${chaos_files[@]}")
 # shellcheck disable=SC2034
-not_in_sid=(test/integration/github-action.test.ts test/integration/chaos.test.ts test/integration/chaos-firewall.test.ts)
+not_in_sid=(test/integration/github-action.test.ts "${chaos_files[@]}")
 # shellcheck disable=SC2034
 not_in_trixie=(test/integration/github-action.test.ts test/integration/image.test.ts)
 # The chosen files minus those named (by nameref: the list of files to leave out).
@@ -164,9 +171,11 @@ for cell in ${cells}; do
         total_fail=$((total_fail + fail))
       fi
       ;;
-    trixie-v2 | sid-v2 | podman-v2)
+    trixie-v2 | sid-v2 | podman-v2 | bookworm-chaos)
       suite=${cell%-v2}
+      suite=${suite%-chaos}
       case "${suite}" in
+        bookworm) cell_files=("${chaos_engine_files[@]}") ;;
         trixie) mapfile -t cell_files < <(files_without not_in_trixie) ;;
         sid) mapfile -t cell_files < <(files_without not_in_sid) ;;
         podman) cell_files=("${podman_files[@]}") ;;
@@ -211,7 +220,7 @@ for cell in ${cells}; do
       bash scripts/swarm-cluster.sh down >&2 || echo "matrix: the cluster did not stop cleanly" >&2
       ;;
     *)
-      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, podman-v2, cluster)" >&2
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, bookworm-chaos, podman-v2, cluster)" >&2
       exit 2
       ;;
   esac
