@@ -4,7 +4,7 @@ import { colors } from '../../src/report/colors.js';
 import { chaosExitCode } from '../../src/chaos/chaos-result.js';
 import type { Fault } from '../../src/chaos/fault.js';
 import { envelope, jsonText } from '../../src/report/json-envelope.js';
-import { connectPostgres, disconnectPostgres, drill, fault, left, removeLockDir } from '../fixtures/chaos-drill.js';
+import { connectPostgres, DRILLS, drill, fault, left, removeLockDir } from '../fixtures/chaos-drill.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
@@ -17,13 +17,7 @@ t.teardown(removeLockDir);
 
 t.test('a breach the fault opens and the restore closes: opened for N ms, back, exit 1', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => connectPostgres(d),
-      () => disconnectPostgres(d),
-    ),
-  ))!;
+  const result = (await DRILLS.breach(d))!;
   const postgres = result.cells.find((c) => c.target === 'postgres:5432')!;
   t.match(postgres, { outcome: 'opened', before: 'pass', afterRecovery: 'fail', afterRestore: 'pass', back: true });
   t.ok(postgres.openedMs > 0, `opened for ${postgres.openedMs} ms`);
@@ -52,13 +46,7 @@ t.test('a breach the fault opens and the restore closes: opened for N ms, back, 
 
 t.test('a fault that changes nothing: every cell held, exit 0', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => undefined,
-      () => undefined,
-    ),
-  ))!;
+  const result = (await DRILLS.nothing(d))!;
   t.equal(result.outcome, 'held', result.reason);
   t.same(result.summary, { cells: 2, held: 2, opened: 0, closed: 0, unknown: 0, notBack: 0 });
   t.ok(result.recoveredAfterMs !== undefined);
@@ -67,15 +55,7 @@ t.test('a fault that changes nothing: every cell held, exit 0', async (t) => {
 
 t.test('a restore that fails is the loudest outcome, exit 3, and the cell is not back', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => connectPostgres(d),
-      () => {
-        throw new Error('the saved rules could not be loaded');
-      },
-    ),
-  ))!;
+  const result = (await DRILLS.restoreFails(d))!;
   t.match(result.fault.restore, { status: 'failed', detail: 'the saved rules could not be loaded' });
   t.equal(result.outcome, 'restore-failed');
   t.match(result.reason, /^THE RESTORE FAILED/);

@@ -8,7 +8,7 @@ import { chaosMarkdownReport } from '../../src/report/chaos-markdown-report.js';
 import { githubReport } from '../../src/report/github-report.js';
 import { findingsOfChaos } from '../../src/report/report-findings.js';
 import { sarifReport } from '../../src/report/sarif-report.js';
-import { connectPostgres, disconnectPostgres, drill, fault, removeLockDir } from '../fixtures/chaos-drill.js';
+import { DRILLS, removeLockDir } from '../fixtures/chaos-drill.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 
 // A chaos drill's reports in Markdown, SARIF, JUnit and GitHub's commands, from real drills on the fake engine: a
@@ -23,13 +23,7 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 t.test('a breach window: a SARIF result at the cell with its duration and evidence, in every format', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => connectPostgres(d),
-      () => disconnectPostgres(d),
-    ),
-  ))!;
+  const result = (await DRILLS.breach(d))!;
   t.equal(result.outcome, 'breach');
   const postgres = result.cells.find((c) => c.target === 'postgres:5432')!;
   const window = postgres.spans.find((s) => s.state === 'opened')!;
@@ -87,15 +81,7 @@ t.test('a breach window: a SARIF result at the cell with its duration and eviden
 
 t.test('a failed restore: said first, with the saved file and the command to restore it', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => connectPostgres(d),
-      () => {
-        throw new Error('the saved rules could not be loaded');
-      },
-    ),
-  ))!;
+  const result = (await DRILLS.restoreFails(d))!;
   result.fault.restore.savedFile = '/run/dockprobe/rules-ch.v4';
   const findings = findingsOfChaos(result);
   t.match(findings[0], {
@@ -123,13 +109,7 @@ t.test('a failed restore: said first, with the saved file and the command to res
 
 t.test('a drill that held: no findings, every case passes', async (t) => {
   const d = drillDeployment();
-  const result = (await drill(
-    d,
-    fault(
-      () => undefined,
-      () => undefined,
-    ),
-  ))!;
+  const result = (await DRILLS.nothing(d))!;
   t.equal(result.outcome, 'held', result.reason);
   t.same(findingsOfChaos(result), []);
   t.notMatch(chaosJunitReport(result), /<failure|<error/);
