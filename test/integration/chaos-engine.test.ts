@@ -3,7 +3,7 @@ import t from 'tap';
 import type { ChaosResult } from '../../src/chaos/chaos-result.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { documentErrors } from '../fixtures/json-documents.js';
-import { chaosArgs } from './chaos-args.js';
+import { chaosArgs, chaosDrill } from './chaos-args.js';
 import { cli, containersLabelled, projectName, serviceContainers, teardown, upProject } from './helpers.js';
 
 // `dockprobe chaos --fault restart-engine` on the reference topology: refused without live-restore (exit 2, why and
@@ -50,21 +50,13 @@ if (!suite || process.env['DOCKPROBE_ENGINE_KIND'] !== 'docker' || process.getui
     await engineSh('live-restore', suite, 'on');
     t.teardown(() => engineSh('live-restore', suite, 'off').then(() => undefined));
     const before = await serviceContainers(project, 'postgres');
-    const out = await cli([
-      ...chaosArgs(project, 'restart-engine'),
+    const out = await chaosDrill(project, 'restart-engine', '60s', [
       '--engine-restart-command',
       restartCommand,
-      '--yes',
-      '--baseline-rounds',
-      '2',
-      '--deadline',
-      '60s',
       '--lease',
       '5s',
-      '-f',
-      'json',
     ]);
-    const r = JSON.parse(out.stdout || 'null') as ChaosResult | null;
+    const r = out.result;
     t.ok(r, `a report (exit ${out.exitCode}); stderr:\n${out.stderr.slice(-3000)}`);
     if (!r) return;
     t.same(documentErrors('dockprobe-chaos', r), []);

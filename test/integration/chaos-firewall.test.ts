@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import t from 'tap';
 import { chaosLockFile } from '../../src/chaos/chaos-lock.js';
-import type { ChaosResult } from '../../src/chaos/chaos-result.js';
 import { restoreFile } from '../../src/chaos/firewall-fault.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { readFirewall } from '../../src/watch/firewall-digest.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 import { BIN, cli, containersLabelled, killOnTeardown, projectName, runtime, teardown, upProject } from './helpers.js';
-import { chaosArgs } from './chaos-args.js';
+import { chaosArgs, chaosDrill } from './chaos-args.js';
 
 // `dockprobe chaos --fault reload-firewall` on the reference topology: the engine host's rule sets replaced by the
 // saved ones without Docker's chains, the public → data path opened during the fault (recorded), the restore verified
@@ -36,17 +35,8 @@ if (!suite || process.env['DOCKPROBE_ENGINE_KIND'] !== 'docker' || process.getui
 
   t.test('the fault opens the public → data path; the restore is verified by digest and verdicts', async (t) => {
     const before = await digest();
-    const out = await cli([
-      ...chaosArgs(project, 'reload-firewall'),
-      '--yes',
-      '--baseline-rounds',
-      '2',
-      '--deadline',
-      '10s',
-      '-f',
-      'json',
-    ]);
-    const r = JSON.parse(out.stdout || 'null') as ChaosResult | null;
+    const out = await chaosDrill(project, 'reload-firewall', '10s');
+    const r = out.result;
     t.ok(r, `a report (exit ${out.exitCode}); stderr:\n${out.stderr.slice(-3000)}`);
     if (!r) return;
     t.same(documentErrors('dockprobe-chaos', r), []);

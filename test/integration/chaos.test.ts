@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap';
-import type { ChaosResult } from '../../src/chaos/chaos-result.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 import { cli, containersLabelled, projectName, serviceContainers, teardown, upProject } from './helpers.js';
-import { chaosArgs } from './chaos-args.js';
+import { chaosArgs, chaosDrill } from './chaos-args.js';
 
 // `dockprobe chaos` on the reference topology, for real, with each fault that changes only the deployment: --dry-run
 // changes nothing; reconnect, restart and recreate each give every cell a timeline, the fault applied, the cells back
@@ -14,25 +13,7 @@ t.setTimeout(600_000);
 const project = projectName('dptest-chaos');
 teardown(t, `tear down ${project}`, await upProject('docker-compose.test.yml', project));
 
-async function drill(fault: string) {
-  const out = await cli([
-    ...chaosArgs(project, fault),
-    '--yes',
-    '--baseline-rounds',
-    '2',
-    '--deadline',
-    '30s',
-    '-f',
-    'json',
-  ]);
-  let result: ChaosResult | undefined;
-  try {
-    result = JSON.parse(out.stdout) as ChaosResult;
-  } catch {
-    result = undefined;
-  }
-  return { ...out, result };
-}
+const drill = (fault: string) => chaosDrill(project, fault, '30s');
 
 /** What each drill must show, whatever its fault. */
 async function checkDrill(tt: Test, d: Awaited<ReturnType<typeof drill>>) {
