@@ -26,11 +26,14 @@ import { readWorld, type World } from '../topology/world.js';
 import { CellStates } from './cell-states.js';
 import { eventTrigger, RecentProbes } from './event-trigger.js';
 import {
+  describeRuleChanges,
   FIREWALL_POLL_MS,
   type FirewallReader,
   type FirewallVisibility,
   firewallVisibility,
   foreignRuleChanges,
+  OWN_ADDRESS_MEMORY_MS,
+  OWN_ADDRESS_RELIST_MS,
   readFirewall,
 } from './firewall-digest.js';
 import { type Clock, describeTriggers, RoundScheduler, type ScheduleOptions } from './round-scheduler.js';
@@ -217,19 +220,27 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       if (firewall.visible && 'digest' in first) {
         let last = first;
         let reading = false;
-        // The addresses of this run's own containers (warm probes, control peers), as listed at the last change and
-        // the one before (a rule of a probe gone since names an address listed before): rules about them are the
-        // engine's answer to the probes starting and ending, and never ask for a round.
-        let ownBefore = new Set<string>();
+        // The addresses of this run's own containers (warm probes, control peers), each kept for OWN_ADDRESS_MEMORY_MS
+        // after it was last listed (a rule of a probe gone since names an address listed before): rules about them are
+        // the engine's answer to the probes starting and ending, and never ask for a round.
+        const ownSeen = new Map<string, number>();
         const ownAddresses = async () => {
           const listed = await runtime.containers
             .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
             .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? ''])))
             .catch((): string[] => []);
-          const listedNow = new Set(listed.filter((a) => a !== ''));
-          const both = new Set([...ownBefore, ...listedNow]);
-          ownBefore = listedNow;
-          return both;
+          const at = Date.now();
+          for (const a of listed) if (a !== '') ownSeen.set(a, at);
+          for (const [a, seen] of ownSeen) if (at - seen > OWN_ADDRESS_MEMORY_MS) ownSeen.delete(a);
+          return new Set(ownSeen.keys());
+        };
+        // A probe being started has its rule before the engine lists its address: a change not all explained is
+        // read against the list once more, a moment later, before it asks for a round.
+        const foreignChanges = async (before: string, after: string) => {
+          const foreign = foreignRuleChanges(before, after, await ownAddresses());
+          if (foreign.length === 0) return foreign;
+          await new Promise((resolve) => setTimeout(resolve, OWN_ADDRESS_RELIST_MS));
+          return foreignRuleChanges(before, after, await ownAddresses());
         };
         firewallTimer = setInterval(() => {
           if (reading) return;
@@ -239,13 +250,15 @@ export async function watch(options: WatchOptions): Promise<Watch> {
               if (!('digest' in next) || next.digest === last.digest) return;
               const before = last;
               last = next;
-              const foreign = foreignRuleChanges(before.rules, next.rules, await ownAddresses());
+              const foreign = await foreignChanges(before.rules, next.rules);
               if (foreign.length === 0) {
                 log("firewall: only the rules of this watch's own probes changed; no round for them");
                 return;
               }
               metrics.firewallChanged();
-              say({ at: now(), event: 'firewall', detail: 'the rule set changed' });
+              const detail = `the rule set changed: ${describeRuleChanges(foreign)}`;
+              say({ at: now(), event: 'firewall', detail });
+              log(`firewall: ${detail}`);
               scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });
             })
             .finally(() => {
