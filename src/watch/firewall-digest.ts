@@ -95,6 +95,8 @@ export function foreignRuleChanges(before: string, after: string, own: ReadonlyS
 export const OWN_ADDRESS_MEMORY_MS = 10 * 60 * 1000;
 /** How long after a change not all explained the watch lists its own containers again. */
 export const OWN_ADDRESS_RELIST_MS = 1000;
+/** How many times it does, at most, before the change asks for a round (a probe's start may take seconds under load). */
+export const OWN_ADDRESS_RELISTS = 3;
 /** How many changed rules a firewall line quotes. */
 const QUOTED_RULES = 3;
 

@@ -31,11 +31,9 @@ import {
   type FirewallReader,
   type FirewallVisibility,
   firewallVisibility,
-  foreignRuleChanges,
-  OWN_ADDRESS_MEMORY_MS,
-  OWN_ADDRESS_RELIST_MS,
   readFirewall,
 } from './firewall-digest.js';
+import { FirewallFollower } from './firewall-follower.js';
 import { type Clock, describeTriggers, RoundScheduler, type ScheduleOptions } from './round-scheduler.js';
 import {
   DEFAULT_INTERVAL_MS,
@@ -214,57 +212,30 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     const reader = options.firewall === undefined ? readFirewall : options.firewall;
     let firewall: FirewallVisibility = { visible: false, why: 'not watched (--no-firewall)' };
     let firewallTimer: NodeJS.Timeout | undefined;
+    // The rule set read as a round starts, where it can be seen: what that round judges.
+    let firewallBeforeRound: (() => Promise<void>) | undefined;
     if (reader) {
       const first = await reader();
       firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint);
       if (firewall.visible && 'digest' in first) {
-        let last = first;
-        let reading = false;
-        // The addresses of this run's own containers (warm probes, control peers), each kept for OWN_ADDRESS_MEMORY_MS
-        // after it was last listed (a rule of a probe gone since names an address listed before): rules about them are
-        // the engine's answer to the probes starting and ending, and never ask for a round.
-        const ownSeen = new Map<string, number>();
-        const ownAddresses = async () => {
-          const listed = await runtime.containers
-            .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
-            .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? ''])))
-            .catch((): string[] => []);
-          const at = Date.now();
-          for (const a of listed) if (a !== '') ownSeen.set(a, at);
-          for (const [a, seen] of ownSeen) if (at - seen > OWN_ADDRESS_MEMORY_MS) ownSeen.delete(a);
-          return new Set(ownSeen.keys());
-        };
-        // A probe being started has its rule before the engine lists its address: a change not all explained is
-        // read against the list once more, a moment later, before it asks for a round.
-        const foreignChanges = async (before: string, after: string) => {
-          const foreign = foreignRuleChanges(before, after, await ownAddresses());
-          if (foreign.length === 0) return foreign;
-          await new Promise((resolve) => setTimeout(resolve, OWN_ADDRESS_RELIST_MS));
-          return foreignRuleChanges(before, after, await ownAddresses());
-        };
-        firewallTimer = setInterval(() => {
-          if (reading) return;
-          reading = true;
-          void reader()
-            .then(async (next) => {
-              if (!('digest' in next) || next.digest === last.digest) return;
-              const before = last;
-              last = next;
-              const foreign = await foreignChanges(before.rules, next.rules);
-              if (foreign.length === 0) {
-                log("firewall: only the rules of this watch's own probes changed; no round for them");
-                return;
-              }
-              metrics.firewallChanged();
-              const detail = `the rule set changed: ${describeRuleChanges(foreign)}`;
-              say({ at: now(), event: 'firewall', detail });
-              log(`firewall: ${detail}`);
-              scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });
-            })
-            .finally(() => {
-              reading = false;
-            });
-        }, FIREWALL_POLL_MS);
+        const follower = new FirewallFollower({
+          reader,
+          first,
+          listOwnAddresses: () =>
+            runtime.containers
+              .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
+              .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? '']))),
+          onOwnOnly: () => log("firewall: only the rules of this watch's own probes changed; no round for them"),
+          onChange: ({ rules, covered }) => {
+            metrics.firewallChanged();
+            const detail = `the rule set changed: ${describeRuleChanges(rules)}${covered ? '; judged by the round under way' : ''}`;
+            say({ at: now(), event: 'firewall', detail });
+            log(`firewall: ${detail}`);
+            if (!covered) scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });
+          },
+        });
+        firewallBeforeRound = () => follower.beforeRound();
+        firewallTimer = setInterval(() => void follower.poll(), FIREWALL_POLL_MS);
         firewallTimer.unref();
       }
     }
@@ -327,6 +298,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       let error: string | undefined;
       let judged: Judged | undefined;
       try {
+        await firewallBeforeRound?.();
         judged = await attempt();
         // A breach seen while a network was created may be dockerd rewriting its rules (moby/moby#43585): checked
         // again at once, before it is reported as one; both observations are kept.
@@ -354,7 +326,12 @@ export async function watch(options: WatchOptions): Promise<Watch> {
         watched(world);
         const controlsHeld = judged.round.controls.every((c) => c.dns && c.reach && c.reach6 !== false);
         outcome = controlsHeld && verdicts.every((v) => v.status !== 'inconclusive') ? 'complete' : 'incomplete';
-        retryMs = RETRY_FIRST_MS;
+        // An incomplete round leaves cells unknown (a container starting, a probe gone): tried again with the
+        // engine's backoff rather than at the next event or interval, which may be minutes away.
+        if (outcome === 'incomplete' && !stopped) {
+          scheduler.trigger({ kind: 'retry', what: `round ${number} was incomplete` }, { notBeforeMs: retryMs });
+          retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        } else retryMs = RETRY_FIRST_MS;
         if (engineLost) {
           engineLost = false;
           say({ at: now(), event: 'engine', state: 'back', detail: `the engine at ${runtime.endpoint} answers again` });

@@ -235,7 +235,7 @@ t.test('a warm probe killed: replaced at once, with no round, and no false verdi
   t.same(
     watched.events.slice(from).filter((e) => e.event === 'round'),
     [],
-    'no round ran for it',
+    `no round ran for it; the watch said:\n${watched.stderr().slice(-2000)}`,
   );
   let now = await containersLabelled(`dockprobe.run=${runId}`);
   while (now.some((c) => c.id === victim!.id)) {

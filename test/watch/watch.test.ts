@@ -414,6 +414,47 @@ t.test('a rule of a probe gone since another change was seen asks for no round',
   t.equal(s.rounds().length, 1, 'no round for any of them');
 });
 
+t.test("a container event's own rule asks for no second round: the event's round started after it", async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  const base = firewall.rules;
+  const rule = '-A PREROUTING -d 172.18.0.77/32 ! -i br-x -j DROP';
+  // As Engine 28 does on a connect: the container's rule, then the event.
+  firewall.rules = `${base}\n${rule}`;
+  connectPostgres(s.d);
+  await s.until(() => s.rounds().length === 2, 'a round after the connect');
+  // A poll reads the rule, and the relists it may take pass.
+  await new Promise((resolve) => setTimeout(resolve, 2_000 + 3 * 1_000 + 500));
+  firewall.rules = base;
+  disconnectPostgres(s.d);
+  await s.until(() => s.rounds().length === 3, 'a round after the disconnect');
+  // Two polls and the relists they may take: any round owed would have been asked for by then.
+  await new Promise((resolve) => setTimeout(resolve, 2 * 2_000 + 3 * 1_000 + 500));
+  t.same(
+    s.rounds().map((r) => r.trigger),
+    [
+      'watch started',
+      `network connect: ${s.d.postgres.name} to ${s.d.public.name}`,
+      `network disconnect: ${s.d.postgres.name} from ${s.d.public.name}`,
+    ],
+    'a round for each event, none for the rules they brought',
+  );
+  for (const e of s.events.filter((e) => e.event === 'firewall'))
+    t.match(e, { detail: /judged by the round under way$/ }, 'a change seen is said, as judged by its round');
+});
+
+t.test('an incomplete round is tried again without waiting for an event or the interval', async (t) => {
+  const s = await start(t);
+  const pg = s.d.postgres;
+  Object.assign(pg, { state: 'exited', running: false });
+  s.d.engine.events.emit({ type: 'container', action: 'die', id: pg.id, attributes: { ...pg.labels, name: pg.name } });
+  await s.until(() => s.rounds().length === 2, 'a round after the die');
+  t.match(s.rounds()[1], { outcome: 'incomplete' }, 'a cell of a stopped target is unknown');
+  // Started again with no event the watch sees (as a container of a restarting engine is).
+  Object.assign(pg, { state: 'running', running: true });
+  await s.until(() => s.rounds().some((r) => r.outcome === 'complete' && r.round > 2), 'a complete round after it');
+  t.match(s.rounds()[2], { trigger: 'round 2 was incomplete' });
+});
+
 t.test('a firewall change names the rules that changed', async (t) => {
   const { s, firewall } = await startWithFirewall(t);
   firewall.rules = '-A INPUT -j ACCEPT';
