@@ -127,10 +127,37 @@ export class DockerodeContainerClient implements ContainerClient {
 
   async attach(id: string): Promise<AttachedContainer> {
     const connection = this.#connection;
-    const container = connection.docker.getContainer(id);
-    const stream = (await connection.call('attach to container', id, () =>
-      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
-    )) as NodeJS.ReadWriteStream & { destroy(): void };
+    const modem = connection.docker.modem;
+    // The request carries no body: dockerode's own attach sends its options as a JSON body, which Podman passes on to
+    // the container's stdin ahead of the first line written (a warm probe then refuses its first request).
+    const stream = await connection.call(
+      'attach to container',
+      id,
+      () =>
+        new Promise<NodeJS.ReadWriteStream & { destroy(): void }>((resolve, reject) =>
+          modem.dial(
+            {
+              path: `/containers/${id}/attach?`,
+              method: 'POST',
+              options: { stream: true, stdin: true, stdout: true, stderr: true },
+              headers: { 'Content-Type': 'text/plain' },
+              // An empty body, written: it sends the request's headers, which nothing else would while stdin stays open.
+              file: Buffer.alloc(0),
+              isStream: true,
+              hijack: true,
+              openStdin: true,
+              statusCodes: {
+                200: true,
+                404: 'no such container',
+                409: 'container is not running',
+                500: 'server error',
+              },
+            },
+            (error, stream) =>
+              error ? reject(error) : resolve(stream as NodeJS.ReadWriteStream & { destroy(): void }),
+          ),
+        ),
+    );
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     connection.docker.modem.demuxStream(stream, stdout, stderr);
