@@ -12,7 +12,7 @@ import type {
 } from './container-client.js';
 import { demuxDockerStream } from './demux-stream.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
-import { messageOf, statusOf } from './engine-error.js';
+import { containerGone, messageOf, statusOf } from './engine-error.js';
 import { firstTarEntry, pathStat } from './read-archive.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
@@ -36,8 +36,8 @@ export class DockerodeContainerClient implements ContainerClient {
         connection
           .call('inspect container', c.Id, () => connection.docker.getContainer(c.Id).inspect())
           .catch((error: unknown) => {
-            // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
-            if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+            // A container removed between list and inspect is simply gone.
+            if (containerGone(error)) return undefined;
             throw error;
           }),
       ),
@@ -90,7 +90,7 @@ export class DockerodeContainerClient implements ContainerClient {
         await connection.call('inspect container', id, () => connection.docker.getContainer(id).inspect()),
       );
     } catch (error) {
-      if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+      if (containerGone(error)) return undefined;
       throw error;
     }
   }
