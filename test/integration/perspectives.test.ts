@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -14,26 +13,11 @@ import {
   cliJson,
   containersLabelled,
   killOnTeardown,
+  plainConnect,
   runtime,
   serviceContainers,
   upReferenceAndBroken,
 } from './helpers.js';
-
-/** What a plain TCP connection from here to `host:port` meets: `open`, or the socket's error code. */
-function plainConnect(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    socket.setTimeout(3000, () => {
-      socket.destroy();
-      resolve('timeout');
-    });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('open');
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
 
 // The three perspectives on real topologies: inside a service, from the host, and egress to a local fake internet.
 
