@@ -35,9 +35,10 @@ v1_files=()
 for f in "${files[@]}"; do
   for c in "${v1_relevant[@]}"; do [ "${f}" = "${c}" ] && v1_files+=("${f}"); done
 done
-# Podman: every file whose verdicts are proven the same there. Not here: swarm.test.ts (Podman has no swarm),
-# zone-lookups.test.ts (aardvark-dns forwards a name it does not know to the host's resolvers), ipv6 and
-# traefik-config (differences not yet resolved; docs/engines.md lists them). watch.test.ts runs
+# Podman: every file whose verdicts are proven the same there. Not here: swarm.test.ts and traefik-config.test.ts
+# (Podman has no swarm, and the latter reads Traefik's static configuration on a one-node swarm), zone-lookups.test.ts
+# (aardvark-dns forwards a name it does not know to the host's resolvers) and ipv6 (differences not yet resolved;
+# docs/engines.md lists them). watch.test.ts runs
 # here (about 40 s): warm probes over Podman's attach and its events are Podman's own; its firewall-reload and
 # dockerd-restart tests skip themselves. perspectives.test.ts (about 80 s): Podman publishes the port of a container
 # only on internal networks, and the file proves the finding with a plain connection. infer-rules-drill.test.ts
