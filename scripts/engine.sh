@@ -247,7 +247,13 @@ up() {
   else
     if [ -n "$cid" ]; then engine_container_stop "$cid" "$STOP_WAIT" "engine $ID" || true; fi
     log "starting engine $ID"
-    cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" \
+    # netavark, unlike dockerd, does not enable IPv6 on the bridges it makes: the namespace's default must allow it,
+    # or a dual-stack network's first container fails ("failed to add ipv6 address … Permission denied").
+    local ipv6=()
+    if [ "$KIND" = podman ]; then
+      ipv6=(--sysctl net.ipv6.conf.all.disable_ipv6=0 --sysctl net.ipv6.conf.default.disable_ipv6=0)
+    fi
+    cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" "${ipv6[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
       -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
       -v "$E:$E" "$IMAGE")

@@ -46,7 +46,7 @@ export async function firewallFault(
 ): Promise<Fault> {
   refuseUnlessEngineHostRoot(spec.kind, options.endpoint, 'replacing the firewall');
   const before = await readFirewall();
-  const visible = firewallVisibility(before, topology.networks, options.endpoint);
+  const visible = firewallVisibility(before, topology.networks, options.endpoint, topology.engine.product);
   if (!visible.visible || !('digest' in before))
     throw faultRefusal(
       spec.kind,

@@ -12,7 +12,7 @@ import type {
 } from './container-client.js';
 import { demuxDockerStream } from './demux-stream.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
-import { messageOf, statusOf } from './engine-error.js';
+import { containerGone, messageOf, statusOf } from './engine-error.js';
 import { firstTarEntry, pathStat } from './read-archive.js';
 import { short } from './short-id.js';
 import { toContainerInfo } from './to-container-info.js';
@@ -36,8 +36,8 @@ export class DockerodeContainerClient implements ContainerClient {
         connection
           .call('inspect container', c.Id, () => connection.docker.getContainer(c.Id).inspect())
           .catch((error: unknown) => {
-            // A container removed between list and inspect is simply gone (the 404 is the cause of our wrapped error).
-            if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+            // A container removed between list and inspect is simply gone.
+            if (containerGone(error)) return undefined;
             throw error;
           }),
       ),
@@ -90,7 +90,7 @@ export class DockerodeContainerClient implements ContainerClient {
         await connection.call('inspect container', id, () => connection.docker.getContainer(id).inspect()),
       );
     } catch (error) {
-      if (statusOf(error) === 404 || statusOf((error as Error).cause) === 404) return undefined;
+      if (containerGone(error)) return undefined;
       throw error;
     }
   }
@@ -127,10 +127,37 @@ export class DockerodeContainerClient implements ContainerClient {
 
   async attach(id: string): Promise<AttachedContainer> {
     const connection = this.#connection;
-    const container = connection.docker.getContainer(id);
-    const stream = (await connection.call('attach to container', id, () =>
-      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
-    )) as NodeJS.ReadWriteStream & { destroy(): void };
+    const modem = connection.docker.modem;
+    // The request carries no body: dockerode's own attach sends its options as a JSON body, which Podman passes on to
+    // the container's stdin ahead of the first line written (a warm probe then refuses its first request).
+    const stream = await connection.call(
+      'attach to container',
+      id,
+      () =>
+        new Promise<NodeJS.ReadWriteStream & { destroy(): void }>((resolve, reject) =>
+          modem.dial(
+            {
+              path: `/containers/${id}/attach?`,
+              method: 'POST',
+              options: { stream: true, stdin: true, stdout: true, stderr: true },
+              headers: { 'Content-Type': 'text/plain' },
+              // An empty body, written: it sends the request's headers, which nothing else would while stdin stays open.
+              file: Buffer.alloc(0),
+              isStream: true,
+              hijack: true,
+              openStdin: true,
+              statusCodes: {
+                200: true,
+                404: 'no such container',
+                409: 'container is not running',
+                500: 'server error',
+              },
+            },
+            (error, stream) =>
+              error ? reject(error) : resolve(stream as NodeJS.ReadWriteStream & { destroy(): void }),
+          ),
+        ),
+    );
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     connection.docker.modem.demuxStream(stream, stdout, stderr);

@@ -1,5 +1,6 @@
 import type { DockerodeConnection } from './dockerode-connection.js';
 import type { EngineEvent, EventClient, EventSubscription } from './event-client.js';
+import { toEngineEvent } from './to-engine-event.js';
 
 /** {@link EventClient} on a real engine. */
 export class DockerodeEventClient implements EventClient {
@@ -61,30 +62,5 @@ export class DockerodeEventClient implements EventClient {
       },
       ended,
     };
-  }
-}
-
-/** One line of the engine's event stream, read (nothing for a line that is not an event). */
-function toEngineEvent(line: string): EngineEvent[] {
-  if (!line.trim()) return [];
-  try {
-    const e = JSON.parse(line) as {
-      Type?: string;
-      Action?: string;
-      Actor?: { ID?: string; Attributes?: Record<string, string> };
-      timeNano?: number;
-      time?: number;
-    };
-    return [
-      {
-        type: e.Type ?? '',
-        action: (e.Action ?? '').split(':')[0]!,
-        id: e.Actor?.ID ?? '',
-        attributes: e.Actor?.Attributes ?? {},
-        timeMs: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
-      },
-    ];
-  } catch {
-    return [];
   }
 }

@@ -61,6 +61,19 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /**
+ * Whether the engine said the container it was asked about is not there (for `error`, or the engine error it wraps):
+ * a 404, or Podman's 500 with `no container with ID … found in database` for a container removed while it was being
+ * inspected.
+ */
+export function containerGone(error: unknown): boolean {
+  return [error, (error as Error | undefined)?.cause].some(
+    (e) =>
+      statusOf(e) === 404 ||
+      (statusOf(e) === 500 && /no such container|no container with (ID|name) .* found/i.test(messageOf(e))),
+  );
+}
+
+/**
  * Whether the engine answered the call (an HTTP status came back): what it refused, it did not do. A timeout or a
  * dropped connection says nothing of whether it did.
  */

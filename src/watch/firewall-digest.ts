@@ -53,14 +53,21 @@ export type FirewallVisibility = { visible: true; how: string } | { visible: fal
  * Whether `reading` is the engine's own rule set: it must mention a bridge of the deployment (`br-` and the first 12
  * characters of a network's id, or docker0 for the default bridge). A rule set read elsewhere (dockprobe in a
  * container of its own, or on another host than a remote engine) has no such rule, and its changes say nothing.
+ * Podman's rules are never in it: netavark writes nftables.
  */
 export function firewallVisibility(
   reading: FirewallReading,
   bridges: readonly { id: string; name: string; driver: string }[],
   endpoint: string,
+  product?: 'docker' | 'podman',
 ): FirewallVisibility {
   if (/^(tcp|ssh|https?):\/\//.test(endpoint))
     return { visible: false, why: `the engine at ${endpoint} is remote: its host's firewall cannot be read from here` };
+  if (product === 'podman')
+    return {
+      visible: false,
+      why: "Podman's netavark writes its rules to nftables (its own table, bridges podman1, podman2…), which iptables-save does not show",
+    };
   if ('unavailable' in reading)
     return {
       visible: false,

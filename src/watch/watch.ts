@@ -216,7 +216,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     let firewallBeforeRound: (() => Promise<void>) | undefined;
     if (reader) {
       const first = await reader();
-      firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint);
+      firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint, world.topology.engine.product);
       if (firewall.visible && 'digest' in first) {
         const follower = new FirewallFollower({
           reader,

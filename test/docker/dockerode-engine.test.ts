@@ -33,6 +33,32 @@ t.test('a container removed between list and inspect is simply gone, not an erro
   );
 });
 
+t.test("Podman's word for a container removed between list and inspect (HTTP 500): gone as well", async (t) => {
+  const id = 'a'.repeat(64);
+  const engine = await fakeEngineSocket([
+    [/^\/containers\/json/, () => ({ status: 200, body: [{ Id: id }, { Id: 'b'.repeat(64) }] })],
+    [
+      /^\/containers\/a+\/json/,
+      () => ({
+        status: 500,
+        body: {
+          cause: 'no such container',
+          message: `no container with ID ${id} found in database: no such container`,
+        },
+      }),
+    ],
+    [/^\/containers\/b+\/json/, () => ({ status: 200, body: inspect('b'.repeat(64), 'still-here') })],
+  ]);
+  t.teardown(engine.close);
+  useEngine(t, engine.endpoint);
+  const runtime = new DockerodeEngine({ apiTimeoutMs: 5000 });
+  t.same(
+    (await runtime.containers.list({ all: true })).map((c) => c.name),
+    ['still-here'],
+  );
+  t.equal(await runtime.containers.inspect(id), undefined);
+});
+
 t.test('any other inspect failure still fails the listing, naming the container', async (t) => {
   const engine = await fakeEngineSocket([
     [/^\/containers\/json/, () => ({ status: 200, body: [{ Id: 'c'.repeat(64) }] })],

@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -177,4 +178,20 @@ export function blockedAs(outcome: Outcome | undefined): string {
 /** A unique Compose project name for one test file. */
 export function projectName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** What a plain TCP connection from here to `host:port` meets: `open`, or the socket's error code. */
+export function plainConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(3000, () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('open');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }

@@ -22,6 +22,10 @@ t.test('visible only where the rules name a bridge of the deployment, locally', 
     why: /names none of the deployment's bridges \(br-0123456789ab\)/,
   });
   t.match(firewallVisibility({ digest: 'd', rules }, bridges, 'ssh://root@db-host'), { visible: false, why: /remote/ });
+  t.match(firewallVisibility({ digest: 'd', rules: '' }, bridges, 'unix:///run/podman/podman.sock', 'podman'), {
+    visible: false,
+    why: /^Podman's netavark writes its rules to nftables/,
+  });
   t.match(firewallVisibility({ unavailable: 'iptables-save failed: Permission denied' }, bridges, 'unix:///x'), {
     visible: false,
     why: /Permission denied \(reading it needs root or CAP_NET_ADMIN/,
