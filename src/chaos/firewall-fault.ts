@@ -46,7 +46,7 @@ export async function firewallFault(
 ): Promise<Fault> {
   const refuse = (why: string, hint: string) =>
     new DockprobeError(ErrorCodes.USAGE, `--fault reload-firewall: ${why}`, { hint });
-  if (/^(tcp|ssh|https?):\/\//.test(options.endpoint))
+  if (topology.engine.remote)
     throw refuse(
       `the engine at ${options.endpoint} is remote: its host's firewall is not this one`,
       'run dockprobe on the engine host, in its network namespace',
