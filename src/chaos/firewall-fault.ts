@@ -54,7 +54,7 @@ export async function firewallFault(
   if (process.getuid?.() !== 0)
     throw refuse('replacing the firewall needs root', 'run it as root, first on a staging host');
   const before = await readFirewall();
-  const visible = firewallVisibility(before, topology.networks, options.endpoint);
+  const visible = firewallVisibility(before, topology.networks, topology.engine);
   if (!visible.visible || !('digest' in before))
     throw refuse(
       `the engine's rule set cannot be seen from here: ${visible.visible ? '' : visible.why}`,

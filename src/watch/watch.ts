@@ -213,7 +213,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     let firewallTimer: NodeJS.Timeout | undefined;
     if (reader) {
       const first = await reader();
-      firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint);
+      firewall = firewallVisibility(first, world.topology.networks, world.topology.engine);
       if (firewall.visible && 'digest' in first) {
         let last = first;
         let reading = false;
