@@ -347,23 +347,54 @@ export function udpTries(check: UdpCheck): { tries: number; spacingMs: number } 
   return { tries, spacingMs };
 }
 
+/** Tokens the agent allows an address: the kernel's burst of six, less one. */
+export const ICMP_BURST = 5;
+/** How long the agent counts for a token to come back: the kernel's 1000 ms, and a tenth more. */
+export const ICMP_REFILL_MS = 1100;
+
 /**
- * How long a probe may run: its slowest check (checkDeadlineMs), plus slack. The one rule the planner writes into the
- * plan and the runner waits by.
+ * The longest the budget can hold back `datagrams` sent to one address whose errors all came back, each waited for
+ * `timeoutMs` at most: what probeDeadlineMs adds for the
+ * address that gets the most (checks/icmp-error-budget.ts).
+ */
+export function icmpBudgetDelayMs(datagrams: number, timeoutMs: number): number {
+  if (datagrams <= ICMP_BURST) return 0;
+  return (datagrams - ICMP_BURST) * ICMP_REFILL_MS + (Math.ceil(datagrams / ICMP_BURST) - 1) * timeoutMs;
+}
+
+/**
+ * How long a probe may run: its slowest check (checkDeadlineMs), plus slack, plus the longest the agent's ICMP error
+ * budget can hold back the datagrams to any one address. The one rule the planner writes into the plan and the runner
+ * waits by. `kindControlIds`: a kind's own controls (a udp control's datagrams are sent on each of its runs).
  */
 export function probeDeadlineMs(
   checks: readonly Check[],
   defaultTimeoutMs: number,
   concurrency = DEFAULT_CONCURRENCY,
   slackMs = DEADLINE_SLACK_MS,
-  kindControls = 0,
+  kindControlIds: readonly string[] = [],
 ): number {
   const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
   // With at most `concurrency` checks at once (the controls' repeats count too, a kind's own controls among them),
   // list scheduling ends within (n / concurrency + 1) times the slowest check; all at once, within the slowest.
-  const controls = MAX_CONTROLS + kindControls;
+  const controls = MAX_CONTROLS + kindControlIds.length;
   const waves = Math.ceil((checks.length + CONTROL_REPEATS * controls) / Math.max(1, concurrency));
-  return slowest * (waves <= 1 ? 1 : waves + 1) + slackMs;
+  return slowest * (waves <= 1 ? 1 : waves + 1) + udpBudgetMs(checks, defaultTimeoutMs, kindControlIds) + slackMs;
+}
+
+/** The longest the ICMP error budget can hold back the datagrams to the address that gets the most. */
+function udpBudgetMs(checks: readonly Check[], defaultTimeoutMs: number, controlIds: readonly string[]): number {
+  const byHost = new Map<string, { datagrams: number; timeoutMs: number }>();
+  const controls = new Set(controlIds);
+  for (const check of checks) {
+    if (check.kind !== 'udp') continue;
+    const runs = (1 + (check.retries ?? 0)) * (controls.has(check.id) ? CONTROL_REPEATS + 1 : 1);
+    const host = byHost.get(check.host) ?? { datagrams: 0, timeoutMs: 0 };
+    host.datagrams += runs * udpTries(check).tries;
+    host.timeoutMs = Math.max(host.timeoutMs, check.timeoutMs ?? defaultTimeoutMs);
+    byHost.set(check.host, host);
+  }
+  return [...byHost.values()].reduce((max, h) => Math.max(max, icmpBudgetDelayMs(h.datagrams, h.timeoutMs)), 0);
 }
 
 /** Whether an outcome proves a network path to the target exists (the target or its host answered). */

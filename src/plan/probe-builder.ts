@@ -163,7 +163,7 @@ export class ProbeBuilder {
         ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS }
         : undefined;
     const deadlineMs =
-      probeDeadlineMs(checks, timeoutMs, concurrency, undefined, this.#kindControls.length) + (settle?.timeoutMs ?? 0);
+      probeDeadlineMs(checks, timeoutMs, concurrency, undefined, this.#kindControls) + (settle?.timeoutMs ?? 0);
     if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
       const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, timeoutMs)), 0);
       throw new DockprobeError(

@@ -95,3 +95,19 @@ export function foreignRuleChanges(before: string, after: string, own: ReadonlyS
   const changed = [...[...is].filter((l) => !was.has(l)), ...[...was].filter((l) => !is.has(l))];
   return changed.filter((line) => !line.split(/[\s,]+/).some((word) => own.has(word.replace(/\/(32|128)$/, ''))));
 }
+
+/** How long an address of the watch's own containers is still its own after it was last listed. */
+export const OWN_ADDRESS_MEMORY_MS = 10 * 60 * 1000;
+/** How long after a change not all explained the watch lists its own containers again. */
+export const OWN_ADDRESS_RELIST_MS = 1000;
+/** How many times it does, at most, before the change asks for a round (a probe's start may take seconds under load). */
+export const OWN_ADDRESS_RELISTS = 3;
+/** How many changed rules a firewall line quotes. */
+const QUOTED_RULES = 3;
+
+/** `2 rules added or removed: -A FORWARD -j DOCKER-USER; …`: the evidence of a firewall change, in one line. */
+export function describeRuleChanges(changed: readonly string[]): string {
+  const quoted = changed.slice(0, QUOTED_RULES).map((l) => l.trim());
+  const more = changed.length > QUOTED_RULES ? `; and ${changed.length - QUOTED_RULES} more` : '';
+  return `${changed.length} rule${changed.length === 1 ? '' : 's'} added or removed: ${quoted.join('; ')}${more}`;
+}

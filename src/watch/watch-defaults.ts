@@ -12,6 +12,9 @@ export const DEFAULT_INTERVAL_MS = 120_000;
 export const DEFAULT_SETTLE_MS = 2_000;
 /** The longest an event waits for its round while more keep coming. */
 export const DEFAULT_MAX_DELAY_MS = 10_000;
-/** The first wait before a round is tried again when the engine did not answer; doubled each time, up to the most. */
+/**
+ * The first wait before a round is tried again when the engine did not answer or the round was incomplete; doubled
+ * each time, up to the most.
+ */
 export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 30_000;

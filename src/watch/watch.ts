@@ -26,13 +26,14 @@ import { readWorld, type World } from '../topology/world.js';
 import { CellStates } from './cell-states.js';
 import { eventTrigger, RecentProbes } from './event-trigger.js';
 import {
+  describeRuleChanges,
   FIREWALL_POLL_MS,
   type FirewallReader,
   type FirewallVisibility,
   firewallVisibility,
-  foreignRuleChanges,
   readFirewall,
 } from './firewall-digest.js';
+import { FirewallFollower } from './firewall-follower.js';
 import { type Clock, describeTriggers, RoundScheduler, type ScheduleOptions } from './round-scheduler.js';
 import {
   DEFAULT_INTERVAL_MS,
@@ -211,47 +212,30 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     const reader = options.firewall === undefined ? readFirewall : options.firewall;
     let firewall: FirewallVisibility = { visible: false, why: 'not watched (--no-firewall)' };
     let firewallTimer: NodeJS.Timeout | undefined;
+    // The rule set read as a round starts, where it can be seen: what that round judges.
+    let firewallBeforeRound: (() => Promise<void>) | undefined;
     if (reader) {
       const first = await reader();
       firewall = firewallVisibility(first, world.topology.networks, world.topology.engine);
       if (firewall.visible && 'digest' in first) {
-        let last = first;
-        let reading = false;
-        // The addresses of this run's own containers (warm probes, control peers), as listed at the last change and
-        // the one before (a rule of a probe gone since names an address listed before): rules about them are the
-        // engine's answer to the probes starting and ending, and never ask for a round.
-        let ownBefore = new Set<string>();
-        const ownAddresses = async () => {
-          const listed = await runtime.containers
-            .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
-            .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? ''])))
-            .catch((): string[] => []);
-          const listedNow = new Set(listed.filter((a) => a !== ''));
-          const both = new Set([...ownBefore, ...listedNow]);
-          ownBefore = listedNow;
-          return both;
-        };
-        firewallTimer = setInterval(() => {
-          if (reading) return;
-          reading = true;
-          void reader()
-            .then(async (next) => {
-              if (!('digest' in next) || next.digest === last.digest) return;
-              const before = last;
-              last = next;
-              const foreign = foreignRuleChanges(before.rules, next.rules, await ownAddresses());
-              if (foreign.length === 0) {
-                log("firewall: only the rules of this watch's own probes changed; no round for them");
-                return;
-              }
-              metrics.firewallChanged();
-              say({ at: now(), event: 'firewall', detail: 'the rule set changed' });
-              scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });
-            })
-            .finally(() => {
-              reading = false;
-            });
-        }, FIREWALL_POLL_MS);
+        const follower = new FirewallFollower({
+          reader,
+          first,
+          listOwnAddresses: () =>
+            runtime.containers
+              .list({ labels: [`${LABEL_RUN}=${runId}`], all: true })
+              .then((list) => list.flatMap((c) => c.networks.flatMap((n) => [n.ipv4 ?? '', n.ipv6 ?? '']))),
+          onOwnOnly: () => log("firewall: only the rules of this watch's own probes changed; no round for them"),
+          onChange: ({ rules, covered }) => {
+            metrics.firewallChanged();
+            const detail = `the rule set changed: ${describeRuleChanges(rules)}${covered ? '; judged by the round under way' : ''}`;
+            say({ at: now(), event: 'firewall', detail });
+            log(`firewall: ${detail}`);
+            if (!covered) scheduler.trigger({ kind: 'firewall', what: 'firewall rules changed' });
+          },
+        });
+        firewallBeforeRound = () => follower.beforeRound();
+        firewallTimer = setInterval(() => void follower.poll(), FIREWALL_POLL_MS);
         firewallTimer.unref();
       }
     }
@@ -314,6 +298,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       let error: string | undefined;
       let judged: Judged | undefined;
       try {
+        await firewallBeforeRound?.();
         judged = await attempt();
         // A breach seen while a network was created may be dockerd rewriting its rules (moby/moby#43585): checked
         // again at once, before it is reported as one; both observations are kept.
@@ -341,7 +326,12 @@ export async function watch(options: WatchOptions): Promise<Watch> {
         watched(world);
         const controlsHeld = judged.round.controls.every((c) => c.dns && c.reach && c.reach6 !== false);
         outcome = controlsHeld && verdicts.every((v) => v.status !== 'inconclusive') ? 'complete' : 'incomplete';
-        retryMs = RETRY_FIRST_MS;
+        // An incomplete round leaves cells unknown (a container starting, a probe gone): tried again with the
+        // engine's backoff rather than at the next event or interval, which may be minutes away.
+        if (outcome === 'incomplete' && !stopped) {
+          scheduler.trigger({ kind: 'retry', what: `round ${number} was incomplete` }, { notBeforeMs: retryMs });
+          retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        } else retryMs = RETRY_FIRST_MS;
         if (engineLost) {
           engineLost = false;
           say({ at: now(), event: 'engine', state: 'back', detail: `the engine at ${runtime.endpoint} answers again` });

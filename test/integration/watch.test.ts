@@ -101,6 +101,16 @@ const is =
   (e: Event): e is Of<K> =>
     e.event === kind && more(e as Of<K>);
 
+/** What a round said of its cells that were not passing, and of its probes: the message of an assertion on it. */
+const story = (events: readonly Event[], round: number): string =>
+  events
+    .filter(
+      (e) => (e.event === 'change' || e.event === 'probe' || e.event === 'round') && 'round' in e && e.round === round,
+    )
+    .map((e) => JSON.stringify(e))
+    .filter((line) => !line.includes('"status":"pass"'))
+    .join('\n');
+
 const PUBLIC = 'network public-facing';
 const postgres = (e: Event) => 'source' in e && e.source === PUBLIC && e.target === 'postgres:5432';
 
@@ -225,7 +235,7 @@ t.test('a warm probe killed: replaced at once, with no round, and no false verdi
   t.same(
     watched.events.slice(from).filter((e) => e.event === 'round'),
     [],
-    'no round ran for it',
+    `no round ran for it; the watch said:\n${watched.stderr().slice(-2000)}`,
   );
   let now = await containersLabelled(`dockprobe.run=${runId}`);
   while (now.some((c) => c.id === victim!.id)) {
@@ -461,7 +471,11 @@ t.test('a watch frozen (SIGSTOP): its warm probes end by themselves within the l
   const from = watched.events.length;
   watched.child.kill('SIGHUP');
   const round = await watched.next(from, is('round'), 'round after the thaw');
-  t.same([round.outcome, round.summary.pass], ['complete', 10], 'new probes, every cell passing');
+  t.same(
+    [round.outcome, round.summary.pass],
+    ['complete', 10],
+    `new probes, every cell passing:\n${story(watched.events, round.round)}`,
+  );
   t.equal((await containersLabelled(`dockprobe.run=${runId}`)).length, 2);
 });
 
@@ -487,7 +501,7 @@ t.test('a watch killed with SIGKILL: its warm probes end by themselves within th
 t.test('SIGTERM: every warm probe removed, exit 143', async (t) => {
   const again = startWatch(t);
   const round = await again.next(0, is('round'), 'first round');
-  t.equal(round.outcome, 'complete');
+  t.equal(round.outcome, 'complete', story(again.events, round.round));
   t.equal((await containersLabelled(`dockprobe.pid=${again.child.pid}`)).length, 2);
   again.child.kill('SIGTERM');
   t.equal(await again.exited, 143, again.stderr());

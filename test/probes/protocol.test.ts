@@ -3,6 +3,7 @@ import {
   CONTROL_REPEATS,
   checkDeadlineMs,
   DEADLINE_SLACK_MS,
+  icmpBudgetDelayMs,
   MAX_CONTROLS,
   probeDeadlineMs,
   type Check,
@@ -55,3 +56,26 @@ t.test(
     );
   },
 );
+
+t.test("a probe's deadline counts what the ICMP error budget can hold back at the busiest address", async (t) => {
+  const many = Array.from({ length: 8 }, (_, i) => ({ ...udp, id: `u${i}` }));
+  const base = probeDeadlineMs([tcp], 1000, 64) - DEADLINE_SLACK_MS;
+  t.equal(
+    probeDeadlineMs(many, 1000, 64),
+    Math.max(base, checkDeadlineMs(udp, 1000)) + icmpBudgetDelayMs(16, 1000) + DEADLINE_SLACK_MS,
+    'eight checks of two datagrams each to one address',
+  );
+  const spread = many.map((c, i) => ({ ...c, host: `192.0.2.${i + 1}` }));
+  t.equal(
+    probeDeadlineMs(spread, 1000, 64),
+    checkDeadlineMs(udp, 1000) + icmpBudgetDelayMs(2, 1000) + DEADLINE_SLACK_MS,
+    'two datagrams to each of eight addresses: within every burst',
+  );
+  t.equal(
+    probeDeadlineMs([{ ...udp, tries: 3 }], 1000, 64, undefined, [udp.id]),
+    checkDeadlineMs({ ...udp, tries: 3 }, 1000) +
+      icmpBudgetDelayMs(3 * (CONTROL_REPEATS + 1), 1000) +
+      DEADLINE_SLACK_MS,
+    "a udp control's datagrams count on each of its runs",
+  );
+});

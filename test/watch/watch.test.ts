@@ -325,10 +325,11 @@ t.test('reload reads the scenarios again and says so; one it cannot read keeps t
  * deployment's public bridge, as the engine host's do; a test sets others to change it.
  */
 async function startWithFirewall(t: { teardown(fn: () => unknown): void }) {
-  const firewall = { rules: '' };
+  const firewall: { rules: string; onRead?: (rules: string) => void } = { rules: '' };
   const s = await start(t, {
     firewall: (d) => async () => {
       firewall.rules ||= `-A DOCKER-ISOLATION-STAGE-1 -i br-${d.public.id.slice(0, 12)} -j DOCKER-ISOLATION-STAGE-2`;
+      firewall.onRead?.(firewall.rules);
       return { digest: firewall.rules, rules: firewall.rules };
     },
   });
@@ -362,6 +363,106 @@ t.test("the rules of the watch's own probes changing ask for no round; the world
   t.match(s.rounds()[1], { trigger: 'firewall rules changed' });
   firewall.rules = base;
   await s.until(() => s.rounds().length === 3, 'a round for a reload that drops them all');
+});
+
+t.test("a probe's rule seen before the engine lists its address asks for no round", async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  const base = firewall.rules;
+  // As a probe being started: its rule first, its address in the engine's list a moment after the watch read it.
+  const rule = '-A PREROUTING -d 172.18.0.99/32 ! -i br-x -j DROP';
+  firewall.onRead = (rules) => {
+    if (!rules.includes(rule)) return;
+    firewall.onRead = undefined;
+    setTimeout(() => {
+      s.d.engine.containers.add({
+        name: 'dockprobe-wt-w9',
+        labels: { 'dockprobe.run': 'wt' },
+        networks: [{ networkId: s.d.public.id, networkName: s.d.public.name, ipv4: '172.18.0.99', aliases: [] }],
+      });
+    }, 300);
+  };
+  firewall.rules = `${base}\n${rule}`;
+  await new Promise((resolve) => setTimeout(resolve, 3_500));
+  t.equal(s.rounds().length, 1, 'no round for it');
+  t.notMatch(await s.w.metrics.text(), /dockprobe_firewall_changes_total [1-9]/);
+});
+
+t.test('a rule of a probe gone since another change was seen asks for no round', async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  const base = firewall.rules;
+  const probe = s.d.engine.containers.add({
+    name: 'dockprobe-wt-w9',
+    labels: { 'dockprobe.run': 'wt' },
+    networks: [{ networkId: s.d.public.id, networkName: s.d.public.name, ipv4: '172.18.0.99', aliases: [] }],
+  });
+  const own = '-A PREROUTING -d 172.18.0.99/32 ! -i br-x -j DROP';
+  firewall.rules = `${base}\n${own}`;
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  // Gone, and another probe's rule seen meanwhile: the list at that change no longer names the first one.
+  s.d.engine.containers.byId.delete(probe.id);
+  const other = s.d.engine.containers.add({
+    name: 'dockprobe-wt-w10',
+    labels: { 'dockprobe.run': 'wt' },
+    networks: [{ networkId: s.d.public.id, networkName: s.d.public.name, ipv4: '172.18.0.98', aliases: [] }],
+  });
+  firewall.rules = `${base}\n${own}\n-A PREROUTING -d 172.18.0.98/32 ! -i br-x -j DROP`;
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  t.ok(other.id, 'a second probe');
+  // The engine removes the first one's rule only now.
+  firewall.rules = `${base}\n-A PREROUTING -d 172.18.0.98/32 ! -i br-x -j DROP`;
+  await new Promise((resolve) => setTimeout(resolve, 3_500));
+  t.equal(s.rounds().length, 1, 'no round for any of them');
+});
+
+t.test("a container event's own rule asks for no second round: the event's round started after it", async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  const base = firewall.rules;
+  const rule = '-A PREROUTING -d 172.18.0.77/32 ! -i br-x -j DROP';
+  // As Engine 28 does on a connect: the container's rule, then the event.
+  firewall.rules = `${base}\n${rule}`;
+  connectPostgres(s.d);
+  await s.until(() => s.rounds().length === 2, 'a round after the connect');
+  // A poll reads the rule, and the relists it may take pass.
+  await new Promise((resolve) => setTimeout(resolve, 2_000 + 3 * 1_000 + 500));
+  firewall.rules = base;
+  disconnectPostgres(s.d);
+  await s.until(() => s.rounds().length === 3, 'a round after the disconnect');
+  // Two polls and the relists they may take: any round owed would have been asked for by then.
+  await new Promise((resolve) => setTimeout(resolve, 2 * 2_000 + 3 * 1_000 + 500));
+  t.same(
+    s.rounds().map((r) => r.trigger),
+    [
+      'watch started',
+      `network connect: ${s.d.postgres.name} to ${s.d.public.name}`,
+      `network disconnect: ${s.d.postgres.name} from ${s.d.public.name}`,
+    ],
+    'a round for each event, none for the rules they brought',
+  );
+  for (const e of s.events.filter((e) => e.event === 'firewall'))
+    t.match(e, { detail: /judged by the round under way$/ }, 'a change seen is said, as judged by its round');
+});
+
+t.test('an incomplete round is tried again without waiting for an event or the interval', async (t) => {
+  const s = await start(t);
+  const pg = s.d.postgres;
+  Object.assign(pg, { state: 'exited', running: false });
+  s.d.engine.events.emit({ type: 'container', action: 'die', id: pg.id, attributes: { ...pg.labels, name: pg.name } });
+  await s.until(() => s.rounds().length === 2, 'a round after the die');
+  t.match(s.rounds()[1], { outcome: 'incomplete' }, 'a cell of a stopped target is unknown');
+  // Started again with no event the watch sees (as a container of a restarting engine is).
+  Object.assign(pg, { state: 'running', running: true });
+  await s.until(() => s.rounds().some((r) => r.outcome === 'complete' && r.round > 2), 'a complete round after it');
+  t.match(s.rounds()[2], { trigger: 'round 2 was incomplete' });
+});
+
+t.test('a firewall change names the rules that changed', async (t) => {
+  const { s, firewall } = await startWithFirewall(t);
+  firewall.rules = '-A INPUT -j ACCEPT';
+  await s.until(() => s.rounds().length === 2, 'a round after the change');
+  t.match(
+    s.events.find((e) => e.event === 'firewall'),
+    { detail: /^the rule set changed: 2 rules added or removed: -A INPUT -j ACCEPT; -A DOCKER-ISOLATION-STAGE-1/ },
+  );
 });
 
 t.test(

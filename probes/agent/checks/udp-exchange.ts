@@ -10,6 +10,7 @@ import {
   type UdpCheck,
 } from '../protocol.js';
 import { encodeDnsQuery, parseDnsAnswer, type DnsQuery } from './dns-message.js';
+import { icmpErrorBudget, type IcmpErrorBudget } from './icmp-error-budget.js';
 import { udpTry } from './udp-try.js';
 
 /** How a udp check ended, over all its tries. */
@@ -30,9 +31,15 @@ const PREVIEW_BYTES = 32;
 
 /**
  * Runs `check` against `address`: one datagram per try, each from a fresh socket, a silent try tried again at least
- * `spacingMs` after it was sent, until something comes back or the tries run out. Never throws.
+ * `spacingMs` after it was sent, until something comes back or the tries run out. Each datagram leaves when `budget`
+ * has room for the ICMP error it may draw from the address. Never throws.
  */
-export async function udpExchange(address: string, check: UdpCheck, timeoutMs: number): Promise<UdpResult> {
+export async function udpExchange(
+  address: string,
+  check: UdpCheck,
+  timeoutMs: number,
+  budget: IcmpErrorBudget = icmpErrorBudget,
+): Promise<UdpResult> {
   const { tries, spacingMs } = udpTries(check);
   for (let n = 1; ; n++) {
     const began = performance.now();
@@ -44,7 +51,9 @@ export async function udpExchange(address: string, check: UdpCheck, timeoutMs: n
       const c = classifyError(error);
       return { outcome: 'error', tries: n - 1, errorCode: c.errorCode, detail: c.detail };
     }
+    const lease = await budget.acquire(address);
     const result = await udpTry(address, check.port, datagram.bytes, timeoutMs);
+    lease.release(result.outcome === 'udp-port-unreachable' || result.outcome === 'unreachable');
     const waited = `${Math.round((performance.now() - (result.sentAt ?? began)) * 10) / 10} ms`;
     if (result.outcome === 'udp-answer' && result.answer) {
       return {
