@@ -116,6 +116,9 @@ async function main(): Promise<void> {
     }
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), report };
   }
+  /** The reference scenario from the client's namespace against `project`, as JSON. */
+  const testReference = (project: string, vars: Record<string, string>) =>
+    cliIn(clientPid, ['test', 'scenarios/reference.yml', '--project', project, '--format', 'json'], vars);
   const dockprobeRuns = async () => (await containersLabelled('dockprobe.run')).map((c) => c.id).sort();
 
   // Before the topologies, which need the image: it is there only if this built it.
@@ -139,11 +142,7 @@ async function main(): Promise<void> {
     teardown(t, `tear down ${broken}`, downBroken);
 
     t.test('DOCKER_HOST=tcp:// with TLS: the reference topology passes, the engine named remote', async (t) => {
-      const { exitCode, stderr, report } = await cliIn(
-        clientPid,
-        ['test', 'scenarios/reference.yml', '--project', reference, '--format', 'json'],
-        overTls,
-      );
+      const { exitCode, stderr, report } = await testReference(reference, overTls);
       t.equal(exitCode, 0, stderr);
       t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
       t.match(report!.engine, { endpoint: REMOTE, remote: true });
@@ -160,11 +159,7 @@ async function main(): Promise<void> {
     });
 
     t.test('the broken twin fails through the remote engine, naming each leaked pair', async (t) => {
-      const { exitCode, stderr, report } = await cliIn(
-        clientPid,
-        ['test', 'scenarios/reference.yml', '--project', broken, '--format', 'json'],
-        overTls,
-      );
+      const { exitCode, stderr, report } = await testReference(broken, overTls);
       t.equal(exitCode, 1, stderr);
       t.same(
         report!.verdicts
@@ -189,11 +184,7 @@ async function main(): Promise<void> {
         `host=${REMOTE},ca=${tls}/ca.pem,cert=${tls}/cert.pem,key=${tls}/key.pem`,
       ]);
       await docker(['context', 'use', 'dp-remote']);
-      const { exitCode, stderr, report } = await cliIn(
-        clientPid,
-        ['test', 'scenarios/reference.yml', '--project', reference, '--format', 'json'],
-        { DOCKER_CONFIG: config },
-      );
+      const { exitCode, stderr, report } = await testReference(reference, { DOCKER_CONFIG: config });
       t.equal(exitCode, 0, stderr);
       t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
       t.match(report!.engine, { endpoint: REMOTE, remote: true, context: 'dp-remote' });

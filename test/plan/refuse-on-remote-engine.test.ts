@@ -2,7 +2,7 @@ import t from 'tap';
 import type { EngineInfo } from '../../src/docker/system-client.js';
 import { isDockprobeError } from '../../src/errors/dockprobe-error.js';
 import { ScenarioError } from '../../src/errors/scenario-error.js';
-import type { Placement, Plan, ProbeSpec } from '../../src/plan/plan.js';
+import { planFrom } from '../fixtures/plan-from.js';
 import { refuseHostPlacementsOnRemote, refuseHostSourcesOnRemote } from '../../src/plan/refuse-on-remote-engine.js';
 import { parseScenario } from '../../src/scenario/parse-scenario.js';
 
@@ -59,19 +59,6 @@ t.test('a local engine, or a remote one with no host perspective: nothing refuse
   t.doesNotThrow(() => refuseHostSourcesOnRemote([scenario], { endpoint: 'unix:///var/run/docker.sock' }));
   const zones = { ...scenario, expectations: scenario.expectations.filter((e) => e.from.kind === 'service') };
   t.doesNotThrow(() => refuseHostSourcesOnRemote([zones], remote));
-});
-
-const planFrom = (...kinds: ('host' | 'lan' | 'network')[]): Plan => ({
-  runId: 'r1',
-  cells: [],
-  probes: kinds.map(
-    (kind) =>
-      ({
-        key: kind,
-        label: kind,
-        placement: (kind === 'network' ? { kind, network: {} } : { kind }) as Placement,
-      }) as ProbeSpec,
-  ),
 });
 
 t.test("a plan's host placements (a drill's --from lan): exit 2 naming them and the endpoint", async (t) => {
