@@ -47,7 +47,7 @@ for f in "${files[@]}"; do
 done
 # What proves dockprobe's packaging more than an engine runs in fewer cells: the action's entry script in host-v2
 # only, the dockprobe image in host-v2 and sid-v2 (the oldest and the newest Docker engine).
-# remote-engine.test.ts brings up an engine of its own (trixie, instance `remote`, with a TLS listener) and reaches it
+# remote-engine.test.ts brings up an engine of its own (trixie, instance `remote`, TLS and ssh) and reaches it
 # from a network namespace of its own, whatever the cell's engine: host-v2 only (about a minute), from the host's
 # namespace, where it was proven.
 # Chaos drills change what runs (and, on an inner engine, its firewall): trixie-v2 only, where their findings are

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +14,9 @@ import type { RunResult } from '../../src/run-result.js';
 // engine's by a veth pair: to dockprobe there, the engine's host is another machine. The reference topology is
 // tested through DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH and through a Docker context the
 // docker CLI made; its broken twin fails; `from: host` and `from: lan` are refused at the scenario's file:line:col;
-// the probe image is built through the API over TLS (no registry). From the engine's own namespace, TLS on loopback
-// is local and `from: host` runs. Nothing here leaves the two namespaces.
+// the probe image is built through the API over TLS (no registry). The reference topology passes through
+// DOCKER_HOST=ssh:// too, to an ssh server of this file's own in the engine's namespace. From the engine's own
+// namespace, TLS on loopback is local and `from: host` runs. Nothing here leaves the two namespaces.
 
 const ENGINE_SH = join(PACKAGE_ROOT, 'scripts', 'engine.sh');
 // Addresses of the veth pair this file makes between its two namespaces; no other interface has them.
@@ -31,6 +33,8 @@ async function why(): Promise<string | undefined> {
     ['docker', ['--version']],
   ] as const)
     if ((await execa(tool, args, { reject: false })).failed) return `needs ${tool}`;
+  for (const tool of ['ssh-keygen', 'ssh-agent', 'ssh-add'])
+    if ((await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).failed) return `needs ${tool}`;
   return undefined;
 }
 
@@ -224,6 +228,51 @@ async function main(): Promise<void> {
         t.same(await dockprobeRuns(), before, 'nothing was started');
       },
     );
+
+    t.test('DOCKER_HOST=ssh://: the reference topology passes over ssh, keys from the agent', async (t) => {
+      // No sshd in the engine's container: a server of this file's own (ssh2, dockerode's) in the engine's
+      // namespace does what the docker CLI does there for an ssh client, `docker system dial-stdio`.
+      const dir = await mkdtemp(join(tmpdir(), 'dockprobe-ssh-'));
+      t.teardown(() => rm(dir, { recursive: true, force: true }));
+      for (const key of ['client', 'host'])
+        await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `dp-${key}`, '-f', join(dir, key)]);
+      const agentSocket = join(dir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+      t.teardown(() => {
+        agent.kill();
+      });
+      const server = spawn(
+        'nsenter',
+        [
+          '-t',
+          enginePid,
+          '-n',
+          process.execPath,
+          join(PACKAGE_ROOT, 'test/fixtures/ssh-dial-stdio.mjs'),
+          ENGINE_ADDRESS,
+          '2222',
+          socket.replace(/^unix:\/\//, ''),
+          join(dir, 'host'),
+          join(dir, 'client.pub'),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      t.teardown(() => {
+        server.kill();
+      });
+      await new Promise((resolve, reject) => {
+        server.stdout!.once('data', resolve);
+        server.once('exit', (code) => reject(new Error(`the ssh server exited (${code})`)));
+      });
+      for (let i = 0; i < 100 && !existsSync(agentSocket); i++) await new Promise((r) => setTimeout(r, 50));
+      await execa('ssh-add', ['-q', join(dir, 'client')], { env: { SSH_AUTH_SOCK: agentSocket }, timeout: 10_000 });
+
+      const overSsh = { DOCKER_HOST: `ssh://root@${ENGINE_ADDRESS}:2222`, SSH_AUTH_SOCK: agentSocket };
+      const { exitCode, stderr, report } = await testReference(reference, overSsh);
+      t.equal(exitCode, 0, stderr);
+      t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
+      t.match(report!.engine, { endpoint: overSsh.DOCKER_HOST, remote: true });
+    });
 
     t.test("TLS on loopback, in the engine's own namespace, is local: from: host runs there", async (t) => {
       const dir = await mkdtemp(join(tmpdir(), 'dockprobe-remote-'));
