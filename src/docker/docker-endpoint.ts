@@ -68,8 +68,13 @@ export function resolveEndpoint(
 ): ResolvedEndpoint {
   const host = env['DOCKER_HOST'];
   if (host) {
-    const tls = tlsFromEnv(env, files.home);
-    return { url: host, ...(tls && /^(tcp|https?):/.test(host) ? { tls } : {}) };
+    if (!/^(tcp|https?):/.test(host)) return { url: host };
+    // Docker's TLS port without DOCKER_TLS_VERIFY or DOCKER_TLS: TLS, verified, as docker-modem speaks it (and
+    // dockprobe did through it); the docker CLI would speak plain HTTP there, which a TLS listener refuses.
+    const tls =
+      tlsFromEnv(env, files.home) ??
+      (portOf(host) === '2376' ? { dir: certDir(env, files.home), verify: true } : undefined);
+    return { url: host, ...(tls ? { tls } : {}) };
   }
   const configDir = env['DOCKER_CONFIG'] || join(files.home, '.docker');
   const name = env['DOCKER_CONTEXT'] || currentContext(configDir, files);
@@ -108,7 +113,20 @@ export function resolveEndpoint(
 export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): EndpointTls | undefined {
   const verify = Boolean(env['DOCKER_TLS_VERIFY']);
   if (!verify && !env['DOCKER_TLS']) return undefined;
-  return { dir: env['DOCKER_CERT_PATH'] || env['DOCKER_CONFIG'] || join(home, '.docker'), verify };
+  return { dir: certDir(env, home), verify };
+}
+
+/** Where the TLS material is: DOCKER_CERT_PATH, else the config directory (DOCKER_CONFIG, else ~/.docker). */
+function certDir(env: NodeJS.ProcessEnv, home: string): string {
+  return env['DOCKER_CERT_PATH'] || env['DOCKER_CONFIG'] || join(home, '.docker');
+}
+
+function portOf(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).port;
+  } catch {
+    return undefined;
+  }
 }
 
 function currentContext(configDir: string, files: EndpointFiles): string | undefined {

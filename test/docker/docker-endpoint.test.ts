@@ -30,8 +30,8 @@ t.test(
   'DOCKER_HOST wins over any context; TLS as DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH say',
   async (t) => {
     const tree = files({ [join(home, '.docker', 'config.json')]: '{"currentContext":"prod"}' });
-    t.same(resolveEndpoint({ DOCKER_HOST: 'tcp://10.9.0.2:2376', DOCKER_CONTEXT: 'prod' }, tree), {
-      url: 'tcp://10.9.0.2:2376',
+    t.same(resolveEndpoint({ DOCKER_HOST: 'tcp://10.9.0.2:2375', DOCKER_CONTEXT: 'prod' }, tree), {
+      url: 'tcp://10.9.0.2:2375',
     });
     t.same(resolveEndpoint({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c' }, tree), {
       url: 'tcp://h:2376',
@@ -46,6 +46,13 @@ t.test(
       dir: '/cfg',
       verify: false,
     });
+    // Docker's TLS port without TLS variables: TLS, verified, as docker-modem speaks it (dockprobe's behaviour before
+    // it read the environment itself); another port: plain HTTP, as in the CLI.
+    t.same(resolveEndpoint({ DOCKER_HOST: 'tcp://h:2376', DOCKER_CERT_PATH: '/c' }, tree), {
+      url: 'tcp://h:2376',
+      tls: { dir: '/c', verify: true },
+    });
+    t.same(resolveEndpoint({ DOCKER_HOST: 'tcp://h:2375', DOCKER_CERT_PATH: '/c' }, tree), { url: 'tcp://h:2375' });
     // TLS settings mean nothing to a socket or ssh.
     t.same(resolveEndpoint({ DOCKER_HOST: 'ssh://me@h', DOCKER_TLS_VERIFY: '1' }, tree), { url: 'ssh://me@h' });
     t.equal(tlsFromEnv({}), undefined);
