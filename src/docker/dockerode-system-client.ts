@@ -31,7 +31,7 @@ export class DockerodeSystemClient implements SystemClient {
       ),
     ]);
     const swarm = info.Swarm?.LocalNodeState === 'active';
-    const locality = await engineLocality(connection.endpoint);
+    const locality = await engineLocality(connection.endpoint, undefined, connection.apiTimeoutMs);
     return {
       endpoint: connection.endpoint,
       ...(connection.context ? { context: connection.context } : {}),

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { withTimeout } from '../../probes/agent/with-timeout.js';
 
 /**
  * Where the engine runs, as seen from this process: on this machine (its socket, or tcp/ssh to an address of this
@@ -46,9 +47,14 @@ export function isLoopback(address: string): boolean {
  * Whether the engine at `endpoint` (as DOCKER_HOST takes it) is remote. A socket (unix://, npipe://) is local. A tcp://
  * or ssh:// endpoint is local when every address its host resolves to is loopback or an address of this network
  * namespace's own interfaces (the engine's published ports and bridges are then this process's too); anything else is
- * remote, a name that does not resolve included: a check made from the wrong machine is the error to avoid.
+ * remote, a name that does not resolve (within `timeoutMs`) included: a check made from the wrong machine is the error
+ * to avoid.
  */
-export async function engineLocality(endpoint: string, probe: LocalityProbe = system): Promise<EngineLocality> {
+export async function engineLocality(
+  endpoint: string,
+  probe: LocalityProbe = system,
+  timeoutMs = 10_000,
+): Promise<EngineLocality> {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -57,7 +63,11 @@ export async function engineLocality(endpoint: string, probe: LocalityProbe = sy
   }
   if (!['tcp:', 'http:', 'https:', 'ssh:'].includes(url.protocol) || !url.hostname) return { remote: false };
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await probe.resolve(host).catch(() => [] as string[]);
+  const addresses = isIP(host)
+    ? [host]
+    : await withTimeout(probe.resolve(host), timeoutMs, () => new Error(`no answer for ${host}`)).catch(
+        () => [] as string[],
+      );
   const own = new Set(probe.ownAddresses().map((a) => a.toLowerCase()));
   const local = addresses.length > 0 && addresses.every((a) => isLoopback(a) || own.has(a.toLowerCase()));
   return local ? { remote: false } : { remote: true, host };

@@ -46,3 +46,8 @@ t.test("an address of this namespace's own interfaces is local; any other is rem
   // A name that resolves to nothing: remote, never a check made from the wrong machine.
   t.same(await engineLocality('tcp://nowhere.invalid:2376', p), { remote: true, host: 'nowhere.invalid' });
 });
+
+t.test('a name the resolver does not answer for within the deadline is remote', async (t) => {
+  const silent: LocalityProbe = { resolve: () => new Promise<string[]>(() => undefined), ownAddresses: () => [] };
+  t.same(await engineLocality('tcp://slow.example:2376', silent, 10), { remote: true, host: 'slow.example' });
+});
