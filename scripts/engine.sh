@@ -23,6 +23,8 @@
 #                            fetch Debian trixie's (2.26, the default) or sid's (2.40) Compose v2 for the HOST engine;
 #                            stdout: a DOCKER_CONFIG dir
 #   engine.sh status [SUITE]
+#   engine.sh dir SUITE      stdout: the engine's state dir (its socket, data-root, daemon.json), bind-mounted into
+#                            its container at the same path; it exists once this verb has run
 # SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
 #
 # How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
@@ -56,6 +58,15 @@
 #                                   in place)
 #   DOCKPROBE_ENGINE_COMPOSE        the Debian suite whose Compose v2 the     sid for sid, trixie for the others
 #                                   engine's DOCKER_CONFIG gets: trixie, sid
+#   DOCKPROBE_ENGINE_DOCKERD_FLAGS  more dockerd flags, read by `up` (docker  (none)
+#                                   suites), split on spaces: e.g. a TLS
+#                                   listener, '--host tcp://0.0.0.0:2376
+#                                   --tlsverify --tlscacert DIR/ca.pem …'.
+#                                   Files they name must be in the state dir
+#                                   (`engine.sh dir SUITE`), which the
+#                                   container sees at the same path. `up`
+#                                   starts a running engine with other flags
+#                                   again
 # A rootfs is never upgraded by itself: remove $DOCKPROBE_ENGINES_DIR/SUITE/rootfs (after `down`) to rebuild it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -77,12 +88,13 @@ fi
 COMPOSE_CHOICE=${DOCKPROBE_ENGINE_COMPOSE:-}
 INSTANCE=${DOCKPROBE_ENGINE_INSTANCE:-}
 LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
+DOCKERD_FLAGS=${DOCKPROBE_ENGINE_DOCKERD_FLAGS:-}
 INIT=/usr/local/sbin/dockprobe-engine-init
 SUPERVISOR_DIR=/run/dockprobe-engine # the init's state, in the container (engine-init.sh's C)
 SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
 
 usage() {
-  echo "usage: $0 up|down|env|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
+  echo "usage: $0 up|down|env|dir|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
     "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
   exit 2
 }
@@ -224,6 +236,9 @@ up() {
   if [ "$KIND" = podman ] && [ "$LIVE_RESTORE" = 1 ]; then
     die "DOCKPROBE_ENGINE_LIVE_RESTORE=1 is a dockerd setting: Podman's containers never depend on its API service"
   fi
+  if [ "$KIND" = podman ] && [ -n "$DOCKERD_FLAGS" ]; then
+    die "DOCKPROBE_ENGINE_DOCKERD_FLAGS are dockerd's: the podman engine runs no dockerd"
+  fi
   lock "$ID"
   build_rootfs
   write_init
@@ -241,7 +256,10 @@ up() {
     refuse_swarm "$LIVE_RESTORE"
     write_daemon_json "$LIVE_RESTORE"
   fi
-  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ]; then
+  # The same image and the same dockerd flags (a label of the container): the running engine is kept.
+  if [ -n "$cid" ] && [ "$(host_docker inspect -f '{{.State.Running}} {{.Image}}' "$cid")" = "true $img" ] &&
+    [ "$(host_docker inspect -f '{{index .Config.Labels "dockprobe.engine.dockerd-flags"}}' "$cid")" = "$DOCKERD_FLAGS" ]
+  then
     log "engine $ID already running"
     if [ "$KIND" = docker ]; then apply_live_restore "$cid"; fi
   else
@@ -255,6 +273,7 @@ up() {
     fi
     cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" "${ipv6[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
+      --label "dockprobe.engine.dockerd-flags=$DOCKERD_FLAGS" -e DOCKPROBE_ENGINE_DOCKERD_FLAGS="$DOCKERD_FLAGS" \
       -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
       -v "$E:$E" "$IMAGE")
   fi
@@ -437,5 +456,6 @@ case "${1:-}" in
     compose_dir "${2:-trixie}"
     ;;
   status) [ $# -le 2 ] || usage; status "${2:-}" ;;
+  dir) [ $# = 2 ] || usage; set_suite "$2"; mkdir -p "$E"; echo "$E" ;;
   *) usage ;;
 esac

@@ -23,7 +23,7 @@ import { connectNodeEngines, type NodeEngine } from './topology/connect-node-eng
 import type { Topology } from './topology/topology.js';
 import { readWorld } from './topology/world.js';
 import { readProxyConfigs } from './traefik/read-proxy-config.js';
-import { describeEngine } from './docker/describe-engine.js';
+import { describeEndpoint, describeEngine } from './docker/describe-engine.js';
 
 /** Options of {@link verify}: what every run takes (RunOptions), and where the scenario's targets come from. */
 export interface VerifyOptions extends RunOptions {
@@ -83,10 +83,10 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
   const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
   const { topology } = world;
-  const resolved = resolveScenarios(projected, topology);
   log(
-    `${describeEngine(topology.engine)} at ${topology.engine.endpoint}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
+    `${describeEngine(topology.engine)} at ${describeEndpoint(topology.engine)}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
   );
+  const resolved = resolveScenarios(projected, topology);
   const nodes = options.nodes ? chooseNodes(options.nodes, topology) : undefined;
   if (nodes) log(`probing from node(s) ${nodes.map((n) => n.hostname).join(', ')}`);
   const pools = addressPoolWarning(topology.networks);

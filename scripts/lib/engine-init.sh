@@ -14,7 +14,8 @@
 #
 # Environment: DOCKPROBE_ENGINE_DIR (state dir, bind-mounted from the host: the socket, the data-root, and dockerd's
 # config file daemon.json where engine.sh wrote one: live-restore), DOCKPROBE_ENGINE_KIND (docker, the default:
-# dockerd; podman: `podman system service`, its Docker-compatible API).
+# dockerd; podman: `podman system service`, its Docker-compatible API), DOCKPROBE_ENGINE_DOCKERD_FLAGS (more dockerd
+# flags, split on spaces).
 # The supervisor's state is in /run/dockprobe-engine: daemon.pid (while a daemon runs), hold, requested (an exit that
 # was asked for, which does not count as a failure).
 set -eu
@@ -78,6 +79,9 @@ case "${DOCKPROBE_ENGINE_KIND:-docker}" in
     sock=$E/docker.sock
     set -- dockerd --host "unix://$sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
     if [ -f "$E/daemon.json" ]; then set -- "$@" --config-file "$E/daemon.json"; fi
+    # engine.sh's DOCKPROBE_ENGINE_DOCKERD_FLAGS, split on spaces (a TLS listener: --host tcp://… --tlsverify …).
+    # shellcheck disable=SC2086
+    if [ -n "${DOCKPROBE_ENGINE_DOCKERD_FLAGS:-}" ]; then set -- "$@" $DOCKPROBE_ENGINE_DOCKERD_FLAGS; fi
     ;;
   podman)
     # Podman's firewall is netavark's own nftables table, which has no DOCKER-USER: it runs only where nothing but lo

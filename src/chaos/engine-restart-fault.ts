@@ -34,7 +34,12 @@ export interface EngineRestartOptions {
  * restore: the restore checks that the engine answers with live-restore still on.
  */
 export function engineRestartFault(spec: FaultSpec, engine: EngineInfo, options: EngineRestartOptions): Fault {
-  refuseUnlessEngineHostRoot(spec.kind, options.endpoint, 'restarting the engine', options.uid);
+  refuseUnlessEngineHostRoot(
+    spec.kind,
+    { endpoint: options.endpoint, remote: engine.remote },
+    'restarting the engine',
+    options.uid,
+  );
   if (engine.swarm)
     throw faultRefusal(
       spec.kind,

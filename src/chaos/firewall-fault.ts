@@ -44,9 +44,9 @@ export async function firewallFault(
   topology: Topology,
   options: FirewallFaultOptions,
 ): Promise<Fault> {
-  refuseUnlessEngineHostRoot(spec.kind, options.endpoint, 'replacing the firewall');
+  refuseUnlessEngineHostRoot(spec.kind, topology.engine, 'replacing the firewall');
   const before = await readFirewall();
-  const visible = firewallVisibility(before, topology.networks, options.endpoint, topology.engine.product);
+  const visible = firewallVisibility(before, topology.networks, topology.engine);
   if (!visible.visible || !('digest' in before))
     throw faultRefusal(
       spec.kind,

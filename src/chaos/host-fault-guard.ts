@@ -1,6 +1,7 @@
+import type { EngineInfo } from '../docker/system-client.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 
-/** An endpoint that is not a socket on this host (tcp://, ssh://, http(s)://): its engine host is another machine. */
+/** An endpoint by its scheme alone (tcp://, ssh://, http(s)://), where the engine was not told local or remote. */
 export function isRemoteEndpoint(endpoint: string): boolean {
   return /^(tcp|ssh|https?):\/\//.test(endpoint);
 }
@@ -16,14 +17,14 @@ export function faultRefusal(kind: string, why: string, hint: string): Dockprobe
  */
 export function refuseUnlessEngineHostRoot(
   kind: string,
-  endpoint: string,
+  engine: Pick<EngineInfo, 'endpoint' | 'remote'>,
   needs: string,
   uid: number | undefined = process.getuid?.(),
 ): void {
-  if (isRemoteEndpoint(endpoint))
+  if (engine.remote ?? isRemoteEndpoint(engine.endpoint))
     throw faultRefusal(
       kind,
-      `the engine at ${endpoint} is remote: its host is not this one`,
+      `the engine at ${engine.endpoint} is remote: its host is not this one`,
       'run dockprobe on the engine host, in its network namespace',
     );
   if (uid !== 0) throw faultRefusal(kind, `${needs} needs root`, 'run it as root, first on a staging host');

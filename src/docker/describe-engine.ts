@@ -11,3 +11,11 @@ export function describeEngine(
   const firewall = engine.firewallBackend ? `, firewall ${engine.firewallBackend}` : '';
   return `${engine.product === 'podman' ? 'Podman' : 'engine'} ${engine.version} (API ${engine.apiVersion}${firewall})`;
 }
+
+/**
+ * Where an engine answers, for the run's first log line: `tcp://203.0.113.7:2376 (remote, context prod)`,
+ * `unix:///var/run/docker.sock (local)`. Remote is engine-locality.ts's answer.
+ */
+export function describeEndpoint(engine: Pick<EngineInfo, 'endpoint' | 'context' | 'remote'>): string {
+  return `${engine.endpoint} (${engine.remote ? 'remote' : 'local'}${engine.context ? `, context ${engine.context}` : ''})`;
+}

@@ -3,7 +3,7 @@ import { withTimeout } from '../../probes/agent/with-timeout.js';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
-import { dockerEndpoint, endpointOptions } from './docker-endpoint.js';
+import { endpointOptions, type ResolvedEndpoint, resolveEndpoint, tlsFromEnv } from './docker-endpoint.js';
 import { engineError } from './engine-error.js';
 import { short } from './short-id.js';
 
@@ -37,6 +37,8 @@ interface Heartbeat {
  */
 export class DockerodeConnection {
   readonly endpoint: string;
+  /** The Docker context the endpoint comes from; absent for DOCKER_HOST, the default socket and a given endpoint. */
+  readonly context: string | undefined;
   readonly docker: Docker;
   readonly connectTimeoutMs: number;
   readonly apiTimeoutMs: number;
@@ -45,9 +47,18 @@ export class DockerodeConnection {
   #heartbeat: Heartbeat | undefined;
 
   constructor(options: DockerodeConnectionOptions = {}) {
-    this.endpoint = options.endpoint ?? dockerEndpoint();
+    // DOCKER_HOST or the current Docker context, as the docker CLI reads them (a context that does not exist: exit 2).
+    const resolved: ResolvedEndpoint = options.endpoint
+      ? { url: options.endpoint, tls: tlsFromEnv() }
+      : resolveEndpoint();
+    this.endpoint = resolved.url;
+    this.context = resolved.context;
     try {
-      this.docker = options.endpoint ? new Docker(endpointOptions(options.endpoint)) : new Docker();
+      // A socket from DOCKER_HOST or the default is left to docker-modem, which also finds Docker Desktop's.
+      this.docker =
+        options.endpoint || resolved.context || /^(tcp|https?|ssh):/.test(resolved.url)
+          ? new Docker(endpointOptions(resolved.url, resolved.tls))
+          : new Docker();
     } catch (error) {
       throw new DockerUnavailableError(this.endpoint, error);
     }

@@ -1,5 +1,6 @@
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
+import { engineLocality } from './engine-locality.js';
 import type { EngineInfo, SystemClient } from './system-client.js';
 
 /** {@link SystemClient} on a real engine. */
@@ -31,8 +32,11 @@ export class DockerodeSystemClient implements SystemClient {
       ),
     ]);
     const swarm = info.Swarm?.LocalNodeState === 'active';
+    const locality = await engineLocality(connection.endpoint, undefined, connection.apiTimeoutMs);
     return {
       endpoint: connection.endpoint,
+      ...(connection.context ? { context: connection.context } : {}),
+      remote: locality.remote,
       version: version.Version,
       apiVersion: version.ApiVersion,
       os: version.Os,

@@ -4,6 +4,14 @@
 export interface EngineInfo {
   /** Where it was reached, e.g. unix:///var/run/docker.sock. */
   endpoint: string;
+  /** The Docker context the endpoint comes from (DOCKER_CONTEXT, or the config's `currentContext`); absent otherwise. */
+  context?: string | undefined;
+  /**
+   * Whether the engine runs on another host than dockprobe (docker/engine-locality.ts: a tcp:// or ssh:// endpoint
+   * whose host is neither loopback nor an address of dockprobe's network namespace). `from: host` and `from: lan`
+   * need the engine's own host, and are refused on a remote engine.
+   */
+  remote?: boolean | undefined;
   version: string;
   apiVersion: string;
   os: string;

@@ -11,7 +11,8 @@ import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOU
 import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
 import { planDrill } from './plan-drill.js';
-import { describeEngine } from '../docker/describe-engine.js';
+import { describeEndpoint, describeEngine } from '../docker/describe-engine.js';
+import { refuseHostPlacementsOnRemote } from '../plan/refuse-on-remote-engine.js';
 
 /** Options of {@link drill}: what every run takes (RunOptions), and what the drill lists. */
 export interface DrillOptions extends RunOptions {
@@ -67,7 +68,9 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     concurrency: bounds.concurrency,
     maxChecks: bounds.maxChecks,
   });
-  log(`${describeEngine(world.topology.engine)} at ${world.topology.engine.endpoint}; drill ${runId}`);
+  log(`${describeEngine(world.topology.engine)} at ${describeEndpoint(world.topology.engine)}; drill ${runId}`);
+  // --from lan on a remote engine is refused before the image is built (runRound would, after it).
+  refuseHostPlacementsOnRemote(plan, world.topology.engine);
   for (const u of plan.unprobed) log(`not probed: ${u.source}: ${u.reason}`);
   const image =
     plan.probes.length > 0

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
+import type { EngineInfo } from '../docker/system-client.js';
 
 /** How long one read of the rule set may take. */
 export const FIREWALL_READ_TIMEOUT_MS = 5_000;
@@ -51,19 +52,22 @@ export type FirewallVisibility = { visible: true; how: string } | { visible: fal
 
 /**
  * Whether `reading` is the engine's own rule set: it must mention a bridge of the deployment (`br-` and the first 12
- * characters of a network's id, or docker0 for the default bridge). A rule set read elsewhere (dockprobe in a
+ * characters of a network's id, or docker0 for the default bridge), and the engine must not be remote
+ * (docker/engine-locality.ts). A rule set read elsewhere (dockprobe in a
  * container of its own, or on another host than a remote engine) has no such rule, and its changes say nothing.
  * Podman's rules are never in it: netavark writes nftables.
  */
 export function firewallVisibility(
   reading: FirewallReading,
   bridges: readonly { id: string; name: string; driver: string }[],
-  endpoint: string,
-  product?: 'docker' | 'podman',
+  engine: Pick<EngineInfo, 'endpoint' | 'remote' | 'product'>,
 ): FirewallVisibility {
-  if (/^(tcp|ssh|https?):\/\//.test(endpoint))
-    return { visible: false, why: `the engine at ${endpoint} is remote: its host's firewall cannot be read from here` };
-  if (product === 'podman')
+  if (engine.remote)
+    return {
+      visible: false,
+      why: `the engine at ${engine.endpoint} is remote: its host's firewall cannot be read from here`,
+    };
+  if (engine.product === 'podman')
     return {
       visible: false,
       why: "Podman's netavark writes its rules to nftables (its own table, bridges podman1, podman2…), which iptables-save does not show",

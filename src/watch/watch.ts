@@ -5,7 +5,7 @@ import type { EventSubscription } from '../docker/event-client.js';
 import { LABEL_RUN } from '../docker/labels.js';
 import type { EngineInfo } from '../docker/system-client.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
-import { describeEngine } from '../docker/describe-engine.js';
+import { describeEndpoint, describeEngine } from '../docker/describe-engine.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import { ensureProbeImage } from '../image/probe-image.js';
 import type { Verdict } from '../judge/verdict.js';
@@ -216,7 +216,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
     let firewallBeforeRound: (() => Promise<void>) | undefined;
     if (reader) {
       const first = await reader();
-      firewall = firewallVisibility(first, world.topology.networks, runtime.endpoint, world.topology.engine.product);
+      firewall = firewallVisibility(first, world.topology.networks, world.topology.engine);
       if (firewall.visible && 'digest' in first) {
         const follower = new FirewallFollower({
           reader,
@@ -418,7 +418,7 @@ export async function watch(options: WatchOptions): Promise<Watch> {
       ...(server ? { listen: server.address } : {}),
     });
     log(
-      `watching ${loaded.detail} on the ${describeEngine(engine)} at ${runtime.endpoint}, run ${runId}: rounds on engine events (settled ${schedule.settleMs} ms, at most ${schedule.maxDelayMs} ms after the first), every ${schedule.intervalMs / 1000} s, ${firewall.visible ? `and on firewall changes (${firewall.how})` : `not on firewall changes: ${firewall.why}`}${server ? `; serving /metrics, /healthz and /report on ${server.address}` : ''}`,
+      `watching ${loaded.detail} on the ${describeEngine(engine)} at ${describeEndpoint(engine)}, run ${runId}: rounds on engine events (settled ${schedule.settleMs} ms, at most ${schedule.maxDelayMs} ms after the first), every ${schedule.intervalMs / 1000} s, ${firewall.visible ? `and on firewall changes (${firewall.how})` : `not on firewall changes: ${firewall.why}`}${server ? `; serving /metrics, /healthz and /report on ${server.address}` : ''}`,
     );
 
     const done = (async () => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { describeEngine } from '../../src/docker/describe-engine.js';
+import { describeEndpoint, describeEngine } from '../../src/docker/describe-engine.js';
 
 t.test('an engine in one phrase names its firewall backend where it reports one', async (t) => {
   t.equal(
@@ -11,4 +11,15 @@ t.test('an engine in one phrase names its firewall backend where it reports one'
 
 t.test('Podman is named as Podman', async (t) => {
   t.equal(describeEngine({ version: '5.4.2', apiVersion: '1.41', product: 'podman' }), 'Podman 5.4.2 (API 1.41)');
+});
+
+t.test('the endpoint says whether the engine is remote, and the Docker context it comes from', async (t) => {
+  t.equal(
+    describeEndpoint({ endpoint: 'unix:///var/run/docker.sock', remote: false }),
+    'unix:///var/run/docker.sock (local)',
+  );
+  t.equal(
+    describeEndpoint({ endpoint: 'tcp://203.0.113.7:2376', remote: true, context: 'prod' }),
+    'tcp://203.0.113.7:2376 (remote, context prod)',
+  );
 });

@@ -4,31 +4,14 @@ import { join } from 'node:path';
 import t from 'tap';
 import { runLabels, setOwnerContainer } from '../../src/docker/labels.js';
 import { isDockprobeError } from '../../src/errors/dockprobe-error.js';
-import type { Placement, Plan, ProbeSpec } from '../../src/plan/plan.js';
+import type { Plan } from '../../src/plan/plan.js';
+import { planFrom } from '../fixtures/plan-from.js';
 import { effectiveCapabilities, refuseWithoutHostNamespaces } from '../../src/run/host-namespaces.js';
 import { ownPlace } from '../../src/run/own-container.js';
 import { FakeEngine } from '../fixtures/fake-engine.js';
 
 // `from: host` and `from: lan` in a dockprobe that runs in a container: refused (exit 2, the flags named) unless the
 // container has the engine host's namespaces; never an answer from the container's own.
-
-const planFrom = (...kinds: ('host' | 'lan' | 'network')[]): Plan => ({
-  runId: 'r1',
-  cells: [],
-  probes: kinds.map(
-    (kind) =>
-      ({
-        key: kind,
-        label: kind,
-        containerName: kind,
-        placement: (kind === 'lan'
-          ? { kind, host: '169.254.0.1', neighbour: '169.254.0.2', controlPort: 1, routes: [] }
-          : kind === 'host'
-            ? { kind }
-            : { kind, network: {} }) as Placement,
-      }) as ProbeSpec,
-  ),
-});
 
 const id = 'ab'.repeat(32);
 const all = (1n << 41n) - 1n;

@@ -15,18 +15,30 @@ t.test('comments and counters are not the rules', async (t) => {
 
 t.test('visible only where the rules name a bridge of the deployment, locally', async (t) => {
   const bridges = [{ id: '0123456789abcdef', name: 'shop_public', driver: 'bridge' }];
+  const local = { endpoint: 'unix:///var/run/docker.sock', remote: false };
   const rules = '-A DOCKER-ISOLATION-STAGE-1 -i br-0123456789ab ! -o br-0123456789ab -j DOCKER-ISOLATION-STAGE-2';
-  t.match(firewallVisibility({ digest: 'd', rules }, bridges, 'unix:///var/run/docker.sock'), { visible: true });
-  t.match(firewallVisibility({ digest: 'd', rules: '-A INPUT -j ACCEPT' }, bridges, 'unix:///var/run/docker.sock'), {
+  t.match(firewallVisibility({ digest: 'd', rules }, bridges, local), { visible: true });
+  t.match(firewallVisibility({ digest: 'd', rules: '-A INPUT -j ACCEPT' }, bridges, local), {
     visible: false,
     why: /names none of the deployment's bridges \(br-0123456789ab\)/,
   });
-  t.match(firewallVisibility({ digest: 'd', rules }, bridges, 'ssh://root@db-host'), { visible: false, why: /remote/ });
-  t.match(firewallVisibility({ digest: 'd', rules: '' }, bridges, 'unix:///run/podman/podman.sock', 'podman'), {
+  t.match(firewallVisibility({ digest: 'd', rules }, bridges, { endpoint: 'ssh://root@db-host', remote: true }), {
     visible: false,
-    why: /^Podman's netavark writes its rules to nftables/,
+    why: /the engine at ssh:\/\/root@db-host is remote/,
   });
-  t.match(firewallVisibility({ unavailable: 'iptables-save failed: Permission denied' }, bridges, 'unix:///x'), {
+  // An engine on loopback TCP is on this host (engine-locality.ts): its rules are these.
+  t.match(firewallVisibility({ digest: 'd', rules }, bridges, { endpoint: 'tcp://127.0.0.1:2376', remote: false }), {
+    visible: true,
+  });
+  t.match(
+    firewallVisibility({ digest: 'd', rules: '' }, bridges, {
+      endpoint: 'unix:///run/podman/podman.sock',
+      remote: false,
+      product: 'podman',
+    }),
+    { visible: false, why: /^Podman's netavark writes its rules to nftables/ },
+  );
+  t.match(firewallVisibility({ unavailable: 'iptables-save failed: Permission denied' }, bridges, local), {
     visible: false,
     why: /Permission denied \(reading it needs root or CAP_NET_ADMIN/,
   });
