@@ -18,8 +18,7 @@ t.test('a remote engine: exit 2, its endpoint named, nothing read or replaced', 
     }),
     {
       code: 'DP_USAGE',
-      message:
-        "--fault reload-firewall: the engine at tcp://203.0.113.7:2376 is remote: its host is not this one",
+      message: '--fault reload-firewall: the engine at tcp://203.0.113.7:2376 is remote: its host is not this one',
     },
   );
 });
