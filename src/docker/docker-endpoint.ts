@@ -1,3 +1,4 @@
+import type { SshHostKeyOptions } from './ssh-host-keys.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -154,7 +155,7 @@ export type EndpointOptions =
       host: string;
       port: number;
       username?: string;
-      sshOptions?: { agent?: string };
+      sshOptions?: { agent?: string } & Partial<SshHostKeyOptions>;
       ca?: Buffer;
       cert?: Buffer;
       key?: Buffer;

@@ -2,10 +2,12 @@ import Docker from 'dockerode';
 import { withTimeout } from '../../probes/agent/with-timeout.js';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
+import { SshHostKeyError } from '../errors/ssh-host-key-error.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS } from '../engine-timeout.js';
 import { endpointOptions, type ResolvedEndpoint, resolveEndpoint, tlsFromEnv } from './docker-endpoint.js';
 import { engineError } from './engine-error.js';
 import { short } from './short-id.js';
+import { SshHostKeys } from './ssh-host-keys.js';
 
 /** Limits for talking to the engine; every wait has one. */
 export interface DockerodeConnectionOptions {
@@ -45,6 +47,8 @@ export class DockerodeConnection {
   readonly #heartbeatMs: number;
   /** The liveness check shared by every pending wait; undefined while none is pending. */
   #heartbeat: Heartbeat | undefined;
+  /** The host key check of an `ssh://` endpoint. */
+  readonly #hostKeys: SshHostKeys | undefined;
 
   constructor(options: DockerodeConnectionOptions = {}) {
     // DOCKER_HOST or the current Docker context, as the docker CLI reads them (a context that does not exist: exit 2).
@@ -55,10 +59,15 @@ export class DockerodeConnection {
     this.context = resolved.context;
     try {
       // A socket from DOCKER_HOST or the default is left to docker-modem, which also finds Docker Desktop's.
-      this.docker =
-        options.endpoint || resolved.context || /^(tcp|https?|ssh):/.test(resolved.url)
-          ? new Docker(endpointOptions(resolved.url, resolved.tls))
-          : new Docker();
+      if (options.endpoint || resolved.context || /^(tcp|https?|ssh):/.test(resolved.url)) {
+        const connect = endpointOptions(resolved.url, resolved.tls);
+        if ('protocol' in connect && connect.protocol === 'ssh') {
+          // The engine's API is root on its host: its ssh server must prove it is the one known_hosts lists.
+          this.#hostKeys = new SshHostKeys(this.endpoint, connect.host, connect.port);
+          connect.sshOptions = { ...connect.sshOptions, ...this.#hostKeys.options() };
+        }
+        this.docker = new Docker(connect);
+      } else this.docker = new Docker();
     } catch (error) {
       throw new DockerUnavailableError(this.endpoint, error);
     }
@@ -72,9 +81,13 @@ export class DockerodeConnection {
     return withTimeout(promise, ms, () => new DockprobeError(ErrorCodes.TIMEOUT, `${what}: no answer within ${ms} ms`));
   }
 
-  /** Pings the engine within the connect limit. */
-  ping(): Promise<unknown> {
-    return this.timed(this.docker.ping(), `ping ${this.endpoint}`, this.connectTimeoutMs);
+  /** Pings the engine within the connect limit; an ssh host key refused is thrown as its own error. */
+  async ping(): Promise<unknown> {
+    try {
+      return await this.timed(this.docker.ping(), `ping ${this.endpoint}`, this.connectTimeoutMs);
+    } catch (error) {
+      throw this.#hostKeys?.refusal ?? error;
+    }
   }
 
   /** One engine call, `what` on `resource`, bounded by the API limit; a failure is thrown as {@link wrap} says. */
@@ -98,7 +111,9 @@ export class DockerodeConnection {
     const beat = this.#heartbeat;
     beat.waiters++;
     const lost = beat.lost.catch((error: unknown) => {
-      throw new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`);
+      throw error instanceof SshHostKeyError
+        ? error
+        : new DockerUnavailableError(this.endpoint, error, `${what}: the engine stopped answering`);
     });
     lost.catch(() => undefined);
     try {
@@ -135,6 +150,6 @@ export class DockerodeConnection {
 
   /** What to throw for a failed call: see {@link engineError} (a programming error goes on unchanged). */
   wrap(what: string, resource: string, error: unknown): unknown {
-    return engineError(this.endpoint, what, resource, error);
+    return this.#hostKeys?.refusal ?? engineError(this.endpoint, what, resource, error);
   }
 }

@@ -1,4 +1,5 @@
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
+import { SshHostKeyError } from '../errors/ssh-host-key-error.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { engineLocality } from './engine-locality.js';
 import type { EngineInfo, SystemClient } from './system-client.js';
@@ -16,7 +17,7 @@ export class DockerodeSystemClient implements SystemClient {
     try {
       await connection.ping();
     } catch (error) {
-      throw new DockerUnavailableError(connection.endpoint, error);
+      throw error instanceof SshHostKeyError ? error : new DockerUnavailableError(connection.endpoint, error);
     }
     const [version, info] = await Promise.all([
       connection.call('read engine version', '', () => connection.docker.version()),

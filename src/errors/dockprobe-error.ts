@@ -11,6 +11,8 @@ export const ErrorCodes = {
   UNKNOWN_NAME: 'DP_UNKNOWN_NAME',
   /** The Docker daemon could not be reached or answered with an error. */
   DOCKER_UNAVAILABLE: 'DP_DOCKER_UNAVAILABLE',
+  /** An ssh:// engine's host key is unknown, changed or revoked in the known_hosts files. */
+  SSH_HOST_KEY: 'DP_SSH_HOST_KEY',
   /** A Docker API call failed while the daemon was reachable. */
   DOCKER_API: 'DP_DOCKER_API',
   /** The probe image could not be found or built. */
@@ -34,6 +36,8 @@ export const ERROR_CODE_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   DP_SCENARIO_INVALID: 'the scenario file could not be read, parsed or validated; each problem at file:line:col',
   DP_UNKNOWN_NAME: 'a project, network or service the scenario names does not exist',
   DP_DOCKER_UNAVAILABLE: 'the Docker daemon could not be reached, or stopped answering',
+  DP_SSH_HOST_KEY:
+    "an ssh:// engine's host key is not in the known_hosts files, differs from the one there, or is revoked: no call is made",
   DP_DOCKER_API: 'a Docker API call failed while the daemon was reachable (its own words follow)',
   DP_IMAGE_BUILD: 'the probe image could not be found or built',
   DP_COMMAND_FAILED: 'an external command (docker compose) failed',

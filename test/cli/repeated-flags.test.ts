@@ -1,5 +1,8 @@
 import t from 'tap';
+import yargs from 'yargs';
 import { main } from '../../src/cli/main.js';
+import { COMMAND_OPTIONS, optionFor } from '../../src/cli/option-table.js';
+import { withOptions } from '../../src/cli/with-options.js';
 import { colors } from '../../src/report/colors.js';
 import { CleanupStack } from '../../src/run/cleanup-stack.js';
 import { declaredCommands } from '../fixtures/cli-commands.js';
@@ -80,15 +83,24 @@ t.test(
           !['help', 'version', 'files', 'action'].includes(k),
       );
       for (const key of values) {
-        const argv = [name, ...(positional[name] ?? []), `--${key}`, 'one', `--${key}`, 'two'];
-        const error = await main(argv, context).then(
-          () => undefined,
-          (e: { code?: string; message?: string }) => e,
-        );
         if (options.array.includes(key)) {
+          // Parsed and converted as the command's own middleware does, with no handler: a list's command would
+          // otherwise run for real on whatever engine answers.
           lists++;
-          t.notMatch(error?.message ?? '', /was given 2 times/, `${name} --${key} is a list`);
+          const required = COMMAND_OPTIONS[name]
+            .filter((o) => o !== key && optionFor(o, name).required)
+            .flatMap((o) => [`--${o}`, 'x']);
+          const parsed = withOptions(
+            yargs([`--${key}`, 'one', `--${key}`, 'two', ...required]).fail(false),
+            name,
+          ).parseSync() as Record<string, unknown>;
+          t.same(parsed[key], ['one', 'two'], `${name} --${key} is a list`);
         } else {
+          const argv = [name, ...(positional[name] ?? []), `--${key}`, 'one', `--${key}`, 'two'];
+          const error = await main(argv, context).then(
+            () => undefined,
+            (e: { code?: string; message?: string }) => e,
+          );
           refused++;
           t.match(
             error,
@@ -110,8 +122,6 @@ t.test('infer --project is a list as everywhere, and infer infers from one proje
 });
 
 t.test('a flag given twice keeps its last value, as yargs has it: --keep --no-keep is no keep', async (t) => {
-  const yargs = (await import('yargs')).default;
-  const { withOptions } = await import('../../src/cli/with-options.js');
   const parsed = withOptions(yargs(['--verbose', '--verbose', '--keep', '--no-keep']), 'demo').parseSync();
   t.same([parsed.verbose, parsed.keep], [true, false]);
 });

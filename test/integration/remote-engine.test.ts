@@ -229,50 +229,69 @@ async function main(): Promise<void> {
       },
     );
 
-    t.test('DOCKER_HOST=ssh://: the reference topology passes over ssh, keys from the agent', async (t) => {
-      // No sshd in the engine's container: a server of this file's own (ssh2, dockerode's) in the engine's
-      // namespace does what the docker CLI does there for an ssh client, `docker system dial-stdio`.
-      const dir = await mkdtemp(join(tmpdir(), 'dockprobe-ssh-'));
-      t.teardown(() => rm(dir, { recursive: true, force: true }));
-      for (const key of ['client', 'host'])
-        await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `dp-${key}`, '-f', join(dir, key)]);
-      const agentSocket = join(dir, 'agent.sock');
-      const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
-      t.teardown(() => {
-        agent.kill();
-      });
-      const server = spawn(
-        'nsenter',
-        [
-          '-t',
-          enginePid,
-          '-n',
-          process.execPath,
-          join(PACKAGE_ROOT, 'test/fixtures/ssh-dial-stdio.mjs'),
-          ENGINE_ADDRESS,
-          '2222',
-          socket.replace(/^unix:\/\//, ''),
-          join(dir, 'host'),
-          join(dir, 'client.pub'),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      t.teardown(() => {
-        server.kill();
-      });
-      await new Promise((resolve, reject) => {
-        server.stdout!.once('data', resolve);
-        server.once('exit', (code) => reject(new Error(`the ssh server exited (${code})`)));
-      });
-      for (let i = 0; i < 100 && !existsSync(agentSocket); i++) await new Promise((r) => setTimeout(r, 50));
-      await execa('ssh-add', ['-q', join(dir, 'client')], { env: { SSH_AUTH_SOCK: agentSocket }, timeout: 10_000 });
+    t.test(
+      'DOCKER_HOST=ssh://: the host key is checked, and the reference topology passes over ssh, keys from the agent',
+      async (t) => {
+        // No sshd in the engine's container: a server of this file's own (ssh2, dockerode's) in the engine's
+        // namespace does what the docker CLI does there for an ssh client, `docker system dial-stdio`.
+        const dir = await mkdtemp(join(tmpdir(), 'dockprobe-ssh-'));
+        t.teardown(() => rm(dir, { recursive: true, force: true }));
+        for (const key of ['client', 'host'])
+          await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `dp-${key}`, '-f', join(dir, key)]);
+        const agentSocket = join(dir, 'agent.sock');
+        const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+        t.teardown(() => {
+          agent.kill();
+        });
+        const server = spawn(
+          'nsenter',
+          [
+            '-t',
+            enginePid,
+            '-n',
+            process.execPath,
+            join(PACKAGE_ROOT, 'test/fixtures/ssh-dial-stdio.mjs'),
+            ENGINE_ADDRESS,
+            '2222',
+            socket.replace(/^unix:\/\//, ''),
+            join(dir, 'host'),
+            join(dir, 'client.pub'),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        t.teardown(() => {
+          server.kill();
+        });
+        await new Promise((resolve, reject) => {
+          server.stdout!.once('data', resolve);
+          server.once('exit', (code) => reject(new Error(`the ssh server exited (${code})`)));
+        });
+        for (let i = 0; i < 100 && !existsSync(agentSocket); i++) await new Promise((r) => setTimeout(r, 50));
+        await execa('ssh-add', ['-q', join(dir, 'client')], { env: { SSH_AUTH_SOCK: agentSocket }, timeout: 10_000 });
 
-      const overSsh = { DOCKER_HOST: `ssh://root@${ENGINE_ADDRESS}:2222`, SSH_AUTH_SOCK: agentSocket };
-      const { exitCode, stderr, report } = await testReference(reference, overSsh);
-      t.equal(exitCode, 0, stderr);
-      t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
-      t.match(report!.engine, { endpoint: overSsh.DOCKER_HOST, remote: true });
-    });
+        // The server's host key is checked against known_hosts before any call: unknown and changed keys are refused.
+        const knownHosts = join(dir, 'known_hosts');
+        const hostLine = (file: string) => readFile(file, 'utf8').then((k) => k.split(' ').slice(0, 2).join(' '));
+        const asSsh = { DOCKER_HOST: `ssh://root@${ENGINE_ADDRESS}:2222`, SSH_AUTH_SOCK: agentSocket };
+        await writeFile(knownHosts, '');
+        const before = await dockprobeRuns();
+        const unknown = await testReference(reference, { ...asSsh, DOCKPROBE_SSH_KNOWN_HOSTS: knownHosts });
+        t.equal(unknown.exitCode, 3, unknown.stderr);
+        t.match(unknown.stderr, /DP_SSH_HOST_KEY.*ssh host key of ssh:\/\/root@.* \(ssh-ed25519 SHA256:.*not in/);
+        await writeFile(knownHosts, `[${ENGINE_ADDRESS}]:2222 ${await hostLine(join(dir, 'client.pub'))}\n`);
+        const changed = await testReference(reference, { ...asSsh, DOCKPROBE_SSH_KNOWN_HOSTS: knownHosts });
+        t.equal(changed.exitCode, 3, changed.stderr);
+        t.match(changed.stderr, /DP_SSH_HOST_KEY.*has CHANGED/);
+        t.same(await dockprobeRuns(), before, 'nothing was started on an engine whose host key is not known');
+
+        await writeFile(knownHosts, `[${ENGINE_ADDRESS}]:2222 ${await hostLine(join(dir, 'host.pub'))}\n`);
+        const overSsh = { ...asSsh, DOCKPROBE_SSH_KNOWN_HOSTS: knownHosts };
+        const { exitCode, stderr, report } = await testReference(reference, overSsh);
+        t.equal(exitCode, 0, stderr);
+        t.same(report!.summary, { total: 10, pass: 10, fail: 0, inconclusive: 0 });
+        t.match(report!.engine, { endpoint: overSsh.DOCKER_HOST, remote: true });
+      },
+    );
 
     t.test("TLS on loopback, in the engine's own namespace, is local: from: host runs there", async (t) => {
       const dir = await mkdtemp(join(tmpdir(), 'dockprobe-remote-'));
