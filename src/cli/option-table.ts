@@ -490,6 +490,7 @@ export const COMMAND_OPTIONS = {
     'yes',
     'format',
     'json',
+    'tap',
     'markdown',
     'sarif',
     'junit',

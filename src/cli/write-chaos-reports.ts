@@ -2,6 +2,7 @@ import type { ChaosResult } from '../chaos/chaos-result.js';
 import { prettyChaosReport } from '../chaos/pretty-chaos-report.js';
 import { chaosJunitReport } from '../report/chaos-junit-report.js';
 import { chaosMarkdownReport } from '../report/chaos-markdown-report.js';
+import { chaosTapReport } from '../report/chaos-tap-report.js';
 import { githubReport } from '../report/github-report.js';
 import { envelope, jsonText } from '../report/json-envelope.js';
 import { findingsOfChaos } from '../report/report-findings.js';
@@ -14,6 +15,7 @@ import { writeText } from './write-text.js';
 export interface ChaosReportOptions {
   format: ChaosFormat;
   json?: string | undefined;
+  tap?: string | undefined;
   markdown?: string | undefined;
   sarif?: string | undefined;
   junit?: string | undefined;
@@ -29,6 +31,7 @@ export async function writeChaosReports(
   const render: Record<ChaosFormat, () => string> = {
     pretty: () => `${prettyChaosReport(result, context.colorsOut, options.verbose)}\n`,
     json: () => jsonText(envelope('dockprobe-chaos', result)),
+    tap: () => chaosTapReport(result),
     markdown: () => chaosMarkdownReport(result),
     sarif: () => sarifReport(findingsOfChaos(result), result),
     github: () => githubReport(findingsOfChaos(result), `dockprobe chaos: ${result.outcome}: ${result.reason}`),
@@ -37,6 +40,7 @@ export async function writeChaosReports(
   context.stdout.write(render[options.format]());
   const files: [string | undefined, Exclude<ChaosFormat, 'pretty' | 'github'>][] = [
     [options.json, 'json'],
+    [options.tap, 'tap'],
     [options.markdown, 'markdown'],
     [options.sarif, 'sarif'],
     [options.junit, 'junit'],
