@@ -494,6 +494,7 @@ export const COMMAND_OPTIONS = {
     'markdown',
     'sarif',
     'junit',
+    'html',
     'verbose',
   ],
   infer: ['file', 'stack-file', 'project', 'live', 'write', 'engine-timeout'],

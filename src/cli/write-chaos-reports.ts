@@ -1,5 +1,6 @@
 import type { ChaosResult } from '../chaos/chaos-result.js';
 import { prettyChaosReport } from '../chaos/pretty-chaos-report.js';
+import { chaosHtmlReport } from '../report/chaos-html-report.js';
 import { chaosJunitReport } from '../report/chaos-junit-report.js';
 import { chaosMarkdownReport } from '../report/chaos-markdown-report.js';
 import { chaosTapReport } from '../report/chaos-tap-report.js';
@@ -19,6 +20,7 @@ export interface ChaosReportOptions {
   markdown?: string | undefined;
   sarif?: string | undefined;
   junit?: string | undefined;
+  html?: string | undefined;
   verbose?: boolean | undefined;
 }
 
@@ -28,7 +30,7 @@ export async function writeChaosReports(
   options: ChaosReportOptions,
   context: CliContext,
 ): Promise<void> {
-  const render: Record<ChaosFormat, () => string> = {
+  const render: Record<ChaosFormat | 'html', () => string> = {
     pretty: () => `${prettyChaosReport(result, context.colorsOut, options.verbose)}\n`,
     json: () => jsonText(envelope('dockprobe-chaos', result)),
     tap: () => chaosTapReport(result),
@@ -36,14 +38,16 @@ export async function writeChaosReports(
     sarif: () => sarifReport(findingsOfChaos(result), result),
     github: () => githubReport(findingsOfChaos(result), `dockprobe chaos: ${result.outcome}: ${result.reason}`),
     junit: () => chaosJunitReport(result),
+    html: () => chaosHtmlReport(result),
   };
   context.stdout.write(render[options.format]());
-  const files: [string | undefined, Exclude<ChaosFormat, 'pretty' | 'github'>][] = [
+  const files: [string | undefined, Exclude<ChaosFormat, 'pretty' | 'github'> | 'html'][] = [
     [options.json, 'json'],
     [options.tap, 'tap'],
     [options.markdown, 'markdown'],
     [options.sarif, 'sarif'],
     [options.junit, 'junit'],
+    [options.html, 'html'],
   ];
   for (const [path, format] of files) if (path) await writeText(path, render[format](), `--${format}`);
 }

@@ -4,6 +4,7 @@ import { Ajv, type AnySchemaObject } from 'ajv';
 import t from 'tap';
 import type { Log } from 'sarif';
 import { type FinalResults, Parser } from 'tap-parser';
+import { chaosHtmlReport } from '../../src/report/chaos-html-report.js';
 import { chaosJunitReport } from '../../src/report/chaos-junit-report.js';
 import { chaosMarkdownReport } from '../../src/report/chaos-markdown-report.js';
 import { chaosTapReport } from '../../src/report/chaos-tap-report.js';
@@ -13,7 +14,7 @@ import { sarifReport } from '../../src/report/sarif-report.js';
 import { DRILLS, removeLockDir } from '../fixtures/chaos-drill.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 
-// A chaos drill's reports in Markdown, SARIF, JUnit, TAP and GitHub's commands, from real drills on the fake engine: a
+// A chaos drill's reports in Markdown, SARIF, JUnit, TAP, HTML and GitHub's commands, from real drills on the fake engine: a
 // breach window is a SARIF result at its cell's line with the duration and the first and last evidence; a failed
 // restore is said first, with the saved file; a drill that held has no findings.
 
@@ -101,6 +102,25 @@ t.test('a breach window: a SARIF result at the cell with its duration and eviden
   t.match(tap, /\n# breach: opened during the fault: network public → postgres:5432 \(the longest for \d+ ms\)\n$/);
   t.same(tapCounts(tap), { ok: false, count: 4, pass: 3, fail: 1, todo: 0, skip: 0 }, 'a harness fails it');
 
+  const html = chaosHtmlReport(result);
+  t.notMatch(html, /(src|href)=|https?:\/\/|@import|url\(/, 'nothing loads from anywhere');
+  t.match(html, /<h1>dockprobe chaos --fault restart:postgres: BREACH<\/h1>/);
+  const items = [
+    ...html.matchAll(/<details class="verdict ([\w-]+)"[^>]*><summary>([^<]*)<\/summary>(.*?)<\/details>/g),
+  ];
+  t.same(
+    items.map((i) => [i[1], i[2]]),
+    [
+      ['held', 'held reachable'],
+      ['breach', `OPENED blocked: opened for ${window.durationMs} ms`],
+    ],
+    'a cell per timeline: the breach window shown as one',
+  );
+  t.match(items[1]![3], `rounds ${window.firstRound} to ${window.lastRound}`);
+  t.match(items[1]![3], 'first: <code>fail reached');
+  t.match(items[1]![3], "after the engine's own recovery: fail; after the restore: pass");
+  t.match(html, /<input type="checkbox" checked data-status="breach"> OPENED \(1\)/, 'a filter per status, counted');
+
   const gh = githubReport(findingsOfChaos(result), 'summary');
   t.match(
     gh,
@@ -140,6 +160,13 @@ t.test('a failed restore: said first, with the saved file and the command to res
     /\nnot ok 2 - THE RESTORE FAILED after --fault restart:postgres\n  ---\n  status: failed\n  detail: "the saved rules could not be loaded"\n  saved_file: "\/run\/dockprobe\/rules-ch\.v4"\n  restore_command: "dockprobe chaos --restore \/run\/dockprobe\/rules-ch\.v4"\n/,
   );
   t.equal(tapCounts(tap).ok, false, 'a harness fails it');
+  const html = chaosHtmlReport(result);
+  t.match(
+    html,
+    /<p class="meta"><strong id="restore-failed">THE RESTORE FAILED: the saved rules could not be loaded\. What the fault changed is saved in <code>\/run\/dockprobe\/rules-ch\.v4<\/code>: <code>dockprobe chaos --restore \/run\/dockprobe\/rules-ch\.v4<\/code><\/strong><\/p>/,
+    'said above everything',
+  );
+  t.match(html, /<details class="verdict not-back"|<details class="verdict breach"/);
 });
 
 t.test('a drill that held: no findings, every case passes', async (t) => {
