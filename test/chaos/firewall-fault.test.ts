@@ -112,3 +112,28 @@ t.test(
     t.equal(restored.savedFile, join(fw.dir, 'dockprobe-chaos-lost.rules'));
   },
 );
+
+t.test(
+  'a rule written during the fault (Engine 28: a container connected then) that the restore removes: the restore fails, naming it',
+  { skip: process.getuid?.() === 0 ? false : 'the firewall fault is refused to a non-root user' },
+  async (t) => {
+    const fw = await fakeIptables(t, RULES([]));
+    const fault = await firewallFault({ kind: 'reload-firewall' }, local, {
+      endpoint: 'unix:///var/run/docker.sock',
+      runId: 'late',
+      dir: fw.dir,
+      restoreAfterS: 60,
+    });
+    await fault.apply();
+    // The engine writes a raw rule for a container connected while Docker's chains are gone.
+    const late = `-A PREROUTING -d 172.18.0.6/32 ! -i ${BRIDGE} -j DROP`;
+    await fw.set((await fw.rules()).replace(':PREROUTING ACCEPT [10:600]\n', `:PREROUTING ACCEPT [10:600]\n${late}\n`));
+    const restored = await fault.restore();
+    t.equal(restored.status, 'failed', 'fail closed: the rule set is not one the engine would have');
+    t.match(restored.detail, 'the rule-set digest is the one before the fault');
+    t.match(restored.detail, `but that removed 1 rule written during the fault`);
+    t.match(restored.detail, late);
+    t.equal(restored.savedFile, join(fw.dir, 'dockprobe-chaos-late.rules'));
+    t.equal(await fw.rules(), RULES([]), 'the saved set is loaded all the same');
+  },
+);
