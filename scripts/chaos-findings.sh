@@ -8,12 +8,12 @@
 # the reference topology with `dockprobe demo --keep` inside the engine's network namespace (no uplink: with Docker's
 # rules gone and forwarding on, nothing can leave), and runs `dockprobe chaos` once per fault: reload-firewall,
 # restart-engine (live-restore switched on for it and off after; restarted by engine.sh restart-dockerd),
-# reconnect:api:internal-backend, restart:postgres, recreate:api. Each drill's JSON report is kept in OUT
+# reconnect:api:internal-backend, restart:postgres, recreate:api. Each drill's JSON and TAP reports are kept in OUT
 # ($DOCKPROBE_FINDINGS_DIR, a new temporary directory unless set). The topology is removed at the end (dockprobe
 # cleanup --run); the engine is left as it was found, up. stdout: the table; stderr: progress.
 #
-# Columns: the fault; the engine's version and firewall backend (the engine's own word where it gives one, Engine 28,
-# else the iptables its dockerd uses); whether public → data (public-facing → redis:6379, postgres:5432) opened and for
+# Columns: the fault; the engine's version and firewall backend (the iptables its dockerd uses, and the engine's own
+# word where it gives one, Engine 28); whether public → data (public-facing → redis:6379, postgres:5432) opened and for
 # how long; how long it was unknown; whether every cell came back by itself (the engine's own recovery) and when; the
 # restore and whether every cell was back after it; the drill's outcome and exit status.
 set -euo pipefail
@@ -70,7 +70,7 @@ for fault in reload-firewall restart-engine reconnect:api:internal-backend resta
   log "--fault $fault"
   set +e
   dockprobe chaos "$ROOT/scenarios/reference.yml" --project "$PROJECT" --fault "$fault" "${extra[@]}" --yes \
-    --baseline-rounds 2 --deadline 60s -f json >"$OUT/$name.json" 2>"$OUT/$name.log"
+    --baseline-rounds 2 --deadline 60s -f json --tap "$OUT/$name.tap" >"$OUT/$name.json" 2>"$OUT/$name.log"
   status=$?
   set -e
   [ "$fault" = restart-engine ] && bash "$HERE/engine.sh" live-restore "$SUITE" off >&2
@@ -83,6 +83,6 @@ for fault in reload-firewall restart-engine reconnect:api:internal-backend resta
     def data: [.cells[] | select((.source | test("public-facing")) and (.target == "redis:6379" or .target == "postgres:5432"))];
     (data | map(select(.openedMs > 0) | "\(.target) \(.openedMs) ms") | if length == 0 then "no" else "**yes**: " + join(", ") end) as $opened
     | ([.cells[].unknownMs] | max // 0) as $unknown
-    | "| `\($fault)` | \(.engine.version) | \(.engine.firewallBackend // $backend) | \($opened) | \(if $unknown > 0 then "up to \($unknown) ms" else "none" end) | \(if .recoveredAfterMs != null then "yes, " + (.recoveredAfterMs | ms) else "no" end) | \(.fault.restore.status)\(if .summary.notBack == 0 then ", every cell back" else ", **\(.summary.notBack) not back**" end) | \(.outcome) (exit \($status)) |"
+    | "| `\($fault)` | \(.engine.version) | \($backend)\(if .engine.firewallBackend then " (engine: \(.engine.firewallBackend))" else "" end) | \($opened) | \(if $unknown > 0 then "up to \($unknown) ms" else "none" end) | \(if .recoveredAfterMs != null then "yes, " + (.recoveredAfterMs | ms) else "no" end) | \(.fault.restore.status)\(if .summary.notBack == 0 then ", every cell back" else ", **\(.summary.notBack) not back**" end) | \(.outcome) (exit \($status)) |"
   ' "$OUT/$name.json"
 done

@@ -39,7 +39,8 @@ die_log() { # MESSAGE FILE: the message and the file's last lines
 }
 require_root() { [ "$(id -u)" = 0 ] || die "run as root"; }
 
-# The lock is an flock on a descriptor of its own, held until this shell exits (a subshell's lock ends with it).
+# The lock is an flock on a descriptor of its own, held until this shell exits (a subshell's lock ends with it), and
+# by every process started in the background meanwhile, which inherits the descriptor: take it in a subshell when one is.
 lock() {
   local fd
   mkdir -p "$DP_LOCK_DIR"
@@ -139,10 +140,12 @@ host_apt_install() {
   local log_file=$1
   shift
   command -v apt-get >/dev/null || die "no apt-get here: install $* by hand"
-  lock host-apt
-  { retry 3 10 timeout "${DP_APT_TIMEOUT:-1200}" apt-get update -q &&
-    DEBIAN_FRONTEND=noninteractive timeout "${DP_APT_TIMEOUT:-1200}" apt-get install -y -q "$@"; } \
-    >"$log_file" 2>&1 || die_log "cannot install $*" "$log_file"
+  # The lock in a subshell, released on return: a daemon the caller starts next (ensure-docker.sh's dockerd) would
+  # otherwise inherit its descriptor and hold it for as long as it runs.
+  ( lock host-apt
+    { retry 3 10 timeout "${DP_APT_TIMEOUT:-1200}" apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive timeout "${DP_APT_TIMEOUT:-1200}" apt-get install -y -q "$@"; } \
+      >"$log_file" 2>&1 || die_log "cannot install $*" "$log_file" ) || exit "$DP_DIE_STATUS"
 }
 
 # Every deb URI of this machine's apt sources (DP_APT_DIR, /etc/apt), in apt's order: sources.list, then

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Topology } from '../topology/topology.js';
-import { FIREWALL_READ_TIMEOUT_MS, firewallVisibility, readFirewall } from '../watch/firewall-digest.js';
+import {
+  FIREWALL_READ_TIMEOUT_MS,
+  firewallReadingOf,
+  firewallVisibility,
+  readFirewall,
+} from '../watch/firewall-digest.js';
 import type { RestoreOutcome } from './chaos-result.js';
 import type { Fault, FaultSpec } from './fault.js';
 import { faultRefusal, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
@@ -36,7 +41,7 @@ export interface FirewallFaultOptions {
  * DOCKER-USER kept), as an `iptables-restore` of a host rules file does. Before the replace, a detached timer (`sh`, in
  * a process group of its own) restores FILE after `restoreAfterS` unless cancelled, as iptables-apply does: it
  * restores even if dockprobe is killed. The restore loads FILE again, cancels the timer and compares the rule-set
- * digest (firewall-digest.ts) with the one before. Refused for a remote engine, a non-root user, and a namespace whose
+ * digest (firewall-digest.ts) with the one of the rule sets it saved. Refused for a remote engine, a non-root user, and a namespace whose
  * rules name none of the deployment's bridges.
  */
 export async function firewallFault(
@@ -55,17 +60,28 @@ export async function firewallFault(
     );
   const file = savedRulesFile(options.runId, options.dir);
   let timer: number | undefined;
+  // What the restore must give back: the rule sets as saved when the fault is applied. Not the reading above, made
+  // before the drill's probes started: Engine 28 adds a raw PREROUTING rule for every container address, so the
+  // probes' own start changes the rule set.
+  let savedDigest: string | undefined;
+  // The rule lines saved, and those the fault loaded (the saved ones without Docker's chains), normalised: a line
+  // in the rule set just before the restore that is in neither was written during the fault (Engine 28's raw rule for
+  // a container started or connected then), and loading the saved set removes it.
+  let savedLines: Set<string> | undefined;
+  let faultedLines: Set<string> | undefined;
   return {
     spec,
     plan: `save the IPv4 and IPv6 rule sets of this host to ${file} (and ${file}.ip6), replace them with the saved sets without Docker's chains and the jumps into them (policies and DOCKER-USER kept) by iptables-restore, as a reload of a host rules file does; a timer restores ${file} after ${options.restoreAfterS} s even if dockprobe is killed (by hand: dockprobe chaos --restore ${file})`,
     async apply() {
       const saved: string[] = [];
+      const saves: { command: string; stdout: string }[] = [];
       for (const f of FAMILIES) {
         const out = await execa(f.save, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' });
         if (out.exitCode !== 0) {
           if (f.suffix) continue;
           throw new Error(`${f.save} failed: ${String(out.stderr).trim() || `exit ${out.exitCode}`}`);
         }
+        saves.push({ command: f.save, stdout: String(out.stdout) });
         await writeFile(
           `${file}${f.suffix}`,
           String(out.stdout).endsWith('\n') ? String(out.stdout) : `${out.stdout}\n`,
@@ -75,6 +91,12 @@ export async function firewallFault(
         );
         saved.push(`${file}${f.suffix}`);
       }
+      const savedReading = firewallReadingOf(saves);
+      savedDigest = savedReading.digest;
+      savedLines = new Set(savedReading.rules.split('\n'));
+      faultedLines = new Set(
+        firewallReadingOf(saves.map((x) => ({ ...x, stdout: withoutDockerChains(x.stdout) }))).rules.split('\n'),
+      );
       timer = startRestoreTimer(file, options.restoreAfterS);
       for (const f of FAMILIES) {
         const text = await readFile(`${file}${f.suffix}`, 'utf8').catch(() => undefined);
@@ -85,12 +107,23 @@ export async function firewallFault(
     },
     async restore(): Promise<RestoreOutcome> {
       if (timer !== undefined) cancelRestoreTimer(timer);
+      const during = await readFirewall();
+      const written =
+        'rules' in during && savedLines && faultedLines
+          ? during.rules.split('\n').filter((l) => l.startsWith('-A ') && !faultedLines!.has(l) && !savedLines!.has(l))
+          : [];
       try {
         await restoreFile(file);
       } catch (error) {
         return { status: 'failed', detail: (error as Error).message, savedFile: file };
       }
-      const verified = await verifyDigest(before.digest, file);
+      const verified = await verifyDigest(savedDigest ?? before.digest, file);
+      if (verified.status === 'restored' && written.length > 0)
+        return {
+          status: 'failed',
+          detail: `${verified.detail}; but that removed ${written.length} rule${written.length === 1 ? '' : 's'} written during the fault (by the engine, for a container started or connected then, or by anything else), which the saved set does not have: ${written.slice(0, 5).join('; ')}${written.length > 5 ? `; and ${written.length - 5} more` : ''}. Restart those containers (or dockerd) to have the engine write its rules again`,
+          savedFile: file,
+        };
       // A verified restore leaves nothing behind; a failed one keeps the saved files for `--restore FILE`.
       if (verified.status === 'restored') {
         await Promise.all(FAMILIES.map((f) => unlink(`${file}${f.suffix}`).catch(() => undefined)));

@@ -3,7 +3,15 @@ export const FORMATS = ['pretty', 'json', 'tap', 'junit', 'markdown', 'sarif', '
 /** One of {@link FORMATS}. */
 export type Format = (typeof FORMATS)[number];
 /** The formats a chaos drill is reported in, on stdout (`--format`) or in files. */
-export const CHAOS_FORMATS = ['pretty', 'json', 'markdown', 'sarif', 'github', 'junit'] as const satisfies Format[];
+export const CHAOS_FORMATS = [
+  'pretty',
+  'json',
+  'tap',
+  'markdown',
+  'sarif',
+  'github',
+  'junit',
+] as const satisfies Format[];
 /** One of {@link CHAOS_FORMATS}. */
 export type ChaosFormat = (typeof CHAOS_FORMATS)[number];
 /** The formats a file option writes: each of {@link FORMATS} but the terminal's and GitHub's, and the HTML page. */

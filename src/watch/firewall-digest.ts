@@ -19,7 +19,7 @@ export type FirewallReader = () => Promise<FirewallReading>;
  * byte counters), and their SHA-256. Needs root or CAP_NET_ADMIN.
  */
 export async function readFirewall(): Promise<FirewallReading> {
-  const parts: string[] = [];
+  const parts: { command: string; stdout: string }[] = [];
   for (const command of ['iptables-save', 'ip6tables-save']) {
     const out = await execa(command, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' }).catch(
       (error: unknown) => ({ failed: true, exitCode: undefined, stdout: '', stderr: (error as Error).message }),
@@ -32,9 +32,21 @@ export async function readFirewall(): Promise<FirewallReading> {
           .split('\n')[0] || `exit code ${String(out.exitCode)}`;
       return { unavailable: `${command} failed: ${said}` };
     }
-    parts.push(`# ${command}\n${normaliseRules(String(out.stdout))}`);
+    parts.push({ command, stdout: String(out.stdout) });
   }
-  const rules = parts.join('\n');
+  return firewallReadingOf(parts);
+}
+
+/**
+ * The reading of rule sets as `iptables-save` and `ip6tables-save` printed them (the IPv6 one left out where it could
+ * not be read): each under its own heading, normalised, and their SHA-256, as {@link readFirewall} makes it. A drill
+ * that saved the rule sets takes its digest from what it saved, so nothing can change between the two.
+ */
+export function firewallReadingOf(saves: readonly { command: string; stdout: string }[]): {
+  digest: string;
+  rules: string;
+} {
+  const rules = saves.map((s) => `# ${s.command}\n${normaliseRules(s.stdout)}`).join('\n');
   return { digest: createHash('sha256').update(rules).digest('hex'), rules };
 }
 

@@ -4,7 +4,16 @@ import { colors } from '../../src/report/colors.js';
 import { chaosExitCode } from '../../src/chaos/chaos-result.js';
 import type { Fault } from '../../src/chaos/fault.js';
 import { envelope, jsonText } from '../../src/report/json-envelope.js';
-import { connectPostgres, DRILLS, drill, fault, left, removeLockDir } from '../fixtures/chaos-drill.js';
+import { CleanupStack } from '../../src/run/cleanup-stack.js';
+import {
+  connectPostgres,
+  DRILLS,
+  disconnectPostgres,
+  drill,
+  fault,
+  left,
+  removeLockDir,
+} from '../fixtures/chaos-drill.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { documentErrors } from '../fixtures/json-documents.js';
 
@@ -175,3 +184,33 @@ t.test('the engine not answering during the fault: its cells unknown for the out
   t.equal(result.outcome, 'inconclusive', result.reason);
   t.same(await left(d), [], 'no probe left');
 });
+
+t.test(
+  'Ctrl-C during the fault (the CLI runs its cleanup stack): the restore first, while the probes are there, then the probes',
+  async (t) => {
+    const d = drillDeployment();
+    const stack = new CleanupStack();
+    const order: string[] = [];
+    let applied!: () => void;
+    const isApplied = new Promise<void>((resolve) => {
+      applied = resolve;
+    });
+    const f = fault(
+      () => {
+        connectPostgres(d);
+        applied();
+      },
+      async () => {
+        order.push(`restore with ${(await left(d)).length} probes running`);
+        disconnectPostgres(d);
+      },
+    );
+    const running = drill(d, f, { cleanup: stack, deadlineMs: 5_000 });
+    await isApplied;
+    t.same(await stack.runAll(), [], 'every step of the stack done');
+    order.push(`then ${(await left(d)).length} probes`);
+    t.match(order, [/^restore with [1-9]\d* probes running$/, 'then 0 probes']);
+    await running.catch(() => undefined);
+    t.same(await left(d), [], 'nothing left');
+  },
+);

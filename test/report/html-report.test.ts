@@ -5,7 +5,9 @@ import { execa } from 'execa';
 import t, { type Test } from 'tap';
 import { drill } from '../../src/drill/drill.js';
 import { htmlDrillReport } from '../../src/drill/html-drill-report.js';
+import { chaosHtmlReport } from '../../src/report/chaos-html-report.js';
 import { htmlReport } from '../../src/report/html-report.js';
+import { DRILLS, removeLockDir } from '../fixtures/chaos-drill.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
 import { pngPixels } from '../fixtures/png-pixels.js';
 import { runResult, verdict } from '../fixtures/run-result.js';
@@ -13,7 +15,8 @@ import { shopRun } from '../fixtures/shop-run.js';
 
 // The page of a real run on the fake engine, as Debian's headless Chromium shows it: offline, with no console error,
 // its FAIL cells on screen (their background colour counted in a screenshot) and gone when filtered out. A drill's
-// page is the same page: its reached cells are shown as FAIL cells are, and filtered the same way.
+// page is the same page: its reached cells are shown as FAIL cells are, and filtered the same way; so is a chaos
+// drill's, its breach windows shown as FAIL cells are.
 
 // Each Chromium start takes seconds, more on a loaded machine: eight of them are more than a file's usual limit.
 t.setTimeout(240_000);
@@ -133,5 +136,27 @@ t.test(
     const reachedOnly = await shoot('#hide=blocked,path-open,inconclusive');
     t.ok(reachedOnly(FAIL_BACKGROUND) > 100, 'filtered to reached: they stay');
     t.equal(reachedOnly(PASS_BACKGROUND), 0, 'the blocked ones are hidden');
+  },
+);
+
+t.test(
+  "a chaos drill's page in headless Chromium",
+  { skip: browser ? false : 'no chromium here (apt-get install chromium)' },
+  async (t) => {
+    if (!browser) return;
+    t.teardown(removeLockDir);
+    const dir = await mkdtemp(join(tmpdir(), 'dockprobe-html-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const result = (await DRILLS.breach(drillDeployment()))!;
+    t.equal(result.outcome, 'breach');
+    const page = join(dir, 'chaos.html');
+    await writeFile(page, chaosHtmlReport(result));
+    const shoot = screenshots(t, browser, dir, page, '1200,700');
+    const all = await shoot('');
+    t.ok(all(FAIL_BACKGROUND) > 100, `the breach window is on screen (${all(FAIL_BACKGROUND)} pixels)`);
+    t.ok(all(PASS_BACKGROUND) > 100, 'and the cell that held');
+    const noBreach = await shoot('#hide=breach');
+    t.equal(noBreach(FAIL_BACKGROUND), 0, 'breach filtered out: none shown');
+    t.ok(noBreach(PASS_BACKGROUND) > 100, 'the cell that held stays');
   },
 );

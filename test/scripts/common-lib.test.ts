@@ -120,3 +120,33 @@ t.test('die: the message on stderr as "NAME: …", exit DP_DIE_STATUS', async (t
   const r = await lib('DP_DIE_STATUS=3; die "no engine"; echo unreachable');
   t.same([r.exitCode, r.stdout, r.stderr], [3, '', 'test: no engine']);
 });
+
+t.test(
+  'host_apt_install: its lock is free once it returns, for a daemon started next and for other scripts',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-apt-lock-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'apt-get'), '#!/bin/sh\necho "apt-get $*"\n', { mode: 0o755 });
+    const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DP_LOCK_DIR: join(dir, 'locks') };
+    // As ensure-docker.sh does: install, then a daemon in the background. flock -n opens the file anew, as another
+    // script's lock does: it fails while any process holds the lock.
+    const r = await lib(
+      `host_apt_install "${dir}/apt.log" debootstrap; sleep 5 & daemon=$!; ` +
+        `if flock -n "${dir}/locks/.lock-host-apt" true; then echo free; else echo held; fi; kill "$daemon"`,
+      env,
+    );
+    t.same([r.exitCode, r.stdout], [0, 'free'], r.stderr);
+    // An install that fails still ends the caller, as die does, with the log's tail.
+    writeFileSync(
+      join(dir, 'bin', 'apt-get'),
+      '#!/bin/sh\n[ "$1" = update ] || { echo "E: Unable to locate package" >&2; exit 100; }\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const failed = await lib(`DP_DIE_STATUS=4; host_apt_install "${dir}/apt.log" nosuch; echo unreachable`, env);
+    t.same([failed.exitCode, failed.stdout], [4, '']);
+    t.match(failed.stderr, /cannot install nosuch[\s\S]*E: Unable to locate package/);
+  },
+);
