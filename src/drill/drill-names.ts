@@ -11,6 +11,7 @@ import { projectOf, serviceOf } from '../topology/group-services.js';
 export class DrillNames {
   readonly #multi: boolean;
   readonly #held = new Map<string, string>();
+  readonly #lists = new Map<string, string[]>();
 
   constructor(readonly topology: Topology) {
     this.#multi = topology.projects.length > 1;
@@ -41,6 +42,19 @@ export class DrillNames {
     if (held !== undefined) return held;
     this.#held.set(text, text);
     return text;
+  }
+
+  /**
+   * `list` as the one copy held for the drill, frozen: the containers a cell rests on are the same for every port of
+   * an address, so cells share them (read only: a drill's cells are not changed once planned).
+   */
+  internList(list: readonly string[]): string[] {
+    const key = list.join('\n');
+    const held = this.#lists.get(key);
+    if (held !== undefined) return held;
+    const copy = Object.freeze([...list]) as string[];
+    this.#lists.set(key, copy);
+    return copy;
   }
 
   /** A network, as `internal-backend`, `shop/internal-backend`, or its Docker name when no project made it. */

@@ -146,7 +146,8 @@ function portCell(plan: DrillSourcePlan, cell: PortCellOf, description: string, 
     ...(step.retries > 0 ? { retries: step.retries } : {}),
   });
   // One object literal with every field named, and the strings every source repeats (a target's label, its
-  // description, a check id) held once (DrillNames.intern): a drill --all has a cell per source × address × port.
+  // description, a check id) and the containers it rests on held once (DrillNames.intern, internList): a drill --all
+  // has a cell per source × address × port.
   const { names } = plan;
   const base = drillCellBase(plan, probe, names.intern(cell.target), cell.endpoint, cell.touches);
   const attempts = [
@@ -166,7 +167,7 @@ function portCell(plan: DrillSourcePlan, cell: PortCellOf, description: string, 
     probeKey: base.probeKey,
     source: base.source,
     attempts,
-    touches: base.touches,
+    touches: names.internList(base.touches),
     precondition: undefined,
     via: cell.via,
     address: cell.address,
