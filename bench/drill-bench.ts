@@ -23,12 +23,16 @@ import { newRunId } from '../src/run/run-id.js';
 // registry is reached either way; the output says which). Everything it creates carries dockprobe's labels (so
 // `dockprobe cleanup --run` finds it) and is removed at the end. The drill keeps to the bench's own project, knocks
 // on no port of the host (--no-host-ports) and tries no egress: traffic goes only to the containers made here.
-// Skipped, with a line saying so, when no Docker engine answers.
+// Skipped, with a line saying so, when no Docker engine answers. BENCH_DRILL_CONCURRENCY and BENCH_DRILL_PROBES set
+// the drill's --concurrency and --probes (its defaults otherwise).
 
 const NETWORKS = Number(process.env['BENCH_DRILL_NETWORKS'] ?? 20);
 const SERVICES_PER_NETWORK = Number(process.env['BENCH_DRILL_SERVICES'] ?? 5);
 /** Subnets of the bench's networks, given so that 20 networks do not exhaust the engine's default address pools. */
 const SUBNET_BASE = process.env['BENCH_DRILL_SUBNET_BASE'] ?? '10.223';
+/** `--concurrency` and `--probes` of the drill, when given (the drill's defaults otherwise). */
+const CONCURRENCY = process.env['BENCH_DRILL_CONCURRENCY'] ? Number(process.env['BENCH_DRILL_CONCURRENCY']) : undefined;
+const PROBES_AT_ONCE = process.env['BENCH_DRILL_PROBES'] ? Number(process.env['BENCH_DRILL_PROBES']) : undefined;
 /** Each service listens on one of these, by its place on its network: a database, a cache, an admin port … */
 const LISTEN_PORTS = [5432, 6379, 3306, 8080, 9000];
 
@@ -101,15 +105,33 @@ try {
   });
   const upMs = performance.now() - started;
 
+  // Peak memory by phase of the drill: what it holds after planning, while its probes run and are judged, and once
+  // its rows are made (the phase changes on the drill's own progress line that starts the probes).
+  let phase = 'planning';
+  const peaks = new Map<string, { rss: number; heap: number }>();
+  const sample = () => {
+    const m = process.memoryUsage();
+    const p = peaks.get(phase) ?? { rss: 0, heap: 0 };
+    peaks.set(phase, { rss: Math.max(p.rss, m.rss), heap: Math.max(p.heap, m.heapUsed) });
+  };
+  const sampler = setInterval(sample, 100);
   const drillStarted = performance.now();
   const result = await drill({
     from: { kind: 'all' },
     project: [project],
     hostPorts: false,
     internet: [],
+    ...(CONCURRENCY !== undefined ? { concurrency: CONCURRENCY } : {}),
+    ...(PROBES_AT_ONCE !== undefined ? { probesAtOnce: PROBES_AT_ONCE } : {}),
     runtime,
-    log: (m) => console.error(`dockprobe: ${m}`),
+    log: (m) => {
+      sample();
+      if (m.startsWith('starting ')) phase = 'probes run and judged';
+      console.error(`dockprobe: ${m}`);
+    },
   });
+  sample();
+  clearInterval(sampler);
   const drillMs = performance.now() - drillStarted;
 
   // Each service shares its network with SERVICES_PER_NETWORK - 1 others, each listening on one port: that many
@@ -173,6 +195,12 @@ try {
         .join('; ') || 'none',
     ],
     ['orchestrator peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    [
+      'peak RSS / heap by phase',
+      [...peaks]
+        .map(([p, v]) => `${p} ${(v.rss / 1048576).toFixed(0)} / ${(v.heap / 1048576).toFixed(0)} MiB`)
+        .join(', '),
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);

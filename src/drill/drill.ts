@@ -83,11 +83,23 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   let outcome: Round<DrillPlan>;
   let cleanupFailures: string[] = [];
   try {
-    outcome = await runRound(world, plan, session.coldRunner(image, bounds.probesAtOnce), { runtime, runId, log });
+    // A row needs each cell's decisive observation alone: each probe's observations go once its cells are judged.
+    outcome = await runRound(world, plan, session.coldRunner(image, bounds.probesAtOnce), {
+      runtime,
+      runId,
+      log,
+      keepEvidence: false,
+    });
   } finally {
     cleanupFailures = await session.close();
   }
-  const rows = sortRows(outcome.judgements.map(drillRow));
+  // Each judgement is let go as its row is made: the round's judgements are the drill's own, read once.
+  const judgements: (Round<DrillPlan>['judgements'][number] | undefined)[] = outcome.judgements;
+  const unsorted = judgements.map((judged, i) => {
+    judgements[i] = undefined;
+    return drillRow(judged!);
+  });
+  const rows = sortRows(unsorted);
   return {
     runId,
     from:

@@ -25,16 +25,69 @@ export function judgeCells<P extends Plan>(
   window: RunWindow = HELD,
 ): { judgements: Judgement<P['cells'][number]>[]; controls: ControlResult[] } {
   const byKey = new Map(results.map((r) => [r.probeKey, r]));
-  const controls = plan.probes.map((spec) => judgeControls(spec, byKey.get(spec.key), plan.cells));
-  const controlsByKey = new Map(controls.map((c) => [c.probeKey, c]));
-  const specs = new Map(plan.probes.map((p) => [p.key, p]));
+  const cells = cellsByProbe(plan);
+  const judged = new Map(
+    plan.probes.map((spec) => [spec.key, judgeProbe(spec, byKey.get(spec.key), cells.get(spec.key) ?? [])]),
+  );
+  return judgementsInWindow(plan, judged, window);
+}
+
+/** One probe's control and the judgements of its cells, before the run's window is read (see judgeProbe). */
+export interface ProbeJudgement {
+  control: ControlResult;
+  /** In the order of the cells given. */
+  judgements: Judgement[];
+}
+
+/**
+ * One probe's cells judged from its result alone, as soon as it ends: its controls, then each cell with the rules of
+ * judgeCells, but for the run's window, which judgementsInWindow applies once it is read. `cells` are the plan's cells
+ * of this probe (plan order). With `keepEvidence` false, each judgement keeps its decisive observation but not the
+ * evidence of every attempt (an empty list): what a front end needs that words judgements as rows, without holding
+ * every observation of the run until its end.
+ */
+export function judgeProbe(
+  spec: ProbeSpec,
+  result: ProbeResult | undefined,
+  cells: readonly Cell[],
+  keepEvidence = true,
+): ProbeJudgement {
+  const control = judgeControls(spec, result, cells);
+  const judgements = cells.map((cell) => {
+    const judged = failClosed.withProbeErrorCode(judgeCell(cell, spec, result, control), result);
+    return keepEvidence ? judged : { ...judged, evidence: [] };
+  });
+  return { control, judgements };
+}
+
+/** The plan's cells by the key of the probe that tries them, each list in plan order. */
+export function cellsByProbe<C extends Cell>(plan: { cells: readonly C[] }): Map<string, C[]> {
+  const byProbe = new Map<string, C[]>();
+  for (const cell of plan.cells) {
+    const list = byProbe.get(cell.probeKey);
+    if (list) list.push(cell);
+    else byProbe.set(cell.probeKey, [cell]);
+  }
+  return byProbe;
+}
+
+/**
+ * Every cell's judgement in plan order, the run's window applied (failClosed.worldChanged): `judged` holds each
+ * probe's (judgeProbe); a cell of a probe the plan does not have is judged here, as one whose probe did not run.
+ */
+export function judgementsInWindow<P extends Plan>(
+  plan: P,
+  judged: ReadonlyMap<string, ProbeJudgement>,
+  window: RunWindow = HELD,
+): { judgements: Judgement<P['cells'][number]>[]; controls: ControlResult[] } {
+  const controls = plan.probes.map((spec) => judged.get(spec.key)!.control);
+  const next = new Map<string, number>();
   const judgements = plan.cells.map((cell) => {
-    const spec = specs.get(cell.probeKey);
-    const result = spec ? byKey.get(cell.probeKey) : undefined;
-    return failClosed.withProbeErrorCode(
-      heldWorld(judgeCell(cell, spec, result, controlsByKey.get(cell.probeKey)), window),
-      result,
-    );
+    const mine = judged.get(cell.probeKey);
+    if (!mine) return heldWorld(judgeCell(cell, undefined, undefined, undefined), window);
+    const at = next.get(cell.probeKey) ?? 0;
+    next.set(cell.probeKey, at + 1);
+    return heldWorld(mine.judgements[at]!, window);
   });
   // Each judgement is of the plan's own cell.
   return { judgements: judgements as Judgement<P['cells'][number]>[], controls };

@@ -13,8 +13,11 @@ import { runProbes } from '../run/run-probes.js';
  * died), and says which in the probe's result (ProbeResult.controlPeer), or why there was none.
  */
 export interface ProbeRunner {
-  /** Runs every probe of `plan` once: one result per probe, in the plan's order. */
-  run(plan: Plan): Promise<ProbeResult[]>;
+  /**
+   * Runs every probe of `plan` once: one result per probe, in the plan's order. `onResult`, when given, is told each
+   * result as its probe ends (a runner that cannot tell leaves it to the caller to read them all at the end).
+   */
+  run(plan: Plan, onResult?: (result: ProbeResult) => void): Promise<ProbeResult[]>;
 }
 
 /** How a cold runner runs its probes. */
@@ -49,5 +52,15 @@ export function coldProbeRunner(context: ProbeContext, options: ColdRunnerOption
       readyTimeoutMs: options.graceMs ?? DEFAULT_PROBE_GRACE_MS,
       ...(options.log ? { log: options.log } : {}),
     });
-  return { run: (plan) => runProbes(plan, context, { ...options, controlPeers }) };
+  return {
+    run: (plan, onResult) =>
+      runProbes(plan, context, {
+        ...options,
+        controlPeers,
+        onProbe: (result) => {
+          options.onProbe?.(result);
+          onResult?.(result);
+        },
+      }),
+  };
 }

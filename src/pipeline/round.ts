@@ -1,5 +1,5 @@
 import type { Engine } from '../docker/engine.js';
-import { judgeCells } from '../judge/judge.js';
+import { cellsByProbe, judgementsInWindow, judgeProbe, type ProbeJudgement } from '../judge/judge.js';
 import type { ControlResult, Judgement } from '../judge/verdict.js';
 import type { Plan } from '../plan/plan.js';
 import { refuseHostPlacementsOnRemote } from '../plan/refuse-on-remote-engine.js';
@@ -10,7 +10,11 @@ import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import type { World } from '../topology/world.js';
 import type { ProbeRunner } from './probe-runner.js';
 
-/** One round judged: the plan, what each probe gave, the window it ran in, and each cell's judgement. */
+/**
+ * One round judged: the plan, what each probe gave, the window it ran in, and each cell's judgement. Under
+ * `keepEvidence: false` (RoundContext) the results' observations were let go as each probe was judged (empty maps),
+ * and the judgements keep their decisive observation but no evidence.
+ */
 export interface Round<P extends Plan = Plan> {
   plan: P;
   results: ProbeResult[];
@@ -26,6 +30,12 @@ export interface RoundContext {
   /** Other swarm nodes' engines: their events are the window's too. */
   nodeEngines?: readonly NodeEngine[];
   log?: (message: string) => void;
+  /**
+   * False: each probe's observations are let go once its cells are judged, and judgements keep only their decisive
+   * observation (no evidence of every attempt): for a front end that words judgements as rows (a drill of 287,200
+   * checks otherwise held every observation until the round's end). Default true.
+   */
+  keepEvidence?: boolean;
 }
 
 /**
@@ -46,11 +56,27 @@ export async function runRound<P extends Plan>(
   // creates records it) and its host perspectives refused when it lacks the host's namespaces.
   refuseHostPlacementsOnRemote(plan, world.topology.engine);
   await checkHostNamespaces(plan, context.runtime);
-  const results = await runner.run(plan);
+  // Each probe's cells are judged as it ends, from its result alone; the window, read once every probe has ended, is
+  // applied to them all after (judgementsInWindow).
+  const keepEvidence = context.keepEvidence ?? true;
+  const specs = new Map(plan.probes.map((spec) => [spec.key, spec]));
+  const cells = cellsByProbe(plan);
+  const judged = new Map<string, ProbeJudgement>();
+  const judgeOne = (result: ProbeResult) => {
+    const spec = specs.get(result.probeKey);
+    if (!spec || judged.has(spec.key)) return;
+    judged.set(spec.key, judgeProbe(spec, result, cells.get(spec.key) ?? [], keepEvidence));
+    if (!keepEvidence) result.observations = new Map();
+  };
+  const results = await runner.run(plan, judgeOne);
+  for (const result of results) judgeOne(result);
+  for (const spec of plan.probes)
+    if (!judged.has(spec.key))
+      judged.set(spec.key, judgeProbe(spec, undefined, cells.get(spec.key) ?? [], keepEvidence));
   const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
   for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
     log(`changed during the run: ${what}`);
   for (const what of window.networkEvents) log(`during the run: ${what}`);
-  const { judgements, controls } = judgeCells(plan, results, window);
+  const { judgements, controls } = judgementsInWindow(plan, judged, window);
   return { plan, results, window, judgements, controls };
 }

@@ -97,14 +97,14 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
         },
       );
       return {
-        run: async (plan) => {
+        run: async (plan, onResult) => {
           checks = new Map(plan.probes.map((p) => [p.key, p.plan.checks.length]));
           progress.roundStarted({
             probes: plan.probes.length,
             checks: [...checks.values()].reduce((n, c) => n + c, 0),
           });
           try {
-            return await runner.run(plan);
+            return await runner.run(plan, onResult);
           } finally {
             progress.roundEnded();
           }

@@ -155,7 +155,7 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
   };
 
   // One round: each warm placement's specs on its probe, the rest on the cold runner, unused peers retired.
-  const runRound = async (plan: Plan): Promise<ProbeResult[]> => {
+  const runRound = async (plan: Plan, onResult?: (result: ProbeResult) => void): Promise<ProbeResult[]> => {
     const number = ++round;
     const peerOf = controlPeers.forRound();
     const warm = new Map<string, ProbeSpec[]>();
@@ -178,6 +178,7 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
     const note = (result: ProbeResult) => {
       results.set(result.probeKey, result);
       options.onProbe?.(result);
+      onResult?.(result);
     };
     await Promise.all([
       ...[...retiring.map(([, p]) => p), ...unremoved].map(removeQuietly),
@@ -201,12 +202,12 @@ export function warmProbeRunner(context: WarmProbeContext, options: WarmRunnerOp
   };
 
   return {
-    async run(plan: Plan): Promise<ProbeResult[]> {
+    async run(plan: Plan, onResult?: (result: ProbeResult) => void): Promise<ProbeResult[]> {
       await replacing;
       inRound = true;
       replacedBetween.clear();
       try {
-        return await runRound(plan);
+        return await runRound(plan, onResult);
       } finally {
         inRound = false;
         // Probes that ended during the round are replaced now, not when the next round asks.

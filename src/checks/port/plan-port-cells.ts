@@ -145,11 +145,35 @@ function portCell(plan: DrillSourcePlan, cell: PortCellOf, description: string, 
     timeoutMs: timeoutFor(family, step),
     ...(step.retries > 0 ? { retries: step.retries } : {}),
   });
-  const { touches, target, ...rest } = cell;
-  plan.cells.push({
-    kind: 'port',
-    ...drillCellBase(plan, probe, target, cell.endpoint, touches),
-    ...rest,
-    attempts: [{ checkId, via: cell.via === 'container' ? 'address' : 'published', description, family }],
-  });
+  // One object literal with every field named, and the strings every source repeats (a target's label, its
+  // description, a check id) and the containers it rests on held once (DrillNames.intern, internList): a drill --all
+  // has a cell per source × address × port.
+  const { names } = plan;
+  const base = drillCellBase(plan, probe, names.intern(cell.target), cell.endpoint, cell.touches);
+  const attempts = [
+    {
+      checkId: names.intern(checkId),
+      via: cell.via === 'container' ? ('address' as const) : ('published' as const),
+      description: names.intern(description),
+      family,
+    },
+  ];
+  const fields = {
+    kind: 'port' as const,
+    id: base.id,
+    expectation: undefined,
+    targetLabel: base.targetLabel,
+    endpoint: cell.endpoint,
+    probeKey: base.probeKey,
+    source: base.source,
+    attempts,
+    touches: names.internList(base.touches),
+    precondition: undefined,
+    via: cell.via,
+    address: cell.address,
+    port: cell.port,
+    network: cell.network,
+    risk: cell.risk,
+  };
+  plan.cells.push(cell.published ? { ...fields, published: cell.published } : fields);
 }
