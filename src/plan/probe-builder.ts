@@ -79,6 +79,28 @@ export class ProbeBuilder {
     return false;
   }
 
+  /**
+   * Why a name the probe's DNS holds no record of leaves the host, where the engine is known to send it away; undefined
+   * where it is not. Podman's aardvark-dns forwards such a name to the resolvers upstream (the engine host's),
+   * whatever DNS the probe was given, from every network that is not internal. Docker's embedded DNS forwards a network
+   * probe's to loopback (ISOLATED_DNS_UPSTREAM, run/probe.ts) in the probe's own namespace, where nothing answers; a
+   * service probe's go where the service's own go, which the engine does not say.
+   */
+  get unknownNamesLeave(): string | undefined {
+    if (this.topology.engine.product !== 'podman' || !this.embeddedDns) return undefined;
+    const forwarding =
+      this.placement.kind === 'network'
+        ? [this.placement.network].filter((n) => !n.internal).map((n) => n.name)
+        : this.placement.kind === 'container'
+          ? this.placement.container.networks
+              .map((n) => this.topology.networks.find((t) => t.id === n.networkId))
+              .filter((n) => n !== undefined && !n.internal && !isDefaultBridge(n, 'podman'))
+              .map((n) => n!.name)
+          : [];
+    if (forwarding.length === 0) return undefined;
+    return `Podman's aardvark-dns forwards a name it holds no record of to the engine host's resolvers from ${forwarding.join(', ')} (not internal), whatever DNS the probe is given`;
+  }
+
   /** Adds a check (its id is assigned here) and returns the id of the check that will run. */
   add(check: Check): string {
     const { id: _ignored, ...rest } = check;

@@ -23,6 +23,11 @@ export interface ReachCell extends ExpectedCell {
    * address, not a path into the target (every container reaches its gateway), and not proof either way.
    */
   hostNetwork?: boolean | undefined;
+  /**
+   * Set when the source's DNS is known to send a name it holds no record of away from the host (Podman's aardvark-dns
+   * forwards it upstream): a name that does not resolve here was asked off the host too, which the verdict says.
+   */
+  namesLeaveHost?: string | undefined;
 }
 
 /** The codes a reach cell gives of its own (beside the shared ones: checks/shared-codes.ts). */
@@ -40,6 +45,11 @@ export const REACH_CODES = {
   'blocked-by-name': {
     path: 'closed',
     meaning: 'the only attempts were by name, and the name does not resolve here (DNS control passed)',
+  },
+  'name-left-host': {
+    path: 'closed',
+    meaning:
+      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to the resolvers upstream: the lookup left the host (Podman's aardvark-dns, from a network that is not internal)",
   },
   'mtu-black-hole': {
     path: 'open',
