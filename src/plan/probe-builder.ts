@@ -80,13 +80,15 @@ export class ProbeBuilder {
   }
 
   /**
-   * Why a name the probe's DNS holds no record of leaves the host, where the engine is known to send it away; undefined
-   * where it is not. Podman's aardvark-dns forwards such a name to the resolvers upstream (the engine host's),
-   * whatever DNS the probe was given, from every network that is not internal. Docker's embedded DNS forwards a network
-   * probe's to loopback (ISOLATED_DNS_UPSTREAM, run/probe.ts) in the probe's own namespace, where nothing answers; a
-   * service probe's go where the service's own go, which the engine does not say.
+   * Where a name the probe's DNS holds no record of is forwarded, where the engine sends it on; undefined where it
+   * stays. Podman's aardvark-dns runs in the engine host's network namespace and forwards such a name, from a network
+   * that is not internal (from an internal one it answers NXDOMAIN itself), to the container's own DNS servers: for a
+   * network probe the run's upstream (`--dns-upstream`; by default 127.0.0.1, which there is the engine host's own
+   * loopback, not the probe's), for a service probe the service's. Docker's embedded DNS forwards a network probe's to
+   * 127.0.0.1 in the probe's own namespace, where nothing answers (ISOLATED_DNS_UPSTREAM, run/probe.ts); a service
+   * probe's go where the service's own go, which the engine does not say.
    */
-  get unknownNamesLeave(): string | undefined {
+  get unknownNamesForwarded(): string | undefined {
     if (this.topology.engine.product !== 'podman' || !this.embeddedDns) return undefined;
     const forwarding =
       this.placement.kind === 'network'
@@ -98,7 +100,11 @@ export class ProbeBuilder {
               .map((n) => n!.name)
           : [];
     if (forwarding.length === 0) return undefined;
-    return `Podman's aardvark-dns forwards a name it holds no record of to the engine host's resolvers from ${forwarding.join(', ')} (not internal), whatever DNS the probe is given`;
+    const to =
+      this.placement.kind === 'network'
+        ? "the probe's DNS servers, on the engine's host (by default its 127.0.0.1, --dns-upstream otherwise)"
+        : "the container's DNS servers (its own, else the engine host's resolvers)";
+    return `Podman's aardvark-dns forwards a name it holds no record of from ${forwarding.join(', ')} (not internal) to ${to}: a resolver there is asked it, and may send it on`;
   }
 
   /** Adds a check (its id is assigned here) and returns the id of the check that will run. */

@@ -147,7 +147,7 @@ function judgeReachable(
         'fail',
         'not-resolved',
         observed,
-        nameReason(o) + (cell.namesLeaveHost ? `; ${leftHost(cell.namesLeaveHost)}` : ''),
+        nameReason(o) + (cell.namesForwarded ? `; ${forwardedTo(cell.namesForwarded)}` : ''),
         o.latencyMs,
       );
     }
@@ -260,20 +260,20 @@ function judgeBlocked(
   );
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
   // Blocked all the same: the name does not resolve on the network. Where the source's DNS forwards what it does not
-  // know, the name was asked off the host too, and the verdict says so.
-  const left = byName.length > 0 && cell.namesLeaveHost ? `; ${leftHost(cell.namesLeaveHost)}` : '';
+  // know, the name was asked upstream too, and the verdict says so.
+  const forwarded = byName.length > 0 && cell.namesForwarded ? `; ${forwardedTo(cell.namesForwarded)}` : '';
   return judged(
     'pass',
-    byPath.length > 0 ? 'blocked' : left ? 'name-left-host' : 'blocked-by-name',
+    byPath.length > 0 ? 'blocked' : forwarded ? 'name-forwarded-upstream' : 'blocked-by-name',
     observed,
-    `blocked: ${parts.join('; ')}${left}`,
+    `blocked: ${parts.join('; ')}${forwarded}`,
     slowest,
   );
 }
 
-/** What a verdict adds where the source's DNS sends a name it does not know away from the host. */
-function leftHost(why: string): string {
-  return `the name left the host: ${why}`;
+/** What a verdict adds where the source's DNS forwards a name it does not know to resolvers upstream. */
+function forwardedTo(where: string): string {
+  return `the name was forwarded upstream: ${where}`;
 }
 
 /**

@@ -24,10 +24,11 @@ export interface ReachCell extends ExpectedCell {
    */
   hostNetwork?: boolean | undefined;
   /**
-   * Set when the source's DNS is known to send a name it holds no record of away from the host (Podman's aardvark-dns
-   * forwards it upstream): a name that does not resolve here was asked off the host too, which the verdict says.
+   * Set when the source's DNS is known to forward a name it holds no record of to resolvers upstream (Podman's
+   * aardvark-dns, from a network that is not internal): where, in words. A name that does not resolve here was asked
+   * there too, which the verdict says.
    */
-  namesLeaveHost?: string | undefined;
+  namesForwarded?: string | undefined;
 }
 
 /** The codes a reach cell gives of its own (beside the shared ones: checks/shared-codes.ts). */
@@ -46,10 +47,10 @@ export const REACH_CODES = {
     path: 'closed',
     meaning: 'the only attempts were by name, and the name does not resolve here (DNS control passed)',
   },
-  'name-left-host': {
+  'name-forwarded-upstream': {
     path: 'closed',
     meaning:
-      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to the resolvers upstream: the lookup left the host (Podman's aardvark-dns, from a network that is not internal)",
+      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to resolvers upstream, which may send it off the host (Podman's aardvark-dns, from a network that is not internal)",
   },
   'mtu-black-hole': {
     path: 'open',
