@@ -38,8 +38,9 @@ for f in "${files[@]}"; do
   for c in "${v1_relevant[@]}"; do [ "${f}" = "${c}" ] && v1_files+=("${f}"); done
 done
 # Podman: every file whose verdicts are proven the same there. Not here: swarm.test.ts and traefik-config.test.ts
-# (Podman has no swarm, and the latter reads Traefik's static configuration on a one-node swarm), zone-lookups.test.ts
-# (aardvark-dns forwards a name it does not know to the host's resolvers; docs/engines.md says it). watch.test.ts runs
+# (Podman has no swarm, and the latter reads Traefik's static configuration on a one-node swarm). zone-lookups.test.ts
+# runs here: aardvark-dns forwards a name it does not know to the host's resolvers, and the file checks that each
+# verdict saying so (name-left-host) agrees with what its fake resolver was asked. watch.test.ts runs
 # here (about 40 s): warm probes over Podman's attach and its events are Podman's own; its firewall-reload and
 # dockerd-restart tests skip themselves. perspectives.test.ts (about 80 s): Podman publishes the port of a container
 # only on internal networks, and the file proves the finding with a plain connection. infer-rules-drill.test.ts
@@ -47,7 +48,7 @@ done
 # 55 s): netavark isolates IPv6 as IPv4, which Docker before 27 does not.
 # Baselines and the demo passed there too (2026-12-07) and are left to the other cells, for CI's time: they add
 # nothing of Podman's over the reference topology.
-podman_relevant=(test/faults/engine-dies.test.ts test/faults/reference-faults.test.ts test/faults/targets-die.test.ts test/integration/control-peer.test.ts test/integration/default-bridge.test.ts test/integration/infer-rules-drill.test.ts test/integration/ipv6.test.ts test/integration/ports.test.ts test/integration/reference.test.ts test/integration/perspectives.test.ts test/integration/traefik.test.ts test/integration/udp.test.ts test/integration/watch.test.ts)
+podman_relevant=(test/faults/engine-dies.test.ts test/faults/reference-faults.test.ts test/faults/targets-die.test.ts test/integration/control-peer.test.ts test/integration/default-bridge.test.ts test/integration/infer-rules-drill.test.ts test/integration/ipv6.test.ts test/integration/ports.test.ts test/integration/reference.test.ts test/integration/perspectives.test.ts test/integration/traefik.test.ts test/integration/udp.test.ts test/integration/watch.test.ts test/integration/zone-lookups.test.ts)
 podman_files=()
 for f in "${files[@]}"; do
   for c in "${podman_relevant[@]}"; do [ "${f}" = "${c}" ] && podman_files+=("${f}"); done

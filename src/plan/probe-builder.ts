@@ -79,6 +79,34 @@ export class ProbeBuilder {
     return false;
   }
 
+  /**
+   * Where a name the probe's DNS holds no record of is forwarded, where the engine sends it on; undefined where it
+   * stays. Podman's aardvark-dns runs in the engine host's network namespace and forwards such a name, from a network
+   * that is not internal (from an internal one it answers NXDOMAIN itself), to the container's own DNS servers: for a
+   * network probe the run's upstream (`--dns-upstream`; by default 127.0.0.1, which there is the engine host's own
+   * loopback, not the probe's), for a service probe the service's. Docker's embedded DNS forwards a network probe's to
+   * 127.0.0.1 in the probe's own namespace, where nothing answers (ISOLATED_DNS_UPSTREAM, run/probe.ts); a service
+   * probe's go where the service's own go, which the engine does not say.
+   */
+  get unknownNamesForwarded(): string | undefined {
+    if (this.topology.engine.product !== 'podman' || !this.embeddedDns) return undefined;
+    const forwarding =
+      this.placement.kind === 'network'
+        ? [this.placement.network].filter((n) => !n.internal).map((n) => n.name)
+        : this.placement.kind === 'container'
+          ? this.placement.container.networks
+              .map((n) => this.topology.networks.find((t) => t.id === n.networkId))
+              .filter((n) => n !== undefined && !n.internal && !isDefaultBridge(n, 'podman'))
+              .map((n) => n!.name)
+          : [];
+    if (forwarding.length === 0) return undefined;
+    const to =
+      this.placement.kind === 'network'
+        ? "the probe's DNS servers, on the engine's host (by default its 127.0.0.1, --dns-upstream otherwise)"
+        : "the container's DNS servers (its own, else the engine host's resolvers)";
+    return `Podman's aardvark-dns forwards a name it holds no record of from ${forwarding.join(', ')} (not internal) to ${to}: a resolver there is asked it, and may send it on`;
+  }
+
   /** Adds a check (its id is assigned here) and returns the id of the check that will run. */
   add(check: Check): string {
     const { id: _ignored, ...rest } = check;

@@ -44,7 +44,7 @@ export function judgePublishedCell(
         'pass',
         'reached',
         observed,
-        `published on ${cell.binding}, and it answers (${describeObservation(answered.observation!)})`,
+        `published on ${cell.binding}, and it answers (${describeObservation(answered.observation!)})${internalOnly(cell)}`,
         answered.observation!.latencyMs,
       );
     if (missing.length > 0)
@@ -61,7 +61,14 @@ export function judgePublishedCell(
     'fail',
     code,
     observed,
-    `published on ${cell.binding}${answered ? ', and it answers' : ' (it does not answer now, but anyone who can reach the host may once it does)'}`,
+    `published on ${cell.binding}${answered ? ', and it answers' : ' (it does not answer now, but anyone who can reach the host may once it does)'}${internalOnly(cell)}`,
     answered?.observation?.latencyMs,
   );
+}
+
+/** What a verdict adds where the port is bound for containers only on internal networks. */
+function internalOnly(cell: PublishedCell): string {
+  return cell.internalOnly
+    ? `, although ${cell.internalOnly}: this engine keeps the binding (Docker drops it, Podman keeps it), so internal: true does not keep the host from the port`
+    : '';
 }

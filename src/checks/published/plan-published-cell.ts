@@ -53,9 +53,21 @@ export function planPublishedCell(
       : Number(new URL(target.url).port || (target.url.startsWith('https') ? 443 : 80));
   const scopes: string[] = [];
   const dropped: string[] = [];
+  const internalOf = (c: (typeof running)[number]) =>
+    c.networks.map((n) => topology.networks.find((x) => x.id === n.networkId)).filter((n) => n?.internal);
+  // Bound for containers that are only on internal networks: Docker drops such a binding, Podman keeps it.
+  const boundInternal: string[] = [];
+  const boundNetworks: string[] = [];
   for (const container of running) {
     const bound = container.ports.find((p) => p.port === port && p.protocol === 'tcp');
     if (bound && bound.published.length === 0 && bound.requested.length > 0) dropped.push(container.name);
+    if (bound && bound.published.length > 0 && container.networks.length > 0) {
+      const internal = internalOf(container);
+      if (internal.length === container.networks.length) {
+        boundInternal.push(container.name);
+        boundNetworks.push(...internal.map((n) => n!.composeName ?? n!.name));
+      }
+    }
     for (const binding of bound?.published ?? []) {
       const everywhere = bindsAllInterfaces(binding.hostIp);
       const address = everywhere ? (binding.hostIp === '::' ? '::1' : '127.0.0.1') : binding.hostIp;
@@ -107,11 +119,13 @@ export function planPublishedCell(
     });
   }
   cell.binding = scopes.length ? scopes.join(', ') : undefined;
+  const bindings = running.filter((c) =>
+    c.ports.some((p) => p.port === port && p.protocol === 'tcp' && p.published.length > 0),
+  );
+  if (boundInternal.length > 0 && boundInternal.length === bindings.length && remote.length === 0)
+    cell.internalOnly = `${boundInternal.join(', ')} ${boundInternal.length > 1 ? 'are' : 'is'} only on internal networks (${[...new Set(boundNetworks)].join(', ')})`;
   if (cell.attempts.length === 0) {
-    const internal = running
-      .flatMap((c) => c.networks.map((n) => topology.networks.find((x) => x.id === n.networkId)))
-      .filter((n) => n?.internal)
-      .map((n) => n!.composeName ?? n!.name);
+    const internal = running.flatMap((c) => internalOf(c)).map((n) => n!.composeName ?? n!.name);
     cell.fact = dropped.length
       ? {
           kind: 'dropped by Docker',

@@ -15,6 +15,12 @@ export interface PublishedCell extends ExpectedCell {
    * published port because the service is only on internal networks. Set only when there is nothing to try.
    */
   fact: { kind: 'not published' | 'dropped by Docker'; detail: string } | undefined;
+  /**
+   * Set when the port is bound on the host although every container it is bound for is only on internal networks
+   * (Podman keeps such a binding; Docker drops it): which containers, and on which networks. `internal: true` does not
+   * keep the host from the port there, which the verdict says beside the binding.
+   */
+  internalOnly?: string | undefined;
 }
 
 /** The codes a published cell gives of its own (beside the shared ones: checks/shared-codes.ts). */

@@ -143,7 +143,13 @@ function judgeReachable(
           `the name did not resolve, but ${failed.why}`,
           o.latencyMs,
         );
-      return judged('fail', 'not-resolved', observed, nameReason(o), o.latencyMs);
+      return judged(
+        'fail',
+        'not-resolved',
+        observed,
+        nameReason(o) + (cell.namesForwarded ? `; ${forwardedTo(cell.namesForwarded)}` : ''),
+        o.latencyMs,
+      );
     }
     default:
       return judged(
@@ -253,13 +259,21 @@ function judgeBlocked(
       `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`,
   );
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
+  // Blocked all the same: the name does not resolve on the network. Where the source's DNS forwards what it does not
+  // know, the name was asked upstream too, and the verdict says so.
+  const forwarded = byName.length > 0 && cell.namesForwarded ? `; ${forwardedTo(cell.namesForwarded)}` : '';
   return judged(
     'pass',
-    byPath.length === 0 ? 'blocked-by-name' : 'blocked',
+    byPath.length > 0 ? 'blocked' : forwarded ? 'name-forwarded-upstream' : 'blocked-by-name',
     observed,
-    `blocked: ${parts.join('; ')}`,
+    `blocked: ${parts.join('; ')}${forwarded}`,
     slowest,
   );
+}
+
+/** What a verdict adds where the source's DNS forwards a name it does not know to resolvers upstream. */
+function forwardedTo(where: string): string {
+  return `the name was forwarded upstream: ${where}`;
 }
 
 /**

@@ -85,6 +85,8 @@ export function planReachCell(
     description: `${target.label} ${from}`,
     family: 4,
   });
+  // A zone's name that does not resolve here is asked of resolvers upstream too, where the source's DNS forwards it.
+  if (host.kind === 'service' && probe.placement.kind !== 'host') cell.namesForwarded = probe.unknownNamesForwarded;
   // A swarm service's name gives its virtual IP, which the kernel's IPVS balances over the tasks. `tasks.<service>`
   // gives the tasks themselves: a VIP silent while the tasks answer is broken load balancing, not isolation.
   const swarm = service?.swarm;

@@ -23,6 +23,12 @@ export interface ReachCell extends ExpectedCell {
    * address, not a path into the target (every container reaches its gateway), and not proof either way.
    */
   hostNetwork?: boolean | undefined;
+  /**
+   * Set when the source's DNS is known to forward a name it holds no record of to resolvers upstream (Podman's
+   * aardvark-dns, from a network that is not internal): where, in words. A name that does not resolve here was asked
+   * there too, which the verdict says.
+   */
+  namesForwarded?: string | undefined;
 }
 
 /** The codes a reach cell gives of its own (beside the shared ones: checks/shared-codes.ts). */
@@ -40,6 +46,11 @@ export const REACH_CODES = {
   'blocked-by-name': {
     path: 'closed',
     meaning: 'the only attempts were by name, and the name does not resolve here (DNS control passed)',
+  },
+  'name-forwarded-upstream': {
+    path: 'closed',
+    meaning:
+      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to resolvers upstream, which may send it off the host (Podman's aardvark-dns, from a network that is not internal)",
   },
   'mtu-black-hole': {
     path: 'open',
