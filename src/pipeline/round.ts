@@ -32,8 +32,9 @@ export interface RoundContext {
  * One round of a run, for every front end: the plan's probes run by `runner`, the window read (from the world's read
  * to now: whatever changed under the probes makes their "blocked" unproven), every cell judged with the fail-closed
  * rules. It can be called again and again on one world, with a plan of its own each time (`--repeat`). Throws a usage
- * error for `from: host` or `from: lan` on a remote engine, `from: lan` on a rootless one (refuse-host-perspectives.ts), or in a container without the
- * engine host's namespaces (host-namespaces.ts).
+ * error for `from: host` or `from: lan` on a remote engine and `from: lan` on a rootless one
+ * (refuse-host-perspectives.ts), in a container without the engine host's namespaces (host-namespaces.ts), and for
+ * `from: host` in a rootless engine's RootlessKit namespace (rootless-host-place.ts).
  */
 export async function runRound<P extends Plan>(
   world: World,
@@ -42,8 +43,9 @@ export async function runRound<P extends Plan>(
   context: RoundContext,
 ): Promise<Round<P>> {
   const log = context.log ?? (() => undefined);
-  // Before any probe: host perspectives refused on a remote engine (and the LAN on a rootless one); a dockprobe in a container is found (what it
-  // creates records it) and its host perspectives refused when it lacks the host's namespaces.
+  // Before any probe: host perspectives refused on a remote engine (and the LAN on a rootless one); a dockprobe in a
+  // container is found (what it creates records it) and its host perspectives refused when it lacks the host's
+  // namespaces (or, on a rootless engine, when it runs in RootlessKit's).
   refuseHostPlacements(plan, world.topology.engine);
   await checkHostNamespaces(plan, context.runtime, world.topology);
   const results = await runner.run(plan);
