@@ -38,7 +38,7 @@ export function engineRestartFault(spec: FaultSpec, engine: EngineInfo, options:
   refuseOnRootless(
     spec.kind,
     engine,
-    "restarting it restarts RootlessKit, whose network namespace holds the engine's bridges, container addresses and rules, and live-restore is not proven to keep its containers' networks through that",
+    "restarting it restarts RootlessKit, whose network namespace holds the engine's bridges, container addresses and rules, and its containers stop with it, live-restore or not",
     'drill restart-engine on a rootful engine with live-restore on',
   );
   refuseUnlessEngineHostRoot(

@@ -186,6 +186,29 @@ else {
     },
   );
 
+  // Last: it restarts the engine. Why restart-engine is refused on a rootless engine: its containers stop with it.
+  t.test(
+    'with live-restore on, a restart of the rootless engine stops its containers (a rootful one keeps them)',
+    {
+      skip:
+        suite === 'rootless' && engine.liveRestore === true
+          ? false
+          : "needs engine.sh's rootless engine with live-restore on (DOCKPROBE_ENGINE_LIVE_RESTORE=1 at up)",
+    },
+    async (t) => {
+      const [proxy] = await serviceContainers(reference, 'proxy');
+      const before = await runtime.containers.inspect(proxy!.id);
+      t.equal(before?.state, 'running');
+      const restart = await execa('bash', [join(PACKAGE_ROOT, 'scripts', 'engine.sh'), 'restart-dockerd', 'rootless'], {
+        reject: false,
+        timeout: 180_000,
+      });
+      t.equal(restart.exitCode, 0, String(restart.stderr));
+      t.equal((await runtime.system.info()).liveRestore, true, 'live-restore still on');
+      t.not((await runtime.containers.inspect(proxy!.id))?.state, 'running', 'the proxy stopped with RootlessKit');
+    },
+  );
+
   /** A watch's start line (its firewall reading), started with `prefix` (nsenter …), then stopped. */
   async function watchStart(tt: TestLike, prefix: string[]): Promise<{ visible: boolean; detail: string }> {
     const argv = [process.execPath, BIN, 'watch', 'scenarios/reference.yml', '--project', reference, '-f', 'json'];
