@@ -424,7 +424,7 @@ print_env() {
 
 status() {
   local s cid rev size d
-  for s in ${1:-trixie sid bookworm podman}; do
+  for s in ${1:-trixie sid bookworm podman rootless}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then
