@@ -25,7 +25,7 @@
 #   engine.sh status [SUITE]
 #   engine.sh dir SUITE      stdout: the engine's state dir (its socket, data-root, daemon.json), bind-mounted into
 #                            its container at the same path; it exists once this verb has run
-# SUITE: trixie | sid | bookworm | podman. Everything is idempotent; progress and errors go to stderr.
+# SUITE: trixie | sid | bookworm | podman | rootless (trixie's dockerd, rootless). Everything is idempotent; progress and errors go to stderr.
 #
 # How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
 # podman, netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d starts nothing), `docker import` it on the host
@@ -95,7 +95,7 @@ SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' O
 
 usage() {
   echo "usage: $0 up|down|env|dir|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
-    "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm or podman)" >&2
+    "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm, podman or rootless)" >&2
   exit 2
 }
 
@@ -106,6 +106,12 @@ set_suite() {
     trixie | sid | bookworm)
       KIND=docker DIST=$SUITE PKGS='docker.io tini iptables' OPTIONAL=docker-buildx DAEMON=dockerd ;;
     # nftables: this netavark drives nftables, and fails every network connect without it ("unable to execute nft").
+    # Rootless Docker: trixie's dockerd run by dockerd-rootless.sh as an unprivileged user (uid 1000) in RootlessKit's
+    # user and network namespaces, egress through slirp4netns, published ports through RootlessKit's builtin port
+    # driver (on the outer container's loopback, as on a host).
+    rootless)
+      KIND=docker DIST=trixie DAEMON=dockerd-rootless.sh OPTIONAL=''
+      PKGS='docker.io tini iptables iproute2 rootlesskit slirp4netns uidmap passt' ;;
     podman)
       KIND=podman DIST=trixie DAEMON='podman system service' OPTIONAL=''
       PKGS='podman netavark aardvark-dns crun conmon iptables nftables tini catatonit' ;;
@@ -271,10 +277,13 @@ up() {
     if [ "$KIND" = podman ]; then
       ipv6=(--sysctl net.ipv6.conf.all.disable_ipv6=0 --sysctl net.ipv6.conf.default.disable_ipv6=0)
     fi
+    # slirp4netns (and pasta) make RootlessKit's tap device through /dev/net/tun.
+    if [ "$SUITE" = rootless ]; then ipv6+=(--device /dev/net/tun); fi
     cid=$(host_docker run -d --name "$NAME" --hostname "$NAME" --network none "${DP_ENGINE_CONTAINER_OPTS[@]}" "${ipv6[@]}" \
       --label "dockprobe.engine=$SUITE" --label "dockprobe.engine.dir=$S" \
       --label "dockprobe.engine.dockerd-flags=$DOCKERD_FLAGS" -e DOCKPROBE_ENGINE_DOCKERD_FLAGS="$DOCKERD_FLAGS" \
-      -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
+      -e DOCKPROBE_ENGINE_KIND="$KIND" -e DOCKPROBE_ENGINE_ROOTLESS="$([ "$SUITE" = rootless ] && echo 1 || echo 0)" \
+      -e DOCKPROBE_ENGINE_DIR="$E" -e DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
       -v "$E:$E" "$IMAGE")
   fi
   engine_container_wait "$cid" "$SOCK" "$WAIT" "engine $ID"
@@ -415,7 +424,7 @@ print_env() {
 
 status() {
   local s cid rev size d
-  for s in ${1:-trixie sid bookworm podman}; do
+  for s in ${1:-trixie sid bookworm podman rootless}; do
     set_suite "$s"
     cid=$(our_cid)
     if [ -n "$cid" ]; then

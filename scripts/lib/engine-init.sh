@@ -15,7 +15,7 @@
 # Environment: DOCKPROBE_ENGINE_DIR (state dir, bind-mounted from the host: the socket, the data-root, and dockerd's
 # config file daemon.json where engine.sh wrote one: live-restore), DOCKPROBE_ENGINE_KIND (docker, the default:
 # dockerd; podman: `podman system service`, its Docker-compatible API), DOCKPROBE_ENGINE_DOCKERD_FLAGS (more dockerd
-# flags, split on spaces).
+# flags, split on spaces), DOCKPROBE_ENGINE_ROOTLESS (1: dockerd-rootless.sh as uid 1000, not dockerd as root).
 # The supervisor's state is in /run/dockprobe-engine: daemon.pid (while a daemon runs), hold, requested (an exit that
 # was asked for, which does not count as a failure).
 set -eu
@@ -78,6 +78,25 @@ case "${DOCKPROBE_ENGINE_KIND:-docker}" in
     mkdir -p "$E/data"
     sock=$E/docker.sock
     set -- dockerd --host "unix://$sock" --data-root "$E/data" --exec-root /run/dpe --pidfile /run/dpe.pid
+    if [ "${DOCKPROBE_ENGINE_ROOTLESS:-0}" = 1 ]; then
+      # Rootless: dockerd-rootless.sh as uid 1000 (subordinate ids 100000-165535), its runtime dir (RootlessKit's
+      # state, dockerd's pid file) and data-root in the state dir. Its iptables rules live in RootlessKit's network
+      # namespace, not this one.
+      id dockprobe >/dev/null 2>&1 || useradd -u 1000 -m -s /bin/sh dockprobe
+      grep -q '^dockprobe:' /etc/subuid || echo 'dockprobe:100000:65536' >>/etc/subuid
+      grep -q '^dockprobe:' /etc/subgid || echo 'dockprobe:100000:65536' >>/etc/subgid
+      mkdir -p "$E/run"
+      chown dockprobe:dockprobe "$E" "$E/run" "$E/data"
+      chmod 700 "$E/run"
+      # slirp4netns opens /dev/net/tun as that user: 0666 as udev makes it on a usual host (this container's node is
+      # its own copy; some hosts make theirs 0600).
+      [ -c /dev/net/tun ] && chmod 666 /dev/net/tun
+      rootless=$(command -v dockerd-rootless.sh || find /usr -name dockerd-rootless.sh -type f | head -n 1)
+      [ -n "$rootless" ] || { echo "dockprobe-engine-init: no dockerd-rootless.sh in this rootfs" >&2; exit 1; }
+      set -- setpriv --reuid=1000 --regid=1000 --init-groups env HOME=/home/dockprobe XDG_RUNTIME_DIR="$E/run" \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin sh "$rootless" --host "unix://$sock" \
+        --data-root "$E/data"
+    fi
     if [ -f "$E/daemon.json" ]; then set -- "$@" --config-file "$E/daemon.json"; fi
     # engine.sh's DOCKPROBE_ENGINE_DOCKERD_FLAGS, split on spaces (a TLS listener: --host tcp://… --tlsverify …).
     # shellcheck disable=SC2086

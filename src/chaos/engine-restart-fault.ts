@@ -5,7 +5,7 @@ import { formatDuration } from '../scenario/duration.js';
 import type { RestoreOutcome } from './chaos-result.js';
 import type { CommandRun, Fault, FaultSpec } from './fault.js';
 import { describeRun } from './describe-run.js';
-import { faultRefusal, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
+import { faultRefusal, refuseOnRootless, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
 import { waitForEngine } from './wait-for-engine.js';
 
 /** How much of the command's output the report keeps (its end). */
@@ -29,11 +29,18 @@ export interface EngineRestartOptions {
  * package or a `systemctl restart docker` does. The restart is the user's own command (`--engine-restart-command`,
  * e.g. `systemctl restart docker`), run by `sh -c` with a deadline; its exit status and output are the report's
  * evidence. Then it waits (bounded by the same deadline) until the engine answers again. Refused (a usage error: what
- * is wrong and what to do) for a remote engine, a user who is not root, without the command, and unless the engine
+ * is wrong and what to do) for a remote engine, a rootless one (a restart takes RootlessKit's namespace with it), a
+ * user who is not root, without the command, and unless the engine
  * reports live-restore enabled (which swarm mode excludes): without it, a restart stops every container. Nothing to
  * restore: the restore checks that the engine answers with live-restore still on.
  */
 export function engineRestartFault(spec: FaultSpec, engine: EngineInfo, options: EngineRestartOptions): Fault {
+  refuseOnRootless(
+    spec.kind,
+    engine,
+    "restarting it restarts RootlessKit, whose network namespace holds the engine's bridges, container addresses and rules, and its containers stop with it, live-restore or not",
+    'drill restart-engine on a rootful engine with live-restore on',
+  );
   refuseUnlessEngineHostRoot(
     spec.kind,
     { endpoint: options.endpoint, remote: engine.remote },

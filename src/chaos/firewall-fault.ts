@@ -12,7 +12,7 @@ import {
 } from '../watch/firewall-digest.js';
 import type { RestoreOutcome } from './chaos-result.js';
 import type { Fault, FaultSpec } from './fault.js';
-import { faultRefusal, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
+import { faultRefusal, refuseOnRootless, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
 import { withoutDockerChains } from './without-docker-chains.js';
 
 /** How long one iptables-restore may take. */
@@ -41,14 +41,20 @@ export interface FirewallFaultOptions {
  * DOCKER-USER kept), as an `iptables-restore` of a host rules file does. Before the replace, a detached timer (`sh`, in
  * a process group of its own) restores FILE after `restoreAfterS` unless cancelled, as iptables-apply does: it
  * restores even if dockprobe is killed. The restore loads FILE again, cancels the timer and compares the rule-set
- * digest (firewall-digest.ts) with the one of the rule sets it saved. Refused for a remote engine, a non-root user, and a namespace whose
- * rules name none of the deployment's bridges.
+ * digest (firewall-digest.ts) with the one of the rule sets it saved. Refused for a remote engine, a rootless one (its rules are not the
+ * host's), a non-root user, and a namespace whose rules name none of the deployment's bridges.
  */
 export async function firewallFault(
   spec: FaultSpec,
   topology: Topology,
   options: FirewallFaultOptions,
 ): Promise<Fault> {
+  refuseOnRootless(
+    spec.kind,
+    topology.engine,
+    "its rules live in RootlessKit's network namespace, which a reload of the host's firewall does not touch: replacing this host's rules would test nothing of the engine",
+    "drill a firewall reload on a rootful engine; on this one, `watch` run in RootlessKit's namespace sees the engine's own rules change (docs/engines.md)",
+  );
   refuseUnlessEngineHostRoot(spec.kind, topology.engine, 'replacing the firewall');
   const before = await readFirewall();
   const visible = firewallVisibility(before, topology.networks, topology.engine);

@@ -29,3 +29,17 @@ export function refuseUnlessEngineHostRoot(
     );
   if (uid !== 0) throw faultRefusal(kind, `${needs} needs root`, 'run it as root, first on a staging host');
 }
+
+/**
+ * Refuses a host fault on a rootless engine (`docker info`: `name=rootless`), whatever the user, before the root check
+ * (a rootless engine's user is seldom root, and root would not make the fault right): `why` says what the fault
+ * would change, or fail to change, there.
+ */
+export function refuseOnRootless(
+  kind: string,
+  engine: Pick<EngineInfo, 'endpoint' | 'rootless'>,
+  why: string,
+  hint: string,
+): void {
+  if (engine.rootless) throw faultRefusal(kind, `the engine at ${engine.endpoint} is rootless: ${why}`, hint);
+}

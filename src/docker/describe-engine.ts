@@ -2,14 +2,16 @@ import type { EngineInfo } from './system-client.js';
 
 /**
  * An engine in one phrase for logs and reports: `engine 28.5.2 (API 1.51, firewall iptables)`, `Podman 5.4.2 (API
- * 1.41)`. The firewall backend is named where the engine reports one (Engine 28 and later), so a report says which
- * rules were under test.
+ * 1.41)`, `engine 26.1.5 (API 1.45, rootless)`. The firewall backend is named where the engine reports one (Engine 28
+ * and later), so a report says which rules were under test; a rootless engine says so, since its host perspectives
+ * differ.
  */
 export function describeEngine(
-  engine: Pick<EngineInfo, 'version' | 'apiVersion' | 'firewallBackend' | 'product'>,
+  engine: Pick<EngineInfo, 'version' | 'apiVersion' | 'firewallBackend' | 'product' | 'rootless'>,
 ): string {
   const firewall = engine.firewallBackend ? `, firewall ${engine.firewallBackend}` : '';
-  return `${engine.product === 'podman' ? 'Podman' : 'engine'} ${engine.version} (API ${engine.apiVersion}${firewall})`;
+  const rootless = engine.rootless ? ', rootless' : '';
+  return `${engine.product === 'podman' ? 'Podman' : 'engine'} ${engine.version} (API ${engine.apiVersion}${firewall}${rootless})`;
 }
 
 /**

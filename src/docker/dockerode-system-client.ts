@@ -2,6 +2,7 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
 import { SshHostKeyError } from '../errors/ssh-host-key-error.js';
 import type { DockerodeConnection } from './dockerode-connection.js';
 import { engineLocality } from './engine-locality.js';
+import { isRootless } from './is-rootless.js';
 import type { EngineInfo, SystemClient } from './system-client.js';
 
 /** {@link SystemClient} on a real engine. */
@@ -29,6 +30,7 @@ export class DockerodeSystemClient implements SystemClient {
             Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean };
             FirewallBackend?: { Driver?: string };
             LiveRestoreEnabled?: boolean;
+            SecurityOptions?: string[] | null;
           }>,
       ),
     ]);
@@ -38,6 +40,7 @@ export class DockerodeSystemClient implements SystemClient {
       endpoint: connection.endpoint,
       ...(connection.context ? { context: connection.context } : {}),
       remote: locality.remote,
+      ...(isRootless(info.SecurityOptions) ? { rootless: true } : {}),
       version: version.Version,
       apiVersion: version.ApiVersion,
       os: version.Os,

@@ -12,6 +12,14 @@ export interface EngineInfo {
    * need the engine's own host, and are refused on a remote engine.
    */
   remote?: boolean | undefined;
+  /**
+   * Whether the engine runs rootless (`docker info`'s SecurityOptions has `name=rootless`): its bridges, its
+   * containers' addresses and its iptables rules live in RootlessKit's network namespace, not the host's; its
+   * published ports are bound on the host by RootlessKit's port driver, and its egress leaves through slirp4netns or
+   * pasta as the user's own connections. `from: lan`, a firewall reload and an engine restart are refused there
+   * (docs/engines.md).
+   */
+  rootless?: boolean | undefined;
   version: string;
   apiVersion: string;
   os: string;

@@ -12,7 +12,7 @@ import type { DrillFrom } from './drill-from.js';
 import { drillRow, sortRows, type DrillResult } from './drill-result.js';
 import { planDrill } from './plan-drill.js';
 import { describeEndpoint, describeEngine } from '../docker/describe-engine.js';
-import { refuseHostPlacementsOnRemote } from '../plan/refuse-on-remote-engine.js';
+import { refuseHostPlacements } from '../plan/refuse-host-perspectives.js';
 
 /** Options of {@link drill}: what every run takes (RunOptions), and what the drill lists. */
 export interface DrillOptions extends RunOptions {
@@ -69,8 +69,8 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     maxChecks: bounds.maxChecks,
   });
   log(`${describeEngine(world.topology.engine)} at ${describeEndpoint(world.topology.engine)}; drill ${runId}`);
-  // --from lan on a remote engine is refused before the image is built (runRound would, after it).
-  refuseHostPlacementsOnRemote(plan, world.topology.engine);
+  // --from lan on a remote or rootless engine is refused before the image is built (runRound would, after it).
+  refuseHostPlacements(plan, world.topology.engine);
   for (const u of plan.unprobed) log(`not probed: ${u.source}: ${u.reason}`);
   const image =
     plan.probes.length > 0

@@ -1,6 +1,6 @@
 import { buildPlan, type PlanOptions } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
-import { refuseHostSourcesOnRemote } from '../plan/refuse-on-remote-engine.js';
+import { refuseHostSources } from '../plan/refuse-host-perspectives.js';
 import { expandOnlyRules } from '../rules/expand-only-rules.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { resolveNames } from '../topology/resolve-names.js';
@@ -9,10 +9,11 @@ import type { Topology } from '../topology/topology.js';
 /**
  * What scenarios ask of this deployment: each name pinned to the project (or stack) that holds it, so planning sees one
  * project per name, then the rest of each `only` rule, which only the deployment can say (who else is there to rule
- * out). Throws a ScenarioError for a name no project holds, and for `from: host` or `from: lan` on a remote engine.
+ * out). Throws a ScenarioError for a name no project holds, for `from: host` or `from: lan` on a remote engine, and for `from: lan`
+ * on a rootless one.
  */
 export function resolveScenarios(scenarios: readonly Scenario[], topology: Topology): Scenario[] {
-  refuseHostSourcesOnRemote(scenarios, topology.engine);
+  refuseHostSources(scenarios, topology.engine);
   return scenarios.map((s) => expandOnlyRules(resolveNames(s, topology), topology));
 }
 

@@ -2,7 +2,7 @@ import type { Engine } from '../docker/engine.js';
 import { cellsByProbe, judgementsInWindow, judgeProbe, type ProbeJudgement } from '../judge/judge.js';
 import type { ControlResult, Judgement } from '../judge/verdict.js';
 import type { Plan } from '../plan/plan.js';
-import { refuseHostPlacementsOnRemote } from '../plan/refuse-on-remote-engine.js';
+import { refuseHostPlacements } from '../plan/refuse-host-perspectives.js';
 import { checkHostNamespaces } from '../run/host-namespaces.js';
 import type { ProbeResult } from '../run/probe-result.js';
 import type { NodeEngine } from '../topology/connect-node-engines.js';
@@ -42,8 +42,9 @@ export interface RoundContext {
  * One round of a run, for every front end: the plan's probes run by `runner`, the window read (from the world's read
  * to now: whatever changed under the probes makes their "blocked" unproven), every cell judged with the fail-closed
  * rules. It can be called again and again on one world, with a plan of its own each time (`--repeat`). Throws a usage
- * error for `from: host` or `from: lan` on a remote engine (refuse-on-remote-engine.ts), or in a container without the
- * engine host's namespaces (host-namespaces.ts).
+ * error for `from: host` or `from: lan` on a remote engine and `from: lan` on a rootless one
+ * (refuse-host-perspectives.ts), in a container without the engine host's namespaces (host-namespaces.ts), and for
+ * `from: host` in a rootless engine's RootlessKit namespace (rootless-host-place.ts).
  */
 export async function runRound<P extends Plan>(
   world: World,
@@ -52,10 +53,11 @@ export async function runRound<P extends Plan>(
   context: RoundContext,
 ): Promise<Round<P>> {
   const log = context.log ?? (() => undefined);
-  // Before any probe: host perspectives refused on a remote engine; a dockprobe in a container is found (what it
-  // creates records it) and its host perspectives refused when it lacks the host's namespaces.
-  refuseHostPlacementsOnRemote(plan, world.topology.engine);
-  await checkHostNamespaces(plan, context.runtime);
+  // Before any probe: host perspectives refused on a remote engine (and the LAN on a rootless one); a dockprobe in a
+  // container is found (what it creates records it) and its host perspectives refused when it lacks the host's
+  // namespaces (or, on a rootless engine, when it runs in RootlessKit's).
+  refuseHostPlacements(plan, world.topology.engine);
+  await checkHostNamespaces(plan, context.runtime, world.topology);
   // Each probe's cells are judged as it ends, from its result alone; the window, read once every probe has ended, is
   // applied to them all after (judgementsInWindow).
   const keepEvidence = context.keepEvidence ?? true;

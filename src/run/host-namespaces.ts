@@ -3,7 +3,9 @@ import type { Engine } from '../docker/engine.js';
 import { short } from '../docker/short-id.js';
 import { DockprobeError, ErrorCodes } from '../errors/dockprobe-error.js';
 import type { Plan } from '../plan/plan.js';
+import type { Topology } from '../topology/topology.js';
 import { type OwnPlace, ownPlace, type ProcFiles } from './own-container.js';
+import { ownInterfaceNames, refuseHostFromRootlessKit } from './rootless-host-place.js';
 
 /** Capability bits (linux/capability.h) the LAN view needs: its veth pair, and its namespace (mount, setns). */
 const CAP_NET_ADMIN = 12n;
@@ -64,12 +66,17 @@ export async function effectiveCapabilities(status = '/proc/self/status'): Promi
   return hex ? BigInt(`0x${hex}`) : 0n;
 }
 
-/** {@link refuseWithoutHostNamespaces} for this process, on the engine the run talks to. */
+/**
+ * {@link refuseWithoutHostNamespaces} for this process, on the engine the run talks to; on a rootless engine, also
+ * {@link refuseHostFromRootlessKit} with this namespace's interfaces.
+ */
 export async function checkHostNamespaces(
   plan: Plan,
   runtime: Pick<Engine, 'containers' | 'endpoint'>,
+  topology?: Pick<Topology, 'engine' | 'networks'>,
   proc?: ProcFiles,
 ): Promise<void> {
   const place = await ownPlace(runtime, proc);
   refuseWithoutHostNamespaces(plan, place, runtime.endpoint, await effectiveCapabilities());
+  if (topology) refuseHostFromRootlessKit(plan, place, topology.engine, ownInterfaceNames(), topology.networks);
 }

@@ -67,12 +67,13 @@ export type FirewallVisibility = { visible: true; how: string } | { visible: fal
  * characters of a network's id, or docker0 for the default bridge), and the engine must not be remote
  * (docker/engine-locality.ts). A rule set read elsewhere (dockprobe in a
  * container of its own, or on another host than a remote engine) has no such rule, and its changes say nothing.
- * Podman's rules are never in it: netavark writes nftables.
+ * Podman's rules are never in it: netavark writes nftables. A rootless engine's rules are in RootlessKit's network
+ * namespace: they are seen only from there (entered with nsenter), never from the host's.
  */
 export function firewallVisibility(
   reading: FirewallReading,
   bridges: readonly { id: string; name: string; driver: string }[],
-  engine: Pick<EngineInfo, 'endpoint' | 'remote' | 'product'>,
+  engine: Pick<EngineInfo, 'endpoint' | 'remote' | 'product' | 'rootless'>,
 ): FirewallVisibility {
   if (engine.remote)
     return {
@@ -84,10 +85,12 @@ export function firewallVisibility(
       visible: false,
       why: "Podman's netavark writes its rules to nftables (its own table, bridges podman1, podman2…), which iptables-save does not show",
     };
+  // A rootless engine's rules are in RootlessKit's network namespace, which only its user namespace's root may read.
+  const where = engine.rootless ? "RootlessKit's network namespace" : "the engine host's network namespace";
   if ('unavailable' in reading)
     return {
       visible: false,
-      why: `${reading.unavailable} (reading it needs root or CAP_NET_ADMIN in the engine host's network namespace)`,
+      why: `${reading.unavailable} (reading it needs root or CAP_NET_ADMIN in ${where})`,
     };
   const names = bridges
     .filter((b) => b.driver === 'bridge')
@@ -96,7 +99,9 @@ export function firewallVisibility(
   if (seen === undefined)
     return {
       visible: false,
-      why: `the rule set of this network namespace names none of the deployment's bridges (${names.join(', ') || 'none'}): dockprobe does not run in the engine host's network namespace (run it with --network host, or on the host)`,
+      why: engine.rootless
+        ? `the engine at ${engine.endpoint} is rootless: its rules live in RootlessKit's network namespace, and the rule set of this one names none of the deployment's bridges (${names.join(', ') || 'none'}) (run dockprobe there: \`nsenter -U --preserve-credentials -n -t "$(cat "$XDG_RUNTIME_DIR/dockerd-rootless/child_pid")"\`, as the engine's user)`
+        : `the rule set of this network namespace names none of the deployment's bridges (${names.join(', ') || 'none'}): dockprobe does not run in the engine host's network namespace (run it with --network host, or on the host)`,
     };
   return { visible: true, how: `a digest of iptables-save and ip6tables-save, every ${FIREWALL_POLL_MS / 1000} s` };
 }

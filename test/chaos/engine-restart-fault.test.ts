@@ -2,7 +2,8 @@ import t from 'tap';
 import { engineRestartFault } from '../../src/chaos/engine-restart-fault.js';
 import type { EngineInfo } from '../../src/docker/system-client.js';
 
-// --fault restart-engine: refused (exit 2, why and what to do) for a remote engine, a user who is not root, an engine
+// --fault restart-engine: refused (exit 2, why and what to do) for a remote engine, a rootless one, a user who is not
+// root, an engine
 // without live-restore or in swarm mode, and without --engine-restart-command; the command runs with its deadline and
 // its exit status and output are the evidence; the engine must answer again after it; the restore checks it answers
 // with live-restore on.
@@ -30,6 +31,14 @@ t.test('refusals: each says why and what to do', async (t) => {
     code: 'DP_USAGE',
     message: /^--fault restart-engine: the engine at tcp:\/\/10\.0\.0\.5:2376 is remote/,
   });
+  // Rootless: refused whoever runs it, before the root check (root would not make it right).
+  for (const uid of [0, 1000])
+    t.throws(() => engineRestartFault(spec, { ...ENGINE, rootless: true }, { ...base, uid }), {
+      code: 'DP_USAGE',
+      message:
+        /^--fault restart-engine: the engine at unix:\/\/\/var\/run\/docker\.sock is rootless: restarting it restarts RootlessKit, whose network namespace holds/,
+      hint: 'drill restart-engine on a rootful engine with live-restore on',
+    });
   t.throws(() => engineRestartFault(spec, ENGINE, { ...base, uid: 1000 }), {
     code: 'DP_USAGE',
     message: '--fault restart-engine: restarting the engine needs root',

@@ -137,3 +137,23 @@ t.test(
     t.equal(await fw.rules(), RULES([]), 'the saved set is loaded all the same');
   },
 );
+
+t.test("a rootless engine: exit 2 whoever runs it, saying its rules are not the host's; nothing read", async (t) => {
+  const topology = {
+    engine: { endpoint: 'unix:///run/user/1000/docker.sock', remote: false, rootless: true, version: '26.1.5' },
+    networks: [],
+  } as unknown as Topology;
+  await t.rejects(
+    firewallFault({ kind: 'reload-firewall' }, topology, {
+      endpoint: 'unix:///run/user/1000/docker.sock',
+      runId: 'r1',
+      restoreAfterS: 60,
+    }),
+    {
+      code: 'DP_USAGE',
+      message:
+        "--fault reload-firewall: the engine at unix:///run/user/1000/docker.sock is rootless: its rules live in RootlessKit's network namespace, which a reload of the host's firewall does not touch: replacing this host's rules would test nothing of the engine",
+      hint: /^drill a firewall reload on a rootful engine/,
+    },
+  );
+});

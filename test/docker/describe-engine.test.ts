@@ -13,6 +13,17 @@ t.test('Podman is named as Podman', async (t) => {
   t.equal(describeEngine({ version: '5.4.2', apiVersion: '1.41', product: 'podman' }), 'Podman 5.4.2 (API 1.41)');
 });
 
+t.test('a rootless engine says so', async (t) => {
+  t.equal(
+    describeEngine({ version: '26.1.5', apiVersion: '1.45', rootless: true }),
+    'engine 26.1.5 (API 1.45, rootless)',
+  );
+  t.equal(
+    describeEngine({ version: '28.5.2', apiVersion: '1.51', firewallBackend: 'iptables', rootless: true }),
+    'engine 28.5.2 (API 1.51, firewall iptables, rootless)',
+  );
+});
+
 t.test('the endpoint says whether the engine is remote, and the Docker context it comes from', async (t) => {
   t.equal(
     describeEndpoint({ endpoint: 'unix:///var/run/docker.sock', remote: false }),

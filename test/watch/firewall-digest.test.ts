@@ -44,6 +44,26 @@ t.test('visible only where the rules name a bridge of the deployment, locally', 
   });
 });
 
+t.test(
+  "a rootless engine's rules: seen only from RootlessKit's namespace, which says where to read them",
+  async (t) => {
+    const bridges = [{ id: '0123456789abcdef', name: 'shop_public', driver: 'bridge' }];
+    const rootless = { endpoint: 'unix:///run/user/1000/docker.sock', remote: false, rootless: true };
+    const rules = '-A DOCKER-ISOLATION-STAGE-1 -i br-0123456789ab ! -o br-0123456789ab -j DOCKER-ISOLATION-STAGE-2';
+    // Read on the host: the host's own rules, none of the engine's.
+    t.match(firewallVisibility({ digest: 'd', rules: '-A INPUT -j ACCEPT' }, bridges, rootless), {
+      visible: false,
+      why: /^the engine at unix:\/\/\/run\/user\/1000\/docker\.sock is rootless: its rules live in RootlessKit's network namespace, and the rule set of this one names none of the deployment's bridges \(br-0123456789ab\) \(run dockprobe there: `nsenter -U --preserve-credentials -n -t "\$\(cat "\$XDG_RUNTIME_DIR\/dockerd-rootless\/child_pid"\)"`/,
+    });
+    // Read in RootlessKit's namespace (nsenter): the engine's rules, which name its bridges.
+    t.match(firewallVisibility({ digest: 'd', rules }, bridges, rootless), { visible: true });
+    t.match(firewallVisibility({ unavailable: 'iptables-save failed: Permission denied' }, bridges, rootless), {
+      visible: false,
+      why: /Permission denied \(reading it needs root or CAP_NET_ADMIN in RootlessKit's network namespace\)$/,
+    });
+  },
+);
+
 t.test("a change that only adds or drops the rules of dockprobe's own containers is not the world's", async (t) => {
   const base = '*filter\n:FORWARD ACCEPT\n-A FORWARD -j DOCKER-USER\nCOMMIT';
   const probe = '-A PREROUTING -d 172.19.0.4/32 ! -i br-2586e1bdeded -j DROP';
