@@ -15,6 +15,10 @@
 #   podman-v2  rootful Podman 5 (Debian trixie) in a container, its Docker-compatible API, with Compose v2: the files
 #              in podman_files below, those proven the same there (the others differ on Podman for reasons the
 #              docs' engines page names)
+#   rootless-v2  rootless Docker (Debian trixie's 26.x through dockerd-rootless.sh as uid 1000: RootlessKit,
+#              slirp4netns, the builtin port driver) in a container, with Compose v2 and live-restore: only
+#              rootless.test.ts, which runs the reference topology and its twin there beside plain connections and
+#              proves each refusal of docs/engines.md's rootless position (about 3 minutes)
 #   cluster    a three-node swarm of trixie engines (scripts/swarm-cluster.sh, outer network at MTU 1400): the files
 #              in test/cluster/, with DOCKER_HOST at its manager
 # DOCKPROBE_MATRIX_FILES narrows the files each cell runs (default: every integration and fault file), and
@@ -26,7 +30,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
-cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 bookworm-chaos podman-v2 cluster}
+cells=${DOCKPROBE_MATRIX_CELLS:-host-v1 host-v2 journey trixie-v2 sid-v2 bookworm-chaos podman-v2 rootless-v2 cluster}
 read -r -a files <<<"${DOCKPROBE_MATRIX_FILES:-$(echo test/integration/*.test.ts test/faults/*.test.ts)}"
 # host-v1 and host-v2 are the same engine. host-v1 runs only the files where Compose v1 changes what dockprobe reads
 # (container names and labels, port formats, `compose config` for inference, the demo's own `compose up`), so its
@@ -65,6 +69,10 @@ chaos_engine_files=()
 for f in "${files[@]}"; do
   for c in "${chaos_files[@]:1}"; do [ "${f}" = "${c}" ] && chaos_engine_files+=("${f}"); done
 done
+# Rootless Docker: rootless.test.ts alone (it skips itself on every other engine, and the other files assume a
+# rootful engine's host: its firewall, the LAN).
+rootless_files=()
+for f in "${files[@]}"; do [ "${f}" = test/integration/rootless.test.ts ] && rootless_files+=("${f}"); done
 # shellcheck disable=SC2034  # all three are read through files_without's nameref
 not_in_host=("${chaos_files[@]}")
 # shellcheck disable=SC2034
@@ -180,7 +188,7 @@ for cell in ${cells}; do
         total_fail=$((total_fail + fail))
       fi
       ;;
-    trixie-v2 | sid-v2 | podman-v2 | bookworm-chaos)
+    trixie-v2 | sid-v2 | podman-v2 | rootless-v2 | bookworm-chaos)
       suite=${cell%-v2}
       suite=${suite%-chaos}
       case "${suite}" in
@@ -188,6 +196,7 @@ for cell in ${cells}; do
         trixie) mapfile -t cell_files < <(files_without not_in_trixie) ;;
         sid) mapfile -t cell_files < <(files_without not_in_sid) ;;
         podman) cell_files=("${podman_files[@]}") ;;
+        rootless) cell_files=("${rootless_files[@]}") ;;
         *) cell_files=("${files[@]}") ;;
       esac
       if [ "${#cell_files[@]}" -eq 0 ]; then
@@ -195,7 +204,11 @@ for cell in ${cells}; do
         record "${cell}" "-" "- (none of the chosen files runs on this engine)"
         continue
       fi
-      if ! bash scripts/engine.sh up "${suite}" >&2 || ! envs=$(bash scripts/engine.sh env "${suite}"); then
+      # live-restore on the rootless engine: rootless.test.ts shows what a dockerd restart does to its containers.
+      live_restore=0
+      [ "${suite}" = rootless ] && live_restore=1
+      if ! DOCKPROBE_ENGINE_LIVE_RESTORE=${live_restore} bash scripts/engine.sh up "${suite}" >&2 ||
+        ! envs=$(bash scripts/engine.sh env "${suite}"); then
         pass=0 fail=1 secs=0
         record "${cell}" "${suite} did not start" -
         bash scripts/engine.sh down "${suite}" >&2 || true
@@ -229,7 +242,7 @@ for cell in ${cells}; do
       bash scripts/swarm-cluster.sh down >&2 || echo "matrix: the cluster did not stop cleanly" >&2
       ;;
     *)
-      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, bookworm-chaos, podman-v2, cluster)" >&2
+      echo "matrix: unknown cell '${cell}' (host-v1, host-v2, journey, trixie-v2, sid-v2, bookworm-chaos, podman-v2, rootless-v2, cluster)" >&2
       exit 2
       ;;
   esac
