@@ -10,7 +10,6 @@ import {
   checkHost,
   controlRunId,
   DEFAULT_CONCURRENCY,
-  isConnectLane,
   udpTries,
   type Check,
   type Observation,
@@ -19,6 +18,7 @@ import {
   RESOLV_CONF_DNS,
 } from './protocol.js';
 import { containerNameserver } from './resolv-conf.js';
+import { planLanes, type QueuedRun } from './plan-lanes.js';
 import { Slots } from './slots.js';
 
 /** Pause between retries of a check expected reachable. */
@@ -82,7 +82,7 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   // The work, in order: the controls, then the checks with a repeat of the controls after each even share of them;
   // the last repeat runs only once every check has finished.
   const repeats = controls.length > 0 ? CONTROL_REPEATS : 0;
-  const queue: { check: Check; id: string }[] = controls.map((check) => ({ check, id: check.id }));
+  const queue: QueuedRun[] = controls.map((check) => ({ check, id: check.id }));
   const share = Math.ceil(others.length / repeats || 1);
   others.forEach((check, i) => {
     queue.push({ check, id: check.id });
@@ -90,7 +90,7 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     if (repeats > 0 && (i + 1) % share === 0 && run <= repeats)
       for (const c of controls) queue.push({ check: c, id: controlRunId(c.id, run) });
   });
-  const run = async ({ check, id }: { check: Check; id: string }) => {
+  const run = async ({ check, id }: QueuedRun) => {
     const started = performance.now();
     let observation: Observation;
     try {
@@ -125,20 +125,7 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   };
   try {
     if (plan.settle) await settle(plan.settle, byId, resolverFor, plan.timeoutMs);
-    if (plan.connectConcurrency === undefined) await pool(queue, concurrency, run);
-    else
-      await Promise.all([
-        pool(
-          queue.filter((item) => !isConnectLane(item.check)),
-          concurrency,
-          run,
-        ),
-        pool(
-          queue.filter((item) => isConnectLane(item.check)),
-          Math.max(1, plan.connectConcurrency),
-          run,
-        ),
-      ]);
+    await Promise.all(planLanes({ ...plan, concurrency }, queue).map((lane) => pool(lane.runs, lane.limit, run)));
     // The last repeat, after every check: the conditions held to the end.
     const last = repeats + 1;
     if (repeats > 0)
