@@ -219,7 +219,15 @@ export async function benchGrid(
     ).stdout
       .split('\n')
       .filter(Boolean);
-    if (netIds.length > 0) await execa('docker', ['network', 'rm', ...netIds], { reject: false, timeout: 120_000 });
+    // One at a time, each tried again once: a network whose last container is still being removed refuses at first.
+    for (const id of netIds) {
+      const removed = await execa('docker', ['network', 'rm', id], { reject: false, timeout: 120_000 });
+      if (removed.exitCode !== 0) {
+        await new Promise((r) => setTimeout(r, 2000));
+        const again = await execa('docker', ['network', 'rm', id], { reject: false, timeout: 120_000 });
+        if (again.exitCode !== 0) console.error(`grid bench: network ${id} left behind: ${again.stderr.trim()}`);
+      }
+    }
     if (listenerImage) await execa('docker', ['rmi', listenerImage], { reject: false, timeout: 60_000 });
   }
 }
