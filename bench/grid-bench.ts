@@ -58,6 +58,7 @@ export async function benchGrid(
   services: number,
   runs: number,
   runOptions: GridRunOptions = {},
+  subnetBase = process.env['BENCH_GRID_SUBNET_BASE'] ?? '10.224',
 ): Promise<GridFigures> {
   const runtime = new DockerodeEngine();
   const runId = newRunId();
@@ -71,7 +72,6 @@ export async function benchGrid(
   ];
   const labelArgs = (extra: string[] = []) => [...labels, ...extra].flatMap((l) => ['--label', l]);
   const docker = (args: string[]) => execa('docker', args, { timeout: 180_000 });
-  const subnetBase = process.env['BENCH_GRID_SUBNET_BASE'] ?? '10.224';
   let listenerImage: string | undefined;
   const scenarioDir = await mkdtemp(join(tmpdir(), 'dockprobe-grid-'));
   try {
