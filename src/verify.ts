@@ -8,6 +8,7 @@ import type { Verdict } from './judge/verdict.js';
 import { hasExpectation, verdictOf } from './judge/verdict-of.js';
 import { runRound } from './pipeline/round.js';
 import { planScenarios, resolveScenarios } from './pipeline/plan-scenarios.js';
+import { budgetOptions } from './plan/budget-options.js';
 import { openRun, type RunOptions } from './pipeline/run-session.js';
 import { summariseProbes } from './pipeline/summarise-probes.js';
 import type { Plan } from './plan/plan.js';
@@ -42,6 +43,10 @@ export interface VerifyOptions extends RunOptions {
   retries?: number;
   /** Checks each probe has in flight at once (`--concurrency`). */
   concurrency?: number;
+  /** tcp checks by address each probe has in flight at once (`--connect-concurrency`). */
+  connectConcurrency?: number;
+  /** DNS queries in flight across the run's probes (`--lookup-concurrency`). */
+  lookupConcurrency?: number;
   /**
    * The swarm nodes to probe from (`--nodes`): `['all']` or node names or ids. Each zone on an overlay is probed on
    * each of them (by a swarm job where a container here cannot be), and a service's tasks only there.
@@ -118,7 +123,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
       const plan = planScenarios(resolved, topology, {
         runId,
         round,
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...budgetOptions(options),
         ...(nodes ? { nodes } : {}),
       });
       if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);

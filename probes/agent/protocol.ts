@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The wire contract between the orchestrator and the probe agent, shared by both sides (never copied).
  * The orchestrator sends one {@link ProbePlan}; the agent answers with JSON lines, one {@link AgentLine} each.
@@ -135,6 +137,16 @@ export interface ProbePlan {
    */
   concurrency: number;
   /**
+   * Checks of the connect lane (tcp checks by address: no lookup, a socket each) in flight at once, beside the
+   * `concurrency` of all others. Absent: one lane for every check, `concurrency` in all.
+   */
+  connectConcurrency?: number;
+  /**
+   * DNS queries in flight at once, at most `concurrency`: this probe's share of the lookups the run allows in flight
+   * across all its probes, which share the engine's DNS. Absent: `concurrency`.
+   */
+  lookupConcurrency?: number;
+  /**
    * The controls: checks the agent runs again while the others run and once more at the end, reporting each run as
    * `<id>@<n>` (n from 2), so the judge knows they held under the same load as the checks, not only before it.
    */
@@ -151,6 +163,42 @@ export interface ProbePlan {
 
 /** Checks in flight at once unless the plan says otherwise (`--concurrency`). */
 export const DEFAULT_CONCURRENCY = 32;
+/**
+ * Connects by address in flight per probe unless the plan says otherwise (`--connect-concurrency`): a 20×5 grid's 95
+ * foreign addresses and the controls in one wave. 512 starved 20 probes' event loops on 2 cores with 400 each (20×20):
+ * lookups noticed late, half the cells inconclusive.
+ */
+export const DEFAULT_CONNECT_CONCURRENCY = 128;
+/**
+ * Lookups in flight across a run's probes unless it says otherwise (`--lookup-concurrency`): about what 20 probes of
+ * 32 checks, half of them by name, put on the engine's DNS at once when every check shared one bound. Twice that
+ * once made Engine 20.10's embedded DNS leave names that exist unanswered.
+ */
+export const DEFAULT_LOOKUP_CONCURRENCY = 320;
+
+/** How many checks of each kind a probe has in flight at once. */
+export interface CheckBudget {
+  /** Checks of the general lane (lookups, HTTP, UDP, tcp by name). */
+  concurrency: number;
+  /** Checks of the connect lane (tcp by address); absent: one lane for all, `concurrency` in all. */
+  connectConcurrency?: number | undefined;
+  /** DNS queries in flight, at most `concurrency`; absent: `concurrency`. */
+  lookupConcurrency?: number | undefined;
+}
+
+/**
+ * This probe's share of the run's lookups in flight (`lookupConcurrency` across the run) among `probes` probes that
+ * share the engine's DNS: at least one, at most `concurrency`.
+ */
+export function lookupShare(lookupConcurrency: number, probes: number, concurrency: number): number {
+  return Math.max(1, Math.min(concurrency, Math.floor(lookupConcurrency / Math.max(1, probes))));
+}
+
+/** The connect lane: a tcp check by address, which costs a socket and no lookup. */
+export function isConnectLane(check: Check): boolean {
+  return check.kind === 'tcp' && isIP(check.host) !== 0;
+}
+
 /** How many times each control runs after its first run: spread over the checks, the last one after them all. */
 export const CONTROL_REPEATS = 3;
 
@@ -216,6 +264,7 @@ export const AGENT_ERROR_CODES = [
   'DP_BODY_SHORT',
   'DP_NOT_HTTP',
   'DP_PROBE_BUSY',
+  'DP_DNS_OVERLOADED',
   'DP_UDP_SILENT',
   'DP_NOT_DNS',
   'ECONNREFUSED',
@@ -370,16 +419,33 @@ export function icmpBudgetDelayMs(datagrams: number, timeoutMs: number): number 
 export function probeDeadlineMs(
   checks: readonly Check[],
   defaultTimeoutMs: number,
-  concurrency = DEFAULT_CONCURRENCY,
+  budget: number | CheckBudget = DEFAULT_CONCURRENCY,
   slackMs = DEADLINE_SLACK_MS,
   kindControlIds: readonly string[] = [],
 ): number {
-  const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
-  // With at most `concurrency` checks at once (the controls' repeats count too, a kind's own controls among them),
-  // list scheduling ends within (n / concurrency + 1) times the slowest check; all at once, within the slowest.
-  const controls = MAX_CONTROLS + kindControlIds.length;
-  const waves = Math.ceil((checks.length + CONTROL_REPEATS * controls) / Math.max(1, concurrency));
-  return slowest * (waves <= 1 ? 1 : waves + 1) + udpBudgetMs(checks, defaultTimeoutMs, kindControlIds) + slackMs;
+  const b = typeof budget === 'number' ? { concurrency: budget } : budget;
+  // With at most `bound` checks at once (the controls' repeats count too, a kind's own controls among them), list
+  // scheduling ends within (n / bound + 1) times the slowest check; all at once, within the slowest. Two lanes run
+  // side by side, each under its own bound, the controls counted in both; lookups are a bound inside the general lane.
+  const controls = CONTROL_REPEATS * (MAX_CONTROLS + kindControlIds.length);
+  const lane = (members: readonly Check[], bound: number) => {
+    if (members.length === 0) return 0;
+    const slowest = members.reduce((max, c) => Math.max(max, checkDeadlineMs(c, defaultTimeoutMs)), 0);
+    const waves = Math.ceil((members.length + controls) / Math.max(1, bound));
+    return slowest * (waves <= 1 ? 1 : waves + 1);
+  };
+  const general = Math.min(b.concurrency, b.lookupConcurrency ?? b.concurrency);
+  const lanes =
+    b.connectConcurrency === undefined
+      ? lane(checks, general)
+      : Math.max(
+          lane(
+            checks.filter((c) => !isConnectLane(c)),
+            general,
+          ),
+          lane(checks.filter(isConnectLane), b.connectConcurrency),
+        );
+  return lanes + udpBudgetMs(checks, defaultTimeoutMs, kindControlIds) + slackMs;
 }
 
 /** The longest the ICMP error budget can hold back the datagrams to the address that gets the most. */

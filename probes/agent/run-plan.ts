@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { httpGet } from './checks/http-get.js';
-import { NameResolver } from './checks/resolve-name.js';
+import { type NameResolution, NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
 import { udpExchange } from './checks/udp-exchange.js';
+import { DnsWitness } from './dns-witness.js';
 import {
   CONTROL_REPEATS,
   checkHost,
@@ -16,6 +18,8 @@ import {
   RESOLV_CONF_DNS,
 } from './protocol.js';
 import { containerNameserver } from './resolv-conf.js';
+import { planLanes, type QueuedRun } from './plan-lanes.js';
+import { Slots } from './slots.js';
 
 /** Pause between retries of a check expected reachable. */
 export const RETRY_PAUSE_MS = 200;
@@ -23,10 +27,17 @@ export const RETRY_PAUSE_MS = 200;
 // What ends a retry loop: the target answered as a service would.
 const SUCCESS: ReadonlySet<Outcome> = new Set(['open', 'http', 'resolved', 'udp-answer']);
 
+// Lookup outcomes that say the name is missing, which the DNS witness must vouch for.
+const NOT_FOUND: ReadonlySet<Outcome> = new Set(['nxdomain', 'dns-timeout', 'dns-error']);
+
 /**
- * Runs the checks of `plan`, at most `plan.concurrency` at a time, and hands each observation to `emit` as soon as it
- * is known. The controls run first, again at even points among the checks, and once more after the last check, each
- * repeat reported as `<id>@<n>`: a control proves the conditions the checks ran under, not only those before them.
+ * Runs the checks of `plan` and hands each observation to `emit` as soon as it is known. With
+ * `plan.connectConcurrency`, tcp checks by address run in a lane of their own under it, beside the others under
+ * `plan.concurrency`; without it, every check shares `plan.concurrency`. DNS queries are bounded by
+ * `plan.lookupConcurrency` inside that. The controls run first, again at even points among the checks, and once more
+ * after the last check, each repeat reported as `<id>@<n>`: a control proves the conditions the checks ran under, not
+ * only those before them. A lookup that did not resolve is reported so only when the probe's DNS control, asked after
+ * it began, resolved within the check's timeout (DnsWitness); otherwise it is an error, `DP_DNS_OVERLOADED`.
  */
 export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
   // One resolver per distinct timeout: c-ares fixes the timeout when the resolver is made.
@@ -43,11 +54,35 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   const byId = new Map(plan.checks.map((c) => [c.id, c]));
   const controls = (plan.controls ?? []).map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
   const controlIds = new Set(controls.map((c) => c.id));
+  const concurrency = Math.max(1, plan.concurrency ?? DEFAULT_CONCURRENCY);
+  const lookups = new Slots(Math.min(concurrency, plan.lookupConcurrency ?? concurrency));
+  const dnsControl = controls.find((c) => c.kind === 'dns');
+  const witness = dnsControl
+    ? new DnsWitness(async () => {
+        const timeoutMs = dnsControl.timeoutMs ?? plan.timeoutMs;
+        const name = await resolverFor(timeoutMs).resolve(dnsControl.name, dnsControl.subnets, dnsControl.family);
+        return name.outcome === 'resolved';
+      })
+    : undefined;
+  const lookup: Lookup = async (check, timeoutMs) => {
+    const host = checkHost(check);
+    if (isIP(host)) return resolverFor(timeoutMs).resolve(host, check.subnets, check.family);
+    const since = performance.now();
+    const name = await lookups.use(() => resolverFor(timeoutMs).resolve(host, check.subnets, check.family));
+    if (!witness || controlIds.has(check.id) || !NOT_FOUND.has(name.outcome)) return name;
+    if (await witness.vouch(since, timeoutMs)) return name;
+    return {
+      outcome: 'error',
+      addresses: [],
+      errorCode: 'DP_DNS_OVERLOADED',
+      detail: `${host} did not resolve (${name.errorCode ?? name.outcome}), but the DNS control ${dnsControl!.name}, asked after this lookup began, did not resolve either within ${timeoutMs} ms: the DNS server was not answering, so that proves nothing missing`,
+    };
+  };
   const others = plan.checks.filter((c) => !controlIds.has(c.id));
   // The work, in order: the controls, then the checks with a repeat of the controls after each even share of them;
   // the last repeat runs only once every check has finished.
   const repeats = controls.length > 0 ? CONTROL_REPEATS : 0;
-  const queue: { check: Check; id: string }[] = controls.map((check) => ({ check, id: check.id }));
+  const queue: QueuedRun[] = controls.map((check) => ({ check, id: check.id }));
   const share = Math.ceil(others.length / repeats || 1);
   others.forEach((check, i) => {
     queue.push({ check, id: check.id });
@@ -55,12 +90,12 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     if (repeats > 0 && (i + 1) % share === 0 && run <= repeats)
       for (const c of controls) queue.push({ check: c, id: controlRunId(c.id, run) });
   });
-  const run = async ({ check, id }: { check: Check; id: string }) => {
+  const run = async ({ check, id }: QueuedRun) => {
     const started = performance.now();
     let observation: Observation;
     try {
       const timeoutMs = check.timeoutMs ?? plan.timeoutMs;
-      observation = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
+      observation = await runCheck(check, lookup, timeoutMs);
       // Retries are only ever planned for checks expected reachable: they go on until the target answers as a
       // service would (a refused port may simply not be listening yet). `tries` counts every try: a udp check's
       // datagrams, one for any other.
@@ -70,7 +105,7 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
         check.kind === 'udp' ? Math.max(RETRY_PAUSE_MS, udpTries(check).spacingMs - timeoutMs) : RETRY_PAUSE_MS;
       for (let retry = 1; retry <= (check.retries ?? 0) && !SUCCESS.has(observation.outcome); retry++) {
         await new Promise((r) => setTimeout(r, pauseMs));
-        const next = await runCheck(check, resolverFor(timeoutMs), timeoutMs);
+        const next = await runCheck(check, lookup, timeoutMs);
         tries += next.tries ?? 1;
         observation = { ...next, tries };
       }
@@ -90,13 +125,13 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   };
   try {
     if (plan.settle) await settle(plan.settle, byId, resolverFor, plan.timeoutMs);
-    await pool(queue, Math.max(1, plan.concurrency ?? DEFAULT_CONCURRENCY), run);
+    await Promise.all(planLanes({ ...plan, concurrency }, queue).map((lane) => pool(lane.runs, lane.limit, run)));
     // The last repeat, after every check: the conditions held to the end.
     const last = repeats + 1;
     if (repeats > 0)
       await pool(
         controls.map((check) => ({ check, id: controlRunId(check.id, last) })),
-        plan.concurrency ?? DEFAULT_CONCURRENCY,
+        concurrency,
         run,
       );
   } finally {
@@ -118,7 +153,11 @@ async function settle(
       waiting.map(async (check) => ({
         check,
         outcome: (
-          await runCheck(check, resolverFor(check.timeoutMs ?? defaultTimeoutMs), check.timeoutMs ?? defaultTimeoutMs)
+          await runCheck(
+            check,
+            (c, timeoutMs) => resolverFor(timeoutMs).resolve(checkHost(c), c.subnets, c.family),
+            check.timeoutMs ?? defaultTimeoutMs,
+          )
         ).outcome,
       })),
     );
@@ -156,9 +195,12 @@ export function describe(check: Check): string {
   }
 }
 
-async function runCheck(check: Check, resolver: NameResolver, timeoutMs: number): Promise<Observation> {
+/** Resolves a check's host: its name through the probe's DNS (bounded and witnessed), or its address as it is. */
+type Lookup = (check: Check, timeoutMs: number) => Promise<NameResolution>;
+
+async function runCheck(check: Check, lookup: Lookup, timeoutMs: number): Promise<Observation> {
   const base = { id: check.id, kind: check.kind, target: describe(check), latencyMs: 0 };
-  const name = await resolver.resolve(checkHost(check), check.subnets, check.family);
+  const name = await lookup(check, timeoutMs);
   const resolved = {
     ...base,
     addresses: name.addresses,

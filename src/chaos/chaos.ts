@@ -36,6 +36,10 @@ export interface ChaosOptions extends RunOptions {
   internet?: string[];
   retries?: number;
   concurrency?: number;
+  /** tcp checks by address each probe has in flight at once (`--connect-concurrency`). */
+  connectConcurrency?: number;
+  /** DNS queries in flight across a round's probes (`--lookup-concurrency`). */
+  lookupConcurrency?: number;
   fault: FaultSpec;
   /** Makes the fault against the deployment as read (the CLI: deploymentFault on the engine's deployment client). */
   makeFault: (spec: FaultSpec, topology: Topology) => Fault | Promise<Fault>;
@@ -120,7 +124,12 @@ export async function chaos(options: ChaosOptions): Promise<ChaosResult | undefi
       const startedMs = ms();
       let round: ChaosRound;
       try {
-        const judged = await scenarioRound(runtime, scenarios, runner, { runId, concurrency: options.concurrency });
+        const judged = await scenarioRound(runtime, scenarios, runner, {
+          runId,
+          concurrency: options.concurrency,
+          connectConcurrency: options.connectConcurrency,
+          lookupConcurrency: options.lookupConcurrency,
+        });
         round = { round: rounds.length + 1, phase, startedMs, endedMs: ms(), verdicts: judged.verdicts };
       } catch (error) {
         const message = (error as Error).message;

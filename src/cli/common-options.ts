@@ -22,6 +22,9 @@ export interface ProbeArgs {
   image?: string | undefined;
   timeout?: number | undefined;
   concurrency: number;
+  /** The budget per kind of check; absent for a command that keeps one bound (drill). */
+  connectConcurrency?: number | undefined;
+  lookupConcurrency?: number | undefined;
   dnsUpstream?: string | undefined;
   quiet: boolean;
 }
@@ -36,6 +39,8 @@ export function probeOptionsFrom(
   image?: string;
   timeoutMs?: number;
   concurrency: number;
+  connectConcurrency?: number;
+  lookupConcurrency?: number;
   dnsUpstream?: string[];
   cleanup: CliContext['cleanup'];
   log: (message: string) => void;
@@ -47,6 +52,8 @@ export function probeOptionsFrom(
     ...(argv.image ? { image: argv.image } : {}),
     ...(argv.timeout !== undefined ? { timeoutMs: argv.timeout } : {}),
     concurrency: argv.concurrency,
+    ...(argv.connectConcurrency !== undefined ? { connectConcurrency: argv.connectConcurrency } : {}),
+    ...(argv.lookupConcurrency !== undefined ? { lookupConcurrency: argv.lookupConcurrency } : {}),
     ...(dnsUpstream !== undefined ? { dnsUpstream } : {}),
     cleanup: context.cleanup,
     log: logTo(context, argv.quiet),

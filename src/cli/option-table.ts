@@ -1,4 +1,9 @@
-import { DEFAULT_CONCURRENCY, DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_CONNECT_CONCURRENCY,
+  DEFAULT_LOOKUP_CONCURRENCY,
+  DEFAULT_PROBE_GRACE_MS,
+} from '../../probes/agent/protocol.js';
 import { COMMON_PORTS } from '../checks/port/common-ports.js';
 import {
   DRILL_CONCURRENCY,
@@ -202,7 +207,22 @@ export const OPTIONS = {
     max: 1024,
     default: DEFAULT_CONCURRENCY,
     per: { drill: { default: DRILL_CONCURRENCY } },
-    describe: 'Checks each probe has in flight at once (sockets and DNS queries)',
+    describe: 'Checks each probe has in flight at once: lookups, HTTP, UDP, connects by name (a drill: every check)',
+  },
+  'connect-concurrency': {
+    kind: 'count',
+    min: 1,
+    max: 4096,
+    default: DEFAULT_CONNECT_CONCURRENCY,
+    describe: 'TCP connects by address each probe has in flight at once, beside --concurrency (a socket each)',
+  },
+  'lookup-concurrency': {
+    kind: 'count',
+    min: 1,
+    max: 16_384,
+    default: DEFAULT_LOOKUP_CONCURRENCY,
+    describe:
+      "DNS queries in flight across all the run's probes, shared out evenly (they all ask the engine's DNS); each probe's share at most --concurrency",
   },
   probes: { kind: 'count', min: 1, max: 256, default: DRILL_PROBES_AT_ONCE, describe: 'Probes running at once' },
   'max-checks': {
@@ -430,7 +450,9 @@ const PROBING = [
   'dns-upstream',
   'internet',
 ] as const;
-const RUN = [...PROBING, 'retries', 'repeat', 'quiet'] as const;
+/** The budget per kind of check: scenarios' runs take it, a drill keeps one bound. */
+const BUDGET = ['connect-concurrency', 'lookup-concurrency'] as const;
+const RUN = [...PROBING, ...BUDGET, 'retries', 'repeat', 'quiet'] as const;
 const REPORTS = ['format', 'json', 'junit', 'tap', 'sarif', 'markdown', 'html', 'verbose'] as const;
 const SWARM = ['nodes', 'node-engine', 'image-load-timeout'] as const;
 
@@ -462,6 +484,7 @@ export const COMMAND_OPTIONS = {
     'infer',
     'file',
     ...PROBING,
+    ...BUDGET,
     'retries',
     'quiet',
     'interval',
@@ -477,6 +500,7 @@ export const COMMAND_OPTIONS = {
     'project',
     'fault',
     ...PROBING,
+    ...BUDGET,
     'retries',
     'quiet',
     'baseline-rounds',

@@ -1,3 +1,4 @@
+import { budgetOptions } from '../plan/budget-options.js';
 import type { Engine } from '../docker/engine.js';
 import type { Verdict } from '../judge/verdict.js';
 import { hasExpectation, verdictOf } from '../judge/verdict-of.js';
@@ -25,7 +26,12 @@ export async function scenarioRound(
   runtime: Engine,
   scenarios: Scenario[],
   runner: ProbeRunner,
-  options: { runId: string; concurrency?: number | undefined },
+  options: {
+    runId: string;
+    concurrency?: number | undefined;
+    connectConcurrency?: number | undefined;
+    lookupConcurrency?: number | undefined;
+  },
 ): Promise<ScenarioRound> {
   const world = await readWorld(runtime, { kind: 'scenarios', scenarios });
   const resolved = resolveScenarios(scenarios, world.topology);
@@ -33,7 +39,7 @@ export async function scenarioRound(
   if (traefik.length > 0) world.topology.traefikConfigs = await readProxyConfigs(runtime, world.topology, traefik);
   const plan = planScenarios(resolved, world.topology, {
     runId: options.runId,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...budgetOptions(options),
   });
   const round = await runRound(world, plan, runner, { runtime, runId: options.runId });
   return { round, world, verdicts: round.judgements.filter(hasExpectation).map(verdictOf) };

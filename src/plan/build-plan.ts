@@ -17,6 +17,13 @@ import {
   type TopologyNetwork,
 } from '../topology/topology.js';
 import { type CellKind, cellKind } from './cell-kind.js';
+import {
+  type CheckBudget,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_CONNECT_CONCURRENCY,
+  DEFAULT_LOOKUP_CONCURRENCY,
+  lookupShare,
+} from '../../probes/agent/protocol.js';
 import { lanPlacement } from './lan-placement.js';
 import type { Cell, Placement, Plan } from './plan.js';
 import { ProbeBuilder } from './probe-builder.js';
@@ -28,8 +35,15 @@ export interface PlanOptions {
   runId: string;
   /** With `--repeat`: which round this plan is for (container names stay unique across rounds). */
   round?: number;
-  /** Checks each probe has in flight at once (`--concurrency`); the protocol's default when absent. */
+  /** Checks each probe has in flight at once besides its connects by address (`--concurrency`); the protocol's default when absent. */
   concurrency?: number;
+  /** tcp checks by address each probe has in flight at once (`--connect-concurrency`); the protocol's default when absent. */
+  connectConcurrency?: number;
+  /**
+   * DNS queries in flight across all the plan's probes (`--lookup-concurrency`), shared out evenly: they all ask the
+   * engine's DNS. The protocol's default when absent.
+   */
+  lookupConcurrency?: number;
   /**
    * The swarm nodes to probe from (`--nodes`): each zone on an overlay gets a probe on each of them, named
    * `network X @ node`, and a service's tasks are probed only on them. Absent: this engine's node, and every node a
@@ -107,9 +121,15 @@ export function buildPlan(
     (longest, e) => Math.max(longest, e.timeoutMs),
     0,
   );
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const budget: CheckBudget = {
+    concurrency,
+    connectConcurrency: options.connectConcurrency ?? DEFAULT_CONNECT_CONCURRENCY,
+    lookupConcurrency: lookupShare(options.lookupConcurrency ?? DEFAULT_LOOKUP_CONCURRENCY, probes.size, concurrency),
+  };
   return {
     runId: options.runId,
-    probes: [...probes.values()].map((p) => p.build(defaultTimeout, options.concurrency)),
+    probes: [...probes.values()].map((p) => p.build(defaultTimeout, budget)),
     cells,
   };
 }

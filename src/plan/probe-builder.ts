@@ -1,5 +1,6 @@
 import {
   checkDeadlineMs,
+  type CheckBudget,
   DEFAULT_CONCURRENCY,
   MAX_PROBE_DEADLINE_MS,
   PLAN_VERSION,
@@ -128,7 +129,13 @@ export class ProbeBuilder {
     return id;
   }
 
-  build(timeoutMs: number, concurrency = DEFAULT_CONCURRENCY): ProbeSpec {
+  /**
+   * The probe's spec. `budget`: checks in flight at once, one number for all (`--concurrency`), or a bound per kind
+   * of check (CheckBudget: the connect lane beside the others, and this probe's share of the run's lookups).
+   */
+  build(timeoutMs: number, budget: number | CheckBudget = DEFAULT_CONCURRENCY): ProbeSpec {
+    const { concurrency, connectConcurrency, lookupConcurrency } =
+      typeof budget === 'number' ? { concurrency: budget } : (budget as CheckBudget);
     let dnsCheckId: string | undefined;
     let reachCheckIds: string[] = [];
     let reach6CheckIds: string[] = [];
@@ -191,14 +198,14 @@ export class ProbeBuilder {
         ? { checkIds: [dnsCheckId], timeoutMs: JOB_DNS_SETTLE_MS }
         : undefined;
     const deadlineMs =
-      probeDeadlineMs(checks, timeoutMs, concurrency, undefined, this.#kindControls) + (settle?.timeoutMs ?? 0);
+      probeDeadlineMs(checks, timeoutMs, budget, undefined, this.#kindControls) + (settle?.timeoutMs ?? 0);
     if (deadlineMs > MAX_PROBE_DEADLINE_MS) {
       const slowest = checks.reduce((max, c) => Math.max(max, checkDeadlineMs(c, timeoutMs)), 0);
       throw new DockprobeError(
         ErrorCodes.USAGE,
         `the probe ${this.label} would be planned to run up to ${formatDuration(deadlineMs)} (${checks.length} checks, ${concurrency} at once, the slowest ${formatDuration(slowest)} with its steps and retries): over the ${formatDuration(MAX_PROBE_DEADLINE_MS)} a probe may run`,
         {
-          hint: 'raise --concurrency, lower the timeout or --retries, or split the scenario',
+          hint: 'raise --concurrency (or --connect-concurrency, --lookup-concurrency), lower the timeout or --retries, or split the scenario',
         },
       );
     }
@@ -215,6 +222,8 @@ export class ProbeBuilder {
         timeoutMs,
         deadlineMs,
         concurrency,
+        ...(connectConcurrency !== undefined ? { connectConcurrency } : {}),
+        ...(lookupConcurrency !== undefined ? { lookupConcurrency } : {}),
         controls: [
           ...new Set([...(dnsCheckId ? [dnsCheckId] : []), ...reachCheckIds, ...reach6CheckIds, ...this.#kindControls]),
         ],

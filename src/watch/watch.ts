@@ -62,6 +62,10 @@ export interface WatchOptions extends RunOptions {
   internet?: string[];
   retries?: number;
   concurrency?: number;
+  /** tcp checks by address each probe has in flight at once (`--connect-concurrency`). */
+  connectConcurrency?: number;
+  /** DNS queries in flight across a round's probes (`--lookup-concurrency`). */
+  lookupConcurrency?: number;
   schedule?: Partial<ScheduleOptions>;
   /** How long a warm probe lives without hearing from this process. */
   leaseMs?: number;
@@ -265,7 +269,12 @@ export async function watch(options: WatchOptions): Promise<Watch> {
 
     // One attempt at a round: the world read again, names resolved again, planned, probed, judged.
     const attempt = (): Promise<Judged> =>
-      scenarioRound(runtime, projected, runner, { runId, concurrency: options.concurrency });
+      scenarioRound(runtime, projected, runner, {
+        runId,
+        concurrency: options.concurrency,
+        connectConcurrency: options.connectConcurrency,
+        lookupConcurrency: options.lookupConcurrency,
+      });
 
     const oneRound = async (trigger: string) => {
       const number = ++round;

@@ -90,6 +90,18 @@ t.test('numbers are numbers: shown so, refused as typed, given to the command as
       code: 'DP_USAGE',
       message: `--concurrency must be a whole number from 1 to 1024, got '${typed}'`,
     });
+  for (const [option, max] of [
+    ['--connect-concurrency', 4096],
+    ['--lookup-concurrency', 16384],
+  ] as const)
+    await t.rejects(main(['test', 'scenarios/reference.yml', option, '0'], context()), {
+      code: 'DP_USAGE',
+      message: `${option} must be a whole number from 1 to ${max}, got '0'`,
+    });
+  await t.rejects(main(['drill', '--all', '--connect-concurrency', '64'], context()), {
+    code: 'DP_USAGE',
+    message: /--connect-concurrency/,
+  });
   await t.rejects(main(['drill', '--all', '--attempts', '0'], context()), {
     code: 'DP_USAGE',
     message: "--attempts must be a whole number from 1 to 11, got '0'",
