@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import type { Topology } from '../topology/topology.js';
 import {
   FIREWALL_READ_TIMEOUT_MS,
+  type FirewallReading,
   firewallReadingOf,
   firewallVisibility,
   readFirewall,
@@ -13,6 +14,8 @@ import {
 import type { RestoreOutcome } from './chaos-result.js';
 import type { Fault, FaultSpec } from './fault.js';
 import { faultRefusal, refuseOnRootless, refuseUnlessEngineHostRoot } from './host-fault-guard.js';
+import { changedTables, tableSections } from './changed-tables.js';
+import { onlyTables } from './only-tables.js';
 import { withoutDockerChains } from './without-docker-chains.js';
 
 /** How long one iptables-restore may take. */
@@ -36,13 +39,17 @@ export interface FirewallFaultOptions {
 
 /**
  * `reload-firewall`: the rule sets of the network namespace dockprobe runs in (which must be the engine host's: it
- * must name a bridge of the deployment), saved whole (`iptables-save`, `ip6tables-save`: whichever backend they use)
- * to FILE and FILE.ip6, then replaced by the saved sets without Docker's chains and the jumps into them (policies and
- * DOCKER-USER kept), as an `iptables-restore` of a host rules file does. Before the replace, a detached timer (`sh`, in
- * a process group of its own) restores FILE after `restoreAfterS` unless cancelled, as iptables-apply does: it
- * restores even if dockprobe is killed. The restore loads FILE again, cancels the timer and compares the rule-set
- * digest (firewall-digest.ts) with the one of the rule sets it saved. Refused for a remote engine, a rootless one (its rules are not the
- * host's), a non-root user, and a namespace whose rules name none of the deployment's bridges.
+ * must name a bridge of the deployment), read (`iptables-save`, `ip6tables-save`: whichever backend they use) and
+ * saved to FILE and FILE.ip6, of each only the tables that hold Docker's chains or jumps into them (the tables the
+ * fault changes: filter and nat, not raw); then those tables replaced by the saved ones without Docker's chains and
+ * the jumps into them (policies and DOCKER-USER kept), as an `iptables-restore` of a host rules file does. Before the
+ * replace, a detached timer (`sh`, in a process group of its own) restores FILE after `restoreAfterS` unless
+ * cancelled, as iptables-apply does: it restores even if dockprobe is killed. The restore loads FILE again, cancels
+ * the timer and compares the digest (firewall-digest.ts) of the saved tables as they now are with the one of the
+ * tables it saved. The other tables are never loaded: Engine 28 writes a raw rule per container address, and a late
+ * restore of raw would bring back the rules of containers gone since, dropping traffic to the next containers given
+ * those addresses. Refused for a remote engine, a non-root user, and a namespace whose rules name none of the
+ * deployment's bridges. Refused on a rootless engine too: its rules live in RootlessKit's namespace, not the host's.
  */
 export async function firewallFault(
   spec: FaultSpec,
@@ -66,36 +73,32 @@ export async function firewallFault(
     );
   const file = savedRulesFile(options.runId, options.dir);
   let timer: number | undefined;
-  // What the restore must give back: the rule sets as saved when the fault is applied. Not the reading above, made
-  // before the drill's probes started: Engine 28 adds a raw PREROUTING rule for every container address, so the
-  // probes' own start changes the rule set.
+  // What the restore must give back: the saved tables as they were when the fault was applied. Not the reading above,
+  // made before the drill's probes started, which also has tables the fault leaves alone.
   let savedDigest: string | undefined;
   // The rule lines saved, and those the fault loaded (the saved ones without Docker's chains), normalised: a line
-  // in the rule set just before the restore that is in neither was written during the fault (Engine 28's raw rule for
-  // a container started or connected then), and loading the saved set removes it.
+  // in the saved tables just before the restore that is in neither was written during the fault (by the engine, for a
+  // container started or connected then), and loading the saved tables removes it.
   let savedLines: Set<string> | undefined;
   let faultedLines: Set<string> | undefined;
   return {
     spec,
-    plan: `save the IPv4 and IPv6 rule sets of this host to ${file} (and ${file}.ip6), replace them with the saved sets without Docker's chains and the jumps into them (policies and DOCKER-USER kept) by iptables-restore, as a reload of a host rules file does; a timer restores ${file} after ${options.restoreAfterS} s even if dockprobe is killed (by hand: dockprobe chaos --restore ${file})`,
+    plan: `save the IPv4 and IPv6 tables of this host that hold Docker's chains to ${file} (and ${file}.ip6), replace them with the saved ones without Docker's chains and the jumps into them (policies and DOCKER-USER kept) by iptables-restore, as a reload of a host rules file does; a timer restores ${file} after ${options.restoreAfterS} s even if dockprobe is killed (by hand: dockprobe chaos --restore ${file})`,
     async apply() {
       const saved: string[] = [];
       const saves: { command: string; stdout: string }[] = [];
+      const tables: string[] = [];
       for (const f of FAMILIES) {
         const out = await execa(f.save, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' });
         if (out.exitCode !== 0) {
           if (f.suffix) continue;
           throw new Error(`${f.save} failed: ${String(out.stderr).trim() || `exit ${out.exitCode}`}`);
         }
-        saves.push({ command: f.save, stdout: String(out.stdout) });
-        await writeFile(
-          `${file}${f.suffix}`,
-          String(out.stdout).endsWith('\n') ? String(out.stdout) : `${out.stdout}\n`,
-          {
-            mode: 0o600,
-          },
-        );
+        const kept = onlyTables(String(out.stdout), dockerTables(String(out.stdout)));
+        saves.push({ command: f.save, stdout: kept });
+        await writeFile(`${file}${f.suffix}`, kept.endsWith('\n') ? kept : `${kept}\n`, { mode: 0o600 });
         saved.push(`${file}${f.suffix}`);
+        tables.push(`${f.save.replace('-save', '')} ${[...tableSections(kept).keys()].join(', ') || 'none'}`);
       }
       const savedReading = firewallReadingOf(saves);
       savedDigest = savedReading.digest;
@@ -109,11 +112,11 @@ export async function firewallFault(
         if (text === undefined) continue;
         await restoreRules(f.restore, withoutDockerChains(text));
       }
-      return `saved ${saved.join(' and ')}; loaded them without Docker's chains; restore timer pid ${timer} fires in ${options.restoreAfterS} s`;
+      return `saved ${saved.join(' and ')} (tables ${tables.join('; ')}; the others left as they are); loaded them without Docker's chains; restore timer pid ${timer} fires in ${options.restoreAfterS} s`;
     },
     async restore(): Promise<RestoreOutcome> {
       if (timer !== undefined) cancelRestoreTimer(timer);
-      const during = await readFirewall();
+      const during = await readSavedTables(file);
       const written =
         'rules' in during && savedLines && faultedLines
           ? during.rules.split('\n').filter((l) => l.startsWith('-A ') && !faultedLines!.has(l) && !savedLines!.has(l))
@@ -150,25 +153,73 @@ export function runOfSavedRules(name: string): string | undefined {
   return /^dockprobe-chaos-(.+)\.rules$/.exec(name)?.[1];
 }
 
-/** Loads FILE (IPv4) and FILE.ip6 (IPv6, when saved) with iptables-restore and ip6tables-restore. */
+/**
+ * The tables of an `iptables-save` text that hold Docker's chains or jumps into them: those `reload-firewall` changes,
+ * and the only ones it saves and loads.
+ */
+export function dockerTables(rules: string): string[] {
+  return changedTables(rules, withoutDockerChains(rules));
+}
+
+/** The saved text of FILE (IPv4) or FILE.ip6 (IPv6); undefined when that family was not saved. */
+async function savedText(file: string, suffix: string): Promise<string | undefined> {
+  const path = `${file}${suffix}`;
+  if (
+    suffix &&
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
+  return readFile(path, 'utf8');
+}
+
+/**
+ * Loads FILE (IPv4) and FILE.ip6 (IPv6, when saved) with iptables-restore and ip6tables-restore: of each, only the
+ * tables that hold Docker's chains (a file saved whole by an older dockprobe loads those tables, not raw).
+ */
 export async function restoreFile(file: string): Promise<void> {
   for (const f of FAMILIES) {
-    const path = `${file}${f.suffix}`;
-    if (
-      f.suffix &&
-      !(await access(path).then(
-        () => true,
-        () => false,
-      ))
-    )
-      continue;
-    await restoreRules(f.restore, await readFile(path, 'utf8'));
+    const text = await savedText(file, f.suffix);
+    if (text === undefined) continue;
+    await restoreRules(f.restore, onlyTables(text, dockerTables(text)));
   }
 }
 
-/** Whether the rule set now has the digest it had before the fault. */
+/**
+ * The tables FILE and FILE.ip6 hold, as this namespace now has them (each family's `*-save` output cut to those
+ * tables), as {@link firewallReadingOf} reads them: the reading a restore of FILE is verified on.
+ */
+export async function readSavedTables(file: string): Promise<FirewallReading> {
+  const parts: { command: string; stdout: string }[] = [];
+  for (const f of FAMILIES) {
+    let text: string | undefined;
+    try {
+      text = await savedText(file, f.suffix);
+    } catch (error) {
+      return { unavailable: `${file}${f.suffix} cannot be read: ${(error as Error).message}` };
+    }
+    if (text === undefined) continue;
+    const out = await execa(f.save, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' }).catch(
+      (error: unknown) => ({ exitCode: undefined, stdout: '', stderr: (error as Error).message }),
+    );
+    if (out.exitCode !== 0)
+      return {
+        unavailable: `${f.save} failed: ${
+          String(out.stderr || '')
+            .trim()
+            .split('\n')[0] || `exit code ${String(out.exitCode)}`
+        }`,
+      };
+    parts.push({ command: f.save, stdout: onlyTables(String(out.stdout), [...tableSections(text).keys()]) });
+  }
+  return firewallReadingOf(parts);
+}
+
+/** Whether the tables FILE holds now have the digest they had when saved, before the fault. */
 export async function verifyDigest(digest: string, file: string): Promise<RestoreOutcome> {
-  const after = await readFirewall();
+  const after = await readSavedTables(file);
   if (!('digest' in after))
     return {
       status: 'failed',
@@ -178,12 +229,12 @@ export async function verifyDigest(digest: string, file: string): Promise<Restor
   return after.digest === digest
     ? {
         status: 'restored',
-        detail: `${file} loaded; the rule-set digest is the one before the fault (sha256 ${digest.slice(0, 12)})`,
+        detail: `${file} loaded; the rule-set digest of the tables it holds is the one before the fault (sha256 ${digest.slice(0, 12)})`,
         savedFile: file,
       }
     : {
         status: 'failed',
-        detail: `${file} loaded, but the rule-set digest differs from the one before the fault (sha256 ${after.digest.slice(0, 12)}, was ${digest.slice(0, 12)})`,
+        detail: `${file} loaded, but the rule-set digest of the tables it holds differs from the one before the fault (sha256 ${after.digest.slice(0, 12)}, was ${digest.slice(0, 12)})`,
         savedFile: file,
       };
 }
@@ -194,8 +245,9 @@ async function restoreRules(command: string, rules: string): Promise<void> {
 }
 
 /**
- * A detached `sh` (its own session and process group, its output nowhere) that sleeps, then loads FILE and FILE.ip6:
- * independent of dockprobe, as iptables-apply's timer is. Returns its pid (the group's id).
+ * A detached `sh` (its own session and process group, its output nowhere) that sleeps, then loads FILE and FILE.ip6
+ * as they are (the fault saves in them only the tables it changes, so no other table is loaded): independent of
+ * dockprobe, as iptables-apply's timer is. Returns its pid (the group's id).
  */
 export function startRestoreTimer(file: string, afterS: number): number {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

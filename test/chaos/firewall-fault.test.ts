@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { firewallFault } from '../../src/chaos/firewall-fault.js';
+import { firewallFault, restoreFile } from '../../src/chaos/firewall-fault.js';
 import type { Topology } from '../../src/topology/topology.js';
 
 // reload-firewall replaces the rule set of the host dockprobe runs on: refused when the engine is remote by the one
@@ -26,7 +26,8 @@ t.test('a remote engine: exit 2, its endpoint named, nothing read or replaced', 
   );
 });
 
-// Fake iptables-save and iptables-restore on PATH, over a state file: the rule set as the engine host has it.
+// Fake iptables-save and iptables-restore on PATH, over a state file: the rule set as the engine host has it. As the
+// real one does, the fake iptables-restore flushes and loads only the tables its input declares.
 const BRIDGE = 'br-0123456789ab';
 const RULES = (raw: string[]) =>
   [
@@ -52,7 +53,37 @@ async function fakeIptables(t: Test, initial: string) {
   const state = join(dir, 'rules');
   await writeFile(state, initial);
   await writeFile(join(dir, 'iptables-save'), `#!/bin/sh\ncat '${state}'\n`, { mode: 0o755 });
-  await writeFile(join(dir, 'iptables-restore'), `#!/bin/sh\ncat > '${state}'\n`, { mode: 0o755 });
+  await writeFile(
+    join(dir, 'iptables-restore'),
+    `#!${process.execPath}
+const fs = require('node:fs');
+const sections = (text) => {
+  const m = new Map();
+  let t;
+  for (const l of text.split('\\n')) {
+    if (l.startsWith('*')) { t = l.slice(1); m.set(t, [l]); continue; }
+    if (t === undefined) continue;
+    m.get(t).push(l);
+    if (l === 'COMMIT') t = undefined;
+  }
+  return m;
+};
+const input = sections(fs.readFileSync(0, 'utf8'));
+const state = fs.readFileSync(${JSON.stringify(state)}, 'utf8').split('\\n');
+const out = [];
+let t;
+for (const l of state) {
+  if (l.startsWith('*')) t = l.slice(1);
+  if (t === undefined || !input.has(t)) out.push(l);
+  else if (l.startsWith('*')) out.push(...input.get(t));
+  if (l === 'COMMIT') t = undefined;
+}
+const known = new Set(state.filter((l) => l.startsWith('*')).map((l) => l.slice(1)));
+for (const [name, lines] of input) if (!known.has(name)) out.splice(out.length - 1, 0, ...lines);
+fs.writeFileSync(${JSON.stringify(state)}, out.join('\\n'));
+`,
+    { mode: 0o755 },
+  );
   await writeFile(join(dir, 'ip6tables-save'), '#!/bin/sh\necho "no IPv6 here" >&2; exit 1\n', { mode: 0o755 });
   const path = process.env.PATH;
   process.env.PATH = `${dir}:${path}`;
@@ -108,13 +139,13 @@ t.test(
     await writeFile(join(fw.dir, 'iptables-restore'), '#!/bin/sh\ncat > /dev/null\n', { mode: 0o755 });
     const restored = await fault.restore();
     t.equal(restored.status, 'failed');
-    t.match(restored.detail, /rule-set digest differs from the one before the fault/);
+    t.match(restored.detail, /rule-set digest of the tables it holds differs from the one before the fault/);
     t.equal(restored.savedFile, join(fw.dir, 'dockprobe-chaos-lost.rules'));
   },
 );
 
 t.test(
-  'a rule written during the fault (Engine 28: a container connected then) that the restore removes: the restore fails, naming it',
+  'a rule written during the fault in a table the restore loads: the restore fails, naming it',
   { skip: process.getuid?.() === 0 ? false : 'the firewall fault is refused to a non-root user' },
   async (t) => {
     const fw = await fakeIptables(t, RULES([]));
@@ -125,12 +156,12 @@ t.test(
       restoreAfterS: 60,
     });
     await fault.apply();
-    // The engine writes a raw rule for a container connected while Docker's chains are gone.
-    const late = `-A PREROUTING -d 172.18.0.6/32 ! -i ${BRIDGE} -j DROP`;
-    await fw.set((await fw.rules()).replace(':PREROUTING ACCEPT [10:600]\n', `:PREROUTING ACCEPT [10:600]\n${late}\n`));
+    // Something writes a filter rule while Docker's chains are gone.
+    const late = '-A FORWARD -o br-fedcba987654 -j ACCEPT';
+    await fw.set((await fw.rules()).replace('-A FORWARD -j DOCKER-USER\n', `-A FORWARD -j DOCKER-USER\n${late}\n`));
     const restored = await fault.restore();
     t.equal(restored.status, 'failed', 'fail closed: the rule set is not one the engine would have');
-    t.match(restored.detail, 'the rule-set digest is the one before the fault');
+    t.match(restored.detail, 'the rule-set digest of the tables it holds is the one before the fault');
     t.match(restored.detail, `but that removed 1 rule written during the fault`);
     t.match(restored.detail, late);
     t.equal(restored.savedFile, join(fw.dir, 'dockprobe-chaos-late.rules'));
@@ -157,3 +188,63 @@ t.test("a rootless engine: exit 2 whoever runs it, saying its rules are not the 
     },
   );
 });
+
+t.test(
+  'Engine 28: a raw rule written during the fault (a container connected then) stays: the restore leaves raw alone',
+  { skip: process.getuid?.() === 0 ? false : 'the firewall fault is refused to a non-root user' },
+  async (t) => {
+    const fw = await fakeIptables(t, RULES([]));
+    const fault = await firewallFault({ kind: 'reload-firewall' }, local, {
+      endpoint: 'unix:///var/run/docker.sock',
+      runId: 'connected',
+      dir: fw.dir,
+      restoreAfterS: 60,
+    });
+    await fault.apply();
+    const late = `-A PREROUTING -d 172.18.0.6/32 ! -i ${BRIDGE} -j DROP`;
+    await fw.set((await fw.rules()).replace(':PREROUTING ACCEPT [10:600]\n', `:PREROUTING ACCEPT [10:600]\n${late}\n`));
+    const restored = await fault.restore();
+    t.equal(restored.status, 'restored', restored.detail);
+    t.equal(await fw.rules(), RULES([late]), "Docker's chains back, the connected container's raw rule kept");
+  },
+);
+
+t.test(
+  "Engine 28: a late restore, after the drill's probes ended, does not bring back their raw rules",
+  { skip: process.getuid?.() === 0 ? false : 'the firewall fault is refused to a non-root user' },
+  async (t) => {
+    const fw = await fakeIptables(t, RULES([]));
+    const fault = await firewallFault({ kind: 'reload-firewall' }, local, {
+      endpoint: 'unix:///var/run/docker.sock',
+      runId: 'killed',
+      dir: fw.dir,
+      restoreAfterS: 60,
+    });
+    const probe = `-A PREROUTING -d 172.18.0.5/32 ! -i ${BRIDGE} -j DROP`;
+    await fw.set(RULES([probe]));
+    await fault.apply();
+    const file = join(fw.dir, 'dockprobe-chaos-killed.rules');
+    // What the independent timer loads as it is (`iptables-restore < FILE`): no raw table in it.
+    const saved = await readFile(file, 'utf8');
+    t.notMatch(saved, /^\*raw$/m, 'the saved file has no raw table, which the fault does not change');
+    t.match(saved, /^\*filter$/m, "the saved file has the table with Docker's chains");
+    // The probe ends (dockprobe killed, its lease ran out): the engine removes its raw rule. Then the restore runs.
+    await fw.set((await fw.rules()).replace(`${probe}\n`, ''));
+    const restored = await fault.restore();
+    t.equal(restored.status, 'restored', restored.detail);
+    t.equal(await fw.rules(), RULES([]), "Docker's chains back; no raw rule for the ended probe's address");
+  },
+);
+
+t.test(
+  'chaos --restore FILE of a file saved whole (raw included) loads only the tables with Docker chains',
+  { skip: process.getuid?.() === 0 ? false : 'loading rules needs root' },
+  async (t) => {
+    const probe = `-A PREROUTING -d 172.18.0.5/32 ! -i ${BRIDGE} -j DROP`;
+    const fw = await fakeIptables(t, RULES([]).replace(/-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n.*\n/, ''));
+    const file = join(fw.dir, 'dockprobe-chaos-old.rules');
+    await writeFile(file, RULES([probe]));
+    await restoreFile(file);
+    t.equal(await fw.rules(), RULES([]), 'filter loaded; the stale raw rule of the saved file not');
+  },
+);
