@@ -1,9 +1,9 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
+import { atMost, busyboxListener } from './busybox-listener.js';
+import { removeBenchRun } from './remove-bench-run.js';
 import {
   COMPOSE_NETWORK,
   COMPOSE_PROJECT,
@@ -58,7 +58,7 @@ const labelArgs = (extra: string[] = []) => [...labels, ...extra].flatMap((l) =>
 let listenerImage: string | undefined;
 try {
   const probeImage = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
-  const listener = await busyboxListener(runId);
+  const listener = await busyboxListener(runtime.images, 'dockprobe-bench-listener', runId);
   listenerImage = listener?.image;
   const networks = Array.from({ length: NETWORKS }, (_, i) => ({
     name: `${project}_net-${i}`,
@@ -206,68 +206,7 @@ try {
   console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 } finally {
-  const containers = (
-    await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], { reject: false, timeout: 60_000 })
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (containers.length > 0) await execa('docker', ['rm', '-f', ...containers], { reject: false, timeout: 180_000 });
-  const networks = (
-    await execa('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL_RUN}=${runId}`], {
-      reject: false,
-      timeout: 60_000,
-    })
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (networks.length > 0) await execa('docker', ['network', 'rm', ...networks], { reject: false, timeout: 120_000 });
-  if (listenerImage) await execa('docker', ['rmi', listenerImage], { reject: false, timeout: 60_000 });
-}
-
-/**
- * A listener image of busybox alone, built FROM scratch: when this host has a statically linked busybox with the
- * httpd applet. Undefined otherwise (the probe image serves instead).
- */
-async function busyboxListener(run: string): Promise<{ image: string; binary: string } | undefined> {
-  const found = await execa('sh', ['-c', 'command -v busybox'], { reject: false, timeout: 10_000 });
-  const binary = found.stdout.trim();
-  if (found.exitCode !== 0 || !binary) return undefined;
-  const ldd = await execa('ldd', [binary], { reject: false, timeout: 10_000 });
-  const applets = await execa(binary, ['--list'], { reject: false, timeout: 10_000 });
-  if (
-    !/not a dynamic executable|statically linked/.test(`${ldd.stdout}${ldd.stderr}`) ||
-    !applets.stdout.split('\n').includes('httpd')
-  )
-    return undefined;
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-bench-listener-'));
-  try {
-    await copyFile(binary, join(dir, 'busybox'));
-    await writeFile(
-      join(dir, 'Dockerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65534:65534\nENTRYPOINT ["/bin/busybox"]\n',
-    );
-    const image = `dockprobe-bench-listener:${run}`;
-    await runtime.images.build({
-      contextDir: dir,
-      files: ['Dockerfile', 'busybox'],
-      tag: image,
-      labels: { [LABEL_RUN]: run, [LABEL_ROLE]: 'image' },
-      timeoutMs: 120_000,
-    });
-    return { image, binary };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs `work` over `items`, at most `limit` at once. */
-async function atMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
+  await removeBenchRun('drill bench', runId, listenerImage);
 }
 
 function countBy(keys: readonly string[]): Map<string, number> {

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { encodePlan } from '../probes/agent/plan-transport.js';
 import { PLAN_VERSION, type ProbePlan } from '../probes/agent/protocol.js';
 import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
+import { atMost, busyboxListener } from './busybox-listener.js';
+import { removeBenchRun } from './remove-bench-run.js';
 import {
   COMPOSE_NETWORK,
   COMPOSE_PROJECT,
@@ -76,7 +78,7 @@ export async function benchGrid(
   const scenarioDir = await mkdtemp(join(tmpdir(), 'dockprobe-grid-'));
   try {
     const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
-    listenerImage = await busyboxListener(runtime, runId);
+    listenerImage = (await busyboxListener(runtime.images, 'dockprobe-grid-listener', runId))?.image;
     const nets = Array.from({ length: networks }, (_, i) => ({ key: `net-${i}`, name: `${project}_net-${i}` }));
     for (const [i, n] of nets.entries())
       await docker([
@@ -202,33 +204,7 @@ export async function benchGrid(
     };
   } finally {
     await rm(scenarioDir, { recursive: true, force: true });
-    const ids = (
-      await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runId}`], {
-        reject: false,
-        timeout: 60_000,
-      })
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0) await execa('docker', ['rm', '-f', ...ids], { reject: false, timeout: 300_000 });
-    const netIds = (
-      await execa('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL_RUN}=${runId}`], {
-        reject: false,
-        timeout: 60_000,
-      })
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    // One at a time, each tried again once: a network whose last container is still being removed refuses at first.
-    for (const id of netIds) {
-      const removed = await execa('docker', ['network', 'rm', id], { reject: false, timeout: 120_000 });
-      if (removed.exitCode !== 0) {
-        await new Promise((r) => setTimeout(r, 2000));
-        const again = await execa('docker', ['network', 'rm', id], { reject: false, timeout: 120_000 });
-        if (again.exitCode !== 0) console.error(`grid bench: network ${id} left behind: ${again.stderr.trim()}`);
-      }
-    }
-    if (listenerImage) await execa('docker', ['rmi', listenerImage], { reject: false, timeout: 60_000 });
+    await removeBenchRun('grid bench', runId, listenerImage);
   }
 }
 
@@ -272,49 +248,6 @@ async function floor(runtime: DockerodeEngine, image: string, runId: string, net
     }),
   );
   return performance.now() - started;
-}
-
-/** A listener image of busybox alone, built FROM scratch when this host has a static busybox with httpd. */
-async function busyboxListener(runtime: DockerodeEngine, run: string): Promise<string | undefined> {
-  const found = await execa('sh', ['-c', 'command -v busybox'], { reject: false, timeout: 10_000 });
-  const binary = found.stdout.trim();
-  if (found.exitCode !== 0 || !binary) return undefined;
-  const ldd = await execa('ldd', [binary], { reject: false, timeout: 10_000 });
-  const applets = await execa(binary, ['--list'], { reject: false, timeout: 10_000 });
-  if (
-    !/not a dynamic executable|statically linked/.test(`${ldd.stdout}${ldd.stderr}`) ||
-    !applets.stdout.split('\n').includes('httpd')
-  )
-    return undefined;
-  const dir = await mkdtemp(join(tmpdir(), 'dockprobe-grid-listener-'));
-  try {
-    await copyFile(binary, join(dir, 'busybox'));
-    await writeFile(
-      join(dir, 'Dockerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65534:65534\nENTRYPOINT ["/bin/busybox"]\n',
-    );
-    const image = `dockprobe-grid-listener:${run}`;
-    await runtime.images.build({
-      contextDir: dir,
-      files: ['Dockerfile', 'busybox'],
-      tag: image,
-      labels: { [LABEL_RUN]: run, [LABEL_ROLE]: 'image' },
-      timeoutMs: 120_000,
-    });
-    return image;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs `work` over `items`, at most `limit` at once. */
-async function atMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 /** The median of `values`. */
