@@ -208,7 +208,8 @@ expect:
     );
     await execa('docker', ['kill', name]);
     t.ok((await containersLabelled(`dockprobe.run=${runId}`)).length > 0, 'its probes outlive it');
-    const cleanup = await cli(['cleanup']);
+    // Narrowed to this run: what other runs left (a ghost endpoint on 20.10 that no cleanup can free) is not its own.
+    const cleanup = await cli(['cleanup', '--run', runId]);
     t.equal(cleanup.exitCode, 0, cleanup.stderr);
     t.match(cleanup.stdout, new RegExp(`removed container dockprobe-${runId}-1 `));
     t.same(await containersLabelled(`dockprobe.run=${runId}`), [], 'nothing of the run is left');
