@@ -208,7 +208,8 @@ export function endpointOptions(
       if (!url.hostname) throw new TypeError(`no host in ${JSON.stringify(endpoint)}`);
       return {
         protocol: 'ssh',
-        host: url.hostname,
+        // An IPv6 address without its URL brackets, as the ssh client and known_hosts name it.
+        host: url.hostname.replace(/^\[|\]$/g, ''),
         port: url.port ? Number(url.port) : 22,
         ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
         // ssh keys come from the agent, as docker-modem offers them (no ~/.ssh/config, no key files).

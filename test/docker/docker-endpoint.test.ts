@@ -148,4 +148,7 @@ t.test('dockerode options carry the TLS material and verification the endpoint s
   t.equal('agent' in loose && loose.agent?.options.rejectUnauthorized, false);
   t.same(endpointOptions('tcp://h'), { protocol: 'http', host: 'h', port: 2375 });
   t.same(endpointOptions('https://[fd00::2]:9'), { protocol: 'https', host: 'fd00::2', port: 9 });
+  const ssh6 = endpointOptions('ssh://me@[fd00::2]:2222');
+  t.equal('host' in ssh6 ? ssh6.host : undefined, 'fd00::2', 'an IPv6 host without its URL brackets');
+  t.equal('port' in ssh6 ? ssh6.port : undefined, 2222);
 });

@@ -102,3 +102,10 @@ t.test('the key types known for a host, to ask the server for', async (t) => {
   t.same(knownKeyTypes(lines, 'h', 22), ['ssh-rsa', 'ssh-ed25519']);
   t.same(knownKeyTypes(lines, 'nobody', 22), []);
 });
+
+t.test('an IPv6 address is looked up as ssh writes it', async (t) => {
+  t.equal(knownHostName('fd00::2', 2222), '[fd00::2]:2222');
+  t.equal(knownHostName('FD00::2', 22), 'fd00::2');
+  const lines = parseKnownHosts(line('[fd00::2]:2222', ed), '/k');
+  t.match(checkHostKey(lines, 'fd00::2', 2222, ed), { verdict: 'known' });
+});
