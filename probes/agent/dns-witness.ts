@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { withTimeout } from './with-timeout.js';
 
 /**
  * Whether the DNS server was answering while a lookup failed: a name known to resolve (the probe's DNS control), asked
@@ -22,15 +23,7 @@ export class DnsWitness {
    * answered within `waitMs`.
    */
   async vouch(since: number, waitMs: number): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), waitMs);
-    });
-    try {
-      return await Promise.race([this.#after(since), expired]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(this.#after(since), waitMs, () => new Error('no witness answered')).catch(() => false);
   }
 
   async #after(since: number): Promise<boolean> {

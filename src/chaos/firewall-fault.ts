@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -86,7 +86,7 @@ export async function firewallFault(
     plan: `save the IPv4 and IPv6 tables of this host that hold Docker's chains to ${file} (and ${file}.ip6), replace them with the saved ones without Docker's chains and the jumps into them (policies and DOCKER-USER kept) by iptables-restore, as a reload of a host rules file does; a timer restores ${file} after ${options.restoreAfterS} s even if dockprobe is killed (by hand: dockprobe chaos --restore ${file})`,
     async apply() {
       const saved: string[] = [];
-      const saves: { command: string; stdout: string }[] = [];
+      const saves: { command: string; stdout: string; restore: string; file: string }[] = [];
       const tables: string[] = [];
       for (const f of FAMILIES) {
         const out = await execa(f.save, [], { reject: false, timeout: FIREWALL_READ_TIMEOUT_MS, stdin: 'ignore' });
@@ -94,9 +94,10 @@ export async function firewallFault(
           if (f.suffix) continue;
           throw new Error(`${f.save} failed: ${String(out.stderr).trim() || `exit ${out.exitCode}`}`);
         }
-        const kept = onlyTables(String(out.stdout), dockerTables(String(out.stdout)));
-        saves.push({ command: f.save, stdout: kept });
-        await writeFile(`${file}${f.suffix}`, kept.endsWith('\n') ? kept : `${kept}\n`, { mode: 0o600 });
+        const tablesOnly = onlyTables(String(out.stdout), dockerTables(String(out.stdout)));
+        const kept = tablesOnly.endsWith('\n') ? tablesOnly : `${tablesOnly}\n`;
+        saves.push({ command: f.save, stdout: tablesOnly, restore: f.restore, file: kept });
+        await writeFile(`${file}${f.suffix}`, kept, { mode: 0o600 });
         saved.push(`${file}${f.suffix}`);
         tables.push(`${f.save.replace('-save', '')} ${[...tableSections(kept).keys()].join(', ') || 'none'}`);
       }
@@ -107,11 +108,8 @@ export async function firewallFault(
         firewallReadingOf(saves.map((x) => ({ ...x, stdout: withoutDockerChains(x.stdout) }))).rules.split('\n'),
       );
       timer = startRestoreTimer(file, options.restoreAfterS);
-      for (const f of FAMILIES) {
-        const text = await readFile(`${file}${f.suffix}`, 'utf8').catch(() => undefined);
-        if (text === undefined) continue;
-        await restoreRules(f.restore, withoutDockerChains(text));
-      }
+      // What was just written to FILE, loaded without Docker's chains.
+      for (const x of saves) await restoreRules(x.restore, withoutDockerChains(x.file));
       return `saved ${saved.join(' and ')} (tables ${tables.join('; ')}; the others left as they are); loaded them without Docker's chains; restore timer pid ${timer} fires in ${options.restoreAfterS} s`;
     },
     async restore(): Promise<RestoreOutcome> {
@@ -163,16 +161,10 @@ export function dockerTables(rules: string): string[] {
 
 /** The saved text of FILE (IPv4) or FILE.ip6 (IPv6); undefined when that family was not saved. */
 async function savedText(file: string, suffix: string): Promise<string | undefined> {
-  const path = `${file}${suffix}`;
-  if (
-    suffix &&
-    !(await access(path).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return undefined;
-  return readFile(path, 'utf8');
+  return readFile(`${file}${suffix}`, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (suffix && error.code === 'ENOENT') return undefined;
+    throw error;
+  });
 }
 
 /**
