@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SshHostKeyError } from '../errors/ssh-host-key-error.js';
-import { checkHostKey, type KnownHostLine, knownHostName, knownKeyTypes, parseKnownHosts } from './known-hosts.js';
+import {
+  checkHostKey,
+  hostMatches,
+  type KnownHostLine,
+  knownHostName,
+  knownKeyTypes,
+  parseKnownHosts,
+} from './known-hosts.js';
 
 /**
  * The known_hosts files an `ssh://` endpoint's host key is checked against: `DOCKPROBE_SSH_KNOWN_HOSTS` (paths
@@ -95,10 +102,12 @@ export class SshHostKeys {
     return check.verdict === 'known';
   }
 
+  // Read once, and only this host's lines kept: every engine call over ssh opens a connection and is verified.
   #knownLines(): KnownHostLine[] {
+    const name = knownHostName(this.#host, this.#port);
     this.#lines ??= this.#files.flatMap((file) => {
       const text = this.#read(file);
-      return text === undefined ? [] : parseKnownHosts(text, file);
+      return text === undefined ? [] : parseKnownHosts(text, file).filter((l) => hostMatches(l.patterns, name));
     });
     return this.#lines;
   }
