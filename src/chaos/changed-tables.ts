@@ -1,24 +1,12 @@
 import { normaliseRules } from '../watch/firewall-digest.js';
+import { saveSections } from './save-sections.js';
 
 /** The tables an `iptables-save` text declares (`*filter`, `*nat`…), each with its section normalised, in order. */
 export function tableSections(rules: string): Map<string, string> {
   const sections = new Map<string, string>();
-  let table: string | undefined;
-  let lines: string[] = [];
-  for (const line of rules.split('\n')) {
-    const opened = /^\*(\S+)/.exec(line);
-    if (opened) {
-      table = opened[1]!;
-      lines = [];
-      continue;
-    }
-    if (table === undefined) continue;
-    if (line.trim() === 'COMMIT') {
-      sections.set(table, normaliseRules(lines.join('\n')));
-      table = undefined;
-      continue;
-    }
-    lines.push(line);
+  for (const { table, lines } of saveSections(rules)) {
+    if (table === undefined || lines.at(-1)?.trim() !== 'COMMIT') continue;
+    sections.set(table, normaliseRules(lines.slice(1, -1).join('\n')));
   }
   return sections;
 }

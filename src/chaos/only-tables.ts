@@ -1,3 +1,5 @@
+import { saveSections } from './save-sections.js';
+
 /**
  * An `iptables-save` text with only the sections (`*TABLE` to `COMMIT`) of `tables`; comment lines outside the
  * sections stay. `iptables-restore` flushes and loads only the tables its input declares, so loading the result
@@ -5,15 +7,13 @@
  */
 export function onlyTables(rules: string, tables: readonly string[]): string {
   const keep = new Set(tables);
-  let table: string | undefined;
-  return rules
-    .split('\n')
-    .filter((line) => {
-      const opened = /^\*(\S+)/.exec(line);
-      if (opened) table = opened[1]!;
-      const kept = table === undefined ? line.startsWith('#') || line.trim() === '' : keep.has(table);
-      if (table !== undefined && line.trim() === 'COMMIT') table = undefined;
-      return kept;
-    })
+  return saveSections(rules)
+    .flatMap(({ table, lines }) =>
+      table === undefined
+        ? lines.filter((line) => line.startsWith('#') || line.trim() === '')
+        : keep.has(table)
+          ? lines
+          : [],
+    )
     .join('\n');
 }
