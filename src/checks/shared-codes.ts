@@ -20,6 +20,11 @@ export const OUTCOME_CODES = {
     path: 'closed',
     meaning: 'the name does not resolve on this network, and the DNS control proved the server answers',
   },
+  'name-forwarded-upstream': {
+    path: 'closed',
+    meaning:
+      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to resolvers upstream, which may send it off the host (Podman's aardvark-dns, from a network that is not internal)",
+  },
   blocked: {
     path: 'closed',
     meaning:

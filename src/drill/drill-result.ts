@@ -26,6 +26,7 @@ export type DrillCode = Extract<
   | 'egress-open'
   | 'no-answer'
   | 'not-resolved'
+  | 'name-forwarded-upstream'
   | 'no-egress'
   | 'source-not-running'
   | 'probe-failed'

@@ -47,5 +47,16 @@ export function judgeNameCell(
       undefined,
       o,
     );
+  // It does not resolve on the network all the same; where the source's DNS forwards what it does not know, the name
+  // was asked upstream too, and the row says so.
+  if (cell.namesForwarded)
+    return judged(
+      'pass',
+      'name-forwarded-upstream',
+      observed,
+      `${cell.name} does not resolve here (${observed}); the name was forwarded upstream: ${cell.namesForwarded}`,
+      o.latencyMs,
+      o,
+    );
   return judged('pass', 'not-resolved', observed, `${cell.name} does not resolve here (${observed})`, o.latencyMs, o);
 }

@@ -5,8 +5,11 @@ import type { CodeTable } from '../code-table.js';
 export interface NameCell extends ListedCell {
   kind: 'name';
   name: string;
+  /** Where the source's DNS forwards a name it holds no record of (ProbeBuilder.unknownNamesForwarded); undefined where it stays. */
+  namesForwarded?: string | undefined;
 }
 
 /** The codes a name cell gives of its own (beside the shared ones: checks/shared-codes.ts). */
-// A name that resolves, does not, or fails oddly: resolved, not-resolved, unclassified, all shared.
+// A name that resolves, does not (forwarded upstream or not), or fails oddly: resolved, not-resolved,
+// name-forwarded-upstream, unclassified, all shared.
 export const NAME_CODES = {} as const satisfies CodeTable;

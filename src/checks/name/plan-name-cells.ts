@@ -18,6 +18,7 @@ export function planNameCells(plan: DrillSourcePlan, service: TopologyService): 
       running.map((c) => c.id),
     ),
     name: service.name,
+    ...(probe.unknownNamesForwarded ? { namesForwarded: probe.unknownNamesForwarded } : {}),
     attempts: [{ checkId, via: 'name', description: `${service.name} by name`, family: 4 }],
   });
   plan.seen.names.add(label);

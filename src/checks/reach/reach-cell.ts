@@ -47,11 +47,6 @@ export const REACH_CODES = {
     path: 'closed',
     meaning: 'the only attempts were by name, and the name does not resolve here (DNS control passed)',
   },
-  'name-forwarded-upstream': {
-    path: 'closed',
-    meaning:
-      "the only attempts were by name, and the name does not resolve here (DNS control passed), but the source's DNS forwarded it to resolvers upstream, which may send it off the host (Podman's aardvark-dns, from a network that is not internal)",
-  },
   'mtu-black-hole': {
     path: 'open',
     meaning:

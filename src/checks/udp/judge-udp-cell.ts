@@ -108,7 +108,7 @@ export function judgeUdpCell(
     const failed = failClosed.controlFailed(control, { dns: true });
     if (failed)
       return judged('inconclusive', failed.code, describeObservation(o), `the name did not resolve, but ${failed.why}`);
-    return judged('fail', 'not-resolved', describeObservation(o), nameReason(o), o.latencyMs);
+    return judged('fail', 'not-resolved', describeObservation(o), nameReason(o) + forwarded(cell), o.latencyMs);
   }
   const once = seen.find((e) => e.observation.outcome === 'udp-silent' && (e.observation.tries ?? 1) < UDP_TRIES);
   if (once)
@@ -155,7 +155,18 @@ export function judgeUdpCell(
       return judged('inconclusive', failed.code, 'silent', `every UDP attempt stayed silent, but ${failed.why}`);
   }
   const slowest = seen.reduce((max, e) => Math.max(max, e.observation.latencyMs), 0);
-  return judged('pass', 'blocked', 'silent', `blocked: ${seen.map(line).join('; ')}`, slowest);
+  return judged(
+    'pass',
+    'blocked',
+    'silent',
+    `blocked: ${seen.map(line).join('; ')}${byName.length > 0 ? forwarded(cell) : ''}`,
+    slowest,
+  );
+}
+
+/** What a verdict adds where the source's DNS forwards a name it does not know to resolvers upstream. */
+function forwarded(cell: UdpCell): string {
+  return cell.namesForwarded ? `; the name was forwarded upstream: ${cell.namesForwarded}` : '';
 }
 
 // From the host: only an application's answer counts (docker-proxy swallows ICMP). Published and expected blocked is

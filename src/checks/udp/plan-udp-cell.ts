@@ -141,6 +141,7 @@ export function planUdpCell(
       description: `${target.label} by name`,
       family: 4,
     });
+    if (probe.unknownNamesForwarded) cell.namesForwarded = probe.unknownNamesForwarded;
     if (!blocked) {
       for (const port of referencePorts(allExposed, target.port)) {
         const checkId = probe.add(udpCheck(host.service, port, { ...step, retries: 0 }, subnets));

@@ -21,6 +21,8 @@ export interface UdpCell extends CellBase {
    * is not (nothing is then tried). Undefined from any other source.
    */
   published?: { binding: string | undefined; fact: string | undefined } | undefined;
+  /** Where the source's DNS forwards a name it holds no record of (ProbeBuilder.unknownNamesForwarded), when tried by name. */
+  namesForwarded?: string | undefined;
   /** In a drill: what the target belongs to, and where it was tried. */
   endpoint?: string;
   address?: string;

@@ -283,3 +283,29 @@ t.test('from the host: only an application answer counts; a port not published f
   t.match(verdictOf(host('udp://statsd:8125', true), silentHost), { status: 'fail', code: 'udp-not-published' });
   t.throws(() => host('udp://10.0.0.9:53', false), /cannot be checked from host/);
 });
+
+t.test('Podman: a name tried from a network that is not internal says it was forwarded upstream', async (t) => {
+  const podman = topology();
+  podman.engine = { ...podman.engine, product: 'podman', version: '5.4.2' };
+  // The internal zone's names do not resolve on public-facing (aardvark-dns asked the probe's DNS servers on the host).
+  const unresolved = oracle((address, port) => (PUBLIC_PEERS.includes(address) ? closed(address, port) : undefined));
+  const blocked = verdictOf(plan(entry('{ network: public-facing }', 'udp://statsd:8125', false), podman), unresolved);
+  t.match(blocked, { status: 'pass', code: 'blocked' });
+  t.match(
+    blocked.reason,
+    /; the name was forwarded upstream: Podman's aardvark-dns forwards a name it holds no record of from ref_public-facing \(not internal\)/,
+  );
+  // Must reach and the name does not resolve: the FAIL says where it was asked.
+  const mustReach = verdictOf(plan(entry('{ network: public-facing }', 'udp://syslog:514', true), podman), unresolved);
+  t.match(mustReach, { status: 'fail', code: 'not-resolved' });
+  t.match(mustReach.reason, /; the name was forwarded upstream: Podman's aardvark-dns/);
+  // From the internal network aardvark-dns forwards nothing; on Docker nothing is forwarded past the probe.
+  const internal = verdictOf(
+    plan(entry('{ network: internal-backend }', 'udp://syslog:514', true), podman),
+    healthy([SYSLOG]),
+  );
+  t.notMatch(internal.reason, /forwarded upstream/);
+  const docker = verdictOf(plan(entry('{ network: public-facing }', 'udp://statsd:8125', false)), unresolved);
+  t.match(docker, { status: 'pass', code: 'blocked' });
+  t.notMatch(docker.reason, /forwarded upstream/);
+});
