@@ -4,6 +4,8 @@
 # CLI plugin. As root on Debian/Ubuntu with Debian's package mirror reachable.
 #
 #   engine.sh up SUITE       build what is missing, start the engine, wait until it answers; stdout: one line
+#   engine.sh build SUITE    what up builds (rootfs, image, Compose), without starting the engine: a cell's up then
+#                            takes seconds (test-matrix.sh builds its engines beside the unit tests)
 #   engine.sh down SUITE     stop the inner engine (SIGTERM to the outer init) and remove the outer container
 #   engine.sh env SUITE      shell exports for that engine:  eval "$(scripts/engine.sh env trixie)"
 #                            DOCKER_HOST, DOCKER_CONFIG (Compose v2, buildx where the suite has it),
@@ -27,9 +29,10 @@
 #                            its container at the same path; it exists once this verb has run
 # SUITE: trixie | sid | bookworm | podman | rootless (trixie's dockerd, rootless). Everything is idempotent; progress and errors go to stderr.
 #
-# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs, apt-get install docker.io (podman:
-# podman, netavark, aardvark-dns, nftables…) in a chroot (a policy-rc.d starts nothing), `docker import` it on the host
-# engine (re-imported only when its content revision changes), and run it with --network none: the inner engine reaches
+# How: debootstrap --variant=minbase SUITE (podman: trixie) into a cached rootfs (rootless: a copy of trixie's where
+# that is built), apt-get install docker.io (podman: podman, netavark, aardvark-dns, nftables…) in a chroot (a
+# policy-rc.d starts nothing), `docker import` it on the host engine (re-imported only when its content revision
+# changes), and run it with --network none: the inner engine reaches
 # nothing but its own containers, and its iptables chains live in its own network namespace. Ports it publishes are on
 # the outer container's loopback: reach them with `nsenter -t "$DOCKPROBE_ENGINE_PID" -n ...`. The socket and the inner
 # data-root are in a bind-mounted dir. Not --privileged: that fails where root lacks CAP_SYS_RESOURCE; all other caps
@@ -91,10 +94,10 @@ LIVE_RESTORE=${DOCKPROBE_ENGINE_LIVE_RESTORE:-0}
 DOCKERD_FLAGS=${DOCKPROBE_ENGINE_DOCKERD_FLAGS:-}
 INIT=/usr/local/sbin/dockprobe-engine-init
 SUPERVISOR_DIR=/run/dockprobe-engine # the init's state, in the container (engine-init.sh's C)
-SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE=''
+SUITE='' ID='' S='' R='' E='' SOCK='' NAME='' IMAGE='' KIND='' DIST='' PKGS='' OPTIONAL='' DAEMON='' COMPOSE_SUITE='' SEED=''
 
 usage() {
-  echo "usage: $0 up|down|env|dir|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
+  echo "usage: $0 up|build|down|env|dir|restart-dockerd [--kill]|stop-dockerd|start-dockerd SUITE | live-restore SUITE on|off |" \
     "compose-v2 [trixie|sid] | status [SUITE]   (SUITE: trixie, sid, bookworm, podman or rootless)" >&2
   exit 2
 }
@@ -109,8 +112,9 @@ set_suite() {
     # Rootless Docker: trixie's dockerd run by dockerd-rootless.sh as an unprivileged user (uid 1000) in RootlessKit's
     # user and network namespaces, egress through slirp4netns, published ports through RootlessKit's builtin port
     # driver (on the outer container's loopback, as on a host).
+    # Its packages are trixie's engine's and a few more: its rootfs starts as a copy of trixie's where that is built.
     rootless)
-      KIND=docker DIST=trixie DAEMON=dockerd-rootless.sh OPTIONAL=''
+      KIND=docker DIST=trixie DAEMON=dockerd-rootless.sh OPTIONAL='' SEED=trixie
       PKGS='docker.io tini iptables iproute2 rootlesskit slirp4netns uidmap passt' ;;
     podman)
       KIND=podman DIST=trixie DAEMON='podman system service' OPTIONAL=''
@@ -135,14 +139,31 @@ ensure_debootstrap() {
   host_apt_install "$BASE/host-apt.log" debootstrap
 }
 
+# A copy of the SEED suite's finished rootfs (the usual instance's), taken under its lock so that no build of it runs
+# meanwhile; it is only read. Status 1, and nothing copied, when that rootfs is not built.
+copy_seed() {
+  local from=$BASE/$SEED
+  [ -n "$SEED" ] && [ -e "$from/.installed" ] || return 1
+  log "copying $SEED's rootfs ($from/rootfs) as the base of $ID's, instead of debootstrap (log $S/build.log)"
+  ( lock "$SEED"
+    [ -e "$from/.installed" ] || exit 3
+    echo "copy of $from/rootfs" >"$S/build.log"
+    cp -a --one-file-system "$from/rootfs" "$R" 2>>"$S/build.log" ) && return 0
+  [ $? = 3 ] && return 1
+  umount_under "$R"; rm -rf --one-file-system "$R"
+  die_log "copying $from/rootfs failed" "$S/build.log"
+}
+
 build_rootfs() {
   mkdir -p "$S"
   if [ ! -e "$S/.bootstrapped" ]; then
-    ensure_debootstrap
     umount_under "$R"; rm -rf --one-file-system "$R"; rm -f "$S/.installed"
-    log "debootstrap --variant=minbase $DIST (log $S/build.log)"
-    timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$DIST" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
-      { umount_under "$R"; die_log "debootstrap $DIST failed" "$S/build.log"; }
+    if ! copy_seed; then
+      ensure_debootstrap
+      log "debootstrap --variant=minbase $DIST (log $S/build.log)"
+      timeout "$FETCH_TIMEOUT" debootstrap --variant=minbase "$DIST" "$R" "$MIRROR" >"$S/build.log" 2>&1 ||
+        { umount_under "$R"; die_log "debootstrap $DIST failed" "$S/build.log"; }
+    fi
     touch "$S/.bootstrapped"
   fi
   [ -e "$S/.installed" ] && return
@@ -236,6 +257,25 @@ our_cid() {
     --filter "label=dockprobe.engine.dir=$S"
 }
 
+# Everything up needs before it starts the engine's container.
+prepare() {
+  build_rootfs
+  write_init
+  ensure_image
+  ensure_compose "$COMPOSE_SUITE"
+  write_config
+}
+
+# What up builds, without starting anything: the rootfs, the image, Compose. A replaced image is removed unless a
+# container still uses it.
+build() {
+  set_suite "$1"
+  lock "$ID"
+  prepare
+  if [ -n "$STALE_IMAGE" ]; then host_docker rmi "$STALE_IMAGE" >/dev/null 2>&1 || true; fi
+  log "engine $ID built (rootfs $R, image $IMAGE)"
+}
+
 up() {
   set_suite "$1"
   [[ "$LIVE_RESTORE" =~ ^[01]$ ]] || die "DOCKPROBE_ENGINE_LIVE_RESTORE must be 0 or 1, got '$LIVE_RESTORE'"
@@ -246,11 +286,7 @@ up() {
     die "DOCKPROBE_ENGINE_DOCKERD_FLAGS are dockerd's: the podman engine runs no dockerd"
   fi
   lock "$ID"
-  build_rootfs
-  write_init
-  ensure_image
-  ensure_compose "$COMPOSE_SUITE"
-  write_config
+  prepare
   local cid img want
   cid=$(our_cid)
   if [ -z "$cid" ] && host_docker container inspect "$NAME" >/dev/null 2>&1; then
@@ -453,6 +489,7 @@ status() {
 require_root
 case "${1:-}" in
   up) [ $# = 2 ] || usage; up "$2" ;;
+  build) [ $# = 2 ] || usage; build "$2" ;;
   down) [ $# = 2 ] || usage; down "$2" ;;
   env) [ $# = 2 ] || usage; print_env "$2" ;;
   restart-dockerd) [ $# = 2 ] || { [ $# = 3 ] && [ "$3" = --kill ]; } || usage; restart_dockerd "$2" "${3:-}" ;;

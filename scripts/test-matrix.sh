@@ -146,11 +146,58 @@ clear_inner_engine() {
   docker volume prune -f >/dev/null 2>&1 || true
 }
 
+# The inner engines' rootfs and images are built (engine.sh build, the minutes of debootstrap and apt on a fresh
+# machine) in the background while the unit tests run, which touch no engine, at a lower priority so that the unit
+# tests keep the cores they want. Before the first integration cell the matrix waits for the builds, so that no
+# build's load falls on a cell; a cell's own `up` waits on its engine's lock too and only starts it. trixie first
+# where a cell runs it: the rootless rootfs then starts as a copy of it (alone, rootless is as quick to debootstrap as
+# trixie), and the cluster runs its image. What an interrupted matrix leaves building goes on to its end (each step is
+# bounded) and leaves no half-built rootfs marked as built.
+prebuild=()
+for cell in ${cells}; do
+  case "${cell}" in trixie-v2 | cluster) prebuild=(trixie) ;; *) ;; esac
+done
+for cell in ${cells}; do
+  case "${cell}" in
+    sid-v2 | podman-v2 | rootless-v2 | bookworm-chaos) suite=${cell%-v2}; prebuild+=("${suite%-chaos}") ;;
+    *) ;;
+  esac
+done
+mapfile -t prebuild < <(printf '%s\n' "${prebuild[@]}" | awk 'NF && !seen[$0]++')
+prebuild_log=''
+prebuild_began=$(date +%s)
+prebuild_pid=''
+if [ "${#prebuild[@]}" -gt 0 ]; then
+  prebuild_log=$(mktemp)
+  ( for s in "${prebuild[@]}"; do
+      began=$(date +%s)
+      if nice -n 10 bash scripts/engine.sh build "${s}"; then
+        echo "matrix: engine ${s} built in $(($(date +%s) - began)) s"
+      else
+        echo "matrix: building engine ${s} failed after $(($(date +%s) - began)) s; its cell's up tries again"
+      fi
+    done ) >"${prebuild_log}" 2>&1 &
+  prebuild_pid=$!
+fi
+# Waits for the background builds (once) and prints their log, marked [build].
+prebuild_wait() {
+  [ -n "${prebuild_pid}" ] || return 0
+  local waited
+  waited=$(date +%s)
+  wait "${prebuild_pid}" || true
+  prebuild_pid=''
+  sed 's/^/[build] /' "${prebuild_log}"
+  rm -f "${prebuild_log}"
+  echo "matrix: engines ${prebuild[*]} built $(($(date +%s) - prebuild_began)) s after the unit tests began;" \
+    "waited $(($(date +%s) - waited)) s for them after the unit tests"
+}
+
 if [ "${DOCKPROBE_MATRIX_UNIT:-1}" != 0 ]; then
   # Two at a time: unit tests touch no engine (.taprc's one-at-a-time is for the integration files), and CI has 2 cores.
   run_tap unit npx tap --jobs 2 --exclude 'test/integration/**' --exclude 'test/faults/**' --exclude 'test/cluster/**'
   record unit - -
 fi
+prebuild_wait
 
 for cell in ${cells}; do
   case "${cell}" in
