@@ -151,6 +151,10 @@ try {
     sample();
     clearInterval(sampler);
     const drillMs = performance.now() - drillStarted;
+    // Under `node --expose-gc`: the heap a collection leaves with the result held (its rows), what the run must hold.
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    const heldHeap = collect ? process.memoryUsage().heapUsed : undefined;
 
     // Each service shares its network with SERVICES_PER_NETWORK - 1 others, each listening on one port: that many
     // container rows reached per source, and nothing on another network.
@@ -223,6 +227,14 @@ try {
           .map(([p, v]) => `${p} ${(v.rss / 1048576).toFixed(0)} / ${(v.heap / 1048576).toFixed(0)} MiB`)
           .join(', '),
       ],
+      ...(heldHeap !== undefined
+        ? [
+            ['heap held with the result', `${(heldHeap / 1048576).toFixed(0)} MiB after a collection`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);

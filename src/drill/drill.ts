@@ -22,6 +22,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ProbeSummary } from '../run-result.js';
 import { checkHostNamespaces } from '../run/host-namespaces.js';
 import { slots } from '../run/slots.js';
+import { SharedRowParts } from './shared-row-parts.js';
 import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import { describeEndpoint, describeEngine } from '../docker/describe-engine.js';
 import { refuseHostPlacements } from '../plan/refuse-host-perspectives.js';
@@ -114,6 +115,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   const runner = session.partsRunner(image, { probes: plan.probes, checks: plan.tried.checks });
   try {
     const slot = slots(bounds.probesAtOnce);
+    const shared = new SharedRowParts();
     await Promise.all(
       plan.parts.map((planPart, i) =>
         slot(async () => {
@@ -121,7 +123,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
           const { results, judged } = await runAndJudge(part, runner, false);
           const { judgements, controls } = judgementsInWindow(part, judged);
           parts[i] = {
-            rows: judgements.map(drillRow),
+            rows: judgements.map((j) => shared.share(drillRow(j))),
             touches: judgements.map((j) => j.cell.touches),
             probes: drillProbes(summariseProbes({ plan: part, results, controls })),
           };
