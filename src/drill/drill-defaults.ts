@@ -14,8 +14,9 @@ export const DRILL_CONCURRENCY = 32;
 /**
  * Connects by address a drill probe has in flight at once unless `--connect-concurrency` says otherwise. Nearly all
  * of a drill's checks are connects to addresses of networks the source is not on, each silent until its timeout: a
- * socket and a timer each. Bounded by the probes' event loops: with too many in flight on a small machine, timers run
- * late and a lookup's timeout is noticed too late to be trusted (DP_PROBE_BUSY, inconclusive).
+ * socket and a timer each. Bounded by what a small, busy machine bears: on 2 cores under load, 256 made a drill of
+ * 287,200 checks 1.7× faster, but the probes coming and going faster left one probe's DNS control unanswered in two
+ * runs of three (its name rows inconclusive); 128 kept every row (docs/dev/benchmarks.md).
  */
 export const DRILL_CONNECT_CONCURRENCY = 128;
 /**
