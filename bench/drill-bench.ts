@@ -23,8 +23,10 @@ import { newRunId } from '../src/run/run-id.js';
 // registry is reached either way; the output says which). Everything it creates carries dockprobe's labels (so
 // `dockprobe cleanup --run` finds it) and is removed at the end. The drill keeps to the bench's own project, knocks
 // on no port of the host (--no-host-ports) and tries no egress: traffic goes only to the containers made here.
-// Skipped, with a line saying so, when no Docker engine answers. BENCH_DRILL_CONCURRENCY and BENCH_DRILL_PROBES set
-// the drill's --concurrency and --probes (its defaults otherwise).
+// Skipped, with a line saying so, when no Docker engine answers. BENCH_DRILL_CONCURRENCY, BENCH_DRILL_CONNECT_CONCURRENCY,
+// BENCH_DRILL_LOOKUP_CONCURRENCY and BENCH_DRILL_PROBES set the drill's --concurrency, --connect-concurrency,
+// --lookup-concurrency and --probes (its defaults otherwise). BENCH_DRILL_SETTINGS runs the drill once for each of a
+// list of settings on the same listeners, `PROBESxCONNECTS` each (`16x128,32x256`), one report each.
 
 const NETWORKS = Number(process.env['BENCH_DRILL_NETWORKS'] ?? 20);
 const SERVICES_PER_NETWORK = Number(process.env['BENCH_DRILL_SERVICES'] ?? 5);
@@ -33,6 +35,19 @@ const SUBNET_BASE = process.env['BENCH_DRILL_SUBNET_BASE'] ?? '10.223';
 /** `--concurrency` and `--probes` of the drill, when given (the drill's defaults otherwise). */
 const CONCURRENCY = process.env['BENCH_DRILL_CONCURRENCY'] ? Number(process.env['BENCH_DRILL_CONCURRENCY']) : undefined;
 const PROBES_AT_ONCE = process.env['BENCH_DRILL_PROBES'] ? Number(process.env['BENCH_DRILL_PROBES']) : undefined;
+const CONNECTS = process.env['BENCH_DRILL_CONNECT_CONCURRENCY']
+  ? Number(process.env['BENCH_DRILL_CONNECT_CONCURRENCY'])
+  : undefined;
+const LOOKUPS = process.env['BENCH_DRILL_LOOKUP_CONCURRENCY']
+  ? Number(process.env['BENCH_DRILL_LOOKUP_CONCURRENCY'])
+  : undefined;
+/** The settings of each drill run: `--probes` and `--connect-concurrency`, the defaults' or the variables' else. */
+const SETTINGS: { probes?: number | undefined; connects?: number | undefined }[] = process.env['BENCH_DRILL_SETTINGS']
+  ? process.env['BENCH_DRILL_SETTINGS'].split(',').map((s) => {
+      const [probes, connects] = s.split('x').map(Number);
+      return { probes, connects };
+    })
+  : [{ probes: PROBES_AT_ONCE, connects: CONNECTS }];
 /** Each service listens on one of these, by its place on its network: a database, a cache, an admin port … */
 const LISTEN_PORTS = [5432, 6379, 3306, 8080, 9000];
 
@@ -105,106 +120,126 @@ try {
   });
   const upMs = performance.now() - started;
 
-  // Peak memory by phase of the drill: what it holds after planning, while its probes run and are judged, and once
-  // its rows are made (the phase changes on the drill's own progress line that starts the probes).
-  let phase = 'planning';
-  const peaks = new Map<string, { rss: number; heap: number }>();
-  const sample = () => {
-    const m = process.memoryUsage();
-    const p = peaks.get(phase) ?? { rss: 0, heap: 0 };
-    peaks.set(phase, { rss: Math.max(p.rss, m.rss), heap: Math.max(p.heap, m.heapUsed) });
-  };
-  const sampler = setInterval(sample, 100);
-  const drillStarted = performance.now();
-  const result = await drill({
-    from: { kind: 'all' },
-    project: [project],
-    hostPorts: false,
-    internet: [],
-    ...(CONCURRENCY !== undefined ? { concurrency: CONCURRENCY } : {}),
-    ...(PROBES_AT_ONCE !== undefined ? { probesAtOnce: PROBES_AT_ONCE } : {}),
-    runtime,
-    log: (m) => {
-      sample();
-      if (m.startsWith('starting ')) phase = 'probes run and judged';
-      console.error(`dockprobe: ${m}`);
-    },
-  });
-  sample();
-  clearInterval(sampler);
-  const drillMs = performance.now() - drillStarted;
+  for (const [i, setting] of SETTINGS.entries()) {
+    // Peak memory by phase of the drill: what it holds after planning, while its probes run and are judged, and once
+    // its rows are made (the phase changes on the drill's own progress line that starts the probes).
+    let phase = 'planning';
+    const peaks = new Map<string, { rss: number; heap: number }>();
+    const sample = () => {
+      const m = process.memoryUsage();
+      const p = peaks.get(phase) ?? { rss: 0, heap: 0 };
+      peaks.set(phase, { rss: Math.max(p.rss, m.rss), heap: Math.max(p.heap, m.heapUsed) });
+    };
+    const sampler = setInterval(sample, 100);
+    const drillStarted = performance.now();
+    const result = await drill({
+      from: { kind: 'all' },
+      project: [project],
+      hostPorts: false,
+      internet: [],
+      ...(CONCURRENCY !== undefined ? { concurrency: CONCURRENCY } : {}),
+      ...(setting.probes !== undefined ? { probesAtOnce: setting.probes } : {}),
+      ...(setting.connects !== undefined ? { connectConcurrency: setting.connects } : {}),
+      ...(LOOKUPS !== undefined ? { lookupConcurrency: LOOKUPS } : {}),
+      runtime,
+      log: (m) => {
+        sample();
+        if (m.startsWith('starting ')) phase = 'probes run and judged';
+        console.error(`dockprobe: ${m}`);
+      },
+    });
+    sample();
+    clearInterval(sampler);
+    const drillMs = performance.now() - drillStarted;
+    // Under `node --expose-gc`: the heap a collection leaves with the result held (its rows), what the run must hold.
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    const heldHeap = collect ? process.memoryUsage().heapUsed : undefined;
 
-  // Each service shares its network with SERVICES_PER_NETWORK - 1 others, each listening on one port: that many
-  // container rows reached per source, and nothing on another network.
-  const reached = result.rows.filter((r) => r.status === 'reached' && r.kind === 'port');
-  const networkOf = (source: string) => `net-${/svc-(\d+)-/.exec(source)?.[1] ?? '?'}`;
-  const crossNetwork = reached.filter((r) => r.network !== networkOf(r.source)).length;
-  const rows: [string, string][] = [
-    ['topology', `${NETWORKS} networks × ${SERVICES_PER_NETWORK} services = ${services.length} listeners`],
-    [
-      'listener',
-      listener
-        ? `busybox httpd, image ${listener.image} built FROM scratch from ${listener.binary}`
-        : `the probe image in serve mode (${probeImage}): no static busybox with httpd on this host`,
-    ],
-    ['listeners up (docker run, 4 at once)', `${(upMs / 1000).toFixed(1)} s`],
-    ['drill --all wall time', `${(drillMs / 1000).toFixed(1)} s`],
-    ['probes', `${result.probes.length} (${result.bounds.probesAtOnce} at once)`],
-    [
-      'checks',
-      `${result.tried.checks} in all, ${result.tried.checksPerProbe} in the busiest probe (cap ${result.bounds.maxChecks})`,
-    ],
-    [
-      'bounds',
-      `${result.bounds.concurrency} checks in flight per probe, ${result.bounds.attemptsPerCheck} attempt per check, ${result.bounds.timeoutMs} ms per attempt, ports: ${result.bounds.ports.length} common`,
-    ],
-    [
-      'rows',
-      `${result.summary.reached} reached, ${result.summary.pathOpen} path open, ${result.summary.blocked} blocked, ${result.summary.inconclusive} inconclusive`,
-    ],
-    [
-      'an inconclusive row',
-      (() => {
-        const r = result.rows.find((x) => x.status === 'inconclusive');
-        return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none';
-      })(),
-    ],
-    [
-      'inconclusive, by code',
-      [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))]
-        .map(([code, n]) => `${code} ${n}`)
-        .join(', ') || 'none',
-    ],
-    [
-      'listeners reached',
-      `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`,
-    ],
-    // A listener on the source's own network, at its own port, that was not reached: what the drill said instead.
-    [
-      'same-network listeners not reached',
-      result.rows
-        .filter(
-          (r) =>
-            r.kind === 'port' &&
-            r.via === 'container' &&
-            r.status !== 'reached' &&
-            r.network === networkOf(r.source) &&
-            services.some((x) => r.target === `${x.name}:${x.port} on ${x.network.replace(`${project}_`, '')}`),
-        )
-        .map((r) => `${r.source} → ${r.target}: ${r.status} ${r.code} (${r.reason})`)
-        .join('; ') || 'none',
-    ],
-    ['orchestrator peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
-    [
-      'peak RSS / heap by phase',
-      [...peaks]
-        .map(([p, v]) => `${p} ${(v.rss / 1048576).toFixed(0)} / ${(v.heap / 1048576).toFixed(0)} MiB`)
-        .join(', '),
-    ],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+    // Each service shares its network with SERVICES_PER_NETWORK - 1 others, each listening on one port: that many
+    // container rows reached per source, and nothing on another network.
+    const reached = result.rows.filter((r) => r.status === 'reached' && r.kind === 'port');
+    const networkOf = (source: string) => `net-${/svc-(\d+)-/.exec(source)?.[1] ?? '?'}`;
+    const crossNetwork = reached.filter((r) => r.network !== networkOf(r.source)).length;
+    const rows: [string, string][] = [
+      ['topology', `${NETWORKS} networks × ${SERVICES_PER_NETWORK} services = ${services.length} listeners`],
+      [
+        'listener',
+        listener
+          ? `busybox httpd, image ${listener.image} built FROM scratch from ${listener.binary}`
+          : `the probe image in serve mode (${probeImage}): no static busybox with httpd on this host`,
+      ],
+      ['listeners up (docker run, 4 at once)', `${(upMs / 1000).toFixed(1)} s`],
+      ['drill --all wall time', `${(drillMs / 1000).toFixed(1)} s`],
+      ['probes', `${result.probes.length} (${result.bounds.probesAtOnce} at once)`],
+      [
+        'checks',
+        `${result.tried.checks} in all, ${result.tried.checksPerProbe} in the busiest probe (cap ${result.bounds.maxChecks})`,
+      ],
+      [
+        'bounds',
+        `${result.bounds.connectConcurrency} connects by address and ${result.bounds.concurrency} other checks in flight per probe, ${result.bounds.lookupConcurrency} lookups across the probes, ${result.bounds.attemptsPerCheck} attempt per check, ${result.bounds.timeoutMs} ms per attempt, ports: ${result.bounds.ports.length} common`,
+      ],
+      [
+        'rows',
+        `${result.summary.reached} reached, ${result.summary.pathOpen} path open, ${result.summary.blocked} blocked, ${result.summary.inconclusive} inconclusive`,
+      ],
+      [
+        'an inconclusive row',
+        (() => {
+          const r = result.rows.find((x) => x.status === 'inconclusive');
+          return r ? `${r.source} → ${r.target}: ${r.reason}` : 'none';
+        })(),
+      ],
+      [
+        'inconclusive, by code',
+        [...countBy(result.rows.filter((r) => r.status === 'inconclusive').map((r) => r.code))]
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', ') || 'none',
+      ],
+      [
+        'listeners reached',
+        `${reached.length} (expected ${services.length * (SERVICES_PER_NETWORK - 1)}), ${crossNetwork} across networks (expected 0)`,
+      ],
+      // A listener on the source's own network, at its own port, that was not reached: what the drill said instead.
+      [
+        'same-network listeners not reached',
+        result.rows
+          .filter(
+            (r) =>
+              r.kind === 'port' &&
+              r.via === 'container' &&
+              r.status !== 'reached' &&
+              r.network === networkOf(r.source) &&
+              services.some((x) => r.target === `${x.name}:${x.port} on ${x.network.replace(`${project}_`, '')}`),
+          )
+          .map((r) => `${r.source} → ${r.target}: ${r.status} ${r.code} (${r.reason})`)
+          .join('; ') || 'none',
+      ],
+      // The process's peak for the first drill; the sampled peak (every 100 ms) for the ones after it.
+      [
+        'orchestrator peak RSS',
+        `${(i === 0 ? process.resourceUsage().maxRSS / 1024 : Math.max(...[...peaks.values()].map((p) => p.rss)) / 1048576).toFixed(0)} MiB`,
+      ],
+      [
+        'peak RSS / heap by phase',
+        [...peaks]
+          .map(([p, v]) => `${p} ${(v.rss / 1048576).toFixed(0)} / ${(v.heap / 1048576).toFixed(0)} MiB`)
+          .join(', '),
+      ],
+      ...(heldHeap !== undefined
+        ? [
+            ['heap held with the result', `${(heldHeap / 1048576).toFixed(0)} MiB after a collection`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`dockprobe benchmark: drill --all (${result.engine.version}, API ${result.engine.apiVersion})`);
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  }
 } finally {
   await removeBenchRun('drill bench', runId, listenerImage);
 }

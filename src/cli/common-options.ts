@@ -22,7 +22,7 @@ export interface ProbeArgs {
   image?: string | undefined;
   timeout?: number | undefined;
   concurrency: number;
-  /** The budget per kind of check; absent for a command that keeps one bound (drill). */
+  /** The budget per kind of check; absent: the command's defaults. */
   connectConcurrency?: number | undefined;
   lookupConcurrency?: number | undefined;
   dnsUpstream?: string | undefined;

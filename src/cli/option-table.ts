@@ -7,6 +7,8 @@ import {
 import { COMMON_PORTS } from '../checks/port/common-ports.js';
 import {
   DRILL_CONCURRENCY,
+  DRILL_CONNECT_CONCURRENCY,
+  DRILL_LOOKUP_CONCURRENCY,
   DRILL_MAX_CHECKS,
   DRILL_PROBES_AT_ONCE,
   DRILL_TIMEOUT_MS,
@@ -207,13 +209,14 @@ export const OPTIONS = {
     max: 1024,
     default: DEFAULT_CONCURRENCY,
     per: { drill: { default: DRILL_CONCURRENCY } },
-    describe: 'Checks each probe has in flight at once: lookups, HTTP, UDP, connects by name (a drill: every check)',
+    describe: 'Checks each probe has in flight at once: lookups, HTTP, UDP, connects by name',
   },
   'connect-concurrency': {
     kind: 'count',
     min: 1,
     max: 4096,
     default: DEFAULT_CONNECT_CONCURRENCY,
+    per: { drill: { default: DRILL_CONNECT_CONCURRENCY } },
     describe: 'TCP connects by address each probe has in flight at once, beside --concurrency (a socket each)',
   },
   'lookup-concurrency': {
@@ -221,8 +224,9 @@ export const OPTIONS = {
     min: 1,
     max: 16_384,
     default: DEFAULT_LOOKUP_CONCURRENCY,
+    per: { drill: { default: DRILL_LOOKUP_CONCURRENCY } },
     describe:
-      "DNS queries in flight across all the run's probes, shared out evenly (they all ask the engine's DNS); each probe's share at most --concurrency",
+      "DNS queries in flight across all the run's probes (a drill: those running at once), shared out evenly (they all ask the engine's DNS); each probe's share at most --concurrency",
   },
   probes: { kind: 'count', min: 1, max: 256, default: DRILL_PROBES_AT_ONCE, describe: 'Probes running at once' },
   'max-checks': {
@@ -450,7 +454,7 @@ const PROBING = [
   'dns-upstream',
   'internet',
 ] as const;
-/** The budget per kind of check: scenarios' runs take it, a drill keeps one bound. */
+/** The budget per kind of check, beside `--concurrency`. */
 const BUDGET = ['connect-concurrency', 'lookup-concurrency'] as const;
 const RUN = [...PROBING, ...BUDGET, 'retries', 'repeat', 'quiet'] as const;
 const REPORTS = ['format', 'json', 'junit', 'tap', 'sarif', 'markdown', 'html', 'verbose'] as const;
@@ -468,6 +472,7 @@ export const COMMAND_OPTIONS = {
     'udp-ports',
     'host-ports',
     ...PROBING,
+    ...BUDGET,
     'attempts',
     'probes',
     'max-checks',

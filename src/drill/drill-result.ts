@@ -2,10 +2,12 @@ import type { AgentErrorCode, Outcome } from '../../probes/agent/protocol.js';
 import type { RunHeader } from '../run-result.js';
 import type { ProbeErrorCode } from '../run/probe-result.js';
 import type { RiskKind } from '../checks/check-kind.js';
-import { kindOf } from '../checks/check-kinds.js';
+import { CHECK_KINDS, kindOf } from '../checks/check-kinds.js';
 import type { ControlPeerUsed, Judgement, VerdictCode } from '../judge/verdict.js';
 import type { DrillCell } from '../plan/plan.js';
 import type { DrillTried, UnprobedSource } from './drill-plan.js';
+import { failClosed } from '../judge/fail-closed.js';
+import type { RunWindow } from '../topology/world-changes.js';
 
 /**
  * What a drill saw of one target. `reached`: something answered (a connection opened, the name resolved, egress);
@@ -82,8 +84,12 @@ export interface DrillRow {
 
 /** The bounds a drill ran within, printed in its header and kept in its JSON. */
 export interface DrillBounds {
-  /** Checks in flight at once in each probe. */
+  /** Checks in flight at once in each probe besides its connects by address. */
   concurrency: number;
+  /** Connects by address in flight at once in each probe. */
+  connectConcurrency: number;
+  /** DNS queries in flight at once across the probes running at once. */
+  lookupConcurrency: number;
   /** Tries of each check (1: no retry). */
   attemptsPerCheck: number;
   /** Each DNS query, connect and HTTP exchange waits at most this long. */
@@ -194,6 +200,27 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
         }
       : {}),
   };
+}
+
+/**
+ * A row worded from its probe's result alone, the run's window applied, as drillRow words the judgement the window
+ * gave (judge.ts heldWorld): a blocked row of a cell that rests on a container that changed under the probes is
+ * world-changed (inconclusive); a path seen open while a network was being created says it may be transient.
+ * `touches`: the containers its cell rests on.
+ */
+export function rowInWindow(row: DrillRow, touches: readonly string[], window: RunWindow): DrillRow {
+  if (row.status === 'blocked') {
+    const changed = failClosed.worldChanged(touches, window, row.reason);
+    return changed ? { ...row, status: 'inconclusive', ...changed } : row;
+  }
+  if ((row.status === 'reached' || row.status === 'path-open') && window.networkEvents.length > 0) {
+    if (!CHECK_KINDS[row.kind].listed.transientBreach) return row;
+    return {
+      ...row,
+      reason: `${row.reason} (during the run: ${window.networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`,
+    };
+  }
+  return row;
 }
 
 /** Source, then riskiest first, then target: one order for the same findings, whatever order the probes ended in. */

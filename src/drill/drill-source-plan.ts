@@ -22,7 +22,14 @@ export interface DrillPlanOptions {
   timeoutMs: number;
   /** Further tries of a check that got no answer; 0: each check is tried once. */
   retries: number;
+  /** Checks each probe has in flight besides its connects by address. */
   concurrency: number;
+  /** Connects by address each probe has in flight. */
+  connectConcurrency: number;
+  /** DNS queries in flight across the probes running at once, shared out among them. */
+  lookupConcurrency: number;
+  /** Probes running at once: those that share the run's lookups. */
+  probesAtOnce: number;
   /** The most checks one probe may have: a larger drill is refused before anything runs. */
   maxChecks: number;
 }

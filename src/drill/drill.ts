@@ -1,16 +1,29 @@
 import { ensureProbeImage } from '../image/probe-image.js';
-import { runRound, type Round } from '../pipeline/round.js';
+import { logWindow, runAndJudge } from '../pipeline/round.js';
 import { openRun, type RunOptions } from '../pipeline/run-session.js';
 import { summariseProbes } from '../pipeline/summarise-probes.js';
 import { internetOption } from '../scenario/internet-option.js';
 import { DEFAULT_INTERNET } from '../scenario/parse-scenario.js';
 import { readWorld } from '../topology/world.js';
 import { COMMON_PORTS } from '../checks/port/common-ports.js';
-import type { DrillPlan } from './drill-plan.js';
-import { DRILL_CONCURRENCY, DRILL_MAX_CHECKS, DRILL_PROBES_AT_ONCE, DRILL_TIMEOUT_MS } from './drill-defaults.js';
+import {
+  DRILL_CONCURRENCY,
+  DRILL_CONNECT_CONCURRENCY,
+  DRILL_LOOKUP_CONCURRENCY,
+  DRILL_MAX_CHECKS,
+  DRILL_PROBES_AT_ONCE,
+  DRILL_TIMEOUT_MS,
+} from './drill-defaults.js';
 import type { DrillFrom } from './drill-from.js';
-import { drillRow, sortRows, type DrillResult } from './drill-result.js';
-import { planDrill } from './plan-drill.js';
+import { type DrillProbe, type DrillResult, type DrillRow, drillRow, rowInWindow, sortRows } from './drill-result.js';
+import { planDrillParts } from './plan-drill.js';
+import { judgementsInWindow } from '../judge/judge.js';
+import type { Plan } from '../plan/plan.js';
+import type { ProbeSummary } from '../run-result.js';
+import { checkHostNamespaces } from '../run/host-namespaces.js';
+import { slots } from '../run/slots.js';
+import { SharedRowParts } from './shared-row-parts.js';
+import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import { describeEndpoint, describeEngine } from '../docker/describe-engine.js';
 import { refuseHostPlacements } from '../plan/refuse-host-perspectives.js';
 
@@ -29,7 +42,12 @@ export interface DrillOptions extends RunOptions {
   internet?: string[];
   timeoutMs?: number;
   retries?: number;
+  /** Checks each probe has in flight besides its connects by address (`--concurrency`). */
   concurrency?: number;
+  /** Connects by address each probe has in flight at once (`--connect-concurrency`). */
+  connectConcurrency?: number;
+  /** DNS queries in flight across the probes running at once (`--lookup-concurrency`), shared out evenly. */
+  lookupConcurrency?: number;
   probesAtOnce?: number;
   maxChecks?: number;
 }
@@ -47,6 +65,8 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   const internet = internetOption(options.internet ?? DEFAULT_INTERNET);
   const bounds = {
     concurrency: options.concurrency ?? DRILL_CONCURRENCY,
+    connectConcurrency: options.connectConcurrency ?? DRILL_CONNECT_CONCURRENCY,
+    lookupConcurrency: options.lookupConcurrency ?? DRILL_LOOKUP_CONCURRENCY,
     attemptsPerCheck: 1 + (options.retries ?? 0),
     timeoutMs: options.timeoutMs ?? DRILL_TIMEOUT_MS,
     probesAtOnce: options.probesAtOnce ?? DRILL_PROBES_AT_ONCE,
@@ -57,7 +77,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   };
 
   const world = await readWorld(runtime, { kind: 'engine', projects: options.project });
-  const plan = planDrill(options.from, world, {
+  const plan = planDrillParts(options.from, world, {
     runId,
     ports: bounds.ports,
     udpPorts: bounds.udpPorts ?? [],
@@ -66,39 +86,61 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     timeoutMs: bounds.timeoutMs,
     retries: bounds.attemptsPerCheck - 1,
     concurrency: bounds.concurrency,
+    connectConcurrency: bounds.connectConcurrency,
+    lookupConcurrency: bounds.lookupConcurrency,
+    probesAtOnce: bounds.probesAtOnce,
     maxChecks: bounds.maxChecks,
   });
   log(`${describeEngine(world.topology.engine)} at ${describeEndpoint(world.topology.engine)}; drill ${runId}`);
-  // --from lan on a remote or rootless engine is refused before the image is built (runRound would, after it).
-  refuseHostPlacements(plan, world.topology.engine);
+  // --from lan on a remote or rootless engine, or from a container without the host's namespaces, is refused before
+  // the image is built.
+  const onHost: Plan = { runId, probes: plan.hostProbes, cells: [] };
+  refuseHostPlacements(onHost, world.topology.engine);
+  await checkHostNamespaces(onHost, runtime, world.topology);
   for (const u of plan.unprobed) log(`not probed: ${u.source}: ${u.reason}`);
   const image =
-    plan.probes.length > 0
+    plan.probes > 0
       ? await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log })
       : (options.image ?? '');
   log(
-    `starting ${plan.probes.length} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`,
+    `starting ${plan.probes} probe(s), ${bounds.probesAtOnce} at once, for ${plan.tried.checks} check(s) with image ${image}`,
   );
 
-  let outcome: Round<DrillPlan>;
+  // Each source's part is planned as its slot comes, its cells judged and worded as rows as its probes end, and let
+  // go: the run holds the plans of the probes running, and rows. The window, read once every probe has ended, is
+  // applied to the rows after (rowInWindow), with the containers each rests on.
+  const parts: { rows: DrillRow[]; touches: (readonly string[])[]; probes: DrillProbe[] }[] = [];
+  let window: RunWindow;
   let cleanupFailures: string[] = [];
+  const runner = session.partsRunner(image, { probes: plan.probes, checks: plan.tried.checks });
   try {
-    // A row needs each cell's decisive observation alone: each probe's observations go once its cells are judged.
-    outcome = await runRound(world, plan, session.coldRunner(image, bounds.probesAtOnce), {
-      runtime,
-      runId,
-      log,
-      keepEvidence: false,
-    });
+    const slot = slots(bounds.probesAtOnce);
+    const shared = new SharedRowParts();
+    await Promise.all(
+      plan.parts.map((planPart, i) =>
+        slot(async () => {
+          const part = { runId, ...planPart() };
+          const { results, judged } = await runAndJudge(part, runner, false);
+          const { judgements, controls } = judgementsInWindow(part, judged);
+          parts[i] = {
+            rows: judgements.map((j) => shared.share(drillRow(j))),
+            touches: judgements.map((j) => j.cell.touches),
+            probes: drillProbes(summariseProbes({ plan: part, results, controls })),
+          };
+        }),
+      ),
+    );
+    window = await readWindow(runtime, world, runId);
+    logWindow(window, log);
   } finally {
+    runner.end();
     cleanupFailures = await session.close();
   }
-  // Each judgement is let go as its row is made: the round's judgements are the drill's own, read once.
-  const judgements: (Round<DrillPlan>['judgements'][number] | undefined)[] = outcome.judgements;
-  const unsorted = judgements.map((judged, i) => {
-    judgements[i] = undefined;
-    return drillRow(judged!);
-  });
+  const unsorted: DrillRow[] = [];
+  for (const [i, part] of parts.entries()) {
+    for (const [j, row] of part.rows.entries()) unsorted.push(rowInWindow(row, part.touches[j]!, window));
+    parts[i] = { ...part, rows: [], touches: [] };
+  }
   const rows = sortRows(unsorted);
   return {
     runId,
@@ -115,21 +157,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     durationMs: session.elapsedMs(),
     bounds,
     tried: plan.tried,
-    probes: summariseProbes(outcome).map((p) => ({
-      key: p.key,
-      label: p.label,
-      container: p.container,
-      containerId: p.containerId,
-      status: p.status,
-      error: p.error,
-      errorCode: p.errorCode,
-      dns: p.control.dns,
-      reach: p.control.reach,
-      controls: p.control.detail,
-      ...(p.control.peer ? { controlPeer: p.control.peer } : {}),
-      checks: p.checks,
-      durationMs: p.durationMs,
-    })),
+    probes: parts.flatMap((p) => p.probes),
     unprobed: plan.unprobed,
     rows,
     summary: {
@@ -140,4 +168,23 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     },
     cleanupFailures,
   };
+}
+
+/** A drill's probes, as its reports show them. */
+function drillProbes(summaries: readonly ProbeSummary[]): DrillProbe[] {
+  return summaries.map((p) => ({
+    key: p.key,
+    label: p.label,
+    container: p.container,
+    containerId: p.containerId,
+    status: p.status,
+    error: p.error,
+    errorCode: p.errorCode,
+    dns: p.control.dns,
+    reach: p.control.reach,
+    controls: p.control.detail,
+    ...(p.control.peer ? { controlPeer: p.control.peer } : {}),
+    checks: p.checks,
+    durationMs: p.durationMs,
+  }));
 }

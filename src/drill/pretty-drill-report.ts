@@ -87,7 +87,7 @@ export function drillHeader(r: DrillResult, c: Colors): string[] {
       : `the host at ${t.gateways} gateway(s) on ${t.published} published port(s)${b.hostPorts ? ` and the ${b.ports.length} listed ports` : ''}`;
   return [
     c.bold(`dockprobe drill from ${r.from}: ${r.probes.length} probe(s), ${t.checks} checks`),
-    `bounds: at most ${b.concurrency} checks in flight per probe, ${b.attemptsPerCheck} attempt(s) per check, ${formatDuration(b.timeoutMs)} per attempt, ${b.probesAtOnce} probes at once, ${b.maxChecks} checks per probe (the busiest has ${t.checksPerProbe})`,
+    `bounds: at most ${b.connectConcurrency} connects by address and ${b.concurrency} other checks in flight per probe (${b.lookupConcurrency} lookups across the probes running), ${b.attemptsPerCheck} attempt(s) per check, ${formatDuration(b.timeoutMs)} per attempt, ${b.probesAtOnce} probes at once, ${b.maxChecks} checks per probe (the busiest has ${t.checksPerProbe})`,
     `tried: ${t.containers} running container(s) at ${t.addresses} address(es), on ${ports}; ${t.names} service name(s); ${host}; egress to ${t.internet} internet target(s)`,
     ...(t.noAddress.length > 0
       ? [

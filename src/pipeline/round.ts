@@ -58,9 +58,23 @@ export async function runRound<P extends Plan>(
   // namespaces (or, on a rootless engine, when it runs in RootlessKit's).
   refuseHostPlacements(plan, world.topology.engine);
   await checkHostNamespaces(plan, context.runtime, world.topology);
-  // Each probe's cells are judged as it ends, from its result alone; the window, read once every probe has ended, is
-  // applied to them all after (judgementsInWindow).
-  const keepEvidence = context.keepEvidence ?? true;
+  const { results, judged } = await runAndJudge(plan, runner, context.keepEvidence ?? true);
+  const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
+  logWindow(window, log);
+  const { judgements, controls } = judgementsInWindow(plan, judged, window);
+  return { plan, results, window, judgements, controls };
+}
+
+/**
+ * A plan's probes run by `runner`, each probe's cells judged as it ends from its result alone (judgeProbe), the
+ * window not yet applied (judgementsInWindow does). `keepEvidence: false`: each result's observations are let go once
+ * its cells are judged, and judgements keep their decisive observation only (RoundContext.keepEvidence).
+ */
+export async function runAndJudge(
+  plan: Plan,
+  runner: ProbeRunner,
+  keepEvidence: boolean,
+): Promise<{ results: ProbeResult[]; judged: Map<string, ProbeJudgement> }> {
   const specs = new Map(plan.probes.map((spec) => [spec.key, spec]));
   const cells = cellsByProbe(plan);
   const judged = new Map<string, ProbeJudgement>();
@@ -75,10 +89,12 @@ export async function runRound<P extends Plan>(
   for (const spec of plan.probes)
     if (!judged.has(spec.key))
       judged.set(spec.key, judgeProbe(spec, undefined, cells.get(spec.key) ?? [], keepEvidence));
-  const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
+  return { results, judged };
+}
+
+/** What changed during a run and what happened to its networks, a line each. */
+export function logWindow(window: RunWindow, log: (message: string) => void): void {
   for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
     log(`changed during the run: ${what}`);
   for (const what of window.networkEvents) log(`during the run: ${what}`);
-  const { judgements, controls } = judgementsInWindow(plan, judged, window);
-  return { plan, results, window, judgements, controls };
 }

@@ -44,6 +44,12 @@ export interface RunSession {
    * `controlPeers`, when given, are the peers it shares with another runner (its own otherwise).
    */
   coldRunner(image: string, atOnce?: number, controlPeers?: ControlPeers): ProbeRunner;
+  /**
+   * A cold runner for one round whose plan comes in parts, each run as its slot comes (a drill plans each source's
+   * probes then): the round, of the size given, is told to the progress sink once, each part's probes as they run;
+   * `end()` ends the round.
+   */
+  partsRunner(image: string, round: { probes: number; checks: number }): ProbeRunner & { end(): void };
   /** Removes everything the run created; returns what could not be removed. */
   close(): Promise<string[]>;
 }
@@ -59,6 +65,40 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
     options.runtime ?? new DockerodeEngine(options.engineTimeoutMs ? { apiTimeoutMs: options.engineTimeoutMs } : {});
   // Probes get a stack of their own, removed as soon as the run ends.
   const { stack: cleanup, close } = (options.cleanup ?? new CleanupStack()).child(`probes of ${what} ${runId}`);
+  // A cold runner with the run's image and options, its probes told to the progress sink (`checksOf`: a probe's checks).
+  const cold = (
+    image: string,
+    atOnce: number | undefined,
+    controlPeers: ControlPeers | undefined,
+    checksOf: (key: string) => number,
+  ) =>
+    coldProbeRunner(
+      {
+        runtime,
+        runId,
+        image,
+        cleanup,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
+      },
+      {
+        ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
+        ...(atOnce !== undefined ? { atOnce } : {}),
+        ...(controlPeers ? { controlPeers } : {}),
+        log,
+        onStart: (spec) => progress.probeStarted({ key: spec.key }),
+        onProbe: (r) => {
+          log(
+            `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+          );
+          progress.probeEnded({
+            key: r.probeKey,
+            checks: checksOf(r.probeKey),
+            failed: r.status === 'failed',
+          });
+        },
+      },
+    );
   return {
     runId,
     runtime,
@@ -69,33 +109,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
     coldRunner: (image, atOnce, controlPeers) => {
       // Each probe's checks, by key, for the round running: what a probe that ends has done.
       let checks = new Map<string, number>();
-      const runner = coldProbeRunner(
-        {
-          runtime,
-          runId,
-          image,
-          cleanup,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
-        },
-        {
-          ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),
-          ...(atOnce !== undefined ? { atOnce } : {}),
-          ...(controlPeers ? { controlPeers } : {}),
-          log,
-          onStart: (spec) => progress.probeStarted({ key: spec.key }),
-          onProbe: (r) => {
-            log(
-              `probe ${r.containerName} (${r.probeKey}) ${r.status} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-            );
-            progress.probeEnded({
-              key: r.probeKey,
-              checks: checks.get(r.probeKey) ?? 0,
-              failed: r.status === 'failed',
-            });
-          },
-        },
-      );
+      const runner = cold(image, atOnce, controlPeers, (key) => checks.get(key) ?? 0);
       return {
         run: async (plan, onResult) => {
           checks = new Map(plan.probes.map((p) => [p.key, p.plan.checks.length]));
@@ -109,6 +123,23 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
             progress.roundEnded();
           }
         },
+      };
+    },
+    partsRunner: (image, round) => {
+      // Each running part's probes' checks, by key, until the probe ends.
+      const checks = new Map<string, number>();
+      const runner = cold(image, undefined, undefined, (key) => {
+        const n = checks.get(key) ?? 0;
+        checks.delete(key);
+        return n;
+      });
+      progress.roundStarted(round);
+      return {
+        run: (plan, onResult) => {
+          for (const p of plan.probes) checks.set(p.key, p.plan.checks.length);
+          return runner.run(plan, onResult);
+        },
+        end: () => progress.roundEnded(),
       };
     },
     close,

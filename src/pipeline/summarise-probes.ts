@@ -3,7 +3,7 @@ import type { ProbeSummary } from '../run-result.js';
 import type { Round } from './round.js';
 
 /** Every probe of a round, as reports show it; `round` numbers them under --repeat (each round has probes of its own). */
-export function summariseProbes(judged: Round, round?: number): ProbeSummary[] {
+export function summariseProbes(judged: Pick<Round, 'plan' | 'results' | 'controls'>, round?: number): ProbeSummary[] {
   const results = new Map(judged.results.map((r) => [r.probeKey, r]));
   const controls = new Map(judged.controls.map((c) => [c.probeKey, c]));
   return judged.plan.probes.map((spec) => {

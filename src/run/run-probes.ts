@@ -9,6 +9,7 @@ import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
 import { ProbeFailedError } from './probe-failed-error.js';
 import { probeResult, type ProbeErrorCode, type ProbeResult } from './probe-result.js';
+import { slots } from './slots.js';
 
 export { DEFAULT_PROBE_GRACE_MS } from '../../probes/agent/protocol.js';
 
@@ -64,24 +65,6 @@ export async function runProbes(
     }),
   ]);
   return plan.probes.map((spec) => results.get(spec.key)!);
-}
-
-// At most `limit` of the works given run at once, started in the order given; no limit when undefined.
-function slots(limit: number | undefined): <T>(work: () => Promise<T>) => Promise<T> {
-  if (limit === undefined) return (work) => work();
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
 }
 
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {

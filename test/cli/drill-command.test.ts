@@ -32,7 +32,9 @@ t.test('options reach the library typed: defaults left to the library, values va
   t.match(defaults, {
     from: { kind: 'service', service: 'proxy' },
     hostPorts: true,
-    concurrency: 128,
+    concurrency: 32,
+    connectConcurrency: 128,
+    lookupConcurrency: 64,
     retries: 0,
     probesAtOnce: 16,
     maxChecks: 10000,

@@ -110,7 +110,9 @@ t.test('rows: risk, evidence, stable order, versioned JSON', async (t) => {
   const { engine } = drillDeployment();
   const result = await run(engine, { ports: [2375, 5432] });
   t.match(result.bounds, {
-    concurrency: 128,
+    concurrency: 32,
+    connectConcurrency: 128,
+    lookupConcurrency: 64,
     attemptsPerCheck: 1,
     timeoutMs: 1000,
     probesAtOnce: 16,

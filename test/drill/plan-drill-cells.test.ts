@@ -24,6 +24,9 @@ async function planFrom(from: Parameters<typeof drillSources>[0]): Promise<Drill
     timeoutMs: 1000,
     retries: 0,
     concurrency: 32,
+    connectConcurrency: 128,
+    lookupConcurrency: 320,
+    probesAtOnce: 16,
     maxChecks: 10_000,
   };
   const seen = {

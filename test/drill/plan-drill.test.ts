@@ -1,5 +1,5 @@
 import t from 'tap';
-import { planDrill } from '../../src/drill/plan-drill.js';
+import { planDrill, planDrillParts } from '../../src/drill/plan-drill.js';
 import { readWorld } from '../../src/topology/world.js';
 import { lanPlacement } from '../../src/plan/lan-placement.js';
 import { drillDeployment } from '../fixtures/drill-deployment.js';
@@ -16,6 +16,9 @@ const options = {
   timeoutMs: 1000,
   retries: 0,
   concurrency: 32,
+  connectConcurrency: 128,
+  lookupConcurrency: 320,
+  probesAtOnce: 16,
   maxChecks: 10_000,
 };
 
@@ -107,4 +110,37 @@ t.test("from a service: each other service's name just before its addresses, the
     checks.slice(0, plan.cells.length),
     'the checks run in that order',
   );
+});
+
+t.test("--all: each probe has the drill's budget, its lookups shared among the probes running at once", async (t) => {
+  const { engine } = drillDeployment();
+  const world = await readWorld(engine, { kind: 'engine', projects: undefined });
+  const plan = planDrill({ kind: 'all' }, world, { ...options, lookupConcurrency: 64, probesAtOnce: 2 });
+  t.ok(plan.probes.length > 2, 'more probes than run at once');
+  for (const probe of plan.probes)
+    t.match(probe.plan, { concurrency: 32, connectConcurrency: 128, lookupConcurrency: 32 }, probe.label);
+});
+
+t.test('--all part by part: each part planned anew is the same, and the parts make the whole plan', async (t) => {
+  const { engine } = drillDeployment();
+  const world = await readWorld(engine, { kind: 'engine', projects: undefined });
+  const whole = planDrill({ kind: 'all' }, world, options);
+  const parted = planDrillParts({ kind: 'all' }, world, options);
+  t.equal(parted.probes, whole.probes.length);
+  t.same(parted.tried, whole.tried);
+  const first = parted.parts.map((part) => part());
+  t.same(
+    parted.parts.map((part) => part()),
+    first,
+    'planned again, the same',
+  );
+  t.same(
+    first.flatMap((p) => p.probes.map((s) => s.containerName)),
+    whole.probes.map((s) => s.containerName),
+  );
+  t.same(
+    first.flatMap((p) => p.cells.map((c) => c.id)),
+    whole.cells.map((c) => c.id),
+  );
+  t.same(parted.hostProbes, [], 'no probe on the host');
 });

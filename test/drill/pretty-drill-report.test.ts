@@ -17,7 +17,7 @@ t.test('one source: the bounds, what was tried, then the map riskiest first with
   t.match(lines[0], /^dockprobe drill from service proxy: 1 probe\(s\), \d+ checks$/);
   t.equal(
     lines[1],
-    'bounds: at most 128 checks in flight per probe, 1 attempt(s) per check, 1s per attempt, 16 probes at once, 10000 checks per probe (the busiest has 18)',
+    'bounds: at most 128 connects by address and 32 other checks in flight per probe (64 lookups across the probes running), 1 attempt(s) per check, 1s per attempt, 16 probes at once, 10000 checks per probe (the busiest has 18)',
   );
   t.equal(
     lines[2],

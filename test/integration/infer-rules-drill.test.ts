@@ -390,7 +390,7 @@ if (canary) {
     t.equal(pretty.exitCode, 0, pretty.stderr);
     t.match(
       pretty.stdout,
-      /^bounds: at most 128 checks in flight per probe, 1 attempt\(s\) per check, 1s per attempt, 16 probes at once/m,
+      /^bounds: at most 128 connects by address and 32 other checks in flight per probe \(64 lookups across the probes running\), 1 attempt\(s\) per check, 1s per attempt, 16 probes at once/m,
     );
     t.match(
       pretty.stdout,

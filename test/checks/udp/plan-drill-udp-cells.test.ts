@@ -15,6 +15,9 @@ const options = {
   timeoutMs: 1000,
   retries: 0,
   concurrency: 32,
+  connectConcurrency: 128,
+  lookupConcurrency: 320,
+  probesAtOnce: 16,
   maxChecks: 10_000,
 };
 
