@@ -10,6 +10,7 @@ import { runRound } from './pipeline/round.js';
 import { planScenarios, resolveScenarios } from './pipeline/plan-scenarios.js';
 import { budgetOptions } from './plan/budget-options.js';
 import { openRun, type RunOptions } from './pipeline/run-session.js';
+import { timed } from './pipeline/run-timings.js';
 import { summariseProbes } from './pipeline/summarise-probes.js';
 import type { Plan } from './plan/plan.js';
 import { describeFinding, staticFindings } from './rules/static-findings.js';
@@ -86,7 +87,10 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   );
 
   // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
-  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
+  const { timings } = options;
+  const world = await timed(timings, 'deployment read', () =>
+    readWorld(runtime, { kind: 'scenarios', scenarios: projected }),
+  );
   const { topology } = world;
   log(
     `${describeEngine(topology.engine)} at ${describeEndpoint(topology.engine)}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
@@ -100,7 +104,9 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // the live verdicts of the same rule decide.
   const findings = await staticFindings(resolved, topology);
   for (const f of findings) (options.warn ?? log)(describeFinding(f));
-  const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
+  const image = await timed(timings, 'image check', () =>
+    ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log }),
+  );
   const nodeEngines = await nodeEnginesOf(options, topology, log);
   const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
   // Each Traefik proxy's static configuration, read where Traefik reads it (its file, environment and command line).
@@ -120,22 +126,30 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   try {
     for (let round = 1; round <= rounds; round++) {
       // The targets come from the expectations; each round has probes of its own.
+      const planStartMs = timings?.now();
       const plan = planScenarios(resolved, topology, {
         runId,
         round,
         ...budgetOptions(options),
         ...(nodes ? { nodes } : {}),
       });
+      if (planStartMs !== undefined) timings?.record('plan', planStartMs);
       if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);
       log(
         `${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`,
       );
-      const outcome = await runRound(world, plan, runner, { runtime, runId, nodeEngines, log });
+      const outcome = await runRound(world, plan, runner, {
+        runtime,
+        runId,
+        nodeEngines,
+        log,
+        ...(timings ? { timings } : {}),
+      });
       judged.push(outcome.judgements.filter(hasExpectation).map(verdictOf));
       probes.push(...summariseProbes(outcome, rounds > 1 ? round : undefined));
     }
   } finally {
-    cleanupFailures = await session.close();
+    cleanupFailures = await timed(timings, 'cleanup', () => session.close());
   }
   const verdicts = mergeRounds(judged);
   return {

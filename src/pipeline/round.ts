@@ -9,6 +9,7 @@ import type { NodeEngine } from '../topology/connect-node-engines.js';
 import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import type { World } from '../topology/world.js';
 import type { ProbeRunner } from './probe-runner.js';
+import { type RunTimings, timed } from './run-timings.js';
 
 /**
  * One round judged: the plan, what each probe gave, the window it ran in, and each cell's judgement. Under
@@ -36,6 +37,8 @@ export interface RoundContext {
    * checks otherwise held every observation until the round's end). Default true.
    */
   keepEvidence?: boolean;
+  /** Where the window's re-read and the judgement are timed; absent: not timed. */
+  timings?: RunTimings;
 }
 
 /**
@@ -64,10 +67,13 @@ export async function runRound<P extends Plan>(
   const specs = new Map(plan.probes.map((spec) => [spec.key, spec]));
   const cells = cellsByProbe(plan);
   const judged = new Map<string, ProbeJudgement>();
+  const { timings } = context;
   const judgeOne = (result: ProbeResult) => {
     const spec = specs.get(result.probeKey);
     if (!spec || judged.has(spec.key)) return;
+    const startMs = timings?.now();
     judged.set(spec.key, judgeProbe(spec, result, cells.get(spec.key) ?? [], keepEvidence));
+    if (startMs !== undefined) timings?.record('judge', startMs, spec.key);
     if (!keepEvidence) result.observations = new Map();
   };
   const results = await runner.run(plan, judgeOne);
@@ -75,10 +81,14 @@ export async function runRound<P extends Plan>(
   for (const spec of plan.probes)
     if (!judged.has(spec.key))
       judged.set(spec.key, judgeProbe(spec, undefined, cells.get(spec.key) ?? [], keepEvidence));
-  const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
+  const window = await timed(timings, 'window re-read', () =>
+    readWindow(context.runtime, world, context.runId, context.nodeEngines),
+  );
   for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
     log(`changed during the run: ${what}`);
   for (const what of window.networkEvents) log(`during the run: ${what}`);
+  const judgeStartMs = timings?.now();
   const { judgements, controls } = judgementsInWindow(plan, judged, window);
+  if (judgeStartMs !== undefined) timings?.record('judge', judgeStartMs);
   return { plan, results, window, judgements, controls };
 }

@@ -4,6 +4,7 @@ import { runPlan } from '../../probes/agent/run-plan.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { LanPlacement, Plan, ProbeSpec } from '../plan/plan.js';
 import { bindOwnControlPeer } from '../plan/own-control-peer.js';
+import { timed } from '../pipeline/run-timings.js';
 import { ControlPeers } from './control-peers.js';
 import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
@@ -87,9 +88,10 @@ function slots(limit: number | undefined): <T>(work: () => Promise<T>) => Promis
 async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
   if (spec.placement.kind === 'host') return runOnHost(spec);
   if (spec.placement.kind === 'lan') return runOnLan({ ...spec, placement: spec.placement }, context, graceMs);
+  const { timings } = context;
   let started: StartedProbe;
   try {
-    started = await new Probe(spec, context).start();
+    started = await timed(timings, 'probe create/start', () => new Probe(spec, context).start(), spec.key);
   } catch (error) {
     return probeResult(
       spec,
@@ -98,11 +100,11 @@ async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): 
     );
   }
   try {
-    return await started.result(graceMs);
+    return await timed(timings, 'probe run', () => started.result(graceMs), spec.key);
   } finally {
     // A removal that fails (the engine went away) must not reject the whole run: what was observed still counts, and
     // the cleanup stack keeps the failure, so the report names the container and the command that removes it.
-    await started.stop().catch(() => undefined);
+    await timed(timings, 'probe removal', () => started.stop(), spec.key).catch(() => undefined);
   }
 }
 
