@@ -25,6 +25,7 @@ const SCENARIO = join(PACKAGE_ROOT, 'bench', 'shop', 'isolation.yml');
 const PROBED = ['edge', 'app', 'data'];
 const BIN = join(PACKAGE_ROOT, 'dist', 'cli', 'bin.cjs');
 const PHASES: RunPhase[] = [
+  'scenario load',
   'deployment read',
   'image check',
   'plan',

@@ -2,7 +2,7 @@ import type { Engine } from './docker/engine.js';
 import { DockerodeEngine } from './docker/dockerode-engine.js';
 import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from './image/image-load-timeout.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
-import { ensureProbeImage } from './image/probe-image.js';
+import { ensureProbeImage, findProbeImage } from './image/probe-image.js';
 import { mergeRounds } from './judge/merge-rounds.js';
 import type { Verdict } from './judge/verdict.js';
 import { hasExpectation, verdictOf } from './judge/verdict-of.js';
@@ -23,7 +23,8 @@ import { addressPoolWarning } from './topology/address-pools.js';
 import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
 import type { Topology } from './topology/topology.js';
-import { readWorld } from './topology/world.js';
+import { beginWorldRead, readWorld } from './topology/world.js';
+import { ownPlace } from './run/own-container.js';
 import { readProxyConfigs } from './traefik/read-proxy-config.js';
 import { describeEndpoint, describeEngine } from './docker/describe-engine.js';
 
@@ -80,17 +81,30 @@ export interface VerifyOptions extends RunOptions {
 export async function verify(options: VerifyOptions): Promise<RunResult> {
   const session = openRun(options, 'run');
   const { runId, runtime, log } = session;
-  const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
+  const { timings } = options;
+  // What needs no scenario is asked for while the scenarios load: the engine's description and networks (the world's
+  // read, and its window, begin here), and whether the probe image is there (built, if it must be, only once the
+  // deployment is read). Their failures wait their turn: a scenario that does not load is said first, then the
+  // deployment's, then the image's, as when they ran one after another.
+  const readStartMs = timings?.now();
+  const begun = beginWorldRead(runtime);
+  // Where this process runs (read from /proc, and the engine when in a container): every round asks before its probes.
+  ownPlace(runtime).catch(() => undefined);
+  const imageFound = timed(timings, 'image check', () =>
+    findProbeImage(runtime, options.image ? { image: options.image } : {}),
+  );
+  imageFound.catch(() => undefined);
+  const scenarios = await timed(timings, 'scenario load', () =>
+    Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s))),
+  );
   const internet = options.internet ? internetOption(options.internet) : undefined;
   const projected = scenarios.map((s) =>
     applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }),
   );
 
   // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
-  const { timings } = options;
-  const world = await timed(timings, 'deployment read', () =>
-    readWorld(runtime, { kind: 'scenarios', scenarios: projected }),
-  );
+  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected }, begun);
+  if (readStartMs !== undefined) timings?.record('deployment read', readStartMs);
   const { topology } = world;
   log(
     `${describeEngine(topology.engine)} at ${describeEndpoint(topology.engine)}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
@@ -104,9 +118,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // the live verdicts of the same rule decide.
   const findings = await staticFindings(resolved, topology);
   for (const f of findings) (options.warn ?? log)(describeFinding(f));
-  const image = await timed(timings, 'image check', () =>
-    ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log }),
-  );
+  const image = (await imageFound) ?? (await ensureProbeImage(runtime, { log }));
   const nodeEngines = await nodeEnginesOf(options, topology, log);
   const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
   // Each Traefik proxy's static configuration, read where Traefik reads it (its file, environment and command line).

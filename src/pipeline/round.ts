@@ -62,12 +62,18 @@ export async function runRound<P extends Plan>(
   refuseHostPlacements(plan, world.topology.engine);
   await checkHostNamespaces(plan, context.runtime, world.topology);
   // Each probe's cells are judged as it ends, from its result alone; the window, read once every probe has ended, is
-  // applied to them all after (judgementsInWindow).
+  // applied to them all after (judgementsInWindow). It is read as soon as the last probe's result is told, while the
+  // runner still removes the probes' containers: every probe has ended by then, so the window covers each one's run.
   const keepEvidence = context.keepEvidence ?? true;
   const specs = new Map(plan.probes.map((spec) => [spec.key, spec]));
   const cells = cellsByProbe(plan);
   const judged = new Map<string, ProbeJudgement>();
   const { timings } = context;
+  let windowRead: Promise<RunWindow> | undefined;
+  const readTheWindow = () =>
+    (windowRead ??= timed(timings, 'window re-read', () =>
+      readWindow(context.runtime, world, context.runId, context.nodeEngines),
+    ));
   const judgeOne = (result: ProbeResult) => {
     const spec = specs.get(result.probeKey);
     if (!spec || judged.has(spec.key)) return;
@@ -75,15 +81,14 @@ export async function runRound<P extends Plan>(
     judged.set(spec.key, judgeProbe(spec, result, cells.get(spec.key) ?? [], keepEvidence));
     if (startMs !== undefined) timings?.record('judge', startMs, spec.key);
     if (!keepEvidence) result.observations = new Map();
+    if (judged.size === specs.size) void readTheWindow();
   };
   const results = await runner.run(plan, judgeOne);
   for (const result of results) judgeOne(result);
   for (const spec of plan.probes)
     if (!judged.has(spec.key))
       judged.set(spec.key, judgeProbe(spec, undefined, cells.get(spec.key) ?? [], keepEvidence));
-  const window = await timed(timings, 'window re-read', () =>
-    readWindow(context.runtime, world, context.runId, context.nodeEngines),
-  );
+  const window = await readTheWindow();
   for (const what of new Set([...window.changes.values()].flat().map((c) => c.what)))
     log(`changed during the run: ${what}`);
   for (const what of window.networkEvents) log(`during the run: ${what}`);

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * The phases of a run whose times are recorded: the deployment's read, the probe image's check, planning, each
- * probe's create and start, its run (started to result read) and its removal, the window's re-read after the probes,
- * the judgement, and the removal of what is left at the end.
+ * The phases of a run whose times are recorded: the scenarios' load, the deployment's read, the probe image's check,
+ * planning, each probe's create and start, its run (started to result read) and its removal, the window's re-read
+ * after the probes, the judgement, and the removal of what is left at the end.
  */
 export type RunPhase =
+  | 'scenario load'
   | 'deployment read'
   | 'image check'
   | 'plan'
