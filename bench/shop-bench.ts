@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { PACKAGE_ROOT } from '../src/package-paths.js';
 import { colors } from '../src/report/colors.js';
@@ -17,7 +18,9 @@ import { removeBenchRun } from './remove-bench-run.js';
 // against the engine's floor measured in the same run, alternating with them: 3 plain probe containers, one on each
 // probed network, created and started at once, waited for and removed, plus one timeout. Then where a run's time
 // goes, from the phases the pipeline records (RunTimings). BENCH_SHOP_RUNS runs (5 by default), after one of each
-// that is not counted (the engine's first container start is slower). Traffic goes only to the shop's containers.
+// that is not counted (the engine's first container start is slower). BENCH_SHOP_BEFORE names the root of another
+// built checkout (main, say) whose verify and command line run alternately with this one's, for a before and after
+// under the same load. Traffic goes only to the shop's containers.
 
 const RUNS = Number(process.env['BENCH_SHOP_RUNS'] ?? 5);
 const COMPOSE_FILE = join(PACKAGE_ROOT, 'bench', 'shop', 'compose.yml');
@@ -37,67 +40,112 @@ const PHASES: RunPhase[] = [
   'cleanup',
 ];
 
+/** What one build (this checkout, or the one BENCH_SHOP_BEFORE names) measured in each counted run. */
+interface Build {
+  name: string;
+  verify: typeof verify;
+  bin: string;
+  runMs: number[];
+  cliMs: number[];
+  reportMs: number[];
+  timings: RunTimings[];
+}
+
+const build = (name: string, run: typeof verify, bin: string): Build => ({
+  name,
+  verify: run,
+  bin,
+  runMs: [],
+  cliMs: [],
+  reportMs: [],
+  timings: [],
+});
+
 if (await engineAnswers('the shop')) {
   const { runtime, image, runId, project, down } = await upBenchProject(COMPOSE_FILE, 'dpshop');
   try {
+    const builds = [build('this checkout', verify, BIN)];
+    // Another built checkout (main, say), run alternately with this one: before and after under the same load.
+    const before = process.env['BENCH_SHOP_BEFORE'];
+    if (before) {
+      const other = (await import(pathToFileURL(join(before, 'dist', 'src', 'verify.js')).href)) as {
+        verify: typeof verify;
+      };
+      builds.unshift(build(`before (${before})`, other.verify, join(before, 'dist', 'cli', 'bin.cjs')));
+    }
     const networks = PROBED.map((n) => `${project}_${n}`);
-    const runMs: number[] = [];
-    const cliMs: number[] = [];
     const floorMs: number[] = [];
-    const reportMs: number[] = [];
-    const timings: RunTimings[] = [];
     let last: RunResult | undefined;
     for (let r = -1; r < RUNS; r++) {
       const floorOnce = await floor(runtime, image, runId, networks);
-      const t = new RunTimings();
-      const started = performance.now();
-      const result = await verify({ scenarios: [SCENARIO], project, image, runtime, timings: t });
-      const ran = performance.now() - started;
-      const reportStarted = performance.now();
-      prettyReport(result, colors(false));
-      const reported = performance.now() - reportStarted;
-      const cliStarted = performance.now();
-      const cli = await execa(
-        process.execPath,
-        [BIN, 'test', SCENARIO, '--project', project, '--image', image, '--quiet'],
-        { reject: false, timeout: 120_000 },
-      );
-      const cliRan = performance.now() - cliStarted;
-      if (cli.exitCode !== 0) throw new Error(`dockprobe test exited ${cli.exitCode}: ${cli.stderr || cli.stdout}`);
-      if (result.summary.pass !== result.summary.total)
-        throw new Error(`the shop did not pass: ${JSON.stringify(result.summary)}`);
-      if (r < 0) continue;
-      floorMs.push(floorOnce);
-      runMs.push(ran);
-      reportMs.push(reported);
-      cliMs.push(cliRan);
-      timings.push(t);
-      last = result;
+      if (r >= 0) floorMs.push(floorOnce);
+      for (const b of builds) {
+        const t = new RunTimings();
+        const started = performance.now();
+        const result = await b.verify({ scenarios: [SCENARIO], project, image, runtime, timings: t });
+        const ran = performance.now() - started;
+        const reportStarted = performance.now();
+        prettyReport(result, colors(false));
+        const reported = performance.now() - reportStarted;
+        const cliStarted = performance.now();
+        const cli = await execa(
+          process.execPath,
+          [b.bin, 'test', SCENARIO, '--project', project, '--image', image, '--quiet'],
+          { reject: false, timeout: 120_000 },
+        );
+        const cliRan = performance.now() - cliStarted;
+        if (cli.exitCode !== 0) throw new Error(`dockprobe test exited ${cli.exitCode}: ${cli.stderr || cli.stdout}`);
+        if (result.summary.pass !== result.summary.total)
+          throw new Error(`the shop did not pass: ${JSON.stringify(result.summary)}`);
+        if (r < 0) continue;
+        b.runMs.push(ran);
+        b.reportMs.push(reported);
+        b.cliMs.push(cliRan);
+        b.timings.push(t);
+        last = result;
+      }
     }
     const floorTotal = median(floorMs) + TIMEOUT_MS;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const checks = last!.probes.reduce((n, p) => n + p.checks, 0);
-    const rows: [string, string][] = [
+    console.log(
+      `dockprobe benchmark: the shop against the engine floor (${last!.engine.version}, API ${last!.engine.apiVersion})`,
+    );
+    const head: [string, string][] = [
       [
         'the shop',
         `7 services, 4 networks; ${last!.summary.total} cells, ${checks} checks, ${last!.probes.length} probes`,
       ],
-      [`test in this process (verify), median of ${RUNS}`, `${s(median(runMs))} (each: ${runMs.map(s).join(', ')})`],
-      [`test as a command (its process), median of ${RUNS}`, `${s(median(cliMs))} (each: ${cliMs.map(s).join(', ')})`],
       [
         'floor: 3 probes started at once + one timeout',
         `${s(floorTotal)} (starts: ${floorMs.map(s).join(', ')}; timeout ${s(TIMEOUT_MS)})`,
       ],
-      ['ratio, in this process (test / floor)', `${(median(runMs) / floorTotal).toFixed(2)}× (the aim: at most 1.15×)`],
-      ['ratio, as a command', `${(median(cliMs) / floorTotal).toFixed(2)}×`],
     ];
-    const width = Math.max(...rows.map(([k]) => k.length));
-    console.log(
-      `dockprobe benchmark: the shop against the engine floor (${last!.engine.version}, API ${last!.engine.apiVersion})`,
-    );
-    for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-    console.log(`  where a run's time goes (in this process; medians of ${RUNS}, ms from the run's start):`);
-    for (const line of breakdown(timings, runMs, reportMs)) console.log(`    ${line}`);
+    const rows = (b: Build): [string, string][] => [
+      [
+        `test in this process (verify), median of ${RUNS}`,
+        `${s(median(b.runMs))} (each: ${b.runMs.map(s).join(', ')})`,
+      ],
+      [
+        `test as a command (its process), median of ${RUNS}`,
+        `${s(median(b.cliMs))} (each: ${b.cliMs.map(s).join(', ')})`,
+      ],
+      [
+        'ratio, in this process (test / floor)',
+        `${(median(b.runMs) / floorTotal).toFixed(2)}× (the aim: at most 1.15×)`,
+      ],
+      ['ratio, as a command', `${(median(b.cliMs) / floorTotal).toFixed(2)}×`],
+    ];
+    const width = Math.max(...[...head, ...rows(builds[0]!)].map(([k]) => k.length));
+    for (const [k, v] of head) console.log(`  ${k.padEnd(width)}  ${v}`);
+    for (const b of builds) {
+      if (builds.length > 1) console.log(`  ${b.name}:`);
+      for (const [k, v] of rows(b)) console.log(`  ${k.padEnd(width)}  ${v}`);
+      if (b.timings.some((t) => t.spans.length > 0)) {
+        console.log(`  where a run's time goes (in this process; medians of ${RUNS}, ms from the run's start):`);
+        for (const line of breakdown(b.timings, b.runMs, b.reportMs)) console.log(`    ${line}`);
+      }
+    }
   } finally {
     await down().catch((error: unknown) => console.error(`shop bench: compose down: ${(error as Error).message}`));
     await removeBenchRun('shop bench', runId);
