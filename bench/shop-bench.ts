@@ -167,10 +167,11 @@ function breakdown(timings: readonly RunTimings[], runMs: readonly number[], rep
     const start = median(extents.map((e) => e.start));
     const end = median(extents.map((e) => e.end));
     const each = extents.flatMap((e) => e.spans.map((x) => x.endMs - x.startMs));
-    const perProbe = extents[0]!.spans.some((x) => x.of !== undefined && phase !== 'judge');
+    // A phase of several spans (each probe's, the judgement of each probe as it ends): each one's median too.
+    const perProbe = extents[0]!.spans.length > 1;
     rows.push([
       phase,
-      `${ms(start)}–${ms(end)}  ${ms(end - start)}${perProbe ? ` (each probe: median ${ms(median(each))})` : ''}`,
+      `${ms(start)}–${ms(end)}  ${ms(end - start)}${perProbe ? ` (each: median ${ms(median(each))})` : ''}`,
     ]);
   }
   rows.push(['outside every phase', `${ms(median(timings.map((t, i) => runMs[i]! - covered(t.spans))))}`]);
