@@ -52,7 +52,8 @@ export interface GridFigures {
 export type GridRunOptions = Pick<VerifyOptions, 'concurrency'> & Record<string, unknown>;
 
 const LISTEN_PORTS = [5432, 6379, 3306, 8080, 9000];
-const TIMEOUT_MS = 1000;
+/** The checks' timeout in the grid's scenario; the floor's one timeout. */
+export const TIMEOUT_MS = 1000;
 
 /** Brings up the grid, measures `runs` runs of `test` and of the floor (alternating), and takes it down. */
 export async function benchGrid(
@@ -212,7 +213,12 @@ export async function benchGrid(
  * The engine's floor for one probe per network: plain probe containers (a plan with no check, so the agent starts
  * and ends), all created and started at once, waited for and removed, as a run's probes are; in milliseconds.
  */
-async function floor(runtime: DockerodeEngine, image: string, runId: string, networks: string[]): Promise<number> {
+export async function floor(
+  runtime: DockerodeEngine,
+  image: string,
+  runId: string,
+  networks: string[],
+): Promise<number> {
   const started = performance.now();
   await Promise.all(
     networks.map(async (network, i) => {

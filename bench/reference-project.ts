@@ -7,15 +7,23 @@ import { REFERENCE_COMPOSE } from '../src/package-paths.js';
 import { newRunId } from '../src/run/run-id.js';
 
 /** The reference topology, brought up as a project of a benchmark's own, labelled with its run. */
-export async function upReferenceProject() {
+export function upReferenceProject() {
+  return upBenchProject(REFERENCE_COMPOSE, 'dockprobe-bench');
+}
+
+/**
+ * A Compose file whose services are the probe image (DOCKPROBE_IMAGE, DOCKPROBE_RUN), brought up as a project of a
+ * benchmark's own (`<prefix>-<run id>`), labelled with its run.
+ */
+export async function upBenchProject(composeFile: string, prefix: string) {
   const runtime = new DockerodeEngine();
   const image = await ensureProbeImage(runtime, { log: (m) => console.error(m) });
   const compose = await detectCompose();
   const runId = newRunId();
-  const project = `dockprobe-bench-${runId}`;
+  const project = `${prefix}-${runId}`;
   const call = {
     project,
-    composeFile: REFERENCE_COMPOSE,
+    composeFile,
     env: { ...process.env, ...probeProjectEnv(image, runId) } as Record<string, string>,
   };
   await composeUp(compose, call);

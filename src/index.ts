@@ -5,6 +5,7 @@ export { drill, type DrillOptions } from './drill/drill.js';
 export type { DrillResult, DrillRow, DrillStatus, DrillCode } from './drill/drill-result.js';
 export { jsonDrillReport } from './drill/json-drill-report.js';
 export { openRun, type RunOptions, type RunSession } from './pipeline/run-session.js';
+export { RunTimings, type RunPhase, type PhaseSpan } from './pipeline/run-timings.js';
 export { runRound, type Round, type RoundContext } from './pipeline/round.js';
 export { coldProbeRunner, type ProbeRunner, type ColdRunnerOptions } from './pipeline/probe-runner.js';
 export { NO_PROGRESS, type ProgressSink } from './pipeline/progress-sink.js';

@@ -2,7 +2,7 @@ import type { Engine } from './docker/engine.js';
 import { DockerodeEngine } from './docker/dockerode-engine.js';
 import { DEFAULT_IMAGE_LOAD_TIMEOUT_MS } from './image/image-load-timeout.js';
 import { loadImageOnNodes } from './image/load-image-on-nodes.js';
-import { ensureProbeImage } from './image/probe-image.js';
+import { ensureProbeImage, findProbeImage } from './image/probe-image.js';
 import { mergeRounds } from './judge/merge-rounds.js';
 import type { Verdict } from './judge/verdict.js';
 import { hasExpectation, verdictOf } from './judge/verdict-of.js';
@@ -10,6 +10,7 @@ import { runRound } from './pipeline/round.js';
 import { planScenarios, resolveScenarios } from './pipeline/plan-scenarios.js';
 import { budgetOptions } from './plan/budget-options.js';
 import { openRun, type RunOptions } from './pipeline/run-session.js';
+import { timed } from './pipeline/run-timings.js';
 import { summariseProbes } from './pipeline/summarise-probes.js';
 import type { Plan } from './plan/plan.js';
 import { describeFinding, staticFindings } from './rules/static-findings.js';
@@ -22,7 +23,8 @@ import { addressPoolWarning } from './topology/address-pools.js';
 import { chooseNodes } from './topology/choose-nodes.js';
 import { connectNodeEngines, type NodeEngine } from './topology/connect-node-engines.js';
 import type { Topology } from './topology/topology.js';
-import { readWorld } from './topology/world.js';
+import { beginWorldRead, readWorld } from './topology/world.js';
+import { ownPlace } from './run/own-container.js';
 import { readProxyConfigs } from './traefik/read-proxy-config.js';
 import { describeEndpoint, describeEngine } from './docker/describe-engine.js';
 
@@ -79,14 +81,30 @@ export interface VerifyOptions extends RunOptions {
 export async function verify(options: VerifyOptions): Promise<RunResult> {
   const session = openRun(options, 'run');
   const { runId, runtime, log } = session;
-  const scenarios = await Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s)));
+  const { timings } = options;
+  // What needs no scenario is asked for while the scenarios load: the engine's description and networks (the world's
+  // read, and its window, begin here), and whether the probe image is there (built, if it must be, only once the
+  // deployment is read). Their failures wait their turn: a scenario that does not load is said first, then the
+  // deployment's, then the image's, as when they ran one after another.
+  const readStartMs = timings?.now();
+  const begun = beginWorldRead(runtime);
+  // Where this process runs (read from /proc, and the engine when in a container): every round asks before its probes.
+  ownPlace(runtime).catch(() => undefined);
+  const imageFound = timed(timings, 'image check', () =>
+    findProbeImage(runtime, options.image ? { image: options.image } : {}),
+  );
+  imageFound.catch(() => undefined);
+  const scenarios = await timed(timings, 'scenario load', () =>
+    Promise.all(options.scenarios.map((s) => (typeof s === 'string' ? loadScenario(s) : s))),
+  );
   const internet = options.internet ? internetOption(options.internet) : undefined;
   const projected = scenarios.map((s) =>
     applyOverrides(s, { project: options.project, internet, timeoutMs: options.timeoutMs, retries: options.retries }),
   );
 
   // The window the verdicts speak for runs from the world's read to the last probe's exit (per round, cumulative).
-  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected });
+  const world = await readWorld(runtime, { kind: 'scenarios', scenarios: projected }, begun);
+  if (readStartMs !== undefined) timings?.record('deployment read', readStartMs);
   const { topology } = world;
   log(
     `${describeEngine(topology.engine)} at ${describeEndpoint(topology.engine)}${topology.composeVersions.length ? `; Compose ${topology.composeVersions.join(', ')}` : ''}; run ${runId}`,
@@ -100,7 +118,7 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   // the live verdicts of the same rule decide.
   const findings = await staticFindings(resolved, topology);
   for (const f of findings) (options.warn ?? log)(describeFinding(f));
-  const image = await ensureProbeImage(runtime, { ...(options.image ? { image: options.image } : {}), log });
+  const image = (await imageFound) ?? (await ensureProbeImage(runtime, { log }));
   const nodeEngines = await nodeEnginesOf(options, topology, log);
   const traefik = resolved.flatMap((s) => (s.traefik ? [s.traefik] : []));
   // Each Traefik proxy's static configuration, read where Traefik reads it (its file, environment and command line).
@@ -120,22 +138,30 @@ export async function verify(options: VerifyOptions): Promise<RunResult> {
   try {
     for (let round = 1; round <= rounds; round++) {
       // The targets come from the expectations; each round has probes of its own.
+      const planStartMs = timings?.now();
       const plan = planScenarios(resolved, topology, {
         runId,
         round,
         ...budgetOptions(options),
         ...(nodes ? { nodes } : {}),
       });
+      if (planStartMs !== undefined) timings?.record('plan', planStartMs);
       if (round === 1) await imageToNodes(plan, nodeEngines, runtime, image, options, log);
       log(
         `${rounds > 1 ? `round ${round}/${rounds}: ` : ''}starting ${plan.probes.length} probe(s) for ${plan.cells.length} check(s) with image ${image}`,
       );
-      const outcome = await runRound(world, plan, runner, { runtime, runId, nodeEngines, log });
+      const outcome = await runRound(world, plan, runner, {
+        runtime,
+        runId,
+        nodeEngines,
+        log,
+        ...(timings ? { timings } : {}),
+      });
       judged.push(outcome.judgements.filter(hasExpectation).map(verdictOf));
       probes.push(...summariseProbes(outcome, rounds > 1 ? round : undefined));
     }
   } finally {
-    cleanupFailures = await session.close();
+    cleanupFailures = await timed(timings, 'cleanup', () => session.close());
   }
   const verdicts = mergeRounds(judged);
   return {

@@ -330,3 +330,47 @@ t.test(
     t.match(second!.reason, /\(2\/2 rounds passed\)$/);
   },
 );
+
+// What needs no scenario (the engine's description and networks, the probe image's presence) is asked for while the
+// scenarios load; each failure is still said in the order the steps run: the scenario's, the deployment's, the image's.
+t.test('the reads that need no scenario overlap its load, and their failures wait their turn', async (t) => {
+  const { engine } = deployment();
+  await verify({ scenarios: [scenario], runtime: engine, image: 'dockprobe-probe:test', runId: 'u7' });
+  const first = (call: string) => engine.calls.indexOf(call);
+  t.ok(first('images.exists dockprobe-probe:test') >= 0, 'the image was asked for');
+  t.ok(
+    first('images.exists dockprobe-probe:test') < first('containers.list'),
+    "the image's presence is asked before the deployment's containers are listed, not after the deployment's read",
+  );
+
+  const down = deployment().engine;
+  down.faults.set('system.info', new Error('engine down'));
+  down.faults.set('networks.list', new Error('engine down'));
+  await t.rejects(
+    verify({ scenarios: ['/nonexistent/isolation.yml'], runtime: down, image: 'dockprobe-probe:test', runId: 'u8' }),
+    { message: /nonexistent\/isolation\.yml/ },
+    'a scenario that does not load is said, not the engine read begun meanwhile',
+  );
+  await t.rejects(
+    verify({ scenarios: [scenario], runtime: down, image: 'dockprobe-probe:test', runId: 'u9' }),
+    { message: 'engine down' },
+    'then the engine',
+  );
+
+  const noImage = deployment().engine;
+  noImage.images.missing.add('missing:1');
+  const elsewhere = parseScenario(
+    'project: nope\nexpect:\n  - from: { network: a }\n    to: [b:1]\n    reachable: true\n',
+    'nope.yml',
+  );
+  await t.rejects(
+    verify({ scenarios: [elsewhere], runtime: noImage, image: 'missing:1', runId: 'u10' }),
+    { name: 'UnknownNameError' },
+    'an unknown project is said before a missing --image',
+  );
+  await t.rejects(
+    verify({ scenarios: [scenario], runtime: noImage, image: 'missing:1', runId: 'u11' }),
+    { message: /probe image missing:1 is not on the engine/ },
+    'and the missing image once the deployment is read',
+  );
+});

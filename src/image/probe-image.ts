@@ -42,19 +42,10 @@ export async function ensureProbeImage(
   runtime: Pick<Engine, 'endpoint' | 'images'>,
   options: ProbeImageOptions = {},
 ): Promise<string> {
-  if (options.image) {
-    if (!(await runtime.images.exists(options.image))) {
-      throw new DockprobeError(
-        ErrorCodes.IMAGE_BUILD,
-        `probe image ${options.image} is not on the engine at ${runtime.endpoint}`,
-        { hint: 'pull it first, or leave out --image to build one offline' },
-      );
-    }
-    return options.image;
-  }
+  const found = await findProbeImage(runtime, options);
+  if (found) return found;
   const tag = await currentProbeImageTag();
   const hash = tag.slice(tag.lastIndexOf('-') + 1);
-  if (!options.rebuild && (await runtime.images.exists(tag))) return tag;
   if (process.platform !== 'linux') {
     throw new DockprobeError(
       ErrorCodes.IMAGE_BUILD,
@@ -78,6 +69,30 @@ export async function ensureProbeImage(
     await rm(context.dir, { recursive: true, force: true });
   }
   return tag;
+}
+
+/**
+ * The probe image to run when it is on the engine already: `--image` as given (an error when it is missing), or the
+ * current tag unless `rebuild`; undefined when ensureProbeImage would build it. Nothing is built or logged, so a run
+ * can ask while it reads the deployment.
+ */
+export async function findProbeImage(
+  runtime: Pick<Engine, 'endpoint' | 'images'>,
+  options: Pick<ProbeImageOptions, 'image' | 'rebuild'> = {},
+): Promise<string | undefined> {
+  if (options.image) {
+    if (!(await runtime.images.exists(options.image))) {
+      throw new DockprobeError(
+        ErrorCodes.IMAGE_BUILD,
+        `probe image ${options.image} is not on the engine at ${runtime.endpoint}`,
+        { hint: 'pull it first, or leave out --image to build one offline' },
+      );
+    }
+    return options.image;
+  }
+  if (options.rebuild) return undefined;
+  const tag = await currentProbeImageTag();
+  return (await runtime.images.exists(tag)) ? tag : undefined;
 }
 
 async function readAgent(): Promise<Buffer> {

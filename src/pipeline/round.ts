@@ -9,6 +9,7 @@ import type { NodeEngine } from '../topology/connect-node-engines.js';
 import { readWindow, type RunWindow } from '../topology/world-changes.js';
 import type { World } from '../topology/world.js';
 import type { ProbeRunner } from './probe-runner.js';
+import { type RunTimings, timed } from './run-timings.js';
 
 /**
  * One round judged: the plan, what each probe gave, the window it ran in, and each cell's judgement. Under
@@ -36,6 +37,8 @@ export interface RoundContext {
    * checks otherwise held every observation until the round's end). Default true.
    */
   keepEvidence?: boolean;
+  /** Where the window's re-read and the judgement are timed; absent: not timed. */
+  timings?: RunTimings;
 }
 
 /**
@@ -58,10 +61,29 @@ export async function runRound<P extends Plan>(
   // namespaces (or, on a rootless engine, when it runs in RootlessKit's).
   refuseHostPlacements(plan, world.topology.engine);
   await checkHostNamespaces(plan, context.runtime, world.topology);
-  const { results, judged } = await runAndJudge(plan, runner, context.keepEvidence ?? true);
-  const window = await readWindow(context.runtime, world, context.runId, context.nodeEngines);
+  // Each probe's cells are judged as it ends, from its result alone; the window, read once every probe has ended, is
+  // applied to them all after (judgementsInWindow). It is read as soon as the last probe's result is told, while the
+  // runner still removes the probes' containers: every probe has ended by then, so the window covers each one's run.
+  const { timings } = context;
+  let windowRead: Promise<RunWindow> | undefined;
+  const readTheWindow = () => {
+    if (windowRead) return windowRead;
+    windowRead = timed(timings, 'window re-read', () =>
+      readWindow(context.runtime, world, context.runId, context.nodeEngines),
+    );
+    // Awaited below; a round whose runner throws after the read began must not leave its failure unhandled.
+    windowRead.catch(() => undefined);
+    return windowRead;
+  };
+  const { results, judged } = await runAndJudge(plan, runner, context.keepEvidence ?? true, {
+    ...(timings ? { timings } : {}),
+    onAllJudged: () => void readTheWindow(),
+  });
+  const window = await readTheWindow();
   logWindow(window, log);
+  const judgeStartMs = timings?.now();
   const { judgements, controls } = judgementsInWindow(plan, judged, window);
+  if (judgeStartMs !== undefined) timings?.record('judge', judgeStartMs);
   return { plan, results, window, judgements, controls };
 }
 
@@ -74,15 +96,25 @@ export async function runAndJudge(
   plan: Plan,
   runner: ProbeRunner,
   keepEvidence: boolean,
+  hooks: {
+    /** Where each probe's judgement is timed; absent: not timed. */
+    timings?: RunTimings;
+    /** Called once, as soon as every probe's result has been told and judged (the runner may still remove probes). */
+    onAllJudged?: () => void;
+  } = {},
 ): Promise<{ results: ProbeResult[]; judged: Map<string, ProbeJudgement> }> {
+  const { timings, onAllJudged } = hooks;
   const specs = new Map(plan.probes.map((spec) => [spec.key, spec]));
   const cells = cellsByProbe(plan);
   const judged = new Map<string, ProbeJudgement>();
   const judgeOne = (result: ProbeResult) => {
     const spec = specs.get(result.probeKey);
     if (!spec || judged.has(spec.key)) return;
+    const startMs = timings?.now();
     judged.set(spec.key, judgeProbe(spec, result, cells.get(spec.key) ?? [], keepEvidence));
+    if (startMs !== undefined) timings?.record('judge', startMs, spec.key);
     if (!keepEvidence) result.observations = new Map();
+    if (judged.size === specs.size) onAllJudged?.();
   };
   const results = await runner.run(plan, judgeOne);
   for (const result of results) judgeOne(result);

@@ -7,6 +7,7 @@ import type { ProbeLimits } from '../run/probe.js';
 import { newRunId } from '../run/run-id.js';
 import { coldProbeRunner, type ProbeRunner } from './probe-runner.js';
 import { NO_PROGRESS, type ProgressSink } from './progress-sink.js';
+import type { RunTimings } from './run-timings.js';
 
 /** What every front end's run takes: the engine, the run's id and cleanup, its log, and how its probes are made. */
 export interface RunOptions {
@@ -27,6 +28,8 @@ export interface RunOptions {
   limits?: ProbeLimits;
   /** Upstream DNS of the probes: undefined for the isolated default, [] for the engine's own. */
   dnsUpstream?: string[];
+  /** Where the run's phases are timed (the benches' breakdown); absent: not timed. */
+  timings?: RunTimings;
 }
 
 /** One run while it lasts: its id, engine and log, and the cleanup stack its probes go on. */
@@ -80,6 +83,7 @@ export function openRun(options: RunOptions, what: 'run' | 'drill'): RunSession 
         cleanup,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.dnsUpstream ? { dnsUpstream: options.dnsUpstream } : {}),
+        ...(options.timings ? { timings: options.timings } : {}),
       },
       {
         ...(options.probeGraceMs !== undefined ? { graceMs: options.probeGraceMs } : {}),

@@ -8,6 +8,7 @@ import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
 import { DockprobeError, ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { ProbeSpec } from '../plan/plan.js';
+import type { RunTimings } from '../pipeline/run-timings.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { parseAgentOutput, type AgentOutput } from './parse-agent-output.js';
 import { ProbeFailedError } from './probe-failed-error.js';
@@ -40,6 +41,8 @@ export interface ProbeContext {
   limits?: ProbeLimits;
   /** Upstream DNS for the probes (default {@link ISOLATED_DNS_UPSTREAM}; empty: the engine's default). */
   dnsUpstream?: string[];
+  /** Where each probe's create and start, run and removal are timed; absent: not timed. */
+  timings?: RunTimings;
 }
 
 /**

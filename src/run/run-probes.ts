@@ -4,6 +4,7 @@ import { runPlan } from '../../probes/agent/run-plan.js';
 import { ErrorCodes, isDockprobeError } from '../errors/dockprobe-error.js';
 import type { LanPlacement, Plan, ProbeSpec } from '../plan/plan.js';
 import { bindOwnControlPeer } from '../plan/own-control-peer.js';
+import { timed } from '../pipeline/run-timings.js';
 import { ControlPeers } from './control-peers.js';
 import { LanNeighbour, type StartedLanNeighbour } from './lan-neighbour.js';
 import { Probe, type ProbeContext, type StartedProbe } from './probe.js';
@@ -44,12 +45,18 @@ export async function runProbes(
   const one = async (spec: ProbeSpec) => {
     const own = spec.controls.ownPeer;
     const peer = own?.kind === 'wanted' ? await peerOf(own.network) : undefined;
-    // Told within its slot, so that what is told of starts and ends never has more running than `atOnce`.
+    // Told within its slot, so that what is told of starts and ends never has more running than `atOnce`. Told as
+    // soon as its result is read, before its container is removed (a round reads its window meanwhile); the slot is
+    // held until the removal ends, so no more than `atOnce` probes exist at once.
     const result = await slot(async () => {
       options.onStart?.(spec);
-      const ended = await runOne(bindOwnControlPeer(spec, peer), context, graceMs);
+      const { result: ended, removed } = await runOne(bindOwnControlPeer(spec, peer), context, graceMs);
       if (peer) ended.controlPeer = peer;
-      options.onProbe?.(ended);
+      try {
+        options.onProbe?.(ended);
+      } finally {
+        await removed;
+      }
       return ended;
     });
     results.set(spec.key, result);
@@ -67,26 +74,45 @@ export async function runProbes(
   return plan.probes.map((spec) => results.get(spec.key)!);
 }
 
-async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<ProbeResult> {
-  if (spec.placement.kind === 'host') return runOnHost(spec);
+/** A probe's result once read, and the removal of what ran it, begun then (it never rejects). */
+interface Ended {
+  result: ProbeResult;
+  removed: Promise<void>;
+}
+
+const NOTHING_TO_REMOVE = Promise.resolve();
+
+async function runOne(spec: ProbeSpec, context: ProbeContext, graceMs: number): Promise<Ended> {
+  if (spec.placement.kind === 'host') return { result: await runOnHost(spec), removed: NOTHING_TO_REMOVE };
   if (spec.placement.kind === 'lan') return runOnLan({ ...spec, placement: spec.placement }, context, graceMs);
+  const { timings } = context;
   let started: StartedProbe;
   try {
-    started = await new Probe(spec, context).start();
+    started = await timed(timings, 'probe create/start', () => new Probe(spec, context).start(), spec.key);
   } catch (error) {
-    return probeResult(
-      spec,
-      {},
-      { code: startFailureCode(error), text: `probe ${spec.containerName} did not start: ${(error as Error).message}` },
-    );
+    return {
+      result: probeResult(
+        spec,
+        {},
+        {
+          code: startFailureCode(error),
+          text: `probe ${spec.containerName} did not start: ${(error as Error).message}`,
+        },
+      ),
+      removed: NOTHING_TO_REMOVE,
+    };
   }
+  // A removal that fails (the engine went away) must not reject the whole run: what was observed still counts, and
+  // the cleanup stack keeps the failure, so the report names the container and the command that removes it.
+  const remove = () => timed(timings, 'probe removal', () => started.stop(), spec.key).catch(() => undefined);
+  let result: ProbeResult;
   try {
-    return await started.result(graceMs);
-  } finally {
-    // A removal that fails (the engine went away) must not reject the whole run: what was observed still counts, and
-    // the cleanup stack keeps the failure, so the report names the container and the command that removes it.
-    await started.stop().catch(() => undefined);
+    result = await timed(timings, 'probe run', () => started.result(graceMs), spec.key);
+  } catch (error) {
+    await remove();
+    throw error;
   }
+  return { result, removed: remove() };
 }
 
 // The LAN perspective runs the agent as a hardened process in a neighbour namespace made for the run (lan-neighbour.ts).
@@ -94,7 +120,7 @@ async function runOnLan(
   spec: ProbeSpec & { placement: LanPlacement },
   context: ProbeContext,
   graceMs: number,
-): Promise<ProbeResult> {
+): Promise<Ended> {
   let started: StartedLanNeighbour;
   try {
     started = await new LanNeighbour(spec, {
@@ -103,20 +129,27 @@ async function runOnLan(
       engineEndpoint: context.runtime.endpoint,
     }).start();
   } catch (error) {
-    return probeResult(
-      spec,
-      {},
-      {
-        code: startFailureCode(error),
-        text: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}`,
-      },
-    );
+    return {
+      result: probeResult(
+        spec,
+        {},
+        {
+          code: startFailureCode(error),
+          text: `LAN neighbour for run ${context.runId} not made: ${(error as Error).message}`,
+        },
+      ),
+      removed: NOTHING_TO_REMOVE,
+    };
   }
+  const remove = () => started.stop().catch(() => undefined);
+  let result: ProbeResult;
   try {
-    return await started.result(graceMs);
-  } finally {
-    await started.stop().catch(() => undefined);
+    result = await started.result(graceMs);
+  } catch (error) {
+    await remove();
+    throw error;
   }
+  return { result, removed: remove() };
 }
 
 // Why a probe did not start: the run stopping says so by its code, a cause known where it was found comes with its

@@ -1,5 +1,6 @@
 import type { Engine } from '../docker/engine.js';
 import type { NetworkInfo } from '../docker/network-client.js';
+import type { EngineInfo } from '../docker/system-client.js';
 import { COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_VERSION, STACK_NAMESPACE, labelFilter } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -9,21 +10,30 @@ import { resolveNames } from './resolve-names.js';
 import { stackShortName } from './stack-short-name.js';
 import { swarmPlumbing, type Topology, type TopologyNetwork } from './topology.js';
 
+/** Reads of the engine that need no scenario, begun before the scenarios were known (world.ts: beginWorldRead). */
+export interface EngineReads {
+  engine: Promise<EngineInfo>;
+  networks: Promise<NetworkInfo[]>;
+}
+
 /**
  * Reads what is deployed for the projects the scenario names, and checks that every network and service the scenario
  * names exists; an unknown name lists what does. A project is a Compose project (Compose's labels, the same in v1
- * and v2) or, on an engine in a swarm, a stack (`com.docker.stack.namespace`), or both.
+ * and v2) or, on an engine in a swarm, a stack (`com.docker.stack.namespace`), or both. The engine's description,
+ * its networks and the projects' containers are read at once (`begun`: the first two already asked for); an engine
+ * that fails says so by the first of them that failed, in that order.
  */
 export async function resolveTopology(
   scenarios: readonly Scenario[],
   runtime: Pick<Engine, 'system' | 'networks' | 'containers' | 'swarm'>,
+  begun?: EngineReads,
 ): Promise<Topology> {
-  const engine = await runtime.system.info();
   const projects = referencedProjects(scenarios);
-  const [allNetworks, projectContainers] = await Promise.all([
-    runtime.networks.list(),
+  const [engine, allNetworks, projectContainers] = await allInOrder(
+    begun?.engine ?? runtime.system.info(),
+    begun?.networks ?? runtime.networks.list(),
     Promise.all(projects.map((p) => runtime.containers.list({ all: true, labels: [labelFilter(COMPOSE_PROJECT, p)] }))),
-  ]);
+  );
   const networks: TopologyNetwork[] = allNetworks.map(topologyNetwork);
   // Stacks exist only in a swarm: outside one, nothing more is asked of the engine than Compose needs.
   const stacks = engine.swarm
@@ -92,6 +102,18 @@ function markJoined(networks: TopologyNetwork[], stacks: StackRead): void {
       n.joinedBy = [...(n.joinedBy ?? []), stack];
     }
   }
+}
+
+// Every read's answer once all have settled; the first failure in the order given otherwise, so that which error a
+// failing engine gives does not depend on which call it answered first.
+async function allInOrder<A, B, C>(a: Promise<A>, b: Promise<B>, c: Promise<C>): Promise<[A, B, C]> {
+  const settled = await Promise.allSettled([a, b, c]);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return [
+    (settled[0] as PromiseFulfilledResult<A>).value,
+    (settled[1] as PromiseFulfilledResult<B>).value,
+    (settled[2] as PromiseFulfilledResult<C>).value,
+  ];
 }
 
 function referencedProjects(scenarios: readonly Scenario[]): string[] {

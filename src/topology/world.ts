@@ -3,7 +3,7 @@ import type { Engine } from '../docker/engine.js';
 import { COMPOSE_VERSION, isProbeHelper } from '../docker/labels.js';
 import { UnknownNameError } from '../errors/unknown-name-error.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { resolveTopology, topologyNetwork } from './resolve-topology.js';
+import { type EngineReads, resolveTopology, topologyNetwork } from './resolve-topology.js';
 import { groupServices, projectOf } from './group-services.js';
 import type { Topology } from './topology.js';
 
@@ -32,14 +32,35 @@ export interface World {
   readAtMs: number;
 }
 
-/** Reads the world a run rests on (see {@link WorldScope}). */
-export async function readWorld(runtime: Engine, scope: WorldScope): Promise<World> {
+/** The reads of a world begun before its scope is known, and when they began: the start of the run's window. */
+export interface BegunWorldRead extends EngineReads {
+  readAtMs: number;
+}
+
+/**
+ * Begins the reads of the world that need no scenario (the engine's description, its networks), so that they run
+ * while the scenarios are loaded; readWorld finishes them. Their failures are held until readWorld awaits them: a
+ * scenario that does not load is said first, whatever the engine answered.
+ */
+export function beginWorldRead(runtime: Pick<Engine, 'system' | 'networks'>): BegunWorldRead {
   const readAtMs = Date.now();
+  const engine = runtime.system.info();
+  const networks = runtime.networks.list();
+  for (const read of [engine, networks]) read.catch(() => undefined);
+  return { readAtMs, engine, networks };
+}
+
+/**
+ * Reads the world a run rests on (see {@link WorldScope}), finishing `begun` when given. Its window starts when the
+ * first of its reads began.
+ */
+export async function readWorld(runtime: Engine, scope: WorldScope, begun?: BegunWorldRead): Promise<World> {
+  const readAtMs = begun?.readAtMs ?? Date.now();
   if (scope.kind === 'scenarios') {
-    const topology = await resolveTopology(scope.scenarios, runtime);
+    const topology = await resolveTopology(scope.scenarios, runtime, begun);
     return { scope: 'scenarios', topology, containers: topology.services.flatMap((s) => s.containers), readAtMs };
   }
-  return { scope: 'engine', ...(await readEngine(runtime, scope.projects)), readAtMs };
+  return { scope: 'engine', ...(await readEngine(runtime, scope.projects, begun)), readAtMs };
 }
 
 /** A world already read, as tests and callers that hold a topology give it: scoped by project. */
@@ -55,10 +76,11 @@ export function worldOf(topology: Topology, readAtMs = 0): World {
 async function readEngine(
   runtime: Engine,
   projects: readonly string[] | undefined,
+  begun: EngineReads | undefined,
 ): Promise<{ topology: Topology; containers: ContainerInfo[] }> {
   const [engine, networks, all] = await Promise.all([
-    runtime.system.info(),
-    runtime.networks.list(),
+    begun?.engine ?? runtime.system.info(),
+    begun?.networks ?? runtime.networks.list(),
     runtime.containers.list({ all: true }),
   ]);
   const mine = all.filter((c) => !isProbeHelper(c.labels));

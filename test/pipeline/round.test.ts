@@ -98,3 +98,52 @@ t.test('keepEvidence false: the same judgements but for the evidence, and no obs
     'and its observations were already let go then: judged as it ended, not at the round end',
   );
 });
+
+// The window is read once the last probe's result is in, while the probes' containers are still being removed: every
+// probe has ended by then. The round still ends only once they are removed, and a slot is held until its removal.
+t.test('the window is read as the last probe ends, beside the removals; the round waits for them', async (t) => {
+  const d = drillDeployment();
+  const cleanup = new CleanupStack();
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const remove = d.engine.containers.remove.bind(d.engine.containers);
+  const removing: string[] = [];
+  let allRemoving: () => void = () => undefined;
+  const everyRemovalBegun = new Promise<void>((resolve) => {
+    allRemoving = resolve;
+  });
+  d.engine.containers.remove = async (id) => {
+    removing.push(id);
+    if (removing.length === plan.probes.length) allRemoving();
+    await gate;
+    return remove(id);
+  };
+  const runner = coldProbeRunner({ runtime: d.engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup });
+  const world = await readWorld(d.engine, { kind: 'scenarios', scenarios: [SCENARIO] });
+  const plan = buildPlan(resolveNames(SCENARIO, world.topology).expectations, world.topology, { runId: 'r1' });
+  let ended = false;
+  const round = runRound(world, plan, runner, { runtime: d.engine, runId: 'r1' }).finally(() => {
+    ended = true;
+  });
+  await everyRemovalBegun;
+  try {
+    t.ok(d.engine.calls.includes('events.list'), "the window was read while the probes' removals were held");
+    const read = d.engine.calls.indexOf('events.list');
+    t.ok(
+      d.engine.calls.every((c, i) => !c.startsWith('containers.wait ') || i < read),
+      "and only after every probe's wait ended",
+    );
+    t.notOk(ended, 'the round has not ended before its probes are removed');
+  } finally {
+    open();
+    await round;
+    await cleanup.runAll();
+  }
+  t.same(
+    [...d.engine.containers.byId.values()].filter((c) => c.labels['dockprobe.run'] === 'r1'),
+    [],
+    'every probe removed when the round ends',
+  );
+});

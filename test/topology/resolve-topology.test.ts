@@ -232,3 +232,45 @@ t.test(
     });
   },
 );
+
+// The engine's description, its networks and the projects' containers are asked for at once; an engine that fails
+// them all says so by the description's error, as when it was asked first.
+t.test("the projects' containers are listed without waiting for the engine's description", async (t) => {
+  const { engine } = deployment();
+  const info = engine.system.info.bind(engine.system);
+  let listedFirst = false;
+  engine.system.info = async () => {
+    // Answered only after a few turns of the event loop, by when a read that did not wait for it has begun.
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    listedFirst = engine.calls.includes('containers.list');
+    return info();
+  };
+  const topology = await resolveTopology(
+    [
+      scenario(
+        'project: shop\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:80]\n    reachable: true\n',
+      ),
+    ],
+    engine,
+  );
+  t.ok(listedFirst, "the containers were asked for before the description's answer");
+  t.same(
+    topology.services.map((s) => s.name),
+    ['proxy', 'redis'],
+  );
+
+  const down = deployment().engine;
+  down.faults.set('networks.list', new Error('networks refused'));
+  down.faults.set('system.info', new Error('engine down'));
+  await t.rejects(
+    resolveTopology(
+      [
+        scenario(
+          'project: shop\nexpect:\n  - from: { network: public-facing }\n    to: [proxy:80]\n    reachable: true\n',
+        ),
+      ],
+      down,
+    ),
+    { message: 'engine down' },
+  );
+});
