@@ -147,3 +147,38 @@ t.test('the window is read as the last probe ends, beside the removals; the roun
     'every probe removed when the round ends',
   );
 });
+
+t.test(
+  'a runner that fails after the window read began: the round fails with its error, nothing unhandled',
+  async (t) => {
+    const d = drillDeployment();
+    const cleanup = new CleanupStack();
+    const cold = coldProbeRunner({ runtime: d.engine, runId: 'r1', image: 'dockprobe-probe:test', cleanup });
+    // Every result told (the window read begins), then the runner fails; the window read fails too.
+    const runner: ProbeRunner = {
+      run: async (plan, onResult) => {
+        const results = await cold.run(plan, onResult);
+        throw new Error(`runner failed after ${results.length} results`);
+      },
+    };
+    const world = await readWorld(d.engine, { kind: 'scenarios', scenarios: [SCENARIO] });
+    const plan = buildPlan(resolveNames(SCENARIO, world.topology).expectations, world.topology, { runId: 'r1' });
+    d.engine.events.list = async () => {
+      throw new Error('events unreadable');
+    };
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      await t.rejects(
+        runRound(world, plan, runner, { runtime: d.engine, runId: 'r1' }),
+        /runner failed after 2 results/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      t.same(unhandled, [], "the window read's failure is not left unhandled");
+    } finally {
+      process.off('unhandledRejection', note);
+      await cleanup.runAll();
+    }
+  },
+);
