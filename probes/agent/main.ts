@@ -1,7 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import { readDefaultRoute } from './default-route.js';
+import { DnsStub } from './dns-stub.js';
 import { decodePlan } from './plan-transport.js';
-import { AGENT_EXIT, type AgentLine, type ProbePlan } from './protocol.js';
+import { AGENT_EXIT, type AgentLine, DNS_STUB_ENV, type ProbePlan } from './protocol.js';
 import { runPlan } from './run-plan.js';
 import { ownAddresses, proveReady } from './ready.js';
 import { serve } from './serve.js';
@@ -14,6 +15,14 @@ const AGENT_VERSION = '1';
 
 function print(line: AgentLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
+ * The stub resolver on the probe's loopback, where its embedded DNS forwards unknown names (dns-stub.ts): only where
+ * the orchestrator says that is the probe's upstream. Undefined where it could not listen: lookups go on without it.
+ */
+async function dnsStub(): Promise<DnsStub | undefined> {
+  return process.env[DNS_STUB_ENV] === '1' ? DnsStub.listen() : undefined;
 }
 
 function interfaces(): string[] {
@@ -45,7 +54,8 @@ async function runCommand(): Promise<void> {
     interfaces: interfaces(),
     defaultRoute: readDefaultRoute(),
   });
-  await runPlan(plan, (observation) => print({ type: 'observation', observation }));
+  const stub = await dnsStub();
+  await runPlan(plan, (observation) => print({ type: 'observation', observation }), stub);
   clearTimeout(deadline);
   // Interfaces again at the end: a joined namespace whose container restarted mid-run is left with only lo.
   print({ type: 'done', elapsedMs: Date.now() - started, interfaces: interfaces() });
@@ -87,7 +97,7 @@ async function serveCommand(args: string[]): Promise<void> {
   if (args.includes('--ready')) await proveReady(tcpPorts, ownAddresses(), (line) => process.stdout.write(`${line}\n`));
 }
 
-function warmCommand(): void {
+async function warmCommand(): Promise<void> {
   const leaseMs = Number(process.env[LEASE_ENV] ?? DEFAULT_LEASE_MS);
   if (!Number.isInteger(leaseMs) || leaseMs < MIN_LEASE_MS || leaseMs > MAX_LEASE_MS) {
     print({
@@ -96,6 +106,7 @@ function warmCommand(): void {
     });
     process.exit(WARM_EXIT.BAD_LEASE);
   }
+  const stub = await dnsStub();
   process.stdout.write(`${JSON.stringify({ type: 'ready', agent: AGENT_VERSION, node: process.version, leaseMs })}\n`);
   warmSession(leaseMs, {
     input: process.stdin,
@@ -107,7 +118,7 @@ function warmCommand(): void {
     },
     interfaces,
     defaultRoute: readDefaultRoute,
-    runPlan,
+    runPlan: (plan, emit) => runPlan(plan, emit, stub),
     agent: AGENT_VERSION,
   });
 }
@@ -118,7 +129,7 @@ const [command = 'run', ...rest] = process.argv.slice(2);
 if (command === 'run') {
   await runCommand();
 } else if (command === 'warm') {
-  warmCommand();
+  await warmCommand();
 } else if (command === 'serve') {
   await serveCommand(rest);
 } else {

@@ -118,6 +118,14 @@ export function checkHost(check: Check): string {
 /** {@link ProbePlan.dnsServer} for "the nameserver the engine wrote into the probe's /etc/resolv.conf". */
 export const RESOLV_CONF_DNS = 'resolv.conf';
 
+/**
+ * Where a network probe's embedded DNS forwards a name it holds no record of: the probe's own loopback (its upstream,
+ * ISOLATED_DNS_UPSTREAM in src/run/probe.ts), where the agent answers (dns-stub.ts) when {@link DNS_STUB_ENV} is `1`.
+ */
+export const DNS_STUB_ADDRESS = '127.0.0.1';
+/** The variable that tells the agent to answer at {@link DNS_STUB_ADDRESS}: only where that is its upstream. */
+export const DNS_STUB_ENV = 'DOCKPROBE_DNS_STUB';
+
 /** Everything one probe does in one run. */
 export interface ProbePlan {
   version: typeof PLAN_VERSION;
@@ -265,6 +273,7 @@ export const AGENT_ERROR_CODES = [
   'DP_NOT_HTTP',
   'DP_PROBE_BUSY',
   'DP_DNS_OVERLOADED',
+  'DP_DNS_FORWARDED',
   'DP_UDP_SILENT',
   'DP_NOT_DNS',
   'ECONNREFUSED',

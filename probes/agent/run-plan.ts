@@ -4,12 +4,14 @@ import { httpGet } from './checks/http-get.js';
 import { type NameResolution, NameResolver } from './checks/resolve-name.js';
 import { tcpConnect } from './checks/tcp-connect.js';
 import { udpExchange } from './checks/udp-exchange.js';
+import type { DnsStub } from './dns-stub.js';
 import { DnsWitness } from './dns-witness.js';
 import {
   CONTROL_REPEATS,
   checkHost,
   controlRunId,
   DEFAULT_CONCURRENCY,
+  DNS_STUB_ADDRESS,
   udpTries,
   type Check,
   type Observation,
@@ -37,9 +39,15 @@ const NOT_FOUND: ReadonlySet<Outcome> = new Set(['nxdomain', 'dns-timeout', 'dns
  * `plan.lookupConcurrency` inside that. The controls run first, again at even points among the checks, and once more
  * after the last check, each repeat reported as `<id>@<n>`: a control proves the conditions the checks ran under, not
  * only those before them. A lookup that did not resolve is reported so only when the probe's DNS control, asked after
- * it began, resolved within the check's timeout (DnsWitness); otherwise it is an error, `DP_DNS_OVERLOADED`.
+ * it began, resolved within the check's timeout (DnsWitness); otherwise it is an error, `DP_DNS_OVERLOADED`. With
+ * `dnsStub` (the probe's own upstream, dns-stub.ts), a lookup that did not resolve and whose name the stub was asked
+ * after the lookup began says so: `DP_DNS_FORWARDED`, the engine's proof that it holds no record of the name.
  */
-export async function runPlan(plan: ProbePlan, emit: (observation: Observation) => void): Promise<void> {
+export async function runPlan(
+  plan: ProbePlan,
+  emit: (observation: Observation) => void,
+  dnsStub?: DnsStub,
+): Promise<void> {
   // One resolver per distinct timeout: c-ares fixes the timeout when the resolver is made.
   const resolvers = new Map<number, NameResolver>();
   const dnsServer = plan.dnsServer === RESOLV_CONF_DNS ? containerNameserver('127.0.0.11') : plan.dnsServer;
@@ -68,7 +76,8 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
     const host = checkHost(check);
     if (isIP(host)) return resolverFor(timeoutMs).resolve(host, check.subnets, check.family);
     const since = performance.now();
-    const name = await lookups.use(() => resolverFor(timeoutMs).resolve(host, check.subnets, check.family));
+    const answered = await lookups.use(() => resolverFor(timeoutMs).resolve(host, check.subnets, check.family));
+    const name = dnsStub ? forwarded(answered, host, since, dnsStub) : answered;
     if (!witness || controlIds.has(check.id) || !NOT_FOUND.has(name.outcome)) return name;
     if (await witness.vouch(since, timeoutMs)) return name;
     return {
@@ -137,6 +146,19 @@ export async function runPlan(plan: ProbePlan, emit: (observation: Observation) 
   } finally {
     for (const resolver of resolvers.values()) resolver.cancel();
   }
+}
+
+/**
+ * A lookup that did not resolve, marked as forwarded when the probe's stub was asked its name after the lookup began:
+ * the embedded DNS forwards only what it holds no record of. Its outcome stays what came back.
+ */
+function forwarded(name: NameResolution, host: string, since: number, stub: DnsStub): NameResolution {
+  if (!NOT_FOUND.has(name.outcome) || !stub.askedSince(host, since)) return name;
+  return {
+    ...name,
+    errorCode: 'DP_DNS_FORWARDED',
+    detail: `the network's DNS holds no record of ${host}: it forwarded the name upstream, to this probe's own stub resolver at ${DNS_STUB_ADDRESS}:53, which answered SERVFAIL and sent it nowhere (${name.errorCode ?? name.outcome})`,
+  };
 }
 
 /** Repeats the settle checks until each resolved once, or the time is up; what they saw is not reported. */

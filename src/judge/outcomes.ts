@@ -14,6 +14,9 @@ export const PATH_BLOCKED: ReadonlySet<Outcome> = new Set(['timeout', 'unreachab
 
 /** Why a name did not resolve, in the terms of the engine that answered. */
 export function nameReason(o: Observation): string {
+  // The probe's own stub resolver was asked the name: the network's DNS forwarded it, holding no record of it.
+  if (o.errorCode === 'DP_DNS_FORWARDED' && o.outcome !== 'resolved-elsewhere')
+    return "the network's DNS holds no record of it and forwarded it upstream, to the probe's own stub resolver, which sent it nowhere: it does not resolve on this network";
   switch (o.outcome) {
     case 'nxdomain':
       return `the name does not resolve on this network (${o.errorCode ?? 'NXDOMAIN'})`;

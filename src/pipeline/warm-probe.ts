@@ -10,7 +10,7 @@ import type { ProbeSpec } from '../plan/plan.js';
 import type { CleanupStack } from '../run/cleanup-stack.js';
 import { ProbeFailedError } from '../run/probe-failed-error.js';
 import { parseAgentOutput } from '../run/parse-agent-output.js';
-import { agentFailure, DEFAULT_PROBE_LIMITS, probeDns, type ProbeLimits } from '../run/probe.js';
+import { agentFailure, DEFAULT_PROBE_LIMITS, dnsStubEnv, probeDns, type ProbeLimits } from '../run/probe.js';
 import { probeResult, type ProbeResult } from '../run/probe-result.js';
 
 /** What a warm probe needs besides its spec. */
@@ -124,11 +124,12 @@ export class WarmProbe {
       throw new DockprobeError(ErrorCodes.ABORTED, `run ${context.runId} is stopping; warm probe ${name} not started`);
     const limits = context.limits ?? DEFAULT_PROBE_LIMITS;
     const leaseMs = context.leaseMs ?? DEFAULT_LEASE_MS;
+    const dns = probeDns(spec, context);
     const creating = runtime.containers.create({
       name,
       image: context.image,
       cmd: ['warm'],
-      env: { [LEASE_ENV]: String(leaseMs), NODE_OPTIONS: '--max-old-space-size=64' },
+      env: { [LEASE_ENV]: String(leaseMs), ...dnsStubEnv(dns), NODE_OPTIONS: '--max-old-space-size=64' },
       labels: runLabels(context.runId, 'probe', { [LABEL_SOURCE]: spec.key }),
       user: limits.user,
       memoryBytes: limits.memoryBytes,
@@ -136,7 +137,7 @@ export class WarmProbe {
       logBytes: WARM_LOG_BYTES,
       networkMode: placement.kind === 'container' ? `container:${placement.container.id}` : placement.network.id,
       network: placement.kind === 'container' ? undefined : placement.network.id,
-      dns: probeDns(spec, context),
+      dns,
       stdin: true,
       autoRemove: true,
     });

@@ -17,6 +17,8 @@ export const AGENT_ERROR_MEANINGS: Readonly<Record<AgentErrorCode, string>> = {
     'the probe noticed its DNS timeout too late twice (its event loop was starved): an answer may have been waiting',
   DP_DNS_OVERLOADED:
     "the name did not resolve, but the probe's DNS control name, asked after this lookup began, was not answered either within the check's timeout: an overloaded DNS server proves no name missing",
+  DP_DNS_FORWARDED:
+    "the name did not resolve, and the network's DNS forwarded it upstream, to the probe's own stub resolver on its loopback (which answered SERVFAIL and sent nothing on): the network's DNS holds no record of it",
   DP_UDP_SILENT:
     'no datagram and no ICMP error came back on any try of a udp check: silence, which a listener that never answers gives too',
   DP_NOT_DNS: "a udp check's DNS query got an answer from the port that is not the DNS answer to it",

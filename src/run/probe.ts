@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { ContainerExit } from '../docker/container-client.js';
 import type { Engine } from '../docker/engine.js';
 import { encodePlan } from '../../probes/agent/plan-transport.js';
-import { AGENT_EXIT, CONTROL_REPEATS, type ProbePlan } from '../../probes/agent/protocol.js';
+import {
+  AGENT_EXIT,
+  CONTROL_REPEATS,
+  DNS_STUB_ADDRESS,
+  DNS_STUB_ENV,
+  type ProbePlan,
+} from '../../probes/agent/protocol.js';
 import { engineAnswered } from '../docker/engine-error.js';
 import { short } from '../docker/short-id.js';
 import { LABEL_SOURCE, runLabels } from '../docker/labels.js';
@@ -26,11 +32,14 @@ export interface ProbeLimits {
 export const DEFAULT_PROBE_LIMITS: ProbeLimits = { memoryBytes: 128 * 1024 * 1024, pidsLimit: 64, user: '65534:65534' };
 
 /**
- * The upstream a zone probe's embedded DNS forwards unknown names to: loopback, where nothing answers. Whether a
- * name resolves *on the network* is decided by the embedded DNS's own records; forwarding it upstream would only
- * send the query off the host and, on engine 20.10, hold the container's exit for ~4 s per pending forward.
+ * The upstream a zone probe's embedded DNS forwards unknown names to: the probe's own loopback, where its agent
+ * answers every query at once with SERVFAIL and sends nothing on (probes/agent/dns-stub.ts; nothing answers there
+ * when it cannot listen). Whether a name resolves *on the network* is decided by the embedded DNS's own records;
+ * forwarding it further would only send the query off the host. With nothing answering, engine 20.10 lets each
+ * forward time out (1 s per lookup, and ~4 s of the container's exit per pending forward); engines 26+ answer
+ * SERVFAIL themselves.
  */
-export const ISOLATED_DNS_UPSTREAM = ['127.0.0.1'];
+export const ISOLATED_DNS_UPSTREAM = [DNS_STUB_ADDRESS];
 
 /** What a probe needs besides its spec. */
 export interface ProbeContext {
@@ -55,6 +64,15 @@ export function probeDns(spec: ProbeSpec, context: Pick<ProbeContext, 'dnsUpstre
   return asService || spec.dnsUpstream === 'inherit' ? [] : (context.dnsUpstream ?? ISOLATED_DNS_UPSTREAM);
 }
 
+/**
+ * What a probe's environment adds for its DNS: where its upstream is its own loopback (ISOLATED_DNS_UPSTREAM, or
+ * `--dns-upstream 127.0.0.1`), the agent answers there itself (probes/agent/dns-stub.ts). Never where the probe has
+ * the service's upstream or the engine's, nor another upstream: those are not the probe's to answer.
+ */
+export function dnsStubEnv(dns: readonly string[]): Record<string, string> {
+  return dns.length === 1 && dns[0] === DNS_STUB_ADDRESS ? { [DNS_STUB_ENV]: '1' } : {};
+}
+
 /** A probe not yet started: a spec and where it will run. `start()` gives a {@link StartedProbe}. */
 export class Probe {
   constructor(
@@ -76,20 +94,20 @@ export class Probe {
     // A programming error, not the engine's: runProbes runs the host perspective in-process.
     if (placement.kind === 'host' || placement.kind === 'lan')
       throw new Error(`the ${placement.kind} probe runs as a process on this host, not in a container`);
+    // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
+    // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
+    const dns = probeDns(this.spec, this.context);
     const common = {
       name: this.spec.containerName,
       image: this.context.image,
       cmd: ['run'],
-      env: { ...encodePlan(this.spec.plan), NODE_OPTIONS: '--max-old-space-size=64' },
+      env: { ...encodePlan(this.spec.plan), ...dnsStubEnv(dns), NODE_OPTIONS: '--max-old-space-size=64' },
       labels: runLabels(this.context.runId, 'probe', { [LABEL_SOURCE]: this.spec.key }),
       user: limits.user,
       memoryBytes: limits.memoryBytes,
       pidsLimit: limits.pidsLimit,
       logBytes: probeLogBytes(this.spec.plan),
     };
-    // A service probe joins the container's namespace: its networks, aliases, DNS and localhost. The engine allows no
-    // DNS override there, so it sees exactly what the service sees. A job standing for a task resolves as tasks do.
-    const dns = probeDns(this.spec, this.context);
     const kind = placement.kind === 'job' ? 'swarm job' : 'probe container';
     const creating =
       placement.kind === 'job'

@@ -458,3 +458,33 @@ t.test(
     t.equal(engine.containers.byId.size, 1, "nothing created once the run stops (shop-api-1 is the deployment's own)");
   },
 );
+
+// The agent answers DNS on the probe's loopback (its stub resolver) only where the probe's upstream is that loopback:
+// never in a service's namespace, whose upstream is the service's, nor where the run names another upstream.
+t.test(
+  "a network probe's agent is told to answer its own upstream; a service probe's, or another upstream, not",
+  async (t) => {
+    const cases: [string, 'container' | 'network', 'isolated' | 'inherit', string[] | undefined, string | undefined][] =
+      [
+        ['a network probe, isolated upstream', 'network', 'isolated', undefined, '1'],
+        ['a network probe, --dns-upstream 127.0.0.1', 'network', 'isolated', ['127.0.0.1'], '1'],
+        ['a network probe, --dns-upstream 10.0.0.2', 'network', 'isolated', ['10.0.0.2'], undefined],
+        ["a network probe that needs the engine's upstream", 'network', 'inherit', undefined, undefined],
+        ["a probe in a service's namespace", 'container', 'isolated', undefined, undefined],
+      ];
+    for (const [what, kind, upstream, dnsUpstream, expected] of cases) {
+      const { engine, spec, cleanup } = setup(kind);
+      spec.dnsUpstream = upstream;
+      engine.containers.agentOutput.set('dockprobe-r1-1', agent([hello(ETH), done(ETH)]));
+      const probe = await new Probe(spec, {
+        runtime: engine,
+        runId: 'r1',
+        image: 'dockprobe-probe:test',
+        cleanup,
+        ...(dnsUpstream ? { dnsUpstream } : {}),
+      }).start();
+      t.equal(engine.containers.specs.get(probe.id)?.env?.['DOCKPROBE_DNS_STUB'], expected, what);
+      await probe.stop();
+    }
+  },
+);

@@ -67,7 +67,7 @@ export function parseDnsAnswer(message: Buffer, query: DnsQuery): DnsAnswer | { 
 }
 
 /** The name at `offset` (following compression pointers, at most a few), and where the bytes after it begin. */
-function readName(message: Buffer, offset: number): { name: string; end: number } | undefined {
+export function readName(message: Buffer, offset: number): { name: string; end: number } | undefined {
   const labels: string[] = [];
   let at = offset;
   let end: number | undefined;

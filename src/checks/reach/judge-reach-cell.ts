@@ -256,7 +256,7 @@ function judgeBlocked(
     describeObservation(nameEvidence.observation!) + (evidence.length > 1 ? ` +${evidence.length - 1} addr` : '');
   const parts = evidence.map(
     (e) =>
-      `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)})` : describeObservation(e.observation!)}`,
+      `${e.attempt.description}: ${NAME_BLOCKED.has(e.observation!.outcome) ? `blocked by name (${describeObservation(e.observation!)}${e.observation!.errorCode === 'DP_DNS_FORWARDED' ? `; ${STUB_FORWARDED}` : ''})` : describeObservation(e.observation!)}`,
   );
   const slowest = evidence.reduce((max, e) => Math.max(max, e.observation!.latencyMs), 0);
   // Blocked all the same: the name does not resolve on the network. Where the source's DNS forwards what it does not
@@ -270,6 +270,9 @@ function judgeBlocked(
     slowest,
   );
 }
+
+/** What a blocked verdict adds where the probe's own stub resolver was asked the name (DP_DNS_FORWARDED). */
+const STUB_FORWARDED = "no record here: forwarded upstream to the probe's own stub resolver, sent nowhere";
 
 /** What a verdict adds where the source's DNS forwards a name it does not know to resolvers upstream. */
 function forwardedTo(where: string): string {
