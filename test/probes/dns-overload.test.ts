@@ -1,8 +1,9 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import t, { type Test } from 'tap';
-import { type Observation, PLAN_VERSION, type ProbePlan } from '../../probes/agent/protocol.js';
+import type { Observation, ProbePlan } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
+import { lookupPlan } from '../fixtures/lookup-plan.js';
 
 // Fail closed under DNS overload: an embedded DNS swamped with lookups leaves names that exist unanswered, or answers
 // them as missing, while the probe's DNS control may hold at the moments it runs. A lookup that did not resolve must
@@ -38,18 +39,7 @@ async function fakeDns(t: Test, mode: () => Mode): Promise<string> {
 }
 
 function plan(dnsServer: string, names: string[]): ProbePlan {
-  return {
-    version: PLAN_VERSION,
-    dnsServer,
-    timeoutMs: 300,
-    deadlineMs: 30_000,
-    concurrency: 32,
-    controls: ['ctl'],
-    checks: [
-      { id: 'ctl', kind: 'dns', name: 'ctl.test', subnets: [] },
-      ...names.map((name) => ({ id: name, kind: 'dns' as const, name, subnets: [] })),
-    ],
-  };
+  return lookupPlan(dnsServer, names, 300);
 }
 
 async function observe(p: ProbePlan): Promise<Map<string, Observation>> {

@@ -5,8 +5,9 @@ import { performance } from 'node:perf_hooks';
 import t, { type Test } from 'tap';
 import { encodeDnsQuery, parseDnsAnswer } from '../../probes/agent/checks/dns-message.js';
 import { DnsStub, servfailAnswer } from '../../probes/agent/dns-stub.js';
-import { type Observation, PLAN_VERSION, type ProbePlan } from '../../probes/agent/protocol.js';
+import type { Observation, ProbePlan } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
+import { lookupPlan } from '../fixtures/lookup-plan.js';
 
 // The probe's stub resolver on its own loopback, where its embedded DNS forwards the names it holds no record of:
 // SERVFAIL at once to every query, nothing sent on, and each name remembered as proof that the engine forwarded it.
@@ -104,19 +105,9 @@ async function embeddedDns(t: Test, upstream: number, mode: () => Mode): Promise
 }
 
 function plan(dnsServer: string, names: string[]): ProbePlan {
-  return {
-    version: PLAN_VERSION,
-    dnsServer,
-    timeoutMs: 500,
-    deadlineMs: 30_000,
-    concurrency: 32,
-    controls: ['ctl'],
-    checks: [
-      { id: 'ctl', kind: 'dns', name: 'ctl.test', subnets: [] },
-      ...names.map((name) => ({ id: name, kind: 'dns' as const, name, subnets: [] })),
-      { id: 'http', kind: 'http', url: 'http://elsewhere.test:8080/', subnets: [] },
-    ],
-  };
+  return lookupPlan(dnsServer, names, 500, [
+    { id: 'http', kind: 'http', url: 'http://elsewhere.test:8080/', subnets: [] },
+  ]);
 }
 
 async function observe(p: ProbePlan, s: DnsStub | undefined): Promise<Map<string, Observation>> {
