@@ -1,18 +1,10 @@
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
 import { atMost, busyboxListener } from './busybox-listener.js';
 import { removeBenchRun } from './remove-bench-run.js';
-import {
-  COMPOSE_NETWORK,
-  COMPOSE_PROJECT,
-  COMPOSE_SERVICE,
-  LABEL_HOST,
-  LABEL_PID,
-  LABEL_ROLE,
-  LABEL_RUN,
-} from '../src/docker/labels.js';
+import { topologyLabelArgs } from './topology-label-args.js';
+import { COMPOSE_NETWORK, COMPOSE_SERVICE } from '../src/docker/labels.js';
 import { drill } from '../src/drill/drill.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
 import { newRunId } from '../src/run/run-id.js';
@@ -61,15 +53,8 @@ try {
 
 const runId = newRunId();
 const project = `dpdrill${runId}`;
-const labels = [
-  `${LABEL_RUN}=${runId}`,
-  `${LABEL_ROLE}=topology`,
-  `${LABEL_PID}=${process.pid}`,
-  `${LABEL_HOST}=${hostname()}`,
-  `${COMPOSE_PROJECT}=${project}`,
-];
 const docker = (args: string[]) => execa('docker', args, { timeout: 120_000 });
-const labelArgs = (extra: string[] = []) => [...labels, ...extra].flatMap((l) => ['--label', l]);
+const labelArgs = topologyLabelArgs(runId, project);
 let listenerImage: string | undefined;
 try {
   const probeImage = await ensureProbeImage(runtime, { log: (m) => console.error(m) });

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
@@ -8,16 +8,8 @@ import { PLAN_VERSION, type ProbePlan } from '../probes/agent/protocol.js';
 import { DockerodeEngine } from '../src/docker/dockerode-engine.js';
 import { atMost, busyboxListener } from './busybox-listener.js';
 import { removeBenchRun } from './remove-bench-run.js';
-import {
-  COMPOSE_NETWORK,
-  COMPOSE_PROJECT,
-  COMPOSE_SERVICE,
-  LABEL_HOST,
-  LABEL_PID,
-  LABEL_ROLE,
-  LABEL_RUN,
-  runLabels,
-} from '../src/docker/labels.js';
+import { topologyLabelArgs } from './topology-label-args.js';
+import { COMPOSE_NETWORK, COMPOSE_SERVICE, runLabels } from '../src/docker/labels.js';
 import { ensureProbeImage } from '../src/image/probe-image.js';
 import { DEFAULT_PROBE_LIMITS, ISOLATED_DNS_UPSTREAM } from '../src/run/probe.js';
 import { newRunId } from '../src/run/run-id.js';
@@ -66,14 +58,7 @@ export async function benchGrid(
   const runtime = new DockerodeEngine();
   const runId = newRunId();
   const project = `dpgrid${runId}`;
-  const labels = [
-    `${LABEL_RUN}=${runId}`,
-    `${LABEL_ROLE}=topology`,
-    `${LABEL_PID}=${process.pid}`,
-    `${LABEL_HOST}=${hostname()}`,
-    `${COMPOSE_PROJECT}=${project}`,
-  ];
-  const labelArgs = (extra: string[] = []) => [...labels, ...extra].flatMap((l) => ['--label', l]);
+  const labelArgs = topologyLabelArgs(runId, project);
   const docker = (args: string[]) => execa('docker', args, { timeout: 180_000 });
   let listenerImage: string | undefined;
   const scenarioDir = await mkdtemp(join(tmpdir(), 'dockprobe-grid-'));
