@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import t, { type Test } from 'tap';
 import type { Observation, ProbePlan } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
+import { answerTo, askedName } from '../fixtures/dns-answer.js';
 import { lookupPlan } from '../fixtures/lookup-plan.js';
 
 // Fail closed under DNS overload: an embedded DNS swamped with lookups leaves names that exist unanswered, or answers
@@ -16,21 +17,11 @@ type Mode = 'healthy' | 'nxdomain' | 'silent';
 async function fakeDns(t: Test, mode: () => Mode): Promise<string> {
   const socket = createSocket('udp4');
   socket.on('message', (q, peer) => {
-    let end = 12;
-    const labels: string[] = [];
-    while (q[end] !== 0) {
-      labels.push(q.toString('utf8', end + 1, end + 1 + q[end]!));
-      end += q[end]! + 1;
-    }
-    const name = labels.join('.');
+    const name = askedName(q);
     const now = mode();
     if (now === 'silent') return;
     const known = now === 'healthy' && (name === 'ctl.test' || name === 'there.test');
-    const header = Buffer.from(q.subarray(0, 12));
-    header.writeUInt16BE(known ? 0x8180 : 0x8183, 2);
-    header.writeUInt16BE(known ? 1 : 0, 6);
-    const answer = known ? Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]) : Buffer.alloc(0);
-    socket.send(Buffer.concat([header, q.subarray(12, end + 5), answer]), peer.port, peer.address);
+    socket.send(answerTo(q, known), peer.port, peer.address);
   });
   socket.bind(0, '127.0.0.1');
   await once(socket, 'listening');

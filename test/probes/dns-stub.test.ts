@@ -7,6 +7,7 @@ import { encodeDnsQuery, parseDnsAnswer } from '../../probes/agent/checks/dns-me
 import { DnsStub, servfailAnswer } from '../../probes/agent/dns-stub.js';
 import type { Observation, ProbePlan } from '../../probes/agent/protocol.js';
 import { runPlan } from '../../probes/agent/run-plan.js';
+import { answerTo, askedName } from '../fixtures/dns-answer.js';
 import { lookupPlan } from '../fixtures/lookup-plan.js';
 
 // The probe's stub resolver on its own loopback, where its embedded DNS forwards the names it holds no record of:
@@ -75,24 +76,14 @@ async function embeddedDns(t: Test, upstream: number, mode: () => Mode): Promise
     if (to) socket.send(answer, to.port, to.address);
   });
   socket.on('message', (q, peer) => {
-    let end = 12;
-    const labels: string[] = [];
-    while (q[end] !== 0) {
-      labels.push(q.toString('utf8', end + 1, end + 1 + q[end]!));
-      end += q[end]! + 1;
-    }
-    const name = labels.join('.');
+    const name = askedName(q);
     if (name !== 'ctl.test' && name !== 'there.test') {
       pending.set(q.readUInt16BE(0), peer);
       forward.send(q, upstream, '127.0.0.1');
       return;
     }
     if (mode() === 'overloaded') return;
-    const header = Buffer.from(q.subarray(0, 12));
-    header.writeUInt16BE(0x8180, 2);
-    header.writeUInt16BE(1, 6);
-    const answer = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
-    socket.send(Buffer.concat([header, q.subarray(12, end + 5), answer]), peer.port, peer.address);
+    socket.send(answerTo(q, true), peer.port, peer.address);
   });
   socket.bind(0, '127.0.0.1');
   forward.bind(0, '127.0.0.1');
