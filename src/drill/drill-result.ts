@@ -182,9 +182,7 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
     status,
     code: judged.code as DrillCode,
     ...(judged.probeErrorCode ? { probeErrorCode: judged.probeErrorCode } : {}),
-    reason: transient
-      ? `${judged.reason} (during the run: ${judged.networkEvents!.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`
-      : judged.reason,
+    reason: transient ? mayBeTransient(judged.reason, judged.networkEvents!) : judged.reason,
     ...(o
       ? {
           evidence: {
@@ -202,6 +200,11 @@ export function drillRow(judged: Judgement & { cell: DrillCell }): DrillRow {
   };
 }
 
+/** A reason of a path seen open while `networkEvents` happened, with why it may be transient. */
+function mayBeTransient(reason: string, networkEvents: readonly string[]): string {
+  return `${reason} (during the run: ${networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`;
+}
+
 /**
  * A row worded from its probe's result alone, the run's window applied, as drillRow words the judgement the window
  * gave (judge.ts heldWorld): a blocked row of a cell that rests on a container that changed under the probes is
@@ -215,10 +218,7 @@ export function rowInWindow(row: DrillRow, touches: readonly string[], window: R
   }
   if ((row.status === 'reached' || row.status === 'path-open') && window.networkEvents.length > 0) {
     if (!CHECK_KINDS[row.kind].listed.transientBreach) return row;
-    return {
-      ...row,
-      reason: `${row.reason} (during the run: ${window.networkEvents.join('; ')}; dockerd re-inserts its isolation rules whenever a network is created, moby/moby#43585: drill again to tell a transient breach)`,
-    };
+    return { ...row, reason: mayBeTransient(row.reason, window.networkEvents) };
   }
   return row;
 }
